@@ -1,0 +1,35 @@
+"""Reading response dates and naming survey periods (waves) from them."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+_SLASHED = re.compile(r"^\s*(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})")
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Timestamps for date texts in the usual export styles (ISO, US m/d/y, European d/m/y).
+
+    Slashed dates are read month first unless some first number is above 12. Unreadable
+    values become NaT.
+    """
+    text = values.astype("string")
+    firsts = text.str.extract(_SLASHED)[0].dropna().astype(int)
+    dayfirst = bool(len(firsts)) and bool((firsts > 12).any())
+    return pd.to_datetime(text, format="mixed", dayfirst=dayfirst, errors="coerce")
+
+
+def period_label(stamps: pd.Series, period: str) -> pd.Series:
+    """Period names: ``2026-Q3`` for quarters, ``2026-07`` for months, ``2026`` for years.
+
+    >>> period_label(pd.Series(pd.to_datetime(["2026-08-01"])), "quarter").tolist()
+    ['2026-Q3']
+    """
+    if period == "quarter":
+        labels = stamps.dt.year.astype("Int64").astype("string") + "-Q" + stamps.dt.quarter.astype("Int64").astype("string")
+    elif period == "month":
+        labels = stamps.dt.strftime("%Y-%m")
+    else:
+        labels = stamps.dt.year.astype("Int64").astype("string")
+    return labels.astype("string")

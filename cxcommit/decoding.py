@@ -1,0 +1,94 @@
+"""Turning the bytes of a text export into UTF-8, whatever encoding it was saved in.
+
+Order: byte-order marks (UTF-8, UTF-16, UTF-32); UTF-16 without a mark (every other byte zero);
+strict UTF-8; a file that is UTF-8 except for a few lines (mixed: those lines are read as
+cp1252 and named in a warning); otherwise cp1252 (Windows), unless the file has enough non-ASCII
+bytes (20 or more) for charset-normalizer to tell it apart from other Western and Central-European
+encodings.
+"""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+from cxcommit.errors import FileReadError, Problem
+
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+_GUESSES = ("cp1252", "latin_1", "iso8859_15", "cp1250", "mac_roman", "utf_8")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """UTF-8 bytes of a text file, the encoding it was read as, and any warnings."""
+
+    data: bytes
+    encoding: str
+    problems: tuple[Problem, ...] = ()
+
+
+def to_utf8(raw: bytes) -> Decoded:
+    """Decode ``raw`` (any usual encoding) and return it as UTF-8 without a byte-order mark."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            if name == "utf-8-sig":
+                return _checked_utf8(raw[len(bom):], "utf-8 with BOM")
+            return Decoded(_decode(raw[len(bom):], name).encode("utf-8"), f"{name[:6]} with BOM")
+    sample = raw[:4096]
+    if len(sample) >= 4 and sample[1::2].count(0) > 0.4 * len(sample[1::2]) and sample[0::2].count(0) == 0:
+        return Decoded(_decode(raw, "utf-16-le").encode("utf-8"), "utf-16-le")
+    if len(sample) >= 4 and sample[0::2].count(0) > 0.4 * len(sample[0::2]) and sample[1::2].count(0) == 0:
+        return Decoded(_decode(raw, "utf-16-be").encode("utf-8"), "utf-16-be")
+    return _checked_utf8(raw, "utf-8")
+
+
+def _decode(raw: bytes, encoding: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise FileReadError(
+            f"The file starts like {encoding} text but byte {exc.start} cannot be read as {encoding}.",
+            hint="Save the export again as UTF-8 CSV and upload that.",
+        ) from None
+
+
+def _checked_utf8(raw: bytes, name: str) -> Decoded:
+    try:
+        raw.decode("utf-8")
+        return Decoded(raw, name)
+    except UnicodeDecodeError:
+        pass
+    lines = raw.split(b"\n")
+    bad = []
+    good_non_ascii = 0
+    for number, line in enumerate(lines, start=1):
+        try:
+            line.decode("utf-8")
+            good_non_ascii += not line.isascii()
+        except UnicodeDecodeError:
+            bad.append(number)
+    if good_non_ascii > len(bad):
+        # Mostly UTF-8 with some lines from another program: keep each line's own encoding.
+        fixed = [line.decode("cp1252", errors="replace") if i + 1 in set(bad) else line.decode("utf-8")
+                 for i, line in enumerate(lines)]
+        problems = tuple(
+            Problem("line is not UTF-8 like the rest of the file; read as cp1252 (Windows)",
+                    row=None, column=None, value=f"line {n}", severity="warning")
+            for n in bad[:50]
+        )
+        if len(bad) > 50:
+            problems += (Problem(f"{len(bad) - 50} more lines not UTF-8; read as cp1252", severity="warning"),)
+        return Decoded("\n".join(fixed).encode("utf-8"), "mixed: utf-8 and cp1252", problems)
+    encoding = "cp1252"
+    if sum(1 for b in raw[:200_000] if b > 127) >= 20:  # too few bytes to tell encodings apart otherwise
+        best = from_bytes(raw[:200_000], cp_isolation=list(_GUESSES)).best()
+        encoding = best.encoding if best is not None else encoding
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        encoding, text = "cp1252", raw.decode("cp1252", errors="replace")
+    return Decoded(text.encode("utf-8"), encoding.replace("_", "-"))

@@ -1,0 +1,76 @@
+"""The one exception hierarchy of cxcommit.
+
+Every problem a user can cause (a bad file, a bad mapping, a bad setting) is raised as a
+:class:`CxcommitError`. The CLI and the dashboard each turn it into a message in exactly one
+place; any other exception is a bug and stays loud.
+
+An error carries every problem found at once as a table with the columns
+``row, column, problem, value, severity`` (``row`` is the row number a spreadsheet shows for
+the file, header rows included; empty where a problem is not about one row).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+PROBLEM_COLUMNS = ["row", "column", "problem", "value", "severity"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is, what it is, and the value seen."""
+
+    problem: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    severity: str = "error"  # "error" stops the import, "warning" is reported and the data kept
+
+
+def problems_frame(problems: list[Problem] | tuple[Problem, ...]) -> pd.DataFrame:
+    """Problems as a table with the columns ``row, column, problem, value, severity``."""
+    rows = [
+        {"row": p.row, "column": p.column, "problem": p.problem, "value": p.value, "severity": p.severity}
+        for p in problems
+    ]
+    frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+class CxcommitError(Exception):
+    """A problem with the user's input: says what is wrong, where, and what to do.
+
+    ``message`` is one or two plain sentences, ``hint`` what to do about it, ``problems``
+    every individual finding (may be empty).
+    """
+
+    def __init__(self, message: str, *, hint: str = "", problems: tuple[Problem, ...] | list[Problem] = ()):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.problems = tuple(problems)
+
+    @property
+    def problem_table(self) -> pd.DataFrame:
+        return problems_frame(self.problems)
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+class FileReadError(CxcommitError):
+    """The file cannot be read as a table: empty, binary, undecodable, no data rows, ..."""
+
+
+class DataValidationError(CxcommitError):
+    """The table was read but its content breaks rules that make analysis impossible."""
+
+
+class MappingError(CxcommitError):
+    """A mapping file or a mapping choice is invalid (unknown column, item, scale, label, ...)."""
+
+
+class SettingsError(CxcommitError):
+    """A setting or an argument has a value outside what is allowed."""

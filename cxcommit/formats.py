@@ -1,0 +1,101 @@
+"""Survey vendors' export layouts: which one a file is, and how its header rows name columns.
+
+Each layout turns the first rows of a file into column keys (the name a mapping refers to) and
+labels (the question text shown to people), and says how many rows are headers.
+
+- ``qualtrics``: 3 header rows — column ids (Q1, Q2_3), question text, ImportId (JSON or, in
+  some exports, single-quoted).
+- ``qualtrics_legacy``: 2 header rows — V1..V10 / ids, then question text.
+- ``surveymonkey``: 2 header rows — question text only over the first column of each question,
+  then "Response", "Open-Ended Response" or the option of each column.
+- ``google_forms``: 1 header row of question text, Timestamp first; multi-select joined with ", ".
+- ``microsoft_forms``: 1 header row, ID, Start time, Completion time, Email, Name first;
+  multi-select joined with ";".
+- ``generic``: 1 header row, optionally below title lines (skipped and reported).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cxcommit.errors import FileReadError
+from cxcommit.text import normalize_label
+
+FORMATS = ("auto", "generic", "qualtrics", "qualtrics_legacy", "surveymonkey", "google_forms", "microsoft_forms")
+FORMAT_NAMES = {
+    "generic": "generic table", "qualtrics": "Qualtrics", "qualtrics_legacy": "Qualtrics (legacy export)",
+    "surveymonkey": "SurveyMonkey", "google_forms": "Google Forms", "microsoft_forms": "Microsoft Forms",
+}
+_IMPORT_ID = re.compile(r"""^\{\s*['"]ImportId['"]\s*:""")
+_V_COLUMN = re.compile(r"^V\d+$")
+_TIMESTAMPS = {"timestamp", "marca temporal", "horodateur", "zeitstempel", "carimbo de data/hora",
+               "informazioni cronologiche", "tijdstempel", "sygnatura czasowa"}
+_MS_FORMS_START = ["id", "start time", "completion time"]
+_SM_SUBHEADERS = {"response", "open-ended response", ""}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a file's header rows are read."""
+
+    format: str
+    header_rows: int
+    keys: tuple[str, ...]
+    labels: tuple[str, ...]
+
+
+def _cells(row: list[str], width: int) -> list[str]:
+    return [(row[i] if i < len(row) and row[i] is not None else "").strip() for i in range(width)]
+
+
+def detect_format(rows: list[list[str]]) -> str:
+    """The vendor layout of a file from its first rows (lists of cell texts)."""
+    width = max((len(r) for r in rows), default=0)
+    rows = [_cells(r, width) for r in rows]
+    if len(rows) >= 3:
+        filled = [c for c in rows[2] if c]
+        if filled and sum(bool(_IMPORT_ID.match(c)) for c in filled) >= max(1, len(filled) // 2):
+            return "qualtrics"
+    if len(rows) >= 2:
+        if sum(bool(_V_COLUMN.match(c)) for c in rows[0]) >= 3 and any(
+            normalize_label(c) in ("responseid", "responseset") for c in rows[1]
+        ):
+            return "qualtrics_legacy"
+        subs = [normalize_label(c) for c in rows[1]]
+        blanks_over_filled = any(not rows[0][i] and rows[1][i] for i in range(1, width))
+        if "response" in subs or "open-ended response" in subs:
+            if blanks_over_filled or normalize_label(rows[0][0]) in ("respondent id", "respondentid"):
+                return "surveymonkey"
+    if rows:
+        head = [normalize_label(c) for c in rows[0]]
+        if head and head[0] in _TIMESTAMPS:
+            return "google_forms"
+        if head[:3] == _MS_FORMS_START:
+            return "microsoft_forms"
+    return "generic"
+
+
+def read_layout(rows: list[list[str]], fmt: str) -> Layout:
+    """Column keys and labels of the header rows under layout ``fmt`` (not ``auto``)."""
+    width = max((len(r) for r in rows), default=0)
+    rows = [_cells(r, width) for r in rows]
+    needed = {"qualtrics": 3, "qualtrics_legacy": 2, "surveymonkey": 2}.get(fmt, 1)
+    if len(rows) < needed:
+        raise FileReadError(
+            f"A {FORMAT_NAMES[fmt]} export has {needed} header rows, but the file has only {len(rows)} row(s).",
+            hint="Check that this is the right file, or choose the format 'generic'.",
+        )
+    if fmt == "qualtrics":
+        keys, labels = rows[0], rows[1]
+    elif fmt == "qualtrics_legacy":
+        keys = [rows[1][i] if _V_COLUMN.match(rows[0][i]) or not rows[0][i] else rows[0][i] for i in range(width)]
+        labels = rows[1]
+    elif fmt == "surveymonkey":
+        keys, question = [], ""
+        for top, sub in zip(rows[0], rows[1]):
+            question = top or question
+            keys.append(question if normalize_label(sub) in _SM_SUBHEADERS else f"{question} - {sub}" if question else sub)
+        labels = keys
+    else:
+        keys = labels = rows[0]
+    return Layout(fmt, needed, tuple(keys), tuple(label or key for label, key in zip(labels, keys)))

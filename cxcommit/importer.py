@@ -1,0 +1,289 @@
+"""Applying a mapping to a raw export: validated, encoded responses and a full import report.
+
+Nothing is dropped silently: every excluded row is counted with its reason, every answer that
+could not be read is reported with its row, column and value, and identifier columns dropped
+as personal data are named.
+"""
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cxcommit.columns import personal_reason
+from cxcommit.dates import parse_dates, period_label
+from cxcommit.errors import DataValidationError, MappingError, Problem
+from cxcommit.instrument import Item, built_in_item
+from cxcommit.mapping import ItemMapping, Mapping, label_lookup
+from cxcommit.readers import RawTable, read_raw
+from cxcommit.scales import (_NO, _YES, DONT_KNOW, DONT_KNOW_LABEL, MISSING_LABEL, label_kind, parse_number)
+from cxcommit.settings import Settings
+from cxcommit.suggest import suggest_mapping, value_counts
+from cxcommit.survey import ImportReport, Survey
+from cxcommit.text import normalize_label
+
+_TEST_STATUS = {"survey preview", "survey test", "spam", "preview spam", "imported spam", "offline preview",
+                "test", "preview", "1", "2", "8", "9", "12", "17"}
+MAX_LISTED = 50  # problems listed one by one per kind; the rest are counted
+
+
+def load_survey(source: str | Path | bytes, *, mapping: Mapping | None = None, fmt: str | None = None,
+                sheet: str | None = None, settings: Settings = Settings(), name: str | None = None) -> Survey:
+    """Read an export and apply a mapping (the suggested one if none is given).
+
+    Raises :class:`~cxcommit.errors.CxcommitError` subclasses with every problem at once.
+    """
+    fmt = fmt or (mapping.format if mapping else "auto")
+    raw = read_raw(source, name, fmt=fmt, sheet=sheet)
+    return apply_mapping(raw, mapping or suggest_mapping(raw), settings)
+
+
+def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings()) -> Survey:
+    """Validated, encoded :class:`Survey` from a raw table and a mapping."""
+    _check_columns(raw, mapping)
+    problems: list[Problem] = list(raw.problems)
+    notes = list(raw.notes)
+    excluded: Counter = Counter()
+    if raw.skipped_rows:
+        excluded["malformed row (wrong number of fields)"] += raw.skipped_rows
+    n = raw.n_rows
+    keep = np.ones(n, dtype=bool)
+
+    personal = _personal_columns(raw, mapping) if settings.drop_personal_data else {}
+    for key in sorted(mapping.columns_used & set(personal)):
+        problems.append(Problem("column holds personal data and was dropped, though the mapping uses it",
+                                column=key, value=personal[key], severity="warning"))
+
+    keep &= _exclude_tests(raw, settings, excluded, notes, problems)
+
+    frame: dict[str, object] = {"source_row": np.arange(raw.header_rows + 1, raw.header_rows + 1 + n, dtype=np.int32)}
+    groupings: dict[str, str] = {}
+    if mapping.respondent_id and mapping.respondent_id not in personal:
+        frame["respondent_id"] = raw.table.column(mapping.respondent_id).to_pandas().astype("string").str.strip()
+    frame["wave"] = _waves(raw, mapping, problems)
+    groupings["wave"] = mapping.wave.column or "(fixed)"
+    for attribute, key in mapping.attributes.items():
+        if key in personal:
+            continue
+        values = _categorical(raw, key)
+        if attribute == "role" and mapping.role_values:
+            values = _canonical_roles(values, mapping.role_values)
+        frame[attribute] = values
+        groupings[attribute] = key
+    for key in mapping.groupings:
+        if key in personal:
+            continue
+        name = key if key not in frame else f"{key} (column)"
+        frame[name] = _categorical(raw, key)
+        groupings[name] = key
+    items: list[Item] = []
+    for item_mapping in mapping.items:
+        if item_mapping.item in frame:
+            raise MappingError(f"Item id {item_mapping.item!r} is also the name of a grouping.",
+                               hint="Give the item another id in the mapping.")
+        frame[item_mapping.item] = _encode_item(raw, item_mapping, mapping.missing_codes, problems)
+        items.append(_item(item_mapping))
+    responses = pd.DataFrame(frame)
+    if "respondent_id" in responses:
+        keep &= _exclude_duplicates(mapping.respondent_id, responses, keep, excluded, problems)
+    if "division" in responses and "business_unit" in responses:
+        problems += _nesting_problems(responses[keep])
+    responses = responses[keep].reset_index(drop=True)
+    if responses.empty:
+        raise DataValidationError(
+            f"No responses are left in {raw.source} after excluding {sum(excluded.values())} row(s): "
+            + "; ".join(f"{reason}: {count}" for reason, count in excluded.items()) + ".",
+            hint="Check the file, or keep test responses (test_responses=keep / --keep-test-responses).",
+            problems=problems,
+        )
+    for key in ("wave",) + tuple(a for a in mapping.attributes if a in responses):
+        if isinstance(responses[key].dtype, pd.CategoricalDtype):
+            responses[key] = responses[key].cat.remove_unused_categories()
+    report = ImportReport(
+        source=raw.source, format=raw.format, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
+        header_rows=raw.header_rows, rows_in_file=n + raw.skipped_rows, rows_kept=len(responses),
+        excluded=dict(excluded), personal_dropped=personal, problems=tuple(problems), notes=tuple(notes),
+        waves=tuple(str(w) for w in responses["wave"].cat.categories),
+    )
+    return Survey(responses, tuple(items), groupings, mapping, report)
+
+
+def _check_columns(raw: RawTable, mapping: Mapping) -> None:
+    missing = sorted(mapping.columns_used - set(raw.keys))
+    if not missing:
+        return
+    problems = []
+    for key in missing:
+        close = difflib.get_close_matches(key, raw.keys, n=1, cutoff=0.6)
+        problems.append(Problem("the mapping names this column but the file has none like it"
+                                + (f"; closest: {close[0]!r}" if close else ""), column=key))
+    raise MappingError(
+        f"The mapping names {len(missing)} column(s) that are not in {raw.source}: "
+        + ", ".join(repr(k) for k in missing[:5]) + ("…" if len(missing) > 5 else "") + ".",
+        hint="Is this the right file for this mapping? Fix the column names in the mapping, "
+             "or suggest a new mapping for this file.",
+        problems=problems,
+    )
+
+
+def _personal_columns(raw: RawTable, mapping: Mapping) -> dict[str, str]:
+    found = {k: v for k, v in mapping.personal.items() if k in raw.keys}
+    for key, label in zip(raw.keys, raw.labels):
+        if key not in found:
+            reason = personal_reason(key, label, list(value_counts(raw, key))[:200])
+            if reason:
+                found[key] = reason
+    return found
+
+
+def _exclude_tests(raw: RawTable, settings: Settings, excluded: Counter, notes: list[str],
+                   problems: list[Problem]) -> np.ndarray:
+    if not raw.format.startswith("qualtrics") or "Status" not in raw.keys or settings.test_responses == "keep":
+        return np.ones(raw.n_rows, dtype=bool)
+    status = raw.table.column("Status").to_pandas().astype("string").str.strip().str.casefold()
+    is_test = status.isin(_TEST_STATUS).to_numpy(dtype=bool, na_value=False)
+    if not is_test.any():
+        return np.ones(raw.n_rows, dtype=bool)
+    if is_test.all() and settings.test_responses == "auto":
+        problems.append(Problem(
+            f"all {raw.n_rows} responses are Qualtrics preview/test responses (Status); they were kept so "
+            "that the file can be looked at. Exclude them once real responses come in", column="Status",
+            value=", ".join(sorted(set(status.dropna())))[:80], severity="warning"))
+        return np.ones(raw.n_rows, dtype=bool)
+    for value, count in Counter(status[is_test]).items():
+        excluded[f"Qualtrics {value} response (Status)" if not value.isdigit() else
+                 f"Qualtrics preview/test/spam response (Status {value})"] += count
+    return ~is_test
+
+
+def _categorical(raw: RawTable, key: str) -> pd.Categorical:
+    """A column as categories, white space tidied, blanks as missing."""
+    encoded = pc.dictionary_encode(raw.table.column(key)).combine_chunks()
+    uniques = pd.Series(encoded.dictionary.to_pylist(), dtype="object").map(
+        lambda v: " ".join(str(v).replace("\u00a0", " ").split()) or None)
+    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    categories = pd.Index(uniques.dropna().unique())
+    remap = np.append(categories.get_indexer(uniques.where(uniques.notna(), None)), -1)
+    return pd.Categorical.from_codes(remap[indices], categories=categories)
+
+
+def _canonical_roles(values: pd.Categorical, role_values: dict[str, str | None]) -> pd.Categorical:
+    """Role labels renamed to executive / manager / employee where the mapping says so."""
+    lookup = {normalize_label(k): v for k, v in role_values.items() if v}
+    renamed = [lookup.get(normalize_label(c), c) for c in values.categories]
+    categories = list(dict.fromkeys(renamed))
+    remap = np.append(np.array([categories.index(r) for r in renamed], dtype=np.int64), -1)
+    return pd.Categorical.from_codes(remap[values.codes], categories=categories)
+
+
+def _waves(raw: RawTable, mapping: Mapping, problems: list[Problem]) -> pd.Categorical:
+    rule = mapping.wave
+    if rule.value is not None:
+        return pd.Categorical([rule.value] * raw.n_rows)
+    values = _categorical(raw, rule.column)
+    if rule.period is None:
+        return values
+    categories = pd.Series(values.categories)
+    stamps = parse_dates(categories)
+    labels = period_label(stamps, rule.period)
+    unreadable = categories[stamps.isna()].tolist()
+    for value in unreadable[:MAX_LISTED]:
+        row = raw.row_number(int(np.argmax(values.codes == categories.tolist().index(value))))
+        problems.append(Problem("not a date; the wave of this response is unknown",
+                                row=row, column=rule.column, value=value, severity="warning"))
+    per_row = np.append(labels.to_numpy(dtype=object, na_value=None), None)[values.codes]
+    if rule.whole_file:
+        modal = Counter(v for v in per_row if v is not None).most_common(1)
+        return pd.Categorical([modal[0][0] if modal else None] * raw.n_rows)
+    return pd.Categorical(per_row)
+
+
+def _item(m: ItemMapping) -> Item:
+    known = built_in_item(m.item)
+    scale = m.make_scale()
+    return Item(m.item, m.label or (known.label if known else m.item),
+                m.question or (known.question if known else m.column), known.module if known else "custom", scale)
+
+
+def _encode_item(raw: RawTable, m: ItemMapping, missing_codes, problems: list[Problem]) -> np.ndarray:
+    """Scale values of one item column as float32 (NaN missing, DONT_KNOW for don't know)."""
+    scale = m.make_scale()
+    lookup = label_lookup(m)
+    codes = set(missing_codes)
+    encoded = pc.dictionary_encode(raw.table.column(m.column)).combine_chunks()
+    uniques = encoded.dictionary.to_pylist()
+    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    values = np.full(len(uniques) + 1, np.nan, dtype=np.float32)
+    unknown, out_of_range = [], []
+    for i, text in enumerate(uniques):
+        norm = normalize_label(text)
+        if not norm:
+            continue
+        mapped = lookup.get(norm)
+        if mapped is None and scale.kind == "yes_no" and norm in _YES | _NO:
+            mapped = 1.0 if norm in _YES else 0.0
+        if mapped is None:
+            number = parse_number(text)
+            if number is not None:
+                if scale.kind != "numeric" and number in codes:
+                    mapped = MISSING_LABEL
+                elif scale.in_range(number):
+                    mapped = number
+                else:
+                    out_of_range.append(i)
+                    continue
+            else:
+                mapped = label_kind(text)
+        if mapped is None:
+            unknown.append(i)
+        elif mapped == DONT_KNOW_LABEL:
+            values[i] = DONT_KNOW if scale.kind in ("yes_no", "likert") else np.nan
+        elif mapped != MISSING_LABEL:
+            values[i] = mapped
+    for kind, positions in (("answer label not in the mapping; read as missing. Add it to the item's labels "
+                             "to count it", unknown),
+                            (f"number outside the scale ({scale.describe()}); read as missing", out_of_range)):
+        for i in positions[:MAX_LISTED]:
+            rows = np.flatnonzero(indices == i)
+            problems.append(Problem(f"{kind} ({len(rows)} answer{'s' if len(rows) != 1 else ''})",
+                                    row=raw.row_number(int(rows[0])), column=m.column, value=str(uniques[i])[:80],
+                                    severity="warning"))
+        if len(positions) > MAX_LISTED:
+            problems.append(Problem(f"{len(positions) - MAX_LISTED} more answer labels like these",
+                                    column=m.column, severity="warning"))
+    return values[indices]
+
+
+def _exclude_duplicates(raw_id_column: str, responses: pd.DataFrame, keep: np.ndarray, excluded: Counter,
+                        problems: list[Problem]) -> np.ndarray:
+    """Rows that repeat an earlier respondent id within one wave are left out (counted and listed)."""
+    ids = responses["respondent_id"]
+    candidates = keep & ids.notna().to_numpy() & (ids.fillna("") != "").to_numpy()
+    key = pd.DataFrame({"id": ids, "wave": responses["wave"].astype("object")})
+    duplicated = key[candidates].duplicated(keep="first").reindex(key.index, fill_value=False).to_numpy()
+    if not duplicated.any():
+        return np.ones(len(responses), dtype=bool)
+    rows = responses["source_row"].to_numpy()
+    for position in np.flatnonzero(duplicated)[:MAX_LISTED]:
+        problems.append(Problem("same respondent id as an earlier row in the same wave; the later row was left out",
+                                row=int(rows[position]), column=raw_id_column,
+                                value=str(ids.iloc[position]), severity="warning"))
+    excluded["duplicate respondent id in the same wave (first kept)"] += int(duplicated.sum())
+    return ~duplicated
+
+
+def _nesting_problems(responses: pd.DataFrame) -> list[Problem]:
+    pairs = responses[["business_unit", "division"]].dropna().drop_duplicates()
+    counts = pairs.groupby("business_unit", observed=True)["division"].nunique()
+    problems = []
+    for unit in counts[counts > 1].index:
+        divisions = sorted(map(str, pairs.loc[pairs["business_unit"] == unit, "division"]))
+        problems.append(Problem(
+            f"business unit appears under {len(divisions)} divisions ({', '.join(divisions)}); units are "
+            "expected to sit in one division", column="business_unit", value=str(unit), severity="warning"))
+    return problems

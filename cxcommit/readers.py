@@ -1,0 +1,381 @@
+"""Reading an export file into a raw table of text cells, whatever its container and layout.
+
+Reads CSV/TSV/semicolon/pipe text in any usual encoding (see :mod:`cxcommit.decoding`), Excel
+.xlsx workbooks, and a .zip holding one export (as Qualtrics and SurveyMonkey deliver them).
+Every cell stays text here; meaning is given later by the mapping.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from cxcommit.decoding import to_utf8
+from cxcommit.errors import FileReadError, Problem
+from cxcommit.formats import FORMAT_NAMES, FORMATS, Layout, detect_format, read_layout
+from cxcommit.errors import SettingsError
+
+DELIMITERS = [",", ";", "\t", "|"]
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_MAGIC = [
+    (b"\xd0\xcf\x11\xe0", "an old Excel 97–2003 (.xls) or other Office file",
+     "Open it in Excel and save it as .xlsx or CSV (UTF-8), then upload that."),
+    (b"%PDF", "a PDF document", "Download the survey's data export (CSV or Excel), not a report."),
+    (b"\x89PNG", "a PNG image", "Upload the survey's CSV or Excel export."),
+    (b"\xff\xd8\xff", "a JPEG image", "Upload the survey's CSV or Excel export."),
+    (b"GIF8", "a GIF image", "Upload the survey's CSV or Excel export."),
+    (b"\x1f\x8b", "a gzip archive", "Unpack it first and upload the CSV inside."),
+    (b"SQLite format", "an SQLite database", "Export the responses as CSV and upload that."),
+]
+
+
+@dataclass
+class RawTable:
+    """An export read as text: one string column per file column, keyed by the column key.
+
+    ``keys`` are the names a mapping refers to (column ids for Qualtrics, headers elsewhere),
+    ``labels`` the question texts. ``header_rows`` counts every row above the first response
+    (title lines too), so response ``i`` (0-based) is spreadsheet row ``header_rows + i + 1``.
+    """
+
+    table: pa.Table
+    keys: list[str]
+    labels: list[str]
+    source: str
+    format: str
+    header_rows: int
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    skipped_rows: int = 0  # malformed rows left out (each is in ``problems``)
+
+    @property
+    def n_rows(self) -> int:
+        return self.table.num_rows
+
+    def label_of(self, key: str) -> str:
+        return self.labels[self.keys.index(key)]
+
+    def row_number(self, index: int) -> int:
+        """Spreadsheet row number of response ``index`` (0-based)."""
+        return self.header_rows + index + 1
+
+
+def read_raw(source: str | Path | bytes, name: str | None = None, *, fmt: str = "auto",
+             sheet: str | None = None) -> RawTable:
+    """Read a file (path or bytes) into a :class:`RawTable`; raise :class:`FileReadError` if it cannot be read.
+
+    ``fmt`` forces a layout (one of ``FORMATS``); ``sheet`` picks an Excel sheet by name.
+    """
+    if fmt not in FORMATS:
+        raise SettingsError(f"Unknown format {fmt!r}.", hint=f"Use one of: {', '.join(FORMATS)}.")
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        name = name or path.name
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise FileReadError(f"There is no file {str(path)!r}.", hint="Check the path and the file name.") from None
+        except IsADirectoryError:
+            raise FileReadError(f"{str(path)!r} is a folder, not a file.", hint="Name one export file.") from None
+    else:
+        raw, name = bytes(source), name or "upload"
+    return _read_bytes(raw, name, fmt, sheet)
+
+
+def _read_bytes(raw: bytes, name: str, fmt: str, sheet: str | None) -> RawTable:
+    if not raw.strip():
+        raise FileReadError(f"{name} is empty ({len(raw)} bytes).",
+                            hint="Export the survey again; the download may have failed.")
+    if raw.startswith(b"PK\x03\x04"):
+        return _read_zip(raw, name, fmt, sheet)
+    for magic, what, hint in _MAGIC:
+        if raw.startswith(magic):
+            raise FileReadError(f"{name} is {what}, not a survey export.", hint=hint)
+    decoded = to_utf8(raw)
+    if b"\x00" in decoded.data[:65536] or _looks_binary(decoded.data[:4096]):
+        raise FileReadError(
+            f"{name} does not look like a text table or an Excel workbook (it holds binary data; "
+            f"it starts with bytes {raw[:8].hex(' ')}).",
+            hint="Upload the survey's CSV, TSV or .xlsx export.",
+        )
+    table = _read_text(decoded.data, name, fmt)
+    table.encoding = decoded.encoding
+    table.problems[:0] = list(decoded.problems)
+    return table
+
+
+def _looks_binary(sample: bytes) -> bool:
+    text = sample.decode("utf-8", errors="replace")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f") + text.count("\ufffd")
+    return len(text) > 0 and controls / len(text) > 0.1
+
+
+def _read_zip(raw: bytes, name: str, fmt: str, sheet: str | None) -> RawTable:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+    except zipfile.BadZipFile:
+        raise FileReadError(f"{name} looks like a zip file or workbook but is damaged.",
+                            hint="Download the export again.") from None
+    names = archive.namelist()
+    if "xl/workbook.xml" in names:
+        return _read_xlsx(raw, name, fmt, sheet)
+    inner = [n for n in names if n.lower().endswith((".csv", ".tsv", ".txt", ".xlsx")) and not n.startswith("__MACOSX")]
+    if len(inner) != 1:
+        listing = ", ".join(names[:8]) or "nothing"
+        raise FileReadError(f"{name} is a zip archive with {len(inner)} exports in it ({listing}).",
+                            hint="Unzip it and upload one export file.")
+    table = _read_bytes(archive.read(inner[0]), inner[0], fmt, sheet)
+    table.notes.insert(0, f"read {inner[0]} from the zip archive {name}")
+    table.source = f"{name}: {inner[0]}"
+    return table
+
+
+# --- text --------------------------------------------------------------------------------------
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter among comma, semicolon, tab and pipe that splits the first lines most consistently.
+
+    >>> sniff_delimiter("a;b;c\\n1;2,5;3\\n")
+    ';'
+    """
+    best, best_key = ",", (False, 0.0, 0)
+    for delim in DELIMITERS:
+        counts = [len(r) for r in csv.reader(io.StringIO(text), delimiter=delim)][:30]
+        if not counts:
+            continue
+        modal, freq = Counter(counts).most_common(1)[0]
+        key = (modal > 1, round(freq / len(counts), 1), modal)
+        if key > best_key:
+            best, best_key = delim, key
+    return best
+
+
+def _first_records(text: str, delimiter: str, limit: int = 40) -> tuple[list[list[str]], list[int]]:
+    """The first records and, for each, the number of lines read up to its end."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    records, ends = [], []
+    try:
+        for record in reader:
+            records.append(record)
+            ends.append(reader.line_num)
+            if len(records) >= limit:
+                break
+    except csv.Error:
+        pass
+    return records, ends
+
+
+def _preamble(records: list[list[str]]) -> int:
+    """How many title lines stand above the header row of a generic table."""
+    if len(records) < 2:
+        return 0
+    counts = [len(r) for r in records[:-1]] or [len(records[0])]
+    modal = Counter(counts).most_common(1)[0][0]
+    skip = 0
+    for record in records[:-1]:
+        filled = sum(1 for c in record if c.strip())
+        if modal > 2 and (len(record) < modal or filled <= 1):
+            skip += 1
+        else:
+            break
+    return skip if skip < len(records) - 1 else 0
+
+
+def _read_text(data: bytes, name: str, fmt: str) -> RawTable:
+    head = data[:262_144].decode("utf-8", errors="ignore")
+    if len(data) > 262_144 and "\n" in head:
+        head = head[: head.rindex("\n") + 1]
+    delimiter = sniff_delimiter(head)
+    records, ends = _first_records(head, delimiter)
+    if not records:
+        raise FileReadError(f"{name} has no rows.", hint="Export the survey again.")
+    detected = detect_format(records[:4]) if fmt == "auto" else fmt
+    skip = _preamble(records) if detected == "generic" and fmt == "auto" else 0
+    notes = []
+    if skip:
+        notes.append(f"skipped {skip} title line(s) above the header row")
+        offset = _line_offset(data, ends[skip - 1])
+        data = data[offset:]
+        records = records[skip:]
+    layout = read_layout(records[:4], detected)
+    width = len(records[0])
+    if width < 2:
+        raise FileReadError(
+            f"{name} has only one column{_first_line_hint(records)}.",
+            hint="A survey export is a table with a header row and one row per response, "
+                 "separated by commas, semicolons, tabs or pipes.",
+        )
+    invalid: list[tuple[int, int]] = []
+
+    def on_invalid(row) -> str:
+        invalid.append((row.number, row.actual_columns))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=True, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(width)},
+                strings_can_be_null=True, null_values=[""], quoted_strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise FileReadError(f"{name} could not be read as a {DELIMITER_NAMES[delimiter]}-separated table: {exc}.",
+                            hint="Open it in a spreadsheet program and save it again as CSV (UTF-8).") from None
+    table = table.slice(layout.header_rows)
+    raw = _finish(table, layout, name, detected, header_rows=skip + layout.header_rows, notes=notes)
+    raw.delimiter = delimiter
+    for number, actual in invalid:
+        raw.problems.append(Problem(
+            f"row has {actual} fields where the header has {width}; the row was left out",
+            row=skip + number, severity="warning"))
+    raw.skipped_rows = len(invalid)
+    return raw
+
+
+def _first_line_hint(records: list[list[str]]) -> str:
+    first = records[0][0] if records and records[0] else ""
+    return f" (the first line reads {first[:60]!r})" if first else ""
+
+
+def _line_offset(data: bytes, lines: int) -> int:
+    offset = 0
+    for _ in range(lines):
+        offset = data.index(b"\n", offset) + 1
+    return offset
+
+
+def _finish(table: pa.Table, layout: Layout, name: str, fmt: str, *, header_rows: int,
+            notes: list[str]) -> RawTable:
+    if table.num_rows == 0:
+        raise FileReadError(
+            f"{name} has header rows but no responses ({FORMAT_NAMES[fmt]} layout, "
+            f"{header_rows} header row(s)).",
+            hint="Export the survey again after responses have come in, or check the date filter of the export.",
+        )
+    keys, labels, columns, problems = [], [], [], []
+    seen: Counter = Counter()
+    dropped_empty = 0
+    for i, (key, label) in enumerate(zip(layout.keys, layout.labels)):
+        column = table.column(i)
+        if not key:
+            if column.null_count == len(column):
+                dropped_empty += 1
+                continue
+            key = f"Column {i + 1}"
+        seen[key] += 1
+        if seen[key] > 1:
+            new_key = f"{key} ({seen[key]})"
+            problems.append(Problem(
+                f"two columns have this name; column {i + 1} is called {new_key!r}",
+                column=key, severity="warning"))
+            key = new_key
+        keys.append(key)
+        labels.append(label if label and label != layout.keys[i] else key)
+        columns.append(column)
+    if dropped_empty:
+        notes.append(f"left out {dropped_empty} empty column(s) without a header")
+    return RawTable(pa.table(columns, names=keys), keys, labels, name, fmt, header_rows,
+                    problems=problems, notes=notes)
+
+
+# --- Excel -------------------------------------------------------------------------------------
+
+def _cell_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _read_xlsx(raw: bytes, name: str, fmt: str, sheet: str | None) -> RawTable:
+    import openpyxl  # imported here: only Excel uploads pay for it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged workbooks
+        raise FileReadError(f"{name} could not be opened as an Excel workbook ({type(exc).__name__}).",
+                            hint="Open it in Excel and save it again as .xlsx, or export CSV.") from None
+    names = book.sheetnames
+    if sheet is not None and sheet not in names:
+        raise FileReadError(f"{name} has no sheet {sheet!r}.", hint=f"Its sheets are: {', '.join(names)}.")
+    rows_by_sheet = {}
+    chosen = sheet
+    for sheet_name in ([sheet] if sheet else names):
+        rows = [[_cell_text(v) for v in row] for row in book[sheet_name].iter_rows(values_only=True)]
+        rows = [r for r in rows if any(c is not None for c in r)]
+        if rows:
+            rows_by_sheet[sheet_name] = rows
+            chosen = sheet_name
+            break
+    book.close()
+    if not rows_by_sheet:
+        raise FileReadError(f"{name} has no data in {'sheet ' + repr(sheet) if sheet else 'any sheet'}.",
+                            hint="Check that the responses were exported into the workbook.")
+    rows = rows_by_sheet[chosen]
+    notes, problems = [], []
+    if len(names) > 1:
+        others = ", ".join(repr(n) for n in names if n != chosen)
+        problems.append(Problem(
+            f"the workbook has {len(names)} sheets; read {chosen!r}, not {others}. "
+            "To read another sheet, choose it by name (--sheet)", severity="warning"))
+    problems += _formula_problems(raw, chosen, rows)
+    width = max(len(r) for r in rows)
+    rows = [r + [None] * (width - len(r)) for r in rows]
+    records = [[c or "" for c in r] for r in rows[:4]]
+    detected = detect_format(records) if fmt == "auto" else fmt
+    layout = read_layout(records, detected)
+    body = rows[layout.header_rows:]
+    table = pa.table({f"f{i}": pa.array([r[i] for r in body], pa.string()) for i in range(width)})
+    result = _finish(table, layout, name, detected, header_rows=layout.header_rows, notes=notes)
+    result.sheet = chosen
+    result.problems[:0] = problems
+    return result
+
+
+def _formula_problems(raw: bytes, sheet: str, rows_with_values: list) -> list[Problem]:
+    """Cells holding formulas: their saved results are read; formulas without one are reported."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    archive = zipfile.ZipFile(io.BytesIO(raw))
+    if not any(b"<f" in archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")):
+        return []
+    book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    values = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)[sheet]
+    problems, with_result = [], 0
+    for formula_row, value_row in zip(book[sheet].iter_rows(), values.iter_rows()):
+        for cell, value_cell in zip(formula_row, value_row):
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                if value_cell.value is None:
+                    problems.append(Problem(
+                        "cell holds a formula without a saved result; read as empty. Open the file in "
+                        "Excel and save it, or export CSV", row=cell.row,
+                        column=get_column_letter(cell.column), value=cell.value[:80], severity="warning"))
+                else:
+                    with_result += 1
+    if with_result:
+        problems.append(Problem(f"{with_result} cell(s) hold formulas; their saved results were read",
+                                severity="warning"))
+    return problems

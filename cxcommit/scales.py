@@ -1,0 +1,346 @@
+"""Answer scales, and guessing a scale from the answer labels seen in a column.
+
+A scale says what the numbers of an item mean:
+
+- ``yes_no``: 1 = yes, 0 = no; "don't know" is the code :data:`DONT_KNOW`.
+- ``likert``: whole numbers ``low..high`` (3 to 11 points); favourable = values ``>= favourable_from``
+  (the top boxes); "don't know" (:data:`DONT_KNOW`) is left out of the base.
+- ``nps``: 0–10 likelihood to recommend; promoters 9–10 are favourable, detractors 0–6.
+- ``numeric``: a metric with an optional range; no favourable share.
+
+Answers that mean "not applicable", "no basis to judge" or "seen but not answered" (Qualtrics
+codes -1, -99 and 997–999 among them) are missing values, never averaged.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from cxcommit.errors import MappingError
+from cxcommit.text import normalize_label
+
+DONT_KNOW = -1.0  # code of a "don't know" answer in yes_no and likert items (never a scale value there)
+SCALE_KINDS = ("yes_no", "likert", "nps", "numeric")
+DONT_KNOW_LABEL = "dont_know"
+MISSING_LABEL = "missing"
+
+# Top boxes counted as favourable, by number of points (user can override per item).
+TOP_BOXES = {3: 1, 4: 2, 5: 2, 6: 3, 7: 3, 8: 3, 9: 3, 10: 3, 11: 3}
+
+
+@dataclass(frozen=True)
+class Scale:
+    """What an item's numbers mean; build one with :func:`make_scale`."""
+
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    favourable_from: float | None = None
+
+    @property
+    def points(self) -> int | None:
+        if self.kind == "likert":
+            return int(self.high - self.low + 1)
+        return None
+
+    def describe(self) -> str:
+        if self.kind == "yes_no":
+            return "yes/no"
+        if self.kind == "nps":
+            return "0–10 likelihood (NPS)"
+        if self.kind == "likert":
+            return f"{self.points}-point ({_fmt(self.low)}–{_fmt(self.high)}, favourable ≥ {_fmt(self.favourable_from)})"
+        if self.low is not None or self.high is not None:
+            return f"number {_fmt(self.low)}–{_fmt(self.high)}"
+        return "number"
+
+    def in_range(self, value: float) -> bool:
+        if self.kind in ("yes_no", "likert", "nps"):
+            return self.low <= value <= self.high and float(value).is_integer()
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "…"
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def make_scale(kind: str, low: float | None = None, high: float | None = None,
+               favourable_from: float | None = None) -> Scale:
+    """A validated :class:`Scale` with the usual defaults filled in.
+
+    >>> make_scale("likert", 1, 5).favourable_from
+    4.0
+    >>> make_scale("nps").describe()
+    '0–10 likelihood (NPS)'
+    """
+    if kind not in SCALE_KINDS:
+        raise MappingError(f"Unknown scale {kind!r}.", hint=f"Use one of: {', '.join(SCALE_KINDS)}.")
+    if kind == "yes_no":
+        return Scale("yes_no", 0.0, 1.0, 1.0)
+    if kind == "nps":
+        return Scale("nps", 0.0, 10.0, 9.0 if favourable_from is None else float(favourable_from))
+    if kind == "likert":
+        if low is None or high is None or not float(low).is_integer() or not float(high).is_integer():
+            raise MappingError(f"A likert scale needs whole-number low and high values; got low={low!r}, high={high!r}.",
+                               hint='Write e.g. "low": 1, "high": 5.')
+        points = int(high) - int(low) + 1
+        if not 3 <= points <= 11 or low < 0:
+            raise MappingError(f"A likert scale has 3 to 11 points from 0 upwards; got {_fmt(low)}–{_fmt(high)}.")
+        if favourable_from is None:
+            favourable_from = float(high) - TOP_BOXES[points] + 1
+        if not low < favourable_from <= high:
+            raise MappingError(f"favourable_from must lie above {_fmt(low)} and at most {_fmt(high)}; got {favourable_from!r}.")
+        return Scale("likert", float(low), float(high), float(favourable_from))
+    if low is not None and high is not None and low > high:
+        raise MappingError(f"A numeric range needs low <= high; got {low!r} > {high!r}.")
+    return Scale("numeric", None if low is None else float(low), None if high is None else float(high), None)
+
+
+# --- recognising labels -------------------------------------------------------------------------
+
+_NA = re.compile(r"\bn/a\b|^na\b|not applicable|does ?n[o']t apply|no basis|unable to (judge|rate|say|answer|comment)"
+                 r"|prefer not to|unfamiliar|not relevant|no opinion|^skip")
+_DK = re.compile(r"^(i )?(don'?t|do not|dont) know\b|^not sure\b|^unsure\b|^no idea\b|^can'?t say\b|^cannot say\b|^dk$")
+_NEUTRAL = re.compile(r"^neither\b|\bneutral\b|^undecided$|^no change\b|^about the same$|^the same$|^mixed$|^average$")
+_YES = {"yes", "y", "ja", "oui", "sí", "si"}
+_NO = {"no", "n", "nein", "non"}
+
+# polar word -> (family, sign)
+_POLAR: dict[str, tuple[str, int]] = {}
+for _family, _pos, _neg in [
+    ("agree", ["agree"], ["disagree"]),
+    ("satisfied", ["satisfied"], ["dissatisfied", "unsatisfied"]),
+    ("likely", ["likely"], ["unlikely"]),
+    ("helpful", ["helpful"], ["unhelpful"]),
+    ("easy", ["easy"], ["difficult", "hard"]),
+    ("useful", ["useful"], ["useless"]),
+    ("safe", ["safe"], ["unsafe"]),
+    ("good", ["good"], ["bad"]),
+    ("well", ["well"], []),
+    ("reasonable", ["reasonable"], ["unreasonable"]),
+    ("favorably", ["favorably", "favourably", "favorable", "favourable"],
+     ["unfavorably", "unfavourably", "unfavorable", "unfavourable"]),
+    ("important", ["important"], ["unimportant"]),
+    ("effective", ["effective"], ["ineffective"]),
+    ("positive", ["positive"], ["negative"]),
+    ("able", ["able", "capable"], ["unable"]),
+    ("more", ["more", "better", "increased"], ["less", "worse", "decreased"]),
+    ("clear", ["clear"], ["unclear"]),
+    ("confident", ["confident"], ["unconfident"]),
+    ("valuable", ["valuable"], ["worthless"]),
+    ("relevant", ["relevant"], ["irrelevant"]),
+    ("comfortable", ["comfortable"], ["uncomfortable"]),
+    ("committed", ["committed"], ["uncommitted"]),
+    ("motivated", ["motivated"], ["unmotivated"]),
+]:
+    _POLAR.update({w: (_family, 1) for w in _pos})
+    _POLAR.update({w: (_family, -1) for w in _neg})
+
+# Words that carry their own position on a quality scale (Excellent / Very good / Good / Fair / Poor).
+_FIXED = {"excellent": 3.0, "outstanding": 3.0, "fair": 0.5, "poor": -2.0, "terrible": -3.0, "awful": -3.0}
+_INTENSITY = [
+    (re.compile(r"\b(extremely|completely|totally|strongly|absolutely|entirely|very much|much|definitely)\b"), 3.0),
+    (re.compile(r"\bvery\b"), 2.5),
+    (re.compile(r"\b(moderately|fairly|quite|mostly|reasonably|rather)\b"), 1.5),
+    (re.compile(r"\b(somewhat|slightly|mildly|partly|partially|a little|a bit|kind of|a little bit)\b"), 1.0),
+]
+# Labels with no polar word: frequency and quantity scales, scored directly (first match wins).
+_DIRECT = [
+    (re.compile(r"\b(none of (it|the time|them)|not at all|never)\b"), "amount", -3.0),
+    (re.compile(r"^(little or no|no|hardly any)\b"), "amount", -3.0),
+    (re.compile(r"\balmost never\b"), "amount", -2.5),
+    (re.compile(r"\b(rarely|seldom)\b"), "amount", -2.0),
+    (re.compile(r"\balmost always\b"), "amount", 2.75),
+    (re.compile(r"\b(always|all of (it|the time|them)|extensive|a great deal|a lot)\b"), "amount", 3.0),
+    (re.compile(r"\b(most of (it|the time|them)|usually|frequently)\b"), "amount", 2.5),
+    (re.compile(r"\boften\b"), "amount", 2.0),
+    (re.compile(r"\b(about half|half of)\b"), "amount", 1.5),
+    (re.compile(r"\b(some|sometimes|a moderate amount)\b"), "amount", 1.0),
+    (re.compile(r"\b(occasionally)\b"), "amount", -1.0),
+    (re.compile(r"\b(a little|little|few)\b"), "amount", -1.0),
+]
+_WORD = re.compile(r"[a-z]+")
+
+
+def label_kind(label: str) -> str | None:
+    """``"dont_know"``, ``"missing"`` or None for an ordinary answer label.
+
+    >>> label_kind("Don't know"), label_kind("Unfamiliar (N/A)"), label_kind("Agree")
+    ('dont_know', 'missing', None)
+    """
+    norm = normalize_label(label)
+    if _DK.search(norm):
+        return DONT_KNOW_LABEL
+    if _NA.search(norm):
+        return MISSING_LABEL
+    return None
+
+
+class LabelScore(NamedTuple):
+    """Where an answer label sits on an ordered scale."""
+
+    family: str | None  # the scale the label belongs to ("agree", "amount", ...); None if neutral
+    score: float  # signed position: negative below the midpoint, 0 neutral, positive above
+    opposite: bool  # True where the label uses the negative word of a pair (disagree, unhelpful)
+
+
+def score_label(label: str) -> LabelScore | None:
+    """Position of an ordinal answer label, or None when it is not part of an ordered scale.
+
+    >>> tuple(score_label("Strongly disagree"))
+    ('agree', -3.0, True)
+    >>> tuple(score_label("Not useful at all"))
+    ('useful', -3.0, False)
+    >>> tuple(score_label("Most of it"))
+    ('amount', 2.5, False)
+    """
+    norm = normalize_label(label)
+    if _NEUTRAL.search(norm):
+        return LabelScore(None, 0.0, False)
+    words = _WORD.findall(norm)
+    fixed = next((w for w in words if w in _FIXED), None)
+    if fixed is not None:
+        intensity = 0.5 if re.search(r"\bvery\b", norm) else 0.0
+        score = _FIXED[fixed]
+        return LabelScore("good", score + (intensity if score > 0 else -intensity), False)
+    polar = next((_POLAR[w] for w in words if w in _POLAR), None)
+    if polar is not None:
+        family, sign = polar
+        if re.search(r"\bnot\b.*\bat all\b|\bnot at all\b", norm):
+            return LabelScore(family, -3.0 * sign, False)
+        if re.search(r"\bnot\b", norm):
+            return LabelScore(family, -2.0 * sign, False)
+        intensity = next((value for pattern, value in _INTENSITY if pattern.search(norm)), 2.0)
+        return LabelScore(family, sign * intensity, sign < 0)
+    for pattern, family, value in _DIRECT:
+        if pattern.search(norm):
+            return LabelScore(family, value, False)
+    return None
+
+
+def parse_number(text: str) -> float | None:
+    """A number written in an answer cell, or None.
+
+    >>> parse_number(" 7 "), parse_number("1,5"), parse_number("three")
+    (7.0, 1.5, None)
+    """
+    text = str(text).strip().replace(",", ".") if str(text).count(",") == 1 and "." not in str(text) else str(text).strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+# --- guessing a scale for a column -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ScaleGuess:
+    """A suggested scale for one column, with its answer labels mapped to values."""
+
+    scale: Scale
+    labels: dict[str, float | str]
+    review: str | None = None  # why a person should check this suggestion
+
+
+_RANGE_IN_TEXT = re.compile(r"\b(\d{1,2})\s*(?:to|-|–|through)\s*(\d{1,2})\b")
+_NPS_TEXT = re.compile(r"recommend", re.I)
+_SPECIAL_CODES = {97.0, 98.0, 99.0, 997.0, 998.0, 999.0, 9999.0}
+
+
+def guess_scale(counts: dict[str, int], question: str = "") -> ScaleGuess | None:
+    """Guess the scale of a column from its distinct answers (label -> count) and its question text.
+
+    Returns None where the answers are not a rating (free text, categories, ranks, large numbers).
+
+    >>> guess_scale({"Yes": 5, "No": 3, "Don't know": 1}).scale.kind
+    'yes_no'
+    >>> g = guess_scale({"Agree": 4, "Strongly agree": 2, "Disagree": 1, "Neither agree nor disagree": 3})
+    >>> g.scale.points, g.labels["Strongly agree"]
+    (5, 5.0)
+    """
+    labels = {label: n for label, n in counts.items() if normalize_label(label) != ""}
+    if not labels:
+        return None
+    kinds = {label: label_kind(label) for label in labels}
+    numbers = {label: parse_number(label) for label in labels}
+    if all(numbers[label] is not None for label in labels):
+        return _guess_numeric({label: numbers[label] for label in labels}, question)
+    ordinary = [label for label in labels if kinds[label] is None]
+    norms = {normalize_label(label) for label in ordinary}
+    if ordinary and norms <= _YES | _NO:
+        mapped: dict[str, float | str] = {label: kinds[label] for label in labels if kinds[label]}
+        mapped.update({label: 1.0 if normalize_label(label) in _YES else 0.0 for label in ordinary})
+        return ScaleGuess(make_scale("yes_no"), mapped)
+    return _guess_likert(labels, kinds)
+
+
+def _guess_numeric(numbers: dict[str, float], question: str) -> ScaleGuess | None:
+    values = set(numbers.values())
+    positive = {v for v in values if v >= 0}
+    missing = {v for v in values if v < 0 and float(v).is_integer()} if positive else set()
+    rest = values - missing
+    if rest and max(rest) > 11:
+        special = {v for v in rest if v in _SPECIAL_CODES}
+        if rest - special and max(rest - special) <= 11:
+            missing |= special
+            rest -= special
+    if len(rest) < 2 or not all(float(v).is_integer() for v in rest) or min(rest) < 0 or max(rest) > 10:
+        return None
+    low, high = (0.0 if min(rest) == 0 else 1.0), max(rest)
+    review = None
+    stated = _RANGE_IN_TEXT.search(question or "")
+    if stated and int(stated.group(1)) in (0, 1) and int(stated.group(2)) >= max(rest):
+        low, high = float(stated.group(1)), float(stated.group(2))
+    elif high - low + 1 < 3:
+        return None
+    else:
+        review = f"range {low:g}–{high:g} taken from the answers seen; higher numbers are taken as better"
+    labels: dict[str, float | str] = {
+        label: (MISSING_LABEL if value in missing else value) for label, value in numbers.items()
+    }
+    if _NPS_TEXT.search(question or "") and max(rest) >= 9 and len(rest) >= 5 and (low, high) != (1.0, 5.0):
+        return ScaleGuess(make_scale("nps"), labels)
+    if high - low + 1 > 11:
+        return None
+    if review is None:
+        review = "higher numbers are taken as better"
+    return ScaleGuess(make_scale("likert", low, high), labels, review)
+
+
+def _guess_likert(labels: dict[str, int], kinds: dict[str, str | None]) -> ScaleGuess | None:
+    ordinary = [label for label in labels if kinds[label] is None]
+    scored = {label: score_label(label) for label in ordinary}
+    if len(ordinary) < 3 or any(s is None for s in scored.values()):
+        return None
+    families = {s.family for s in scored.values() if s.family is not None}
+    if len(families) != 1:
+        return None
+    by_score: dict[float, list[str]] = {}
+    for label, s in scored.items():
+        by_score.setdefault(s.score, []).append(label)
+    if any(len({normalize_label(x) for x in same}) > 1 for same in by_score.values()):
+        return None  # two different labels at one position: not an ordered scale we understand
+    scores = sorted(by_score)
+    bipolar = any(s.opposite for s in scored.values()) and scores[-1] > 0
+    if bipolar:
+        # A bipolar scale is symmetric: a position seen on one side exists on the other too.
+        magnitudes = sorted({abs(s) for s in scores if s != 0})
+        full = [-m for m in reversed(magnitudes)] + ([0.0] if 0.0 in scores else []) + magnitudes
+    else:
+        full = scores
+    review = None
+    if len(full) > len(scores):
+        review = f"{len(full)}-point scale completed from the {len(scores)} answers seen"
+    elif not bipolar and len(full) < 5:
+        review = f"{len(full)} points counted from the answers seen; add any label nobody chose"
+    if not 3 <= len(full) <= 11:
+        return None
+    position = {score: float(i + 1) for i, score in enumerate(full)}
+    mapped: dict[str, float | str] = {label: kinds[label] for label in labels if kinds[label]}
+    mapped.update({label: position[s.score] for label, s in scored.items()})
+    return ScaleGuess(make_scale("likert", 1, len(full)), mapped, review)

@@ -1,0 +1,239 @@
+"""Suggesting a mapping for an export: which columns are items (and on what scale), which are
+groupings, the wave, the respondent id, and which hold personal data.
+
+Items of the instrument are recognised by question-text similarity (or their id as column
+name); any other rated question becomes an item of its own; categorical columns become
+groupings, those with the usual names (Division, Department, Role, Region, ...) the standard
+attributes. Every guess a person should check carries a ``review`` note.
+"""
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+import pandas as pd
+import pyarrow.compute as pc
+
+from cxcommit.columns import (attribute_for, canonical_role, date_rank, is_metadata, is_respondent_id,
+                              is_wave_column, personal_reason)
+from cxcommit.dates import parse_dates, period_label
+from cxcommit.instrument import Item, built_in_items
+from cxcommit.mapping import DEFAULT_MISSING_CODES, ItemMapping, Mapping, WaveRule
+from cxcommit.readers import RawTable
+from cxcommit.scales import DONT_KNOW_LABEL, MISSING_LABEL, guess_scale, parse_number
+from cxcommit.text import normalize_label, shorten, slugify
+
+MATCH_THRESHOLD = 0.72
+_STOP = set("a an the of to and or in on for with is are do does be by at as that this our your their".split())
+_RANK = re.compile(r"\brank\b|\branking\b", re.I)
+MAX_GROUPS = 100
+_SUB_QUESTION = re.compile(r"\s-\s|(?<=[:?.])-(?=\S)")  # "Question - option", Qualtrics "Question:-option"
+
+
+def value_counts(raw: RawTable, key: str) -> dict[str, int]:
+    """Distinct non-empty answers of a column with their counts."""
+    counts = pc.value_counts(raw.table.column(key))
+    values, numbers = counts.field("values").to_pylist(), counts.field("counts").to_pylist()
+    return {v: n for v, n in zip(values, numbers) if v is not None and v.strip()}
+
+
+def _tokens(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", normalize_label(text)) if w not in _STOP}
+
+
+def similarity(question: str, item: Item) -> float:
+    """How alike a column's question is to an instrument item (0–1): the larger of sequence
+    similarity and word overlap; 1 when the column is named by the item's id or label."""
+    norm = normalize_label(question)
+    if norm in (item.id, item.id.replace("_", " "), normalize_label(item.label)):
+        return 1.0
+    ratio = SequenceMatcher(None, norm, normalize_label(item.question)).ratio()
+    a, b = _tokens(question), _tokens(item.question)
+    overlap = len(a & b) / len(a | b) if a and b else 0.0
+    return max(ratio, overlap)
+
+
+def suggest_mapping(raw: RawTable, items: tuple[Item, ...] | None = None) -> Mapping:
+    """A suggested :class:`Mapping` for ``raw``, matched against ``items`` (the built-in instrument by default)."""
+    items = built_in_items() if items is None else items
+    personal, ignored, attributes, groupings = {}, {}, {}, []
+    respondent_id, wave_column, date_columns = None, None, []
+    rated: list[tuple[str, str, object]] = []
+    for key, label in zip(raw.keys, raw.labels):
+        counts = value_counts(raw, key)
+        sample = list(counts)[:200]
+        reason = personal_reason(key, label, sample)
+        if reason:
+            personal[key] = reason
+            continue
+        if is_respondent_id(key) and respondent_id is None:
+            respondent_id = key
+            continue
+        if date_rank(key) is not None:
+            date_columns.append(key)
+        if is_metadata(key) or date_rank(key) is not None:
+            ignored[key] = "survey metadata"
+            continue
+        if not counts:
+            ignored[key] = "empty: no answers"
+            continue
+        if is_wave_column(key) and wave_column is None:
+            wave_column = key
+            continue
+        attribute = attribute_for(key, label)
+        if attribute and attribute not in attributes:
+            attributes[attribute] = key
+            continue
+        if key.endswith("_NPS_GROUP") or label.endswith(" - Group"):
+            ignored[key] = "NPS group derived from another column"
+            continue
+        if _RANK.search(label):
+            ignored[key] = "ranking question"
+            continue
+        guess = guess_scale(counts, label)
+        if guess is not None:
+            rated.append((key, label, guess))
+            continue
+        ignored_reason = _categorical_reason(counts, raw.n_rows, raw.format)
+        if ignored_reason:
+            ignored[key] = ignored_reason
+        else:
+            groupings.append(key)
+    item_mappings = _match_items(raw, rated, items, ignored)
+    role_values = {}
+    if "role" in attributes:
+        role_values = {value: canonical_role(value) for value in value_counts(raw, attributes["role"])}
+    wave = _wave_rule(raw, wave_column, date_columns)
+    if wave.column in ignored:
+        del ignored[wave.column]
+    return Mapping(
+        format=raw.format, respondent_id=respondent_id, wave=wave, attributes=attributes, role_values=role_values,
+        groupings=tuple(groupings), items=tuple(item_mappings), missing_codes=DEFAULT_MISSING_CODES,
+        personal=personal, ignored=ignored,
+    )
+
+
+def _categorical_reason(counts: dict[str, int], n_rows: int, fmt: str) -> str | None:
+    """Why a non-rated column is not offered as a grouping, or None if it is one."""
+    numbers = {v: parse_number(v) for v in counts}
+    if all(x is not None for x in numbers.values()):
+        counts = {v: n for v, n in counts.items() if numbers[v] not in DEFAULT_MISSING_CODES}
+    distinct = len(counts)
+    if distinct == 1:
+        return "one answer only; blank (or a missing code) elsewhere: a checkbox column"
+    separator = {"microsoft_forms": ";", "google_forms": ", "}.get(fmt)
+    joined = sum(1 for v in counts if separator and separator in v.strip().rstrip(";"))
+    if distinct > 20 and joined > distinct * 0.3:
+        return "multi-select answers"
+    lengths = sum(len(v) * n for v, n in counts.items()) / max(1, sum(counts.values()))
+    if distinct > MAX_GROUPS or distinct > max(20, 0.5 * n_rows) or lengths > 80:
+        return "free text"
+    if all(parse_number(v) is not None for v in counts) and distinct > 30:
+        return "numbers, not a rating"
+    return None
+
+
+def _item_id(key: str, taken: set[str]) -> str:
+    """A readable, unused item id for a column: its name, or question and option for matrix columns."""
+    head, _, tail = key.rpartition(" - ")
+    base = f"{slugify(head, max_length=24)}_{slugify(tail, max_length=24)}" if head and tail else slugify(key)
+    item_id, n = base, 1
+    while item_id in taken:
+        n += 1
+        item_id = f"{base}_{n}"
+    return item_id
+
+
+def _short_label(label: str) -> str:
+    label = label.strip().splitlines()[-1] if label.strip() else label
+    parts = _SUB_QUESTION.split(label)
+    if len(parts) > 1 and len(parts[-1].strip()) >= 3:
+        return shorten(parts[-1], 60)
+    return shorten(label, 60)
+
+
+def _match_items(raw: RawTable, rated, items, ignored) -> list[ItemMapping]:
+    """Instrument items matched to rated columns (best match first), the rest as items of their own."""
+    candidates = []
+    for key, label, guess in rated:
+        for item in items:
+            if _compatible(item, guess):
+                score = max(similarity(label, item), similarity(key, item))
+                if score >= MATCH_THRESHOLD:
+                    candidates.append((score, key, item))
+    matched: dict[str, tuple[Item, float]] = {}
+    used: set[str] = set()
+    for score, key, item in sorted(candidates, key=lambda c: -c[0]):
+        if key not in matched and item.id not in used:
+            matched[key] = (item, score)
+            used.add(item.id)
+    result, ids = [], {item.id for item in items}
+    for key, label, guess in rated:
+        if key in matched:
+            item, score = matched[key]
+            result.append(_instrument_item(raw, key, label, guess, item, score))
+            continue
+        item_id = _item_id(key, ids)
+        ids.add(item_id)
+        scale = guess.scale
+        result.append(ItemMapping(
+            column=key, item=item_id, scale=scale.kind, label=_short_label(label), question=label,
+            low=scale.low if scale.kind == "likert" else None, high=scale.high if scale.kind == "likert" else None,
+            favourable_from=scale.favourable_from if scale.kind == "likert" else None,
+            labels=_text_labels(guess.labels), review=guess.review,
+        ))
+    return result
+
+
+def _compatible(item: Item, guess) -> bool:
+    kind = guess.scale.kind
+    if item.scale.kind == "yes_no":
+        return kind == "yes_no" or (kind == "likert" and guess.scale.high <= 3)
+    return item.scale.kind == kind
+
+
+def _instrument_item(raw, key, label, guess, item: Item, score: float) -> ItemMapping:
+    review = guess.review
+    if score < 0.95:
+        note = f"matched to {item.id} by question text ({score:.0%} alike)"
+        review = f"{note}; {review}" if review else note
+    if item.scale.kind == "yes_no" and guess.scale.kind != "yes_no":
+        labels = {"1": 1.0, "2": 0.0, "3": DONT_KNOW_LABEL}
+        review = "numeric codes read as 1 = yes, 2 = no, 3 = don't know (Qualtrics' default); check"
+        return ItemMapping(key, item.id, "yes_no", item.label, label, labels=labels, review=review)
+    scale = guess.scale
+    return ItemMapping(
+        column=key, item=item.id, scale=scale.kind, label=item.label, question=label,
+        low=scale.low if scale.kind == "likert" else None, high=scale.high if scale.kind == "likert" else None,
+        favourable_from=scale.favourable_from if scale.kind == "likert" else None,
+        labels=_text_labels(guess.labels), review=review,
+    )
+
+
+def _text_labels(labels: dict) -> dict:
+    """Labels worth writing into the mapping: text answers and special codes (plain numbers need none)."""
+    return {k: v for k, v in labels.items()
+            if parse_number(k) is None or v in (MISSING_LABEL, DONT_KNOW_LABEL)}
+
+
+def _wave_rule(raw: RawTable, wave_column: str | None, date_columns: list[str]) -> WaveRule:
+    if wave_column:
+        return WaveRule(column=wave_column)
+    for key in sorted(date_columns, key=date_rank):
+        stamps = parse_dates(pd.Series(list(value_counts(raw, key))))
+        stamps = stamps.dropna()
+        if len(stamps) == 0:
+            continue
+        span = (stamps.max() - stamps.min()).days
+        return WaveRule(column=key, period="quarter", whole_file=span <= 100)
+    return WaveRule(value="Wave 1")
+
+
+def wave_preview(raw: RawTable, rule: WaveRule) -> list[str]:
+    """The wave names ``rule`` gives this file (for reports)."""
+    if rule.value is not None:
+        return [rule.value]
+    values = pd.Series(list(value_counts(raw, rule.column)))
+    if rule.period is None:
+        return sorted(values.tolist())
+    return sorted(period_label(parse_dates(values), rule.period).dropna().unique().tolist())

@@ -1,0 +1,64 @@
+"""The imported survey: validated, encoded responses with their items, groupings and import report."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from cxcommit.errors import Problem, problems_frame
+from cxcommit.instrument import Item, SIGN_IDS
+from cxcommit.mapping import Mapping
+
+STANDARD_GROUPINGS = ("wave", "division", "business_unit", "role", "region")
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What happened at import: what was detected, kept, excluded (with reasons) and dropped."""
+
+    source: str
+    format: str
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    header_rows: int
+    rows_in_file: int
+    rows_kept: int
+    excluded: dict[str, int] = field(default_factory=dict)
+    personal_dropped: dict[str, str] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()
+    waves: tuple[str, ...] = ()
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        return problems_frame(self.problems)
+
+
+@dataclass(frozen=True)
+class Survey:
+    """Responses (one row per respondent per wave) and what their columns mean.
+
+    ``responses`` has a ``source_row`` column (the row in the file), then ``respondent_id``
+    (if mapped), ``wave`` and the mapped standard attributes (division, business_unit, role,
+    region) and other groupings as categoricals, then one float column per item holding scale
+    values (NaN missing, :data:`cxcommit.scales.DONT_KNOW` for "don't know").
+    """
+
+    responses: pd.DataFrame
+    items: tuple[Item, ...]
+    groupings: dict[str, str]  # column in responses -> the export column it came from
+    mapping: Mapping
+    report: ImportReport
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        return tuple(item.id for item in self.items)
+
+    def item(self, item_id: str) -> Item:
+        return next(item for item in self.items if item.id == item_id)
+
+    @property
+    def has_signs(self) -> bool:
+        """True when all 8 signs of executive commitment are mapped."""
+        return set(SIGN_IDS) <= set(self.item_ids)

@@ -1,0 +1,38 @@
+"""Normalising answer labels and column names so that spelling noise never splits an answer."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def normalize_label(text: str) -> str:
+    """Case-folded, NFKC-normalised text with every run of white space (non-breaking too) as one space.
+
+    >>> normalize_label("  Strongly\\u00a0AGREE ")
+    'strongly agree'
+    >>> normalize_label("Don’t know")
+    "don't know"
+    """
+    text = unicodedata.normalize("NFKC", str(text)).replace("\u2019", "'").replace("\u2018", "'")
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def slugify(text: str, *, max_length: int = 40) -> str:
+    """A lower-case identifier made of letters, digits and underscores.
+
+    >>> slugify("Q13 - I felt welcomed!")
+    'q13_i_felt_welcomed'
+    """
+    slug = _SLUG.sub("_", normalize_label(text)).strip("_")[:max_length].rstrip("_")
+    if not slug or slug[0].isdigit():
+        slug = f"q_{slug}" if slug else "q"
+    return slug
+
+
+def shorten(text: str, width: int = 60) -> str:
+    """Text cut to ``width`` characters with an ellipsis, on one line."""
+    text = _SPACES.sub(" ", str(text)).strip()
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
