@@ -75,6 +75,15 @@ def personal_reason(key: str, label: str, sample_values: list[str]) -> str | Non
     return None
 
 
+_COMMENT = re.compile(r"^(comments?|feedback|remarks?|notes?|verbatim|open[- ]ended|other comments?|anything else)\b"
+                      r"|please specify|\(other\)|_text$|\bcomments?$")
+
+
+def is_comment(key: str, label: str) -> bool:
+    """True for columns that by their name hold free-text comments."""
+    return any(_COMMENT.search(normalize_label(text)) for text in (key, label))
+
+
 def is_metadata(key: str) -> bool:
     return _norm_key(key) in _METADATA or normalize_label(key) in _METADATA
 

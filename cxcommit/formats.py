@@ -76,8 +76,11 @@ def detect_format(rows: list[list[str]]) -> str:
 
 
 def read_layout(rows: list[list[str]], fmt: str) -> Layout:
-    """Column keys and labels of the header rows under layout ``fmt`` (not ``auto``)."""
-    width = max((len(r) for r in rows), default=0)
+    """Column keys and labels of the header rows under layout ``fmt`` (not ``auto``).
+
+    The first row sets the number of columns; later rows may be data rows of another length.
+    """
+    width = len(rows[0]) if rows else 0
     rows = [_cells(r, width) for r in rows]
     needed = {"qualtrics": 3, "qualtrics_legacy": 2, "surveymonkey": 2}.get(fmt, 1)
     if len(rows) < needed:

@@ -215,7 +215,23 @@ def _read_text(data: bytes, name: str, fmt: str) -> RawTable:
             hint="A survey export is a table with a header row and one row per response, "
                  "separated by commas, semicolons, tabs or pipes.",
         )
-    invalid: list[tuple[int, int]] = []
+    table, invalid = _parse_csv(data, delimiter, width, name, use_threads=True)
+    if any(number is None for number, _ in invalid):  # row numbers are only known when read in one thread
+        table, invalid = _parse_csv(data, delimiter, width, name, use_threads=False)
+    table = table.slice(layout.header_rows)
+    raw = _finish(table, layout, name, detected, header_rows=skip + layout.header_rows, notes=notes)
+    raw.delimiter = delimiter
+    for number, actual in invalid:
+        raw.problems.append(Problem(
+            f"row has {actual} fields where the header has {width}; the row was left out",
+            row=skip + number, severity="warning"))
+    raw.skipped_rows = len(invalid)
+    return raw
+
+
+def _parse_csv(data: bytes, delimiter: str, width: int, name: str, *, use_threads: bool):
+    """All rows as text columns f0..f{width-1}, and the malformed rows left out: (row number, fields)."""
+    invalid: list[tuple[int | None, int]] = []
 
     def on_invalid(row) -> str:
         invalid.append((row.number, row.actual_columns))
@@ -224,7 +240,8 @@ def _read_text(data: bytes, name: str, fmt: str) -> RawTable:
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=True, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=use_threads,
+                                           block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
@@ -235,15 +252,7 @@ def _read_text(data: bytes, name: str, fmt: str) -> RawTable:
     except pa.ArrowInvalid as exc:
         raise FileReadError(f"{name} could not be read as a {DELIMITER_NAMES[delimiter]}-separated table: {exc}.",
                             hint="Open it in a spreadsheet program and save it again as CSV (UTF-8).") from None
-    table = table.slice(layout.header_rows)
-    raw = _finish(table, layout, name, detected, header_rows=skip + layout.header_rows, notes=notes)
-    raw.delimiter = delimiter
-    for number, actual in invalid:
-        raw.problems.append(Problem(
-            f"row has {actual} fields where the header has {width}; the row was left out",
-            row=skip + number, severity="warning"))
-    raw.skipped_rows = len(invalid)
-    return raw
+    return table, invalid
 
 
 def _first_line_hint(records: list[list[str]]) -> str:

@@ -249,6 +249,7 @@ class ScaleGuess:
 
 _RANGE_IN_TEXT = re.compile(r"\b(\d{1,2})\s*(?:to|-|–|through)\s*(\d{1,2})\b")
 _NPS_TEXT = re.compile(r"recommend", re.I)
+_NPS_NAME = re.compile(r"\bnps\b|net promoter|likelihood to recommend", re.I)
 _SPECIAL_CODES = {97.0, 98.0, 99.0, 997.0, 998.0, 999.0, 9999.0}
 
 
@@ -303,7 +304,8 @@ def _guess_numeric(numbers: dict[str, float], question: str) -> ScaleGuess | Non
     labels: dict[str, float | str] = {
         label: (MISSING_LABEL if value in missing else value) for label, value in numbers.items()
     }
-    if _NPS_TEXT.search(question or "") and max(rest) >= 9 and len(rest) >= 5 and (low, high) != (1.0, 5.0):
+    named_nps = bool(_NPS_NAME.search(question or ""))
+    if named_nps or (_NPS_TEXT.search(question or "") and max(rest) >= 9 and len(rest) >= 5):
         return ScaleGuess(make_scale("nps"), labels)
     if high - low + 1 > 11:
         return None

@@ -14,8 +14,8 @@ from difflib import SequenceMatcher
 import pandas as pd
 import pyarrow.compute as pc
 
-from cxcommit.columns import (attribute_for, canonical_role, date_rank, is_metadata, is_respondent_id,
-                              is_wave_column, personal_reason)
+from cxcommit.columns import (attribute_for, canonical_role, date_rank, is_comment, is_metadata,
+                              is_respondent_id, is_wave_column, personal_reason)
 from cxcommit.dates import parse_dates, period_label
 from cxcommit.instrument import Item, built_in_items
 from cxcommit.mapping import DEFAULT_MISSING_CODES, ItemMapping, Mapping, WaveRule
@@ -27,6 +27,7 @@ MATCH_THRESHOLD = 0.72
 _STOP = set("a an the of to and or in on for with is are do does be by at as that this our your their".split())
 _RANK = re.compile(r"\brank\b|\branking\b", re.I)
 MAX_GROUPS = 100
+_MULTI_TEXT = re.compile(r"(check|select|tick|choose|mark) all that apply", re.I)
 _SUB_QUESTION = re.compile(r"\s-\s|(?<=[:?.])-(?=\S)")  # "Question - option", Qualtrics "Question:-option"
 
 
@@ -87,6 +88,9 @@ def suggest_mapping(raw: RawTable, items: tuple[Item, ...] | None = None) -> Map
         if key.endswith("_NPS_GROUP") or label.endswith(" - Group"):
             ignored[key] = "NPS group derived from another column"
             continue
+        if is_comment(key, label) and guess_scale(counts, label) is None:
+            ignored[key] = "free text"
+            continue
         if _RANK.search(label):
             ignored[key] = "ranking question"
             continue
@@ -94,7 +98,8 @@ def suggest_mapping(raw: RawTable, items: tuple[Item, ...] | None = None) -> Map
         if guess is not None:
             rated.append((key, label, guess))
             continue
-        ignored_reason = _categorical_reason(counts, raw.n_rows, raw.format)
+        ignored_reason = "multi-select answers" if _MULTI_TEXT.search(label) else _categorical_reason(
+            counts, raw.n_rows, raw.format)
         if ignored_reason:
             ignored[key] = ignored_reason
         else:

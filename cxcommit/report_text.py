@@ -1,0 +1,87 @@
+"""Plain-text renderings of import reports and errors, for the command line."""
+from __future__ import annotations
+
+import pandas as pd
+
+from cxcommit.errors import CxcommitError
+from cxcommit.formats import FORMAT_NAMES
+from cxcommit.readers import DELIMITER_NAMES
+from cxcommit.survey import Survey
+from cxcommit.text import shorten
+from cxcommit.unit_metrics import UnitMetrics
+
+
+def _problem_lines(table: pd.DataFrame, limit: int = 40) -> list[str]:
+    lines = []
+    for record in table.head(limit).itertuples(index=False):
+        where = ", ".join(part for part in (
+            f"row {record.row}" if not pd.isna(record.row) else "",
+            f"column {shorten(record.column, 50)!r}" if isinstance(record.column, str) else "") if part)
+        value = f" — value {record.value!r}" if isinstance(record.value, str) else ""
+        lines.append(f"  {record.severity}: {where + ': ' if where else ''}{record.problem}{value}")
+    if len(table) > limit:
+        lines.append(f"  … and {len(table) - limit} more")
+    return lines
+
+
+def describe_error(error: CxcommitError) -> str:
+    """What went wrong, what to do, and every problem found, as text."""
+    lines = [f"Error: {error.message}"]
+    if error.hint:
+        lines.append(f"What to do: {error.hint}")
+    if error.problems:
+        lines.append(f"Problems ({len(error.problems)}):")
+        lines += _problem_lines(error.problem_table)
+    return "\n".join(lines)
+
+
+def describe_survey(survey: Survey, detected: bool = True) -> str:
+    """The import report of a survey, as the ``check`` command prints it."""
+    r, m = survey.report, survey.mapping
+    layout = f"{FORMAT_NAMES.get(r.format, r.format)}, {r.header_rows} header row(s){' (detected)' if detected else ''}"
+    container = f"Excel sheet {r.sheet!r}" if r.sheet else f"{r.encoding}, {DELIMITER_NAMES.get(r.delimiter, r.delimiter)}-separated"
+    lines = [f"File:       {r.source}", f"Format:     {layout}", f"Read as:    {container}",
+             f"Responses:  {r.rows_in_file} in the file; {r.rows_kept} kept, {sum(r.excluded.values())} excluded"]
+    lines += [f"  excluded: {count} × {reason}" for reason, count in r.excluded.items()]
+    lines.append(f"Waves:      {', '.join(r.waves)} — {m.wave.describe()}")
+    lines.append(f"Items ({len(survey.items)}):" if survey.items else "Items:      none mapped — no rated question was recognised")
+    by_item = {im.item: im for im in m.items}
+    for item in survey.items:
+        im = by_item[item.id]
+        answered = int(survey.responses[item.id].notna().sum())
+        lines.append(f"  {item.id:<28} {item.scale.describe():<40} ← {shorten(im.column, 40)!r} ({answered} answer{'s' if answered != 1 else ''})")
+        if im.review:
+            lines.append(f"  {'':<28} check: {im.review}")
+    lines.append("Groupings:")
+    for name, source in survey.groupings.items():
+        column = survey.responses[name]
+        count = column.nunique()
+        lines.append(f"  {shorten(name, 40):<40} ← {shorten(source, 40)!r} ({count} value{'s' if count != 1 else ''})")
+    if r.personal_dropped:
+        lines.append(f"Personal data dropped ({len(r.personal_dropped)} columns):")
+        lines += [f"  {shorten(k, 50)!r} ({why})" for k, why in r.personal_dropped.items()]
+    if m.ignored:
+        lines.append(f"Not used ({len(m.ignored)} columns):")
+        lines += [f"  {shorten(k, 50)!r}: {why}" for k, why in m.ignored.items()]
+    if r.notes:
+        lines.append("Notes:")
+        lines += [f"  {note}" for note in r.notes]
+    if r.problems:
+        lines.append(f"Warnings ({len(r.problems)}):")
+        lines += _problem_lines(r.warnings)
+    return "\n".join(lines)
+
+
+def describe_metrics(metrics: UnitMetrics) -> str:
+    frame = metrics.frame
+    lines = [f"File:       {metrics.source}", "Kind:       unit metrics (business unit × wave)",
+             f"Rows:       {len(frame)} — {frame['business_unit'].nunique()} business units, "
+             f"{frame['wave'].nunique()} waves ({', '.join(sorted(frame['wave'].unique()))})",
+             f"Metrics ({len(metrics.metrics)}):"]
+    for name in metrics.metrics:
+        values = frame[name]
+        lines.append(f"  {name:<28} {int(values.notna().sum())} values, {values.min():g} to {values.max():g}")
+    if metrics.problems:
+        lines.append(f"Warnings ({len(metrics.problems)}):")
+        lines += _problem_lines(metrics.warnings)
+    return "\n".join(lines)

@@ -1,0 +1,219 @@
+"""Bad input gets a clear message (what, where, what to do) and never a traceback."""
+import io
+import json
+import subprocess
+import sys
+import zipfile
+
+import openpyxl
+import pytest
+
+from cxcommit import (DataValidationError, FileReadError, MappingError, Settings, load_mapping, load_survey,
+                      read_unit_metrics, suggest_mapping, read_raw)
+from cxcommit.mapping import mapping_from_dict
+from conftest import ROOT
+
+GOOD = "respondent_id,division,sign_1,nps\nR1,Sales,Yes,9\nR2,Sales,No,7\nR3,Service,Yes,10\n"
+
+
+def _xlsx(sheets: dict[str, list[list]]) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+# name, file bytes, expected exception (or None), text the message must contain
+ERRORS = [
+    ("empty file", b"", FileReadError, "is empty (0 bytes)"),
+    ("only white space", b"  \n\n", FileReadError, "is empty"),
+    ("png image", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, FileReadError, "is a PNG image, not a survey export"),
+    ("random binary", bytes(range(256)) * 40, FileReadError, "does not look like a text table"),
+    ("old excel", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, FileReadError, "old Excel 97–2003 (.xls)"),
+    ("pdf", b"%PDF-1.7\n...", FileReadError, "is a PDF document"),
+    ("only headers", b"respondent_id,division,sign_1\n", FileReadError, "has header rows but no responses"),
+    ("qualtrics headers only",
+     b'Q1,Q2\nQuestion one,Question two\n"{""ImportId"":""QID1""}","{""ImportId"":""QID2""}"\n',
+     FileReadError, "has header rows but no responses (Qualtrics layout, 3 header row(s))"),
+    ("one column", b"just some text\nand more text\n", FileReadError, "has only one column"),
+    ("zip with two exports", _zip({"a.csv": GOOD.encode(), "b.csv": GOOD.encode()}), FileReadError,
+     "zip archive with 2 exports"),
+    ("damaged workbook", b"PK\x03\x04" + b"\x00" * 60, FileReadError, "damaged"),
+]
+
+
+@pytest.mark.parametrize("name, data, error, text", ERRORS, ids=[e[0] for e in ERRORS])
+def test_unreadable_files_raise_a_clear_error(name, data, error, text):
+    with pytest.raises(error) as caught:
+        load_survey(data, name="export.csv")
+    assert text in caught.value.message
+    assert caught.value.hint  # always says what to do
+
+
+# name, file bytes, check on the survey
+def _warnings(survey):
+    return [(p.row, p.column, p.problem, p.value) for p in survey.report.problems]
+
+
+READABLE = [
+    ("semicolon delimiter", GOOD.replace(",", ";").encode(),
+     lambda s: s.report.delimiter == ";" and s.report.rows_kept == 3),
+    ("tab delimiter", GOOD.replace(",", "\t").encode(), lambda s: s.report.delimiter == "\t"),
+    ("crlf line ends", GOOD.replace("\n", "\r\n").encode(), lambda s: s.report.rows_kept == 3),
+    ("utf-16 with bom", GOOD.encode("utf-16"), lambda s: s.report.encoding == "utf-16 with BOM"),
+    ("utf-16 without bom", GOOD.encode("utf-16-le"), lambda s: s.report.encoding == "utf-16-le"),
+    ("cp1252", "respondent_id,division,sign_1\nR1,Gesch\u00e4ftskunden,Yes\nR2,Caf\u00e9,No\n".encode("cp1252"),
+     lambda s: s.report.encoding == "cp1252" and "Café" in list(s.responses["division"])),
+    ("mixed encodings",
+     "respondent_id,division,sign_1\nR1,Caf\u00e9 \u00fcber,Yes\nR2,Na\u00efve,No\n".encode("utf-8")
+     + "R3,Caf\u00e9,Yes\n".encode("cp1252"),
+     lambda s: s.report.encoding == "mixed: utf-8 and cp1252" and "Café" in list(s.responses["division"])
+     and any(p.value == "line 4" for p in s.report.problems)),
+    ("title lines above the header", ("Employee survey 2026\nExported 2026-11-01\n" + GOOD).encode(),
+     lambda s: s.report.header_rows == 3 and "skipped 2 title line(s) above the header row" in s.report.notes
+     and s.report.rows_kept == 3),
+    ("quoted newlines", b'respondent_id,division,sign_1\nR1,"Sales\nNorth",Yes\nR2,Service,No\n',
+     lambda s: "Sales North" in list(s.responses["division"]) and s.report.rows_kept == 2),
+    ("duplicate columns", b"respondent_id,sign_1,sign_1\nR1,Yes,No\nR2,No,No\n",
+     lambda s: (None, "sign_1", "two columns have this name; column 3 is called 'sign_1 (2)'", None) in _warnings(s)),
+    ("duplicate respondent ids", b"respondent_id,sign_1\nR1,Yes\nR2,No\nR1,No\n",
+     lambda s: s.report.rows_kept == 2
+     and s.report.excluded == {"duplicate respondent id in the same wave (first kept)": 1}
+     and (4, "respondent_id", "same respondent id as an earlier row in the same wave; the later row was left out",
+          "R1") in _warnings(s)),
+    ("ragged row", b"respondent_id,division,sign_1\nR1,Sales,Yes\nR2,Sales,No,extra,fields\nR3,Service,Yes\n",
+     lambda s: s.report.rows_kept == 2 and s.report.rows_in_file == 3
+     and (3, None, "row has 5 fields where the header has 3; the row was left out", None) in _warnings(s)),
+    ("zip with one export", _zip({"export.csv": GOOD.encode()}),
+     lambda s: s.report.rows_kept == 3 and "read export.csv from the zip archive export.csv" in s.report.notes),
+    ("xlsx with several sheets", _xlsx({"Responses": [["respondent_id", "sign_1"], ["R1", "Yes"], ["R2", "No"]],
+                                         "Summary": [["total", 2]], "Notes": [["made by hand"]]}),
+     lambda s: s.report.sheet == "Responses" and any(
+         "the workbook has 3 sheets; read 'Responses', not 'Summary', 'Notes'" in p.problem for p in s.report.problems)),
+    ("xlsx with formulas", _xlsx({"Data": [["respondent_id", "nps"], ["R1", 9], ["R2", "=A1+1"], ["R3", 7]]}),
+     lambda s: (3, "B", "cell holds a formula without a saved result; read as empty. Open the file in Excel and "
+                "save it, or export CSV", "=A1+1") in _warnings(s)),
+]
+
+
+@pytest.mark.parametrize("name, data, check", READABLE, ids=[r[0] for r in READABLE])
+def test_awkward_but_readable_files(name, data, check):
+    survey = load_survey(data, name="export.csv")
+    assert check(survey)
+
+
+def test_unknown_answer_labels_are_reported_with_row_column_and_value():
+    mapping = suggest_mapping(read_raw(GOOD.encode(), "wave1.csv"))
+    wave2 = b"respondent_id,division,sign_1,nps\nR1,Sales,Yes,9\nR2,Sales,Yess,15\nR3,Sales,Yess,8\n"
+    survey = load_survey(wave2, mapping=mapping, name="wave2.csv")
+    warnings = _warnings(survey)
+    assert (3, "sign_1", "answer label not in the mapping; read as missing. Add it to the item's labels to count it "
+            "(2 answers)", "Yess") in warnings
+    assert (3, "nps", "number outside the scale (0–10 likelihood (NPS)); read as missing (1 answer)", "15") in warnings
+    assert survey.responses["sign_1"].isna().sum() == 2
+
+
+def test_mapping_that_names_missing_columns():
+    mapping = suggest_mapping(read_raw(GOOD.encode(), "wave1.csv"))
+    with pytest.raises(MappingError) as caught:
+        load_survey(b"respondent_id,Division,sign_one,nps\nR1,Sales,Yes,9\n", mapping=mapping, name="wave2.csv")
+    assert "The mapping names 2 column(s) that are not in wave2.csv: 'division', 'sign_1'." == caught.value.message
+    assert [(p.column, p.problem) for p in caught.value.problems] == [
+        ("division", "the mapping names this column but the file has none like it; closest: 'Division'"),
+        ("sign_1", "the mapping names this column but the file has none like it; closest: 'sign_one'"),
+    ]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{not json", "is not valid JSON: Expecting property name enclosed in double quotes at line 1, column 2."),
+    ('{"items": []}', "is not a cxcommit mapping (version 1)."),
+])
+def test_broken_mapping_files(tmp_path, text, message):
+    path = tmp_path / "mapping.json"
+    path.write_text(text)
+    with pytest.raises(MappingError) as caught:
+        load_mapping(path)
+    assert caught.value.message.endswith(message)
+
+
+def test_every_problem_of_a_mapping_is_reported_at_once():
+    data = {"cxcommit_mapping": 1, "format": "sps", "attributes": {"department": "Dept"},
+            "items": [{"column": "Q1", "item": "a", "scale": "stars"},
+                      {"column": "Q2", "item": "b", "scale": "likert", "low": 1, "high": 5, "labels": {"Top": 9}},
+                      {"column": "Q3", "item": "b", "scale": "yes_no", "labels": {"Yes": "true"}}]}
+    with pytest.raises(MappingError) as caught:
+        mapping_from_dict(data)
+    problems = [p.problem for p in caught.value.problems]
+    assert len(problems) == 6, problems
+    assert "unknown scale; use one of yes_no, likert, nps, numeric" in problems
+    assert "answer label 'Top' maps to 9, outside the scale 5-point (1–5, favourable ≥ 4)" in problems
+
+
+def test_all_rows_excluded_is_an_error():
+    data = (b'StartDate,Status,Q1\nStart,Response Type,Question\n"{""ImportId"":""startDate""}",'
+            b'"{""ImportId"":""status""}","{""ImportId"":""QID1""}"\n2026-01-01,Survey Preview,Yes\n')
+    with pytest.raises(DataValidationError) as caught:
+        load_survey(data, name="preview.csv", settings=Settings(test_responses="exclude"))
+    assert "No responses are left in preview.csv after excluding 1 row(s)" in caught.value.message
+
+
+def test_unit_metrics_problems():
+    with pytest.raises(DataValidationError) as caught:
+        read_unit_metrics(b"unit_name,when,nps\nA,2026-Q1,10\n", "metrics.csv")
+    assert caught.value.message == "metrics.csv has no business unit column and no wave column."
+    with pytest.raises(DataValidationError) as caught:
+        read_unit_metrics(b"business_unit,wave,nps\nA,2026-Q1,10\nA,2026-Q1,12\n", "metrics.csv")
+    assert [p.row for p in caught.value.problems] == [2, 3]
+    metrics = read_unit_metrics(b"Business Unit,Wave,Incentive share %\nA,2026-Q1,12%\nB,2026-Q1,140\nC,2026-Q1,n/a\n")
+    assert metrics.frame["Incentive share %"].tolist()[0] == 12
+    assert [(p.row, p.problem) for p in metrics.problems] == [
+        (3, "percentage outside 0–100; read as missing"), (4, "not a number; read as missing")]
+
+
+@pytest.mark.parametrize("data", [b"", b"\x89PNG\r\n\x1a\n\x00\x00", b"a,b\n"])
+def test_cli_prints_a_message_and_exits_1_without_traceback(tmp_path, data):
+    path = tmp_path / "broken.csv"
+    path.write_bytes(data)
+    for command in (["check", str(path)], ["summary", str(path)], ["mapping", "suggest", str(path)]):
+        result = subprocess.run([sys.executable, "-m", "cxcommit", *command], capture_output=True, text=True,
+                                cwd=ROOT)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith("Error: ") and "What to do: " in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_cli_names_a_missing_file(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "cxcommit", "check", str(tmp_path / "nope.csv")],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1 and "There is no file" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_100_mb_file_is_read(tmp_path):
+    body = (ROOT / "data" / "demo_responses.csv").read_text().split("\n", 1)[1]
+    lines = [line.split(",", 1)[1] for line in body.splitlines()]  # without respondent ids
+    header = (ROOT / "data" / "demo_responses.csv").read_text().split("\n", 1)[0].split(",", 1)[1]
+    chunk = "\n".join(lines) + "\n"
+    copies = 100_000_000 // len(chunk.encode()) + 1
+    path = tmp_path / "big.csv"
+    with path.open("w") as handle:
+        handle.write(header + "\n")
+        for _ in range(copies):
+            handle.write(chunk)
+    assert path.stat().st_size > 100_000_000
+    survey = load_survey(path)
+    assert survey.report.rows_kept == copies * len(lines)
+    assert survey.has_signs
