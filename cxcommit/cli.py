@@ -16,7 +16,7 @@ from cxcommit.importer import apply_mapping
 from cxcommit.intervals import CI_METHODS
 from cxcommit.mapping import load_mapping
 from cxcommit.readers import RawTable, read_raw
-from cxcommit.report_text import describe_error, describe_metrics, describe_survey
+from cxcommit.report_text import describe_error, describe_metrics, describe_survey, format_summary
 from cxcommit.scales import parse_number
 from cxcommit.settings import Settings
 from cxcommit.suggest import suggest_mapping, value_counts
@@ -117,12 +117,7 @@ def run(args) -> int:
     elif args.output == "csv":
         sys.stdout.write(table.to_csv(index=False))
     else:
-        shown = table.drop(columns=["label"]).copy()
-        for column in ("p", "ci_low", "ci_high"):
-            shown[column] = shown[column].map(lambda v: "" if v is None or v != v else f"{v:.1%}")
-        shown["mean"] = shown["mean"].map(lambda v: "" if v is None or v != v else f"{v:.2f}")
-        shown["suppressed"] = shown["suppressed"].map({True: f"yes (n < {settings.min_group_size})", False: ""})
-        print(shown.to_string(index=False, na_rep=""))
+        print(format_summary(table, settings.min_group_size))
     return 0
 
 

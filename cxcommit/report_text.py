@@ -85,3 +85,23 @@ def describe_metrics(metrics: UnitMetrics) -> str:
         lines.append(f"Warnings ({len(metrics.problems)}):")
         lines += _problem_lines(metrics.warnings)
     return "\n".join(lines)
+
+
+def format_summary(table: pd.DataFrame, min_group_size: int) -> str:
+    """A summary table as aligned text: shares as percentages, suppressed rows marked.
+
+    >>> import pandas as pd
+    >>> row = {"item": "sign_1", "label": "x", "scale": "yes_no", "group": "A", "n": pd.NA, "k": pd.NA,
+    ...        "p": pd.NA, "ci_low": pd.NA, "ci_high": pd.NA, "mean": pd.NA, "n_dont_know": pd.NA, "suppressed": True}
+    >>> print(format_summary(pd.DataFrame([row]), 5))
+      item  scale group n k p ci_low ci_high mean n_dont_know  suppressed
+    sign_1 yes_no     A                                       yes (n < 5)
+    """
+    shown = table.drop(columns=["label"]).astype(object)
+    for column in ("p", "ci_low", "ci_high"):
+        shown[column] = [("" if pd.isna(v) else f"{v:.1%}") for v in shown[column]]
+    shown["mean"] = [("" if pd.isna(v) else f"{v:.2f}") for v in shown["mean"]]
+    for column in ("n", "k", "n_dont_know"):
+        shown[column] = [("" if pd.isna(v) else str(v)) for v in shown[column]]
+    shown["suppressed"] = [f"yes (n < {min_group_size})" if v else "" for v in shown["suppressed"]]
+    return shown.to_string(index=False)
