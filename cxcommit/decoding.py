@@ -73,7 +73,8 @@ def _checked_utf8(raw: bytes, name: str) -> Decoded:
             bad.append(number)
     if good_non_ascii > len(bad):
         # Mostly UTF-8 with some lines from another program: keep each line's own encoding.
-        fixed = [line.decode("cp1252", errors="replace") if i + 1 in set(bad) else line.decode("utf-8")
+        bad_lines = set(bad)
+        fixed = [line.decode("cp1252", errors="replace") if i + 1 in bad_lines else line.decode("utf-8")
                  for i, line in enumerate(lines)]
         problems = tuple(
             Problem("line is not UTF-8 like the rest of the file; read as cp1252 (Windows)",

@@ -21,7 +21,7 @@ from cxcommit.errors import DataValidationError, MappingError, Problem
 from cxcommit.instrument import Item, built_in_item
 from cxcommit.mapping import ItemMapping, Mapping, label_lookup
 from cxcommit.readers import RawTable, read_raw
-from cxcommit.scales import (_NO, _YES, DONT_KNOW, DONT_KNOW_LABEL, MISSING_LABEL, label_kind, parse_number)
+from cxcommit.scales import DONT_KNOW, DONT_KNOW_LABEL, MISSING_LABEL, label_kind, parse_number, yes_no_value
 from cxcommit.settings import Settings
 from cxcommit.suggest import suggest_mapping, value_counts
 from cxcommit.survey import ImportReport, Survey
@@ -225,8 +225,8 @@ def _encode_item(raw: RawTable, m: ItemMapping, missing_codes, problems: list[Pr
         if not norm:
             continue
         mapped = lookup.get(norm)
-        if mapped is None and scale.kind == "yes_no" and norm in _YES | _NO:
-            mapped = 1.0 if norm in _YES else 0.0
+        if mapped is None and scale.kind == "yes_no":
+            mapped = yes_no_value(text)
         if mapped is None:
             number = parse_number(text)
             if number is not None:

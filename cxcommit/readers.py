@@ -18,9 +18,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from cxcommit.decoding import to_utf8
-from cxcommit.errors import FileReadError, Problem
+from cxcommit.errors import FileReadError, Problem, SettingsError
 from cxcommit.formats import FORMAT_NAMES, FORMATS, Layout, detect_format, read_layout
-from cxcommit.errors import SettingsError
 
 DELIMITERS = [",", ";", "\t", "|"]
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}

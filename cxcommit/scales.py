@@ -166,6 +166,16 @@ _DIRECT = [
 _WORD = re.compile(r"[a-z]+")
 
 
+def yes_no_value(label: str) -> float | None:
+    """1.0 for a yes, 0.0 for a no (in a few languages), None otherwise.
+
+    >>> yes_no_value(" YES "), yes_no_value("Nein"), yes_no_value("Maybe")
+    (1.0, 0.0, None)
+    """
+    norm = normalize_label(label)
+    return 1.0 if norm in _YES else 0.0 if norm in _NO else None
+
+
 def label_kind(label: str) -> str | None:
     """``"dont_know"``, ``"missing"`` or None for an ordinary answer label.
 

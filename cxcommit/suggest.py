@@ -126,6 +126,9 @@ def _categorical_reason(counts: dict[str, int], n_rows: int, fmt: str) -> str | 
     distinct = len(counts)
     if distinct == 1:
         return "one answer only; blank (or a missing code) elsewhere: a checkbox column"
+    if fmt == "microsoft_forms" and sum(n for v, n in counts.items() if v.rstrip().endswith(";")) > 0.5 * sum(
+            counts.values()):
+        return "multi-select answers"  # Microsoft Forms ends every chosen option with ";"
     separator = {"microsoft_forms": ";", "google_forms": ", "}.get(fmt)
     joined = sum(1 for v in counts if separator and separator in v.strip().rstrip(";"))
     if distinct > 20 and joined > distinct * 0.3:

@@ -17,6 +17,15 @@ def test_library_never_imports_streamlit():
             assert not any(n.split(".")[0] == "streamlit" for n in names), path
 
 
+def test_settings_table_matches_the_settings_object():
+    from dataclasses import fields
+
+    from cxcommit.settings import Settings
+
+    assert [f.name for f in fields(Settings)] == [name for name, _, _ in SETTINGS]
+    assert all(getattr(Settings(), name) == default for name, default, _ in SETTINGS)
+
+
 def test_every_setting_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     for name, default, _ in SETTINGS:

@@ -92,3 +92,32 @@ def test_non_breaking_space_inside_a_label_is_the_same_answer():
     survey = load_survey(REALDATA / "carpentries_instructor_training_post2018.csv")
     new_info = survey.responses["newinformation"]
     assert new_info.notna().sum() == 967 - 1 - 73  # every non-blank answer read (one duplicate row left out)
+
+
+def test_microsoft_forms_workbook():
+    """Microsoft Forms exports only .xlsx: ID, Start time, Completion time, Email, Name first; ';' multi-select."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet.append(["ID", "Start time", "Completion time", "Email", "Name", "Which division do you work in?",
+                  "Is the compensation of executive team members tied to customer experience objectives?",
+                  "Which channels do you use?"])
+    channels = ["Email;Phone;", "Chat;", "Phone;Chat;Email;", "Email;", "Phone;"]
+    for i in range(25):
+        sheet.append([i + 1, f"2026-10-{i % 28 + 1:02d} 09:00:00", f"2026-10-{i % 28 + 1:02d} 09:05:00",
+                      f"person{i}@example.com", f"Person {i}", ["Sales", "Service", "Operations"][i % 3],
+                      ["Yes", "No", "Don't know"][i % 3], channels[i % 5]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    survey = load_survey(buffer.getvalue(), name="forms.xlsx")
+    report = survey.report
+    assert report.format == "microsoft_forms" and report.sheet == "Sheet1" and report.rows_kept == 25
+    assert sorted(report.personal_dropped) == ["Email", "Name"]
+    assert survey.item_ids == ("sign_7",)
+    assert "Which division do you work in?" in survey.groupings
+    assert survey.mapping.ignored["Which channels do you use?"] == "multi-select answers"
+    assert survey.mapping.wave.column == "Completion time" and report.waves == ("2026-Q4",)
