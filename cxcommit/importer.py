@@ -7,6 +7,7 @@ as personal data are named.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from cxcommit.columns import personal_reason
 from cxcommit.dates import parse_dates, period_label
 from cxcommit.errors import DataValidationError, MappingError, Problem
 from cxcommit.instrument import Item, built_in_item
-from cxcommit.mapping import ItemMapping, Mapping, label_lookup
+from cxcommit.mapping import ROLES, ItemMapping, Mapping, label_lookup
 from cxcommit.readers import RawTable, read_raw
 from cxcommit.scales import DONT_KNOW, DONT_KNOW_LABEL, MISSING_LABEL, label_kind, parse_number, yes_no_value
 from cxcommit.settings import Settings
@@ -101,9 +102,9 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
             hint="Check the file, or keep test responses (test_responses=keep / --keep-test-responses).",
             problems=problems,
         )
-    for key in ("wave",) + tuple(a for a in mapping.attributes if a in responses):
-        if isinstance(responses[key].dtype, pd.CategoricalDtype):
-            responses[key] = responses[key].cat.remove_unused_categories()
+    for name in groupings:
+        if name in responses and isinstance(responses[name].dtype, pd.CategoricalDtype):
+            responses[name] = _ordered(responses[name].cat.remove_unused_categories(), name)
     report = ImportReport(
         source=raw.source, format=raw.format, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
         header_rows=raw.header_rows, rows_in_file=n + raw.skipped_rows, rows_kept=len(responses),
@@ -170,6 +171,20 @@ def _categorical(raw: RawTable, key: str) -> pd.Categorical:
     categories = pd.Index(uniques.dropna().unique())
     remap = np.append(categories.get_indexer(uniques.where(uniques.notna(), None)), -1)
     return pd.Categorical.from_codes(remap[indices], categories=categories)
+
+
+def _natural_key(text: str) -> list:
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", str(text))]
+
+
+def _ordered(column: pd.Series, name: str) -> pd.Series:
+    """Categories in the order people expect: roles by seniority, everything else naturally sorted
+    (so waves run in time order: 2025-Q4 before 2026-Q1, Wave 2 before Wave 10)."""
+    categories = sorted(column.cat.categories, key=_natural_key)
+    if name == "role":
+        rank = {role: i for i, role in enumerate(ROLES)}
+        categories = sorted(categories, key=lambda c: (rank.get(c, len(rank)), _natural_key(c)))
+    return column.cat.reorder_categories(categories)
 
 
 def _canonical_roles(values: pd.Categorical, role_values: dict[str, str | None]) -> pd.Categorical:

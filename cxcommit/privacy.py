@@ -1,0 +1,55 @@
+"""Suppression of small groups, including protection against working them out by subtraction.
+
+Primary suppression: a cell (group) with fewer than ``min_group_size`` answers shows no number.
+
+Complementary suppression (the rule, documented in the README): a breakdown's cells fall into
+*sibling sets* whose total is published elsewhere — all groups of one item (the organisation's
+total is shown), the units of one division (the division's total is shown), a row or column of a
+two-way table (its margin is shown). If exactly one cell of a sibling set is suppressed, it
+could be recovered as the set's total minus the others, so the smallest other cell of that set
+is suppressed too, chosen in the most specific set first (a unit of the same division). This
+repeats until no set has exactly one suppressed cell.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+NUMBER_COLUMNS = ("n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know", "diff", "p_value", "p_adj")
+
+
+def complementary_suppression(table: pd.DataFrame, suppressed: np.ndarray, sibling_sets: list[list[str]],
+                              size: str = "n") -> np.ndarray:
+    """Suppression flags after complementary suppression.
+
+    ``sibling_sets``: each entry lists the columns whose values identify one sibling set, e.g.
+    ``[["item"]]`` for a one-way table, ``[["item", "division"]]`` for units within divisions,
+    ``[["item", "division"], ["item", "role"]]`` for a division × role table.
+    """
+    flags = np.asarray(suppressed, dtype=bool).copy()
+    sizes = table[size].to_numpy(dtype=float)
+    # The most specific sets first: a complement chosen inside a division also protects the organisation's total.
+    ordered = sorted(sibling_sets, key=len, reverse=True)
+    sets = [table.groupby(columns, sort=False, observed=True, dropna=False).indices for columns in ordered]
+    changed = True
+    while changed:
+        changed = False
+        for grouped in sets:
+            for positions in grouped.values():
+                if len(positions) < 2:
+                    continue
+                hidden = flags[positions]
+                if hidden.sum() == 1:
+                    shown = positions[~hidden]
+                    flags[shown[np.argmin(sizes[shown])]] = True
+                    changed = True
+    return flags
+
+
+def blank_suppressed(table: pd.DataFrame, flags: np.ndarray) -> pd.DataFrame:
+    """``table`` with ``suppressed`` set from ``flags`` and every number of those rows nulled."""
+    table = table.copy()
+    table["suppressed"] = flags
+    columns = [c for c in NUMBER_COLUMNS if c in table]
+    table.loc[flags, columns] = np.nan
+    return table
