@@ -1,8 +1,9 @@
 """The imported survey: validated, encoded responses with their items, groupings and import report."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 from cxcommit.errors import Problem, problems_frame
@@ -57,6 +58,23 @@ class Survey:
 
     def item(self, item_id: str) -> Item:
         return next(item for item in self.items if item.id == item_id)
+
+    def subset(self, mask) -> "Survey":
+        """The same survey restricted to the rows where ``mask`` is true (a filter); groups left
+        without respondents disappear from every breakdown."""
+        responses = self.responses[np.asarray(mask, dtype=bool)].reset_index(drop=True)
+        for name in self.groupings:
+            if name in responses and isinstance(responses[name].dtype, pd.CategoricalDtype):
+                responses[name] = responses[name].cat.remove_unused_categories()
+        return replace(self, responses=responses)
+
+    def filter(self, **values) -> "Survey":
+        """Rows whose groupings take the given values, e.g. ``filter(division=["Digital"], wave=["2026-Q3"])``."""
+        mask = np.ones(len(self.responses), dtype=bool)
+        for name, wanted in values.items():
+            wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+            mask &= self.responses[name].astype(str).isin(wanted).to_numpy()
+        return self.subset(mask)
 
     @property
     def has_signs(self) -> bool:

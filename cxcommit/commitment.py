@@ -1,0 +1,108 @@
+"""The commitment index: how many of the 8 signs each respondent sees, and who sees all 8.
+
+Per respondent, a sign is met when the answer is yes. "Don't know" counts as not met (setting
+``dont_know = not_yes``) or makes the sign unanswered (``missing``). A respondent who left a sign
+unanswered cannot be scored and is counted in ``n_incomplete`` instead.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from cxcommit.errors import MappingError
+from cxcommit.groups import make_groups
+from cxcommit.instrument import SIGN_IDS
+from cxcommit.intervals import proportion_interval
+from cxcommit.privacy import blank_suppressed, complementary_suppression
+from cxcommit.rates import sibling_sets
+from cxcommit.scales import DONT_KNOW
+from cxcommit.settings import Settings
+from cxcommit.survey import Survey
+
+INDEX_COLUMNS = ["group", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k", "p", "ci_low", "ci_high",
+                 "n_incomplete", "suppressed"]
+
+
+def signs_met(survey: Survey, settings: Settings = Settings()) -> np.ndarray:
+    """Signs met (0–8) per respondent; NaN where a sign is unanswered."""
+    if not survey.has_signs:
+        missing = [s for s in SIGN_IDS if s not in survey.item_ids]
+        raise MappingError(
+            f"The commitment index needs all 8 signs; the mapping lacks {', '.join(missing)}.",
+            hint="Map the 8 sign questions to sign_1 … sign_8 (yes/no items) in the mapping.")
+    values = survey.responses[list(SIGN_IDS)].to_numpy(dtype=np.float64)
+    answered = ~np.isnan(values)
+    if settings.dont_know == "missing":
+        answered &= values != DONT_KNOW
+    met = (values == 1).sum(axis=1).astype(float)
+    met[~answered.all(axis=1)] = np.nan
+    return met
+
+
+def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
+                     settings: Settings = Settings()) -> pd.DataFrame:
+    """Mean signs met and share fully committed per group.
+
+    Returns one row per group with the grouping columns and:
+
+    - ``n``: respondents who answered all 8 signs; ``n_incomplete``: those who did not.
+    - ``mean_signs``: mean signs met (0–8), ``mean_ci_low``/``mean_ci_high``: its t interval.
+    - ``k``: respondents answering yes to all 8 (fully committed), ``p`` = k / n with its interval
+      (``ci_low``/``ci_high``, Wilson by default).
+    - ``suppressed``: as in :func:`cxcommit.rates.rates` (minimum group size and complementary
+      suppression); numbers of suppressed rows are null.
+
+    >>> from cxcommit.demo import load_demo
+    >>> table = commitment_index(load_demo(), by="division")
+    >>> table.sort_values("mean_signs")["group"].tolist()[0]
+    'Operations'
+    """
+    met = signs_met(survey, settings)
+    groups = make_groups(survey, by)
+    scored = ~np.isnan(met)
+    size = groups.size
+    n = np.bincount(groups.codes[scored], minlength=size).astype(float)
+    total = np.bincount(groups.codes[scored], weights=met[scored], minlength=size)
+    total_sq = np.bincount(groups.codes[scored], weights=met[scored] ** 2, minlength=size)
+    k = np.bincount(groups.codes[scored & (met == 8)], minlength=size).astype(float)
+    incomplete = np.bincount(groups.codes[~scored], minlength=size).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / n
+        sd = np.sqrt(np.maximum(total_sq - n * mean**2, 0) / (n - 1))
+        half = stats.t.ppf(1 - (1 - settings.confidence) / 2, n - 1) * sd / np.sqrt(n)
+        p = k / n
+    low, high = proportion_interval(k, n, method=settings.ci_method, confidence=settings.confidence)
+    table = groups.frame.assign(item="commitment_index", n=n, mean_signs=mean, mean_ci_low=mean - half,
+                                mean_ci_high=mean + half, k=k, p=p, ci_low=low, ci_high=high,
+                                n_incomplete=incomplete)
+    flags = complementary_suppression(table, n < settings.min_group_size, sibling_sets(groups, table))
+    table = blank_suppressed(table, flags)
+    table.loc[flags, ["mean_signs", "mean_ci_low", "mean_ci_high", "n_incomplete"]] = np.nan
+    for column in ("n", "k", "n_incomplete"):
+        table[column] = table[column].round().astype("Int64")
+    extra = [c for c in groups.names if c != "group"]
+    return table[["group", *extra, *INDEX_COLUMNS[1:]]]
+
+
+def index_distribution(survey: Survey, by: str | list[str] | None = None, *,
+                       settings: Settings = Settings()) -> pd.DataFrame:
+    """How many respondents meet 0, 1, … 8 signs, per group: ``group``, ``signs_met``, ``n``, ``share``,
+    ``suppressed`` (whole groups below the minimum are suppressed, as in :func:`commitment_index`)."""
+    index = commitment_index(survey, by, settings=settings)
+    met = signs_met(survey, settings)
+    groups = make_groups(survey, by)
+    scored = ~np.isnan(met)
+    counts = np.zeros((groups.size, 9))
+    np.add.at(counts, (groups.codes[scored], met[scored].astype(int)), 1)
+    rows = []
+    for g, label in enumerate(groups.frame["group"]):
+        hidden = bool(index["suppressed"].iloc[g])
+        total = counts[g].sum()
+        for signs in range(9):
+            rows.append({"group": label, "signs_met": signs, "n": None if hidden else int(counts[g, signs]),
+                         "share": None if hidden or total == 0 else counts[g, signs] / total, "suppressed": hidden})
+    table = pd.DataFrame(rows)
+    table["n"] = table["n"].astype("Int64")
+    table["share"] = table["share"].astype("Float64")
+    return table

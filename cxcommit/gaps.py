@@ -1,0 +1,115 @@
+"""Commitment gaps: leaders' self-assessment vs staff's view, distance to a target, distance to the best unit."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from cxcommit.instrument import SIGN_IDS
+from cxcommit.rates import compare_to_rest, rates
+from cxcommit.settings import Settings
+from cxcommit.survey import Survey
+
+
+def newcombe_interval(k1, n1, k2, n2, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Newcombe's hybrid score interval for p1 − p2 (Newcombe 1998, method 10), from Wilson limits."""
+    from cxcommit.intervals import wilson
+
+    k1, n1, k2, n2 = (np.asarray(x, dtype=float) for x in (k1, n1, k2, n2))
+    l1, u1 = wilson(k1, n1, confidence)
+    l2, u2 = wilson(k2, n2, confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p1, p2 = k1 / n1, k2 / n2
+        low = p1 - p2 - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+        high = p1 - p2 + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return low, high
+
+
+def _two_sample_p(k1, n1, k2, n2) -> np.ndarray:
+    """Two-sided p of p1 = p2 (pooled z-test; Fisher's exact test with small expected counts)."""
+    out = np.full(len(k1), np.nan)
+    for i in range(len(k1)):
+        if np.isnan(n1[i]) or np.isnan(n2[i]):
+            continue
+        _, p = compare_to_rest(np.array([k1[i], k2[i]]), np.array([n1[i], n2[i]]), min_rest=0)
+        out[i] = p[0]
+    return out
+
+
+def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: list[str] | None = None,
+                   leaders: str = "executive", staff: str = "employee", settings: Settings = Settings()) -> pd.DataFrame:
+    """Leaders' share minus staff's share of the same item in the same group.
+
+    Built on the group × role rates, so both sides obey the minimum group size and
+    complementary suppression. Swapping ``leaders`` and ``staff`` reverses every gap and interval.
+
+    Returns one row per item and group: ``item, label, group, n_leaders, p_leaders, n_staff,
+    p_staff, gap, ci_low, ci_high`` (Newcombe hybrid score interval), ``p_value`` (two-proportion
+    z-test or Fisher's exact test), ``suppressed`` (either side suppressed: no numbers).
+    """
+    items = list(items) if items is not None else [i for i in SIGN_IDS if i in survey.item_ids] or list(survey.item_ids)
+    by_list = [by, "role"] if by else ["role"]
+    table = rates(survey, by_list, items=items, settings=settings)
+    key = ["item", "label"] + ([by_name := table.columns[4]] if by else [])
+    sides = {}
+    for name, role in (("leaders", leaders), ("staff", staff)):
+        side = table[table["role"] == role].set_index(key)[["n", "k", "p", "suppressed"]]
+        sides[name] = side.add_suffix(f"_{name}")
+    joined = sides["leaders"].join(sides["staff"], how="outer").reset_index()
+    hidden = joined["suppressed_leaders"].fillna(True).astype(bool) | joined["suppressed_staff"].fillna(True).astype(bool)
+    k1, n1 = joined["k_leaders"].to_numpy(dtype=float), joined["n_leaders"].to_numpy(dtype=float)
+    k2, n2 = joined["k_staff"].to_numpy(dtype=float), joined["n_staff"].to_numpy(dtype=float)
+    low, high = newcombe_interval(k1, n1, k2, n2, settings.confidence)
+    result = pd.DataFrame({
+        "item": joined["item"], "label": joined["label"],
+        "group": joined[by_name] if by else "All respondents",
+        "n_leaders": joined["n_leaders"], "p_leaders": joined["p_leaders"],
+        "n_staff": joined["n_staff"], "p_staff": joined["p_staff"],
+        "gap": joined["p_leaders"] - joined["p_staff"], "ci_low": low, "ci_high": high,
+        "p_value": _two_sample_p(k1, n1, k2, n2), "suppressed": hidden.to_numpy(),
+    })
+    numbers = ["n_leaders", "p_leaders", "n_staff", "p_staff", "gap", "ci_low", "ci_high", "p_value"]
+    result[numbers] = result[numbers].astype("Float64")
+    result.loc[result["suppressed"], numbers] = pd.NA
+    return result.sort_values(["item", "gap"], ascending=[True, False], na_position="last").reset_index(drop=True)
+
+
+def gap_to_target(survey: Survey, by: str | None = "business_unit", *, items: list[str] | None = None,
+                  target: float = 1.0, settings: Settings = Settings()) -> pd.DataFrame:
+    """How far each group's share is below ``target`` (default 1.0: everyone says yes).
+
+    Columns: the rates columns ``item, label, group, n, p`` plus ``target``, ``gap`` (target − p)
+    and its interval ``ci_low``, ``ci_high`` (target minus the share's interval), ``suppressed``.
+    """
+    table = rates(survey, by, items=items, settings=settings)
+    return table.assign(target=target, gap=target - table["p"], gap_ci_low=target - table["ci_high"],
+                        gap_ci_high=target - table["ci_low"])[
+        ["item", "label", "group", "n", "p", "target", "gap", "gap_ci_low", "gap_ci_high", "suppressed"]].rename(
+        columns={"gap_ci_low": "ci_low", "gap_ci_high": "ci_high"})
+
+
+def gap_to_best(survey: Survey, by: str = "business_unit", *, items: list[str] | None = None,
+                settings: Settings = Settings()) -> pd.DataFrame:
+    """Each group's distance to the best shown group of the same item.
+
+    Columns: ``item, label, group, n, p, best_group, best_p, gap`` (best − p, ≥ 0),
+    ``ci_low, ci_high`` (Newcombe interval of the difference), ``suppressed``.
+    """
+    table = rates(survey, by, items=items, settings=settings)
+    parts = []
+    for _, part in table.groupby("item", sort=False):
+        shown = part[~part["suppressed"]]
+        part = part.copy()
+        if shown.empty:
+            part = part.assign(best_group=None, best_p=np.nan, gap=np.nan, ci_low=np.nan, ci_high=np.nan)
+        else:
+            best = shown.loc[shown["p"].astype(float).idxmax()]
+            low, high = newcombe_interval(best["k"], best["n"], part["k"].to_numpy(dtype=float),
+                                          part["n"].to_numpy(dtype=float), settings.confidence)
+            part = part.assign(best_group=best["group"], best_p=best["p"], gap=best["p"] - part["p"],
+                               ci_low=low, ci_high=high)
+        parts.append(part)
+    result = pd.concat(parts, ignore_index=True)
+    result.loc[result["suppressed"], ["gap", "ci_low", "ci_high"]] = np.nan
+    return result[["item", "label", "group", "n", "p", "best_group", "best_p", "gap", "ci_low", "ci_high",
+                   "suppressed"]]

@@ -1,0 +1,102 @@
+"""Compensation alignment: is executive pay moving toward CX objectives, and does it go with commitment
+and customer outcomes?
+
+Sign 7 (executive pay tied to CX objectives) comes from the survey; the share of executive incentive
+tied to CX, NPS, CSAT and other outcomes come from the unit-metrics table (business unit × wave).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from cxcommit.commitment import commitment_index
+from cxcommit.errors import MappingError, SettingsError
+from cxcommit.instrument import PAY_SIGN
+from cxcommit.settings import Settings
+from cxcommit.survey import Survey
+from cxcommit.trends import trends
+from cxcommit.unit_metrics import UnitMetrics
+
+INCENTIVE_WORDS = ("incentive", "bonus", "pay", "compensation", "remuneration")
+
+
+def incentive_metric(metrics: UnitMetrics) -> str:
+    """The unit metric that holds the share of executive incentive tied to CX."""
+    for name in metrics.metrics:
+        if any(word in name.lower() for word in INCENTIVE_WORDS):
+            return name
+    raise SettingsError("The unit metrics have no incentive-share column.",
+                        hint="Name the column of the share of executive incentive tied to CX with 'incentive' in it "
+                             f"(its columns: {', '.join(metrics.metrics)}).")
+
+
+def pay_alignment(survey: Survey, metrics: UnitMetrics | None = None, by: str | None = "division", *,
+                  settings: Settings = Settings()) -> pd.DataFrame:
+    """Sign 7 and the incentive share tied to CX over waves, per group.
+
+    Columns: ``group, wave`` and ``n, p, ci_low, ci_high, change_prev, change_prev_p, slope`` of
+    sign 7 (as in :func:`cxcommit.trends.trends`), ``incentive_share`` (mean over the group's units
+    of the unit metric, null without unit metrics), ``units`` (units with a value), ``suppressed``.
+    """
+    if PAY_SIGN not in survey.item_ids:
+        raise MappingError("Compensation alignment needs sign 7 (executive pay tied to CX objectives).",
+                           hint="Map the pay question to sign_7 in the mapping.")
+    table = trends(survey, by, items=[PAY_SIGN], settings=settings)
+    table = table[["group", "wave", "n", "p", "ci_low", "ci_high", "change_prev", "change_prev_p", "slope",
+                   "suppressed"]]
+    if metrics is None:
+        return table.assign(incentive_share=np.nan, units=0)
+    metric = incentive_metric(metrics)
+    frame = metrics.frame
+    if by in (None, "business_unit"):
+        level = frame.assign(group=frame["business_unit"] if by else "All respondents")
+    else:
+        units = survey.responses[["business_unit", by]].dropna().astype(str).drop_duplicates("business_unit")
+        level = frame.merge(units.rename(columns={by: "group"}), on="business_unit", how="inner")
+    summary = level.groupby(["group", "wave"])[metric].agg(incentive_share="mean", units="count").reset_index()
+    return table.merge(summary, on=["group", "wave"], how="left")
+
+
+def correlation(x: np.ndarray, y: np.ndarray, confidence: float = 0.95) -> dict:
+    """Pearson r, its Fisher-z interval, p-value and n (scipy.stats.pearsonr)."""
+    keep = ~np.isnan(x) & ~np.isnan(y)
+    x, y = x[keep], y[keep]
+    if len(x) < 4 or np.std(x) == 0 or np.std(y) == 0:
+        return {"r": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan, "n": len(x)}
+    result = stats.pearsonr(x, y)
+    interval = result.confidence_interval(confidence_level=confidence)
+    return {"r": result.statistic, "ci_low": interval.low, "ci_high": interval.high, "p_value": result.pvalue,
+            "n": len(x)}
+
+
+def unit_table(survey: Survey, metrics: UnitMetrics, settings: Settings = Settings()) -> pd.DataFrame:
+    """One row per business unit shown: commitment index, sign 7 share and the unit metrics averaged
+    over the waves in the survey."""
+    index = commitment_index(survey, "business_unit", settings=settings)
+    sign7 = trends(survey, "business_unit", items=[PAY_SIGN], settings=settings)
+    sign7 = sign7[~sign7["suppressed"]].groupby("group")["p"].mean().rename("sign_7")
+    waves = set(survey.responses["wave"].astype(str))
+    numbers = metrics.frame[metrics.frame["wave"].isin(waves)].groupby("business_unit")[list(metrics.metrics)].mean()
+    shown = index[~index["suppressed"]].set_index("group")[["n", "mean_signs", "p"]].rename(
+        columns={"p": "fully_committed"})
+    return shown.join(sign7).join(numbers, how="left").reset_index().rename(columns={"group": "business_unit"})
+
+
+def pay_relations(survey: Survey, metrics: UnitMetrics, *, settings: Settings = Settings()) -> pd.DataFrame:
+    """Across business units: how pay alignment and commitment relate to each other and to CX outcomes.
+
+    Each unit is one point (its values averaged over the survey's waves; suppressed units left out).
+    Returns one row per pair: ``x, y, r, ci_low, ci_high`` (Pearson r with Fisher-z interval),
+    ``p_value``, ``n`` (units).
+    """
+    units = unit_table(survey, metrics, settings)
+    incentive = incentive_metric(metrics)
+    outcomes = [m for m in metrics.metrics if m != incentive]
+    pairs = [(incentive, "sign_7"), (incentive, "mean_signs"), ("sign_7", "mean_signs")]
+    pairs += [(x, outcome) for outcome in outcomes for x in (incentive, "mean_signs")]
+    rows = [{"x": x, "y": y, **correlation(units[x].to_numpy(dtype=float), units[y].to_numpy(dtype=float),
+                                           settings.confidence)} for x, y in pairs]
+    table = pd.DataFrame(rows)
+    table["n"] = table["n"].astype("Int64")
+    return table

@@ -1,0 +1,201 @@
+"""Commitment index, variation, gaps, trends, pay alignment and findings: reference values and invariants."""
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from cxcommit import Settings, load_demo_metrics, load_survey
+from cxcommit.commitment import commitment_index, index_distribution, signs_met
+from cxcommit.errors import MappingError
+from cxcommit.findings import findings
+from cxcommit.gaps import gap_to_best, gap_to_target, newcombe_interval, perception_gap
+from cxcommit.pay import correlation, pay_alignment, pay_relations
+from cxcommit.trends import trends
+from cxcommit.variation import homogeneity_test, variation
+from conftest import REALDATA
+
+
+# --- commitment index -------------------------------------------------------------------------
+
+def test_signs_met_counts_yes_and_leaves_incomplete_respondents_out(demo):
+    met = signs_met(demo)
+    raw = pd.read_csv("data/demo_responses.csv", keep_default_na=False)
+    signs = raw[[f"sign_{i}" for i in range(1, 9)]]
+    complete = (signs != "").all(axis=1).to_numpy()
+    assert np.array_equal(np.isnan(met), ~complete)
+    assert np.array_equal(met[complete], (signs == "Yes").sum(axis=1).to_numpy()[complete])
+
+
+def test_index_mean_interval_matches_statsmodels(demo):
+    from statsmodels.stats.weightstats import DescrStatsW
+
+    met = signs_met(demo)
+    digital = (demo.responses["division"] == "Digital").to_numpy() & ~np.isnan(met)
+    low, high = DescrStatsW(met[digital]).tconfint_mean(alpha=0.05)
+    row = commitment_index(demo, by="division").set_index("group").loc["Digital"]
+    assert (row["mean_ci_low"], row["mean_ci_high"]) == pytest.approx((low, high), rel=1e-10)
+    assert row["k"] == int((met[digital] == 8).sum()) and row["n"] == digital.sum()
+
+
+def test_index_needs_all_eight_signs():
+    survey = load_survey(REALDATA / "surveymonkey_538_starwars.csv")
+    with pytest.raises(MappingError) as caught:
+        commitment_index(survey)
+    assert caught.value.message.startswith("The commitment index needs all 8 signs; the mapping lacks sign_1")
+
+
+def test_distribution_adds_up(demo):
+    table = index_distribution(demo, by="division")
+    shares = table.groupby("group")["share"].sum()
+    assert np.allclose(shares.astype(float), 1.0)
+    assert set(table["signs_met"]) == set(range(9))
+
+
+def test_dont_know_as_missing_makes_more_respondents_incomplete(demo):
+    default = commitment_index(demo).iloc[0]
+    strict = commitment_index(demo, settings=Settings(dont_know="missing")).iloc[0]
+    assert strict["n_incomplete"] > default["n_incomplete"]
+
+
+# --- variation ----------------------------------------------------------------------------------
+
+def test_homogeneity_statistic_matches_statsmodels():
+    # statsmodels.stats.proportion.proportions_chisquare([10, 25, 40], [50, 60, 70])[:2]
+    # -> (16.555102040816323, 0.00025415886837922664)
+    statistic, dof, p, method = homogeneity_test(np.array([10.0, 25, 40]), np.array([50.0, 60, 70]))
+    assert (statistic, p) == pytest.approx((16.555102040816323, 0.00025415886837922664), rel=1e-10)
+    assert (dof, method) == (2, "chi-square")
+
+
+def test_small_counts_use_a_seeded_monte_carlo_p():
+    first = homogeneity_test(np.array([1.0, 4, 0]), np.array([5.0, 5, 6]))
+    again = homogeneity_test(np.array([1.0, 4, 0]), np.array([5.0, 5, 6]))
+    assert first == again and first[3] == "Monte Carlo exact" and 0 < first[2] < 1
+
+
+def test_between_share_is_the_r_squared_of_unit_dummies(demo):
+    import statsmodels.formula.api as smf
+
+    table = variation(demo, items=["sign_5"])
+    values = demo.responses[["sign_5", "business_unit"]].copy()
+    values = values[values["sign_5"].notna() & ~values["business_unit"].isin(["Innovation Lab", "Online Banking"])]
+    values["yes"] = (values["sign_5"] == 1).astype(float)
+    values["business_unit"] = values["business_unit"].astype(str)
+    r2 = smf.ols("yes ~ C(business_unit)", data=values).fit().rsquared
+    assert table["between_share"].iat[0] == pytest.approx(r2, rel=1e-9)
+    assert table["n_groups"].iat[0] == 28  # the tiny unit and its complement take no part
+
+
+def test_variation_is_ranked_and_planted_spread_is_found(demo):
+    table = variation(demo)
+    assert table["rank"].tolist() == list(range(1, len(table) + 1))
+    assert table["between_share"].is_monotonic_decreasing
+    assert table["item"].iat[0] == "prac_measures" and bool(table["significant"].iat[0])
+
+
+# --- gaps ---------------------------------------------------------------------------------------
+
+def test_newcombe_interval_matches_statsmodels():
+    # statsmodels.stats.proportion.confint_proportions_2indep(30, 50, 20, 60, method="newcomb")
+    # -> (0.07959456180478794, 0.4297612232971172)
+    low, high = newcombe_interval(30, 50, 20, 60)
+    assert (float(low), float(high)) == pytest.approx((0.07959456180478794, 0.4297612232971172), rel=1e-10)
+
+
+def test_perception_gap_finds_the_planted_units(demo):
+    table = perception_gap(demo)
+    mean_gap = table[~table["suppressed"]].groupby("group")["gap"].mean().astype(float)
+    assert set(mean_gap.nlargest(3).index) == {"Claims", "Corporate Clients", "Contact Centre"}
+
+
+def test_perception_gap_reverses_when_the_sides_swap(demo):
+    forward = perception_gap(demo, by="division").set_index(["item", "group"]).sort_index()
+    backward = perception_gap(demo, by="division", leaders="employee", staff="executive").set_index(
+        ["item", "group"]).sort_index()
+    assert np.allclose(forward["gap"].astype(float), -backward["gap"].astype(float))
+    assert np.allclose(forward["ci_low"].astype(float), -backward["ci_high"].astype(float))
+
+
+def test_gap_to_target_and_to_best(demo):
+    target = gap_to_target(demo, by="division", items=["sign_7"])
+    assert np.allclose((target["gap"] + target["p"]).astype(float), 1.0)
+    best = gap_to_best(demo, items=["sign_7"])
+    shown = best[~best["suppressed"]]
+    assert (shown["gap"].astype(float) >= -1e-12).all()
+    assert shown.loc[shown["gap"].astype(float).idxmin(), "group"] == shown["best_group"].iat[0]
+    assert best[best["suppressed"]]["gap"].isna().all()
+
+
+# --- trends -------------------------------------------------------------------------------------
+
+def test_trend_changes_follow_the_shares(demo):
+    table = trends(demo, by="division", items=["sign_7"])
+    retail = table[table["group"] == "Retail Banking"].reset_index(drop=True)
+    assert retail["wave"].tolist() == list(demo.report.waves)
+    assert retail["change_prev"].iloc[1:].to_numpy() == pytest.approx(np.diff(retail["p"].astype(float)))
+    assert retail["slope"].iat[0] > 0.05 and retail["change_first_p"].iat[-1] < 0.001
+
+
+def test_units_that_appear_late_are_handled(demo):
+    table = trends(demo, by="business_unit", items=["sign_1"])
+    lab = table[table["group"] == "Innovation Lab"]
+    assert lab["wave"].tolist() == ["2026-Q2", "2026-Q3"] and lab["suppressed"].all()
+
+
+def test_filtering_to_one_division_recomputes_only_it(demo):
+    digital = demo.filter(division="Digital")
+    table = trends(digital, by="business_unit", items=["sign_1"])
+    assert set(table["group"]) == {"Mobile App", "Online Banking", "Data & Analytics", "Customer Platforms",
+                                   "Innovation Lab"}
+
+
+# --- pay alignment ------------------------------------------------------------------------------
+
+def test_correlation_matches_scipy_and_fisher_z():
+    # scipy.stats.pearsonr([1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 7, 8]): r 0.9014600868406593,
+    # confidence_interval() -> (0.3349310458848851, 0.9892764833634093)
+    result = correlation(np.array([1.0, 2, 3, 4, 5, 6]), np.array([2.0, 1, 4, 3, 7, 8]))
+    assert result["r"] == pytest.approx(0.9014600868406593)
+    assert (result["ci_low"], result["ci_high"]) == pytest.approx((0.3349310458848851, 0.9892764833634093))
+    z = np.arctanh(result["r"])
+    assert result["ci_low"] == pytest.approx(np.tanh(z - 1.959963984540054 / np.sqrt(3)))
+
+
+def test_pay_alignment_rises_in_retail(demo):
+    table = pay_alignment(demo, load_demo_metrics(), by="division")
+    retail = table[table["group"] == "Retail Banking"]
+    assert retail["incentive_share"].iat[-1] - retail["incentive_share"].iat[0] > 25
+    assert retail["p"].iat[-1] > retail["p"].iat[0] + 0.3
+    assert (retail["units"] == 5).all()
+
+
+def test_pay_relations_across_units(demo):
+    table = pay_relations(demo, load_demo_metrics()).set_index(["x", "y"])
+    assert table.at[("exec_incentive_cx_pct", "sign_7"), "r"] > 0.8
+    assert table.at[("mean_signs", "customer_nps"), "r"] > 0.7
+    assert (table["n"] == 28).all()  # units shown: the tiny unit and its complement are left out
+
+
+# --- findings -----------------------------------------------------------------------------------
+
+def test_findings_lead_with_facts_and_never_name_a_suppressed_unit(demo):
+    table = findings(demo, load_demo_metrics())
+    assert table["kind"].tolist()[:4] == ["weakest_sign", "perception_gap", "furthest_unit", "disagreement"]
+    assert table["headline"].iat[0] == "Weakest: “Executive pay tied to CX” — only 25% say yes"
+    assert "Corporate Clients" in table["headline"].iat[1] or "Claims" in table["headline"].iat[1]
+    assert not table["headline"].str.contains("Innovation Lab").any()
+    assert (table["n"] >= 5).all()
+
+
+@hsettings(deadline=None, max_examples=10)
+@given(st.integers(3, 200))
+def test_no_analysis_returns_a_number_from_fewer_than_the_minimum(demo, minimum):
+    settings = Settings(min_group_size=minimum)
+    index = commitment_index(demo, by="business_unit", settings=settings)
+    assert (index.loc[~index["suppressed"], "n"] >= minimum).all()
+    assert index.loc[index["suppressed"], ["n", "mean_signs", "p"]].isna().all().all()
+    gaps = perception_gap(demo, by="division", settings=settings)
+    shown = gaps[~gaps["suppressed"]]
+    assert (shown["n_leaders"] >= minimum).all() and (shown["n_staff"] >= minimum).all()
+    moves = trends(demo, by="division", items=["sign_7"], settings=settings)
+    assert (moves.loc[~moves["suppressed"], "n"] >= minimum).all()
