@@ -1,4 +1,4 @@
-"""Command line: ``python -m cxcommit check | summary | mapping suggest | demo``.
+"""Command line: ``python -m cxcommit check | summary | analyze | mapping suggest | demo``.
 
 Errors in the user's input are printed as a message with what to do (exit 1), never a traceback.
 """
@@ -8,20 +8,28 @@ import argparse
 import sys
 from pathlib import Path
 
+from cxcommit.adjust import P_ADJUST
 from cxcommit.columns import attribute_for, is_respondent_id, is_wave_column
+from cxcommit.commitment import commitment_index
 from cxcommit.demo import write_demo
-from cxcommit.errors import CxcommitError
+from cxcommit.errors import CxcommitError, SettingsError
+from cxcommit.findings import findings
+from cxcommit.gaps import gap_to_best, gap_to_target, perception_gap
 from cxcommit.formats import FORMATS
 from cxcommit.importer import apply_mapping
 from cxcommit.intervals import CI_METHODS
 from cxcommit.mapping import load_mapping
 from cxcommit.readers import RawTable, read_raw
-from cxcommit.report_text import describe_error, describe_metrics, describe_survey, format_summary
+from cxcommit.pay import pay_alignment, pay_relations
+from cxcommit.rates import rates
+from cxcommit.report_text import describe_error, describe_metrics, describe_survey, format_summary, format_table
 from cxcommit.scales import parse_number
 from cxcommit.settings import Settings
 from cxcommit.suggest import suggest_mapping, value_counts
-from cxcommit.summary import item_summary
+from cxcommit.summary import default_grouping, item_summary
+from cxcommit.trends import trends
 from cxcommit.unit_metrics import read_unit_metrics
+from cxcommit.variation import variation
 
 
 def _input_options(parser: argparse.ArgumentParser, format_flag: tuple[str, ...]) -> None:
@@ -56,6 +64,23 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--format", dest="output", choices=["table", "csv", "json"], default="table")
     summary.add_argument("--confidence", type=float, default=Settings.confidence)
     summary.add_argument("--ci-method", choices=list(CI_METHODS), default=Settings.ci_method)
+    analyze = commands.add_parser("analyze", help="an analysis view: rates, index, variation, gaps, trends, pay, "
+                                                  "relations or findings")
+    _input_options(analyze, ("--input-format",))
+    _settings_options(analyze)
+    analyze.add_argument("--view", required=True, choices=list(VIEWS))
+    analyze.add_argument("--by", help="grouping (default depends on the view); rates also take two: --by division role",
+                         nargs="+")
+    analyze.add_argument("--metrics", help="unit-metrics table (business unit × wave) for pay, relations, findings")
+    analyze.add_argument("--items", nargs="+", help="item ids (default: all)")
+    analyze.add_argument("--gap", choices=["perception", "target", "best"], default="perception",
+                         help="which gap the gaps view shows (default perception: executives vs employees)")
+    analyze.add_argument("--division", nargs="+", help="only these divisions")
+    analyze.add_argument("--wave", nargs="+", help="only these waves")
+    analyze.add_argument("--format", dest="output", choices=["table", "csv", "json"], default="table")
+    analyze.add_argument("--confidence", type=float, default=Settings.confidence)
+    analyze.add_argument("--ci-method", choices=list(CI_METHODS), default=Settings.ci_method)
+    analyze.add_argument("--p-adjust", choices=list(P_ADJUST), default="holm")
     mapping = commands.add_parser("mapping", help="work with mapping files")
     mapping_commands = mapping.add_subparsers(dest="mapping_command", required=True)
     suggest = mapping_commands.add_parser("suggest", help="print a suggested mapping as JSON")
@@ -63,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="regenerate the demo data")
     demo.add_argument("--out", default="data", help="folder to write to (default: data)")
     return parser
+
+
+VIEWS = ("rates", "index", "variation", "gaps", "trends", "pay", "relations", "findings")
 
 
 def _settings(args) -> Settings:
@@ -111,14 +139,54 @@ def run(args) -> int:
     if args.command == "check":
         print(describe_survey(survey, detected))
         return 0
-    table = item_summary(survey, by=args.by, settings=settings, items=args.items)
+    if args.command == "analyze":
+        table = _analyze(args, survey, settings)
+    else:
+        table = item_summary(survey, by=args.by, settings=settings, items=args.items)
     if args.output == "json":
         sys.stdout.write(table.to_json(orient="records", indent=2, force_ascii=False) + "\n")
     elif args.output == "csv":
         sys.stdout.write(table.to_csv(index=False))
+    elif args.command == "analyze":
+        print(format_table(table))
     else:
         print(format_summary(table, settings.min_group_size))
     return 0
+
+
+def _analyze(args, survey, settings: Settings):
+    filters = {name: values for name, values in (("division", args.division), ("wave", args.wave)) if values}
+    if filters:
+        survey = survey.filter(**filters)
+    metrics = read_unit_metrics(args.metrics) if args.metrics else None
+    by = args.by or []
+    one = by[0] if by else default_grouping(survey, "division" if args.view == "pay" else "business_unit")
+    view = args.view
+    if view == "rates":
+        return rates(survey, by or None, items=args.items, settings=settings, p_adjust=args.p_adjust)
+    if view == "index":
+        return commitment_index(survey, by or None, settings=settings)
+    if view == "variation":
+        return variation(survey, _needs(one, "variation"), items=args.items, settings=settings, p_adjust=args.p_adjust)
+    if view == "gaps":
+        gap = {"perception": perception_gap, "target": gap_to_target, "best": gap_to_best}[args.gap]
+        return gap(survey, _needs(one, "gaps"), items=args.items, settings=settings)
+    if view == "trends":
+        return trends(survey, args.by[0] if args.by else None, items=args.items, settings=settings)
+    if view == "pay":
+        return pay_alignment(survey, metrics, one, settings=settings)
+    if view == "relations":
+        if metrics is None:
+            raise SettingsError("The relations view needs unit metrics.", hint="Add --metrics UNIT_METRICS.csv.")
+        return pay_relations(survey, metrics, settings=settings)
+    return findings(survey, metrics, by=one, settings=settings)
+
+
+def _needs(by: str | None, view: str) -> str:
+    if by is None:
+        raise SettingsError(f"The {view} view compares groups, but this survey has no grouping with two or more values.",
+                            hint="Map a column such as Department or Region as a grouping, or name one with --by.")
+    return by
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,7 @@ from cxcommit.instrument import PAY_SIGN, SIGN_IDS
 from cxcommit.pay import pay_alignment
 from cxcommit.rates import rates
 from cxcommit.settings import Settings
+from cxcommit.summary import default_grouping
 from cxcommit.survey import Survey
 from cxcommit.trends import trends
 from cxcommit.unit_metrics import UnitMetrics
@@ -35,9 +36,11 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
     (lowest mean signs met), ``disagreement`` (the item units disagree on most), ``mover`` (largest
     change since the previous wave that stays significant after Holm adjustment over all groups
     and items of the last wave), ``pay_trend`` (sign 7 from first to last wave, with the incentive share if known). Only
-    shown (unsuppressed) numbers are used; a kind without data is left out.
+    shown (unsuppressed) numbers are used; a kind without data is left out. Without ``by`` in the
+    survey, the first of business unit, division, region, role (or another grouping) is used.
     """
     rows = []
+    by = default_grouping(survey, by)
     focus = list(SIGN_IDS) if survey.has_signs else None
     overall = rates(survey, items=focus, settings=settings)
     shares = overall[overall["p"].notna() & ~overall["suppressed"]]
@@ -46,7 +49,7 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
         verb = "say yes" if low["scale"] == "yes_no" else "answer favourably"
         rows.append(("weakest_sign", f"Weakest: “{low['label']}” — only {_pct(low['p'])} {verb}",
                      low["item"], "All respondents", float(low["p"]), int(low["n"])))
-    if survey.has_signs and "role" in survey.responses:
+    if survey.has_signs and "role" in survey.responses and by:
         gaps = perception_gap(survey, by, settings=settings)
         gaps = gaps[~gaps["suppressed"] & (gaps["p_value"].astype(float) < 1 - settings.confidence)]
         if not gaps.empty:
@@ -55,7 +58,7 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
                          f"{top['group']}: executives say yes to “{top['label']}” {_pct(top['p_leaders'])}, "
                          f"their staff {_pct(top['p_staff'])}", top["item"], top["group"], float(top["gap"]),
                          int(top["n_leaders"] + top["n_staff"])))
-    if survey.has_signs:
+    if survey.has_signs and by:
         index = commitment_index(survey, by, settings=settings)
         index = index[~index["suppressed"]]
         if not index.empty:
@@ -63,7 +66,7 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
             rows.append(("furthest_unit", f"{worst['group']} is furthest from full commitment: "
                          f"{worst['mean_signs']:.1f} of 8 signs on average", None, worst["group"],
                          float(worst["mean_signs"]), int(worst["n"])))
-    spread = variation(survey, by, settings=settings)
+    spread = variation(survey, by, settings=settings) if by else pd.DataFrame()
     if not spread.empty and bool(spread["significant"].iat[0]):
         top = spread.iloc[0]
         who = {"business_unit": "Units", "division": "Divisions", "region": "Regions", "role": "Roles"}.get(by, "Groups")

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from cxcommit.errors import MappingError
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.rates import compare_to_rest, rates
 from cxcommit.settings import Settings
@@ -48,6 +49,10 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
     z-test or Fisher's exact test), ``suppressed`` (either side suppressed: no numbers).
     """
     items = list(items) if items is not None else [i for i in SIGN_IDS if i in survey.item_ids] or list(survey.item_ids)
+    if "role" not in survey.responses:
+        raise MappingError("The perception gap compares roles, but this survey has no role grouping.",
+                           hint="Map the column that says whether a respondent is an executive, manager or employee "
+                                "to the attribute 'role'.")
     by_list = [by, "role"] if by else ["role"]
     table = rates(survey, by_list, items=items, settings=settings)
     key = ["item", "label"] + ([by_name := table.columns[4]] if by else [])
@@ -71,6 +76,7 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
     numbers = ["n_leaders", "p_leaders", "n_staff", "p_staff", "gap", "ci_low", "ci_high", "p_value"]
     result[numbers] = result[numbers].astype("Float64")
     result.loc[result["suppressed"], numbers] = pd.NA
+    result[["n_leaders", "n_staff"]] = result[["n_leaders", "n_staff"]].round().astype("Int64")
     return result.sort_values(["item", "gap"], ascending=[True, False], na_position="last").reset_index(drop=True)
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 from scipy import stats
 
 from cxcommit.adjust import adjust_p
+from cxcommit.errors import MappingError
 from cxcommit.groups import Groups, count_item, make_groups
 from cxcommit.intervals import proportion_interval
 from cxcommit.privacy import blank_suppressed, complementary_suppression
@@ -95,6 +96,10 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
     """
     groups = make_groups(survey, by)
     wanted = survey.items if items is None else [survey.item(i) for i in items]
+    if not wanted:
+        raise MappingError("No question of this survey is mapped to an item, so there is nothing to count.",
+                           hint="Map at least one rated question (yes/no, Likert, 0–10) to an item in the mapping; "
+                                "`check` lists the columns and why they were not used.")
     parents = _parent_divisions(survey, groups)
     parts = []
     for item in wanted:
@@ -115,8 +120,6 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
                            mean=np.nan if item.scale.kind == "yes_no" else mean, n_dont_know=counts.n_dont_know,
                            diff=diff, p_value=p_value)
         parts.append(part)
-    if not parts:
-        return pd.DataFrame(columns=RATE_COLUMNS)
     table = pd.concat(parts, ignore_index=True)
     primary = (table["n"] < settings.min_group_size).to_numpy()
     flags = complementary_suppression(table, primary, sibling_sets(groups, table))

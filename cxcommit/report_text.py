@@ -105,3 +105,31 @@ def format_summary(table: pd.DataFrame, min_group_size: int) -> str:
         shown[column] = [("" if pd.isna(v) else str(v)) for v in shown[column]]
     shown["suppressed"] = [f"yes (n < {min_group_size})" if v else "" for v in shown["suppressed"]]
     return shown.to_string(index=False)
+
+
+_PERCENT_COLUMNS = {"p", "ci_low", "ci_high", "diff", "share", "min_p", "max_p", "range", "sd", "between_share",
+                    "p_leaders", "p_staff", "gap", "best_p", "change_prev", "change_prev_low", "change_prev_high",
+                    "change_first", "slope", "target"}
+_P_COLUMNS = {"p_value", "p_adj", "change_prev_p", "change_first_p"}
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """Any analysis table as aligned text: shares and differences in percent, p-values rounded,
+    empty cells blank.
+
+    >>> print(format_table(pd.DataFrame({"group": ["A"], "p": [0.4567], "p_value": [0.00001], "n": [12]})))
+    group     p p_value  n
+        A 45.7%  <0.001 12
+    """
+    shown = table.astype(object).copy()
+    percent = _PERCENT_COLUMNS - ({"ci_low", "ci_high"} if "r" in table else set())  # a correlation's interval
+    for column in shown.columns:
+        values = shown[column]
+        if column in percent:
+            shown[column] = ["" if pd.isna(v) else f"{float(v):.1%}" for v in values]
+        elif column in _P_COLUMNS:
+            shown[column] = ["" if pd.isna(v) else "<0.001" if float(v) < 0.001 else f"{float(v):.3f}" for v in values]
+        else:
+            shown[column] = ["" if (not isinstance(v, (list, tuple)) and pd.isna(v)) else
+                             f"{v:.3f}" if isinstance(v, float) else str(v) for v in values]
+    return shown.to_string(index=False)

@@ -42,6 +42,17 @@ def resolve_grouping(survey: Survey, by: str) -> str:
     )
 
 
+def default_grouping(survey: Survey, preferred: str | None = "business_unit") -> str | None:
+    """``preferred`` if the survey has it, else the first of business unit, division, region, role,
+    or any other grouping with two or more values besides the wave; None if there is none."""
+    candidates = [preferred, "business_unit", "division", "region", "role"] + list(survey.groupings)
+    for name in candidates:
+        if name and name != "wave" and name in survey.groupings and name in survey.responses:
+            if survey.responses[name].nunique() >= 2:
+                return name
+    return None
+
+
 def item_summary(survey: Survey, by: str | None = None, *, settings: Settings = Settings(),
                  items: list[str] | None = None) -> pd.DataFrame:
     """n, favourable share with interval, and mean per item and group.

@@ -57,7 +57,13 @@ class Survey:
         return tuple(item.id for item in self.items)
 
     def item(self, item_id: str) -> Item:
-        return next(item for item in self.items if item.id == item_id)
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        from cxcommit.errors import SettingsError
+
+        raise SettingsError(f"There is no item {item_id!r} in this survey.",
+                            hint=f"Its items are: {', '.join(self.item_ids) or 'none'}.")
 
     def subset(self, mask) -> "Survey":
         """The same survey restricted to the rows where ``mask`` is true (a filter); groups left

@@ -84,3 +84,44 @@ def test_demo_regenerates_the_committed_data(tmp_path):
     assert result.returncode == 0
     for name in ("demo_responses.csv", "demo_unit_metrics.csv", "template_responses.csv", "template_unit_metrics.csv"):
         assert (tmp_path / name).read_bytes() == (ROOT / "data" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("view, first_columns", [
+    ("rates", ["item", "label", "scale", "group", "n", "k", "p"]),
+    ("index", ["group", "n", "mean_signs"]),
+    ("variation", ["item", "label", "n_groups"]),
+    ("gaps", ["item", "label", "group", "n_leaders"]),
+    ("trends", ["item", "label", "group", "wave"]),
+    ("pay", ["group", "wave", "n", "p"]),
+    ("relations", ["x", "y", "r"]),
+    ("findings", ["rank", "kind", "headline"]),
+])
+def test_analyze_every_view_as_json(view, first_columns):
+    result = cli("analyze", "data/demo_responses.csv", "--metrics", "data/demo_unit_metrics.csv", "--view", view,
+                 "--format", "json")
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert records and list(records[0])[:len(first_columns)] == first_columns
+
+
+def test_analyze_with_filters_and_two_groupings():
+    result = cli("analyze", "data/demo_responses.csv", "--view", "rates", "--by", "division", "role", "--items",
+                 "sign_1", "--division", "Digital", "--wave", "2026-Q3", "--format", "json")
+    records = json.loads(result.stdout)
+    assert [r["group"] for r in records] == ["Digital · executive", "Digital · manager", "Digital · employee"]
+
+
+def test_analyze_table_formats_shares_and_correlations():
+    gaps = cli("analyze", "data/demo_responses.csv", "--view", "gaps", "--items", "sign_1").stdout
+    assert "Payments        15    100.0%      86   60.5%" in gaps
+    relations = cli("analyze", "data/demo_responses.csv", "--metrics", "data/demo_unit_metrics.csv",
+                    "--view", "relations").stdout
+    assert "exec_incentive_cx_pct       sign_7 0.959  0.913   0.981" in relations
+
+
+def test_analyze_on_a_survey_without_the_signs_says_what_is_missing():
+    result = cli("analyze", REALDATA / "surveymonkey_538_starwars.csv", "--view", "index")
+    assert result.returncode == 1
+    assert "The commitment index needs all 8 signs" in result.stderr and "Traceback" not in result.stderr
+    rates = cli("analyze", REALDATA / "surveymonkey_538_starwars.csv", "--view", "rates", "--by", "Gender")
+    assert rates.returncode == 0 and "Female" in rates.stdout
