@@ -25,7 +25,7 @@ from cxcommit.rates import rates
 from cxcommit.report_text import describe_error, describe_metrics, describe_survey, format_summary, format_table
 from cxcommit.scales import parse_number
 from cxcommit.settings import Settings
-from cxcommit.suggest import suggest_mapping, value_counts
+from cxcommit.suggest import profile, suggest_mapping
 from cxcommit.summary import default_grouping, item_summary
 from cxcommit.trends import trends
 from cxcommit.unit_metrics import read_unit_metrics
@@ -117,7 +117,7 @@ def looks_like_unit_metrics(raw: RawTable) -> bool:
         return False
     others = [k for k in raw.keys if not is_wave_column(k) and attribute_for(k, k) not in ("business_unit", "division")]
     return bool(others) and all(
-        all(parse_number(v.rstrip("%")) is not None for v in value_counts(raw, k)) for k in others)
+        all(parse_number(v.rstrip("%")) is not None for v in profile(raw, k).sample) for k in others)
 
 
 def run(args) -> int:

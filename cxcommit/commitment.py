@@ -25,18 +25,28 @@ INDEX_COLUMNS = ["group", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k",
 
 
 def signs_met(survey: Survey, settings: Settings = Settings()) -> np.ndarray:
-    """Signs met (0–8) per respondent; NaN where a sign is unanswered."""
+    """Signs met (0–8) per respondent; NaN where a sign is unanswered. Kept in ``survey.cache``."""
+    key = ("signs_met", settings.dont_know)
+    if key not in survey.cache:
+        survey.cache[key] = _signs_met(survey, settings)
+    return survey.cache[key]
+
+
+def _signs_met(survey: Survey, settings: Settings) -> np.ndarray:
     if not survey.has_signs:
         missing = [s for s in SIGN_IDS if s not in survey.item_ids]
         raise MappingError(
             f"The commitment index needs all 8 signs; the mapping lacks {', '.join(missing)}.",
             hint="Map the 8 sign questions to sign_1 … sign_8 (yes/no items) in the mapping.")
-    values = survey.responses[list(SIGN_IDS)].to_numpy(dtype=np.float64)
-    answered = ~np.isnan(values)
-    if settings.dont_know == "missing":
-        answered &= values != DONT_KNOW
-    met = (values == 1).sum(axis=1).astype(float)
-    met[~answered.all(axis=1)] = np.nan
+    met = np.zeros(len(survey.responses), dtype=np.float64)
+    complete = np.ones(len(survey.responses), dtype=bool)
+    for sign in SIGN_IDS:
+        values = survey.responses[sign].to_numpy()
+        met += values == 1
+        complete &= ~np.isnan(values)
+        if settings.dont_know == "missing":
+            complete &= values != DONT_KNOW
+    met[~complete] = np.nan
     return met
 
 

@@ -7,7 +7,7 @@ from scipy import stats
 
 from cxcommit.errors import MappingError
 from cxcommit.instrument import SIGN_IDS
-from cxcommit.rates import compare_to_rest, rates
+from cxcommit.rates import rates, two_proportion_p
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
 
@@ -24,17 +24,6 @@ def newcombe_interval(k1, n1, k2, n2, confidence: float = 0.95) -> tuple[np.ndar
         low = p1 - p2 - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
         high = p1 - p2 + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
     return low, high
-
-
-def _two_sample_p(k1, n1, k2, n2) -> np.ndarray:
-    """Two-sided p of p1 = p2 (pooled z-test; Fisher's exact test with small expected counts)."""
-    out = np.full(len(k1), np.nan)
-    for i in range(len(k1)):
-        if np.isnan(n1[i]) or np.isnan(n2[i]):
-            continue
-        _, p = compare_to_rest(np.array([k1[i], k2[i]]), np.array([n1[i], n2[i]]), min_rest=0)
-        out[i] = p[0]
-    return out
 
 
 def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: list[str] | None = None,
@@ -71,7 +60,7 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
         "n_leaders": joined["n_leaders"], "p_leaders": joined["p_leaders"],
         "n_staff": joined["n_staff"], "p_staff": joined["p_staff"],
         "gap": joined["p_leaders"] - joined["p_staff"], "ci_low": low, "ci_high": high,
-        "p_value": _two_sample_p(k1, n1, k2, n2), "suppressed": hidden.to_numpy(),
+        "p_value": two_proportion_p(k1, n1, k2, n2), "suppressed": hidden.to_numpy(),
     })
     numbers = ["n_leaders", "p_leaders", "n_staff", "p_staff", "gap", "ci_low", "ci_high", "p_value"]
     result[numbers] = result[numbers].astype("Float64")

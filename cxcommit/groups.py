@@ -36,13 +36,23 @@ def as_list(by: str | list[str] | tuple[str, ...] | None) -> list[str]:
 
 
 def make_groups(survey: Survey, by: str | list[str] | None) -> Groups:
-    """Groups of respondents by none, one or two groupings (named as :func:`resolve_grouping` accepts)."""
+    """Groups of respondents by none, one or two groupings (named as :func:`resolve_grouping` accepts).
+
+    Computed once per survey and grouping (kept in ``survey.cache``).
+    """
     from cxcommit.summary import resolve_grouping
 
-    names = [resolve_grouping(survey, b) for b in as_list(by)]
+    names = tuple(resolve_grouping(survey, b) for b in as_list(by))
+    key = ("groups", names)
+    if key not in survey.cache:
+        survey.cache[key] = _make_groups(survey, names)
+    return survey.cache[key]
+
+
+def _make_groups(survey: Survey, names: tuple[str, ...]) -> Groups:
     n = len(survey.responses)
     if not names:
-        return Groups(np.zeros(n, dtype=np.int64), pd.DataFrame({"group": [ALL_GROUP]}), ())
+        return Groups(np.zeros(n, dtype=np.int32), pd.DataFrame({"group": [ALL_GROUP]}, dtype=object), ())
     combined = np.zeros(n, dtype=np.int64)
     levels = []
     for name in names:
@@ -55,15 +65,18 @@ def make_groups(survey: Survey, by: str | list[str] | None) -> Groups:
             labels.append(NO_ANSWER)
         combined = combined * len(labels) + codes
         levels.append(labels)
-    present, compact = np.unique(combined, return_inverse=True)
+    used = np.bincount(combined, minlength=int(np.prod([len(l) for l in levels])))
+    present = np.flatnonzero(used)
+    compact = (np.cumsum(used > 0) - 1)[combined]
     columns = {}
     remainder = present.copy()
     for name, labels in reversed(list(zip(names, levels))):
-        columns[name] = [labels[i] for i in remainder % len(labels)]
+        columns[name] = np.asarray(labels, dtype=object)[remainder % len(labels)]
         remainder //= len(labels)
-    frame = pd.DataFrame({name: columns[name] for name in names})
-    frame.insert(0, "group", frame[names].astype(str).agg(" · ".join, axis=1) if len(names) > 1 else frame[names[0]])
-    return Groups(compact.astype(np.int64), frame, tuple(names))
+    frame = pd.DataFrame({name: columns[name] for name in names}, dtype=object)
+    label = frame[names[0]] if len(names) == 1 else frame[list(names)].agg(" · ".join, axis=1)
+    frame.insert(0, "group", label.astype(object))
+    return Groups(compact.astype(np.int32), frame, names)
 
 
 @dataclass(frozen=True)
@@ -92,15 +105,53 @@ def item_masks(values: np.ndarray, item: Item, settings: Settings) -> tuple[np.n
     return base, favourable, dont_know, valid
 
 
-def count_item(values: np.ndarray, item: Item, groups: Groups, settings: Settings) -> Counts:
-    base, favourable, dont_know, valid = item_masks(values, item, settings)
-    codes, size = groups.codes, groups.size
-    clean = np.where(valid, values, 0.0)
-    return Counts(
-        n=np.bincount(codes[base], minlength=size).astype(float),
-        k=np.bincount(codes[favourable], minlength=size).astype(float),
-        n_dont_know=np.bincount(codes[dont_know], minlength=size).astype(float),
-        n_valid=np.bincount(codes[valid], minlength=size).astype(float),
-        total=np.bincount(codes, weights=clean, minlength=size),
-        total_sq=np.bincount(codes, weights=clean * clean, minlength=size),
-    )
+def item_levels(survey: Survey, item: Item) -> tuple[np.ndarray, np.ndarray] | None:
+    """An item's answers as small level codes and the value of each level (the last level is
+    "no answer"); None for numeric items, whose values are not a few levels. Computed once."""
+    key = ("levels", item.id)
+    if key not in survey.cache:
+        scale = item.scale
+        if scale.kind == "numeric":
+            survey.cache[key] = None
+        else:
+            levels = np.array([DONT_KNOW, *np.arange(scale.low, scale.high + 1)], dtype=np.float64)
+            values = survey.responses[item.id].to_numpy()
+            # level 0 = don't know, 1.. = low..high, last = no answer (values are whole numbers in range)
+            shifted = np.nan_to_num(values - np.float32(scale.low - 1), nan=len(levels))
+            shifted[values == DONT_KNOW] = 0
+            survey.cache[key] = (shifted.astype(np.int16), np.append(levels, np.nan))
+    return survey.cache[key]
+
+
+def count_item(survey: Survey, item: Item, groups: Groups, settings: Settings) -> Counts:
+    """Counts of one item per group; one pass over the respondents, kept in ``survey.cache``."""
+    key = ("counts", item.id, groups.names, settings.dont_know)
+    if key not in survey.cache:
+        survey.cache[key] = _count_item(survey, item, groups, settings)
+    return survey.cache[key]
+
+
+def _count_item(survey: Survey, item: Item, groups: Groups, settings: Settings) -> Counts:
+    size = groups.size
+    levelled = item_levels(survey, item)
+    if levelled is None:
+        values = survey.responses[item.id].to_numpy(dtype=np.float64)
+        base, favourable, dont_know, valid = item_masks(values, item, settings)
+        codes = groups.codes
+        clean = np.where(valid, values, 0.0)
+        return Counts(
+            n=np.bincount(codes[base], minlength=size).astype(float),
+            k=np.bincount(codes[favourable], minlength=size).astype(float),
+            n_dont_know=np.bincount(codes[dont_know], minlength=size).astype(float),
+            n_valid=np.bincount(codes[valid], minlength=size).astype(float),
+            total=np.bincount(codes, weights=clean, minlength=size),
+            total_sq=np.bincount(codes, weights=clean * clean, minlength=size),
+        )
+    codes, level_values = levelled
+    width = len(level_values)
+    table = np.bincount(groups.codes * np.int32(width) + codes, minlength=size * width).reshape(size, width).astype(float)
+    base, favourable, dont_know, valid = item_masks(level_values, item, settings)
+    clean = np.where(valid, level_values, 0.0)
+    return Counts(n=table[:, base].sum(axis=1), k=table[:, favourable].sum(axis=1),
+                  n_dont_know=table[:, dont_know].sum(axis=1), n_valid=table[:, valid].sum(axis=1),
+                  total=table @ clean, total_sq=table @ (clean * clean))

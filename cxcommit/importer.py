@@ -24,8 +24,8 @@ from cxcommit.mapping import ROLES, ItemMapping, Mapping, label_lookup
 from cxcommit.readers import RawTable, read_raw
 from cxcommit.scales import DONT_KNOW, DONT_KNOW_LABEL, MISSING_LABEL, label_kind, parse_number, yes_no_value
 from cxcommit.settings import Settings
-from cxcommit.suggest import suggest_mapping, value_counts
-from cxcommit.survey import ImportReport, Survey
+from cxcommit.suggest import head_sample, suggest_mapping
+from cxcommit.survey import ImportReport, Survey, drop_unused
 from cxcommit.text import normalize_label
 
 _TEST_STATUS = {"survey preview", "survey test", "spam", "preview spam", "imported spam", "offline preview",
@@ -47,6 +47,7 @@ def load_survey(source: str | Path | bytes, *, mapping: Mapping | None = None, f
 def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings()) -> Survey:
     """Validated, encoded :class:`Survey` from a raw table and a mapping."""
     _check_columns(raw, mapping)
+    raw.encode_all(sorted(mapping.columns_used - {mapping.respondent_id}))
     problems: list[Problem] = list(raw.problems)
     notes = list(raw.notes)
     excluded: Counter = Counter()
@@ -65,7 +66,8 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
     frame: dict[str, object] = {"source_row": np.arange(raw.header_rows + 1, raw.header_rows + 1 + n, dtype=np.int32)}
     groupings: dict[str, str] = {}
     if mapping.respondent_id and mapping.respondent_id not in personal:
-        frame["respondent_id"] = raw.table.column(mapping.respondent_id).to_pandas().astype("string").str.strip()
+        frame["respondent_id"] = pd.Series(pd.arrays.ArrowExtensionArray(
+            pc.utf8_trim_whitespace(raw.table.column(mapping.respondent_id))))
     frame["wave"] = _waves(raw, mapping, problems)
     groupings["wave"] = mapping.wave.column or "(fixed)"
     for attribute, key in mapping.attributes.items():
@@ -104,7 +106,7 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
         )
     for name in groupings:
         if name in responses and isinstance(responses[name].dtype, pd.CategoricalDtype):
-            responses[name] = _ordered(responses[name].cat.remove_unused_categories(), name)
+            responses[name] = _ordered(drop_unused(responses[name]), name)
     report = ImportReport(
         source=raw.source, format=raw.format, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
         header_rows=raw.header_rows, rows_in_file=n + raw.skipped_rows, rows_kept=len(responses),
@@ -133,10 +135,12 @@ def _check_columns(raw: RawTable, mapping: Mapping) -> None:
 
 
 def _personal_columns(raw: RawTable, mapping: Mapping) -> dict[str, str]:
+    """Identifier columns: those the mapping names, and any other that looks like one (by name or
+    by a sample of its values), so that a hand-edited mapping cannot let identifiers through."""
     found = {k: v for k, v in mapping.personal.items() if k in raw.keys}
     for key, label in zip(raw.keys, raw.labels):
         if key not in found:
-            reason = personal_reason(key, label, list(value_counts(raw, key))[:200])
+            reason = personal_reason(key, label, head_sample(raw, key))
             if reason:
                 found[key] = reason
     return found
@@ -164,10 +168,17 @@ def _exclude_tests(raw: RawTable, settings: Settings, excluded: Counter, notes: 
 
 def _categorical(raw: RawTable, key: str) -> pd.Categorical:
     """A column as categories, white space tidied, blanks as missing."""
-    encoded = pc.dictionary_encode(raw.table.column(key)).combine_chunks()
-    uniques = pd.Series(encoded.dictionary.to_pylist(), dtype="object").map(
+    return _categories_from(*raw.encoded(key))
+
+
+def _categorical_array(column: pa.ChunkedArray) -> pd.Categorical:
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    return _categories_from(encoded.dictionary.to_pylist(), encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False))
+
+
+def _categories_from(dictionary: list, indices: np.ndarray) -> pd.Categorical:
+    uniques = pd.Series(dictionary, dtype="object").map(
         lambda v: " ".join(str(v).replace("\u00a0", " ").split()) or None)
-    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
     categories = pd.Index(uniques.dropna().unique())
     remap = np.append(categories.get_indexer(uniques.where(uniques.notna(), None)), -1)
     return pd.Categorical.from_codes(remap[indices], categories=categories)
@@ -200,22 +211,32 @@ def _waves(raw: RawTable, mapping: Mapping, problems: list[Problem]) -> pd.Categ
     rule = mapping.wave
     if rule.value is not None:
         return pd.Categorical([rule.value] * raw.n_rows)
-    values = _categorical(raw, rule.column)
     if rule.period is None:
-        return values
-    categories = pd.Series(values.categories)
-    stamps = parse_dates(categories)
+        return _categorical(raw, rule.column)
+    column = raw.table.column(rule.column)
+    values = _categorical_array(_date_part(column))
+    stamps = parse_dates(pd.Series(values.categories))
+    if stamps.isna().mean() > 0.5:  # not "date time" texts ("December 14, 2019"): parse them whole
+        values = _categorical(raw, rule.column)
+        stamps = parse_dates(pd.Series(values.categories))
+    categories = list(values.categories)
     labels = period_label(stamps, rule.period)
-    unreadable = categories[stamps.isna()].tolist()
-    for value in unreadable[:MAX_LISTED]:
-        row = raw.row_number(int(np.argmax(values.codes == categories.tolist().index(value))))
+    for position in np.flatnonzero(stamps.isna().to_numpy())[:MAX_LISTED]:
+        row = raw.row_number(int(np.argmax(values.codes == position)))
         problems.append(Problem("not a date; the wave of this response is unknown",
-                                row=row, column=rule.column, value=value, severity="warning"))
-    per_row = np.append(labels.to_numpy(dtype=object, na_value=None), None)[values.codes]
+                                row=row, column=rule.column, value=str(categories[position]), severity="warning"))
+    per_category = np.append(labels.to_numpy(dtype=object, na_value=None), None)
     if rule.whole_file:
-        modal = Counter(v for v in per_row if v is not None).most_common(1)
-        return pd.Categorical([modal[0][0] if modal else None] * raw.n_rows)
-    return pd.Categorical(per_row)
+        counts = pd.Series(np.bincount(values.codes[values.codes >= 0], minlength=len(categories)))
+        by_period = counts.groupby(per_category[:-1]).sum()
+        return pd.Categorical([by_period.idxmax() if len(by_period) else None] * raw.n_rows)
+    return pd.Categorical(per_category[values.codes])
+
+
+def _date_part(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The date of "date time" texts, so that a million timestamps become a few hundred dates to parse."""
+    trimmed = pc.utf8_trim_whitespace(column)
+    return pc.replace_substring_regex(trimmed, r"[ T].*$", "")
 
 
 def _item(m: ItemMapping) -> Item:
@@ -230,9 +251,7 @@ def _encode_item(raw: RawTable, m: ItemMapping, missing_codes, problems: list[Pr
     scale = m.make_scale()
     lookup = label_lookup(m)
     codes = set(missing_codes)
-    encoded = pc.dictionary_encode(raw.table.column(m.column)).combine_chunks()
-    uniques = encoded.dictionary.to_pylist()
-    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    uniques, indices = raw.encoded(m.column)
     values = np.full(len(uniques) + 1, np.nan, dtype=np.float32)
     unknown, out_of_range = [], []
     for i, text in enumerate(uniques):
@@ -278,8 +297,10 @@ def _exclude_duplicates(raw_id_column: str, responses: pd.DataFrame, keep: np.nd
                         problems: list[Problem]) -> np.ndarray:
     """Rows that repeat an earlier respondent id within one wave are left out (counted and listed)."""
     ids = responses["respondent_id"]
-    candidates = keep & ids.notna().to_numpy() & (ids.fillna("") != "").to_numpy()
-    key = pd.DataFrame({"id": ids, "wave": responses["wave"].astype("object")})
+    id_codes = pd.factorize(ids, use_na_sentinel=True)[0].astype(np.int64)
+    wave_codes = responses["wave"].cat.codes.to_numpy().astype(np.int64) + 1
+    candidates = keep & (id_codes >= 0) & (ids.fillna("") != "").to_numpy()
+    key = pd.Series(id_codes * (wave_codes.max() + 1) + wave_codes)
     duplicated = key[candidates].duplicated(keep="first").reindex(key.index, fill_value=False).to_numpy()
     if not duplicated.any():
         return np.ones(len(responses), dtype=bool)

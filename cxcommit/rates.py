@@ -28,33 +28,50 @@ def sibling_sets(groups: Groups, frame: pd.DataFrame) -> list[list[str]]:
     return sets
 
 
-def _parent_divisions(survey: Survey, groups: Groups) -> pd.Series | None:
+def _parent_divisions(survey: Survey, groups: Groups) -> np.ndarray | None:
     """For a breakdown by business unit alone: each unit's division (its most common one)."""
     if groups.names != ("business_unit",) or "division" not in survey.responses:
         return None
-    pairs = survey.responses[["business_unit", "division"]].dropna().astype(str)
-    modal = pairs.groupby("business_unit")["division"].agg(lambda s: s.mode().iat[0])
-    return groups.frame["business_unit"].map(modal)
+    key = ("unit_division",)
+    if key not in survey.cache:
+        units, divisions = survey.responses["business_unit"], survey.responses["division"]
+        u, d = units.cat.codes.to_numpy(), divisions.cat.codes.to_numpy()
+        both = (u >= 0) & (d >= 0)
+        n_units, n_divisions = len(units.cat.categories), len(divisions.cat.categories)
+        table = np.bincount(u[both].astype(np.int64) * n_divisions + d[both],
+                            minlength=n_units * n_divisions).reshape(n_units, n_divisions)
+        modal = np.asarray(divisions.cat.categories, dtype=object)[table.argmax(axis=1)]
+        survey.cache[key] = dict(zip(map(str, units.cat.categories), modal))
+    lookup = survey.cache[key]
+    return np.array([lookup.get(unit) for unit in groups.frame["business_unit"]], dtype=object)
+
+
+def two_proportion_p(k1, n1, k2, n2) -> np.ndarray:
+    """Two-sided p of p1 = p2: pooled two-proportion z-test, Fisher's exact test where an expected
+    count is below 5; NaN where either side is empty or unknown."""
+    k1, n1, k2, n2 = (np.asarray(x, dtype=float) for x in (k1, n1, k2, n2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pooled = (k1 + k2) / (n1 + n2)
+        se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        z = np.where(se > 0, (k1 / n1 - k2 / n2) / se, 0.0)
+        p_value = 2 * stats.norm.sf(np.abs(z))
+        expected = np.minimum.reduce([n1 * pooled, n1 * (1 - pooled), n2 * pooled, n2 * (1 - pooled)])
+    usable = (n1 > 0) & (n2 > 0)
+    for i in np.flatnonzero((expected < 5) & usable):
+        table = [[k1[i], n1[i] - k1[i]], [k2[i], n2[i] - k2[i]]]
+        p_value[i] = stats.fisher_exact(np.asarray(table, dtype=np.int64)).pvalue
+    return np.where(usable, p_value, np.nan)
 
 
 def compare_to_rest(k: np.ndarray, n: np.ndarray, min_rest: int) -> tuple[np.ndarray, np.ndarray]:
-    """Difference of each group's share to the share of everyone else, and its two-sided p-value.
-
-    Pooled two-proportion z-test; Fisher's exact test where an expected count is below 5. Null
-    where the rest has fewer than ``min_rest`` answers (it would reveal a small group) or there
-    is only one group.
+    """Difference of each group's share to the share of everyone else, and its two-sided p-value
+    (:func:`two_proportion_p`). Null where the rest has fewer than ``min_rest`` answers (it would
+    reveal a small group) or there is only one group.
     """
     k_rest, n_rest = k.sum() - k, n.sum() - n
     with np.errstate(invalid="ignore", divide="ignore"):
         diff = k / n - k_rest / n_rest
-        pooled = (k + k_rest) / (n + n_rest)
-        se = np.sqrt(pooled * (1 - pooled) * (1 / n + 1 / n_rest))
-        z = np.where(se > 0, diff / se, 0.0)
-    p_value = 2 * stats.norm.sf(np.abs(z))
-    expected = np.minimum.reduce([n * pooled, n * (1 - pooled), n_rest * pooled, n_rest * (1 - pooled)])
-    for i in np.flatnonzero((expected < 5) & (n > 0) & (n_rest > 0)):
-        table = [[k[i], n[i] - k[i]], [k_rest[i], n_rest[i] - k_rest[i]]]
-        p_value[i] = stats.fisher_exact(np.asarray(table, dtype=np.int64)).pvalue
+    p_value = two_proportion_p(k, n, k_rest, n_rest)
     hidden = (n_rest < min_rest) | (n <= 0)
     return np.where(hidden, np.nan, diff), np.where(hidden, np.nan, p_value)
 
@@ -101,26 +118,33 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
                            hint="Map at least one rated question (yes/no, Likert, 0–10) to an item in the mapping; "
                                 "`check` lists the columns and why they were not used.")
     parents = _parent_divisions(survey, groups)
-    parts = []
+    size, count = groups.size, len(wanted)
+    columns = {name: [] for name in ("n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know", "diff", "p_value")}
     for item in wanted:
-        counts = count_item(survey.responses[item.id].to_numpy(dtype=np.float64), item, groups, settings)
+        counts = count_item(survey, item, groups, settings)
         n, k = counts.n, counts.k
         favourable = item.scale.favourable_from is not None
+        nothing = np.full(size, np.nan)
         with np.errstate(invalid="ignore", divide="ignore"):
-            p = np.where(n > 0, k / n, np.nan) if favourable else np.full(len(n), np.nan)
-            mean = np.where(counts.n_valid > 0, counts.total / counts.n_valid, np.nan)
+            p = np.where(n > 0, k / n, np.nan) if favourable else nothing
+            mean = nothing if item.scale.kind == "yes_no" else np.where(
+                counts.n_valid > 0, counts.total / counts.n_valid, np.nan)
         low, high = proportion_interval(k, n, method=settings.ci_method, confidence=settings.confidence)
         diff, p_value = compare_to_rest(k, n, settings.min_group_size) if favourable and groups.names else (
-            np.full(len(n), np.nan), np.full(len(n), np.nan))
-        part = groups.frame.copy()
-        if parents is not None:
-            part["division"] = parents.to_numpy()
-        part = part.assign(item=item.id, label=item.label, scale=item.scale.kind, n=n, k=k if favourable else np.nan,
-                           p=p, ci_low=np.where(favourable, low, np.nan), ci_high=np.where(favourable, high, np.nan),
-                           mean=np.nan if item.scale.kind == "yes_no" else mean, n_dont_know=counts.n_dont_know,
-                           diff=diff, p_value=p_value)
-        parts.append(part)
-    table = pd.concat(parts, ignore_index=True)
+            nothing, nothing)
+        for name, values in (("n", n), ("k", k if favourable else nothing), ("p", p),
+                             ("ci_low", low if favourable else nothing), ("ci_high", high if favourable else nothing),
+                             ("mean", mean), ("n_dont_know", counts.n_dont_know), ("diff", diff),
+                             ("p_value", p_value)):
+            columns[name].append(values)
+    table = pd.DataFrame({
+        "item": np.repeat(np.array([i.id for i in wanted], dtype=object), size),
+        "label": np.repeat(np.array([i.label for i in wanted], dtype=object), size),
+        "scale": np.repeat(np.array([i.scale.kind for i in wanted], dtype=object), size),
+        **{name: np.tile(groups.frame[name].to_numpy(dtype=object), count) for name in groups.frame.columns},
+        **({"division": np.tile(parents, count)} if parents is not None else {}),
+        **{name: np.concatenate(values) for name, values in columns.items()},
+    })
     primary = (table["n"] < settings.min_group_size).to_numpy()
     flags = complementary_suppression(table, primary, sibling_sets(groups, table))
     table = blank_suppressed(table, flags)

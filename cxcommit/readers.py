@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from concurrent.futures import ThreadPoolExecutor
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from cxcommit.decoding import to_utf8
@@ -22,6 +26,7 @@ from cxcommit.errors import FileReadError, Problem, SettingsError
 from cxcommit.formats import FORMAT_NAMES, FORMATS, Layout, detect_format, read_layout
 
 DELIMITERS = [",", ";", "\t", "|"]
+_BLANK = re.compile(rb"\s*\Z")  # matches without copying a large file; stops at the first character
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _MAGIC = [
     (b"\xd0\xcf\x11\xe0", "an old Excel 97–2003 (.xls) or other Office file",
@@ -56,10 +61,25 @@ class RawTable:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     skipped_rows: int = 0  # malformed rows left out (each is in ``problems``)
+    _encoded: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_rows(self) -> int:
         return self.table.num_rows
+
+    def encoded(self, key: str) -> tuple[list, np.ndarray]:
+        """A column's distinct values and each row's index into them (-1 for blank), computed once."""
+        if key not in self._encoded:
+            encoded = pc.dictionary_encode(self.table.column(key)).combine_chunks()
+            indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+            self._encoded[key] = (encoded.dictionary.to_pylist(), indices)
+        return self._encoded[key]
+
+    def encode_all(self, keys: list[str]) -> None:
+        """Encode several columns at once, two at a time (Arrow releases the GIL while hashing)."""
+        todo = [k for k in keys if k not in self._encoded]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(self.encoded, todo))
 
     def label_of(self, key: str) -> str:
         return self.labels[self.keys.index(key)]
@@ -92,7 +112,7 @@ def read_raw(source: str | Path | bytes, name: str | None = None, *, fmt: str = 
 
 
 def _read_bytes(raw: bytes, name: str, fmt: str, sheet: str | None) -> RawTable:
-    if not raw.strip():
+    if _BLANK.match(raw):
         raise FileReadError(f"{name} is empty ({len(raw)} bytes).",
                             hint="Export the survey again; the download may have failed.")
     if raw.startswith(b"PK\x03\x04"):

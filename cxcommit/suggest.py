@@ -9,14 +9,16 @@ attributes. Every guess a person should check carries a ``review`` note.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
 from cxcommit.columns import (attribute_for, canonical_role, date_rank, is_comment, is_metadata,
                               is_respondent_id, is_wave_column, personal_reason)
-from cxcommit.dates import parse_dates, period_label
+from cxcommit.dates import date_part, parse_dates, period_label
 from cxcommit.instrument import Item, built_in_items
 from cxcommit.mapping import DEFAULT_MISSING_CODES, ItemMapping, Mapping, WaveRule
 from cxcommit.readers import RawTable
@@ -27,15 +29,49 @@ MATCH_THRESHOLD = 0.72
 _STOP = set("a an the of to and or in on for with is are do does be by at as that this our your their".split())
 _RANK = re.compile(r"\brank\b|\branking\b", re.I)
 MAX_GROUPS = 100
+MAX_LABELS = 1000  # more distinct answers than this: not a rating, not a grouping
+SAMPLE = 200
+PROFILE_ROWS = 50_000
 _MULTI_TEXT = re.compile(r"(check|select|tick|choose|mark) all that apply", re.I)
 _SUB_QUESTION = re.compile(r"\s-\s|(?<=[:?.])-(?=\S)")  # "Question - option", Qualtrics "Question:-option"
 
 
 def value_counts(raw: RawTable, key: str) -> dict[str, int]:
-    """Distinct non-empty answers of a column with their counts."""
-    counts = pc.value_counts(raw.table.column(key))
-    values, numbers = counts.field("values").to_pylist(), counts.field("counts").to_pylist()
-    return {v: n for v, n in zip(values, numbers) if v is not None and v.strip()}
+    """Distinct non-empty answers of a column with their counts (use on low-cardinality columns)."""
+    values, indices = raw.encoded(key)
+    numbers = np.bincount(indices[indices >= 0], minlength=len(values))
+    return {v: int(n) for v, n in zip(values, numbers) if n and v is not None and v.strip()}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a column holds: its answers with counts (None when there are more than MAX_LABELS
+    distinct ones: free text or ids, never a rating), distinct count (of the first PROFILE_ROWS
+    rows for such columns), a sample, and the mean length of its first PROFILE_ROWS answers."""
+
+    counts: dict[str, int] | None
+    distinct: int
+    sample: list[str]
+    mean_length: float
+
+
+def profile(raw: RawTable, key: str) -> Profile:
+    """A column's :class:`Profile`, counted in pyarrow so a million free-text answers stay cheap."""
+    head = raw.table.column(key).slice(0, PROFILE_ROWS)  # free text and ids give themselves away early
+    counts = pc.value_counts(head)
+    mean_length = pc.mean(pc.utf8_length(head)).as_py() or 0.0
+    if len(counts) <= MAX_LABELS:
+        found = value_counts(raw, key)
+        if len(found) <= MAX_LABELS:
+            return Profile(found, len(found), list(found)[:SAMPLE], mean_length)
+    sample = [v for v in counts.field("values").slice(0, SAMPLE * 2).to_pylist() if v and v.strip()][:SAMPLE]
+    return Profile(None, len(counts), sample, mean_length)
+
+
+def head_sample(raw: RawTable, key: str) -> list[str]:
+    """Up to SAMPLE distinct non-empty values from a column's first rows (enough to spot identifiers)."""
+    values = pc.unique(raw.table.column(key).slice(0, 5_000).drop_null()).to_pylist()
+    return [v for v in values if v.strip()][:SAMPLE]
 
 
 def _tokens(text: str) -> set[str]:
@@ -57,13 +93,14 @@ def similarity(question: str, item: Item) -> float:
 def suggest_mapping(raw: RawTable, items: tuple[Item, ...] | None = None) -> Mapping:
     """A suggested :class:`Mapping` for ``raw``, matched against ``items`` (the built-in instrument by default)."""
     items = built_in_items() if items is None else items
+    raw.encode_all([k for k in raw.keys if len(pc.unique(raw.table.column(k).slice(0, PROFILE_ROWS))) <= MAX_LABELS])
     personal, ignored, attributes, groupings = {}, {}, {}, []
     respondent_id, wave_column, date_columns = None, None, []
     rated: list[tuple[str, str, object]] = []
     for key, label in zip(raw.keys, raw.labels):
-        counts = value_counts(raw, key)
-        sample = list(counts)[:200]
-        reason = personal_reason(key, label, sample)
+        info = profile(raw, key)
+        counts = info.counts
+        reason = personal_reason(key, label, info.sample)
         if reason:
             personal[key] = reason
             continue
@@ -75,8 +112,12 @@ def suggest_mapping(raw: RawTable, items: tuple[Item, ...] | None = None) -> Map
         if is_metadata(key) or date_rank(key) is not None:
             ignored[key] = "survey metadata"
             continue
-        if not counts:
+        if info.distinct == 0 or counts == {}:
             ignored[key] = "empty: no answers"
+            continue
+        if counts is None:
+            numeric = all(parse_number(v) is not None for v in info.sample)
+            ignored[key] = "numbers, not a rating" if numeric else "free text"
             continue
         if is_wave_column(key) and wave_column is None:
             wave_column = key
@@ -228,8 +269,7 @@ def _wave_rule(raw: RawTable, wave_column: str | None, date_columns: list[str]) 
     if wave_column:
         return WaveRule(column=wave_column)
     for key in sorted(date_columns, key=date_rank):
-        stamps = parse_dates(pd.Series(list(value_counts(raw, key))))
-        stamps = stamps.dropna()
+        stamps = parse_dates(date_part(pd.Series(profile(raw, key).sample + _ends(raw, key)))).dropna()
         if len(stamps) == 0:
             continue
         span = (stamps.max() - stamps.min()).days
@@ -237,11 +277,7 @@ def _wave_rule(raw: RawTable, wave_column: str | None, date_columns: list[str]) 
     return WaveRule(value="Wave 1")
 
 
-def wave_preview(raw: RawTable, rule: WaveRule) -> list[str]:
-    """The wave names ``rule`` gives this file (for reports)."""
-    if rule.value is not None:
-        return [rule.value]
-    values = pd.Series(list(value_counts(raw, rule.column)))
-    if rule.period is None:
-        return sorted(values.tolist())
-    return sorted(period_label(parse_dates(values), rule.period).dropna().unique().tolist())
+def _ends(raw: RawTable, key: str) -> list[str]:
+    """The first and last non-empty values of a column (a date column's span, usually)."""
+    values = raw.table.column(key).drop_null()
+    return [values[0].as_py(), values[-1].as_py()] if len(values) else []

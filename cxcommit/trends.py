@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxcommit.gaps import _two_sample_p, newcombe_interval
-from cxcommit.rates import rates
+from cxcommit.gaps import newcombe_interval
+from cxcommit.rates import rates, two_proportion_p
 from cxcommit.settings import Settings
 from cxcommit.summary import resolve_grouping
 from cxcommit.survey import Survey
@@ -29,7 +29,7 @@ def trends(survey: Survey, by: str | None = None, *, items: list[str] | None = N
       (``change_prev_low``, ``change_prev_high``) and two-proportion test p (``change_prev_p``);
     - ``change_first``, ``change_first_p``: the same against the group's first shown wave;
     - ``slope``: change per wave of a least-squares line through the group's shown waves,
-      weighted by n (the same on each row of the group);
+      weighted by n (the same on each row of the group; null with one wave);
     - ``suppressed``: as in :func:`cxcommit.rates.rates`.
     """
     by_list = [by, "wave"] if by else ["wave"]
@@ -40,24 +40,27 @@ def trends(survey: Survey, by: str | None = None, *, items: list[str] | None = N
         table = table.assign(group="All respondents")
     wave_order = {w: i for i, w in enumerate(survey.responses["wave"].cat.categories)}
     table = table.assign(_order=table["wave"].map(wave_order)).sort_values(["item", "group", "_order"])
+    table = table.reset_index(drop=True)
     for column in TREND_COLUMNS[9:16]:
         table[column] = np.nan
-    for _, part in table.groupby(["item", "group"], sort=False):
-        shown = part[~part["suppressed"] & part["p"].notna()]
-        if shown.empty:
-            continue
-        k, n, p = (shown[c].to_numpy(dtype=float) for c in ("k", "n", "p"))
-        prev_k, prev_n = np.r_[np.nan, k[:-1]], np.r_[np.nan, n[:-1]]
-        low, high = newcombe_interval(k, n, prev_k, prev_n, settings.confidence)
-        first_k, first_n = np.full(len(k), k[0]), np.full(len(n), n[0])
-        x = shown["_order"].to_numpy(dtype=float)
-        slope = np.polyfit(x, p, 1, w=np.sqrt(n))[0] if len(shown) >= 2 else np.nan
-        index = shown.index
-        table.loc[index, "change_prev"] = p - np.r_[np.nan, p[:-1]]
-        table.loc[index, "change_prev_low"], table.loc[index, "change_prev_high"] = low, high
-        table.loc[index, "change_prev_p"] = _two_sample_p(k, n, prev_k, prev_n)
-        table.loc[index, "change_first"] = np.where(np.arange(len(p)) > 0, p - p[0], np.nan)
-        table.loc[index, "change_first_p"] = np.where(np.arange(len(p)) > 0, _two_sample_p(k, n, first_k, first_n), np.nan)
-        table.loc[index, "slope"] = slope
-    return table[TREND_COLUMNS].reset_index(drop=True)
-
+    shown = table[~table["suppressed"] & table["p"].notna()].copy()
+    k, n, p = (shown[c].to_numpy(dtype=float) for c in ("k", "n", "p"))
+    by_group = shown.groupby(["item", "group"], sort=False)
+    prev_k, prev_n, prev_p = (by_group[c].shift(1).to_numpy(dtype=float) for c in ("k", "n", "p"))
+    first_k, first_n, first_p = (by_group[c].transform("first").to_numpy(dtype=float) for c in ("k", "n", "p"))
+    later = by_group.cumcount().to_numpy() > 0
+    low, high = newcombe_interval(k, n, prev_k, prev_n, settings.confidence)
+    x = shown["_order"].to_numpy(dtype=float)
+    sums = pd.DataFrame({"item": shown["item"], "group": shown["group"], "w": n, "wx": n * x, "wy": n * p,
+                         "wxx": n * x * x, "wxy": n * x * p}).groupby(["item", "group"], sort=False).transform("sum")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = (sums["w"] * sums["wxy"] - sums["wx"] * sums["wy"]) / (sums["w"] * sums["wxx"] - sums["wx"] ** 2)
+    index = shown.index
+    table.loc[index, "change_prev"] = p - prev_p
+    table.loc[index, "change_prev_low"] = low
+    table.loc[index, "change_prev_high"] = high
+    table.loc[index, "change_prev_p"] = two_proportion_p(k, n, prev_k, prev_n)
+    table.loc[index, "change_first"] = np.where(later, p - first_p, np.nan)
+    table.loc[index, "change_first_p"] = np.where(later, two_proportion_p(k, n, first_k, first_n), np.nan)
+    table.loc[index, "slope"] = slope.to_numpy()
+    return table[TREND_COLUMNS]

@@ -199,3 +199,12 @@ def test_no_analysis_returns_a_number_from_fewer_than_the_minimum(demo, minimum)
     assert (shown["n_leaders"] >= minimum).all() and (shown["n_staff"] >= minimum).all()
     moves = trends(demo, by="division", items=["sign_7"], settings=settings)
     assert (moves.loc[~moves["suppressed"], "n"] >= minimum).all()
+
+
+def test_trend_slope_matches_weighted_polyfit(demo):
+    table = trends(demo, by="division", items=["sign_7"])
+    retail = table[table["group"] == "Retail Banking"]
+    n, p = retail["n"].to_numpy(dtype=float), retail["p"].to_numpy(dtype=float)
+    # numpy.polyfit weights multiply residuals, so sqrt(n) gives least squares weighted by n
+    reference = np.polyfit(np.arange(len(p)), p, 1, w=np.sqrt(n))[0]
+    assert retail["slope"].iat[0] == pytest.approx(reference, rel=1e-9)

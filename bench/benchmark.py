@@ -1,0 +1,137 @@
+"""Speed and memory of cxcommit on a 1,000,000-row export, side by side with the floor and peers.
+
+Run:  python bench/benchmark.py [--rows 1000000] [--runs 3] [--skip-loop]
+
+Reports medians of --runs runs (the loop-per-unit peer runs once: it takes minutes) and ratios:
+(a) parsing the CSV with pyarrow.csv.read_csv alone, (b) cxcommit's import (detect, map, validate,
+encode), (c) cxcommit's aggregates for the whole organisation — the peers' set (rates + Wilson +
+chi-square per sign by unit + share fully committed) and every analysis, (d) the same after
+filtering to one division, (e) the peers: a loop-per-unit pandas version and polars. Peak memory
+of import + analyses is measured in a fresh process and compared with the file's size.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+import pyarrow.csv as pacsv  # noqa: E402
+
+from generate import ROWS, benchmark_file  # noqa: E402
+import peers  # noqa: E402
+from cxcommit import load_survey  # noqa: E402
+from cxcommit.commitment import commitment_index  # noqa: E402
+from cxcommit.findings import findings  # noqa: E402
+from cxcommit.gaps import perception_gap  # noqa: E402
+from cxcommit.instrument import SIGN_IDS  # noqa: E402
+from cxcommit.rates import rates  # noqa: E402
+from cxcommit.trends import trends  # noqa: E402
+from cxcommit.variation import variation  # noqa: E402
+
+SIGNS = list(SIGN_IDS)
+
+
+def peer_set(survey):
+    """What the peers compute: rates with Wilson per sign by unit, chi-square across units, fully committed."""
+    rates(survey, "business_unit", items=SIGNS)
+    variation(survey, "business_unit", items=SIGNS)
+    commitment_index(survey, "business_unit")
+
+
+def every_analysis(survey):
+    rates(survey, "business_unit")
+    commitment_index(survey, "business_unit")
+    variation(survey, "business_unit")
+    perception_gap(survey, "business_unit")
+    trends(survey, "business_unit", items=SIGNS)
+    findings(survey)
+
+
+def timed(func, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_memory(path: Path) -> int:
+    """Peak resident memory (bytes) of a fresh process that imports the file and runs every analysis."""
+    code = ("import resource, sys; sys.path[:0] = [{root!r}, {bench!r}]\n"
+            "from benchmark import every_analysis, peer_set\nfrom cxcommit import load_survey\n"
+            "s = load_survey({path!r}); peer_set(s); every_analysis(s)\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)").format(
+        root=str(ROOT), bench=str(ROOT / "bench"), path=str(path))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def baseline_memory() -> int:
+    code = ("import resource, sys; sys.path[:0] = [{root!r}]\nimport cxcommit, scipy.stats, pyarrow.csv\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)").format(root=str(ROOT))
+    return int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=ROWS)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-loop", action="store_true", help="skip the slow loop-per-unit peer")
+    args = parser.parse_args(argv)
+    path = benchmark_file(args.rows)
+    size = path.stat().st_size
+    print(f"file: {path.name}, {args.rows:,} rows, {size / 1e6:.0f} MB; {args.runs} runs each (medians)")
+    results = {"a_pyarrow_parse": timed(lambda: pacsv.read_csv(path), args.runs)}
+    results["b_cxcommit_import"] = timed(lambda: load_survey(path), args.runs)
+    survey = load_survey(path)
+    division = str(survey.responses["division"].cat.categories[0])
+    results["c_peer_set"] = timed(lambda: peer_set(survey), args.runs)
+    results["c_every_analysis"] = timed(lambda: every_analysis(survey), args.runs)
+    results["d_one_division_peer_set"] = timed(lambda: peer_set(survey.filter(division=division)), args.runs)
+    results["d_one_division_every_analysis"] = timed(lambda: every_analysis(survey.filter(division=division)),
+                                                     args.runs)
+    import polars as pl
+
+    polars_frame = pl.read_csv(path, columns=["Business Unit", *SIGNS])
+    results["e_polars"] = timed(lambda: peers.polars_version(polars_frame), args.runs)
+    if not args.skip_loop:
+        frame = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+            include_columns=["Business Unit", *SIGNS])).to_pandas()
+        results["e_pandas_loop"] = timed(lambda: peers.pandas_loop(frame), 1)
+    results["memory_peak_bytes"] = peak_memory(path)
+    results["memory_baseline_bytes"] = baseline_memory()
+    results["file_bytes"] = size
+    ratios = {
+        "(b) import / (a) pyarrow parse [target <= 2]": results["b_cxcommit_import"] / results["a_pyarrow_parse"],
+        "(c) peer set / polars [target <= 1]": results["c_peer_set"] / results["e_polars"],
+        "(d) one division / (c), peer set [target <= 0.25]": results["d_one_division_peer_set"] / results["c_peer_set"],
+        "(d) one division / (c), every analysis": results["d_one_division_every_analysis"] / results["c_every_analysis"],
+        "peak memory / file size [target <= 1.5]": results["memory_peak_bytes"] / size,
+    }
+    if "e_pandas_loop" in results:
+        ratios["pandas loop per unit / (c) peer set"] = results["e_pandas_loop"] / results["c_peer_set"]
+    print("\n| measure | seconds |\n|---|---|")
+    for name, value in results.items():
+        if not name.endswith("bytes"):
+            print(f"| {name} | {value:.3f} |")
+    print(f"| peak memory, import + every analysis | {results['memory_peak_bytes'] / 1e6:.0f} MB "
+          f"(Python and libraries alone: {results['memory_baseline_bytes'] / 1e6:.0f} MB) |")
+    print("\n| ratio | value |\n|---|---|")
+    for name, value in ratios.items():
+        print(f"| {name} | {value:.2f} |")
+    results["ratios"] = ratios
+    return results
+
+
+if __name__ == "__main__":
+    output = main()
+    (ROOT / "bench" / ".cache").mkdir(exist_ok=True)
+    (ROOT / "bench" / ".cache" / "latest.json").write_text(json.dumps(output, indent=2))
