@@ -63,20 +63,27 @@ def timed(func, runs: int) -> float:
     return statistics.median(times)
 
 
+def peak() -> int:
+    """This process's peak resident memory in bytes (VmHWM: unlike ru_maxrss, not inherited across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def peak_memory(path: Path) -> int:
     """Peak resident memory (bytes) of a fresh process that imports the file and runs every analysis."""
-    code = ("import resource, sys; sys.path[:0] = [{root!r}, {bench!r}]\n"
-            "from benchmark import every_analysis, peer_set\nfrom cxcommit import load_survey\n"
+    code = ("import sys; sys.path[:0] = [{root!r}, {bench!r}]\n"
+            "from benchmark import every_analysis, peer_set, peak\nfrom cxcommit import load_survey\n"
             "s = load_survey({path!r}); peer_set(s); every_analysis(s)\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)").format(
-        root=str(ROOT), bench=str(ROOT / "bench"), path=str(path))
+            "print(peak())").format(root=str(ROOT), bench=str(ROOT / "bench"), path=str(path))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(out.stdout.strip().splitlines()[-1])
 
 
 def baseline_memory() -> int:
-    code = ("import resource, sys; sys.path[:0] = [{root!r}]\nimport cxcommit, scipy.stats, pyarrow.csv\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)").format(root=str(ROOT))
+    code = ("import sys; sys.path[:0] = [{root!r}, {bench!r}]\nimport cxcommit, scipy.stats, pyarrow.csv\n"
+            "from benchmark import peak\nprint(peak())").format(root=str(ROOT), bench=str(ROOT / "bench"))
     return int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 

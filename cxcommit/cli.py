@@ -106,7 +106,7 @@ def _settings(args) -> Settings:
 def _load(args, settings: Settings):
     mapping = load_mapping(args.mapping) if args.mapping else None
     fmt = args.input_format or (mapping.format if mapping else "auto")
-    raw = read_raw(args.file, fmt=fmt, sheet=args.sheet)
+    raw = read_raw(args.file, fmt=fmt, sheet=args.sheet, lean=settings.drop_personal_data)
     return raw, apply_mapping(raw, mapping or suggest_mapping(raw), settings), fmt == "auto"
 
 

@@ -40,7 +40,7 @@ def load_survey(source: str | Path | bytes, *, mapping: Mapping | None = None, f
     Raises :class:`~cxcommit.errors.CxcommitError` subclasses with every problem at once.
     """
     fmt = fmt or (mapping.format if mapping else "auto")
-    raw = read_raw(source, name, fmt=fmt, sheet=sheet)
+    raw = read_raw(source, name, fmt=fmt, sheet=sheet, lean=settings.drop_personal_data)
     return apply_mapping(raw, mapping or suggest_mapping(raw), settings)
 
 
@@ -67,7 +67,7 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
     groupings: dict[str, str] = {}
     if mapping.respondent_id and mapping.respondent_id not in personal:
         frame["respondent_id"] = pd.Series(pd.arrays.ArrowExtensionArray(
-            pc.utf8_trim_whitespace(raw.table.column(mapping.respondent_id))))
+            pc.utf8_trim_whitespace(raw.strings(mapping.respondent_id))))
     frame["wave"] = _waves(raw, mapping, problems)
     groupings["wave"] = mapping.wave.column or "(fixed)"
     for attribute, key in mapping.attributes.items():
@@ -95,8 +95,9 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
     if "respondent_id" in responses:
         keep &= _exclude_duplicates(mapping.respondent_id, responses, keep, excluded, problems)
     if "division" in responses and "business_unit" in responses:
-        problems += _nesting_problems(responses[keep])
-    responses = responses[keep].reset_index(drop=True)
+        problems += _nesting_problems(responses, keep)
+    if not keep.all():
+        responses = responses[keep].reset_index(drop=True)
     if responses.empty:
         raise DataValidationError(
             f"No responses are left in {raw.source} after excluding {sum(excluded.values())} row(s): "
@@ -117,6 +118,12 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
 
 
 def _check_columns(raw: RawTable, mapping: Mapping) -> None:
+    unloaded = sorted(mapping.columns_used & set(raw.omitted))
+    if unloaded:
+        raise MappingError(
+            f"The mapping uses column(s) that a large file's first rows show to be free text or personal data: "
+            + ", ".join(repr(k) for k in unloaded) + ".",
+            hint="Check the mapping; to load every column of a large file, keep personal data (--keep-personal-data).")
     missing = sorted(mapping.columns_used - set(raw.keys))
     if not missing:
         return
@@ -137,7 +144,8 @@ def _check_columns(raw: RawTable, mapping: Mapping) -> None:
 def _personal_columns(raw: RawTable, mapping: Mapping) -> dict[str, str]:
     """Identifier columns: those the mapping names, and any other that looks like one (by name or
     by a sample of its values), so that a hand-edited mapping cannot let identifiers through."""
-    found = {k: v for k, v in mapping.personal.items() if k in raw.keys}
+    found = {k: v for k, v in mapping.personal.items() if k in raw.keys or k in raw.omitted}
+    found.update({k: r.split("(", 1)[1].rstrip(")") for k, r in raw.omitted.items() if r.startswith("personal")})
     for key, label in zip(raw.keys, raw.labels):
         if key not in found:
             reason = personal_reason(key, label, head_sample(raw, key))
@@ -150,7 +158,7 @@ def _exclude_tests(raw: RawTable, settings: Settings, excluded: Counter, notes: 
                    problems: list[Problem]) -> np.ndarray:
     if not raw.format.startswith("qualtrics") or "Status" not in raw.keys or settings.test_responses == "keep":
         return np.ones(raw.n_rows, dtype=bool)
-    status = raw.table.column("Status").to_pandas().astype("string").str.strip().str.casefold()
+    status = raw.strings("Status").to_pandas().astype("string").str.strip().str.casefold()
     is_test = status.isin(_TEST_STATUS).to_numpy(dtype=bool, na_value=False)
     if not is_test.any():
         return np.ones(raw.n_rows, dtype=bool)
@@ -168,7 +176,7 @@ def _exclude_tests(raw: RawTable, settings: Settings, excluded: Counter, notes: 
 
 def _categorical(raw: RawTable, key: str) -> pd.Categorical:
     """A column as categories, white space tidied, blanks as missing."""
-    return _categories_from(*raw.encoded(key))
+    return _categories_from(*raw.release(key))
 
 
 def _categorical_array(column: pa.ChunkedArray) -> pd.Categorical:
@@ -213,7 +221,7 @@ def _waves(raw: RawTable, mapping: Mapping, problems: list[Problem]) -> pd.Categ
         return pd.Categorical([rule.value] * raw.n_rows)
     if rule.period is None:
         return _categorical(raw, rule.column)
-    column = raw.table.column(rule.column)
+    column = raw.strings(rule.column)
     values = _categorical_array(_date_part(column))
     stamps = parse_dates(pd.Series(values.categories))
     if stamps.isna().mean() > 0.5:  # not "date time" texts ("December 14, 2019"): parse them whole
@@ -251,11 +259,12 @@ def _encode_item(raw: RawTable, m: ItemMapping, missing_codes, problems: list[Pr
     scale = m.make_scale()
     lookup = label_lookup(m)
     codes = set(missing_codes)
-    uniques, indices = raw.encoded(m.column)
+    uniques, indices = raw.release(m.column)
     values = np.full(len(uniques) + 1, np.nan, dtype=np.float32)
     unknown, out_of_range = [], []
+    used = np.bincount(indices[indices >= 0], minlength=len(uniques)) > 0  # dictionaries may hold header text
     for i, text in enumerate(uniques):
-        norm = normalize_label(text)
+        norm = normalize_label(text) if used[i] else ""
         if not norm:
             continue
         mapped = lookup.get(norm)
@@ -297,7 +306,10 @@ def _exclude_duplicates(raw_id_column: str, responses: pd.DataFrame, keep: np.nd
                         problems: list[Problem]) -> np.ndarray:
     """Rows that repeat an earlier respondent id within one wave are left out (counted and listed)."""
     ids = responses["respondent_id"]
-    id_codes = pd.factorize(ids, use_na_sentinel=True)[0].astype(np.int64)
+    encoded = pc.dictionary_encode(ids.array._pa_array).combine_chunks()
+    if len(encoded.dictionary) == len(encoded) - encoded.null_count:  # every id distinct: the usual case
+        return np.ones(len(responses), dtype=bool)
+    id_codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     wave_codes = responses["wave"].cat.codes.to_numpy().astype(np.int64) + 1
     candidates = keep & (id_codes >= 0) & (ids.fillna("") != "").to_numpy()
     key = pd.Series(id_codes * (wave_codes.max() + 1) + wave_codes)
@@ -313,13 +325,19 @@ def _exclude_duplicates(raw_id_column: str, responses: pd.DataFrame, keep: np.nd
     return ~duplicated
 
 
-def _nesting_problems(responses: pd.DataFrame) -> list[Problem]:
-    pairs = responses[["business_unit", "division"]].dropna().drop_duplicates()
-    counts = pairs.groupby("business_unit", observed=True)["division"].nunique()
+def _nesting_problems(responses: pd.DataFrame, keep: np.ndarray) -> list[Problem]:
+    """Business units found under more than one division (counted from category codes)."""
+    units, divisions = responses["business_unit"], responses["division"]
+    u, d = units.cat.codes.to_numpy(), divisions.cat.codes.to_numpy()
+    both = keep & (u >= 0) & (d >= 0)
+    n_divisions = len(divisions.cat.categories)
+    seen = np.bincount(u[both].astype(np.int64) * n_divisions + d[both],
+                       minlength=len(units.cat.categories) * n_divisions).reshape(-1, n_divisions) > 0
     problems = []
-    for unit in counts[counts > 1].index:
-        divisions = sorted(map(str, pairs.loc[pairs["business_unit"] == unit, "division"]))
+    for unit_code in np.flatnonzero(seen.sum(axis=1) > 1):
+        names = sorted(str(divisions.cat.categories[i]) for i in np.flatnonzero(seen[unit_code]))
         problems.append(Problem(
-            f"business unit appears under {len(divisions)} divisions ({', '.join(divisions)}); units are "
-            "expected to sit in one division", column="business_unit", value=str(unit), severity="warning"))
+            f"business unit appears under {len(names)} divisions ({', '.join(names)}); units are "
+            "expected to sit in one division", column="business_unit", value=str(units.cat.categories[unit_code]),
+            severity="warning"))
     return problems

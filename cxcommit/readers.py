@@ -26,7 +26,9 @@ from cxcommit.errors import FileReadError, Problem, SettingsError
 from cxcommit.formats import FORMAT_NAMES, FORMATS, Layout, detect_format, read_layout
 
 DELIMITERS = [",", ";", "\t", "|"]
-_BLANK = re.compile(rb"\s*\Z")  # matches without copying a large file; stops at the first character
+_BLANK = re.compile(rb"\s*\Z")
+LEAN_BYTES = 20_000_000  # files larger than this are read lean (see read_raw)
+HEAD_BYTES = 4_000_000  # matches without copying a large file; stops at the first character
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _MAGIC = [
     (b"\xd0\xcf\x11\xe0", "an old Excel 97–2003 (.xls) or other Office file",
@@ -61,19 +63,35 @@ class RawTable:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     skipped_rows: int = 0  # malformed rows left out (each is in ``problems``)
+    omitted: dict = field(default_factory=dict)  # columns not loaded from a large file: key -> reason
     _encoded: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_rows(self) -> int:
         return self.table.num_rows
 
+    def strings(self, key: str) -> pa.ChunkedArray:
+        """A column as text (columns read as dictionaries are decoded)."""
+        column = self.table.column(key)
+        return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
+
     def encoded(self, key: str) -> tuple[list, np.ndarray]:
         """A column's distinct values and each row's index into them (-1 for blank), computed once."""
         if key not in self._encoded:
-            encoded = pc.dictionary_encode(self.table.column(key)).combine_chunks()
+            column = self.table.column(key)
+            if pa.types.is_dictionary(column.type):
+                encoded = pa.table({"c": column}).unify_dictionaries().column("c").combine_chunks()
+            else:
+                encoded = pc.dictionary_encode(column).combine_chunks()
             indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
             self._encoded[key] = (encoded.dictionary.to_pylist(), indices)
         return self._encoded[key]
+
+    def release(self, key: str) -> tuple[list, np.ndarray]:
+        """A column's encoding, no longer kept (for its last user)."""
+        found = self.encoded(key)
+        del self._encoded[key]
+        return found
 
     def encode_all(self, keys: list[str]) -> None:
         """Encode several columns at once, two at a time (Arrow releases the GIL while hashing)."""
@@ -90,10 +108,13 @@ class RawTable:
 
 
 def read_raw(source: str | Path | bytes, name: str | None = None, *, fmt: str = "auto",
-             sheet: str | None = None) -> RawTable:
+             sheet: str | None = None, lean: bool = True) -> RawTable:
     """Read a file (path or bytes) into a :class:`RawTable`; raise :class:`FileReadError` if it cannot be read.
 
-    ``fmt`` forces a layout (one of ``FORMATS``); ``sheet`` picks an Excel sheet by name.
+    ``fmt`` forces a layout (one of ``FORMATS``); ``sheet`` picks an Excel sheet by name. With
+    ``lean`` (the default), a UTF-8 text file larger than ``LEAN_BYTES`` is read by pyarrow
+    straight from disk, without the columns that its first rows show to be free text or personal
+    data (they are named in ``omitted``): this keeps memory near the size of what is analysed.
     """
     if fmt not in FORMATS:
         raise SettingsError(f"Unknown format {fmt!r}.", hint=f"Use one of: {', '.join(FORMATS)}.")
@@ -101,6 +122,10 @@ def read_raw(source: str | Path | bytes, name: str | None = None, *, fmt: str = 
         path = Path(source)
         name = name or path.name
         try:
+            if path.is_file() and path.stat().st_size > LEAN_BYTES:
+                table = _read_large_text(path, name, fmt, lean)
+                if table is not None:
+                    return table
             raw = path.read_bytes()
         except FileNotFoundError:
             raise FileReadError(f"There is no file {str(path)!r}.", hint="Check the path and the file name.") from None
@@ -248,8 +273,11 @@ def _read_text(data: bytes, name: str, fmt: str) -> RawTable:
     return raw
 
 
-def _parse_csv(data: bytes, delimiter: str, width: int, name: str, *, use_threads: bool):
-    """All rows as text columns f0..f{width-1}, and the malformed rows left out: (row number, fields)."""
+def _parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool, keep: list[int] | None = None,
+               categories: set[int] = frozenset()):
+    """All rows as text columns f0..f{width-1} (or only those in ``keep``), and the malformed rows
+    left out: (row number, fields). ``data`` is bytes or a path; columns in ``categories`` are read
+    as dictionaries (small integer codes), which saves memory where answers repeat."""
     invalid: list[tuple[int | None, int]] = []
 
     def on_invalid(row) -> str:
@@ -258,20 +286,94 @@ def _parse_csv(data: bytes, delimiter: str, width: int, name: str, *, use_thread
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(data),
+            io.BytesIO(data) if isinstance(data, bytes) else str(data),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=use_threads,
-                                           block_size=1 << 24),
+                                           block_size=1 << 22),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(width)},
+                column_types={f"f{i}": pa.dictionary(pa.int32(), pa.string()) if i in categories else pa.string()
+                              for i in range(width)},
                 strings_can_be_null=True, null_values=[""], quoted_strings_can_be_null=True,
+                include_columns=None if keep is None else [f"f{i}" for i in keep],
             ),
         )
     except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) and not isinstance(data, bytes):
+            raise _NotUtf8() from None
         raise FileReadError(f"{name} could not be read as a {DELIMITER_NAMES[delimiter]}-separated table: {exc}.",
                             hint="Open it in a spreadsheet program and save it again as CSV (UTF-8).") from None
     return table, invalid
+
+
+class _NotUtf8(Exception):
+    """A large file turned out not to be UTF-8: read it the careful way instead."""
+
+
+def _read_large_text(path: Path, name: str, fmt: str, lean: bool) -> RawTable | None:
+    """A large plain UTF-8 text export read by pyarrow from disk; None when it needs the careful path
+    (byte-order mark, another encoding, a container format, title lines above the header)."""
+    from cxcommit.columns import date_rank, is_respondent_id, is_wave_column, personal_reason
+
+    with path.open("rb") as handle:
+        head_bytes = handle.read(HEAD_BYTES)
+    if head_bytes.startswith((b"PK\x03\x04", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head_bytes:
+        return None
+    if any(head_bytes.startswith(magic) for magic, _, _ in _MAGIC):
+        return None
+    head_bytes = head_bytes[: head_bytes.rindex(b"\n") + 1] if b"\n" in head_bytes else head_bytes
+    try:
+        head = head_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    delimiter = sniff_delimiter(head[:262_144])
+    records, _ = _first_records(head[:262_144], delimiter)
+    detected = detect_format(records[:4]) if fmt == "auto" else fmt
+    if not records or (detected == "generic" and fmt == "auto" and _preamble(records)):
+        return None
+    layout = read_layout(records[:4], detected)
+    width = len(records[0])
+    keep, omitted, categories = list(range(width)), {}, set()
+    if lean:
+        sample, _ = _parse_csv(head_bytes, delimiter, width, name, use_threads=False)
+        sample = sample.slice(layout.header_rows)
+        keep = []
+        for i, (key, label) in enumerate(zip(layout.keys, layout.labels)):
+            column = sample.column(i)
+            distinct = pc.unique(column.drop_null()).to_pylist()
+            reason = personal_reason(key, label, [v for v in distinct[:200] if v.strip()])
+            date_needed = date_rank(key) is not None and not any(is_wave_column(k) for k in layout.keys)
+            needed = is_respondent_id(key) or date_needed or is_wave_column(key)
+            if reason:
+                omitted[key or f"Column {i + 1}"] = f"personal data ({reason})"
+            elif date_rank(key) is not None and not date_needed:
+                omitted[key or f"Column {i + 1}"] = "survey metadata (not loaded from a large file)"
+            elif len(distinct) > 1000 and not needed:
+                omitted[key or f"Column {i + 1}"] = "free text (not loaded from a large file)"
+            else:
+                keep.append(i)
+                if len(distinct) <= 1000:
+                    categories.add(i)
+    try:
+        table, invalid = _parse_csv(path, delimiter, width, name, use_threads=True, keep=keep, categories=categories)
+        if any(number is None for number, _ in invalid):
+            table, invalid = _parse_csv(path, delimiter, width, name, use_threads=False, keep=keep,
+                                        categories=categories)
+    except _NotUtf8:
+        return None
+    pa.default_memory_pool().release_unused()  # parse buffers back to the system before numpy allocates
+    kept_layout = Layout(layout.format, layout.header_rows, tuple(layout.keys[i] for i in keep),
+                         tuple(layout.labels[i] for i in keep))
+    raw = _finish(table.slice(layout.header_rows), kept_layout, name, detected,
+                  header_rows=layout.header_rows, notes=[])
+    raw.encoding, raw.delimiter, raw.omitted = "utf-8", delimiter, omitted
+    if omitted:
+        raw.notes.append(f"large file: {len(omitted)} column(s) of free text or personal data were not loaded")
+    for number, actual in invalid:
+        raw.problems.append(Problem(f"row has {actual} fields where the header has {width}; the row was left out",
+                                    row=number, severity="warning"))
+    raw.skipped_rows = len(invalid)
+    return raw
 
 
 def _first_line_hint(records: list[list[str]]) -> str:

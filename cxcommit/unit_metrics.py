@@ -58,11 +58,11 @@ def read_unit_metrics(source: str | Path | bytes, name: str | None = None) -> Un
                  f"Its columns are: {', '.join(raw.keys)}.",
         )
     problems: list[Problem] = list(raw.problems)
-    frame = pd.DataFrame({role: raw.table.column(key).to_pandas().astype("string").str.strip()
+    frame = pd.DataFrame({role: raw.strings(key).to_pandas().astype("string").str.strip()
                           for role, key in roles.items()})
     metric_keys = [k for k in raw.keys if k not in roles.values()]
     for key in metric_keys:
-        texts = raw.table.column(key).to_pandas().astype("string")
+        texts = raw.strings(key).to_pandas().astype("string")
         values = np.full(len(texts), np.nan)
         for i, text in enumerate(texts):
             if text is pd.NA or not str(text).strip():
