@@ -86,8 +86,10 @@ def _checked_utf8(raw: bytes, name: str) -> Decoded:
         return Decoded("\n".join(fixed).encode("utf-8"), "mixed: utf-8 and cp1252", problems)
     encoding = "cp1252"
     if sum(1 for b in raw[:200_000] if b > 127) >= 20:  # too few bytes to tell encodings apart otherwise
-        best = from_bytes(raw[:200_000], cp_isolation=list(_GUESSES)).best()
-        encoding = best.encoding if best is not None else encoding
+        sample = raw[:200_000]
+        best = from_bytes(sample, cp_isolation=list(_GUESSES)).best()
+        if best is not None and sample.decode(best.encoding, errors="replace") != sample.decode("cp1252", errors="replace"):
+            encoding = best.encoding  # cp1252 unless another encoding reads the bytes differently
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError:

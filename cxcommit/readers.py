@@ -274,7 +274,7 @@ def _read_text(data: bytes, name: str, fmt: str) -> RawTable:
 
 
 def _parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool, keep: list[int] | None = None,
-               categories: set[int] = frozenset()):
+               categories: set[int] = frozenset(), newlines: bool = True):
     """All rows as text columns f0..f{width-1} (or only those in ``keep``), and the malformed rows
     left out: (row number, fields). ``data`` is bytes or a path; columns in ``categories`` are read
     as dictionaries (small integer codes), which saves memory where answers repeat."""
@@ -289,7 +289,7 @@ def _parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool
             io.BytesIO(data) if isinstance(data, bytes) else str(data),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=use_threads,
                                            block_size=1 << 22),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
                 column_types={f"f{i}": pa.dictionary(pa.int32(), pa.string()) if i in categories else pa.string()
@@ -341,6 +341,8 @@ def _read_large_text(path: Path, name: str, fmt: str, lean: bool) -> RawTable | 
         for i, (key, label) in enumerate(zip(layout.keys, layout.labels)):
             column = sample.column(i)
             distinct = pc.unique(column.drop_null()).to_pylist()
+            mean_length = pc.mean(pc.utf8_length(column)).as_py() or 0.0
+            free_text = len(distinct) > min(1000, max(20, 0.5 * sample.num_rows)) or mean_length > 80
             reason = personal_reason(key, label, [v for v in distinct[:200] if v.strip()])
             date_needed = date_rank(key) is not None and not any(is_wave_column(k) for k in layout.keys)
             needed = is_respondent_id(key) or date_needed or is_wave_column(key)
@@ -348,14 +350,23 @@ def _read_large_text(path: Path, name: str, fmt: str, lean: bool) -> RawTable | 
                 omitted[key or f"Column {i + 1}"] = f"personal data ({reason})"
             elif date_rank(key) is not None and not date_needed:
                 omitted[key or f"Column {i + 1}"] = "survey metadata (not loaded from a large file)"
-            elif len(distinct) > 1000 and not needed:
+            elif free_text and not needed:
                 omitted[key or f"Column {i + 1}"] = "free text (not loaded from a large file)"
             else:
                 keep.append(i)
-                if len(distinct) <= 1000:
+                if not free_text:
                     categories.add(i)
     try:
-        table, invalid = _parse_csv(path, delimiter, width, name, use_threads=True, keep=keep, categories=categories)
+        # Without line breaks inside quoted answers pyarrow parses in parallel; if a row comes out
+        # malformed there may be such breaks after all, and the file is parsed again allowing them.
+        try:
+            table, invalid = _parse_csv(path, delimiter, width, name, use_threads=True, keep=keep,
+                                        categories=categories, newlines=False)
+        except FileReadError:
+            invalid = [(None, 0)]
+        if invalid:
+            table, invalid = _parse_csv(path, delimiter, width, name, use_threads=True, keep=keep,
+                                        categories=categories)
         if any(number is None for number, _ in invalid):
             table, invalid = _parse_csv(path, delimiter, width, name, use_threads=False, keep=keep,
                                         categories=categories)

@@ -89,8 +89,13 @@ class Survey:
         """Rows whose groupings take the given values, e.g. ``filter(division=["Digital"], wave=["2026-Q3"])``."""
         mask = np.ones(len(self.responses), dtype=bool)
         for name, wanted in values.items():
-            wanted = [wanted] if isinstance(wanted, str) else list(wanted)
-            mask &= self.responses[name].astype(str).isin(wanted).to_numpy()
+            wanted = {str(w) for w in ([wanted] if isinstance(wanted, str) else wanted)}
+            column = self.responses[name]
+            if isinstance(column.dtype, pd.CategoricalDtype):
+                chosen = [i for i, c in enumerate(column.cat.categories) if str(c) in wanted]
+                mask &= np.isin(column.cat.codes.to_numpy(), chosen)
+            else:
+                mask &= column.astype(str).isin(wanted).to_numpy()
         return self.subset(mask)
 
     @property
