@@ -11,12 +11,11 @@ import pandas as pd
 from scipy import stats
 
 from cxcommit.errors import MappingError
-from cxcommit.groups import make_groups
+from cxcommit.groups import item_levels, make_groups
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.intervals import proportion_interval
 from cxcommit.privacy import blank_suppressed, complementary_suppression
 from cxcommit.rates import sibling_sets
-from cxcommit.scales import DONT_KNOW
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
 
@@ -24,8 +23,19 @@ INDEX_COLUMNS = ["group", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k",
                  "n_incomplete", "suppressed"]
 
 
+INCOMPLETE = 9  # code of a respondent who left a sign unanswered
+
+
 def signs_met(survey: Survey, settings: Settings = Settings()) -> np.ndarray:
-    """Signs met (0–8) per respondent; NaN where a sign is unanswered. Kept in ``survey.cache``."""
+    """Signs met (0–8) per respondent; NaN where a sign is unanswered."""
+    met = signs_met_codes(survey, settings).astype(float)
+    met[met == INCOMPLETE] = np.nan
+    return met
+
+
+def signs_met_codes(survey: Survey, settings: Settings = Settings()) -> np.ndarray:
+    """Signs met per respondent as small integers, ``INCOMPLETE`` (9) where a sign is unanswered;
+    kept in ``survey.cache``."""
     key = ("signs_met", settings.dont_know)
     if key not in survey.cache:
         survey.cache[key] = _signs_met(survey, settings)
@@ -38,15 +48,15 @@ def _signs_met(survey: Survey, settings: Settings) -> np.ndarray:
         raise MappingError(
             f"The commitment index needs all 8 signs; the mapping lacks {', '.join(missing)}.",
             hint="Map the 8 sign questions to sign_1 … sign_8 (yes/no items) in the mapping.")
-    met = np.zeros(len(survey.responses), dtype=np.float64)
+    met = np.zeros(len(survey.responses), dtype=np.int8)
     complete = np.ones(len(survey.responses), dtype=bool)
     for sign in SIGN_IDS:
-        values = survey.responses[sign].to_numpy()
-        met += values == 1
-        complete &= ~np.isnan(values)
+        codes, _ = item_levels(survey, survey.item(sign))  # yes/no levels: 0 don't know, 1 no, 2 yes, 3 blank
+        met += codes == 2
+        complete &= codes != 3
         if settings.dont_know == "missing":
-            complete &= values != DONT_KNOW
-    met[~complete] = np.nan
+            complete &= codes != 0
+    met[~complete] = INCOMPLETE
     return met
 
 
@@ -68,15 +78,12 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
     >>> table.sort_values("mean_signs")["group"].tolist()[0]
     'Operations'
     """
-    met = signs_met(survey, settings)
+    histogram = _histogram(survey, by, settings)  # groups x (0..8 signs met, incomplete)
     groups = make_groups(survey, by)
-    scored = ~np.isnan(met)
-    size = groups.size
-    n = np.bincount(groups.codes[scored], minlength=size).astype(float)
-    total = np.bincount(groups.codes[scored], weights=met[scored], minlength=size)
-    total_sq = np.bincount(groups.codes[scored], weights=met[scored] ** 2, minlength=size)
-    k = np.bincount(groups.codes[scored & (met == 8)], minlength=size).astype(float)
-    incomplete = np.bincount(groups.codes[~scored], minlength=size).astype(float)
+    signs = np.arange(9, dtype=float)
+    n = histogram[:, :9].sum(axis=1)
+    total, total_sq = histogram[:, :9] @ signs, histogram[:, :9] @ signs**2
+    k, incomplete = histogram[:, 8], histogram[:, INCOMPLETE]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / n
         sd = np.sqrt(np.maximum(total_sq - n * mean**2, 0) / (n - 1))
@@ -95,16 +102,21 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
     return table[["group", *extra, *INDEX_COLUMNS[1:]]]
 
 
+def _histogram(survey: Survey, by, settings: Settings) -> np.ndarray:
+    """Respondents per group and number of signs met (columns 0–8, then incomplete)."""
+    groups = make_groups(survey, by)
+    met = signs_met_codes(survey, settings)
+    counts = np.bincount(groups.codes * np.int32(10) + met, minlength=groups.size * 10)
+    return counts.reshape(groups.size, 10).astype(float)
+
+
 def index_distribution(survey: Survey, by: str | list[str] | None = None, *,
                        settings: Settings = Settings()) -> pd.DataFrame:
     """How many respondents meet 0, 1, … 8 signs, per group: ``group``, ``signs_met``, ``n``, ``share``,
     ``suppressed`` (whole groups below the minimum are suppressed, as in :func:`commitment_index`)."""
     index = commitment_index(survey, by, settings=settings)
-    met = signs_met(survey, settings)
     groups = make_groups(survey, by)
-    scored = ~np.isnan(met)
-    counts = np.zeros((groups.size, 9))
-    np.add.at(counts, (groups.codes[scored], met[scored].astype(int)), 1)
+    counts = _histogram(survey, by, settings)[:, :9]
     rows = []
     for g, label in enumerate(groups.frame["group"]):
         hidden = bool(index["suppressed"].iloc[g])

@@ -105,21 +105,26 @@ def item_masks(values: np.ndarray, item: Item, settings: Settings) -> tuple[np.n
     return base, favourable, dont_know, valid
 
 
+def level_codes(values: np.ndarray, item: Item) -> tuple[np.ndarray, np.ndarray] | None:
+    """An item's answers as small level codes and the value of each level: level 0 is "don't know",
+    then one level per scale point from low to high, the last level "no answer". None for numeric
+    items, whose values are not a few levels."""
+    scale = item.scale
+    if scale.kind == "numeric":
+        return None
+    levels = np.array([DONT_KNOW, *np.arange(scale.low, scale.high + 1)], dtype=np.float64)
+    shifted = np.nan_to_num(values - np.float32(scale.low - 1), nan=len(levels))
+    shifted[values == DONT_KNOW] = 0
+    return shifted.astype(np.int8 if len(levels) < 127 else np.int16), np.append(levels, np.nan)
+
+
 def item_levels(survey: Survey, item: Item) -> tuple[np.ndarray, np.ndarray] | None:
-    """An item's answers as small level codes and the value of each level (the last level is
-    "no answer"); None for numeric items, whose values are not a few levels. Computed once."""
+    """The item's level codes: made at import (``survey.levels``), else computed once."""
+    if item.id in survey.levels:
+        return survey.levels[item.id]
     key = ("levels", item.id)
     if key not in survey.cache:
-        scale = item.scale
-        if scale.kind == "numeric":
-            survey.cache[key] = None
-        else:
-            levels = np.array([DONT_KNOW, *np.arange(scale.low, scale.high + 1)], dtype=np.float64)
-            values = survey.responses[item.id].to_numpy()
-            # level 0 = don't know, 1.. = low..high, last = no answer (values are whole numbers in range)
-            shifted = np.nan_to_num(values - np.float32(scale.low - 1), nan=len(levels))
-            shifted[values == DONT_KNOW] = 0
-            survey.cache[key] = (shifted.astype(np.int16), np.append(levels, np.nan))
+        survey.cache[key] = level_codes(survey.responses[item.id].to_numpy(), item)
     return survey.cache[key]
 
 
@@ -149,7 +154,7 @@ def _count_item(survey: Survey, item: Item, groups: Groups, settings: Settings) 
         )
     codes, level_values = levelled
     width = len(level_values)
-    table = np.bincount(groups.codes * np.int32(width) + codes, minlength=size * width).reshape(size, width).astype(float)
+    table = np.bincount(groups.codes * np.int32(width) + codes.astype(np.int32), minlength=size * width).reshape(size, width).astype(float)
     base, favourable, dont_know, valid = item_masks(level_values, item, settings)
     clean = np.where(valid, level_values, 0.0)
     return Counts(n=table[:, base].sum(axis=1), k=table[:, favourable].sum(axis=1),

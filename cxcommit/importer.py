@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from cxcommit.columns import personal_reason
 from cxcommit.dates import parse_dates, period_label
 from cxcommit.errors import DataValidationError, MappingError, Problem
+from cxcommit.groups import level_codes
 from cxcommit.instrument import Item, built_in_item
 from cxcommit.mapping import ROLES, ItemMapping, Mapping, label_lookup
 from cxcommit.readers import RawTable, read_raw
@@ -85,12 +86,16 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
         frame[name] = _categorical(raw, key)
         groupings[name] = key
     items: list[Item] = []
+    levels = {}
     for item_mapping in mapping.items:
         if item_mapping.item in frame:
             raise MappingError(f"Item id {item_mapping.item!r} is also the name of a grouping.",
                                hint="Give the item another id in the mapping.")
         frame[item_mapping.item] = _encode_item(raw, item_mapping, mapping.missing_codes, problems)
         items.append(_item(item_mapping))
+        coded = level_codes(frame[item_mapping.item], items[-1])
+        if coded is not None:
+            levels[item_mapping.item] = coded
     responses = pd.DataFrame(frame)
     if "respondent_id" in responses:
         keep &= _exclude_duplicates(mapping.respondent_id, responses, keep, excluded, problems)
@@ -98,6 +103,7 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
         problems += _nesting_problems(responses, keep)
     if not keep.all():
         responses = responses[keep].reset_index(drop=True)
+        levels = {item: (codes[keep], values) for item, (codes, values) in levels.items()}
     if responses.empty:
         raise DataValidationError(
             f"No responses are left in {raw.source} after excluding {sum(excluded.values())} row(s): "
@@ -114,7 +120,7 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
         excluded=dict(excluded), personal_dropped=personal, problems=tuple(problems), notes=tuple(notes),
         waves=tuple(str(w) for w in responses["wave"].cat.categories),
     )
-    return Survey(responses, tuple(items), groupings, mapping, report)
+    return Survey(responses, tuple(items), groupings, mapping, report, levels=levels)
 
 
 def _check_columns(raw: RawTable, mapping: Mapping) -> None:

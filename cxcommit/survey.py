@@ -61,6 +61,7 @@ class Survey:
     groupings: dict[str, str]  # column in responses -> the export column it came from
     mapping: Mapping
     report: ImportReport
+    levels: dict = field(default_factory=dict, repr=False, compare=False)  # item -> (level codes, level values)
     cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived arrays, computed once
 
     @property
@@ -79,11 +80,13 @@ class Survey:
     def subset(self, mask) -> "Survey":
         """The same survey restricted to the rows where ``mask`` is true (a filter); groups left
         without respondents disappear from every breakdown."""
-        responses = self.responses[np.asarray(mask, dtype=bool)].reset_index(drop=True)
+        rows = np.flatnonzero(np.asarray(mask, dtype=bool))
+        responses = self.responses.take(rows).reset_index(drop=True)
         for name in self.groupings:
             if name in responses and isinstance(responses[name].dtype, pd.CategoricalDtype):
                 responses[name] = drop_unused(responses[name])
-        return replace(self, responses=responses, cache={})
+        levels = {item: (codes.take(rows), values) for item, (codes, values) in self.levels.items()}
+        return replace(self, responses=responses, levels=levels, cache={})
 
     def filter(self, **values) -> "Survey":
         """Rows whose groupings take the given values, e.g. ``filter(division=["Digital"], wave=["2026-Q3"])``."""
@@ -92,8 +95,9 @@ class Survey:
             wanted = {str(w) for w in ([wanted] if isinstance(wanted, str) else wanted)}
             column = self.responses[name]
             if isinstance(column.dtype, pd.CategoricalDtype):
-                chosen = [i for i, c in enumerate(column.cat.categories) if str(c) in wanted]
-                mask &= np.isin(column.cat.codes.to_numpy(), chosen)
+                chosen = np.zeros(len(column.cat.categories) + 1, dtype=bool)  # last: blank (code -1)
+                chosen[[i for i, c in enumerate(column.cat.categories) if str(c) in wanted]] = True
+                mask &= chosen[column.cat.codes.to_numpy()]
             else:
                 mask &= column.astype(str).isin(wanted).to_numpy()
         return self.subset(mask)
