@@ -164,8 +164,11 @@ def _exclude_tests(raw: RawTable, settings: Settings, excluded: Counter, notes: 
                    problems: list[Problem]) -> np.ndarray:
     if not raw.format.startswith("qualtrics") or "Status" not in raw.keys or settings.test_responses == "keep":
         return np.ones(raw.n_rows, dtype=bool)
-    status = raw.strings("Status").to_pandas().astype("string").str.strip().str.casefold()
-    is_test = status.isin(_TEST_STATUS).to_numpy(dtype=bool, na_value=False)
+    values, indices = raw.encoded("Status")
+    statuses = [str(v).strip().casefold() if v is not None else "" for v in values]
+    test_code = np.array([v in _TEST_STATUS for v in statuses] + [False])
+    is_test = test_code[indices]
+    status = pd.Series(np.append(np.array(statuses, dtype=object), "")[indices])
     if not is_test.any():
         return np.ones(raw.n_rows, dtype=bool)
     if is_test.all() and settings.test_responses == "auto":
@@ -174,9 +177,9 @@ def _exclude_tests(raw: RawTable, settings: Settings, excluded: Counter, notes: 
             "that the file can be looked at. Exclude them once real responses come in", column="Status",
             value=", ".join(sorted(set(status.dropna())))[:80], severity="warning"))
         return np.ones(raw.n_rows, dtype=bool)
-    for value, count in Counter(status[is_test]).items():
+    for value, count in status[is_test].value_counts(sort=False).items():
         excluded[f"Qualtrics {value} response (Status)" if not value.isdigit() else
-                 f"Qualtrics preview/test/spam response (Status {value})"] += count
+                 f"Qualtrics preview/test/spam response (Status {value})"] += int(count)
     return ~is_test
 
 

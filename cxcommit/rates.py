@@ -113,6 +113,13 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
     """
     groups = make_groups(survey, by)
     wanted = survey.items if items is None else [survey.item(i) for i in items]
+    key = ("rates", groups.names, tuple(i.id for i in wanted), settings, p_adjust)
+    if key not in survey.cache:
+        survey.cache[key] = _rates(survey, groups, wanted, settings, p_adjust)
+    return survey.cache[key].copy()
+
+
+def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_adjust: str) -> pd.DataFrame:
     if not wanted:
         raise MappingError("No question of this survey is mapped to an item, so there is nothing to count.",
                            hint="Map at least one rated question (yes/no, Likert, 0–10) to an item in the mapping; "

@@ -70,9 +70,11 @@ class RawTable:
     def n_rows(self) -> int:
         return self.table.num_rows
 
-    def strings(self, key: str) -> pa.ChunkedArray:
-        """A column as text (columns read as dictionaries are decoded)."""
+    def strings(self, key: str, rows: int | None = None) -> pa.ChunkedArray:
+        """A column (or its first ``rows``) as text; columns read as dictionaries are decoded."""
         column = self.table.column(key)
+        if rows is not None:
+            column = column.slice(0, rows)
         return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
 
     def encoded(self, key: str) -> tuple[list, np.ndarray]:

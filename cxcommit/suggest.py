@@ -57,7 +57,7 @@ class Profile:
 
 def profile(raw: RawTable, key: str) -> Profile:
     """A column's :class:`Profile`, counted in pyarrow so a million free-text answers stay cheap."""
-    head = raw.strings(key).slice(0, PROFILE_ROWS)  # free text and ids give themselves away early
+    head = raw.strings(key, PROFILE_ROWS)  # free text and ids give themselves away early
     counts = pc.value_counts(head)
     mean_length = pc.mean(pc.utf8_length(head)).as_py() or 0.0
     if len(counts) <= MAX_LABELS:
@@ -70,7 +70,7 @@ def profile(raw: RawTable, key: str) -> Profile:
 
 def head_sample(raw: RawTable, key: str) -> list[str]:
     """Up to SAMPLE distinct non-empty values from a column's first rows (enough to spot identifiers)."""
-    values = pc.unique(raw.strings(key).slice(0, 5_000).drop_null()).to_pylist()
+    values = pc.unique(raw.strings(key, 5_000).drop_null()).to_pylist()
     return [v for v in values if v.strip()][:SAMPLE]
 
 
@@ -281,5 +281,5 @@ def _wave_rule(raw: RawTable, wave_column: str | None, date_columns: list[str]) 
 
 def _ends(raw: RawTable, key: str) -> list[str]:
     """The first and last non-empty values of a column (a date column's span, usually)."""
-    values = raw.strings(key).drop_null()
-    return [values[0].as_py(), values[-1].as_py()] if len(values) else []
+    values = raw.table.column(key).drop_null()
+    return [str(values[0].as_py()), str(values[-1].as_py())] if len(values) else []
