@@ -106,7 +106,7 @@ def _histogram(survey: Survey, by, settings: Settings) -> np.ndarray:
     """Respondents per group and number of signs met (columns 0–8, then incomplete)."""
     groups = make_groups(survey, by)
     met = signs_met_codes(survey, settings)
-    counts = np.bincount(groups.codes * np.int32(10) + met, minlength=groups.size * 10)
+    counts = np.bincount(groups.codes.astype(np.int32) * np.int32(10) + met, minlength=groups.size * 10)
     return counts.reshape(groups.size, 10).astype(float)
 
 

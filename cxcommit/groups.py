@@ -52,18 +52,19 @@ def make_groups(survey: Survey, by: str | list[str] | None) -> Groups:
 def _make_groups(survey: Survey, names: tuple[str, ...]) -> Groups:
     n = len(survey.responses)
     if not names:
-        return Groups(np.zeros(n, dtype=np.int32), pd.DataFrame({"group": [ALL_GROUP]}, dtype=object), ())
-    combined = np.zeros(n, dtype=np.int64)
+        return Groups(np.zeros(n, dtype=np.int16), pd.DataFrame({"group": [ALL_GROUP]}, dtype=object), ())
+    combined = np.zeros(n, dtype=np.int32)
     levels = []
     for name in names:
         column = survey.responses[name]
         categorical = column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("category")
-        codes = categorical.cat.codes.to_numpy().astype(np.int64)
+        codes = categorical.cat.codes.to_numpy().astype(np.int32)
         labels = [str(c) for c in categorical.cat.categories]
         if (codes < 0).any():
             codes = np.where(codes < 0, len(labels), codes)
             labels.append(NO_ANSWER)
-        combined = combined * len(labels) + codes
+        combined *= len(labels)
+        combined += codes
         levels.append(labels)
     used = np.bincount(combined, minlength=int(np.prod([len(l) for l in levels])))
     present = np.flatnonzero(used)
@@ -76,7 +77,7 @@ def _make_groups(survey: Survey, names: tuple[str, ...]) -> Groups:
     frame = pd.DataFrame({name: columns[name] for name in names}, dtype=object)
     label = frame[names[0]] if len(names) == 1 else frame[list(names)].agg(" · ".join, axis=1)
     frame.insert(0, "group", label.astype(object))
-    return Groups(compact.astype(np.int32), frame, names)
+    return Groups(compact.astype(np.int16 if len(present) < 32_767 else np.int32), frame, names)
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def _count_item(survey: Survey, item: Item, groups: Groups, settings: Settings) 
         )
     codes, level_values = levelled
     width = len(level_values)
-    table = np.bincount(groups.codes * np.int32(width) + codes.astype(np.int32), minlength=size * width).reshape(size, width).astype(float)
+    table = np.bincount(groups.codes.astype(np.int32) * np.int32(width) + codes, minlength=size * width).reshape(size, width).astype(float)
     base, favourable, dont_know, valid = item_masks(level_values, item, settings)
     clean = np.where(valid, level_values, 0.0)
     return Counts(n=table[:, base].sum(axis=1), k=table[:, favourable].sum(axis=1),

@@ -96,7 +96,7 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
         coded = level_codes(frame[item_mapping.item], items[-1])
         if coded is not None:
             levels[item_mapping.item] = coded
-    responses = pd.DataFrame(frame)
+    responses = pd.DataFrame(frame, copy=False)  # no consolidation copy of a million rows
     if "respondent_id" in responses:
         keep &= _exclude_duplicates(mapping.respondent_id, responses, keep, excluded, problems)
     if "division" in responses and "business_unit" in responses:

@@ -290,7 +290,7 @@ def _parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool
         table = pacsv.read_csv(
             io.BytesIO(data) if isinstance(data, bytes) else str(data),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=use_threads,
-                                           block_size=1 << 22),
+                                           block_size=1 << 21),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(

@@ -89,3 +89,14 @@ def test_complementary_suppression_leaves_no_set_with_one_hidden_cell(sizes, min
     flags = complementary_suppression(table, table["n"].to_numpy() < minimum, [["item"]])
     assert flags.sum() != 1 or len(sizes) == 1
     assert (flags | (table["n"].to_numpy() >= minimum)).all()  # every small cell stays hidden
+
+
+def test_adding_an_empty_unit_changes_no_other_row(demo):
+    from dataclasses import replace
+
+    responses = demo.responses.copy()
+    responses["business_unit"] = responses["business_unit"].cat.add_categories(["Ghost Unit"])
+    with_ghost = replace(demo, responses=responses, cache={})
+    before = rates(demo, by="business_unit")
+    after = rates(with_ghost, by="business_unit")
+    pd.testing.assert_frame_equal(before, after)
