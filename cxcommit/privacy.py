@@ -61,6 +61,9 @@ def blank_suppressed(table: pd.DataFrame, flags: np.ndarray) -> pd.DataFrame:
     """``table`` with ``suppressed`` set from ``flags`` and every number of those rows nulled."""
     table = table.copy()
     table["suppressed"] = flags
-    columns = [c for c in NUMBER_COLUMNS if c in table]
-    table.loc[flags, columns] = np.nan
+    if flags.any():
+        for column in (c for c in NUMBER_COLUMNS if c in table):
+            values = table[column].to_numpy(dtype=float, na_value=np.nan, copy=True)
+            values[flags] = np.nan
+            table[column] = values
     return table
