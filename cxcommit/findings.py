@@ -5,6 +5,7 @@ import pandas as pd
 
 from cxcommit.adjust import adjust_p
 from cxcommit.commitment import commitment_index
+from cxcommit.groups import NO_ANSWER
 from cxcommit.gaps import perception_gap
 from cxcommit.instrument import PAY_SIGN, SIGN_IDS
 from cxcommit.pay import pay_alignment
@@ -51,7 +52,8 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
                      low["item"], "All respondents", float(low["p"]), int(low["n"])))
     if survey.has_signs and "role" in survey.responses and by:
         gaps = perception_gap(survey, by, settings=settings)
-        gaps = gaps[~gaps["suppressed"] & (gaps["p_value"].astype(float) < 1 - settings.confidence)]
+        gaps = gaps[~gaps["suppressed"] & (gaps["p_value"].astype(float) < 1 - settings.confidence)
+                    & (gaps["group"] != NO_ANSWER)]
         if not gaps.empty:
             top = gaps.loc[gaps["gap"].astype(float).idxmax()]
             rows.append(("perception_gap",
@@ -60,7 +62,7 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
                          int(top["n_leaders"] + top["n_staff"])))
     if survey.has_signs and by:
         index = commitment_index(survey, by, settings=settings)
-        index = index[~index["suppressed"]]
+        index = index[~index["suppressed"] & (index["group"] != NO_ANSWER)]
         if not index.empty:
             worst = index.loc[index["mean_signs"].astype(float).idxmin()]
             rows.append(("furthest_unit", f"{worst['group']} is furthest from full commitment: "
@@ -75,7 +77,7 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
                      float(top["range"]), int(top["n"])))
     if len(survey.report.waves) >= 2:
         moves = trends(survey, by, items=focus, settings=settings)
-        last = moves[moves["wave"] == survey.report.waves[-1]].copy()
+        last = moves[(moves["wave"] == survey.report.waves[-1]) & (moves["group"] != NO_ANSWER)].copy()
         last["p_adj"] = adjust_p(last["change_prev_p"].to_numpy(dtype=float), "holm")
         last = last[last["p_adj"] < 1 - settings.confidence]
         if not last.empty:

@@ -6,6 +6,7 @@ import pandas as pd
 from scipy import stats
 
 from cxcommit.adjust import adjust_p
+from cxcommit.groups import NO_ANSWER
 from cxcommit.rates import rates
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
@@ -38,7 +39,7 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
               settings: Settings = Settings(), p_adjust: str = "holm") -> pd.DataFrame:
     """Per item, how much the groups' favourable shares differ, ranked "where units disagree most".
 
-    Only groups shown (not suppressed) take part.
+    Only groups shown (not suppressed) take part; respondents who left the grouping blank do not.
 
     Returns one row per item with a favourable share:
 
@@ -53,7 +54,7 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
     - ``rank``: 1 for the item with the largest between-group share.
     """
     table = rates(survey, by, items=items, settings=settings)
-    table = table[~table["suppressed"] & table["p"].notna()]
+    table = table[~table["suppressed"] & table["p"].notna() & (table["group"] != NO_ANSWER)]
     rows = []
     for item, part in table.groupby("item", sort=False):
         n = part["n"].to_numpy(dtype=float)

@@ -208,3 +208,10 @@ def test_trend_slope_matches_weighted_polyfit(demo):
     # numpy.polyfit weights multiply residuals, so sqrt(n) gives least squares weighted by n
     reference = np.polyfit(np.arange(len(p)), p, 1, w=np.sqrt(n))[0]
     assert retail["slope"].iat[0] == pytest.approx(reference, rel=1e-9)
+
+
+def test_blank_grouping_values_are_not_compared_as_a_unit():
+    survey = load_survey(REALDATA / "surveymonkey_538_starwars.csv")
+    table = variation(survey, "region")
+    assert not (table["lowest"] == "(no answer)").any() and not (table["highest"] == "(no answer)").any()
+    assert (table["n_groups"] <= 9).all()  # the nine census regions
