@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from cxcommit.adjust import P_ADJUST
 from cxcommit.columns import attribute_for, is_respondent_id, is_wave_column

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from cxcommit.errors import MappingError
 from cxcommit.instrument import SIGN_IDS

@@ -127,7 +127,7 @@ def _check_columns(raw: RawTable, mapping: Mapping) -> None:
     unloaded = sorted(mapping.columns_used & set(raw.omitted))
     if unloaded:
         raise MappingError(
-            f"The mapping uses column(s) that a large file's first rows show to be free text or personal data: "
+            "The mapping uses column(s) that a large file's first rows show to be free text or personal data: "
             + ", ".join(repr(k) for k in unloaded) + ".",
             hint="Check the mapping; to load every column of a large file, keep personal data (--keep-personal-data).")
     missing = sorted(mapping.columns_used - set(raw.keys))

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from cxcommit.columns import (attribute_for, canonical_role, date_rank, is_comment, is_metadata,
                               is_respondent_id, is_wave_column, personal_reason)
-from cxcommit.dates import date_part, parse_dates, period_label
+from cxcommit.dates import date_part, parse_dates
 from cxcommit.instrument import Item, built_in_items
 from cxcommit.mapping import DEFAULT_MISSING_CODES, ItemMapping, Mapping, WaveRule
 from cxcommit.readers import RawTable

@@ -5,12 +5,9 @@ minimum group size.
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from cxcommit.errors import SettingsError
-from cxcommit.intervals import proportion_interval
-from cxcommit.scales import DONT_KNOW
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
 from cxcommit.text import normalize_label

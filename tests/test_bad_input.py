@@ -1,6 +1,5 @@
 """Bad input gets a clear message (what, where, what to do) and never a traceback."""
 import io
-import json
 import subprocess
 import sys
 import zipfile

@@ -68,3 +68,19 @@ def test_line_breaks_inside_answers_of_a_large_file(tmp_path, small_threshold):
     path.write_text(text)
     survey = load_survey(path)
     assert survey.report.rows_kept == 3000 and survey.report.problems == ()
+
+
+def test_a_mapping_that_uses_an_unloaded_column_of_a_large_file(tmp_path, small_threshold):
+    from cxcommit import load_mapping, suggest_mapping
+    from cxcommit.errors import MappingError
+
+    path = tmp_path / "big.csv"
+    path.write_text(_export(3000))
+    mapping = suggest_mapping(read_raw(path.read_bytes(), "big.csv"))  # from the full file
+    edited = mapping.to_dict()
+    edited["groupings"] = list(edited["groupings"]) + ["Comment"]
+    mapping_path = tmp_path / "m.json"
+    mapping_path.write_text(__import__("json").dumps(edited))
+    with pytest.raises(MappingError) as caught:
+        load_survey(path, mapping=load_mapping(mapping_path))
+    assert "'Comment'" in caught.value.message and "--keep-personal-data" in caught.value.hint

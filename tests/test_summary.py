@@ -1,5 +1,4 @@
 """The per-item summary: values, suppression, groupings."""
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
