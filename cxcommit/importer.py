@@ -22,7 +22,7 @@ from cxcommit.errors import DataValidationError, MappingError, Problem
 from cxcommit.groups import level_codes
 from cxcommit.instrument import Item, built_in_item
 from cxcommit.mapping import ROLES, ItemMapping, Mapping, label_lookup
-from cxcommit.readers import RawTable, read_raw
+from cxcommit.readers import RawTable, encode, read_raw
 from cxcommit.scales import DONT_KNOW, DONT_KNOW_LABEL, MISSING_LABEL, label_kind, parse_number, yes_no_value
 from cxcommit.settings import Settings
 from cxcommit.suggest import head_sample, suggest_mapping
@@ -188,11 +188,6 @@ def _categorical(raw: RawTable, key: str) -> pd.Categorical:
     return _categories_from(*raw.release(key))
 
 
-def _categorical_array(column: pa.ChunkedArray) -> pd.Categorical:
-    encoded = pc.dictionary_encode(column).combine_chunks()
-    return _categories_from(encoded.dictionary.to_pylist(), encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False))
-
-
 def _categories_from(dictionary: list, indices: np.ndarray) -> pd.Categorical:
     uniques = pd.Series(dictionary, dtype="object").map(
         lambda v: " ".join(str(v).replace("\u00a0", " ").split()) or None)
@@ -231,7 +226,7 @@ def _waves(raw: RawTable, mapping: Mapping, problems: list[Problem]) -> pd.Categ
     if rule.period is None:
         return _categorical(raw, rule.column)
     column = raw.strings(rule.column)
-    values = _categorical_array(_date_part(column))
+    values = _categories_from(*encode(_date_part(column)))
     stamps = parse_dates(pd.Series(values.categories))
     if stamps.isna().mean() > 0.5:  # not "date time" texts ("December 14, 2019"): parse them whole
         values = _categorical(raw, rule.column)

@@ -80,13 +80,7 @@ class RawTable:
     def encoded(self, key: str) -> tuple[list, np.ndarray]:
         """A column's distinct values and each row's index into them (-1 for blank), computed once."""
         if key not in self._encoded:
-            column = self.table.column(key)
-            if pa.types.is_dictionary(column.type):
-                encoded = pa.table({"c": column}).unify_dictionaries().column("c").combine_chunks()
-            else:
-                encoded = pc.dictionary_encode(column).combine_chunks()
-            indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-            self._encoded[key] = (encoded.dictionary.to_pylist(), indices)
+            self._encoded[key] = encode(self.table.column(key))
         return self._encoded[key]
 
     def release(self, key: str) -> tuple[list, np.ndarray]:
@@ -107,6 +101,17 @@ class RawTable:
     def row_number(self, index: int) -> int:
         """Spreadsheet row number of response ``index`` (0-based)."""
         return self.header_rows + index + 1
+
+
+def encode(column: pa.ChunkedArray) -> tuple[list, np.ndarray]:
+    """A column's distinct values and each row's index into them (-1 for blank); columns already
+    read as dictionaries are only unified across chunks."""
+    if pa.types.is_dictionary(column.type):
+        encoded = pa.table({"c": column}).unify_dictionaries().column("c").combine_chunks()
+    else:
+        encoded = pc.dictionary_encode(column).combine_chunks()
+    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    return encoded.dictionary.to_pylist(), indices
 
 
 def read_raw(source: str | Path | bytes, name: str | None = None, *, fmt: str = "auto",
@@ -261,25 +266,28 @@ def _read_text(data: bytes, name: str, fmt: str) -> RawTable:
             hint="A survey export is a table with a header row and one row per response, "
                  "separated by commas, semicolons, tabs or pipes.",
         )
-    table, invalid = _parse_csv(data, delimiter, width, name, use_threads=True)
-    if any(number is None for number, _ in invalid):  # row numbers are only known when read in one thread
-        table, invalid = _parse_csv(data, delimiter, width, name, use_threads=False)
+    table, invalid = _parse_csv(data, delimiter, width, name)
     table = table.slice(layout.header_rows)
     raw = _finish(table, layout, name, detected, header_rows=skip + layout.header_rows, notes=notes)
     raw.delimiter = delimiter
-    for number, actual in invalid:
-        raw.problems.append(Problem(
-            f"row has {actual} fields where the header has {width}; the row was left out",
-            row=skip + number, severity="warning"))
-    raw.skipped_rows = len(invalid)
+    _note_malformed(raw, invalid, width, first_row=skip)
     return raw
 
 
-def _parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool, keep: list[int] | None = None,
-               categories: set[int] = frozenset(), newlines: bool = True):
+def _note_malformed(raw: RawTable, invalid: list[tuple[int, int]], width: int, first_row: int = 0) -> None:
+    """Malformed rows left out by the parser, each reported with its row number and counted."""
+    for number, actual in invalid:
+        raw.problems.append(Problem(f"row has {actual} fields where the header has {width}; the row was left out",
+                                    row=first_row + number, severity="warning"))
+    raw.skipped_rows = len(invalid)
+
+
+def _parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool = True,
+               keep: list[int] | None = None, categories: set[int] = frozenset(), newlines: bool = True):
     """All rows as text columns f0..f{width-1} (or only those in ``keep``), and the malformed rows
     left out: (row number, fields). ``data`` is bytes or a path; columns in ``categories`` are read
-    as dictionaries (small integer codes), which saves memory where answers repeat."""
+    as dictionaries (small integer codes), which saves memory where answers repeat. Parsed in
+    parallel; where malformed rows turn up, again in one thread, the only way to learn their numbers."""
     invalid: list[tuple[int | None, int]] = []
 
     def on_invalid(row) -> str:
@@ -305,6 +313,9 @@ def _parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool
             raise _NotUtf8() from None
         raise FileReadError(f"{name} could not be read as a {DELIMITER_NAMES[delimiter]}-separated table: {exc}.",
                             hint="Open it in a spreadsheet program and save it again as CSV (UTF-8).") from None
+    if use_threads and any(number is None for number, _ in invalid):
+        return _parse_csv(data, delimiter, width, name, use_threads=False, keep=keep, categories=categories,
+                          newlines=newlines)
     return table, invalid
 
 
@@ -362,16 +373,12 @@ def _read_large_text(path: Path, name: str, fmt: str, lean: bool) -> RawTable | 
         # Without line breaks inside quoted answers pyarrow parses in parallel; if a row comes out
         # malformed there may be such breaks after all, and the file is parsed again allowing them.
         try:
-            table, invalid = _parse_csv(path, delimiter, width, name, use_threads=True, keep=keep,
-                                        categories=categories, newlines=False)
+            table, invalid = _parse_csv(path, delimiter, width, name, keep=keep, categories=categories,
+                                        newlines=False)
         except FileReadError:
             invalid = [(None, 0)]
         if invalid:
-            table, invalid = _parse_csv(path, delimiter, width, name, use_threads=True, keep=keep,
-                                        categories=categories)
-        if any(number is None for number, _ in invalid):
-            table, invalid = _parse_csv(path, delimiter, width, name, use_threads=False, keep=keep,
-                                        categories=categories)
+            table, invalid = _parse_csv(path, delimiter, width, name, keep=keep, categories=categories)
     except _NotUtf8:
         return None
     pa.default_memory_pool().release_unused()  # parse buffers back to the system before numpy allocates
@@ -382,10 +389,7 @@ def _read_large_text(path: Path, name: str, fmt: str, lean: bool) -> RawTable | 
     raw.encoding, raw.delimiter, raw.omitted = "utf-8", delimiter, omitted
     if omitted:
         raw.notes.append(f"large file: {len(omitted)} column(s) of free text or personal data were not loaded")
-    for number, actual in invalid:
-        raw.problems.append(Problem(f"row has {actual} fields where the header has {width}; the row was left out",
-                                    row=number, severity="warning"))
-    raw.skipped_rows = len(invalid)
+    _note_malformed(raw, invalid, width)
     return raw
 
 
