@@ -26,7 +26,7 @@ from cxcommit.readers import RawTable, encode, read_raw
 from cxcommit.scales import DONT_KNOW, DONT_KNOW_LABEL, MISSING_LABEL, label_kind, parse_number, yes_no_value
 from cxcommit.settings import Settings
 from cxcommit.suggest import head_sample, suggest_mapping
-from cxcommit.survey import ImportReport, Survey, drop_unused
+from cxcommit.survey import ImportReport, Survey, drop_unused, unit_division_counts
 from cxcommit.text import normalize_label
 
 _TEST_STATUS = {"survey preview", "survey test", "spam", "preview spam", "imported spam", "offline preview",
@@ -332,11 +332,7 @@ def _exclude_duplicates(raw_id_column: str, responses: pd.DataFrame, keep: np.nd
 def _nesting_problems(responses: pd.DataFrame, keep: np.ndarray) -> list[Problem]:
     """Business units found under more than one division (counted from category codes)."""
     units, divisions = responses["business_unit"], responses["division"]
-    u, d = units.cat.codes.to_numpy(), divisions.cat.codes.to_numpy()
-    both = keep & (u >= 0) & (d >= 0)
-    n_divisions = len(divisions.cat.categories)
-    seen = np.bincount(u[both].astype(np.int64) * n_divisions + d[both],
-                       minlength=len(units.cat.categories) * n_divisions).reshape(-1, n_divisions) > 0
+    seen = unit_division_counts(responses, keep) > 0
     problems = []
     for unit_code in np.flatnonzero(seen.sum(axis=1) > 1):
         names = sorted(str(divisions.cat.categories[i]) for i in np.flatnonzero(seen[unit_code]))

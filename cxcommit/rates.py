@@ -11,7 +11,7 @@ from cxcommit.groups import Groups, count_item, make_groups
 from cxcommit.intervals import proportion_interval
 from cxcommit.privacy import blank_suppressed, complementary_suppression
 from cxcommit.settings import Settings
-from cxcommit.survey import Survey
+from cxcommit.survey import Survey, unit_division_counts
 
 RATE_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know",
                 "diff", "p_value", "p_adj", "significant", "suppressed"]
@@ -35,11 +35,7 @@ def _parent_divisions(survey: Survey, groups: Groups) -> np.ndarray | None:
     key = ("unit_division",)
     if key not in survey.cache:
         units, divisions = survey.responses["business_unit"], survey.responses["division"]
-        u, d = units.cat.codes.to_numpy(), divisions.cat.codes.to_numpy()
-        both = (u >= 0) & (d >= 0)
-        n_units, n_divisions = len(units.cat.categories), len(divisions.cat.categories)
-        table = np.bincount(u[both].astype(np.int64) * n_divisions + d[both],
-                            minlength=n_units * n_divisions).reshape(n_units, n_divisions)
+        table = unit_division_counts(survey.responses)
         modal = np.asarray(divisions.cat.categories, dtype=object)[table.argmax(axis=1)]
         survey.cache[key] = dict(zip(map(str, units.cat.categories), modal))
     lookup = survey.cache[key]

@@ -10,17 +10,26 @@ from cxcommit.errors import Problem, problems_frame
 from cxcommit.instrument import Item, SIGN_IDS
 from cxcommit.mapping import Mapping
 
-STANDARD_GROUPINGS = ("wave", "division", "business_unit", "role", "region")
-
-
 def drop_unused(column: pd.Series) -> pd.Series:
-    """Categories nobody has left out (bincount: cheaper than unique on a million codes)."""
+    """A categorical column without the categories no row uses (bincount: cheaper than unique on a
+    million codes)."""
     codes = column.cat.codes.to_numpy()
     used = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
     if used.all():
         return column
     return column.cat.remove_categories(column.cat.categories[~used])
 
+
+def unit_division_counts(responses: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
+    """Respondents per business unit (rows, in category order) and division (columns), counted
+    from category codes; only ``rows`` (a boolean mask) where given."""
+    units, divisions = responses["business_unit"], responses["division"]
+    u, d = units.cat.codes.to_numpy(), divisions.cat.codes.to_numpy()
+    both = (u >= 0) & (d >= 0) if rows is None else rows & (u >= 0) & (d >= 0)
+    n_divisions = len(divisions.cat.categories)
+    counts = np.bincount(u[both].astype(np.int64) * n_divisions + d[both],
+                         minlength=len(units.cat.categories) * n_divisions)
+    return counts.reshape(-1, n_divisions)
 
 
 @dataclass(frozen=True)
