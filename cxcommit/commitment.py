@@ -95,7 +95,6 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
                                 n_incomplete=incomplete)
     flags = complementary_suppression(table, n < settings.min_group_size, sibling_sets(groups, table))
     table = blank_suppressed(table, flags)
-    table.loc[flags, ["mean_signs", "mean_ci_low", "mean_ci_high", "n_incomplete"]] = np.nan
     for column in ("n", "k", "n_incomplete"):
         table[column] = table[column].round().astype("Int64")
     extra = [c for c in groups.names if c != "group"]

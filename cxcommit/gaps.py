@@ -6,7 +6,9 @@ import pandas as pd
 
 from cxcommit.errors import MappingError
 from cxcommit.instrument import SIGN_IDS
+from cxcommit.privacy import blank_suppressed
 from cxcommit.rates import rates, two_proportion_p
+from cxcommit.summary import resolve_grouping
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
 
@@ -43,7 +45,8 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
                                 "to the attribute 'role'.")
     by_list = [by, "role"] if by else ["role"]
     table = rates(survey, by_list, items=items, settings=settings)
-    key = ["item", "label"] + ([by_name := table.columns[4]] if by else [])
+    by_name = resolve_grouping(survey, by) if by else None
+    key = ["item", "label"] + ([by_name] if by else [])
     sides = {}
     for name, role in (("leaders", leaders), ("staff", staff)):
         side = table[table["role"] == role].set_index(key)[["n", "k", "p", "suppressed"]]
@@ -61,9 +64,9 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
         "gap": joined["p_leaders"] - joined["p_staff"], "ci_low": low, "ci_high": high,
         "p_value": two_proportion_p(k1, n1, k2, n2), "suppressed": hidden.to_numpy(),
     })
+    result = blank_suppressed(result, hidden.to_numpy())
     numbers = ["n_leaders", "p_leaders", "n_staff", "p_staff", "gap", "ci_low", "ci_high", "p_value"]
     result[numbers] = result[numbers].astype("Float64")
-    result.loc[result["suppressed"], numbers] = pd.NA
     result[["n_leaders", "n_staff"]] = result[["n_leaders", "n_staff"]].round().astype("Int64")
     return result.sort_values(["item", "gap"], ascending=[True, False], na_position="last").reset_index(drop=True)
 
@@ -104,6 +107,6 @@ def gap_to_best(survey: Survey, by: str = "business_unit", *, items: list[str] |
                                ci_low=low, ci_high=high)
         parts.append(part)
     result = pd.concat(parts, ignore_index=True)
-    result.loc[result["suppressed"], ["gap", "ci_low", "ci_high"]] = np.nan
+    result = blank_suppressed(result, result["suppressed"].to_numpy(), columns=("gap", "ci_low", "ci_high"))
     return result[["item", "label", "group", "n", "p", "best_group", "best_p", "gap", "ci_low", "ci_high",
                    "suppressed"]]

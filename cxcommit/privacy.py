@@ -15,7 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-NUMBER_COLUMNS = ("n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know", "diff", "p_value", "p_adj")
+NUMBER_COLUMNS = ("n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know", "diff", "p_value", "p_adj",
+                  "mean_signs", "mean_ci_low", "mean_ci_high", "n_incomplete",
+                  "n_leaders", "p_leaders", "n_staff", "p_staff", "gap")
 
 
 def complementary_suppression(table: pd.DataFrame, suppressed: np.ndarray, sibling_sets: list[list[str]],
@@ -57,12 +59,14 @@ def _positions(table: pd.DataFrame, columns: list[str]) -> dict:
     return dict(enumerate(np.split(order, bounds)))
 
 
-def blank_suppressed(table: pd.DataFrame, flags: np.ndarray) -> pd.DataFrame:
-    """``table`` with ``suppressed`` set from ``flags`` and every number of those rows nulled."""
+def blank_suppressed(table: pd.DataFrame, flags: np.ndarray, columns=NUMBER_COLUMNS) -> pd.DataFrame:
+    """``table`` with ``suppressed`` set from ``flags`` and every number of those rows nulled
+    (every column of ``columns`` the table has; as float)."""
     table = table.copy()
+    flags = np.asarray(flags, dtype=bool)
     table["suppressed"] = flags
     if flags.any():
-        for column in (c for c in NUMBER_COLUMNS if c in table):
+        for column in (c for c in columns if c in table):
             values = table[column].to_numpy(dtype=float, na_value=np.nan, copy=True)
             values[flags] = np.nan
             table[column] = values
