@@ -5,7 +5,7 @@ import pandas as pd
 
 from cxcommit.adjust import adjust_p
 from cxcommit.commitment import commitment_index
-from cxcommit.groups import NO_ANSWER
+from cxcommit.groups import ALL_GROUP, NO_ANSWER
 from cxcommit.gaps import perception_gap
 from cxcommit.instrument import PAY_SIGN, SIGN_IDS
 from cxcommit.pay import pay_alignment
@@ -49,7 +49,7 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
         low = shares.loc[shares["p"].astype(float).idxmin()]
         verb = "say yes" if low["scale"] == "yes_no" else "answer favourably"
         rows.append(("weakest_sign", f"Weakest: “{low['label']}” — only {_pct(low['p'])} {verb}",
-                     low["item"], "All respondents", float(low["p"]), int(low["n"])))
+                     low["item"], ALL_GROUP, float(low["p"]), int(low["n"])))
     if survey.has_signs and "role" in survey.responses and by:
         gaps = perception_gap(survey, by, settings=settings)
         gaps = gaps[~gaps["suppressed"] & (gaps["p_value"].astype(float) < 1 - settings.confidence)
@@ -95,7 +95,7 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
                 if metrics is not None and pd.notna(last_wave["incentive_share"]):
                     text += (f"; incentive share tied to CX {first['incentive_share']:.0f}% → "
                              f"{last_wave['incentive_share']:.0f}%")
-                rows.append(("pay_trend", text, PAY_SIGN, "All respondents",
+                rows.append(("pay_trend", text, PAY_SIGN, ALL_GROUP,
                              float(last_wave["p"] - first["p"]), int(last_wave["n"])))
     table = pd.DataFrame(rows, columns=FINDING_COLUMNS[1:]).head(limit)
     table.insert(0, "rank", range(1, len(table) + 1))

@@ -6,6 +6,7 @@ import pandas as pd
 
 from cxcommit.errors import MappingError
 from cxcommit.instrument import SIGN_IDS
+from cxcommit.groups import ALL_GROUP
 from cxcommit.privacy import blank_suppressed
 from cxcommit.rates import rates, two_proportion_p
 from cxcommit.summary import resolve_grouping
@@ -58,7 +59,7 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
     low, high = newcombe_interval(k1, n1, k2, n2, settings.confidence)
     result = pd.DataFrame({
         "item": joined["item"], "label": joined["label"],
-        "group": joined[by_name] if by else "All respondents",
+        "group": joined[by_name] if by else ALL_GROUP,
         "n_leaders": joined["n_leaders"], "p_leaders": joined["p_leaders"],
         "n_staff": joined["n_staff"], "p_staff": joined["p_staff"],
         "gap": joined["p_leaders"] - joined["p_staff"], "ci_low": low, "ci_high": high,

@@ -62,7 +62,7 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
         problems.append(Problem("column holds personal data and was dropped, though the mapping uses it",
                                 column=key, value=personal[key], severity="warning"))
 
-    keep &= _exclude_tests(raw, settings, excluded, notes, problems)
+    keep &= _exclude_tests(raw, settings, excluded, problems)
 
     frame: dict[str, object] = {"source_row": np.arange(raw.header_rows + 1, raw.header_rows + 1 + n, dtype=np.int32)}
     groupings: dict[str, str] = {}
@@ -160,8 +160,7 @@ def _personal_columns(raw: RawTable, mapping: Mapping) -> dict[str, str]:
     return found
 
 
-def _exclude_tests(raw: RawTable, settings: Settings, excluded: Counter, notes: list[str],
-                   problems: list[Problem]) -> np.ndarray:
+def _exclude_tests(raw: RawTable, settings: Settings, excluded: Counter, problems: list[Problem]) -> np.ndarray:
     if not raw.format.startswith("qualtrics") or "Status" not in raw.keys or settings.test_responses == "keep":
         return np.ones(raw.n_rows, dtype=bool)
     values, indices = raw.encoded("Status")

@@ -12,6 +12,7 @@ from scipy import stats
 
 from cxcommit.commitment import commitment_index
 from cxcommit.errors import MappingError, SettingsError
+from cxcommit.groups import ALL_GROUP
 from cxcommit.instrument import PAY_SIGN
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
@@ -50,7 +51,7 @@ def pay_alignment(survey: Survey, metrics: UnitMetrics | None = None, by: str | 
     metric = incentive_metric(metrics)
     frame = metrics.frame
     if by in (None, "business_unit"):
-        level = frame.assign(group=frame["business_unit"] if by else "All respondents")
+        level = frame.assign(group=frame["business_unit"] if by else ALL_GROUP)
     else:
         units = survey.responses[["business_unit", by]].dropna().astype(str).drop_duplicates("business_unit")
         level = frame.merge(units.rename(columns={by: "group"}), on="business_unit", how="inner")

@@ -14,8 +14,6 @@ from cxcommit.text import normalize_label
 
 SUMMARY_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know",
                    "suppressed"]
-ALL_GROUP = "All respondents"
-NO_ANSWER_GROUP = "(no answer)"
 
 
 def resolve_grouping(survey: Survey, by: str) -> str:

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from cxcommit.gaps import newcombe_interval
+from cxcommit.groups import ALL_GROUP
 from cxcommit.rates import rates, two_proportion_p
 from cxcommit.settings import Settings
 from cxcommit.summary import resolve_grouping
@@ -37,7 +38,7 @@ def trends(survey: Survey, by: str | None = None, *, items: list[str] | None = N
     if by:
         table = table.drop(columns=["group"]).rename(columns={resolve_grouping(survey, by): "group"})
     else:
-        table = table.assign(group="All respondents")
+        table = table.assign(group=ALL_GROUP)
     wave_order = {w: i for i, w in enumerate(survey.responses["wave"].cat.categories)}
     table = table.assign(_order=table["wave"].map(wave_order)).sort_values(["item", "group", "_order"])
     table = table.reset_index(drop=True)
