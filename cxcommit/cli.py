@@ -17,7 +17,7 @@ from cxcommit.gaps import gap_to_best, gap_to_target, perception_gap
 from cxcommit.formats import FORMATS
 from cxcommit.importer import apply_mapping
 from cxcommit.intervals import CI_METHODS
-from cxcommit.mapping import load_mapping
+from cxcommit.mapping import Mapping, load_mapping
 from cxcommit.readers import RawTable, read_raw
 from cxcommit.pay import pay_alignment, pay_relations
 from cxcommit.rates import rates
@@ -102,11 +102,11 @@ def _settings(args) -> Settings:
     )
 
 
-def _load(args, settings: Settings):
+def _read(args, settings: Settings) -> tuple[RawTable, Mapping | None]:
+    """The export, read once, and the mapping given on the command line (if any)."""
     mapping = load_mapping(args.mapping) if args.mapping else None
     fmt = args.input_format or (mapping.format if mapping else "auto")
-    raw = read_raw(args.file, fmt=fmt, sheet=args.sheet, lean=settings.drop_personal_data)
-    return raw, apply_mapping(raw, mapping or suggest_mapping(raw), settings), fmt == "auto"
+    return read_raw(args.file, fmt=fmt, sheet=args.sheet, lean=settings.drop_personal_data), mapping
 
 
 def looks_like_unit_metrics(raw: RawTable) -> bool:
@@ -129,14 +129,14 @@ def run(args) -> int:
         sys.stdout.write(suggest_mapping(raw).to_json())
         return 0
     settings = _settings(args)
-    if args.command == "check" and not args.mapping:
-        raw = read_raw(args.file, fmt=args.input_format or "auto", sheet=args.sheet)
-        if looks_like_unit_metrics(raw):
-            print(describe_metrics(read_unit_metrics(args.file)))
-            return 0
-    raw, survey, detected = _load(args, settings)
+    raw, mapping = _read(args, settings)
+    if args.command == "check" and mapping is None and looks_like_unit_metrics(raw):
+        print(describe_metrics(read_unit_metrics(args.file)))
+        return 0
+    survey = apply_mapping(raw, mapping or suggest_mapping(raw), settings)
     if args.command == "check":
-        print(describe_survey(survey, detected))
+        chosen = args.input_format or (mapping.format if mapping else "auto")
+        print(describe_survey(survey, detected=chosen == "auto"))
         return 0
     if args.command == "analyze":
         table = _analyze(args, survey, settings)
