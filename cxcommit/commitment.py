@@ -14,7 +14,7 @@ from cxcommit.errors import MappingError
 from cxcommit.groups import item_levels, make_groups
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.intervals import proportion_interval
-from cxcommit.privacy import blank_suppressed, complementary_suppression
+from cxcommit.privacy import complementary_suppression, nullable
 from cxcommit.rates import sibling_sets
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
@@ -48,15 +48,15 @@ def _signs_met(survey: Survey, settings: Settings) -> np.ndarray:
         raise MappingError(
             f"The commitment index needs all 8 signs; the mapping lacks {', '.join(missing)}.",
             hint="Map the 8 sign questions to sign_1 … sign_8 (yes/no items) in the mapping.")
-    met = np.zeros(len(survey.responses), dtype=np.int8)
-    complete = np.ones(len(survey.responses), dtype=bool)
+    met = np.zeros(survey.size, dtype=np.uint8)
+    incomplete = np.zeros(survey.size, dtype=bool)
     for sign in SIGN_IDS:
         codes, _ = item_levels(survey, survey.item(sign))  # yes/no levels: 0 don't know, 1 no, 2 yes, 3 blank
-        met += codes == 2
-        complete &= codes != 3
+        met += (codes == 2).view(np.uint8)
+        incomplete |= codes == 3
         if settings.dont_know == "missing":
-            complete &= codes != 0
-    met[~complete] = INCOMPLETE
+            incomplete |= codes == 0
+    np.putmask(met, incomplete, INCOMPLETE)
     return met
 
 
@@ -90,23 +90,30 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
         half = stats.t.ppf(1 - (1 - settings.confidence) / 2, n - 1) * sd / np.sqrt(n)
         p = k / n
     low, high = proportion_interval(k, n, method=settings.ci_method, confidence=settings.confidence)
-    table = groups.frame.assign(item="commitment_index", n=n, mean_signs=mean, mean_ci_low=mean - half,
-                                mean_ci_high=mean + half, k=k, p=p, ci_low=low, ci_high=high,
-                                n_incomplete=incomplete)
-    flags = complementary_suppression(table, n < settings.min_group_size, sibling_sets(groups, table))
-    table = blank_suppressed(table, flags)
-    for column in ("n", "k", "n_incomplete"):
-        table[column] = table[column].round().astype("Int64")
+    keys = {name: groups.frame[name].to_numpy(dtype=object) for name in groups.frame.columns}
+    keys["item"] = np.full(groups.size, "commitment_index", dtype=object)
+    numbers = {"n": n, "mean_signs": mean, "mean_ci_low": mean - half, "mean_ci_high": mean + half, "k": k, "p": p,
+               "ci_low": low, "ci_high": high, "n_incomplete": incomplete}
+    flags = complementary_suppression(keys, n < settings.min_group_size, sibling_sets(groups, keys), sizes=n)
+    columns = {**keys, "suppressed": flags}
+    for name, values in numbers.items():
+        values = np.where(flags, np.nan, values)
+        columns[name] = nullable(values, integer=True) if name in ("n", "k", "n_incomplete") else values
     extra = [c for c in groups.names if c != "group"]
-    return table[["group", *extra, *INDEX_COLUMNS[1:]]]
+    return pd.DataFrame({name: columns[name] for name in ["group", *extra, *INDEX_COLUMNS[1:]]})
 
 
 def _histogram(survey: Survey, by, settings: Settings) -> np.ndarray:
-    """Respondents per group and number of signs met (columns 0–8, then incomplete)."""
+    """Respondents per group and number of signs met (columns 0–8, then incomplete); kept in ``survey.cache``."""
     groups = make_groups(survey, by)
-    met = signs_met_codes(survey, settings)
-    counts = np.bincount(groups.codes.astype(np.int32) * np.int32(10) + met, minlength=groups.size * 10)
-    return counts.reshape(groups.size, 10).astype(float)
+    key = ("signs_met_histogram", groups.names, settings.dont_know)
+    if key not in survey.cache:
+        met = signs_met_codes(survey, settings)
+        bins = groups.size * 10
+        dtype = np.uint16 if bins <= 1 << 16 else np.int64
+        counts = np.bincount(groups.codes.astype(dtype) * dtype(10) + met, minlength=bins)
+        survey.cache[key] = counts.reshape(groups.size, 10).astype(float)
+    return survey.cache[key]
 
 
 def index_distribution(survey: Survey, by: str | list[str] | None = None, *,

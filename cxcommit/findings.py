@@ -50,7 +50,7 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
         verb = "say yes" if low["scale"] == "yes_no" else "answer favourably"
         rows.append(("weakest_sign", f"Weakest: “{low['label']}” — only {_pct(low['p'])} {verb}",
                      low["item"], ALL_GROUP, float(low["p"]), int(low["n"])))
-    if survey.has_signs and "role" in survey.responses and by:
+    if survey.has_signs and "role" in survey.frame and by:
         gaps = perception_gap(survey, by, settings=settings)
         gaps = gaps[~gaps["suppressed"] & (gaps["p_value"].astype(float) < 1 - settings.confidence)
                     & (gaps["group"] != NO_ANSWER)]

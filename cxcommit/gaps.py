@@ -40,7 +40,7 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
     z-test or Fisher's exact test), ``suppressed`` (either side suppressed: no numbers).
     """
     items = list(items) if items is not None else [i for i in SIGN_IDS if i in survey.item_ids] or list(survey.item_ids)
-    if "role" not in survey.responses:
+    if "role" not in survey.frame:
         raise MappingError("The perception gap compares roles, but this survey has no role grouping.",
                            hint="Map the column that says whether a respondent is an executive, manager or employee "
                                 "to the attribute 'role'.")

@@ -50,25 +50,24 @@ def make_groups(survey: Survey, by: str | list[str] | None) -> Groups:
 
 
 def _make_groups(survey: Survey, names: tuple[str, ...]) -> Groups:
-    n = len(survey.responses)
+    n = survey.size
     if not names:
         return Groups(np.zeros(n, dtype=np.int16), pd.DataFrame({"group": [ALL_GROUP]}, dtype=object), ())
-    combined = np.zeros(n, dtype=np.int32)
-    levels = []
+    combined, levels = None, []
     for name in names:
-        column = survey.responses[name]
-        categorical = column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("category")
-        codes = categorical.cat.codes.to_numpy().astype(np.int32)
-        labels = [str(c) for c in categorical.cat.categories]
+        codes, labels = survey.codes(name)
+        labels = list(labels)
         if (codes < 0).any():
-            codes = np.where(codes < 0, len(labels), codes)
+            codes = np.where(codes < 0, np.int32(len(labels)), codes)
             labels.append(NO_ANSWER)
-        combined *= len(labels)
-        combined += codes
+        combined = codes if combined is None else combined.astype(np.int32) * np.int32(len(labels)) + codes
         levels.append(labels)
     used = np.bincount(combined, minlength=int(np.prod([len(l) for l in levels])))
     present = np.flatnonzero(used)
-    compact = (np.cumsum(used > 0) - 1)[combined]
+    if len(present) < len(used):  # number the combinations that occur 0, 1, 2, …
+        renumber = np.zeros(len(used), dtype=np.int32)
+        renumber[present] = np.arange(len(present), dtype=np.int32)
+        combined = renumber[combined]
     columns = {}
     remainder = present.copy()
     for name, labels in reversed(list(zip(names, levels))):
@@ -77,7 +76,7 @@ def _make_groups(survey: Survey, names: tuple[str, ...]) -> Groups:
     frame = pd.DataFrame({name: columns[name] for name in names}, dtype=object)
     label = frame[names[0]] if len(names) == 1 else frame[list(names)].agg(" · ".join, axis=1)
     frame.insert(0, "group", label.astype(object))
-    return Groups(compact.astype(np.int16 if len(present) < 32_767 else np.int32), frame, names)
+    return Groups(combined, frame, names)
 
 
 @dataclass(frozen=True)
@@ -114,50 +113,94 @@ def level_codes(values: np.ndarray, item: Item) -> tuple[np.ndarray, np.ndarray]
     if scale.kind == "numeric":
         return None
     levels = np.array([DONT_KNOW, *np.arange(scale.low, scale.high + 1)], dtype=np.float64)
-    shifted = np.nan_to_num(values - np.float32(scale.low - 1), nan=len(levels))
+    shifted = values - np.float32(scale.low - 1)
+    shifted[np.isnan(shifted)] = len(levels)
     shifted[values == DONT_KNOW] = 0
     return shifted.astype(np.int8 if len(levels) < 127 else np.int16), np.append(levels, np.nan)
 
 
 def item_levels(survey: Survey, item: Item) -> tuple[np.ndarray, np.ndarray] | None:
-    """The item's level codes: made at import (``survey.levels``), else computed once."""
-    if item.id in survey.levels:
-        return survey.levels[item.id]
+    """The item's level codes: made at import (``survey.item_levels``), else computed once."""
+    made = survey.item_levels(item.id)
+    if made is not None:
+        return made
     key = ("levels", item.id)
     if key not in survey.cache:
-        survey.cache[key] = level_codes(survey.responses[item.id].to_numpy(), item)
+        survey.cache[key] = level_codes(survey.values(item.id), item)
     return survey.cache[key]
+
+
+PACKED_BINS = 1 << 16  # items counted in one pass while groups x their levels fit in 16 bits
 
 
 def count_item(survey: Survey, item: Item, groups: Groups, settings: Settings) -> Counts:
-    """Counts of one item per group; one pass over the respondents, kept in ``survey.cache``."""
-    key = ("counts", item.id, groups.names, settings.dont_know)
-    if key not in survey.cache:
-        survey.cache[key] = _count_item(survey, item, groups, settings)
-    return survey.cache[key]
+    """Counts of one item per group, kept in ``survey.cache`` (see :func:`count_items`)."""
+    return count_items(survey, [item], groups, settings)[0]
 
 
-def _count_item(survey: Survey, item: Item, groups: Groups, settings: Settings) -> Counts:
-    size = groups.size
-    levelled = item_levels(survey, item)
-    if levelled is None:
-        values = survey.responses[item.id].to_numpy(dtype=np.float64)
-        base, favourable, dont_know, valid = item_masks(values, item, settings)
-        codes = groups.codes
-        clean = np.where(valid, values, 0.0)
-        return Counts(
-            n=np.bincount(codes[base], minlength=size).astype(float),
-            k=np.bincount(codes[favourable], minlength=size).astype(float),
-            n_dont_know=np.bincount(codes[dont_know], minlength=size).astype(float),
-            n_valid=np.bincount(codes[valid], minlength=size).astype(float),
-            total=np.bincount(codes, weights=clean, minlength=size),
-            total_sq=np.bincount(codes, weights=clean * clean, minlength=size),
-        )
-    codes, level_values = levelled
-    width = len(level_values)
-    table = np.bincount(groups.codes.astype(np.int32) * np.int32(width) + codes, minlength=size * width).reshape(size, width).astype(float)
+def count_items(survey: Survey, items: list[Item], groups: Groups, settings: Settings) -> list[Counts]:
+    """Counts of each item per group, kept in ``survey.cache``.
+
+    Items with a few levels are counted several at a time: one bincount over a 16-bit key made
+    of the group and each item's level gives their joint counts per group, summed into each
+    item's counts (a pass over the respondents per pack of items, not per item).
+    """
+    def key(item):
+        return ("counts", item.id, groups.names, settings.dont_know)
+
+    todo = [item for item in dict.fromkeys(items) if key(item) not in survey.cache]
+    pack: list = []
+    bins = groups.size
+    for item in todo:
+        levelled = item_levels(survey, item)
+        if levelled is None:
+            survey.cache[key(item)] = _count_values(survey.values(item.id).astype(np.float64), item, groups, settings)
+            continue
+        if pack and bins * len(levelled[1]) > PACKED_BINS:
+            _count_pack(survey, pack, groups, settings, key)
+            pack, bins = [], groups.size
+        pack.append((item, levelled))
+        bins *= len(levelled[1])
+    if pack:
+        _count_pack(survey, pack, groups, settings, key)
+    return [survey.cache[key(item)] for item in items]
+
+
+def _count_pack(survey: Survey, pack: list, groups: Groups, settings: Settings, key) -> None:
+    widths = [len(values) for _, (_, values) in pack]
+    bins = groups.size * int(np.prod(widths))
+    dtype = np.uint16 if bins <= PACKED_BINS else np.int64
+    joint = groups.codes.astype(dtype)
+    for (_, (codes, _)), width in zip(pack, widths):
+        small = dtype is np.uint16 and codes.dtype == np.int8  # level codes are never negative
+        joint *= dtype(width)
+        joint += codes.view(np.uint8) if small else codes.astype(dtype)
+    table = np.bincount(joint, minlength=bins).reshape(groups.size, *widths).astype(float)
+    for position, (item, (_, values)) in enumerate(pack):
+        others = tuple(axis for axis in range(1, len(widths) + 1) if axis != position + 1)
+        survey.cache[key(item)] = _counts_from_levels(table.sum(axis=others), values, item, settings)
+
+
+def _counts_from_levels(table: np.ndarray, level_values: np.ndarray, item: Item, settings: Settings) -> Counts:
+    """Counts from a groups x levels table of answers."""
     base, favourable, dont_know, valid = item_masks(level_values, item, settings)
     clean = np.where(valid, level_values, 0.0)
     return Counts(n=table[:, base].sum(axis=1), k=table[:, favourable].sum(axis=1),
                   n_dont_know=table[:, dont_know].sum(axis=1), n_valid=table[:, valid].sum(axis=1),
                   total=table @ clean, total_sq=table @ (clean * clean))
+
+
+def _count_values(values: np.ndarray, item: Item, groups: Groups, settings: Settings) -> Counts:
+    """Counts of a numeric item (any values, not a few levels)."""
+    size = groups.size
+    base, favourable, dont_know, valid = item_masks(values, item, settings)
+    codes = groups.codes
+    clean = np.where(valid, values, 0.0)
+    return Counts(
+        n=np.bincount(codes[base], minlength=size).astype(float),
+        k=np.bincount(codes[favourable], minlength=size).astype(float),
+        n_dont_know=np.bincount(codes[dont_know], minlength=size).astype(float),
+        n_valid=np.bincount(codes[valid], minlength=size).astype(float),
+        total=np.bincount(codes, weights=clean, minlength=size),
+        total_sq=np.bincount(codes, weights=clean * clean, minlength=size),
+    )

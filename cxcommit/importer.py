@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -65,10 +66,22 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
     keep &= _exclude_tests(raw, settings, excluded, problems)
 
     frame: dict[str, object] = {"source_row": np.arange(raw.header_rows + 1, raw.header_rows + 1 + n, dtype=np.int32)}
-    groupings: dict[str, str] = {}
     if mapping.respondent_id and mapping.respondent_id not in personal:
         frame["respondent_id"] = pd.Series(pd.arrays.ArrowExtensionArray(
             pc.utf8_trim_whitespace(raw.strings(mapping.respondent_id))))
+    # hashing a million ids takes a tenth of a second: done in a thread beside the items' encoding
+    pool = ThreadPoolExecutor(max_workers=1)
+    ids_hashed = pool.submit(pc.dictionary_encode, frame["respondent_id"].array._pa_array) if "respondent_id" in frame else None
+    try:
+        return _build(raw, mapping, settings, frame, ids_hashed, keep, excluded, personal, problems, notes)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids_hashed, keep: np.ndarray,
+           excluded: Counter, personal: dict, problems: list[Problem], notes: list[str]) -> Survey:
+    n = raw.n_rows
+    groupings: dict[str, str] = {}
     frame["wave"] = _waves(raw, mapping, problems)
     groupings["wave"] = mapping.wave.column or "(fixed)"
     for attribute, key in mapping.attributes.items():
@@ -91,14 +104,15 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
         if item_mapping.item in frame:
             raise MappingError(f"Item id {item_mapping.item!r} is also the name of a grouping.",
                                hint="Give the item another id in the mapping.")
-        frame[item_mapping.item] = _encode_item(raw, item_mapping, mapping.missing_codes, problems)
+        values, indices = _encode_item(raw, item_mapping, mapping.missing_codes, problems)
+        frame[item_mapping.item] = values[indices]
         items.append(_item(item_mapping))
-        coded = level_codes(frame[item_mapping.item], items[-1])
+        coded = level_codes(values, items[-1])  # per distinct answer, then looked up per respondent
         if coded is not None:
-            levels[item_mapping.item] = coded
+            levels[item_mapping.item] = (coded[0][indices], coded[1])
     responses = pd.DataFrame(frame, copy=False)  # no consolidation copy of a million rows
     if "respondent_id" in responses:
-        keep &= _exclude_duplicates(mapping.respondent_id, responses, keep, excluded, problems)
+        keep &= _exclude_duplicates(mapping.respondent_id, responses, ids_hashed.result(), keep, excluded, problems)
     if "division" in responses and "business_unit" in responses:
         problems += _nesting_problems(responses, keep)
     if not keep.all():
@@ -257,8 +271,10 @@ def _item(m: ItemMapping) -> Item:
                 m.question or (known.question if known else m.column), known.module if known else "custom", scale)
 
 
-def _encode_item(raw: RawTable, m: ItemMapping, missing_codes, problems: list[Problem]) -> np.ndarray:
-    """Scale values of one item column as float32 (NaN missing, DONT_KNOW for don't know)."""
+def _encode_item(raw: RawTable, m: ItemMapping, missing_codes, problems: list[Problem]) -> tuple[np.ndarray, np.ndarray]:
+    """One item column's scale values: the value of each distinct answer as float32 (NaN missing,
+    DONT_KNOW for don't know; the last entry NaN for blank) and each respondent's answer index
+    into it (-1 blank), so that ``values[indices]`` are the respondents' values."""
     scale = m.make_scale()
     lookup = label_lookup(m)
     codes = set(missing_codes)
@@ -302,14 +318,15 @@ def _encode_item(raw: RawTable, m: ItemMapping, missing_codes, problems: list[Pr
         if len(positions) > MAX_LISTED:
             problems.append(Problem(f"{len(positions) - MAX_LISTED} more answer labels like these",
                                     column=m.column, severity="warning"))
-    return values[indices]
+    return values, indices
 
 
-def _exclude_duplicates(raw_id_column: str, responses: pd.DataFrame, keep: np.ndarray, excluded: Counter,
+def _exclude_duplicates(raw_id_column: str, responses: pd.DataFrame, encoded, keep: np.ndarray, excluded: Counter,
                         problems: list[Problem]) -> np.ndarray:
-    """Rows that repeat an earlier respondent id within one wave are left out (counted and listed)."""
+    """Rows that repeat an earlier respondent id within one wave are left out (counted and listed);
+    ``encoded``: the ids dictionary-encoded."""
     ids = responses["respondent_id"]
-    encoded = pc.dictionary_encode(ids.array._pa_array).combine_chunks()
+    encoded = encoded.combine_chunks()
     if len(encoded.dictionary) == len(encoded) - encoded.null_count:  # every id distinct: the usual case
         return np.ones(len(responses), dtype=bool)
     id_codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -331,7 +348,8 @@ def _exclude_duplicates(raw_id_column: str, responses: pd.DataFrame, keep: np.nd
 def _nesting_problems(responses: pd.DataFrame, keep: np.ndarray) -> list[Problem]:
     """Business units found under more than one division (counted from category codes)."""
     units, divisions = responses["business_unit"], responses["division"]
-    seen = unit_division_counts(responses, keep) > 0
+    seen = unit_division_counts(units.cat.codes.to_numpy(), len(units.cat.categories),
+                                divisions.cat.codes.to_numpy(), len(divisions.cat.categories), keep) > 0
     problems = []
     for unit_code in np.flatnonzero(seen.sum(axis=1) > 1):
         names = sorted(str(divisions.cat.categories[i]) for i in np.flatnonzero(seen[unit_code]))

@@ -20,16 +20,21 @@ NUMBER_COLUMNS = ("n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know", "di
                   "n_leaders", "p_leaders", "n_staff", "p_staff", "gap")
 
 
-def complementary_suppression(table: pd.DataFrame, suppressed: np.ndarray, sibling_sets: list[list[str]],
-                              size: str = "n") -> np.ndarray:
+def complementary_suppression(table, suppressed: np.ndarray, sibling_sets: list[list[str]],
+                              sizes: np.ndarray | None = None) -> np.ndarray:
     """Suppression flags after complementary suppression.
+
+    ``table``: a DataFrame, or a dict of arrays, with the columns named in ``sibling_sets``;
+    ``sizes``: each cell's number of answers (default: the table's ``n``).
 
     ``sibling_sets``: each entry lists the columns whose values identify one sibling set, e.g.
     ``[["item"]]`` for a one-way table, ``[["item", "division"]]`` for units within divisions,
     ``[["item", "division"], ["item", "role"]]`` for a division × role table.
     """
     flags = np.asarray(suppressed, dtype=bool).copy()
-    sizes = table[size].to_numpy(dtype=float)
+    if not flags.any():
+        return flags
+    sizes = np.asarray(table["n"] if sizes is None else sizes, dtype=float)
     # The most specific sets first: a complement chosen inside a division also protects the organisation's total.
     ordered = sorted(sibling_sets, key=len, reverse=True)
     sets = [_positions(table, columns) for columns in ordered]
@@ -48,11 +53,11 @@ def complementary_suppression(table: pd.DataFrame, suppressed: np.ndarray, sibli
     return flags
 
 
-def _positions(table: pd.DataFrame, columns: list[str]) -> dict:
+def _positions(table, columns: list[str]) -> dict:
     """Row positions of each combination of ``columns`` (factorised: cheap on string columns)."""
-    key = np.zeros(len(table), dtype=np.int64)
+    key = np.zeros(len(table[columns[0]]), dtype=np.int64)
     for column in columns:
-        codes, uniques = pd.factorize(table[column].to_numpy(dtype=object), use_na_sentinel=False)
+        codes, uniques = pd.factorize(np.asarray(table[column], dtype=object), use_na_sentinel=False)
         key = key * (len(uniques) + 1) + codes
     order = np.argsort(key, kind="stable")
     bounds = np.flatnonzero(np.diff(key[order])) + 1
@@ -71,3 +76,12 @@ def blank_suppressed(table: pd.DataFrame, flags: np.ndarray, columns=NUMBER_COLU
             values[flags] = np.nan
             table[column] = values
     return table
+
+
+def nullable(values: np.ndarray, integer: bool = False) -> pd.api.extensions.ExtensionArray:
+    """Float values (NaN: no value) as a nullable ``Float64`` array, or ``Int64`` (rounded)."""
+    values = np.asarray(values, dtype=float)
+    missing = np.isnan(values)
+    if integer:
+        return pd.arrays.IntegerArray(np.where(missing, 0, np.round(values)).astype(np.int64), missing)
+    return pd.arrays.FloatingArray(np.where(missing, 0.0, values), missing)

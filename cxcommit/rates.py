@@ -7,9 +7,9 @@ from scipy import stats
 
 from cxcommit.adjust import adjust_p
 from cxcommit.errors import MappingError
-from cxcommit.groups import Groups, count_item, make_groups
+from cxcommit.groups import Groups, count_items, make_groups
 from cxcommit.intervals import proportion_interval
-from cxcommit.privacy import blank_suppressed, complementary_suppression
+from cxcommit.privacy import complementary_suppression, nullable
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey, unit_division_counts
 
@@ -17,7 +17,7 @@ RATE_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "ci_
                 "diff", "p_value", "p_adj", "significant", "suppressed"]
 
 
-def sibling_sets(groups: Groups, frame: pd.DataFrame) -> list[list[str]]:
+def sibling_sets(groups: Groups, frame) -> list[list[str]]:
     """Which cells of a breakdown share a published total (see :mod:`cxcommit.privacy`)."""
     sets = [["item"]]
     names = list(groups.names)
@@ -30,14 +30,14 @@ def sibling_sets(groups: Groups, frame: pd.DataFrame) -> list[list[str]]:
 
 def _parent_divisions(survey: Survey, groups: Groups) -> np.ndarray | None:
     """For a breakdown by business unit alone: each unit's division (its most common one)."""
-    if groups.names != ("business_unit",) or "division" not in survey.responses:
+    if groups.names != ("business_unit",) or "division" not in survey.groupings:
         return None
     key = ("unit_division",)
     if key not in survey.cache:
-        units, divisions = survey.responses["business_unit"], survey.responses["division"]
-        table = unit_division_counts(survey.responses)
-        modal = np.asarray(divisions.cat.categories, dtype=object)[table.argmax(axis=1)]
-        survey.cache[key] = dict(zip(map(str, units.cat.categories), modal))
+        (units, unit_labels), (divisions, division_labels) = survey.codes("business_unit"), survey.codes("division")
+        table = unit_division_counts(units, len(unit_labels), divisions, len(division_labels))
+        modal = np.asarray(division_labels, dtype=object)[table.argmax(axis=1)]
+        survey.cache[key] = dict(zip(unit_labels, modal))
     lookup = survey.cache[key]
     return np.array([lookup.get(unit) for unit in groups.frame["business_unit"]], dtype=object)
 
@@ -45,7 +45,8 @@ def _parent_divisions(survey: Survey, groups: Groups) -> np.ndarray | None:
 def two_proportion_p(k1, n1, k2, n2) -> np.ndarray:
     """Two-sided p of p1 = p2: pooled two-proportion z-test, Fisher's exact test where an expected
     count is below 5; NaN where either side is empty or unknown."""
-    k1, n1, k2, n2 = (np.asarray(x, dtype=float) for x in (k1, n1, k2, n2))
+    shape = np.shape(k1)
+    k1, n1, k2, n2 = (np.asarray(x, dtype=float).ravel() for x in (k1, n1, k2, n2))
     with np.errstate(invalid="ignore", divide="ignore"):
         pooled = (k1 + k2) / (n1 + n2)
         se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
@@ -56,15 +57,16 @@ def two_proportion_p(k1, n1, k2, n2) -> np.ndarray:
     for i in np.flatnonzero((expected < 5) & usable):
         table = [[k1[i], n1[i] - k1[i]], [k2[i], n2[i] - k2[i]]]
         p_value[i] = stats.fisher_exact(np.asarray(table, dtype=np.int64)).pvalue
-    return np.where(usable, p_value, np.nan)
+    return np.where(usable, p_value, np.nan).reshape(shape)
 
 
 def compare_to_rest(k: np.ndarray, n: np.ndarray, min_rest: int) -> tuple[np.ndarray, np.ndarray]:
     """Difference of each group's share to the share of everyone else, and its two-sided p-value
     (:func:`two_proportion_p`). Null where the rest has fewer than ``min_rest`` answers (it would
-    reveal a small group) or there is only one group.
+    reveal a small group) or there is only one group. Groups run along the last axis (one row
+    per item for a 2-D ``k``).
     """
-    k_rest, n_rest = k.sum() - k, n.sum() - n
+    k_rest, n_rest = k.sum(axis=-1, keepdims=True) - k, n.sum(axis=-1, keepdims=True) - n
     with np.errstate(invalid="ignore", divide="ignore"):
         diff = k / n - k_rest / n_rest
     p_value = two_proportion_p(k, n, k_rest, n_rest)
@@ -122,44 +124,37 @@ def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_a
                                 "`check` lists the columns and why they were not used.")
     parents = _parent_divisions(survey, groups)
     size, count = groups.size, len(wanted)
-    columns = {name: [] for name in ("n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know", "diff", "p_value")}
-    for item in wanted:
-        counts = count_item(survey, item, groups, settings)
-        n, k = counts.n, counts.k
-        favourable = item.scale.favourable_from is not None
-        nothing = np.full(size, np.nan)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            p = np.where(n > 0, k / n, np.nan) if favourable else nothing
-            mean = nothing if item.scale.kind == "yes_no" else np.where(
-                counts.n_valid > 0, counts.total / counts.n_valid, np.nan)
-        low, high = proportion_interval(k, n, method=settings.ci_method, confidence=settings.confidence)
-        diff, p_value = compare_to_rest(k, n, settings.min_group_size) if favourable and groups.names else (
-            nothing, nothing)
-        for name, values in (("n", n), ("k", k if favourable else nothing), ("p", p),
-                             ("ci_low", low if favourable else nothing), ("ci_high", high if favourable else nothing),
-                             ("mean", mean), ("n_dont_know", counts.n_dont_know), ("diff", diff),
-                             ("p_value", p_value)):
-            columns[name].append(values)
-    table = pd.DataFrame({
-        "item": np.repeat(np.array([i.id for i in wanted], dtype=object), size),
-        "label": np.repeat(np.array([i.label for i in wanted], dtype=object), size),
-        "scale": np.repeat(np.array([i.scale.kind for i in wanted], dtype=object), size),
+    counts = count_items(survey, wanted, groups, settings)
+    n, k, n_valid, total, n_dont_know = (np.stack([getattr(c, name) for c in counts])  # items x groups
+                                         for name in ("n", "k", "n_valid", "total", "n_dont_know"))
+    favourable = np.array([[i.scale.favourable_from is not None] for i in wanted])
+    averaged = np.array([[i.scale.kind != "yes_no"] for i in wanted])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(favourable & (n > 0), k / n, np.nan)
+        mean = np.where(averaged & (n_valid > 0), total / n_valid, np.nan)
+    low, high = proportion_interval(k, n, method=settings.ci_method, confidence=settings.confidence)
+    if groups.names:
+        diff, p_value = compare_to_rest(k, n, settings.min_group_size)
+    else:
+        diff = p_value = np.full((count, size), np.nan)
+    numbers = {"n": n, "k": np.where(favourable, k, np.nan), "p": p, "ci_low": np.where(favourable, low, np.nan),
+               "ci_high": np.where(favourable, high, np.nan), "mean": mean, "n_dont_know": n_dont_know,
+               "diff": np.where(favourable, diff, np.nan), "p_value": np.where(favourable, p_value, np.nan)}
+    labels = {"item": [i.id for i in wanted], "label": [i.label for i in wanted], "scale": [i.scale.kind for i in wanted]}
+    keys = {
+        **{name: np.repeat(np.array(values, dtype=object), size) for name, values in labels.items()},
         **{name: np.tile(groups.frame[name].to_numpy(dtype=object), count) for name in groups.frame.columns},
         **({"division": np.tile(parents, count)} if parents is not None else {}),
-        **{name: np.concatenate(values) for name, values in columns.items()},
-    })
-    primary = (table["n"] < settings.min_group_size).to_numpy()
-    flags = complementary_suppression(table, primary, sibling_sets(groups, table))
-    table = blank_suppressed(table, flags)
-    table["p_adj"] = adjust_p(table["p_value"].to_numpy(dtype=float), p_adjust)
-    table["significant"] = (table["p_adj"] < 1 - settings.confidence).fillna(False).astype(bool)
-    extra = [c for c in table.columns if c not in RATE_COLUMNS]
-    return _typed(table[RATE_COLUMNS[:4] + extra + RATE_COLUMNS[4:]])
-
-
-def _typed(table: pd.DataFrame) -> pd.DataFrame:
-    for column in ("n", "k", "n_dont_know"):
-        table[column] = table[column].round().astype("Int64")
-    for column in ("p", "ci_low", "ci_high", "mean", "diff", "p_value", "p_adj"):
-        table[column] = table[column].astype("Float64")
-    return table
+    }
+    numbers = {name: values.ravel() for name, values in numbers.items()}
+    flags = complementary_suppression(keys, numbers["n"] < settings.min_group_size, sibling_sets(groups, keys),
+                                      sizes=numbers["n"])
+    for values in numbers.values():
+        values[flags] = np.nan
+    numbers["p_adj"] = adjust_p(numbers["p_value"], p_adjust)
+    columns = {**keys, **{name: nullable(values, integer=name in ("n", "k", "n_dont_know"))
+                          for name, values in numbers.items()},
+               "significant": numbers["p_adj"] < 1 - settings.confidence,  # NaN compares False
+               "suppressed": flags}
+    extra = [c for c in keys if c not in RATE_COLUMNS]
+    return pd.DataFrame({name: columns[name] for name in RATE_COLUMNS[:4] + extra + RATE_COLUMNS[4:]})

@@ -5,6 +5,7 @@ minimum group size.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from cxcommit.errors import SettingsError
@@ -18,7 +19,6 @@ SUMMARY_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "
 
 def resolve_grouping(survey: Survey, by: str) -> str:
     """The responses column for a grouping named by its attribute name, its export column or its label."""
-    responses = survey.responses
     if by in survey.groupings:
         return by
     wanted = normalize_label(by)
@@ -30,7 +30,7 @@ def resolve_grouping(survey: Survey, by: str) -> str:
            **{m.column: f"it is the item {m.item}" for m in survey.mapping.items}}
     reason = next((f" {by!r} cannot be a grouping: {text}." for key, text in why.items()
                    if normalize_label(key) == wanted), "")
-    available = [n for n in survey.groupings if n in responses]
+    available = [n for n in survey.groupings if n in survey.frame]
     raise SettingsError(
         f"There is no grouping {by!r} in this survey.{reason}",
         hint="Group by one of: " + ", ".join(repr(a) for a in available) + ".",
@@ -42,8 +42,9 @@ def default_grouping(survey: Survey, preferred: str | None = "business_unit") ->
     or any other grouping with two or more values besides the wave; None if there is none."""
     candidates = [preferred, "business_unit", "division", "region", "role"] + list(survey.groupings)
     for name in candidates:
-        if name and name != "wave" and name in survey.groupings and name in survey.responses:
-            if survey.responses[name].nunique() >= 2:
+        if name and name != "wave" and name in survey.groupings and name in survey.frame:
+            codes, _ = survey.codes(name)
+            if np.count_nonzero(np.bincount(codes[codes >= 0])) >= 2:
                 return name
     return None
 

@@ -14,22 +14,23 @@ def drop_unused(column: pd.Series) -> pd.Series:
     """A categorical column without the categories no row uses (bincount: cheaper than unique on a
     million codes)."""
     codes = column.cat.codes.to_numpy()
-    used = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
+    shifted = codes.view(f"u{codes.itemsize}") + 1  # unsigned: blank (-1) wraps round to 0
+    used = np.bincount(shifted, minlength=len(column.cat.categories) + 1)[1:] > 0
     if used.all():
         return column
     return column.cat.remove_categories(column.cat.categories[~used])
 
 
-def unit_division_counts(responses: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
-    """Respondents per business unit (rows, in category order) and division (columns), counted
-    from category codes; only ``rows`` (a boolean mask) where given."""
-    units, divisions = responses["business_unit"], responses["division"]
-    u, d = units.cat.codes.to_numpy(), divisions.cat.codes.to_numpy()
-    both = (u >= 0) & (d >= 0) if rows is None else rows & (u >= 0) & (d >= 0)
-    n_divisions = len(divisions.cat.categories)
-    counts = np.bincount(u[both].astype(np.int64) * n_divisions + d[both],
-                         minlength=len(units.cat.categories) * n_divisions)
-    return counts.reshape(-1, n_divisions)
+def unit_division_counts(units: np.ndarray, n_units: int, divisions: np.ndarray, n_divisions: int,
+                         rows: np.ndarray | None = None) -> np.ndarray:
+    """Respondents per business unit (rows) and division (columns), counted from their category
+    codes (-1 blank); only ``rows`` (a boolean mask) where given."""
+    width = n_divisions + 1
+    dtype = np.uint16 if (n_units + 1) * width <= 1 << 16 else np.int64
+    # shifted by one so that blank (-1) is 0: in unsigned arithmetic -1 + 1 wraps round to 0
+    key = (units.astype(dtype) + dtype(1)) * dtype(width) + (divisions.astype(dtype) + dtype(1))
+    counts = np.bincount(key if rows is None else key[rows], minlength=(n_units + 1) * width)
+    return counts.reshape(n_units + 1, width)[1:, 1:]
 
 
 @dataclass(frozen=True)
@@ -59,19 +60,80 @@ class ImportReport:
 class Survey:
     """Responses (one row per respondent per wave) and what their columns mean.
 
-    ``responses`` has a ``source_row`` column (the row in the file), then ``respondent_id``
-    (if mapped), ``wave`` and the mapped standard attributes (division, business_unit, role,
-    region) and other groupings as categoricals, then one float column per item holding scale
-    values (NaN missing, :data:`cxcommit.scales.DONT_KNOW` for "don't know").
+    ``frame`` holds every imported row: a ``source_row`` column (the row in the file), then
+    ``respondent_id`` (if mapped), ``wave`` and the mapped standard attributes (division,
+    business_unit, role, region) and other groupings as categoricals, then one float column per
+    item holding scale values (NaN missing, :data:`cxcommit.scales.DONT_KNOW` for "don't know").
+    A filtered survey shares its parent's ``frame`` and keeps the positions of its ``rows``; its
+    ``responses`` are taken only when asked for, so a filter costs a mask, not a copy.
     """
 
-    responses: pd.DataFrame
+    frame: pd.DataFrame
     items: tuple[Item, ...]
     groupings: dict[str, str]  # column in responses -> the export column it came from
     mapping: Mapping
     report: ImportReport
-    levels: dict = field(default_factory=dict, repr=False, compare=False)  # item -> (level codes, level values)
+    levels: dict = field(default_factory=dict, repr=False, compare=False)  # item -> (level codes, level values) of frame
     cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived arrays, computed once
+    rows: np.ndarray | None = field(default=None, repr=False, compare=False)  # positions in frame; None: all
+
+    @property
+    def size(self) -> int:
+        """Number of respondents (rows) in this survey."""
+        return len(self.frame) if self.rows is None else len(self.rows)
+
+    @property
+    def responses(self) -> pd.DataFrame:
+        """This survey's rows of ``frame`` (a filtered survey takes them once, when first asked)."""
+        if self.rows is None:
+            return self.frame
+        return self._cached(("responses",), self._take_responses)
+
+    def _take_responses(self) -> pd.DataFrame:
+        responses = self.frame.take(self.rows).reset_index(drop=True)
+        for name in self.groupings:
+            if name in responses and isinstance(responses[name].dtype, pd.CategoricalDtype):
+                responses[name] = drop_unused(responses[name])
+        return responses
+
+    def _cached(self, key, compute):
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
+    def values(self, column: str) -> np.ndarray:
+        """One column's values for this survey's rows, as a numpy array."""
+        values = self.frame[column].to_numpy()
+        return values if self.rows is None else values.take(self.rows)
+
+    def codes(self, column: str) -> tuple[np.ndarray, list[str]]:
+        """A grouping's category codes for this survey's rows (-1 where blank) and the labels of the
+        categories, without those no row of a filtered survey uses; kept in ``cache``."""
+        return self._cached(("codes", column), lambda: self._codes(column))
+
+    def _codes(self, column: str) -> tuple[np.ndarray, list[str]]:
+        series = self.frame[column]
+        categorical = series if isinstance(series.dtype, pd.CategoricalDtype) else series.astype("category")
+        codes = categorical.cat.codes.to_numpy()
+        labels = [str(c) for c in categorical.cat.categories]
+        if self.rows is None:
+            return codes, labels
+        codes = codes.take(self.rows)
+        used = np.bincount(codes[codes >= 0], minlength=len(labels)) > 0
+        if used.all():
+            return codes, labels
+        renumber = np.full(len(labels) + 1, -1, dtype=codes.dtype)  # the last entry maps blank (-1) to -1
+        renumber[np.flatnonzero(used)] = np.arange(int(used.sum()))
+        return renumber[codes], [label for label, kept in zip(labels, used) if kept]
+
+    def item_levels(self, item_id: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The item's level codes made at import, for this survey's rows (None if it has none)."""
+        if item_id not in self.levels:
+            return None
+        codes, values = self.levels[item_id]
+        if self.rows is None:
+            return codes, values
+        return self._cached(("levels", item_id), lambda: (codes.take(self.rows), values))
 
     @property
     def item_ids(self) -> tuple[str, ...]:
@@ -90,25 +152,19 @@ class Survey:
         """The same survey restricted to the rows where ``mask`` is true (a filter); groups left
         without respondents disappear from every breakdown."""
         rows = np.flatnonzero(np.asarray(mask, dtype=bool))
-        responses = self.responses.take(rows).reset_index(drop=True)
-        for name in self.groupings:
-            if name in responses and isinstance(responses[name].dtype, pd.CategoricalDtype):
-                responses[name] = drop_unused(responses[name])
-        levels = {item: (codes.take(rows), values) for item, (codes, values) in self.levels.items()}
-        return replace(self, responses=responses, levels=levels, cache={})
+        return replace(self, rows=rows if self.rows is None else self.rows.take(rows), cache={})
 
     def filter(self, **values) -> "Survey":
         """Rows whose groupings take the given values, e.g. ``filter(division=["Digital"], wave=["2026-Q3"])``."""
-        mask = np.ones(len(self.responses), dtype=bool)
+        mask = np.ones(self.size, dtype=bool)
         for name, wanted in values.items():
             wanted = {str(w) for w in ([wanted] if isinstance(wanted, str) else wanted)}
-            column = self.responses[name]
-            if isinstance(column.dtype, pd.CategoricalDtype):
-                chosen = np.zeros(len(column.cat.categories) + 1, dtype=bool)  # last: blank (code -1)
-                chosen[[i for i, c in enumerate(column.cat.categories) if str(c) in wanted]] = True
-                mask &= chosen[column.cat.codes.to_numpy()]
+            if name in self.groupings:
+                codes, labels = self.codes(name)
+                chosen = np.array([label in wanted for label in labels] + [False])  # last: blank (code -1)
+                mask &= chosen[codes]
             else:
-                mask &= column.astype(str).isin(wanted).to_numpy()
+                mask &= pd.Series(self.values(name)).astype(str).isin(wanted).to_numpy()
         return self.subset(mask)
 
     @property

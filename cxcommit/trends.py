@@ -39,7 +39,7 @@ def trends(survey: Survey, by: str | None = None, *, items: list[str] | None = N
         table = table.drop(columns=["group"]).rename(columns={resolve_grouping(survey, by): "group"})
     else:
         table = table.assign(group=ALL_GROUP)
-    wave_order = {w: i for i, w in enumerate(survey.responses["wave"].cat.categories)}
+    wave_order = {w: i for i, w in enumerate(survey.frame["wave"].cat.categories)}
     table = table.assign(_order=table["wave"].map(wave_order)).sort_values(["item", "group", "_order"])
     table = table.reset_index(drop=True)
     for column in TREND_COLUMNS[9:16]:

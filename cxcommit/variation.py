@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from cxcommit.adjust import adjust_p
 from cxcommit.groups import NO_ANSWER
@@ -19,20 +19,25 @@ MONTE_CARLO_TABLES = 9999
 def homogeneity_test(k: np.ndarray, n: np.ndarray, seed: int = 0) -> tuple[float, int, float, str]:
     """Chi-square test that all groups share one favourable rate: (statistic, dof, p, method).
 
+    The Pearson statistic of the groups x (favourable, not) table, Σ (k − n p̂)² / (n p̂ (1 − p̂)),
+    with groups − 1 degrees of freedom (the same as scipy.stats.chi2_contingency without
+    correction; written out because scipy's per-table overhead is most of a dashboard redraw).
     Where more than a fifth of the expected counts are below 5, the p-value comes from 9,999
     Monte Carlo tables with the same margins (scipy.stats.chi2_contingency with MonteCarloMethod)
     instead of the chi-square distribution.
     """
-    table = np.column_stack([k, n - k])
-    table = table[table.sum(axis=1) > 0]
-    if len(table) < 2 or (table.sum(axis=0) == 0).any():
-        return 0.0, max(len(table) - 1, 0), 1.0, "chi-square"
-    result = stats.chi2_contingency(table, correction=False)
-    if (result.expected_freq < 5).mean() > 0.2:
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    k, n = k[n > 0], n[n > 0]
+    pooled = k.sum() / n.sum() if len(n) else 0.0
+    if len(n) < 2 or not 0 < pooled < 1:
+        return 0.0, max(len(n) - 1, 0), 1.0, "chi-square"
+    statistic, dof = float(np.sum((k - n * pooled) ** 2 / (n * pooled * (1 - pooled)))), len(n) - 1
+    expected = np.concatenate([n * pooled, n * (1 - pooled)])
+    if (expected < 5).mean() > 0.2:
         method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_TABLES, rng=np.random.default_rng(seed))
-        exact = stats.chi2_contingency(table, correction=False, method=method)
-        return float(result.statistic), int(result.dof), float(exact.pvalue), "Monte Carlo exact"
-    return float(result.statistic), int(result.dof), float(result.pvalue), "chi-square"
+        exact = stats.chi2_contingency(np.column_stack([k, n - k]), correction=False, method=method)
+        return statistic, dof, float(exact.pvalue), "Monte Carlo exact"
+    return statistic, dof, float(special.chdtrc(dof, statistic)), "chi-square"
 
 
 def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | None = None,
@@ -54,24 +59,28 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
     - ``rank``: 1 for the item with the largest between-group share.
     """
     table = rates(survey, by, items=items, settings=settings)
-    table = table[~table["suppressed"] & table["p"].notna() & (table["group"] != NO_ANSWER)]
+    shown = (~table["suppressed"] & table["p"].notna() & (table["group"] != NO_ANSWER)).to_numpy()
+    items_column = table["item"].to_numpy(dtype=object)[shown]
+    n_all, k_all = (table[name].to_numpy(dtype=float, na_value=np.nan)[shown] for name in ("n", "k"))
+    groups_column = table["group"].to_numpy(dtype=object)[shown]
+    labels = dict(zip(table["item"], table["label"]))
     rows = []
-    for item, part in table.groupby("item", sort=False):
-        n = part["n"].to_numpy(dtype=float)
-        k = part["k"].to_numpy(dtype=float)
-        shares = part["p"].to_numpy(dtype=float)
-        pooled = k.sum() / n.sum()
-        between = float(np.sum(n * (shares - pooled) ** 2) / (n.sum() * pooled * (1 - pooled))) if 0 < pooled < 1 else 0.0
+    for item in dict.fromkeys(items_column):  # items in table order, each a block of rows
+        part = items_column == item
+        n, k, names = n_all[part], k_all[part], groups_column[part]
+        shares = k / n
         statistic, dof, p_value, method = homogeneity_test(k, n)
         rows.append({
-            "item": item, "label": part["label"].iat[0], "n_groups": len(part), "n": int(n.sum()), "p": pooled,
+            "item": item, "label": labels[item], "n_groups": len(n), "n": int(n.sum()), "p": k.sum() / n.sum(),
             "min_p": shares.min(), "max_p": shares.max(), "range": shares.max() - shares.min(),
-            "sd": float(np.std(shares, ddof=1)) if len(shares) > 1 else np.nan, "between_share": between,
-            "lowest": part["group"].iat[int(np.argmin(shares))], "highest": part["group"].iat[int(np.argmax(shares))],
+            "sd": float(np.std(shares, ddof=1)) if len(shares) > 1 else np.nan,
+            "between_share": statistic / n.sum(),  # the chi-square statistic is N x eta squared
+            "lowest": names[int(np.argmin(shares))], "highest": names[int(np.argmax(shares))],
             "statistic": statistic, "dof": dof, "p_value": p_value, "method": method,
         })
+    rows.sort(key=lambda row: -row["between_share"])  # stable: ties keep table order
     result = pd.DataFrame(rows, columns=[c for c in VARIATION_COLUMNS if c not in ("p_adj", "significant", "rank")])
     result["p_adj"] = adjust_p(result["p_value"].to_numpy(dtype=float), p_adjust)
     result["significant"] = result["p_adj"] < 1 - settings.confidence
-    result["rank"] = result["between_share"].rank(ascending=False, method="first").astype("Int64")
-    return result.sort_values("rank").reset_index(drop=True)[VARIATION_COLUMNS]
+    result["rank"] = pd.array(np.arange(1, len(result) + 1), dtype="Int64")
+    return result[VARIATION_COLUMNS]

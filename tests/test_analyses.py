@@ -67,6 +67,25 @@ def test_homogeneity_statistic_matches_statsmodels():
     assert (dof, method) == (2, "chi-square")
 
 
+@hsettings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 400), st.integers(1, 400)), min_size=2, max_size=12))
+def test_homogeneity_statistic_matches_scipy_on_any_table(cells):
+    from scipy import stats
+
+    n = np.array([max(a, b) for a, b in cells], dtype=float)
+    k = np.array([min(a, b) for a, b in cells], dtype=float)
+    statistic, dof, p, method = homogeneity_test(k, n)
+    table = np.column_stack([k, n - k])
+    if (table.sum(axis=0) == 0).any():
+        assert (statistic, p) == (0.0, 1.0)
+        return
+    reference = stats.chi2_contingency(table, correction=False)
+    assert statistic == pytest.approx(reference.statistic, rel=1e-9, abs=1e-9)
+    assert dof == reference.dof
+    if method == "chi-square":
+        assert p == pytest.approx(reference.pvalue, rel=1e-9, abs=1e-12)
+
+
 def test_small_counts_use_a_seeded_monte_carlo_p():
     first = homogeneity_test(np.array([1.0, 4, 0]), np.array([5.0, 5, 6]))
     again = homogeneity_test(np.array([1.0, 4, 0]), np.array([5.0, 5, 6]))
