@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from cxcommit.errors import MappingError
-from cxcommit.groups import item_levels, make_groups
+from cxcommit.groups import ALL_GROUP, item_levels, make_groups
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.intervals import proportion_interval
 from cxcommit.privacy import complementary_suppression, nullable
@@ -23,6 +23,8 @@ INDEX_COLUMNS = ["group", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k",
                  "n_incomplete", "suppressed"]
 
 
+WAVE_INDEX_COLUMNS = ["group", "wave", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k", "p", "ci_low", "ci_high",
+                      "suppressed"]
 INCOMPLETE = 9  # code of a respondent who left a sign unanswered
 
 
@@ -101,6 +103,31 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
         columns[name] = nullable(values, integer=True) if name in ("n", "k", "n_incomplete") else values
     extra = [c for c in groups.names if c != "group"]
     return pd.DataFrame({name: columns[name] for name in ["group", *extra, *INDEX_COLUMNS[1:]]})
+
+
+def index_over_waves(survey: Survey, by: str | None = None, *, settings: Settings = Settings()) -> pd.DataFrame:
+    """The commitment index of each group in each wave (or of everyone, with ``by`` none).
+
+    Computed on the group × wave table, so suppression (minimum group size and complementary
+    suppression) works as in :func:`cxcommit.trends.trends`. Returns one row per group and wave,
+    waves in time order: ``group, wave, n, mean_signs, mean_ci_low, mean_ci_high, k, p, ci_low,
+    ci_high, suppressed`` (as in :func:`commitment_index`).
+
+    >>> from cxcommit.demo import load_demo
+    >>> table = index_over_waves(load_demo(), "division")
+    >>> table[table["group"] == "Digital"]["wave"].tolist()[:2]
+    ['2025-Q2', '2025-Q3']
+    """
+    from cxcommit.summary import resolve_grouping
+
+    table = commitment_index(survey, [by, "wave"] if by else ["wave"], settings=settings)
+    if by:
+        table = table.drop(columns=["group"]).rename(columns={resolve_grouping(survey, by): "group"})
+    else:
+        table = table.assign(group=ALL_GROUP)
+    order = {wave: i for i, wave in enumerate(survey.frame["wave"].cat.categories)}
+    table = table.assign(_order=table["wave"].map(order)).sort_values(["group", "_order"], kind="stable")
+    return table[WAVE_INDEX_COLUMNS].reset_index(drop=True)
 
 
 def _histogram(survey: Survey, by, settings: Settings) -> np.ndarray:

@@ -133,3 +133,32 @@ def format_table(table: pd.DataFrame) -> str:
             shown[column] = ["" if (not isinstance(v, (list, tuple)) and pd.isna(v)) else
                              f"{v:.3f}" if isinstance(v, float) else str(v) for v in values]
     return shown.to_string(index=False)
+
+
+def _percent(value) -> str:
+    return "" if pd.isna(value) else f"{float(value):.0%}"
+
+
+def detail_table(rates_table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of :func:`cxcommit.rates.rates` as a table to read: item, answers, share with its
+    interval, difference to the rest in points, and whether it holds after adjustment. Suppressed
+    rows show no number.
+
+    >>> from cxcommit.demo import load_demo
+    >>> from cxcommit.rates import rates
+    >>> table = rates(load_demo(), "division", items=["sign_7"])
+    >>> detail_table(table[table["group"] == "Digital"])[["Item", "Share", "Vs rest"]].iloc[0].tolist()
+    ['Executive pay tied to CX', '40%', '+16 points']
+    """
+    rows = []
+    for row in rates_table.itertuples(index=False):
+        hidden = bool(row.suppressed)
+        rows.append({
+            "Item": row.label, "Answers": "" if hidden else f"{int(row.n):,}",
+            "Share": "" if hidden else _percent(row.p),
+            "95% interval": "" if hidden or pd.isna(row.ci_low) else f"{row.ci_low:.0%}–{row.ci_high:.0%}",
+            "Vs rest": "" if hidden or pd.isna(row.diff) else f"{row.diff * 100:+.0f} points",
+            "Holds after adjustment": "" if hidden or pd.isna(row.p_adj) else ("yes" if row.significant else "no"),
+            "Mean": "" if hidden or pd.isna(row.mean) else f"{row.mean:.2f}",
+        })
+    return pd.DataFrame(rows)

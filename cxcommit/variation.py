@@ -84,3 +84,24 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
     result["significant"] = result["p_adj"] < 1 - settings.confidence
     result["rank"] = pd.array(np.arange(1, len(result) + 1), dtype="Int64")
     return result[VARIATION_COLUMNS]
+
+
+def explain(row, confidence: float = 0.95, groups: str = "units") -> str:
+    """One row of :func:`variation` in plain words, for a reader who does not read p-values.
+
+    >>> explain({"label": "Pay tied to CX", "n_groups": 3, "min_p": 0.2, "max_p": 0.6, "lowest": "A",
+    ...          "highest": "C", "between_share": 0.08, "p_adj": 0.001, "method": "chi-square"})
+    'Pay tied to CX: from 20% (A) to 60% (C) across 3 units. Differences this large would rarely arise by chance if all units felt the same (chi-square test, adjusted p = 0.001); 8% of the variation in answers lies between units.'
+    """
+    get = row.get if isinstance(row, dict) else row.__getitem__
+    spread = (f"{get('label')}: from {get('min_p'):.0%} ({get('lowest')}) to {get('max_p'):.0%} ({get('highest')}) "
+              f"across {get('n_groups')} {groups}.")
+    p_adj = get("p_adj")
+    test = f"{get('method')} test, adjusted p = {p_adj:.3f}" if p_adj >= 0.001 else f"{get('method')} test, adjusted p < 0.001"
+    if p_adj < 1 - confidence:
+        verdict = (f" Differences this large would rarely arise by chance if all {groups} felt the same "
+                   f"({test}); {get('between_share'):.0%} of the variation in answers lies between {groups}.")
+    else:
+        verdict = (f" The differences are within what chance alone could produce ({test}): "
+                   f"do not single out a unit on this item.")
+    return spread + verdict

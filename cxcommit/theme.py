@@ -1,0 +1,198 @@
+"""The look of every chart: colours, fonts, the suppressed-cell style and how numbers read in a hover.
+
+All palettes are safe for the common kinds of colour blindness: the diverging scale runs from
+orange-brown (below the rest of the organisation) through a light neutral to blue (above it),
+never red against green; the sequential scale is a single blue hue; the qualitative palette is
+Okabe & Ito (2008), "Color Universal Design".
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+FONT_FAMILY = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", '
+               '"Liberation Sans", sans-serif')
+# Difference to the rest: orange-brown below, blue above (ColorBrewer PuOr/RdBu end colours).
+DIVERGING = [[0.0, "#b35806"], [0.2, "#e08214"], [0.4, "#fdd9a8"], [0.5, "#f7f7f7"], [0.6, "#c6dbef"],
+             [0.8, "#4393c3"], [1.0, "#2166ac"]]
+BELOW, ABOVE, NEUTRAL = "#b35806", "#2166ac", "#9a9a9a"
+SEQUENTIAL = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
+# Okabe–Ito, reordered so the first colours read well on white and on a dark background.
+QUALITATIVE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+SUPPRESSED_COLOR = "#d9d9d9"
+SUPPRESSED_TEXT = "#505050"
+LEADERS_COLOR, STAFF_COLOR = "#0072B2", "#E69F00"
+
+_LOOKS = {  # (font, title, tick) sizes and line scale
+    False: {"font": 13, "title": 18, "subtitle": 12, "line": 1.0},
+    True: {"font": 18, "title": 26, "subtitle": 16, "line": 1.6},
+}
+_BACKGROUNDS = {
+    False: {"paper": "white", "plot": "white", "font": "#222222", "grid": "#e6e6e6", "line": "#999999"},
+    True: {"paper": "rgba(0,0,0,0)", "plot": "rgba(0,0,0,0)", "font": "#ececec", "grid": "rgba(255,255,255,0.16)",
+           "line": "rgba(255,255,255,0.45)"},
+}
+
+
+def font_size(presentation: bool = False) -> int:
+    """The base font size of a chart, larger for projecting in a meeting."""
+    return _LOOKS[presentation]["font"]
+
+
+def row_height(presentation: bool = False) -> int:
+    """Pixels per row of a chart with one row per item or group."""
+    return 40 if presentation else 28
+
+
+def ink(dark: bool = False) -> str:
+    """The text colour, for marks that must read like text (the organisation's line)."""
+    return _BACKGROUNDS[bool(dark)]["font"]
+
+
+def colorway(dark: bool = False) -> list[str]:
+    """The qualitative palette; black becomes light grey on a dark background."""
+    return [("#d0d0d0" if dark and c == "#000000" else c) for c in QUALITATIVE]
+
+
+def apply_theme(fig: go.Figure, *, presentation: bool = False, dark: bool = False) -> go.Figure:
+    """Fonts, colours, backgrounds and line widths of ``fig`` (changed in place and returned).
+
+    ``presentation``: larger fonts, thicker lines and bigger markers, for a projector.
+    ``dark``: transparent backgrounds and light text, for a dark page or slide.
+    """
+    look, back = _LOOKS[bool(presentation)], _BACKGROUNDS[bool(dark)]
+    fig.update_layout(
+        font={"family": FONT_FAMILY, "size": look["font"], "color": back["font"]},
+        title={"font": {"size": look["title"]}, "subtitle": {"font": {"size": look["subtitle"]}},
+               "x": 0, "xanchor": "left", "xref": "paper"},
+        paper_bgcolor=back["paper"], plot_bgcolor=back["plot"], colorway=colorway(dark),
+        legend={"bgcolor": "rgba(0,0,0,0)", "font": {"size": look["font"]}},
+        hoverlabel={"font": {"family": FONT_FAMILY, "size": look["font"]}},
+    )
+    fig.update_annotations(font={"color": back["font"], "size": look["font"] + 1})
+    axes = {"gridcolor": back["grid"], "linecolor": back["line"], "zerolinecolor": back["line"],
+            "title_font_size": look["font"], "tickfont_size": look["font"] - 1, "automargin": True}
+    fig.update_xaxes(**axes)
+    fig.update_yaxes(**axes)
+    for trace in fig.data:
+        if trace.type == "scatter":
+            trace.line.width = (trace.line.width or 2) * look["line"]
+            if not isinstance(trace.marker.size, (list, tuple)):
+                trace.marker.size = (trace.marker.size or 8) * look["line"]
+        if trace.type in ("scatter", "bar") and trace.error_x.visible:
+            trace.error_x.thickness = 1.5 * look["line"]
+        if trace.type in ("scatter", "bar") and trace.error_y.visible:
+            trace.error_y.thickness = 1.5 * look["line"]
+    return fig
+
+
+def wrap(text: str, limit: int, separator: str = " · ") -> str:
+    """``text`` broken into lines (``<br>``) of at most about ``limit`` characters, at ``separator``."""
+    lines: list[str] = []
+    for part in text.split(separator):
+        if lines and len(lines[-1]) + len(separator) + len(part) <= limit:
+            lines[-1] += separator + part
+        else:
+            lines.append(part)
+    return "<br>".join(lines)
+
+
+def place_header(fig: go.Figure, title: str, subtitle: str = "", *, height: int, presentation: bool = False,
+                 width: int = 900) -> go.Figure:
+    """Title, subtitle, legend and panel titles stacked above the plot, none covering another.
+
+    Pixel positions need the figure's ``height``; ``width`` is the plot width to expect (the
+    figure itself stays responsive). The subtitle wraps at " · "; a legend of up to six entries
+    runs across under the subtitle (wrapping as plotly does), a longer one down the right-hand side.
+    """
+    look = _LOOKS[bool(presentation)]
+    subtitle = wrap(subtitle, int(width / (0.58 * look["subtitle"]))) if subtitle else ""
+    entries = [t.name or "" for t in fig.data if t.type in ("scatter", "bar") and t.showlegend is not False]
+    below_title = 14 + look["title"] * 1.4 + (subtitle.count("<br>") + 1) * look["subtitle"] * 1.5 * bool(subtitle)
+    across = len(entries) <= 6
+    legend_rows = math.ceil(sum(len(name) * 0.58 * look["font"] + 44 for name in entries) / width)
+    legend_h = look["font"] * 1.9 * legend_rows if across and len(entries) >= 2 else 0
+    panel_titles = look["font"] * 1.9 if len(fig.layout.annotations) else 0
+    fig.update_layout(
+        height=height, showlegend=len(entries) >= 2,
+        title={"text": title, "subtitle": {"text": subtitle}, "yref": "container", "y": 1 - 14 / height,
+               "yanchor": "top"},
+        legend=({"orientation": "h", "yref": "container", "y": 1 - (below_title + 6) / height, "yanchor": "top",
+                 "x": 0, "xanchor": "left"} if across else
+                {"orientation": "v", "yref": "paper", "y": 1, "yanchor": "top", "x": 1.02, "xanchor": "left"}),
+        margin={"t": int(below_title + legend_h + panel_titles + 16), "l": 10, "r": 10, "b": 10},
+    )
+    return fig
+
+
+def suppressed_label(min_group_size: int) -> str:
+    """The text a suppressed cell shows instead of a number, e.g. ``n<5``."""
+    return f"n<{min_group_size}"
+
+
+def suppressed_hover(group: str, min_group_size: int) -> str:
+    """The hover text of a suppressed cell: says why, shows no number about the group."""
+    return (f"<b>{group}</b><br>Hidden: fewer than {min_group_size} answers,<br>"
+            "or hidden so a small group cannot be worked out")
+
+
+def pct(x, signed: bool = False) -> str:
+    """A share as a whole percentage (``68%``), or a difference in points (``+3 points``)."""
+    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    return f"{float(x) * 100:+.0f} points" if signed else f"{float(x):.0%}"
+
+
+def interval(low, high, confidence: float, points: bool = False) -> str:
+    """``95% interval 61%–74%`` (or in points); empty where either end is missing."""
+    if pct(low) == "" or pct(high) == "":
+        return ""
+    ends = (f"{float(low) * 100:+.0f} to {float(high) * 100:+.0f} points" if points
+            else f"{pct(low)}–{pct(high)}")
+    return f"{confidence:.0%} interval {ends}"
+
+
+def hover_text(row: pd.Series | dict, *, confidence: float = 0.95, min_group_size: int = 5,
+               share_word: str = "Share yes") -> str:
+    """What one cell says on hover: group, item, n, share with interval, difference to the rest.
+
+    Only the columns the row has are used; a suppressed row gets :func:`suppressed_hover`.
+    """
+    get = row.get
+    group = get("group", "")
+    if bool(get("suppressed", False)):
+        return suppressed_hover(group, min_group_size)
+    lines = [f"<b>{group}</b>"] + ([str(get("label"))] if get("label") is not None else [])
+    if pd.notna(get("n", None)):
+        lines.append(f"n = {int(get('n')):,}")
+    if pct(get("p", None)):
+        spread = interval(get("ci_low", None), get("ci_high", None), confidence)
+        lines.append(f"{share_word}: {pct(get('p'))}" + (f" ({spread})" if spread else ""))
+    if pct(get("diff", None)):
+        mark = " (significant)" if bool(get("significant", False)) else ""
+        lines.append(f"Difference to the rest: {pct(get('diff'), signed=True)}{mark}")
+    return "<br>".join(lines)
+
+
+def suppressed_trace(x: list, y: list, groups: list[str], min_group_size: int, **options) -> go.Scatter:
+    """Grey ``n<5`` labels at (x, y) standing in for suppressed groups: no number, a hover that says why."""
+    return go.Scatter(x=x, y=y, mode="text", text=[suppressed_label(min_group_size)] * len(groups),
+                      textfont={"color": "#8a8a8a"}, textposition="middle right", name="Hidden (small group)",
+                      hovertext=[suppressed_hover(g, min_group_size) for g in groups], hoverinfo="text",
+                      customdata=[[g] for g in groups], showlegend=False, **options)
+
+
+def suppressed_cells(hidden: list[list[bool]], x: list, y: list, customdata: list, min_group_size: int,
+                     font: int = 11) -> go.Heatmap:
+    """A heatmap layer that greys out the hidden cells of a grid and labels them ``n<5`` (no number, a
+    hover that says why); lay it over the heatmap of the shown cells."""
+    return go.Heatmap(
+        z=np.where(np.asarray(hidden, dtype=bool), 1.0, np.nan), x=x, y=y, xgap=2, ygap=2, showscale=False,
+        hoverongaps=False, colorscale=[[0, SUPPRESSED_COLOR], [1, SUPPRESSED_COLOR]], name="Hidden",
+        text=[[suppressed_label(min_group_size) if h else "" for h in line] for line in hidden],
+        texttemplate="%{text}", textfont={"color": SUPPRESSED_TEXT, "size": font}, customdata=customdata,
+        hovertext=[[suppressed_hover(g, min_group_size) if h else "" for g, h in zip(x, line)] for line in hidden],
+        hoverinfo="text")

@@ -1,0 +1,78 @@
+"""Data: load exports (several waves at once) and unit metrics, check what was detected, confirm
+or correct the mapping, and save it for next time."""
+import streamlit as st
+
+from cxcommit import load_mapping, suggest_mapping
+from cxcommit.formats import FORMAT_NAMES
+from cxcommit.mapping_table import items_table
+from ui.data import Dataset, current, demo_dataset, digest, forget_exports, import_exports, read_export, read_metrics, use
+from ui.errors import guarded, show_error
+from ui.shell import context
+from ui.views import import_report, mapping_form
+
+ctx = context()
+st.title("Data")
+dataset = current()
+st.markdown(f"**In use:** {dataset.label} — {dataset.survey.size:,} respondents, "
+            f"waves {', '.join(dataset.survey.report.waves)}"
+            + (f"; unit metrics from {dataset.metrics.source}" if dataset.metrics else "; no unit metrics"))
+if not dataset.is_demo and st.button("Back to the demo data"):
+    use(demo_dataset())
+    st.rerun()
+
+exports = st.file_uploader("Survey exports: CSV, TSV, Excel (.xlsx) or ZIP — several files for several waves",
+                           type=["csv", "tsv", "txt", "xlsx", "zip"], accept_multiple_files=True, key="upload_exports")
+saved = st.file_uploader("A mapping saved earlier (JSON), optional", type=["json"], key="upload_mapping")
+metrics_file = st.file_uploader("Unit metrics (CSV or Excel: business unit, wave, incentive share, NPS, …), optional",
+                                type=["csv", "tsv", "txt", "xlsx"], key="upload_metrics")
+
+metrics = dataset.metrics
+if metrics_file is not None:
+    with guarded(f"{metrics_file.name}: "):
+        content = metrics_file.getvalue()
+        metrics = read_metrics(digest(content), content, metrics_file.name)
+        if not metrics.warnings.empty:
+            st.warning(f"{metrics_file.name}: {len(metrics.warnings)} warning(s); the rest was read.")
+            st.dataframe(metrics.warnings, hide_index=True, width="stretch")
+        if not exports and metrics is not dataset.metrics:
+            use(Dataset(digest(dataset.key, metrics.source), dataset.label, dataset.survey, metrics))
+            st.success(f"Unit metrics loaded from {metrics_file.name}: {', '.join(metrics.metrics)}.")
+
+raws = []
+for upload in exports or []:
+    content = upload.getvalue()
+    key = digest(content)
+    try:
+        with st.status(f"Reading {upload.name} ({len(content) / 1e6:.1f} MB)…") as status:
+            raw = read_export(key, content, upload.name, ctx.settings.drop_personal_data)
+            status.update(label=f"{upload.name}: {FORMAT_NAMES.get(raw.format, raw.format)} export, "
+                                f"{raw.n_rows:,} rows", state="complete")
+        raws.append((key, raw))
+    except Exception as error:  # noqa: BLE001 — shown by the one error view; the data in use stays
+        show_error(error, what=f"{upload.name}: ")
+forget_exports({key for key, _ in raws})
+
+if raws:
+    mapping = None
+    if saved is not None:
+        with guarded(f"{saved.name}: "):
+            mapping = load_mapping(saved.getvalue(), saved.name)
+    with guarded():
+        mapping = mapping or suggest_mapping(raws[0][1])
+        first = raws[0][1]
+        st.subheader("Mapping" + (f" (from {saved.name})" if saved is not None else " (suggested — check it)"))
+        submitted, mappings = mapping_form(mapping, items_table(mapping, list(first.keys)), first,
+                                           [raw.source for _, raw in raws])
+        if submitted and mappings:
+            key = digest(*(k for k, _ in raws), *(m.to_json() for m in mappings), repr(ctx.settings))
+            with st.status("Mapping and validating the responses…") as status:
+                survey = import_exports(key, tuple(raw for _, raw in raws), tuple(mappings), ctx.settings)
+                status.update(label=f"{survey.size:,} respondents ready", state="complete")
+            label = " + ".join(raw.source for _, raw in raws)
+            use(Dataset(key, label, survey, metrics))
+            st.success(f"Now analysing {label}. The filters and every page use it.")
+            import_report(survey)
+            st.download_button("Download this mapping (JSON)", mappings[0].to_json(), file_name="cxcommit-mapping.json",
+                               mime="application/json")
+elif not dataset.is_demo:
+    import_report(dataset.survey)

@@ -1,0 +1,39 @@
+"""Gaps: executives against employees, the distance to full commitment, and to the best unit."""
+import streamlit as st
+
+from cxcommit import charts
+from cxcommit.gaps import gap_to_best, gap_to_target, perception_gap
+from cxcommit.instrument import SIGN_IDS
+from ui.errors import guarded
+from ui.shell import context, label_of
+from ui.views import demo_notice
+
+ctx = context()
+st.title("Commitment gaps")
+demo_notice(ctx)
+survey = ctx.survey
+items = list(SIGN_IDS) if survey.has_signs else None
+choices = [g for g in ("business_unit", "division", "region") if g in survey.groupings]
+by = st.radio("By", choices, format_func=lambda g: label_of(survey, g), horizontal=True, key="gaps_by")
+with guarded():
+    st.subheader("Do executives see what their staff see?")
+    gaps = perception_gap(survey, None, items=items, settings=ctx.settings)
+    st.plotly_chart(charts.gap_dumbbell(gaps, **ctx.chart_options), width="stretch")
+    st.caption(ctx.caption())
+    by_group = perception_gap(survey, by, items=items, settings=ctx.settings)
+    groups = sorted(by_group.loc[~by_group["suppressed"], "group"].unique())
+    if groups:
+        group = st.selectbox(f"One {label_of(survey, by).lower().rstrip('s')}", groups, key="gaps_group")
+        st.plotly_chart(charts.gap_dumbbell(by_group, group=group, **ctx.chart_options),
+                        width="stretch")
+        st.caption(ctx.caption())
+with guarded():
+    st.subheader("How far from full commitment?")
+    target = gap_to_target(survey, None, items=items, settings=ctx.settings)
+    st.plotly_chart(charts.gap_bars(target, **ctx.chart_options), width="stretch")
+    st.caption(ctx.caption())
+with guarded():
+    st.subheader(f"How far from the best {label_of(survey, by).lower().rstrip('s')}?")
+    best = gap_to_best(survey, by, items=items, settings=ctx.settings)
+    st.plotly_chart(charts.gap_bars(best, **ctx.chart_options), width="stretch")
+    st.caption(ctx.caption())

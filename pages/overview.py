@@ -1,0 +1,28 @@
+"""Overview: the headline findings, commitment per division, and the latest wave against the previous."""
+import streamlit as st
+
+from cxcommit import charts
+from cxcommit.commitment import commitment_index
+from cxcommit.findings import findings
+from cxcommit.summary import default_grouping
+from ui.errors import guarded
+from ui.shell import context
+from ui.views import demo_notice, latest_vs_previous
+
+ctx = context()
+st.title("Executive commitment to customer experience")
+demo_notice(ctx)
+with guarded():
+    latest_vs_previous(ctx)
+    st.subheader("What to lead with")
+    facts = findings(ctx.survey, ctx.metrics, settings=ctx.settings)
+    if facts.empty:
+        st.info("No finding clears the minimum group size with these filters.")
+    for fact in facts.itertuples():
+        st.markdown(f"**{fact.rank}.** {fact.headline}  \n<small>n = {fact.n:,}</small>", unsafe_allow_html=True)
+    by = default_grouping(ctx.survey, "division")
+    if by and ctx.survey.has_signs:
+        st.subheader("Commitment by division" if by == "division" else "Commitment by group")
+        index = commitment_index(ctx.survey, by, settings=ctx.settings)
+        st.plotly_chart(charts.commitment_chart(index, **ctx.chart_options), width="stretch")
+        st.caption(ctx.caption())

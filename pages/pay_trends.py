@@ -1,0 +1,48 @@
+"""Compensation & trends: sign 7 and the incentive share over waves, commitment over waves, and
+how pay alignment relates to CX outcomes across units."""
+import streamlit as st
+
+from cxcommit import charts
+from cxcommit.commitment import index_over_waves
+from cxcommit.pay import pay_alignment, pay_relations, unit_table
+from cxcommit.trends import trends
+from ui.errors import guarded
+from ui.shell import context, label_of
+from ui.views import demo_notice
+
+ctx = context()
+st.title("Compensation alignment and trends")
+demo_notice(ctx)
+survey = ctx.survey
+choices = [g for g in ("division", "business_unit", "region") if g in survey.groupings]
+by = st.radio("Lines per", choices, format_func=lambda g: label_of(survey, g), horizontal=True, key="trends_by")
+with guarded():
+    st.subheader("Is executive pay tied to CX? Sign 7 and the incentive share over waves")
+    pay = pay_alignment(survey, ctx.metrics, by, settings=ctx.settings)
+    st.plotly_chart(charts.pay_trend_chart(pay, **ctx.chart_options), width="stretch")
+    st.caption(ctx.caption())
+with guarded():
+    st.subheader("Commitment over waves")
+    st.plotly_chart(charts.index_trend_chart(index_over_waves(survey, by, settings=ctx.settings),
+                                             **ctx.chart_options), width="stretch")
+    st.caption(ctx.caption())
+with guarded():
+    item = st.selectbox("One item over waves", list(survey.item_ids),
+                        format_func=lambda i: survey.item(i).label, key="trends_item")
+    st.plotly_chart(charts.trend_chart(trends(survey, by, items=[item], settings=ctx.settings), item=item,
+                                       **ctx.chart_options), width="stretch")
+    st.caption(ctx.caption())
+if ctx.metrics is None:
+    st.info("Load a unit-metrics file on the **Data** page to relate pay alignment to NPS, CSAT and other outcomes.")
+else:
+    with guarded():
+        st.subheader("Pay alignment and CX outcomes across units")
+        relations = pay_relations(survey, ctx.metrics, settings=ctx.settings)
+        pairs = [f"{row.x} → {row.y}" for row in relations.itertuples()]
+        choice = st.selectbox("Relation", pairs, key="pay_pair")
+        x, y = choice.split(" → ")
+        units = unit_table(survey, ctx.metrics, settings=ctx.settings)
+        st.plotly_chart(charts.pay_scatter(units, x=x, y=y, confidence=ctx.settings.confidence, **ctx.style),
+                        width="stretch")
+        st.caption(ctx.caption() + " · each point a business unit, values averaged over the waves shown")
+        st.dataframe(relations, hide_index=True, width="stretch")

@@ -1,0 +1,35 @@
+"""Signs × units: each sign's share of yes by unit or division, coloured by the difference to the
+rest of the organisation; click a cell for that group's detail."""
+import streamlit as st
+
+from cxcommit import charts
+from cxcommit.instrument import SIGN_IDS
+from cxcommit.rates import rates
+from ui.errors import guarded
+from ui.shell import context, label_of
+from ui.views import demo_notice, group_detail
+
+ctx = context()
+st.title("Signs × units")
+demo_notice(ctx)
+with guarded():
+    survey = ctx.survey
+    choices = [g for g in ("business_unit", "division", "region", "role") if g in survey.groupings]
+    left, middle, right = st.columns([2, 2, 3])
+    by = left.radio("Columns", choices, format_func=lambda g: label_of(survey, g), horizontal=True, key="heatmap_by")
+    sort = middle.radio("Sort columns by", ("score", "size", "name"), horizontal=True, key="heatmap_sort",
+                        format_func={"score": "Score", "size": "Size", "name": "Name"}.get)
+    signs_only = right.toggle("The 8 signs only", value=survey.has_signs, disabled=not survey.has_signs,
+                              key="heatmap_signs")
+    items = list(SIGN_IDS) if signs_only and survey.has_signs else None
+    table = rates(survey, by, items=items, settings=ctx.settings)
+    numbers = table["group"].nunique() <= (12 if ctx.presentation else 16)  # more columns: too narrow to read
+    figure = charts.signs_heatmap(table, sort=sort, values=numbers, **ctx.chart_options)
+    event = st.plotly_chart(figure, width="stretch", on_select="rerun", selection_mode="points", key="heatmap")
+    st.caption(ctx.caption() + " · colour: difference to all the other groups shown together, in points")
+    points = event.selection.points if event and event.selection else []
+    if points and points[0].get("customdata"):
+        group = points[0]["customdata"][0] if isinstance(points[0]["customdata"], list) else points[0]["customdata"]
+        group_detail(ctx, by, str(group), items)
+    else:
+        st.caption("Click a cell to see that group's detail.")

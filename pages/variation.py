@@ -1,0 +1,32 @@
+"""Variation: per sign, how far units spread, ranked, with the test explained in plain words."""
+import streamlit as st
+
+from cxcommit import charts
+from cxcommit.instrument import SIGN_IDS
+from cxcommit.rates import rates
+from cxcommit.variation import explain, variation
+from ui.errors import guarded
+from ui.shell import context, label_of
+from ui.views import demo_notice
+
+ctx = context()
+st.title("Where units disagree")
+demo_notice(ctx)
+with guarded():
+    survey = ctx.survey
+    choices = [g for g in ("business_unit", "division", "region") if g in survey.groupings]
+    by = st.radio("Across", choices, format_func=lambda g: label_of(survey, g), horizontal=True, key="variation_by")
+    items = list(SIGN_IDS) if survey.has_signs else None
+    table = variation(survey, by, items=items, settings=ctx.settings)
+    if table.empty:
+        st.info("Fewer than two groups clear the minimum group size with these filters, so there is no spread to show.")
+    else:
+        st.plotly_chart(charts.variation_chart(table, groups=label_of(survey, by).lower(), **ctx.style), width="stretch")
+        st.caption(ctx.caption())
+        words = label_of(survey, by).lower()
+        for row in table.to_dict("records"):
+            st.markdown(f"**{row['rank']}.** " + explain(row, ctx.settings.confidence, words))
+        st.subheader("Every group on every sign")
+        spread = rates(survey, by, items=items, settings=ctx.settings)
+        st.plotly_chart(charts.spread_chart(spread, **ctx.chart_options), width="stretch")
+        st.caption(ctx.caption())

@@ -1,0 +1,80 @@
+"""A few real browser tests: Playwright driving Debian's Chromium against ``streamlit run`` on
+127.0.0.1. Each test starts its own server, so "opened first" means what it says."""
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from conftest import REALDATA
+from server import chromium, streamlit_server, wait_for_app
+from ui.shell import PAGES, page_url
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("file, title", PAGES)
+def test_each_page_opened_first_by_its_direct_url(file, title):
+    with streamlit_server() as url, chromium() as page:
+        page.goto(f"{url}/{page_url(file)}")
+        wait_for_app(page)
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.locator('[data-testid="stException"]').count() == 0
+        heading = page.locator("h1").first.inner_text()
+        expected = {"overview.py": "Executive commitment", "signs_by_unit.py": "Signs × units",
+                    "variation.py": "Where units disagree", "gaps.py": "Commitment gaps",
+                    "pay_trends.py": "Compensation alignment", "present.py": "Present", "data.py": "Data"}[file]
+        assert heading.startswith(expected)
+        assert page.get_by_text("Filters").count() >= 1  # the frame (sidebar) is there too
+
+
+def test_changing_the_division_filter_changes_the_heatmap_and_the_url():
+    with streamlit_server() as url, chromium() as page:
+        page.goto(f"{url}/signs_by_unit")
+        wait_for_app(page)
+        before = page.locator('[data-testid="stPlotlyChart"]').first.inner_text()
+        page.get_by_label("Divisions").first.click()  # opens the multiselect
+        page.get_by_role("option", name="Digital").click()
+        page.keyboard.press("Escape")
+        wait_for_app(page)
+        after = page.locator('[data-testid="stPlotlyChart"]').first.inner_text()
+        assert after != before
+        assert parse_qs(urlparse(page.url).query).get("division") == ["Digital"]
+
+
+def test_the_url_round_trips_the_filters():
+    with streamlit_server() as url, chromium() as page:
+        page.goto(f"{url}/variation?division=Operations&division=Digital&min_group_size=10")
+        wait_for_app(page)
+        assert "Divisions: Operations, Digital" in page.content() or "Divisions: Digital, Operations" in page.content()
+        assert "groups under 10 answers hidden" in page.content()
+        query = parse_qs(urlparse(page.url).query)
+        assert sorted(query["division"]) == ["Digital", "Operations"] and query["min_group_size"] == ["10"]
+        page.get_by_role("link", name="Gaps").click()  # moving to another page keeps them
+        wait_for_app(page)
+        assert sorted(parse_qs(urlparse(page.url).query)["division"]) == ["Digital", "Operations"]
+
+
+def upload(page, path_or_payload):
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(path_or_payload)
+    wait_for_app(page)
+
+
+def test_uploading_a_real_qualtrics_export():
+    with streamlit_server() as url, chromium() as page:
+        page.goto(f"{url}/data")
+        wait_for_app(page)
+        upload(page, str(REALDATA / "qualtrics_qualtRics_sample.csv"))
+        page.get_by_role("button", name="Use this data").click()
+        wait_for_app(page)
+        assert page.get_by_text("Now analysing").count() == 1
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_broken_file_shows_a_message_not_a_traceback():
+    with streamlit_server() as url, chromium() as page:
+        page.goto(f"{url}/data")
+        wait_for_app(page)
+        upload(page, {"name": "broken.csv", "mimeType": "text/csv", "buffer": b"\x00\x01\x02\xff\xfe garbage"})
+        assert page.locator('[data-testid="stAlertContentError"]').count() >= 1
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert "Traceback" not in page.content()
+        assert "Demo data" in page.content()  # still in use

@@ -1,0 +1,265 @@
+"""Charts, tested by their data (not pixels): what each figure plots equals the library table it was given."""
+import ast
+import re
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from conftest import ROOT
+
+from cxcommit import charts
+from cxcommit.commitment import commitment_index, index_over_waves
+from cxcommit.demo import load_demo_metrics
+from cxcommit.errors import SettingsError
+from cxcommit.gaps import gap_to_best, gap_to_target, perception_gap
+from cxcommit.pay import correlation, pay_alignment, pay_relations, unit_table
+from cxcommit.rates import rates
+from cxcommit.settings import Settings
+from cxcommit.trends import trends
+from cxcommit.variation import variation
+
+BIG = Settings(min_group_size=150)  # suppresses about a third of the business units of the demo
+
+
+def numbers(values) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+@pytest.fixture(scope="module")
+def figures(demo):
+    """Every chart on the demo data, by name."""
+    metrics = load_demo_metrics()
+    return {
+        "signs_heatmap": charts.signs_heatmap(rates(demo, "business_unit")),
+        "commitment_chart": charts.commitment_chart(commitment_index(demo, "division")),
+        "variation_chart": charts.variation_chart(variation(demo, "business_unit")),
+        "spread_chart": charts.spread_chart(rates(demo, "business_unit"), overall=rates(demo)),
+        "gap_dumbbell": charts.gap_dumbbell(perception_gap(demo, "division")),
+        "gap_bars": charts.gap_bars(gap_to_target(demo, "division", items=["sign_7"])),
+        "trend_chart": charts.trend_chart(trends(demo, "division", items=["sign_7"])),
+        "pay_trend_chart": charts.pay_trend_chart(pay_alignment(demo, metrics)),
+        "pay_scatter": charts.pay_scatter(unit_table(demo, metrics), x="exec_incentive_cx_pct", y="customer_nps"),
+        "index_trend_chart": charts.index_trend_chart(index_over_waves(demo, "division")),
+    }
+
+
+def test_every_chart_function_is_covered_and_returns_a_titled_figure(figures):
+    assert set(figures) == set(charts.__all__) - {"caption"}
+    for name, fig in figures.items():
+        assert isinstance(fig, go.Figure), name
+        assert fig.layout.title.text, name
+        assert fig.layout.height and fig.layout.height > 300, name
+
+
+def test_heatmap_colour_is_the_diff_pivot_and_text_the_share(demo):
+    table = rates(demo, "business_unit", items=["sign_1", "sign_7"])
+    fig = charts.signs_heatmap(table, sort="name")
+    cells = fig.data[0]
+    pivot = table.pivot(index="label", columns="group", values="diff").astype(float)
+    expected = pivot.reindex(index=list(cells.y), columns=list(cells.x)).to_numpy()
+    np.testing.assert_allclose(np.asarray(cells.z, dtype=float), expected)
+    shares = table.pivot(index="label", columns="group", values="p").reindex(index=list(cells.y), columns=list(cells.x))
+    row, col = 0, list(cells.x).index("Mobile App")
+    assert cells.text[row][col] == f"{shares.iat[row, col]:.0%}"
+    assert cells.customdata[row][col] == ["Mobile App", "sign_1"]
+    assert "Difference to the rest" in cells.hovertext[row][col] and "95% interval" in cells.hovertext[row][col]
+
+
+def test_heatmap_sort_orders(demo):
+    table = rates(demo, "business_unit", items=["sign_1", "sign_2"], settings=BIG)
+    shown = table[~table["suppressed"]]
+    hidden_everywhere = set(table["group"]) - set(shown["group"])
+    by_name = list(charts.signs_heatmap(table, sort="name", min_group_size=150).data[0].x)
+    by_size = list(charts.signs_heatmap(table, sort="size", min_group_size=150).data[0].x)
+    by_score = list(charts.signs_heatmap(table, sort="score", min_group_size=150).data[0].x)
+    assert by_name == sorted(by_name)
+    assert hidden_everywhere and set(by_size[-len(hidden_everywhere):]) == hidden_everywhere
+    size = shown.groupby("group")["n"].max()
+    assert list(size.loc[by_size[:len(size)]]) == sorted(size, reverse=True)
+    score = shown.groupby("group")["p"].mean()
+    assert list(score.loc[by_score[:len(score)]]) == sorted(score, reverse=True)
+    with pytest.raises(SettingsError, match="Unknown sort 'best' for signs_heatmap") as error:
+        charts.signs_heatmap(table, sort="best")
+    assert error.value.hint == "Use one of: score, size, name."
+
+
+def hover_strings(fig: go.Figure) -> list[str]:
+    strings = []
+    for trace in fig.data:
+        for values in (getattr(trace, "hovertext", None), getattr(trace, "text", None)):
+            if values is not None and not isinstance(values, str):
+                strings += [v for v in np.ravel(np.asarray(values, dtype=object)) if isinstance(v, str)]
+    return strings
+
+
+@pytest.fixture(scope="module")
+def suppressed_figures(demo):
+    """(table, figure, minimum group size) of tables in which a large minimum hides many groups."""
+    units = rates(demo, "business_unit", settings=BIG)
+    index = commitment_index(demo, "business_unit", settings=BIG)
+    best = gap_to_best(demo, "business_unit", items=["sign_5"], settings=BIG)
+    gaps = perception_gap(demo, "division", settings=BIG)
+    moves = trends(demo, "business_unit", items=["sign_1"], settings=BIG)
+    waves = index_over_waves(demo, "division", settings=Settings(min_group_size=130))
+    pay = pay_alignment(demo, load_demo_metrics(), "business_unit", settings=Settings(min_group_size=30))
+    return [(pay, charts.pay_trend_chart(pay, min_group_size=30), 30),
+            (units, charts.signs_heatmap(units, min_group_size=150), 150),
+            (units, charts.spread_chart(units, min_group_size=150), 150),
+            (index, charts.commitment_chart(index, min_group_size=150), 150),
+            (best, charts.gap_bars(best, min_group_size=150), 150),
+            (gaps, charts.gap_dumbbell(gaps, min_group_size=150), 150),
+            (moves, charts.trend_chart(moves, min_group_size=150), 150),
+            (waves, charts.index_trend_chart(waves, min_group_size=130), 130)]
+
+
+def test_suppressed_groups_show_no_number_anywhere(suppressed_figures):
+    for table, fig, minimum in suppressed_figures:
+        hidden = set(table.loc[table["suppressed"], "group"])
+        assert hidden, fig.layout.title.text
+        for trace in fig.data:  # custom data carries names only, never a number
+            if trace.customdata is not None:
+                assert all(isinstance(v, str) for v in np.ravel(np.asarray(trace.customdata, dtype=object)))
+        for text in hover_strings(fig):
+            if "Hidden" in text or text.startswith("n<"):
+                without_name = re.sub(r"<b>.*?</b>", "", text)  # the group's name and wave may hold digits
+                assert set(re.findall(r"\d+", without_name)) <= {str(minimum)}, text
+        shown_groups = set(table.loc[~table["suppressed"], "group"])
+        for group in hidden - shown_groups:  # a group hidden everywhere appears only as hidden
+            about = [t for t in hover_strings(fig) if t.startswith(f"<b>{group}")]
+            assert all("Hidden" in t for t in about), (group, about)
+
+
+def test_a_hidden_wave_breaks_both_pay_lines(suppressed_figures):
+    pay, fig, _ = suppressed_figures[0]
+    for name, rows in pay.groupby("group"):
+        lines = [t for t in fig.data if t.legendgroup == name]
+        assert len(lines) == 2  # sign 7 and incentive share
+        for line in lines:
+            assert np.isnan(numbers(line.y)[rows["suppressed"].to_numpy()]).all()
+
+
+def test_heatmap_draws_suppressed_cells_grey_without_numbers(demo):
+    table = rates(demo, "business_unit", items=["sign_1"], settings=BIG)
+    cells, hidden = charts.signs_heatmap(table, min_group_size=150).data
+    suppressed = set(table.loc[table["suppressed"], "group"])
+    for col, group in enumerate(cells.x):
+        if group in suppressed:
+            assert np.isnan(cells.z[0][col]) and cells.text[0][col] == "" and cells.hovertext[0][col] == ""
+            assert hidden.z[0][col] == 1 and hidden.text[0][col] == "n<150"
+        else:
+            assert np.isnan(hidden.z[0][col]) and hidden.text[0][col] == ""
+
+
+def test_dumbbell_plots_leaders_and_staff_shares(demo):
+    table = perception_gap(demo, None)
+    fig = charts.gap_dumbbell(table)
+    leaders, staff = (next(t for t in fig.data if t.name == name) for name in ("Executives", "Employees"))
+    for trace, column in ((leaders, "p_leaders"), (staff, "p_staff")):
+        by_label = dict(zip(table["label"], table[column].astype(float)))
+        np.testing.assert_allclose(numbers(trace.x), [by_label[label] for label in trace.y])
+    one = charts.gap_dumbbell(perception_gap(demo, "business_unit"), group="Claims")
+    assert one.layout.title.text.endswith("— Claims")
+    with pytest.raises(SettingsError, match="no group 'Nowhere'"):
+        charts.gap_dumbbell(table, group="Nowhere")
+
+
+def test_scatter_states_the_library_correlation(demo):
+    metrics = load_demo_metrics()
+    units = unit_table(demo, metrics)
+    fig = charts.pay_scatter(units, x="exec_incentive_cx_pct", y="mean_signs")
+    expected = correlation(units["exec_incentive_cx_pct"].to_numpy(float), units["mean_signs"].to_numpy(float))
+    relation = pay_relations(demo, metrics).query("x == 'exec_incentive_cx_pct' and y == 'mean_signs'").iloc[0]
+    assert fig.layout.meta["r"] == pytest.approx(expected["r"]) == pytest.approx(relation["r"])
+    assert fig.layout.meta["n"] == relation["n"] == len(fig.data[0].x)
+    assert f"r = {expected['r']:.2f} (95% interval {expected['ci_low']:.2f} to {expected['ci_high']:.2f}), " \
+           f"n = {expected['n']} units" in fig.layout.title.subtitle.text
+    slope, intercept = np.polyfit(units["exec_incentive_cx_pct"], units["mean_signs"], 1)
+    line = fig.data[1]
+    np.testing.assert_allclose(line.y, intercept + slope * np.asarray(line.x))
+
+
+def test_variation_and_spread_plot_the_table(demo):
+    table = variation(demo, "business_unit")
+    fig = charts.variation_chart(table)
+    lowest = next(t for t in fig.data if t.textposition == "middle left")
+    np.testing.assert_allclose(numbers(lowest.x), table["min_p"].to_numpy(float))
+    assert list(lowest.text) == list(table["lowest"])
+    assert list(fig.layout.yaxis.categoryarray) == list(table["label"])  # ranked, most disagreement first
+    units = rates(demo, "business_unit", items=["sign_3"])
+    dots = [t for t in charts.spread_chart(units).data if t.name != "Shown groups together"]
+    shown = units[~units["suppressed"]]
+    assert sorted(np.concatenate([numbers(t.x) for t in dots])) == pytest.approx(sorted(shown["p"].astype(float)))
+
+
+def test_gap_bars_and_trend_lines_plot_the_table(demo):
+    table = gap_to_target(demo, "division", items=["sign_7"])
+    bars = charts.gap_bars(table).data[0]
+    gaps = dict(zip(table["group"], table["gap"].astype(float)))
+    np.testing.assert_allclose(numbers(bars.x), [gaps[g] for g in bars.y])
+    high = dict(zip(table["group"], table["ci_high"].astype(float)))
+    np.testing.assert_allclose(numbers(bars.x) + numbers(bars.error_x.array), [high[g] for g in bars.y])
+    moves = trends(demo, "division", items=["sign_7"])
+    fig = charts.trend_chart(moves)
+    digital = next(t for t in fig.data if t.name.startswith("Digital"))
+    np.testing.assert_allclose(numbers(digital.y), moves.loc[moves["group"] == "Digital", "p"].astype(float))
+    assert list(fig.layout.xaxis.categoryarray) == list(demo.report.waves)
+
+
+def test_waves_keep_time_order_when_the_first_group_starts_late(demo):
+    moves = trends(demo, "business_unit", items=["sign_1"])
+    late_first = moves.assign(first=moves["group"] != "Innovation Lab").sort_values("first", kind="stable")
+    assert late_first["group"].iloc[0] == "Innovation Lab"  # seen only in the last two waves
+    fig = charts.trend_chart(late_first.drop(columns="first"))
+    assert list(fig.layout.xaxis.categoryarray) == list(demo.report.waves)
+    name = next(t.name for t in fig.data if t.name.startswith("Innovation Lab"))
+    assert name == "Innovation Lab (n<5 in 2026-Q2, 2026-Q3)"
+
+
+def test_presentation_is_larger_and_dark_is_transparent(demo):
+    table = trends(demo, "division", items=["sign_7"])
+    plain = charts.trend_chart(table)
+    shown = charts.trend_chart(table, presentation=True)
+    dark = charts.trend_chart(table, dark=True)
+    assert shown.layout.font.size > plain.layout.font.size
+    assert shown.layout.title.font.size > plain.layout.title.font.size
+    assert shown.data[0].line.width > plain.data[0].line.width
+    assert dark.layout.paper_bgcolor == dark.layout.plot_bgcolor == "rgba(0,0,0,0)"
+    assert dark.layout.font.color != plain.layout.font.color
+
+
+def test_a_table_of_the_wrong_kind_says_what_it_needs():
+    with pytest.raises(SettingsError, match="commitment_chart needs the column") as error:
+        charts.commitment_chart(load_demo_metrics().frame)
+    assert "cxcommit.commitment.commitment_index" in error.value.hint
+
+
+def test_caption():
+    assert charts.caption({"division": ["Digital"], "region": []}, ["2026-Q2", "2026-Q3"], 5) == (
+        "Division: Digital · Waves: 2026-Q2, 2026-Q3 · groups under 5 answers hidden")
+    assert charts.caption({"business_unit": "Claims"}, None, 10) == (
+        "Business unit: Claims · All waves · groups under 10 answers hidden")
+
+
+def test_charts_and_theme_never_import_streamlit():
+    for name in ("charts.py", "theme.py"):
+        tree = ast.parse((ROOT / "cxcommit" / name).read_text())
+        imported = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        imported += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert not any(m.split(".")[0] == "streamlit" for m in imported), name
+
+
+def test_index_over_waves_matches_the_index_of_each_wave(demo):
+    table = index_over_waves(demo, "division")
+    assert list(table.columns) == ["group", "wave", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k", "p",
+                                   "ci_low", "ci_high", "suppressed"]
+    assert list(table.loc[table["group"] == "Digital", "wave"]) == list(demo.report.waves)
+    for wave in ("2025-Q2", "2026-Q3"):
+        alone = commitment_index(demo.filter(wave=[wave]), "division").set_index("group")
+        part = table[table["wave"] == wave].set_index("group")
+        np.testing.assert_allclose(part["mean_signs"], alone.loc[part.index, "mean_signs"])
+        assert list(part["n"]) == list(alone.loc[part.index, "n"])
+    units = index_over_waves(demo, "business_unit")
+    tiny = units[units["group"] == "Innovation Lab"]  # 2 respondents a wave
+    assert tiny["suppressed"].all() and tiny[["n", "mean_signs", "p"]].isna().all().all()
+    overall = index_over_waves(demo)
+    assert set(overall["group"]) == {"All respondents"} and len(overall) == len(demo.report.waves)

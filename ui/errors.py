@@ -1,0 +1,40 @@
+"""The one place where errors become messages on the page.
+
+Library errors (:class:`~cxcommit.CxcommitError`) show their message, what to do, and the table of
+problems (row, column, problem, value). Anything else is a bug: the page says so in plain words
+and the traceback goes to the server log, never to the page.
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+
+import streamlit as st
+
+from cxcommit import CxcommitError
+
+log = logging.getLogger("cxcommit.dashboard")
+
+
+def show_error(error: Exception, *, what: str = "") -> None:
+    """Show ``error`` as a message (and its problems as a table)."""
+    if isinstance(error, CxcommitError):
+        st.error(f"{what}{error.message}" + (f"\n\n**What to do:** {error.hint}" if error.hint else ""))
+        if error.problems:
+            st.caption(f"{len(error.problems)} problem(s) found — where they are:")
+            st.dataframe(error.problem_table, hide_index=True, width="stretch")
+        return
+    log.exception("unexpected error in the dashboard")
+    st.error(f"{what}Something went wrong that cxcommit did not expect ({type(error).__name__}). "
+             "Nothing you loaded was changed. The details are in the server log; please report them.")
+
+
+@contextmanager
+def guarded(what: str = ""):
+    """Run a block of a page; an error in it shows as a message instead of stopping the page."""
+    try:
+        yield
+    except st.errors.StreamlitAPIException:
+        raise
+    except Exception as error:  # noqa: BLE001 — the one boundary between the app and its user
+        show_error(error, what=what)  # st.rerun/st.stop raise BaseException and pass through

@@ -1,0 +1,225 @@
+"""The frame around every page: navigation, the data in use, filters and settings in the sidebar
+(kept in the URL), and presentation mode.
+
+``dashboard.py`` calls :func:`main`, which routes to the page. A page calls :func:`context` for
+what to show. Opened by its direct URL on a freshly started server, Streamlit may run a page
+file on its own, without ``dashboard.py``; :func:`context` then runs :func:`main` itself, so the
+page appears in its frame either way.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+
+from cxcommit import Settings, Survey, UnitMetrics
+from cxcommit.intervals import CI_METHODS
+from ui.data import Dataset, current
+from ui.errors import guarded
+
+ROOT = Path(__file__).resolve().parent.parent
+# (file in pages/, title), in the order of the navigation. Each page's URL is its file's name
+# (/signs_by_unit): then a server that runs a page file on its own finds the same page.
+PAGES = (
+    ("overview.py", "Overview"),
+    ("signs_by_unit.py", "Signs × units"),
+    ("variation.py", "Variation"),
+    ("gaps.py", "Gaps"),
+    ("pay_trends.py", "Pay & trends"),
+    ("present.py", "Present"),
+    ("data.py", "Data"),
+)
+FILTER_LABELS = {"wave": "Waves", "division": "Divisions", "business_unit": "Business units", "role": "Roles",
+                 "region": "Regions"}
+SETTING_PARAMS = ("min_group_size", "confidence", "ci_method", "dont_know")
+ROUTED = "_routed"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a page shows: the filtered survey, the unfiltered one, unit metrics, settings, the
+    filters chosen and how to draw."""
+
+    dataset: Dataset
+    survey: Survey
+    settings: Settings
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    presentation: bool = False
+    dark: bool = False
+
+    @property
+    def full(self) -> Survey:
+        return self.dataset.survey
+
+    @property
+    def metrics(self) -> UnitMetrics | None:
+        return self.dataset.metrics
+
+    @property
+    def style(self) -> dict:
+        """How to draw: presentation mode and dark theme."""
+        return {"presentation": self.presentation, "dark": self.dark}
+
+    @property
+    def chart_options(self) -> dict:
+        """What most chart functions take: the style, the minimum group size and the confidence."""
+        return {**self.style, "min_group_size": self.settings.min_group_size, "confidence": self.settings.confidence}
+
+    def caption(self) -> str:
+        """Which data, filters, waves and minimum group size a chart reflects."""
+        parts = ["Demo data"] if self.dataset.is_demo else []
+        parts += [f"{label_of(self.full, name)}: {', '.join(values)}" for name, values in self.filters.items() if values]
+        if not self.filters.get("wave"):
+            waves = self.full.report.waves
+            parts.append(f"Waves: all ({waves[0]} to {waves[-1]})" if len(waves) > 1 else f"Wave: {waves[0]}")
+        parts.append(f"{self.survey.size:,} respondents")
+        parts.append(f"groups under {self.settings.min_group_size} answers hidden")
+        return " · ".join(parts)
+
+
+def page_url(file: str) -> str:
+    """The path a page is served at: the first page at the root, the others at their file's name."""
+    return "" if file == PAGES[0][0] else Path(file).stem
+
+
+def label_of(survey: Survey, name: str) -> str:
+    return FILTER_LABELS.get(name, survey.groupings.get(name, name))
+
+
+def main() -> None:
+    """The entrypoint: page config, navigation, the sidebar, then the chosen page."""
+    st.set_page_config(page_title="cxcommit — executive commitment to CX", page_icon="📊", layout="wide")
+    pages = [st.Page(str(ROOT / "pages" / file), title=title, url_path=Path(file).stem, default=(i == 0))
+             for i, (file, title) in enumerate(PAGES)]
+    page = st.navigation(pages, position="hidden" if _presenting() else "sidebar")
+    st.session_state["_context"] = _frame()
+    st.session_state[ROUTED] = True
+    try:
+        page.run()
+    finally:
+        st.session_state[ROUTED] = False
+
+
+def context() -> Context:
+    """The context built by :func:`main` in this run; if the page was started on its own, run the
+    whole frame (which runs this page inside it) and stop."""
+    if not st.session_state.get(ROUTED):
+        main()
+        st.stop()
+    return st.session_state["_context"]
+
+
+def _presenting() -> bool:
+    return st.query_params.get("present") == "1"
+
+
+def _frame() -> Context:
+    dataset = current()
+    if "_url_read" not in st.session_state:  # a new session: the URL says which filters and settings
+        st.session_state["_url_read"] = True
+        st.session_state["_url_filters"] = {name: st.query_params.get_all(name) for name in st.query_params}
+    filters = _filters(dataset)
+    settings = _settings()
+    survey = dataset.survey
+    with guarded("The filters could not be applied: "):
+        chosen = {name: values for name, values in filters.items() if values}
+        survey = _filtered(dataset, tuple((k, tuple(v)) for k, v in chosen.items())) if chosen else dataset.survey
+    if st.sidebar.button("▶ Presentation mode", width="stretch", help="Hide the controls and step through the "
+                                                                     "charts, one per screen"):
+        st.switch_page(str(ROOT / "pages" / "present.py"), query_params={"present": "1", "slide": "1"})
+    _write_url(filters, settings)
+    presentation = _presenting()
+    if presentation:
+        _presentation_style()
+    return Context(dataset, survey, settings, filters, presentation, st.context.theme.type == "dark")
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _filtered_cached(key: str, chosen: tuple, _survey: Survey) -> Survey:
+    return _survey.filter(**{name: list(values) for name, values in chosen})
+
+
+def _filtered(dataset: Dataset, chosen: tuple) -> Survey:
+    """The dataset filtered (kept per dataset and filter, so that analyses cached in the filtered
+    survey survive reruns)."""
+    return _filtered_cached(dataset.key, chosen, dataset.survey)
+
+
+def _options(survey: Survey, name: str, filters: dict[str, list[str]]) -> list[str]:
+    """A filter's choices; business units narrowed to the divisions chosen."""
+    if name == "business_unit" and filters.get("division") and "division" in survey.groupings:
+        return list(dict.fromkeys(survey.filter(division=filters["division"]).codes("business_unit")[1]))
+    return list(survey.codes(name)[1])
+
+
+def _filters(dataset: Dataset) -> dict[str, list[str]]:
+    survey = dataset.survey
+    filters: dict[str, list[str]] = {}
+    sidebar = st.sidebar
+    sidebar.markdown(f"**Data:** {dataset.label}")
+    sidebar.markdown("**Filters**")
+    from_url = st.session_state.get("_url_filters", {})
+    for name in survey.groupings:
+        options = _options(survey, name, filters)
+        if len(options) < 2 and name != "wave":
+            continue
+        key = f"filter:{dataset.key}:{name}"
+        if key not in st.session_state:
+            st.session_state[key] = [v for v in from_url.get(name, []) if v in options]
+        else:
+            st.session_state[key] = [v for v in st.session_state[key] if v in options]
+        filters[name] = sidebar.multiselect(label_of(survey, name), options, key=key, placeholder="All")
+    return filters
+
+
+def _settings() -> Settings:
+    from_url = st.session_state.get("_url_filters", {})
+    defaults = Settings()
+    with st.sidebar.expander("Settings"):
+        for name, make in (("min_group_size", int), ("confidence", float), ("ci_method", str), ("dont_know", str)):
+            key = f"setting:{name}"
+            if key not in st.session_state:
+                try:
+                    st.session_state[key] = make(from_url[name][0]) if name in from_url else getattr(defaults, name)
+                except ValueError:
+                    st.session_state[key] = getattr(defaults, name)
+        st.number_input("Minimum group size", min_value=3, max_value=100_000, step=1, key="setting:min_group_size",
+                        help="No number about a group with fewer answers is shown, charted or exported.")
+        st.selectbox("Confidence level", (0.9, 0.95, 0.99), key="setting:confidence",
+                     format_func=lambda c: f"{c:.0%}")
+        st.selectbox("Interval method", tuple(CI_METHODS), key="setting:ci_method",
+                     format_func=lambda m: m.replace("_", "–").title())
+        st.selectbox("“Don't know” counts as", ("not_yes", "missing"), key="setting:dont_know",
+                     format_func={"not_yes": "not yes (in the base)", "missing": "missing (left out)"}.get)
+    values = {name: st.session_state[f"setting:{name}"] for name in SETTING_PARAMS}
+    try:
+        return Settings(**values)
+    except Exception:  # an impossible value from an edited URL: fall back to the defaults
+        return defaults
+
+
+def _write_url(filters: dict[str, list[str]], settings: Settings) -> None:
+    """Mirror the filters and non-default settings in the URL, so a copied link reopens this view."""
+    wanted: dict[str, list[str] | str] = {name: values for name, values in filters.items() if values}
+    for name in SETTING_PARAMS:
+        if getattr(settings, name) != getattr(Settings(), name):
+            wanted[name] = str(getattr(settings, name))
+    if _presenting():
+        wanted["present"] = "1"
+        if "slide" in st.query_params:
+            wanted["slide"] = st.query_params["slide"]
+    current_params = {name: st.query_params.get_all(name) for name in st.query_params}
+    normal = {name: value if isinstance(value, list) else [value] for name, value in wanted.items()}
+    if current_params != normal:
+        st.query_params.from_dict(wanted)
+
+
+def _presentation_style() -> None:
+    """Presentation mode: no sidebar or toolbar, larger type."""
+    st.markdown("""<style>
+        [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+        [data-testid="stToolbar"] {display: none !important;}
+        .block-container {padding-top: 1.5rem; max-width: 100%;}
+        html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.25rem;}
+        </style>""", unsafe_allow_html=True)
