@@ -8,7 +8,7 @@ from cxcommit.mapping_table import items_table
 from ui.data import Dataset, current, demo_dataset, digest, forget_exports, import_exports, read_export, read_metrics, use
 from ui.errors import guarded, show_error
 from ui.shell import context
-from ui.views import import_report, mapping_form
+from ui.views import import_report, mapping_form, raw_summary
 
 ctx = context()
 st.title("Data")
@@ -48,6 +48,7 @@ for upload in exports or []:
             status.update(label=f"{upload.name}: {FORMAT_NAMES.get(raw.format, raw.format)} export, "
                                 f"{raw.n_rows:,} rows", state="complete")
         raws.append((key, raw))
+        raw_summary(raw)
     except Exception as error:  # noqa: BLE001 — shown by the one error view; the data in use stays
         show_error(error, what=f"{upload.name}: ")
 forget_exports({key for key, _ in raws})
@@ -61,6 +62,8 @@ if raws:
         mapping = mapping or suggest_mapping(raws[0][1])
         first = raws[0][1]
         st.subheader("Mapping" + (f" (from {saved.name})" if saved is not None else " (suggested — check it)"))
+        st.download_button("Download this mapping (JSON)", mapping.to_json(), file_name="cxcommit-mapping.json",
+                           mime="application/json", key="download_suggested")
         submitted, mappings = mapping_form(mapping, items_table(mapping, list(first.keys)), first,
                                            [raw.source for _, raw in raws])
         if submitted and mappings:
@@ -72,7 +75,7 @@ if raws:
             use(Dataset(key, label, survey, metrics))
             st.success(f"Now analysing {label}. The filters and every page use it.")
             import_report(survey)
-            st.download_button("Download this mapping (JSON)", mappings[0].to_json(), file_name="cxcommit-mapping.json",
-                               mime="application/json")
+            st.download_button("Download the mapping used (JSON)", mappings[0].to_json(),
+                               file_name="cxcommit-mapping.json", mime="application/json", key="download_used")
 elif not dataset.is_demo:
     import_report(dataset.survey)

@@ -135,3 +135,15 @@ def mapping_form(mapping, table, raw, sources: list[str]):
     except Exception as error:  # noqa: BLE001 — shown, and nothing is loaded
         show_error(error)
         return True, []
+
+
+def raw_summary(raw) -> None:
+    """What reading a file detected, before any mapping: layout, encoding, size, columns left out."""
+    from cxcommit.formats import FORMAT_NAMES
+
+    where = f"sheet {raw.sheet!r}" if raw.sheet else f"{raw.encoding}, delimiter {raw.delimiter!r}"
+    st.caption(f"{raw.source}: {FORMAT_NAMES.get(raw.format, raw.format)} layout, {where}, {raw.header_rows} header "
+               f"row(s), {raw.n_rows:,} responses, {len(raw.keys)} columns"
+               + (f"; {raw.skipped_rows} malformed row(s) left out" if raw.skipped_rows else ""))
+    if raw.omitted:
+        st.caption("Not loaded: " + "; ".join(f"{column} ({why})" for column, why in raw.omitted.items()))
