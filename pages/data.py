@@ -26,17 +26,19 @@ saved = st.file_uploader("A mapping saved earlier (JSON), optional", type=["json
 metrics_file = st.file_uploader("Unit metrics (CSV or Excel: business unit, wave, incentive share, NPS, …), optional",
                                 type=["csv", "tsv", "txt", "xlsx"], key="upload_metrics")
 
-metrics = dataset.metrics
+metrics = None if dataset.is_demo else dataset.metrics  # the demo's unit metrics never go with your data
 if metrics_file is not None:
-    with guarded(f"{metrics_file.name}: "):
+    with guarded(f"{metrics_file.name}: ", missing="error"):
         content = metrics_file.getvalue()
         metrics = read_metrics(digest(content), content, metrics_file.name)
         if not metrics.warnings.empty:
             st.warning(f"{metrics_file.name}: {len(metrics.warnings)} warning(s); the rest was read.")
             st.dataframe(metrics.warnings, hide_index=True, width="stretch")
-        if not exports and metrics is not dataset.metrics:
+        if not exports and not dataset.is_demo and metrics is not dataset.metrics:
             use(Dataset(digest(dataset.key, metrics.source), dataset.label, dataset.survey, metrics))
             st.success(f"Unit metrics loaded from {metrics_file.name}: {', '.join(metrics.metrics)}.")
+        elif not exports and dataset.is_demo:
+            st.info(f"{metrics_file.name} is read ({', '.join(metrics.metrics)}); it will go with the exports you load.")
 
 raws = []
 for upload in exports or []:
@@ -56,9 +58,9 @@ forget_exports({key for key, _ in raws})
 if raws:
     mapping = None
     if saved is not None:
-        with guarded(f"{saved.name}: "):
+        with guarded(f"{saved.name}: ", missing="error"):
             mapping = load_mapping(saved.getvalue(), saved.name)
-    with guarded():
+    with guarded(missing="error"):
         mapping = mapping or suggest_mapping(raws[0][1])
         first = raws[0][1]
         st.subheader("Mapping" + (f" (from {saved.name})" if saved is not None else " (suggested — check it)"))

@@ -6,22 +6,21 @@ from cxcommit.gaps import gap_to_best, gap_to_target, perception_gap
 from cxcommit.instrument import SIGN_IDS
 from ui.errors import guarded
 from ui.shell import context, label_of
-from ui.views import demo_notice
+from ui.views import demo_notice, grouping_choice
 
 ctx = context()
 st.title("Commitment gaps")
 demo_notice(ctx)
 survey = ctx.survey
 items = list(SIGN_IDS) if survey.has_signs else None
-choices = [g for g in ("business_unit", "division", "region") if g in survey.groupings]
-by = st.radio("By", choices, format_func=lambda g: label_of(survey, g), horizontal=True, key="gaps_by")
+by = grouping_choice(ctx, "By", ("business_unit", "division", "region"), "gaps_by")
 with guarded():
     st.subheader("Do executives see what their staff see?")
     gaps = perception_gap(survey, None, items=items, settings=ctx.settings)
     st.plotly_chart(charts.gap_dumbbell(gaps, **ctx.chart_options), width="stretch")
     st.caption(ctx.caption())
-    by_group = perception_gap(survey, by, items=items, settings=ctx.settings)
-    groups = sorted(by_group.loc[~by_group["suppressed"], "group"].unique())
+    by_group = perception_gap(survey, by, items=items, settings=ctx.settings) if by else None
+    groups = sorted(by_group.loc[~by_group["suppressed"], "group"].unique()) if by else []
     if groups:
         group = st.selectbox(f"One {label_of(survey, by).lower().rstrip('s')}", groups, key="gaps_group")
         st.plotly_chart(charts.gap_dumbbell(by_group, group=group, **ctx.chart_options),
@@ -33,6 +32,8 @@ with guarded():
     st.plotly_chart(charts.gap_bars(target, **ctx.chart_options), width="stretch")
     st.caption(ctx.caption())
 with guarded():
+    if by is None:
+        st.stop()
     st.subheader(f"How far from the best {label_of(survey, by).lower().rstrip('s')}?")
     best = gap_to_best(survey, by, items=items, settings=ctx.settings)
     st.plotly_chart(charts.gap_bars(best, **ctx.chart_options), width="stretch")

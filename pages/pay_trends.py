@@ -7,15 +7,14 @@ from cxcommit.commitment import index_over_waves
 from cxcommit.pay import pay_alignment, pay_relations, unit_table
 from cxcommit.trends import trends
 from ui.errors import guarded
-from ui.shell import context, label_of
-from ui.views import demo_notice
+from ui.shell import context
+from ui.views import demo_notice, grouping_choice
 
 ctx = context()
 st.title("Compensation alignment and trends")
 demo_notice(ctx)
 survey = ctx.survey
-choices = [g for g in ("division", "business_unit", "region") if g in survey.groupings]
-by = st.radio("Lines per", choices, format_func=lambda g: label_of(survey, g), horizontal=True, key="trends_by")
+by = grouping_choice(ctx, "Lines per", ("division", "business_unit", "region"), "trends_by")  # None: one line
 with guarded():
     st.subheader("Is executive pay tied to CX? Sign 7 and the incentive share over waves")
     pay = pay_alignment(survey, ctx.metrics, by, settings=ctx.settings)
@@ -32,8 +31,9 @@ with guarded():
     st.plotly_chart(charts.trend_chart(trends(survey, by, items=[item], settings=ctx.settings), item=item,
                                        **ctx.chart_options), width="stretch")
     st.caption(ctx.caption())
-if ctx.metrics is None:
-    st.info("Load a unit-metrics file on the **Data** page to relate pay alignment to NPS, CSAT and other outcomes.")
+if ctx.metrics is None or "business_unit" not in survey.groupings:
+    st.info("To relate pay alignment to NPS, CSAT and other outcomes across business units, load a unit-metrics "
+            "file with survey data that has a business unit column, on the **Data** page.")
 else:
     with guarded():
         st.subheader("Pay alignment and CX outcomes across units")

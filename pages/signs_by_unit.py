@@ -6,17 +6,19 @@ from cxcommit import charts
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.rates import rates
 from ui.errors import guarded
-from ui.shell import context, label_of
-from ui.views import demo_notice, group_detail
+from ui.shell import context
+from ui.views import demo_notice, group_detail, grouping_choice
 
 ctx = context()
 st.title("Signs × units")
 demo_notice(ctx)
 with guarded():
     survey = ctx.survey
-    choices = [g for g in ("business_unit", "division", "region", "role") if g in survey.groupings]
     left, middle, right = st.columns([2, 2, 3])
-    by = left.radio("Columns", choices, format_func=lambda g: label_of(survey, g), horizontal=True, key="heatmap_by")
+    by = grouping_choice(ctx, "Columns", ("business_unit", "division", "region", "role"), "heatmap_by",
+                         container=left)
+    if by is None:
+        st.stop()
     sort = middle.radio("Sort columns by", ("score", "size", "name"), horizontal=True, key="heatmap_sort",
                         format_func={"score": "Score", "size": "Size", "name": "Name"}.get)
     signs_only = right.toggle("The 8 signs only", value=survey.has_signs, disabled=not survey.has_signs,

@@ -7,15 +7,16 @@ from cxcommit.rates import rates
 from cxcommit.variation import explain, variation
 from ui.errors import guarded
 from ui.shell import context, label_of
-from ui.views import demo_notice
+from ui.views import demo_notice, grouping_choice
 
 ctx = context()
 st.title("Where units disagree")
 demo_notice(ctx)
 with guarded():
     survey = ctx.survey
-    choices = [g for g in ("business_unit", "division", "region") if g in survey.groupings]
-    by = st.radio("Across", choices, format_func=lambda g: label_of(survey, g), horizontal=True, key="variation_by")
+    by = grouping_choice(ctx, "Across", ("business_unit", "division", "region"), "variation_by")
+    if by is None:
+        st.stop()
     items = list(SIGN_IDS) if survey.has_signs else None
     table = variation(survey, by, items=items, settings=ctx.settings)
     if table.empty:

@@ -122,3 +122,16 @@ def test_no_traceback_reaches_the_page_for_an_empty_file():
     upload(test, [("empty.csv", b"")])
     assert not test.exception
     assert test.error
+
+
+@pytest.mark.parametrize("name", ["googleforms_rstudio_rsurvey2019_en.csv", "carpentries_instructor_training_post2018.csv"])
+def test_every_page_explains_what_an_export_without_the_signs_lacks(name):
+    test = opened("data.py")
+    path = REALDATA / name
+    upload(test, [(path.name, path.read_bytes())])
+    test.get("form_submit_button")[0].click().run()
+    assert any("Now analysing" in s.value for s in test.success), [e.value for e in test.error]
+    for file, _ in PAGES:
+        test.switch_page(f"pages/{file}").run()
+        assert not test.exception, (file, test.exception)
+        assert not test.error, (file, [e.value for e in test.error])

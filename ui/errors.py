@@ -11,13 +11,18 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from cxcommit import CxcommitError
+from cxcommit import CxcommitError, MappingError
 
 log = logging.getLogger("cxcommit.dashboard")
 
 
-def show_error(error: Exception, *, what: str = "") -> None:
-    """Show ``error`` as a message (and its problems as a table)."""
+def show_error(error: Exception, *, what: str = "", missing: str = "error") -> None:
+    """Show ``error`` as a message (and its problems as a table). ``missing="info"``: a
+    :class:`~cxcommit.MappingError` (the data lack what an analysis needs) is explained, not
+    shown as a failure."""
+    if isinstance(error, MappingError) and missing == "info" and not error.problems:
+        st.info(f"{what}{error.message}" + (f"\n\n**To see it:** {error.hint}" if error.hint else ""))
+        return
     if isinstance(error, CxcommitError):
         st.error(f"{what}{error.message}" + (f"\n\n**What to do:** {error.hint}" if error.hint else ""))
         if error.problems:
@@ -30,11 +35,12 @@ def show_error(error: Exception, *, what: str = "") -> None:
 
 
 @contextmanager
-def guarded(what: str = ""):
-    """Run a block of a page; an error in it shows as a message instead of stopping the page."""
+def guarded(what: str = "", missing: str = "info"):
+    """Run a block of a page; an error in it shows as a message instead of stopping the page
+    (what the data lack for an analysis as a note: ``missing="info"``; see :func:`show_error`)."""
     try:
         yield
     except st.errors.StreamlitAPIException:
         raise
     except Exception as error:  # noqa: BLE001 — the one boundary between the app and its user
-        show_error(error, what=what)  # st.rerun/st.stop raise BaseException and pass through
+        show_error(error, what=what, missing=missing)  # st.rerun/st.stop raise BaseException and pass through

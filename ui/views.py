@@ -147,3 +147,19 @@ def raw_summary(raw) -> None:
                + (f"; {raw.skipped_rows} malformed row(s) left out" if raw.skipped_rows else ""))
     if raw.omitted:
         st.caption("Not loaded: " + "; ".join(f"{column} ({why})" for column, why in raw.omitted.items()))
+
+
+def grouping_choice(ctx: Context, label: str, preferred: tuple[str, ...], key: str, *, container=None) -> str | None:
+    """A radio of the groupings to compare (the preferred ones first, then any other grouping with two
+    or more values, never the wave); None, with a note saying what to map, when there is none."""
+    from ui.shell import label_of
+
+    survey = ctx.survey
+    others = [g for g in survey.groupings if g not in preferred and g != "wave"]
+    choices = [g for g in (*preferred, *others) if g in survey.groupings and len(survey.codes(g)[1]) >= 2]
+    if not choices:
+        st.info("There is no grouping to compare with these data and filters. Map a division, business unit, "
+                "region or role column on the **Data** page, or widen the filters.")
+        return None
+    return (container or st).radio(label, choices, format_func=lambda g: label_of(survey, g)[:40], horizontal=True,
+                                   key=key)
