@@ -46,10 +46,10 @@ def pay_alignment(survey: Survey, metrics: UnitMetrics | None = None, by: str | 
     table = trends(survey, by, items=[PAY_SIGN], settings=settings)
     table = table[["group", "wave", "n", "p", "ci_low", "ci_high", "change_prev", "change_prev_p", "slope",
                    "suppressed"]]
-    if metrics is None:
+    if metrics is None or "business_unit" not in survey.groupings:  # nothing links the metrics to respondents
         return table.assign(incentive_share=np.nan, units=0)
     metric = incentive_metric(metrics)
-    frame = metrics.frame
+    frame = metrics.frame[metrics.frame["business_unit"].isin(survey.codes("business_unit")[1])]  # the units shown
     if by in (None, "business_unit"):
         level = frame.assign(group=frame["business_unit"] if by else ALL_GROUP)
     else:

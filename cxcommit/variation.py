@@ -46,7 +46,7 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
 
     Only groups shown (not suppressed) take part; respondents who left the grouping blank do not.
 
-    Returns one row per item with a favourable share:
+    Returns one row per item with a favourable share and at least two groups shown:
 
     - ``n_groups``, ``n``, ``p``: groups taking part, their answers, and the pooled share;
     - ``min_p``, ``max_p``, ``range``, ``sd``: spread of the group shares (``sd`` unweighted, ddof 1);
@@ -68,6 +68,8 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
     for item in dict.fromkeys(items_column):  # items in table order, each a block of rows
         part = items_column == item
         n, k, names = n_all[part], k_all[part], groups_column[part]
+        if len(n) < 2:  # one group shown: no spread to speak of
+            continue
         shares = k / n
         statistic, dof, p_value, method = homogeneity_test(k, n)
         rows.append({

@@ -16,6 +16,14 @@ dataset = current()
 st.markdown(f"**In use:** {dataset.label} — {dataset.survey.size:,} respondents, "
             f"waves {', '.join(dataset.survey.report.waves)}"
             + (f"; unit metrics from {dataset.metrics.source}" if dataset.metrics else "; no unit metrics"))
+if "_just_loaded" in st.session_state:
+    label, mapping_json = st.session_state.pop("_just_loaded")
+    st.success(f"Now analysing {label}. The filters and every page use it.")
+    st.download_button("Download the mapping used (JSON)", mapping_json, file_name="cxcommit-mapping.json",
+                       mime="application/json", key="download_used")
+if not dataset.is_demo:
+    with st.expander("What the import found", expanded=not st.session_state.get("upload_exports")):
+        import_report(dataset.survey)
 if not dataset.is_demo and st.button("Back to the demo data"):
     use(demo_dataset())
     st.rerun()
@@ -75,9 +83,5 @@ if raws:
                 status.update(label=f"{survey.size:,} respondents ready", state="complete")
             label = " + ".join(raw.source for _, raw in raws)
             use(Dataset(key, label, survey, metrics))
-            st.success(f"Now analysing {label}. The filters and every page use it.")
-            import_report(survey)
-            st.download_button("Download the mapping used (JSON)", mappings[0].to_json(),
-                               file_name="cxcommit-mapping.json", mime="application/json", key="download_used")
-elif not dataset.is_demo:
-    import_report(dataset.survey)
+            st.session_state["_just_loaded"] = (label, mappings[0].to_json())
+            st.rerun()

@@ -17,9 +17,17 @@ if not ctx.presentation:
     st.caption(ctx.caption())
     st.stop()
 
+
+
+@st.cache_resource(max_entries=16, show_spinner="Preparing the slides…")
+def slides_for(key: str, filters: str, caption: str, settings, dark: bool, _survey, _metrics):
+    """The deck for one dataset, filter and theme, built once: stepping through it only draws."""
+    return deck(_survey, _metrics, settings=settings, caption=caption, presentation=True, dark=dark)
+
+
 with guarded():
-    slides = deck(ctx.survey, ctx.metrics, settings=ctx.settings, caption=ctx.caption(), presentation=True,
-                  dark=ctx.dark)
+    slides = slides_for(ctx.dataset.key, repr(sorted(ctx.filters.items())), ctx.caption(), ctx.settings, ctx.dark,
+                        ctx.survey, ctx.metrics)
     try:
         number = min(max(int(st.query_params.get("slide", "1")), 1), len(slides))
     except ValueError:

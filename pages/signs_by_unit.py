@@ -6,7 +6,7 @@ from cxcommit import charts
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.rates import rates
 from ui.errors import guarded
-from ui.shell import context
+from ui.shell import context, label_of
 from ui.views import demo_notice, group_detail, grouping_choice
 
 ctx = context()
@@ -30,8 +30,14 @@ with guarded():
     event = st.plotly_chart(figure, width="stretch", on_select="rerun", selection_mode="points", key="heatmap")
     st.caption(ctx.caption() + " · colour: difference to all the other groups shown together, in points")
     points = event.selection.points if event and event.selection else []
-    if points and points[0].get("customdata"):
-        group = points[0]["customdata"][0] if isinstance(points[0]["customdata"], list) else points[0]["customdata"]
-        group_detail(ctx, by, str(group), items)
-    else:
-        st.caption("Click a cell to see that group's detail.")
+    clicked = points[0].get("customdata") if points else None
+    shown = list(dict.fromkeys(table.loc[~table["suppressed"], "group"]))
+    if clicked:
+        st.session_state["heatmap_detail"] = str(clicked[0] if isinstance(clicked, list) else clicked)
+    if st.session_state.get("heatmap_detail") not in shown:
+        st.session_state.pop("heatmap_detail", None)
+    if shown:
+        group = st.selectbox(f"Detail for one {label_of(survey, by).lower().rstrip('s')}", shown, index=None,
+                             placeholder="Choose a group", key="heatmap_detail")
+        if group:
+            group_detail(ctx, by, group, items)

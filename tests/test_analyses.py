@@ -234,3 +234,14 @@ def test_blank_grouping_values_are_not_compared_as_a_unit():
     table = variation(survey, "region")
     assert not (table["lowest"] == "(no answer)").any() and not (table["highest"] == "(no answer)").any()
     assert (table["n_groups"] <= 9).all()  # the nine census regions
+
+
+def test_the_incentive_share_follows_the_filters(demo):
+    metrics = load_demo_metrics()
+    whole = pay_alignment(demo, metrics, by=None)
+    digital = pay_alignment(demo.filter(division=["Digital"]), metrics, by=None)
+    units = demo.filter(division=["Digital"]).codes("business_unit")[1]
+    expected = metrics.frame[metrics.frame["business_unit"].isin(units)].groupby("wave")[
+        "exec_incentive_cx_pct"].mean()
+    assert digital.set_index("wave")["incentive_share"].to_dict() == pytest.approx(expected.to_dict())
+    assert not np.allclose(digital["incentive_share"], whole["incentive_share"])

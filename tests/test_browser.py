@@ -62,7 +62,7 @@ def test_uploading_a_real_qualtrics_export():
     with streamlit_server() as url, chromium() as page:
         page.goto(f"{url}/data")
         wait_for_app(page)
-        upload(page, str(REALDATA / "qualtrics_qualtRics_sample.csv"))
+        upload(page, str(REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv"))
         page.get_by_role("button", name="Use this data").click()
         wait_for_app(page)
         assert page.get_by_text("Now analysing").count() == 1

@@ -84,7 +84,7 @@ def upload(test: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
 
 def test_uploading_a_qualtrics_export_and_using_it():
     test = opened("data.py")
-    path = REALDATA / "qualtrics_qualtRics_sample.csv"
+    path = REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv"
     upload(test, [(path.name, path.read_bytes())])
     assert not test.exception, test.exception
     assert not test.error, [e.value for e in test.error]
@@ -96,7 +96,7 @@ def test_uploading_a_qualtrics_export_and_using_it():
 
 def test_two_files_load_as_two_waves():
     test = opened("data.py")
-    path = REALDATA / "qualtrics_qualtRics_sample.csv"
+    path = REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv"
     content = path.read_bytes()
     upload(test, [("wave1.csv", content), ("wave2.csv", content + b"\n")])
     test.radio[0].set_value("One value per file")
@@ -135,3 +135,21 @@ def test_every_page_explains_what_an_export_without_the_signs_lacks(name):
         test.switch_page(f"pages/{file}").run()
         assert not test.exception, (file, test.exception)
         assert not test.error, (file, [e.value for e in test.error])
+
+
+def test_a_mapping_without_items_is_refused_and_says_why():
+    test = opened("data.py")
+    path = REALDATA / "qualtrics_qualtRics_sample.csv"  # no rated question the suggestion recognises
+    upload(test, [(path.name, path.read_bytes())])
+    test.get("form_submit_button")[0].click().run()
+    assert not test.exception
+    assert any("No question is ticked" in e.value for e in test.error)
+    assert "Demo data" in texts(test)
+
+
+def test_under_the_minimum_the_respondent_count_is_not_shown():
+    test = app()
+    test.query_params["business_unit"] = ["Innovation Lab"]
+    test.run()
+    assert test.metric[0].value == "Fewer than 5"
+    assert all("4 respondents" not in c.value for c in test.caption)

@@ -66,6 +66,12 @@ class Context:
         """What most chart functions take: the style, the minimum group size and the confidence."""
         return {**self.style, "min_group_size": self.settings.min_group_size, "confidence": self.settings.confidence}
 
+    @property
+    def respondents(self) -> str:
+        """How many respondents the filters leave, or "fewer than N" under the minimum group size."""
+        n, minimum = self.survey.size, self.settings.min_group_size
+        return f"fewer than {minimum}" if n < minimum else f"{n:,}"
+
     def caption(self) -> str:
         """Which data, filters, waves and minimum group size a chart reflects."""
         parts = ["Demo data"] if self.dataset.is_demo else []
@@ -73,7 +79,7 @@ class Context:
         if not self.filters.get("wave"):
             waves = self.full.report.waves
             parts.append(f"Waves: all ({waves[0]} to {waves[-1]})" if len(waves) > 1 else f"Wave: {waves[0]}")
-        parts.append(f"{self.survey.size:,} respondents")
+        parts.append(self.respondents + " respondents")
         parts.append(f"groups under {self.settings.min_group_size} answers hidden")
         return " · ".join(parts)
 

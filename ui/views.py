@@ -21,7 +21,10 @@ def latest_vs_previous(ctx: Context) -> None:
     """Respondents, mean signs met and share fully committed in the latest wave, with the change
     since the previous wave."""
     cols = st.columns(4)
-    cols[0].metric("Respondents", f"{ctx.survey.size:,}")
+    cols[0].metric("Respondents", ctx.respondents.capitalize())
+    if ctx.survey.size < ctx.settings.min_group_size:
+        st.info(f"These filters leave fewer than {ctx.settings.min_group_size} respondents: nothing about them is shown.")
+        return
     units = ctx.survey.codes("business_unit")[1] if "business_unit" in ctx.survey.groupings else []
     cols[1].metric("Business units", f"{len(units)}")
     if not ctx.survey.has_signs:
@@ -123,6 +126,10 @@ def mapping_form(mapping, table, raw, sources: list[str]):
         submitted = st.form_submit_button("Use this data", type="primary")
     if not submitted:
         return False, []
+    if not edited["use"].fillna(False).astype(bool).any():
+        st.error("No question is ticked as an item, so there would be nothing to analyse. Tick the rated questions "
+                 "(yes/no, Likert, 0–10) under Use.")
+        return True, []
     attributes = {a: (c if c != none else None) for a, c in attributes.items()}
     respondent_id = respondent if respondent != none else None
     try:
