@@ -13,19 +13,12 @@ from cxcommit.rates import rates
 from cxcommit.settings import Settings
 from cxcommit.summary import default_grouping
 from cxcommit.survey import Survey
+from cxcommit.text import pct
 from cxcommit.trends import trends
 from cxcommit.unit_metrics import UnitMetrics
 from cxcommit.variation import variation
 
 FINDING_COLUMNS = ["rank", "kind", "headline", "item", "group", "value", "n"]
-
-
-def _pct(x: float) -> str:
-    return f"{x:.0%}"
-
-
-def _points(x: float) -> str:
-    return f"{x * 100:+.0f} points"
 
 
 def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "business_unit",
@@ -48,7 +41,7 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
     if not shares.empty:
         low = shares.loc[shares["p"].astype(float).idxmin()]
         verb = "say yes" if low["scale"] == "yes_no" else "answer favourably"
-        rows.append(("weakest_sign", f"Weakest: “{low['label']}” — only {_pct(low['p'])} {verb}",
+        rows.append(("weakest_sign", f"Weakest: “{low['label']}” — only {pct(low['p'])} {verb}",
                      low["item"], ALL_GROUP, float(low["p"]), int(low["n"])))
     if survey.has_signs and "role" in survey.frame and by:
         gaps = perception_gap(survey, by, settings=settings)
@@ -57,8 +50,8 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
         if not gaps.empty:
             top = gaps.loc[gaps["gap"].astype(float).idxmax()]
             rows.append(("perception_gap",
-                         f"{top['group']}: executives say yes to “{top['label']}” {_pct(top['p_leaders'])}, "
-                         f"their staff {_pct(top['p_staff'])}", top["item"], top["group"], float(top["gap"]),
+                         f"{top['group']}: executives say yes to “{top['label']}” {pct(top['p_leaders'])}, "
+                         f"their staff {pct(top['p_staff'])}", top["item"], top["group"], float(top["gap"]),
                          int(top["n_leaders"] + top["n_staff"])))
     if survey.has_signs and by:
         index = commitment_index(survey, by, settings=settings)
@@ -72,8 +65,8 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
     if not spread.empty and bool(spread["significant"].iat[0]):
         top = spread.iloc[0]
         who = {"business_unit": "Units", "division": "Divisions", "region": "Regions", "role": "Roles"}.get(by, "Groups")
-        rows.append(("disagreement", f"{who} disagree most on “{top['label']}”: from {_pct(top['min_p'])} "
-                     f"({top['lowest']}) to {_pct(top['max_p'])} ({top['highest']})", top["item"], None,
+        rows.append(("disagreement", f"{who} disagree most on “{top['label']}”: from {pct(top['min_p'])} "
+                     f"({top['lowest']}) to {pct(top['max_p'])} ({top['highest']})", top["item"], None,
                      float(top["range"]), int(top["n"])))
     if len(survey.report.waves) >= 2:
         moves = trends(survey, by, items=focus, settings=settings)
@@ -82,16 +75,16 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
         last = last[last["p_adj"] < 1 - settings.confidence]
         if not last.empty:
             move = last.loc[last["change_prev"].abs().idxmax()]
-            rows.append(("mover", f"{move['group']}: “{move['label']}” moved {_points(move['change_prev'])} "
-                         f"since the previous wave, to {_pct(move['p'])}", move["item"], move["group"],
+            rows.append(("mover", f"{move['group']}: “{move['label']}” moved {pct(move['change_prev'], signed=True)} "
+                         f"since the previous wave, to {pct(move['p'])}", move["item"], move["group"],
                          float(move["change_prev"]), int(move["n"])))
         if PAY_SIGN in survey.item_ids:
             pay = pay_alignment(survey, metrics, by=None, settings=settings)
             pay = pay[~pay["suppressed"]]
             if len(pay) >= 2:
                 first, last_wave = pay.iloc[0], pay.iloc[-1]
-                text = (f"Executive pay tied to CX: {_pct(first['p'])} said yes in {first['wave']}, "
-                        f"{_pct(last_wave['p'])} in {last_wave['wave']}")
+                text = (f"Executive pay tied to CX: {pct(first['p'])} said yes in {first['wave']}, "
+                        f"{pct(last_wave['p'])} in {last_wave['wave']}")
                 if metrics is not None and pd.notna(last_wave["incentive_share"]):
                     text += (f"; incentive share tied to CX {first['incentive_share']:.0f}% → "
                              f"{last_wave['incentive_share']:.0f}%")

@@ -7,7 +7,7 @@ from cxcommit.errors import CxcommitError
 from cxcommit.formats import FORMAT_NAMES
 from cxcommit.readers import DELIMITER_NAMES
 from cxcommit.survey import Survey
-from cxcommit.text import shorten
+from cxcommit.text import pct, shorten
 from cxcommit.unit_metrics import UnitMetrics
 
 
@@ -135,10 +135,6 @@ def format_table(table: pd.DataFrame) -> str:
     return shown.to_string(index=False)
 
 
-def _percent(value) -> str:
-    return "" if pd.isna(value) else f"{float(value):.0%}"
-
-
 def detail_table(rates_table: pd.DataFrame) -> pd.DataFrame:
     """Rows of :func:`cxcommit.rates.rates` as a table to read: item, answers, share with its
     interval, difference to the rest in points, and whether it holds after adjustment. Suppressed
@@ -155,9 +151,9 @@ def detail_table(rates_table: pd.DataFrame) -> pd.DataFrame:
         hidden = bool(row.suppressed)
         rows.append({
             "Item": row.label, "Answers": "" if hidden else f"{int(row.n):,}",
-            "Share": "" if hidden else _percent(row.p),
+            "Share": "" if hidden else pct(row.p),
             "95% interval": "" if hidden or pd.isna(row.ci_low) else f"{row.ci_low:.0%}–{row.ci_high:.0%}",
-            "Vs rest": "" if hidden or pd.isna(row.diff) else f"{row.diff * 100:+.0f} points",
+            "Vs rest": "" if hidden else pct(row.diff, signed=True),
             "Holds after adjustment": "" if hidden or pd.isna(row.p_adj) else ("yes" if row.significant else "no"),
             "Mean": "" if hidden or pd.isna(row.mean) else f"{row.mean:.2f}",
         })

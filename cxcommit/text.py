@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pandas as pd
+
 _SPACES = re.compile(r"\s+")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -36,3 +38,15 @@ def shorten(text: str, width: int = 60) -> str:
     """Text cut to ``width`` characters with an ellipsis, on one line."""
     text = _SPACES.sub(" ", str(text)).strip()
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def pct(x, signed: bool = False) -> str:
+    """A share as a whole percentage (``68%``), or a difference in points (``+3 points``); empty
+    where there is no value.
+
+    >>> pct(0.684), pct(0.031, signed=True), pct(float("nan"))
+    ('68%', '+3 points', '')
+    """
+    if x is None or pd.isna(x):
+        return ""
+    return f"{float(x) * 100:+.0f} points" if signed else f"{float(x):.0%}"

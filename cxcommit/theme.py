@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from cxcommit.text import pct  # noqa: F401 — charts format numbers through the theme
+
 FONT_FAMILY = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", '
                '"Liberation Sans", sans-serif')
 # Difference to the rest: orange-brown below, blue above (ColorBrewer PuOr/RdBu end colours).
@@ -137,13 +139,6 @@ def suppressed_hover(group: str, min_group_size: int) -> str:
     """The hover text of a suppressed cell: says why, shows no number about the group."""
     return (f"<b>{group}</b><br>Hidden: fewer than {min_group_size} answers,<br>"
             "or hidden so a small group cannot be worked out")
-
-
-def pct(x, signed: bool = False) -> str:
-    """A share as a whole percentage (``68%``), or a difference in points (``+3 points``)."""
-    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
-        return ""
-    return f"{float(x) * 100:+.0f} points" if signed else f"{float(x):.0%}"
 
 
 def interval(low, high, confidence: float, points: bool = False) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cxcommit.commitment import commitment_index
+from cxcommit.text import pct
 from ui.shell import Context
 
 
@@ -11,10 +12,6 @@ def demo_notice(ctx: Context) -> None:
     if ctx.dataset.is_demo and not ctx.presentation:
         st.info("**Demo data** — a fictional bank-and-insurance group. Load your own exports on the "
                 "**Data** page.", icon="ℹ️")
-
-
-def _pct(value) -> str:
-    return "—" if value is None or value != value else f"{float(value):.0%}"
 
 
 def latest_vs_previous(ctx: Context) -> None:
@@ -37,7 +34,7 @@ def latest_vs_previous(ctx: Context) -> None:
     previous = shown.iloc[-2] if len(shown) > 1 else None
     cols[2].metric(f"Mean signs met, {last['group']}", f"{last['mean_signs']:.2f} of 8",
                    delta=None if previous is None else f"{last['mean_signs'] - previous['mean_signs']:+.2f} since {previous['group']}")
-    cols[3].metric(f"Fully committed (all 8), {last['group']}", _pct(last["p"]),
+    cols[3].metric(f"Fully committed (all 8), {last['group']}", pct(last["p"]) or "—",
                    delta=None if previous is None else f"{(last['p'] - previous['p']) * 100:+.1f} points")
 
 
