@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from cxcommit.errors import MappingError
-from cxcommit.groups import ALL_GROUP, item_levels, make_groups
+from cxcommit.groups import ALL_GROUP, item_levels, joint_counts, make_groups
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.intervals import proportion_interval
 from cxcommit.privacy import complementary_suppression, nullable
@@ -135,11 +135,7 @@ def _histogram(survey: Survey, by, settings: Settings) -> np.ndarray:
     groups = make_groups(survey, by)
     key = ("signs_met_histogram", groups.names, settings.dont_know)
     if key not in survey.cache:
-        met = signs_met_codes(survey, settings)
-        bins = groups.size * 10
-        dtype = np.uint16 if bins <= 1 << 16 else np.int64
-        counts = np.bincount(groups.codes.astype(dtype) * dtype(10) + met, minlength=bins)
-        survey.cache[key] = counts.reshape(groups.size, 10).astype(float)
+        survey.cache[key] = joint_counts(groups, [signs_met_codes(survey, settings)], [INCOMPLETE + 1])
     return survey.cache[key]
 
 

@@ -166,16 +166,22 @@ def count_items(survey: Survey, items: list[Item], groups: Groups, settings: Set
     return [survey.cache[key(item)] for item in items]
 
 
-def _count_pack(survey: Survey, pack: list, groups: Groups, settings: Settings, key) -> None:
-    widths = [len(values) for _, (_, values) in pack]
+def joint_counts(groups: Groups, levels: list[np.ndarray], widths: list[int]) -> np.ndarray:
+    """Respondents per group and combination of levels, shape ``(groups, *widths)``: one bincount
+    over a key made of the group and each level (16-bit while it fits). Levels are never negative."""
     bins = groups.size * int(np.prod(widths))
     dtype = np.uint16 if bins <= PACKED_BINS else np.int64
     joint = groups.codes.astype(dtype)
-    for (_, (codes, _)), width in zip(pack, widths):
-        small = dtype is np.uint16 and codes.dtype == np.int8  # level codes are never negative
+    for codes, width in zip(levels, widths):
+        small = dtype is np.uint16 and codes.dtype.itemsize == 1
         joint *= dtype(width)
         joint += codes.view(np.uint8) if small else codes.astype(dtype)
-    table = np.bincount(joint, minlength=bins).reshape(groups.size, *widths).astype(float)
+    return np.bincount(joint, minlength=bins).reshape(groups.size, *widths).astype(float)
+
+
+def _count_pack(survey: Survey, pack: list, groups: Groups, settings: Settings, key) -> None:
+    widths = [len(values) for _, (_, values) in pack]
+    table = joint_counts(groups, [codes for _, (codes, _) in pack], widths)
     for position, (item, (_, values)) in enumerate(pack):
         others = tuple(axis for axis in range(1, len(widths) + 1) if axis != position + 1)
         survey.cache[key(item)] = _counts_from_levels(table.sum(axis=others), values, item, settings)

@@ -5,12 +5,11 @@ minimum group size.
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from cxcommit.errors import SettingsError
 from cxcommit.settings import Settings
-from cxcommit.survey import Survey
+from cxcommit.survey import Survey, used_categories
 from cxcommit.text import normalize_label
 
 SUMMARY_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know",
@@ -43,8 +42,8 @@ def default_grouping(survey: Survey, preferred: str | None = "business_unit") ->
     candidates = [preferred, "business_unit", "division", "region", "role"] + list(survey.groupings)
     for name in candidates:
         if name and name != "wave" and name in survey.groupings and name in survey.frame:
-            codes, _ = survey.codes(name)
-            if np.count_nonzero(np.bincount(codes[codes >= 0])) >= 2:
+            codes, labels = survey.codes(name)
+            if used_categories(codes, len(labels)).sum() >= 2:
                 return name
     return None
 

@@ -10,12 +10,16 @@ from cxcommit.errors import Problem, problems_frame
 from cxcommit.instrument import Item, SIGN_IDS
 from cxcommit.mapping import Mapping
 
-def drop_unused(column: pd.Series) -> pd.Series:
-    """A categorical column without the categories no row uses (bincount: cheaper than unique on a
-    million codes)."""
-    codes = column.cat.codes.to_numpy()
+def used_categories(codes: np.ndarray, count: int) -> np.ndarray:
+    """Which of ``count`` categories some row's code (-1 blank) uses (bincount: cheaper than unique
+    on a million codes)."""
     shifted = codes.view(f"u{codes.itemsize}") + 1  # unsigned: blank (-1) wraps round to 0
-    used = np.bincount(shifted, minlength=len(column.cat.categories) + 1)[1:] > 0
+    return np.bincount(shifted, minlength=count + 1)[1:] > 0
+
+
+def drop_unused(column: pd.Series) -> pd.Series:
+    """A categorical column without the categories no row uses."""
+    used = used_categories(column.cat.codes.to_numpy(), len(column.cat.categories))
     if used.all():
         return column
     return column.cat.remove_categories(column.cat.categories[~used])
@@ -119,7 +123,7 @@ class Survey:
         if self.rows is None:
             return codes, labels
         codes = codes.take(self.rows)
-        used = np.bincount(codes[codes >= 0], minlength=len(labels)) > 0
+        used = used_categories(codes, len(labels))
         if used.all():
             return codes, labels
         renumber = np.full(len(labels) + 1, -1, dtype=codes.dtype)  # the last entry maps blank (-1) to -1
