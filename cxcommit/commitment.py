@@ -11,13 +11,14 @@ import pandas as pd
 from scipy import stats
 
 from cxcommit.errors import MappingError
-from cxcommit.groups import ALL_GROUP, item_levels, joint_counts, make_groups
+from cxcommit.groups import item_levels, joint_counts, make_groups
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.intervals import proportion_interval
 from cxcommit.privacy import complementary_suppression, nullable
 from cxcommit.rates import sibling_sets
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
+from cxcommit.trends import per_wave
 
 INDEX_COLUMNS = ["group", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k", "p", "ci_low", "ci_high",
                  "n_incomplete", "suppressed"]
@@ -118,16 +119,8 @@ def index_over_waves(survey: Survey, by: str | None = None, *, settings: Setting
     >>> table[table["group"] == "Digital"]["wave"].tolist()[:2]
     ['2025-Q2', '2025-Q3']
     """
-    from cxcommit.summary import resolve_grouping
-
-    table = commitment_index(survey, [by, "wave"] if by else ["wave"], settings=settings)
-    if by:
-        table = table.drop(columns=["group"]).rename(columns={resolve_grouping(survey, by): "group"})
-    else:
-        table = table.assign(group=ALL_GROUP)
-    order = {wave: i for i, wave in enumerate(survey.frame["wave"].cat.categories)}
-    table = table.assign(_order=table["wave"].map(order)).sort_values(["group", "_order"], kind="stable")
-    return table[WAVE_INDEX_COLUMNS].reset_index(drop=True)
+    table = per_wave(commitment_index(survey, [by, "wave"] if by else ["wave"], settings=settings), survey, by)
+    return table[WAVE_INDEX_COLUMNS]
 
 
 def _histogram(survey: Survey, by, settings: Settings) -> np.ndarray:

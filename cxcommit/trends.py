@@ -16,6 +16,19 @@ TREND_COLUMNS = ["item", "label", "group", "wave", "n", "k", "p", "ci_low", "ci_
                  "suppressed"]
 
 
+def per_wave(table: pd.DataFrame, survey: Survey, by: str | None, first: list[str] = ()) -> pd.DataFrame:
+    """A table computed by ``[by, "wave"]`` (or ``["wave"]``) with the grouping as ``group``
+    (everyone: ``All respondents``) and ``_order``, the wave's place in time; sorted by the
+    columns ``first``, then group, then wave."""
+    if by:
+        table = table.drop(columns=["group"]).rename(columns={resolve_grouping(survey, by): "group"})
+    else:
+        table = table.assign(group=ALL_GROUP)
+    order = {wave: i for i, wave in enumerate(survey.frame["wave"].cat.categories)}
+    table = table.assign(_order=table["wave"].map(order))
+    return table.sort_values([*first, "group", "_order"], kind="stable").reset_index(drop=True)
+
+
 def trends(survey: Survey, by: str | None = None, *, items: list[str] | None = None,
            settings: Settings = Settings()) -> pd.DataFrame:
     """Share per wave for each group (or the whole organisation), and how it moved.
@@ -33,15 +46,8 @@ def trends(survey: Survey, by: str | None = None, *, items: list[str] | None = N
       weighted by n (the same on each row of the group; null with one wave);
     - ``suppressed``: as in :func:`cxcommit.rates.rates`.
     """
-    by_list = [by, "wave"] if by else ["wave"]
-    table = rates(survey, by_list, items=items, settings=settings)
-    if by:
-        table = table.drop(columns=["group"]).rename(columns={resolve_grouping(survey, by): "group"})
-    else:
-        table = table.assign(group=ALL_GROUP)
-    wave_order = {w: i for i, w in enumerate(survey.frame["wave"].cat.categories)}
-    table = table.assign(_order=table["wave"].map(wave_order)).sort_values(["item", "group", "_order"])
-    table = table.reset_index(drop=True)
+    table = per_wave(rates(survey, [by, "wave"] if by else ["wave"], items=items, settings=settings), survey, by,
+                     first=["item"])
     for column in TREND_COLUMNS[9:16]:
         table[column] = np.nan
     shown = table[~table["suppressed"] & table["p"].notna()].copy()
