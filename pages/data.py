@@ -37,8 +37,7 @@ metrics_file = st.file_uploader("Unit metrics (CSV or Excel: business unit, wave
 metrics = None if dataset.is_demo else dataset.metrics  # the demo's unit metrics never go with your data
 if metrics_file is not None:
     with guarded(f"{metrics_file.name}: ", missing="error"):
-        content = metrics_file.getvalue()
-        metrics = read_metrics(digest(content), content, metrics_file.name)
+        metrics = read_metrics(metrics_file.file_id, metrics_file.getvalue(), metrics_file.name)
         if not metrics.warnings.empty:
             st.warning(f"{metrics_file.name}: {len(metrics.warnings)} warning(s); the rest was read.")
             st.dataframe(metrics.warnings, hide_index=True, width="stretch")
@@ -50,11 +49,10 @@ if metrics_file is not None:
 
 raws = []
 for upload in exports or []:
-    content = upload.getvalue()
-    key = digest(content)
+    key = upload.file_id  # names this upload: no need to hash a large file on every rerun
     try:
-        with st.status(f"Reading {upload.name} ({len(content) / 1e6:.1f} MB)…") as status:
-            raw = read_export(key, content, upload.name, ctx.settings.drop_personal_data)
+        with st.status(f"Reading {upload.name} ({upload.size / 1e6:.1f} MB)…") as status:
+            raw = read_export(key, upload.getvalue(), upload.name, ctx.settings.drop_personal_data)
             status.update(label=f"{upload.name}: {FORMAT_NAMES.get(raw.format, raw.format)} export, "
                                 f"{raw.n_rows:,} rows", state="complete")
         raws.append((key, raw))

@@ -5,8 +5,8 @@ from cxcommit import charts
 from cxcommit.gaps import gap_to_best, gap_to_target, perception_gap
 from cxcommit.instrument import SIGN_IDS
 from ui.errors import guarded
-from ui.shell import context, label_of
-from ui.views import demo_notice, grouping_choice
+from ui.shell import context, one_of
+from ui.views import demo_notice, grouping_choice, show_chart
 
 ctx = context()
 st.title("Commitment gaps")
@@ -17,24 +17,19 @@ by = grouping_choice(ctx, "By", ("business_unit", "division", "region"), "gaps_b
 with guarded():
     st.subheader("Do executives see what their staff see?")
     gaps = perception_gap(survey, None, items=items, settings=ctx.settings)
-    st.plotly_chart(charts.gap_dumbbell(gaps, **ctx.chart_options), width="stretch")
-    st.caption(ctx.caption())
+    show_chart(ctx, charts.gap_dumbbell(gaps, **ctx.chart_options))
     by_group = perception_gap(survey, by, items=items, settings=ctx.settings) if by else None
     groups = sorted(by_group.loc[~by_group["suppressed"], "group"].unique()) if by else []
     if groups:
-        group = st.selectbox(f"One {label_of(survey, by).lower().rstrip('s')}", groups, key="gaps_group")
-        st.plotly_chart(charts.gap_dumbbell(by_group, group=group, **ctx.chart_options),
-                        width="stretch")
-        st.caption(ctx.caption())
+        group = st.selectbox(f"One {one_of(survey, by)}", groups, key="gaps_group")
+        show_chart(ctx, charts.gap_dumbbell(by_group, group=group, **ctx.chart_options))
 with guarded():
     st.subheader("How far from full commitment?")
     target = gap_to_target(survey, None, items=items, settings=ctx.settings)
-    st.plotly_chart(charts.gap_bars(target, **ctx.chart_options), width="stretch")
-    st.caption(ctx.caption())
+    show_chart(ctx, charts.gap_bars(target, **ctx.chart_options))
 with guarded():
     if by is None:
         st.stop()
-    st.subheader(f"How far from the best {label_of(survey, by).lower().rstrip('s')}?")
+    st.subheader(f"How far from the best {one_of(survey, by)}?")
     best = gap_to_best(survey, by, items=items, settings=ctx.settings)
-    st.plotly_chart(charts.gap_bars(best, **ctx.chart_options), width="stretch")
-    st.caption(ctx.caption())
+    show_chart(ctx, charts.gap_bars(best, **ctx.chart_options))

@@ -7,7 +7,7 @@ from cxcommit.findings import findings
 from cxcommit.summary import default_grouping
 from ui.errors import guarded
 from ui.shell import context
-from ui.views import demo_notice, latest_vs_previous
+from ui.views import demo_notice, latest_vs_previous, show_chart
 
 ctx = context()
 st.title("Executive commitment to customer experience")
@@ -24,5 +24,4 @@ with guarded():
     if by and ctx.survey.has_signs:
         st.subheader("Commitment by division" if by == "division" else "Commitment by group")
         index = commitment_index(ctx.survey, by, settings=ctx.settings)
-        st.plotly_chart(charts.commitment_chart(index, **ctx.chart_options), width="stretch")
-        st.caption(ctx.caption())
+        show_chart(ctx, charts.commitment_chart(index, **ctx.chart_options))

@@ -8,7 +8,7 @@ from cxcommit.pay import pay_alignment, pay_relations, unit_table
 from cxcommit.trends import trends
 from ui.errors import guarded
 from ui.shell import context
-from ui.views import demo_notice, grouping_choice
+from ui.views import demo_notice, grouping_choice, show_chart
 
 ctx = context()
 st.title("Compensation alignment and trends")
@@ -18,19 +18,15 @@ by = grouping_choice(ctx, "Lines per", ("division", "business_unit", "region"), 
 with guarded():
     st.subheader("Is executive pay tied to CX? Sign 7 and the incentive share over waves")
     pay = pay_alignment(survey, ctx.metrics, by, settings=ctx.settings)
-    st.plotly_chart(charts.pay_trend_chart(pay, **ctx.chart_options), width="stretch")
-    st.caption(ctx.caption())
+    show_chart(ctx, charts.pay_trend_chart(pay, **ctx.chart_options))
 with guarded():
     st.subheader("Commitment over waves")
-    st.plotly_chart(charts.index_trend_chart(index_over_waves(survey, by, settings=ctx.settings),
-                                             **ctx.chart_options), width="stretch")
-    st.caption(ctx.caption())
+    show_chart(ctx, charts.index_trend_chart(index_over_waves(survey, by, settings=ctx.settings), **ctx.chart_options))
 with guarded():
     item = st.selectbox("One item over waves", list(survey.item_ids),
                         format_func=lambda i: survey.item(i).label, key="trends_item")
-    st.plotly_chart(charts.trend_chart(trends(survey, by, items=[item], settings=ctx.settings), item=item,
-                                       **ctx.chart_options), width="stretch")
-    st.caption(ctx.caption())
+    show_chart(ctx, charts.trend_chart(trends(survey, by, items=[item], settings=ctx.settings), item=item,
+                                        **ctx.chart_options))
 if ctx.metrics is None or "business_unit" not in survey.groupings:
     st.info("To relate pay alignment to NPS, CSAT and other outcomes across business units, load a unit-metrics "
             "file with survey data that has a business unit column, on the **Data** page.")
@@ -42,7 +38,6 @@ else:
         choice = st.selectbox("Relation", pairs, key="pay_pair")
         x, y = choice.split(" → ")
         units = unit_table(survey, ctx.metrics, settings=ctx.settings)
-        st.plotly_chart(charts.pay_scatter(units, x=x, y=y, confidence=ctx.settings.confidence, **ctx.style),
-                        width="stretch")
-        st.caption(ctx.caption() + " · each point a business unit, values averaged over the waves shown")
+        show_chart(ctx, charts.pay_scatter(units, x=x, y=y, confidence=ctx.settings.confidence, **ctx.style),
+                   "each point a business unit, values averaged over the waves shown")
         st.dataframe(relations, hide_index=True, width="stretch")

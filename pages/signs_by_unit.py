@@ -6,7 +6,7 @@ from cxcommit import charts
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.rates import rates
 from ui.errors import guarded
-from ui.shell import context, label_of
+from ui.shell import context, one_of
 from ui.views import demo_notice, group_detail, grouping_choice
 
 ctx = context()
@@ -37,7 +37,7 @@ with guarded():
     if st.session_state.get("heatmap_detail") not in shown:
         st.session_state.pop("heatmap_detail", None)
     if shown:
-        group = st.selectbox(f"Detail for one {label_of(survey, by).lower().rstrip('s')}", shown, index=None,
+        group = st.selectbox(f"Detail for one {one_of(survey, by)}", shown, index=None,
                              placeholder="Choose a group", key="heatmap_detail")
         if group:
             group_detail(ctx, by, group, items)

@@ -7,7 +7,7 @@ from cxcommit.rates import rates
 from cxcommit.variation import explain, variation
 from ui.errors import guarded
 from ui.shell import context, label_of
-from ui.views import demo_notice, grouping_choice
+from ui.views import demo_notice, grouping_choice, show_chart
 
 ctx = context()
 st.title("Where units disagree")
@@ -22,12 +22,10 @@ with guarded():
     if table.empty:
         st.info("Fewer than two groups clear the minimum group size with these filters, so there is no spread to show.")
     else:
-        st.plotly_chart(charts.variation_chart(table, groups=label_of(survey, by).lower(), **ctx.style), width="stretch")
-        st.caption(ctx.caption())
+        show_chart(ctx, charts.variation_chart(table, groups=label_of(survey, by).lower(), **ctx.style))
         words = label_of(survey, by).lower()
         for row in table.to_dict("records"):
             st.markdown(f"**{row['rank']}.** " + explain(row, ctx.settings.confidence, words))
         st.subheader("Every group on every sign")
         spread = rates(survey, by, items=items, settings=ctx.settings)
-        st.plotly_chart(charts.spread_chart(spread, **ctx.chart_options), width="stretch")
-        st.caption(ctx.caption())
+        show_chart(ctx, charts.spread_chart(spread, **ctx.chart_options))

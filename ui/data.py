@@ -44,7 +44,7 @@ def demo_dataset() -> Dataset:
 
 
 def read_export(key: str, content: bytes, name: str, drop_personal_data: bool) -> RawTable:
-    """An uploaded export, read once per session and content (``key``: its digest). Kept in the
+    """An uploaded export, read once per session and upload (``key``: the upload's id). Kept in the
     session, not shared: importing encodes columns inside the table."""
     raws = st.session_state.setdefault("_raw_exports", {})
     if key not in raws:
@@ -63,7 +63,7 @@ def forget_exports(keep: set[str]) -> None:
 def import_exports(key: str, _raws: tuple[RawTable, ...], _mappings: tuple[Mapping, ...],
                    settings: Settings) -> Survey:
     """Several exports imported with their mappings and combined into one survey (``key``: the
-    digest of their contents and mappings)."""
+    digest of their uploads' ids, mappings and settings)."""
     return combine_surveys([apply_mapping(raw, mapping, settings) for raw, mapping in zip(_raws, _mappings)])
 
 

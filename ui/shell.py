@@ -89,6 +89,11 @@ def page_url(file: str) -> str:
     return "" if file == PAGES[0][0] else Path(file).stem
 
 
+def one_of(survey: Survey, name: str) -> str:
+    """How to name one group of a grouping in a sentence: "business unit", "division"."""
+    return label_of(survey, name).lower().rstrip("s")
+
+
 def label_of(survey: Survey, name: str) -> str:
     return FILTER_LABELS.get(name, survey.groupings.get(name, name))
 
@@ -130,7 +135,8 @@ def _frame() -> Context:
     survey = dataset.survey
     with guarded("The filters could not be applied: "):
         chosen = {name: values for name, values in filters.items() if values}
-        survey = _filtered(dataset, tuple((k, tuple(v)) for k, v in chosen.items())) if chosen else dataset.survey
+        if chosen:
+            survey = _filtered(dataset.key, tuple((k, tuple(v)) for k, v in chosen.items()), dataset.survey)
     if st.sidebar.button("▶ Presentation mode", width="stretch", help="Hide the controls and step through the "
                                                                      "charts, one per screen"):
         st.switch_page(str(ROOT / "pages" / "present.py"), query_params={"present": "1", "slide": "1"})
@@ -142,20 +148,16 @@ def _frame() -> Context:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _filtered_cached(key: str, chosen: tuple, _survey: Survey) -> Survey:
+def _filtered(key: str, chosen: tuple, _survey: Survey) -> Survey:
+    """The dataset named ``key`` filtered (kept per dataset and filter, so that analyses cached in
+    the filtered survey survive reruns)."""
     return _survey.filter(**{name: list(values) for name, values in chosen})
-
-
-def _filtered(dataset: Dataset, chosen: tuple) -> Survey:
-    """The dataset filtered (kept per dataset and filter, so that analyses cached in the filtered
-    survey survive reruns)."""
-    return _filtered_cached(dataset.key, chosen, dataset.survey)
 
 
 def _options(survey: Survey, name: str, filters: dict[str, list[str]]) -> list[str]:
     """A filter's choices; business units narrowed to the divisions chosen."""
     if name == "business_unit" and filters.get("division") and "division" in survey.groupings:
-        return list(dict.fromkeys(survey.filter(division=filters["division"]).codes("business_unit")[1]))
+        return list(survey.filter(division=filters["division"]).codes("business_unit")[1])
     return list(survey.codes(name)[1])
 
 
@@ -183,13 +185,13 @@ def _settings() -> Settings:
     from_url = st.session_state.get("_url_filters", {})
     defaults = Settings()
     with st.sidebar.expander("Settings"):
-        for name, make in (("min_group_size", int), ("confidence", float), ("ci_method", str), ("dont_know", str)):
-            key = f"setting:{name}"
+        for name in SETTING_PARAMS:
+            key, default = f"setting:{name}", getattr(defaults, name)
             if key not in st.session_state:
                 try:
-                    st.session_state[key] = make(from_url[name][0]) if name in from_url else getattr(defaults, name)
+                    st.session_state[key] = type(default)(from_url[name][0]) if name in from_url else default
                 except ValueError:
-                    st.session_state[key] = getattr(defaults, name)
+                    st.session_state[key] = default
         st.number_input("Minimum group size", min_value=3, max_value=100_000, step=1, key="setting:min_group_size",
                         help="No number about a group with fewer answers is shown, charted or exported.")
         st.selectbox("Confidence level", (0.9, 0.95, 0.99), key="setting:confidence",

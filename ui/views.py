@@ -8,6 +8,12 @@ from cxcommit.text import pct
 from ui.shell import Context
 
 
+def show_chart(ctx: Context, figure, note: str = "") -> None:
+    """A chart across the page and, under it, which data, filters and minimum group size it reflects."""
+    st.plotly_chart(figure, width="stretch")
+    st.caption(ctx.caption() + (f" · {note}" if note else ""))
+
+
 def demo_notice(ctx: Context) -> None:
     if ctx.dataset.is_demo and not ctx.presentation:
         st.info("**Demo data** — a fictional bank-and-insurance group. Load your own exports on the "
