@@ -14,18 +14,18 @@ from cxcommit.errors import MappingError
 from cxcommit.groups import item_levels, joint_counts, make_groups
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.intervals import proportion_interval
-from cxcommit.privacy import complementary_suppression, nullable
+from cxcommit.privacy import complementary_suppression, nullable, suppression_reason
 from cxcommit.rates import sibling_sets
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
 from cxcommit.trends import per_wave
 
 INDEX_COLUMNS = ["group", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k", "p", "ci_low", "ci_high",
-                 "n_incomplete", "suppressed"]
+                 "n_incomplete", "suppressed", "suppression"]
 
 
 WAVE_INDEX_COLUMNS = ["group", "wave", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k", "p", "ci_low", "ci_high",
-                      "suppressed"]
+                      "suppressed", "suppression"]
 INCOMPLETE = 9  # code of a respondent who left a sign unanswered
 
 
@@ -74,7 +74,8 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
     - ``k``: respondents answering yes to all 8 (fully committed), ``p`` = k / n with its interval
       (``ci_low``/``ci_high``, Wilson by default).
     - ``suppressed``: as in :func:`cxcommit.rates.rates` (minimum group size and complementary
-      suppression); numbers of suppressed rows are null.
+      suppression); numbers of suppressed rows are null; ``suppression`` says why (``"small"``
+      or ``"complementary"``).
 
     >>> from cxcommit.demo import load_demo
     >>> table = commitment_index(load_demo(), by="division")
@@ -97,8 +98,9 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
     keys["item"] = np.full(groups.size, "commitment_index", dtype=object)
     numbers = {"n": n, "mean_signs": mean, "mean_ci_low": mean - half, "mean_ci_high": mean + half, "k": k, "p": p,
                "ci_low": low, "ci_high": high, "n_incomplete": incomplete}
-    flags = complementary_suppression(keys, n < settings.min_group_size, sibling_sets(groups, keys), sizes=n)
-    columns = {**keys, "suppressed": flags}
+    small = n < settings.min_group_size
+    flags = complementary_suppression(keys, small, sibling_sets(groups, keys), sizes=n)
+    columns = {**keys, "suppressed": flags, "suppression": suppression_reason(small, flags)}
     for name, values in numbers.items():
         values = np.where(flags, np.nan, values)
         columns[name] = nullable(values, integer=True) if name in ("n", "k", "n_incomplete") else values
@@ -112,7 +114,7 @@ def index_over_waves(survey: Survey, by: str | None = None, *, settings: Setting
     Computed on the group × wave table, so suppression (minimum group size and complementary
     suppression) works as in :func:`cxcommit.trends.trends`. Returns one row per group and wave,
     waves in time order: ``group, wave, n, mean_signs, mean_ci_low, mean_ci_high, k, p, ci_low,
-    ci_high, suppressed`` (as in :func:`commitment_index`).
+    ci_high, suppressed, suppression`` (as in :func:`commitment_index`).
 
     >>> from cxcommit.demo import load_demo
     >>> table = index_over_waves(load_demo(), "division")
@@ -135,17 +137,17 @@ def _histogram(survey: Survey, by, settings: Settings) -> np.ndarray:
 def index_distribution(survey: Survey, by: str | list[str] | None = None, *,
                        settings: Settings = Settings()) -> pd.DataFrame:
     """How many respondents meet 0, 1, … 8 signs, per group: ``group``, ``signs_met``, ``n``, ``share``,
-    ``suppressed`` (whole groups below the minimum are suppressed, as in :func:`commitment_index`)."""
+    ``suppressed``, ``suppression`` (whole groups hidden as in :func:`commitment_index`)."""
     index = commitment_index(survey, by, settings=settings)
     groups = make_groups(survey, by)
     counts = _histogram(survey, by, settings)[:, :9]
     rows = []
     for g, label in enumerate(groups.frame["group"]):
-        hidden = bool(index["suppressed"].iloc[g])
+        hidden, why = bool(index["suppressed"].iloc[g]), index["suppression"].iloc[g]
         total = counts[g].sum()
         for signs in range(9):
             rows.append({"group": label, "signs_met": signs, "n": None if hidden else int(counts[g, signs]),
-                         "share": None if hidden or total == 0 else counts[g, signs] / total, "suppressed": hidden})
+                         "share": None if hidden or total == 0 else counts[g, signs] / total, "suppressed": hidden, "suppression": why})
     table = pd.DataFrame(rows)
     table["n"] = table["n"].astype("Int64")
     table["share"] = table["share"].astype("Float64")

@@ -7,7 +7,7 @@ import pandas as pd
 from cxcommit.errors import MappingError
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.groups import ALL_GROUP
-from cxcommit.privacy import blank_suppressed
+from cxcommit.privacy import blank_suppressed, suppression_reason
 from cxcommit.rates import rates, two_proportion_p
 from cxcommit.summary import resolve_grouping
 from cxcommit.settings import Settings
@@ -37,7 +37,8 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
 
     Returns one row per item and group: ``item, label, group, n_leaders, p_leaders, n_staff,
     p_staff, gap, ci_low, ci_high`` (Newcombe hybrid score interval), ``p_value`` (two-proportion
-    z-test or Fisher's exact test), ``suppressed`` (either side suppressed: no numbers).
+    z-test or Fisher's exact test), ``suppressed`` (either side suppressed: no numbers) and
+    ``suppression`` (``"small"`` where either side is small or has nobody, else ``"complementary"``).
     """
     items = list(items) if items is not None else [i for i in SIGN_IDS if i in survey.item_ids] or list(survey.item_ids)
     if "role" not in survey.frame:
@@ -50,7 +51,7 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
     key = ["item", "label"] + ([by_name] if by else [])
     sides = {}
     for name, role in (("leaders", leaders), ("staff", staff)):
-        side = table[table["role"] == role].set_index(key)[["n", "k", "p", "suppressed"]]
+        side = table[table["role"] == role].set_index(key)[["n", "k", "p", "suppressed", "suppression"]]
         sides[name] = side.add_suffix(f"_{name}")
     joined = sides["leaders"].join(sides["staff"], how="outer").reset_index()
     hidden = joined["suppressed_leaders"].fillna(True).astype(bool) | joined["suppressed_staff"].fillna(True).astype(bool)
@@ -64,6 +65,7 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
         "n_staff": joined["n_staff"], "p_staff": joined["p_staff"],
         "gap": joined["p_leaders"] - joined["p_staff"], "ci_low": low, "ci_high": high,
         "p_value": two_proportion_p(k1, n1, k2, n2), "suppressed": hidden.to_numpy(),
+        "suppression": _reason(joined, hidden.to_numpy()),
     })
     result = blank_suppressed(result, hidden.to_numpy())
     numbers = ["n_leaders", "p_leaders", "n_staff", "p_staff", "gap", "ci_low", "ci_high", "p_value"]
@@ -72,17 +74,27 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
     return result.sort_values(["item", "gap"], ascending=[True, False], na_position="last").reset_index(drop=True)
 
 
+def _reason(joined: pd.DataFrame, hidden: np.ndarray) -> np.ndarray:
+    """Why a gap is hidden: "small" where either side is small or absent, else "complementary"."""
+    small = np.zeros(len(joined), dtype=bool)
+    for side in ("leaders", "staff"):
+        reason = joined[f"suppression_{side}"]
+        small |= (reason.eq("small") | joined[f"n_{side}"].isna() & reason.isna()).to_numpy(dtype=bool)
+    return suppression_reason(small & hidden, hidden)
+
+
 def gap_to_target(survey: Survey, by: str | None = "business_unit", *, items: list[str] | None = None,
                   target: float = 1.0, settings: Settings = Settings()) -> pd.DataFrame:
     """How far each group's share is below ``target`` (default 1.0: everyone says yes).
 
     Columns: the rates columns ``item, label, group, n, p`` plus ``target``, ``gap`` (target − p)
-    and its interval ``ci_low``, ``ci_high`` (target minus the share's interval), ``suppressed``.
+    and its interval ``ci_low``, ``ci_high`` (target minus the share's interval), ``suppressed``, ``suppression``.
     """
     table = rates(survey, by, items=items, settings=settings)
     return table.assign(target=target, gap=target - table["p"], gap_ci_low=target - table["ci_high"],
                         gap_ci_high=target - table["ci_low"])[
-        ["item", "label", "group", "n", "p", "target", "gap", "gap_ci_low", "gap_ci_high", "suppressed"]].rename(
+        ["item", "label", "group", "n", "p", "target", "gap", "gap_ci_low", "gap_ci_high", "suppressed",
+         "suppression"]].rename(
         columns={"gap_ci_low": "ci_low", "gap_ci_high": "ci_high"})
 
 
@@ -91,7 +103,7 @@ def gap_to_best(survey: Survey, by: str = "business_unit", *, items: list[str] |
     """Each group's distance to the best shown group of the same item.
 
     Columns: ``item, label, group, n, p, best_group, best_p, gap`` (best − p, ≥ 0),
-    ``ci_low, ci_high`` (Newcombe interval of the difference), ``suppressed``.
+    ``ci_low, ci_high`` (Newcombe interval of the difference), ``suppressed``, ``suppression``.
     """
     table = rates(survey, by, items=items, settings=settings)
     parts = []
@@ -110,4 +122,4 @@ def gap_to_best(survey: Survey, by: str = "business_unit", *, items: list[str] |
     result = pd.concat(parts, ignore_index=True)
     result = blank_suppressed(result, result["suppressed"].to_numpy(), columns=("gap", "ci_low", "ci_high"))
     return result[["item", "label", "group", "n", "p", "best_group", "best_p", "gap", "ci_low", "ci_high",
-                   "suppressed"]]
+                   "suppressed", "suppression"]]

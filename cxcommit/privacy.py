@@ -9,6 +9,9 @@ two-way table (its margin is shown). If exactly one cell of a sibling set is sup
 could be recovered as the set's total minus the others, so the smallest other cell of that set
 is suppressed too, chosen in the most specific set first (a unit of the same division). This
 repeats until no set has exactly one suppressed cell.
+
+Every table says why a row is hidden in ``suppression``: ``"small"`` (fewer answers than the
+minimum), ``"complementary"`` (hidden so that a small group cannot be worked out), null if shown.
 """
 from __future__ import annotations
 
@@ -51,6 +54,12 @@ def complementary_suppression(table, suppressed: np.ndarray, sibling_sets: list[
                     flags[shown[np.argmin(sizes[shown])]] = True
                     changed = True
     return flags
+
+
+def suppression_reason(small: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """Why each row is hidden: ``"small"``, ``"complementary"`` (hidden to protect another row) or None."""
+    small = np.asarray(small, dtype=bool)
+    return np.where(small, "small", np.where(np.asarray(flags, dtype=bool), "complementary", None)).astype(object)
 
 
 def _positions(table, columns: list[str]) -> dict:

@@ -9,12 +9,12 @@ from cxcommit.adjust import adjust_p
 from cxcommit.errors import MappingError
 from cxcommit.groups import Groups, count_items, make_groups
 from cxcommit.intervals import proportion_interval
-from cxcommit.privacy import complementary_suppression, nullable
+from cxcommit.privacy import complementary_suppression, nullable, suppression_reason
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey, unit_division_counts
 
 RATE_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know",
-                "diff", "p_value", "p_adj", "significant", "suppressed"]
+                "diff", "p_value", "p_adj", "significant", "suppressed", "suppression"]
 
 
 def sibling_sets(groups: Groups, frame) -> list[list[str]]:
@@ -100,7 +100,7 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
     - ``suppressed``: fewer answers than the minimum group size, or suppressed so that a small
       group cannot be worked out by subtraction (see :mod:`cxcommit.privacy`). Every number of a
       suppressed row is null. ``diff`` is also null where everyone else together is fewer than
-      the minimum.
+      the minimum. ``suppression`` says why: ``"small"`` or ``"complementary"`` (null if shown).
 
     References: Wilson (1927); Fisher's exact test; Holm (1979); Benjamini & Hochberg (1995).
 
@@ -147,14 +147,14 @@ def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_a
         **({"division": np.tile(parents, count)} if parents is not None else {}),
     }
     numbers = {name: values.ravel() for name, values in numbers.items()}
-    flags = complementary_suppression(keys, numbers["n"] < settings.min_group_size, sibling_sets(groups, keys),
-                                      sizes=numbers["n"])
+    small = numbers["n"] < settings.min_group_size
+    flags = complementary_suppression(keys, small, sibling_sets(groups, keys), sizes=numbers["n"])
     for values in numbers.values():
         values[flags] = np.nan
     numbers["p_adj"] = adjust_p(numbers["p_value"], p_adjust)
     columns = {**keys, **{name: nullable(values, integer=name in ("n", "k", "n_dont_know"))
                           for name, values in numbers.items()},
                "significant": numbers["p_adj"] < 1 - settings.confidence,  # NaN compares False
-               "suppressed": flags}
+               "suppressed": flags, "suppression": suppression_reason(small, flags)}
     extra = [c for c in keys if c not in RATE_COLUMNS]
     return pd.DataFrame({name: columns[name] for name in RATE_COLUMNS[:4] + extra + RATE_COLUMNS[4:]})

@@ -13,7 +13,7 @@ from cxcommit.survey import Survey
 
 TREND_COLUMNS = ["item", "label", "group", "wave", "n", "k", "p", "ci_low", "ci_high", "change_prev",
                  "change_prev_low", "change_prev_high", "change_prev_p", "change_first", "change_first_p", "slope",
-                 "suppressed"]
+                 "suppressed", "suppression"]
 
 
 def per_wave(table: pd.DataFrame, survey: Survey, by: str | None, first: list[str] = ()) -> pd.DataFrame:
@@ -44,7 +44,7 @@ def trends(survey: Survey, by: str | None = None, *, items: list[str] | None = N
     - ``change_first``, ``change_first_p``: the same against the group's first shown wave;
     - ``slope``: change per wave of a least-squares line through the group's shown waves,
       weighted by n (the same on each row of the group; null with one wave);
-    - ``suppressed``: as in :func:`cxcommit.rates.rates`.
+    - ``suppressed``, ``suppression``: as in :func:`cxcommit.rates.rates`.
     """
     table = per_wave(rates(survey, [by, "wave"] if by else ["wave"], items=items, settings=settings), survey, by,
                      first=["item"])

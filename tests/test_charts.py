@@ -62,7 +62,12 @@ def test_heatmap_colour_is_the_diff_pivot_and_text_the_share(demo):
     row, col = 0, list(cells.x).index("Mobile App")
     assert cells.text[row][col] == f"{shares.iat[row, col]:.0%}"
     assert cells.customdata[row][col] == ["Mobile App", "sign_1"]
-    assert "Difference to the rest" in cells.hovertext[row][col] and "95% interval" in cells.hovertext[row][col]
+    clicks = fig.data[-1]  # the invisible markers a click selects (heatmap cells cannot be selected)
+    assert clicks.type == "scatter" and len(clicks.x) == len(table)
+    at = list(zip(clicks.x, clicks.y)).index(("Mobile App", cells.y[0]))
+    assert list(clicks.customdata[at]) == ["Mobile App", "sign_1"]
+    assert "Mobile App" in clicks.hovertext[at] and f"{shares.iat[row, col]:.0%}" in clicks.hovertext[at]
+    assert "Difference to the rest" in clicks.hovertext[at] and "95% interval" in clicks.hovertext[at]
 
 
 def test_heatmap_sort_orders(demo):
@@ -140,12 +145,19 @@ def test_a_hidden_wave_breaks_both_pay_lines(suppressed_figures):
 
 def test_heatmap_draws_suppressed_cells_grey_without_numbers(demo):
     table = rates(demo, "business_unit", items=["sign_1"], settings=BIG)
-    cells, hidden = charts.signs_heatmap(table, min_group_size=150).data
-    suppressed = set(table.loc[table["suppressed"], "group"])
+    cells, hidden, clicks = charts.signs_heatmap(table, min_group_size=150).data
+    reason = dict(zip(table["group"], table["suppression"]))
+    assert {"small", "complementary"} <= set(reason.values())  # both kinds occur here
+    hover = dict(zip(clicks.x, clicks.hovertext))
     for col, group in enumerate(cells.x):
-        if group in suppressed:
-            assert np.isnan(cells.z[0][col]) and cells.text[0][col] == "" and cells.hovertext[0][col] == ""
+        if reason[group] == "small":
+            assert np.isnan(cells.z[0][col]) and cells.text[0][col] == ""
             assert hidden.z[0][col] == 1 and hidden.text[0][col] == "n<150"
+            assert "fewer than 150 answers" in hover[group] and "n =" not in hover[group]
+        elif reason[group] == "complementary":  # a larger group hidden to protect a small one: not "n<150"
+            assert np.isnan(cells.z[0][col]) and cells.text[0][col] == ""
+            assert hidden.z[0][col] == 1 and hidden.text[0][col] == "hidden"
+            assert "worked out by subtraction" in hover[group] and "n =" not in hover[group]
         else:
             assert np.isnan(hidden.z[0][col]) and hidden.text[0][col] == ""
 
@@ -251,7 +263,7 @@ def test_charts_and_theme_never_import_streamlit():
 def test_index_over_waves_matches_the_index_of_each_wave(demo):
     table = index_over_waves(demo, "division")
     assert list(table.columns) == ["group", "wave", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k", "p",
-                                   "ci_low", "ci_high", "suppressed"]
+                                   "ci_low", "ci_high", "suppressed", "suppression"]
     assert list(table.loc[table["group"] == "Digital", "wave"]) == list(demo.report.waves)
     for wave in ("2025-Q2", "2026-Q3"):
         alone = commitment_index(demo.filter(wave=[wave]), "division").set_index("group")

@@ -83,6 +83,20 @@ def test_no_sibling_set_has_exactly_one_suppressed_cell(demo, minimum):
         assert hidden[["n", "k", "p", "ci_low", "ci_high", "mean", "diff", "p_value", "p_adj"]].isna().all().all()
 
 
+@hsettings(deadline=None, max_examples=15)
+@given(st.integers(3, 200))
+def test_suppression_says_why_a_row_is_hidden(demo, minimum):
+    """"small" exactly where the group has fewer answers than the minimum (its n at the lowest
+    minimum, 3, with nothing hidden around it), "complementary" for the other hidden rows."""
+    table = rates(demo, by="business_unit", items=["sign_7"], settings=Settings(min_group_size=minimum))
+    counts = rates(demo, by="business_unit", items=["sign_7"], settings=Settings(min_group_size=3))
+    assert not counts["suppressed"].any()  # the demo's smallest unit has more than 3 answers
+    n = dict(zip(counts["group"], counts["n"]))
+    for group, hidden, why in zip(table["group"], table["suppressed"], table["suppression"]):
+        expected = "small" if n[group] < minimum else "complementary" if hidden else None
+        assert (why if isinstance(why, str) else None) == expected, group
+
+
 @given(st.lists(st.integers(0, 30), min_size=1, max_size=12), st.integers(3, 10))
 def test_complementary_suppression_leaves_no_set_with_one_hidden_cell(sizes, minimum):
     table = pd.DataFrame({"item": "x", "n": sizes})
