@@ -15,6 +15,7 @@ row never shows a number — not as text, hover or custom data; it is drawn as a
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable
 
 import numpy as np
@@ -23,6 +24,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from cxcommit.errors import SettingsError
+from cxcommit.groups import ALL_GROUP
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.pay import correlation
 from cxcommit.theme import (ABOVE, BELOW, DIVERGING, LEADERS_COLOR, NEUTRAL, SEQUENTIAL, STAFF_COLOR, apply_theme,
@@ -119,13 +121,30 @@ def _finish(fig: go.Figure, title: str, subtitle: str, *, height: float, present
 
 
 def _panels(keys: list, columns: int, rows_each: int, presentation: bool) -> tuple[go.Figure, dict, int]:
-    """Small multiples sharing both axes: the figure, each key's (row, col), and a height that fits."""
-    rows = max(1, math.ceil(len(keys) / columns))
-    titles = [str(k) for k in keys] if len(keys) > 1 else None
-    fig = make_subplots(rows=rows, cols=min(columns, len(keys)), shared_xaxes=True, shared_yaxes=True,
-                        subplot_titles=titles, vertical_spacing=min(0.12, 0.5 / rows), horizontal_spacing=0.05)
-    positions = {key: (i // columns + 1, i % columns + 1) for i, key in enumerate(keys)}
+    """Small multiples on one scale: the figure, each key's (row, col), and a height that fits.
+
+    Up to ``columns`` a row, in as few rows as that allows, spread evenly over them (4 panels at
+    3 a row: 2 + 2). Every panel has the same x scale; the lowest panel of each column carries its
+    tick labels, and empty places draw nothing.
+    """
+    count = max(1, len(keys))
+    rows = math.ceil(count / columns)
+    columns = math.ceil(count / rows)
+    width = {1: 90, 2: 60, 3: 40}.get(columns, 26)  # characters a panel title has room for on a wide screen
+    titles = ["<br>".join(textwrap.wrap(str(k), width)[:2]) for k in keys] if len(keys) > 1 else None
     height = 180 + rows * (rows_each * row_height(presentation) + 60)
+    fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, subplot_titles=titles,
+                        vertical_spacing=min(0.12, 90 / height), horizontal_spacing=0.05)
+    positions = {key: (i // columns + 1, i % columns + 1) for i, key in enumerate(keys)}
+    lowest = {col: max(r for r, c in positions.values() if c == col) for _, col in positions.values()}
+    for row in range(1, rows + 1):
+        for col in range(1, columns + 1):
+            if (row, col) not in positions.values():
+                fig.update_xaxes(visible=False, row=row, col=col)
+                fig.update_yaxes(visible=False, row=row, col=col)
+            else:
+                fig.update_xaxes(showticklabels=row == lowest[col], row=row, col=col)
+    fig.update_xaxes(matches="x")
     return fig, positions, height
 
 
@@ -447,37 +466,43 @@ def gap_dumbbell(perception_gap_table: pd.DataFrame, *, group: str | None = None
 
 def gap_bars(table: pd.DataFrame, *, value: str = "gap", item: str | None = None, min_group_size: int = 5,
              confidence: float = 0.95, presentation: bool = False, dark: bool = False) -> go.Figure:
-    """Per group, the gap to a target or to the best group as bars with their intervals (largest on
-    top); ``value="p"`` draws the shares instead.
+    """Per group, the gap to a target or to the best group as bars with their intervals; ``value="p"``
+    draws the shares instead.
 
-    Input: :func:`cxcommit.gaps.gap_to_target` or :func:`cxcommit.gaps.gap_to_best`. With several
-    items, one panel per item unless ``item`` (an item id) picks one.
+    Input: :func:`cxcommit.gaps.gap_to_target` or :func:`cxcommit.gaps.gap_to_best`. With one group
+    (e.g. the whole organisation) and several items: one bar per item, largest gap on top. With
+    several groups and items: one panel per item (four a row, one scale), groups ordered by their
+    mean over the items, largest on top; ``item`` (an item id) picks one item.
     """
     _require(table, ["item", "label", "group", "n", "p", value, "suppressed"], "gap_bars",
              "cxcommit.gaps.gap_to_target(...) or cxcommit.gaps.gap_to_best(...)")
     _choice(value, GAP_VALUES, "value", "gap_bars")
     table = _pick(table, "item", item, "gap_bars")
-    order = table.assign(_v=_numbers(table[value])).groupby("group", sort=False)["_v"].mean()
-    groups = order.sort_values(na_position="first", kind="stable").index.tolist()
     labels = list(dict.fromkeys(table["label"]))
-    fig, positions, height = _panels(labels, 3, len(groups), presentation)
+    single = table["group"].nunique() == 1 and len(labels) > 1  # items are the bars, in one panel
+    bar, panel = ("label", "group") if single else ("group", "label")
+    order = table.assign(_v=_numbers(table[value])).groupby(bar, sort=False)["_v"].mean()
+    bars = order.sort_values(na_position="first", kind="stable").index.tolist()  # first is drawn lowest
+    panels = list(dict.fromkeys(table[panel]))
+    fig, positions, height = _panels(panels if not single else [None], 4, len(bars), presentation)
     with_interval = value == "gap" and {"ci_low", "ci_high"} <= set(table.columns)
-    for name, part in table.groupby("label", sort=False):
+    for name, part in table.groupby(panel, sort=False):
         shown, hidden = part[~part["suppressed"]], part[part["suppressed"]]
-        where = dict(zip(("row", "col"), positions[name]))
+        where = dict(zip(("row", "col"), positions[None if single else name]))
         hover = [f"<b>{r['group']}</b><br>{r['label']}<br>n = {int(r['n']):,} · share {pct(r['p'])}"
                  + (f"<br>Target: {pct(r['target'])}" if "target" in r else "")
                  + (f"<br>Best: {r['best_group']} ({pct(r['best_p'])})" if "best_group" in r else "")
                  + (f"<br>Gap: {pct(r['gap'], signed=True)}" if value == "gap" else "")
                  + (f" ({interval(r['ci_low'], r['ci_high'], confidence, points=True)})" if with_interval else "")
                  for r in shown.to_dict("records")]
-        fig.add_trace(go.Bar(y=shown["group"], x=_numbers(shown[value]), orientation="h", showlegend=False,
+        fig.add_trace(go.Bar(y=shown[bar], x=_numbers(shown[value]), orientation="h", showlegend=False,
                              marker_color=BELOW if value == "gap" else colorway(dark)[0],
                              error_x={**_errors(shown[value], shown["ci_low"], shown["ci_high"]),
                                       "color": ink(dark)} if with_interval else None,
-                             hovertext=hover, hoverinfo="text", customdata=[[g] for g in shown["group"]]), **where)
+                             hovertext=hover, hoverinfo="text",
+                             customdata=[[g, i] for g, i in zip(shown["group"], shown["item"])]), **where)
         if len(hidden):
-            fig.add_trace(suppressed_trace([0] * len(hidden), hidden["group"].tolist(), hidden["group"].tolist(),
+            fig.add_trace(suppressed_trace([0] * len(hidden), hidden[bar].tolist(), hidden["group"].tolist(),
                                            min_group_size, reasons_of(hidden)), **where)
     if "target" in table:
         title = f"Gap to the target of {pct(table['target'].iloc[0])}"
@@ -485,11 +510,17 @@ def gap_bars(table: pd.DataFrame, *, value: str = "gap", item: str | None = None
         title = "Gap to the best group" if "best_group" in table else "Shares"
     axis = {"gap": f"{title} (percentage points)", "p": _share_word(table)}[value]
     fig.update_xaxes(tickformat=".0%", rangemode="tozero")
-    fig.update_xaxes(title_text=axis, row=positions[labels[-1]][0])
-    fig.update_yaxes(categoryorder="array", categoryarray=groups, range=[-0.6, len(groups) - 0.4], showgrid=False)
-    return _finish(fig, title + (f": “{labels[0]}”" if len(labels) == 1 else ""),
-                   f"Bars: estimate · whiskers: {confidence:.0%} interval · largest gap on top" if with_interval
-                   else "Largest on top", height=height, presentation=presentation, dark=dark)
+    if len(positions) == 1:
+        fig.update_xaxes(title_text=axis)
+    fig.update_yaxes(categoryorder="array", categoryarray=bars, range=[-0.6, len(bars) - 0.4], showgrid=False)
+    what = "largest gap on top" if value == "gap" else "largest on top"
+    if not single and len(panels) > 1:
+        what = f"{axis[0].lower()}{axis[1:]} · {_grouping_word(table)}s ordered by their mean over the {len(panels)} items, {what}"
+    subtitle = f"Bars: estimate · whiskers: {confidence:.0%} interval · {what}" if with_interval else what.capitalize()
+    heading = title + (f": “{labels[0]}”" if len(labels) == 1 else "")
+    if single and table["group"].iloc[0] != ALL_GROUP:
+        heading += f" — {table['group'].iloc[0]}"
+    return _finish(fig, heading, subtitle, height=height, presentation=presentation, dark=dark)
 
 
 def trend_chart(trends_table: pd.DataFrame, *, item: str | None = None, min_group_size: int = 5,

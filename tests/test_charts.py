@@ -12,6 +12,7 @@ from cxcommit.commitment import commitment_index, index_over_waves
 from cxcommit.demo import load_demo_metrics
 from cxcommit.errors import SettingsError
 from cxcommit.gaps import gap_to_best, gap_to_target, perception_gap
+from cxcommit.instrument import SIGN_IDS
 from cxcommit.pay import correlation, pay_alignment, pay_relations, unit_table
 from cxcommit.rates import rates
 from cxcommit.settings import Settings
@@ -215,6 +216,31 @@ def test_gap_bars_and_trend_lines_plot_the_table(demo):
     digital = next(t for t in fig.data if t.name.startswith("Digital"))
     np.testing.assert_allclose(numbers(digital.y), moves.loc[moves["group"] == "Digital", "p"].astype(float))
     assert list(fig.layout.xaxis.categoryarray) == list(demo.report.waves)
+
+
+def test_gap_to_target_of_the_organisation_is_one_bar_per_sign_largest_on_top(demo):
+    table = gap_to_target(demo, None, items=list(SIGN_IDS))
+    fig = charts.gap_bars(table)
+    assert len(fig.data) == 1 and not [name for name in fig.layout if name.startswith("xaxis2")]  # one panel
+    bars = fig.data[0]
+    gaps = dict(zip(table["label"], table["gap"].astype(float)))
+    np.testing.assert_allclose(numbers(bars.x), [gaps[label] for label in bars.y])
+    order = list(fig.layout.yaxis.categoryarray)  # the first category is drawn lowest
+    assert [gaps[label] for label in order] == sorted(gaps.values())
+    assert "largest gap on top" in fig.layout.title.subtitle.text
+
+
+def test_gap_panels_share_one_scale_and_each_column_has_tick_labels(demo):
+    fig = charts.gap_bars(gap_to_best(demo, "division", items=list(SIGN_IDS)))  # two rows of four panels
+    axes = [fig.layout[name] for name in fig.layout if name.startswith("xaxis")]
+    assert len(axes) == 8
+    assert all(axis.matches == "x" for axis in axes)
+    assert sum(bool(axis.showticklabels) for axis in axes) == 4  # the bottom row
+    panels = charts.gap_bars(gap_to_best(demo, "division", items=["sign_1", "sign_2", "sign_3", "sign_4", "sign_5"]))
+    axes = {name: panels.layout[name] for name in panels.layout if name.startswith("xaxis")}
+    assert len(axes) == 6  # 3 + 2 panels, the sixth place empty
+    shown = [axis for axis in axes.values() if axis.visible is not False]
+    assert len(shown) == 5 and sum(bool(axis.showticklabels) for axis in shown) == 3  # one per column
 
 
 def test_waves_keep_time_order_when_the_first_group_starts_late(demo):
