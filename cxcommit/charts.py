@@ -27,6 +27,7 @@ from cxcommit.errors import SettingsError
 from cxcommit.groups import ALL_GROUP
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.pay import correlation
+from cxcommit.text import column_label
 from cxcommit.theme import (ABOVE, BELOW, DIVERGING, LEADERS_COLOR, NEUTRAL, SEQUENTIAL, STAFF_COLOR, apply_theme,
                             colorway, font_size, hover_text, ink, interval, pct, place_header, row_height,
                             hidden_label, reasons_of, suppressed_cells, suppressed_hover, suppressed_label,
@@ -38,11 +39,6 @@ __all__ = ["caption", "commitment_chart", "gap_bars", "gap_dumbbell", "index_tre
 HEATMAP_SORTS = ("score", "size", "name")
 HEATMAP_COLOURS = ("diff", "p")
 GAP_VALUES = ("gap", "p")
-COLUMN_LABELS = {
-    "exec_incentive_cx_pct": "Executive incentive tied to CX (%)", "sign_7": "Share saying executive pay is tied to CX",
-    "mean_signs": "Mean signs met (0–8)", "fully_committed": "Share fully committed (all 8 signs)",
-    "customer_nps": "Customer NPS", "csat_pct": "CSAT (%)", "n": "Answers",
-}
 SHARE_COLUMNS = ("sign_7", "fully_committed")
 
 
@@ -614,7 +610,7 @@ def pay_scatter(units: pd.DataFrame, *, x: str, y: str, unit: str = "business_un
     xs, ys = _numbers(table[x]), _numbers(table[y])
     stats = correlation(xs, ys, confidence)
     keep = np.isfinite(xs) & np.isfinite(ys)
-    x_label, y_label = (COLUMN_LABELS.get(c, c.replace("_", " ").capitalize()) for c in (x, y))
+    x_label, y_label = column_label(x), column_label(y)
     fig = go.Figure(go.Scatter(
         x=xs[keep], y=ys[keep], mode="markers", name="Units", marker={"color": colorway(dark)[0], "size": 10},
         hovertext=[f"<b>{u}</b><br>{x_label}: {_value_text(x, a)}<br>{y_label}: {_value_text(y, b)}"

@@ -7,7 +7,7 @@ from cxcommit.errors import CxcommitError
 from cxcommit.formats import FORMAT_NAMES
 from cxcommit.readers import DELIMITER_NAMES
 from cxcommit.survey import Survey
-from cxcommit.text import pct, shorten
+from cxcommit.text import column_label, p_text, pct, shorten
 from cxcommit.unit_metrics import UnitMetrics
 
 
@@ -158,3 +158,23 @@ def detail_table(rates_table: pd.DataFrame) -> pd.DataFrame:
             "Mean": "" if hidden or pd.isna(row.mean) else f"{row.mean:.2f}",
         })
     return pd.DataFrame(rows)
+
+
+def relations_table(relations: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Rows of :func:`cxcommit.pay.pay_relations` as a table to read: the two measures in words,
+    r with its interval, the p-value, and how many units the correlation rests on.
+
+    >>> from cxcommit.demo import load_demo, load_demo_metrics
+    >>> from cxcommit.pay import pay_relations
+    >>> relations_table(pay_relations(load_demo(), load_demo_metrics())).iloc[0].astype(str).tolist()
+    ['Executive incentive tied to CX (%)', 'Share saying executive pay is tied to CX', '0.96', '0.91 to 0.98', 'p < 0.001', '28']
+    """
+    return pd.DataFrame({
+        "Measure": [column_label(x) for x in relations["x"]],
+        "Goes with": [column_label(y) for y in relations["y"]],
+        "Correlation (r)": [f"{r:.2f}" if pd.notna(r) else "" for r in relations["r"]],
+        f"{confidence:.0%} interval": [f"{lo:.2f} to {hi:.2f}" if pd.notna(lo) else ""
+                                       for lo, hi in zip(relations["ci_low"], relations["ci_high"])],
+        "p-value": [p_text(p) for p in relations["p_value"]],
+        "Units": relations["n"].astype("Int64"),
+    })

@@ -5,6 +5,8 @@ import streamlit as st
 from cxcommit import charts
 from cxcommit.commitment import index_over_waves
 from cxcommit.pay import pay_alignment, pay_relations, unit_table
+from cxcommit.report_text import relations_table
+from cxcommit.text import column_label
 from cxcommit.trends import trends
 from ui.errors import guarded
 from ui.shell import context
@@ -35,9 +37,10 @@ else:
         st.subheader("Pay alignment and CX outcomes across units")
         relations = pay_relations(survey, ctx.metrics, settings=ctx.settings)
         pairs = [f"{row.x} → {row.y}" for row in relations.itertuples()]
-        choice = st.selectbox("Relation", pairs, key="pay_pair")
+        choice = st.selectbox("Relation", pairs, key="pay_pair", format_func=lambda pair: " → ".join(
+            column_label(side) for side in pair.split(" → ")))
         x, y = choice.split(" → ")
         units = unit_table(survey, ctx.metrics, settings=ctx.settings)
         show_chart(ctx, charts.pay_scatter(units, x=x, y=y, confidence=ctx.settings.confidence, **ctx.style),
                    "each point a business unit, values averaged over the waves shown")
-        st.dataframe(relations, hide_index=True, width="stretch")
+        st.dataframe(relations_table(relations, ctx.settings.confidence), hide_index=True, width="stretch")

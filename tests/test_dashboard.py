@@ -42,6 +42,16 @@ def test_every_page_shows_without_an_error(page):
     assert test.title
 
 
+def test_the_pay_page_names_measures_in_words_and_rounds_p_values():
+    test = opened("pay_trends.py")
+    relation = next(box for box in test.selectbox if box.label == "Relation")
+    assert "exec_incentive_cx_pct" not in relation.format_func(relation.value)
+    table = test.dataframe[0].value
+    assert list(table.columns[:2]) == ["Measure", "Goes with"]
+    assert "Customer NPS" in set(table["Goes with"]) and not any("_" in str(v) for v in table["Measure"])
+    assert all(p.startswith("p ") and len(p) <= len("p = 0.000") for p in table["p-value"])
+
+
 def test_a_division_filter_changes_the_numbers_and_the_caption():
     test = app().run()
     before = test.metric[0].value
