@@ -270,6 +270,7 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
         x=[g for g, _, _, _ in present], y=[label for _, label, _, _ in present], mode="markers",
         marker={"symbol": "square", "size": 30, "color": "rgba(0,0,0,0)"}, hovertext=[h for *_, h in present],
         hoverinfo="text", customdata=[cell for _, _, cell, _ in present], showlegend=False, name="Cells",
+        hoverlabel={"bgcolor": "white", "bordercolor": "#999999", "font": {"color": "#222222"}},
         selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}}))
     fig.update_layout(hovermode="closest", hoverdistance=-1, clickmode="event+select")
     many, crowded = len(groups) > 8, 840 / len(groups) < 1.8 * font_size(presentation)

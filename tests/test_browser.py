@@ -40,6 +40,24 @@ def test_changing_the_division_filter_changes_the_heatmap_and_the_url():
         assert parse_qs(urlparse(page.url).query).get("division") == ["Digital"]
 
 
+def test_clicking_a_heatmap_cell_opens_that_units_detail():
+    with streamlit_server() as url, chromium(1440, 1200) as page:
+        page.goto(f"{url}/signs_by_unit?division=Digital")
+        wait_for_app(page)
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot')
+        cell = page.evaluate("""() => {
+          const chart = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+          const x = chart._fullLayout.xaxis, y = chart._fullLayout.yaxis, box = chart.getBoundingClientRect();
+          const group = x._categories[1];
+          return {group, left: box.left + x._offset + x.d2p(group), top: box.top + y._offset + y.d2p(y._categories[2])};
+        }""")
+        assert page.get_by_role("heading", name=cell["group"]).count() == 0
+        page.mouse.click(cell["left"], cell["top"])
+        wait_for_app(page)
+        page.get_by_role("heading", name=cell["group"]).wait_for(timeout=30_000)  # the unit's detail table
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+
 def test_the_url_round_trips_the_filters():
     with streamlit_server() as url, chromium() as page:
         page.goto(f"{url}/variation?division=Operations&division=Digital&min_group_size=10")
