@@ -14,6 +14,7 @@ from cxcommit.errors import MappingError
 from cxcommit.groups import item_levels, joint_counts, make_groups
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.intervals import proportion_interval
+from cxcommit.differencing import changed_by_few
 from cxcommit.privacy import complementary_suppression, nullable, suppression_reason
 from cxcommit.rates import sibling_sets
 from cxcommit.settings import Settings
@@ -98,9 +99,14 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
     keys["item"] = np.full(groups.size, "commitment_index", dtype=object)
     numbers = {"n": n, "mean_signs": mean, "mean_ci_low": mean - half, "mean_ci_high": mean + half, "k": k, "p": p,
                "ci_low": low, "ci_high": high, "n_incomplete": incomplete}
+
+    def complete(view: Survey, names: tuple[str, ...]):
+        return make_groups(view, list(names)).frame, _histogram(view, list(names), settings)[:, :9].sum(axis=1)
+
     small = n < settings.min_group_size
-    flags = complementary_suppression(keys, small, sibling_sets(groups, keys), sizes=n)
-    columns = {**keys, "suppressed": flags, "suppression": suppression_reason(small, flags)}
+    few = changed_by_few(survey, groups.names, complete, settings.min_group_size) & ~small
+    flags = complementary_suppression(keys, small | few, sibling_sets(groups, keys), sizes=n)
+    columns = {**keys, "suppressed": flags, "suppression": suppression_reason(small, flags, few)}
     for name, values in numbers.items():
         values = np.where(flags, np.nan, values)
         columns[name] = nullable(values, integer=True) if name in ("n", "k", "n_incomplete") else values

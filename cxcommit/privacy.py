@@ -11,7 +11,9 @@ is suppressed too, chosen in the most specific set first (a unit of the same div
 repeats until no set has exactly one suppressed cell.
 
 Every table says why a row is hidden in ``suppression``: ``"small"`` (fewer answers than the
-minimum), ``"complementary"`` (hidden so that a small group cannot be worked out), null if shown.
+minimum), ``"difference"`` (a view under other filters differs from it by fewer answers than the
+minimum: :mod:`cxcommit.differencing`), ``"complementary"`` (hidden so that a small group cannot
+be worked out), null if shown.
 """
 from __future__ import annotations
 
@@ -56,10 +58,13 @@ def complementary_suppression(table, suppressed: np.ndarray, sibling_sets: list[
     return flags
 
 
-def suppression_reason(small: np.ndarray, flags: np.ndarray) -> np.ndarray:
-    """Why each row is hidden: ``"small"``, ``"complementary"`` (hidden to protect another row) or None."""
+def suppression_reason(small: np.ndarray, flags: np.ndarray, few: np.ndarray | None = None) -> np.ndarray:
+    """Why each row is hidden: ``"small"``, ``"difference"`` (``few``: another filter would change it
+    by fewer answers than the minimum), ``"complementary"`` (hidden to protect another row) or None."""
     small = np.asarray(small, dtype=bool)
-    return np.where(small, "small", np.where(np.asarray(flags, dtype=bool), "complementary", None)).astype(object)
+    few = np.zeros_like(small) if few is None else np.asarray(few, dtype=bool)
+    hidden = np.where(np.asarray(flags, dtype=bool), "complementary", None)
+    return np.where(small, "small", np.where(few, "difference", hidden)).astype(object)
 
 
 def _positions(table, columns: list[str]) -> dict:

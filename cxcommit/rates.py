@@ -6,6 +6,7 @@ import pandas as pd
 from scipy import stats
 
 from cxcommit.adjust import adjust_p
+from cxcommit.differencing import changed_by_few
 from cxcommit.errors import MappingError
 from cxcommit.groups import Groups, count_items, make_groups
 from cxcommit.intervals import proportion_interval
@@ -100,7 +101,9 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
     - ``suppressed``: fewer answers than the minimum group size, or suppressed so that a small
       group cannot be worked out by subtraction (see :mod:`cxcommit.privacy`). Every number of a
       suppressed row is null. ``diff`` is also null where everyone else together is fewer than
-      the minimum. ``suppression`` says why: ``"small"`` or ``"complementary"`` (null if shown).
+      the minimum. ``suppression`` says why: ``"small"``, ``"difference"`` (another filter would
+      change the cell by fewer answers than the minimum, see :mod:`cxcommit.differencing`) or
+      ``"complementary"`` (null if shown).
 
     References: Wilson (1927); Fisher's exact test; Holm (1979); Benjamini & Hochberg (1995).
 
@@ -147,14 +150,20 @@ def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_a
         **({"division": np.tile(parents, count)} if parents is not None else {}),
     }
     numbers = {name: values.ravel() for name, values in numbers.items()}
+
+    def answers(view: Survey, names: tuple[str, ...]):
+        view_groups = make_groups(view, list(names))
+        return view_groups.frame, np.stack([c.n for c in count_items(view, wanted, view_groups, settings)])
+
     small = numbers["n"] < settings.min_group_size
-    flags = complementary_suppression(keys, small, sibling_sets(groups, keys), sizes=numbers["n"])
+    few = changed_by_few(survey, groups.names, answers, settings.min_group_size).ravel() & ~small
+    flags = complementary_suppression(keys, small | few, sibling_sets(groups, keys), sizes=numbers["n"])
     for values in numbers.values():
         values[flags] = np.nan
     numbers["p_adj"] = adjust_p(numbers["p_value"], p_adjust)
     columns = {**keys, **{name: nullable(values, integer=name in ("n", "k", "n_dont_know"))
                           for name, values in numbers.items()},
                "significant": numbers["p_adj"] < 1 - settings.confidence,  # NaN compares False
-               "suppressed": flags, "suppression": suppression_reason(small, flags)}
+               "suppressed": flags, "suppression": suppression_reason(small, flags, few)}
     extra = [c for c in keys if c not in RATE_COLUMNS]
     return pd.DataFrame({name: columns[name] for name in RATE_COLUMNS[:4] + extra + RATE_COLUMNS[4:]})

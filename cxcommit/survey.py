@@ -80,6 +80,9 @@ class Survey:
     levels: dict = field(default_factory=dict, repr=False, compare=False)  # item -> (level codes, level values) of frame
     cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived arrays, computed once
     rows: np.ndarray | None = field(default=None, repr=False, compare=False)  # positions in frame; None: all
+    # made by filter(): the survey it filtered (unfiltered itself) and the filters, ((name, values), ...)
+    base: "Survey | None" = field(default=None, repr=False, compare=False)
+    filters: tuple = field(default=(), compare=False)
 
     @property
     def size(self) -> int:
@@ -156,20 +159,28 @@ class Survey:
         """The same survey restricted to the rows where ``mask`` is true (a filter); groups left
         without respondents disappear from every breakdown."""
         rows = np.flatnonzero(np.asarray(mask, dtype=bool))
-        return replace(self, rows=rows if self.rows is None else self.rows.take(rows), cache={})
+        return replace(self, rows=rows if self.rows is None else self.rows.take(rows), cache={}, base=None,
+                       filters=())
 
     def filter(self, **values) -> "Survey":
-        """Rows whose groupings take the given values, e.g. ``filter(division=["Digital"], wave=["2026-Q3"])``."""
+        """Rows whose groupings take the given values, e.g. ``filter(division=["Digital"], wave=["2026-Q3"])``.
+
+        The result remembers the survey before any filter (``base``) and every filter applied
+        (``filters``), so that analyses can protect small groups against a comparison with the
+        same view under other filters (see :mod:`cxcommit.differencing`).
+        """
         mask = np.ones(self.size, dtype=bool)
+        applied = dict(self.filters)
         for name, wanted in values.items():
             wanted = {str(w) for w in ([wanted] if isinstance(wanted, str) else wanted)}
+            applied[name] = tuple(sorted(wanted & set(applied[name]) if name in applied else wanted))
             if name in self.groupings:
                 codes, labels = self.codes(name)
                 chosen = np.array([label in wanted for label in labels] + [False])  # last: blank (code -1)
                 mask &= chosen[codes]
             else:
                 mask &= pd.Series(self.values(name)).astype(str).isin(wanted).to_numpy()
-        return self.subset(mask)
+        return replace(self.subset(mask), base=self.base or self, filters=tuple(sorted(applied.items())))
 
     @property
     def has_signs(self) -> bool:

@@ -145,7 +145,9 @@ def suppressed_hover(group: str, min_group_size: int, reason: str | None = None)
     """The hover text of a suppressed cell: says why, shows no number about the group."""
     why = {"small": f"fewer than {min_group_size} answers",
            "complementary": f"shown, it would let a group of fewer than {min_group_size}<br>be worked out by "
-                            "subtraction"}.get(reason, f"fewer than {min_group_size} answers,<br>"
+                            "subtraction",
+           "difference": f"with other filters it would change by fewer than {min_group_size} answers,<br>"
+                         "which would reveal them"}.get(reason, f"fewer than {min_group_size} answers,<br>"
                                                      "or hidden so a small group cannot be worked out")
     return f"<b>{group}</b><br>Hidden: {why}"
 
