@@ -260,7 +260,7 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
         customdata=customdata, xgap=2, ygap=2, name="Share", **_colour_scale(z, color, share_word)))
     reasons = [[c.get("suppression") or "small" if c is not None and c["suppressed"] else False for c in line]
                for line in grid]
-    cells = suppressed_cells(reasons, groups, y, customdata, min_group_size, font=cell_font)
+    cells = suppressed_cells(reasons, groups, y, customdata, min_group_size, font=cell_font, labelled=values)
     fig.add_trace(cells.update(hoverinfo="skip"))
     # Clicks select points of scatter traces, not heatmap cells: an invisible marker on each cell
     # carries the cell's hover and its [group, item] to the click.
@@ -279,7 +279,7 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"
     number = f"Number: {share_word.lower()} · " if values else f"Hover for the {share_word.lower()} · "
     return _finish(fig, f"The signs by {_grouping_word(table)}",
-                   f"{number}colour: {what} · grey: hidden, fewer than {min_group_size} answers",
+                   f"{number}colour: {what} · grey: hidden to protect groups under {min_group_size} answers",
                    height=170 + len(items) * row_height(presentation) * 1.3 + (130 if many else 30),
                    presentation=presentation, dark=dark)
 

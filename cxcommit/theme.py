@@ -69,7 +69,7 @@ def apply_theme(fig: go.Figure, *, presentation: bool = False, dark: bool = Fals
     fig.update_layout(
         font={"family": FONT_FAMILY, "size": look["font"], "color": back["font"]},
         title={"font": {"size": look["title"]}, "subtitle": {"font": {"size": look["subtitle"]}},
-               "x": 0, "xanchor": "left", "xref": "paper"},
+               "x": 0, "xanchor": "left", "xref": "container", "pad": {"l": 12}},
         paper_bgcolor=back["paper"], plot_bgcolor=back["plot"], colorway=colorway(dark),
         legend={"bgcolor": "rgba(0,0,0,0)", "font": {"size": look["font"]}},
         hoverlabel={"font": {"family": FONT_FAMILY, "size": look["font"]}},
@@ -201,15 +201,16 @@ def suppressed_trace(x: list, y: list, groups: list[str], min_group_size: int, r
 
 
 def suppressed_cells(reasons: list[list], x: list, y: list, customdata: list, min_group_size: int,
-                     font: int = 11) -> go.Heatmap:
+                     font: int = 11, labelled: bool = True) -> go.Heatmap:
     """A heatmap layer that greys out the hidden cells of a grid (``reasons``: each cell's
-    ``suppression``, False where shown) and labels them ``n<5`` or ``hidden``; no number, a hover
+    ``suppression``, False where shown) and labels them ``n<5`` or ``hidden`` (unless not
+    ``labelled``: cells too narrow for a word); no number, a hover
     that says why. Lay it over the heatmap of the shown cells."""
     hidden = [[r is not False for r in line] for line in reasons]
     return go.Heatmap(
         z=np.where(np.asarray(hidden, dtype=bool), 1.0, np.nan), x=x, y=y, xgap=2, ygap=2, showscale=False,
         hoverongaps=False, colorscale=[[0, SUPPRESSED_COLOR], [1, SUPPRESSED_COLOR]], name="Hidden",
-        text=[[suppressed_label(min_group_size, r) if h else "" for r, h in zip(line, oks)]
+        text=[[suppressed_label(min_group_size, r) if h and labelled else "" for r, h in zip(line, oks)]
               for line, oks in zip(reasons, hidden)],
         texttemplate="%{text}", textfont={"color": SUPPRESSED_TEXT, "size": font}, customdata=customdata,
         hovertext=[[suppressed_hover(g, min_group_size, r) if h else "" for g, r, h in zip(x, line, oks)]
