@@ -74,7 +74,10 @@ def _make_groups(survey: Survey, names: tuple[str, ...]) -> Groups:
         columns[name] = np.asarray(labels, dtype=object)[remainder % len(labels)]
         remainder //= len(labels)
     frame = pd.DataFrame({name: columns[name] for name in names}, dtype=object)
-    label = frame[names[0]] if len(names) == 1 else frame[list(names)].agg(" · ".join, axis=1)
+    if len(names) == 1:
+        label = frame[names[0]]
+    else:  # (agg over no rows would return a frame, not a column)
+        label = pd.Series([" · ".join(parts) for parts in zip(*(frame[n] for n in names))], dtype=object)
     frame.insert(0, "group", label.astype(object))
     return Groups(combined, frame, names)
 

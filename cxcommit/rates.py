@@ -37,7 +37,8 @@ def _parent_divisions(survey: Survey, groups: Groups) -> np.ndarray | None:
     if key not in survey.cache:
         (units, unit_labels), (divisions, division_labels) = survey.codes("business_unit"), survey.codes("division")
         table = unit_division_counts(units, len(unit_labels), divisions, len(division_labels))
-        modal = np.asarray(division_labels, dtype=object)[table.argmax(axis=1)]
+        modal = (np.asarray(division_labels, dtype=object)[table.argmax(axis=1)] if table.size
+                 else np.full(len(unit_labels), None, dtype=object))  # no division to name: none
         survey.cache[key] = dict(zip(unit_labels, modal))
     lookup = survey.cache[key]
     return np.array([lookup.get(unit) for unit in groups.frame["business_unit"]], dtype=object)

@@ -90,3 +90,11 @@ def test_an_unfiltered_survey_compares_with_nothing(demo):
     table = rates(demo, "business_unit", items=[ITEM])
     assert not table["suppression"].eq("difference").any()
     assert shown_size(demo, 5) == demo.size
+
+
+def test_filters_that_leave_nobody_give_empty_tables_not_an_error(demo):
+    nobody = demo.filter(division="Digital", business_unit=["Claims"])  # Claims is not in Digital
+    assert nobody.size == 0
+    for by in ("business_unit", "role", ["business_unit", "role"]):
+        assert rates(nobody, by, items=[ITEM]).empty and commitment_index(nobody, by).empty
+    assert rates(nobody, None, items=[ITEM])["suppressed"].all() and shown_size(nobody, 5) is None
