@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from cxcommit import Settings, Survey, UnitMetrics
+from cxcommit.differencing import shown_size
 from cxcommit.intervals import CI_METHODS
 from ui.data import Dataset, current
 from ui.errors import guarded
@@ -68,9 +69,12 @@ class Context:
 
     @property
     def respondents(self) -> str:
-        """How many respondents the filters leave, or "fewer than N" under the minimum group size."""
-        n, minimum = self.survey.size, self.settings.min_group_size
-        return f"fewer than {minimum}" if n < minimum else f"{n:,}"
+        """How many respondents the filters leave; "fewer than N" under the minimum group size, "a
+        hidden number of" where another filter would change it by fewer than N."""
+        n, minimum = shown_size(self.survey, self.settings.min_group_size), self.settings.min_group_size
+        if n is None:
+            return f"fewer than {minimum}" if self.survey.size < minimum else "a hidden number of"
+        return f"{n:,}"
 
     def caption(self) -> str:
         """Which data, filters, waves and minimum group size a chart reflects."""

@@ -24,7 +24,10 @@ def latest_vs_previous(ctx: Context) -> None:
     """Respondents, mean signs met and share fully committed in the latest wave, with the change
     since the previous wave."""
     cols = st.columns(4)
-    cols[0].metric("Respondents", ctx.respondents.capitalize())
+    hidden = ctx.respondents == "a hidden number of"
+    cols[0].metric("Respondents", "Hidden" if hidden else ctx.respondents.capitalize(),
+                   help=f"Other filters would change this count by fewer than {ctx.settings.min_group_size} "
+                        "respondents, which would reveal them." if hidden else None)
     if ctx.survey.size < ctx.settings.min_group_size:
         st.info(f"These filters leave fewer than {ctx.settings.min_group_size} respondents: nothing about them is shown.")
         return
