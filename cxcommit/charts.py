@@ -273,7 +273,9 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
         hoverlabel={"bgcolor": "white", "bordercolor": "#999999", "font": {"color": "#222222"}},
         selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}}))
     fig.update_layout(hovermode="closest", hoverdistance=-1, clickmode="event+select")
-    many, crowded = len(groups) > 8, 840 / len(groups) < 1.8 * font_size(presentation)
+    column = 600 / len(groups)  # pixels a column has on a laptop screen (more on a wide one)
+    longest = max(len(str(g)) for g in groups) * 0.58 * font_size(presentation)
+    many, crowded = longest > 0.9 * column, column < 1.8 * font_size(presentation)
     fig.update_xaxes(tickangle=-90 if crowded else -40 if many else 0, showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False)
     what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"

@@ -3,6 +3,7 @@ what it reflects. The dashboard's presentation mode steps through it; the deck e
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
@@ -73,6 +74,78 @@ def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settin
         if figure is not None or bullets:
             slides.append(Slide(title, figure, caption, tuple(bullets)))
     return slides
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A screen a slide is shown on, and the parts of the presentation page around its chart, in CSS
+    pixels. The defaults are those of the dashboard's presentation mode (``pages/present.py`` and
+    its style in ``ui/shell.py``, where 1rem is 20px): change them together with that style.
+
+    ``frame``: the padding above and below the slide, its title, one line of caption, the row of
+    buttons and the gaps between them. ``side``: the padding left and right of a bullet's text.
+    Each bullet takes ``bullet`` plus ``line`` per line of text of about ``char`` pixels per
+    character; each further line of caption ``caption_line``, of ``caption_char``. A chart's plot
+    (the figure less its title, legend and margins) is never drawn lower than ``squeeze`` of its own
+    height: lower, its rows and panels would crowd each other, so the page scrolls instead.
+    """
+
+    width: int = 1920
+    height: int = 1080
+    frame: int = 270
+    side: int = 224
+    bullet: int = 24
+    line: int = 32
+    char: float = 9.0
+    caption_line: int = 28
+    caption_char: float = 8.0
+    squeeze: float = 0.6
+
+    def lines(self, text: str, char: float | None = None) -> int:
+        """How many lines ``text`` takes as a bullet (``char``: as a caption) on this screen, an
+        estimate that errs on more."""
+        per_line = max(20, int((self.width - self.side) / (char or self.char)))
+        return max(1, math.ceil(len(text) / per_line))
+
+
+def chart_height(slide: Slide, screen: Screen = Screen()) -> int | None:
+    """The height to draw ``slide``'s chart at so the whole slide (title, chart, bullets, caption,
+    buttons) fits ``screen`` without scrolling: never more than the chart's own height, nor its
+    plot less than ``screen.squeeze`` of its own. None for a slide without a chart.
+
+    >>> from cxcommit.demo import load_demo, load_demo_metrics
+    >>> slides = deck(load_demo(), load_demo_metrics(), caption="Demo data")
+    >>> [chart_height(s) for s in slides[1:4]], chart_height(slides[6]), chart_height(slides[6], Screen(1366, 768))
+    ([440, 716, 616], 810, 634)
+    """
+    if slide.figure is None:
+        return None
+    layout = slide.figure.layout
+    own = int(layout.height or 450)
+    margins = (layout.margin.t or 0) + (layout.margin.b or 0)
+    lowest = math.ceil(margins + screen.squeeze * (own - margins))
+    bullets = sum(screen.bullet + screen.lines(line) * screen.line for line in slide.bullets)
+    caption = (screen.lines(slide.caption, screen.caption_char) - 1) * screen.caption_line
+    room = screen.height - screen.frame - bullets - caption
+    return min(own, max(room, lowest))
+
+
+def fit(figure: go.Figure, height: int | None) -> go.Figure:
+    """``figure`` drawn ``height`` pixels high (a copy; ``figure`` is not changed), its title and
+    legend kept where they were, in pixels from the top. A figure as high or lower comes back as is.
+
+    The chart functions place the title and legend in fractions of the figure's height
+    (:func:`cxcommit.theme.place_header`); a different height would move them over each other.
+    """
+    old = figure.layout.height
+    if height is None or old is None or height >= old:
+        return figure
+    fitted = go.Figure(figure)
+    for part in (fitted.layout.title, fitted.layout.legend):
+        if part.yref == "container" and part.y is not None:
+            part.y = 1 - (1 - part.y) * old / height
+    fitted.update_layout(height=height)
+    return fitted
 
 
 def _word(grouping: str | None, plural: bool = False) -> str:

@@ -1,15 +1,24 @@
-"""Presentation mode: no sidebar or controls, larger type, one chart per screen in the deck's order."""
+"""Presentation mode: no sidebar or controls, larger type, one chart per screen in the deck's order.
+
+Keys (a presentation clicker sends PageUp/PageDown): → PageDown Space N next, ← PageUp P previous,
+Home/End first/last, Esc exit. They are the buttons' own shortcuts (``st.button(shortcut=...)``):
+Streamlit binds them while the buttons are on the page, unbinds them when they leave it, and
+ignores them while the focus is in a text field. The keys beyond one per visible button are
+buttons in a container the presentation style hides.
+"""
 import streamlit as st
 
-from cxcommit.slides import deck
+from cxcommit.slides import Screen, chart_height, deck, fit
 from ui.errors import guarded
-from ui.shell import context
+from ui.shell import context, leave_presentation
 
 ctx = context()
 if not ctx.presentation:
     st.title("Present")
     st.markdown("Presentation mode hides the sidebar and every control, enlarges the type and shows one chart "
                 "per screen, in the order of the deck, with the filters chosen now.")
+    st.markdown("Step through it with the arrow keys, PageUp/PageDown (a presentation clicker), Space, N and P, "
+                "Home and End; Esc ends it.")
     if st.button("Start presenting", type="primary"):
         st.query_params["present"] = "1"
         st.query_params["slide"] = "1"
@@ -18,11 +27,43 @@ if not ctx.presentation:
     st.stop()
 
 
-
 @st.cache_resource(max_entries=16, show_spinner="Preparing the slides…")
 def slides_for(key: str, filters: str, caption: str, settings, dark: bool, _survey, _metrics):
     """The deck for one dataset, filter and theme, built once: stepping through it only draws."""
     return deck(_survey, _metrics, settings=settings, caption=caption, presentation=True, dark=dark)
+
+
+# The browser's window size, for fitting the slide to it: reported on first showing and on resize
+# (only when it differs from what the page was drawn for, so reporting it cannot loop).
+_screen_size = st.components.v2.component("cxcommit.screen_size", js="""
+export default function ({ data, setStateValue }) {
+    let last = JSON.stringify(data), timer = null;
+    const report = () => {
+        const size = [window.innerWidth, window.innerHeight];
+        if (JSON.stringify(size) !== last) { last = JSON.stringify(size); setStateValue("size", size); }
+    };
+    const later = () => { clearTimeout(timer); timer = setTimeout(report, 300); };
+    report();
+    window.addEventListener("resize", later);
+    return () => { clearTimeout(timer); window.removeEventListener("resize", later); };
+}
+""")
+
+
+def turn(by: int, last: int) -> None:
+    """Move ``by`` slides from the one in the URL now (not the one drawn: a clicker pressed twice
+    before the page is redrawn moves two), staying within 1..``last``."""
+    try:
+        now = int(st.query_params.get("slide", "1"))
+    except ValueError:
+        now = 1
+    st.query_params["slide"] = str(min(max(now + by, 1), last))
+
+
+def screen() -> Screen:
+    """The screen as last reported by the browser (1920×1080 until it has been)."""
+    size = st.session_state.get("present-screen", {}).get("size")
+    return Screen(*map(int, size)) if size and len(size) == 2 and min(size) > 0 else Screen()
 
 
 with guarded():
@@ -32,22 +73,26 @@ with guarded():
         number = min(max(int(st.query_params.get("slide", "1")), 1), len(slides))
     except ValueError:
         number = 1
+    last = len(slides)
     slide = slides[number - 1]
+    shown_on = screen()
     st.markdown(f"## {slide.title}")
     if slide.figure is not None:
-        st.plotly_chart(slide.figure, width="stretch", config={"displayModeBar": False})
+        st.plotly_chart(fit(slide.figure, chart_height(slide, shown_on)), width="stretch",
+                        config={"displayModeBar": False})
     for line in slide.bullets:
         st.markdown(f"- {line}")
     st.caption(slide.caption)
-    back, position, forward, leave = st.columns([1, 2, 1, 1])
-    if back.button("◀ Previous", disabled=number == 1, width="stretch"):
-        st.query_params["slide"] = str(number - 1)
-        st.rerun()
-    position.markdown(f"<div style='text-align:center'>{number} / {len(slides)}</div>", unsafe_allow_html=True)
-    if forward.button("Next ▶", disabled=number == len(slides), width="stretch"):
-        st.query_params["slide"] = str(number + 1)
-        st.rerun()
-    if leave.button("Exit", width="stretch"):
-        del st.query_params["present"]
-        del st.query_params["slide"]
-        st.rerun()
+    back, position, forward, leave = st.columns([1, 2, 1, 1], vertical_alignment="center")
+    back.button("◀ Previous", disabled=number == 1, width="stretch", shortcut="Left", on_click=turn, args=(-1, last))
+    position.markdown(f"<div style='text-align:center'>{number} / {last}</div>", unsafe_allow_html=True)
+    forward.button("Next ▶", disabled=number == last, width="stretch", shortcut="Right", on_click=turn,
+                   args=(1, last))
+    if leave.button("Exit", width="stretch", shortcut="Esc"):
+        leave_presentation()
+    with st.container(key="present-keys"):  # hidden by the presentation style
+        for shortcut, by in (("PageDown", 1), ("Space", 1), ("N", 1), ("PageUp", -1), ("P", -1), ("Home", -last),
+                             ("End", last)):
+            st.button(shortcut, key=f"present-key-{shortcut}", shortcut=shortcut, on_click=turn, args=(by, last),
+                      disabled=number == (last if by > 0 else 1))
+        _screen_size(key="present-screen", data=[shown_on.width, shown_on.height], on_size_change=lambda: None)

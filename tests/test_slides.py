@@ -27,3 +27,62 @@ def test_slides_with_nothing_to_show_are_left_out(demo):
     assert "Where units disagree" not in titles  # one unit: no spread across units…
     assert "Where regions disagree" in titles  # … so the slide shows the next grouping that varies
     assert titles[0] == "What to lead with"
+
+
+# Fitting a slide to the screen: the chart's height (chart_height) and the figure drawn at it (fit).
+from cxcommit.slides import Screen, Slide, chart_height, fit  # noqa: E402
+
+
+def _pay_slide(demo) -> Slide:
+    """The tallest chart (two panels over the waves): lowered on any screen."""
+    return next(s for s in deck(demo, load_demo_metrics()) if s.title == "Is executive pay tied to CX?")
+
+
+def _room(slide: Slide, screen: Screen) -> int:
+    """What the page around the chart takes, as the Screen estimates it."""
+    return (screen.frame + sum(screen.bullet + screen.lines(b) * screen.line for b in slide.bullets)
+            + (screen.lines(slide.caption, screen.caption_char) - 1) * screen.caption_line)
+
+
+def test_every_demo_slide_fits_a_full_hd_screen(demo):
+    slides = deck(demo, load_demo_metrics(), caption="Demo data · Waves: all (2025-Q2 to 2026-Q3) · 5,458 respondents")
+    screen = Screen(1920, 1080)
+    for slide in slides[1:]:
+        height = chart_height(slide, screen)
+        assert height <= slide.figure.layout.height, slide.title  # never drawn larger than the chart is made
+        assert height + _room(slide, screen) <= 1080, slide.title
+    tall = {s.title: chart_height(s, screen) < s.figure.layout.height for s in slides[1:]}
+    assert tall["Is executive pay tied to CX?"]  # two panels over the waves: lowered to fit
+    assert not tall["Commitment by division"]  # short enough as it is
+
+
+def test_bullets_and_a_long_caption_leave_less_room_for_the_chart(demo):
+    figure = _pay_slide(demo).figure
+    bare = Slide("t", figure, "Demo data")
+    screen = Screen(1920, 1080)
+    with_bullets = Slide("t", figure, "Demo data", ("word " * 60,) * 2)
+    long_caption = Slide("t", figure, "Divisions: " + ", ".join(["Commercial Banking"] * 20))
+    assert chart_height(with_bullets, screen) == chart_height(bare, screen) - 2 * (screen.bullet + 2 * screen.line)
+    assert chart_height(long_caption, screen) < chart_height(bare, screen)
+    assert chart_height(Slide("t", None, "c", ("a",)), screen) is None
+
+
+def test_on_a_small_screen_the_plot_is_not_squeezed_below_its_share(demo):
+    slide = _pay_slide(demo)
+    layout = slide.figure.layout
+    margins = layout.margin.t + layout.margin.b
+    height = chart_height(slide, Screen(1024, 600))
+    assert height - margins >= Screen().squeeze * (layout.height - margins)
+    assert height < layout.height
+
+
+def test_fit_keeps_title_and_legend_where_they_were_in_pixels(demo):
+    figure = _pay_slide(demo).figure
+    before = figure.to_dict()
+    fitted = fit(figure, 600)
+    assert fitted.layout.height == 600 and figure.to_dict() == before  # a copy: the cached deck is unchanged
+    for old, new in ((figure.layout.title, fitted.layout.title), (figure.layout.legend, fitted.layout.legend)):
+        assert new.yref == "container"
+        assert abs((1 - new.y) * 600 - (1 - old.y) * figure.layout.height) < 1e-6
+    assert fitted.layout.margin == figure.layout.margin and fitted.data == figure.data
+    assert fit(figure, figure.layout.height + 100) is figure and fit(figure, None) is figure

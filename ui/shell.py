@@ -109,6 +109,7 @@ def main() -> None:
              for i, (file, title) in enumerate(PAGES)]
     page = st.navigation(pages, position="hidden" if _presenting() else "sidebar")
     st.session_state["_context"] = _frame()
+    _presentation_button(page.url_path)
     st.session_state[ROUTED] = True
     try:
         page.run()
@@ -129,6 +130,32 @@ def _presenting() -> bool:
     return st.query_params.get("present") == "1"
 
 
+PRESENT_PARAMS = ("present", "slide", "from")  # in the URL while presenting: the mode, the slide, where from
+
+
+def _kept_params() -> dict[str, list[str]]:
+    """The URL's filters and settings, without presentation mode's own parameters."""
+    return {name: st.query_params.get_all(name) for name in st.query_params if name not in PRESENT_PARAMS}
+
+
+def _presentation_button(origin: str) -> None:
+    """The sidebar's way into presentation mode, from the page at ``origin`` (its URL path), which
+    :func:`leave_presentation` returns to."""
+    if st.sidebar.button("▶ Presentation mode", width="stretch",
+                         help="Hide the controls and step through the charts, one per screen"):
+        here = {"from": origin} if origin in {page_url(f) for f, _ in PAGES} - {"", "present"} else {}
+        st.switch_page(str(ROOT / "pages" / "present.py"),
+                       query_params={**_kept_params(), "present": "1", "slide": "1", **here})
+
+
+def leave_presentation() -> None:
+    """Back to the page presentation mode was started from (the Overview if it was started on the
+    Present page or opened by a link without ``from``), the filters and settings kept."""
+    origin = st.query_params.get("from", "")
+    file = next((f for f, _ in PAGES if page_url(f) == origin and f != "present.py"), PAGES[0][0])
+    st.switch_page(str(ROOT / "pages" / file), query_params=_kept_params())
+
+
 def _frame() -> Context:
     dataset = current()
     if "_url_read" not in st.session_state:  # a new session: the URL says which filters and settings
@@ -141,9 +168,6 @@ def _frame() -> Context:
         chosen = {name: values for name, values in filters.items() if values}
         if chosen:
             survey = _filtered(dataset.key, tuple((k, tuple(v)) for k, v in chosen.items()), dataset.survey)
-    if st.sidebar.button("▶ Presentation mode", width="stretch", help="Hide the controls and step through the "
-                                                                     "charts, one per screen"):
-        st.switch_page(str(ROOT / "pages" / "present.py"), query_params={"present": "1", "slide": "1"})
     _write_url(filters, settings)
     presentation = _presenting()
     if presentation:
@@ -219,8 +243,7 @@ def _write_url(filters: dict[str, list[str]], settings: Settings) -> None:
             wanted[name] = str(getattr(settings, name))
     if _presenting():
         wanted["present"] = "1"
-        if "slide" in st.query_params:
-            wanted["slide"] = st.query_params["slide"]
+        wanted.update({name: st.query_params[name] for name in ("slide", "from") if name in st.query_params})
     current_params = {name: st.query_params.get_all(name) for name in st.query_params}
     normal = {name: value if isinstance(value, list) else [value] for name, value in wanted.items()}
     if current_params != normal:
@@ -228,10 +251,13 @@ def _write_url(filters: dict[str, list[str]], settings: Settings) -> None:
 
 
 def _presentation_style() -> None:
-    """Presentation mode: no sidebar or toolbar, larger type."""
-    st.markdown("""<style>
+    """Presentation mode: no sidebar or toolbar, larger type (1rem is 20px), little padding, so that
+    a slide fits the screen (:class:`cxcommit.slides.Screen` holds these sizes: change both together).
+    Style only: ``st.html`` puts it where it takes no room on the page."""
+    st.html("""<style>
         [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
-        [data-testid="stToolbar"] {display: none !important;}
-        .block-container {padding-top: 1.5rem; max-width: 100%;}
+        [data-testid="stToolbar"], [data-testid="stLayoutWrapper"]:has(> .st-key-present-keys)
+        {display: none !important;}
+        .block-container {padding-top: 1.5rem; padding-bottom: 1rem; max-width: 100%;}
         html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.25rem;}
-        </style>""", unsafe_allow_html=True)
+        </style>""")
