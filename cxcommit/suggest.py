@@ -33,7 +33,21 @@ MAX_LABELS = 1000  # more distinct answers than this: not a rating, not a groupi
 SAMPLE = 200
 PROFILE_ROWS = 50_000
 _MULTI_TEXT = re.compile(r"(check|select|tick|choose|mark) all that apply", re.I)
-_SUB_QUESTION = re.compile(r"\s-\s|(?<=[:?.])-(?=\S)")  # "Question - option", Qualtrics "Question:-option"
+SUB_QUESTION = re.compile(r"\s-\s|(?<=[:?.])-(?=\S)")  # "Question - option", Qualtrics "Question:-option"
+
+
+_SYSTEM_FIELD = re.compile(r"^Q_[A-Z][A-Za-z]*$")  # Qualtrics: Q_TotalDuration, Q_RecaptchaScore, Q_URL, ...
+
+
+def is_survey_metadata(key: str) -> bool:
+    """True for the survey tool's own bookkeeping: start and end dates, progress, duration, status,
+    channel, language, collector, Qualtrics' ``Q_...`` fields. Never an item or a grouping (a date
+    may still give the wave).
+
+    >>> [k for k in ("StartDate", "Progress", "Collector ID", "Q_TotalDuration", "Q1", "Q_1") if is_survey_metadata(k)]
+    ['StartDate', 'Progress', 'Collector ID', 'Q_TotalDuration']
+    """
+    return is_metadata(key) or date_rank(key) is not None or bool(_SYSTEM_FIELD.match(key.strip()))
 
 
 def value_counts(raw: RawTable, key: str) -> dict[str, int]:
@@ -111,7 +125,7 @@ def suggest_mapping(raw: RawTable, items: tuple[Item, ...] | None = None) -> Map
             continue
         if date_rank(key) is not None:
             date_columns.append(key)
-        if is_metadata(key) or date_rank(key) is not None:
+        if is_survey_metadata(key):
             ignored[key] = "survey metadata"
             continue
         if info.distinct == 0 or counts == {}:
@@ -197,7 +211,7 @@ def _item_id(key: str, taken: set[str]) -> str:
 
 def _short_label(label: str) -> str:
     label = label.strip().splitlines()[-1] if label.strip() else label
-    parts = _SUB_QUESTION.split(label)
+    parts = SUB_QUESTION.split(label)
     if len(parts) > 1 and len(parts[-1].strip()) >= 3:
         return shorten(parts[-1], 60)
     return shorten(label, 60)

@@ -4,11 +4,19 @@ import streamlit as st
 
 from cxcommit import load_mapping, suggest_mapping
 from cxcommit.formats import FORMAT_NAMES
-from cxcommit.mapping_table import items_table
 from ui.data import Dataset, current, demo_dataset, digest, forget_exports, import_exports, read_export, read_metrics, use
 from ui.errors import guarded, show_error
 from ui.shell import context
 from ui.views import import_report, mapping_form, raw_summary
+
+
+def suggestion(key: str, raw):
+    """The suggested mapping of an upload, made once: every edit in the mapping form reruns the page."""
+    made = st.session_state.get("_suggested")
+    if made is None or made[0] != key:
+        made = st.session_state["_suggested"] = (key, suggest_mapping(raw))
+    return made[1]
+
 
 ctx = context()
 st.title("Data")
@@ -67,13 +75,11 @@ if raws:
         with guarded(f"{saved.name}: ", missing="error"):
             mapping = load_mapping(saved.getvalue(), saved.name)
     with guarded(missing="error"):
-        mapping = mapping or suggest_mapping(raws[0][1])
-        first = raws[0][1]
+        first_key, first = raws[0]
+        mapping = mapping or suggestion(first_key, first)
         st.subheader("Mapping" + (f" (from {saved.name})" if saved is not None else " (suggested — check it)"))
-        st.download_button("Download this mapping (JSON)", mapping.to_json(), file_name="cxcommit-mapping.json",
-                           mime="application/json", key="download_suggested")
-        submitted, mappings = mapping_form(mapping, items_table(mapping, list(first.keys)), first,
-                                           [raw.source for _, raw in raws])
+        submitted, mappings = mapping_form(mapping, first, [raw.source for _, raw in raws],
+                                           key="mapping_" + digest(first_key, mapping.to_json()))
         if submitted and mappings:
             key = digest(*(k for k, _ in raws), *(m.to_json() for m in mappings), repr(ctx.settings))
             with st.status("Mapping and validating the responses…") as status:

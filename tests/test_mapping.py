@@ -1,11 +1,13 @@
 """Mappings: suggestion, JSON round trip, reuse for the next wave, label normalisation."""
 import json
 
+import pytest
 from hypothesis import given, strategies as st
 
 from cxcommit import load_mapping, load_survey, mapping_from_dict, read_raw, suggest_mapping
 from cxcommit.mapping import ItemMapping, Mapping, WaveRule
 from cxcommit.scales import guess_scale
+from cxcommit.suggest import is_survey_metadata
 from cxcommit.text import normalize_label
 from conftest import ROOT, REALDATA
 
@@ -94,3 +96,15 @@ def test_suggested_mapping_gives_the_same_survey_from_file_and_from_json(tmp_pat
     direct = load_survey(path)
     via_file = load_survey(path, mapping=load_mapping(tmp_path / "m.json"))
     assert direct.responses.equals(via_file.responses)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in REALDATA.glob("*.csv")))
+def test_the_suggestion_never_takes_survey_metadata_for_an_item_or_grouping(name):
+    raw = read_raw(REALDATA / name)
+    mapping = suggest_mapping(raw)
+    metadata = {k for k in raw.keys if is_survey_metadata(k)}
+    if name.startswith("qualtrics"):
+        assert {"StartDate", "Finished"} <= metadata
+    used = {m.column for m in mapping.items} | set(mapping.groupings) | set(mapping.attributes.values())
+    assert not metadata & used
+    assert all(mapping.ignored.get(k) == "survey metadata" for k in metadata if k != mapping.wave.column)

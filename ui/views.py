@@ -84,70 +84,149 @@ def import_report(survey) -> None:
         st.dataframe(r.warnings, hide_index=True, width="stretch")
 
 
-def mapping_form(mapping, table, raw, sources: list[str]):
-    """The mapping as a form; returns (submitted, one validated mapping per file — empty if invalid)."""
+def mapping_form(mapping, raw, sources: list[str], *, key: str):
+    """The mapping to confirm or correct: how many of the 8 signs it maps, the items, the wave and who
+    answered. Every input takes effect at once (the coverage and the mapping to download follow
+    each edit); "Use this data" applies it. Returns (submitted, one validated mapping per file —
+    empty unless submitted and valid). ``key`` names the export and the starting mapping, so edits
+    never carry over to another file."""
     from cxcommit.columns import ATTRIBUTES
     from cxcommit.mapping import PERIODS
-    from cxcommit.mapping_table import edited_mapping
+    from cxcommit.mapping_table import (WAVE_MODES, column_roles, coverage_text, edited_mapping,
+                                        items_table, not_offered, short_question, shortened_questions, sign_coverage,
+                                        suggested_wave_column, wave_columns, wave_mode, wave_rule)
     from cxcommit.scales import SCALE_KINDS
     from ui.errors import show_error
 
     keys = list(raw.keys)
+    labels = dict(zip(raw.keys, raw.labels))
+    roles = column_roles(mapping, keys, labels)
+    role = dict(zip(roles["column"], roles["role"]))
     none = "(none)"
 
-    def name(key):
-        label = raw.label_of(key) if key in keys else key
-        return key if key == none or label == key else f"{key} — {label[:60]}"
+    def name(column):
+        return column if column == none else short_question(column, labels.get(column, ""), 60)
 
-    with st.form("mapping"):
-        st.markdown("**Wave**")
-        by_column = st.radio("Where the wave comes from", ("A column", "One value per file"), horizontal=True,
-                             index=0 if mapping.wave.column else 1)
-        left, right = st.columns(2)
-        wave_column = left.selectbox("Wave column", keys, format_func=name,
-                                     index=keys.index(mapping.wave.column) if mapping.wave.column in keys else 0)
-        period = right.selectbox("Cut dates into", (none, *PERIODS), index=(0 if mapping.wave.period is None
-                                                                              else 1 + PERIODS.index(mapping.wave.period)))
-        values = [st.text_input(f"Wave of {source}", value=mapping.wave.value if len(sources) == 1 and mapping.wave.value
-                                else f"Wave {i + 1}", key=f"wave_value_{i}") for i, source in enumerate(sources)]
-        st.markdown("**Who answered**")
-        cols = st.columns(len(ATTRIBUTES) + 1)
-        attributes = {}
-        for col, attribute in zip(cols, ATTRIBUTES):
-            chosen = mapping.attributes.get(attribute)
-            attributes[attribute] = col.selectbox(attribute.replace("_", " ").capitalize(), (none, *keys), format_func=name,
-                                                  index=1 + keys.index(chosen) if chosen in keys else 0)
-        respondent = cols[-1].selectbox("Respondent id", (none, *keys), format_func=name,
-                                        index=1 + keys.index(mapping.respondent_id) if mapping.respondent_id in keys else 0)
-        st.markdown("**Items** — tick the questions to analyse; answer labels read `answer = value`, "
-                    "with `dont_know` or `missing` for answers that are not on the scale.")
-        edited = st.data_editor(table, hide_index=True, width="stretch", num_rows="fixed", key="mapping_items",
-                                disabled=["column"], column_config={
-                                    "use": st.column_config.CheckboxColumn("Use"),
-                                    "column": st.column_config.TextColumn("Column in the file"),
-                                    "item": st.column_config.TextColumn("Item id", help="sign_1 … sign_8 for the 8 signs"),
-                                    "scale": st.column_config.SelectboxColumn("Scale", options=list(SCALE_KINDS)),
-                                    "favourable_from": st.column_config.NumberColumn("Favourable from"),
-                                    "answer_labels": st.column_config.TextColumn("Answer labels", width="large")})
+    def index_of(options, chosen):
+        return options.index(chosen) if chosen in options else 0
+
+    coverage_box = st.container()  # filled once the items are read, shown above them
+
+    st.markdown("**Items** — tick the questions to analyse. Answer labels read `answer = value`, with "
+                "`dont_know` or `missing` for answers that are not on the scale.")
+    table = items_table(mapping, keys, labels)
+    edited = st.data_editor(
+        table, hide_index=True, width="stretch", height=min(len(table), 12) * 35 + 40, num_rows="fixed",
+        key=f"{key}_items", disabled=["question", "note"],
+        column_order=["use", "question", "item", "label", "scale", "answer_labels", "note", "favourable_from", "low",
+                      "high"],
+        column_config={
+            "use": st.column_config.CheckboxColumn("Use", width=60, pinned=True),
+            "question": st.column_config.TextColumn(
+                "Question", width=400, pinned=True,
+                help="Shortened to one line; the full wording is under the table."),
+            "item": st.column_config.TextColumn("Item id", width=180,
+                                                help="sign_1 … sign_8 for the 8 signs; any short name otherwise"),
+            "label": st.column_config.TextColumn("Label", width=170, help="How charts name the item"),
+            "scale": st.column_config.SelectboxColumn("Scale", options=list(SCALE_KINDS), width=90),
+            "answer_labels": st.column_config.TextColumn("Answer labels", width=260),
+            "favourable_from": st.column_config.NumberColumn("Favourable from", width=125,
+                                                             help="Likert: the lowest value counted as favourable"),
+            "low": st.column_config.NumberColumn("Low", width=60),
+            "high": st.column_config.NumberColumn("High", width=60),
+            "note": st.column_config.TextColumn("Note", width=260,
+                                                help="What to check about a suggestion, or why a column was not "
+                                                     "suggested"),
+        })
+    if text := not_offered(roles):
+        st.caption(text)
+    cut = shortened_questions(edited)
+    if len(cut):
+        with st.expander(f"Full wording of the {len(cut)} question(s) shortened above"):
+            st.table(cut.rename(columns={"question": "Shown as", "full_question": "Question in the export"}),
+                     hide_index=True)
+
+    coverage = sign_coverage(edited)
+    headline, detail = coverage_text(coverage)
+    mapped = int(coverage["mapped"].sum())
+    alert = st.success if mapped == len(coverage) else st.warning if mapped else st.info
+    with coverage_box:
+        alert(f"**{headline}.** {detail}")
+
+    st.markdown("**Wave** — the survey period each response belongs to")
+    mode = st.radio("Where the wave comes from", WAVE_MODES, horizontal=True,
+                    index=WAVE_MODES.index(wave_mode(mapping.wave)), key=f"{key}_wave_mode")
+    options = wave_columns(mapping, keys, mode)
+    chosen = suggested_wave_column(mapping, keys, mode)
+    index = options.index(chosen) if chosen in options else None
+    values, column, period, whole_file = [], None, None, False
+    if mode == WAVE_MODES[0]:
+        column = st.columns([2, 3])[0].selectbox("Wave column", options, index=index, format_func=name,
+                                                 key=f"{key}_wave_column",
+                                                 placeholder="Choose the column that holds the wave")
+        st.caption("Each distinct value of this column is one wave, e.g. 2025-Q1 or Spring 2025.")
+    elif mode == WAVE_MODES[1]:
+        left, middle, right = st.columns([2, 1, 2])
+        column = left.selectbox("Date column", options, index=index, format_func=name, key=f"{key}_wave_date",
+                                placeholder="Choose the date of a response")
+        period = middle.selectbox("Cut into", PERIODS, index=index_of(PERIODS, mapping.wave.period),
+                                  key=f"{key}_wave_period")
+        whole_file = right.radio("Each file gives", (True, False), index=0 if mapping.wave.whole_file else 1,
+                                 format_func=lambda whole: ("one wave: the period most of its responses fall in"
+                                                            if whole else "a wave per period its responses fall in"),
+                                 key=f"{key}_wave_whole")
+    else:
+        cols = st.columns(3)
+        values = [cols[i % len(cols)].text_input(
+            f"Wave of {source}", key=f"{key}_wave_value_{i}",
+            value=mapping.wave.value if len(sources) == 1 and mapping.wave.value else f"Wave {i + 1}")
+            for i, source in enumerate(sources)]
+
+    st.markdown("**Who answered**")
+    groupable = [c for c in keys if role[c] not in ("item", "metadata", "personal")]
+    cols = st.columns(len(ATTRIBUTES) + 1)
+    attributes = {}
+    for col, attribute in zip(cols, ATTRIBUTES):
+        chosen = mapping.attributes.get(attribute)
+        choices = [none, *groupable]
+        attributes[attribute] = col.selectbox(attribute.replace("_", " ").capitalize(), choices, format_func=name,
+                                              index=index_of(choices, chosen), key=f"{key}_{attribute}")
+    ids = [none, *sorted(groupable, key=lambda c: role[c] != "respondent_id")]
+    respondent = cols[-1].selectbox("Respondent id", ids, format_func=name, key=f"{key}_respondent_id",
+                                    index=index_of(ids, mapping.respondent_id))
+    groupings = st.multiselect("Other groupings to compare by", [c for c in groupable if role[c] != "respondent_id"],
+                               default=[g for g in mapping.groupings if g in groupable], format_func=name,
+                               key=f"{key}_groupings",
+                               help="Any other categorical column, e.g. tenure, site or age band")
+
+    attributes = {a: (c if c != none else None) for a, c in attributes.items()}
+    respondent_id = respondent if respondent != none else None
+    try:
+        if mode == WAVE_MODES[2]:
+            mappings = [edited_mapping(mapping, edited, attributes=attributes, respondent_id=respondent_id,
+                                       groupings=groupings, wave=wave_rule(mode, value=value or f"Wave {i + 1}"))
+                        for i, value in enumerate(values)]
+        else:
+            wave = wave_rule(mode, column=column, period=period, whole_file=whole_file)
+            mappings = [edited_mapping(mapping, edited, attributes=attributes, wave=wave, respondent_id=respondent_id,
+                                       groupings=groupings)] * len(sources)
+    except Exception as error:  # noqa: BLE001 — shown, and nothing can be loaded until it is fixed
+        show_error(error)
+        mappings = []
+    buttons = st.container(horizontal=True, vertical_alignment="center")
+    with buttons.form(f"{key}_apply", border=False, width="content"):
         submitted = st.form_submit_button("Use this data", type="primary")
+    buttons.download_button("Download this mapping (JSON)", mappings[0].to_json() if mappings else "",
+                          file_name="cxcommit-mapping.json", mime="application/json", key=f"{key}_download",
+                          disabled=not mappings, on_click="ignore",
+                          help="As edited here: load it with the next wave's export")
     if not submitted:
         return False, []
     if not edited["use"].fillna(False).astype(bool).any():
         st.error("No question is ticked as an item, so there would be nothing to analyse. Tick the rated questions "
                  "(yes/no, Likert, 0–10) under Use.")
         return True, []
-    attributes = {a: (c if c != none else None) for a, c in attributes.items()}
-    respondent_id = respondent if respondent != none else None
-    try:
-        if by_column == "A column":
-            wave = {"column": wave_column, **({"period": period} if period != none else {})}
-            return True, [edited_mapping(mapping, edited, attributes=attributes, wave=wave,
-                                         respondent_id=respondent_id)] * len(sources)
-        return True, [edited_mapping(mapping, edited, attributes=attributes, wave={"value": value.strip() or f"Wave {i + 1}"},
-                                     respondent_id=respondent_id) for i, value in enumerate(values)]
-    except Exception as error:  # noqa: BLE001 — shown, and nothing is loaded
-        show_error(error)
-        return True, []
+    return True, mappings
 
 
 def raw_summary(raw) -> None:
