@@ -96,3 +96,82 @@ def test_a_broken_file_shows_a_message_not_a_traceback():
         assert page.locator('[data-testid="stException"]').count() == 0
         assert "Traceback" not in page.content()
         assert "Demo data" in page.content()  # still in use
+
+
+def test_data_mapping_form_follows_the_wave_mode_and_counts_the_signs():
+    with streamlit_server() as url, chromium(1366, 768) as page:
+        page.goto(f"{url}/data")
+        wait_for_app(page)
+        upload(page, str(REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv"))
+        page.get_by_text("0 of 8 signs mapped.").wait_for(timeout=60_000)  # the form drawn after the upload
+        page.get_by_text("Date column", exact=True).wait_for()
+        assert page.get_by_text("Not offered as items — survey metadata: StartDate").count() == 1
+        assert page.get_by_text("Wave of qualtrics_student_satisfaction_choicetext2023.csv").count() == 0
+        page.get_by_text("One value per file", exact=True).click()
+        page.get_by_text("Wave of qualtrics_student_satisfaction_choicetext2023.csv").wait_for()
+        wait_for_app(page)
+        assert page.get_by_text("Date column", exact=True).count() == 0
+        page.get_by_role("button", name="Use this data").click()
+        page.get_by_text("Now analysing").wait_for(timeout=60_000)
+        wait_for_app(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert "waves Wave 1;" in page.content()
+
+
+def _query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def _press(page, key: str, **expected: str) -> None:
+    """Press ``key`` and wait until the URL's query has ``expected`` (and the page is drawn)."""
+    page.keyboard.press(key)
+    page.wait_for_function("want => Object.entries(want).every(([k, v]) => new URLSearchParams(location.search)"
+                           ".get(k) === v)", arg=expected)
+    wait_for_app(page, settle=200)
+
+
+def test_presentation_keys_step_through_the_slides_and_escape_returns_with_the_filters():
+    with streamlit_server() as url, chromium(1920, 1080) as page:
+        page.goto(f"{url}/gaps?division=Digital")
+        wait_for_app(page)
+        page.get_by_role("button", name="Presentation mode").click()
+        page.get_by_text("1 / ", exact=False).first.wait_for()
+        wait_for_app(page)
+        assert _query(page) == {"division": ["Digital"], "present": ["1"], "slide": ["1"], "from": ["gaps"]}
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        _press(page, "ArrowRight", slide="2")
+        assert page.locator("h2").first.inner_text().startswith("Commitment by")  # the second slide
+        _press(page, "PageDown", slide="3")  # what a presentation clicker sends
+        _press(page, "PageUp", slide="2")
+        page.keyboard.press("Escape")
+        page.wait_for_function("() => location.pathname === '/gaps' && !new URLSearchParams(location.search)"
+                               ".has('present') && !!document.querySelector('h1')")
+        wait_for_app(page)
+        assert _query(page) == {"division": ["Digital"]}
+        assert page.locator("h1").first.inner_text().startswith("Commitment gaps")
+        assert page.locator('[data-testid="stSidebar"]').is_visible()
+        page.keyboard.press("ArrowRight")  # not presenting: the keys are the browser's again
+        wait_for_app(page)
+        assert urlparse(page.url).path == "/gaps" and "slide" not in _query(page)
+
+
+def test_every_presentation_slide_fits_a_full_hd_screen_without_scrolling():
+    with streamlit_server() as url, chromium(1920, 1080) as page:
+        page.goto(f"{url}/present?present=1&slide=1")
+        page.get_by_text("1 / ", exact=False).first.wait_for()
+        wait_for_app(page, settle=1000)
+        total = int(page.get_by_text("1 / ", exact=False).first.inner_text().split("/")[1])
+        assert total >= 8
+        for number in range(1, total + 1):
+            if number > 1:
+                _press(page, "Space", slide=str(number))
+                wait_for_app(page, settle=800)
+            main = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
+                                            return [m.scrollHeight, m.clientHeight]; }""")
+            title = page.locator("h2").first.inner_text()
+            assert main[0] <= main[1] == 1080, (number, title, main)
+            exit_box = page.get_by_role("button", name="Exit").bounding_box()
+            assert exit_box["y"] + exit_box["height"] <= 1080, (number, title)
+            for chart in page.locator('[data-testid="stPlotlyChart"]').all():
+                box = chart.bounding_box()
+                assert box["height"] >= 300 and box["y"] + box["height"] <= 1080, (number, title, box)
