@@ -21,7 +21,7 @@ with guarded():
     by_group = perception_gap(survey, by, items=items, settings=ctx.settings) if by else None
     groups = sorted(by_group.loc[~by_group["suppressed"], "group"].unique()) if by else []
     if groups:
-        group = st.selectbox(f"One {one_of(survey, by)}", groups, key="gaps_group")
+        group = st.selectbox(f"One {one_of(survey, by)}", groups, key="gaps_group", bind="query-params")
         show_chart(ctx, charts.gap_dumbbell(by_group, group=group, **ctx.chart_options))
 with guarded():
     st.subheader("How far from full commitment?")

@@ -26,7 +26,7 @@ with guarded():
     show_chart(ctx, charts.index_trend_chart(index_over_waves(survey, by, settings=ctx.settings), **ctx.chart_options))
 with guarded():
     item = st.selectbox("One item over waves", list(survey.item_ids),
-                        format_func=lambda i: survey.item(i).label, key="trends_item")
+                        format_func=lambda i: survey.item(i).label, key="trends_item", bind="query-params")
     show_chart(ctx, charts.trend_chart(trends(survey, by, items=[item], settings=ctx.settings), item=item,
                                         **ctx.chart_options))
 if ctx.metrics is None or "business_unit" not in survey.groupings:
@@ -37,7 +37,7 @@ else:
         st.subheader("Pay alignment and CX outcomes across units")
         relations = pay_relations(survey, ctx.metrics, settings=ctx.settings)
         pairs = [f"{row.x} → {row.y}" for row in relations.itertuples()]
-        choice = st.selectbox("Relation", pairs, key="pay_pair", format_func=lambda pair: " → ".join(
+        choice = st.selectbox("Relation", pairs, key="pay_pair", bind="query-params", format_func=lambda pair: " → ".join(
             column_label(side) for side in pair.split(" → ")))
         x, y = choice.split(" → ")
         units = unit_table(survey, ctx.metrics, settings=ctx.settings)

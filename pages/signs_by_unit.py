@@ -19,10 +19,10 @@ with guarded():
                          container=left)
     if by is None:
         st.stop()
-    sort = middle.radio("Sort columns by", ("score", "size", "name"), horizontal=True, key="heatmap_sort",
+    sort = middle.radio("Sort columns by", ("score", "size", "name"), horizontal=True, key="heatmap_sort", bind="query-params",
                         format_func={"score": "Score", "size": "Size", "name": "Name"}.get)
     signs_only = right.toggle("The 8 signs only", value=survey.has_signs, disabled=not survey.has_signs,
-                              key="heatmap_signs")
+                              key="heatmap_signs", bind="query-params")
     items = list(SIGN_IDS) if signs_only and survey.has_signs else None
     table = rates(survey, by, items=items, settings=ctx.settings)
     numbers = table["group"].nunique() <= (12 if ctx.presentation else 16)  # more columns: too narrow to read
@@ -38,6 +38,7 @@ with guarded():
         st.session_state.pop("heatmap_detail", None)
     if shown:
         group = st.selectbox(f"Detail for one {one_of(survey, by)}", shown, index=None,
-                             placeholder="Choose a group", key="heatmap_detail")
+                             placeholder="Choose a group", key="heatmap_detail",
+                             bind="query-params")
         if group:
             group_detail(ctx, by, group, items)

@@ -71,6 +71,26 @@ def test_the_url_round_trips_the_filters():
         assert sorted(parse_qs(urlparse(page.url).query)["division"]) == ["Digital", "Operations"]
 
 
+def test_a_pages_own_choices_are_in_the_url_and_survive_a_reload():
+    with streamlit_server() as url, chromium(1440, 1000) as page:
+        page.goto(f"{url}/signs_by_unit?division=Digital")
+        wait_for_app(page)
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text("Regions", exact=True).click()
+        page.wait_for_function("() => new URLSearchParams(location.search).get('heatmap_by') === 'Regions'")
+        wait_for_app(page)
+        main.get_by_text("Name", exact=True).click()
+        page.wait_for_function("() => new URLSearchParams(location.search).get('heatmap_sort') === 'Name'")
+        wait_for_app(page)
+        assert _query(page)["division"] == ["Digital"]  # the filters stay beside the page's choices
+        page.reload()
+        wait_for_app(page)
+        checked = page.evaluate("() => Array.from(document.querySelectorAll('[data-testid=stRadio] label'))"
+                                ".filter(label => label.querySelector('input:checked')).map(label => label.innerText)")
+        assert checked == ["Regions", "Name"]
+        assert "The signs by region" in page.locator('[data-testid="stPlotlyChart"]').first.inner_text()
+
+
 def upload(page, path_or_payload):
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(path_or_payload)
     wait_for_app(page)

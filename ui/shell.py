@@ -244,10 +244,15 @@ def _write_url(filters: dict[str, list[str]], settings: Settings) -> None:
     if _presenting():
         wanted["present"] = "1"
         wanted.update({name: st.query_params[name] for name in ("slide", "from") if name in st.query_params})
-    current_params = {name: st.query_params.get_all(name) for name in st.query_params}
-    normal = {name: value if isinstance(value, list) else [value] for name, value in wanted.items()}
-    if current_params != normal:
-        st.query_params.from_dict(wanted)
+    # One parameter at a time: replacing them all would also drop the pages' own choices, which
+    # their widgets keep in the URL themselves (bind="query-params").
+    for name in dict.fromkeys([*filters, *SETTING_PARAMS, *PRESENT_PARAMS]):
+        value = wanted.get(name)
+        if value is None:
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get_all(name) != (value if isinstance(value, list) else [value]):
+            st.query_params[name] = value
 
 
 def _presentation_style() -> None:

@@ -254,4 +254,4 @@ def grouping_choice(ctx: Context, label: str, preferred: tuple[str, ...], key: s
                 "region or role column on the **Data** page, or widen the filters.")
         return None
     return (container or st).radio(label, choices, format_func=lambda g: label_of(survey, g)[:40], horizontal=True,
-                                   key=key)
+                                   key=key, bind="query-params")
