@@ -102,9 +102,17 @@ def test_uploading_a_real_qualtrics_export():
         wait_for_app(page)
         upload(page, str(REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv"))
         page.get_by_role("button", name="Use this data").click()
+        page.get_by_text("Now analysing").wait_for(timeout=60_000)
         wait_for_app(page)
-        assert page.get_by_text("Now analysing").count() == 1
         assert page.locator('[data-testid="stException"]').count() == 0
+        page.get_by_role("link", name="Variation").click()  # another page, then a reload: still these data
+        page.wait_for_function("() => new URLSearchParams(location.search).has('data')")
+        wait_for_app(page)
+        page.reload()
+        wait_for_app(page)
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+        assert "qualtrics_student_satisfaction_choicetext2023.csv" in sidebar and "Demo data" not in sidebar
+        assert page.get_by_text("no longer loaded here").count() == 0
 
 
 def test_a_broken_file_shows_a_message_not_a_traceback():

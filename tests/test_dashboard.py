@@ -104,6 +104,16 @@ def test_uploading_a_qualtrics_export_and_using_it():
     assert "Respondents kept" in [m.label for m in test.metric]
 
 
+def test_a_link_to_data_no_longer_loaded_says_so_and_shows_the_demo():
+    test = app()
+    test.query_params["data"] = "0123456789abcdef"
+    test.run()
+    assert not test.exception
+    assert any("no longer loaded here" in w.value for w in test.warning)
+    assert "Demo data" in test.info[0].value
+    assert "data" not in test.query_params  # the stale name leaves the URL
+
+
 def test_two_files_load_as_two_waves():
     test = opened("data.py")
     path = REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv"

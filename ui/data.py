@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,10 +88,28 @@ def _file_dataset(path: str, metrics: str | None, stamp: float) -> Dataset:
     return Dataset(digest(path, str(stamp)), Path(path).name, survey, read_unit_metrics(metrics) if metrics else None)
 
 
+KEPT = 4  # loaded datasets a link (or a reload) can return to while the dashboard runs
+LINK_PARAM = "data"  # the URL parameter naming the loaded dataset
+
+
+@st.cache_resource(show_spinner=False)
+def _loaded() -> OrderedDict:
+    """The last :data:`KEPT` datasets loaded on this server, by key (in memory only)."""
+    return OrderedDict()
+
+
 def current() -> Dataset:
-    """The session's dataset: what the user loaded, else the file named on the command line, else the demo."""
+    """The session's dataset: what the user loaded; in a new session (a reload, a copied link), the
+    loaded dataset the URL names if this server still has it; else the file named on the command
+    line, else the demo."""
     if "dataset" in st.session_state:
         return st.session_state["dataset"]
+    named = st.query_params.get(LINK_PARAM)
+    if named:
+        if named in _loaded():
+            st.session_state["dataset"] = _loaded()[named]
+            return st.session_state["dataset"]
+        st.session_state["_link_lost"] = named
     path, metrics = opened_file()
     if path:
         return _file_dataset(path, metrics, Path(path).stat().st_mtime)
@@ -98,4 +117,26 @@ def current() -> Dataset:
 
 
 def use(dataset: Dataset) -> None:
+    """Analyse ``dataset`` in this session, and keep it for a reload or a link (see :func:`link_key`)."""
     st.session_state["dataset"] = dataset
+    st.session_state.pop("_link_lost", None)
+    if not dataset.is_demo:
+        kept = _loaded()
+        kept[dataset.key] = dataset
+        kept.move_to_end(dataset.key)
+        while len(kept) > KEPT:
+            kept.popitem(last=False)
+
+
+def link_key(dataset: Dataset) -> str | None:
+    """What the URL's ``data`` parameter holds for ``dataset``: its key if a reload can find it."""
+    return dataset.key if dataset.key in _loaded() else None
+
+
+def lost_link() -> str | None:
+    """A notice for a URL naming data this server no longer holds (it was restarted, or loaded more)."""
+    if not st.session_state.pop("_link_lost", None):  # said once, on the page the link opened
+        return None
+    return (f"The data this link was made with is no longer loaded here: the dashboard keeps the last {KEPT} "
+            "loads while it runs, in memory only. Showing the built-in data instead; load the export again on "
+            "the **Data** page.")

@@ -16,7 +16,7 @@ import streamlit as st
 from cxcommit import Settings, Survey, UnitMetrics
 from cxcommit.differencing import shown_size
 from cxcommit.intervals import CI_METHODS
-from ui.data import Dataset, current
+from ui.data import LINK_PARAM, Dataset, current, link_key, lost_link
 from ui.errors import guarded
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,6 +158,9 @@ def leave_presentation() -> None:
 
 def _frame() -> Context:
     dataset = current()
+    notice = lost_link()
+    if notice:
+        st.warning(notice, icon="⚠️")
     if "_url_read" not in st.session_state:  # a new session: the URL says which filters and settings
         st.session_state["_url_read"] = True
         st.session_state["_url_filters"] = {name: st.query_params.get_all(name) for name in st.query_params}
@@ -168,7 +171,7 @@ def _frame() -> Context:
         chosen = {name: values for name, values in filters.items() if values}
         if chosen:
             survey = _filtered(dataset.key, tuple((k, tuple(v)) for k, v in chosen.items()), dataset.survey)
-    _write_url(filters, settings)
+    _write_url(filters, settings, link_key(dataset))
     presentation = _presenting()
     if presentation:
         _presentation_style()
@@ -235,9 +238,12 @@ def _settings() -> Settings:
         return defaults
 
 
-def _write_url(filters: dict[str, list[str]], settings: Settings) -> None:
-    """Mirror the filters and non-default settings in the URL, so a copied link reopens this view."""
+def _write_url(filters: dict[str, list[str]], settings: Settings, data: str | None) -> None:
+    """Mirror the filters, non-default settings and the loaded data (``data``: its key) in the URL,
+    so that a reload or a copied link reopens this view."""
     wanted: dict[str, list[str] | str] = {name: values for name, values in filters.items() if values}
+    if data:
+        wanted[LINK_PARAM] = data
     for name in SETTING_PARAMS:
         if getattr(settings, name) != getattr(Settings(), name):
             wanted[name] = str(getattr(settings, name))
@@ -246,7 +252,7 @@ def _write_url(filters: dict[str, list[str]], settings: Settings) -> None:
         wanted.update({name: st.query_params[name] for name in ("slide", "from") if name in st.query_params})
     # One parameter at a time: replacing them all would also drop the pages' own choices, which
     # their widgets keep in the URL themselves (bind="query-params").
-    for name in dict.fromkeys([*filters, *SETTING_PARAMS, *PRESENT_PARAMS]):
+    for name in dict.fromkeys([*filters, *SETTING_PARAMS, *PRESENT_PARAMS, LINK_PARAM]):
         value = wanted.get(name)
         if value is None:
             if name in st.query_params:
