@@ -1,4 +1,4 @@
-"""Command line: ``python -m cxcommit check | summary | analyze | mapping suggest | demo``.
+"""Command line: ``python -m cxcommit check | summary | analyze | report | mapping suggest | demo``.
 
 Errors in the user's input are printed as a message with what to do (exit 1), never a traceback.
 """
@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from cxcommit.adjust import P_ADJUST
 from cxcommit.columns import attribute_for, is_respondent_id, is_wave_column
 from cxcommit.commitment import commitment_index
 from cxcommit.demo import write_demo
-from cxcommit.errors import CxcommitError, SettingsError
+from cxcommit.errors import CxcommitError, MappingError, SettingsError
 from cxcommit.findings import findings
 from cxcommit.gaps import gap_to_best, gap_to_target, perception_gap
 from cxcommit.formats import FORMATS
@@ -21,11 +22,15 @@ from cxcommit.mapping import Mapping, load_mapping
 from cxcommit.readers import RawTable, read_raw
 from cxcommit.pay import pay_alignment, pay_relations
 from cxcommit.rates import rates
-from cxcommit.report_text import describe_error, describe_metrics, describe_survey, format_summary, format_table
+from cxcommit.pptx_deck import Cover, write_deck
+from cxcommit.report_text import (describe_error, describe_metrics, describe_survey, format_summary, format_table,
+                                  view_lines)
 from cxcommit.scales import parse_number
 from cxcommit.settings import Settings
+from cxcommit.slides import KINDS, deck
 from cxcommit.suggest import profile, suggest_mapping
 from cxcommit.summary import default_grouping, item_summary
+from cxcommit.theme import QUALITATIVE
 from cxcommit.trends import trends
 from cxcommit.unit_metrics import read_unit_metrics
 from cxcommit.variation import variation
@@ -80,6 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--confidence", type=float, default=Settings.confidence)
     analyze.add_argument("--ci-method", choices=list(CI_METHODS), default=Settings.ci_method)
     analyze.add_argument("--p-adjust", choices=list(P_ADJUST), default="holm")
+    report = commands.add_parser("report", help="write the slide deck (.pptx, native charts) or the one-file "
+                                                "HTML report for the filters given")
+    _input_options(report, ("--input-format",))
+    _settings_options(report)
+    report.add_argument("--metrics", help="unit-metrics table (business unit × wave): adds pay and outcome slides")
+    report.add_argument("--division", nargs="+", help="only these divisions")
+    report.add_argument("--wave", nargs="+", help="only these waves")
+    report.add_argument("--out", required=True, help="the file to write: deck.pptx or report.html")
+    report.add_argument("--slides", nargs="+", choices=list(KINDS), help="which slides (default: all that have data)")
+    report.add_argument("--title", default="Executive commitment to customer experience")
+    report.add_argument("--logo", help="a PNG or JPEG shown on every slide")
+    report.add_argument("--accent", default=QUALITATIVE[0], help="accent colour, e.g. '#0072B2'")
     mapping = commands.add_parser("mapping", help="work with mapping files")
     mapping_commands = mapping.add_subparsers(dest="mapping_command", required=True)
     suggest = mapping_commands.add_parser("suggest", help="print a suggested mapping as JSON")
@@ -138,6 +155,8 @@ def run(args) -> int:
         chosen = args.input_format or (mapping.format if mapping else "auto")
         print(describe_survey(survey, detected=chosen == "auto"))
         return 0
+    if args.command == "report":
+        return _report(args, survey, settings)
     if args.command == "analyze":
         table = _analyze(args, survey, settings)
     else:
@@ -179,6 +198,37 @@ def _analyze(args, survey, settings: Settings):
             raise SettingsError("The relations view needs unit metrics.", hint="Add --metrics UNIT_METRICS.csv.")
         return pay_relations(survey, metrics, settings=settings)
     return findings(survey, metrics, by=one, settings=settings)
+
+
+def _report(args, survey, settings: Settings) -> int:
+    out = Path(args.out)
+    if out.suffix.lower() not in (".pptx", ".html", ".htm"):
+        raise SettingsError(f"--out {args.out!r}: the report is written as .pptx (a slide deck) or .html.",
+                            hint="Name the file deck.pptx or report.html.")
+    filters = {name: values for name, values in (("division", args.division), ("wave", args.wave)) if values}
+    if filters:
+        survey = survey.filter(**filters)
+    metrics = read_unit_metrics(args.metrics) if args.metrics else None
+    lines = view_lines(survey, settings, Path(args.file).name)
+    slides = deck(survey, metrics, settings=settings, caption=" · ".join(lines), presentation=False)
+    if args.slides:
+        slides = [s for s in slides if s.kind in args.slides]
+    if not slides:
+        raise MappingError("There is nothing to put on a slide: no analysis has a number to show with these data "
+                           "and filters.",
+                           hint="The slides need rated questions mapped to items (ideally the 8 signs) and a grouping "
+                                "such as division, unit or role; `check` shows what was mapped. Widen the filters "
+                                "if they leave too few respondents.")
+    if out.suffix.lower() == ".pptx":
+        logo = Path(args.logo).read_bytes() if args.logo else None
+        out.write_bytes(write_deck(slides, Cover(args.title, lines, logo, args.accent),
+                                   min_group_size=settings.min_group_size))
+    else:
+        from cxcommit.html_report import html_report
+
+        out.write_text(html_report(slides, title=args.title, caption=" · ".join(lines)), encoding="utf-8")
+    print(f"wrote {out} ({len(slides)} slides)")
+    return 0
 
 
 def _needs(by: str | None, view: str) -> str:

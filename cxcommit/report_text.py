@@ -178,3 +178,31 @@ def relations_table(relations: pd.DataFrame, confidence: float = 0.95) -> pd.Dat
         "p-value": [p_text(p) for p in relations["p_value"]],
         "Units": relations["n"].astype("Int64"),
     })
+
+
+def view_lines(survey: Survey, settings, source: str) -> tuple[str, ...]:
+    """What a deck or report reflects, one line each: the data, waves, filters, respondents (as the
+    privacy rules allow: see :func:`cxcommit.differencing.shown_size`) and the minimum group size.
+
+    >>> from cxcommit.demo import load_demo
+    >>> from cxcommit.settings import Settings
+    >>> view_lines(load_demo().filter(division="Digital"), Settings(), "Demo data")
+    ('Demo data', 'Waves: all (2025-Q2 to 2026-Q3)', 'Division: Digital', '782 respondents', 'Groups under 5 answers hidden')
+    """
+    from cxcommit.differencing import shown_size
+
+    full = survey.base or survey
+    chosen = dict(survey.filters)
+    waves = full.report.waves
+    if chosen.get("wave"):
+        wave_line = "Waves: " + ", ".join(chosen["wave"])
+    else:
+        wave_line = f"Waves: all ({waves[0]} to {waves[-1]})" if len(waves) > 1 else f"Wave: {waves[0] if waves else '—'}"
+    filters = [f"{name.replace('_', ' ').capitalize()}: {', '.join(values)}" for name, values in survey.filters
+               if name != "wave"]
+    minimum = settings.min_group_size
+    n = shown_size(survey, minimum)
+    count = (f"{n:,} respondents" if n is not None else
+             f"fewer than {minimum} respondents" if survey.size < minimum else "a hidden number of respondents")
+    return (source, wave_line, "; ".join(filters) or "The whole organisation, no filter", count,
+            f"Groups under {minimum} answers hidden")

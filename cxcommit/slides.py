@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from cxcommit import charts
@@ -25,12 +26,21 @@ from cxcommit.variation import explain, variation
 
 @dataclass(frozen=True)
 class Slide:
-    """A title, a chart (None for a text slide), bullet lines and the caption."""
+    """A title, a chart (None for a text slide), bullet lines and the caption; for the deck writer
+    also what the chart shows (``kind``), the library table behind it and, for a scatter, the two
+    columns it plots (``columns``)."""
 
     title: str
     figure: go.Figure | None
     caption: str
     bullets: tuple[str, ...] = field(default_factory=tuple)
+    kind: str = ""
+    table: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    columns: tuple[str, ...] = ()
+
+
+KINDS = ("findings", "commitment", "signs", "variation", "perception_gap", "gap_to_target", "pay", "index_waves",
+         "outcomes")
 
 
 def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settings = Settings(), caption: str = "",
@@ -46,33 +56,39 @@ def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settin
     signs = list(SIGN_IDS) if survey.has_signs else None
     top = default_grouping(survey, "division")
     unit = default_grouping(survey, "business_unit")
+    def chart(draw, table):
+        return draw(table, **options), (), table
+
     makers = [
-        ("What to lead with", lambda: (None, tuple(findings(survey, metrics, settings=settings)["headline"]))),
-        (f"Commitment by {_word(top)}",
-         lambda: (charts.commitment_chart(commitment_index(survey, top, settings=settings), **options), ())),
-        (f"The {'8 signs' if signs else 'items'} by {_word(top)}",
-         lambda: (charts.signs_heatmap(rates(survey, top, items=signs, settings=settings),
-                                       **options), ())),
-        (f"Where {_word(unit, plural=True)} disagree", lambda: _variation(survey, unit, signs, settings, style)),
-        ("Do executives see what their staff see?",
-         lambda: (charts.gap_dumbbell(perception_gap(survey, None, items=signs, settings=settings), **options), ())),
-        ("How far from full commitment?",
-         lambda: (charts.gap_bars(gap_to_target(survey, None, items=signs, settings=settings), **options), ())),
-        ("Is executive pay tied to CX?",
-         lambda: (charts.pay_trend_chart(pay_alignment(survey, metrics, top, settings=settings), **options), ())),
-        ("Commitment over waves",
-         lambda: (charts.index_trend_chart(index_over_waves(survey, top, settings=settings), **options), ())),
+        ("findings", "What to lead with",
+         lambda: (None, tuple(findings(survey, metrics, settings=settings)["headline"]), None)),
+        ("commitment", f"Commitment by {_word(top)}",
+         lambda: chart(charts.commitment_chart, commitment_index(survey, top, settings=settings))),
+        ("signs", f"The {'8 signs' if signs else 'items'} by {_word(top)}",
+         lambda: chart(charts.signs_heatmap, rates(survey, top, items=signs, settings=settings))),
+        ("variation", f"Where {_word(unit, plural=True)} disagree",
+         lambda: _variation(survey, unit, signs, settings, style)),
+        ("perception_gap", "Do executives see what their staff see?",
+         lambda: chart(charts.gap_dumbbell, perception_gap(survey, None, items=signs, settings=settings))),
+        ("gap_to_target", "How far from full commitment?",
+         lambda: chart(charts.gap_bars, gap_to_target(survey, None, items=signs, settings=settings))),
+        ("pay", "Is executive pay tied to CX?",
+         lambda: chart(charts.pay_trend_chart, pay_alignment(survey, metrics, top, settings=settings))),
+        ("index_waves", "Commitment over waves",
+         lambda: chart(charts.index_trend_chart, index_over_waves(survey, top, settings=settings))),
     ]
     if metrics is not None:
-        makers.append(("Pay alignment and customer outcomes", lambda: _outcomes(survey, metrics, settings, style)))
+        makers.append(("outcomes", "Pay alignment and customer outcomes",
+                       lambda: _outcomes(survey, metrics, settings, style)))
     slides = []
-    for title, make in makers:
+    for kind, title, make in makers:
         try:
-            figure, bullets = make()
+            figure, bullets, table = make()
         except CxcommitError:  # e.g. no role grouping for the perception gap: the slide is left out
             continue
         if figure is not None or bullets:
-            slides.append(Slide(title, figure, caption, tuple(bullets)))
+            columns = tuple(table.attrs.get("plotted", ())) if table is not None else ()
+            slides.append(Slide(title, figure, caption, tuple(bullets), kind, table, columns))
     return slides
 
 
@@ -158,9 +174,9 @@ def _word(grouping: str | None, plural: bool = False) -> str:
 def _variation(survey, by, items, settings, style):
     table = variation(survey, by, items=items, settings=settings)
     if table.empty:
-        return None, ()
+        return None, (), None
     lines = tuple(explain(row, settings.confidence, _word(by, plural=True)) for row in table.head(2).to_dict("records"))
-    return charts.variation_chart(table, groups=_word(by, plural=True), **style), lines
+    return charts.variation_chart(table, groups=_word(by, plural=True), **style), lines, table
 
 
 def _outcomes(survey, metrics, settings, style):
@@ -169,6 +185,7 @@ def _outcomes(survey, metrics, settings, style):
     units = unit_table(survey, metrics, settings)
     outcomes = [m for m in metrics.metrics if m != incentive_metric(metrics)]
     if not outcomes:
-        return None, ()
+        return None, (), None
+    units.attrs["plotted"] = (incentive_metric(metrics), outcomes[0])
     return charts.pay_scatter(units, x=incentive_metric(metrics), y=outcomes[0], confidence=settings.confidence,
-                              **style), ()
+                              **style), (), units

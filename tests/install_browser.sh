@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Debian's Chromium for the browser tests, installed when missing (Playwright drives it; never
-# `playwright install`). Needs apt-get, as root or through sudo.
+# What the tests need from Debian, installed when missing: Chromium for the browser tests and
+# image export (Playwright and kaleido drive it; never `playwright install`), LibreOffice Impress
+# and poppler for rendering the slide deck. Needs apt-get, as root or through sudo.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then
+browser=()
+command -v chromium >/dev/null 2>&1 || browser+=(chromium)
+missing=()
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-impress)
+command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ ${#browser[@]} -eq 0 ] && [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "The browser tests need Chromium at /usr/bin/chromium; install it with your package manager." >&2
+    echo "The tests need: ${browser[*]} ${missing[*]}; install them with your package manager." >&2
     exit 1
 fi
 run=""
@@ -15,4 +21,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $run apt-get update -qq
-$run apt-get install -y -qq chromium >/dev/null
+if [ ${#browser[@]} -gt 0 ]; then
+    $run apt-get install -y -qq "${browser[@]}" >/dev/null
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+    $run apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

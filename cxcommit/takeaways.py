@@ -1,0 +1,118 @@
+"""One-line takeaway titles for the deck's slides: what a leader should read off each chart,
+from the shown (not suppressed) rows of the table behind it. Empty when nothing is shown."""
+from __future__ import annotations
+
+import pandas as pd
+
+from cxcommit.slides import Slide
+from cxcommit.text import column_label, pct
+
+
+def _shown(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    shown = table[~table["suppressed"].astype(bool)] if "suppressed" in table else table
+    return shown[shown[column].notna()].assign(_v=lambda t: t[column].astype(float))
+
+
+def takeaway(slide: Slide, min_group_size: int = 5) -> str:
+    """The slide's message in one line (its title where no message can be read off the table).
+
+    >>> from cxcommit.demo import load_demo, load_demo_metrics
+    >>> from cxcommit.slides import deck
+    >>> [takeaway(s) for s in deck(load_demo(), load_demo_metrics())][1]
+    'Digital leads on commitment (5.2 of 8 signs); Operations trails (2.5)'
+    """
+    table, kind = slide.table, slide.kind
+    if table is None or table.empty:
+        return slide.title
+    make = {"commitment": _commitment, "signs": _signs, "variation": _variation, "perception_gap": _perception_gap,
+            "gap_to_target": _gap_to_target, "pay": _pay, "index_waves": _index_waves}.get(kind)
+    if kind == "outcomes":
+        return _outcomes(table, slide.columns) or slide.title
+    return (make(table) if make else "") or slide.title
+
+
+def _commitment(table: pd.DataFrame) -> str:
+    shown = _shown(table, "mean_signs").sort_values("_v")
+    if len(shown) < 2:
+        return ""
+    best, worst = shown.iloc[-1], shown.iloc[0]
+    return (f"{best['group']} leads on commitment ({best['_v']:.1f} of 8 signs); "
+            f"{worst['group']} trails ({worst['_v']:.1f})")
+
+
+def _signs(table: pd.DataFrame) -> str:
+    shown = _shown(table, "p")
+    if shown.empty:
+        return ""
+    pooled = shown.groupby("label", sort=False).apply(lambda t: t["k"].astype(float).sum() / t["n"].astype(float).sum(),
+                                                      include_groups=False).sort_values()
+    return (f"Weakest sign: “{pooled.index[0]}” ({pct(pooled.iloc[0])} yes); "
+            f"strongest: “{pooled.index[-1]}” ({pct(pooled.iloc[-1])})")
+
+
+def _variation(table: pd.DataFrame) -> str:
+    top = table.iloc[0]
+    return (f"Units disagree most on “{top['label']}”: from {pct(top['min_p'])} ({top['lowest']}) "
+            f"to {pct(top['max_p'])} ({top['highest']})")
+
+
+def _perception_gap(table: pd.DataFrame) -> str:
+    shown = _shown(table, "gap").sort_values("_v")
+    if shown.empty:
+        return ""
+    top = shown.iloc[-1]
+    if top["_v"] <= 0:
+        return f"Executives see no sign more favourably than their staff (largest gap {pct(top['_v'], signed=True)})"
+    return (f"Executives see “{top['label']}” {top['_v'] * 100:.0f} points more favourably than their staff "
+            f"({pct(top['p_leaders'])} against {pct(top['p_staff'])})")
+
+
+def _gap_to_target(table: pd.DataFrame) -> str:
+    shown = _shown(table, "gap").sort_values("_v")
+    if shown.empty:
+        return ""
+    top = shown.iloc[-1]
+    return f"Furthest from full commitment: “{top['label']}”, {top['_v'] * 100:.0f} points short of everyone saying yes"
+
+
+def _moves(table: pd.DataFrame, column: str) -> tuple[str, float, str, str] | None:
+    """The group that moved most between its first and last shown wave: (group, change, first, last)."""
+    shown = _shown(table, column)
+    moves = []
+    for group, part in shown.groupby("group", sort=False):
+        if len(part) >= 2:
+            moves.append((group, part["_v"].iloc[-1] - part["_v"].iloc[0], part["wave"].iloc[0], part["wave"].iloc[-1]))
+    return max(moves, key=lambda m: abs(m[1])) if moves else None
+
+
+def _pay(table: pd.DataFrame) -> str:
+    move = _moves(table, "p")
+    if move is None:
+        return ""
+    group, change, first, last = move
+    direction = "rose" if change > 0 else "fell"
+    return f"Pay tied to CX {direction} most in {group}: {pct(change, signed=True)} from {first} to {last}"
+
+
+def _index_waves(table: pd.DataFrame) -> str:
+    move = _moves(table, "mean_signs")
+    if move is None:
+        return ""
+    group, change, first, last = move
+    return f"Commitment moved most in {group}: {change:+.1f} signs from {first} to {last}"
+
+
+def _outcomes(table: pd.DataFrame, columns: tuple[str, ...]) -> str:
+    from cxcommit.pay import correlation
+
+    if len(columns) != 2:
+        return ""
+    x, y = columns
+    shown = table[~table["suppressed"].astype(bool)] if "suppressed" in table else table
+    result = correlation(shown[x].to_numpy(dtype=float), shown[y].to_numpy(dtype=float))
+    if not result["n"] or pd.isna(result["r"]):
+        return ""
+    strength = "strongly " if abs(result["r"]) >= 0.5 else ""
+    way = "higher" if result["r"] > 0 else "lower"
+    return (f"Units that tie more incentive to CX have {strength}{way} {column_label(y)} "
+            f"(r = {result['r']:.2f}, {result['n']} units)")

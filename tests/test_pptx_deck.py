@@ -1,0 +1,179 @@
+"""The PowerPoint deck, opened with python-pptx: slides, titles, native chart types, and every
+charted number against the library's tables; nothing suppressed in the file."""
+import io
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+
+from conftest import REALDATA, ROOT
+from cxcommit.cli import main
+from cxcommit.demo import load_demo_metrics
+from cxcommit.pptx_deck import Cover, write_deck
+from cxcommit.settings import Settings
+from cxcommit.slides import deck
+from cxcommit.takeaways import takeaway
+from cxcommit.text import pct
+
+CHART_TYPES = {"commitment": XL_CHART_TYPE.BAR_CLUSTERED, "variation": XL_CHART_TYPE.BAR_STACKED,
+               "perception_gap": XL_CHART_TYPE.BAR_CLUSTERED, "gap_to_target": XL_CHART_TYPE.BAR_CLUSTERED,
+               "pay": XL_CHART_TYPE.LINE_MARKERS, "index_waves": XL_CHART_TYPE.LINE_MARKERS,
+               "outcomes": XL_CHART_TYPE.XY_SCATTER}
+
+
+def build(survey, settings=Settings()):
+    slides = deck(survey, load_demo_metrics(), settings=settings, caption="Demo data", presentation=False)
+    data = write_deck(slides, Cover(details=("Demo data", "5,458 respondents")), min_group_size=settings.min_group_size)
+    return slides, Presentation(io.BytesIO(data))
+
+
+def title_of(page) -> str:
+    texts = [s.text_frame.text for s in page.shapes if s.has_text_frame and s.text_frame.text]
+    return texts[0]
+
+
+def chart_of(page):
+    return next(s.chart for s in page.shapes if s.has_chart)
+
+
+def values(series) -> list:
+    return [None if v is None else round(v, 9) for v in series.values]
+
+
+def expected(column) -> list:
+    return [None if pd.isna(v) else round(float(v), 9) for v in column]
+
+
+@pytest.fixture(scope="module")
+def demo_deck(demo):
+    return build(demo)
+
+
+def test_a_title_slide_then_one_slide_per_chart_16_by_9(demo_deck):
+    slides, pptx = demo_deck
+    assert len(pptx.slides) == len(slides) + 1
+    assert pptx.slide_width * 9 == pptx.slide_height * 16
+    assert title_of(pptx.slides[0]) == "Executive commitment to customer experience"
+    for slide, page in zip(slides, list(pptx.slides)[1:]):
+        assert title_of(page) == takeaway(slide)
+        for shape in page.shapes:  # nothing placed off the slide (a 4:3 leftover would be)
+            assert shape.left + shape.width <= pptx.slide_width and shape.top + shape.height <= pptx.slide_height
+
+
+def test_charts_are_native_and_hold_the_librarys_numbers(demo_deck):
+    slides, pptx = demo_deck
+    by_kind = {s.kind: (s, page) for s, page in zip(slides, list(pptx.slides)[1:])}
+    assert set(CHART_TYPES) <= set(by_kind)
+    for kind, chart_type in CHART_TYPES.items():
+        assert chart_of(by_kind[kind][1]).chart_type == chart_type, kind
+    slide, page = by_kind["commitment"]
+    chart = chart_of(page)
+    assert list(chart.plots[0].categories) == list(slide.table["group"])
+    assert values(chart.plots[0].series[0]) == expected(slide.table["mean_signs"])
+    slide, page = by_kind["perception_gap"]
+    leaders, staff = chart_of(page).plots[0].series
+    assert values(leaders) == expected(slide.table["p_leaders"]) and values(staff) == expected(slide.table["p_staff"])
+    slide, page = by_kind["gap_to_target"]
+    chart = chart_of(page)
+    gaps = dict(zip(slide.table["label"], slide.table["gap"].astype(float)))
+    shown = values(chart.plots[0].series[0])
+    assert shown == [round(gaps[label], 9) for label in chart.plots[0].categories]
+    assert shown == sorted(shown, reverse=True)  # largest gap first (on top)
+    for kind, column in (("pay", "p"), ("index_waves", "mean_signs")):
+        slide, page = by_kind[kind]
+        chart = chart_of(page)
+        waves = list(chart.plots[0].categories)
+        for series in chart.plots[0].series:
+            rows = slide.table[slide.table["group"] == series.name].set_index("wave")[column].reindex(waves)
+            assert values(series) == expected(rows), (kind, series.name)
+    slide, page = by_kind["outcomes"]
+    x, y = slide.columns
+    points = chart_of(page).plots[0].series[0]
+    plotted = slide.table[[x, y]].dropna()
+    assert sorted(values(points)) == sorted(expected(plotted[y]))
+    slide, page = by_kind["variation"]
+    lowest, spread = chart_of(page).plots[0].series
+    assert values(lowest) == expected(slide.table["min_p"]) and values(spread) == expected(slide.table["range"])
+
+
+def test_the_heatmap_is_a_table_of_shares_with_hidden_cells_marked(demo):
+    settings = Settings(min_group_size=900)  # hides 32 of the 48 division cells
+    slides, pptx = build(demo, settings)
+    slide, page = next((s, p) for s, p in zip(slides, list(pptx.slides)[1:]) if s.kind == "signs")
+    grid = next(shape.table for shape in page.shapes if shape.has_table)
+    assert slide.table["suppressed"].sum() == 32
+    groups = [grid.cell(0, j).text for j in range(1, len(grid.columns))]
+    cells = {(r["label"], r["group"]): r for r in slide.table.to_dict("records")}
+    for i in range(1, len(grid.rows)):
+        label = grid.cell(i, 0).text
+        for j, group in enumerate(groups, start=1):
+            row, text = cells[(label, group)], grid.cell(i, j).text
+            if row["suppressed"]:
+                assert text in ("n<900", "hidden")
+            else:
+                assert text == pct(row["p"])
+
+
+def test_no_suppressed_number_reaches_the_deck(demo):
+    """With a minimum of 700, two divisions' commitment and every division's wave are hidden."""
+    settings = Settings(min_group_size=700)
+    slides, pptx = build(demo, settings)
+    for slide, page in zip(slides, list(pptx.slides)[1:]):
+        if slide.table is None or "suppressed" not in slide.table or slide.kind in ("signs", "outcomes"):
+            continue
+        hidden = slide.table["suppressed"].astype(bool).to_numpy()
+        for series in chart_of(page).plots[0].series:
+            if slide.kind in ("pay", "index_waves"):
+                part = slide.table[slide.table["group"] == series.name]
+                waves = list(chart_of(page).plots[0].categories)
+                hidden_waves = set(part.loc[part["suppressed"].astype(bool), "wave"])
+                assert all(v is None for v, w in zip(series.values, waves) if w in hidden_waves)
+            else:
+                assert all(v is None for v, h in zip(series.values, hidden) if h), slide.kind
+    assert next(s for s in slides if s.kind == "commitment").table["suppressed"].sum() == 2  # the check met them
+
+
+def test_the_report_command_writes_the_deck_for_the_filters(tmp_path, capsys):
+    out = tmp_path / "deck.pptx"
+    code = main(["report", str(ROOT / "data" / "demo_responses.csv"), "--metrics",
+                 str(ROOT / "data" / "demo_unit_metrics.csv"), "--division", "Digital", "--out", str(out),
+                 "--slides", "findings", "commitment", "signs"])
+    assert code == 0 and "wrote" in capsys.readouterr().out
+    pptx = Presentation(str(out))
+    assert len(pptx.slides) == 4
+    cover = " ".join(s.text_frame.text for s in pptx.slides[0].shapes if s.has_text_frame)
+    assert "Division: Digital" in cover and "782 respondents" in cover and "Groups under 5 answers hidden" in cover
+
+
+def test_the_report_command_refuses_other_file_types(tmp_path, capsys):
+    assert main(["report", str(ROOT / "data" / "demo_responses.csv"), "--out", str(tmp_path / "x.docx")]) == 1
+    assert "written as .pptx" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path", sorted(p for p in REALDATA.iterdir() if p.suffix in (".csv", ".xlsx")),
+                         ids=lambda p: p.name)
+def test_the_report_command_on_real_exports(path, tmp_path, capsys):
+    out = tmp_path / "deck.pptx"
+    code = main(["report", str(path), "--out", str(out)])
+    said = capsys.readouterr()
+    if code == 0:
+        assert len(Presentation(str(out)).slides) >= 2
+    else:  # nothing to chart: a message saying so, never a traceback
+        assert code == 1 and "nothing to put on a slide" in said.err and "Traceback" not in said.err
+
+
+@pytest.mark.slow
+def test_the_demo_deck_renders_in_libreoffice(demo_deck, tmp_path):
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice is not installed (tests/install_browser.sh installs it)")
+    slides, _ = demo_deck
+    path = tmp_path / "demo.pptx"
+    path.write_bytes(write_deck(slides, Cover(details=("Demo data",))))
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=300)
+    pages = subprocess.run(["pdfinfo", str(tmp_path / "demo.pdf")], capture_output=True, text=True, check=True)
+    count = int(next(line.split()[-1] for line in pages.stdout.splitlines() if line.startswith("Pages:")))
+    assert count == len(slides) + 1
