@@ -56,11 +56,16 @@ def _variation(table: pd.DataFrame) -> str:
             f"to {pct(top['max_p'])} ({top['highest']})")
 
 
+def _largest(table: pd.DataFrame, column: str):
+    """The shown row with the largest value of ``column`` (its value in ``_v``), or None."""
+    shown = _shown(table, column)
+    return None if shown.empty else shown.loc[shown["_v"].idxmax()]
+
+
 def _perception_gap(table: pd.DataFrame) -> str:
-    shown = _shown(table, "gap").sort_values("_v")
-    if shown.empty:
+    top = _largest(table, "gap")
+    if top is None:
         return ""
-    top = shown.iloc[-1]
     if top["_v"] <= 0:
         return f"Executives see no sign more favourably than their staff (largest gap {pct(top['_v'], signed=True)})"
     return (f"Executives see “{top['label']}” {top['_v'] * 100:.0f} points more favourably than their staff "
@@ -68,10 +73,9 @@ def _perception_gap(table: pd.DataFrame) -> str:
 
 
 def _gap_to_target(table: pd.DataFrame) -> str:
-    shown = _shown(table, "gap").sort_values("_v")
-    if shown.empty:
+    top = _largest(table, "gap")
+    if top is None:
         return ""
-    top = shown.iloc[-1]
     return f"Furthest from full commitment: “{top['label']}”, {top['_v'] * 100:.0f} points short of everyone saying yes"
 
 
