@@ -74,3 +74,8 @@ class MappingError(CxcommitError):
 
 class SettingsError(CxcommitError):
     """A setting or an argument has a value outside what is allowed."""
+
+
+class ImagesUnavailableError(CxcommitError):
+    """Chart images cannot be drawn here: kaleido or a Chrome/Chromium browser is missing or
+    does not start. ``hint`` says how to enable them. Interactive charts are unaffected."""
