@@ -31,7 +31,7 @@ import plotly.graph_objects as go
 
 from cxcommit.errors import ImagesUnavailableError, SettingsError
 
-__all__ = ["FORMATS", "ImagesUnavailableError", "figure_image", "images_available"]
+__all__ = ["FORMATS", "ImagesUnavailableError", "chart_images_zip", "figure_image", "images_available"]
 
 FORMATS = ("png", "svg")
 DEFAULT_WIDTH = 1200  # CSS pixels: about the width of a chart in the dashboard's wide layout
@@ -85,6 +85,22 @@ def figure_image(fig: go.Figure, fmt: str = "png", *, width: int = DEFAULT_WIDTH
         raise ImagesUnavailableError(f"Chart images are unavailable: {missing}.", hint=HINT)
     scale = scale if fmt == "png" else 1  # kaleido would scale an SVG's own width and height
     return _RENDERER.render(fig, {"format": fmt, "width": width, "height": height, "scale": scale})
+
+
+def chart_images_zip(slides, fmt: str = "png") -> bytes:
+    """A ZIP of the charts of ``slides`` (:func:`cxcommit.slides.deck`), one image each, named by
+    their order and title (``01-commitment-by-division.png``); text slides are left out."""
+    import io
+    import zipfile
+
+    from cxcommit.text import slugify
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, slide in enumerate((s for s in slides if s.figure is not None), start=1):
+            name = f"{number:02d}-{slugify(slide.title, max_length=50).replace('_', '-')}.{fmt}"
+            archive.writestr(name, figure_image(slide.figure, fmt))
+    return out.getvalue()
 
 
 def _missing() -> str | None:

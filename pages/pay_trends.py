@@ -20,15 +20,16 @@ by = grouping_choice(ctx, "Lines per", ("division", "business_unit", "region"), 
 with guarded():
     st.subheader("Is executive pay tied to CX? Sign 7 and the incentive share over waves")
     pay = pay_alignment(survey, ctx.metrics, by, settings=ctx.settings)
-    show_chart(ctx, charts.pay_trend_chart(pay, **ctx.chart_options))
+    show_chart(ctx, charts.pay_trend_chart(pay, **ctx.chart_options), table=pay)
 with guarded():
     st.subheader("Commitment over waves")
-    show_chart(ctx, charts.index_trend_chart(index_over_waves(survey, by, settings=ctx.settings), **ctx.chart_options))
+    over_waves = index_over_waves(survey, by, settings=ctx.settings)
+    show_chart(ctx, charts.index_trend_chart(over_waves, **ctx.chart_options), table=over_waves)
 with guarded():
     item = st.selectbox("One item over waves", list(survey.item_ids),
                         format_func=lambda i: survey.item(i).label, key="trends_item", bind="query-params")
-    show_chart(ctx, charts.trend_chart(trends(survey, by, items=[item], settings=ctx.settings), item=item,
-                                        **ctx.chart_options))
+    moves = trends(survey, by, items=[item], settings=ctx.settings)
+    show_chart(ctx, charts.trend_chart(moves, item=item, **ctx.chart_options), table=moves)
 if ctx.metrics is None or "business_unit" not in survey.groupings:
     st.info("To relate pay alignment to NPS, CSAT and other outcomes across business units, load a unit-metrics "
             "file with survey data that has a business unit column, on the **Data** page.")
@@ -42,5 +43,5 @@ else:
         x, y = choice.split(" → ")
         units = unit_table(survey, ctx.metrics, settings=ctx.settings)
         show_chart(ctx, charts.pay_scatter(units, x=x, y=y, confidence=ctx.settings.confidence, **ctx.style),
-                   "each point a business unit, values averaged over the waves shown")
+                   "each point a business unit, values averaged over the waves shown", table=units)
         st.dataframe(relations_table(relations, ctx.settings.confidence), hide_index=True, width="stretch")

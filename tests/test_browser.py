@@ -21,7 +21,8 @@ def test_each_page_opened_first_by_its_direct_url(file, title):
         heading = page.locator("h1").first.inner_text()
         expected = {"overview.py": "Executive commitment", "signs_by_unit.py": "Signs × units",
                     "variation.py": "Where units disagree", "gaps.py": "Commitment gaps",
-                    "pay_trends.py": "Compensation alignment", "present.py": "Present", "data.py": "Data"}[file]
+                    "pay_trends.py": "Compensation alignment", "present.py": "Present", "export.py": "Export",
+                    "data.py": "Data"}[file]
         assert heading.startswith(expected)
         assert page.get_by_text("Filters").count() >= 1  # the frame (sidebar) is there too
 
@@ -89,6 +90,51 @@ def test_a_pages_own_choices_are_in_the_url_and_survive_a_reload():
                                 ".filter(label => label.querySelector('input:checked')).map(label => label.innerText)")
         assert checked == ["Regions", "Name"]
         assert "The signs by region" in page.locator('[data-testid="stPlotlyChart"]').first.inner_text()
+
+
+def test_the_export_page_downloads_the_deck_and_the_tables_for_the_filters(tmp_path):
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    with streamlit_server() as url, chromium(1440, 1000) as page:
+        page.goto(f"{url}/export?division=Digital")
+        wait_for_app(page)
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name="Download the deck (.pptx)").click()
+        path = tmp_path / download.value.suggested_filename
+        download.value.save_as(path)
+        assert path.suffix == ".pptx" and "digital" in path.name
+        deck = Presentation(str(path))
+        cover = " ".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
+        assert "Division: Digital" in cover and len(deck.slides) >= 8
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name="Download all tables (.xlsx)").click()
+        path = tmp_path / "tables.xlsx"
+        download.value.save_as(path)
+        assert "Commitment by unit" in load_workbook(path).sheetnames  # one division chosen: its units
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name="Download the report (.html)").click()
+        report = download.value.path().read_text(encoding="utf-8")
+        assert "Division: Digital" in report and report.count("plotly.js v") <= 2 and '<script src="http' not in report
+
+
+def test_a_charts_download_menu_gives_its_image():
+    with streamlit_server() as url, chromium(1440, 1000) as page:
+        page.goto(f"{url}/")
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot')
+        wait_for_app(page, settle=1500)
+        menu = page.locator('[data-testid="stPopover"] button').first  # not plotly's own "Download plot"
+        for _ in range(3):  # a rerun (the URL written back) can close the menu just opened
+            menu.click()
+            try:
+                page.get_by_role("button", name="Image (.png)").wait_for(timeout=5_000)
+                break
+            except Exception:
+                wait_for_app(page)
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name="Image (.png)").click()
+        assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert download.value.suggested_filename == "commitment_index_by_division.png"
 
 
 def upload(page, path_or_payload):

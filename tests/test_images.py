@@ -13,7 +13,7 @@ from cxcommit import CxcommitError, SettingsError
 from cxcommit import images
 from cxcommit.charts import commitment_chart, signs_heatmap
 from cxcommit.commitment import commitment_index
-from cxcommit.images import ImagesUnavailableError, figure_image, images_available
+from cxcommit.images import ImagesUnavailableError, chart_images_zip, figure_image, images_available
 from cxcommit.rates import rates
 
 needs_chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
@@ -125,3 +125,18 @@ def test_a_browser_that_does_not_start_is_reported_not_waited_for(figure, monkey
     assert time.perf_counter() - start < images.START_TIMEOUT
     assert error.value.message.startswith("Chart images are unavailable: the browser /bin/false did not start (")
     assert "apt-get install chromium" in error.value.hint
+
+
+@needs_chromium
+def test_a_zip_holds_one_image_per_chart_slide_named_in_order():
+    import io
+    import zipfile
+
+    from cxcommit.demo import load_demo
+    from cxcommit.slides import deck
+
+    slides = deck(load_demo(), presentation=False)
+    archive = zipfile.ZipFile(io.BytesIO(chart_images_zip(slides[:3], "svg")))
+    charts = [s for s in slides[:3] if s.figure is not None]
+    assert [name.split("-", 1)[0] for name in archive.namelist()] == [f"{i:02d}" for i in range(1, len(charts) + 1)]
+    assert all(name.endswith(".svg") and archive.read(name).lstrip().startswith(b"<") for name in archive.namelist())

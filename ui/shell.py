@@ -29,6 +29,7 @@ PAGES = (
     ("gaps.py", "Gaps"),
     ("pay_trends.py", "Pay & trends"),
     ("present.py", "Present"),
+    ("export.py", "Export"),
     ("data.py", "Data"),
 )
 FILTER_LABELS = {"wave": "Waves", "division": "Divisions", "business_unit": "Business units", "role": "Roles",

@@ -1,17 +1,44 @@
 """Pieces of page layout shared by several pages (no numbers are computed here)."""
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from cxcommit.commitment import commitment_index
 from cxcommit.text import pct
+from cxcommit.theme import apply_theme
 from ui.shell import Context
 
 
-def show_chart(ctx: Context, figure, note: str = "") -> None:
-    """A chart across the page and, under it, which data, filters and minimum group size it reflects."""
+def show_chart(ctx: Context, figure, note: str = "", *, table=None) -> None:
+    """A chart across the page and, under it, which data, filters and minimum group size it reflects
+    and the chart's downloads (see :func:`chart_downloads`)."""
     st.plotly_chart(figure, width="stretch")
-    st.caption(ctx.caption() + (f" · {note}" if note else ""))
+    caption, downloads = st.columns([6, 1], vertical_alignment="top")
+    caption.caption(ctx.caption() + (f" · {note}" if note else ""))
+    with downloads:
+        chart_downloads(ctx, figure, table)
+
+
+def chart_downloads(ctx: Context, figure, table=None) -> None:
+    """A "Download" menu: the chart as PNG and SVG (drawn when clicked, light theme, as on screen)
+    and the table behind it as CSV. Hidden in presentation mode."""
+    if ctx.presentation:
+        return
+    from cxcommit.images import figure_image
+    from cxcommit.table_export import to_csv_bytes
+    from cxcommit.text import slugify
+
+    title = figure.layout.title.text or "chart"
+    stem = slugify(title.split("<")[0], max_length=50)
+    light = apply_theme(go.Figure(figure), presentation=ctx.presentation) if ctx.dark else figure  # for a page
+    with st.popover("Download", icon=":material/download:", width="stretch"):
+        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+            st.download_button(f"Image (.{fmt})", data=lambda fmt=fmt: figure_image(light, fmt), file_name=f"{stem}.{fmt}",
+                               mime=mime, on_click="ignore", width="stretch", key=f"{stem}-{id(figure)}-{fmt}")
+        if table is not None:
+            st.download_button("Table (.csv)", data=lambda: to_csv_bytes(table), file_name=f"{stem}.csv",
+                               mime="text/csv", on_click="ignore", width="stretch", key=f"{stem}-{id(figure)}-csv")
 
 
 def demo_notice(ctx: Context) -> None:

@@ -1,0 +1,86 @@
+"""Export: the slide deck, the one-file report and the tables behind the charts, for the filters
+chosen now. Files are made when a download button is clicked."""
+import streamlit as st
+
+from cxcommit.errors import ImagesUnavailableError
+from cxcommit.html_report import html_report
+from cxcommit.images import HINT as IMAGES_HINT, chart_images_zip, images_available
+from cxcommit.pptx_deck import Cover, write_deck
+from cxcommit.report_text import view_lines
+from cxcommit.slides import deck
+from cxcommit.table_export import analysis_tables, to_csv_bytes, to_xlsx_bytes
+from cxcommit.text import slugify
+from ui.errors import guarded, show_error
+from ui.shell import context
+from ui.views import demo_notice
+
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+ctx = context()
+st.title("Export")
+demo_notice(ctx)
+st.caption(ctx.caption())
+
+
+@st.cache_resource(max_entries=16, show_spinner="Preparing the slides…")
+def slides_for(key: str, filters: str, caption: str, settings, _survey, _metrics):
+    """The slides for one dataset and filter, built once (the deck, report and tables reuse them)."""
+    return deck(_survey, _metrics, settings=settings, caption=caption, presentation=False)
+
+
+with guarded():
+    lines = view_lines(ctx.survey, ctx.settings, ctx.dataset.label)
+    slides = slides_for(ctx.dataset.key, repr(sorted(ctx.filters.items())), ctx.caption(), ctx.settings, ctx.survey,
+                        ctx.metrics)
+    chosen_values = " ".join(v for values in ctx.filters.values() for v in values)
+    stem = "cxcommit" + (f"-{slugify(chosen_values, max_length=60)}" if chosen_values else "")
+    if not slides:
+        st.info("Nothing here can be charted with these data and filters, so there is nothing to export. "
+                "Map rated questions and a grouping on the **Data** page, or widen the filters.")
+        st.stop()
+
+    st.subheader("Slide deck (PowerPoint)")
+    st.markdown("Native PowerPoint charts whose data you can edit, a title slide saying what the deck reflects, "
+                "a takeaway title and a footnote on each slide. Hidden groups stay hidden.")
+    titles = {s.kind: s.title for s in slides}
+    chosen = st.multiselect("Slides", list(titles), default=list(titles), format_func=titles.get, key="export_slides")
+    left, middle, right = st.columns([3, 2, 1])
+    title = left.text_input("Title", "Executive commitment to customer experience", key="export_title")
+    logo = middle.file_uploader("Logo (optional, PNG or JPEG)", type=["png", "jpg", "jpeg"], key="export_logo")
+    accent = right.color_picker("Accent colour", "#0072B2", key="export_accent")
+    logo_bytes = logo.getvalue() if logo else None
+    st.download_button(
+        "Download the deck (.pptx)", type="primary", disabled=not chosen, file_name=f"{stem}.pptx", mime=PPTX,
+        data=lambda: write_deck([s for s in slides if s.kind in chosen], Cover(title, lines, logo_bytes, accent),
+                                min_group_size=ctx.settings.min_group_size),
+        on_click="ignore", icon=":material/slideshow:")
+
+    st.subheader("One-file report (HTML)")
+    st.markdown("Every chart, interactive, in one file that opens in any browser without a network; prints one "
+                "chart per page.")
+    st.download_button("Download the report (.html)", file_name=f"{stem}.html", mime="text/html", on_click="ignore",
+                       data=lambda: html_report(slides, title=title, caption=" · ".join(lines)).encode("utf-8"),
+                       icon=":material/article:")
+
+    st.subheader("Chart images (PNG, SVG)")
+    if images_available():
+        st.markdown("Each chart's image is also under the **Download** button beside it on its page.")
+        fmt = st.radio("Format", ("png", "svg"), horizontal=True, format_func=str.upper, key="export_image_format")
+        st.download_button(f"Download every chart (.zip of {fmt.upper()})", file_name=f"{stem}-charts.zip",
+                           mime="application/zip", on_click="ignore", icon=":material/image:",
+                           data=lambda: chart_images_zip(slides, fmt))
+    else:
+        error = ImagesUnavailableError("Chart images cannot be drawn on this computer.", hint=IMAGES_HINT)
+        show_error(error)
+
+    st.subheader("Tables (Excel, CSV)")
+    st.markdown("The tables behind the charts, with the library's columns; hidden rows have no numbers. Text that "
+                "a spreadsheet would run as a formula is written as text.")
+    tables = analysis_tables(ctx.survey, ctx.metrics, settings=ctx.settings)
+    st.download_button("Download all tables (.xlsx)", data=lambda: to_xlsx_bytes(tables), file_name=f"{stem}.xlsx",
+                       mime=XLSX, on_click="ignore", icon=":material/table:")
+    name = st.selectbox("One table as CSV", list(tables), key="export_table")
+    st.download_button(f"Download “{name}” (.csv)", data=lambda: to_csv_bytes(tables[name]),
+                       file_name=f"{stem}-{slugify(name)}.csv", mime="text/csv", on_click="ignore",
+                       icon=":material/download:")
