@@ -276,7 +276,9 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     column = 600 / len(groups)  # pixels a column has on a laptop screen (more on a wide one)
     longest = max(len(str(g)) for g in groups) * 0.58 * font_size(presentation)
     many, crowded = longest > 0.9 * column, column < 1.8 * font_size(presentation)
-    fig.update_xaxes(tickangle=-90 if crowded else -40 if many else 0, showgrid=False)
+    fig.update_xaxes(tickangle=-90 if crowded else -40 if many else 0, showgrid=False, tickmode="array",
+                     tickvals=groups, ticktext=[str(g) for g in groups],  # every column named, however narrow
+                     tickfont={"size": min(font_size(presentation), max(9, int(column / 1.4)))})
     fig.update_yaxes(autorange="reversed", showgrid=False)
     what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"
     number = f"Number: {share_word.lower()} · " if values else f"Hover for the {share_word.lower()} · "
@@ -403,7 +405,8 @@ def spread_chart(rates_table: pd.DataFrame, *, overall: pd.DataFrame | None = No
                                         for i in items], hoverinfo="text"))
     hidden_rows = table[table["suppressed"]]
     hidden = list(dict.fromkeys(hidden_rows["group"]))
-    note = (f" · hidden ({hidden_label(reasons_of(hidden_rows), min_group_size)}): " + ", ".join(map(str, hidden[:4]))
+    word = hidden_label(reasons_of(hidden_rows), min_group_size)
+    note = (f" · hidden{f' ({word})' if word != 'hidden' else ''}: " + ", ".join(map(str, hidden[:4]))
             + (f" and {len(hidden) - 4} more" if len(hidden) > 4 else "")) if hidden else ""
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title_text=share_word)
     fig.update_yaxes(tickvals=list(range(len(items))), ticktext=[labels[i] for i in items], autorange="reversed",

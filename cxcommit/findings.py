@@ -61,7 +61,7 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
             rows.append(("furthest_unit", f"{worst['group']} is furthest from full commitment: "
                          f"{worst['mean_signs']:.1f} of 8 signs on average", None, worst["group"],
                          float(worst["mean_signs"]), int(worst["n"])))
-    spread = variation(survey, by, settings=settings) if by else pd.DataFrame()
+    spread = variation(survey, by, items=focus, settings=settings) if by else pd.DataFrame()
     if not spread.empty and bool(spread["significant"].iat[0]):
         top = spread.iloc[0]
         who = {"business_unit": "Units", "division": "Divisions", "region": "Regions", "role": "Roles"}.get(by, "Groups")

@@ -103,7 +103,8 @@ def gap_to_best(survey: Survey, by: str = "business_unit", *, items: list[str] |
     """Each group's distance to the best shown group of the same item.
 
     Columns: ``item, label, group, n, p, best_group, best_p, gap`` (best − p, ≥ 0),
-    ``ci_low, ci_high`` (Newcombe interval of the difference), ``suppressed``, ``suppression``.
+    ``ci_low, ci_high`` (Newcombe interval of the difference; null for the best group itself),
+    ``suppressed``, ``suppression``.
     """
     table = rates(survey, by, items=items, settings=settings)
     parts = []
@@ -116,8 +117,9 @@ def gap_to_best(survey: Survey, by: str = "business_unit", *, items: list[str] |
             best = shown.loc[shown["p"].astype(float).idxmax()]
             low, high = newcombe_interval(best["k"], best["n"], part["k"].to_numpy(dtype=float),
                                           part["n"].to_numpy(dtype=float), settings.confidence)
+            itself = (part["group"] == best["group"]).to_numpy()  # the best group against itself: no interval
             part = part.assign(best_group=best["group"], best_p=best["p"], gap=best["p"] - part["p"],
-                               ci_low=low, ci_high=high)
+                               ci_low=np.where(itself, np.nan, low), ci_high=np.where(itself, np.nan, high))
         parts.append(part)
     result = pd.concat(parts, ignore_index=True)
     result = blank_suppressed(result, result["suppressed"].to_numpy(), columns=("gap", "ci_low", "ci_high"))

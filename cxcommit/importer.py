@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from dataclasses import replace
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -78,6 +79,22 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def distinct_labels(items: list[Item]) -> tuple[Item, ...]:
+    """The items with labels that tell them apart: a label already taken (two questions shortened
+    to the same words) gets " (2)", " (3)"… Charts and tables name items by label.
+
+    >>> first, second = built_in_item("sign_1"), built_in_item("sign_2")
+    >>> [i.label for i in distinct_labels([first, replace(second, label=first.label)])]
+    ['CX on the executive agenda', 'CX on the executive agenda (2)']
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for item in items:
+        seen[item.label] = seen.get(item.label, 0) + 1
+        out.append(item if seen[item.label] == 1 else replace(item, label=f"{item.label} ({seen[item.label]})"))
+    return tuple(out)
+
+
 def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids_hashed, keep: np.ndarray,
            excluded: Counter, personal: dict, problems: list[Problem], notes: list[str]) -> Survey:
     n = raw.n_rows
@@ -134,7 +151,7 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
         excluded=dict(excluded), personal_dropped=personal, problems=tuple(problems), notes=tuple(notes),
         waves=tuple(str(w) for w in responses["wave"].cat.categories),
     )
-    return Survey(responses, tuple(items), groupings, mapping, report, levels=levels)
+    return Survey(responses, distinct_labels(items), groupings, mapping, report, levels=levels)
 
 
 def _check_columns(raw: RawTable, mapping: Mapping) -> None:

@@ -65,7 +65,8 @@ def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settin
         ("commitment", f"Commitment by {_word(top)}",
          lambda: chart(charts.commitment_chart, commitment_index(survey, top, settings=settings))),
         ("signs", f"The {'8 signs' if signs else 'items'} by {_word(top)}",
-         lambda: chart(charts.signs_heatmap, rates(survey, top, items=signs, settings=settings))),
+         lambda: chart(charts.signs_heatmap, rates(survey, top, items=signs, settings=settings)) if top
+         else (None, (), None)),  # one column of everyone: nothing to compare
         ("variation", f"Where {_word(unit, plural=True)} disagree",
          lambda: _variation(survey, unit, signs, settings, style)),
         ("perception_gap", "Do executives see what their staff see?",

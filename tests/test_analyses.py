@@ -245,3 +245,23 @@ def test_the_incentive_share_follows_the_filters(demo):
         "exec_incentive_cx_pct"].mean()
     assert digital.set_index("wave")["incentive_share"].to_dict() == pytest.approx(expected.to_dict())
     assert not np.allclose(digital["incentive_share"], whole["incentive_share"])
+
+
+def test_the_best_group_has_no_interval_against_itself(demo):
+    from cxcommit.gaps import gap_to_best
+
+    table = gap_to_best(demo, "business_unit", items=["sign_5"])
+    best = table[table["group"] == table["best_group"]]
+    assert len(best) == 1 and float(best["gap"].iloc[0]) == 0
+    assert best[["ci_low", "ci_high"]].isna().all().all()
+    others = table[(table["group"] != table["best_group"]) & ~table["suppressed"]]
+    assert others[["ci_low", "ci_high"]].notna().all().all()
+
+
+def test_a_survey_without_groupings_gets_no_heatmap_slide():
+    from conftest import REALDATA
+    from cxcommit import load_survey
+    from cxcommit.slides import deck
+
+    survey = load_survey(REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv")
+    assert "signs" not in [s.kind for s in deck(survey)]

@@ -301,3 +301,20 @@ def test_index_over_waves_matches_the_index_of_each_wave(demo):
     assert tiny["suppressed"].all() and tiny[["n", "mean_signs", "p"]].isna().all().all()
     overall = index_over_waves(demo)
     assert set(overall["group"]) == {"All respondents"} and len(overall) == len(demo.report.waves)
+
+
+def test_items_shortened_to_the_same_words_keep_their_own_heatmap_rows():
+    """Two Google Forms questions shorten to the same label: each keeps its row and its numbers."""
+    from conftest import REALDATA
+    from cxcommit import load_survey
+
+    survey = load_survey(REALDATA / "googleforms_rstudio_rsurvey2019_en.xlsx")
+    by = next(g for g in survey.groupings if g != "wave" and len(survey.codes(g)[1]) >= 2)
+    table = rates(survey, by)
+    cells = charts.signs_heatmap(table, values=True).data[0]
+    assert len(cells.y) == table["item"].nunique() == len(set(cells.y))
+    for row, label in enumerate(cells.y):
+        part = table[(table["label"] == label) & ~table["suppressed"]].set_index("group")["p"]
+        for col, group in enumerate(cells.x):
+            if group in part.index:
+                assert cells.text[row][col] == f"{float(part[group]):.0%}"

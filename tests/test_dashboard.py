@@ -183,8 +183,11 @@ def test_under_the_minimum_the_respondent_count_is_not_shown():
     test = app()
     test.query_params["business_unit"] = ["Innovation Lab"]
     test.run()
-    assert test.metric[0].value == "Fewer than 5"
-    assert all("4 respondents" not in c.value for c in test.caption)
+    assert not test.metric and not test.get("plotly_chart")  # no tile, no chart: not even which groups
+    assert "fewer than 5 respondents: nothing about them is shown" in test.info[0].value
+    assert "4 respondents" not in texts(test)
+    test.switch_page("pages/signs_by_unit.py").run()
+    assert not test.get("plotly_chart") and "nothing about them is shown" in test.info[0].value
 
 
 def _labels(test) -> set[str]:

@@ -109,8 +109,14 @@ def main() -> None:
     pages = [st.Page(str(ROOT / "pages" / file), title=title, url_path=Path(file).stem, default=(i == 0))
              for i, (file, title) in enumerate(PAGES)]
     page = st.navigation(pages, position="hidden" if _presenting() else "sidebar")
-    st.session_state["_context"] = _frame()
+    ctx = st.session_state["_context"] = _frame()
     _presentation_button(page.url_path)
+    if ctx.survey.size < ctx.settings.min_group_size and page.url_path != "data":
+        # Not even which groups they fall in: a chart of hidden groups would still say that.
+        st.title(page.title)
+        st.info(f"These filters leave fewer than {ctx.settings.min_group_size} respondents: nothing about them is "
+                "shown. Widen the filters in the sidebar.")
+        return
     st.session_state[ROUTED] = True
     try:
         page.run()

@@ -56,7 +56,6 @@ def latest_vs_previous(ctx: Context) -> None:
                    help=f"Other filters would change this count by fewer than {ctx.settings.min_group_size} "
                         "respondents, which would reveal them." if hidden else None)
     if ctx.survey.size < ctx.settings.min_group_size:
-        st.info(f"These filters leave fewer than {ctx.settings.min_group_size} respondents: nothing about them is shown.")
         return
     units = ctx.survey.codes("business_unit")[1] if "business_unit" in ctx.survey.groupings else []
     cols[1].metric("Business units", f"{len(units)}")
