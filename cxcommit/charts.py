@@ -27,7 +27,7 @@ from cxcommit.errors import SettingsError
 from cxcommit.groups import ALL_GROUP
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.pay import correlation
-from cxcommit.text import column_label
+from cxcommit.text import column_label, shorten
 from cxcommit.theme import (ABOVE, BELOW, DIVERGING, LEADERS_COLOR, NEUTRAL, SEQUENTIAL, STAFF_COLOR, apply_theme,
                             colorway, font_size, hover_text, ink, interval, pct, place_header, row_height,
                             hidden_label, reasons_of, suppressed_cells, suppressed_hover, suppressed_label,
@@ -346,7 +346,8 @@ def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units", pre
              + (f"<br>Test of equal shares: adjusted p = {float(r['p_adj']):.2g}" if "p_adj" in r else "")
              for r in rows]
     for end, names, side in (("min_p", "lowest", "middle left"), ("max_p", "highest", "middle right")):
-        fig.add_trace(go.Scatter(x=table[end], y=table["label"], mode="markers+text", text=table[names],
+        fig.add_trace(go.Scatter(x=table[end], y=table["label"], mode="markers+text",
+                                 text=[shorten(name, 24) for name in table[names]],  # full names on hover
                                  textposition=side, marker={"color": ink(dark), "size": 6}, cliponaxis=False,
                                  hovertext=hover, hoverinfo="text", showlegend=False))
     fig.add_trace(go.Scatter(x=table["p"], y=table["label"], mode="markers", name="Organisation",

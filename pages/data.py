@@ -58,15 +58,17 @@ if metrics_file is not None:
 raws = []
 for upload in exports or []:
     key = upload.file_id  # names this upload: no need to hash a large file on every rerun
+    status = st.status(f"Reading {upload.name} ({upload.size / 1e6:.1f} MB)…")
     try:
-        with st.status(f"Reading {upload.name} ({upload.size / 1e6:.1f} MB)…") as status:
+        with status:
             raw = read_export(key, upload.getvalue(), upload.name, ctx.settings.drop_personal_data)
             status.update(label=f"{upload.name}: {FORMAT_NAMES.get(raw.format, raw.format)} export, "
                                 f"{raw.n_rows:,} rows", state="complete")
         raws.append((key, raw))
         raw_summary(raw)
     except Exception as error:  # noqa: BLE001 — shown by the one error view; the data in use stays
-        show_error(error, what=f"{upload.name}: ")
+        status.update(label=f"{upload.name} could not be read", state="error")
+        show_error(error, what="" if upload.name in str(error) else f"{upload.name}: ")
 forget_exports({key for key, _ in raws})
 
 if raws:

@@ -19,7 +19,9 @@ with guarded():
     gaps = perception_gap(survey, None, items=items, settings=ctx.settings)
     show_chart(ctx, charts.gap_dumbbell(gaps, **ctx.chart_options), table=gaps)
     by_group = perception_gap(survey, by, items=items, settings=ctx.settings) if by else None
-    groups = sorted(by_group.loc[~by_group["suppressed"], "group"].unique()) if by else []
+    shown = by_group[~by_group["suppressed"]] if by else None  # largest gap first: the one to talk about
+    groups = list(shown.assign(_g=shown["gap"].astype(float)).groupby("group")["_g"].max()
+                  .sort_values(ascending=False).index) if by else []
     if groups:
         group = st.selectbox(f"One {one_of(survey, by)}", groups, key="gaps_group", bind="query-params")
         show_chart(ctx, charts.gap_dumbbell(by_group, group=group, **ctx.chart_options),

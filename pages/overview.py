@@ -20,6 +20,9 @@ with guarded():
         st.info("No finding clears the minimum group size with these filters.")
     for fact in facts.itertuples():
         st.markdown(f"**{fact.rank}.** {fact.headline}  \n<small>n = {fact.n:,}</small>", unsafe_allow_html=True)
+    if not facts.empty:
+        st.caption(ctx.caption() + " · the tiles above are the latest wave; the findings and the chart below "
+                                   "take the waves chosen together")
     by = default_grouping(ctx.survey, "division")
     if by and ctx.survey.has_signs:
         st.subheader("Commitment by division" if by == "division" else "Commitment by group")
