@@ -125,15 +125,19 @@ class Screen:
         return max(1, math.ceil(len(text) / per_line))
 
 
+GROW = 2.0  # a short chart is drawn up to this much taller on a large screen: a slide should fill it
+
+
 def chart_height(slide: Slide, screen: Screen = Screen()) -> int | None:
     """The height to draw ``slide``'s chart at so the whole slide (title, chart, bullets, caption,
-    buttons) fits ``screen`` without scrolling: never more than the chart's own height, nor its
-    plot less than ``screen.squeeze`` of its own. None for a slide without a chart.
+    buttons) fits ``screen`` without scrolling, using the room there is: up to ``GROW`` times the
+    chart's own height, and never its plot less than ``screen.squeeze`` of its own. None for a
+    slide without a chart.
 
     >>> from cxcommit.demo import load_demo, load_demo_metrics
     >>> slides = deck(load_demo(), load_demo_metrics(), caption="Demo data")
     >>> [chart_height(s) for s in slides[1:4]], chart_height(slides[6]), chart_height(slides[6], Screen(1366, 768))
-    ([440, 716, 616], 810, 634)
+    ([810, 810, 634], 810, 634)
     """
     if slide.figure is None:
         return None
@@ -144,18 +148,18 @@ def chart_height(slide: Slide, screen: Screen = Screen()) -> int | None:
     bullets = sum(screen.bullet + screen.lines(line) * screen.line for line in slide.bullets)
     caption = (screen.lines(slide.caption, screen.caption_char) - 1) * screen.caption_line
     room = screen.height - screen.frame - bullets - caption
-    return min(own, max(room, lowest))
+    return max(lowest, min(room, int(own * GROW)))
 
 
 def fit(figure: go.Figure, height: int | None) -> go.Figure:
     """``figure`` drawn ``height`` pixels high (a copy; ``figure`` is not changed), its title and
-    legend kept where they were, in pixels from the top. A figure as high or lower comes back as is.
+    legend kept where they were, in pixels from the top. A figure already that high comes back as is.
 
     The chart functions place the title and legend in fractions of the figure's height
     (:func:`cxcommit.theme.place_header`); a different height would move them over each other.
     """
     old = figure.layout.height
-    if height is None or old is None or height >= old:
+    if height is None or old is None or height == old:
         return figure
     fitted = go.Figure(figure)
     for part in (fitted.layout.title, fitted.layout.legend):
