@@ -32,7 +32,8 @@ INK, GREY = "222222", "595959"
 METHOD = {
     "commitment": "Mean number of the 8 signs each respondent says yes to, per group.",
     "signs": "Share answering yes; colour: difference to all the other groups together, in points.",
-    "variation": "Each bar runs from the lowest to the highest unit's share of yes; units shown only.",
+    "variation": "Each bar runs from the lowest to the highest unit's share of yes (units shown only); most "
+                 "disagreement on top.",
     "perception_gap": "Share answering yes among executives and among employees, per sign.",
     "gap_to_target": "Points short of everyone answering yes (100%), per sign.",
     "pay": "Sign 7 (executive pay tied to CX objectives): share answering yes per wave.",
@@ -189,7 +190,7 @@ def _gap_to_target(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: 
 
 def _variation(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
     data = CategoryChartData()
-    data.categories = [f"{r['label']}: {r['lowest']} to {r['highest']}" for r in table.to_dict("records")]
+    data.categories = list(table["label"])  # which units are at either end: in the lines under the chart
     data.add_series("Lowest unit", _numbers(table["min_p"]))
     data.add_series("Range to the highest unit", _numbers(table["range"]))
     chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED, *box, data).chart

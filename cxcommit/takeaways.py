@@ -94,6 +94,8 @@ def _pay(table: pd.DataFrame) -> str:
     if move is None:
         return ""
     group, change, first, last = move
+    if abs(change) < 0.03:
+        return f"Pay tied to CX held steady from {first} to {last}: no group moved 3 points"
     direction = "rose" if change > 0 else "fell"
     return f"Pay tied to CX {direction} most in {group}: {pct(change, signed=True)} from {first} to {last}"
 
@@ -103,6 +105,8 @@ def _index_waves(table: pd.DataFrame) -> str:
     if move is None:
         return ""
     group, change, first, last = move
+    if abs(change) < 0.25:
+        return f"Commitment held steady from {first} to {last}: no group moved a quarter of a sign"
     return f"Commitment moved most in {group}: {change:+.1f} signs from {first} to {last}"
 
 

@@ -177,3 +177,31 @@ def test_the_demo_deck_renders_in_libreoffice(demo_deck, tmp_path):
     pages = subprocess.run(["pdfinfo", str(tmp_path / "demo.pdf")], capture_output=True, text=True, check=True)
     count = int(next(line.split()[-1] for line in pages.stdout.splitlines() if line.startswith("Pages:")))
     assert count == len(slides) + 1
+
+
+def test_the_report_command_writes_the_one_file_html_report(tmp_path, capsys):
+    out = tmp_path / "report.html"
+    assert main(["report", str(ROOT / "data" / "demo_responses.csv"), "--wave", "2026-Q3", "--out", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Waves: 2026-Q3" in html and "What to lead with" in html and '<script src="http' not in html
+
+
+def test_a_logo_and_an_accent_colour_go_on_every_slide(demo):
+    from PIL import Image
+
+    logo = io.BytesIO()
+    Image.new("RGB", (200, 100), "#cc0000").save(logo, format="PNG")
+    slides = deck(demo, caption="Demo data", presentation=False)[:3]
+    pptx = Presentation(io.BytesIO(write_deck(slides, Cover(logo=logo.getvalue(), accent="#cc0000"))))
+    for page in pptx.slides:
+        assert any(shape.shape_type == 13 for shape in page.shapes)  # 13: a picture
+        filled = [s for s in page.shapes if s.shape_type == 1 and s.fill.type == 1]  # autoshape, solid fill
+        assert any(str(s.fill.fore_color.rgb) == "CC0000" for s in filled)
+
+
+def test_takeaways_do_not_call_a_tiny_change_a_move(demo):
+    slides = deck(demo.filter(division=["Digital", "Operations"]), presentation=False)
+    index = next(s for s in slides if s.kind == "index_waves")
+    moves = index.table[~index.table["suppressed"]].groupby("group")["mean_signs"].agg(lambda v: v.iloc[-1] - v.iloc[0])
+    assert moves.abs().max() < 0.25  # Digital −0.1, Operations 0.0 signs from the first wave to the last
+    assert takeaway(index).startswith("Commitment held steady from 2025-Q2 to 2026-Q3")
