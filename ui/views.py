@@ -25,7 +25,7 @@ def chart_downloads(ctx: Context, figure, table=None) -> None:
     and the table behind it as CSV. Hidden in presentation mode."""
     if ctx.presentation:
         return
-    from cxcommit.images import figure_image
+    from cxcommit.images import HINT, figure_image, images_available
     from cxcommit.table_export import to_csv_bytes
     from cxcommit.text import slugify
 
@@ -33,7 +33,9 @@ def chart_downloads(ctx: Context, figure, table=None) -> None:
     stem = slugify(title.split("<")[0], max_length=50)
     light = apply_theme(go.Figure(figure), presentation=ctx.presentation) if ctx.dark else figure  # for a page
     with st.popover("Download", icon=":material/download:", width="stretch"):
-        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+        if not images_available():
+            st.caption(f"Images are unavailable here. {HINT}")
+        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")) if images_available() else ():
             st.download_button(f"Image (.{fmt})", data=lambda fmt=fmt: figure_image(light, fmt), file_name=f"{stem}.{fmt}",
                                mime=mime, on_click="ignore", width="stretch", key=f"{stem}-{id(figure)}-{fmt}")
         if table is not None:
