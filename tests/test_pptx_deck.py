@@ -177,6 +177,16 @@ def test_the_demo_deck_renders_in_libreoffice(demo_deck, tmp_path):
     pages = subprocess.run(["pdfinfo", str(tmp_path / "demo.pdf")], capture_output=True, text=True, check=True)
     count = int(next(line.split()[-1] for line in pages.stdout.splitlines() if line.startswith("Pages:")))
     assert count == len(slides) + 1
+    subprocess.run(["pdftoppm", "-png", "-r", "30", str(tmp_path / "demo.pdf"), str(tmp_path / "page")], check=True,
+                   timeout=300)
+    from PIL import Image
+
+    images = sorted(tmp_path.glob("page-*.png"))
+    assert len(images) == count
+    for image in images:  # every page drawn 16:9 and not blank
+        with Image.open(image) as page:
+            assert abs(page.width / page.height - 16 / 9) < 0.02
+            assert len(page.convert("L").getcolors(maxcolors=1 << 16) or [None] * 3) > 2
 
 
 def test_the_report_command_writes_the_one_file_html_report(tmp_path, capsys):
