@@ -27,7 +27,7 @@ with guarded():
         show_chart(ctx, charts.gap_dumbbell(by_group, group=group, **ctx.chart_options),
                    table=by_group[by_group["group"] == group])
 with guarded():
-    st.subheader("How far from full commitment?")
+    st.subheader("How far from full commitment?" if survey.has_signs else "How far from everyone agreeing?")
     target = gap_to_target(survey, None, items=items, settings=ctx.settings)
     show_chart(ctx, charts.gap_bars(target, **ctx.chart_options), table=target)
 with guarded():

@@ -10,7 +10,7 @@ from ui.shell import context, one_of
 from ui.views import chart_downloads, demo_notice, group_detail, grouping_choice
 
 ctx = context()
-st.title("Signs × units")
+st.title("Signs × units" if ctx.survey.has_signs else "Items × groups")
 demo_notice(ctx)
 with guarded():
     survey = ctx.survey

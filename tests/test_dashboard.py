@@ -155,6 +155,7 @@ def test_every_page_explains_what_an_export_without_the_signs_lacks(name):
         test.switch_page(f"pages/{file}").run()
         assert not test.exception, (file, test.exception)
         assert not test.error, (file, [e.value for e in test.error])
+        assert "Signs × units" not in [t.value for t in test.title]  # no signs mapped: not called signs
 
 
 def test_a_mapping_without_items_is_refused_and_says_why():
