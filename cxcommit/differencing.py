@@ -94,6 +94,25 @@ def shown_size(survey: Survey, minimum: int) -> int | None:
     >>> shown_size(digital, 5), shown_size(digital.filter(business_unit=all_but_the_lab), 5)
     (782, None)
     """
+    key = ("shown_size", minimum)  # every caption on a page asks: counted once per survey
+    if key not in survey.cache:
+        survey.cache[key] = _shown_size(survey, minimum)
+    return survey.cache[key]
+
+
+HIDDEN_COUNT = "a hidden number of"
+
+
+def respondents_text(survey: Survey, minimum: int) -> str:
+    """The respondent count as the privacy rules allow it in words: ``782``, ``fewer than 5`` or
+    ``a hidden number of`` (:data:`HIDDEN_COUNT`), to go before "respondents"."""
+    n = shown_size(survey, minimum)
+    if n is not None:
+        return f"{n:,}"
+    return f"fewer than {minimum}" if survey.size < minimum else HIDDEN_COUNT
+
+
+def _shown_size(survey: Survey, minimum: int) -> int | None:
     from cxcommit.groups import make_groups
 
     def respondents(view: Survey, names: tuple[str, ...]):

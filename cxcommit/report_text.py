@@ -189,7 +189,7 @@ def view_lines(survey: Survey, settings, source: str) -> tuple[str, ...]:
     >>> view_lines(load_demo().filter(division="Digital"), Settings(), "Demo data")
     ('Demo data', 'Waves: all (2025-Q2 to 2026-Q3)', 'Division: Digital', '782 respondents', 'Groups under 5 answers hidden')
     """
-    from cxcommit.differencing import shown_size
+    from cxcommit.differencing import respondents_text
 
     full = survey.base or survey
     chosen = dict(survey.filters)
@@ -201,8 +201,6 @@ def view_lines(survey: Survey, settings, source: str) -> tuple[str, ...]:
     filters = [f"{name.replace('_', ' ').capitalize()}: {', '.join(values)}" for name, values in survey.filters
                if name != "wave"]
     minimum = settings.min_group_size
-    n = shown_size(survey, minimum)
-    count = (f"{n:,} respondents" if n is not None else
-             f"fewer than {minimum} respondents" if survey.size < minimum else "a hidden number of respondents")
+    count = f"{respondents_text(survey, minimum)} respondents"
     return (source, wave_line, "; ".join(filters) or "The whole organisation, no filter", count,
             f"Groups under {minimum} answers hidden")

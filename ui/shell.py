@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from cxcommit import Settings, Survey, UnitMetrics
-from cxcommit.differencing import shown_size
+from cxcommit.differencing import respondents_text
 from cxcommit.intervals import CI_METHODS
 from ui.data import LINK_PARAM, Dataset, current, link_key, lost_link
 from ui.errors import guarded
@@ -72,10 +72,7 @@ class Context:
     def respondents(self) -> str:
         """How many respondents the filters leave; "fewer than N" under the minimum group size, "a
         hidden number of" where another filter would change it by fewer than N."""
-        n, minimum = shown_size(self.survey, self.settings.min_group_size), self.settings.min_group_size
-        if n is None:
-            return f"fewer than {minimum}" if self.survey.size < minimum else "a hidden number of"
-        return f"{n:,}"
+        return respondents_text(self.survey, self.settings.min_group_size)
 
     def caption(self) -> str:
         """Which data, filters, waves and minimum group size a chart reflects."""

@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cxcommit.commitment import commitment_index
+from cxcommit.differencing import HIDDEN_COUNT
 from cxcommit.text import pct
 from cxcommit.theme import apply_theme
 from ui.shell import Context
@@ -53,12 +54,10 @@ def latest_vs_previous(ctx: Context) -> None:
     """Respondents, mean signs met and share fully committed in the latest wave, with the change
     since the previous wave."""
     cols = st.columns(4)
-    hidden = ctx.respondents == "a hidden number of"
+    hidden = ctx.respondents == HIDDEN_COUNT
     cols[0].metric("Respondents", "Hidden" if hidden else ctx.respondents.capitalize(),
                    help=f"Other filters would change this count by fewer than {ctx.settings.min_group_size} "
                         "respondents, which would reveal them." if hidden else None)
-    if ctx.survey.size < ctx.settings.min_group_size:
-        return
     units = ctx.survey.codes("business_unit")[1] if "business_unit" in ctx.survey.groupings else []
     cols[1].metric("Business units", f"{len(units)}")
     if not ctx.survey.has_signs:
