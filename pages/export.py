@@ -7,12 +7,11 @@ from cxcommit.html_report import html_report
 from cxcommit.images import HINT as IMAGES_HINT, chart_images_zip, images_available
 from cxcommit.pptx_deck import Cover, write_deck
 from cxcommit.report_text import view_lines
-from cxcommit.slides import deck
 from cxcommit.table_export import analysis_tables, to_csv_bytes, to_xlsx_bytes
 from cxcommit.text import slugify
 from ui.errors import guarded, show_error
 from ui.shell import context
-from ui.views import demo_notice
+from ui.views import demo_notice, slides_of
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,16 +22,9 @@ demo_notice(ctx)
 st.caption(ctx.caption())
 
 
-@st.cache_resource(max_entries=16, show_spinner="Preparing the slides…")
-def slides_for(key: str, filters: str, caption: str, settings, _survey, _metrics):
-    """The slides for one dataset and filter, built once (the deck, report and tables reuse them)."""
-    return deck(_survey, _metrics, settings=settings, caption=caption, presentation=False)
-
-
 with guarded():
     lines = view_lines(ctx.survey, ctx.settings, ctx.dataset.label)
-    slides = slides_for(ctx.dataset.key, repr(sorted(ctx.filters.items())), ctx.caption(), ctx.settings, ctx.survey,
-                        ctx.metrics)
+    slides = slides_of(ctx, presentation=False)
     chosen_values = " ".join(v for values in ctx.filters.values() for v in values)
     stem = "cxcommit" + (f"-{slugify(chosen_values, max_length=60)}" if chosen_values else "")
     if not slides:

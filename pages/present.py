@@ -8,9 +8,10 @@ buttons in a container the presentation style hides.
 """
 import streamlit as st
 
-from cxcommit.slides import Screen, chart_height, deck, fit
+from cxcommit.slides import Screen, chart_height, fit
 from ui.errors import guarded
 from ui.shell import context, leave_presentation
+from ui.views import slides_of
 
 ctx = context()
 if not ctx.presentation:
@@ -25,12 +26,6 @@ if not ctx.presentation:
         st.rerun()
     st.caption(ctx.caption())
     st.stop()
-
-
-@st.cache_resource(max_entries=16, show_spinner="Preparing the slides…")
-def slides_for(key: str, filters: str, caption: str, settings, dark: bool, _survey, _metrics):
-    """The deck for one dataset, filter and theme, built once: stepping through it only draws."""
-    return deck(_survey, _metrics, settings=settings, caption=caption, presentation=True, dark=dark)
 
 
 # The browser's window size, for fitting the slide to it: reported on first showing and on resize
@@ -67,8 +62,7 @@ def screen() -> Screen:
 
 
 with guarded():
-    slides = slides_for(ctx.dataset.key, repr(sorted(ctx.filters.items())), ctx.caption(), ctx.settings, ctx.dark,
-                        ctx.survey, ctx.metrics)
+    slides = slides_of(ctx, presentation=True, dark=ctx.dark)
     try:
         number = min(max(int(st.query_params.get("slide", "1")), 1), len(slides))
     except ValueError:

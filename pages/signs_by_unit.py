@@ -7,7 +7,7 @@ from cxcommit.instrument import SIGN_IDS
 from cxcommit.rates import rates
 from ui.errors import guarded
 from ui.shell import context, one_of
-from ui.views import chart_downloads, demo_notice, group_detail, grouping_choice
+from ui.views import chart_footer, demo_notice, group_detail, grouping_choice
 
 ctx = context()
 st.title("Signs × units" if ctx.survey.has_signs else "Items × groups")
@@ -28,10 +28,7 @@ with guarded():
     numbers = table["group"].nunique() <= (12 if ctx.presentation else 16)  # more columns: too narrow to read
     figure = charts.signs_heatmap(table, sort=sort, values=numbers, **ctx.chart_options)
     event = st.plotly_chart(figure, width="stretch", on_select="rerun", selection_mode="points", key="heatmap")
-    caption, downloads = st.columns([6, 1], vertical_alignment="top")
-    caption.caption(ctx.caption() + " · colour: difference to all the other groups shown together, in points")
-    with downloads:
-        chart_downloads(ctx, figure, table)
+    chart_footer(ctx, figure, "colour: difference to all the other groups shown together, in points", table=table)
     points = event.selection.points if event and event.selection else []
     clicked = points[0].get("customdata") if points else None
     shown = list(dict.fromkeys(table.loc[~table["suppressed"], "group"]))

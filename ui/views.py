@@ -6,15 +6,33 @@ import streamlit as st
 
 from cxcommit.commitment import commitment_index
 from cxcommit.differencing import HIDDEN_COUNT
+from cxcommit.slides import deck
 from cxcommit.text import pct
 from cxcommit.theme import apply_theme
 from ui.shell import Context
 
 
+@st.cache_resource(max_entries=16, show_spinner="Preparing the slides…")
+def _slides(key: str, filters: str, caption: str, settings, presentation: bool, dark: bool, _survey, _metrics):
+    return deck(_survey, _metrics, settings=settings, caption=caption, presentation=presentation, dark=dark)
+
+
+def slides_of(ctx: Context, *, presentation: bool, dark: bool = False) -> list:
+    """The deck's slides (:func:`cxcommit.slides.deck`) for this dataset, filters and settings, drawn
+    for presenting or not: built once, so stepping through them or exporting them only draws."""
+    return _slides(ctx.dataset.key, repr(sorted(ctx.filters.items())), ctx.caption(), ctx.settings, presentation,
+                   dark, ctx.survey, ctx.metrics)
+
+
 def show_chart(ctx: Context, figure, note: str = "", *, table=None) -> None:
-    """A chart across the page and, under it, which data, filters and minimum group size it reflects
-    and the chart's downloads (see :func:`chart_downloads`)."""
+    """A chart across the page and, under it, its footer (:func:`chart_footer`)."""
     st.plotly_chart(figure, width="stretch")
+    chart_footer(ctx, figure, note, table=table)
+
+
+def chart_footer(ctx: Context, figure, note: str = "", *, table=None) -> None:
+    """Under a chart: which data, filters and minimum group size it reflects (and ``note``), and
+    beside that the chart's downloads (:func:`chart_downloads`)."""
     caption, downloads = st.columns([6, 1], vertical_alignment="top")
     caption.caption(ctx.caption() + (f" · {note}" if note else ""))
     with downloads:
@@ -32,12 +50,16 @@ def chart_downloads(ctx: Context, figure, table=None) -> None:
 
     title = figure.layout.title.text or "chart"
     stem = slugify(title.split("<")[0], max_length=50)
-    light = apply_theme(go.Figure(figure), presentation=ctx.presentation) if ctx.dark else figure  # for a page
+
+    def image(fmt: str) -> bytes:  # drawn when clicked; a dark page's chart in the light theme
+        return figure_image(apply_theme(go.Figure(figure)) if ctx.dark else figure, fmt)
+
+    available = images_available()
     with st.popover("Download", icon=":material/download:", width="stretch"):
-        if not images_available():
+        if not available:
             st.caption(f"Images are unavailable here. {HINT}")
-        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")) if images_available() else ():
-            st.download_button(f"Image (.{fmt})", data=lambda fmt=fmt: figure_image(light, fmt), file_name=f"{stem}.{fmt}",
+        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")) if available else ():
+            st.download_button(f"Image (.{fmt})", data=lambda fmt=fmt: image(fmt), file_name=f"{stem}.{fmt}",
                                mime=mime, on_click="ignore", width="stretch", key=f"{stem}-{id(figure)}-{fmt}")
         if table is not None:
             st.download_button("Table (.csv)", data=lambda: to_csv_bytes(table), file_name=f"{stem}.csv",
