@@ -137,12 +137,9 @@ def _colour_series(chart, colours: list[str]) -> None:
         series.format.line.color.rgb = _rgb(colour)
 
 
-def _hidden_name(group: str, row, minimum: int) -> str:
-    return f"{group} ({suppressed_label(minimum, row.get('suppression'))})"
-
-
-def _categories(table: pd.DataFrame, minimum: int) -> list[str]:
-    return [_hidden_name(r["group"], r, minimum) if r["suppressed"] else str(r["group"])
+def _categories(table: pd.DataFrame, minimum: int, column: str = "group") -> list[str]:
+    """The bars' names from ``column``; a hidden row's with ``(n<5)`` or ``(hidden)`` after it."""
+    return [f"{r[column]} ({suppressed_label(minimum, r.get('suppression'))})" if r["suppressed"] else str(r[column])
             for r in table.to_dict("records")]
 
 
@@ -174,17 +171,13 @@ def _commitment(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tup
 
 
 def _perception_gap(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    labels = [f"{label} ({suppressed_label(minimum, r.get('suppression'))})" if r["suppressed"] else label
-              for label, r in zip(table["label"], table.to_dict("records"))]
-    return _bars(slide, box, labels, {"Executives": _numbers(table["p_leaders"]), "Employees": _numbers(table["p_staff"])},
+    return _bars(slide, box, _categories(table, minimum, "label"), {"Executives": _numbers(table["p_leaders"]), "Employees": _numbers(table["p_staff"])},
                  percent=True, colours=[LEADERS_COLOR, STAFF_COLOR], maximum=1)
 
 
 def _gap_to_target(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
     table = table.assign(_gap=table["gap"].astype(float)).sort_values("_gap", ascending=False, na_position="last")
-    labels = [f"{label} ({suppressed_label(minimum, r.get('suppression'))})" if r["suppressed"] else label
-              for label, r in zip(table["label"], table.to_dict("records"))]
-    return _bars(slide, box, labels, {"Points short of 100%": _numbers(table["gap"])}, percent=True,
+    return _bars(slide, box, _categories(table, minimum, "label"), {"Points short of 100%": _numbers(table["gap"])}, percent=True,
                  colours=[DIVERGING[0][1]])
 
 
