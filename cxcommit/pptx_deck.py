@@ -17,6 +17,8 @@ from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.xmlchemy import OxmlElement
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from cxcommit.errors import SettingsError
@@ -87,7 +89,8 @@ def _frame(deck, cover: Cover, title: str, footnote: str):
     bar.fill.fore_color.rgb = _rgb(cover.accent)
     bar.line.fill.background()
     room = WIDTH - 2 * MARGIN - (Inches(1.6) if cover.logo else 0)
-    _text(slide, title, MARGIN, Inches(0.35), room, Inches(1.0), size=28 if len(title) <= 80 else 24, bold=True)
+    size = 28 if len(title) <= 80 else 24 if len(title) <= 100 else 20  # two lines at most
+    _text(slide, title, MARGIN, Inches(0.35), room, Inches(1.0), size=size, bold=True)
     if cover.logo:
         slide.shapes.add_picture(io.BytesIO(cover.logo), WIDTH - MARGIN - Inches(1.4), Inches(0.3),
                                  height=Inches(0.7))
@@ -160,9 +163,24 @@ def _bars(slide, box, categories, series: dict[str, list], *, percent: bool, col
 
 
 def _first_on_top(chart) -> None:
-    """Bars in table order from the top, as on screen, the value axis still at the bottom."""
-    chart.category_axis.reverse_order = True
-    chart.category_axis.crosses = XL_AXIS_CROSSES.MAXIMUM  # the value axis crosses at the last (lowest) bar
+    """Bars in table order from the top, as on screen, the value axis still at the bottom; every bar
+    named (smaller type for many), never every other one."""
+    axis = chart.category_axis
+    axis.reverse_order = True
+    axis.crosses = XL_AXIS_CROSSES.MAXIMUM  # the value axis crosses at the last (lowest) bar
+    count = len(chart.plots[0].categories)
+    axis.tick_labels.font.size = Pt(13 if count <= 10 else 11 if count <= 16 else 9)
+    element = axis._element
+    skip = element.find(qn("c:tickLblSkip"))
+    if skip is None:  # its place in the schema: before these, if present
+        skip = OxmlElement("c:tickLblSkip")
+        later = [element.find(qn(tag)) for tag in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")]
+        later = [e for e in later if e is not None]
+        if later:
+            later[0].addprevious(skip)
+        else:
+            element.append(skip)
+    skip.set("val", "1")
 
 
 def _commitment(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
@@ -261,13 +279,17 @@ def _signs(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
     shape = slide.shapes.add_table(len(items) + 1, len(groups) + 1, left, top, width,
                                    min(height, Inches(0.5) * (len(items) + 1)))
     grid = shape.table
-    grid.columns[0].width = Emu(int(width * 0.24))
+    crowded = max(len(groups), len(items))  # many columns or many rows: smaller type, so the table fits
+    size = 14 if crowded <= 8 else 11 if crowded <= 14 else 8
+    labels = 0.32 if len(items) > 14 else 0.24  # many rows: a question on one line keeps each row low
+    grid.columns[0].width = Emu(int(width * labels))
     for j in range(len(groups)):
-        grid.columns[j + 1].width = Emu(int(width * 0.76 / len(groups)))
-    size = 14 if len(groups) <= 8 else 11 if len(groups) <= 14 else 9
+        grid.columns[j + 1].width = Emu(int(width * (1 - labels) / len(groups)))
     head = min(size, 12)  # group names: a long one wraps between words, not inside one
 
     def write(cell, text, *, fill: str, colour: str = INK, bold: bool = False, align=PP_ALIGN.CENTER, size=size):
+        if crowded > 14:  # many rows: thin margins keep each to a line or two
+            cell.margin_top = cell.margin_bottom = Inches(0.01)
         cell.fill.solid()
         cell.fill.fore_color.rgb = _rgb(fill)
         cell.vertical_anchor = MSO_ANCHOR.MIDDLE

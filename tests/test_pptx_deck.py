@@ -215,3 +215,38 @@ def test_takeaways_do_not_call_a_tiny_change_a_move(demo):
     moves = index.table[~index.table["suppressed"]].groupby("group")["mean_signs"].agg(lambda v: v.iloc[-1] - v.iloc[0])
     assert moves.abs().max() < 0.25  # Digital −0.1, Operations 0.0 signs from the first wave to the last
     assert takeaway(index).startswith("Commitment held steady from 2025-Q2 to 2026-Q3")
+
+
+def test_a_long_table_and_a_long_title_get_smaller_type():
+    """The Star Wars export: 17 items, 10 regions, and long questions in the titles."""
+    from cxcommit import load_survey
+
+    survey = load_survey(REALDATA / "surveymonkey_538_starwars.csv")
+    slides = deck(survey, presentation=False)
+    pptx = Presentation(io.BytesIO(write_deck(slides)))
+    pages = dict(zip([s.kind for s in slides], list(pptx.slides)[1:]))
+    grid = next(shape.table for shape in pages["signs"].shapes if shape.has_table)
+    assert len(grid.rows) == slides[[s.kind for s in slides].index("signs")].table["item"].nunique() + 1 > 15
+    assert {run.font.size.pt for row in grid.rows for cell in row.cells for run in cell.text_frame.paragraphs[0].runs
+            if cell is not grid.cell(0, 0)} <= {8}
+    for page in pages.values():
+        title = next(s for s in page.shapes if s.has_text_frame and s.text_frame.text)
+        run = title.text_frame.paragraphs[0].runs[0]
+        assert run.font.size.pt == (28 if len(title.text_frame.text) <= 80 else 24 if len(title.text_frame.text) <= 100
+                                    else 20)
+
+
+def test_every_bar_is_named_however_many_there_are():
+    """19 questions on the Star Wars variation slide: no label left out (PowerPoint and LibreOffice
+    skip every other one unless told), in smaller type."""
+    from pptx.oxml.ns import qn
+
+    from cxcommit import load_survey
+
+    slides = deck(load_survey(REALDATA / "surveymonkey_538_starwars.csv"), presentation=False)
+    pptx = Presentation(io.BytesIO(write_deck(slides)))
+    page = list(pptx.slides)[1 + [s.kind for s in slides].index("variation")]
+    axis = chart_of(page).category_axis
+    assert len(chart_of(page).plots[0].categories) > 16
+    assert axis._element.find(qn("c:tickLblSkip")).get("val") == "1"
+    assert axis.tick_labels.font.size.pt == 9
