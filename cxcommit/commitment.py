@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from cxcommit.errors import MappingError
 from cxcommit.groups import item_levels, joint_counts, make_groups
@@ -92,7 +92,7 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / n
         sd = np.sqrt(np.maximum(total_sq - n * mean**2, 0) / (n - 1))
-        half = stats.t.ppf(1 - (1 - settings.confidence) / 2, n - 1) * sd / np.sqrt(n)
+        half = special.stdtrit(n - 1, 1 - (1 - settings.confidence) / 2) * sd / np.sqrt(n)  # t quantile (stats.t.ppf)
         p = k / n
     low, high = proportion_interval(k, n, method=settings.ci_method, confidence=settings.confidence)
     keys = {name: groups.frame[name].to_numpy(dtype=object) for name in groups.frame.columns}
@@ -136,7 +136,9 @@ def _histogram(survey: Survey, by, settings: Settings) -> np.ndarray:
     groups = make_groups(survey, by)
     key = ("signs_met_histogram", groups.names, settings.dont_know)
     if key not in survey.cache:
-        survey.cache[key] = joint_counts(groups, [signs_met_codes(survey, settings)], [INCOMPLETE + 1])
+        survey.cache[key] = (groups.roll_up(_histogram(survey.base, list(groups.source.names), settings))
+                             if groups.source is not None  # a filtered survey: sums of its base's
+                             else joint_counts(groups, [signs_met_codes(survey, settings)], [INCOMPLETE + 1]))
     return survey.cache[key]
 
 

@@ -117,7 +117,7 @@ def _shown_size(survey: Survey, minimum: int) -> int | None:
 
     def respondents(view: Survey, names: tuple[str, ...]):
         groups = make_groups(view, list(names))
-        return groups.frame, np.bincount(groups.codes, minlength=groups.size)
+        return groups.frame, groups.sizes
 
     if survey.size < minimum or changed_by_few(survey, (), respondents, minimum).any():
         return None

@@ -1,7 +1,9 @@
 """Counting answers per item and group, vectorised: the one place every analysis counts from."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -17,16 +19,39 @@ ALL_GROUP = "All respondents"
 
 @dataclass(frozen=True)
 class Groups:
-    """Respondents assigned to groups: ``codes[i]`` is respondent i's group; ``frame`` has one row per
-    group with a column per grouping (and ``group``, the label shown)."""
+    """Respondents assigned to groups: ``frame`` has one row per group with a column per grouping
+    (and ``group``, the label shown), ``sizes`` its respondents, ``keys`` each group's category code
+    per grouping (-1 blank; numbered as :meth:`Survey.codes` of the survey counted, or of the base
+    for groups rolled up), and ``codes[i]`` respondent i's group (made when first asked).
 
-    codes: np.ndarray
+    A filtered survey's groups are sums of the unfiltered survey's groups by the same groupings and
+    the filtered ones (``source``): ``picked`` lists the source groups inside the filters, ``starts``
+    where each of this survey's groups begins among them (:meth:`roll_up`).
+    """
+
     frame: pd.DataFrame
     names: tuple[str, ...]
+    sizes: np.ndarray
+    keys: np.ndarray
+    make_codes: Callable[[], np.ndarray] = field(repr=False, compare=False)
+    source: "Groups | None" = field(default=None, repr=False, compare=False)
+    picked: np.ndarray | None = field(default=None, repr=False, compare=False)
+    starts: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def size(self) -> int:
         return len(self.frame)
+
+    @cached_property
+    def codes(self) -> np.ndarray:
+        return self.make_codes()
+
+    def roll_up(self, table: np.ndarray) -> np.ndarray:
+        """Rows of a table over ``source``'s groups (first axis) summed into this survey's groups."""
+        table = np.asarray(table, dtype=float)
+        if not len(self.picked):
+            return np.zeros((self.size, *table.shape[1:]))
+        return np.add.reduceat(table[self.picked], self.starts, axis=0)
 
 
 def as_list(by: str | list[str] | tuple[str, ...] | None) -> list[str]:
@@ -38,48 +63,98 @@ def as_list(by: str | list[str] | tuple[str, ...] | None) -> list[str]:
 def make_groups(survey: Survey, by: str | list[str] | None) -> Groups:
     """Groups of respondents by none, one or two groupings (named as :func:`resolve_grouping` accepts).
 
-    Computed once per survey and grouping (kept in ``survey.cache``).
+    Computed once per survey and grouping (kept in ``survey.cache``). A survey filtered by
+    groupings (:meth:`Survey.filter`) gets its groups from the unfiltered survey's (see
+    :func:`rolled_up`), so that its counts are sums of counts already made, not a pass over rows.
     """
     from cxcommit.summary import resolve_grouping
 
     names = tuple(resolve_grouping(survey, b) for b in as_list(by))
     key = ("groups", names)
     if key not in survey.cache:
-        survey.cache[key] = _make_groups(survey, names)
+        survey.cache[key] = rolled_up(survey, names) if can_roll_up(survey) else _make_groups(survey, names)
     return survey.cache[key]
+
+
+def can_roll_up(survey: Survey) -> bool:
+    """True when ``survey`` is its base's rows whose groupings take the filters' values, so that
+    its groups and counts are sums of the base's."""
+    return survey.base is not None and bool(survey.filters) and all(
+        name in survey.base.groupings for name, _ in survey.filters)
+
+
+def _labels(columns: dict[str, np.ndarray], names: tuple[str, ...]) -> pd.DataFrame:
+    """The groups' frame: ``group`` (the label shown: the values joined by " · ") and a column per grouping."""
+    label = (columns[names[0]] if len(names) == 1
+             else np.array([" · ".join(parts) for parts in zip(*(columns[n] for n in names))], dtype=object))
+    return pd.DataFrame({"group": label, **{name: columns[name] for name in names}}, dtype=object)
 
 
 def _make_groups(survey: Survey, names: tuple[str, ...]) -> Groups:
     n = survey.size
     if not names:
-        return Groups(np.zeros(n, dtype=np.int16), pd.DataFrame({"group": [ALL_GROUP]}, dtype=object), ())
-    combined, levels = None, []
+        return Groups(pd.DataFrame({"group": [ALL_GROUP]}, dtype=object), (), np.array([float(n)]),
+                      np.zeros((1, 0), dtype=np.int64), lambda: np.zeros(n, dtype=np.int16))
+    parts, levels, blanks = [], [], []
     for name in names:
         codes, labels = survey.codes(name)
         labels = list(labels)
+        blanks.append(len(labels))
         if (codes < 0).any():
-            codes = np.where(codes < 0, np.int32(len(labels)), codes)
+            codes = np.where(codes < 0, len(labels), codes)
             labels.append(NO_ANSWER)
-        combined = codes if combined is None else combined.astype(np.int32) * np.int32(len(labels)) + codes
+        parts.append(codes)
         levels.append(labels)
-    used = np.bincount(combined, minlength=int(np.prod([len(l) for l in levels])))
+    bins = int(np.prod([len(labels) for labels in levels]))
+    dtype = np.uint16 if bins <= PACKED_BINS else np.int64
+    combined = parts[0].astype(dtype)
+    for codes, labels in zip(parts[1:], levels[1:]):
+        combined *= dtype(len(labels))
+        combined += codes.astype(dtype)
+    used = np.bincount(combined, minlength=bins)
     present = np.flatnonzero(used)
-    if len(present) < len(used):  # number the combinations that occur 0, 1, 2, …
+
+    def numbered() -> np.ndarray:  # the combinations that occur numbered 0, 1, 2, … (made when first counted)
+        if len(present) == len(used):
+            return combined
         renumber = np.zeros(len(used), dtype=np.int32)
         renumber[present] = np.arange(len(present), dtype=np.int32)
-        combined = renumber[combined]
-    columns = {}
+        return renumber.take(combined)
+
+    columns, keys = {}, []
     remainder = present.copy()
-    for name, labels in reversed(list(zip(names, levels))):
-        columns[name] = np.asarray(labels, dtype=object)[remainder % len(labels)]
+    for name, labels, blank in reversed(list(zip(names, levels, blanks))):
+        code = remainder % len(labels)
+        columns[name] = np.asarray(labels, dtype=object)[code]
+        keys.insert(0, np.where(code == blank, -1, code))
         remainder //= len(labels)
-    frame = pd.DataFrame({name: columns[name] for name in names}, dtype=object)
-    if len(names) == 1:
-        label = frame[names[0]]
-    else:  # (agg over no rows would return a frame, not a column)
-        label = pd.Series([" · ".join(parts) for parts in zip(*(frame[n] for n in names))], dtype=object)
-    frame.insert(0, "group", label.astype(object))
-    return Groups(combined, frame, names)
+    return Groups(_labels(columns, names), names, used[present].astype(float), np.column_stack(keys), numbered)
+
+
+def rolled_up(survey: Survey, names: tuple[str, ...]) -> Groups:
+    """A filtered survey's groups as sums of its base's groups by ``names`` and the filtered
+    groupings: the base's groups whose filtered groupings take a chosen value, summed over those
+    groupings (:meth:`Groups.roll_up`). The same groups, in the same order, as counted from the
+    survey's own rows (a test checks it)."""
+    base, filters = survey.base, dict(survey.filters)
+    extra = tuple(name for name in filters if name not in names)
+    source = make_groups(base, [*names, *extra])
+    inside = np.ones(source.size, dtype=bool)
+    for name, wanted in filters.items():
+        chosen = [code for code, label in enumerate(base.codes(name)[1]) if label in wanted]
+        inside &= np.isin(source.keys[:, source.names.index(name)], chosen)
+    picked = np.flatnonzero(inside)
+    own = source.keys[picked, :len(names)]  # groups by ``names`` come in runs: ``names`` lead the source's order
+    if names:
+        starts = np.flatnonzero(np.r_[True, (own[1:] != own[:-1]).any(axis=1)]) if len(picked) else picked
+        rows = picked[starts]
+        frame = _labels({name: source.frame[name].to_numpy(dtype=object)[rows] for name in names}, names)
+    else:
+        starts = np.zeros(min(len(picked), 1), dtype=np.int64)
+        frame = pd.DataFrame({"group": [ALL_GROUP]}, dtype=object)
+    groups = Groups(frame, names, np.zeros(len(frame)), own[starts] if names else np.zeros((1, 0), np.int64),
+                    lambda: _make_groups(survey, names).codes, source, picked, starts)
+    return replace(groups, sizes=groups.roll_up(source.sizes))
 
 
 @dataclass(frozen=True)
@@ -93,6 +168,9 @@ class Counts:
     n_valid: np.ndarray
     total: np.ndarray
     total_sq: np.ndarray
+
+
+COUNT_FIELDS = ("n", "k", "n_dont_know", "n_valid", "total", "total_sq")
 
 
 def item_masks(values: np.ndarray, item: Item, settings: Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -152,6 +230,13 @@ def count_items(survey: Survey, items: list[Item], groups: Groups, settings: Set
         return ("counts", item.id, groups.names, settings.dont_know)
 
     todo = [item for item in dict.fromkeys(items) if key(item) not in survey.cache]
+    if groups.source is not None and todo:  # a filtered survey: sums of its base's counts
+        base = count_items(survey.base, todo, groups.source, settings)
+        summed = groups.roll_up(np.stack([getattr(c, name) for c in base for name in COUNT_FIELDS], axis=1))
+        for position, item in enumerate(todo):
+            fields = len(COUNT_FIELDS)
+            survey.cache[key(item)] = Counts(*summed[:, position * fields:(position + 1) * fields].T)
+        todo = []
     pack: list = []
     bins = groups.size
     for item in todo:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from cxcommit.adjust import adjust_p
 from cxcommit.differencing import changed_by_few
@@ -12,7 +12,7 @@ from cxcommit.groups import Groups, count_items, make_groups
 from cxcommit.intervals import proportion_interval
 from cxcommit.privacy import complementary_suppression, nullable, suppression_reason
 from cxcommit.settings import Settings
-from cxcommit.survey import Survey, unit_division_counts
+from cxcommit.survey import Survey
 
 RATE_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know",
                 "diff", "p_value", "p_adj", "significant", "suppressed", "suppression"]
@@ -33,14 +33,11 @@ def _parent_divisions(survey: Survey, groups: Groups) -> np.ndarray | None:
     """For a breakdown by business unit alone: each unit's division (its most common one)."""
     if groups.names != ("business_unit",) or "division" not in survey.groupings:
         return None
-    key = ("unit_division",)
-    if key not in survey.cache:
-        (units, unit_labels), (divisions, division_labels) = survey.codes("business_unit"), survey.codes("division")
-        table = unit_division_counts(units, len(unit_labels), divisions, len(division_labels))
-        modal = (np.asarray(division_labels, dtype=object)[table.argmax(axis=1)] if table.size
-                 else np.full(len(unit_labels), None, dtype=object))  # no division to name: none
-        survey.cache[key] = dict(zip(unit_labels, modal))
-    lookup = survey.cache[key]
+    pairs = make_groups(survey, ["business_unit", "division"])
+    named = (pairs.keys >= 0).all(axis=1)  # respondents who named both
+    units, divisions = (pairs.frame[name].to_numpy(dtype=object)[named] for name in ("business_unit", "division"))
+    order = np.lexsort((-pairs.sizes[named], pairs.keys[named, 0]))[::-1]  # each unit's most common division last
+    lookup = dict(zip(units[order], divisions[order]))  # the last written wins
     return np.array([lookup.get(unit) for unit in groups.frame["business_unit"]], dtype=object)
 
 
@@ -53,7 +50,7 @@ def two_proportion_p(k1, n1, k2, n2) -> np.ndarray:
         pooled = (k1 + k2) / (n1 + n2)
         se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
         z = np.where(se > 0, (k1 / n1 - k2 / n2) / se, 0.0)
-        p_value = 2 * stats.norm.sf(np.abs(z))
+        p_value = 2 * special.ndtr(-np.abs(z))  # the normal tail (stats.norm.sf)
         expected = np.minimum.reduce([n1 * pooled, n1 * (1 - pooled), n2 * pooled, n2 * (1 - pooled)])
     usable = (n1 > 0) & (n2 > 0)
     for i in np.flatnonzero((expected < 5) & usable):
@@ -113,12 +110,18 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
     >>> table.loc[table["diff"] > 0.1, "group"].tolist()
     ['Digital', 'Retail Banking']
     """
+    return rates_table(survey, by, items=items, settings=settings, p_adjust=p_adjust).copy()
+
+
+def rates_table(survey: Survey, by: str | list[str] | None = None, *, items: list[str] | None = None,
+                settings: Settings = Settings(), p_adjust: str = "holm") -> pd.DataFrame:
+    """:func:`rates`, kept in ``survey.cache``: the table itself, for callers that only read it."""
     groups = make_groups(survey, by)
     wanted = survey.items if items is None else [survey.item(i) for i in items]
     key = ("rates", groups.names, tuple(i.id for i in wanted), settings, p_adjust)
     if key not in survey.cache:
         survey.cache[key] = _rates(survey, groups, wanted, settings, p_adjust)
-    return survey.cache[key].copy()
+    return survey.cache[key]
 
 
 def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_adjust: str) -> pd.DataFrame:

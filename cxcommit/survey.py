@@ -17,6 +17,21 @@ def used_categories(codes: np.ndarray, count: int) -> np.ndarray:
     return np.bincount(shifted, minlength=count + 1)[1:] > 0
 
 
+def chosen_rows(codes: np.ndarray, chosen: list[int]) -> np.ndarray:
+    """Where ``codes`` is one of ``chosen`` (a comparison per code chosen: cheaper than a lookup
+    table over a million rows for up to about eight)."""
+    if len(chosen) > 8 and codes.itemsize > 2:
+        return np.isin(codes, chosen)
+    if len(chosen) > 8:
+        table = np.zeros(1 << (8 * codes.itemsize), dtype=bool)  # indexed by the codes' bits, blank (-1) too
+        table[chosen] = True
+        return table.take(codes.view(f"u{codes.itemsize}"))
+    mask = np.zeros(len(codes), dtype=bool)
+    for code in chosen:
+        mask |= codes == code
+    return mask
+
+
 def drop_unused(column: pd.Series) -> pd.Series:
     """A categorical column without the categories no row uses."""
     used = used_categories(column.cat.codes.to_numpy(), len(column.cat.categories))
@@ -68,8 +83,9 @@ class Survey:
     ``respondent_id`` (if mapped), ``wave`` and the mapped standard attributes (division,
     business_unit, role, region) and other groupings as categoricals, then one float column per
     item holding scale values (NaN missing, :data:`cxcommit.scales.DONT_KNOW` for "don't know").
-    A filtered survey shares its parent's ``frame`` and keeps the positions of its ``rows``; its
-    ``responses`` are taken only when asked for, so a filter costs a mask, not a copy.
+    A filtered survey shares its parent's ``frame`` and keeps which of its rows are ``selected`` (a
+    mask); their positions (``rows``) and ``responses`` are taken only when asked for, so a filter
+    costs a mask, not a copy.
     """
 
     frame: pd.DataFrame
@@ -79,7 +95,7 @@ class Survey:
     report: ImportReport
     levels: dict = field(default_factory=dict, repr=False, compare=False)  # item -> (level codes, level values) of frame
     cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived arrays, computed once
-    rows: np.ndarray | None = field(default=None, repr=False, compare=False)  # positions in frame; None: all
+    selected: np.ndarray | None = field(default=None, repr=False, compare=False)  # mask over frame; None: all
     # made by filter(): the survey it filtered (unfiltered itself) and the filters, ((name, values), ...)
     base: "Survey | None" = field(default=None, repr=False, compare=False)
     filters: tuple = field(default=(), compare=False)
@@ -87,7 +103,16 @@ class Survey:
     @property
     def size(self) -> int:
         """Number of respondents (rows) in this survey."""
-        return len(self.frame) if self.rows is None else len(self.rows)
+        if self.selected is None:
+            return len(self.frame)
+        return self._cached(("size",), lambda: int(np.count_nonzero(self.selected)))
+
+    @property
+    def rows(self) -> np.ndarray | None:
+        """Positions in ``frame`` of this survey's rows (None: all), found when first asked."""
+        if self.selected is None:
+            return None
+        return self._cached(("rows",), lambda: np.flatnonzero(self.selected))
 
     @property
     def responses(self) -> pd.DataFrame:
@@ -158,9 +183,11 @@ class Survey:
     def subset(self, mask) -> "Survey":
         """The same survey restricted to the rows where ``mask`` is true (a filter); groups left
         without respondents disappear from every breakdown."""
-        rows = np.flatnonzero(np.asarray(mask, dtype=bool))
-        return replace(self, rows=rows if self.rows is None else self.rows.take(rows), cache={}, base=None,
-                       filters=())
+        mask = np.array(mask, dtype=bool)  # a copy: the caller's array stays theirs
+        if self.selected is not None:  # a mask over this survey's rows, made one over frame's
+            mask, within = self.selected.copy(), mask
+            mask[self.selected] = within
+        return replace(self, selected=mask, cache={}, base=None, filters=())
 
     def filter(self, **values) -> "Survey":
         """Rows whose groupings take the given values, e.g. ``filter(division=["Digital"], wave=["2026-Q3"])``.
@@ -176,8 +203,7 @@ class Survey:
             applied[name] = tuple(sorted(wanted & set(applied[name]) if name in applied else wanted))
             if name in self.groupings:
                 codes, labels = self.codes(name)
-                chosen = np.array([label in wanted for label in labels] + [False])  # last: blank (code -1)
-                mask &= chosen[codes]
+                mask &= chosen_rows(codes, [code for code, label in enumerate(labels) if label in wanted])
             else:
                 mask &= pd.Series(self.values(name)).astype(str).isin(wanted).to_numpy()
         return replace(self.subset(mask), base=self.base or self, filters=tuple(sorted(applied.items())))

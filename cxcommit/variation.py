@@ -7,12 +7,13 @@ from scipy import special, stats
 
 from cxcommit.adjust import adjust_p
 from cxcommit.groups import NO_ANSWER
-from cxcommit.rates import rates
+from cxcommit.rates import rates_table
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
 
 VARIATION_COLUMNS = ["item", "label", "n_groups", "n", "p", "min_p", "max_p", "range", "sd", "between_share",
                      "lowest", "highest", "statistic", "dof", "p_value", "method", "p_adj", "significant", "rank"]
+TEXT_COLUMNS = ("item", "label", "lowest", "highest", "method")
 MONTE_CARLO_TABLES = 9999
 
 
@@ -58,34 +59,35 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
       (Holm by default), ``significant``;
     - ``rank``: 1 for the item with the largest between-group share.
     """
-    table = rates(survey, by, items=items, settings=settings)
-    shown = (~table["suppressed"] & table["p"].notna() & (table["group"] != NO_ANSWER)).to_numpy()
-    items_column = table["item"].to_numpy(dtype=object)[shown]
-    n_all, k_all = (table[name].to_numpy(dtype=float, na_value=np.nan)[shown] for name in ("n", "k"))
-    groups_column = table["group"].to_numpy(dtype=object)[shown]
-    labels = dict(zip(table["item"], table["label"]))
-    rows = []
-    for item in dict.fromkeys(items_column):  # items in table order, each a block of rows
-        part = items_column == item
-        n, k, names = n_all[part], k_all[part], groups_column[part]
-        if len(n) < 2:  # one group shown: no spread to speak of
+    table = rates_table(survey, by, items=items, settings=settings)
+    items_all, groups_all = (table[name].to_numpy(dtype=object) for name in ("item", "group"))
+    n_all, k_all, p_all = (table[name].to_numpy(dtype=float, na_value=np.nan) for name in ("n", "k", "p"))
+    shown = ~table["suppressed"].to_numpy(dtype=bool) & ~np.isnan(p_all) & (groups_all != NO_ANSWER)
+    labels = dict(zip(items_all, table["label"].to_numpy(dtype=object)))
+    items_all, groups_all, n_all, k_all = items_all[shown], groups_all[shown], n_all[shown], k_all[shown]
+    columns: dict[str, list] = {name: [] for name in VARIATION_COLUMNS[:-3]}
+    starts = np.flatnonzero(np.r_[True, items_all[1:] != items_all[:-1]]) if len(items_all) else items_all
+    for start, stop in zip(starts, [*starts[1:], len(items_all)]):  # items in table order, each a block of rows
+        if stop - start < 2:  # one group shown: no spread to speak of
             continue
+        n, k, names = n_all[start:stop], k_all[start:stop], groups_all[start:stop]
         shares = k / n
         statistic, dof, p_value, method = homogeneity_test(k, n)
-        rows.append({
-            "item": item, "label": labels[item], "n_groups": len(n), "n": int(n.sum()), "p": k.sum() / n.sum(),
-            "min_p": shares.min(), "max_p": shares.max(), "range": shares.max() - shares.min(),
-            "sd": float(np.std(shares, ddof=1)) if len(shares) > 1 else np.nan,
-            "between_share": statistic / n.sum(),  # the chi-square statistic is N x eta squared
-            "lowest": names[int(np.argmin(shares))], "highest": names[int(np.argmax(shares))],
-            "statistic": statistic, "dof": dof, "p_value": p_value, "method": method,
-        })
-    rows.sort(key=lambda row: -row["between_share"])  # stable: ties keep table order
-    result = pd.DataFrame(rows, columns=[c for c in VARIATION_COLUMNS if c not in ("p_adj", "significant", "rank")])
-    result["p_adj"] = adjust_p(result["p_value"].to_numpy(dtype=float), p_adjust)
+        item = items_all[start]
+        for name, value in zip(columns, (
+                item, labels[item], stop - start, int(n.sum()), k.sum() / n.sum(), shares.min(), shares.max(),
+                shares.max() - shares.min(), float(np.std(shares, ddof=1)),
+                statistic / n.sum(),  # between_share: the chi-square statistic is N x eta squared
+                names[int(np.argmin(shares))], names[int(np.argmax(shares))], statistic, dof, p_value, method)):
+            columns[name].append(value)
+    order = np.argsort(-np.asarray(columns["between_share"], dtype=float), kind="stable")  # ties keep table order
+    result = {name: np.asarray(values, dtype=object if isinstance(values[0], str) else None)[order] if values
+              else np.array([], dtype=object if name in TEXT_COLUMNS else float)
+              for name, values in columns.items()}
+    result["p_adj"] = adjust_p(result["p_value"].astype(float), p_adjust)
     result["significant"] = result["p_adj"] < 1 - settings.confidence
-    result["rank"] = pd.array(np.arange(1, len(result) + 1), dtype="Int64")
-    return result[VARIATION_COLUMNS]
+    result["rank"] = pd.array(np.arange(1, len(order) + 1), dtype="Int64")
+    return pd.DataFrame(result, columns=VARIATION_COLUMNS)
 
 
 def explain(row, confidence: float = 0.95, groups: str = "units") -> str:
