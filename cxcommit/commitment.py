@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import special
 
 from cxcommit.errors import MappingError
-from cxcommit.groups import item_levels, joint_counts, make_groups
+from cxcommit.groups import as_list, item_levels, joint_counts, make_groups
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.intervals import proportion_interval
 from cxcommit.differencing import changed_by_few
@@ -83,6 +83,11 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
     >>> table.sort_values("mean_signs")["group"].tolist()[0]
     'Operations'
     """
+    key = ("commitment_index", tuple(as_list(by)), settings)
+    return survey.kept(key, lambda: _commitment_index(survey, by, settings))
+
+
+def _commitment_index(survey: Survey, by: str | list[str] | None, settings: Settings) -> pd.DataFrame:
     histogram = _histogram(survey, by, settings)  # groups x (0..8 signs met, incomplete)
     groups = make_groups(survey, by)
     signs = np.arange(9, dtype=float)

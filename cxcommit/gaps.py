@@ -7,8 +7,8 @@ import pandas as pd
 from cxcommit.errors import MappingError
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.groups import ALL_GROUP
-from cxcommit.privacy import blank_suppressed, suppression_reason
-from cxcommit.rates import rates, two_proportion_p
+from cxcommit.privacy import blank_suppressed, nullable, suppression_reason
+from cxcommit.rates import rates, rates_table, two_proportion_p
 from cxcommit.summary import resolve_grouping
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
@@ -40,47 +40,50 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
     z-test or Fisher's exact test), ``suppressed`` (either side suppressed: no numbers) and
     ``suppression`` (``"small"`` where either side is small or has nobody, else ``"complementary"``).
     """
+    key = ("perception_gap", by, None if items is None else tuple(items), leaders, staff, settings)
+    return survey.kept(key, lambda: _perception_gap(survey, by, items, leaders, staff, settings))
+
+
+def _perception_gap(survey: Survey, by: str | None, items: list[str] | None, leaders: str, staff: str,
+                    settings: Settings) -> pd.DataFrame:
     items = list(items) if items is not None else [i for i in SIGN_IDS if i in survey.item_ids] or list(survey.item_ids)
     if "role" not in survey.frame:
         raise MappingError("The perception gap compares roles, but this survey has no role grouping.",
                            hint="Map the column that says whether a respondent is an executive, manager or employee "
                                 "to the attribute 'role'.")
-    by_list = [by, "role"] if by else ["role"]
-    table = rates(survey, by_list, items=items, settings=settings)
-    by_name = resolve_grouping(survey, by) if by else None
-    key = ["item", "label"] + ([by_name] if by else [])
+    table = rates_table(survey, [by, "role"] if by else ["role"], items=items, settings=settings)
+    group = table[resolve_grouping(survey, by)].to_numpy(dtype=object) if by else np.full(len(table), ALL_GROUP, object)
+    item, label, role = (table[name].to_numpy(dtype=object) for name in ("item", "label", "role"))
+    numbers = {name: table[name].to_numpy(dtype=float, na_value=np.nan) for name in ("n", "k", "p")}
+    hidden_side, reason_side = table["suppressed"].to_numpy(dtype=bool), table["suppression"].to_numpy(dtype=object)
+    rows = {side: {key: i for i, key in enumerate(zip(item, label, group)) if role[i] == wanted}
+            for side, wanted in (("leaders", leaders), ("staff", staff))}
+    keys = sorted(rows["leaders"].keys() | rows["staff"].keys())  # (item, label, group), as an outer join sorts
     sides = {}
-    for name, role in (("leaders", leaders), ("staff", staff)):
-        side = table[table["role"] == role].set_index(key)[["n", "k", "p", "suppressed", "suppression"]]
-        sides[name] = side.add_suffix(f"_{name}")
-    joined = sides["leaders"].join(sides["staff"], how="outer").reset_index()
-    hidden = joined["suppressed_leaders"].fillna(True).astype(bool) | joined["suppressed_staff"].fillna(True).astype(bool)
-    k1, n1 = joined["k_leaders"].to_numpy(dtype=float), joined["n_leaders"].to_numpy(dtype=float)
-    k2, n2 = joined["k_staff"].to_numpy(dtype=float), joined["n_staff"].to_numpy(dtype=float)
+    for side, found in rows.items():
+        at = np.array([found.get(key, -1) for key in keys], dtype=np.int64)
+        absent = at < 0
+        sides[side] = {name: np.where(absent, np.nan, values[at]) for name, values in numbers.items()}
+        sides[side]["hidden"] = absent | hidden_side[at]
+        # "small" where the side is small or has nobody in the table
+        sides[side]["small"] = absent | (reason_side[at] == "small")
+    leaders_side, staff_side = sides["leaders"], sides["staff"]
+    hidden = leaders_side["hidden"] | staff_side["hidden"]
+    k1, n1, k2, n2 = leaders_side["k"], leaders_side["n"], staff_side["k"], staff_side["n"]
     low, high = newcombe_interval(k1, n1, k2, n2, settings.confidence)
-    result = pd.DataFrame({
-        "item": joined["item"], "label": joined["label"],
-        "group": joined[by_name] if by else ALL_GROUP,
-        "n_leaders": joined["n_leaders"], "p_leaders": joined["p_leaders"],
-        "n_staff": joined["n_staff"], "p_staff": joined["p_staff"],
-        "gap": joined["p_leaders"] - joined["p_staff"], "ci_low": low, "ci_high": high,
-        "p_value": two_proportion_p(k1, n1, k2, n2), "suppressed": hidden.to_numpy(),
-        "suppression": _reason(joined, hidden.to_numpy()),
-    })
-    result = blank_suppressed(result, hidden.to_numpy())
-    numbers = ["n_leaders", "p_leaders", "n_staff", "p_staff", "gap", "ci_low", "ci_high", "p_value"]
-    result[numbers] = result[numbers].astype("Float64")
-    result[["n_leaders", "n_staff"]] = result[["n_leaders", "n_staff"]].round().astype("Int64")
-    return result.sort_values(["item", "gap"], ascending=[True, False], na_position="last").reset_index(drop=True)
-
-
-def _reason(joined: pd.DataFrame, hidden: np.ndarray) -> np.ndarray:
-    """Why a gap is hidden: "small" where either side is small or absent, else "complementary"."""
-    small = np.zeros(len(joined), dtype=bool)
-    for side in ("leaders", "staff"):
-        reason = joined[f"suppression_{side}"]
-        small |= (reason.eq("small") | joined[f"n_{side}"].isna() & reason.isna()).to_numpy(dtype=bool)
-    return suppression_reason(small & hidden, hidden)
+    gap = leaders_side["p"] - staff_side["p"]
+    values = {"n_leaders": n1, "p_leaders": leaders_side["p"], "n_staff": n2, "p_staff": staff_side["p"], "gap": gap,
+              "ci_low": low, "ci_high": high, "p_value": two_proportion_p(k1, n1, k2, n2)}
+    item_codes = np.unique(np.array([key[0] for key in keys], dtype=object), return_inverse=True)[1].ravel()
+    order = np.lexsort((np.where(np.isnan(gap) | hidden, np.inf, -gap), item_codes))  # item, then largest gap first
+    columns = {"item": [keys[i][0] for i in order], "label": [keys[i][1] for i in order],
+               "group": [keys[i][2] for i in order]}
+    for name, numbers_of in values.items():
+        shown = np.where(hidden, np.nan, numbers_of)[order]
+        columns[name] = nullable(shown, integer=name in ("n_leaders", "n_staff"))
+    columns["suppressed"] = hidden[order]
+    columns["suppression"] = suppression_reason((leaders_side["small"] | staff_side["small"]) & hidden, hidden)[order]
+    return pd.DataFrame(columns)
 
 
 def gap_to_target(survey: Survey, by: str | None = "business_unit", *, items: list[str] | None = None,

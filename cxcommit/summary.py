@@ -8,8 +8,9 @@ from __future__ import annotations
 import pandas as pd
 
 from cxcommit.errors import SettingsError
+from cxcommit.groups import make_groups
 from cxcommit.settings import Settings
-from cxcommit.survey import Survey, used_categories
+from cxcommit.survey import Survey
 from cxcommit.text import normalize_label
 
 SUMMARY_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know",
@@ -42,8 +43,7 @@ def default_grouping(survey: Survey, preferred: str | None = "business_unit") ->
     candidates = [preferred, "business_unit", "division", "region", "role"] + list(survey.groupings)
     for name in candidates:
         if name and name != "wave" and name in survey.groupings and name in survey.frame:
-            codes, labels = survey.codes(name)
-            if used_categories(codes, len(labels)).sum() >= 2:
+            if (make_groups(survey, name).keys[:, 0] >= 0).sum() >= 2:  # two values besides blank
                 return name
     return None
 

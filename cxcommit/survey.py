@@ -128,6 +128,11 @@ class Survey:
                 responses[name] = drop_unused(responses[name])
         return responses
 
+    def kept(self, key, compute) -> pd.DataFrame:
+        """The table ``compute()`` makes, computed once per survey and ``key`` (kept in ``cache``);
+        a copy, which the caller may change."""
+        return self._cached(key, compute).copy()
+
     def _cached(self, key, compute):
         if key not in self.cache:
             self.cache[key] = compute()

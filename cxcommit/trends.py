@@ -6,7 +6,7 @@ import pandas as pd
 
 from cxcommit.gaps import newcombe_interval
 from cxcommit.groups import ALL_GROUP
-from cxcommit.rates import rates, two_proportion_p
+from cxcommit.rates import rates_table, two_proportion_p
 from cxcommit.settings import Settings
 from cxcommit.summary import resolve_grouping
 from cxcommit.survey import Survey
@@ -16,17 +16,17 @@ TREND_COLUMNS = ["item", "label", "group", "wave", "n", "k", "p", "ci_low", "ci_
                  "suppressed", "suppression"]
 
 
-def per_wave(table: pd.DataFrame, survey: Survey, by: str | None, first: list[str] = ()) -> pd.DataFrame:
+def per_wave(table: pd.DataFrame, survey: Survey, by: str | None) -> pd.DataFrame:
     """A table computed by ``[by, "wave"]`` (or ``["wave"]``) with the grouping as ``group``
-    (everyone: ``All respondents``) and ``_order``, the wave's place in time; sorted by the
-    columns ``first``, then group, then wave."""
+    (everyone: ``All respondents``) and ``_order``, the wave's place in time; sorted by group,
+    then wave."""
     if by:
         table = table.drop(columns=["group"]).rename(columns={resolve_grouping(survey, by): "group"})
     else:
         table = table.assign(group=ALL_GROUP)
     order = {wave: i for i, wave in enumerate(survey.frame["wave"].cat.categories)}
     table = table.assign(_order=table["wave"].map(order))
-    return table.sort_values([*first, "group", "_order"], kind="stable").reset_index(drop=True)
+    return table.sort_values(["group", "_order"], kind="stable").reset_index(drop=True)
 
 
 def trends(survey: Survey, by: str | None = None, *, items: list[str] | None = None,
@@ -46,28 +46,44 @@ def trends(survey: Survey, by: str | None = None, *, items: list[str] | None = N
       weighted by n (the same on each row of the group; null with one wave);
     - ``suppressed``, ``suppression``: as in :func:`cxcommit.rates.rates`.
     """
-    table = per_wave(rates(survey, [by, "wave"] if by else ["wave"], items=items, settings=settings), survey, by,
-                     first=["item"])
-    for column in TREND_COLUMNS[9:16]:
-        table[column] = np.nan
-    shown = table[~table["suppressed"] & table["p"].notna()].copy()
-    k, n, p = (shown[c].to_numpy(dtype=float) for c in ("k", "n", "p"))
-    by_group = shown.groupby(["item", "group"], sort=False)
-    prev_k, prev_n, prev_p = (by_group[c].shift(1).to_numpy(dtype=float) for c in ("k", "n", "p"))
-    first_k, first_n, first_p = (by_group[c].transform("first").to_numpy(dtype=float) for c in ("k", "n", "p"))
-    later = by_group.cumcount().to_numpy() > 0
-    low, high = newcombe_interval(k, n, prev_k, prev_n, settings.confidence)
-    x = shown["_order"].to_numpy(dtype=float)
-    sums = pd.DataFrame({"item": shown["item"], "group": shown["group"], "w": n, "wx": n * x, "wy": n * p,
-                         "wxx": n * x * x, "wxy": n * x * p}).groupby(["item", "group"], sort=False).transform("sum")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        slope = (sums["w"] * sums["wxy"] - sums["wx"] * sums["wy"]) / (sums["w"] * sums["wxx"] - sums["wx"] ** 2)
-    index = shown.index
-    table.loc[index, "change_prev"] = p - prev_p
-    table.loc[index, "change_prev_low"] = low
-    table.loc[index, "change_prev_high"] = high
-    table.loc[index, "change_prev_p"] = two_proportion_p(k, n, prev_k, prev_n)
-    table.loc[index, "change_first"] = np.where(later, p - first_p, np.nan)
-    table.loc[index, "change_first_p"] = np.where(later, two_proportion_p(k, n, first_k, first_n), np.nan)
-    table.loc[index, "slope"] = slope.to_numpy()
-    return table[TREND_COLUMNS]
+    key = ("trends", by, None if items is None else tuple(items), settings)
+    return survey.kept(key, lambda: _trends(survey, by, items, settings))
+
+
+def _trends(survey: Survey, by: str | None, items: list[str] | None, settings: Settings) -> pd.DataFrame:
+    rated = rates_table(survey, [by, "wave"] if by else ["wave"], items=items, settings=settings)
+    items_all = rated["item"].to_numpy(dtype=object)
+    groups_all = rated[resolve_grouping(survey, by)].to_numpy(dtype=object) if by else np.full(len(rated), ALL_GROUP, object)
+    rank = {wave: i for i, wave in enumerate(survey.frame["wave"].cat.categories)}
+    when_all = np.array([rank.get(wave, np.nan) for wave in rated["wave"].to_numpy(dtype=object)], dtype=float)
+    order = np.lexsort((when_all, _sorted_codes(groups_all), _sorted_codes(items_all)))  # item, group, wave in time
+    columns = {name: rated[name].array.take(order) for name in ("item", "label", "wave", "n", "k", "p", "ci_low",
+                                                                 "ci_high", "suppressed", "suppression")}
+    columns["group"] = groups_all[order]
+    for name in TREND_COLUMNS[9:16]:
+        columns[name] = np.full(len(order), np.nan)
+    n_all, k_all, p_all = (rated[name].to_numpy(dtype=float, na_value=np.nan)[order] for name in ("n", "k", "p"))
+    shown = np.flatnonzero(~rated["suppressed"].to_numpy(dtype=bool)[order] & ~np.isnan(p_all))
+    if len(shown):
+        k, n, p, x = k_all[shown], n_all[shown], p_all[shown], when_all[order][shown]
+        block = np.column_stack([_sorted_codes(items_all)[order][shown], _sorted_codes(groups_all)[order][shown]])
+        starts = np.r_[True, (block[1:] != block[:-1]).any(axis=1)]  # each item and group's first shown wave
+        first = np.flatnonzero(starts)[np.cumsum(starts) - 1]
+        prev_k, prev_n, prev_p = (np.where(starts, np.nan, np.roll(values, 1)) for values in (k, n, p))
+        low, high = newcombe_interval(k, n, prev_k, prev_n, settings.confidence)
+        w, wx, wy, wxx, wxy = (np.add.reduceat(values, np.flatnonzero(starts))[np.cumsum(starts) - 1]
+                               for values in (n, n * x, n * p, n * x * x, n * x * p))
+        later = ~starts
+        with np.errstate(invalid="ignore", divide="ignore"):
+            columns["slope"][shown] = (w * wxy - wx * wy) / (w * wxx - wx**2)
+        columns["change_prev"][shown] = p - prev_p
+        columns["change_prev_low"][shown], columns["change_prev_high"][shown] = low, high
+        columns["change_prev_p"][shown] = two_proportion_p(k, n, prev_k, prev_n)
+        columns["change_first"][shown] = np.where(later, p - p[first], np.nan)
+        columns["change_first_p"][shown] = np.where(later, two_proportion_p(k, n, k[first], n[first]), np.nan)
+    return pd.DataFrame({name: columns[name] for name in TREND_COLUMNS})
+
+
+def _sorted_codes(values: np.ndarray) -> np.ndarray:
+    """Each value's place among the distinct values in sorted order (what a sort by the column uses)."""
+    return np.unique(values, return_inverse=True)[1].ravel() if len(values) else np.zeros(0, dtype=np.int64)

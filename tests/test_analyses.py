@@ -265,3 +265,14 @@ def test_a_survey_without_groupings_gets_no_heatmap_slide():
 
     survey = load_survey(REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv")
     assert "signs" not in [s.kind for s in deck(survey)]
+
+
+def test_a_table_the_survey_keeps_is_handed_out_as_a_copy(demo):
+    survey = demo.filter(division="Digital")
+    first = trends(survey, "business_unit", items=["sign_7"])
+    first.loc[:, "p"] = 0.0
+    again = trends(survey, "business_unit", items=["sign_7"])
+    assert again["p"].dropna().gt(0).any() and again is not first
+    gaps = perception_gap(survey, "business_unit")
+    gaps["gap"] = 9.0
+    assert not perception_gap(survey, "business_unit")["gap"].eq(9.0).any()

@@ -2,12 +2,13 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from hypothesis import given, settings as hsettings, strategies as st
 
 from cxcommit import Settings
 from cxcommit.adjust import adjust_p
 from cxcommit.privacy import complementary_suppression
-from cxcommit.rates import compare_to_rest, rates
+from cxcommit.rates import compare_to_rest, fisher_exact_p, rates
 
 
 def test_difference_to_the_rest_matches_statsmodels_z_test():
@@ -114,3 +115,11 @@ def test_adding_an_empty_unit_changes_no_other_row(demo):
     before = rates(demo, by="business_unit")
     after = rates(with_ghost, by="business_unit")
     pd.testing.assert_frame_equal(before, after)
+
+
+@hsettings(deadline=None, max_examples=200)
+@given(st.integers(1, 80), st.integers(1, 80), st.data())
+def test_fisher_exact_p_matches_scipy_on_any_table(n1, n2, data):
+    k1, k2 = data.draw(st.integers(0, n1)), data.draw(st.integers(0, n2))
+    expected = stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue  # scipy.stats.fisher_exact, two-sided
+    assert fisher_exact_p([k1], [n1], [k2], [n2])[0] == pytest.approx(expected, rel=1e-12, abs=1e-300)
