@@ -71,7 +71,7 @@ def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settin
          lambda: _variation(survey, unit, signs, settings, style)),
         ("perception_gap", "Do executives see what their staff see?",
          lambda: chart(charts.gap_dumbbell, perception_gap(survey, None, items=signs, settings=settings))),
-        ("gap_to_target", "How far from full commitment?",
+        ("gap_to_target", "How far from full commitment?" if signs else "How far from everyone agreeing?",
          lambda: chart(charts.gap_bars, gap_to_target(survey, None, items=signs, settings=settings))),
         ("pay", "Is executive pay tied to CX?",
          lambda: chart(charts.pay_trend_chart, pay_alignment(survey, metrics, top, settings=settings))),
@@ -172,7 +172,8 @@ def fit(figure: go.Figure, height: int | None) -> go.Figure:
 def _word(grouping: str | None, plural: bool = False) -> str:
     words = {"business_unit": ("unit", "units"), "division": ("division", "divisions"), "region": ("region", "regions"),
              "role": ("role", "roles")}
-    singular, many = words.get(grouping, (grouping or "group", f"{grouping or 'group'} groups"))
+    named = grouping if grouping and len(grouping) <= 24 else None  # a long name (a question) reads badly twice
+    singular, many = words.get(grouping, (grouping or "group", f"{named} groups" if named else "groups"))
     return many if plural else singular
 
 
@@ -181,6 +182,7 @@ def _variation(survey, by, items, settings, style):
     if table.empty:
         return None, (), None
     lines = tuple(explain(row, settings.confidence, _word(by, plural=True)) for row in table.head(2).to_dict("records"))
+    table.attrs["groups"] = _word(by, plural=True)  # what the groups are called, for the takeaway
     return charts.variation_chart(table, groups=_word(by, plural=True), **style), lines, table
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cxcommit.instrument import SIGN_IDS
 from cxcommit.slides import Slide
 from cxcommit.text import column_label, pct
 
@@ -11,6 +12,12 @@ from cxcommit.text import column_label, pct
 def _shown(table: pd.DataFrame, column: str) -> pd.DataFrame:
     shown = table[~table["suppressed"].astype(bool)] if "suppressed" in table else table
     return shown[shown[column].notna()].assign(_v=lambda t: t[column].astype(float))
+
+
+def _signs_only(table: pd.DataFrame) -> bool:
+    """True when every item of the table is one of the 8 signs (yes/no questions): the takeaway says
+    "sign" and "yes"; else "item" and "favourably"."""
+    return "item" in table and table["item"].isin(SIGN_IDS).all()
 
 
 def takeaway(slide: Slide, min_group_size: int = 5) -> str:
@@ -46,13 +53,17 @@ def _signs(table: pd.DataFrame) -> str:
         return ""
     pooled = shown.groupby("label", sort=False).apply(lambda t: t["k"].astype(float).sum() / t["n"].astype(float).sum(),
                                                       include_groups=False).sort_values()
-    return (f"Weakest sign: “{pooled.index[0]}” ({pct(pooled.iloc[0])} yes); "
+    noun = "sign" if _signs_only(table) else "item"
+    answer = "yes" if _signs_only(table) or table["scale"].eq("yes_no").all() else "favourable"
+    return (f"Weakest {noun}: “{pooled.index[0]}” ({pct(pooled.iloc[0])} {answer}); "
             f"strongest: “{pooled.index[-1]}” ({pct(pooled.iloc[-1])})")
 
 
 def _variation(table: pd.DataFrame) -> str:
     top = table.iloc[0]
-    return (f"Units disagree most on “{top['label']}”: from {pct(top['min_p'])} ({top['lowest']}) "
+    groups = table.attrs.get("groups", "groups")
+    groups = groups[:1].upper() + groups[1:]
+    return (f"{groups} disagree most on “{top['label']}”: from {pct(top['min_p'])} ({top['lowest']}) "
             f"to {pct(top['max_p'])} ({top['highest']})")
 
 
@@ -67,7 +78,8 @@ def _perception_gap(table: pd.DataFrame) -> str:
     if top is None:
         return ""
     if top["_v"] <= 0:
-        return f"Executives see no sign more favourably than their staff (largest gap {pct(top['_v'], signed=True)})"
+        noun = "sign" if _signs_only(table) else "item"
+        return f"Executives see no {noun} more favourably than their staff (largest gap {pct(top['_v'], signed=True)})"
     return (f"Executives see “{top['label']}” {top['_v'] * 100:.0f} points more favourably than their staff "
             f"({pct(top['p_leaders'])} against {pct(top['p_staff'])})")
 
@@ -76,6 +88,8 @@ def _gap_to_target(table: pd.DataFrame) -> str:
     top = _largest(table, "gap")
     if top is None:
         return ""
+    if not _signs_only(table):
+        return f"Furthest from everyone answering favourably: “{top['label']}”, {top['_v'] * 100:.0f} points short"
     return f"Furthest from full commitment: “{top['label']}”, {top['_v'] * 100:.0f} points short of everyone saying yes"
 
 

@@ -250,3 +250,16 @@ def test_every_bar_is_named_however_many_there_are():
     assert len(chart_of(page).plots[0].categories) > 16
     assert axis._element.find(qn("c:tickLblSkip")).get("val") == "1"
     assert axis.tick_labels.font.size.pt == 9
+
+
+@pytest.mark.parametrize("export", ["surveymonkey_538_starwars.csv", "googleforms_rstudio_rsurvey2019_en.csv"])
+def test_a_survey_without_the_signs_is_told_in_its_own_words(export):
+    """No sign, no commitment: items, favourable answers and the grouping's own name."""
+    from cxcommit import load_survey
+
+    slides = deck(load_survey(REALDATA / export), presentation=False)
+    words = " ".join(f"{s.title} {takeaway(s)}" for s in slides)
+    assert "sign" not in words.lower() and "commitment" not in words.lower()
+    assert {"signs", "variation", "gap_to_target"} <= {s.kind for s in slides}
+    variation = next(takeaway(s) for s in slides if s.kind == "variation")
+    assert variation.startswith("Regions disagree" if "starwars" in export else "Groups disagree")
