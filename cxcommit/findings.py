@@ -1,6 +1,7 @@
 """Headline findings: the few facts a leadership team should hear first, each with its number and n."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from cxcommit.adjust import adjust_p
@@ -9,7 +10,7 @@ from cxcommit.groups import ALL_GROUP, NO_ANSWER
 from cxcommit.gaps import perception_gap
 from cxcommit.instrument import PAY_SIGN, SIGN_IDS
 from cxcommit.pay import pay_alignment
-from cxcommit.rates import rates
+from cxcommit.rates import rates_table
 from cxcommit.settings import Settings
 from cxcommit.summary import default_grouping
 from cxcommit.survey import Survey
@@ -35,32 +36,32 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
     """
     rows = []
     by = default_grouping(survey, by)
+    alpha = 1 - settings.confidence
     focus = list(SIGN_IDS) if survey.has_signs else None
-    overall = rates(survey, items=focus, settings=settings)
-    shares = overall[overall["p"].notna() & ~overall["suppressed"]]
-    if not shares.empty:
-        low = shares.loc[shares["p"].astype(float).idxmin()]
-        verb = "say yes" if low["scale"] == "yes_no" else "answer favourably"
-        rows.append(("weakest_sign", f"Weakest: “{low['label']}” — only {pct(low['p'])} {verb}",
-                     low["item"], ALL_GROUP, float(low["p"]), int(low["n"])))
+    overall = _arrays(rates_table(survey, items=focus, settings=settings), "p", "suppressed", "scale", "label",
+                      "item", "n")
+    at = _first(overall["p"], ~overall["suppressed"], np.argmin)
+    if at is not None:
+        verb = "say yes" if overall["scale"][at] == "yes_no" else "answer favourably"
+        rows.append(("weakest_sign", f"Weakest: “{overall['label'][at]}” — only {pct(overall['p'][at])} {verb}",
+                     overall["item"][at], ALL_GROUP, float(overall["p"][at]), int(overall["n"][at])))
     if survey.has_signs and "role" in survey.frame and by:
-        gaps = perception_gap(survey, by, settings=settings)
-        gaps = gaps[~gaps["suppressed"] & (gaps["p_value"].astype(float) < 1 - settings.confidence)
-                    & (gaps["group"] != NO_ANSWER)]
-        if not gaps.empty:
-            top = gaps.loc[gaps["gap"].astype(float).idxmax()]
+        gaps = _arrays(perception_gap(survey, by, settings=settings), "gap", "suppressed", "p_value", "group", "label",
+                       "p_leaders", "p_staff", "item", "n_leaders", "n_staff")
+        at = _first(gaps["gap"], ~gaps["suppressed"] & (gaps["p_value"] < alpha) & (gaps["group"] != NO_ANSWER),
+                    np.argmax)
+        if at is not None:
             rows.append(("perception_gap",
-                         f"{top['group']}: executives say yes to “{top['label']}” {pct(top['p_leaders'])}, "
-                         f"their staff {pct(top['p_staff'])}", top["item"], top["group"], float(top["gap"]),
-                         int(top["n_leaders"] + top["n_staff"])))
+                         f"{gaps['group'][at]}: executives say yes to “{gaps['label'][at]}” {pct(gaps['p_leaders'][at])}, "
+                         f"their staff {pct(gaps['p_staff'][at])}", gaps["item"][at], gaps["group"][at],
+                         float(gaps["gap"][at]), int(gaps["n_leaders"][at] + gaps["n_staff"][at])))
     if survey.has_signs and by:
-        index = commitment_index(survey, by, settings=settings)
-        index = index[~index["suppressed"] & (index["group"] != NO_ANSWER)]
-        if not index.empty:
-            worst = index.loc[index["mean_signs"].astype(float).idxmin()]
-            rows.append(("furthest_unit", f"{worst['group']} is furthest from full commitment: "
-                         f"{worst['mean_signs']:.1f} of 8 signs on average", None, worst["group"],
-                         float(worst["mean_signs"]), int(worst["n"])))
+        index = _arrays(commitment_index(survey, by, settings=settings), "mean_signs", "suppressed", "group", "n")
+        at = _first(index["mean_signs"], ~index["suppressed"] & (index["group"] != NO_ANSWER), np.argmin)
+        if at is not None:
+            rows.append(("furthest_unit", f"{index['group'][at]} is furthest from full commitment: "
+                         f"{index['mean_signs'][at]:.1f} of 8 signs on average", None, index["group"][at],
+                         float(index["mean_signs"][at]), int(index["n"][at])))
     spread = variation(survey, by, items=focus, settings=settings) if by else pd.DataFrame()
     if not spread.empty and bool(spread["significant"].iat[0]):
         top = spread.iloc[0]
@@ -69,28 +70,47 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
                      f"({top['lowest']}) to {pct(top['max_p'])} ({top['highest']})", top["item"], None,
                      float(top["range"]), int(top["n"])))
     if len(survey.report.waves) >= 2:
-        moves = trends(survey, by, items=focus, settings=settings)
-        last = moves[(moves["wave"] == survey.report.waves[-1]) & (moves["group"] != NO_ANSWER)].copy()
-        last["p_adj"] = adjust_p(last["change_prev_p"].to_numpy(dtype=float), "holm")
-        last = last[last["p_adj"] < 1 - settings.confidence]
-        if not last.empty:
-            move = last.loc[last["change_prev"].abs().idxmax()]
-            rows.append(("mover", f"{move['group']}: “{move['label']}” moved {pct(move['change_prev'], signed=True)} "
-                         f"since the previous wave, to {pct(move['p'])}", move["item"], move["group"],
-                         float(move["change_prev"]), int(move["n"])))
+        moves = _arrays(trends(survey, by, items=focus, settings=settings), "wave", "group", "change_prev_p",
+                        "change_prev", "label", "p", "item", "n")
+        last = np.flatnonzero((moves["wave"] == survey.report.waves[-1]) & (moves["group"] != NO_ANSWER))
+        significant = np.zeros(len(moves["wave"]), dtype=bool)
+        significant[last] = adjust_p(moves["change_prev_p"][last], "holm") < alpha  # Holm over the last wave
+        at = _first(np.abs(moves["change_prev"]), significant, np.argmax)
+        if at is not None:
+            rows.append(("mover", f"{moves['group'][at]}: “{moves['label'][at]}” moved "
+                         f"{pct(moves['change_prev'][at], signed=True)} since the previous wave, to {pct(moves['p'][at])}",
+                         moves["item"][at], moves["group"][at], float(moves["change_prev"][at]), int(moves["n"][at])))
         if PAY_SIGN in survey.item_ids:
-            pay = pay_alignment(survey, metrics, by=None, settings=settings)
-            pay = pay[~pay["suppressed"]]
-            if len(pay) >= 2:
-                first, last_wave = pay.iloc[0], pay.iloc[-1]
-                text = (f"Executive pay tied to CX: {pct(first['p'])} said yes in {first['wave']}, "
-                        f"{pct(last_wave['p'])} in {last_wave['wave']}")
-                if metrics is not None and pd.notna(last_wave["incentive_share"]):
-                    text += (f"; incentive share tied to CX {first['incentive_share']:.0f}% → "
-                             f"{last_wave['incentive_share']:.0f}%")
+            pay = _arrays(pay_alignment(survey, metrics, by=None, settings=settings), "suppressed", "p", "wave",
+                          "incentive_share", "n")
+            shown = np.flatnonzero(~pay["suppressed"])
+            if len(shown) >= 2:
+                first, final = shown[0], shown[-1]
+                text = (f"Executive pay tied to CX: {pct(pay['p'][first])} said yes in {pay['wave'][first]}, "
+                        f"{pct(pay['p'][final])} in {pay['wave'][final]}")
+                if metrics is not None and pd.notna(pay["incentive_share"][final]):
+                    text += (f"; incentive share tied to CX {pay['incentive_share'][first]:.0f}% → "
+                             f"{pay['incentive_share'][final]:.0f}%")
                 rows.append(("pay_trend", text, PAY_SIGN, ALL_GROUP,
-                             float(last_wave["p"] - first["p"]), int(last_wave["n"])))
-    table = pd.DataFrame(rows, columns=FINDING_COLUMNS[1:]).head(limit)
-    table.insert(0, "rank", range(1, len(table) + 1))
+                             float(pay["p"][final] - pay["p"][first]), int(pay["n"][final])))
+    rows = rows[:limit]
+    table = pd.DataFrame({"rank": range(1, len(rows) + 1),
+                          **{name: [row[i] for row in rows] for i, name in enumerate(FINDING_COLUMNS[1:])}})
     table["n"] = table["n"].astype("Int64")
     return table
+
+
+def _arrays(table: pd.DataFrame, *names: str) -> dict[str, np.ndarray]:
+    """Columns of a table as numpy arrays: numbers as floats (NaN: none), the rest as objects."""
+    columns = {name: table[name] for name in names}
+    return {name: (column.to_numpy(dtype=bool) if name == "suppressed"
+                   else column.to_numpy(dtype=float, na_value=np.nan) if pd.api.types.is_numeric_dtype(column)
+                   else column.to_numpy(dtype=object))
+            for name, column in columns.items()}
+
+
+def _first(values: np.ndarray, where: np.ndarray, pick) -> int | None:
+    """The row where ``pick`` (np.argmin or np.argmax) finds its value among the rows ``where`` is true
+    and ``values`` is a number (the first such row on a tie), or None if there is none."""
+    rows = np.flatnonzero(where & ~np.isnan(values))
+    return int(rows[pick(values[rows])]) if len(rows) else None

@@ -7,7 +7,7 @@ import pandas as pd
 from cxcommit.errors import MappingError
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.groups import ALL_GROUP
-from cxcommit.privacy import blank_suppressed, nullable, suppression_reason
+from cxcommit.privacy import blank_suppressed, nullable, suppression_reason, text
 from cxcommit.rates import rates, rates_table, two_proportion_p
 from cxcommit.summary import resolve_grouping
 from cxcommit.settings import Settings
@@ -76,8 +76,7 @@ def _perception_gap(survey: Survey, by: str | None, items: list[str] | None, lea
               "ci_low": low, "ci_high": high, "p_value": two_proportion_p(k1, n1, k2, n2)}
     item_codes = np.unique(np.array([key[0] for key in keys], dtype=object), return_inverse=True)[1].ravel()
     order = np.lexsort((np.where(np.isnan(gap) | hidden, np.inf, -gap), item_codes))  # item, then largest gap first
-    columns = {"item": [keys[i][0] for i in order], "label": [keys[i][1] for i in order],
-               "group": [keys[i][2] for i in order]}
+    columns = {name: text([keys[i][position] for i in order]) for position, name in enumerate(("item", "label", "group"))}
     for name, numbers_of in values.items():
         shown = np.where(hidden, np.nan, numbers_of)[order]
         columns[name] = nullable(shown, integer=name in ("n_leaders", "n_staff"))

@@ -10,7 +10,7 @@ from cxcommit.differencing import changed_by_few
 from cxcommit.errors import MappingError
 from cxcommit.groups import Groups, count_items, make_groups
 from cxcommit.intervals import proportion_interval
-from cxcommit.privacy import complementary_suppression, nullable, suppression_reason
+from cxcommit.privacy import complementary_suppression, nullable, suppression_reason, text
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
 
@@ -186,7 +186,8 @@ def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_a
     for values in numbers.values():
         values[flags] = np.nan
     numbers["p_adj"] = adjust_p(numbers["p_value"], p_adjust)
-    columns = {**keys, **{name: nullable(values, integer=name in ("n", "k", "n_dont_know"))
+    columns = {**{name: text(values) for name, values in keys.items()},
+               **{name: nullable(values, integer=name in ("n", "k", "n_dont_know"))
                           for name, values in numbers.items()},
                "significant": numbers["p_adj"] < 1 - settings.confidence,  # NaN compares False
                "suppressed": flags, "suppression": suppression_reason(small, flags, few)}

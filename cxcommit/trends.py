@@ -6,6 +6,7 @@ import pandas as pd
 
 from cxcommit.gaps import newcombe_interval
 from cxcommit.groups import ALL_GROUP
+from cxcommit.privacy import text
 from cxcommit.rates import rates_table, two_proportion_p
 from cxcommit.settings import Settings
 from cxcommit.summary import resolve_grouping
@@ -59,7 +60,7 @@ def _trends(survey: Survey, by: str | None, items: list[str] | None, settings: S
     order = np.lexsort((when_all, _sorted_codes(groups_all), _sorted_codes(items_all)))  # item, group, wave in time
     columns = {name: rated[name].array.take(order) for name in ("item", "label", "wave", "n", "k", "p", "ci_low",
                                                                  "ci_high", "suppressed", "suppression")}
-    columns["group"] = groups_all[order]
+    columns["group"] = text(groups_all[order])
     for name in TREND_COLUMNS[9:16]:
         columns[name] = np.full(len(order), np.nan)
     n_all, k_all, p_all = (rated[name].to_numpy(dtype=float, na_value=np.nan)[order] for name in ("n", "k", "p"))

@@ -6,6 +6,7 @@ import pandas as pd
 from scipy import special, stats
 
 from cxcommit.adjust import adjust_p
+from cxcommit.privacy import text
 from cxcommit.groups import NO_ANSWER
 from cxcommit.rates import rates_table
 from cxcommit.settings import Settings
@@ -81,7 +82,8 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
                 names[int(np.argmin(shares))], names[int(np.argmax(shares))], statistic, dof, p_value, method)):
             columns[name].append(value)
     order = np.argsort(-np.asarray(columns["between_share"], dtype=float), kind="stable")  # ties keep table order
-    result = {name: np.asarray(values, dtype=object if isinstance(values[0], str) else None)[order] if values
+    result = {name: (text(np.asarray(values, dtype=object)[order]) if name in TEXT_COLUMNS
+                     else np.asarray(values)[order]) if values
               else np.array([], dtype=object if name in TEXT_COLUMNS else float)
               for name, values in columns.items()}
     result["p_adj"] = adjust_p(result["p_value"].astype(float), p_adjust)
