@@ -56,7 +56,8 @@ def _perception_gap(survey: Survey, by: str | None, items: list[str] | None, lea
     item, label, role = (table[name].to_numpy(dtype=object) for name in ("item", "label", "role"))
     numbers = {name: table[name].to_numpy(dtype=float, na_value=np.nan) for name in ("n", "k", "p")}
     hidden_side, reason_side = table["suppressed"].to_numpy(dtype=bool), table["suppression"].to_numpy(dtype=object)
-    rows = {side: {key: i for i, key in enumerate(zip(item, label, group)) if role[i] == wanted}
+    role = np.array([str(r).casefold() for r in role], dtype=object)  # "executive" names the role Executive
+    rows = {side: {key: i for i, key in enumerate(zip(item, label, group)) if role[i] == wanted.casefold()}
             for side, wanted in (("leaders", leaders), ("staff", staff))}
     keys = sorted(rows["leaders"].keys() | rows["staff"].keys())  # (item, label, group), as an outer join sorts
     sides = {}

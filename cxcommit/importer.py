@@ -23,7 +23,7 @@ from cxcommit.dates import parse_dates, period_label
 from cxcommit.errors import DataValidationError, MappingError, Problem
 from cxcommit.groups import level_codes
 from cxcommit.instrument import Item, built_in_item
-from cxcommit.mapping import ROLES, ItemMapping, Mapping, label_lookup
+from cxcommit.mapping import ROLE_LABELS, ItemMapping, Mapping, label_lookup
 from cxcommit.readers import RawTable, encode, read_raw
 from cxcommit.scales import DONT_KNOW, DONT_KNOW_LABEL, MISSING_LABEL, label_kind, parse_number, yes_no_value
 from cxcommit.settings import Settings
@@ -235,14 +235,15 @@ def _ordered(column: pd.Series, name: str) -> pd.Series:
     (so waves run in time order: 2025-Q4 before 2026-Q1, Wave 2 before Wave 10)."""
     categories = sorted(column.cat.categories, key=_natural_key)
     if name == "role":
-        rank = {role: i for i, role in enumerate(ROLES)}
+        rank = {role: i for i, role in enumerate(ROLE_LABELS.values())}
         categories = sorted(categories, key=lambda c: (rank.get(c, len(rank)), _natural_key(c)))
     return column.cat.reorder_categories(categories)
 
 
 def _canonical_roles(values: pd.Categorical, role_values: dict[str, str | None]) -> pd.Categorical:
-    """Role labels renamed to executive / manager / employee where the mapping says so."""
-    lookup = {normalize_label(k): v for k, v in role_values.items() if v}
+    """Role labels renamed to Executive / Manager / Employee where the mapping says so (its
+    role_values name them executive, manager, employee)."""
+    lookup = {normalize_label(k): ROLE_LABELS[v] for k, v in role_values.items() if v}
     renamed = [lookup.get(normalize_label(c), c) for c in values.categories]
     categories = list(dict.fromkeys(renamed))
     remap = np.append(np.array([categories.index(r) for r in renamed], dtype=np.int64), -1)

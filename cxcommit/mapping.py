@@ -19,7 +19,8 @@ from cxcommit.text import normalize_label
 
 MAPPING_VERSION = 1
 PERIODS = ("quarter", "month", "year")
-ROLES = ("executive", "manager", "employee")
+ROLES = ("executive", "manager", "employee")  # what a mapping's role_values say
+ROLE_LABELS = {"executive": "Executive", "manager": "Manager", "employee": "Employee"}  # the values imported
 DEFAULT_MISSING_CODES = (-99.0, -98.0, -97.0, -1.0, 997.0, 998.0, 999.0)
 
 

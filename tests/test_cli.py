@@ -108,7 +108,7 @@ def test_analyze_with_filters_and_two_groupings():
     result = cli("analyze", "data/demo_responses.csv", "--view", "rates", "--by", "division", "role", "--items",
                  "sign_1", "--division", "Digital", "--wave", "2026-Q3", "--format", "json")
     records = json.loads(result.stdout)
-    assert [r["group"] for r in records] == ["Digital · executive", "Digital · manager", "Digital · employee"]
+    assert [r["group"] for r in records] == ["Digital · Executive", "Digital · Manager", "Digital · Employee"]
 
 
 def test_analyze_table_formats_shares_and_correlations():

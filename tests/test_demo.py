@@ -13,7 +13,7 @@ def test_size_and_shape(demo):
     r = demo.responses
     assert 5000 <= len(r) <= 6000
     assert r["division"].nunique() == 6 and r["business_unit"].nunique() == 30
-    assert set(r["role"].unique()) == {"executive", "manager", "employee"}
+    assert set(r["role"].unique()) == {"Executive", "Manager", "Employee"}
     assert list(demo.report.waves) == WAVES and demo.has_signs
 
 
@@ -32,10 +32,10 @@ def test_executives_rate_themselves_far_above_staff_in_some_units(demo):
     r = demo.responses
     for unit in OVERRATING_UNITS:
         u = r[r["business_unit"] == unit]
-        gap = sum(_share(u[u["role"] == "executive"], s) - _share(u[u["role"] == "employee"], s) for s in SIGN_IDS) / 8
+        gap = sum(_share(u[u["role"] == "Executive"], s) - _share(u[u["role"] == "Employee"], s) for s in SIGN_IDS) / 8
         assert gap > 0.4, unit
     calm = r[r["business_unit"] == "Payments"]
-    gap = sum(_share(calm[calm["role"] == "executive"], s) - _share(calm[calm["role"] == "employee"], s)
+    gap = sum(_share(calm[calm["role"] == "Executive"], s) - _share(calm[calm["role"] == "Employee"], s)
               for s in SIGN_IDS) / 8
     assert gap < 0.3
 

@@ -47,7 +47,7 @@ def views(draw, demo_units):
     if draw(st.booleans()):
         filters["wave"] = draw(st.lists(st.sampled_from(["2025-Q2", "2026-Q2", "2026-Q3"]), min_size=1, unique=True))
     if draw(st.booleans()):
-        filters["role"] = [draw(st.sampled_from(["executive", "manager", "employee"]))]
+        filters["role"] = [draw(st.sampled_from(["Executive", "Manager", "Employee"]))]
     return filters
 
 

@@ -50,15 +50,15 @@ def test_adjusted_p_is_never_below_raw_p(p, method):
 def test_rates_by_two_groupings(demo):
     table = rates(demo, by=["division", "role"], items=["sign_1"])
     assert {"division", "role"} <= set(table.columns)
-    assert len(table) == 18 and table["group"].iloc[0] == "Commercial Banking · executive"
-    assert table["role"].tolist()[:3] == ["executive", "manager", "employee"]
+    assert len(table) == 18 and table["group"].iloc[0] == "Commercial Banking · Executive"
+    assert table["role"].tolist()[:3] == ["Executive", "Manager", "Employee"]
     shown = table[~table["suppressed"]]
     assert shown["n"].sum() <= rates(demo, items=["sign_1"])["n"].iloc[0]
 
 
 def test_executives_differ_significantly_from_the_rest(demo):
     table = rates(demo, by="role", items=["sign_1"]).set_index("group")
-    assert table.at["executive", "diff"] > 0.1 and bool(table.at["executive", "significant"])
+    assert table.at["Executive", "diff"] > 0.1 and bool(table.at["Executive", "significant"])
 
 
 def _has_lonely_suppressed_cell(table, columns):

@@ -98,7 +98,7 @@ def test_chosen_rows_by_comparison_and_by_lookup():
 
 def test_a_mask_on_a_filtered_survey_is_a_mask_on_its_rows(demo):
     digital = demo.filter(division="Digital")
-    executives = digital.subset(digital.values("role") == "executive")
-    expected = (demo.frame["division"] == "Digital") & (demo.frame["role"] == "executive")
+    executives = digital.subset(digital.values("role") == "Executive")
+    expected = (demo.frame["division"] == "Digital") & (demo.frame["role"] == "Executive")
     assert executives.rows.tolist() == np.flatnonzero(expected).tolist()
     assert executives.base is None  # a mask is not a filter: nothing to roll up from
