@@ -158,6 +158,22 @@ def test_every_page_explains_what_an_export_without_the_signs_lacks(name):
         assert "Signs × units" not in [t.value for t in test.title]  # no signs mapped: not called signs
 
 
+def test_an_exports_other_groupings_wait_under_more_filters():
+    """The Google Forms survey: most of its questions can group answers, but the sidebar leads with
+    the wave and keeps the others in one expander."""
+    test = opened("data.py")
+    path = REALDATA / "googleforms_rstudio_rsurvey2019_en.csv"
+    upload(test, [(path.name, path.read_bytes())])
+    test.get("form_submit_button")[0].click().run()
+    more = next(e for e in test.sidebar.expander if e.label.startswith("More filters"))
+    inside = [m.label for m in more.multiselect]
+    assert len(inside) >= 3 and test.sidebar.multiselect[0].label == "Waves" and "Waves" not in inside
+    box = more.multiselect[0]
+    box.set_value([box.options[0]]).run()
+    test.switch_page("pages/overview.py").run()
+    assert not test.exception and any(f"{box.label}: {box.options[0]}" in c.value for c in test.caption)
+
+
 def test_a_mapping_without_items_is_refused_and_says_why():
     test = opened("data.py")
     path = REALDATA / "qualtrics_qualtRics_sample.csv"  # no rated question the suggestion recognises

@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from cxcommit import Settings, Survey, UnitMetrics
+from cxcommit.columns import ATTRIBUTES
 from cxcommit.differencing import respondents_text
 from cxcommit.intervals import CI_METHODS
 from ui.data import LINK_PARAM, Dataset, current, link_key, lost_link
@@ -203,17 +204,30 @@ def _filters(dataset: Dataset) -> dict[str, list[str]]:
     sidebar.markdown(f"**Data:** {dataset.label}")
     sidebar.markdown("**Filters**")
     from_url = st.session_state.get("_url_filters", {})
-    for name in survey.groupings:
-        options = _options(survey, name, filters)
-        if len(options) < 2 and name != "wave":
-            continue
-        key = f"filter:{dataset.key}:{name}"
-        if key not in st.session_state:
-            st.session_state[key] = [v for v in from_url.get(name, []) if v in options]
-        else:
-            st.session_state[key] = [v for v in st.session_state[key] if v in options]
-        filters[name] = sidebar.multiselect(label_of(survey, name), options, key=key, placeholder="All")
+    standard = [name for name in survey.groupings if name == "wave" or name in ATTRIBUTES]
+    others = [name for name in survey.groupings if name not in standard]
+    for name in standard:
+        _filter(sidebar, dataset, name, filters, from_url)
+    if others:  # an export's other questions used as groupings: out of the way until wanted
+        chosen = any(st.session_state.get(f"filter:{dataset.key}:{name}") or from_url.get(name) for name in others)
+        more = sidebar.expander(f"More filters ({len(others)})", expanded=chosen) if len(others) > 2 else sidebar
+        for name in others:
+            _filter(more, dataset, name, filters, from_url)
     return filters
+
+
+def _filter(place, dataset: Dataset, name: str, filters: dict[str, list[str]], from_url: dict) -> None:
+    """One grouping's filter in ``place`` (left out when it has a single value); its choice into ``filters``."""
+    survey = dataset.survey
+    options = _options(survey, name, filters)
+    if len(options) < 2 and name != "wave":
+        return
+    key = f"filter:{dataset.key}:{name}"
+    if key not in st.session_state:
+        st.session_state[key] = [v for v in from_url.get(name, []) if v in options]
+    else:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    filters[name] = place.multiselect(label_of(survey, name), options, key=key, placeholder="All")
 
 
 def _settings() -> Settings:
