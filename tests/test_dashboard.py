@@ -172,6 +172,7 @@ def test_an_exports_other_groupings_wait_under_more_filters():
     box.set_value([box.options[0]]).run()
     test.switch_page("pages/overview.py").run()
     assert not test.exception and any(f"{box.label}: {box.options[0]}" in c.value for c in test.caption)
+    assert [m.label for m in test.metric] == ["Respondents"]  # no units, no signs: no tiles for them
 
 
 def test_a_mapping_without_items_is_refused_and_says_why():

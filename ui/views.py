@@ -80,8 +80,8 @@ def latest_vs_previous(ctx: Context) -> None:
     cols[0].metric("Respondents", "Hidden" if hidden else ctx.respondents.capitalize(),
                    help=f"Other filters would change this count by fewer than {ctx.settings.min_group_size} "
                         "respondents, which would reveal them." if hidden else None)
-    units = ctx.survey.codes("business_unit")[1] if "business_unit" in ctx.survey.groupings else []
-    cols[1].metric("Business units", f"{len(units)}")
+    if "business_unit" in ctx.survey.groupings:  # an export without units: no tile saying 0
+        cols[1].metric("Business units", f"{len(ctx.survey.codes('business_unit')[1])}")
     if not ctx.survey.has_signs:
         return
     by_wave = commitment_index(ctx.survey, "wave", settings=ctx.settings)
