@@ -31,9 +31,16 @@ WAVE_MODES = ("A column", "Dates cut into periods", "One value per file")
 
 
 def format_labels(labels: dict) -> str:
-    """``{"Yes": 1.0, "Not sure": "dont_know"}`` → ``"Yes = 1; Not sure = dont_know"``."""
+    """Answers in scale order, low to high, then the special ones (don't know, missing):
+    ``{"Yes": 1.0, "Not sure": "dont_know", "No": 0.0}`` → ``"No = 0; Yes = 1; Not sure = dont_know"``."""
+    def place(pair):  # numbers first, from low to high; a word (dont_know, missing) after them
+        value = pair[1]
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return (not number, float(value) if number else 0.0)
+
+    ordered = sorted(labels.items(), key=place)
     return "; ".join(f"{text} = {value:g}" if isinstance(value, float) else f"{text} = {value}"
-                     for text, value in labels.items())
+                     for text, value in ordered)
 
 
 def parse_labels(text: str, where: str = "answer labels") -> dict:

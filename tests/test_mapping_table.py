@@ -292,3 +292,10 @@ def test_a_column_chosen_as_an_attribute_is_not_also_a_grouping():
     again = edited_mapping(mapping, table, attributes={"division": "Gender"}, wave={"value": "W1"},
                            respondent_id="RespondentID", groupings=["Gender", "Age"])
     assert again.attributes == {"division": "Gender"} and again.groupings == ("Age",)
+
+
+def test_answer_labels_are_listed_in_scale_order():
+    labels = {"Strongly agree": 5.0, "Disagree": 2.0, "Don't know": "dont_know", "Agree": 4, "Neutral": 3.0}
+    text = format_labels(labels)
+    assert text == "Disagree = 2; Neutral = 3; Agree = 4; Strongly agree = 5; Don't know = dont_know"
+    assert parse_labels(text) == labels
