@@ -577,18 +577,20 @@ def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, min_group_size: int = 
                       min_group_size=min_group_size,
                       hover=lambda r: hover_text({**r, "group": f"{r['group']} · {r['wave']}"}, confidence=confidence,
                                                  share_word="Sign 7, share answering yes"))
-    fig.update_yaxes(range=[0, 1], tickformat=".0%", title_text="Share answering yes", row=1, col=1)
+    # short axis titles (the panel titles say the rest): two squeezed panels' titles must not run into each other
+    fig.update_yaxes(range=[0, 1], tickformat=".0%", title_text="Share yes" if has_incentive else "Share answering yes",
+                     row=1, col=1)
     if has_incentive:
         _lines_over_waves(fig, table, y="incentive_share", colours=colours, position=(2, 1), legend=False,
                           min_group_size=min_group_size,
                           hover=lambda r: f"<b>{r['group']} · {r['wave']}</b><br>Incentive tied to CX: "
                                           f"{r['incentive_share']:.1f}% (mean of {int(r['units'])} units)")
-        fig.update_yaxes(rangemode="tozero", ticksuffix="%", title_text="Incentive tied to CX", row=2, col=1)
+        fig.update_yaxes(rangemode="tozero", ticksuffix="%", title_text="Incentive", row=2, col=1)
     _wave_axis(fig, table)
     fig.update_xaxes(title_text="Wave", row=len(titles), col=1)
     return _finish(fig, "Is executive pay moving toward CX?",
                    f"Whiskers: {confidence:.0%} interval · a break in a line: a hidden wave (to protect "
-                   f"groups under {min_group_size} answers)", height=(380 if presentation else 320) * len(titles) + 160,
+                   f"groups under {min_group_size} answers)", height=(340 if presentation else 320) * len(titles) + 160,
                    presentation=presentation, dark=dark)
 
 
