@@ -4,7 +4,7 @@ what it reflects. The dashboard's presentation mode steps through it; the deck e
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -141,14 +141,37 @@ def chart_height(slide: Slide, screen: Screen = Screen()) -> int | None:
     """
     if slide.figure is None:
         return None
+    lowest, room, own = _heights(slide, screen)
+    return max(lowest, min(room, int(own * GROW)))
+
+
+def _heights(slide: Slide, screen: Screen) -> tuple[int, int, int]:
+    """The lowest a slide's chart may be drawn, the room the screen leaves it, and its own height."""
     layout = slide.figure.layout
     own = int(layout.height or 450)
     margins = (layout.margin.t or 0) + (layout.margin.b or 0)
     lowest = math.ceil(margins + screen.squeeze * (own - margins))
     bullets = sum(screen.bullet + screen.lines(line) * screen.line for line in slide.bullets)
     caption = (screen.lines(slide.caption, screen.caption_char) - 1) * screen.caption_line
-    room = screen.height - screen.frame - bullets - caption
-    return max(lowest, min(room, int(own * GROW)))
+    return lowest, screen.height - screen.frame - bullets - caption, own
+
+
+def for_screen(slide: Slide, screen: Screen = Screen()) -> Slide:
+    """``slide`` as shown on ``screen``: where its chart and explanation bullets cannot both fit, the
+    bullets go, last first, until the chart fits (the chart is the slide; the dashboard and the
+    deck keep the words). A slide that fits, or has no chart, comes back as it is.
+
+    >>> from cxcommit.demo import load_demo
+    >>> variation = next(s for s in deck(load_demo()) if s.kind == "variation")
+    >>> len(variation.bullets), len(for_screen(variation).bullets), len(for_screen(variation, Screen(1366, 768)).bullets)
+    (2, 2, 0)
+    """
+    while slide.figure is not None and slide.bullets:
+        lowest, room, _ = _heights(slide, screen)
+        if room >= lowest:
+            break
+        slide = replace(slide, bullets=slide.bullets[:-1])
+    return slide
 
 
 def fit(figure: go.Figure, height: int | None) -> go.Figure:

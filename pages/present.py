@@ -8,7 +8,7 @@ buttons in a container the presentation style hides.
 """
 import streamlit as st
 
-from cxcommit.slides import Screen, chart_height, fit
+from cxcommit.slides import Screen, chart_height, fit, for_screen
 from ui.errors import guarded
 from ui.shell import context, leave_presentation
 from ui.views import slides_of
@@ -68,8 +68,8 @@ with guarded():
     except ValueError:
         number = 1
     last = len(slides)
-    slide = slides[number - 1]
     shown_on = screen()
+    slide = for_screen(slides[number - 1], shown_on)
     st.markdown(f"## {slide.title}")
     if slide.figure is not None:
         st.plotly_chart(fit(slide.figure, chart_height(slide, shown_on)), width="stretch",

@@ -3,7 +3,7 @@ import plotly.graph_objects as go
 
 from cxcommit import load_demo_metrics
 from cxcommit.settings import Settings
-from cxcommit.slides import deck
+from cxcommit.slides import deck, for_screen
 
 
 def test_the_demo_deck_tells_the_story_in_order(demo):
@@ -90,3 +90,16 @@ def test_fit_keeps_title_and_legend_where_they_were_in_pixels(demo):
     taller = fit(figure, figure.layout.height + 100)  # room to spare: drawn taller, the header still in place
     assert taller.layout.height == figure.layout.height + 100
     assert abs((1 - taller.layout.title.y) * taller.layout.height - (1 - figure.layout.title.y) * figure.layout.height) < 1e-6
+
+
+def test_on_a_small_screen_the_explanations_give_way_to_the_chart(demo):
+    slides = deck(demo, load_demo_metrics(), caption="Demo data")
+    variation = next(s for s in slides if s.kind == "variation")
+    assert for_screen(variation, Screen(1920, 1080)) is variation  # it fits: as it is
+    small = Screen(1366, 768)
+    shown = for_screen(variation, small)
+    assert shown.bullets == variation.bullets[:len(shown.bullets)] and len(shown.bullets) < len(variation.bullets)
+    room = small.height - small.frame - sum(small.bullet + small.lines(b) * small.line for b in shown.bullets)
+    assert chart_height(shown, small) <= room  # the chart fits in what the bullets left
+    findings = slides[0]  # no chart: its bullets are the slide
+    assert findings.figure is None and for_screen(findings, Screen(800, 400)) is findings
