@@ -10,6 +10,7 @@ from cxcommit.groups import ALL_GROUP, NO_ANSWER
 from cxcommit.gaps import perception_gap
 from cxcommit.instrument import PAY_SIGN, SIGN_IDS
 from cxcommit.pay import pay_alignment
+from cxcommit.privacy import arrays
 from cxcommit.rates import rates_table
 from cxcommit.settings import Settings
 from cxcommit.summary import default_grouping
@@ -38,7 +39,7 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
     by = default_grouping(survey, by)
     alpha = 1 - settings.confidence
     focus = list(SIGN_IDS) if survey.has_signs else None
-    overall = _arrays(rates_table(survey, items=focus, settings=settings), "p", "suppressed", "scale", "label",
+    overall = arrays(rates_table(survey, items=focus, settings=settings), "p", "suppressed", "scale", "label",
                       "item", "n")
     at = _first(overall["p"], ~overall["suppressed"], np.argmin)
     if at is not None:
@@ -46,7 +47,7 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
         rows.append(("weakest_sign", f"Weakest: “{overall['label'][at]}” — only {pct(overall['p'][at])} {verb}",
                      overall["item"][at], ALL_GROUP, float(overall["p"][at]), int(overall["n"][at])))
     if survey.has_signs and "role" in survey.frame and by:
-        gaps = _arrays(perception_gap(survey, by, settings=settings), "gap", "suppressed", "p_value", "group", "label",
+        gaps = arrays(perception_gap(survey, by, settings=settings), "gap", "suppressed", "p_value", "group", "label",
                        "p_leaders", "p_staff", "item", "n_leaders", "n_staff")
         at = _first(gaps["gap"], ~gaps["suppressed"] & (gaps["p_value"] < alpha) & (gaps["group"] != NO_ANSWER),
                     np.argmax)
@@ -56,7 +57,7 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
                          f"their staff {pct(gaps['p_staff'][at])}", gaps["item"][at], gaps["group"][at],
                          float(gaps["gap"][at]), int(gaps["n_leaders"][at] + gaps["n_staff"][at])))
     if survey.has_signs and by:
-        index = _arrays(commitment_index(survey, by, settings=settings), "mean_signs", "suppressed", "group", "n")
+        index = arrays(commitment_index(survey, by, settings=settings), "mean_signs", "suppressed", "group", "n")
         at = _first(index["mean_signs"], ~index["suppressed"] & (index["group"] != NO_ANSWER), np.argmin)
         if at is not None:
             rows.append(("furthest_unit", f"{index['group'][at]} is furthest from full commitment: "
@@ -70,7 +71,7 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
                      f"({top['lowest']}) to {pct(top['max_p'])} ({top['highest']})", top["item"], None,
                      float(top["range"]), int(top["n"])))
     if len(survey.report.waves) >= 2:
-        moves = _arrays(trends(survey, by, items=focus, settings=settings), "wave", "group", "change_prev_p",
+        moves = arrays(trends(survey, by, items=focus, settings=settings), "wave", "group", "change_prev_p",
                         "change_prev", "label", "p", "item", "n")
         last = np.flatnonzero((moves["wave"] == survey.report.waves[-1]) & (moves["group"] != NO_ANSWER))
         significant = np.zeros(len(moves["wave"]), dtype=bool)
@@ -81,7 +82,7 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
                          f"{pct(moves['change_prev'][at], signed=True)} since the previous wave, to {pct(moves['p'][at])}",
                          moves["item"][at], moves["group"][at], float(moves["change_prev"][at]), int(moves["n"][at])))
         if PAY_SIGN in survey.item_ids:
-            pay = _arrays(pay_alignment(survey, metrics, by=None, settings=settings), "suppressed", "p", "wave",
+            pay = arrays(pay_alignment(survey, metrics, by=None, settings=settings), "suppressed", "p", "wave",
                           "incentive_share", "n")
             shown = np.flatnonzero(~pay["suppressed"])
             if len(shown) >= 2:
@@ -98,15 +99,6 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
                           **{name: [row[i] for row in rows] for i, name in enumerate(FINDING_COLUMNS[1:])}})
     table["n"] = table["n"].astype("Int64")
     return table
-
-
-def _arrays(table: pd.DataFrame, *names: str) -> dict[str, np.ndarray]:
-    """Columns of a table as numpy arrays: numbers as floats (NaN: none), the rest as objects."""
-    columns = {name: table[name] for name in names}
-    return {name: (column.to_numpy(dtype=bool) if name == "suppressed"
-                   else column.to_numpy(dtype=float, na_value=np.nan) if pd.api.types.is_numeric_dtype(column)
-                   else column.to_numpy(dtype=object))
-            for name, column in columns.items()}
 
 
 def _first(values: np.ndarray, where: np.ndarray, pick) -> int | None:

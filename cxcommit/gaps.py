@@ -6,8 +6,8 @@ import pandas as pd
 
 from cxcommit.errors import MappingError
 from cxcommit.instrument import SIGN_IDS
-from cxcommit.groups import ALL_GROUP
-from cxcommit.privacy import blank_suppressed, nullable, suppression_reason, text
+from cxcommit.groups import ALL_GROUP, sorted_codes
+from cxcommit.privacy import arrays, blank_suppressed, nullable, suppression_reason, text
 from cxcommit.rates import rates, rates_table, two_proportion_p
 from cxcommit.summary import resolve_grouping
 from cxcommit.settings import Settings
@@ -52,11 +52,12 @@ def _perception_gap(survey: Survey, by: str | None, items: list[str] | None, lea
                            hint="Map the column that says whether a respondent is an executive, manager or employee "
                                 "to the attribute 'role'.")
     table = rates_table(survey, [by, "role"] if by else ["role"], items=items, settings=settings)
-    group = table[resolve_grouping(survey, by)].to_numpy(dtype=object) if by else np.full(len(table), ALL_GROUP, object)
-    item, label, role = (table[name].to_numpy(dtype=object) for name in ("item", "label", "role"))
-    numbers = {name: table[name].to_numpy(dtype=float, na_value=np.nan) for name in ("n", "k", "p")}
-    hidden_side, reason_side = table["suppressed"].to_numpy(dtype=bool), table["suppression"].to_numpy(dtype=object)
-    role = np.array([str(r).casefold() for r in role], dtype=object)  # "executive" names the role Executive
+    by_name = resolve_grouping(survey, by) if by else None
+    read = arrays(table, "item", "label", "role", "n", "k", "p", "suppressed", "suppression", *([by_name] if by else []))
+    item, label, hidden_side, reason_side = read["item"], read["label"], read["suppressed"], read["suppression"]
+    group = read[by_name] if by else np.full(len(table), ALL_GROUP, object)
+    numbers = {name: read[name] for name in ("n", "k", "p")}
+    role = np.array([str(r).casefold() for r in read["role"]], dtype=object)  # "executive" names the role Executive
     rows = {side: {key: i for i, key in enumerate(zip(item, label, group)) if role[i] == wanted.casefold()}
             for side, wanted in (("leaders", leaders), ("staff", staff))}
     keys = sorted(rows["leaders"].keys() | rows["staff"].keys())  # (item, label, group), as an outer join sorts
@@ -75,7 +76,7 @@ def _perception_gap(survey: Survey, by: str | None, items: list[str] | None, lea
     gap = leaders_side["p"] - staff_side["p"]
     values = {"n_leaders": n1, "p_leaders": leaders_side["p"], "n_staff": n2, "p_staff": staff_side["p"], "gap": gap,
               "ci_low": low, "ci_high": high, "p_value": two_proportion_p(k1, n1, k2, n2)}
-    item_codes = np.unique(np.array([key[0] for key in keys], dtype=object), return_inverse=True)[1].ravel()
+    item_codes = sorted_codes(np.array([key[0] for key in keys], dtype=object))
     order = np.lexsort((np.where(np.isnan(gap) | hidden, np.inf, -gap), item_codes))  # item, then largest gap first
     columns = {name: text([keys[i][position] for i in order]) for position, name in enumerate(("item", "label", "group"))}
     for name, numbers_of in values.items():

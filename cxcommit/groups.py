@@ -1,7 +1,7 @@
 """Counting answers per item and group, vectorised: the one place every analysis counts from."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
 
@@ -48,10 +48,29 @@ class Groups:
 
     def roll_up(self, table: np.ndarray) -> np.ndarray:
         """Rows of a table over ``source``'s groups (first axis) summed into this survey's groups."""
-        table = np.asarray(table, dtype=float)
-        if not len(self.picked):
-            return np.zeros((self.size, *table.shape[1:]))
-        return np.add.reduceat(table[self.picked], self.starts, axis=0)
+        return _summed(table, self.picked, self.starts, self.size)
+
+
+def _summed(table: np.ndarray, picked: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
+    """The rows ``picked`` of ``table`` summed in runs beginning at ``starts`` (``size`` runs)."""
+    table = np.asarray(table, dtype=float)
+    if not len(picked):
+        return np.zeros((size, *table.shape[1:]))
+    return np.add.reduceat(table[picked], starts, axis=0)
+
+
+def run_starts(keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal rows of ``keys`` (one value, or a row of values, per position) begins."""
+    keys = np.asarray(keys)
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    changed = keys[1:] != keys[:-1]
+    return np.flatnonzero(np.r_[True, changed.any(axis=1) if changed.ndim > 1 else changed])
+
+
+def sorted_codes(values: np.ndarray) -> np.ndarray:
+    """Each value's place among the distinct values in sorted order (what a sort by the column uses)."""
+    return np.unique(values, return_inverse=True)[1].ravel() if len(values) else np.zeros(0, dtype=np.int64)
 
 
 def as_list(by: str | list[str] | tuple[str, ...] | None) -> list[str]:
@@ -146,15 +165,14 @@ def rolled_up(survey: Survey, names: tuple[str, ...]) -> Groups:
     picked = np.flatnonzero(inside)
     own = source.keys[picked, :len(names)]  # groups by ``names`` come in runs: ``names`` lead the source's order
     if names:
-        starts = np.flatnonzero(np.r_[True, (own[1:] != own[:-1]).any(axis=1)]) if len(picked) else picked
-        rows = picked[starts]
-        frame = _labels({name: source.frame[name].to_numpy(dtype=object)[rows] for name in names}, names)
+        starts = run_starts(own)
+        frame = _labels({name: source.frame[name].to_numpy(dtype=object)[picked[starts]] for name in names}, names)
     else:
         starts = np.zeros(min(len(picked), 1), dtype=np.int64)
         frame = pd.DataFrame({"group": [ALL_GROUP]}, dtype=object)
-    groups = Groups(frame, names, np.zeros(len(frame)), own[starts] if names else np.zeros((1, 0), np.int64),
-                    lambda: _make_groups(survey, names).codes, source, picked, starts)
-    return replace(groups, sizes=groups.roll_up(source.sizes))
+    return Groups(frame, names, _summed(source.sizes, picked, starts, len(frame)),
+                  own[starts] if names else np.zeros((1, 0), np.int64), lambda: _make_groups(survey, names).codes,
+                  source, picked, starts)
 
 
 @dataclass(frozen=True)
@@ -233,9 +251,8 @@ def count_items(survey: Survey, items: list[Item], groups: Groups, settings: Set
     if groups.source is not None and todo:  # a filtered survey: sums of its base's counts
         base = count_items(survey.base, todo, groups.source, settings)
         summed = groups.roll_up(np.stack([getattr(c, name) for c in base for name in COUNT_FIELDS], axis=1))
-        for position, item in enumerate(todo):
-            fields = len(COUNT_FIELDS)
-            survey.cache[key(item)] = Counts(*summed[:, position * fields:(position + 1) * fields].T)
+        for item, fields in zip(todo, np.split(summed, len(todo), axis=1)):
+            survey.cache[key(item)] = Counts(*fields.T)
         todo = []
     pack: list = []
     bins = groups.size

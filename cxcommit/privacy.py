@@ -92,6 +92,16 @@ def blank_suppressed(table: pd.DataFrame, flags: np.ndarray, columns=NUMBER_COLU
     return table
 
 
+def arrays(table: pd.DataFrame, *names: str) -> dict[str, np.ndarray]:
+    """Columns of a table as numpy arrays: ``suppressed`` as booleans, numbers as floats (NaN: none),
+    the rest (labels) as objects."""
+    columns = {name: table[name] for name in names}
+    return {name: (column.to_numpy(dtype=bool) if name == "suppressed"
+                   else column.to_numpy(dtype=float, na_value=np.nan) if pd.api.types.is_numeric_dtype(column)
+                   else column.to_numpy(dtype=object))
+            for name, column in columns.items()}
+
+
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' own "str" columns
 
 

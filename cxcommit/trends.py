@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 
 from cxcommit.gaps import newcombe_interval
-from cxcommit.groups import ALL_GROUP
-from cxcommit.privacy import text
+from cxcommit.groups import ALL_GROUP, run_starts, sorted_codes
+from cxcommit.privacy import arrays, text
 from cxcommit.rates import rates_table, two_proportion_p
 from cxcommit.settings import Settings
 from cxcommit.summary import resolve_grouping
@@ -53,28 +53,29 @@ def trends(survey: Survey, by: str | None = None, *, items: list[str] | None = N
 
 def _trends(survey: Survey, by: str | None, items: list[str] | None, settings: Settings) -> pd.DataFrame:
     rated = rates_table(survey, [by, "wave"] if by else ["wave"], items=items, settings=settings)
-    items_all = rated["item"].to_numpy(dtype=object)
-    groups_all = rated[resolve_grouping(survey, by)].to_numpy(dtype=object) if by else np.full(len(rated), ALL_GROUP, object)
+    by_name = resolve_grouping(survey, by) if by else None
+    read = arrays(rated, "item", "wave", "n", "k", "p", "suppressed", *([by_name] if by else []))
+    groups_all = read[by_name] if by else np.full(len(rated), ALL_GROUP, object)
     rank = {wave: i for i, wave in enumerate(survey.frame["wave"].cat.categories)}
-    when_all = np.array([rank.get(wave, np.nan) for wave in rated["wave"].to_numpy(dtype=object)], dtype=float)
-    order = np.lexsort((when_all, _sorted_codes(groups_all), _sorted_codes(items_all)))  # item, group, wave in time
+    when = np.array([rank.get(wave, np.nan) for wave in read["wave"]], dtype=float)
+    block = np.column_stack([sorted_codes(read["item"]), sorted_codes(groups_all)])  # one item and group
+    order = np.lexsort((when, block[:, 1], block[:, 0]))  # item, group, wave in time
     columns = {name: rated[name].array.take(order) for name in ("item", "label", "wave", "n", "k", "p", "ci_low",
                                                                  "ci_high", "suppressed", "suppression")}
     columns["group"] = text(groups_all[order])
     for name in TREND_COLUMNS[9:16]:
         columns[name] = np.full(len(order), np.nan)
-    n_all, k_all, p_all = (rated[name].to_numpy(dtype=float, na_value=np.nan)[order] for name in ("n", "k", "p"))
-    shown = np.flatnonzero(~rated["suppressed"].to_numpy(dtype=bool)[order] & ~np.isnan(p_all))
+    shown = np.flatnonzero(~read["suppressed"][order] & ~np.isnan(read["p"][order]))  # positions in the result
     if len(shown):
-        k, n, p, x = k_all[shown], n_all[shown], p_all[shown], when_all[order][shown]
-        block = np.column_stack([_sorted_codes(items_all)[order][shown], _sorted_codes(groups_all)[order][shown]])
-        starts = np.r_[True, (block[1:] != block[:-1]).any(axis=1)]  # each item and group's first shown wave
-        first = np.flatnonzero(starts)[np.cumsum(starts) - 1]
-        prev_k, prev_n, prev_p = (np.where(starts, np.nan, np.roll(values, 1)) for values in (k, n, p))
+        rows = order[shown]  # the same rows of the rates table
+        k, n, p, x = read["k"][rows], read["n"][rows], read["p"][rows], when[rows]
+        heads = run_starts(block[rows])  # each item and group's first shown wave
+        run = np.repeat(np.arange(len(heads)), np.diff(np.r_[heads, len(rows)]))  # each row's item and group
+        first = heads[run]
+        later = np.arange(len(rows)) != first
+        prev_k, prev_n, prev_p = (np.where(later, np.roll(values, 1), np.nan) for values in (k, n, p))
         low, high = newcombe_interval(k, n, prev_k, prev_n, settings.confidence)
-        w, wx, wy, wxx, wxy = (np.add.reduceat(values, np.flatnonzero(starts))[np.cumsum(starts) - 1]
-                               for values in (n, n * x, n * p, n * x * x, n * x * p))
-        later = ~starts
+        w, wx, wy, wxx, wxy = (np.add.reduceat(values, heads)[run] for values in (n, n * x, n * p, n * x * x, n * x * p))
         with np.errstate(invalid="ignore", divide="ignore"):
             columns["slope"][shown] = (w * wxy - wx * wy) / (w * wxx - wx**2)
         columns["change_prev"][shown] = p - prev_p
@@ -83,8 +84,3 @@ def _trends(survey: Survey, by: str | None, items: list[str] | None, settings: S
         columns["change_first"][shown] = np.where(later, p - p[first], np.nan)
         columns["change_first_p"][shown] = np.where(later, two_proportion_p(k, n, k[first], n[first]), np.nan)
     return pd.DataFrame({name: columns[name] for name in TREND_COLUMNS})
-
-
-def _sorted_codes(values: np.ndarray) -> np.ndarray:
-    """Each value's place among the distinct values in sorted order (what a sort by the column uses)."""
-    return np.unique(values, return_inverse=True)[1].ravel() if len(values) else np.zeros(0, dtype=np.int64)

@@ -6,8 +6,8 @@ import pandas as pd
 from scipy import special, stats
 
 from cxcommit.adjust import adjust_p
-from cxcommit.privacy import text
-from cxcommit.groups import NO_ANSWER
+from cxcommit.groups import NO_ANSWER, run_starts
+from cxcommit.privacy import arrays, text
 from cxcommit.rates import rates_table
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
@@ -60,14 +60,13 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
       (Holm by default), ``significant``;
     - ``rank``: 1 for the item with the largest between-group share.
     """
-    table = rates_table(survey, by, items=items, settings=settings)
-    items_all, groups_all = (table[name].to_numpy(dtype=object) for name in ("item", "group"))
-    n_all, k_all, p_all = (table[name].to_numpy(dtype=float, na_value=np.nan) for name in ("n", "k", "p"))
-    shown = ~table["suppressed"].to_numpy(dtype=bool) & ~np.isnan(p_all) & (groups_all != NO_ANSWER)
-    labels = dict(zip(items_all, table["label"].to_numpy(dtype=object)))
-    items_all, groups_all, n_all, k_all = items_all[shown], groups_all[shown], n_all[shown], k_all[shown]
+    read = arrays(rates_table(survey, by, items=items, settings=settings), "item", "label", "group", "n", "k", "p",
+                  "suppressed")
+    labels = dict(zip(read["item"], read["label"]))
+    shown = ~read["suppressed"] & ~np.isnan(read["p"]) & (read["group"] != NO_ANSWER)
+    items_all, groups_all, n_all, k_all = (read[name][shown] for name in ("item", "group", "n", "k"))
     columns: dict[str, list] = {name: [] for name in VARIATION_COLUMNS[:-3]}
-    starts = np.flatnonzero(np.r_[True, items_all[1:] != items_all[:-1]]) if len(items_all) else items_all
+    starts = run_starts(items_all)
     for start, stop in zip(starts, [*starts[1:], len(items_all)]):  # items in table order, each a block of rows
         if stop - start < 2:  # one group shown: no spread to speak of
             continue
