@@ -204,9 +204,10 @@ def _variation(survey, by, items, settings, style):
     table = variation(survey, by, items=items, settings=settings)
     if table.empty:
         return None, (), None
-    lines = tuple(explain(row, settings.confidence, _word(by, plural=True)) for row in table.head(2).to_dict("records"))
-    table.attrs["groups"] = _word(by, plural=True)  # what the groups are called, for the takeaway
-    return charts.variation_chart(table, groups=_word(by, plural=True), **style), lines, table
+    groups = _word(by, plural=True)
+    lines = tuple(explain(row, settings.confidence, groups) for row in table.head(2).to_dict("records"))
+    table.attrs["groups"] = groups  # what the groups are called, for the takeaway
+    return charts.variation_chart(table, groups=groups, **style), lines, table
 
 
 def _outcomes(survey, metrics, settings, style):

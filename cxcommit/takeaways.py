@@ -16,7 +16,7 @@ def _shown(table: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def _signs_only(table: pd.DataFrame) -> bool:
     """True when every item of the table is one of the 8 signs (yes/no questions): the takeaway says
-    "sign" and "yes"; else "item" and "favourably"."""
+    "sign" and "yes"; else "item" and "favourable"."""
     return "item" in table and table["item"].isin(SIGN_IDS).all()
 
 
@@ -53,8 +53,9 @@ def _signs(table: pd.DataFrame) -> str:
         return ""
     pooled = shown.groupby("label", sort=False).apply(lambda t: t["k"].astype(float).sum() / t["n"].astype(float).sum(),
                                                       include_groups=False).sort_values()
-    noun = "sign" if _signs_only(table) else "item"
-    answer = "yes" if _signs_only(table) or table["scale"].eq("yes_no").all() else "favourable"
+    signs = _signs_only(table)
+    noun = "sign" if signs else "item"
+    answer = "yes" if signs or table["scale"].eq("yes_no").all() else "favourable"
     return (f"Weakest {noun}: “{pooled.index[0]}” ({pct(pooled.iloc[0])} {answer}); "
             f"strongest: “{pooled.index[-1]}” ({pct(pooled.iloc[-1])})")
 

@@ -205,24 +205,30 @@ def _filters(dataset: Dataset) -> dict[str, list[str]]:
     sidebar.markdown("**Filters**")
     from_url = st.session_state.get("_url_filters", {})
     standard = [name for name in survey.groupings if name == "wave" or name in ATTRIBUTES]
-    others = [name for name in survey.groupings if name not in standard]
     for name in standard:
-        _filter(sidebar, dataset, name, filters, from_url)
+        _filter(sidebar, dataset, name, _options(survey, name, filters), filters, from_url)
+    others = {name: _options(survey, name, filters) for name in survey.groupings if name not in standard}
+    others = {name: options for name, options in others.items() if len(options) >= 2}  # a single value: no filter
     if others:  # an export's other questions used as groupings: out of the way until wanted
-        chosen = any(st.session_state.get(f"filter:{dataset.key}:{name}") or from_url.get(name) for name in others)
+        chosen = any(st.session_state.get(_filter_key(dataset, name)) or from_url.get(name) for name in others)
         more = sidebar.expander(f"More filters ({len(others)})", expanded=chosen) if len(others) > 2 else sidebar
-        for name in others:
-            _filter(more, dataset, name, filters, from_url)
+        for name, options in others.items():
+            _filter(more, dataset, name, options, filters, from_url)
     return filters
 
 
-def _filter(place, dataset: Dataset, name: str, filters: dict[str, list[str]], from_url: dict) -> None:
-    """One grouping's filter in ``place`` (left out when it has a single value); its choice into ``filters``."""
-    survey = dataset.survey
-    options = _options(survey, name, filters)
+def _filter_key(dataset: Dataset, name: str) -> str:
+    return f"filter:{dataset.key}:{name}"
+
+
+def _filter(place, dataset: Dataset, name: str, options: list[str], filters: dict[str, list[str]],
+            from_url: dict) -> None:
+    """One grouping's filter in ``place`` (left out when it has a single value, but for the wave); its
+    choice into ``filters``."""
     if len(options) < 2 and name != "wave":
         return
-    key = f"filter:{dataset.key}:{name}"
+    survey = dataset.survey
+    key = _filter_key(dataset, name)
     if key not in st.session_state:
         st.session_state[key] = [v for v in from_url.get(name, []) if v in options]
     else:
