@@ -78,7 +78,8 @@ def _grouping_word(table: pd.DataFrame) -> str:
     return "group" if after in ("n", "wave", "item", "label") else after.replace("_", " ")
 
 
-def _share_word(table: pd.DataFrame) -> str:
+def share_label(table: pd.DataFrame) -> str:
+    """What a share of this table is called: ``Share answering yes`` (yes/no items) or ``Share favourable``."""
     if "scale" in table:
         return "Share answering yes" if (table["scale"] == "yes_no").all() else "Share favourable"
     signs = "item" in table and set(table["item"]) <= set(SIGN_IDS)
@@ -246,7 +247,7 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     shown = [[c is not None and not c["suppressed"] for c in line] for line in grid]
     z = np.array([[float(c[color]) if ok and pd.notna(c[color]) else np.nan for c, ok in zip(line, oks)]
                   for line, oks in zip(grid, shown)])
-    share_word = _share_word(table)
+    share_word = share_label(table)
     values = len(groups) <= (16 if presentation else 32) if values is None else values
     text = [[pct(c["p"]) if ok and values else "" for c, ok in zip(line, oks)] for line, oks in zip(grid, shown)]
     hover = [[hover_text(c, confidence=confidence, min_group_size=min_group_size, share_word=share_word)
@@ -355,7 +356,7 @@ def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units", pre
                                      "line": {"color": ink(dark), "width": 1}},
                              hovertext=hover, hoverinfo="text"))
     fig.update_xaxes(range=[-0.3, 1.3], tickvals=np.linspace(0, 1, 6), tickformat=".0%", zeroline=False,
-                     title_text=f"{_share_word(table)} ({groups} from lowest to highest)")
+                     title_text=f"{share_label(table)} ({groups} from lowest to highest)")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=table["label"].tolist())
     return _finish(fig, f"Where {groups} disagree most",
                    f"Each bar runs from the lowest to the highest of the {groups}; ◆ the organisation; "
@@ -384,7 +385,7 @@ def spread_chart(rates_table: pd.DataFrame, *, overall: pd.DataFrame | None = No
     diff = _numbers(shown["diff"]) if "diff" in shown else np.zeros(len(shown))
     kinds = np.where(significant & (diff > 0), "above", np.where(significant & (diff < 0), "below", "other"))
     fig = go.Figure()
-    share_word = _share_word(table)
+    share_word = share_label(table)
     for kind, colour, name in (("other", NEUTRAL, "Not clearly different from the rest"),
                                ("above", ABOVE, "Above the rest (significant)"),
                                ("below", BELOW, "Below the rest (significant)")):
@@ -458,7 +459,7 @@ def gap_dumbbell(perception_gap_table: pd.DataFrame, *, group: str | None = None
             fig.add_trace(suppressed_trace([0] * len(hidden), hidden["label"].tolist(), hidden["group"].tolist(),
                                            min_group_size, reasons_of(hidden)), **where)
     fig.update_xaxes(range=[-0.03, 1.03], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", zeroline=False)
-    fig.update_xaxes(title_text=_share_word(table), row=positions[groups[-1]][0])
+    fig.update_xaxes(title_text=share_label(table), row=positions[groups[-1]][0])
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], range=[-0.6, len(labels) - 0.4],
                      showgrid=False)
     where = f" — {groups[0]}" if len(groups) == 1 and groups[0] != "All respondents" else ""
@@ -511,7 +512,7 @@ def gap_bars(table: pd.DataFrame, *, value: str = "gap", item: str | None = None
         title = f"Gap to the target of {pct(table['target'].iloc[0])}"
     else:
         title = "Gap to the best group" if "best_group" in table else "Shares"
-    axis = {"gap": f"{title} (percentage points)", "p": _share_word(table)}[value]
+    axis = {"gap": f"{title} (percentage points)", "p": share_label(table)}[value]
     fig.update_xaxes(tickformat=".0%", rangemode="tozero")
     if len(positions) == 1:
         fig.update_xaxes(title_text=axis)
@@ -539,7 +540,7 @@ def trend_chart(trends_table: pd.DataFrame, *, item: str | None = None, min_grou
     labels = list(dict.fromkeys(table["label"]))
     fig, positions, height = _panels(labels, 2, 8, presentation)
     colours = _group_colours(table, dark)
-    share_word = _share_word(table)
+    share_word = share_label(table)
 
     def hover(row: dict) -> str:
         return hover_text({**row, "group": f"{row['group']} · {row['wave']}"}, confidence=confidence,

@@ -21,7 +21,9 @@ from pptx.oxml.xmlchemy import OxmlElement
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+from cxcommit.charts import share_label
 from cxcommit.errors import SettingsError
+from cxcommit.instrument import SIGN_IDS
 from cxcommit.slides import Slide
 from cxcommit.takeaways import takeaway
 from cxcommit.text import column_label, pct
@@ -31,17 +33,28 @@ from cxcommit.theme import (DIVERGING, LEADERS_COLOR, QUALITATIVE, STAFF_COLOR, 
 WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 inches: PowerPoint's 16:9
 MARGIN = Inches(0.6)
 INK, GREY = "222222", "595959"
-METHOD = {
+METHOD = {  # {share}: "Share answering yes" or "Share favourable" (charts.share_label), {item}: sign or item
     "commitment": "Mean number of the 8 signs each respondent says yes to, per group.",
-    "signs": "Share answering yes; colour: difference to all the other groups together, in points.",
-    "variation": "Each bar runs from the lowest to the highest unit's share of yes (units shown only); most "
+    "signs": "{share}; colour: difference to all the other groups together, in points.",
+    "variation": "Each bar runs from the lowest to the highest {share_lower} among the {groups} shown; most "
                  "disagreement on top.",
-    "perception_gap": "Share answering yes among executives and among employees, per sign.",
-    "gap_to_target": "Points short of everyone answering yes (100%), per sign.",
+    "perception_gap": "{share} among executives and among employees, per {item}.",
+    "gap_to_target": "Points short of everyone {answering} (100%), per {item}.",
     "pay": "Sign 7 (executive pay tied to CX objectives): share answering yes per wave.",
     "index_waves": "Mean signs met (of 8) per wave.",
     "outcomes": "One point per business unit, values averaged over the waves shown; Pearson r.",
 }
+
+
+def method(slide: Slide) -> str:
+    """How the slide's chart was made, in the words of its items (signs and yes, or items and favourable)."""
+    table = slide.table
+    share = share_label(table) if table is not None and "item" in table else "Share answering yes"
+    signs = table is not None and "item" in table and table["item"].isin(SIGN_IDS).all()
+    return METHOD.get(slide.kind, "").format(
+        share=share, share_lower=share.lower(), item="sign" if signs else "item",
+        answering="answering yes" if share.endswith("yes") else "answering favourably",
+        groups=(table.attrs.get("groups", "units") if table is not None else "units"))
 
 
 @dataclass(frozen=True)
@@ -343,7 +356,7 @@ def write_deck(slides: list[Slide], cover: Cover = Cover(), *, min_group_size: i
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     _title_slide(deck, cover)
     for slide in chosen:
-        footnote = " ".join(part for part in (METHOD.get(slide.kind, ""), slide.caption) if part)
+        footnote = " ".join(part for part in (method(slide), slide.caption) if part)
         page = _frame(deck, cover, takeaway(slide, min_group_size) or slide.title, footnote)
         if slide.kind == "findings" or slide.table is None:
             _bullets(page, slide.bullets)

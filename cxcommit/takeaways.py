@@ -64,8 +64,9 @@ def _variation(table: pd.DataFrame) -> str:
     top = table.iloc[0]
     groups = table.attrs.get("groups", "groups")
     groups = groups[:1].upper() + groups[1:]
+    chance = "" if bool(top["significant"]) else ", no more than chance would give"  # the test says so
     return (f"{groups} disagree most on “{top['label']}”: from {pct(top['min_p'])} ({top['lowest']}) "
-            f"to {pct(top['max_p'])} ({top['highest']})")
+            f"to {pct(top['max_p'])} ({top['highest']}){chance}")
 
 
 def _largest(table: pd.DataFrame, column: str):

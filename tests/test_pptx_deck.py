@@ -12,7 +12,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 from conftest import REALDATA, ROOT
 from cxcommit.cli import main
 from cxcommit.demo import load_demo_metrics
-from cxcommit.pptx_deck import Cover, write_deck
+from cxcommit.pptx_deck import Cover, method, write_deck
 from cxcommit.settings import Settings
 from cxcommit.slides import deck
 from cxcommit.takeaways import takeaway
@@ -261,5 +261,9 @@ def test_a_survey_without_the_signs_is_told_in_its_own_words(export):
     words = " ".join(f"{s.title} {takeaway(s)}" for s in slides)
     assert "sign" not in words.lower() and "commitment" not in words.lower()
     assert {"signs", "variation", "gap_to_target"} <= {s.kind for s in slides}
-    variation = next(takeaway(s) for s in slides if s.kind == "variation")
-    assert variation.startswith("Regions disagree" if "starwars" in export else "Groups disagree")
+    variation = next(s for s in slides if s.kind == "variation")
+    assert takeaway(variation).startswith("Regions disagree" if "starwars" in export else "Groups disagree")
+    significant = bool(variation.table["significant"].iat[0])  # Star Wars: regions differ within chance
+    assert takeaway(variation).endswith("no more than chance would give") != significant
+    footnotes = " ".join(method(s) for s in slides)
+    assert "sign" not in footnotes and "answering yes" not in footnotes and "favourabl" in footnotes
