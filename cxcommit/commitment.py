@@ -61,7 +61,32 @@ def _signs_met(survey: Survey, settings: Settings) -> np.ndarray:
         if settings.dont_know == "missing":
             incomplete |= codes == 0
     np.putmask(met, incomplete, INCOMPLETE)
+    np.putmask(met, _too_few_scored(survey, ~incomplete), INCOMPLETE)
     return met
+
+
+def _too_few_scored(survey: Survey, scored: np.ndarray) -> np.ndarray:
+    """Scored respondents of a published survey whose class (see :mod:`cxcommit.publish`) has fewer
+    than the survey's minimum of them: the index leaves them out, so that every index cell is 0 or
+    at least the minimum of people. None for a survey as imported."""
+    classes = survey.class_codes()
+    if survey.minimum is None or not len(classes):
+        return np.zeros(len(scored), dtype=bool)
+    shifted = classes + 1  # 0: not published
+    per_class = np.bincount(shifted[scored], minlength=int(shifted.max()) + 1)
+    too_few = (per_class > 0) & (per_class < survey.minimum)
+    too_few[0] = False
+    return scored & too_few[shifted]
+
+
+def unscored_by_class(survey: Survey, dont_know: str = "not_yes") -> np.ndarray:
+    """Respondents who answered all 8 signs but are left out of the index because too few of their
+    class did (see :func:`_too_few_scored`)."""
+    incomplete = np.zeros(survey.size, dtype=bool)
+    for sign in SIGN_IDS:
+        codes, _ = item_levels(survey, survey.item(sign))
+        incomplete |= (codes == 3) | ((codes == 0) if dont_know == "missing" else False)
+    return _too_few_scored(survey, ~incomplete)
 
 
 def commitment_index(survey: Survey, by: str | list[str] | None = None, *,

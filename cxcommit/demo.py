@@ -145,6 +145,11 @@ def load_demo():
     return load_survey(DATA_DIR / DEMO_RESPONSES)
 
 
+def import_demo():
+    """The demo survey as imported, every row (what :func:`cxcommit.publish.publish` takes)."""
+    return load_demo()
+
+
 @lru_cache(maxsize=1)
 def load_demo_metrics():
     """The committed demo unit metrics (shared: do not modify it)."""

@@ -130,6 +130,7 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
     responses = pd.DataFrame(frame, copy=False)  # no consolidation copy of a million rows
     if "respondent_id" in responses:
         keep &= _exclude_duplicates(mapping.respondent_id, responses, ids_hashed.result(), keep, excluded, problems)
+        notes += _repeat_respondents(ids_hashed.result(), responses["wave"], keep)
     if "division" in responses and "business_unit" in responses:
         problems += _nesting_problems(responses, keep)
     if not keep.all():
@@ -361,6 +362,22 @@ def _exclude_duplicates(raw_id_column: str, responses: pd.DataFrame, encoded, ke
                                 value=str(ids.iloc[position]), severity="warning"))
     excluded["duplicate respondent id in the same wave (first kept)"] += int(duplicated.sum())
     return ~duplicated
+
+
+def _repeat_respondents(encoded, waves: pd.Series, keep: np.ndarray) -> list[str]:
+    """A note on respondent ids that answer in more than one wave: each is one person per wave."""
+    encoded = encoded.combine_chunks()
+    if len(encoded.dictionary) == len(encoded) - encoded.null_count:  # every id distinct
+        return []
+    ids = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    rows = keep & (ids >= 0)
+    pairs = np.unique(np.column_stack([ids[rows], waves.cat.codes.to_numpy()[rows]]), axis=0)
+    repeated = int((np.bincount(pairs[:, 0]) > 1).sum()) if len(pairs) else 0
+    if not repeated:
+        return []
+    return [f"{repeated:,} respondent id(s) answered in more than one wave. Each is one person per wave: every "
+            "group shown holds at least the minimum of different people within each of its waves, so nobody is "
+            "counted twice toward a pooled group's minimum."]
 
 
 def _nesting_problems(responses: pd.DataFrame, keep: np.ndarray) -> list[Problem]:

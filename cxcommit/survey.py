@@ -99,6 +99,11 @@ class Survey:
     # made by filter(): the survey it filtered (unfiltered itself) and the filters, ((name, values), ...)
     base: "Survey | None" = field(default=None, repr=False, compare=False)
     filters: tuple = field(default=(), compare=False)
+    # made by cxcommit.publish: the minimum group size ``frame`` is publishable for (None: as imported),
+    # each row's class (people who share every published value within a wave), and what publishing did
+    minimum: int | None = field(default=None, compare=False)
+    classes: np.ndarray | None = field(default=None, repr=False, compare=False)
+    disclosure: object = field(default=None, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -184,6 +189,12 @@ class Survey:
 
         raise SettingsError(f"There is no item {item_id!r} in this survey.",
                             hint=f"Its items are: {', '.join(self.item_ids) or 'none'}.")
+
+    def class_codes(self) -> np.ndarray:
+        """Each row's class (see :mod:`cxcommit.publish`) for this survey's rows; -1 where not published."""
+        if self.classes is None:
+            return np.full(self.size, -1, dtype=np.int64)
+        return self.classes if self.rows is None else self._cached(("classes",), lambda: self.classes.take(self.rows))
 
     def subset(self, mask) -> "Survey":
         """The same survey restricted to the rows where ``mask`` is true (a filter); groups left

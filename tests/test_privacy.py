@@ -1,0 +1,218 @@
+"""Privacy by construction (cxcommit.publish): attacks on everything the product publishes.
+
+The linear audit (tests/audit.py) stacks every published count of every one- and two-way
+breakdown, unfiltered and filtered, and checks by a rank test that no count of fewer than the
+minimum of people or answers is determined. Each leak found by the outside review then has its
+own test, written as the attack.
+"""
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from audit import audit
+from conftest import REALDATA
+from cxcommit import apply_mapping, read_raw, suggest_mapping
+from cxcommit.commitment import commitment_index
+from cxcommit.demo import import_demo
+from cxcommit.groups import make_groups
+from cxcommit.instrument import SIGN_IDS
+from cxcommit.publish import publish
+from cxcommit.rates import rates
+
+K = 5
+LAB = "Innovation Lab"  # the demo's unit of 2 respondents in each of the last two waves
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """The demo published for the default minimum (the analyses do not yet take only this: issue 11)."""
+    return publish(import_demo(), K)
+
+
+def imported(path: Path):
+    raw = read_raw(path)
+    return apply_mapping(raw, suggest_mapping(raw))
+
+
+# --- the linear audit ---------------------------------------------------------------------------
+
+def test_linear_audit_of_the_demo_determines_no_small_count():
+    result = audit(import_demo(), K)
+    assert result["targets"] > 1000 and result["equations"] > 10_000  # it looked at a lot
+    assert result["determined"] == []
+
+
+def test_the_audit_finds_what_publishing_for_a_smaller_minimum_gives_away():
+    """The negative control: published for 3, audited for 5, the fine cells of 3 and 4 people are
+    determined (as before this design, 79 % of hidden counts were)."""
+    result = audit(import_demo(), K, items=["sign_7"], published_for=3)
+    assert len(result["determined"]) > 100
+    assert all(3 <= count < K for _, _, count in result["determined"])
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in REALDATA.glob("*.csv")))
+def test_linear_audit_of_each_real_export_determines_no_small_count(name):
+    survey = imported(REALDATA / name)
+    result = audit(survey, K, items=list(survey.item_ids)[:3])
+    assert result["determined"] == []
+
+
+def _survey_csv(draw) -> bytes:
+    """A small random survey: few units and people, blanks, repeat respondents across waves."""
+    people = draw(st.integers(4, 40))
+    waves = draw(st.lists(st.sampled_from(["2026-Q1", "2026-Q2", "2026-Q3"]), min_size=1, max_size=3, unique=True))
+    units = {"Alpha": ["A1", "A2", "A3"], "Beta": ["B1", "B2"]}
+    rows = []
+    rng = np.random.default_rng(draw(st.integers(0, 10_000)))
+    for person in range(people):
+        division = rng.choice(list(units))
+        unit = rng.choice(units[division])
+        role = rng.choice(["Executive", "Manager", "Employee", ""], p=[0.2, 0.3, 0.45, 0.05])
+        region = rng.choice(["North", "South", ""], p=[0.6, 0.3, 0.1])
+        for wave in waves:
+            if rng.random() < 0.3:
+                continue  # not every person answers every wave
+            answers = rng.choice(["Yes", "No", "Don't know", ""], size=8, p=[0.5, 0.35, 0.1, 0.05])
+            rows.append({"respondent_id": f"P{person}", "wave": wave, "division": division, "business_unit": unit,
+                         "role": role, "region": region, **dict(zip(SIGN_IDS, answers)),
+                         "nps": str(rng.integers(0, 11)) if rng.random() < 0.9 else ""})
+    if not rows:
+        rows.append({"respondent_id": "P0", "wave": waves[0], "division": "Alpha", "business_unit": "A1",
+                     "role": "Employee", "region": "North", **{s: "Yes" for s in SIGN_IDS}, "nps": "9"})
+    return pd.DataFrame(rows).to_csv(index=False).encode()
+
+
+@hsettings(deadline=None, max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), minimum=st.integers(3, 6), dont_know=st.sampled_from(["not_yes", "missing"]))
+def test_linear_audit_of_small_random_surveys(data, minimum, dont_know):
+    raw = read_raw(_survey_csv(data.draw), "random.csv")
+    survey = apply_mapping(raw, suggest_mapping(raw))
+    result = audit(survey, minimum, items=[i for i in ("sign_1", "nps") if i in survey.item_ids], dont_know=dont_know)
+    assert result["determined"] == []
+
+
+# --- each leak of the review, written as the attack -----------------------------------------
+
+def _published_units(survey) -> pd.DataFrame:
+    groups = make_groups(survey, ["division", "business_unit"])
+    return groups.frame.assign(n=groups.sizes)
+
+
+@pytest.mark.parametrize("second", [None, "role", "wave", "region"])
+def test_a_division_minus_its_units_leaves_nobody_or_a_group(demo, second):
+    """``--by division [X]`` minus ``--by business_unit [X]`` (the index table of the review): what
+    is left of a division after its published units is nobody or a group of at least k."""
+    extra = [second] if second else []
+    divisions = commitment_index(demo, ["division", *extra]).set_index(["division", *extra])["n"]
+    units = commitment_index(demo, ["business_unit", *extra]).set_index(["business_unit", *extra])["n"].fillna(0)
+    parent = _published_units(demo).set_index("business_unit")["division"]
+    for key, n in divisions.dropna().items():
+        key = key if isinstance(key, tuple) else (key,)
+        members = [u for u in parent.index if parent[u] == key[0]]
+        rest = n - sum(units.get((u, *key[1:]), 0) if extra else units.get(u, 0) for u in members)
+        assert rest == 0 or rest >= K, (key, rest)
+    assert LAB not in set(parent.index)
+
+
+def test_the_lab_employee_of_one_wave_cannot_be_recovered(demo):
+    """``--wave 2026-Q2 --by division role`` minus ``--by business_unit role``: the review got the
+    8 signs and the NPS of the lab's only employee that wave. Every difference is now 0 or k+."""
+    wave = demo.filter(wave="2026-Q2")
+    raw = import_demo().frame
+    lab = raw[(raw["business_unit"] == LAB) & (raw["wave"] == "2026-Q2")]
+    assert len(lab) == 2 and (lab["role"] == "Employee").sum() == 1
+    for item in [*SIGN_IDS, "nps"]:
+        by_division = rates(wave, ["division", "role"], items=[item]).set_index(["division", "role"])["n"]
+        by_unit = rates(wave, ["business_unit", "role"], items=[item]).set_index(["business_unit", "role"])["n"].fillna(0)
+        parent = _published_units(wave).set_index("business_unit")["division"]
+        for (division, role), n in by_division.dropna().items():
+            rest = n - sum(by_unit.get((u, role), 0) for u in parent.index if parent[u] == division)
+            assert rest == 0 or rest >= K, (item, division, role, rest)
+
+
+def test_a_division_filter_minus_a_filter_on_its_other_units_leaves_a_group(demo):
+    """``filter(division=Digital)`` against a filter on Digital's other units: the role breakdowns'
+    difference was the lab. Now the units a user can choose are published ones."""
+    digital = demo.filter(division="Digital")
+    units = digital.codes("business_unit")[1]
+    assert LAB not in units and "Other units of Digital" in units
+    named = [u for u in units if not u.startswith("Other")]
+    whole = commitment_index(digital, "role").set_index("role")["n"]
+    rest = commitment_index(digital.filter(business_unit=named), "role").set_index("role")["n"]
+    for role, n in whole.dropna().items():
+        difference = n - rest.get(role, 0)
+        assert difference == 0 or difference >= K, (role, difference)
+
+
+def test_star_wars_regions_minus_gender_reveal_no_one():
+    """``--by region Gender`` against ``--by region`` and ``--by Gender`` on the SurveyMonkey export:
+    the review recovered 2 men's answers. Every margin minus its published cells is 0 or k+."""
+    survey = publish(imported(REALDATA / "surveymonkey_538_starwars.csv"), K)
+    gender = next(g for g in survey.groupings if g.casefold() == "gender")
+    item = survey.item_ids[0]
+    both = rates(survey, ["region", gender], items=[item])
+    for margin in ("region", gender):
+        one = rates(survey, margin, items=[item]).set_index(margin)["n"]
+        cells = both.groupby(margin)["n"].sum()
+        for value, n in one.dropna().items():
+            difference = n - cells.get(value, 0)
+            assert difference == 0 or difference >= K, (margin, value, difference)
+
+
+def _repeat_csv() -> bytes:
+    """One person answers alone for unit Solo in six waves; twenty people answer in unit Big."""
+    rows = []
+    for wave in range(6):
+        rows.append({"respondent_id": "same-person", "wave": f"Wave {wave + 1}", "division": "D",
+                     "business_unit": "Solo", "role": "Employee", "region": "North", "q": "Yes"})
+        rows += [{"respondent_id": f"B{i}", "wave": f"Wave {wave + 1}", "division": "D", "business_unit": "Big",
+                  "role": "Employee", "region": "North", "q": "No"} for i in range(20)]
+    return pd.DataFrame(rows).to_csv(index=False).encode()
+
+
+def test_one_person_in_six_waves_is_not_a_group_of_six():
+    raw = read_raw(_repeat_csv(), "repeat.csv")
+    survey = publish(apply_mapping(raw, suggest_mapping(raw)), K)
+    assert "Solo" not in survey.codes("business_unit")[1]
+    table = rates(survey, "business_unit")
+    assert set(table["business_unit"]) == {"Big"}  # Solo's one person fits no group of five in any wave
+    assert any("answered in more than one wave" in note for note in survey.report.notes)
+    assert survey.disclosure.left_out == {f"Wave {w}": 1 for w in range(1, 7)}
+
+
+def test_publishing_is_deterministic_and_cached():
+    raw = import_demo()
+    first = publish(raw, 5)
+    with pytest.raises(Exception, match="cannot be published again"):
+        publish(first, 6)
+    assert publish(raw, 5) is first and publish(first, 5) is first
+    again = publish(apply_mapping(read_raw(REALDATA.parent.parent.parent / "data" / "demo_responses.csv"),
+                                  raw.mapping), 5)
+    pd.testing.assert_frame_equal(first.frame, again.frame)
+
+
+def test_every_class_holds_at_least_the_minimum_within_its_wave(demo):
+    sizes = np.bincount(demo.classes)
+    assert (sizes >= K).all()
+    key = demo.frame[["wave", "division", "business_unit", "role", "region"]].astype(str).agg("|".join, axis=1)
+    assert key.value_counts().min() >= K
+    assert (key.groupby(demo.classes).nunique() == 1).all()
+
+
+def test_the_user_is_told_what_was_generalised(demo):
+    lines = demo.disclosure.summary()
+    assert any(line.startswith("Innovation Lab is reported within") and "in 2026-Q2, 2026-Q3: fewer than 5" in line
+               for line in lines)
+    assert any("business units are reported on their own" in line for line in lines)
+    changes = demo.disclosure.changes
+    assert set(changes["attribute"]) <= {"division", "business_unit", "role", "region"}
+    assert list(changes.columns) == ["wave", "attribute", "value", "reported_as", "all"]  # no count under 5
+
+
+def test_published_rows_are_in_class_order_without_their_place_in_the_file(demo):
+    """The review placed generalised rows by their row number and neighbours in the file."""
+    assert "source_row" not in demo.frame and "respondent_id" not in demo.frame
+    assert (np.diff(demo.classes) >= 0).all()
