@@ -137,8 +137,8 @@ def generalised_note(survey: Survey) -> str | None:
     """A caption's words where a published view holds generalised groups ("Other units of Digital"),
     None where it holds none.
 
-    >>> from cxcommit.demo import load_demo
-    >>> generalised_note(load_demo().filter(division="Digital"))[:46]
+    >>> from cxcommit.demo import import_demo
+    >>> generalised_note(publish(import_demo(), 5).filter(division="Digital"))[:46]
     'Units, roles or regions with fewer than 5 peop'
     """
     if survey.minimum is None:
