@@ -14,6 +14,7 @@ from cxcommit.errors import MappingError
 from cxcommit.groups import as_list, item_levels, joint_counts, make_groups
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.intervals import proportion_interval
+from cxcommit.publish import in_small_classes
 from cxcommit.differencing import changed_by_few
 from cxcommit.privacy import complementary_suppression, nullable, suppression_reason
 from cxcommit.rates import sibling_sets
@@ -53,40 +54,37 @@ def _signs_met(survey: Survey, settings: Settings) -> np.ndarray:
             f"The commitment index needs all 8 signs; the mapping lacks {', '.join(missing)}.",
             hint="Map the 8 sign questions to sign_1 … sign_8 (yes/no items) in the mapping.")
     met = np.zeros(survey.size, dtype=np.uint8)
-    incomplete = np.zeros(survey.size, dtype=bool)
     for sign in SIGN_IDS:
         codes, _ = item_levels(survey, survey.item(sign))  # yes/no levels: 0 don't know, 1 no, 2 yes, 3 blank
         met += (codes == 2).view(np.uint8)
-        incomplete |= codes == 3
-        if settings.dont_know == "missing":
-            incomplete |= codes == 0
+    incomplete = _unscorable(survey, settings.dont_know)
     np.putmask(met, incomplete, INCOMPLETE)
     np.putmask(met, _too_few_scored(survey, ~incomplete), INCOMPLETE)
     return met
+
+
+def _unscorable(survey: Survey, dont_know: str) -> np.ndarray:
+    """Respondents who left a sign unanswered (or, with ``dont_know = missing``, said "don't know")."""
+    incomplete = np.zeros(survey.size, dtype=bool)
+    for sign in SIGN_IDS:
+        codes, _ = item_levels(survey, survey.item(sign))
+        incomplete |= (codes == 3) | (codes == 0) if dont_know == "missing" else codes == 3
+    return incomplete
 
 
 def _too_few_scored(survey: Survey, scored: np.ndarray) -> np.ndarray:
     """Scored respondents of a published survey whose class (see :mod:`cxcommit.publish`) has fewer
     than the survey's minimum of them: the index leaves them out, so that every index cell is 0 or
     at least the minimum of people. None for a survey as imported."""
-    classes = survey.class_codes()
-    if survey.minimum is None or not len(classes):
+    if survey.minimum is None:
         return np.zeros(len(scored), dtype=bool)
-    shifted = classes + 1  # 0: not published
-    per_class = np.bincount(shifted[scored], minlength=int(shifted.max()) + 1)
-    too_few = (per_class > 0) & (per_class < survey.minimum)
-    too_few[0] = False
-    return scored & too_few[shifted]
+    return scored & in_small_classes(survey.class_codes(), scored, survey.minimum)
 
 
 def unscored_by_class(survey: Survey, dont_know: str = "not_yes") -> np.ndarray:
     """Respondents who answered all 8 signs but are left out of the index because too few of their
     class did (see :func:`_too_few_scored`)."""
-    incomplete = np.zeros(survey.size, dtype=bool)
-    for sign in SIGN_IDS:
-        codes, _ = item_levels(survey, survey.item(sign))
-        incomplete |= (codes == 3) | ((codes == 0) if dont_know == "missing" else False)
-    return _too_few_scored(survey, ~incomplete)
+    return _too_few_scored(survey, ~_unscorable(survey, dont_know))
 
 
 def commitment_index(survey: Survey, by: str | list[str] | None = None, *,

@@ -229,8 +229,13 @@ def _attribute_costs(survey: Survey, minimum: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["attribute", "with", "without", "left_out_with", "left_out_without"])
 
 
+def _generalised(keys, published, placed) -> np.ndarray:
+    """The placed combinations with some attribute reported under its "other" value."""
+    return ((published == OTHER) & (keys[:, 1:] != OTHER)).any(axis=1) & placed
+
+
 def _generalised_share(keys, counts, published, placed) -> float:
-    changed = ((published == OTHER) & (keys[:, 1:] != OTHER)).any(axis=1) & placed
+    changed = _generalised(keys, published, placed)
     total = counts[placed].sum()
     return float(counts[changed].sum() / total) if total else 0.0
 
@@ -262,7 +267,7 @@ def _publish(survey: Survey, minimum: int) -> Survey:
     parts = [survey.codes(name) for name in names]
     combined, keys, counts, published, placed = _placement(survey, names, minimum)
     labels, value_codes = _labels(names, parts, published, placed)
-    class_of, class_count = _classes(keys[:, 0], published, placed)
+    class_of = _classes(keys[:, 0], published, placed)
     kept = placed[combined]
     row_class = class_of[combined]
 
@@ -273,7 +278,7 @@ def _publish(survey: Survey, minimum: int) -> Survey:
     responses = pd.DataFrame({**out, **item_columns}, copy=False)
     levels = dict(survey.levels)
     classes = np.where(kept, row_class, -1)
-    withheld = _withhold_answers(survey, responses, levels, classes, class_count, minimum)
+    withheld = _withhold_answers(survey, responses, levels, classes, minimum)
     # rows by class, not in the file's order (which would single out the few generalised ones)
     order = np.flatnonzero(kept)[np.argsort(classes[kept], kind="stable")]
     responses = responses.take(order).reset_index(drop=True)
@@ -286,7 +291,7 @@ def _publish(survey: Survey, minimum: int) -> Survey:
         responses[name] = _last_others(_ordered(drop_unused(responses[name]), name), name)
     left_out = {str(waves[w]): int(counts[(keys[:, 0] == w) & ~placed].sum())
                 for w in np.unique(keys[:, 0]) if ((keys[:, 0] == w) & ~placed).any()}
-    generalised = ((published == OTHER) & (keys[:, 1:] != OTHER)).any(axis=1) & placed
+    generalised = _generalised(keys, published, placed)
     disclosure = Disclosure(
         minimum=minimum, attributes=("wave", *names), people=survey.size, published=int(kept.sum()),
         generalised=int(counts[generalised].sum()), left_out=left_out, answers_withheld=withheld,
@@ -363,15 +368,13 @@ def _labels(names, parts, published, placed) -> tuple[np.ndarray, list[tuple[lis
     return labels, value_codes
 
 
-def _classes(waves: np.ndarray, published: np.ndarray, placed: np.ndarray) -> tuple[np.ndarray, int]:
+def _classes(waves: np.ndarray, published: np.ndarray, placed: np.ndarray) -> np.ndarray:
     """Each combination's class number (-1 left out): equal published values within a wave."""
     key = np.column_stack([waves, published])[placed]
     class_of = np.full(len(placed), -1, dtype=np.int64)
-    if not len(key):
-        return class_of, 0
-    _, inverse = np.unique(key, axis=0, return_inverse=True)
-    class_of[placed] = inverse.ravel()
-    return class_of, int(inverse.max()) + 1
+    if len(key):
+        class_of[placed] = np.unique(key, axis=0, return_inverse=True)[1].ravel()
+    return class_of
 
 
 def _last_others(column: pd.Series, name: str) -> pd.Series:
@@ -383,28 +386,31 @@ def _last_others(column: pd.Series, name: str) -> pd.Series:
     return column.cat.reorder_categories([c for c in categories if c not in others] + others)
 
 
+def in_small_classes(classes: np.ndarray, counted: np.ndarray, minimum: int) -> np.ndarray:
+    """Per row: whether its class (-1: none) has between 1 and ``minimum`` − 1 rows where ``counted``."""
+    shifted = classes.astype(np.int64) + 1  # 0: in no class
+    per_class = np.bincount(shifted[counted], minlength=int(shifted.max(initial=0)) + 1)
+    too_few = (per_class > 0) & (per_class < minimum)
+    too_few[0] = False
+    return too_few[shifted]
+
+
 def _withhold_answers(survey: Survey, responses: pd.DataFrame, levels: dict, classes: np.ndarray,
-                      class_count: int, minimum: int) -> dict[str, int]:
+                      minimum: int) -> dict[str, int]:
     """Answers of a class to an item where fewer than ``minimum`` of its people gave a valid one, or
     an answer at all ("don't know" is in the base of a yes/no share under one setting, out of it
     under the other), are blanked (in ``responses`` and ``levels``); returns how many per item."""
     from cxcommit.scales import DONT_KNOW
 
     withheld = {}
-    shifted = (classes + 1).astype(np.int64)  # 0: left out
     for item in survey.items:
         values = responses[item.id].to_numpy(dtype=np.float32, copy=True)
         answered = ~np.isnan(values)
         valid = answered & (values != DONT_KNOW)
-        too_few = np.zeros(class_count + 1, dtype=bool)
-        for counted in (valid, answered):
-            per_class = np.bincount(shifted[counted], minlength=class_count + 1)
-            too_few |= (per_class > 0) & (per_class < minimum)
-        too_few[0] = False
-        if not too_few.any():
+        blank = (in_small_classes(classes, valid, minimum) | in_small_classes(classes, answered, minimum)) & answered
+        if not blank.any():
             withheld[item.id] = 0
             continue
-        blank = too_few[shifted] & answered
         withheld[item.id] = int(blank.sum())
         values[blank] = np.nan
         responses[item.id] = values
@@ -423,7 +429,7 @@ def _index_gate(survey: Survey) -> int:
         return 0
     from cxcommit.commitment import unscored_by_class
 
-    return sum(int(unscored_by_class(survey, setting).sum()) for setting in ("not_yes",))
+    return int(unscored_by_class(survey).sum())
 
 
 def _changes(names, parts, waves, keys, counts, published, placed, labels) -> pd.DataFrame:

@@ -124,22 +124,14 @@ def audit(imported, minimum: int, *, items: list[str] | None = None, published_f
 def _published_rows(imported, survey) -> np.ndarray:
     """Which imported row each published row is: the rows placed in a class, in class order (as
     :func:`cxcommit.publish._publish` lays them out)."""
-    from cxcommit.publish import _placement
-
-    combined, _, _, _, placed = _placement(imported, tuple(reporting_attributes(imported)), survey.minimum)
-    kept = placed[combined]
-    order = np.flatnonzero(kept)
-    rows = order[np.argsort(_raw_classes(imported, survey, kept), kind="stable")]
-    assert len(rows) == survey.size
-    return rows
-
-
-def _raw_classes(imported, survey, kept) -> np.ndarray:
     from cxcommit.publish import _classes, _placement
 
     combined, keys, _, published, placed = _placement(imported, tuple(reporting_attributes(imported)), survey.minimum)
-    class_of, _ = _classes(keys[:, 0], published, placed)
-    return class_of[combined][kept]
+    row_class = _classes(keys[:, 0], published, placed)[combined]
+    kept = np.flatnonzero(row_class >= 0)
+    rows = kept[np.argsort(row_class[kept], kind="stable")]
+    assert len(rows) == survey.size
+    return rows
 
 
 def _published(view, by, items, settings, measures) -> dict[str, dict]:
