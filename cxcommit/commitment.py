@@ -14,7 +14,6 @@ from cxcommit.errors import MappingError
 from cxcommit.groups import as_list, item_levels, joint_counts, make_groups
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.intervals import proportion_interval
-from cxcommit.publish import in_small_classes
 from cxcommit.differencing import changed_by_few
 from cxcommit.privacy import complementary_suppression, nullable, suppression_reason
 from cxcommit.rates import sibling_sets
@@ -59,7 +58,9 @@ def _signs_met(survey: Survey, settings: Settings) -> np.ndarray:
         met += (codes == 2).view(np.uint8)
     incomplete = _unscorable(survey, settings.dont_know)
     np.putmask(met, incomplete, INCOMPLETE)
-    np.putmask(met, _too_few_scored(survey, ~incomplete), INCOMPLETE)
+    excluded = survey.index_excluded(settings.dont_know)  # too few scored in their class (cxcommit.publish)
+    if excluded is not None:
+        np.putmask(met, excluded, INCOMPLETE)
     return met
 
 
@@ -70,21 +71,6 @@ def _unscorable(survey: Survey, dont_know: str) -> np.ndarray:
         codes, _ = item_levels(survey, survey.item(sign))
         incomplete |= (codes == 3) | (codes == 0) if dont_know == "missing" else codes == 3
     return incomplete
-
-
-def _too_few_scored(survey: Survey, scored: np.ndarray) -> np.ndarray:
-    """Scored respondents of a published survey whose class (see :mod:`cxcommit.publish`) has fewer
-    than the survey's minimum of them: the index leaves them out, so that every index cell is 0 or
-    at least the minimum of people. None for a survey as imported."""
-    if survey.minimum is None:
-        return np.zeros(len(scored), dtype=bool)
-    return scored & in_small_classes(survey.class_codes(), scored, survey.minimum)
-
-
-def unscored_by_class(survey: Survey, dont_know: str = "not_yes") -> np.ndarray:
-    """Respondents who answered all 8 signs but are left out of the index because too few of their
-    class did (see :func:`_too_few_scored`)."""
-    return _too_few_scored(survey, ~_unscorable(survey, dont_know))
 
 
 def commitment_index(survey: Survey, by: str | list[str] | None = None, *,

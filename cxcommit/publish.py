@@ -18,7 +18,12 @@ filtering anything else it publishes. It holds by construction, not table by tab
    their answers to it are not used (likewise respondents scored on all 8 signs, for the
    commitment index). Every published cell, filter and difference of cells is then a union of
    classes: 0 or at least k people and 0 or at least k answers.
-3. **People, not rows.** Rows that repeat a respondent id within a wave are left out at import,
+3. **Nested across settings.** A publication for k is built through every smaller minimum up to
+   the default 5 (3, 4, 5, then k: :func:`stages`), each stage generalising what the one before
+   published and withholding answers from its classes, so that outputs made for two minimums
+   differ only by whole classes of the smaller: comparing them reveals no group under it (under
+   5 at most).
+4. **People, not rows.** Rows that repeat a respondent id within a wave are left out at import,
    so a class holds k different people; a pooled cell is a union of such classes and so holds at
    least k different people too. Ids that repeat across waves are reported.
 
@@ -42,7 +47,7 @@ import pandas as pd
 
 from cxcommit.columns import ATTRIBUTES
 from cxcommit.errors import SettingsError
-from cxcommit.settings import MIN_GROUP_SIZE_FLOOR
+from cxcommit.settings import MIN_GROUP_SIZE_FLOOR, Settings
 from cxcommit.survey import Survey
 
 OTHER = -2  # the code of an attribute's generalised ("other") value; -1 stays blank
@@ -224,7 +229,7 @@ def _attribute_costs(survey: Survey, minimum: int) -> pd.DataFrame:
     full = _placement(survey, names, minimum)
     for name in names:
         without = _placement(survey, tuple(n for n in names if n != name), minimum)
-        rows.append({"attribute": name, "with": _generalised_share(*full[1:]), "without": _generalised_share(*without[1:]),
+        rows.append({"attribute": name, "with": _generalised_share(*full[1:5]), "without": _generalised_share(*without[1:5]),
                      "left_out_with": int(full[2][~full[4]].sum()), "left_out_without": int(without[2][~without[4]].sum())})
     return pd.DataFrame(rows, columns=["attribute", "with", "without", "left_out_with", "left_out_without"])
 
@@ -240,9 +245,23 @@ def _generalised_share(keys, counts, published, placed) -> float:
     return float(counts[changed].sum() / total) if total else 0.0
 
 
+def stages(minimum: int) -> list[int]:
+    """The minimums a publication for ``minimum`` is built through, each coarsening the one before:
+    3, 4, 5 (the default), then ``minimum`` itself. Two publications of one survey for different
+    minimums therefore differ by whole classes of the smaller (of 5 at most), and comparing them
+    reveals no group under it.
+
+    >>> stages(3), stages(5), stages(10)
+    ([3], [3, 4, 5], [3, 4, 5, 10])
+    """
+    default = Settings.min_group_size
+    return list(range(MIN_GROUP_SIZE_FLOOR, min(minimum, default) + 1)) + ([minimum] if minimum > default else [])
+
+
 def _placement(survey: Survey, names: tuple[str, ...], minimum: int):
     """The rows' combination numbers, the combinations (wave and ``names`` codes), their people, their
-    published codes and whether they are placed in a class."""
+    published codes, whether they are placed in a class, and each stage's (minimum, class of each
+    combination) (see :func:`stages`)."""
     wave_codes, waves = survey.codes("wave")
     parts = [survey.codes(name) for name in names]
     # the distinct combinations of wave and attributes: the rows' codes packed into one key
@@ -250,14 +269,16 @@ def _placement(survey: Survey, names: tuple[str, ...], minimum: int):
     widths = [len(waves) + 1, *(len(labels) + 1 for _, labels in parts)]
     combined, keys = _combinations(columns, widths)
     counts = np.bincount(combined, minlength=len(keys)).astype(np.int64)
-    published = np.full((len(keys), len(names)), -3, dtype=np.int64)  # -3: not yet placed
-    placed = np.zeros(len(keys), dtype=bool)
-    for wave in np.unique(keys[:, 0]):
-        rows = np.flatnonzero(keys[:, 0] == wave)
-        residue = _place(rows, 0, keys[:, 1:], counts, published, minimum)
-        placed[rows] = True
-        placed[residue] = False
-    return combined, keys, counts, published, placed
+    current, placed, classes = keys[:, 1:].copy(), np.ones(len(keys), dtype=bool), []
+    for stage in stages(minimum):  # each stage generalises the values the stage before published
+        published = np.full(current.shape, -3, dtype=np.int64)  # -3: not yet placed
+        for wave in np.unique(keys[placed, 0]):
+            rows = np.flatnonzero((keys[:, 0] == wave) & placed)
+            residue = _place(rows, 0, current, counts, published, stage)
+            placed[residue] = False
+        current = np.where(placed[:, None], published, current)
+        classes.append((stage, _classes(keys[:, 0], current, placed)))
+    return combined, keys, counts, current, placed, classes
 
 
 def _publish(survey: Survey, minimum: int) -> Survey:
@@ -265,11 +286,10 @@ def _publish(survey: Survey, minimum: int) -> Survey:
     names = reporting_attributes(survey)
     waves = survey.codes("wave")[1]
     parts = [survey.codes(name) for name in names]
-    combined, keys, counts, published, placed = _placement(survey, names, minimum)
+    combined, keys, counts, published, placed, stage_classes = _placement(survey, names, minimum)
     labels, value_codes = _labels(names, parts, published, placed)
-    class_of = _classes(keys[:, 0], published, placed)
     kept = placed[combined]
-    row_class = class_of[combined]
+    row_class = stage_classes[-1][1][combined]
 
     out = {"wave": frame["wave"]}
     for name, (categories, codes) in zip(names, value_codes):
@@ -277,13 +297,14 @@ def _publish(survey: Survey, minimum: int) -> Survey:
     item_columns = {item.id: frame[item.id] for item in survey.items}
     responses = pd.DataFrame({**out, **item_columns}, copy=False)
     levels = dict(survey.levels)
-    classes = np.where(kept, row_class, -1)
-    withheld = _withhold_answers(survey, responses, levels, classes, minimum)
+    withheld = _withhold_answers(survey, responses, levels, combined, stage_classes)
+    unscored = _unscored(survey, responses, combined, stage_classes)
     # rows by class, not in the file's order (which would single out the few generalised ones)
-    order = np.flatnonzero(kept)[np.argsort(classes[kept], kind="stable")]
+    order = np.flatnonzero(kept)[np.argsort(row_class[kept], kind="stable")]
     responses = responses.take(order).reset_index(drop=True)
     levels = {item: (codes[order], values) for item, (codes, values) in levels.items()}
-    classes = classes[order]
+    classes = row_class[order]
+    unscored = {setting: rows[order] for setting, rows in unscored.items()}
     from cxcommit.importer import _ordered  # the usual order of categories, generalised values last
     from cxcommit.survey import drop_unused
 
@@ -297,13 +318,11 @@ def _publish(survey: Survey, minimum: int) -> Survey:
         generalised=int(counts[generalised].sum()), left_out=left_out, answers_withheld=withheld,
         changes=_changes(names, parts, waves, keys, counts, published, placed, labels),
         units=_units(names, parts, keys, published, placed))
-    publishable = Survey(responses, survey.items, {name: survey.groupings[name] for name in ("wave", *names)},
-                         survey.mapping, survey.report, levels=levels, minimum=minimum, classes=classes,
-                         disclosure=disclosure)
-    index_withheld = _index_gate(publishable)
-    if index_withheld:
-        publishable = replace(publishable, disclosure=replace(disclosure, index_withheld=index_withheld))
-    return publishable
+    if unscored:
+        disclosure = replace(disclosure, index_withheld=int(unscored["not_yes"].sum()))
+    return Survey(responses, survey.items, {name: survey.groupings[name] for name in ("wave", *names)},
+                  survey.mapping, survey.report, levels=levels, minimum=minimum, classes=classes,
+                  disclosure=disclosure, unscored=unscored)
 
 
 def _combinations(columns: list[np.ndarray], widths: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -386,32 +405,40 @@ def _last_others(column: pd.Series, name: str) -> pd.Series:
     return column.cat.reorder_categories([c for c in categories if c not in others] + others)
 
 
-def in_small_classes(classes: np.ndarray, counted: np.ndarray, minimum: int) -> np.ndarray:
-    """Per row: whether its class (-1: none) has between 1 and ``minimum`` − 1 rows where ``counted``."""
-    shifted = classes.astype(np.int64) + 1  # 0: in no class
-    per_class = np.bincount(shifted[counted], minlength=int(shifted.max(initial=0)) + 1)
-    too_few = (per_class > 0) & (per_class < minimum)
-    too_few[0] = False
-    return too_few[shifted]
+def _gate(per_combination: np.ndarray, stage_classes: list) -> np.ndarray:
+    """Which combinations' answers stay in use: at each stage, a class whose combinations still in
+    use hold between 1 and the stage's minimum − 1 answers (``per_combination``: a row of counts per
+    combination, each column a count that must not be small) gives up all of them."""
+    used = np.ones(len(per_combination), dtype=bool)
+    for stage, class_of in stage_classes:
+        inside = class_of >= 0
+        for counted in per_combination.T:
+            per_class = np.bincount(class_of[inside], weights=(counted * used)[inside],
+                                    minlength=int(class_of.max(initial=0)) + 1)
+            small = (per_class > 0) & (per_class < stage)
+            used &= ~(inside & small[np.maximum(class_of, 0)])
+    return used
 
 
-def _withhold_answers(survey: Survey, responses: pd.DataFrame, levels: dict, classes: np.ndarray,
-                      minimum: int) -> dict[str, int]:
-    """Answers of a class to an item where fewer than ``minimum`` of its people gave a valid one, or
+def _withhold_answers(survey: Survey, responses: pd.DataFrame, levels: dict, combined: np.ndarray,
+                      stage_classes: list) -> dict[str, int]:
+    """Answers of a class to an item where fewer than the minimum of its people gave a valid one, or
     an answer at all ("don't know" is in the base of a yes/no share under one setting, out of it
-    under the other), are blanked (in ``responses`` and ``levels``); returns how many per item."""
+    under the other), are blanked (in ``responses`` and ``levels``), stage by stage (see
+    :func:`stages`); returns how many per item."""
     from cxcommit.scales import DONT_KNOW
 
+    size = len(stage_classes[-1][1])
     withheld = {}
     for item in survey.items:
         values = responses[item.id].to_numpy(dtype=np.float32, copy=True)
         answered = ~np.isnan(values)
-        valid = answered & (values != DONT_KNOW)
-        blank = (in_small_classes(classes, valid, minimum) | in_small_classes(classes, answered, minimum)) & answered
-        if not blank.any():
-            withheld[item.id] = 0
-            continue
+        counts = np.column_stack([np.bincount(combined[answered & (values != DONT_KNOW)], minlength=size),
+                                  np.bincount(combined[answered], minlength=size)])
+        blank = answered & ~_gate(counts, stage_classes)[combined]
         withheld[item.id] = int(blank.sum())
+        if not blank.any():
+            continue
         values[blank] = np.nan
         responses[item.id] = values
         if item.id in levels:
@@ -422,14 +449,22 @@ def _withhold_answers(survey: Survey, responses: pd.DataFrame, levels: dict, cla
     return withheld
 
 
-def _index_gate(survey: Survey) -> int:
-    """Respondents scored on all 8 signs whose class has fewer than the minimum such respondents:
-    how many (the commitment index leaves them out, :func:`cxcommit.commitment.signs_met_codes`)."""
+def _unscored(survey: Survey, responses: pd.DataFrame, combined: np.ndarray, stage_classes: list) -> dict:
+    """Per "don't know" setting, the respondents scored on all 8 signs (after the answers withheld)
+    whom the commitment index leaves out: their class has too few scored, stage by stage."""
     if not survey.has_signs:
-        return 0
-    from cxcommit.commitment import unscored_by_class
+        return {}
+    from cxcommit.instrument import SIGN_IDS
+    from cxcommit.scales import DONT_KNOW
 
-    return int(unscored_by_class(survey).sum())
+    size = len(stage_classes[-1][1])
+    signs = np.column_stack([responses[sign].to_numpy(dtype=np.float32) for sign in SIGN_IDS])
+    out = {}
+    for setting, complete in (("not_yes", ~np.isnan(signs).any(axis=1)),
+                              ("missing", ~(np.isnan(signs) | (signs == DONT_KNOW)).any(axis=1))):
+        counts = np.bincount(combined[complete], minlength=size)[:, None]
+        out[setting] = complete & ~_gate(counts, stage_classes)[combined]
+    return out
 
 
 def _changes(names, parts, waves, keys, counts, published, placed, labels) -> pd.DataFrame:

@@ -104,6 +104,7 @@ class Survey:
     minimum: int | None = field(default=None, compare=False)
     classes: np.ndarray | None = field(default=None, repr=False, compare=False)
     disclosure: object = field(default=None, repr=False, compare=False)
+    unscored: dict = field(default_factory=dict, repr=False, compare=False)  # "don't know" setting -> rows out of the index
 
     @property
     def size(self) -> int:
@@ -189,6 +190,13 @@ class Survey:
 
         raise SettingsError(f"There is no item {item_id!r} in this survey.",
                             hint=f"Its items are: {', '.join(self.item_ids) or 'none'}.")
+
+    def index_excluded(self, dont_know: str) -> np.ndarray | None:
+        """Rows scored on all 8 signs that the commitment index leaves out (see :mod:`cxcommit.publish`)."""
+        rows = self.unscored.get(dont_know)
+        if rows is None or self.rows is None:
+            return rows
+        return self._cached(("unscored", dont_know), lambda: rows.take(self.rows))
 
     def class_codes(self) -> np.ndarray:
         """Each row's class (see :mod:`cxcommit.publish`) for this survey's rows; -1 where not published."""

@@ -49,11 +49,11 @@ def _labels(column: pd.Series) -> np.ndarray:
 
 
 def audit(imported, minimum: int, *, items: list[str] | None = None, published_for: int | None = None,
-          dont_know: str = "not_yes") -> dict:
+          dont_know: str = "not_yes", also: tuple[int, ...] = ()) -> dict:
     """Publish ``imported`` for ``minimum`` (or ``published_for``: a negative control publishes for
-    less than the audit's minimum), run every breakdown, and return what is determined:
+    less than the audit's minimum) and for each minimum in ``also`` (an attacker comparing settings),
+    run every breakdown of each, and return what is determined:
     ``{"determined": [(measure, target, true count), ...], "equations": n, "targets": n}``."""
-    survey = publish(imported, published_for or minimum)
     settings = Settings(min_group_size=published_for or minimum, dont_know=dont_know)
     names = list(reporting_attributes(imported))
     raw = imported.frame
@@ -61,50 +61,53 @@ def audit(imported, minimum: int, *, items: list[str] | None = None, published_f
     fine_codes, fine_cells = pd.factorize(fine_key)
     cells = len(fine_cells)
     items = list(imported.item_ids) if items is None else items
-    measures = ["people", *items, *([INDEX] if survey.has_signs else [])]
+    measures = ["people", *items, *([INDEX] if imported.has_signs else [])]
     # what each imported row contributes to each measure (the truth the attacker is after)
-    published_rows = _published_rows(imported, survey)
     truth = {"people": np.ones(len(raw))}
     for item in items:
         truth[item] = _answered(imported, item, settings)
     if INDEX in measures:
         truth[INDEX] = _scored(imported, settings)
     totals = {m: np.bincount(fine_codes, weights=truth[m], minlength=cells) for m in measures}
-    used = {"people": np.ones(survey.size)}
-    for item in items:
-        used[item] = _answered(survey, item, settings)
-    if INDEX in measures:
-        used[INDEX] = _index_used(survey, settings)
-    published_fine = fine_codes[published_rows]
     equations = Equations(cells)
+    for each in (published_for or minimum, *also):
+        survey = publish(imported, each)
+        settings = Settings(min_group_size=each, dont_know=dont_know)
+        published_rows = _published_rows(imported, survey)
+        used = {"people": np.ones(survey.size)}
+        for item in items:
+            used[item] = _answered(survey, item, settings)
+        if INDEX in measures:
+            used[INDEX] = _index_used(survey, settings)
+        published_fine = fine_codes[published_rows]
 
-    split = "division" if "division" in names else names[0] if names else None  # the export's first grouping stands in
-    views = [{}] + ([{split: [v]} for v in survey.codes(split)[1]] if split else []) \
-        + [{"wave": [w]} for w in survey.codes("wave")[1]]
-    breakdowns = [[]] + [[n] for n in ("wave", *names)] + [list(p) for p in combinations(("wave", *names), 2)]
-    frame = survey.frame
-    for filters in views:
-        view = survey.filter(**filters) if filters else survey
-        inside = np.ones(len(frame), dtype=bool)
-        for name, values in filters.items():
-            inside &= np.isin(_labels(frame[name]), values)
-        for by in breakdowns:
-            keys = list(zip(*(_labels(frame[n])[inside] for n in by))) if by else [()] * int(inside.sum())
-            codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
-            published = _published(view, by, items, settings, measures)
-            for measure in measures:
-                matrix = np.zeros((len(uniques), cells))
-                np.add.at(matrix, (codes, published_fine[inside]), used[measure][inside])
-                for position, key in enumerate(uniques):
-                    row = matrix[position]
-                    shown = published[measure].get(tuple(key))
-                    if shown is None:  # not published: a suppressed row
-                        continue
-                    assert np.isclose(shown, row.sum()), (filters, by, measure, key, shown, row.sum())
-                    coefficients = row / np.maximum(totals[measure], 1)
-                    assert np.all(np.isclose(coefficients, 0) | np.isclose(coefficients, 1)), (
-                        f"a published cell holds part of a fine cell: {filters} {by} {measure} {key}")
-                    equations.add(measure, np.round(coefficients))
+        split = "division" if "division" in names else names[0] if names else None  # the export's first grouping stands in
+        views = [{}] + ([{split: [v]} for v in survey.codes(split)[1]] if split else []) \
+            + [{"wave": [w]} for w in survey.codes("wave")[1]]
+        breakdowns = [[]] + [[n] for n in ("wave", *names)] + [list(p) for p in combinations(("wave", *names), 2)]
+        frame = survey.frame
+        for filters in views:
+            view = survey.filter(**filters) if filters else survey
+            inside = np.ones(len(frame), dtype=bool)
+            for name, values in filters.items():
+                inside &= np.isin(_labels(frame[name]), values)
+            for by in breakdowns:
+                keys = list(zip(*(_labels(frame[n])[inside] for n in by))) if by else [()] * int(inside.sum())
+                codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
+                published = _published(view, by, items, settings, measures)
+                for measure in measures:
+                    matrix = np.zeros((len(uniques), cells))
+                    np.add.at(matrix, (codes, published_fine[inside]), used[measure][inside])
+                    for position, key in enumerate(uniques):
+                        row = matrix[position]
+                        shown = published[measure].get(tuple(key))
+                        if shown is None:  # not published: a suppressed row
+                            continue
+                        assert np.isclose(shown, row.sum()), (filters, by, measure, key, shown, row.sum())
+                        coefficients = row / np.maximum(totals[measure], 1)
+                        assert np.all(np.isclose(coefficients, 0) | np.isclose(coefficients, 1)), (
+                            f"a published cell holds part of a fine cell: {filters} {by} {measure} {key}")
+                        equations.add(measure, np.round(coefficients))
     targets = _targets(fine_cells, ("wave", *names))
     determined, checked = [], 0
     for measure in measures:
@@ -124,10 +127,10 @@ def audit(imported, minimum: int, *, items: list[str] | None = None, published_f
 def _published_rows(imported, survey) -> np.ndarray:
     """Which imported row each published row is: the rows placed in a class, in class order (as
     :func:`cxcommit.publish._publish` lays them out)."""
-    from cxcommit.publish import _classes, _placement
+    from cxcommit.publish import _placement
 
-    combined, keys, _, published, placed = _placement(imported, tuple(reporting_attributes(imported)), survey.minimum)
-    row_class = _classes(keys[:, 0], published, placed)[combined]
+    combined, *_, stage_classes = _placement(imported, tuple(reporting_attributes(imported)), survey.minimum)
+    row_class = stage_classes[-1][1][combined]
     kept = np.flatnonzero(row_class >= 0)
     rows = kept[np.argsort(row_class[kept], kind="stable")]
     assert len(rows) == survey.size

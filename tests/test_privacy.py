@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from audit import audit
 from conftest import REALDATA
-from cxcommit import apply_mapping, read_raw, suggest_mapping
+from cxcommit import Settings, apply_mapping, read_raw, suggest_mapping
 from cxcommit.commitment import commitment_index
 from cxcommit.demo import import_demo
 from cxcommit.groups import make_groups
@@ -216,3 +216,22 @@ def test_published_rows_are_in_class_order_without_their_place_in_the_file(demo)
     """The review placed generalised rows by their row number and neighbours in the file."""
     assert "source_row" not in demo.frame and "respondent_id" not in demo.frame
     assert (np.diff(demo.classes) >= 0).all()
+
+
+@pytest.mark.parametrize("minimum, others", [(5, (6, 10)), (4, (5,)), (3, (4, 5))])
+def test_comparing_outputs_made_for_two_minimums_reveals_nothing_under_the_smaller(minimum, others):
+    """The attacker's second attempt: the same table at 5 and at 6 differed by Treasury Services'
+    2 answers in 2025-Q3. A publication coarsens the one for each smaller minimum (up to 5), so
+    stacking both publications' tables still determines no count under the smaller minimum."""
+    result = audit(import_demo(), minimum, items=["sign_7"], also=others)
+    assert result["determined"] == []
+
+
+def test_treasury_services_at_five_and_six():
+    at = {k: rates(publish(import_demo(), k), ["business_unit", "wave"], items=["sign_7"],
+                   settings=Settings(min_group_size=k)).set_index(["business_unit", "wave"])[["n", "k"]]
+          for k in (5, 6)}
+    both = at[5].add_suffix("_5").join(at[6].add_suffix("_6"), how="outer").fillna(0)
+    difference = (both["n_5"] - both["n_6"]).abs()
+    assert ((difference == 0) | (difference >= 5)).all()
+    assert ("Treasury Services", "2025-Q3") in both.index
