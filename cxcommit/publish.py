@@ -9,12 +9,14 @@ filtering anything else it publishes. It holds by construction, not table by tab
    few others the user turns on). Within a wave, every combination of their published values
    holds at least k people, or none. Where it doesn't, values are generalised in the user's
    terms (a small unit joins "Other units of Digital", a rare region "Other regions", a small
-   role in a unit "Other roles"); where even that is not enough, the attribute before it is
-   generalised too for those people (global recoding with local suppression, as sdcMicro does;
-   the same data always give the same classes). People who fit no class of k in their wave
+   role in a unit "Other roles"); where even that is not enough, the pool takes in the smallest
+   reported value, or its people have the attribute before generalised too, whichever loses less
+   (global recoding with local suppression, as sdcMicro does; the same data always give the same
+   classes). People who fit no class of k in their wave
    are left out of every number.
-2. **Answers per class.** Where fewer than k people of a class answered an item (or gave a valid
-   answer, "don't know" aside),
+2. **Answers per class.** Where fewer than k people of a class answered an item ("don't know" is
+   an answer; the rule looks at how many answered, never at what they answered, so that it biases
+   no share),
    their answers to it are not used (likewise respondents scored on all 8 signs, for the
    commitment index). Every published cell, filter and difference of cells is then a union of
    classes: 0 or at least k people and 0 or at least k answers.
@@ -32,8 +34,9 @@ whatever the number of rows): priority runs from the wave (never generalised) th
 business unit, role and region to the other groupings, so the least important attribute gives
 way first. Within a class (its values so far decided), each value of the next attribute with k or
 more people keeps its name; the rest are pooled under the attribute's "other" value; a pool that
-still holds fewer than k people goes back up and is generalised one attribute higher. A large
-group is never merged to protect a small one.
+still holds fewer than k people takes in the smallest named value or goes back up to be
+generalised one attribute higher, whichever loses less (:func:`_place`). A unit is not merged
+with another to protect a unit of a few people: those few leave their division instead.
 
 Analyses receive only a published :class:`~cxcommit.survey.Survey` (see :func:`require`): there is
 no way from an analysis back to the imported rows.
@@ -86,6 +89,7 @@ class Disclosure:
     index_withheld: int = 0
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DISCLOSURE_COLUMNS), repr=False)
     units: tuple[int, int] = (0, 0)  # business units reported on their own in some wave, of those imported
+    others: dict = field(default_factory=dict)  # grouping -> its generalised values ("Other units of Digital", …)
 
     @property
     def generalised_share(self) -> float:
@@ -95,7 +99,7 @@ class Disclosure:
     def summary(self) -> list[str]:
         """Plain sentences: what was generalised or left out, and why."""
         lines = [f"No number about fewer than {self.minimum} people or answers is shown. Reporting attributes: "
-                 + ", ".join(self.attributes) + "."]
+                 + ", ".join(name.replace("_", " ") for name in self.attributes) + "."]
         if self.generalised:
             lines.append(f"{self.generalised:,} of {self.published:,} respondents ({self.generalised_share:.1%}) "
                          "are reported with some attribute generalised, because fewer than "
@@ -144,12 +148,11 @@ def generalised_note(survey: Survey) -> str | None:
 
     >>> from cxcommit.demo import import_demo
     >>> generalised_note(publish(import_demo(), 5).filter(division="Digital"))[:46]
-    'Units, roles or regions with fewer than 5 peop'
+    'Roles or regions with fewer than 5 people in a'
     """
     if survey.minimum is None:
         return None
-    names = [name for name in survey.groupings if name != "wave"
-             and any(label.startswith("Other") for label in survey.codes(name)[1])]
+    names = [name for name in survey.groupings if set(generalised_values(survey, name)) & set(survey.codes(name)[1])]
     if not names:
         return None
     nouns = [{"business_unit": "units", "division": "divisions", "role": "roles", "region": "regions"}.get(n, n)
@@ -157,6 +160,22 @@ def generalised_note(survey: Survey) -> str | None:
     listed = ", ".join(nouns[:-1]) + f" or {nouns[-1]}" if len(nouns) > 1 else nouns[0]
     return (f"{listed[0].upper()}{listed[1:]} with fewer than {survey.minimum} people in a wave are reported "
             "within “Other …” groups")
+
+
+def generalised_values(survey: Survey, name: str) -> tuple[str, ...]:
+    """A grouping's generalised values in a published survey ("Other units of Digital", …)."""
+    return survey.disclosure.others.get(name, ()) if survey.disclosure is not None else ()
+
+
+def own_values(survey: Survey, name: str) -> list[str]:
+    """A grouping's values in ``survey`` that are reported on their own (not an "Other …" group).
+
+    >>> from cxcommit.demo import load_demo
+    >>> len(own_values(load_demo(), "business_unit"))
+    29
+    """
+    others = set(generalised_values(survey, name))
+    return [label for label in survey.codes(name)[1] if label not in others]
 
 
 def reporting_attributes(survey: Survey) -> tuple[str, ...]:
@@ -175,7 +194,7 @@ def publish(survey: Survey, minimum: int) -> Survey:
 
     >>> from cxcommit.demo import import_demo
     >>> demo = publish(import_demo(), 5)
-    >>> "Innovation Lab" in demo.codes("business_unit")[1], "Other units of Digital" in demo.codes("business_unit")[1]
+    >>> "Innovation Lab" in demo.codes("business_unit")[1], "Other units" in demo.codes("business_unit")[1]
     (False, True)
     """
     if isinstance(minimum, bool) or not isinstance(minimum, (int, np.integer)) or minimum < MIN_GROUP_SIZE_FLOOR:
@@ -288,6 +307,9 @@ def _publish(survey: Survey, minimum: int) -> Survey:
     parts = [survey.codes(name) for name in names]
     combined, keys, counts, published, placed, stage_classes = _placement(survey, names, minimum)
     labels, value_codes = _labels(names, parts, published, placed)
+    others = {name: tuple(dict.fromkeys(labels[placed & (published[:, position] == OTHER), position]))
+              for position, name in enumerate(names)}
+    others = {name: values for name, values in others.items() if values}
     kept = placed[combined]
     row_class = stage_classes[-1][1][combined]
 
@@ -300,7 +322,9 @@ def _publish(survey: Survey, minimum: int) -> Survey:
     withheld = _withhold_answers(survey, responses, levels, combined, stage_classes)
     unscored = _unscored(survey, responses, combined, stage_classes)
     # rows by class, not in the file's order (which would single out the few generalised ones)
-    order = np.flatnonzero(kept)[np.argsort(row_class[kept], kind="stable")]
+    placed_class = row_class[kept]  # a 16-bit key sorts by radix, several times faster
+    order = np.flatnonzero(kept)[np.argsort(placed_class.astype(np.int16) if placed_class.max(initial=0) < 1 << 15
+                                            else placed_class, kind="stable")]
     responses = responses.take(order).reset_index(drop=True)
     levels = {item: (codes[order], values) for item, (codes, values) in levels.items()}
     classes = row_class[order]
@@ -309,7 +333,7 @@ def _publish(survey: Survey, minimum: int) -> Survey:
     from cxcommit.survey import drop_unused
 
     for name in ("wave", *names):
-        responses[name] = _last_others(_ordered(drop_unused(responses[name]), name), name)
+        responses[name] = _last_others(_ordered(drop_unused(responses[name]), name), others.get(name, ()))
     left_out = {str(waves[w]): int(counts[(keys[:, 0] == w) & ~placed].sum())
                 for w in np.unique(keys[:, 0]) if ((keys[:, 0] == w) & ~placed).any()}
     generalised = _generalised(keys, published, placed)
@@ -317,7 +341,7 @@ def _publish(survey: Survey, minimum: int) -> Survey:
         minimum=minimum, attributes=("wave", *names), people=survey.size, published=int(kept.sum()),
         generalised=int(counts[generalised].sum()), left_out=left_out, answers_withheld=withheld,
         changes=_changes(names, parts, waves, keys, counts, published, placed, labels),
-        units=_units(names, parts, keys, published, placed))
+        units=_units(names, parts, keys, published, placed), others=others)
     if unscored:
         disclosure = replace(disclosure, index_withheld=int(unscored["not_yes"].sum()))
     return Survey(responses, survey.items, {name: survey.groupings[name] for name in ("wave", *names)},
@@ -326,38 +350,68 @@ def _publish(survey: Survey, minimum: int) -> Survey:
 
 
 def _combinations(columns: list[np.ndarray], widths: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's combination number and the combinations' codes (one row each, -1 blank)."""
-    key = np.zeros(len(columns[0]), dtype=np.int64)
+    """Each row's combination number and the combinations' codes (one row each, -1 blank); numbered
+    in the order of the packed key (a bincount where the key space is small, else a sort)."""
+    key, bound = np.zeros(len(columns[0]), dtype=np.int64), 1
     for codes, width in zip(columns, widths):
+        if bound * width >= 1 << 62:  # renumber densely before the packed key would overflow
+            key, bound = _dense(key, bound)
         key = key * width + (codes.astype(np.int64) + 1)
-    uniques, combined = np.unique(key, return_inverse=True)
-    keys = np.empty((len(uniques), len(columns)), dtype=np.int64)
-    remainder = uniques.copy()
-    for position in range(len(columns) - 1, -1, -1):
-        keys[:, position] = remainder % widths[position] - 1
-        remainder //= widths[position]
-    return combined.ravel(), keys
+        bound *= width
+    combined, count = _dense(key, bound)
+    first = np.empty(count, dtype=np.int64)
+    first[combined[::-1]] = np.arange(len(combined) - 1, -1, -1)  # each combination's first row
+    return combined, np.column_stack([codes[first].astype(np.int64) for codes in columns])
+
+
+def _dense(key: np.ndarray, bound: int) -> tuple[np.ndarray, int]:
+    """``key`` (values below ``bound``) renumbered 0, 1, … in order, and how many there are."""
+    if bound <= 1 << 24:
+        present = np.bincount(key, minlength=bound) > 0
+        renumber = np.cumsum(present) - 1
+        return renumber[key], int(present.sum())
+    uniques, inverse = np.unique(key, return_inverse=True)
+    return inverse.ravel(), len(uniques)
+
+
+PARENT_WEIGHT = 4  # a person's value of an attribute counts as much as 4 people's values of the next one
 
 
 def _place(rows: np.ndarray, depth: int, keys: np.ndarray, counts: np.ndarray, published: np.ndarray,
            minimum: int) -> np.ndarray:
     """Decide the published values of the combinations ``rows`` (which share the values decided
     for the attributes before ``depth``) from ``depth`` on; returns those that fit no class of
-    ``minimum`` here, for the caller to generalise one attribute higher."""
+    ``minimum`` here, for the caller to generalise one attribute higher.
+
+    Values with fewer than ``minimum`` people are pooled under the attribute's "other" value. A pool
+    still too small either takes in the smallest reported value (its people lose this attribute) or
+    goes back up (its people lose the attribute before too), whichever loses less: a person's value
+    of the attribute above weighs :data:`PARENT_WEIGHT` times as much. So a unit's 4 executives are
+    reported with its 8 managers as "Other roles" rather than leave their unit, while a unit of 2
+    leaves its division before a unit of 14 is merged with it."""
     if counts[rows].sum() < minimum:
         return rows
     if depth == keys.shape[1]:
         return rows[:0]
     values = keys[rows, depth]
-    pooled = []
-    for value in np.unique(values):
-        part = rows[values == value]
-        if counts[part].sum() >= minimum:
+    order = np.argsort(values, kind="stable")
+    rows, values = rows[order], values[order]
+    starts = np.r_[0, np.flatnonzero(values[1:] != values[:-1]) + 1]
+    pooled, reported = [], []
+    for start, end, people in zip(starts, [*starts[1:], len(rows)], np.add.reduceat(counts[rows], starts)):
+        part, value = rows[start:end], values[start]
+        if people >= minimum:
             published[part, depth] = value
             pooled.append(_place(part, depth + 1, keys, counts, published, minimum))
+            reported.append((int(counts[part].sum() - counts[pooled[-1]].sum()), part))
         else:
             pooled.append(part)
     pool = np.concatenate(pooled)
+    short = int(counts[pool].sum())
+    if 0 < short < minimum and reported:
+        people, smallest = min(reported, key=lambda reported_part: reported_part[0])
+        if people <= short * PARENT_WEIGHT:
+            pool = np.union1d(pool, smallest)
     if not len(pool):
         return pool
     published[pool, depth] = OTHER
@@ -396,10 +450,10 @@ def _classes(waves: np.ndarray, published: np.ndarray, placed: np.ndarray) -> np
     return class_of
 
 
-def _last_others(column: pd.Series, name: str) -> pd.Series:
+def _last_others(column: pd.Series, generalised: tuple[str, ...]) -> pd.Series:
     """Generalised values after the imported ones, so that "Other …" comes last in every list."""
     categories = list(column.cat.categories)
-    others = [c for c in categories if c.startswith("Other")] if name != "wave" else []
+    others = [c for c in categories if c in generalised]
     if not others:
         return column
     return column.cat.reorder_categories([c for c in categories if c not in others] + others)
@@ -422,19 +476,16 @@ def _gate(per_combination: np.ndarray, stage_classes: list) -> np.ndarray:
 
 def _withhold_answers(survey: Survey, responses: pd.DataFrame, levels: dict, combined: np.ndarray,
                       stage_classes: list) -> dict[str, int]:
-    """Answers of a class to an item where fewer than the minimum of its people gave a valid one, or
-    an answer at all ("don't know" is in the base of a yes/no share under one setting, out of it
-    under the other), are blanked (in ``responses`` and ``levels``), stage by stage (see
-    :func:`stages`); returns how many per item."""
-    from cxcommit.scales import DONT_KNOW
-
+    """Answers of a class to an item where fewer than the minimum of its people answered it ("don't
+    know" included: withholding that depended on the answers given would bias the shares) are
+    blanked (in ``responses`` and ``levels``), stage by stage (see :func:`stages`); returns how
+    many per item."""
     size = len(stage_classes[-1][1])
     withheld = {}
     for item in survey.items:
         values = responses[item.id].to_numpy(dtype=np.float32, copy=True)
         answered = ~np.isnan(values)
-        counts = np.column_stack([np.bincount(combined[answered & (values != DONT_KNOW)], minlength=size),
-                                  np.bincount(combined[answered], minlength=size)])
+        counts = np.bincount(combined[answered], minlength=size)[:, None]
         blank = answered & ~_gate(counts, stage_classes)[combined]
         withheld[item.id] = int(blank.sum())
         if not blank.any():

@@ -147,7 +147,10 @@ def _published(view, by, items, settings, measures) -> dict[str, dict]:
         table = rates(view, by or None, items=items, settings=settings)
         for item in items:
             part = table[(table["item"] == item) & ~table["suppressed"]]
-            out[item] = {(tuple(part.iloc[i][n] for n in by) if by else ()): float(part.iloc[i]["n"])
+            # answered: the share's base, plus "don't know" where the base leaves it out
+            with_dont_know = not (view.item(item).scale.kind == "yes_no" and settings.dont_know == "not_yes")
+            answered = part["n"] + (part["n_dont_know"].fillna(0) if with_dont_know else 0)
+            out[item] = {(tuple(part.iloc[i][n] for n in by) if by else ()): float(answered.iloc[i])
                          for i in range(len(part))}
     if INDEX in measures:
         index = commitment_index(view, by or None, settings=settings)
@@ -165,12 +168,10 @@ def _sizes(view, by) -> dict:
 
 
 def _answered(survey, item_id: str, settings: Settings) -> np.ndarray:
-    """1 where a row's answer to the item is in the base of its share (as ``rates`` counts ``n``)."""
-    from cxcommit.groups import item_masks
-
-    values = survey.frame[item_id].to_numpy(dtype=float)
-    base, *_ = item_masks(values, survey.item(item_id), settings)
-    return base.astype(float)
+    """1 where a row answered the item ("don't know" too): the people a cell's answers are about.
+    How many of them said yes, no or "don't know" is what the cell tells about them, as its share
+    does; the group that answered is what must hold 0 or at least the minimum."""
+    return (~np.isnan(survey.frame[item_id].to_numpy(dtype=float))).astype(float)
 
 
 def _scored(survey, settings: Settings) -> np.ndarray:
