@@ -104,6 +104,22 @@ def similarity(question: str, item: Item) -> float:
     return max(ratio, overlap)
 
 
+MAX_GROUPINGS = 3  # an export's other columns suggested as reporting attributes, beside the standard ones
+OFF_GROUPING = ("could be a grouping; left off because every reporting attribute splits the respondents further "
+                "and small groups then lose detail (turn it on in the mapping)")
+
+
+def _fewest_groupings(candidates: list[tuple[int, int, str]], ignored: dict[str, str]) -> list[str]:
+    """The columns suggested as groupings: the :data:`MAX_GROUPINGS` with the fewest values (they cost
+    least in generalised groups, :mod:`cxcommit.publish`), in the export's order; the others are
+    listed in ``ignored``, to be turned on by hand."""
+    chosen = {key for _, _, key in sorted(candidates)[:MAX_GROUPINGS]}
+    for _, _, key in candidates:
+        if key not in chosen:
+            ignored[key] = OFF_GROUPING
+    return [key for _, _, key in candidates if key in chosen]
+
+
 def suggest_mapping(raw: RawTable, items: tuple[Item, ...] | None = None) -> Mapping:
     """A suggested :class:`Mapping` for ``raw``, matched against ``items`` (the built-in instrument by default)."""
     items = built_in_items() if items is None else items
@@ -160,7 +176,8 @@ def suggest_mapping(raw: RawTable, items: tuple[Item, ...] | None = None) -> Map
         if ignored_reason:
             ignored[key] = ignored_reason
         else:
-            groupings.append(key)
+            groupings.append((info.distinct, len(groupings), key))
+    groupings = _fewest_groupings(groupings, ignored)
     item_mappings = _match_items(raw, rated, items, ignored)
     role_values = {}
     if "role" in attributes:

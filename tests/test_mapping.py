@@ -108,3 +108,21 @@ def test_the_suggestion_never_takes_survey_metadata_for_an_item_or_grouping(name
     used = {m.column for m in mapping.items} | set(mapping.groupings) | set(mapping.attributes.values())
     assert not metadata & used
     assert all(mapping.ignored.get(k) == "survey metadata" for k in metadata if k != mapping.wave.column)
+
+
+def test_the_suggestion_turns_at_most_three_other_columns_into_groupings():
+    """Of the export's other columns that could be groupings, the 3 with the fewest distinct answers
+    are suggested (the export's order breaks a tie, and is kept); the rest are listed as not used,
+    saying they could be a grouping."""
+    columns = {"Tenure": 6, "Shift": 2, "Contract": 5, "Language": 3, "Age band": 4, "Floor": 3}  # distinct answers
+    header = "respondent_id,division," + ",".join(columns) + ",sign_1\n"
+    rows = [f"R{i},Sales," + ",".join(f"{name} {i % count}" for name, count in columns.items()) + ",Yes\n"
+            for i in range(60)]
+    mapping = suggest_mapping(read_raw((header + "".join(rows)).encode(), "export.csv"))
+    assert mapping.attributes == {"division": "division"}
+    assert mapping.groupings == ("Shift", "Language", "Floor")
+    off = {key: reason for key, reason in mapping.ignored.items() if reason.startswith("could be a grouping")}
+    assert sorted(off) == ["Age band", "Contract", "Tenure"]
+    assert all("turn it on in the mapping" in reason for reason in off.values())
+    survey = load_survey((header + "".join(rows)).encode(), name="export.csv")
+    assert list(survey.groupings) == ["wave", "division", "Shift", "Language", "Floor"]
