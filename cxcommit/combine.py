@@ -1,5 +1,7 @@
 """Several imported exports as one survey: typically one export per wave, or one per division.
 
+Surveys are combined as imported, then the combination is published
+(:func:`cxcommit.publish.publish`): groups of at least the minimum are made over all the files.
 Items must mean the same in every file (same id, same scale); groupings and items missing from
 a file are blank for its respondents. Categories are merged and put in the usual order (waves
 in time order, roles by seniority). The report adds up rows and exclusions and prefixes each
@@ -14,25 +16,31 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from cxcommit.errors import MappingError
+from cxcommit.errors import MappingError, SettingsError
 from cxcommit.importer import _ordered
 from cxcommit.survey import ImportReport, Survey
 
 
 def combine_surveys(surveys: list[Survey]) -> Survey:
-    """One :class:`Survey` with the respondents of every survey in ``surveys``, in order.
+    """One :class:`Survey` with the respondents of every survey in ``surveys`` (each as imported), in
+    order: itself as imported, to be published before any analysis.
 
-    Raises :class:`MappingError` when an item has different scales in two files.
+    Raises :class:`MappingError` when an item has different scales in two files, and
+    :class:`SettingsError` when a survey is already published.
 
-    >>> from cxcommit.demo import load_demo
-    >>> demo = load_demo()
+    >>> from cxcommit.demo import import_demo
+    >>> from cxcommit.publish import publish
+    >>> demo = import_demo()
     >>> first, second = demo.filter(wave=["2025-Q2"]), demo.filter(wave=["2025-Q3"])
     >>> both = combine_surveys([first, second])
-    >>> both.size == first.size + second.size, both.report.waves
-    (True, ('2025-Q2', '2025-Q3'))
+    >>> both.size == first.size + second.size, both.report.waves, publish(both, 5).minimum
+    (True, ('2025-Q2', '2025-Q3'), 5)
     """
     if not surveys:
         raise MappingError("There is no export to combine.", hint="Load at least one export.")
+    if any(s.minimum is not None for s in surveys):
+        raise SettingsError("A published survey cannot be combined with another.",
+                            hint="Combine the surveys as imported (apply_mapping), then publish the combination.")
     if len(surveys) == 1:
         return surveys[0]
     items = _common_items(surveys)
@@ -54,8 +62,28 @@ def combine_surveys(surveys: list[Survey]) -> Survey:
         if all(c is not None for c in coded):
             levels[item.id] = (np.concatenate([c[0] for c in coded]), coded[0][1])
     responses = pd.DataFrame(columns)
-    return Survey(responses, tuple(items), groupings, surveys[0].mapping, _combined_report(surveys, responses),
-                  levels=levels)
+    repeated = _repeated_in_wave(responses)
+    if repeated.any():  # one person per wave, across files too (as the importer does within a file)
+        responses = responses[~repeated].reset_index(drop=True)
+        levels = {item: (codes[~repeated], values) for item, (codes, values) in levels.items()}
+    report = _combined_report(surveys, responses)
+    if repeated.any():
+        excluded = {**report.excluded, REPEATED_ACROSS_FILES: int(repeated.sum())}
+        report = replace(report, excluded=excluded)
+    return Survey(responses, tuple(items), groupings, surveys[0].mapping, report, levels=levels)
+
+
+REPEATED_ACROSS_FILES = "same respondent id as a row of an earlier file in the same wave (first kept)"
+
+
+def _repeated_in_wave(responses: pd.DataFrame) -> np.ndarray:
+    """Rows whose respondent id already answered the same wave in an earlier row (blank ids never repeat)."""
+    if "respondent_id" not in responses:
+        return np.zeros(len(responses), dtype=bool)
+    ids = responses["respondent_id"].astype("string").str.strip()
+    named = ids.notna() & (ids != "")
+    key = pd.DataFrame({"id": ids, "wave": responses["wave"].astype("string")})
+    return (key.duplicated(keep="first") & named).to_numpy()
 
 
 def _common_items(surveys: list[Survey]) -> list:
