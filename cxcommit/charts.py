@@ -94,14 +94,18 @@ def _with_shares(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _wave_order(table: pd.DataFrame) -> list[str]:
-    """Waves in time order, merged from each group's own (time-ordered) waves."""
-    order: list[str] = []
+    """Waves in time order, merged from each group's own (time-ordered) waves: each wave comes after
+    every wave some group has before it (ties in order of first appearance)."""
+    first = list(dict.fromkeys(table["wave"]))
+    before: dict = {wave: set() for wave in first}
     for _, part in table.groupby("group", sort=False):
-        previous = None
-        for wave in dict.fromkeys(part["wave"]):
-            if wave not in order:
-                order.insert(order.index(previous) + 1 if previous is not None else 0, wave)
-            previous = wave
+        waves = list(dict.fromkeys(part["wave"]))
+        for earlier, later in zip(waves, waves[1:]):
+            before[later].add(earlier)
+    order: list[str] = []
+    while len(order) < len(first):
+        ready = [wave for wave in first if wave not in order and before[wave] <= set(order)]
+        order.append(ready[0] if ready else next(wave for wave in first if wave not in order))
     return order
 
 
@@ -437,6 +441,10 @@ def gap_dumbbell(perception_gap_table: pd.DataFrame, *, group: str | None = None
     _require(perception_gap_table, ["item", "label", "group", "n_leaders", "p_leaders", "n_staff", "p_staff", "gap",
                                     "ci_low", "ci_high", "suppressed"], "gap_dumbbell",
              "cxcommit.gaps.perception_gap(survey, by=...)")
+    if perception_gap_table.empty:  # e.g. published for a large minimum, every role is "Other roles"
+        raise SettingsError(f"gap_dumbbell: nobody to compare: the table has no {leaders.lower()} or no "
+                            f"{staff.lower()}.", hint="With a large minimum group size, roles may be reported only "
+                                                      "as \"Other roles\": try a smaller minimum.")
     table = _pick(perception_gap_table, "group", group, "gap_dumbbell")
     order = table.assign(_gap=_numbers(table["gap"])).groupby("label", sort=False)["_gap"].mean()
     labels = order.sort_values(ascending=False, na_position="last", kind="stable").index.tolist()
@@ -585,7 +593,8 @@ def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, min_group_size: int = 
         _lines_over_waves(fig, table, y="incentive_share", colours=colours, position=(2, 1), legend=False,
                           min_group_size=min_group_size,
                           hover=lambda r: f"<b>{r['group']} · {r['wave']}</b><br>Incentive tied to CX: "
-                                          f"{r['incentive_share']:.1f}% (mean of {int(r['units'])} units)")
+                                          + (f"{r['incentive_share']:.1f}% (mean of {r['units']:.0f} units)"
+                                             if pd.notna(r["incentive_share"]) else "no unit metrics"))
         fig.update_yaxes(rangemode="tozero", ticksuffix="%", title_text="Incentive", row=2, col=1)
     _wave_axis(fig, table)
     fig.update_xaxes(title_text="Wave", row=len(titles), col=1)

@@ -17,6 +17,7 @@ from cxcommit.findings import findings
 from cxcommit.gaps import gap_to_best, gap_to_target, perception_gap
 from cxcommit.formats import FORMATS
 from cxcommit.importer import apply_mapping
+from cxcommit.publish import publish
 from cxcommit.intervals import CI_METHODS
 from cxcommit.mapping import Mapping, load_mapping
 from cxcommit.readers import RawTable, read_raw
@@ -150,7 +151,7 @@ def run(args) -> int:
     if args.command == "check" and mapping is None and looks_like_unit_metrics(raw):
         print(describe_metrics(read_unit_metrics(args.file)))
         return 0
-    survey = apply_mapping(raw, mapping or suggest_mapping(raw), settings)
+    survey = publish(apply_mapping(raw, mapping or suggest_mapping(raw), settings), settings.min_group_size)
     if args.command == "check":
         chosen = args.input_format or (mapping.format if mapping else "auto")
         print(describe_survey(survey, detected=chosen == "auto"))

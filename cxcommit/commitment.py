@@ -14,9 +14,8 @@ from cxcommit.errors import MappingError
 from cxcommit.groups import as_list, item_levels, joint_counts, make_groups
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.intervals import proportion_interval
-from cxcommit.differencing import changed_by_few
-from cxcommit.privacy import complementary_suppression, nullable, suppression_reason
-from cxcommit.rates import sibling_sets
+from cxcommit.publish import require
+from cxcommit.privacy import nullable, suppression_reason
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
 from cxcommit.trends import per_wave
@@ -83,9 +82,9 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
     - ``mean_signs``: mean signs met (0–8), ``mean_ci_low``/``mean_ci_high``: its t interval.
     - ``k``: respondents answering yes to all 8 (fully committed), ``p`` = k / n with its interval
       (``ci_low``/``ci_high``, Wilson by default).
-    - ``suppressed``: as in :func:`cxcommit.rates.rates` (minimum group size and complementary
-      suppression); numbers of suppressed rows are null; ``suppression`` says why (``"small"``
-      or ``"complementary"``).
+    - ``suppressed``: as in :func:`cxcommit.rates.rates` (nobody scored); numbers of suppressed
+      rows are null; ``suppression`` says why (``"small"``). Respondents scored on all 8 signs
+      count only where at least the minimum of their class are (:mod:`cxcommit.publish`).
 
     >>> from cxcommit.demo import load_demo
     >>> table = commitment_index(load_demo(), by="division")
@@ -110,17 +109,10 @@ def _commitment_index(survey: Survey, by: str | list[str] | None, settings: Sett
         p = k / n
     low, high = proportion_interval(k, n, method=settings.ci_method, confidence=settings.confidence)
     keys = {name: groups.frame[name].to_numpy(dtype=object) for name in groups.frame.columns}
-    keys["item"] = np.full(groups.size, "commitment_index", dtype=object)
     numbers = {"n": n, "mean_signs": mean, "mean_ci_low": mean - half, "mean_ci_high": mean + half, "k": k, "p": p,
                "ci_low": low, "ci_high": high, "n_incomplete": incomplete}
-
-    def complete(view: Survey, names: tuple[str, ...]):
-        return make_groups(view, list(names)).frame, _histogram(view, list(names), settings)[:, :9].sum(axis=1)
-
-    small = n < settings.min_group_size
-    few = changed_by_few(survey, groups.names, complete, settings.min_group_size) & ~small
-    flags = complementary_suppression(keys, small | few, sibling_sets(groups, keys), sizes=n)
-    columns = {**keys, "suppressed": flags, "suppression": suppression_reason(small, flags, few)}
+    flags = n < settings.min_group_size  # nobody scored: every cell is a union of classes (cxcommit.publish)
+    columns = {**keys, "suppressed": flags, "suppression": suppression_reason(flags)}
     for name, values in numbers.items():
         values = np.where(flags, np.nan, values)
         columns[name] = nullable(values, integer=True) if name in ("n", "k", "n_incomplete") else values
@@ -131,8 +123,7 @@ def _commitment_index(survey: Survey, by: str | list[str] | None, settings: Sett
 def index_over_waves(survey: Survey, by: str | None = None, *, settings: Settings = Settings()) -> pd.DataFrame:
     """The commitment index of each group in each wave (or of everyone, with ``by`` none).
 
-    Computed on the group × wave table, so suppression (minimum group size and complementary
-    suppression) works as in :func:`cxcommit.trends.trends`. Returns one row per group and wave,
+    Computed on the group × wave table, so suppression works as in :func:`cxcommit.trends.trends`. Returns one row per group and wave,
     waves in time order: ``group, wave, n, mean_signs, mean_ci_low, mean_ci_high, k, p, ci_low,
     ci_high, suppressed, suppression`` (as in :func:`commitment_index`).
 
@@ -147,6 +138,7 @@ def index_over_waves(survey: Survey, by: str | None = None, *, settings: Setting
 
 def _histogram(survey: Survey, by, settings: Settings) -> np.ndarray:
     """Respondents per group and number of signs met (columns 0–8, then incomplete); kept in ``survey.cache``."""
+    require(survey, settings.min_group_size)
     groups = make_groups(survey, by)
     key = ("signs_met_histogram", groups.names, settings.dont_know)
     if key not in survey.cache:

@@ -138,16 +138,22 @@ def write_demo(out_dir: str | Path, seed: int = SEED) -> list[Path]:
 
 
 @lru_cache(maxsize=1)
-def load_demo():
-    """The committed demo survey, imported with its suggested mapping (shared: do not modify it)."""
-    from cxcommit.importer import load_survey
-
-    return load_survey(DATA_DIR / DEMO_RESPONSES)
-
-
 def import_demo():
-    """The demo survey as imported, every row (what :func:`cxcommit.publish.publish` takes)."""
-    return load_demo()
+    """The committed demo survey as imported with its suggested mapping, every row (shared: do not
+    modify it); :func:`load_demo` is what analyses take."""
+    from cxcommit.importer import apply_mapping
+    from cxcommit.readers import read_raw
+    from cxcommit.suggest import suggest_mapping
+
+    raw = read_raw(DATA_DIR / DEMO_RESPONSES)
+    return apply_mapping(raw, suggest_mapping(raw))
+
+
+def load_demo(minimum: int = 5):
+    """The demo survey published for groups of at least ``minimum`` (kept: shared, do not modify it)."""
+    from cxcommit.publish import publish
+
+    return publish(import_demo(), minimum)
 
 
 @lru_cache(maxsize=1)

@@ -32,13 +32,12 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
                    leaders: str = "executive", staff: str = "employee", settings: Settings = Settings()) -> pd.DataFrame:
     """Leaders' share minus staff's share of the same item in the same group.
 
-    Built on the group × role rates, so both sides obey the minimum group size and
-    complementary suppression. Swapping ``leaders`` and ``staff`` reverses every gap and interval.
+    Built on the group × role rates, so both sides obey the minimum group size. Swapping ``leaders`` and ``staff`` reverses every gap and interval.
 
     Returns one row per item and group: ``item, label, group, n_leaders, p_leaders, n_staff,
     p_staff, gap, ci_low, ci_high`` (Newcombe hybrid score interval), ``p_value`` (two-proportion
     z-test or Fisher's exact test), ``suppressed`` (either side suppressed: no numbers) and
-    ``suppression`` (``"small"`` where either side is small or has nobody, else ``"complementary"``).
+    ``suppression`` (``"small"`` where either side has too few answers or nobody).
     """
     key = ("perception_gap", by, None if items is None else tuple(items), leaders, staff, settings)
     return survey.kept(key, lambda: _perception_gap(survey, by, items, leaders, staff, settings))
@@ -53,8 +52,8 @@ def _perception_gap(survey: Survey, by: str | None, items: list[str] | None, lea
                                 "to the attribute 'role'.")
     table = rates_table(survey, [by, "role"] if by else ["role"], items=items, settings=settings)
     by_name = resolve_grouping(survey, by) if by else None
-    read = arrays(table, "item", "label", "role", "n", "k", "p", "suppressed", "suppression", *([by_name] if by else []))
-    item, label, hidden_side, reason_side = read["item"], read["label"], read["suppressed"], read["suppression"]
+    read = arrays(table, "item", "label", "role", "n", "k", "p", "suppressed", *([by_name] if by else []))
+    item, label, hidden_side = read["item"], read["label"], read["suppressed"]
     group = read[by_name] if by else np.full(len(table), ALL_GROUP, object)
     numbers = {name: read[name] for name in ("n", "k", "p")}
     role = np.array([str(r).casefold() for r in read["role"]], dtype=object)  # "executive" names the role Executive
@@ -67,8 +66,6 @@ def _perception_gap(survey: Survey, by: str | None, items: list[str] | None, lea
         absent = at < 0
         sides[side] = {name: np.where(absent, np.nan, values[at]) for name, values in numbers.items()}
         sides[side]["hidden"] = absent | hidden_side[at]
-        # "small" where the side is small or has nobody in the table
-        sides[side]["small"] = absent | (reason_side[at] == "small")
     leaders_side, staff_side = sides["leaders"], sides["staff"]
     hidden = leaders_side["hidden"] | staff_side["hidden"]
     k1, n1, k2, n2 = leaders_side["k"], leaders_side["n"], staff_side["k"], staff_side["n"]
@@ -83,7 +80,7 @@ def _perception_gap(survey: Survey, by: str | None, items: list[str] | None, lea
         shown = np.where(hidden, np.nan, numbers_of)[order]
         columns[name] = nullable(shown, integer=name in ("n_leaders", "n_staff"))
     columns["suppressed"] = hidden[order]
-    columns["suppression"] = suppression_reason((leaders_side["small"] | staff_side["small"]) & hidden, hidden)[order]
+    columns["suppression"] = suppression_reason(hidden)[order]
     return pd.DataFrame(columns)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from cxcommit.instrument import Item
+from cxcommit.publish import require
 from cxcommit.scales import DONT_KNOW
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
@@ -88,6 +89,7 @@ def make_groups(survey: Survey, by: str | list[str] | None) -> Groups:
     """
     from cxcommit.summary import resolve_grouping
 
+    require(survey)
     names = tuple(resolve_grouping(survey, b) for b in as_list(by))
     key = ("groups", names)
     if key not in survey.cache:
@@ -244,6 +246,8 @@ def count_items(survey: Survey, items: list[Item], groups: Groups, settings: Set
     of the group and each item's level gives their joint counts per group, summed into each
     item's counts (a pass over the respondents per pack of items, not per item).
     """
+    require(survey, settings.min_group_size)
+
     def key(item):
         return ("counts", item.id, groups.names, settings.dont_know)
 

@@ -40,15 +40,20 @@ def load_survey(source: str | Path | bytes, *, mapping: Mapping | None = None, f
                 sheet: str | None = None, settings: Settings = Settings(), name: str | None = None) -> Survey:
     """Read an export and apply a mapping (the suggested one if none is given).
 
-    Raises :class:`~cxcommit.errors.CxcommitError` subclasses with every problem at once.
+    Returns the publishable survey for ``settings.min_group_size`` (:func:`cxcommit.publish.publish`),
+    the only kind an analysis takes. Raises :class:`~cxcommit.errors.CxcommitError` subclasses with
+    every problem at once.
     """
+    from cxcommit.publish import publish
+
     fmt = fmt or (mapping.format if mapping else "auto")
     raw = read_raw(source, name, fmt=fmt, sheet=sheet, lean=settings.drop_personal_data)
-    return apply_mapping(raw, mapping or suggest_mapping(raw), settings)
+    return publish(apply_mapping(raw, mapping or suggest_mapping(raw), settings), settings.min_group_size)
 
 
 def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings()) -> Survey:
-    """Validated, encoded :class:`Survey` from a raw table and a mapping."""
+    """Validated, encoded :class:`Survey` from a raw table and a mapping: every row as imported, to
+    be published (:func:`cxcommit.publish.publish`) before any analysis."""
     _check_columns(raw, mapping)
     raw.encode_all(sorted(mapping.columns_used - {mapping.respondent_id}))
     problems: list[Problem] = list(raw.problems)

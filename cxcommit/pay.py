@@ -14,6 +14,7 @@ from cxcommit.commitment import commitment_index
 from cxcommit.errors import MappingError, SettingsError
 from cxcommit.groups import ALL_GROUP
 from cxcommit.instrument import PAY_SIGN
+from cxcommit.publish import other_label
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
 from cxcommit.trends import trends
@@ -87,11 +88,15 @@ def unit_table(survey: Survey, metrics: UnitMetrics, settings: Settings = Settin
 def pay_relations(survey: Survey, metrics: UnitMetrics, *, settings: Settings = Settings()) -> pd.DataFrame:
     """Across business units: how pay alignment and commitment relate to each other and to CX outcomes.
 
-    Each unit is one point (its values averaged over the survey's waves; suppressed units left out).
+    Each unit is one point (its values averaged over the survey's waves; suppressed units and the
+    generalised groups publishing made, "Other units of Digital", left out: they are no unit).
     Returns one row per pair: ``x, y, r, ci_low, ci_high`` (Pearson r with Fisher-z interval),
     ``p_value``, ``n`` (units).
     """
     units = unit_table(survey, metrics, settings)
+    divisions = survey.codes("division")[1] if "division" in survey.groupings else []
+    pooled = {other_label("business_unit"), *(other_label("business_unit", d) for d in divisions)}
+    units = units[~units["business_unit"].astype(str).isin(pooled)]
     incentive = incentive_metric(metrics)
     outcomes = [m for m in metrics.metrics if m != incentive]
     pairs = [(incentive, "sign_7"), (incentive, "mean_signs"), ("sign_7", "mean_signs")]

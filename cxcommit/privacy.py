@@ -1,19 +1,10 @@
-"""Suppression of small groups, including protection against working them out by subtraction.
+"""What leaves the library about a group: suppressed rows, and table columns as arrays and labels.
 
-Primary suppression: a cell (group) with fewer than ``min_group_size`` answers shows no number.
-
-Complementary suppression (the rule, documented in the README): a breakdown's cells fall into
-*sibling sets* whose total is published elsewhere — all groups of one item (the organisation's
-total is shown), the units of one division (the division's total is shown), a row or column of a
-two-way table (its margin is shown). If exactly one cell of a sibling set is suppressed, it
-could be recovered as the set's total minus the others, so the smallest other cell of that set
-is suppressed too, chosen in the most specific set first (a unit of the same division). This
-repeats until no set has exactly one suppressed cell.
-
-Every table says why a row is hidden in ``suppression``: ``"small"`` (fewer answers than the
-minimum), ``"difference"`` (a view under other filters differs from it by fewer answers than the
-minimum: :mod:`cxcommit.differencing`), ``"complementary"`` (hidden so that a small group cannot
-be worked out), null if shown.
+Every table is computed from publishable microdata (:mod:`cxcommit.publish`), where each cell is a
+union of classes of at least the minimum group size, so a cell holds no answers or at least the
+minimum: no complementary suppression or filter-difference rule is needed. A row is ``suppressed``
+where it has fewer answers than the minimum (in published data: none at all), and its numbers are
+null; ``suppression`` says why (``"small"``), null if shown.
 """
 from __future__ import annotations
 
@@ -25,57 +16,22 @@ NUMBER_COLUMNS = ("n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know", "di
                   "n_leaders", "p_leaders", "n_staff", "p_staff", "gap")
 
 
-def complementary_suppression(table, suppressed: np.ndarray, sibling_sets: list[list[str]],
-                              sizes: np.ndarray | None = None) -> np.ndarray:
-    """Suppression flags after complementary suppression.
+def suppression_reason(flags: np.ndarray) -> np.ndarray:
+    """Why each row is hidden: ``"small"`` (fewer answers than the minimum) or None."""
+    return np.where(np.asarray(flags, dtype=bool), "small", None).astype(object)
 
-    ``table``: a DataFrame, or a dict of arrays, with the columns named in ``sibling_sets``;
-    ``sizes``: each cell's number of answers (default: the table's ``n``).
 
-    ``sibling_sets``: each entry lists the columns whose values identify one sibling set, e.g.
-    ``[["item"]]`` for a one-way table, ``[["item", "division"]]`` for units within divisions,
-    ``[["item", "division"], ["item", "role"]]`` for a division × role table.
+HIDDEN_COUNT = "fewer than"
+
+
+def respondents_text(size: int, minimum: int) -> str:
+    """A respondent count as the privacy rules allow it in words, to go before "respondents":
+    ``782``, or ``fewer than 5`` (a published view holds none or at least the minimum).
+
+    >>> respondents_text(782, 5), respondents_text(0, 5)
+    ('782', 'fewer than 5')
     """
-    flags = np.asarray(suppressed, dtype=bool).copy()
-    if not flags.any():
-        return flags
-    sizes = np.asarray(table["n"] if sizes is None else sizes, dtype=float)
-    # The most specific sets first: a complement chosen inside a division also protects the organisation's total.
-    ordered = sorted(sibling_sets, key=len, reverse=True)
-    sets = [_positions(table, columns) for columns in ordered]
-    changed = True
-    while changed:
-        changed = False
-        for grouped in sets:
-            for positions in grouped.values():
-                if len(positions) < 2:
-                    continue
-                hidden = flags[positions]
-                if hidden.sum() == 1:
-                    shown = positions[~hidden]
-                    flags[shown[np.argmin(sizes[shown])]] = True
-                    changed = True
-    return flags
-
-
-def suppression_reason(small: np.ndarray, flags: np.ndarray, few: np.ndarray | None = None) -> np.ndarray:
-    """Why each row is hidden: ``"small"``, ``"difference"`` (``few``: another filter would change it
-    by fewer answers than the minimum), ``"complementary"`` (hidden to protect another row) or None."""
-    small = np.asarray(small, dtype=bool)
-    few = np.zeros_like(small) if few is None else np.asarray(few, dtype=bool)
-    hidden = np.where(np.asarray(flags, dtype=bool), "complementary", None)
-    return np.where(small, "small", np.where(few, "difference", hidden)).astype(object)
-
-
-def _positions(table, columns: list[str]) -> dict:
-    """Row positions of each combination of ``columns`` (factorised: cheap on string columns)."""
-    key = np.zeros(len(table[columns[0]]), dtype=np.int64)
-    for column in columns:
-        codes, uniques = pd.factorize(np.asarray(table[column], dtype=object), use_na_sentinel=False)
-        key = key * (len(uniques) + 1) + codes
-    order = np.argsort(key, kind="stable")
-    bounds = np.flatnonzero(np.diff(key[order])) + 1
-    return dict(enumerate(np.split(order, bounds)))
+    return f"{size:,}" if size >= minimum else f"{HIDDEN_COUNT} {minimum}"
 
 
 def blank_suppressed(table: pd.DataFrame, flags: np.ndarray, columns=NUMBER_COLUMNS) -> pd.DataFrame:

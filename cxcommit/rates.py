@@ -6,27 +6,15 @@ import pandas as pd
 from scipy import special, stats
 
 from cxcommit.adjust import adjust_p
-from cxcommit.differencing import changed_by_few
 from cxcommit.errors import MappingError
 from cxcommit.groups import Groups, count_items, make_groups
 from cxcommit.intervals import proportion_interval
-from cxcommit.privacy import complementary_suppression, nullable, suppression_reason, text
+from cxcommit.privacy import nullable, suppression_reason, text
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
 
 RATE_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know",
                 "diff", "p_value", "p_adj", "significant", "suppressed", "suppression"]
-
-
-def sibling_sets(groups: Groups, frame) -> list[list[str]]:
-    """Which cells of a breakdown share a published total (see :mod:`cxcommit.privacy`)."""
-    sets = [["item"]]
-    names = list(groups.names)
-    if len(names) >= 2:
-        sets += [["item", name] for name in names]
-    if "division" in frame and "division" not in names:
-        sets.append(["item", "division"])
-    return sets
 
 
 def _parent_divisions(survey: Survey, groups: Groups) -> np.ndarray | None:
@@ -100,7 +88,7 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
 
     Parameters
     ----------
-    survey : the imported survey (filter it first with :meth:`Survey.subset`).
+    survey : the published survey (:func:`cxcommit.publish.publish`; filter it first with :meth:`Survey.filter`).
     by : none, one or two groupings, e.g. ``"division"`` or ``["division", "role"]``.
     items : item ids (default: all mapped items).
     settings : minimum group size, interval method and level, "don't know" rule.
@@ -117,12 +105,10 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
     - ``p_value``: two-sided pooled two-proportion z-test of that difference, Fisher's exact test
       where an expected count is below 5; ``p_adj``: adjusted for multiple comparisons;
     - ``significant``: ``p_adj`` below 1 − confidence;
-    - ``suppressed``: fewer answers than the minimum group size, or suppressed so that a small
-      group cannot be worked out by subtraction (see :mod:`cxcommit.privacy`). Every number of a
-      suppressed row is null. ``diff`` is also null where everyone else together is fewer than
-      the minimum. ``suppression`` says why: ``"small"``, ``"difference"`` (another filter would
-      change the cell by fewer answers than the minimum, see :mod:`cxcommit.differencing`) or
-      ``"complementary"`` (null if shown).
+    - ``suppressed``: fewer answers than the minimum group size (in published data, where every
+      cell is a union of classes of at least the minimum: none; see :mod:`cxcommit.publish`).
+      Every number of a suppressed row is null. ``diff`` is also null where everyone else together
+      is fewer than the minimum. ``suppression`` says why: ``"small"`` (null if shown).
 
     References: Wilson (1927); Fisher's exact test; Holm (1979); Benjamini & Hochberg (1995).
 
@@ -175,14 +161,7 @@ def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_a
         **({"division": np.tile(parents, count)} if parents is not None else {}),
     }
     numbers = {name: values.ravel() for name, values in numbers.items()}
-
-    def answers(view: Survey, names: tuple[str, ...]):
-        view_groups = make_groups(view, list(names))
-        return view_groups.frame, np.stack([c.n for c in count_items(view, wanted, view_groups, settings)])
-
-    small = numbers["n"] < settings.min_group_size
-    few = changed_by_few(survey, groups.names, answers, settings.min_group_size).ravel() & ~small
-    flags = complementary_suppression(keys, small | few, sibling_sets(groups, keys), sizes=numbers["n"])
+    flags = numbers["n"] < settings.min_group_size  # no answers: every cell is a union of classes (cxcommit.publish)
     for values in numbers.values():
         values[flags] = np.nan
     numbers["p_adj"] = adjust_p(numbers["p_value"], p_adjust)
@@ -190,6 +169,6 @@ def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_a
                **{name: nullable(values, integer=name in ("n", "k", "n_dont_know"))
                           for name, values in numbers.items()},
                "significant": numbers["p_adj"] < 1 - settings.confidence,  # NaN compares False
-               "suppressed": flags, "suppression": suppression_reason(small, flags, few)}
+               "suppressed": flags, "suppression": suppression_reason(flags)}
     extra = [c for c in keys if c not in RATE_COLUMNS]
     return pd.DataFrame({name: columns[name] for name in RATE_COLUMNS[:4] + extra + RATE_COLUMNS[4:]})

@@ -36,7 +36,8 @@ def describe_error(error: CxcommitError) -> str:
 
 
 def describe_survey(survey: Survey, detected: bool = True) -> str:
-    """The import report of a survey, as the ``check`` command prints it."""
+    """The import report of a published survey, as the ``check`` command prints it: what the file
+    held, then the items and groupings as published, and what publishing generalised."""
     r, m = survey.report, survey.mapping
     layout = f"{FORMAT_NAMES.get(r.format, r.format)}, {r.header_rows} header row(s){' (detected)' if detected else ''}"
     container = f"Excel sheet {r.sheet!r}" if r.sheet else f"{r.encoding}, {DELIMITER_NAMES.get(r.delimiter, r.delimiter)}-separated"
@@ -66,6 +67,9 @@ def describe_survey(survey: Survey, detected: bool = True) -> str:
     if r.notes:
         lines.append("Notes:")
         lines += [f"  {note}" for note in r.notes]
+    if survey.disclosure is not None:
+        lines.append("Small groups:")
+        lines += [f"  {line}" for line in survey.disclosure.summary()]
     if r.problems:
         lines.append(f"Warnings ({len(r.problems)}):")
         lines += _problem_lines(r.warnings)
@@ -144,7 +148,7 @@ def detail_table(rates_table: pd.DataFrame) -> pd.DataFrame:
     >>> from cxcommit.rates import rates
     >>> table = rates(load_demo(), "division", items=["sign_7"])
     >>> detail_table(table[table["group"] == "Digital"])[["Item", "Share", "Vs rest"]].iloc[0].tolist()
-    ['Executive pay tied to CX', '40%', '+16 points']
+    ['Executive pay tied to CX', '39%', '+16 points']
     """
     rows = []
     for row in rates_table.itertuples(index=False):
@@ -167,7 +171,7 @@ def relations_table(relations: pd.DataFrame, confidence: float = 0.95) -> pd.Dat
     >>> from cxcommit.demo import load_demo, load_demo_metrics
     >>> from cxcommit.pay import pay_relations
     >>> relations_table(pay_relations(load_demo(), load_demo_metrics())).iloc[0].astype(str).tolist()
-    ['Executive incentive tied to CX (%)', 'Share saying executive pay is tied to CX', '0.96', '0.91 to 0.98', 'p < 0.001', '28']
+    ['Executive incentive tied to CX (%)', 'Share saying executive pay is tied to CX', '0.96', '0.92 to 0.98', 'p < 0.001', '29']
     """
     return pd.DataFrame({
         "Measure": [column_label(x) for x in relations["x"]],
@@ -182,14 +186,17 @@ def relations_table(relations: pd.DataFrame, confidence: float = 0.95) -> pd.Dat
 
 def view_lines(survey: Survey, settings, source: str) -> tuple[str, ...]:
     """What a deck or report reflects, one line each: the data, waves, filters, respondents (as the
-    privacy rules allow: see :func:`cxcommit.differencing.shown_size`) and the minimum group size.
+    privacy rules allow: :func:`cxcommit.privacy.respondents_text`) and the minimum group size.
 
     >>> from cxcommit.demo import load_demo
     >>> from cxcommit.settings import Settings
-    >>> view_lines(load_demo().filter(division="Digital"), Settings(), "Demo data")
-    ('Demo data', 'Waves: all (2025-Q2 to 2026-Q3)', 'Division: Digital', '782 respondents', 'Groups under 5 answers hidden')
+    >>> lines = view_lines(load_demo().filter(division="Digital"), Settings(), "Demo data")
+    >>> lines[:4]
+    ('Demo data', 'Waves: all (2025-Q2 to 2026-Q3)', 'Division: Digital', '771 respondents')
+    >>> lines[4]
+    'Groups under 5 answers hidden; roles or regions with fewer than 5 people in a wave are reported within “Other …” groups'
     """
-    from cxcommit.differencing import respondents_text
+    from cxcommit.privacy import respondents_text
 
     full = survey.base or survey
     chosen = dict(survey.filters)
@@ -201,6 +208,9 @@ def view_lines(survey: Survey, settings, source: str) -> tuple[str, ...]:
     filters = [f"{name.replace('_', ' ').capitalize()}: {', '.join(values)}" for name, values in survey.filters
                if name != "wave"]
     minimum = settings.min_group_size
-    count = f"{respondents_text(survey, minimum)} respondents"
+    count = f"{respondents_text(survey.size, minimum)} respondents"
+    from cxcommit.publish import generalised_note
+
+    note = generalised_note(survey)
     return (source, wave_line, "; ".join(filters) or "The whole organisation, no filter", count,
-            f"Groups under {minimum} answers hidden")
+            f"Groups under {minimum} answers hidden" + (f"; {note[0].lower()}{note[1:]}" if note else ""))

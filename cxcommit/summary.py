@@ -73,9 +73,8 @@ def item_summary(survey: Survey, by: str | None = None, *, settings: Settings = 
     - ``p``: k / n. ``ci_low``, ``ci_high``: its confidence interval (Wilson by default).
     - ``mean``: mean scale value of valid answers; null for yes/no items.
     - ``n_dont_know``: "don't know" answers.
-    - ``suppressed``: True when n is below the minimum group size, or when the group must be
-      hidden so that a small group cannot be worked out by subtraction (complementary
-      suppression, :mod:`cxcommit.privacy`); every number of that row is then null.
+    - ``suppressed``: True when n is below the minimum group size (published data hold none or
+      at least the minimum per cell, :mod:`cxcommit.publish`); every number of that row is then null.
 
     References: Wilson (1927), see :mod:`cxcommit.intervals`.
 

@@ -86,6 +86,10 @@ class Survey:
     A filtered survey shares its parent's ``frame`` and keeps which of its rows are ``selected`` (a
     mask); their positions (``rows``) and ``responses`` are taken only when asked for, so a filter
     costs a mask, not a copy.
+
+    As imported, a survey holds every row and cannot be analysed; :func:`cxcommit.publish.publish`
+    makes the publishable survey every analysis takes (``minimum`` set, ``frame`` reduced to the
+    reporting attributes and the items, small groups generalised).
     """
 
     frame: pd.DataFrame
@@ -204,33 +208,30 @@ class Survey:
             return np.full(self.size, -1, dtype=np.int64)
         return self.classes if self.rows is None else self._cached(("classes",), lambda: self.classes.take(self.rows))
 
-    def subset(self, mask) -> "Survey":
-        """The same survey restricted to the rows where ``mask`` is true (a filter); groups left
-        without respondents disappear from every breakdown."""
-        mask = np.array(mask, dtype=bool)  # a copy: the caller's array stays theirs
-        if self.selected is not None:  # a mask over this survey's rows, made one over frame's
-            mask, within = self.selected.copy(), mask
-            mask[self.selected] = within
-        return replace(self, selected=mask, cache={}, base=None, filters=())
-
     def filter(self, **values) -> "Survey":
         """Rows whose groupings take the given values, e.g. ``filter(division=["Digital"], wave=["2026-Q3"])``.
 
-        The result remembers the survey before any filter (``base``) and every filter applied
-        (``filters``), so that analyses can protect small groups against a comparison with the
-        same view under other filters (see :mod:`cxcommit.differencing`).
+        Only the survey's groupings (its reporting attributes) can be filters. The result remembers
+        the survey before any filter (``base``) and every filter applied (``filters``): its counts
+        are sums of the base's (:func:`cxcommit.groups.rolled_up`).
         """
+        unknown = [name for name in values if name not in self.groupings]
+        if unknown:
+            from cxcommit.errors import SettingsError
+
+            raise SettingsError(f"{', '.join(map(repr, unknown))} cannot be a filter: only the reporting attributes can.",
+                                hint=f"Filter by one of: {', '.join(self.groupings)}.")
         mask = np.ones(self.size, dtype=bool)
         applied = dict(self.filters)
         for name, wanted in values.items():
             wanted = {str(w) for w in ([wanted] if isinstance(wanted, str) else wanted)}
             applied[name] = tuple(sorted(wanted & set(applied[name]) if name in applied else wanted))
-            if name in self.groupings:
-                codes, labels = self.codes(name)
-                mask &= chosen_rows(codes, [code for code, label in enumerate(labels) if label in wanted])
-            else:
-                mask &= pd.Series(self.values(name)).astype(str).isin(wanted).to_numpy()
-        return replace(self.subset(mask), base=self.base or self, filters=tuple(sorted(applied.items())))
+            codes, labels = self.codes(name)
+            mask &= chosen_rows(codes, [code for code, label in enumerate(labels) if label in wanted])
+        if self.selected is not None:  # a mask over this survey's rows, made one over frame's
+            mask, within = self.selected.copy(), mask
+            mask[self.selected] = within
+        return replace(self, selected=mask, cache={}, base=self.base or self, filters=tuple(sorted(applied.items())))
 
     @property
     def has_signs(self) -> bool:

@@ -5,8 +5,8 @@ Exported text is made safe to open: a cell that a spreadsheet program would run 
 apostrophe, as the OWASP guidance on CSV injection advises
 (https://owasp.org/www-community/attacks/CSV_Injection). Numbers stay numbers.
 
-Privacy: the tables come from the library, which already applies the minimum group size and
-complementary suppression. The writers add nothing back: a row marked ``suppressed`` leaves with
+Privacy: the tables come from the library, which computes them from publishable data only
+(:mod:`cxcommit.publish`: every cell holds no answers or at least the minimum). The writers add nothing back: a row marked ``suppressed`` leaves with
 its ``suppressed``/``suppression`` cells and no number at all.
 """
 from __future__ import annotations

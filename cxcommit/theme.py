@@ -131,25 +131,19 @@ def place_header(fig: go.Figure, title: str, subtitle: str = "", *, height: int,
 
 
 def suppressed_label(min_group_size: int, reason: str | None = "small") -> str:
-    """The text a suppressed cell shows instead of a number: ``n<5`` for a small group, ``hidden``
-    for one hidden to protect another (``reason`` from a table's ``suppression`` column)."""
-    return "hidden" if reason == "complementary" else f"n<{min_group_size}"
+    """The text a suppressed cell shows instead of a number: ``n<5`` (``reason`` from a table's
+    ``suppression`` column; published data have one reason, too few answers)."""
+    return f"n<{min_group_size}"
 
 
 def hidden_label(reasons, min_group_size: int) -> str:
-    """One word for several hidden groups: ``n<5`` if all are small, else ``hidden``."""
-    return suppressed_label(min_group_size, "small" if all(r == "small" for r in reasons) else "complementary")
+    """One word for several hidden groups: ``n<5``."""
+    return suppressed_label(min_group_size)
 
 
 def suppressed_hover(group: str, min_group_size: int, reason: str | None = None) -> str:
     """The hover text of a suppressed cell: says why, shows no number about the group."""
-    why = {"small": f"fewer than {min_group_size} answers",
-           "complementary": f"shown, it would let a group of fewer than {min_group_size}<br>be worked out by "
-                            "subtraction",
-           "difference": f"with other filters it would change by fewer than {min_group_size} answers,<br>"
-                         "which would reveal them"}.get(reason, f"fewer than {min_group_size} answers,<br>"
-                                                     "or hidden so a small group cannot be worked out")
-    return f"<b>{group}</b><br>Hidden: {why}"
+    return f"<b>{group}</b><br>Hidden: fewer than {min_group_size} answers"
 
 
 def reasons_of(table) -> list:

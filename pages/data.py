@@ -7,7 +7,7 @@ from cxcommit.formats import FORMAT_NAMES
 from ui.data import Dataset, current, demo_dataset, digest, forget_exports, import_exports, read_export, read_metrics, use
 from ui.errors import guarded, show_error
 from ui.shell import context
-from ui.views import import_report, mapping_form, raw_summary
+from ui.views import disclosure_report, import_report, mapping_form, raw_summary
 
 
 def suggestion(key: str, raw):
@@ -21,10 +21,11 @@ def suggestion(key: str, raw):
 ctx = context()
 st.title("Data")
 dataset = current()
-st.markdown(f"**In use:** {dataset.label} — {dataset.survey.size:,} respondents, "
+st.markdown(f"**In use:** {dataset.label} — {ctx.full.size:,} respondents reported, "
             f"waves {', '.join(dataset.survey.report.waves)}"
             + (f"; unit metrics from {dataset.metrics.source}" if dataset.metrics else "; no unit metrics"))
-if "_just_loaded" in st.session_state:
+just_loaded = "_just_loaded" in st.session_state
+if just_loaded:
     label, mapping_json = st.session_state.pop("_just_loaded")
     st.success(f"Now analysing {label}. The filters and every page use it.")
     st.download_button("Download the mapping used (JSON)", mapping_json, file_name="cxcommit-mapping.json",
@@ -32,6 +33,9 @@ if "_just_loaded" in st.session_state:
 if not dataset.is_demo:
     with st.expander("What the import found", expanded=not st.session_state.get("upload_exports")):
         import_report(dataset.survey)
+with st.expander(f"Small groups: what is reported within “Other …” (minimum {ctx.settings.min_group_size})",
+                 expanded=just_loaded):
+    disclosure_report(ctx)
 if not dataset.is_demo and st.button("Back to the demo data"):
     use(demo_dataset())
     st.rerun()

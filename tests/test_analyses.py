@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from cxcommit import Settings, load_demo_metrics, load_survey
+from cxcommit import Settings, apply_mapping, load_demo_metrics, load_survey, read_raw, suggest_mapping
+from cxcommit.demo import load_demo
 from cxcommit.commitment import commitment_index, index_distribution, signs_met
 from cxcommit.errors import MappingError
 from cxcommit.findings import findings
@@ -19,11 +20,18 @@ from conftest import REALDATA
 
 def test_signs_met_counts_yes_and_leaves_incomplete_respondents_out(demo):
     met = signs_met(demo)
-    raw = pd.read_csv("data/demo_responses.csv", keep_default_na=False)
-    signs = raw[[f"sign_{i}" for i in range(1, 9)]]
-    complete = (signs != "").all(axis=1).to_numpy()
-    assert np.array_equal(np.isnan(met), ~complete)
-    assert np.array_equal(met[complete], (signs == "Yes").sum(axis=1).to_numpy()[complete])
+    signs = demo.frame[[f"sign_{i}" for i in range(1, 9)]]  # published: 1 yes, 0 no, -1 don't know, NaN none
+    complete = signs.notna().all(axis=1).to_numpy()
+    # scored on all 8, but too few of their class are, so the index leaves them out (cxcommit.publish)
+    left_out = demo.index_excluded("not_yes")
+    assert not left_out[~complete].any() and left_out.sum() == demo.disclosure.index_withheld > 0
+    scored = complete & ~left_out
+    assert np.array_equal(np.isnan(met), ~scored)
+    assert np.array_equal(met[scored], (signs == 1).sum(axis=1).to_numpy()[scored])
+    # every class (people sharing all published values in a wave) has 0 or at least 5 scored
+    classes = demo.frame[list(demo.groupings)].astype(str).agg("|".join, axis=1)
+    per_class = pd.Series(scored).groupby(classes.to_numpy()).sum()
+    assert ((per_class == 0) | (per_class >= 5)).all()
 
 
 def test_index_mean_interval_matches_statsmodels(demo):
@@ -96,13 +104,15 @@ def test_between_share_is_the_r_squared_of_unit_dummies(demo):
     import statsmodels.formula.api as smf
 
     table = variation(demo, items=["sign_5"])
-    values = demo.responses[["sign_5", "business_unit"]].copy()
-    values = values[values["sign_5"].notna() & ~values["business_unit"].isin(["Innovation Lab", "Online Banking"])]
+    values = demo.frame[["sign_5", "business_unit"]].copy()
+    values = values[values["sign_5"].notna()]
     values["yes"] = (values["sign_5"] == 1).astype(float)
     values["business_unit"] = values["business_unit"].astype(str)
     r2 = smf.ols("yes ~ C(business_unit)", data=values).fit().rsquared
     assert table["between_share"].iat[0] == pytest.approx(r2, rel=1e-9)
-    assert table["n_groups"].iat[0] == 28  # the tiny unit and its complement take no part
+    # every published unit takes part: 29 units on their own and "Other units" (no tiny unit)
+    assert table["n_groups"].iat[0] == values["business_unit"].nunique() == 29 + 1
+    assert "Innovation Lab" not in set(values["business_unit"])
 
 
 def test_variation_is_ranked_and_planted_spread_is_found(demo):
@@ -131,8 +141,11 @@ def test_perception_gap_reverses_when_the_sides_swap(demo):
     forward = perception_gap(demo, by="division").set_index(["item", "group"]).sort_index()
     backward = perception_gap(demo, by="division", leaders="employee", staff="executive").set_index(
         ["item", "group"]).sort_index()
-    assert np.allclose(forward["gap"].astype(float), -backward["gap"].astype(float))
-    assert np.allclose(forward["ci_low"].astype(float), -backward["ci_high"].astype(float))
+    assert forward["suppressed"].equals(backward["suppressed"])
+    shown = ~forward["suppressed"]  # e.g. "Other divisions": no executives in it, so no gap
+    assert shown.sum() > 0.8 * len(forward)
+    assert np.allclose(forward.loc[shown, "gap"].astype(float), -backward.loc[shown, "gap"].astype(float))
+    assert np.allclose(forward.loc[shown, "ci_low"].astype(float), -backward.loc[shown, "ci_high"].astype(float))
 
 
 def test_gap_to_target_and_to_best(demo):
@@ -155,17 +168,29 @@ def test_trend_changes_follow_the_shares(demo):
     assert retail["slope"].iat[0] > 0.05 and retail["change_first_p"].iat[-1] < 0.001
 
 
-def test_units_that_appear_late_are_handled(demo):
-    table = trends(demo, by="business_unit", items=["sign_1"])
-    lab = table[table["group"] == "Innovation Lab"]
-    assert lab["wave"].tolist() == ["2026-Q2", "2026-Q3"] and lab["suppressed"].all()
+def test_units_that_appear_late_are_handled(tmp_path):
+    raw = pd.read_csv("data/demo_responses.csv", keep_default_na=False, dtype=str)
+    early = (raw["business_unit"] == "Payments") & ~raw["wave"].isin(["2026-Q2", "2026-Q3"])
+    raw[~early].to_csv(tmp_path / "late.csv", index=False)
+    survey = load_survey(tmp_path / "late.csv")
+    table = trends(survey, by="business_unit", items=["sign_1"])
+    late = table[table["group"] == "Payments"]
+    assert late["wave"].tolist() == ["2026-Q2", "2026-Q3"] and not late["suppressed"].any()
+    frame = survey.frame[(survey.frame["business_unit"] == "Payments") & survey.frame["sign_1"].notna()]
+    assert late["n"].tolist() == frame.groupby("wave", observed=True).size().tolist()
+    assert np.isnan(late["change_prev"].iat[0]) and late["change_prev"].iat[1] == pytest.approx(
+        late["p"].iat[1] - late["p"].iat[0])
+    # a unit too small to report in a wave (the demo's Innovation Lab) is never a group of its own
+    assert "Innovation Lab" not in set(trends(load_demo(), by="business_unit", items=["sign_1"])["group"])
 
 
 def test_filtering_to_one_division_recomputes_only_it(demo):
     digital = demo.filter(division="Digital")
     table = trends(digital, by="business_unit", items=["sign_1"])
-    assert set(table["group"]) == {"Mobile App", "Online Banking", "Data & Analytics", "Customer Platforms",
-                                   "Innovation Lab"}
+    # Innovation Lab (2 people a wave) leaves Digital: it is reported within "Other units" of "Other divisions"
+    assert set(table["group"]) == {"Mobile App", "Online Banking", "Data & Analytics", "Customer Platforms"}
+    frame = demo.frame[demo.frame["division"] == "Digital"]
+    assert set(table["group"]) == set(frame["business_unit"].astype(str))
 
 
 # --- pay alignment ------------------------------------------------------------------------------
@@ -192,7 +217,10 @@ def test_pay_relations_across_units(demo):
     table = pay_relations(demo, load_demo_metrics()).set_index(["x", "y"])
     assert table.at[("exec_incentive_cx_pct", "sign_7"), "r"] > 0.8
     assert table.at[("mean_signs", "customer_nps"), "r"] > 0.7
-    assert (table["n"] == 28).all()  # units shown: the tiny unit and its complement are left out
+    # units shown on their own, with metrics: "Other units …" groups have none, Innovation Lab is within one
+    units = set(demo.frame["business_unit"].astype(str)) & set(load_demo_metrics().frame["business_unit"])
+    assert len(units) == 29 and "Innovation Lab" not in units
+    assert (table["n"] == len(units)).all()
 
 
 # --- findings -----------------------------------------------------------------------------------
@@ -208,7 +236,8 @@ def test_findings_lead_with_facts_and_never_name_a_suppressed_unit(demo):
 
 @hsettings(deadline=None, max_examples=10)
 @given(st.integers(3, 200))
-def test_no_analysis_returns_a_number_from_fewer_than_the_minimum(demo, minimum):
+def test_no_analysis_returns_a_number_from_fewer_than_the_minimum(minimum):
+    demo = load_demo(minimum)  # published for the minimum: a survey published for 5 is not analysed for more
     settings = Settings(min_group_size=minimum)
     index = commitment_index(demo, by="business_unit", settings=settings)
     assert (index.loc[~index["suppressed"], "n"] >= minimum).all()
@@ -233,7 +262,13 @@ def test_blank_grouping_values_are_not_compared_as_a_unit():
     survey = load_survey(REALDATA / "surveymonkey_538_starwars.csv")
     table = variation(survey, "region")
     assert not (table["lowest"] == "(no answer)").any() and not (table["highest"] == "(no answer)").any()
-    assert (table["n_groups"] <= 9).all()  # the nine census regions
+    assert survey.frame["region"].isna().any()  # blank regions there are, but they are no unit
+    regions = set(survey.frame["region"].dropna().astype(str))
+    raw = read_raw(REALDATA / "surveymonkey_538_starwars.csv")
+    imported = apply_mapping(raw, suggest_mapping(raw)).frame  # as imported: every row
+    # the nine census regions, each large enough to keep its name (none generalised)
+    assert regions == set(imported["region"].dropna().astype(str)) and len(regions) == 9
+    assert (table["n_groups"] <= len(regions)).all()
 
 
 def test_the_incentive_share_follows_the_filters(demo):

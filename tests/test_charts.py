@@ -9,7 +9,7 @@ from conftest import ROOT
 
 from cxcommit import charts
 from cxcommit.commitment import commitment_index, index_over_waves
-from cxcommit.demo import load_demo_metrics
+from cxcommit.demo import load_demo, load_demo_metrics
 from cxcommit.errors import SettingsError
 from cxcommit.gaps import gap_to_best, gap_to_target, perception_gap
 from cxcommit.instrument import SIGN_IDS
@@ -19,7 +19,7 @@ from cxcommit.settings import Settings
 from cxcommit.trends import trends
 from cxcommit.variation import variation
 
-BIG = Settings(min_group_size=150)  # suppresses about a third of the business units of the demo
+BIG = Settings(min_group_size=150, dont_know="missing")  # with load_demo(150): units pooled into "Other units …"; "don't know" out of the base leaves some cells under 150 yes/no answers, hidden (e.g. "Other units of Commercial Banking": 151 answered sign 4, 143 of them yes/no; 152 and 135 on sign 7)
 
 
 def numbers(values) -> np.ndarray:
@@ -54,7 +54,7 @@ def test_every_chart_function_is_covered_and_returns_a_titled_figure(figures):
 
 def test_heatmap_colour_is_the_diff_pivot_and_text_the_share(demo):
     table = rates(demo, "business_unit", items=["sign_1", "sign_7"])
-    fig = charts.signs_heatmap(table, sort="name")
+    fig = charts.signs_heatmap(table, sort="name", values=True)  # 36 columns: more than the default writes
     cells = fig.data[0]
     pivot = table.pivot(index="label", columns="group", values="diff").astype(float)
     expected = pivot.reindex(index=list(cells.y), columns=list(cells.x)).to_numpy()
@@ -71,8 +71,8 @@ def test_heatmap_colour_is_the_diff_pivot_and_text_the_share(demo):
     assert "Difference to the rest" in clicks.hovertext[at] and "95% interval" in clicks.hovertext[at]
 
 
-def test_heatmap_sort_orders(demo):
-    table = rates(demo, "business_unit", items=["sign_1", "sign_2"], settings=BIG)
+def test_heatmap_sort_orders():
+    table = rates(load_demo(150), "business_unit", items=["sign_4", "sign_7"], settings=BIG)  # see BIG
     shown = table[~table["suppressed"]]
     hidden_everywhere = set(table["group"]) - set(shown["group"])
     by_name = list(charts.signs_heatmap(table, sort="name", min_group_size=150).data[0].x)
@@ -99,15 +99,16 @@ def hover_strings(fig: go.Figure) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def suppressed_figures(demo):
+def suppressed_figures():
     """(table, figure, minimum group size) of tables in which a large minimum hides many groups."""
-    units = rates(demo, "business_unit", settings=BIG)
-    index = commitment_index(demo, "business_unit", settings=BIG)
-    best = gap_to_best(demo, "business_unit", items=["sign_5"], settings=BIG)
-    gaps = perception_gap(demo, "division", settings=BIG)
-    moves = trends(demo, "business_unit", items=["sign_1"], settings=BIG)
-    waves = index_over_waves(demo, "division", settings=Settings(min_group_size=130))
-    pay = pay_alignment(demo, load_demo_metrics(), "business_unit", settings=Settings(min_group_size=30))
+    big = load_demo(150)
+    units = rates(big, "business_unit", settings=BIG)
+    index = commitment_index(big, "business_unit", settings=BIG)
+    best = gap_to_best(big, "business_unit", items=["sign_5"], settings=BIG)
+    gaps = perception_gap(big, "division", settings=BIG)
+    moves = trends(big, "business_unit", items=["sign_1"], settings=BIG)
+    waves = index_over_waves(load_demo(130), "division", settings=Settings(min_group_size=130))
+    pay = pay_alignment(load_demo(30), load_demo_metrics(), "business_unit", settings=Settings(min_group_size=30))
     return [(pay, charts.pay_trend_chart(pay, min_group_size=30), 30),
             (units, charts.signs_heatmap(units, min_group_size=150), 150),
             (units, charts.spread_chart(units, min_group_size=150), 150),
@@ -126,6 +127,7 @@ def test_suppressed_groups_show_no_number_anywhere(suppressed_figures):
             if trace.customdata is not None:
                 assert all(isinstance(v, str) for v in np.ravel(np.asarray(trace.customdata, dtype=object)))
         for text in hover_strings(fig):
+            assert text != "hidden" and "subtraction" not in text  # no group is hidden to protect another
             if "Hidden" in text or text.startswith("n<"):
                 without_name = re.sub(r"<b>.*?</b>", "", text)  # the group's name and wave may hold digits
                 assert set(re.findall(r"\d+", without_name)) <= {str(minimum)}, text
@@ -144,21 +146,23 @@ def test_a_hidden_wave_breaks_both_pay_lines(suppressed_figures):
             assert np.isnan(numbers(line.y)[rows["suppressed"].to_numpy()]).all()
 
 
-def test_heatmap_draws_suppressed_cells_grey_without_numbers(demo):
-    table = rates(demo, "business_unit", items=["sign_1"], settings=BIG)
+def test_heatmap_draws_suppressed_cells_grey_without_numbers():
+    survey = load_demo(150)
+    table = rates(survey, "business_unit", items=["sign_4"], settings=BIG)  # see BIG
+    yes_no = survey.frame["sign_4"].isin([0, 1]).groupby(survey.frame["business_unit"].astype(str)).sum()
+    assert set(table.loc[table["suppressed"], "group"]) == set(yes_no.index[yes_no < 150]) != set()
+    assert not table["suppressed"].all()
     cells, hidden, clicks = charts.signs_heatmap(table, min_group_size=150).data
     reason = dict(zip(table["group"], table["suppression"]))
-    assert {"small", "complementary"} <= set(reason.values())  # both kinds occur here
+    assert set(table["suppression"].dropna()) == {"small"}  # the only reason left: no group is hidden for another
+    assert set(np.ravel(np.asarray(hidden.text, dtype=object))) <= {"", "n<150"}  # no other label, e.g. "hidden"
     hover = dict(zip(clicks.x, clicks.hovertext))
     for col, group in enumerate(cells.x):
         if reason[group] == "small":
             assert np.isnan(cells.z[0][col]) and cells.text[0][col] == ""
             assert hidden.z[0][col] == 1 and hidden.text[0][col] == "n<150"
             assert "fewer than 150 answers" in hover[group] and "n =" not in hover[group]
-        elif reason[group] == "complementary":  # a larger group hidden to protect a small one: not "n<150"
-            assert np.isnan(cells.z[0][col]) and cells.text[0][col] == ""
-            assert hidden.z[0][col] == 1 and hidden.text[0][col] == "hidden"
-            assert "worked out by subtraction" in hover[group] and "n =" not in hover[group]
+            assert set(re.findall(r"\d+", re.sub(r"<b>.*?</b>", "", hover[group]))) == {"150"}
         else:
             assert np.isnan(hidden.z[0][col]) and hidden.text[0][col] == ""
 
@@ -176,6 +180,16 @@ def test_dumbbell_plots_leaders_and_staff_shares(demo):
         charts.gap_dumbbell(table, group="Nowhere")
 
 
+def test_a_dumbbell_with_no_one_to_compare_says_so():
+    survey = load_demo(130)  # published for 130, every role is "Other roles": no executives, no employees
+    assert set(survey.frame["role"].astype(str)) == {"Other roles"}
+    table = perception_gap(survey, None, settings=Settings(min_group_size=130))
+    assert table.empty
+    with pytest.raises(SettingsError, match="nobody to compare") as error:
+        charts.gap_dumbbell(table, min_group_size=130)
+    assert "smaller minimum" in error.value.hint
+
+
 def test_scatter_states_the_library_correlation(demo):
     metrics = load_demo_metrics()
     units = unit_table(demo, metrics)
@@ -186,7 +200,9 @@ def test_scatter_states_the_library_correlation(demo):
     assert fig.layout.meta["n"] == relation["n"] == len(fig.data[0].x)
     assert f"r = {expected['r']:.2f} (95% interval {expected['ci_low']:.2f} to {expected['ci_high']:.2f}), " \
            f"n = {expected['n']} units" in fig.layout.title.subtitle.text
-    slope, intercept = np.polyfit(units["exec_incentive_cx_pct"], units["mean_signs"], 1)
+    both = units[["exec_incentive_cx_pct", "mean_signs"]].dropna()  # "Other units …" have no unit metrics
+    assert len(both) == expected["n"]
+    slope, intercept = np.polyfit(both["exec_incentive_cx_pct"], both["mean_signs"], 1)
     line = fig.data[1]
     np.testing.assert_allclose(line.y, intercept + slope * np.asarray(line.x))
 
@@ -243,14 +259,18 @@ def test_gap_panels_share_one_scale_and_each_column_has_tick_labels(demo):
     assert len(shown) == 5 and sum(bool(axis.showticklabels) for axis in shown) == 3  # one per column
 
 
-def test_waves_keep_time_order_when_the_first_group_starts_late(demo):
-    moves = trends(demo, "business_unit", items=["sign_1"])
-    late_first = moves.assign(first=moves["group"] != "Innovation Lab").sort_values("first", kind="stable")
-    assert late_first["group"].iloc[0] == "Innovation Lab"  # seen only in the last two waves
-    fig = charts.trend_chart(late_first.drop(columns="first"))
-    assert list(fig.layout.xaxis.categoryarray) == list(demo.report.waves)
-    name = next(t.name for t in fig.data if t.name.startswith("Innovation Lab"))
-    assert name == "Innovation Lab (n<5 in 2026-Q2, 2026-Q3)"
+def test_waves_keep_time_order_when_the_first_group_starts_late():
+    survey = load_demo(30)  # published for 30, Brokerage is reported on its own only in 2025-Q3 and 2026-Q2
+    moves = trends(survey, "business_unit", items=["sign_1"], settings=Settings(min_group_size=30))
+    brokerage = survey.frame[survey.frame["business_unit"] == "Brokerage"]
+    assert sorted(brokerage["wave"].astype(str).unique()) == ["2025-Q3", "2026-Q2"]
+    assert brokerage.loc[brokerage["wave"] == "2026-Q2", "sign_1"].notna().sum() < 30  # too few answers to sign 1
+    late_first = moves.assign(first=moves["group"] != "Brokerage").sort_values("first", kind="stable")
+    assert late_first["group"].iloc[0] == "Brokerage" and late_first["wave"].iloc[0] == "2025-Q3"
+    fig = charts.trend_chart(late_first.drop(columns="first"), min_group_size=30)
+    assert list(fig.layout.xaxis.categoryarray) == list(survey.report.waves)
+    name = next(t.name for t in fig.data if t.name.startswith("Brokerage"))
+    assert name == "Brokerage (n<30 in 2026-Q2)"
 
 
 def test_presentation_is_larger_and_dark_is_transparent(demo):
@@ -297,8 +317,10 @@ def test_index_over_waves_matches_the_index_of_each_wave(demo):
         np.testing.assert_allclose(part["mean_signs"], alone.loc[part.index, "mean_signs"])
         assert list(part["n"]) == list(alone.loc[part.index, "n"])
     units = index_over_waves(demo, "business_unit")
-    tiny = units[units["group"] == "Innovation Lab"]  # 2 respondents a wave
-    assert tiny["suppressed"].all() and tiny[["n", "mean_signs", "p"]].isna().all().all()
+    assert "Innovation Lab" not in set(units["group"]) and "Other units" in set(units["group"])  # 2 a wave: leaves Digital
+    assert "Other units of Digital" not in set(units["group"])  # no unit of Digital is pooled within it
+    hidden = units[units["suppressed"]]
+    assert len(hidden) and hidden[["n", "mean_signs", "p"]].isna().all().all()
     overall = index_over_waves(demo)
     assert set(overall["group"]) == {"All respondents"} and len(overall) == len(demo.report.waves)
 

@@ -1,11 +1,16 @@
 """The command line, as a user runs it."""
 import json
+import re
 import subprocess
 import sys
 
+import numpy as np
+import pandas as pd
 import pytest
+from scipy import stats
 
 from conftest import REALDATA, ROOT
+from cxcommit import apply_mapping, load_survey, read_raw, suggest_mapping
 
 
 def cli(*args, cwd=ROOT):
@@ -27,12 +32,39 @@ def test_check_reports_detection_exclusions_and_personal_data():
     assert "Responses:  61 in the file; 1 kept, 60 excluded" in out
     assert "  excluded: 60 × Qualtrics preview/test/spam response (Status 2)" in out
     assert "Personal data dropped (11 columns):" in out and "'program_contact_3_TEXT' (phone number)" in out
+    small = out.split("Small groups:\n", 1)[1]  # the one respondent kept is left out, and not counted under 5
+    assert "  No number about fewer than 5 people or answers is shown. Reporting attributes: wave.\n" in small
+    assert "  fewer than 5 respondent(s) fit no group of 5 in their wave and are left out of every number " \
+           "(waves 2020-Q2)." in small
 
 
 def test_check_on_the_demo_and_its_unit_metrics():
     out = cli("check", "data/demo_responses.csv").stdout
     assert "Responses:  5458 in the file; 5458 kept, 0 excluded" in out
     assert "  sign_7                       yes/no" in out
+    # what publishing for the default minimum of 5 did, recounted with pandas on the published rows
+    frame = load_survey(ROOT / "data" / "demo_responses.csv").frame
+    attributes = ["division", "business_unit", "role", "region"]
+    generalised = int(frame[attributes].apply(lambda c: c.astype(str).str.startswith("Other")).any(axis=1).sum())
+    assert "\nSmall groups:\n  No number about fewer than 5 people or answers is shown. Reporting attributes: wave, " \
+           "division, business unit, role, region.\n" in out
+    assert (f"  {generalised:,} of {len(frame):,} respondents ({generalised / len(frame):.1%}) are reported with some "
+            "attribute generalised") in out
+    left_out = 5458 - len(frame)  # a count under the minimum is not told exactly
+    assert 0 < left_out < 5
+    assert "  fewer than 5 respondent(s) fit no group of 5 in their wave and are left out" in out
+    assert f"  {left_out} respondent(s) fit no group" not in out
+    raw = read_raw(ROOT / "data" / "demo_responses.csv")
+    rows = apply_mapping(raw, suggest_mapping(raw)).frame  # as imported
+    lab = rows.loc[rows["business_unit"] == "Innovation Lab", "wave"].astype(str).value_counts().sort_index()
+    assert 0 < lab.max() < 5 and "Innovation Lab" not in set(frame["business_unit"].astype(str))
+    # the unit of 2 leaves its division rather than be merged with a larger unit of Digital: the only unit
+    # published that was not imported is "Other units", under "Other divisions" in each of the lab's waves
+    assert set(frame["business_unit"].astype(str)) - set(rows["business_unit"].astype(str)) == {"Other units"}
+    others = frame[frame["business_unit"] == "Other units"]
+    assert set(lab.index) <= set(others["wave"].astype(str)) and set(others["division"]) == {"Other divisions"}
+    assert (f"  Innovation Lab is reported within Other units in {', '.join(lab.index)}: "
+            "fewer than 5 of its people answered there.") in out
     metrics = cli("check", "data/demo_unit_metrics.csv").stdout
     assert "Kind:       unit metrics (business unit × wave)" in metrics
     assert "Rows:       180 — 30 business units, 6 waves" in metrics
@@ -55,7 +87,12 @@ def test_summary_json_by_any_column():
 
 def test_summary_table_and_csv_on_the_demo():
     table = cli("summary", "data/demo_responses.csv", "--by", "business_unit", "--items", "sign_7").stdout
-    assert "Innovation Lab" in table and "yes (n < 5)" in table
+    # the unit of 2 is not a row of its own, hidden or shown: it is within "Other units", shown
+    assert "Innovation Lab" not in table and "(n < 5)" not in table and "Other units of" not in table
+    frame = load_survey(ROOT / "data" / "demo_responses.csv").frame
+    pooled = frame.loc[frame["business_unit"] == "Other units", "sign_7"]
+    n, k = int(pooled.notna().sum()), int((pooled == 1).sum())
+    assert n >= 5 and re.search(rf"\nsign_7 yes_no +Other units +{n} +{k} +{k / n:.1%} ", "\n" + table)
     csv = cli("summary", "data/demo_responses.csv", "--by", "division", "--format", "csv", "--min-group-size", "10")
     assert csv.stdout.splitlines()[0] == "item,label,scale,group,n,k,p,ci_low,ci_high,mean,n_dont_know,suppressed"
 
@@ -108,15 +145,40 @@ def test_analyze_with_filters_and_two_groupings():
     result = cli("analyze", "data/demo_responses.csv", "--view", "rates", "--by", "division", "role", "--items",
                  "sign_1", "--division", "Digital", "--wave", "2026-Q3", "--format", "json")
     records = json.loads(result.stdout)
-    assert [r["group"] for r in records] == ["Digital · Executive", "Digital · Manager", "Digital · Employee"]
+    # the roles of Digital in 2026-Q3 as published (small roles of a unit within "Other roles"), recounted
+    frame = load_survey(ROOT / "data" / "demo_responses.csv").frame
+    view = frame[(frame["division"] == "Digital") & (frame["wave"] == "2026-Q3")]
+    roles = [role for role in frame["role"].cat.categories if (view["role"] == role).any()]
+    assert roles == ["Manager", "Employee", "Other roles"]
+    raw = read_raw(ROOT / "data" / "demo_responses.csv")
+    rows = apply_mapping(raw, suggest_mapping(raw)).frame  # as imported, Digital had a few executives per unit
+    imported = rows[(rows["division"] == "Digital") & (rows["wave"] == "2026-Q3")]
+    executives = imported[imported["role"] == "Executive"].groupby("business_unit", observed=True).size()
+    assert len(executives) and "Executive" not in roles  # none is reported as one: they are generalised
+    assert [r["group"] for r in records] == [f"Digital · {role}" for role in roles]
+    assert [r["n"] for r in records] == [int(view.loc[view["role"] == role, "sign_1"].notna().sum()) for role in roles]
+    assert all(r["n"] >= 5 and not r["suppressed"] for r in records)
 
 
 def test_analyze_table_formats_shares_and_correlations():
     gaps = cli("analyze", "data/demo_responses.csv", "--view", "gaps", "--items", "sign_1").stdout
-    assert "Payments        15    100.0%      86   60.5%" in gaps
+    frame = load_survey(ROOT / "data" / "demo_responses.csv").frame  # published for 5, recounted with pandas
+    unit = frame[frame["business_unit"] == "Corporate Clients"]
+    sides = [unit.loc[unit["role"] == role, "sign_1"].dropna() for role in ("Executive", "Employee")]
+    (n1, p1), (n2, p2) = [(len(answers), float((answers == 1).mean())) for answers in sides]
+    assert f"Corporate Clients {n1:>9} {p1:>9.1%} {n2:>7} {p2:>7.1%} {p1 - p2:>6.1%}" in gaps  # 10 100.0% 103 64.1%
     relations = cli("analyze", "data/demo_responses.csv", "--metrics", "data/demo_unit_metrics.csv",
                     "--view", "relations").stdout
-    assert "exec_incentive_cx_pct       sign_7 0.959  0.913   0.981" in relations
+    # across the units reported on their own: sign 7's share averaged over the waves, against the incentive
+    answered = frame[frame["sign_7"].notna() & ~frame["business_unit"].astype(str).str.startswith("Other")]
+    shares = answered.groupby(["business_unit", "wave"], observed=True)["sign_7"].agg(lambda s: (s == 1).mean())
+    shares = shares.groupby(level="business_unit").mean()
+    metrics = pd.read_csv(ROOT / "data" / "demo_unit_metrics.csv").groupby("business_unit")["exec_incentive_cx_pct"].mean()
+    r, _ = stats.pearsonr(metrics.reindex(shares.index), shares)
+    z, half = np.arctanh(r), stats.norm.ppf(0.975) / np.sqrt(len(shares) - 3)
+    assert len(shares) == 29  # the 30 units but Innovation Lab
+    assert (f"exec_incentive_cx_pct       sign_7 {r:.3f}  {np.tanh(z - half):.3f}   {np.tanh(z + half):.3f}  <0.001 "
+            f"{len(shares)}") in relations  # 0.955 0.906 0.979
 
 
 def test_analyze_on_a_survey_without_the_signs_says_what_is_missing():

@@ -4,9 +4,19 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import REALDATA, ROOT
+from cxcommit.demo import import_demo, load_demo
 from ui.shell import PAGES
 
 TIMEOUT = 120
+
+
+def published_count(**filters: list[str]) -> int:
+    """Respondents of the demo published for 5 (the default minimum) that the filters leave, counted with pandas."""
+    frame = load_demo().frame
+    keep = frame.index == frame.index
+    for name, values in filters.items():
+        keep &= frame[name].astype(str).isin(values).to_numpy()
+    return int(keep.sum())
 
 
 def app() -> AppTest:
@@ -30,7 +40,7 @@ def test_opens_on_the_overview_of_the_demo_data():
     assert not test.exception and not test.error
     assert test.title[0].value == "Executive commitment to customer experience"
     assert "Demo data" in test.info[0].value
-    assert test.metric[0].value == "5,458"
+    assert test.metric[0].value == f"{published_count():,}" == "5,455"  # of 5,458 imported: 3 fit no group of 5
     assert "What to lead with" in [s.value for s in test.subheader]
 
 
@@ -79,11 +89,14 @@ def test_filters_come_from_the_url():
 
 
 def test_the_minimum_group_size_holds_on_the_heatmap_page():
+    frame = load_demo(150).frame  # published for 150: "Other units of Commercial Banking" keeps no answer to signs 5, 6
+    answers = frame.groupby(frame["business_unit"].astype(str))[[f"sign_{i}" for i in range(1, 9)]].count()
+    assert (answers == 0).to_numpy().sum() == 2 and not ((answers > 0) & (answers < 150)).to_numpy().any()
     test = opened("signs_by_unit.py")
-    test.sidebar.number_input[0].set_value(200).run()
+    test.sidebar.number_input[0].set_value(150).run()
     assert not test.exception and not test.error
     figure = test.get("plotly_chart")[0].proto.spec
-    assert "Hidden: fewer than 200 answers" in figure  # the grey cells' hover (too narrow for a label)
+    assert "Hidden: fewer than 150 answers" in figure  # the grey cells' hover (too narrow for a label)
 
 
 def upload(test: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
@@ -134,7 +147,7 @@ def test_a_broken_file_shows_the_problem_and_keeps_the_data_in_use():
     assert test.error, "a broken file must say what is wrong"
     assert "Demo data" in texts(test) or "demo" in texts(test).lower()
     test.switch_page("pages/overview.py").run()
-    assert test.metric[0].value == "5,458"
+    assert test.metric[0].value == f"{published_count():,}"
 
 
 def test_no_traceback_reaches_the_page_for_an_empty_file():
@@ -185,27 +198,75 @@ def test_a_mapping_without_items_is_refused_and_says_why():
     assert "Demo data" in texts(test)
 
 
-def test_a_count_that_another_filter_would_reveal_is_not_shown():
-    """Digital without its Innovation Lab (4 respondents): 778 against Digital's 782 would reveal the lab."""
+def test_a_unit_too_small_to_report_is_within_other_units_and_every_count_is_shown():
+    """Innovation Lab (2 respondents a wave, in Digital) is no filter of its own: too few to keep even its division,
+    it is reported within "Other units" (of "Other divisions"), a group of at least 5. Digital is then its four named
+    units, and each count, Digital's and that of "Other units", is shown, never a hidden count."""
+    imported = import_demo().frame
+    lab = imported[imported["business_unit"] == "Innovation Lab"]
+    assert set(lab["division"].astype(str)) == {"Digital"} and lab.groupby("wave", observed=True).size().max() < 5
+    test = app().run()
+    units = next(m for m in test.sidebar.multiselect if m.label == "Business units")
+    assert "Innovation Lab" not in units.options and "Other units" in units.options
+    assert not [u for u in units.options if u.startswith("Other units of")]  # no unit is pooled within its division
     test = app()
     test.query_params["division"] = ["Digital"]
-    test.query_params["business_unit"] = ["Customer Platforms", "Data & Analytics", "Mobile App", "Online Banking"]
+    test.run()
+    units = next(m for m in test.sidebar.multiselect if m.label == "Business units")
+    named = ["Customer Platforms", "Data & Analytics", "Mobile App", "Online Banking"]
+    assert sorted(units.options) == named  # neither Innovation Lab nor "Other units of Digital"
+    test = app()
+    test.query_params["division"] = ["Digital"]
+    test.query_params["business_unit"] = named
     test.run()
     assert not test.exception
-    assert test.metric[0].value == "Hidden"
-    assert any("a hidden number of respondents" in c.value for c in test.caption)
-    assert all("778" not in c.value for c in test.caption) and "778" not in texts(test)
+    shown = published_count(division=["Digital"], business_unit=named)
+    assert shown == published_count(division=["Digital"]) >= 5 and test.metric[0].value == f"{shown:,}"
+    assert "Hidden" not in [m.value for m in test.metric] and "hidden number" not in texts(test)
+    assert any(f"{shown:,} respondents" in c.value for c in test.caption)
+    test = app()
+    test.query_params["business_unit"] = ["Other units"]
+    test.run()
+    assert not test.exception
+    others = published_count(business_unit=["Other units"])
+    assert others >= 5 and test.metric[0].value == f"{others:,}"
+    assert "Hidden" not in [m.value for m in test.metric] and "hidden number" not in texts(test)
 
 
 def test_under_the_minimum_the_respondent_count_is_not_shown():
+    """Claims is a unit of the East: with the North it leaves nobody (a published view holds none or at least 5)."""
+    assert published_count(business_unit=["Claims"], region=["North"]) == 0
     test = app()
-    test.query_params["business_unit"] = ["Innovation Lab"]
+    test.query_params["business_unit"] = ["Claims"]
+    test.query_params["region"] = ["North"]
     test.run()
+    assert not test.exception
     assert not test.metric and not test.get("plotly_chart")  # no tile, no chart: not even which groups
     assert "fewer than 5 respondents: nothing about them is shown" in test.info[0].value
-    assert "4 respondents" not in texts(test)
+    assert "0 respondents" not in texts(test)
     test.switch_page("pages/signs_by_unit.py").run()
     assert not test.get("plotly_chart") and "nothing about them is shown" in test.info[0].value
+
+
+def test_the_data_page_says_what_small_groups_are_reported_within_and_what_each_attribute_costs():
+    test = opened("data.py")
+    assert not test.exception and not test.error
+    assert any(f"{published_count():,} respondents reported" in m.value for m in test.markdown)
+    small = next(e for e in test.expander if e.label.startswith("Small groups"))
+    assert small.label.endswith("(minimum 5)")
+    said = "\n".join(m.value for m in small.markdown)
+    assert "No number about fewer than 5 people or answers is shown" in said
+    assert "Innovation Lab is reported within Other units" in said  # its name, never its size
+    left_out = import_demo().size - published_count()  # 5,458 imported, 5,455 published
+    assert 0 < left_out < 5 and "fewer than 5 respondent(s) fit no group of 5" in said  # a count under 5: not given
+    assert f"{left_out} respondent(s)" not in said
+    costs = small.dataframe[0].value
+    assert list(costs.columns) == ["Attribute", "Generalised, with it", "Generalised, without it"]
+    assert set(costs["Attribute"]) == {"division", "business_unit", "role", "region"}
+    assert all(value.endswith("%") for column in costs.columns[1:] for value in costs[column])
+    test.sidebar.number_input[0].set_value(10).run()
+    assert not test.exception
+    assert next(e for e in test.expander if e.label.startswith("Small groups")).label.endswith("(minimum 10)")
 
 
 def _labels(test) -> set[str]:

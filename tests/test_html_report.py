@@ -13,7 +13,7 @@ from cxcommit import load_demo_metrics
 from cxcommit.html_report import html_report
 from cxcommit.slides import Slide, deck
 
-CAPTION = "Demo data · Waves: all (2025-Q2 to 2026-Q3) · 5,458 respondents · minimum group size 5"
+CAPTION = "Demo data · Waves: all (2025-Q2 to 2026-Q3) · 5,434 respondents · minimum group size 5"
 HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
 
 

@@ -11,7 +11,8 @@ from pptx.enum.chart import XL_CHART_TYPE
 
 from conftest import REALDATA, ROOT
 from cxcommit.cli import main
-from cxcommit.demo import load_demo_metrics
+from cxcommit.demo import load_demo, load_demo_metrics
+from cxcommit.instrument import SIGN_IDS
 from cxcommit.pptx_deck import Cover, method, write_deck
 from cxcommit.settings import Settings
 from cxcommit.slides import deck
@@ -26,7 +27,7 @@ CHART_TYPES = {"commitment": XL_CHART_TYPE.BAR_CLUSTERED, "variation": XL_CHART_
 
 def build(survey, settings=Settings()):
     slides = deck(survey, load_demo_metrics(), settings=settings, caption="Demo data", presentation=False)
-    data = write_deck(slides, Cover(details=("Demo data", "5,458 respondents")), min_group_size=settings.min_group_size)
+    data = write_deck(slides, Cover(details=("Demo data", "5,455 respondents")), min_group_size=settings.min_group_size)
     return slides, Presentation(io.BytesIO(data))
 
 
@@ -99,12 +100,15 @@ def test_charts_are_native_and_hold_the_librarys_numbers(demo_deck):
     assert values(lowest) == expected(slide.table["min_p"]) and values(spread) == expected(slide.table["range"])
 
 
-def test_the_heatmap_is_a_table_of_shares_with_hidden_cells_marked(demo):
-    settings = Settings(min_group_size=900)  # hides 32 of the 48 division cells
-    slides, pptx = build(demo, settings)
+def test_the_heatmap_is_a_table_of_shares_with_hidden_cells_marked():
+    settings = Settings(min_group_size=130)
+    survey = load_demo(130)
+    slides, pptx = build(survey, settings)
     slide, page = next((s, p) for s, p in zip(slides, list(pptx.slides)[1:]) if s.kind == "signs")
     grid = next(shape.table for shape in page.shapes if shape.has_table)
-    assert slide.table["suppressed"].sum() == 32
+    answers = survey.frame.groupby("division", observed=True)[list(SIGN_IDS)].count()  # "don't know" counts
+    assert slide.table["suppressed"].sum() == (answers < 130).to_numpy().sum() == 1  # of the 56 division cells
+    assert (answers.to_numpy() == 0).sum() == 1  # published: a cell holds no answers or at least 130
     groups = [grid.cell(0, j).text for j in range(1, len(grid.columns))]
     cells = {(r["label"], r["group"]): r for r in slide.table.to_dict("records")}
     for i in range(1, len(grid.rows)):
@@ -112,15 +116,20 @@ def test_the_heatmap_is_a_table_of_shares_with_hidden_cells_marked(demo):
         for j, group in enumerate(groups, start=1):
             row, text = cells[(label, group)], grid.cell(i, j).text
             if row["suppressed"]:
-                assert text in ("n<900", "hidden")
+                assert text == "n<130"  # no number, and no other label: nothing is hidden for another group
             else:
                 assert text == pct(row["p"])
 
 
-def test_no_suppressed_number_reaches_the_deck(demo):
-    """With a minimum of 700, two divisions' commitment and every division's wave are hidden."""
-    settings = Settings(min_group_size=700)
-    slides, pptx = build(demo, settings)
+def test_no_suppressed_number_reaches_the_deck():
+    """Published for 20, "Other divisions" is 20 people in 2026-Q3, none of whom answered all 8 signs, so nobody of
+    it is scored on all 8; and some divisions' waves are hidden."""
+    settings = Settings(min_group_size=20)
+    survey = load_demo(20)
+    others = survey.frame[survey.frame["division"] == "Other divisions"]
+    assert len(others) == 20 and not others[list(SIGN_IDS)].notna().all(axis=1).any()
+    slides, pptx = build(survey, settings)
+    hidden_waves_met = 0
     for slide, page in zip(slides, list(pptx.slides)[1:]):
         if slide.table is None or "suppressed" not in slide.table or slide.kind in ("signs", "outcomes"):
             continue
@@ -131,9 +140,15 @@ def test_no_suppressed_number_reaches_the_deck(demo):
                 waves = list(chart_of(page).plots[0].categories)
                 hidden_waves = set(part.loc[part["suppressed"].astype(bool), "wave"])
                 assert all(v is None for v, w in zip(series.values, waves) if w in hidden_waves)
+                hidden_waves_met += len(hidden_waves)
             else:
                 assert all(v is None for v, h in zip(series.values, hidden) if h), slide.kind
-    assert next(s for s in slides if s.kind == "commitment").table["suppressed"].sum() == 2  # the check met them
+    commitment = next(s for s in slides if s.kind == "commitment").table
+    scored = (survey.frame[list(SIGN_IDS)].notna().all(axis=1) & ~survey.index_excluded("not_yes")).groupby(
+        survey.frame["division"], observed=True).sum()  # scored on all 8, less those the index leaves out
+    assert set(commitment.loc[commitment["suppressed"], "group"]) == set(scored.index[scored == 0]) == {
+        "Other divisions"}  # the check met them
+    assert hidden_waves_met > 0
 
 
 def test_the_report_command_writes_the_deck_for_the_filters(tmp_path, capsys):
@@ -145,7 +160,8 @@ def test_the_report_command_writes_the_deck_for_the_filters(tmp_path, capsys):
     pptx = Presentation(str(out))
     assert len(pptx.slides) == 4
     cover = " ".join(s.text_frame.text for s in pptx.slides[0].shapes if s.has_text_frame)
-    assert "Division: Digital" in cover and "782 respondents" in cover and "Groups under 5 answers hidden" in cover
+    digital = (load_demo().frame["division"] == "Digital").sum()  # published: 754 of the 782 imported
+    assert "Division: Digital" in cover and f"{digital:,} respondents" in cover and "Groups under 5 answers hidden" in cover
 
 
 def test_the_report_command_refuses_other_file_types(tmp_path, capsys):

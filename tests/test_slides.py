@@ -1,4 +1,6 @@
 """The deck's story: order, captions, and slides left out when their data is missing."""
+import json
+
 import plotly.graph_objects as go
 
 from cxcommit import load_demo_metrics
@@ -45,7 +47,7 @@ def _room(slide: Slide, screen: Screen) -> int:
 
 
 def test_every_demo_slide_fits_a_full_hd_screen(demo):
-    slides = deck(demo, load_demo_metrics(), caption="Demo data · Waves: all (2025-Q2 to 2026-Q3) · 5,458 respondents")
+    slides = deck(demo, load_demo_metrics(), caption="Demo data · Waves: all (2025-Q2 to 2026-Q3) · 5,434 respondents")
     screen = Screen(1920, 1080)
     for slide in slides[1:]:
         height = chart_height(slide, screen)
@@ -78,18 +80,26 @@ def test_on_a_small_screen_the_plot_is_not_squeezed_below_its_share(demo):
 
 
 def test_fit_keeps_title_and_legend_where_they_were_in_pixels(demo):
-    figure = _pay_slide(demo).figure
-    before = figure.to_dict()
-    fitted = fit(figure, 600)
-    assert fitted.layout.height == 600 and figure.to_dict() == before  # a copy: the cached deck is unchanged
-    for old, new in ((figure.layout.title, fitted.layout.title), (figure.layout.legend, fitted.layout.legend)):
-        assert new.yref == "container"
-        assert abs((1 - new.y) * 600 - (1 - old.y) * figure.layout.height) < 1e-6
-    assert fitted.layout.margin == figure.layout.margin and fitted.data == figure.data
-    assert fit(figure, figure.layout.height) is figure and fit(figure, None) is figure
-    taller = fit(figure, figure.layout.height + 100)  # room to spare: drawn taller, the header still in place
-    assert taller.layout.height == figure.layout.height + 100
-    assert abs((1 - taller.layout.title.y) * taller.layout.height - (1 - figure.layout.title.y) * figure.layout.height) < 1e-6
+    across = _pay_slide(demo.filter(division=["Digital", "Insurance", "Operations"])).figure  # legend under the title
+    down = _pay_slide(demo).figure  # 7 divisions with "Other divisions": the legend runs down the right of the plot
+    assert across.layout.legend.yref == "container" and down.layout.legend.yref == "paper"
+    for figure in (across, down):
+        before = figure.to_dict()
+        fitted = fit(figure, 600)
+        assert fitted.layout.height == 600 and figure.to_dict() == before  # a copy: the cached deck is unchanged
+        for old, new in ((figure.layout.title, fitted.layout.title), (figure.layout.legend, fitted.layout.legend)):
+            assert new.yref == old.yref
+            if old.yref == "container":
+                assert abs((1 - new.y) * 600 - (1 - old.y) * figure.layout.height) < 1e-6
+            else:  # at the top of the plot, whose top margin is kept: as many pixels from the top as before
+                assert old is figure.layout.legend and new.y == old.y == 1 and new.yanchor == "top"
+        assert fitted.layout.margin == figure.layout.margin
+        assert json.loads(fitted.to_json())["data"] == json.loads(figure.to_json())["data"]  # NaN (no unit metrics) as null
+        assert fit(figure, figure.layout.height) is figure and fit(figure, None) is figure
+        taller = fit(figure, figure.layout.height + 100)  # room to spare: drawn taller, the header still in place
+        assert taller.layout.height == figure.layout.height + 100
+        assert abs((1 - taller.layout.title.y) * taller.layout.height
+                   - (1 - figure.layout.title.y) * figure.layout.height) < 1e-6
 
 
 def test_on_a_small_screen_the_explanations_give_way_to_the_chart(demo):

@@ -4,14 +4,20 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from cxcommit import SUMMARY_COLUMNS, Settings, SettingsError, item_summary, load_survey
+from cxcommit.demo import load_demo
 from cxcommit.intervals import wilson
+from cxcommit.scales import DONT_KNOW
 from conftest import REALDATA
 
 
 def test_yes_share_counts_dont_know_in_the_base(demo):
     table = item_summary(demo, items=["sign_7"])
-    answers = pd.read_csv("data/demo_responses.csv", usecols=["sign_7"], keep_default_na=False)["sign_7"]
-    yes, no, dk = (answers == "Yes").sum(), (answers == "No").sum(), (answers == "Don't know").sum()
+    answers = demo.frame["sign_7"]  # published: 1 yes, 0 no, DONT_KNOW, NaN (none, or withheld)
+    yes, no, dk = (answers == 1).sum(), (answers == 0).sum(), (answers == DONT_KNOW).sum()
+    # the file's answers, less those withheld (too few in their group) and those of people left out
+    imported = (pd.read_csv("data/demo_responses.csv", usecols=["sign_7"], keep_default_na=False)["sign_7"] != "").sum()
+    gone = imported - (yes + no + dk) - demo.disclosure.answers_withheld["sign_7"]
+    assert 0 <= gone <= sum(demo.disclosure.left_out.values())
     row = table.iloc[0]
     assert (row["n"], row["k"], row["n_dont_know"]) == (yes + no + dk, yes, dk)
     assert row["p"] == pytest.approx(yes / (yes + no + dk))
@@ -22,9 +28,8 @@ def test_yes_share_counts_dont_know_in_the_base(demo):
 
 
 def test_likert_favourable_is_top_two_boxes_and_mean_is_on_the_scale(demo):
-    answers = pd.read_csv("data/demo_responses.csv", usecols=["ceo_ownership"])["ceo_ownership"].dropna()
-    order = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
-    values = answers.map({label: i + 1 for i, label in enumerate(order)})
+    values = demo.frame["ceo_ownership"].dropna()  # the published answers, on the scale 1 (strongly disagree)–5
+    assert set(values) == {1, 2, 3, 4, 5}
     row = item_summary(demo, items=["ceo_ownership"]).iloc[0]
     assert row["n"] == len(values)
     assert row["k"] == (values >= 4).sum()
@@ -32,24 +37,33 @@ def test_likert_favourable_is_top_two_boxes_and_mean_is_on_the_scale(demo):
 
 
 def test_nps_favourable_is_promoters(demo):
-    scores = pd.read_csv("data/demo_responses.csv", usecols=["nps"])["nps"]
+    scores = demo.frame["nps"].dropna()  # everyone published answered it
+    assert len(scores) == 5458 - sum(demo.disclosure.left_out.values()) == 5455
     row = item_summary(demo, items=["nps"]).iloc[0]
     assert (row["n"], row["k"]) == (len(scores), (scores >= 9).sum())
 
 
 def test_groups_below_the_minimum_are_suppressed_and_say_so(demo):
     table = item_summary(demo, by="business_unit", items=["sign_1"])
-    tiny = table[table["group"] == "Innovation Lab"].iloc[0]
-    assert bool(tiny["suppressed"])
-    assert all(pd.isna(tiny[c]) for c in ("n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know"))
-    # Innovation Lab (4 answers) could be recovered from the Digital total, so the smallest other Digital
-    # unit is suppressed with it (complementary suppression); no other unit is touched.
-    assert table.loc[table["suppressed"], "group"].tolist() == ["Innovation Lab", "Online Banking"]
+    # Innovation Lab (2 people a wave) is no group of its own: it is reported within "Other units"
+    assert "Innovation Lab" not in set(table["group"])
+    assert not table.set_index("group").at["Other units", "suppressed"]
+    # a cell without answers (all withheld) is suppressed, with no number; nothing else is, to protect another
+    table = item_summary(demo, by=["business_unit", "wave"], items=["sign_7"])
+    answered = demo.frame.groupby(["business_unit", "wave"], observed=True)["sign_7"].count()
+    answered.index = [f"{unit} · {wave}" for unit, wave in answered.index]
+    table = table.set_index("group")
+    assert set(table.index) == set(answered.index)
+    assert table["suppressed"].to_dict() == (answered < 5).to_dict() and table["suppressed"].sum() == 1
+    assert (answered[answered < 5] == 0).all()  # a published cell holds no answers or at least 5
+    hidden = table[table["suppressed"]]
+    assert hidden[["n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know"]].isna().all().all()
 
 
 @hsettings(deadline=None, max_examples=30)
 @given(st.integers(3, 60))
-def test_no_number_from_fewer_than_the_minimum_leaves_the_library(demo, minimum):
+def test_no_number_from_fewer_than_the_minimum_leaves_the_library(minimum):
+    demo = load_demo(minimum)  # published for the minimum the settings ask for
     for by in (None, "business_unit", "role", "region"):
         table = item_summary(demo, by=by, settings=Settings(min_group_size=minimum))
         shown = table[~table["suppressed"]]
@@ -68,8 +82,11 @@ def test_json_keys_and_columns(demo):
 def test_group_by_any_export_column_by_its_name():
     survey = load_survey(REALDATA / "surveymonkey_538_starwars.csv")
     table = item_summary(survey, by="Gender", items=["have_you_seen_any_of_the_6_films_in_the"])
-    assert set(table["group"]) == {"Female", "Male", "(no answer)"}
-    assert table["n"].sum() == 1186
+    # "Other": people whose combination of groupings is too small keep no gender of their own
+    assert set(table["group"]) == {"Female", "Male", "Other", "(no answer)"}
+    left_out = sum(survey.disclosure.left_out.values())
+    assert survey.report.rows_kept == 1186 and left_out == 5 and len(survey.frame) == 1186 - left_out
+    assert table["n"].sum() == survey.frame["have_you_seen_any_of_the_6_films_in_the"].notna().sum() == 1186 - left_out
 
 
 def test_unknown_grouping_lists_the_valid_ones_and_explains_ignored_columns(demo):

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from cxcommit import Mapping, Settings, Survey, UnitMetrics, load_demo, load_demo_metrics, load_survey
+from cxcommit import Mapping, Settings, Survey, UnitMetrics, load_demo_metrics, suggest_mapping
+from cxcommit.demo import import_demo
 from cxcommit.combine import combine_surveys
 from cxcommit.importer import apply_mapping
 from cxcommit.readers import RawTable, read_raw
@@ -21,7 +22,9 @@ DEMO = "demo"
 
 @dataclass(frozen=True)
 class Dataset:
-    """What the session analyses: a key naming its content, a label, the survey and unit metrics."""
+    """What the session analyses: a key naming its content, a label, the survey as imported (every
+    row; the frame publishes it for the minimum group size, :func:`cxcommit.publish.publish`,
+    before any page sees it) and unit metrics."""
 
     key: str
     label: str
@@ -41,7 +44,7 @@ def digest(*parts: bytes | str) -> str:
 
 
 def demo_dataset() -> Dataset:
-    return Dataset(DEMO, "Demo data (a fictional bank-and-insurance group)", load_demo(), load_demo_metrics())
+    return Dataset(DEMO, "Demo data (a fictional bank-and-insurance group)", import_demo(), load_demo_metrics())
 
 
 def read_export(key: str, content: bytes, name: str, drop_personal_data: bool) -> RawTable:
@@ -84,7 +87,8 @@ def opened_file() -> tuple[str | None, str | None]:
 
 @st.cache_resource(max_entries=2, show_spinner="Reading the export named on the command line…")
 def _file_dataset(path: str, metrics: str | None, stamp: float) -> Dataset:
-    survey = load_survey(path)
+    raw = read_raw(path)
+    survey = apply_mapping(raw, suggest_mapping(raw))
     return Dataset(digest(path, str(stamp)), Path(path).name, survey, read_unit_metrics(metrics) if metrics else None)
 
 

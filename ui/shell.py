@@ -15,8 +15,9 @@ import streamlit as st
 
 from cxcommit import Settings, Survey, UnitMetrics
 from cxcommit.columns import ATTRIBUTES
-from cxcommit.differencing import respondents_text
+from cxcommit.privacy import respondents_text
 from cxcommit.intervals import CI_METHODS
+from cxcommit.publish import generalised_note, publish
 from ui.data import LINK_PARAM, Dataset, current, link_key, lost_link
 from ui.errors import guarded
 
@@ -41,19 +42,16 @@ ROUTED = "_routed"
 
 @dataclass(frozen=True)
 class Context:
-    """What a page shows: the filtered survey, the unfiltered one, unit metrics, settings, the
-    filters chosen and how to draw."""
+    """What a page shows: the filtered survey and the unfiltered one (both published for the
+    minimum group size), unit metrics, settings, the filters chosen and how to draw."""
 
     dataset: Dataset
+    full: Survey
     survey: Survey
     settings: Settings
     filters: dict[str, list[str]] = field(default_factory=dict)
     presentation: bool = False
     dark: bool = False
-
-    @property
-    def full(self) -> Survey:
-        return self.dataset.survey
 
     @property
     def metrics(self) -> UnitMetrics | None:
@@ -71,9 +69,8 @@ class Context:
 
     @property
     def respondents(self) -> str:
-        """How many respondents the filters leave; "fewer than N" under the minimum group size, "a
-        hidden number of" where another filter would change it by fewer than N."""
-        return respondents_text(self.survey, self.settings.min_group_size)
+        """How many respondents the filters leave; "fewer than N" under the minimum group size."""
+        return respondents_text(self.survey.size, self.settings.min_group_size)
 
     def caption(self) -> str:
         """Which data, filters, waves and minimum group size a chart reflects."""
@@ -84,6 +81,9 @@ class Context:
             parts.append(f"Waves: all ({waves[0]} to {waves[-1]})" if len(waves) > 1 else f"Wave: {waves[0]}")
         parts.append(self.respondents + " respondents")
         parts.append(f"groups under {self.settings.min_group_size} answers hidden")
+        note = generalised_note(self.survey)
+        if note:
+            parts.append(note + " (see Data)")
         return " · ".join(parts)
 
 
@@ -169,24 +169,27 @@ def _frame() -> Context:
     if "_url_read" not in st.session_state:  # a new session: the URL says which filters and settings
         st.session_state["_url_read"] = True
         st.session_state["_url_filters"] = {name: st.query_params.get_all(name) for name in st.query_params}
-    filters = _filters(dataset)
+    filter_area = st.sidebar.container()  # above the settings, which are read first
     settings = _settings()
-    survey = dataset.survey
+    full = publish(dataset.survey, settings.min_group_size)  # kept in the imported survey per minimum
+    filters = _filters(dataset, full, filter_area)
+    survey = full
     with guarded("The filters could not be applied: "):
         chosen = {name: values for name, values in filters.items() if values}
         if chosen:
-            survey = _filtered(dataset.key, tuple((k, tuple(v)) for k, v in chosen.items()), dataset.survey)
+            survey = _filtered(dataset.key, settings.min_group_size, tuple((k, tuple(v)) for k, v in chosen.items()),
+                               full)
     _write_url(filters, settings, link_key(dataset))
     presentation = _presenting()
     if presentation:
         _presentation_style()
-    return Context(dataset, survey, settings, filters, presentation, st.context.theme.type == "dark")
+    return Context(dataset, full, survey, settings, filters, presentation, st.context.theme.type == "dark")
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _filtered(key: str, chosen: tuple, _survey: Survey) -> Survey:
-    """The dataset named ``key`` filtered (kept per dataset and filter, so that analyses cached in
-    the filtered survey survive reruns)."""
+def _filtered(key: str, minimum: int, chosen: tuple, _survey: Survey) -> Survey:
+    """The dataset named ``key``, published for ``minimum``, filtered (kept per dataset, minimum and
+    filter, so that analyses cached in the filtered survey survive reruns)."""
     return _survey.filter(**{name: list(values) for name, values in chosen})
 
 
@@ -197,23 +200,22 @@ def _options(survey: Survey, name: str, filters: dict[str, list[str]]) -> list[s
     return list(survey.codes(name)[1])
 
 
-def _filters(dataset: Dataset) -> dict[str, list[str]]:
-    survey = dataset.survey
+def _filters(dataset: Dataset, survey: Survey, sidebar) -> dict[str, list[str]]:
+    """The sidebar's filters (in ``sidebar``), offering the published values of ``survey``."""
     filters: dict[str, list[str]] = {}
-    sidebar = st.sidebar
     sidebar.markdown(f"**Data:** {dataset.label}")
     sidebar.markdown("**Filters**")
     from_url = st.session_state.get("_url_filters", {})
     standard = [name for name in survey.groupings if name == "wave" or name in ATTRIBUTES]
     for name in standard:
-        _filter(sidebar, dataset, name, _options(survey, name, filters), filters, from_url)
+        _filter(sidebar, dataset, survey, name, _options(survey, name, filters), filters, from_url)
     others = {name: _options(survey, name, filters) for name in survey.groupings if name not in standard}
     others = {name: options for name, options in others.items() if len(options) >= 2}  # a single value: no filter
     if others:  # an export's other questions used as groupings: out of the way until wanted
         chosen = any(st.session_state.get(_filter_key(dataset, name)) or from_url.get(name) for name in others)
         more = sidebar.expander(f"More filters ({len(others)})", expanded=chosen) if len(others) > 2 else sidebar
         for name, options in others.items():
-            _filter(more, dataset, name, options, filters, from_url)
+            _filter(more, dataset, survey, name, options, filters, from_url)
     return filters
 
 
@@ -221,13 +223,12 @@ def _filter_key(dataset: Dataset, name: str) -> str:
     return f"filter:{dataset.key}:{name}"
 
 
-def _filter(place, dataset: Dataset, name: str, options: list[str], filters: dict[str, list[str]],
+def _filter(place, dataset: Dataset, survey: Survey, name: str, options: list[str], filters: dict[str, list[str]],
             from_url: dict) -> None:
     """One grouping's filter in ``place`` (left out when it has a single value, but for the wave); its
     choice into ``filters``."""
     if len(options) < 2 and name != "wave":
         return
-    survey = dataset.survey
     key = _filter_key(dataset, name)
     if key not in st.session_state:
         st.session_state[key] = [v for v in from_url.get(name, []) if v in options]

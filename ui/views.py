@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cxcommit.commitment import commitment_index
-from cxcommit.differencing import HIDDEN_COUNT
+from cxcommit.publish import own_values
 from cxcommit.slides import deck
 from cxcommit.text import pct
 from cxcommit.theme import apply_theme
@@ -76,12 +76,10 @@ def latest_vs_previous(ctx: Context) -> None:
     """Respondents, mean signs met and share fully committed in the latest wave, with the change
     since the previous wave."""
     cols = st.columns(4)
-    hidden = ctx.respondents == HIDDEN_COUNT
-    cols[0].metric("Respondents", "Hidden" if hidden else ctx.respondents.capitalize(),
-                   help=f"Other filters would change this count by fewer than {ctx.settings.min_group_size} "
-                        "respondents, which would reveal them." if hidden else None)
+    cols[0].metric("Respondents", ctx.respondents.capitalize())
     if "business_unit" in ctx.survey.groupings:  # an export without units: no tile saying 0
-        cols[1].metric("Business units", f"{len(ctx.survey.codes('business_unit')[1])}")
+        cols[1].metric("Business units", f"{len(own_values(ctx.survey, 'business_unit'))}",
+                       help="Units reported on their own; smaller ones are within “Other units …” (see Data).")
     if not ctx.survey.has_signs:
         return
     by_wave = commitment_index(ctx.survey, "wave", settings=ctx.settings)
@@ -131,6 +129,28 @@ def import_report(survey) -> None:
     if r.problems:
         st.warning(f"{len(r.problems)} warning(s): the rows and columns below were read as described.")
         st.dataframe(r.warnings, hide_index=True, width="stretch")
+
+
+def disclosure_report(ctx: Context) -> None:
+    """What publishing for the minimum group size generalised or left out, and what each reporting
+    attribute costs (to turn off one that costs more than it tells)."""
+    from cxcommit.publish import attribute_costs
+
+    disclosure = ctx.full.disclosure
+    for line in disclosure.summary():
+        st.markdown("- " + line)
+    costs = attribute_costs(ctx.dataset.survey, ctx.settings.min_group_size)[["attribute", "with", "without"]]
+    if not costs.empty:
+        st.markdown("**What each reporting attribute costs** — respondents with some attribute generalised, with "
+                    "the attribute and without it (to drop a grouping, untick it in the mapping):")
+        shown = costs.assign(**{"with": costs["with"].map("{:.1%}".format),
+                                "without": costs["without"].map("{:.1%}".format)})
+        st.dataframe(shown.rename(columns={"attribute": "Attribute", "with": "Generalised, with it",
+                                           "without": "Generalised, without it"}),
+                     hide_index=True, width="stretch")
+    if not disclosure.changes.empty:
+        with st.expander(f"Every value reported within another group, per wave ({len(disclosure.changes)})"):
+            st.dataframe(disclosure.changes, hide_index=True, width="stretch")
 
 
 def mapping_form(mapping, raw, sources: list[str], *, key: str):
