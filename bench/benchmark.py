@@ -4,7 +4,7 @@ Run:  python bench/benchmark.py [--rows 1000000] [--runs 3] [--skip-loop]
 
 Reports medians of --runs runs (the loop-per-unit peer runs once: it takes minutes) and ratios:
 (a) parsing the CSV with pyarrow.csv.read_csv alone, (b) cxcommit's import (detect, map, validate,
-encode), (c) cxcommit's aggregates for the whole organisation — the peers' set (rates + Wilson +
+encode, and publish: the k-anonymous classes of cxcommit.publish, also timed alone), (c) cxcommit's aggregates for the whole organisation — the peers' set (rates + Wilson +
 chi-square per sign by unit + share fully committed) and every analysis — timed cold (cached
 codes and counts cleared before each run), (d) the same after filtering to one division, filter
 included (its counts are sums of the organisation's counts by unit and division, made by the
@@ -29,11 +29,12 @@ import pyarrow.csv as pacsv  # noqa: E402
 
 from generate import ROWS, benchmark_file  # noqa: E402
 import peers  # noqa: E402
-from cxcommit import load_survey  # noqa: E402
+from cxcommit import apply_mapping, load_survey, read_raw, suggest_mapping  # noqa: E402
 from cxcommit.commitment import commitment_index  # noqa: E402
 from cxcommit.findings import findings  # noqa: E402
 from cxcommit.gaps import perception_gap  # noqa: E402
 from cxcommit.instrument import SIGN_IDS  # noqa: E402
+from cxcommit.publish import publish  # noqa: E402
 from cxcommit.rates import rates  # noqa: E402
 from cxcommit.trends import trends  # noqa: E402
 from cxcommit.variation import variation  # noqa: E402
@@ -105,6 +106,12 @@ def baseline_memory() -> int:
     return int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 
+def import_survey(path):
+    """The export as imported, before publishing (what :func:`cxcommit.publish.publish` takes)."""
+    raw = read_raw(path)
+    return apply_mapping(raw, suggest_mapping(raw))
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=ROWS)
@@ -116,6 +123,9 @@ def main(argv=None) -> dict:
     print(f"file: {path.name}, {args.rows:,} rows, {size / 1e6:.0f} MB; {args.runs} runs each (medians)")
     results = {"a_pyarrow_parse": timed(lambda: pacsv.read_csv(path), args.runs)}
     results["b_cxcommit_import"] = timed(lambda: load_survey(path), args.runs)
+    imported = import_survey(path)
+    # making the responses publishable (k-anonymous classes, answers withheld): part of (b), once per import
+    results["b_publish"] = timed(lambda: (imported.cache.clear(), publish(imported, 5)), args.runs)
     survey = load_survey(path)
     division = str(survey.responses["division"].cat.categories[0])
     # cold: the survey's cache of codes and counts is emptied before each run, as a new filter empties it
@@ -139,6 +149,8 @@ def main(argv=None) -> dict:
     results["file_bytes"] = size
     ratios = {
         "(b) import / (a) pyarrow parse [target <= 2]": results["b_cxcommit_import"] / results["a_pyarrow_parse"],
+        "(b) publishing / import without it [target <= 0.2]":
+            results["b_publish"] / (results["b_cxcommit_import"] - results["b_publish"]),
         "(c) peer set / polars [target <= 1]": results["c_peer_set"] / results["e_polars"],
         "(d) one division / (c), peer set [target <= 0.25]": results["d_one_division_peer_set"] / results["c_peer_set"],
         "(d) the first division after the organisation / (c), peer set":

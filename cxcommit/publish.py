@@ -290,12 +290,18 @@ def _placement(survey: Survey, names: tuple[str, ...], minimum: int):
     counts = np.bincount(combined, minlength=len(keys)).astype(np.int64)
     current, placed, classes = keys[:, 1:].copy(), np.ones(len(keys), dtype=bool), []
     for stage in stages(minimum):  # each stage generalises the values the stage before published
-        published = np.full(current.shape, -3, dtype=np.int64)  # -3: not yet placed
-        for wave in np.unique(keys[placed, 0]):
-            rows = np.flatnonzero((keys[:, 0] == wave) & placed)
-            residue = _place(rows, 0, current, counts, published, stage)
-            placed[residue] = False
-        current = np.where(placed[:, None], published, current)
+        # the combinations the stage before made alike are placed as one
+        alike, inverse = np.unique(np.column_stack([keys[placed, 0], current[placed]]), axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+        people = np.bincount(inverse, weights=counts[placed]).astype(np.int64)
+        published = np.full((len(alike), current.shape[1]), -3, dtype=np.int64)  # -3: not yet placed
+        kept = np.ones(len(alike), dtype=bool)
+        for wave in np.unique(alike[:, 0]):
+            residue = _place(np.flatnonzero(alike[:, 0] == wave), 0, alike[:, 1:], people, published, stage)
+            kept[residue] = False
+        rows = np.flatnonzero(placed)
+        current[rows] = published[inverse]
+        placed[rows] = kept[inverse]
         classes.append((stage, _classes(keys[:, 0], current, placed)))
     return combined, keys, counts, current, placed, classes
 
@@ -320,7 +326,7 @@ def _publish(survey: Survey, minimum: int) -> Survey:
     responses = pd.DataFrame({**out, **item_columns}, copy=False)
     levels = dict(survey.levels)
     withheld = _withhold_answers(survey, responses, levels, combined, stage_classes)
-    unscored = _unscored(survey, responses, combined, stage_classes)
+    unscored = _unscored(survey, responses, levels, combined, stage_classes)
     # rows by class, not in the file's order (which would single out the few generalised ones)
     placed_class = row_class[kept]  # a 16-bit key sorts by radix, several times faster
     order = np.flatnonzero(kept)[np.argsort(placed_class.astype(np.int16) if placed_class.max(initial=0) < 1 << 15
@@ -330,10 +336,12 @@ def _publish(survey: Survey, minimum: int) -> Survey:
     classes = row_class[order]
     unscored = {setting: rows[order] for setting, rows in unscored.items()}
     from cxcommit.importer import _ordered  # the usual order of categories, generalised values last
+
     from cxcommit.survey import drop_unused
 
-    for name in ("wave", *names):
-        responses[name] = _last_others(_ordered(drop_unused(responses[name]), name), others.get(name, ()))
+    responses["wave"] = drop_unused(responses["wave"])  # a wave whose people were all left out
+    for name in names:  # made from the placed combinations' labels: every value is used
+        responses[name] = _last_others(_ordered(responses[name], name), others.get(name, ()))
     left_out = {str(waves[w]): int(counts[(keys[:, 0] == w) & ~placed].sum())
                 for w in np.unique(keys[:, 0]) if ((keys[:, 0] == w) & ~placed).any()}
     generalised = _generalised(keys, published, placed)
@@ -378,10 +386,11 @@ PARENT_WEIGHT = 4  # a person's value of an attribute counts as much as 4 people
 
 
 def _place(rows: np.ndarray, depth: int, keys: np.ndarray, counts: np.ndarray, published: np.ndarray,
-           minimum: int) -> np.ndarray:
+           minimum: int, people: int | None = None) -> np.ndarray:
     """Decide the published values of the combinations ``rows`` (which share the values decided
     for the attributes before ``depth``) from ``depth`` on; returns those that fit no class of
-    ``minimum`` here, for the caller to generalise one attribute higher.
+    ``minimum`` here, for the caller to generalise one attribute higher (``people``: how many the
+    rows hold, when the caller knows).
 
     Values with fewer than ``minimum`` people are pooled under the attribute's "other" value. A pool
     still too small either takes in the smallest reported value (its people lose this attribute) or
@@ -389,33 +398,39 @@ def _place(rows: np.ndarray, depth: int, keys: np.ndarray, counts: np.ndarray, p
     of the attribute above weighs :data:`PARENT_WEIGHT` times as much. So a unit's 4 executives are
     reported with its 8 managers as "Other roles" rather than leave their unit, while a unit of 2
     leaves its division before a unit of 14 is merged with it."""
-    if counts[rows].sum() < minimum:
+    total = int(counts[rows].sum()) if people is None else people
+    if total < minimum:
         return rows
     if depth == keys.shape[1]:
         return rows[:0]
     values = keys[rows, depth]
-    order = np.argsort(values, kind="stable")
-    rows, values = rows[order], values[order]
-    starts = np.r_[0, np.flatnonzero(values[1:] != values[:-1]) + 1]
+    if len(rows) > 1:
+        order = np.argsort(values, kind="stable")
+        rows, values = rows[order], values[order]
+    starts = np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
+    ends = [*starts[1:].tolist(), len(rows)]
     pooled, reported = [], []
-    for start, end, people in zip(starts, [*starts[1:], len(rows)], np.add.reduceat(counts[rows], starts)):
-        part, value = rows[start:end], values[start]
-        if people >= minimum:
-            published[part, depth] = value
-            pooled.append(_place(part, depth + 1, keys, counts, published, minimum))
-            reported.append((int(counts[part].sum() - counts[pooled[-1]].sum()), part))
+    last = depth + 1 == keys.shape[1]  # the parts are classes as they stand: nothing below to place
+    for start, end, size in zip(starts.tolist(), ends, np.add.reduceat(counts[rows], starts).tolist()):
+        part = rows[start:end]
+        if size >= minimum:
+            published[part, depth] = values[start]
+            residue = rows[:0] if last else _place(part, depth + 1, keys, counts, published, minimum, size)
+            pooled.append(residue)
+            reported.append((size - int(counts[residue].sum()) if len(residue) else size, part))
         else:
             pooled.append(part)
     pool = np.concatenate(pooled)
-    short = int(counts[pool].sum())
+    short = int(counts[pool].sum()) if len(pool) else 0
     if 0 < short < minimum and reported:
-        people, smallest = min(reported, key=lambda reported_part: reported_part[0])
-        if people <= short * PARENT_WEIGHT:
+        size, smallest = min(reported, key=lambda reported_part: reported_part[0])
+        if size <= short * PARENT_WEIGHT:
             pool = np.union1d(pool, smallest)
+            short = int(counts[pool].sum())
     if not len(pool):
         return pool
     published[pool, depth] = OTHER
-    return _place(pool, depth + 1, keys, counts, published, minimum)
+    return _place(pool, depth + 1, keys, counts, published, minimum, short)
 
 
 def _labels(names, parts, published, placed) -> tuple[np.ndarray, list[tuple[list[str], np.ndarray]]]:
@@ -483,13 +498,18 @@ def _withhold_answers(survey: Survey, responses: pd.DataFrame, levels: dict, com
     size = len(stage_classes[-1][1])
     withheld = {}
     for item in survey.items:
-        values = responses[item.id].to_numpy(dtype=np.float32, copy=True)
-        answered = ~np.isnan(values)
-        counts = np.bincount(combined[answered], minlength=size)[:, None]
-        blank = answered & ~_gate(counts, stage_classes)[combined]
-        withheld[item.id] = int(blank.sum())
-        if not blank.any():
+        if item.id in levels:  # small level codes, the last one "no answer": cheaper than the values
+            codes, level_values = levels[item.id]
+            answered = codes != len(level_values) - 1
+        else:
+            answered = ~np.isnan(responses[item.id].to_numpy(dtype=np.float32))
+        dropped = ~_gate(np.bincount(combined[answered], minlength=size)[:, None], stage_classes)
+        if not dropped.any():
+            withheld[item.id] = 0
             continue
+        blank = answered & dropped[combined]
+        withheld[item.id] = int(blank.sum())
+        values = responses[item.id].to_numpy(dtype=np.float32, copy=True)
         values[blank] = np.nan
         responses[item.id] = values
         if item.id in levels:
@@ -500,19 +520,20 @@ def _withhold_answers(survey: Survey, responses: pd.DataFrame, levels: dict, com
     return withheld
 
 
-def _unscored(survey: Survey, responses: pd.DataFrame, combined: np.ndarray, stage_classes: list) -> dict:
+def _unscored(survey: Survey, responses: pd.DataFrame, levels: dict, combined: np.ndarray,
+              stage_classes: list) -> dict:
     """Per "don't know" setting, the respondents scored on all 8 signs (after the answers withheld)
     whom the commitment index leaves out: their class has too few scored, stage by stage."""
     if not survey.has_signs:
         return {}
-    from cxcommit.instrument import SIGN_IDS
-    from cxcommit.scales import DONT_KNOW
+    from cxcommit.commitment import INCOMPLETE, signs_met_codes
+    from cxcommit.settings import Settings
 
     size = len(stage_classes[-1][1])
-    signs = np.column_stack([responses[sign].to_numpy(dtype=np.float32) for sign in SIGN_IDS])
+    unpublished = Survey(responses, survey.items, survey.groupings, survey.mapping, survey.report, levels=levels)
     out = {}
-    for setting, complete in (("not_yes", ~np.isnan(signs).any(axis=1)),
-                              ("missing", ~(np.isnan(signs) | (signs == DONT_KNOW)).any(axis=1))):
+    for setting in ("not_yes", "missing"):  # scored as the index scores them (level codes, not values)
+        complete = signs_met_codes(unpublished, Settings(dont_know=setting)) != INCOMPLETE
         counts = np.bincount(combined[complete], minlength=size)[:, None]
         out[setting] = complete & ~_gate(counts, stage_classes)[combined]
     return out
