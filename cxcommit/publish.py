@@ -228,8 +228,9 @@ def require(survey: Survey, minimum: int | None = None) -> None:
 
 def attribute_costs(survey: Survey, minimum: int) -> pd.DataFrame:
     """What each reporting attribute costs: per attribute, the share of respondents with some
-    attribute generalised with it (``with``) and without it (``without``), and respondents left out
-    of every number with it and without it (``left_out_with``, ``left_out_without``).
+    attribute generalised with it (``with``) and without it (``without``). Each share counts people
+    in whole multiples of ``minimum`` (rounded), so that two shares never differ by fewer than the
+    minimum of people.
 
     >>> from cxcommit.demo import import_demo
     >>> costs = attribute_costs(import_demo(), 5).set_index("attribute")
@@ -244,24 +245,22 @@ def attribute_costs(survey: Survey, minimum: int) -> pd.DataFrame:
 
 def _attribute_costs(survey: Survey, minimum: int) -> pd.DataFrame:
     names = reporting_attributes(survey)
-    rows = []
-    full = _placement(survey, names, minimum)
-    for name in names:
-        without = _placement(survey, tuple(n for n in names if n != name), minimum)
-        rows.append({"attribute": name, "with": _generalised_share(*full[1:5]), "without": _generalised_share(*without[1:5]),
-                     "left_out_with": int(full[2][~full[4]].sum()), "left_out_without": int(without[2][~without[4]].sum())})
-    return pd.DataFrame(rows, columns=["attribute", "with", "without", "left_out_with", "left_out_without"])
+
+    def share(placement) -> float:
+        _, keys, counts, published, placed, _ = placement
+        total = counts[placed].sum()
+        changed = counts[_generalised(keys, published, placed)].sum()
+        return float(round(changed / minimum) * minimum / total) if total else 0.0
+
+    full = share(_placement(survey, names, minimum))
+    rows = [{"attribute": name, "with": full,
+             "without": share(_placement(survey, tuple(n for n in names if n != name), minimum))} for name in names]
+    return pd.DataFrame(rows, columns=["attribute", "with", "without"])
 
 
 def _generalised(keys, published, placed) -> np.ndarray:
     """The placed combinations with some attribute reported under its "other" value."""
     return ((published == OTHER) & (keys[:, 1:] != OTHER)).any(axis=1) & placed
-
-
-def _generalised_share(keys, counts, published, placed) -> float:
-    changed = _generalised(keys, published, placed)
-    total = counts[placed].sum()
-    return float(counts[changed].sum() / total) if total else 0.0
 
 
 def stages(minimum: int) -> list[int]:

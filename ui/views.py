@@ -139,7 +139,7 @@ def disclosure_report(ctx: Context) -> None:
     disclosure = ctx.full.disclosure
     for line in disclosure.summary():
         st.markdown("- " + line)
-    costs = attribute_costs(ctx.dataset.survey, ctx.settings.min_group_size)[["attribute", "with", "without"]]
+    costs = attribute_costs(ctx.dataset.survey, ctx.settings.min_group_size)
     if not costs.empty:
         st.markdown("**What each reporting attribute costs** — respondents with some attribute generalised, with "
                     "the attribute and without it (to drop a grouping, untick it in the mapping):")
