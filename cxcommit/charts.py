@@ -30,7 +30,7 @@ from cxcommit.pay import correlation
 from cxcommit.text import column_label, shorten
 from cxcommit.theme import (ABOVE, BELOW, DIVERGING, LEADERS_COLOR, NEUTRAL, SEQUENTIAL, STAFF_COLOR, apply_theme,
                             colorway, font_size, hover_text, ink, interval, pct, place_header, row_height,
-                            hidden_label, reasons_of, suppressed_cells, suppressed_hover, suppressed_label,
+                            suppressed_cells, suppressed_hover, suppressed_label,
                             suppressed_trace)
 
 __all__ = ["caption", "commitment_chart", "gap_bars", "gap_dumbbell", "index_trend_chart", "pay_scatter",
@@ -149,11 +149,11 @@ def _panels(keys: list, columns: int, rows_each: int, presentation: bool) -> tup
     return fig, positions, height
 
 
-def _hidden_suffix(waves: list[str], reasons: list, min_group_size: int) -> str:
+def _hidden_suffix(waves: list[str], min_group_size: int) -> str:
     if not waves:
         return ""
     which = ", ".join(waves) if len(waves) <= 2 else f"{len(waves)} waves"
-    return f" ({hidden_label(reasons, min_group_size)} in {which})"
+    return f" ({suppressed_label(min_group_size)} in {which})"
 
 
 def _lines_over_waves(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: dict, hover: Callable,
@@ -171,10 +171,9 @@ def _lines_over_waves(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: d
         rows = part.to_dict("records")
         fig.add_trace(go.Scatter(
             x=part["wave"].tolist(), y=values, mode="lines+markers", connectgaps=False, error_y=errors,
-            name=str(group) + _hidden_suffix(part.loc[hidden, "wave"].tolist(),
-                                             [r for r, h in zip(reasons_of(part), hidden) if h], min_group_size),
+            name=str(group) + _hidden_suffix(part.loc[hidden, "wave"].tolist(), min_group_size),
             legendgroup=str(group), showlegend=legend, line={"color": colours[group]},
-            hovertext=[suppressed_hover(f"{r['group']} · {r['wave']}", min_group_size, r.get("suppression"))
+            hovertext=[suppressed_hover(f"{r['group']} · {r['wave']}", min_group_size)
                        if r["suppressed"] else hover(r) for r in rows],
             hoverinfo="text", customdata=[[r["group"], r["wave"]] for r in rows],
         ), **({"row": position[0], "col": position[1]} if position else {}))
@@ -263,9 +262,8 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     fig = go.Figure(go.Heatmap(
         z=z, x=groups, y=y, text=text, texttemplate="%{text}", textfont={"size": cell_font}, hoverinfo="skip",
         customdata=customdata, xgap=2, ygap=2, name="Share", **_colour_scale(z, color, share_word)))
-    reasons = [[c.get("suppression") or "small" if c is not None and c["suppressed"] else False for c in line]
-               for line in grid]
-    cells = suppressed_cells(reasons, groups, y, customdata, min_group_size, font=cell_font, labelled=values)
+    hidden = [[c is not None and bool(c["suppressed"]) for c in line] for line in grid]
+    cells = suppressed_cells(hidden, groups, y, customdata, min_group_size, font=cell_font, labelled=values)
     fig.add_trace(cells.update(hoverinfo="skip"))
     # Clicks select points of scatter traces, not heatmap cells: an invisible marker on each cell
     # carries the cell's hover and its [group, item] to the click.
@@ -315,7 +313,7 @@ def commitment_chart(index_table: pd.DataFrame, *, min_group_size: int = 5, conf
                              hovertext=hover, hoverinfo="text", customdata=custom, showlegend=False), row=1, col=col)
         if len(hidden):
             fig.add_trace(suppressed_trace([0] * len(hidden), hidden["group"].tolist(), hidden["group"].tolist(),
-                                           min_group_size, reasons_of(hidden)), row=1, col=col)
+                                           min_group_size), row=1, col=col)
     top = np.nanmax(_numbers(shown["ci_high"]), initial=0.0)
     fig.update_xaxes(range=[0, 8], dtick=1, title_text="Signs met (0–8)", row=1, col=1)
     fig.update_xaxes(range=[0, max(0.1, top * 1.1)], tickformat=".0%", title_text="Share fully committed", row=1, col=2)
@@ -411,8 +409,7 @@ def spread_chart(rates_table: pd.DataFrame, *, overall: pd.DataFrame | None = No
                                         for i in items], hoverinfo="text"))
     hidden_rows = table[table["suppressed"]]
     hidden = list(dict.fromkeys(hidden_rows["group"]))
-    word = hidden_label(reasons_of(hidden_rows), min_group_size)
-    note = (f" · hidden{f' ({word})' if word != 'hidden' else ''}: " + ", ".join(map(str, hidden[:4]))
+    note = (f" · hidden ({suppressed_label(min_group_size)}): " + ", ".join(map(str, hidden[:4]))
             + (f" and {len(hidden) - 4} more" if len(hidden) > 4 else "")) if hidden else ""
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title_text=share_word)
     fig.update_yaxes(tickvals=list(range(len(items))), ticktext=[labels[i] for i in items], autorange="reversed",
@@ -465,7 +462,7 @@ def gap_dumbbell(perception_gap_table: pd.DataFrame, *, group: str | None = None
                                      customdata=[[g, i] for g, i in zip(shown["group"], shown["item"])]), **where)
         if len(hidden):
             fig.add_trace(suppressed_trace([0] * len(hidden), hidden["label"].tolist(), hidden["group"].tolist(),
-                                           min_group_size, reasons_of(hidden)), **where)
+                                           min_group_size), **where)
     fig.update_xaxes(range=[-0.03, 1.03], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", zeroline=False)
     fig.update_xaxes(title_text=share_label(table), row=positions[groups[-1]][0])
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], range=[-0.6, len(labels) - 0.4],
@@ -515,7 +512,7 @@ def gap_bars(table: pd.DataFrame, *, value: str = "gap", item: str | None = None
                              customdata=[[g, i] for g, i in zip(shown["group"], shown["item"])]), **where)
         if len(hidden):
             fig.add_trace(suppressed_trace([0] * len(hidden), hidden[bar].tolist(), hidden["group"].tolist(),
-                                           min_group_size, reasons_of(hidden)), **where)
+                                           min_group_size), **where)
     if "target" in table:
         title = f"Gap to the target of {pct(table['target'].iloc[0])}"
     else:

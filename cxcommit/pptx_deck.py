@@ -155,7 +155,7 @@ def _colour_series(chart, colours: list[str]) -> None:
 
 def _categories(table: pd.DataFrame, minimum: int, column: str = "group") -> list[str]:
     """The bars' names from ``column``; a hidden row's with ``(n<5)`` or ``(hidden)`` after it."""
-    return [f"{r[column]} ({suppressed_label(minimum, r.get('suppression'))})" if r["suppressed"] else str(r[column])
+    return [f"{r[column]} ({suppressed_label(minimum)})" if r["suppressed"] else str(r[column])
             for r in table.to_dict("records")]
 
 
@@ -322,7 +322,7 @@ def _signs(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
             if row is None:
                 write(grid.cell(i + 1, j + 1), "", fill="#ffffff")
             elif row["suppressed"]:
-                write(grid.cell(i + 1, j + 1), suppressed_label(minimum, row.get("suppression")),
+                write(grid.cell(i + 1, j + 1), suppressed_label(minimum),
                       fill=SUPPRESSED_COLOR, colour=SUPPRESSED_TEXT)
             else:
                 diff = float(row["diff"]) if pd.notna(row["diff"]) else 0.0

@@ -130,25 +130,15 @@ def place_header(fig: go.Figure, title: str, subtitle: str = "", *, height: int,
     return fig
 
 
-def suppressed_label(min_group_size: int, reason: str | None = "small") -> str:
-    """The text a suppressed cell shows instead of a number: ``n<5`` (``reason`` from a table's
-    ``suppression`` column; published data have one reason, too few answers)."""
+def suppressed_label(min_group_size: int) -> str:
+    """The text a suppressed cell shows instead of a number: ``n<5`` (published data hide a cell
+    for one reason only, too few answers)."""
     return f"n<{min_group_size}"
 
 
-def hidden_label(reasons, min_group_size: int) -> str:
-    """One word for several hidden groups: ``n<5``."""
-    return suppressed_label(min_group_size)
-
-
-def suppressed_hover(group: str, min_group_size: int, reason: str | None = None) -> str:
+def suppressed_hover(group: str, min_group_size: int) -> str:
     """The hover text of a suppressed cell: says why, shows no number about the group."""
     return f"<b>{group}</b><br>Hidden: fewer than {min_group_size} answers"
-
-
-def reasons_of(table) -> list:
-    """The ``suppression`` column of a table as a list (None for each row of a table without it)."""
-    return table["suppression"].tolist() if "suppression" in table else [None] * len(table)
 
 
 def interval(low, high, confidence: float, points: bool = False) -> str:
@@ -169,8 +159,7 @@ def hover_text(row: pd.Series | dict, *, confidence: float = 0.95, min_group_siz
     get = row.get
     group = get("group", "")
     if bool(get("suppressed", False)):
-        reason = get("suppression", None)
-        return suppressed_hover(group, min_group_size, reason if isinstance(reason, str) else None)
+        return suppressed_hover(group, min_group_size)
     lines = [f"<b>{group}</b>"] + ([str(get("label"))] if get("label") is not None else [])
     if pd.notna(get("n", None)):
         lines.append(f"n = {int(get('n')):,}")
@@ -183,30 +172,23 @@ def hover_text(row: pd.Series | dict, *, confidence: float = 0.95, min_group_siz
     return "<br>".join(lines)
 
 
-def suppressed_trace(x: list, y: list, groups: list[str], min_group_size: int, reasons: list | None = None,
-                     **options) -> go.Scatter:
-    """Grey ``n<5`` (or ``hidden``) labels at (x, y) standing in for suppressed groups: no number, a
-    hover that says why (``reasons``: each group's ``suppression``)."""
-    reasons = reasons if reasons is not None else ["small"] * len(groups)
-    return go.Scatter(x=x, y=y, mode="text", text=[suppressed_label(min_group_size, r) for r in reasons],
+def suppressed_trace(x: list, y: list, groups: list[str], min_group_size: int, **options) -> go.Scatter:
+    """Grey ``n<5`` labels at (x, y) standing in for suppressed groups: no number, a hover that says why."""
+    return go.Scatter(x=x, y=y, mode="text", text=[suppressed_label(min_group_size)] * len(groups),
                       textfont={"color": "#8a8a8a"}, textposition="middle right", name="Hidden",
-                      hovertext=[suppressed_hover(g, min_group_size, r) for g, r in zip(groups, reasons)],
+                      hovertext=[suppressed_hover(g, min_group_size) for g in groups],
                       hoverinfo="text", customdata=[[g] for g in groups], showlegend=False, **options)
 
 
-def suppressed_cells(reasons: list[list], x: list, y: list, customdata: list, min_group_size: int,
+def suppressed_cells(hidden: list[list[bool]], x: list, y: list, customdata: list, min_group_size: int,
                      font: int = 11, labelled: bool = True) -> go.Heatmap:
-    """A heatmap layer that greys out the hidden cells of a grid (``reasons``: each cell's
-    ``suppression``, False where shown) and labels them ``n<5`` or ``hidden`` (unless not
-    ``labelled``: cells too narrow for a word); no number, a hover
-    that says why. Lay it over the heatmap of the shown cells."""
-    hidden = [[r is not False for r in line] for line in reasons]
+    """A heatmap layer that greys out the hidden cells of a grid (``hidden``: True per hidden cell)
+    and labels them ``n<5`` (unless not ``labelled``: cells too narrow for a word); no number, a
+    hover that says why. Lay it over the heatmap of the shown cells."""
     return go.Heatmap(
         z=np.where(np.asarray(hidden, dtype=bool), 1.0, np.nan), x=x, y=y, xgap=2, ygap=2, showscale=False,
         hoverongaps=False, colorscale=[[0, SUPPRESSED_COLOR], [1, SUPPRESSED_COLOR]], name="Hidden",
-        text=[[suppressed_label(min_group_size, r) if h and labelled else "" for r, h in zip(line, oks)]
-              for line, oks in zip(reasons, hidden)],
+        text=[[suppressed_label(min_group_size) if h and labelled else "" for h in line] for line in hidden],
         texttemplate="%{text}", textfont={"color": SUPPRESSED_TEXT, "size": font}, customdata=customdata,
-        hovertext=[[suppressed_hover(g, min_group_size, r) if h else "" for g, r, h in zip(x, line, oks)]
-                   for line, oks in zip(reasons, hidden)],
+        hovertext=[[suppressed_hover(g, min_group_size) if h else "" for g, h in zip(x, line)] for line in hidden],
         hoverinfo="text")
