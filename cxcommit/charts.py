@@ -286,7 +286,7 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"
     number = f"Number: {share_word.lower()} · " if values else f"Hover for the {share_word.lower()} · "
     return _finish(fig, f"The signs by {_grouping_word(table)}",
-                   f"{number}colour: {what} · grey: hidden to protect groups under {min_group_size} answers",
+                   f"{number}colour: {what} · grey: fewer than {min_group_size} answers, no number",
                    height=170 + len(items) * row_height(presentation) * 1.3 + (130 if many else 30),
                    presentation=presentation, dark=dark)
 
@@ -559,7 +559,7 @@ def trend_chart(trends_table: pd.DataFrame, *, item: str | None = None, min_grou
     fig.update_yaxes(title_text=share_word, col=1)
     title = f"“{labels[0]}” over waves" if len(labels) == 1 else "The items over waves"
     return _finish(fig, title, f"Whiskers: {confidence:.0%} interval · a break in a line: a hidden wave "
-                   f"(to protect groups under {min_group_size} answers)", height=max(height, 420), presentation=presentation,
+                   f"(fewer than {min_group_size} answers)", height=max(height, 420), presentation=presentation,
                    dark=dark)
 
 
@@ -596,8 +596,8 @@ def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, min_group_size: int = 
     _wave_axis(fig, table)
     fig.update_xaxes(title_text="Wave", row=len(titles), col=1)
     return _finish(fig, "Is executive pay moving toward CX?",
-                   f"Whiskers: {confidence:.0%} interval · a break in a line: a hidden wave (to protect "
-                   f"groups under {min_group_size} answers)", height=(340 if presentation else 320) * len(titles) + 160,
+                   f"Whiskers: {confidence:.0%} interval · a break in a line: a hidden wave (fewer "
+                   f"than {min_group_size} answers)", height=(340 if presentation else 320) * len(titles) + 160,
                    presentation=presentation, dark=dark)
 
 
@@ -664,7 +664,7 @@ def index_trend_chart(index_waves_table: pd.DataFrame, *, min_group_size: int = 
     fig.update_xaxes(title_text="Wave")
     fig.update_yaxes(range=[0, 8], dtick=1, title_text="Mean signs met (0–8)")
     return _finish(fig, "Commitment index over waves", f"Whiskers: {confidence:.0%} interval · a break in a line: "
-                   f"a hidden wave (to protect groups under {min_group_size} answers)", height=560 if presentation else 480,
+                   f"a hidden wave (fewer than {min_group_size} answers)", height=560 if presentation else 480,
                    presentation=presentation, dark=dark)
 
 
