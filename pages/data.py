@@ -89,7 +89,7 @@ if raws:
         if submitted and mappings:
             key = digest(*(k for k, _ in raws), *(m.to_json() for m in mappings), repr(ctx.settings))
             with st.status("Mapping and validating the responses…") as status:
-                survey = import_exports(key, tuple(raw for _, raw in raws), tuple(mappings), ctx.settings)
+                survey = import_exports(tuple(raw for _, raw in raws), tuple(mappings), ctx.settings)
                 status.update(label=f"{survey.size:,} respondents ready", state="complete")
             label = " + ".join(raw.source for _, raw in raws)
             use(Dataset(key, label, survey, metrics))

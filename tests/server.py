@@ -24,19 +24,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class ServerURL(str):
+    """The server's base URL, and the PID of its process (to read its memory)."""
+
+    pid: int
+
+
 @contextmanager
-def streamlit_server(theme: str | None = None, timeout: float = 60, args: list[str] | None = None):
-    """Start the dashboard on a free port (``args``: after ``--``, e.g. ``["--data", FILE]``); yields its base URL."""
+def streamlit_server(theme: str | None = None, timeout: float = 60, args: list[str] | None = None,
+                     options: list[str] = ()):
+    """Start the dashboard on a free port (``args``: after ``--``, e.g. ``["--data", FILE]``; ``options``:
+    more of streamlit's, e.g. ``["--server.disconnectedSessionTTL", "2"]``); yields its base URL."""
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
                "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"]
     if theme:
         command += ["--theme.base", theme]
+    command += list(options)
     if args:
         command += ["--", *args]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                env={**os.environ, "PYTHONPATH": str(ROOT)})
-    url = f"http://127.0.0.1:{port}"
+    url = ServerURL(f"http://127.0.0.1:{port}")
+    url.pid = process.pid
     try:
         deadline = time.monotonic() + timeout
         while True:

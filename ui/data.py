@@ -1,10 +1,11 @@
-"""The data a session works on: the demo or uploaded exports, loaded once per content and kept
-read-only in Streamlit's resource cache (copy-free, unlike ``st.cache_data``)."""
+"""The data a session works on: the demo or the file named on the command line (loaded once per
+process, read-only, in Streamlit's resource cache), or uploaded exports (held by the session that
+loaded them and freed with it, :mod:`ui.sessions`)."""
 from __future__ import annotations
 
 import hashlib
 import sys
-from collections import OrderedDict
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from cxcommit.combine import combine_surveys
 from cxcommit.importer import apply_mapping
 from cxcommit.readers import RawTable, read_raw
 from cxcommit.unit_metrics import read_unit_metrics
+from ui.sessions import watch
 
 DEMO = "demo"
 
@@ -63,12 +65,9 @@ def forget_exports(keep: set[str]) -> None:
         del raws[key]
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def import_exports(key: str, _raws: tuple[RawTable, ...], _mappings: tuple[Mapping, ...],
-                   settings: Settings) -> Survey:
-    """Several exports imported with their mappings and combined into one survey (``key``: the
-    digest of their uploads' ids, mappings and settings)."""
-    return combine_surveys([apply_mapping(raw, mapping, settings) for raw, mapping in zip(_raws, _mappings)])
+def import_exports(raws: tuple[RawTable, ...], mappings: tuple[Mapping, ...], settings: Settings) -> Survey:
+    """Several exports imported with their mappings and combined into one survey."""
+    return combine_surveys([apply_mapping(raw, mapping, settings) for raw, mapping in zip(raws, mappings)])
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -92,14 +91,14 @@ def _file_dataset(path: str, metrics: str | None, stamp: float) -> Dataset:
     return Dataset(digest(path, str(stamp)), Path(path).name, survey, read_unit_metrics(metrics) if metrics else None)
 
 
-KEPT = 4  # loaded datasets a link (or a reload) can return to while the dashboard runs
 LINK_PARAM = "data"  # the URL parameter naming the loaded dataset
 
 
 @st.cache_resource(show_spinner=False)
-def _loaded() -> OrderedDict:
-    """The last :data:`KEPT` datasets loaded on this server, by key (in memory only)."""
-    return OrderedDict()
+def _loaded() -> weakref.WeakValueDictionary:
+    """The datasets loaded on this server that a session still holds, by key: a reload or a link
+    finds them while the session that loaded them is open (in memory only)."""
+    return weakref.WeakValueDictionary()
 
 
 def current() -> Dataset:
@@ -125,11 +124,8 @@ def use(dataset: Dataset) -> None:
     st.session_state["dataset"] = dataset
     st.session_state.pop("_link_lost", None)
     if not dataset.is_demo:
-        kept = _loaded()
-        kept[dataset.key] = dataset
-        kept.move_to_end(dataset.key)
-        while len(kept) > KEPT:
-            kept.popitem(last=False)
+        _loaded()[dataset.key] = dataset
+        watch()
 
 
 def link_key(dataset: Dataset) -> str | None:
@@ -141,6 +137,6 @@ def lost_link() -> str | None:
     """A notice for a URL naming data this server no longer holds (it was restarted, or loaded more)."""
     if not st.session_state.pop("_link_lost", None):  # said once, on the page the link opened
         return None
-    return (f"The data this link was made with is no longer loaded here: the dashboard keeps the last {KEPT} "
-            "loads while it runs, in memory only. Showing the built-in data instead; load the export again on "
+    return ("The data this link was made with is no longer loaded here: the dashboard keeps loaded data only "
+            "while the browser tab that loaded them is open, in memory only. Showing the built-in data instead; load the export again on "
             "the **Data** page.")

@@ -20,6 +20,7 @@ from cxcommit.intervals import CI_METHODS
 from cxcommit.publish import generalised_note, publish
 from ui.data import LINK_PARAM, Dataset, current, link_key, lost_link
 from ui.errors import guarded
+from ui.sessions import remembered
 
 ROOT = Path(__file__).resolve().parent.parent
 # (file in pages/, title), in the order of the navigation. Each page's URL is its file's name
@@ -177,20 +178,13 @@ def _frame() -> Context:
     with guarded("The filters could not be applied: "):
         chosen = {name: values for name, values in filters.items() if values}
         if chosen:
-            survey = _filtered(dataset.key, settings.min_group_size, tuple((k, tuple(v)) for k, v in chosen.items()),
-                               full)
+            survey = remembered("filtered", (dataset.key, settings.min_group_size, repr(sorted(chosen.items()))),
+                                lambda: full.filter(**chosen))
     _write_url(filters, settings, link_key(dataset))
     presentation = _presenting()
     if presentation:
         _presentation_style()
     return Context(dataset, full, survey, settings, filters, presentation, st.context.theme.type == "dark")
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _filtered(key: str, minimum: int, chosen: tuple, _survey: Survey) -> Survey:
-    """The dataset named ``key``, published for ``minimum``, filtered (kept per dataset, minimum and
-    filter, so that analyses cached in the filtered survey survive reruns)."""
-    return _survey.filter(**{name: list(values) for name, values in chosen})
 
 
 def _options(survey: Survey, name: str, filters: dict[str, list[str]]) -> list[str]:

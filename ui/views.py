@@ -9,19 +9,18 @@ from cxcommit.publish import own_values
 from cxcommit.slides import deck
 from cxcommit.text import pct
 from cxcommit.theme import apply_theme
+from ui.sessions import remembered
 from ui.shell import Context
-
-
-@st.cache_resource(max_entries=16, show_spinner="Preparing the slides…")
-def _slides(key: str, filters: str, caption: str, settings, presentation: bool, dark: bool, _survey, _metrics):
-    return deck(_survey, _metrics, settings=settings, caption=caption, presentation=presentation, dark=dark)
 
 
 def slides_of(ctx: Context, *, presentation: bool, dark: bool = False) -> list:
     """The deck's slides (:func:`cxcommit.slides.deck`) for this dataset, filters and settings, drawn
     for presenting or not: built once, so stepping through them or exporting them only draws."""
-    return _slides(ctx.dataset.key, repr(sorted(ctx.filters.items())), ctx.caption(), ctx.settings, presentation,
-                   dark, ctx.survey, ctx.metrics)
+    key = (ctx.dataset.key, repr(sorted(ctx.filters.items())), ctx.caption(), ctx.settings, presentation, dark)
+    with st.spinner("Preparing the slides…"):
+        return remembered("slides", key, lambda: deck(ctx.survey, ctx.metrics, settings=ctx.settings,
+                                                       caption=ctx.caption(), presentation=presentation, dark=dark),
+                          size=4)
 
 
 def show_chart(ctx: Context, figure, note: str = "", *, table=None) -> None:

@@ -1,0 +1,72 @@
+"""Memory a browser session holds: replacing its data frees the old, and closing its tab frees
+the session's, without another browser connecting (ui/sessions.py). Measured on a real server."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.server import chromium, streamlit_server, wait_for_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from generate import generate  # noqa: E402
+
+pytestmark = pytest.mark.browser
+TTL = 2  # seconds streamlit keeps a closed tab's session for a reconnect (default 120)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def wait_until(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(what)
+        time.sleep(0.5)
+
+
+def load(page, url: str, path: Path, name: str) -> None:
+    named = path.with_name(name)
+    if not named.exists():
+        named.hardlink_to(path)
+    page.goto(f"{url}/data")
+    wait_for_app(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(named))
+    wait_for_app(page)
+    page.get_by_role("button", name="Use this data").click()
+    page.get_by_text("Now analysing").wait_for(timeout=120_000)
+    wait_for_app(page)
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory) -> Path:
+    return generate(tmp_path_factory.mktemp("sessions") / "export.csv", rows=150_000)  # about 55 MB
+
+
+def test_a_sessions_data_is_freed_when_replaced_and_when_its_tab_closes(export):
+    with streamlit_server(options=["--server.disconnectedSessionTTL", str(TTL)]) as url:
+        with chromium() as page:
+            page.goto(url)
+            wait_for_app(page)
+            baseline = rss_mb(url.pid)
+            load(page, url, export, "first.csv")
+            one = rss_mb(url.pid) - baseline
+            for name in ("second.csv", "third.csv", "fourth.csv"):
+                load(page, url, export, name)
+            four = rss_mb(url.pid) - baseline
+            assert one > 50, f"loading {export.stat().st_size / 1e6:.0f} MB should show in memory ({one:.0f} MB)"
+            # Each load replaces the last: four loads hold about what one does (old ones are freed,
+            # not kept in process-wide caches).
+            assert four < 1.6 * one, f"one load: +{one:.0f} MB; four loads: +{four:.0f} MB"
+        # The tab is closed; nobody else connects. Within the grace time and a few sweeps, the session
+        # is closed and its memory returned.
+        wait_until(lambda: rss_mb(url.pid) - baseline < 0.35 * one, timeout=60,
+                   what=f"memory not returned after the tab closed: +{rss_mb(url.pid) - baseline:.0f} MB "
+                        f"(one load: +{one:.0f} MB)")
