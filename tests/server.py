@@ -81,12 +81,18 @@ def chromium(width: int = 1440, height: int = 900, dark: bool = False):
             browser.close()
 
 
-def wait_for_app(page, timeout: float = 60_000, settle: int = 500) -> None:
-    """Until the script has finished running and charts are drawn."""
+def wait_for_app(page, timeout: float = 60_000, steady: int = 3) -> None:
+    """Until the script has finished running, every chart is drawn, and the page has stayed so for
+    ``steady`` checks 100 ms apart (a rerun that writes the URL back starts right after a run)."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    page.wait_for_function("""() => {
+    page.wait_for_function("""steady => {
         const app = document.querySelector('[data-testid="stApp"]');
-        return app && app.getAttribute('data-test-script-state') === 'notRunning'
-    }""", timeout=timeout)
-    if settle:
-        page.wait_for_timeout(settle)
+        const drawn = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+            .every(chart => chart.querySelector('.main-svg'));
+        const ready = app && app.getAttribute('data-test-script-state') === 'notRunning' && drawn
+            && !document.querySelector('[data-testid="stSkeleton"]');
+        const state = ready ? location.href + '|' + document.body.scrollHeight : null;
+        window.__steady = state && state === window.__steadyState ? (window.__steady || 0) + 1 : 0;
+        window.__steadyState = state;
+        return window.__steady >= steady;
+    }""", arg=steady, polling=100, timeout=timeout)

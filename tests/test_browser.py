@@ -122,7 +122,7 @@ def test_a_charts_download_menu_gives_its_image():
     with streamlit_server() as url, chromium(1440, 1000) as page:
         page.goto(f"{url}/")
         page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot')
-        wait_for_app(page, settle=1500)
+        wait_for_app(page)
         menu = page.locator('[data-testid="stPopover"] button').first  # not plotly's own "Download plot"
         for _ in range(3):  # a rerun (the URL written back) can close the menu just opened
             menu.click()
@@ -139,6 +139,7 @@ def test_a_charts_download_menu_gives_its_image():
 
 def upload(page, path_or_payload):
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(path_or_payload)
+    page.locator('[data-testid="stFileChip"]').first.wait_for()  # sent; the rerun follows
     wait_for_app(page)
 
 
@@ -166,7 +167,8 @@ def test_a_broken_file_shows_a_message_not_a_traceback():
         page.goto(f"{url}/data")
         wait_for_app(page)
         upload(page, {"name": "broken.csv", "mimeType": "text/csv", "buffer": b"\x00\x01\x02\xff\xfe garbage"})
-        assert page.locator('[data-testid="stAlertContentError"]').count() >= 1
+        page.locator('[data-testid="stAlertContentError"]').first.wait_for()
+        wait_for_app(page)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert "Traceback" not in page.content()
         assert "Demo data" in page.content()  # still in use
@@ -201,7 +203,7 @@ def _press(page, key: str, **expected: str) -> None:
     page.keyboard.press(key)
     page.wait_for_function("want => Object.entries(want).every(([k, v]) => new URLSearchParams(location.search)"
                            ".get(k) === v)", arg=expected)
-    wait_for_app(page, settle=200)
+    wait_for_app(page)
 
 
 def test_presentation_keys_step_through_the_slides_and_escape_returns_with_the_filters():
@@ -234,13 +236,13 @@ def test_every_presentation_slide_fits_the_screen_without_scrolling(width, heigh
     with streamlit_server() as url, chromium(width, height) as page:
         page.goto(f"{url}/present?present=1&slide=1")
         page.get_by_text("1 / ", exact=False).first.wait_for()
-        wait_for_app(page, settle=1000)
+        wait_for_app(page)
         total = int(page.get_by_text("1 / ", exact=False).first.inner_text().split("/")[1])
         assert total >= 8
         for number in range(1, total + 1):
             if number > 1:
                 _press(page, "Space", slide=str(number))
-                wait_for_app(page, settle=800)
+                wait_for_app(page)
             main = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
                                             return [m.scrollHeight, m.clientHeight]; }""")
             title = page.locator("h2").first.inner_text()

@@ -39,6 +39,7 @@ def load(page, url: str, path: Path, name: str) -> None:
     page.goto(f"{url}/data")
     wait_for_app(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(named))
+    page.get_by_role("button", name="Use this data").wait_for(timeout=120_000)
     wait_for_app(page)
     page.get_by_role("button", name="Use this data").click()
     page.get_by_text("Now analysing").wait_for(timeout=120_000)
