@@ -27,7 +27,7 @@ from cxcommit.mapping import ROLE_LABELS, ItemMapping, Mapping, label_lookup
 from cxcommit.readers import RawTable, encode, read_raw
 from cxcommit.scales import DONT_KNOW, DONT_KNOW_LABEL, MISSING_LABEL, label_kind, parse_number, yes_no_value
 from cxcommit.settings import Settings
-from cxcommit.suggest import head_sample, suggest_mapping
+from cxcommit.suggest import head_sample, personal_from_omitted, suggest_mapping
 from cxcommit.survey import ImportReport, Survey, drop_unused, unit_division_counts
 from cxcommit.text import normalize_label
 
@@ -188,10 +188,10 @@ def _personal_columns(raw: RawTable, mapping: Mapping) -> dict[str, str]:
     """Identifier columns: those the mapping names, and any other that looks like one (by name or
     by a sample of its values), so that a hand-edited mapping cannot let identifiers through."""
     found = {k: v for k, v in mapping.personal.items() if k in raw.keys or k in raw.omitted}
-    found.update({k: r.split("(", 1)[1].rstrip(")") for k, r in raw.omitted.items() if r.startswith("personal")})
+    found.update(personal_from_omitted(raw.omitted))
     for key, label in zip(raw.keys, raw.labels):
         if key not in found:
-            reason = personal_reason(key, label, head_sample(raw, key))
+            reason = personal_reason(key, label, *head_sample(raw, key))
             if reason:
                 found[key] = reason
     return found
