@@ -347,6 +347,21 @@ def personal_reason(key: str, label: str, sample_values: list[str], answers: int
     return None
 
 
+def per_respondent_reason(counts) -> str | None:
+    """Why a column cannot group respondents, from how many answers each of its values has: most
+    answers are values nobody else gave (and at least 5 such: a file of a few rows has one value per
+    respondent in every column), so most groups would be one person. None otherwise.
+
+    >>> per_respondent_reason([1, 1, 1, 1, 1, 2]), per_respondent_reason([3, 1, 1, 1, 1, 1, 3])
+    ('one value per respondent: 5 of its 7 answers are given by nobody else', None)
+    """
+    counts = [int(n) for n in counts if n]
+    singles, answers = sum(n == 1 for n in counts), sum(counts)
+    if singles >= 5 and singles > 0.5 * answers:
+        return f"one value per respondent: {singles:,} of its {answers:,} answers are given by nobody else"
+    return None
+
+
 _COMMENT = re.compile(r"^(comments?|feedback|remarks?|notes?|verbatim|open[- ]ended|other comments?|anything else)\b"
                       r"|please specify|\(other\)|_text$|\bcomments?$")
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from cxcommit.columns import (attribute_for, canonical_role, date_rank, is_comment, is_metadata,
-                              is_respondent_id, is_wave_column, personal_reason)
+                              is_respondent_id, is_wave_column, per_respondent_reason, personal_reason)
 from cxcommit.dates import date_part, parse_dates
 from cxcommit.instrument import Item, built_in_items
 from cxcommit.mapping import DEFAULT_MISSING_CODES, ItemMapping, Mapping, WaveRule
@@ -221,6 +221,9 @@ def _categorical_reason(counts: dict[str, int], n_rows: int, fmt: str) -> str | 
     lengths = sum(len(v) * n for v, n in counts.items()) / max(1, sum(counts.values()))
     if distinct > MAX_GROUPS or distinct > max(20, 0.5 * n_rows) or lengths > 80:
         return "free text"
+    alone = per_respondent_reason(counts.values())
+    if alone:
+        return f"{alone}: not a grouping"
     if all(parse_number(v) is not None for v in counts) and distinct > 30:
         return "numbers, not a rating"
     return None

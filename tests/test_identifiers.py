@@ -1,5 +1,5 @@
 """Identifier columns found by what they hold, not only by their names (issue 12), in English, Spanish,
-French and German.
+French and German; and no grouping with one value per respondent.
 
 Every export here is built in code from seeded generators: fake people from small lists of first and
 last names per language, free text from sentence parts, phone numbers, addresses, dates of birth,
@@ -7,13 +7,15 @@ employee and national numbers and profile links in the formats people write them
 """
 import csv
 import io
+import json
 import random
 
 import pytest
 
 import cxcommit.readers as readers
-from cxcommit import apply_mapping, load_survey, read_raw, suggest_mapping
+from cxcommit import apply_mapping, load_survey, mapping_from_dict, read_raw, suggest_mapping
 from cxcommit.columns import name_shape, personal_reason
+from cxcommit.settings import Settings
 
 ROWS = 150
 FIRST = {
@@ -380,6 +382,80 @@ def test_names_repeated_across_rows_are_not_names_without_a_people_word():
     values = _few_people("en", 11, 6)
     mapping = suggest_mapping(read_raw(_export("Q17", values), "export.csv"))
     assert "Q17" not in mapping.personal
+
+
+# --- a grouping can never have one value per respondent ------------------------------------------------------
+
+ONE_EACH = "one value per respondent"
+
+
+def _with(mapping, **changes):
+    data = mapping.to_dict()
+    data.update(changes)
+    return mapping_from_dict(json.loads(json.dumps(data)))
+
+
+def test_a_grouping_turned_on_by_hand_with_one_value_per_respondent_is_dropped():
+    tickets = [f"T-{48000 + i}" for i in range(ROWS)]
+    raw = read_raw(_export("Ticket", tickets), "export.csv")
+    mapping = suggest_mapping(raw)
+    assert "Ticket" not in mapping.groupings and "Ticket" not in mapping.personal
+    survey = apply_mapping(raw, _with(mapping, groupings=["Ticket"]))
+    assert "Ticket" not in survey.groupings and "Ticket" not in survey.responses
+    assert [(p.column, p.problem, p.severity) for p in survey.report.problems] == [
+        ("Ticket", f"not used as a grouping: one value per respondent: {ROWS} of its {ROWS} answers are given by "
+                   "nobody else, so most of its groups would be single people. Take it out of the mapping's "
+                   "groupings, or group its answers into fewer, larger categories (bands, sites, units) in the export",
+         "warning")]
+
+
+def test_names_kept_as_personal_data_still_cannot_be_a_grouping():
+    raw = read_raw(_export("Your name", _people("es", 3)), "export.csv")
+    mapping = _with(suggest_mapping(raw), groupings=["Your name"], personal={})
+    survey = apply_mapping(raw, mapping, Settings(drop_personal_data=False))
+    assert survey.report.personal_dropped == {}
+    assert "Your name" not in survey.groupings
+    assert [p.column for p in survey.report.problems if ONE_EACH in p.problem] == ["Your name"]
+
+
+def test_a_standard_attribute_with_one_value_per_respondent_is_dropped():
+    raw = read_raw(_export("Unit", [f"U{i:03d}" for i in range(ROWS)]), "export.csv")
+    mapping = _with(suggest_mapping(raw), attributes={"division": "Division", "business_unit": "Unit"})
+    survey = apply_mapping(raw, mapping)
+    assert list(survey.groupings) == ["wave", "division"]
+    assert [p.column for p in survey.report.problems if ONE_EACH in p.problem] == ["Unit"]
+
+
+def test_comments_are_never_a_grouping():
+    canned = _gen(101, lambda r: r.choice(SENTENCES["en"][2]))
+    raw = read_raw(_export("Comment", canned), "export.csv")
+    survey = apply_mapping(raw, _with(suggest_mapping(raw), groupings=["Comment"]))
+    assert "Comment" not in survey.groupings
+    assert [(p.column, p.problem) for p in survey.report.problems] == [
+        ("Comment", "not used as a grouping: it holds free-text comments, which are never listed or compared by. "
+                    "Take it out of the mapping's groupings, or group its answers into fewer, larger categories "
+                    "(bands, sites, units) in the export")]
+
+
+def test_the_suggestion_does_not_offer_a_column_with_one_value_per_respondent():
+    """A small export: 18 of 30 respondents alone in their answer (the 2 others shared by 6 each)."""
+    values = [f"Site {i}" for i in range(18)] + ["Site A"] * 6 + ["Site B"] * 6
+    mapping = suggest_mapping(read_raw(_export("Q17", values), "export.csv"))
+    assert "Q17" not in mapping.groupings
+    assert mapping.ignored["Q17"] == "one value per respondent: 18 of its 30 answers are given by nobody else: " \
+                                    "not a grouping"
+
+
+def test_a_few_rows_keep_their_groupings():
+    """Two or three respondents each with their own division is a small file, not an identifier."""
+    survey = load_survey(b"respondent_id,division,sign_1\nR1,Sales,Yes\nR2,Service,No\nR3,Claims,Yes\n", name="x.csv")
+    assert "division" in survey.groupings
+
+
+def test_the_demo_keeps_its_groupings(demo):
+    assert list(demo.groupings) == ["wave", "division", "business_unit", "role", "region"]
+    assert demo.report.personal_dropped == {}
+    assert not [p for p in demo.report.problems if "grouping" in p.problem]
 
 
 # --- large files read lean: identifiers found from the first rows are not loaded at all ----------------------
