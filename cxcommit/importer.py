@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cxcommit.columns import personal_reason
+from cxcommit.columns import is_comment, per_respondent_reason, personal_reason
 from cxcommit.dates import parse_dates, period_label
 from cxcommit.errors import DataValidationError, MappingError, Problem
 from cxcommit.groups import level_codes
@@ -27,7 +27,7 @@ from cxcommit.mapping import ROLE_LABELS, ItemMapping, Mapping, label_lookup
 from cxcommit.readers import RawTable, encode, read_raw
 from cxcommit.scales import DONT_KNOW, DONT_KNOW_LABEL, MISSING_LABEL, label_kind, parse_number, yes_no_value
 from cxcommit.settings import Settings
-from cxcommit.suggest import head_sample, suggest_mapping
+from cxcommit.suggest import head_sample, personal_from_omitted, suggest_mapping
 from cxcommit.survey import ImportReport, Survey, drop_unused, unit_division_counts
 from cxcommit.text import normalize_label
 
@@ -110,6 +110,8 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
         if key in personal:
             continue
         values = _categorical(raw, key)
+        if _refused_grouping(raw, key, values, problems):
+            continue
         if attribute == "role" and mapping.role_values:
             values = _canonical_roles(values, mapping.role_values)
         frame[attribute] = values
@@ -118,7 +120,10 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
         if key in personal:
             continue
         name = key if key not in frame else f"{key} (column)"
-        frame[name] = _categorical(raw, key)
+        values = _categorical(raw, key)
+        if _refused_grouping(raw, key, values, problems):
+            continue
+        frame[name] = values
         groupings[name] = key
     items: list[Item] = []
     levels = {}
@@ -188,13 +193,30 @@ def _personal_columns(raw: RawTable, mapping: Mapping) -> dict[str, str]:
     """Identifier columns: those the mapping names, and any other that looks like one (by name or
     by a sample of its values), so that a hand-edited mapping cannot let identifiers through."""
     found = {k: v for k, v in mapping.personal.items() if k in raw.keys or k in raw.omitted}
-    found.update({k: r.split("(", 1)[1].rstrip(")") for k, r in raw.omitted.items() if r.startswith("personal")})
+    found.update(personal_from_omitted(raw.omitted))
     for key, label in zip(raw.keys, raw.labels):
         if key not in found:
-            reason = personal_reason(key, label, head_sample(raw, key))
+            reason = personal_reason(key, label, *head_sample(raw, key))
             if reason:
                 found[key] = reason
     return found
+
+
+def _refused_grouping(raw: RawTable, key: str, values: pd.Categorical, problems: list[Problem]) -> bool:
+    """True, with a warning in ``problems``, for a column the mapping uses as a grouping that cannot be
+    one: free-text comments, or values nearly one per respondent (a grouping's values are listed in
+    filters and charts, and a group of one is a person)."""
+    if is_comment(key, raw.label_of(key)):
+        why = "it holds free-text comments, which are never listed or compared by"
+    else:
+        why = per_respondent_reason(np.bincount(values.codes[values.codes >= 0]))
+        if why is None:
+            return False
+        why += ", so most of its groups would be single people"
+    problems.append(Problem(f"not used as a grouping: {why}. Take it out of the mapping's groupings, or group its "
+                            "answers into fewer, larger categories (bands, sites, units) in the export",
+                            column=key, severity="warning"))
+    return True
 
 
 def _exclude_tests(raw: RawTable, settings: Settings, excluded: Counter, problems: list[Problem]) -> np.ndarray:

@@ -362,7 +362,9 @@ def _read_large_text(path: Path, name: str, fmt: str, lean: bool) -> RawTable | 
             distinct = pc.unique(column.drop_null()).to_pylist()
             mean_length = pc.mean(pc.utf8_length(column)).as_py() or 0.0
             free_text = len(distinct) > min(1000, max(20, 0.5 * sample.num_rows)) or mean_length > 80
-            reason = personal_reason(key, label, [v for v in distinct[:200] if v.strip()])
+            answered = [v for v in distinct if v.strip()]
+            answers = int(pc.sum(pc.not_equal(pc.utf8_trim_whitespace(column), "")).as_py() or 0)
+            reason = personal_reason(key, label, answered[:200], answers, len(answered))
             date_needed = date_rank(key) is not None and not any(is_wave_column(k) for k in layout.keys)
             needed = is_respondent_id(key) or date_needed or is_wave_column(key)
             if reason:

@@ -25,7 +25,9 @@ SETTINGS: tuple[tuple[str, object, str], ...] = (
      "Qualtrics preview/test/spam responses: exclude, keep, or auto (exclude unless every response "
      "is one, then keep them and warn)."),
     ("drop_personal_data", True,
-     "Drop direct identifiers (names, emails, IP addresses, locations, recipient fields) at import."),
+     "Drop direct identifiers (names, emails, phone numbers, addresses, dates of birth, employee and national "
+     "numbers, IP addresses, locations, recipient fields, profile links, free-text answers) at import, found by "
+     "column name and by content."),
 )
 
 _CHOICES = {

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from cxcommit.columns import (attribute_for, canonical_role, date_rank, is_comment, is_metadata,
-                              is_respondent_id, is_wave_column, personal_reason)
+                              is_respondent_id, is_wave_column, per_respondent_reason, personal_reason)
 from cxcommit.dates import date_part, parse_dates
 from cxcommit.instrument import Item, built_in_items
 from cxcommit.mapping import DEFAULT_MISSING_CODES, ItemMapping, Mapping, WaveRule
@@ -32,6 +32,7 @@ MAX_GROUPS = 100
 MAX_LABELS = 1000  # more distinct answers than this: not a rating, not a grouping
 SAMPLE = 200
 PROFILE_ROWS = 50_000
+IDENTIFIER_ROWS = 5_000  # rows looked at for identifiers: enough to see that names or ids repeat little
 _MULTI_TEXT = re.compile(r"(check|select|tick|choose|mark) all that apply", re.I)
 SUB_QUESTION = re.compile(r"\s-\s|(?<=[:?.])-(?=\S)")  # "Question - option", Qualtrics "Question:-option"
 
@@ -82,10 +83,20 @@ def profile(raw: RawTable, key: str) -> Profile:
     return Profile(None, len(counts), sample, mean_length)
 
 
-def head_sample(raw: RawTable, key: str) -> list[str]:
-    """Up to SAMPLE distinct non-empty values from a column's first rows (enough to spot identifiers)."""
-    values = pc.unique(raw.strings(key, 5_000).drop_null()).to_pylist()
-    return [v for v in values if v.strip()][:SAMPLE]
+def head_sample(raw: RawTable, key: str) -> tuple[list[str], int, int]:
+    """What :func:`~cxcommit.columns.personal_reason` needs of a column's first IDENTIFIER_ROWS rows: up
+    to SAMPLE distinct non-empty values (trimmed), how many non-empty answers those rows hold and how
+    many of them are distinct."""
+    column = pc.utf8_trim_whitespace(raw.strings(key, IDENTIFIER_ROWS))
+    answered = column.filter(pc.fill_null(pc.not_equal(column, ""), False))
+    distinct = pc.unique(answered)
+    return distinct.slice(0, SAMPLE).to_pylist(), len(answered), len(distinct)
+
+
+def personal_from_omitted(omitted: dict[str, str]) -> dict[str, str]:
+    """The columns a large file's lean read left out as personal data, with their reasons."""
+    prefix = "personal data ("
+    return {k: r[len(prefix):-1] for k, r in omitted.items() if r.startswith(prefix)}
 
 
 def _tokens(text: str) -> set[str]:
@@ -124,15 +135,15 @@ def suggest_mapping(raw: RawTable, items: tuple[Item, ...] | None = None) -> Map
     """A suggested :class:`Mapping` for ``raw``, matched against ``items`` (the built-in instrument by default)."""
     items = built_in_items() if items is None else items
     raw.encode_all([k for k in raw.keys if len(pc.unique(raw.table.column(k).slice(0, PROFILE_ROWS))) <= MAX_LABELS])
-    personal = {k: r.split("(", 1)[1].rstrip(")") for k, r in raw.omitted.items() if r.startswith("personal")}
-    ignored = {k: r for k, r in raw.omitted.items() if not r.startswith("personal")}
+    personal = personal_from_omitted(raw.omitted)
+    ignored = {k: r for k, r in raw.omitted.items() if k not in personal}
     attributes, groupings = {}, []
     respondent_id, wave_column, date_columns = None, None, []
     rated: list[tuple[str, str, object]] = []
     for key, label in zip(raw.keys, raw.labels):
         info = profile(raw, key)
         counts = info.counts
-        reason = personal_reason(key, label, info.sample)
+        reason = personal_reason(key, label, *head_sample(raw, key))
         if reason:
             personal[key] = reason
             continue
@@ -210,6 +221,9 @@ def _categorical_reason(counts: dict[str, int], n_rows: int, fmt: str) -> str | 
     lengths = sum(len(v) * n for v, n in counts.items()) / max(1, sum(counts.values()))
     if distinct > MAX_GROUPS or distinct > max(20, 0.5 * n_rows) or lengths > 80:
         return "free text"
+    alone = per_respondent_reason(counts.values())
+    if alone:
+        return f"{alone}: not a grouping"
     if all(parse_number(v) is not None for v in counts) and distinct > 30:
         return "numbers, not a rating"
     return None

@@ -31,7 +31,8 @@ def test_check_reports_detection_exclusions_and_personal_data():
     assert "Format:     Qualtrics, 3 header row(s) (detected)" in out
     assert "Responses:  61 in the file; 1 kept, 60 excluded" in out
     assert "  excluded: 60 × Qualtrics preview/test/spam response (Status 2)" in out
-    assert "Personal data dropped (11 columns):" in out and "'program_contact_3_TEXT' (phone number)" in out
+    assert "Personal data dropped (12 columns):" in out and "'program_contact_3_TEXT' (phone number)" in out
+    assert "  'Q3' (looks like free-text answers: 61 distinct in 61 answers, 88 characters on average)\n" in out
     small = out.split("Small groups:\n", 1)[1]  # the one respondent kept is left out, and not counted under 5
     assert "  No number about fewer than 5 people or answers is shown. Reporting attributes: wave.\n" in small
     assert "  fewer than 5 respondent(s) fit no group of 5 in their wave and are left out of every number " \
