@@ -128,6 +128,8 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
     items: list[Item] = []
     levels = {}
     for item_mapping in mapping.items:
+        if item_mapping.column in personal:  # dropped, as the warning says
+            continue
         if item_mapping.item in frame:
             raise MappingError(f"Item id {item_mapping.item!r} is also the name of a grouping.",
                                hint="Give the item another id in the mapping.")

@@ -473,3 +473,15 @@ def test_a_large_file_does_not_load_names(tmp_path, monkeypatch):
     assert "Q17" not in raw.keys
     survey = load_survey(path)
     assert survey.report.personal_dropped["Q17"].startswith("looks like people's names: ")
+
+
+def test_an_item_mapped_from_a_personal_column_is_dropped_as_the_warning_says():
+    phones = [f"+44 7700 9{i:05d}" for i in range(ROWS)]
+    raw = read_raw(_export("Mobile", phones), "export.csv")
+    mapping = suggest_mapping(raw)
+    assert "Mobile" in mapping.personal
+    items = mapping.to_dict()["items"] + [{"column": "Mobile", "item": "mobile", "scale": "nps"}]
+    survey = apply_mapping(raw, _with(mapping, items=items))
+    assert "mobile" not in survey.responses and "mobile" not in [item.id for item in survey.items]
+    assert [(p.column, p.severity) for p in survey.report.problems
+            if p.problem.startswith("column holds personal data")] == [("Mobile", "warning")]
