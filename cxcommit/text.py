@@ -1,6 +1,8 @@
-"""Normalising answer labels and column names so that spelling noise never splits an answer."""
+"""Text: normalising answer labels and column names so that spelling noise never splits an answer,
+and making text from the data safe to show (no control characters, never markup)."""
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -20,6 +22,71 @@ def normalize_label(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", str(text)).replace("\u2019", "'").replace("\u2018", "'")
     return _SPACES.sub(" ", text).strip().casefold()
+
+
+# Characters no file we write can hold (XML 1.0, which XLSX, PPTX and SVG are made of, allows none of
+# them; plotly.js fails on them, "error 525"): C0 controls but tab, line feed and carriage return,
+# DEL and the C1 controls (allowed in XML but never text), lone surrogates, U+FFFE and U+FFFF.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without the characters no export format can hold: control characters (but tab,
+    line feed and carriage return), lone surrogates and the non-characters U+FFFE and U+FFFF.
+
+    >>> without_controls("Nul\\x00unit\\x1b[31m\\tok")
+    'Nulunit[31m\\tok'
+    """
+    text = str(text)
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+
+
+def one_line(text: str) -> str:
+    """A name or label from the data as one tidy line: no control characters, each run of white
+    space (tabs, line breaks, non-breaking spaces) one space, none at either end.
+
+    >>> one_line(" Sales\\t-\\nNorth\\u00a0\\x00 ")
+    'Sales - North'
+    """
+    return " ".join(without_controls(text).replace("\u00a0", " ").split())
+
+
+# Every ASCII punctuation character can be backslash-escaped in CommonMark (and so in Streamlit's
+# markdown); <, > and & become entities so that no tag or entity is ever read from the data.
+_MARKDOWN_ESCAPES = {ord(c): "\\" + c for c in "!\"#$%'()*+,-./:;=?@[\\]^_`{|}~"}
+_MARKDOWN_ESCAPES.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"})
+# Streamlit turns these into a logo or an icon after escapes are read: a word joiner breaks them.
+_STREAMLIT_SHORTCODES = re.compile(r":(?=streamlit:|material[_/])")
+
+
+def escape_markdown(text) -> str:
+    """``text`` (a name, label, file name or message that quotes them) made inert in Streamlit's
+    markdown: shown as the very characters it holds, never as a link, image, emphasis, heading,
+    list, table, math, colour directive, HTML tag or entity. Use it wherever text from the data
+    enters ``st.markdown``, ``st.caption``, an alert, a heading, a widget's label or a radio's
+    options; plain-text places (select options, tables) take the text as it is.
+
+    Control characters are removed and line breaks become spaces (one line, so that no line can
+    start a block). Streamlit still turns `` -> `` into an arrow and ``--`` into a dash, as in
+    any text.
+
+    >>> print(escape_markdown("![i](http://x/t.png) *R&D* <b>"))
+    \\!\\[i\\]\\(http\\:\\/\\/x\\/t\\.png\\) \\*R&amp;D\\* &lt;b&gt;
+    """
+    text = _STREAMLIT_SHORTCODES.sub(":\u2060", " ".join(without_controls(text).splitlines()))
+    return text.translate(_MARKDOWN_ESCAPES)
+
+
+def escape_html(text) -> str:
+    """``text`` from the data as HTML text (and as text in a plotly chart, which reads a few tags
+    and the entities ``&amp;`` ``&lt;`` ``&gt;``): ``<``, ``>`` and ``&`` as entities, control
+    characters removed. Quotes are left as they are: plotly would show ``&quot;`` as it is, and
+    text never goes into an attribute.
+
+    >>> escape_html('<a href="http://x">R&D</a>')
+    '&lt;a href="http://x"&gt;R&amp;D&lt;/a&gt;'
+    """
+    return html.escape(without_controls(text), quote=False)
 
 
 def slugify(text: str, *, max_length: int = 40) -> str:
