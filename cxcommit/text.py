@@ -51,30 +51,48 @@ def one_line(text: str) -> str:
     return " ".join(without_controls(text).replace("\u00a0", " ").split())
 
 
-# Every ASCII punctuation character can be backslash-escaped in CommonMark (and so in Streamlit's
-# markdown); <, > and & become entities so that no tag or entity is ever read from the data.
-_MARKDOWN_ESCAPES = {ord(c): "\\" + c for c in "!\"#$%'()*+,-./:;=?@[\\]^_`{|}~"}
+# Streamlit's markdown (CommonMark and GFM, with math, directives such as :red[…], emoji and icon
+# shortcodes) as the escaper sees it. These characters start markup anywhere: backslash-escaped
+# (< > & as entities, so that no tag or entity is read). Other ASCII punctuation only does in the
+# contexts handled below, so ordinary text (“Divisions: Digital (2026-Q1), n = 5”) stays as it is.
+_MARKDOWN_ESCAPES = {ord(c): "\\" + c for c in "\\`*[]~$|"}
 _MARKDOWN_ESCAPES.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"})
-# Streamlit turns these into a logo or an icon after escapes are read: a word joiner breaks them.
-_STREAMLIT_SHORTCODES = re.compile(r":(?=streamlit:|material[_/])")
+_DIRECTIVE = re.compile(r":(?=[A-Za-z])")  # :red[…], :small[…], :help, mailto:…
+_UNDERSCORES = re.compile(r"_+")  # emphasis, but not between two letters or digits (file_name, sign_1)
+_LINE_START = re.compile(r"^(?=[-+=#])|^\d+(?=[.)])")  # a list item, heading or rule where the text starts a line
+# Streamlit reads these in the text after escapes are resolved, so no escape stops them: a word
+# joiner (U+2060, invisible) breaks them. Links made of bare URLs, www. and e-mail addresses (GFM
+# "autolink literals"), and shortcodes for emoji, icons and the logo (:smile:, :material/home:).
+_TEXT_LEVEL = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)(?=[-\w])|(?<=:)(?=[\w+/-]+:)")
 
 
 def escape_markdown(text) -> str:
     """``text`` (a name, label, file name or message that quotes them) made inert in Streamlit's
     markdown: shown as the very characters it holds, never as a link, image, emphasis, heading,
-    list, table, math, colour directive, HTML tag or entity. Use it wherever text from the data
-    enters ``st.markdown``, ``st.caption``, an alert, a heading, a widget's label or a radio's
-    options; plain-text places (select options, tables) take the text as it is.
+    list, table, math, colour directive, emoji, icon, HTML tag or entity. Use it wherever text from
+    the data enters ``st.markdown``, ``st.caption``, an alert, a heading, a widget's label or a
+    radio's options; plain-text places (select options, data frames) take the text as it is.
 
-    Control characters are removed and line breaks become spaces (one line, so that no line can
-    start a block). Streamlit still turns `` -> `` into an arrow and ``--`` into a dash, as in
-    any text.
+    Control characters are removed, line breaks become spaces and white space at either end goes
+    (one line: no line in it can start a block; markdown shows runs of spaces as one anyway).
+    Bare URLs and e-mail addresses get an invisible word joiner so that they are not made links.
+    Streamlit still turns `` -> `` into an arrow and `` -- `` into a dash, as in any text.
 
-    >>> print(escape_markdown("![i](http://x/t.png) *R&D* <b>"))
-    \\!\\[i\\]\\(http\\:\\/\\/x\\/t\\.png\\) \\*R&amp;D\\* &lt;b&gt;
+    >>> print(escape_markdown("![i](http://x/t.png) *R&D* <b> :red[x]"))
+    !\\[i\\](http:\u2060//x/t.png) \\*R&amp;D\\* &lt;b&gt; \\:red\\[x\\]
+    >>> print(escape_markdown("- Divisions: Digital (2026-Q1)"))
+    \\- Divisions: Digital (2026-Q1)
     """
-    text = _STREAMLIT_SHORTCODES.sub(":\u2060", " ".join(without_controls(text).splitlines()))
-    return text.translate(_MARKDOWN_ESCAPES)
+    text = " ".join(without_controls(text).splitlines()).strip()
+    text = _DIRECTIVE.sub(r"\\:", _TEXT_LEVEL.sub("\u2060", text).translate(_MARKDOWN_ESCAPES))
+    text = _UNDERSCORES.sub(lambda m: m.group(0) if _inside_word(m) else "\\_" * len(m.group(0)), text)
+    return _LINE_START.sub(lambda m: m.group(0) + "\\", text, count=1)
+
+
+def _inside_word(match: re.Match) -> bool:
+    """Whether the match has a letter or digit on either side (underscores there are never emphasis)."""
+    text, start, end = match.string, match.start(), match.end()
+    return 0 < start and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
 
 
 def escape_html(text) -> str:
