@@ -25,11 +25,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(theme: str | None = None, timeout: float = 60, args: list[str] | None = None):
-    """Start the dashboard on a free port (``args``: after ``--``, e.g. ``["--data", FILE]``); yields its base URL."""
+def streamlit_server(theme: str | None = None, timeout: float = 60, args: list[str] | None = None,
+                     script: Path | None = None):
+    """Start the dashboard (or another ``script``) on a free port (``args``: after ``--``, e.g.
+    ``["--data", FILE]``); yields its base URL."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
-               "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+    command = [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "dashboard.py"),
+               "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+               "--browser.gatherUsageStats", "false"]
     if theme:
         command += ["--theme.base", theme]
     if args:
