@@ -1,5 +1,6 @@
 """Hostile names and labels (:mod:`hostile`) in every output: never markup in the dashboard's
 markdown or in a chart, never a formula or a link in a file we write, never a control character."""
+import csv as csv_module
 import html
 import io
 import re
@@ -284,3 +285,23 @@ def test_the_tables_hold_no_formula_and_no_control_character(survey):
     for table in tables.values():
         csv = to_csv_bytes(table).decode("utf-8-sig")
         assert not CONTROL.search(csv)
+
+
+def test_the_cli_writes_no_formula_and_no_control_character(tmp_path, capsys):
+    from cxcommit.cli import main
+    from hostile import write_hostile
+
+    path = write_hostile(tmp_path)
+    assert main(["summary", str(path), "--by", "division", "--format", "csv"]) == 0
+    rows = list(csv_module.reader(io.StringIO(capsys.readouterr().out)))
+    groups = {row[3] for row in rows[1:]}
+    assert "'" + CMD in groups and "'=1+2" in groups and not any(g.lstrip().startswith(("=", "+", "-", "@"))
+                                                                   for g in groups)
+    assert main(["summary", str(path), "--by", "business_unit"]) == 0
+    out = capsys.readouterr().out
+    assert "Nulunit" in out and not CONTROL.search(out)
+    bad = tmp_path / "bad\x1b[2J.csv"
+    bad.write_text("")
+    assert main(["check", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad[2J.csv is empty" in err and not CONTROL.search(err)  # the name quoted without its escape
