@@ -94,9 +94,9 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     line ends, a header row, no index.
 
     Cells go through :func:`safe_cells`, control characters removed; the numbers of a row marked
-    ``suppressed`` are left empty, as are nulls. Numbers are written in full (Python's shortest round-trip form), booleans
-    as ``True``/``False``. A field holding a line break, a carriage return, a comma or a quote is
-    quoted.
+    ``suppressed`` are left empty, as are nulls. Numbers are written in full (Python's shortest
+    round-trip form), booleans as ``True``/``False``. A field holding a line break, a carriage
+    return, a comma or a quote is quoted.
 
     >>> to_csv_bytes(pd.DataFrame({"group": ["Café", "=cmd"], "p": [0.5, None]}))
     b"\\xef\\xbb\\xbfgroup,p\\nCaf\\xc3\\xa9,0.5\\n'=cmd,\\n"

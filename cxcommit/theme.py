@@ -182,8 +182,8 @@ def hover_text(row: pd.Series | dict, *, confidence: float = 0.95, min_group_siz
 def suppressed_trace(x: list, y: list, groups: list[str], min_group_size: int, **options) -> go.Scatter:
     """Grey ``n<5`` labels at (x, y) standing in for suppressed groups: no number, a hover that says
     why. ``y`` (names of groups or items on a category axis) and ``groups`` as in the data."""
-    return go.Scatter(x=x, y=[escape_html(v) for v in y], mode="text", text=[suppressed_label(min_group_size)] * len(groups),
-                      textfont={"color": "#8a8a8a"}, textposition="middle right", name="Hidden",
+    return go.Scatter(x=x, y=[escape_html(v) for v in y], mode="text",
+                      text=[suppressed_label(min_group_size)] * len(groups), textfont={"color": "#8a8a8a"}, textposition="middle right", name="Hidden",
                       hovertext=[suppressed_hover(g, min_group_size) for g in groups],
                       hoverinfo="text", customdata=[[g] for g in groups], showlegend=False, **options)
 

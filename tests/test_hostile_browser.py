@@ -25,7 +25,8 @@ OFFENDERS = """() => {
     if (href && outside(href)) found.push('a ' + href);
   }
   for (const e of document.querySelectorAll('img, image, iframe, frame, embed, object, source, video, audio')) {
-    const src = e.getAttribute('src') || e.getAttribute('href') || e.getAttribute('xlink:href') || e.getAttribute('data');
+    const src = e.getAttribute('src') || e.getAttribute('href') || e.getAttribute('xlink:href')
+                || e.getAttribute('data');
     if (e.tagName === 'IFRAME' && e.hasAttribute('srcdoc')) found.push('iframe srcdoc');
     if (src && outside(src)) found.push(e.tagName + ' ' + src);
   }
