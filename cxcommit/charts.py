@@ -6,6 +6,10 @@ row never shows a number — not as text, hover or custom data; it is drawn as a
 (the minimum group size is the ``min_group_size`` option). Where a chart marks a group, its
 ``customdata`` starts with the group's name, so a click can tell which group was chosen.
 
+Names and labels from the data (groups, items, waves, grouping and metric names) are drawn as
+text, never read as plotly's tags: each enters the figure through
+:func:`~cxcommit.text.escape_html` (``customdata`` keeps them as they are, for the click).
+
 >>> from cxcommit.demo import load_demo
 >>> from cxcommit.rates import rates
 >>> fig = signs_heatmap(rates(load_demo(), by="division"))
@@ -27,7 +31,7 @@ from cxcommit.errors import SettingsError
 from cxcommit.groups import ALL_GROUP
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.pay import correlation
-from cxcommit.text import column_label, shorten
+from cxcommit.text import column_label, escape_html, shorten
 from cxcommit.theme import (ABOVE, BELOW, DIVERGING, LEADERS_COLOR, NEUTRAL, SEQUENTIAL, STAFF_COLOR, apply_theme,
                             colorway, font_size, hover_text, ink, interval, pct, place_header, row_height,
                             suppressed_cells, suppressed_hover, suppressed_label,
@@ -57,6 +61,11 @@ def _choice(value: str, allowed: tuple[str, ...], name: str, chart: str) -> None
         raise SettingsError(f"Unknown {name} {value!r} for {chart}.", hint=f"Use one of: {', '.join(allowed)}.")
 
 
+def _texts(values) -> list[str]:
+    """Names or labels from the data as plotly should draw them (:func:`~cxcommit.text.escape_html`)."""
+    return [escape_html(v) for v in values]
+
+
 def _numbers(values) -> np.ndarray:
     return pd.Series(values).to_numpy(dtype=float, na_value=np.nan)
 
@@ -75,7 +84,7 @@ def _grouping_word(table: pd.DataFrame) -> str:
     """``business unit`` for a table by business unit: the grouping column right after ``group``."""
     columns = list(table.columns)
     after = columns[columns.index("group") + 1] if "group" in columns[:-1] else "n"
-    return "group" if after in ("n", "wave", "item", "label") else after.replace("_", " ")
+    return "group" if after in ("n", "wave", "item", "label") else escape_html(str(after).replace("_", " "))
 
 
 def share_label(table: pd.DataFrame) -> str:
@@ -132,7 +141,7 @@ def _panels(keys: list, columns: int, rows_each: int, presentation: bool) -> tup
     rows = math.ceil(count / columns)
     columns = math.ceil(count / rows)
     width = {1: 90, 2: 60, 3: 40}.get(columns, 26)  # characters a panel title has room for on a wide screen
-    titles = ["<br>".join(textwrap.wrap(str(k), width)[:2]) for k in keys] if len(keys) > 1 else None
+    titles = ["<br>".join(textwrap.wrap(escape_html(k), width)[:2]) for k in keys] if len(keys) > 1 else None
     height = 180 + rows * (rows_each * row_height(presentation) + 60)
     fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, subplot_titles=titles,
                         vertical_spacing=min(0.12, 90 / height), horizontal_spacing=0.05)
@@ -152,7 +161,7 @@ def _panels(keys: list, columns: int, rows_each: int, presentation: bool) -> tup
 def _hidden_suffix(waves: list[str], min_group_size: int) -> str:
     if not waves:
         return ""
-    which = ", ".join(waves) if len(waves) <= 2 else f"{len(waves)} waves"
+    which = ", ".join(_texts(waves)) if len(waves) <= 2 else f"{len(waves)} waves"
     return f" ({suppressed_label(min_group_size)} in {which})"
 
 
@@ -170,8 +179,8 @@ def _lines_over_waves(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: d
             errors.update(color=colours[group])
         rows = part.to_dict("records")
         fig.add_trace(go.Scatter(
-            x=part["wave"].tolist(), y=values, mode="lines+markers", connectgaps=False, error_y=errors,
-            name=str(group) + _hidden_suffix(part.loc[hidden, "wave"].tolist(), min_group_size),
+            x=_texts(part["wave"]), y=values, mode="lines+markers", connectgaps=False, error_y=errors,
+            name=escape_html(group) + _hidden_suffix(part.loc[hidden, "wave"].tolist(), min_group_size),
             legendgroup=str(group), showlegend=legend, line={"color": colours[group]},
             hovertext=[suppressed_hover(f"{r['group']} · {r['wave']}", min_group_size)
                        if r["suppressed"] else hover(r) for r in rows],
@@ -186,12 +195,13 @@ def _group_colours(table: pd.DataFrame, dark: bool) -> dict:
 
 def _wave_axis(fig: go.Figure, table: pd.DataFrame) -> None:
     """Waves as categories in time order, on every x axis."""
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=_wave_order(table))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=_texts(_wave_order(table)))
 
 
 def _index_hover(row: dict, confidence: float) -> str:
     """Hover of a commitment-index row: n, mean signs met and share fully committed, with intervals."""
-    lines = [f"<b>{row['group']}</b>" + (f" · {row['wave']}" if "wave" in row else ""), f"n = {int(row['n']):,}",
+    lines = [f"<b>{escape_html(row['group'])}</b>" + (f" · {escape_html(row['wave'])}" if "wave" in row else ""),
+             f"n = {int(row['n']):,}",
              (f"Mean signs met: {float(row['mean_signs']):.1f} of 8 ({confidence:.0%} interval "
               f"{float(row['mean_ci_low']):.1f}–{float(row['mean_ci_high']):.1f})")]
     if pct(row.get("p")):
@@ -256,19 +266,20 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     hover = [[hover_text(c, confidence=confidence, min_group_size=min_group_size, share_word=share_word)
               if c is not None else "" for c in line] for line in grid]
     customdata = [[[g, i] for g in groups] for i in items]
-    y = list(dict(zip(table["item"], table["label"])).values())
+    labels = list(dict(zip(table["item"], table["label"])).values())
+    x, y = _texts(groups), _texts(labels)
     chars = max(4, len(suppressed_label(min_group_size)))  # "100%" or "n<150" fits in a column of ~840/groups px
     cell_font = int(min(font_size(presentation), max(6, 840 / len(groups) / (0.62 * chars))))
     fig = go.Figure(go.Heatmap(
-        z=z, x=groups, y=y, text=text, texttemplate="%{text}", textfont={"size": cell_font}, hoverinfo="skip",
+        z=z, x=x, y=y, text=text, texttemplate="%{text}", textfont={"size": cell_font}, hoverinfo="skip",
         customdata=customdata, xgap=2, ygap=2, name="Share", **_colour_scale(z, color, share_word)))
     hidden = [[c is not None and bool(c["suppressed"]) for c in line] for line in grid]
-    cells = suppressed_cells(hidden, groups, y, customdata, min_group_size, font=cell_font, labelled=values)
+    cells = suppressed_cells(hidden, groups, labels, customdata, min_group_size, font=cell_font, labelled=values)
     fig.add_trace(cells.update(hoverinfo="skip"))
     # Clicks select points of scatter traces, not heatmap cells: an invisible marker on each cell
     # carries the cell's hover and its [group, item] to the click.
     present = [(g, label, cell, h) for line, label, hovers, ids in zip(grid, y, hover, customdata)
-               for g, cell, h in zip(groups, ids, hovers) if h]
+               for g, cell, h in zip(x, ids, hovers) if h]
     fig.add_trace(go.Scatter(
         x=[g for g, _, _, _ in present], y=[label for _, label, _, _ in present], mode="markers",
         marker={"symbol": "square", "size": 30, "color": "rgba(0,0,0,0)"}, hovertext=[h for *_, h in present],
@@ -280,7 +291,7 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     longest = max(len(str(g)) for g in groups) * 0.58 * font_size(presentation)
     many, crowded = longest > 0.9 * column, column < 1.8 * font_size(presentation)
     fig.update_xaxes(tickangle=-90 if crowded else -40 if many else 0, showgrid=False, tickmode="array",
-                     tickvals=groups, ticktext=[str(g) for g in groups],  # every column named, however narrow
+                     tickvals=x, ticktext=x,  # every column named, however narrow
                      tickfont={"size": min(font_size(presentation), max(9, int(column / 1.4)))})
     fig.update_yaxes(autorange="reversed", showgrid=False)
     what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"
@@ -308,7 +319,7 @@ def commitment_chart(index_table: pd.DataFrame, *, min_group_size: int = 5, conf
     custom = [[g] for g in shown["group"]]
     for col, (x, low, high, colour) in enumerate((("mean_signs", "mean_ci_low", "mean_ci_high", colorway(dark)[0]),
                                                   ("p", "ci_low", "ci_high", colorway(dark)[2])), start=1):
-        fig.add_trace(go.Bar(y=shown["group"], x=_numbers(shown[x]), orientation="h", marker_color=colour,
+        fig.add_trace(go.Bar(y=_texts(shown["group"]), x=_numbers(shown[x]), orientation="h", marker_color=colour,
                              error_x={**_errors(shown[x], shown[low], shown[high]), "color": ink(dark)},
                              hovertext=hover, hoverinfo="text", customdata=custom, showlegend=False), row=1, col=col)
         if len(hidden):
@@ -317,7 +328,7 @@ def commitment_chart(index_table: pd.DataFrame, *, min_group_size: int = 5, conf
     top = np.nanmax(_numbers(shown["ci_high"]), initial=0.0)
     fig.update_xaxes(range=[0, 8], dtick=1, title_text="Signs met (0–8)", row=1, col=1)
     fig.update_xaxes(range=[0, max(0.1, top * 1.1)], tickformat=".0%", title_text="Share fully committed", row=1, col=2)
-    fig.update_yaxes(categoryorder="array", categoryarray=table["group"].tolist(), showgrid=False)
+    fig.update_yaxes(categoryorder="array", categoryarray=_texts(table["group"]), showgrid=False)
     return _finish(fig, f"Commitment index by {_grouping_word(index_table)}",
                    f"Bars: estimate · whiskers: {confidence:.0%} interval · fully committed = yes to all 8 signs",
                    height=200 + len(table) * row_height(presentation), presentation=presentation, dark=dark)
@@ -335,31 +346,35 @@ def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units", pre
              "variation_chart", "cxcommit.variation.variation(survey, by=...)")
     table = variation_table.sort_values("between_share", ascending=False, kind="stable")
     rows = table.to_dict("records")
+    labels = _texts(table["label"])
+    groups, groups_word = escape_html(groups), escape_html(groups.capitalize())
     fig = go.Figure()
-    for significant, colour, name in ((True, ABOVE, f"{groups.capitalize()} differ (significant)"),
+    for significant, colour, name in ((True, ABOVE, f"{groups_word} differ (significant)"),
                                       (False, NEUTRAL, "Difference could be chance")):
         part = [r for r in rows if bool(r["significant"]) == significant]
         if part:  # one trace of segments, each item's min to max, broken by None
             fig.add_trace(go.Scatter(x=[v for r in part for v in (r["min_p"], r["max_p"], None)],
-                                     y=[v for r in part for v in (r["label"], r["label"], None)], mode="lines",
-                                     line={"color": colour, "width": 7}, name=name, hoverinfo="skip"))
-    hover = [f"<b>{r['label']}</b><br>Organisation: {pct(r['p'])}" + (f" (n = {int(r['n']):,})" if "n" in r else "")
-             + f"<br>{groups.capitalize()} from {pct(r['min_p'])} ({r['lowest']}) to {pct(r['max_p'])} ({r['highest']})"
+                                     y=[v for r in part for v in (escape_html(r["label"]),) * 2 + (None,)],
+                                     mode="lines", line={"color": colour, "width": 7}, name=name, hoverinfo="skip"))
+    hover = [f"<b>{escape_html(r['label'])}</b><br>Organisation: {pct(r['p'])}"
+             + (f" (n = {int(r['n']):,})" if "n" in r else "")
+             + f"<br>{groups_word} from {pct(r['min_p'])} ({escape_html(r['lowest'])}) to {pct(r['max_p'])} "
+               f"({escape_html(r['highest'])})"
              + f"<br>Share of variance between {groups}: {pct(r['between_share'])}"
              + (f"<br>Test of equal shares: adjusted p = {float(r['p_adj']):.2g}" if "p_adj" in r else "")
              for r in rows]
     for end, names, side in (("min_p", "lowest", "middle left"), ("max_p", "highest", "middle right")):
-        fig.add_trace(go.Scatter(x=table[end], y=table["label"], mode="markers+text",
-                                 text=[shorten(name, 24) for name in table[names]],  # full names on hover
+        fig.add_trace(go.Scatter(x=table[end], y=labels, mode="markers+text",
+                                 text=[escape_html(shorten(name, 24)) for name in table[names]],  # full on hover
                                  textposition=side, marker={"color": ink(dark), "size": 6}, cliponaxis=False,
                                  hovertext=hover, hoverinfo="text", showlegend=False))
-    fig.add_trace(go.Scatter(x=table["p"], y=table["label"], mode="markers", name="Organisation",
+    fig.add_trace(go.Scatter(x=table["p"], y=labels, mode="markers", name="Organisation",
                              marker={"symbol": "diamond", "size": 11, "color": colorway(dark)[1],
                                      "line": {"color": ink(dark), "width": 1}},
                              hovertext=hover, hoverinfo="text"))
     fig.update_xaxes(range=[-0.3, 1.3], tickvals=np.linspace(0, 1, 6), tickformat=".0%", zeroline=False,
                      title_text=f"{share_label(table)} ({groups} from lowest to highest)")
-    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=table["label"].tolist())
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
     return _finish(fig, f"Where {groups} disagree most",
                    f"Each bar runs from the lowest to the highest of the {groups}; ◆ the organisation; "
                    f"most disagreement on top", height=200 + len(table) * row_height(presentation) * 1.3,
@@ -405,14 +420,14 @@ def spread_chart(rates_table: pd.DataFrame, *, overall: pd.DataFrame | None = No
     fig.add_trace(go.Scatter(x=[organisation.get(i) for i in items], y=list(range(len(items))), mode="markers",
                              name=line_name, marker={"symbol": "line-ns", "size": 26, "line": {"width": 3,
                                                                                                "color": ink(dark)}},
-                             hovertext=[f"<b>{line_name}</b><br>{labels[i]}: {pct(organisation.get(i))}"
+                             hovertext=[f"<b>{line_name}</b><br>{escape_html(labels[i])}: {pct(organisation.get(i))}"
                                         for i in items], hoverinfo="text"))
     hidden_rows = table[table["suppressed"]]
     hidden = list(dict.fromkeys(hidden_rows["group"]))
-    note = (f" · hidden ({suppressed_label(min_group_size)}): " + ", ".join(map(str, hidden[:4]))
+    note = (f" · hidden ({suppressed_label(min_group_size)}): " + ", ".join(_texts(hidden[:4]))
             + (f" and {len(hidden) - 4} more" if len(hidden) > 4 else "")) if hidden else ""
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title_text=share_word)
-    fig.update_yaxes(tickvals=list(range(len(items))), ticktext=[labels[i] for i in items], autorange="reversed",
+    fig.update_yaxes(tickvals=list(range(len(items))), ticktext=_texts(labels[i] for i in items), autorange="reversed",
                      showgrid=False, zeroline=False)
     return _finish(fig, f"How far each {_grouping_word(table)} spreads",
                    f"One dot per {_grouping_word(table)}; | the {line_name.lower()}{note}",
@@ -421,7 +436,8 @@ def spread_chart(rates_table: pd.DataFrame, *, overall: pd.DataFrame | None = No
 
 def _gap_hover(row: dict, leaders: str, staff: str, confidence: float) -> str:
     spread = interval(row["ci_low"], row["ci_high"], confidence, points=True)
-    return (f"<b>{row['group']}</b><br>{row['label']}<br>{leaders}: {pct(row['p_leaders'])} (n = {int(row['n_leaders']):,})"
+    return (f"<b>{escape_html(row['group'])}</b><br>{escape_html(row['label'])}<br>{leaders}: {pct(row['p_leaders'])} "
+            f"(n = {int(row['n_leaders']):,})"
             f"<br>{staff}: {pct(row['p_staff'])} (n = {int(row['n_staff']):,})<br>Gap: {pct(row['gap'], signed=True)}"
             + (f" ({spread})" if spread else ""))
 
@@ -443,6 +459,7 @@ def gap_dumbbell(perception_gap_table: pd.DataFrame, *, group: str | None = None
                             f"{staff.lower()}.", hint="With a large minimum group size, roles may be reported only "
                                                       "as \"Other roles\": try a smaller minimum.")
     table = _pick(perception_gap_table, "group", group, "gap_dumbbell")
+    leaders, staff = escape_html(leaders), escape_html(staff)
     order = table.assign(_gap=_numbers(table["gap"])).groupby("label", sort=False)["_gap"].mean()
     labels = order.sort_values(ascending=False, na_position="last", kind="stable").index.tolist()
     groups = list(dict.fromkeys(table["group"]))
@@ -453,10 +470,10 @@ def gap_dumbbell(perception_gap_table: pd.DataFrame, *, group: str | None = None
         rows = shown.to_dict("records")
         hover = [_gap_hover(r, leaders, staff, confidence) for r in rows]
         fig.add_trace(go.Scatter(x=[v for r in rows for v in (r["p_leaders"], r["p_staff"], None)],
-                                 y=[v for r in rows for v in (r["label"], r["label"], None)], mode="lines",
+                                 y=[v for r in rows for v in (escape_html(r["label"]),) * 2 + (None,)], mode="lines",
                                  line={"color": NEUTRAL, "width": 3}, hoverinfo="skip", showlegend=False), **where)
         for side, colour, who in (("p_leaders", LEADERS_COLOR, leaders), ("p_staff", STAFF_COLOR, staff)):
-            fig.add_trace(go.Scatter(x=_numbers(shown[side]), y=shown["label"], mode="markers", name=who,
+            fig.add_trace(go.Scatter(x=_numbers(shown[side]), y=_texts(shown["label"]), mode="markers", name=who,
                                      marker={"color": colour, "size": 11}, legendgroup=who, showlegend=number == 0,
                                      hovertext=hover, hoverinfo="text",
                                      customdata=[[g, i] for g, i in zip(shown["group"], shown["item"])]), **where)
@@ -465,9 +482,9 @@ def gap_dumbbell(perception_gap_table: pd.DataFrame, *, group: str | None = None
                                            min_group_size), **where)
     fig.update_xaxes(range=[-0.03, 1.03], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", zeroline=False)
     fig.update_xaxes(title_text=share_label(table), row=positions[groups[-1]][0])
-    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], range=[-0.6, len(labels) - 0.4],
+    fig.update_yaxes(categoryorder="array", categoryarray=_texts(labels[::-1]), range=[-0.6, len(labels) - 0.4],
                      showgrid=False)
-    where = f" — {groups[0]}" if len(groups) == 1 and groups[0] != "All respondents" else ""
+    where = f" — {escape_html(groups[0])}" if len(groups) == 1 and groups[0] != "All respondents" else ""
     return _finish(fig, f"{leaders} vs {staff}: how each side sees the signs{where}",
                    f"Gap = {leaders.lower()} minus {staff.lower()}; largest gap on top; hover for its "
                    f"{confidence:.0%} interval", height=height, presentation=presentation, dark=dark)
@@ -498,13 +515,14 @@ def gap_bars(table: pd.DataFrame, *, value: str = "gap", item: str | None = None
     for name, part in table.groupby(panel, sort=False):
         shown, hidden = part[~part["suppressed"]], part[part["suppressed"]]
         where = dict(zip(("row", "col"), positions[None if single else name]))
-        hover = [f"<b>{r['group']}</b><br>{r['label']}<br>n = {int(r['n']):,} · share {pct(r['p'])}"
+        hover = [f"<b>{escape_html(r['group'])}</b><br>{escape_html(r['label'])}<br>n = {int(r['n']):,} · "
+                 f"share {pct(r['p'])}"
                  + (f"<br>Target: {pct(r['target'])}" if "target" in r else "")
-                 + (f"<br>Best: {r['best_group']} ({pct(r['best_p'])})" if "best_group" in r else "")
+                 + (f"<br>Best: {escape_html(r['best_group'])} ({pct(r['best_p'])})" if "best_group" in r else "")
                  + (f"<br>Gap: {pct(r['gap'], signed=True)}" if value == "gap" else "")
                  + (f" ({interval(r['ci_low'], r['ci_high'], confidence, points=True)})" if with_interval else "")
                  for r in shown.to_dict("records")]
-        fig.add_trace(go.Bar(y=shown[bar], x=_numbers(shown[value]), orientation="h", showlegend=False,
+        fig.add_trace(go.Bar(y=_texts(shown[bar]), x=_numbers(shown[value]), orientation="h", showlegend=False,
                              marker_color=BELOW if value == "gap" else colorway(dark)[0],
                              error_x={**_errors(shown[value], shown["ci_low"], shown["ci_high"]),
                                       "color": ink(dark)} if with_interval else None,
@@ -521,14 +539,14 @@ def gap_bars(table: pd.DataFrame, *, value: str = "gap", item: str | None = None
     fig.update_xaxes(tickformat=".0%", rangemode="tozero")
     if len(positions) == 1:
         fig.update_xaxes(title_text=axis)
-    fig.update_yaxes(categoryorder="array", categoryarray=bars, range=[-0.6, len(bars) - 0.4], showgrid=False)
+    fig.update_yaxes(categoryorder="array", categoryarray=_texts(bars), range=[-0.6, len(bars) - 0.4], showgrid=False)
     what = "largest gap on top" if value == "gap" else "largest on top"
     if not single and len(panels) > 1:
         what = f"{axis[0].lower()}{axis[1:]} · {_grouping_word(table)}s ordered by their mean over the {len(panels)} items, {what}"
     subtitle = f"Bars: estimate · whiskers: {confidence:.0%} interval · {what}" if with_interval else what.capitalize()
-    heading = title + (f": “{labels[0]}”" if len(labels) == 1 else "")
+    heading = title + (f": “{escape_html(labels[0])}”" if len(labels) == 1 else "")
     if single and table["group"].iloc[0] != ALL_GROUP:
-        heading += f" — {table['group'].iloc[0]}"
+        heading += f" — {escape_html(table['group'].iloc[0])}"
     return _finish(fig, heading, subtitle, height=height, presentation=presentation, dark=dark)
 
 
@@ -557,7 +575,7 @@ def trend_chart(trends_table: pd.DataFrame, *, item: str | None = None, min_grou
     _wave_axis(fig, table)
     fig.update_yaxes(range=[0, 1], tickformat=".0%")
     fig.update_yaxes(title_text=share_word, col=1)
-    title = f"“{labels[0]}” over waves" if len(labels) == 1 else "The items over waves"
+    title = f"“{escape_html(labels[0])}” over waves" if len(labels) == 1 else "The items over waves"
     return _finish(fig, title, f"Whiskers: {confidence:.0%} interval · a break in a line: a hidden wave "
                    f"(fewer than {min_group_size} answers)", height=max(height, 420), presentation=presentation,
                    dark=dark)
@@ -589,7 +607,8 @@ def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, min_group_size: int = 
     if has_incentive:
         _lines_over_waves(fig, table, y="incentive_share", colours=colours, position=(2, 1), legend=False,
                           min_group_size=min_group_size,
-                          hover=lambda r: f"<b>{r['group']} · {r['wave']}</b><br>Incentive tied to CX: "
+                          hover=lambda r: f"<b>{escape_html(r['group'])} · {escape_html(r['wave'])}</b><br>"
+                                          "Incentive tied to CX: "
                                           + (f"{r['incentive_share']:.1f}% (mean of {r['units']:.0f} units)"
                                              if pd.notna(r["incentive_share"]) else "no unit metrics"))
         fig.update_yaxes(rangemode="tozero", ticksuffix="%", title_text="Incentive", row=2, col=1)
@@ -626,10 +645,10 @@ def pay_scatter(units: pd.DataFrame, *, x: str, y: str, unit: str = "business_un
     xs, ys = _numbers(table[x]), _numbers(table[y])
     stats = correlation(xs, ys, confidence)
     keep = np.isfinite(xs) & np.isfinite(ys)
-    x_label, y_label = column_label(x), column_label(y)
+    x_label, y_label = escape_html(column_label(x)), escape_html(column_label(y))
     fig = go.Figure(go.Scatter(
         x=xs[keep], y=ys[keep], mode="markers", name="Units", marker={"color": colorway(dark)[0], "size": 10},
-        hovertext=[f"<b>{u}</b><br>{x_label}: {_value_text(x, a)}<br>{y_label}: {_value_text(y, b)}"
+        hovertext=[f"<b>{escape_html(u)}</b><br>{x_label}: {_value_text(x, a)}<br>{y_label}: {_value_text(y, b)}"
                    for u, a, b in zip(table[unit][keep], xs[keep], ys[keep])],
         hoverinfo="text", customdata=[[u] for u in table[unit][keep]]))
     if keep.sum() >= 2 and np.ptp(xs[keep]) > 0:

@@ -31,6 +31,8 @@ from cxcommit.settings import Settings
 from cxcommit.slides import KINDS, deck
 from cxcommit.suggest import profile, suggest_mapping
 from cxcommit.summary import default_grouping, item_summary
+from cxcommit.table_export import to_csv_bytes
+from cxcommit.text import without_controls
 from cxcommit.theme import QUALITATIVE
 from cxcommit.trends import trends
 from cxcommit.unit_metrics import read_unit_metrics
@@ -149,12 +151,12 @@ def run(args) -> int:
     settings = _settings(args)
     raw, mapping = _read(args, settings)
     if args.command == "check" and mapping is None and looks_like_unit_metrics(raw):
-        print(describe_metrics(read_unit_metrics(args.file)))
+        _say(describe_metrics(read_unit_metrics(args.file)))
         return 0
     survey = publish(apply_mapping(raw, mapping or suggest_mapping(raw), settings), settings.min_group_size)
     if args.command == "check":
         chosen = args.input_format or (mapping.format if mapping else "auto")
-        print(describe_survey(survey, detected=chosen == "auto"))
+        _say(describe_survey(survey, detected=chosen == "auto"))
         return 0
     if args.command == "report":
         return _report(args, survey, settings)
@@ -164,12 +166,12 @@ def run(args) -> int:
         table = item_summary(survey, by=args.by, settings=settings, items=args.items)
     if args.output == "json":
         sys.stdout.write(table.to_json(orient="records", indent=2, force_ascii=False) + "\n")
-    elif args.output == "csv":
-        sys.stdout.write(table.to_csv(index=False))
+    elif args.output == "csv":  # as the dashboard's CSV: no text a spreadsheet would run as a formula
+        sys.stdout.write(to_csv_bytes(table).decode("utf-8-sig"))
     elif args.command == "analyze":
-        print(format_table(table))
+        _say(format_table(table))
     else:
-        print(format_summary(table, settings.min_group_size))
+        _say(format_summary(table, settings.min_group_size))
     return 0
 
 
@@ -239,12 +241,18 @@ def _needs(by: str | None, view: str) -> str:
     return by
 
 
+def _say(text: str, file=None) -> None:
+    """Print ``text`` (which may quote names and values from the data) without control characters:
+    an escape sequence in a name would otherwise drive the terminal."""
+    print(without_controls(text), file=file or sys.stdout)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return run(args)
     except CxcommitError as error:
-        print(describe_error(error), file=sys.stderr)
+        _say(describe_error(error), file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped into head & co.
         return 0

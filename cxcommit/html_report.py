@@ -2,7 +2,8 @@
 
 The file holds everything it needs: plotly.js is written into it once (about 4.7 MB), each chart
 is its figure's JSON, and nothing is fetched from the network when it is opened. All text
-(titles, captions, bullets: group and item names come from the user's files) is escaped.
+(titles, captions, bullets: group and item names come from the user's files) is escaped, with
+control characters removed (the charts escape theirs: :mod:`cxcommit.charts`).
 
 >>> from cxcommit.demo import load_demo, load_demo_metrics
 >>> from cxcommit.slides import deck
@@ -20,6 +21,8 @@ from collections.abc import Sequence
 import plotly.io as pio
 
 from cxcommit.slides import Slide
+from cxcommit.text import without_controls
+from cxcommit.theme import printable_figure
 
 __all__ = ["html_report"]
 
@@ -54,8 +57,9 @@ def _section(index: int, slide: Slide, *, include_plotlyjs: bool) -> str:
     if slide.figure is not None:
         height = int(slide.figure.layout.height or 450)
         zoom = min(PRINT_ROOM[0] / PRINT_WIDTH, PRINT_ROOM[1] / height)
-        chart = pio.to_html(slide.figure, config=CONFIG, include_plotlyjs=include_plotlyjs, full_html=False,
-                            div_id=f"chart-{index + 1}", default_width="100%", default_height=f"{height}px")
+        chart = pio.to_html(printable_figure(slide.figure), config=CONFIG, include_plotlyjs=include_plotlyjs,
+                            full_html=False, div_id=f"chart-{index + 1}", default_width="100%",
+                            default_height=f"{height}px")
         parts.append(f'<div class="chart" style="--print-zoom: {math.floor(zoom * 100) / 100}">{chart}</div>')
     if slide.bullets:
         parts.append("<ul>" + "".join(f"<li>{_text(line)}</li>" for line in slide.bullets) + "</ul>")
@@ -64,7 +68,7 @@ def _section(index: int, slide: Slide, *, include_plotlyjs: bool) -> str:
 
 
 def _text(value) -> str:
-    return html.escape(str(value), quote=True)
+    return html.escape(without_controls(value), quote=True)
 
 
 def _paragraph(value: str, css_class: str) -> str:

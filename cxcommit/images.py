@@ -30,6 +30,7 @@ import threading
 import plotly.graph_objects as go
 
 from cxcommit.errors import ImagesUnavailableError, SettingsError
+from cxcommit.theme import printable_figure
 
 __all__ = ["FORMATS", "ImagesUnavailableError", "chart_images_zip", "figure_image", "images_available"]
 
@@ -63,7 +64,7 @@ def figure_image(fig: go.Figure, fmt: str = "png", *, width: int = DEFAULT_WIDTH
     to fit their rows and panels; 500 for a figure without one). ``scale`` multiplies the pixels of
     a PNG: the default 2 is sharp on a high-resolution screen, a projector or paper (a 1200 × 440
     chart gives 2400 × 880 pixels); 1 gives one pixel per CSS pixel. An SVG ignores it (it has no pixels).
-    ``fig`` is not changed.
+    ``fig`` is not changed; control characters in its text are left out of the image.
 
     Raises :class:`ImagesUnavailableError` when images cannot be drawn here (see
     :func:`images_available`), :class:`~cxcommit.errors.SettingsError` for an unknown format or a
@@ -84,7 +85,7 @@ def figure_image(fig: go.Figure, fmt: str = "png", *, width: int = DEFAULT_WIDTH
     if missing:
         raise ImagesUnavailableError(f"Chart images are unavailable: {missing}.", hint=HINT)
     scale = scale if fmt == "png" else 1  # kaleido would scale an SVG's own width and height
-    return _RENDERER.render(fig, {"format": fmt, "width": width, "height": height, "scale": scale})
+    return _RENDERER.render(printable_figure(fig), {"format": fmt, "width": width, "height": height, "scale": scale})
 
 
 def chart_images_zip(slides, fmt: str = "png") -> bytes:

@@ -29,7 +29,7 @@ from cxcommit.scales import DONT_KNOW, DONT_KNOW_LABEL, MISSING_LABEL, label_kin
 from cxcommit.settings import Settings
 from cxcommit.suggest import head_sample, personal_from_omitted, suggest_mapping
 from cxcommit.survey import ImportReport, Survey, drop_unused, unit_division_counts
-from cxcommit.text import normalize_label
+from cxcommit.text import normalize_label, one_line, without_controls
 
 _TEST_STATUS = {"survey preview", "survey test", "spam", "preview spam", "imported spam", "offline preview",
                 "test", "preview", "1", "2", "8", "9", "12", "17"}
@@ -244,13 +244,13 @@ def _exclude_tests(raw: RawTable, settings: Settings, excluded: Counter, problem
 
 
 def _categorical(raw: RawTable, key: str) -> pd.Categorical:
-    """A column as categories, white space tidied, blanks as missing."""
+    """A column as categories, white space tidied and control characters removed
+    (:func:`cxcommit.text.one_line`), blanks as missing."""
     return _categories_from(*raw.release(key))
 
 
 def _categories_from(dictionary: list, indices: np.ndarray) -> pd.Categorical:
-    uniques = pd.Series(dictionary, dtype="object").map(
-        lambda v: " ".join(str(v).replace("\u00a0", " ").split()) or None)
+    uniques = pd.Series(dictionary, dtype="object").map(lambda v: one_line(v) or None)
     categories = pd.Index(uniques.dropna().unique())
     remap = np.append(categories.get_indexer(uniques.where(uniques.notna(), None)), -1)
     return pd.Categorical.from_codes(remap[indices], categories=categories)
@@ -283,7 +283,7 @@ def _canonical_roles(values: pd.Categorical, role_values: dict[str, str | None])
 def _waves(raw: RawTable, mapping: Mapping, problems: list[Problem]) -> pd.Categorical:
     rule = mapping.wave
     if rule.value is not None:
-        return pd.Categorical([rule.value] * raw.n_rows)
+        return pd.Categorical([one_line(rule.value) or rule.value] * raw.n_rows)
     if rule.period is None:
         return _categorical(raw, rule.column)
     column = raw.strings(rule.column)
@@ -313,10 +313,13 @@ def _date_part(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _item(m: ItemMapping) -> Item:
+    """The item of a mapping entry; its label as one line and its question without control
+    characters (they name the item in charts, tables and files)."""
     known = built_in_item(m.item)
     scale = m.make_scale()
-    return Item(m.item, m.label or (known.label if known else m.item),
-                m.question or (known.question if known else m.column), known.module if known else "custom", scale)
+    label = one_line(m.label or "") or (known.label if known else one_line(m.item) or m.item)
+    question = without_controls(m.question or "").strip() or (known.question if known else m.column)
+    return Item(m.item, label, question, known.module if known else "custom", scale)
 
 
 def _encode_item(raw: RawTable, m: ItemMapping, missing_codes, problems: list[Problem]) -> tuple[np.ndarray, np.ndarray]:

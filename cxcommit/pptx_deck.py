@@ -3,10 +3,15 @@ data can be edited in PowerPoint, the signs × groups heatmap as a table with co
 
 16:9, large type for the back of the room. Every number comes from the library table behind the
 slide, so it matches the dashboard; a hidden (suppressed) group appears by name with no value.
+
+Names from the data stay text: the workbook behind each native chart (the one PowerPoint opens to
+edit its data) holds categories and series names as text, never as a formula or a link, and
+control characters, which no PowerPoint file can hold, are removed from all text.
 """
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,19 +19,21 @@ import pandas as pd
 from plotly.colors import sample_colorscale
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter, XyWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Emu, Inches, Pt, lazyproperty
+from xlsxwriter import Workbook
 
 from cxcommit.charts import share_label
 from cxcommit.errors import SettingsError
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.slides import Slide
 from cxcommit.takeaways import takeaway
-from cxcommit.text import column_label, pct
+from cxcommit.text import column_label, pct, without_controls
 from cxcommit.theme import (DIVERGING, LEADERS_COLOR, QUALITATIVE, STAFF_COLOR, SUPPRESSED_COLOR, SUPPRESSED_TEXT,
                             suppressed_label)
 
@@ -68,6 +75,44 @@ class Cover:
     accent: str = QUALITATIVE[0]
 
 
+class _TextOnly:
+    """A python-pptx chart workbook writer whose workbook writes text as text. python-pptx writes
+    each category and series name with XlsxWriter's ``write()``, which by default stores text
+    starting with ``=`` as a live formula (``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``) and text
+    like ``http://…`` as a link, in the workbook PowerPoint opens to edit the chart's data."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):  # python-pptx's own, with the two options turned off
+        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+
+class _CategoryWriter(_TextOnly, CategoryWorkbookWriter):
+    pass
+
+
+class _XyWriter(_TextOnly, XyWorkbookWriter):
+    pass
+
+
+class _CategoryData(CategoryChartData):
+    """Chart data whose categories and series names go into the chart's workbook as text."""
+
+    @lazyproperty
+    def _workbook_writer(self):
+        return _CategoryWriter(self)
+
+
+class _XyData(XyChartData):
+    """Chart data whose series names go into the chart's workbook as text."""
+
+    @lazyproperty
+    def _workbook_writer(self):
+        return _XyWriter(self)
+
+
 def _rgb(colour: str) -> RGBColor:
     colour = colour.strip()
     if colour.startswith("rgb"):
@@ -85,7 +130,7 @@ def _text(slide, text: str, left, top, width, height, *, size: int, bold: bool =
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
-    for i, line in enumerate(text.split("\n")):
+    for i, line in enumerate(without_controls(text).split("\n")):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         paragraph.alignment = align
         run = paragraph.add_run()
@@ -154,14 +199,14 @@ def _colour_series(chart, colours: list[str]) -> None:
 
 
 def _categories(table: pd.DataFrame, minimum: int, column: str = "group") -> list[str]:
-    """The bars' names from ``column``; a hidden row's with ``(n<5)`` or ``(hidden)`` after it."""
-    return [f"{r[column]} ({suppressed_label(minimum)})" if r["suppressed"] else str(r[column])
+    """The bars' names from ``column``; a hidden row's with ``(n<5)`` after it."""
+    return [without_controls(f"{r[column]} ({suppressed_label(minimum)})" if r["suppressed"] else str(r[column]))
             for r in table.to_dict("records")]
 
 
 def _bars(slide, box, categories, series: dict[str, list], *, percent: bool, colours: list[str], maximum=None,
           horizontal: bool = True):
-    data = CategoryChartData()
+    data = _CategoryData()
     data.categories = categories
     for name, values in series.items():
         data.add_series(name, values)
@@ -213,8 +258,8 @@ def _gap_to_target(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: 
 
 
 def _variation(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    data = CategoryChartData()
-    data.categories = list(table["label"])  # which units are at either end: in the lines under the chart
+    data = _CategoryData()
+    data.categories = [without_controls(label) for label in table["label"]]  # the units at either end: in the lines
     data.add_series("Lowest unit", _numbers(table["min_p"]))
     data.add_series("Range to the highest unit", _numbers(table["range"]))
     chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED, *box, data).chart
@@ -231,11 +276,11 @@ def _variation(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tupl
 def _lines(slide, box, table: pd.DataFrame, value: str, *, percent: bool, maximum=None):
     waves = list(dict.fromkeys(table.sort_values("_order")["wave"])) if "_order" in table else list(
         dict.fromkeys(table["wave"]))
-    data = CategoryChartData()
-    data.categories = waves
+    data = _CategoryData()
+    data.categories = [without_controls(wave) for wave in waves]
     for group, part in table.groupby("group", sort=False):
         values = part.assign(_v=np.where(part["suppressed"], np.nan, part[value].astype(float))).set_index("wave")["_v"]
-        data.add_series(str(group), _numbers(values.reindex(waves)))
+        data.add_series(without_controls(group), _numbers(values.reindex(waves)))
     chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *box, data).chart
     _style_chart(chart, legend=True, percent=percent, maximum=maximum)
     for series, colour in zip(chart.plots[0].series, QUALITATIVE * 4):
@@ -259,7 +304,7 @@ def _outcomes(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple
     x, y = columns
     shown = table[~table["suppressed"].astype(bool)] if "suppressed" in table else table
     shown = shown[shown[x].notna() & shown[y].notna()]
-    data = XyChartData()
+    data = _XyData()
     series = data.add_series("Business units")
     for a, b in zip(shown[x].astype(float), shown[y].astype(float)):
         series.add_data_point(a, b)
@@ -269,7 +314,7 @@ def _outcomes(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple
     chart.font.size = Pt(14)
     for axis, column in ((chart.category_axis, x), (chart.value_axis, y)):
         axis.has_title = True
-        axis.axis_title.text_frame.text = column_label(column)
+        axis.axis_title.text_frame.text = without_controls(column_label(column))
         axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
         axis.tick_labels.font.size = Pt(13)
         axis.has_major_gridlines = axis is chart.value_axis
@@ -306,7 +351,7 @@ def _signs(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
         cell.fill.solid()
         cell.fill.fore_color.rgb = _rgb(fill)
         cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-        cell.text = text
+        cell.text = without_controls(text)
         paragraph = cell.text_frame.paragraphs[0]
         paragraph.alignment = align
         for run in paragraph.runs:
@@ -395,7 +440,7 @@ def _bullets(slide, lines: tuple[str, ...]) -> None:
     for i, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         run = paragraph.add_run()
-        run.text = f"{i + 1}.  {line}"
+        run.text = without_controls(f"{i + 1}.  {line}")
         run.font.size = Pt(22)
         run.font.color.rgb = _rgb(INK)
         paragraph.space_after = Pt(14)

@@ -1,9 +1,10 @@
 """The tables behind the charts, as files a spreadsheet opens: CSV and XLSX.
 
 Exported text is made safe to open: a cell that a spreadsheet program would run as a formula
-(text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading
-apostrophe, as the OWASP guidance on CSV injection advises
-(https://owasp.org/www-community/attacks/CSV_Injection). Numbers stay numbers.
+(text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, also after leading
+white space) gets a leading apostrophe, as the OWASP guidance on CSV injection advises
+(https://owasp.org/www-community/attacks/CSV_Injection). Numbers stay numbers. Control
+characters, which no spreadsheet file can hold, are removed from the text written.
 
 Privacy: the tables come from the library, which computes them from publishable data only
 (:mod:`cxcommit.publish`: every cell holds no answers or at least the minimum). The writers add nothing back: a row marked ``suppressed`` leaves with
@@ -21,7 +22,6 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -35,6 +35,7 @@ from cxcommit.rates import rates
 from cxcommit.settings import Settings
 from cxcommit.summary import default_grouping
 from cxcommit.survey import Survey
+from cxcommit.text import without_controls
 from cxcommit.unit_metrics import UnitMetrics
 from cxcommit.variation import variation
 
@@ -56,7 +57,8 @@ def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` in which no text cell would run as a formula in a spreadsheet.
 
     Text (cells, categories, column names and index labels) starting with ``=``, ``+``, ``-``,
-    ``@``, a tab or a carriage return gets a leading apostrophe ``'``. Numbers, booleans and
+    ``@``, a tab or a carriage return, or with one of them after white space (`` =1+1``,
+    ``"\\n@x"``), gets a leading apostrophe ``'``. Numbers, booleans and
     nulls are left as they are, so a negative number stays a number; other text is unchanged.
     ``frame`` itself is not changed.
 
@@ -80,8 +82,7 @@ def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
                 result.isetitem(position, column.astype(object).map(_safe_value, na_action="ignore"))
         elif column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
             values = column.to_numpy(dtype=object, copy=True)
-            risky = np.fromiter((isinstance(v, str) and v.startswith(FORMULA_STARTS) for v in values), bool,
-                                len(values))
+            risky = np.fromiter((_runs_as_formula(v) for v in values), bool, len(values))
             if risky.any():
                 values[risky] = ["'" + v for v in values[risky]]
                 result.isetitem(position, pd.Series(values, index=result.index, dtype=column.dtype))
@@ -92,10 +93,10 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """``frame`` as CSV: UTF-8 with a byte-order mark (so Excel reads accents right), ``\\n``
     line ends, a header row, no index.
 
-    Cells go through :func:`safe_cells`; the numbers of a row marked ``suppressed`` are left
-    empty, as are nulls. Numbers are written in full (Python's shortest round-trip form), booleans
-    as ``True``/``False``. A field holding a line break, a carriage return, a comma or a quote is
-    quoted.
+    Cells go through :func:`safe_cells`, control characters removed; the numbers of a row marked
+    ``suppressed`` are left empty, as are nulls. Numbers are written in full (Python's shortest
+    round-trip form), booleans as ``True``/``False``. A field holding a line break, a carriage
+    return, a comma or a quote is quoted.
 
     >>> to_csv_bytes(pd.DataFrame({"group": ["Café", "=cmd"], "p": [0.5, None]}))
     b"\\xef\\xbb\\xbfgroup,p\\nCaf\\xc3\\xa9,0.5\\n'=cmd,\\n"
@@ -105,7 +106,7 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     # A record terminator of "\r\n" makes the csv module quote every field holding "\r" or "\n";
     # each record's terminator is then written as "\n".
     writer = csv.writer(rows, lineterminator="\r\n")
-    writer.writerow([_safe_value(_label_text(name)) for name in table.columns])
+    writer.writerow([_text(_label_text(name)) for name in table.columns])
     columns = [_csv_texts(table.iloc[:, position]) for position in range(table.shape[1])]
     writer.writerows(zip(*columns))
     return "".join(rows).encode("utf-8-sig")
@@ -227,18 +228,30 @@ def analysis_tables(survey: Survey, metrics: UnitMetrics | None = None, *,
 
 # --- helpers -------------------------------------------------------------------------------------------------
 
+def _runs_as_formula(value) -> bool:
+    """Whether ``value`` is text a spreadsheet could run as a formula: starting with one of
+    :data:`FORMULA_STARTS`, or with one of them after white space (some programs trim it)."""
+    return isinstance(value, str) and (value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS))
+
+
 def _safe_value(value):
     """``value`` with an apostrophe in front if it is text that would run as a formula."""
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+    return "'" + value if _runs_as_formula(value) else value
+
+
+def _text(value: str) -> str:
+    """Text as written to a file: control characters removed, then neutralised (removing them may
+    bring a formula start to the front)."""
+    return _safe_value(without_controls(value))
 
 
 def _safe_labels(index: pd.Index) -> pd.Index:
     """Column names or index labels, neutralised like cells (the same object when none needs it)."""
     if isinstance(index, pd.MultiIndex):
-        if not any(isinstance(v, str) and v.startswith(FORMULA_STARTS) for label in index for v in label):
+        if not any(_runs_as_formula(v) for label in index for v in label):
             return index
         return pd.MultiIndex.from_tuples([tuple(_safe_value(v) for v in label) for label in index], names=index.names)
-    if not any(isinstance(v, str) and v.startswith(FORMULA_STARTS) for v in index):
+    if not any(_runs_as_formula(v) for v in index):
         return index
     return pd.Index([_safe_value(v) for v in index], name=index.name)
 
@@ -307,7 +320,7 @@ def _csv_texts(column: pd.Series) -> list[str]:
         if _is_null(value):
             texts.append("")
         elif isinstance(value, str):
-            texts.append(value)
+            texts.append(_text(value))
         elif isinstance(value, (bool, np.bool_)):
             texts.append(str(bool(value)))
         elif isinstance(value, numbers.Integral):
@@ -315,7 +328,7 @@ def _csv_texts(column: pd.Series) -> list[str]:
         elif isinstance(value, numbers.Real):
             texts.append(repr(float(value)))
         else:  # dates and anything else: as text, made safe again
-            texts.append(_safe_value(str(value)))
+            texts.append(_text(str(value)))
     return texts
 
 
@@ -324,7 +337,7 @@ def _xlsx_value(value):
     if _is_null(value):
         return None
     if isinstance(value, str):
-        return _safe_value(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+        return _text(value)
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, numbers.Integral):
@@ -336,7 +349,7 @@ def _xlsx_value(value):
         value = value.to_pydatetime()
     if isinstance(value, (datetime, date)) and getattr(value, "tzinfo", None) is None:
         return value
-    return _safe_value(ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value)))
+    return _text(str(value))
 
 
 def _write_sheet(sheet, table: pd.DataFrame) -> None:

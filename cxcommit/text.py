@@ -1,6 +1,8 @@
-"""Normalising answer labels and column names so that spelling noise never splits an answer."""
+"""Text: normalising answer labels and column names so that spelling noise never splits an answer,
+and making text from the data safe to show (no control characters, never markup)."""
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -20,6 +22,89 @@ def normalize_label(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", str(text)).replace("\u2019", "'").replace("\u2018", "'")
     return _SPACES.sub(" ", text).strip().casefold()
+
+
+# Characters no file we write can hold (XML 1.0, which XLSX, PPTX and SVG are made of, allows none of
+# them; plotly.js fails on them, "error 525"): C0 controls but tab, line feed and carriage return,
+# DEL and the C1 controls (allowed in XML but never text), lone surrogates, U+FFFE and U+FFFF.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without the characters no export format can hold: control characters (but tab,
+    line feed and carriage return), lone surrogates and the non-characters U+FFFE and U+FFFF.
+
+    >>> without_controls("Nul\\x00unit\\x1b[31m\\tok")
+    'Nulunit[31m\\tok'
+    """
+    text = str(text)
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+
+
+def one_line(text: str) -> str:
+    """A name or label from the data as one tidy line: no control characters, each run of white
+    space (tabs, line breaks, non-breaking spaces) one space, none at either end.
+
+    >>> one_line(" Sales\\t-\\nNorth\\u00a0\\x00 ")
+    'Sales - North'
+    """
+    return " ".join(without_controls(text).replace("\u00a0", " ").split())
+
+
+# Streamlit's markdown (CommonMark and GFM, with math, directives such as :red[…], emoji and icon
+# shortcodes) as the escaper sees it. These characters start markup anywhere: backslash-escaped
+# (< > & as entities, so that no tag or entity is read). Other ASCII punctuation only does in the
+# contexts handled below, so ordinary text (“Divisions: Digital (2026-Q1), n = 5”) stays as it is.
+_MARKDOWN_ESCAPES = {ord(c): "\\" + c for c in "\\`*[]~$|"}
+_MARKDOWN_ESCAPES.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"})
+_DIRECTIVE = re.compile(r":(?=[A-Za-z])")  # :red[…], :small[…], :help, mailto:…
+_UNDERSCORES = re.compile(r"_+")  # emphasis, but not between two letters or digits (file_name, sign_1)
+_LINE_START = re.compile(r"^(?=[-+=#])|^\d+(?=[.)])")  # a list item, heading or rule where the text starts a line
+# Streamlit reads these in the text after escapes are resolved, so no escape stops them: a word
+# joiner (U+2060, invisible) breaks them. Links made of bare URLs, www. and e-mail addresses (GFM
+# "autolink literals"), and shortcodes for emoji, icons and the logo (:smile:, :material/home:).
+_TEXT_LEVEL = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)(?=[-\w])|(?<=:)(?=[\w+/-]+:)")
+
+
+def escape_markdown(text) -> str:
+    """``text`` (a name, label, file name or message that quotes them) made inert in Streamlit's
+    markdown: shown as the very characters it holds, never as a link, image, emphasis, heading,
+    list, table, math, colour directive, emoji, icon, HTML tag or entity. Use it wherever text from
+    the data enters ``st.markdown``, ``st.caption``, an alert, a heading, a widget's label or a
+    radio's options; plain-text places (select options, data frames) take the text as it is.
+
+    Control characters are removed, line breaks become spaces and white space at either end goes
+    (one line: no line in it can start a block; markdown shows runs of spaces as one anyway).
+    Bare URLs and e-mail addresses get an invisible word joiner so that they are not made links.
+    Streamlit still turns `` -> `` into an arrow and `` -- `` into a dash, as in any text.
+
+    >>> print(escape_markdown("![i](http://x/t.png) *R&D* <b> :red[x]"))
+    !\\[i\\](http:\u2060//x/t.png) \\*R&amp;D\\* &lt;b&gt; \\:red\\[x\\]
+    >>> print(escape_markdown("- Divisions: Digital (2026-Q1)"))
+    \\- Divisions: Digital (2026-Q1)
+    """
+    text = " ".join(without_controls(text).splitlines()).strip()
+    text = _DIRECTIVE.sub(r"\\:", _TEXT_LEVEL.sub("\u2060", text).translate(_MARKDOWN_ESCAPES))
+    text = _UNDERSCORES.sub(lambda m: m.group(0) if _inside_word(m) else "\\_" * len(m.group(0)), text)
+    return _LINE_START.sub(lambda m: m.group(0) + "\\", text, count=1)
+
+
+def _inside_word(match: re.Match) -> bool:
+    """Whether the match has a letter or digit on either side (underscores there are never emphasis)."""
+    text, start, end = match.string, match.start(), match.end()
+    return 0 < start and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+
+
+def escape_html(text) -> str:
+    """``text`` from the data as HTML text (and as text in a plotly chart, which reads a few tags
+    and the entities ``&amp;`` ``&lt;`` ``&gt;``): ``<``, ``>`` and ``&`` as entities, control
+    characters removed. Quotes are left as they are: plotly would show ``&quot;`` as it is, and
+    text never goes into an attribute.
+
+    >>> escape_html('<a href="http://x">R&D</a>')
+    '&lt;a href="http://x"&gt;R&amp;D&lt;/a&gt;'
+    """
+    return html.escape(without_controls(text), quote=False)
 
 
 def slugify(text: str, *, max_length: int = 40) -> str:

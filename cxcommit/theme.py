@@ -1,5 +1,10 @@
 """The look of every chart: colours, fonts, the suppressed-cell style and how numbers read in a hover.
 
+plotly reads a few tags (``<b>``, ``<br>``, ``<a href>`` …) and entities in every text it draws:
+titles, axis ticks, legends, hovers, annotations. Names and labels from the data enter a figure
+only through :func:`~cxcommit.text.escape_html`, so that they are drawn as the characters they
+hold; the hover helpers here take them as they are and escape them.
+
 All palettes are safe for the common kinds of colour blindness: the diverging scale runs from
 orange-brown (below the rest of the organisation) through a light neutral to blue (above it),
 never red against green; the sequential scale is a single blue hue; the qualitative palette is
@@ -13,7 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cxcommit.text import pct  # noqa: F401 — charts format numbers through the theme
+from cxcommit.text import escape_html, pct, without_controls  # noqa: F401 — charts format numbers here
 
 FONT_FAMILY = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", '
                '"Liberation Sans", sans-serif')
@@ -137,8 +142,9 @@ def suppressed_label(min_group_size: int) -> str:
 
 
 def suppressed_hover(group: str, min_group_size: int) -> str:
-    """The hover text of a suppressed cell: says why, shows no number about the group."""
-    return f"<b>{group}</b><br>Hidden: fewer than {min_group_size} answers"
+    """The hover text of a suppressed cell: says why, shows no number about the group (``group``:
+    its name as in the data)."""
+    return f"<b>{escape_html(group)}</b><br>Hidden: fewer than {min_group_size} answers"
 
 
 def interval(low, high, confidence: float, points: bool = False) -> str:
@@ -154,13 +160,14 @@ def hover_text(row: pd.Series | dict, *, confidence: float = 0.95, min_group_siz
                share_word: str = "Share yes") -> str:
     """What one cell says on hover: group, item, n, share with interval, difference to the rest.
 
-    Only the columns the row has are used; a suppressed row gets :func:`suppressed_hover`.
+    Only the columns the row has are used (names and labels as in the data); a suppressed row gets
+    :func:`suppressed_hover`.
     """
     get = row.get
     group = get("group", "")
     if bool(get("suppressed", False)):
         return suppressed_hover(group, min_group_size)
-    lines = [f"<b>{group}</b>"] + ([str(get("label"))] if get("label") is not None else [])
+    lines = [f"<b>{escape_html(group)}</b>"] + ([escape_html(get("label"))] if get("label") is not None else [])
     if pd.notna(get("n", None)):
         lines.append(f"n = {int(get('n')):,}")
     if pct(get("p", None)):
@@ -173,9 +180,10 @@ def hover_text(row: pd.Series | dict, *, confidence: float = 0.95, min_group_siz
 
 
 def suppressed_trace(x: list, y: list, groups: list[str], min_group_size: int, **options) -> go.Scatter:
-    """Grey ``n<5`` labels at (x, y) standing in for suppressed groups: no number, a hover that says why."""
-    return go.Scatter(x=x, y=y, mode="text", text=[suppressed_label(min_group_size)] * len(groups),
-                      textfont={"color": "#8a8a8a"}, textposition="middle right", name="Hidden",
+    """Grey ``n<5`` labels at (x, y) standing in for suppressed groups: no number, a hover that says
+    why. ``y`` (names of groups or items on a category axis) and ``groups`` as in the data."""
+    return go.Scatter(x=x, y=[escape_html(v) for v in y], mode="text",
+                      text=[suppressed_label(min_group_size)] * len(groups), textfont={"color": "#8a8a8a"}, textposition="middle right", name="Hidden",
                       hovertext=[suppressed_hover(g, min_group_size) for g in groups],
                       hoverinfo="text", customdata=[[g] for g in groups], showlegend=False, **options)
 
@@ -184,11 +192,39 @@ def suppressed_cells(hidden: list[list[bool]], x: list, y: list, customdata: lis
                      font: int = 11, labelled: bool = True) -> go.Heatmap:
     """A heatmap layer that greys out the hidden cells of a grid (``hidden``: True per hidden cell)
     and labels them ``n<5`` (unless not ``labelled``: cells too narrow for a word); no number, a
-    hover that says why. Lay it over the heatmap of the shown cells."""
+    hover that says why (``x``, ``y``: the groups' and items' names as in the data). Lay it over the
+    heatmap of the shown cells."""
     return go.Heatmap(
-        z=np.where(np.asarray(hidden, dtype=bool), 1.0, np.nan), x=x, y=y, xgap=2, ygap=2, showscale=False,
+        z=np.where(np.asarray(hidden, dtype=bool), 1.0, np.nan), x=[escape_html(v) for v in x],
+        y=[escape_html(v) for v in y], xgap=2, ygap=2, showscale=False,
         hoverongaps=False, colorscale=[[0, SUPPRESSED_COLOR], [1, SUPPRESSED_COLOR]], name="Hidden",
         text=[[suppressed_label(min_group_size) if h and labelled else "" for h in line] for line in hidden],
         texttemplate="%{text}", textfont={"color": SUPPRESSED_TEXT, "size": font}, customdata=customdata,
         hovertext=[[suppressed_hover(g, min_group_size) if h else "" for g, h in zip(x, line)] for line in hidden],
         hoverinfo="text")
+
+
+def printable_figure(fig: go.Figure) -> go.Figure:
+    """``fig``, or a copy of it with every text free of control characters (:func:`~cxcommit.text.without_controls`):
+    plotly.js cannot draw them into an image ("error 525") and no SVG can hold them. The chart
+    functions escape the data's text already; writers call this too, for any figure."""
+    spec = fig.to_plotly_json()
+    printable = _printable(spec)
+    return fig if printable is spec else go.Figure(printable)
+
+
+def _printable(value):
+    """``value`` (a figure's JSON-like parts) without control characters in its text; the very same
+    object where there were none."""
+    if isinstance(value, str):
+        return without_controls(value)
+    if isinstance(value, dict):
+        items = {key: _printable(part) for key, part in value.items()}
+        return value if all(items[key] is part for key, part in value.items()) else items
+    if isinstance(value, (list, tuple)):
+        parts = [_printable(part) for part in value]
+        return value if all(new is old for new, old in zip(parts, value)) else type(value)(parts)
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        parts = [_printable(part) for part in value.tolist()]
+        return value if all(new is old for new, old in zip(parts, value.tolist())) else np.array(parts, dtype=object)
+    return value

@@ -17,7 +17,7 @@ from cxcommit.columns import attribute_for, is_wave_column
 from cxcommit.errors import DataValidationError, Problem, problems_frame
 from cxcommit.readers import read_raw
 from cxcommit.scales import parse_number
-from cxcommit.text import normalize_label
+from cxcommit.text import normalize_label, one_line
 
 _PERCENT = ("pct", "percent", "share", "%", "csat")
 
@@ -58,8 +58,9 @@ def read_unit_metrics(source: str | Path | bytes, name: str | None = None) -> Un
                  f"Its columns are: {', '.join(raw.keys)}.",
         )
     problems: list[Problem] = list(raw.problems)
-    frame = pd.DataFrame({role: raw.strings(key).to_pandas().astype("string").str.strip()
-                          for role, key in roles.items()})
+    # names tidied as the survey's are (cxcommit.importer), so that they match
+    frame = pd.DataFrame({role: raw.strings(key).to_pandas().astype("string").map(one_line, na_action="ignore")
+                          .astype("string") for role, key in roles.items()})
     metric_keys = [k for k in raw.keys if k not in roles.values()]
     for key in metric_keys:
         texts = raw.strings(key).to_pandas().astype("string")

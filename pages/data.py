@@ -4,6 +4,7 @@ import streamlit as st
 
 from cxcommit import load_mapping, suggest_mapping
 from cxcommit.formats import FORMAT_NAMES
+from cxcommit.text import escape_markdown as md
 from ui.data import Dataset, current, demo_dataset, digest, forget_exports, import_exports, read_export, read_metrics, use
 from ui.errors import guarded, show_error
 from ui.shell import context
@@ -21,13 +22,14 @@ def suggestion(key: str, raw):
 ctx = context()
 st.title("Data")
 dataset = current()
-st.markdown(f"**In use:** {dataset.label} — {ctx.full.size:,} respondents reported, "
-            f"waves {', '.join(dataset.survey.report.waves)}"
-            + (f"; unit metrics from {dataset.metrics.source}" if dataset.metrics else "; no unit metrics"))
+st.markdown("**In use:** " + md(f"{dataset.label} — {ctx.full.size:,} respondents reported, "
+                                f"waves {', '.join(dataset.survey.report.waves)}"
+                                + (f"; unit metrics from {dataset.metrics.source}" if dataset.metrics
+                                   else "; no unit metrics")))
 just_loaded = "_just_loaded" in st.session_state
 if just_loaded:
     label, mapping_json = st.session_state.pop("_just_loaded")
-    st.success(f"Now analysing {label}. The filters and every page use it.")
+    st.success(md(f"Now analysing {label}. The filters and every page use it."))
     st.download_button("Download the mapping used (JSON)", mapping_json, file_name="cxcommit-mapping.json",
                        mime="application/json", key="download_used")
 if not dataset.is_demo:
@@ -51,27 +53,28 @@ if metrics_file is not None:
     with guarded(f"{metrics_file.name}: ", missing="error"):
         metrics = read_metrics(metrics_file.file_id, metrics_file.getvalue(), metrics_file.name)
         if not metrics.warnings.empty:
-            st.warning(f"{metrics_file.name}: {len(metrics.warnings)} warning(s); the rest was read.")
+            st.warning(md(f"{metrics_file.name}: {len(metrics.warnings)} warning(s); the rest was read."))
             st.dataframe(metrics.warnings, hide_index=True, width="stretch")
         if not exports and not dataset.is_demo and metrics is not dataset.metrics:
             use(Dataset(digest(dataset.key, metrics.source), dataset.label, dataset.survey, metrics))
-            st.success(f"Unit metrics loaded from {metrics_file.name}: {', '.join(metrics.metrics)}.")
+            st.success(md(f"Unit metrics loaded from {metrics_file.name}: {', '.join(metrics.metrics)}."))
         elif not exports and dataset.is_demo:
-            st.info(f"{metrics_file.name} is read ({', '.join(metrics.metrics)}); it will go with the exports you load.")
+            st.info(md(f"{metrics_file.name} is read ({', '.join(metrics.metrics)}); it will go with the exports "
+                       "you load."))
 
 raws = []
 for upload in exports or []:
     key = upload.file_id  # names this upload: no need to hash a large file on every rerun
-    status = st.status(f"Reading {upload.name} ({upload.size / 1e6:.1f} MB)…")
+    status = st.status(md(f"Reading {upload.name} ({upload.size / 1e6:.1f} MB)…"))
     try:
         with status:
             raw = read_export(key, upload.getvalue(), upload.name, ctx.settings.drop_personal_data)
-            status.update(label=f"{upload.name}: {FORMAT_NAMES.get(raw.format, raw.format)} export, "
-                                f"{raw.n_rows:,} rows", state="complete")
+            status.update(label=md(f"{upload.name}: {FORMAT_NAMES.get(raw.format, raw.format)} export, "
+                                   f"{raw.n_rows:,} rows"), state="complete")
         raws.append((key, raw))
         raw_summary(raw)
     except Exception as error:  # noqa: BLE001 — shown by the one error view; the data in use stays
-        status.update(label=f"{upload.name} could not be read", state="error")
+        status.update(label=md(f"{upload.name} could not be read"), state="error")
         show_error(error, what="" if upload.name in str(error) else f"{upload.name}: ")
 forget_exports({key for key, _ in raws})
 
@@ -83,7 +86,7 @@ if raws:
     with guarded(missing="error"):
         first_key, first = raws[0]
         mapping = mapping or suggestion(first_key, first)
-        st.subheader("Mapping" + (f" (from {saved.name})" if saved is not None else " (suggested — check it)"))
+        st.subheader("Mapping" + (f" (from {md(saved.name)})" if saved is not None else " (suggested — check it)"))
         submitted, mappings = mapping_form(mapping, first, [raw.source for _, raw in raws],
                                            key="mapping_" + digest(first_key, mapping.to_json()))
         if submitted and mappings:

@@ -8,7 +8,7 @@ from cxcommit.images import HINT as IMAGES_HINT, chart_images_zip, images_availa
 from cxcommit.pptx_deck import Cover, write_deck
 from cxcommit.report_text import view_lines
 from cxcommit.table_export import analysis_tables, to_csv_bytes, to_xlsx_bytes
-from cxcommit.text import slugify
+from cxcommit.text import escape_markdown as md, slugify
 from ui.errors import guarded, show_error
 from ui.shell import context
 from ui.views import demo_notice, slides_of
@@ -19,7 +19,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ctx = context()
 st.title("Export")
 demo_notice(ctx)
-st.caption(ctx.caption())
+st.caption(md(ctx.caption()))
 
 
 with guarded():
@@ -73,6 +73,6 @@ with guarded():
     st.download_button("Download all tables (.xlsx)", data=lambda: to_xlsx_bytes(tables), file_name=f"{stem}.xlsx",
                        mime=XLSX, on_click="ignore", icon=":material/table:")
     name = st.selectbox("One table as CSV", list(tables), key="export_table")
-    st.download_button(f"Download “{name}” (.csv)", data=lambda: to_csv_bytes(tables[name]),
+    st.download_button(md(f"Download “{name}” (.csv)"), data=lambda: to_csv_bytes(tables[name]),
                        file_name=f"{stem}-{slugify(name)}.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:")

@@ -4,6 +4,7 @@ import streamlit as st
 from cxcommit import charts
 from cxcommit.gaps import gap_to_best, gap_to_target, perception_gap
 from cxcommit.instrument import SIGN_IDS
+from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
 from ui.shell import context, one_of
 from ui.views import demo_notice, grouping_choice, show_chart
@@ -23,7 +24,7 @@ with guarded():
     groups = list(shown.assign(_g=shown["gap"].astype(float)).groupby("group")["_g"].max()
                   .sort_values(ascending=False).index) if by else []
     if groups:
-        group = st.selectbox(f"One {one_of(survey, by)}", groups, key="gaps_group", bind="query-params")
+        group = st.selectbox(md(f"One {one_of(survey, by)}"), groups, key="gaps_group", bind="query-params")
         show_chart(ctx, charts.gap_dumbbell(by_group, group=group, **ctx.chart_options),
                    table=by_group[by_group["group"] == group])
 with guarded():
@@ -33,6 +34,6 @@ with guarded():
 with guarded():
     if by is None:
         st.stop()
-    st.subheader(f"How far from the best {one_of(survey, by)}?")
+    st.subheader(md(f"How far from the best {one_of(survey, by)}?"))
     best = gap_to_best(survey, by, items=items, settings=ctx.settings)
     show_chart(ctx, charts.gap_bars(best, **ctx.chart_options), table=best)

@@ -5,6 +5,7 @@ from cxcommit import charts
 from cxcommit.commitment import commitment_index
 from cxcommit.findings import findings
 from cxcommit.summary import default_grouping
+from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
 from ui.shell import context
 from ui.views import demo_notice, latest_vs_previous, show_chart
@@ -19,10 +20,10 @@ with guarded():
     if facts.empty:
         st.info("No finding clears the minimum group size with these filters.")
     for fact in facts.itertuples():
-        st.markdown(f"**{fact.rank}.** {fact.headline}  \n<small>n = {fact.n:,}</small>", unsafe_allow_html=True)
+        st.markdown(f"**{fact.rank}.** {md(fact.headline)}  \n:small[n = {fact.n:,}]")
     if not facts.empty:
-        st.caption(ctx.caption() + " · the tiles above are the latest wave; the findings and the chart below "
-                                   "take the waves chosen together")
+        st.caption(md(ctx.caption() + " · the tiles above are the latest wave; the findings and the chart below "
+                                      "take the waves chosen together"))
     by = default_grouping(ctx.survey, "division")
     if by and ctx.survey.has_signs:
         st.subheader("Commitment by division" if by == "division" else "Commitment by group")

@@ -9,6 +9,7 @@ buttons in a container the presentation style hides.
 import streamlit as st
 
 from cxcommit.slides import Screen, chart_height, fit, for_screen
+from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
 from ui.shell import context, leave_presentation
 from ui.views import slides_of
@@ -24,7 +25,7 @@ if not ctx.presentation:
         st.query_params["present"] = "1"
         st.query_params["slide"] = "1"
         st.rerun()
-    st.caption(ctx.caption())
+    st.caption(md(ctx.caption()))
     st.stop()
 
 
@@ -70,16 +71,16 @@ with guarded():
     last = len(slides)
     shown_on = screen()
     slide = for_screen(slides[number - 1], shown_on)
-    st.markdown(f"## {slide.title}")
+    st.markdown(f"## {md(slide.title)}")
     if slide.figure is not None:
         st.plotly_chart(fit(slide.figure, chart_height(slide, shown_on)), width="stretch",
                         config={"displayModeBar": False})
     for line in slide.bullets:
-        st.markdown(f"- {line}")
-    st.caption(slide.caption)
+        st.markdown(f"- {md(line)}")
+    st.caption(md(slide.caption))
     back, position, forward, leave = st.columns([1, 2, 1, 1], vertical_alignment="center")
     back.button("◀ Previous", disabled=number == 1, width="stretch", shortcut="Left", on_click=turn, args=(-1, last))
-    position.markdown(f"<div style='text-align:center'>{number} / {last}</div>", unsafe_allow_html=True)
+    position.markdown(f"{number} / {last}", text_alignment="center")
     forward.button("Next ▶", disabled=number == last, width="stretch", shortcut="Right", on_click=turn,
                    args=(1, last))
     if leave.button("Exit", width="stretch", shortcut="Esc"):

@@ -5,6 +5,7 @@ import streamlit as st
 from cxcommit import charts
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.rates import rates
+from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
 from ui.shell import context, one_of
 from ui.views import chart_footer, demo_notice, group_detail, grouping_choice
@@ -37,7 +38,7 @@ with guarded():
     if st.session_state.get("heatmap_detail") not in shown:
         st.session_state.pop("heatmap_detail", None)
     if shown:
-        group = st.selectbox(f"Detail for one {one_of(survey, by)}", shown, index=None,
+        group = st.selectbox(md(f"Detail for one {one_of(survey, by)}"), shown, index=None,
                              placeholder="Choose a group", key="heatmap_detail",
                              bind="query-params")
         if group:

@@ -4,6 +4,7 @@ import streamlit as st
 from cxcommit import charts
 from cxcommit.instrument import SIGN_IDS
 from cxcommit.rates import rates
+from cxcommit.text import escape_markdown as md
 from cxcommit.variation import explain, variation
 from ui.errors import guarded
 from ui.shell import context, label_of
@@ -25,7 +26,7 @@ with guarded():
         show_chart(ctx, charts.variation_chart(table, groups=label_of(survey, by).lower(), **ctx.style), table=table)
         words = label_of(survey, by).lower()
         for row in table.to_dict("records"):
-            st.markdown(f"**{row['rank']}.** " + explain(row, ctx.settings.confidence, words))
+            st.markdown(f"**{row['rank']}.** " + md(explain(row, ctx.settings.confidence, words)))
         st.subheader("Every group on every sign")
         spread = rates(survey, by, items=items, settings=ctx.settings)
         show_chart(ctx, charts.spread_chart(spread, **ctx.chart_options), table=spread)

@@ -32,12 +32,14 @@ class ServerURL(str):
 
 @contextmanager
 def streamlit_server(theme: str | None = None, timeout: float = 60, args: list[str] | None = None,
-                     options: list[str] = ()):
-    """Start the dashboard on a free port (``args``: after ``--``, e.g. ``["--data", FILE]``; ``options``:
-    more of streamlit's, e.g. ``["--server.disconnectedSessionTTL", "2"]``); yields its base URL."""
+                     options: list[str] = (), script: Path | None = None):
+    """Start the dashboard (or another ``script``) on a free port (``args``: after ``--``, e.g.
+    ``["--data", FILE]``; ``options``: more of streamlit's, e.g. ``["--server.disconnectedSessionTTL",
+    "2"]``); yields its base URL."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
-               "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+    command = [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "dashboard.py"),
+               "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+               "--browser.gatherUsageStats", "false"]
     if theme:
         command += ["--theme.base", theme]
     command += list(options)

@@ -1,5 +1,6 @@
 """Charts, tested by their data (not pixels): what each figure plots equals the library table it was given."""
 import ast
+import html
 import re
 
 import numpy as np
@@ -57,9 +58,11 @@ def test_heatmap_colour_is_the_diff_pivot_and_text_the_share(demo):
     fig = charts.signs_heatmap(table, sort="name", values=True)  # 36 columns: more than the default writes
     cells = fig.data[0]
     pivot = table.pivot(index="label", columns="group", values="diff").astype(float)
-    expected = pivot.reindex(index=list(cells.y), columns=list(cells.x)).to_numpy()
+    names, labels = [html.unescape(x) for x in cells.x], [html.unescape(y) for y in cells.y]  # drawn as text
+    assert "Data &amp; Analytics" in cells.x and names == sorted(set(table["group"]), key=str)
+    expected = pivot.reindex(index=labels, columns=names).to_numpy()
     np.testing.assert_allclose(np.asarray(cells.z, dtype=float), expected)
-    shares = table.pivot(index="label", columns="group", values="p").reindex(index=list(cells.y), columns=list(cells.x))
+    shares = table.pivot(index="label", columns="group", values="p").reindex(index=labels, columns=names)
     row, col = 0, list(cells.x).index("Mobile App")
     assert cells.text[row][col] == f"{shares.iat[row, col]:.0%}"
     assert cells.customdata[row][col] == ["Mobile App", "sign_1"]

@@ -43,3 +43,15 @@ def test_every_page_file_is_in_the_navigation():
     from ui.shell import PAGES
 
     assert sorted(file for file, _ in PAGES) == sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+
+
+def test_no_page_lets_streamlit_read_html():
+    """Text from the data is never HTML on a page: no ``unsafe_allow_html``, and ``st.html`` only
+    with a constant (the presentation style)."""
+    for path in [*(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py"), ROOT / "dashboard.py"]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            assert not any(k.arg == "unsafe_allow_html" for k in node.keywords), (path.name, node.lineno)
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "html":
+                assert all(isinstance(a, ast.Constant) for a in node.args), (path.name, node.lineno)

@@ -90,7 +90,16 @@ FORMULAS = [
     ("Retail Banking", "Retail Banking"),
     ("a=b-c", "a=b-c"),  # only the first character matters
     ("'=already quoted", "'=already quoted"),
-    (" =1+1", " =1+1"),
+    (" =1+1", "' =1+1"),  # white space first: some programs trim it, then run the formula
+    (" =5+5", "' =5+5"),
+    ("\t=1+2", "'\t=1+2"),
+    ("\n=1+2", "'\n=1+2"),
+    ("\u00a0\u3000+1", "'\u00a0\u3000+1"),
+    ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+    ("+1", "'+1"),
+    ("-1", "'-1"),
+    ("@SUM(1)", "'@SUM(1)"),
+    ("{=1+1}", "{=1+1}"),
     ("", ""),
 ]
 
@@ -119,6 +128,25 @@ def test_csv_and_xlsx_write_the_neutralised_text(text, expected):
     assert cell.value == (expected or None)  # openpyxl reads an empty text back as None
     assert cell.data_type == "s" if expected else cell.data_type != "f"
     assert (sheet["B2"].value, sheet["B2"].data_type) == (-0.25, "n")
+
+
+CONTROLS = [
+    ("Nul\x00unit", "Nulunit"),
+    ("\x1b[31mred", "[31mred"),
+    ("a\x7fb\x85c\ufffed\uffff", "abcd"),
+    ("\x00=1+1", "'=1+1"),  # a formula start brought to the front by the removal is neutralised
+    ("tab\tand\nline", "tab\tand\nline"),
+]
+
+
+@pytest.mark.parametrize("text, expected", CONTROLS)
+def test_control_characters_are_removed_from_csv_and_xlsx(text, expected):
+    """No spreadsheet file can hold them: an XLSX refused to be written ("Char 0x0 out of allowed
+    range"), a CSV carried them to Excel."""
+    frame = pd.DataFrame({text: [text], "n": [7]})
+    assert csv_rows(to_csv_bytes(frame)) == [[expected, "n"], [expected, "7"]]
+    sheet = read_xlsx(to_xlsx_bytes({"t": frame}))["t"]
+    assert (sheet["A1"].value, sheet["A2"].value, sheet["A2"].data_type) == (expected, expected, "s")
 
 
 def test_numbers_booleans_and_nulls_stay_as_they_are():

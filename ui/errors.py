@@ -1,8 +1,9 @@
 """The one place where errors become messages on the page.
 
 Library errors (:class:`~cxcommit.CxcommitError`) show their message, what to do, and the table of
-problems (row, column, problem, value). Anything else is a bug: the page says so in plain words
-and the traceback goes to the server log, never to the page.
+problems (row, column, problem, value). Messages are plain text that may quote the data (a file
+name, a column, a value): they are shown escaped, never read as markdown. Anything else is a
+bug: the page says so in plain words and the traceback goes to the server log, never to the page.
 """
 from __future__ import annotations
 
@@ -12,26 +13,27 @@ from contextlib import contextmanager
 import streamlit as st
 
 from cxcommit import CxcommitError, MappingError
+from cxcommit.text import escape_markdown as md
 
 log = logging.getLogger("cxcommit.dashboard")
 
 
 def show_error(error: Exception, *, what: str = "", missing: str = "error") -> None:
-    """Show ``error`` as a message (and its problems as a table). ``missing="info"``: a
-    :class:`~cxcommit.MappingError` (the data lack what an analysis needs) is explained, not
-    shown as a failure."""
+    """Show ``error`` as a message (and its problems as a table), after ``what`` (plain text, e.g.
+    the file's name). ``missing="info"``: a :class:`~cxcommit.MappingError` (the data lack what an
+    analysis needs) is explained, not shown as a failure."""
     if isinstance(error, MappingError) and missing == "info" and not error.problems:
-        st.info(f"{what}{error.message}" + (f"\n\n**To see it:** {error.hint}" if error.hint else ""))
+        st.info(md(what + error.message) + (f"\n\n**To see it:** {md(error.hint)}" if error.hint else ""))
         return
     if isinstance(error, CxcommitError):
-        st.error(f"{what}{error.message}" + (f"\n\n**What to do:** {error.hint}" if error.hint else ""))
+        st.error(md(what + error.message) + (f"\n\n**What to do:** {md(error.hint)}" if error.hint else ""))
         if error.problems:
             st.caption(f"{len(error.problems)} problem(s) found — where they are:")
             st.dataframe(error.problem_table, hide_index=True, width="stretch")
         return
     log.exception("unexpected error in the dashboard")
-    st.error(f"{what}Something went wrong that cxcommit did not expect ({type(error).__name__}). "
-             "Nothing you loaded was changed. The details are in the server log; please report them.")
+    st.error(md(f"{what}Something went wrong that cxcommit did not expect ({type(error).__name__}). "
+                "Nothing you loaded was changed. The details are in the server log; please report them."))
 
 
 @contextmanager

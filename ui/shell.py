@@ -18,6 +18,7 @@ from cxcommit.columns import ATTRIBUTES
 from cxcommit.privacy import respondents_text
 from cxcommit.intervals import CI_METHODS
 from cxcommit.publish import generalised_note, publish
+from cxcommit.text import escape_markdown as md
 from ui.data import LINK_PARAM, Dataset, current, link_key, lost_link
 from ui.errors import guarded
 from ui.sessions import remembered
@@ -74,7 +75,8 @@ class Context:
         return respondents_text(self.survey.size, self.settings.min_group_size)
 
     def caption(self) -> str:
-        """Which data, filters, waves and minimum group size a chart reflects."""
+        """Which data, filters, waves and minimum group size a chart reflects (plain text: it names
+        filter values; escape it for markdown)."""
         parts = ["Demo data"] if self.dataset.is_demo else []
         parts += [f"{label_of(self.full, name)}: {', '.join(values)}" for name, values in self.filters.items() if values]
         if not self.filters.get("wave"):
@@ -197,7 +199,7 @@ def _options(survey: Survey, name: str, filters: dict[str, list[str]]) -> list[s
 def _filters(dataset: Dataset, survey: Survey, sidebar) -> dict[str, list[str]]:
     """The sidebar's filters (in ``sidebar``), offering the published values of ``survey``."""
     filters: dict[str, list[str]] = {}
-    sidebar.markdown(f"**Data:** {dataset.label}")
+    sidebar.markdown(f"**Data:** {md(dataset.label)}")
     sidebar.markdown("**Filters**")
     from_url = st.session_state.get("_url_filters", {})
     standard = [name for name in survey.groupings if name == "wave" or name in ATTRIBUTES]
@@ -228,7 +230,7 @@ def _filter(place, dataset: Dataset, survey: Survey, name: str, options: list[st
         st.session_state[key] = [v for v in from_url.get(name, []) if v in options]
     else:
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
-    filters[name] = place.multiselect(label_of(survey, name), options, key=key, placeholder="All")
+    filters[name] = place.multiselect(md(label_of(survey, name)), options, key=key, placeholder="All")
 
 
 def _settings() -> Settings:

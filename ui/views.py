@@ -1,4 +1,8 @@
-"""Pieces of page layout shared by several pages (no numbers are computed here)."""
+"""Pieces of page layout shared by several pages (no numbers are computed here).
+
+Text from the data (names, labels, file names, and the library's sentences that quote them) enters
+markdown — captions, alerts, headings, labels, radio options — only through ``md``
+(:func:`cxcommit.text.escape_markdown`)."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -7,7 +11,7 @@ import streamlit as st
 from cxcommit.commitment import commitment_index
 from cxcommit.publish import own_values
 from cxcommit.slides import deck
-from cxcommit.text import pct
+from cxcommit.text import escape_markdown as md, pct
 from cxcommit.theme import apply_theme
 from ui.sessions import remembered
 from ui.shell import Context
@@ -33,7 +37,7 @@ def chart_footer(ctx: Context, figure, note: str = "", *, table=None) -> None:
     """Under a chart: which data, filters and minimum group size it reflects (and ``note``), and
     beside that the chart's downloads (:func:`chart_downloads`)."""
     caption, downloads = st.columns([6, 1], vertical_alignment="top")
-    caption.caption(ctx.caption() + (f" · {note}" if note else ""))
+    caption.caption(md(ctx.caption() + (f" · {note}" if note else "")))
     with downloads:
         chart_downloads(ctx, figure, table)
 
@@ -87,9 +91,10 @@ def latest_vs_previous(ctx: Context) -> None:
         return
     last = shown.iloc[-1]
     previous = shown.iloc[-2] if len(shown) > 1 else None
-    cols[2].metric(f"Mean signs met, {last['group']}", f"{last['mean_signs']:.2f} of 8",
-                   delta=None if previous is None else f"{last['mean_signs'] - previous['mean_signs']:+.2f} since {previous['group']}")
-    cols[3].metric(f"Fully committed (all 8), {last['group']}", pct(last["p"]) or "—",
+    cols[2].metric(f"Mean signs met, {md(last['group'])}", f"{last['mean_signs']:.2f} of 8",
+                   delta=None if previous is None else
+                   f"{last['mean_signs'] - previous['mean_signs']:+.2f} since {md(previous['group'])}")
+    cols[3].metric(f"Fully committed (all 8), {md(last['group'])}", pct(last["p"]) or "—",
                    delta=None if previous is None else f"{(last['p'] - previous['p']) * 100:+.1f} points")
 
 
@@ -100,9 +105,10 @@ def group_detail(ctx: Context, by: str, group: str, items: list[str] | None) -> 
 
     table = rates(ctx.survey, by, items=items, settings=ctx.settings)
     part = table[table["group"] == group]
-    st.subheader(f"{group}")
+    st.subheader(md(group))
     if part.empty or part["suppressed"].all():
-        st.info(f"{group} has fewer than {ctx.settings.min_group_size} answers with these filters: nothing is shown.")
+        st.info(f"{md(group)} has fewer than {ctx.settings.min_group_size} answers with these filters: nothing is "
+                "shown.")
         return
     st.dataframe(detail_table(part), hide_index=True, width="stretch")
 
@@ -112,19 +118,20 @@ def import_report(survey) -> None:
     from cxcommit.formats import FORMAT_NAMES
 
     r = survey.report
-    st.markdown(f"**{r.source}** — {FORMAT_NAMES.get(r.format, r.format)}"
+    st.markdown(f"**{md(r.source)}** — " + md(FORMAT_NAMES.get(r.format, r.format)
                 + (f", sheet {r.sheet!r}" if r.sheet else f", {r.encoding}, delimiter {r.delimiter!r}")
-                + f", {r.header_rows} header row(s)")
+                + f", {r.header_rows} header row(s)"))
     cols = st.columns(3)
     cols[0].metric("Rows in the file(s)", f"{r.rows_in_file:,}")
     cols[1].metric("Respondents kept", f"{r.rows_kept:,}")
     cols[2].metric("Excluded", f"{sum(r.excluded.values()):,}")
     for reason, count in r.excluded.items():
-        st.markdown(f"- {count:,} excluded: {reason}")
+        st.markdown(f"- {count:,} excluded: {md(reason)}")
     if r.personal_dropped:
-        st.markdown("**Dropped as personal data:** " + "; ".join(f"{c} ({why})" for c, why in r.personal_dropped.items()))
+        st.markdown("**Dropped as personal data:** "
+                    + md("; ".join(f"{c} ({why})" for c, why in r.personal_dropped.items())))
     for note in r.notes:
-        st.caption(note)
+        st.caption(md(note))
     if r.problems:
         st.warning(f"{len(r.problems)} warning(s): the rows and columns below were read as described.")
         st.dataframe(r.warnings, hide_index=True, width="stretch")
@@ -137,7 +144,7 @@ def disclosure_report(ctx: Context) -> None:
 
     disclosure = ctx.full.disclosure
     for line in disclosure.summary():
-        st.markdown("- " + line)
+        st.markdown("- " + md(line))
     costs = attribute_costs(ctx.dataset.survey, ctx.settings.min_group_size)
     if not costs.empty:
         st.markdown("**What each reporting attribute costs** — respondents with some attribute generalised, with "
@@ -207,19 +214,19 @@ def mapping_form(mapping, raw, sources: list[str], *, key: str):
                                                      "suggested"),
         })
     if text := not_offered(roles):
-        st.caption(text)
+        st.caption(md(text))
     cut = shortened_questions(edited)
     if len(cut):
         with st.expander(f"Full wording of the {len(cut)} question(s) shortened above"):
-            st.table(cut.rename(columns={"question": "Shown as", "full_question": "Question in the export"}),
-                     hide_index=True)
+            st.table(cut.rename(columns={"question": "Shown as", "full_question": "Question in the export"})
+                     .map(md), hide_index=True)  # st.table reads markdown in its cells
 
     coverage = sign_coverage(edited)
     headline, detail = coverage_text(coverage)
     mapped = int(coverage["mapped"].sum())
     alert = st.success if mapped == len(coverage) else st.warning if mapped else st.info
     with coverage_box:
-        alert(f"**{headline}.** {detail}")
+        alert(f"**{md(headline)}.** {md(detail)}")
 
     st.markdown("**Wave** — the survey period each response belongs to")
     mode = st.radio("Where the wave comes from", WAVE_MODES, horizontal=True,
@@ -246,7 +253,7 @@ def mapping_form(mapping, raw, sources: list[str], *, key: str):
     else:
         cols = st.columns(3)
         values = [cols[i % len(cols)].text_input(
-            f"Wave of {source}", key=f"{key}_wave_value_{i}",
+            md(f"Wave of {source}"), key=f"{key}_wave_value_{i}",
             value=mapping.wave.value if len(sources) == 1 and mapping.wave.value else f"Wave {i + 1}")
             for i, source in enumerate(sources)]
 
@@ -302,11 +309,11 @@ def raw_summary(raw) -> None:
     from cxcommit.formats import FORMAT_NAMES
 
     where = f"sheet {raw.sheet!r}" if raw.sheet else f"{raw.encoding}, delimiter {raw.delimiter!r}"
-    st.caption(f"{raw.source}: {FORMAT_NAMES.get(raw.format, raw.format)} layout, {where}, {raw.header_rows} header "
-               f"row(s), {raw.n_rows:,} responses, {len(raw.keys)} columns"
-               + (f"; {raw.skipped_rows} malformed row(s) left out" if raw.skipped_rows else ""))
+    st.caption(md(f"{raw.source}: {FORMAT_NAMES.get(raw.format, raw.format)} layout, {where}, {raw.header_rows} "
+                  f"header row(s), {raw.n_rows:,} responses, {len(raw.keys)} columns"
+                  + (f"; {raw.skipped_rows} malformed row(s) left out" if raw.skipped_rows else "")))
     if raw.omitted:
-        st.caption("Not loaded: " + "; ".join(f"{column} ({why})" for column, why in raw.omitted.items()))
+        st.caption("Not loaded: " + md("; ".join(f"{column} ({why})" for column, why in raw.omitted.items())))
 
 
 def grouping_choice(ctx: Context, label: str, preferred: tuple[str, ...], key: str, *, container=None) -> str | None:
@@ -321,5 +328,5 @@ def grouping_choice(ctx: Context, label: str, preferred: tuple[str, ...], key: s
         st.info("There is no grouping to compare with these data and filters. Map a division, business unit, "
                 "region or role column on the **Data** page, or widen the filters.")
         return None
-    return (container or st).radio(label, choices, format_func=lambda g: label_of(survey, g)[:40], horizontal=True,
-                                   key=key, bind="query-params")
+    return (container or st).radio(label, choices, format_func=lambda g: md(label_of(survey, g)[:40]),
+                                   horizontal=True, key=key, bind="query-params")
