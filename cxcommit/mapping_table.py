@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from cxcommit.columns import date_rank, is_respondent_id, is_wave_column, personal_reason
+from cxcommit.columns import date_rank, is_comment, is_respondent_id, is_wave_column, personal_reason
 from cxcommit.errors import MappingError, Problem
 from cxcommit.instrument import SIGN_IDS, built_in_item
 from cxcommit.mapping import Mapping, WaveRule, mapping_from_dict
@@ -170,6 +170,24 @@ def items_table(mapping: Mapping, columns: list[str] | None = None,
     for row in rows:
         row["question"] = short_question(row["column"], row["full_question"])
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
+
+
+def groupable(roles: pd.DataFrame) -> list[str]:
+    """The columns the form offers as attributes and groupings, from :func:`column_roles`: not items,
+    metadata, personal data or the respondent id, and none the import would refuse to group by
+    (free-text comments, one value per respondent).
+
+    >>> roles = pd.DataFrame({"column": ["Q1", "Dept", "Comments", "Badge", "Email"],
+    ...                       "question": ["Q1", "Department", "Any comments?", "Badge", "Email"],
+    ...                       "role": ["item", "grouping", "other", "other", "personal"],
+    ...                       "reason": ["", "", "free text", "one value per respondent: 9 of its 9 answers…", ""]})
+    >>> groupable(roles)
+    ['Dept']
+    """
+    return [column for column, question, role, reason in
+            zip(roles["column"], roles["question"], roles["role"], roles["reason"])
+            if role not in ("item", "metadata", "personal", "respondent_id")
+            and not str(reason).startswith("one value per respondent") and not is_comment(column, question)]
 
 
 def not_offered(roles: pd.DataFrame) -> str:

@@ -168,7 +168,7 @@ def mapping_form(mapping, raw, sources: list[str], *, key: str):
     from cxcommit.columns import ATTRIBUTES
     from cxcommit.mapping import PERIODS
     from cxcommit.mapping_table import (WAVE_MODES, column_roles, coverage_text, edited_mapping,
-                                        items_table, not_offered, short_question, shortened_questions, sign_coverage,
+                                        groupable, items_table, not_offered, short_question, shortened_questions, sign_coverage,
                                         suggested_wave_column, wave_columns, wave_mode, wave_rule)
     from cxcommit.scales import SCALE_KINDS
     from ui.errors import show_error
@@ -258,19 +258,20 @@ def mapping_form(mapping, raw, sources: list[str], *, key: str):
             for i, source in enumerate(sources)]
 
     st.markdown("**Who answered**")
-    groupable = [c for c in keys if role[c] not in ("item", "metadata", "personal")]
+    offered = groupable(roles)
     cols = st.columns(len(ATTRIBUTES) + 1)
     attributes = {}
     for col, attribute in zip(cols, ATTRIBUTES):
         chosen = mapping.attributes.get(attribute)
-        choices = [none, *groupable]
+        choices = [none, *offered]
         attributes[attribute] = col.selectbox(attribute.replace("_", " ").capitalize(), choices, format_func=name,
                                               index=index_of(choices, chosen), key=f"{key}_{attribute}")
-    ids = [none, *sorted(groupable, key=lambda c: role[c] != "respondent_id")]
+    ids = [none, *sorted((c for c in keys if role[c] not in ("item", "metadata", "personal")),
+                         key=lambda c: role[c] != "respondent_id")]
     respondent = cols[-1].selectbox("Respondent id", ids, format_func=name, key=f"{key}_respondent_id",
                                     index=index_of(ids, mapping.respondent_id))
-    groupings = st.multiselect("Other groupings to compare by", [c for c in groupable if role[c] != "respondent_id"],
-                               default=[g for g in mapping.groupings if g in groupable], format_func=name,
+    groupings = st.multiselect("Other groupings to compare by", offered,
+                               default=[g for g in mapping.groupings if g in offered], format_func=name,
                                key=f"{key}_groupings",
                                help="Any other categorical column, e.g. tenure, site or age band")
 
