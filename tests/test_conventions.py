@@ -43,3 +43,15 @@ def test_every_page_file_is_in_the_navigation():
     from ui.shell import PAGES
 
     assert sorted(file for file, _ in PAGES) == sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+
+
+def test_every_read_limit_is_documented_in_the_readme():
+    from dataclasses import fields
+
+    from cxcommit.limits import READ_LIMITS, ReadLimits, env_name
+
+    assert [f.name for f in fields(ReadLimits)] == [name for name, _, _ in READ_LIMITS]
+    assert all(getattr(ReadLimits(), name) == default for name, default, _ in READ_LIMITS)
+    readme = (ROOT / "README.md").read_text()
+    for name, default, _ in READ_LIMITS:
+        assert re.search(rf"^\| `{name}` \| `{default}` \| `{env_name(name)}` \|", readme, re.M), name

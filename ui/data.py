@@ -52,7 +52,14 @@ def read_export(key: str, content: bytes, name: str, drop_personal_data: bool) -
     session, not shared: importing encodes columns inside the table."""
     raws = st.session_state.setdefault("_raw_exports", {})
     if key not in raws:
-        raws[key] = read_raw(content, name, lean=drop_personal_data)
+        # The bar is where a long read can be stopped: Streamlit's stop (or a rerun) is raised from
+        # its update, which the reader calls from this thread, and the read ends there.
+        bar = st.progress(0.0, text=f"Reading {name}…")
+        try:
+            raws[key] = read_raw(content, name, lean=drop_personal_data,
+                                 progress=lambda share, text: bar.progress(share, text=text))
+        finally:
+            bar.empty()
     return raws[key]
 
 
