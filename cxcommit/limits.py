@@ -6,9 +6,11 @@ people; each can be changed for the dashboard's server or the CLI with an enviro
 ``CXCOMMIT_`` and the limit's name in capitals (``CXCOMMIT_MAX_ROWS=20000000``); sizes in bytes also
 accept a K, M or G suffix (``CXCOMMIT_MAX_BYTES=4G``).
 
-What the defaults are based on (measured on the 2-core, 24 GB machine): importing takes about 220
-bytes per row (5,000,000 rows of 10 short columns peaked at 1.1 GB; the 10,000,000-row benchmark
-export at 2.6 GB through the CLI), and parsing about 5 bytes per cell beyond the text itself.
+What the defaults are based on (measured on the 2-core, 24 GB machine, Python and the libraries
+taking 165 MB): reading takes up to twice the text and 8 bytes per cell (20 MB of empty cells,
+20,000,000 of them: 155 MB), importing about 200 bytes more per row (5,000,000 rows of 10 short
+columns peaked at 1.1 GB in all). So the largest export the defaults allow takes at most about
+2 GB + 1.6 GB to read and 2 GB more to import; the tests check the bound at a small scale.
 """
 from __future__ import annotations
 
@@ -20,14 +22,14 @@ from cxcommit.errors import SettingsError
 
 # (name, default, help) — the README's read-limits table is checked against this list.
 READ_LIMITS: tuple[tuple[str, int, str], ...] = (
-    ("max_bytes", 2 * 1024 ** 3,
-     "Largest file read (2 GiB), and the most text one file of a .zip or one worksheet of an .xlsx may "
-     "unpack to: checked before unpacking, so a small archive cannot unpack to gigabytes."),
+    ("max_bytes", 1024 ** 3,
+     "Largest file read (1 GiB, as the dashboard's upload limit), and the most text one file of a .zip or one "
+     "worksheet of an .xlsx may unpack to: checked before unpacking, so a small archive cannot unpack to gigabytes."),
     ("max_rows", 10_000_000,
-     "Most response rows in one export (importing takes about 220 bytes per row)."),
+     "Most response rows in one export (importing takes about 200 bytes per row)."),
     ("max_columns", 16_384, "Most columns in one export (Excel's own maximum)."),
-    ("max_cells", 300_000_000,
-     "Most cells (rows × columns) in one export: parsing takes about 5 bytes per cell beyond the text."),
+    ("max_cells", 200_000_000,
+     "Most cells (rows × columns) in one export: parsing takes up to 8 bytes per cell beyond the text."),
     ("max_line_bytes", 1024 ** 2,
      "Longest line of a text export (1 MiB), the header line included."),
     ("max_name_chars", 10_000, "Longest column name in the header row."),
@@ -44,10 +46,10 @@ class ReadLimits:
     4294967296
     """
 
-    max_bytes: int = 2 * 1024 ** 3
+    max_bytes: int = 1024 ** 3
     max_rows: int = 10_000_000
     max_columns: int = 16_384
-    max_cells: int = 300_000_000
+    max_cells: int = 200_000_000
     max_line_bytes: int = 1024 ** 2
     max_name_chars: int = 10_000
 
@@ -93,8 +95,8 @@ READ_LIMITS_BY_NAME = {name: default for name, default, _ in READ_LIMITS}
 def size_text(n: int) -> str:
     """A number of bytes for a message: ``1.5 GB``, ``200 MB``, ``12 KB`` or ``900 bytes``.
 
-    >>> size_text(2 * 1024 ** 3)
-    '2.1 GB'
+    >>> size_text(1024 ** 3)
+    '1.1 GB'
     """
     for unit, size in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
         if n >= size:

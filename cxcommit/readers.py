@@ -597,6 +597,9 @@ class _Counted(io.RawIOBase):
         super().close()
 
 
+_POLL = 0.25  # seconds between progress reports while a text file is parsed
+
+
 class _Cancelled(Exception):
     """The read was stopped by the progress callback."""
 
@@ -609,7 +612,7 @@ def _with_progress(work, counted: _Counted, total: int, progress: Progress, text
         try:
             while True:
                 try:
-                    return future.result(timeout=0.25)
+                    return future.result(timeout=_POLL)
                 except FutureTimeout:
                     progress(min(counted.done / max(total, 1), 1.0), text)
         except BaseException:
