@@ -218,6 +218,13 @@ def _read_bytes(raw: bytes, name: str, fmt: str, sheet: str | None, job: _Job) -
     for magic, what, hint in _MAGIC:
         if raw.startswith(magic):
             raise FileReadError(f"{name} is {what}, not a survey export.", hint=hint)
+    # Before decoding (which may take a few times the file's size), the lines: too many or too long
+    # and the file is refused. Counted in bytes, so UTF-16 lines count twice their characters.
+    scan = scan_text(raw, job.limits.max_line_bytes)
+    _check_scan(name, scan, job.limits)
+    if _line_count(scan, raw) > job.limits.max_rows + 10:  # a few header rows above the responses
+        raise too_large(name, f"has {_line_count(scan, raw):,} lines, each a response (or a line break inside an "
+                        "answer)", "max_rows", job.limits, _SMALLER, "rows")
     decoded = to_utf8(raw)
     del raw  # a decoded copy is all that is needed from here on
     if decoded.data[:65536].count(b"\x00") > 16 or _looks_binary(decoded.data[:4096]):
