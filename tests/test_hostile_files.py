@@ -446,3 +446,46 @@ def test_a_hostile_upload_shows_a_message_and_keeps_the_data_in_use():
     assert any("has 20,000 columns (comma-separated fields in its first line)" in e for e in errors), errors
     test.switch_page("pages/overview.py").run()
     assert test.metric[0].value == f"{published_count():,}"
+
+
+def _numbers_workbook(rows: int, columns: int = 10) -> bytes:
+    """A workbook of ``rows`` rows of numbers under a header, its XML written directly (fast)."""
+    letters = [chr(65 + i) for i in range(columns)]
+    header = "".join(f'<c r="{c}1" t="inlineStr"><is><t>q{i}</t></is></c>' for i, c in enumerate(letters))
+    body = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{(r * 7 + i) % 11}</v></c>' for i, c in enumerate(letters))
+                   + "</row>" for r in range(2, rows + 2))
+    return _patched(_workbook([["x"]]), lambda xml: re.sub(rb"<sheetData>.*</sheetData>",
+                                                            f'<sheetData><row r="1">{header}</row>{body}</sheetData>'.encode(),
+                                                            xml, flags=re.S))
+
+
+def test_a_workbook_written_directly_reads_as_written():
+    raw = read_raw(_numbers_workbook(30), "x.xlsx")
+    assert raw.keys == [f"q{i}" for i in range(10)] and raw.n_rows == 30
+    assert raw.strings("q3").to_pylist()[:2] == [str((2 * 7 + 3) % 11), str((3 * 7 + 3) % 11)]
+
+
+@pytest.mark.browser
+def test_a_long_read_shows_progress_and_streamlits_stop_ends_it(folder):
+    """Reading 150,000 rows of a workbook takes several seconds: the Data page shows a progress bar
+    whose share grows, and the Stop button ends the read at its next update (the reader calls the
+    bar from the script's thread) instead of letting it run on."""
+    from server import chromium, streamlit_server, wait_for_app
+
+    path = folder / "long.xlsx"
+    path.write_bytes(_numbers_workbook(150_000))
+    with streamlit_server() as url, chromium() as page:
+        page.goto(f"{url}/data")
+        wait_for_app(page)
+        page.locator('[data-testid="stFileUploader"] input[type=file]').first.set_input_files(str(path))
+        bar = page.locator('[data-testid="stProgress"] [role=progressbar]').first
+        page.wait_for_function("""() => {
+            const bar = document.querySelector('[data-testid="stProgress"] [role=progressbar]');
+            return bar && Number(bar.getAttribute('aria-valuenow')) >= 5 }""", timeout=60_000)
+        assert "Reading long.xlsx: row " in page.locator('[data-testid="stProgress"]').first.inner_text()
+        share = int(bar.get_attribute("aria-valuenow"))
+        assert share < 90, "the read must still be going on when it is stopped"
+        page.get_by_role("button", name="Stop").first.click()
+        page.wait_for_function("""() => document.querySelector('[data-testid="stApp"]')
+            .getAttribute('data-test-script-state') === 'notRunning'""", timeout=5_000)
+        assert int(bar.get_attribute("aria-valuenow")) < 100
