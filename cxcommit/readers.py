@@ -226,6 +226,7 @@ def _read_bytes(raw: bytes, name: str, fmt: str, sheet: str | None, job: _Job) -
         raise too_large(name, f"has {_line_count(scan, raw):,} lines, each a response (or a line break inside an "
                         "answer)", "max_rows", job.limits, _SMALLER, "rows")
     decoded = to_utf8(raw)
+    same = decoded.data is raw  # UTF-8 is not copied: what was found still holds
     del raw  # a decoded copy is all that is needed from here on
     if decoded.data[:65536].count(b"\x00") > 16 or _looks_binary(decoded.data[:4096]):
         raise FileReadError(
@@ -233,7 +234,7 @@ def _read_bytes(raw: bytes, name: str, fmt: str, sheet: str | None, job: _Job) -
             f"it starts with bytes {decoded.data[:8].hex(' ')}).",
             hint="Upload the survey's CSV, TSV or .xlsx export.",
         )
-    table = _read_text(decoded.data, name, fmt, job)
+    table = _read_text(decoded.data, name, fmt, job, scan if same else None)
     table.encoding = decoded.encoding
     table.problems[:0] = list(decoded.problems)
     return table
@@ -417,10 +418,11 @@ def _check_table(name: str, rows: int, width: int, limits: ReadLimits) -> None:
                         limits, _SMALLER, "cells")
 
 
-def _read_text(data: bytes, name: str, fmt: str, job: _Job) -> RawTable:
+def _read_text(data: bytes, name: str, fmt: str, job: _Job, scan: TextScan | None = None) -> RawTable:
     limits = job.limits
-    scan = scan_text(data, limits.max_line_bytes)
-    _check_scan(name, scan, limits)
+    if scan is None:
+        scan = scan_text(data, limits.max_line_bytes)
+        _check_scan(name, scan, limits)
     head = _head(data)
     delimiter = sniff_delimiter(head)
     records, ends = _first_records(head, delimiter)
