@@ -446,7 +446,7 @@ def _read_text(data: bytes, name: str, fmt: str, job: _Job, scan: TextScan | Non
                  "separated by commas, semicolons, tabs or pipes.",
         )
     _check_rows(name, _line_count(scan, data) - layout.header_rows, width, limits)
-    table, invalid = _parse_csv(data, delimiter, width, name, progress=job.progress)
+    table, invalid = _parse_csv(data, delimiter, width, name, progress=job.progress, block=_block(limits))
     records_read = table.num_rows + len(invalid)
     table = table.slice(layout.header_rows)
     _check_table(name, table.num_rows, width, limits)
@@ -631,7 +631,7 @@ def _with_progress(work, counted: _Counted, total: int, progress: Progress, text
 
 def _parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool = True,
                keep: list[int] | None = None, categories: set[int] = frozenset(), newlines: bool = True,
-               progress: Progress | None = None):
+               progress: Progress | None = None, block: int = 1 << 21):
     """All rows as text columns f0..f{width-1} (or only those in ``keep``), and the malformed rows
     left out (:class:`_Invalid`). ``data`` is bytes or a path; columns in ``categories`` are read
     as dictionaries (small integer codes), which saves memory where answers repeat. Parsed in
@@ -650,7 +650,7 @@ def _parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool
         return pacsv.read_csv(
             source,
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=use_threads,
-                                           block_size=_BLOCK),
+                                           block_size=block),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
@@ -676,7 +676,7 @@ def _parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool
             raise _NotUtf8() from None
         if "straddl" in str(exc):
             raise FileReadError(
-                f"{name} has a row longer than {_BLOCK // 2**20} MB, counting the line breaks inside its quoted cells: "
+                f"{name} has a row longer than {size_text(block)}, counting the line breaks inside its quoted cells: "
                 "a quote (\") probably opens a cell that is never closed.",
                 hint="Open the file in a text editor, find the quote that opens a cell without closing it, and remove "
                      "it or double it (\"\"); or export the survey again.") from None
@@ -684,11 +684,14 @@ def _parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool
                             hint="Open it in a spreadsheet program and save it again as CSV (UTF-8).") from None
     if use_threads and any(bad.number is None for bad in invalid):
         return _parse_csv(data, delimiter, width, name, use_threads=False, keep=keep, categories=categories,
-                          newlines=newlines, progress=progress)
+                          newlines=newlines, progress=progress, block=block)
     return table, invalid
 
 
-_BLOCK = 1 << 21  # the parser's block: no row (with its quoted line breaks) may be longer
+def _block(limits: ReadLimits) -> int:
+    """The parser's block: no row (with its quoted line breaks) may be longer, so it holds two lines
+    of the longest allowed (2 MB by default, where parsing in parallel works best)."""
+    return max(1 << 21, 2 * limits.max_line_bytes)
 
 
 class _NotUtf8(Exception):
@@ -758,12 +761,12 @@ def _read_large_text(path: Path, name: str, fmt: str, job: _Job) -> RawTable | N
         # malformed there may be such breaks after all, and the file is parsed again allowing them.
         try:
             table, invalid = _parse_csv(path, delimiter, width, name, keep=keep, categories=categories,
-                                        newlines=False, progress=job.progress)
+                                        newlines=False, progress=job.progress, block=_block(limits))
         except FileReadError:
             invalid = [_Invalid(None, 0)]
         if invalid:
             table, invalid = _parse_csv(path, delimiter, width, name, keep=keep, categories=categories,
-                                        progress=job.progress)
+                                        progress=job.progress, block=_block(limits))
     except _NotUtf8:
         return None
     pa.default_memory_pool().release_unused()  # parse buffers back to the system before numpy allocates

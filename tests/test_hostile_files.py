@@ -293,6 +293,26 @@ def test_a_field_over_the_csv_modules_limit_and_a_lone_cr_in_a_quoted_cell_are_r
     assert raw.strings("comment").to_pylist() == ["x\ry", "z"] and raw.delimiter == ","
 
 
+def test_a_row_longer_than_the_parsers_block_gets_a_message():
+    """pyarrow's 'straddling object straddles two block boundaries' on a 5 MB cell of short lines."""
+    cell = "\n".join("w" * 500_000 for _ in range(10))
+    data = ("a,b,c\n" + "1,2,3\n" * 100 + '1,"' + cell + '",3\n' + "4,5,6\n" * 100).encode()
+    with pytest.raises(FileReadError) as caught:
+        read_raw(data, "x.csv")
+    assert caught.value.message == ("x.csv has a row longer than 2.1 MB, counting the line breaks inside its quoted "
+                                    "cells: a quote (\") probably opens a cell that is never closed.")
+
+
+def test_lines_within_a_raised_limit_fit_the_parsers_block(folder, monkeypatch):
+    import cxcommit.readers as readers
+
+    monkeypatch.setattr(readers, "LEAN_BYTES", 10_000)
+    path = folder / "long.csv"
+    path.write_bytes(b"a,b,c\n" + b"1,2,3\n" * 1000 + b"4," + b"z" * 3_000_000 + b",6\n" + b"7,8,9\n" * 1000)
+    raw = read_raw(path, limits=ReadLimits(max_line_bytes=4_000_000))
+    assert raw.n_rows == 2001
+
+
 # --- nothing lost in silence ----------------------------------------------------------------------
 
 def _stray_quote(rows: int, at: int) -> bytes:
