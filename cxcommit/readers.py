@@ -226,12 +226,12 @@ def _read_bytes(raw: bytes, name: str, fmt: str, sheet: str | None, job: _Job) -
         raise too_large(name, f"has {_line_count(scan, raw):,} lines, each a response (or a line break inside an "
                         "answer)", "max_rows", job.limits, _SMALLER, "rows")
     decoded = to_utf8(raw)
-    same = decoded.data is raw  # UTF-8 is not copied: what was found still holds
+    same, start = decoded.data is raw, raw[:8]  # UTF-8 is not copied: what was found still holds
     del raw  # a decoded copy is all that is needed from here on
     if decoded.data[:65536].count(b"\x00") > 16 or _looks_binary(decoded.data[:4096]):
         raise FileReadError(
             f"{name} does not look like a text table or an Excel workbook (it holds binary data; "
-            f"it starts with bytes {decoded.data[:8].hex(' ')}).",
+            f"it starts with bytes {start.hex(' ')}).",
             hint="Upload the survey's CSV, TSV or .xlsx export.",
         )
     table = _read_text(decoded.data, name, fmt, job, scan if same else None)
@@ -516,8 +516,8 @@ def _check_lost(raw: RawTable, invalid: list[_Invalid], unexplained: int, delimi
     lost = raw.merged_rows + raw.skipped_rows
     total = raw.n_rows + lost
     if merged:
-        first_row, column, count, line = merged[0]
-        where = f"row {first_row}" if first_row is not None else "a row"
+        row, _, count, line = merged[0]
+        where = f"row {row}" if row is not None else "a row"
         if lost * 2 > total:
             raise FileReadError(
                 f"{raw.source}: a quote (\") in {where} opens a cell that runs on over {count:,} more lines that "
@@ -968,6 +968,7 @@ class _SheetReader:
         self.in_phonetic = False
         self.parts = 0
         self.shared_formulas: dict = {}
+        self.columns: dict[str, int] = {}  # column letters -> number, as met
         self.expat = xml.parsers.expat.ParserCreate(namespace_separator="}")
         self.expat.buffer_text = True
         self.expat.StartElementHandler = self.start
@@ -1022,7 +1023,7 @@ class _SheetReader:
         reference = cell["r"]
         if reference:
             letters = reference.rstrip("0123456789")
-            self.column = _COLUMNS.get(letters) or _COLUMNS.setdefault(letters, column_index_from_string(letters))
+            self.column = self.columns.get(letters) or self.columns.setdefault(letters, column_index_from_string(letters))
         else:
             self.column += 1
         if self.column > self.limits.max_columns:
@@ -1071,9 +1072,6 @@ class _SheetReader:
             if formula != "=" and reference:
                 self.shared_formulas[index] = Translator(formula, reference)
         return formula
-
-
-_COLUMNS: dict[str, int] = {}  # column letters -> number, filled as met (a cache of a pure function)
 
 
 def _sheet_rows(book: _Book, sheet_name: str, name: str, job: _Job):
