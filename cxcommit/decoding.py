@@ -9,6 +9,7 @@ encodings.
 from __future__ import annotations
 
 import codecs
+import io
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -62,28 +63,38 @@ def _checked_utf8(raw: bytes, name: str) -> Decoded:
         return Decoded(raw, name)
     except UnicodeDecodeError:
         pass
-    lines = raw.split(b"\n")
-    bad = []
-    good_non_ascii = 0
-    for number, line in enumerate(lines, start=1):
+    # Line by line, never holding the lines as a list: a file of millions of short lines would take
+    # tens of bytes per line more than its size.
+    bad, first_bad, good_non_ascii = 0, [], 0
+    for number, line in enumerate(io.BytesIO(raw), start=1):
         try:
             line.decode("utf-8")
             good_non_ascii += not line.isascii()
         except UnicodeDecodeError:
-            bad.append(number)
-    if good_non_ascii > len(bad):
+            bad += 1
+            if len(first_bad) < 50:
+                first_bad.append(number)
+    if good_non_ascii > bad:
         # Mostly UTF-8 with some lines from another program: keep each line's own encoding.
-        bad_lines = set(bad)
-        fixed = [line.decode("cp1252", errors="replace") if i + 1 in bad_lines else line.decode("utf-8")
-                 for i, line in enumerate(lines)]
+        parts, batch = [], []
+        for line in io.BytesIO(raw):
+            try:
+                line.decode("utf-8")
+                batch.append(line)
+            except UnicodeDecodeError:
+                batch.append(line.decode("cp1252", errors="replace").encode("utf-8"))
+            if len(batch) >= 10_000:
+                parts.append(b"".join(batch))
+                batch = []
+        parts.append(b"".join(batch))
         problems = tuple(
             Problem("line is not UTF-8 like the rest of the file; read as cp1252 (Windows)",
                     row=None, column=None, value=f"line {n}", severity="warning")
-            for n in bad[:50]
+            for n in first_bad
         )
-        if len(bad) > 50:
-            problems += (Problem(f"{len(bad) - 50} more lines not UTF-8; read as cp1252", severity="warning"),)
-        return Decoded("\n".join(fixed).encode("utf-8"), "mixed: utf-8 and cp1252", problems)
+        if bad > 50:
+            problems += (Problem(f"{bad - 50} more lines not UTF-8; read as cp1252", severity="warning"),)
+        return Decoded(b"".join(parts), "mixed: utf-8 and cp1252", problems)
     encoding = "cp1252"
     if sum(1 for b in raw[:200_000] if b > 127) >= 20:  # too few bytes to tell encodings apart otherwise
         sample = raw[:200_000]

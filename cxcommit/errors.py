@@ -79,3 +79,8 @@ class SettingsError(CxcommitError):
 class ImagesUnavailableError(CxcommitError):
     """Chart images cannot be drawn here: kaleido or a Chrome/Chromium browser is missing or
     does not start. ``hint`` says how to enable them. Interactive charts are unaffected."""
+
+
+class FileTooLargeError(FileReadError):
+    """The file is over one of the read limits (:class:`cxcommit.limits.ReadLimits`): the message names
+    the limit and the file's figure, the hint what to do (a smaller export, or a higher limit)."""

@@ -61,6 +61,8 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
     excluded: Counter = Counter()
     if raw.skipped_rows:
         excluded["malformed row (wrong number of fields)"] += raw.skipped_rows
+    if raw.merged_rows:
+        excluded["line read inside another row's quoted cell (a stray quote)"] += raw.merged_rows
     n = raw.n_rows
     keep = np.ones(n, dtype=bool)
 
@@ -160,7 +162,7 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
             responses[name] = _ordered(drop_unused(responses[name]), name)
     report = ImportReport(
         source=raw.source, format=raw.format, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
-        header_rows=raw.header_rows, rows_in_file=n + raw.skipped_rows, rows_kept=len(responses),
+        header_rows=raw.header_rows, rows_in_file=n + raw.skipped_rows + raw.merged_rows, rows_kept=len(responses),
         excluded=dict(excluded), personal_dropped=personal, problems=tuple(problems), notes=tuple(notes),
         waves=tuple(str(w) for w in responses["wave"].cat.categories),
     )

@@ -65,12 +65,12 @@ if metrics_file is not None:
 raws = []
 for upload in exports or []:
     key = upload.file_id  # names this upload: no need to hash a large file on every rerun
-    status = st.status(md(f"Reading {upload.name} ({upload.size / 1e6:.1f} MB)…"))
+    status = st.status(md(f"Reading {upload.name} ({upload.size / 1e6:.1f} MB)…"), expanded=True)  # its progress bar
     try:
         with status:
             raw = read_export(key, upload.getvalue(), upload.name, ctx.settings.drop_personal_data)
             status.update(label=md(f"{upload.name}: {FORMAT_NAMES.get(raw.format, raw.format)} export, "
-                                   f"{raw.n_rows:,} rows"), state="complete")
+                                   f"{raw.n_rows:,} rows"), state="complete", expanded=False)
         raws.append((key, raw))
         raw_summary(raw)
     except Exception as error:  # noqa: BLE001 — shown by the one error view; the data in use stays

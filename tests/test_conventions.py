@@ -55,3 +55,15 @@ def test_no_page_lets_streamlit_read_html():
             assert not any(k.arg == "unsafe_allow_html" for k in node.keywords), (path.name, node.lineno)
             if isinstance(node.func, ast.Attribute) and node.func.attr == "html":
                 assert all(isinstance(a, ast.Constant) for a in node.args), (path.name, node.lineno)
+
+
+def test_every_read_limit_is_documented_in_the_readme():
+    from dataclasses import fields
+
+    from cxcommit.limits import READ_LIMITS, ReadLimits, env_name
+
+    assert [f.name for f in fields(ReadLimits)] == [name for name, _, _ in READ_LIMITS]
+    assert all(getattr(ReadLimits(), name) == default for name, default, _ in READ_LIMITS)
+    readme = (ROOT / "README.md").read_text()
+    for name, default, _ in READ_LIMITS:
+        assert re.search(rf"^\| `{name}` \| `{default}` \| `{env_name(name)}` \|", readme, re.M), name

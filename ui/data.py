@@ -16,6 +16,7 @@ from cxcommit.demo import import_demo
 from cxcommit.combine import combine_surveys
 from cxcommit.importer import apply_mapping
 from cxcommit.readers import RawTable, read_raw
+from cxcommit.text import escape_markdown as md
 from cxcommit.unit_metrics import read_unit_metrics
 from ui.sessions import watch
 
@@ -54,7 +55,14 @@ def read_export(key: str, content: bytes, name: str, drop_personal_data: bool) -
     session, not shared: importing encodes columns inside the table."""
     raws = st.session_state.setdefault("_raw_exports", {})
     if key not in raws:
-        raws[key] = read_raw(content, name, lean=drop_personal_data)
+        # The bar is where a long read can be stopped: Streamlit's stop (or a rerun) is raised from
+        # its update, which the reader calls from this thread, and the read ends there.
+        bar = st.progress(0.0, text=md(f"Reading {name}…"))
+        try:
+            raws[key] = read_raw(content, name, lean=drop_personal_data,
+                                 progress=lambda share, text: bar.progress(share, text=md(text)))
+        finally:
+            bar.empty()
     return raws[key]
 
 

@@ -313,6 +313,8 @@ def raw_summary(raw) -> None:
     st.caption(md(f"{raw.source}: {FORMAT_NAMES.get(raw.format, raw.format)} layout, {where}, {raw.header_rows} "
                   f"header row(s), {raw.n_rows:,} responses, {len(raw.keys)} columns"
                   + (f"; {raw.skipped_rows} malformed row(s) left out" if raw.skipped_rows else "")))
+    if raw.skipped_rows or raw.merged_rows:  # said before the data can be used
+        st.warning(md(raw.loss_text()))
     if raw.omitted:
         st.caption("Not loaded: " + md("; ".join(f"{column} ({why})" for column, why in raw.omitted.items())))
 
