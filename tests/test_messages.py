@@ -1,0 +1,203 @@
+"""Every message actionable: wrong mapping files, CLI arguments, logos, partial unit metrics, a
+bad ``--data`` file and settings in the URL each get one clear message (what is wrong, where,
+what is allowed, what to do), never a traceback, and the data in use stay usable."""
+import json
+import subprocess
+import sys
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+from cxcommit import MappingError, load_mapping
+
+DEMO = ROOT / "data" / "demo_responses.csv"
+DEMO_METRICS = ROOT / "data" / "demo_unit_metrics.csv"
+TIMEOUT = 120
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "cxcommit", *map(str, args)], capture_output=True, text=True,
+                          cwd=ROOT)
+
+
+def clean_failure(result, exit_code: int = 1) -> str:
+    """stderr of a CLI run that failed as designed: the exit code, one message, no traceback."""
+    assert result.returncode == exit_code, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr and result.stderr.startswith("Error: "), result.stderr
+    return result.stderr
+
+
+def item(**fields):
+    return {"column": "sign_1", "item": "sign_1", "scale": "yes_no", **fields}
+
+
+def mapping(**fields):
+    return json.dumps({"cxcommit_mapping": 1, **fields})
+
+
+NOT_A_MAPPING = "is not a cxcommit mapping (version 1)."
+# name, the file's text, the problems expected as (path in the JSON, problem); a str: the hint (the file is refused whole)
+WRONG_MAPPINGS = [
+    ("a list", "[1, 2]", 'It holds a list of 2 values; a mapping is a JSON object that starts with "cxcommit_mapping": 1.'),
+    ("a string", '"sign_1"', "It holds the text 'sign_1'; a mapping is a JSON object"),
+    ("a number", "42", "It holds the number 42; a mapping is a JSON object"),
+    ("null", "null", "It holds null; a mapping is a JSON object"),
+    ("version as text", '{"cxcommit_mapping": "1"}', 'It says "cxcommit_mapping": "1"; a mapping starts with'),
+    ("no version", '{"items": []}', 'It has no "cxcommit_mapping" field; a mapping starts with'),
+    ("items an object", mapping(items={"sign_1": "Q1"}),
+     [("items", "must be a list of items (objects); got an object with 1 field")]),
+    ("an item as text", mapping(items=["sign_1"]),
+     [("items[0]", "must be an object with \"column\", \"item\" and \"scale\"; got the text 'sign_1'")]),
+    ("a number as the column", mapping(items=[item(column=5)]),
+     [("items[0].column", "must be text (a column's header as in the export); got the number 5")]),
+    ("a number as the item id", mapping(items=[item(item=7)]),
+     [("items[0].item", 'must be text (the item id, e.g. "sign_1"); got the number 7')]),
+    ("a number as the scale", mapping(items=[item(scale=3)]),
+     [("items[0].scale", "must be one of yes_no, likert, nps, numeric; got the number 3")]),
+    ("text as the range", mapping(items=[item(scale="likert", low="1", high=5)]),
+     [("items[0].low", "must be a number or null; got the text '1'")]),
+    ("NaN as the range", '{"cxcommit_mapping": 1, "items": [{"column": "q", "item": "q", "scale": "numeric", '
+                         '"low": NaN}]}',
+     [("items[0].low", "must be a number or null; got NaN (not a number a mapping can hold)")]),
+    ("labels as a list", mapping(items=[item(labels=["Yes", "No"])]),
+     [("items[0].labels", 'must be an object of answer text → number, "dont_know" or "missing"; got a list of 2 '
+                          'values')]),
+    ("a label mapped to true", mapping(items=[item(labels={"Yes": True})]),
+     [("items[0].labels", 'answer label \'Yes\' must map to a number, "dont_know" or "missing"')]),
+    ("an item without a scale", mapping(items=[{"column": "sign_1", "item": "sign_1"}]),
+     [("items[0]", 'each item needs "column", "item" and "scale"; this one has no "scale"')]),
+    ("attributes as a list", mapping(attributes=["division"]),
+     [("attributes", "must be an object of attribute → column; got a list of 1 value")]),
+    ("a number as an attribute's column", mapping(attributes={"division": 3}),
+     [("attributes.division", "must be text (a column's header as in the export); got the number 3")]),
+    ("groupings as text", mapping(groupings="Gender"),
+     [("groupings", "must be a list of column headers; got the text 'Gender'")]),
+    ("numbers as groupings", mapping(groupings=[1, "Gender", None]),
+     [("groupings[0]", "must be text (a column's header as in the export); got the number 1"),
+      ("groupings[2]", "must be text (a column's header as in the export); got null")]),
+    ("the wave as text", mapping(wave="2026-Q1"),
+     [("wave", 'must be an object such as {"column": "Wave"} or {"value": "2026-Q3"}; got the text \'2026-Q1\'')]),
+    ("whole_file as text", mapping(wave={"column": "EndDate", "period": "quarter", "whole_file": "yes"}),
+     [("wave.whole_file", "must be true or false; got the text 'yes'")]),
+    ("a wave with neither", mapping(wave={"period": "quarter"}),
+     [("wave", 'give either "column" (where the wave is read) or "value" (one wave for the whole file)')]),
+    ("a role as a list", mapping(role_values={"Boss": ["executive"]}),
+     [("role_values.Boss", "must be one of executive, manager, employee or null; got a list of 1 value")]),
+    ("missing codes as text", mapping(missing_codes=["-99", None]),
+     [("missing_codes[0]", "must be a number; got the text '-99'"), ("missing_codes[1]", "must be a number; got null")]),
+    ("personal as a list", mapping(personal=["Name"]),
+     [("personal", "must be an object of column → reason; got a list of 1 value")]),
+    ("a number as the format", mapping(format=2),
+     [("format", "must be one of auto, generic, qualtrics, qualtrics_legacy, surveymonkey, google_forms, "
+                 "microsoft_forms; got the number 2")]),
+    ("a misspelt field", mapping(atributes={}),
+     [("atributes", "unknown field; the fields are cxcommit_mapping, format, respondent_id, wave, attributes, "
+                    "role_values, groupings, items, missing_codes, personal, ignored")]),
+    ("deeply nested", "[" * 100_000 + "]" * 100_000, "A mapping is nested 4 levels at most"),
+]
+
+
+@pytest.mark.parametrize("name, text, expected", WRONG_MAPPINGS, ids=[case[0] for case in WRONG_MAPPINGS])
+def test_a_wrong_mapping_file_lists_every_problem_with_where_it_is(tmp_path, name, text, expected):
+    path = tmp_path / "mapping.json"
+    path.write_text(text)
+    with pytest.raises(MappingError) as caught:
+        load_mapping(path)
+    error = caught.value
+    if isinstance(expected, str):
+        assert expected in error.hint, error.hint
+        assert not error.problems
+        if name != "deeply nested":
+            assert error.message == f"{path} {NOT_A_MAPPING}"
+        else:
+            assert error.message == (f"{path} is nested too deeply to read: lists or objects inside each other "
+                                     "thousands of levels deep.")
+    else:
+        assert error.message == f"{path} has {len(expected)} problem(s)."
+        assert [(p.column, p.problem) for p in error.problems] == expected
+        assert all(p.row is None for p in error.problems)
+
+
+def test_every_problem_of_a_mapping_file_comes_at_once():
+    text = mapping(format=2, groupings="Gender", items=[item(column=5), item(item="x", scale="stars")],
+                   missing_codes="none")
+    with pytest.raises(MappingError) as caught:
+        load_mapping(text.encode(), "m.json")
+    assert [p.column for p in caught.value.problems] == ["format", "groupings", "items[0].column", "items[1].scale",
+                                                         "missing_codes"]
+
+
+def test_a_huge_mapping_file_is_refused_before_it_is_parsed(tmp_path):
+    path = tmp_path / "mapping.json"
+    path.write_bytes(b" " * (16 * 2**20 + 1))
+    with pytest.raises(MappingError) as caught:
+        load_mapping(path)
+    assert caught.value.message == f"{path} is 16.0 MB; a mapping file is at most 16 MB."
+    with pytest.raises(MappingError, match="a mapping file is at most 16 MB"):
+        load_mapping(path.read_bytes(), "upload.json")
+
+
+def test_a_folder_as_the_mapping_says_so(tmp_path):
+    with pytest.raises(MappingError, match="is a folder, not a mapping file"):
+        load_mapping(tmp_path)
+
+
+@pytest.mark.parametrize("name, text, expected", WRONG_MAPPINGS[::2], ids=[case[0] for case in WRONG_MAPPINGS[::2]])
+@pytest.mark.parametrize("command", [("check",), ("summary",), ("analyze", "--view", "rates")])
+def test_the_cli_names_the_problems_of_a_wrong_mapping_file(tmp_path, name, text, expected, command):
+    path = tmp_path / "mapping.json"
+    path.write_text(text)
+    err = clean_failure(cli(command[0], DEMO, *command[1:], "--mapping", path))
+    if isinstance(expected, str):
+        assert expected in err
+    else:
+        assert f"has {len(expected)} problem(s)." in err
+        assert all(f"column {where!r}: {problem}" in err for where, problem in expected), err
+
+
+def test_the_report_command_names_the_problems_of_a_wrong_mapping_file(tmp_path):
+    path = tmp_path / "mapping.json"
+    path.write_text(mapping(items={"sign_1": "Q1"}))
+    err = clean_failure(cli("report", DEMO, "--mapping", path, "--out", tmp_path / "deck.pptx"))
+    assert "column 'items': must be a list of items (objects); got an object with 1 field" in err
+    assert not (tmp_path / "deck.pptx").exists()
+
+
+# --- the dashboard ---
+
+def app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+
+
+def test_the_data_page_lists_the_problems_of_an_uploaded_mapping_and_keeps_the_data_in_use():
+    test = app().run()
+    test.switch_page("pages/data.py").run()
+    exports = next(u for u in test.get("file_uploader") if u.label.startswith("Survey exports"))
+    exports.set_value([(DEMO.name, DEMO.read_bytes(), "text/csv")]).run()
+    saved = next(u for u in test.get("file_uploader") if u.label.startswith("A mapping saved earlier"))
+    saved.set_value([("bad.json", mapping(items=[item(column=5)], groupings="Gender").encode(),
+                      "application/json")]).run()
+    assert not test.exception, test.exception
+    errors = [e.value for e in test.error]
+    assert errors and errors[0].startswith("bad.json: bad.json has 2 problem(s).\n\n**What to do:** Fix them"), errors
+    table = next(frame.value for frame in test.dataframe if "problem" in frame.value.columns)
+    assert list(table["column"]) == ["groupings", "items[0].column"]
+    assert list(table["problem"]) == ["must be a list of column headers; got the text 'Gender'",
+                                      "must be text (a column's header as in the export); got the number 5"]
+    assert any(i.value.startswith("bad.json is not used: below is the suggested mapping instead.") for i in test.info)
+    assert "Mapping (suggested — check it)" in [s.value for s in test.subheader]
+    test.switch_page("pages/overview.py").run()
+    assert "Demo data" in test.info[0].value
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", "[" * 100_000 + "]" * 100_000])
+def test_an_uploaded_mapping_that_is_not_one_says_so(text):
+    test = app().run()
+    test.switch_page("pages/data.py").run()
+    exports = next(u for u in test.get("file_uploader") if u.label.startswith("Survey exports"))
+    exports.set_value([(DEMO.name, DEMO.read_bytes(), "text/csv")]).run()
+    saved = next(u for u in test.get("file_uploader") if u.label.startswith("A mapping saved earlier"))
+    saved.set_value([("bad.json", text.encode(), "application/json")]).run()
+    assert not test.exception, test.exception
+    assert any(e.value.startswith("bad.json: bad.json ") and "**What to do:**" in e.value for e in test.error)
