@@ -201,3 +201,165 @@ def test_an_uploaded_mapping_that_is_not_one_says_so(text):
     saved.set_value([("bad.json", text.encode(), "application/json")]).run()
     assert not test.exception, test.exception
     assert any(e.value.startswith("bad.json: bad.json ") and "**What to do:**" in e.value for e in test.error)
+
+
+# --- the command line's arguments ---
+
+def png(width: int, height: int) -> bytes:
+    """A PNG whose header claims ``width`` × ``height`` pixels (its data are a few bytes: a bomb when large)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+            + chunk(b"IEND", b""))
+
+
+def real_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), "teal").save(out, "PNG")
+    return out.getvalue()
+
+
+LOGO_HINT = "What to do: Use a PNG or JPEG of at most 10 MB and 25 megapixels (e.g. 5000 × 5000), or leave the logo out."
+# name, the logo file's bytes (None: no file), the error's first line
+BAD_LOGOS = [
+    ("missing", None, "Error: --logo '{path}': there is no such file."),
+    ("not an image", b"just some text, not a picture", "Error: The logo logo.png cannot be read as a PNG or JPEG image: "
+                                                       "it is another kind of file, or damaged."),
+    ("empty", b"", "Error: The logo logo.png is empty (0 bytes)."),
+    ("a decompression bomb", png(100_000, 100_000), "Error: The logo logo.png claims 10,000,000,000 pixels; a logo is "
+                                                    "at most 25 megapixels."),
+    ("too many pixels", png(6_000, 6_000), "Error: The logo logo.png is 6,000 × 6,000 pixels; a logo is at most 25 "
+                                           "megapixels."),
+    ("damaged", real_png()[:-6] + b"broken", "Error: The logo logo.png is a damaged image"),
+]
+
+
+@pytest.mark.parametrize("name, data, first_line", BAD_LOGOS, ids=[case[0] for case in BAD_LOGOS])
+def test_report_refuses_a_bad_logo_before_reading_the_export(tmp_path, name, data, first_line):
+    logo = tmp_path / "logo.png"
+    if data is not None:
+        logo.write_bytes(data)
+    err = clean_failure(cli("report", tmp_path / "no-export-needed.csv", "--out", tmp_path / "deck.pptx",
+                            "--logo", logo))
+    assert err.startswith(first_line.format(path=logo)), err
+    if name != "missing":
+        assert LOGO_HINT in err
+    assert not (tmp_path / "deck.pptx").exists()
+
+
+@pytest.mark.parametrize("accent", ["reddish", "#12345", "rgb(1, 2)", ""])
+def test_report_names_the_colours_it_takes(tmp_path, accent):
+    err = clean_failure(cli("report", DEMO, "--out", tmp_path / "deck.pptx", "--accent", accent))
+    assert err == (f"Error: The accent colour {accent!r} is not a colour.\nWhat to do: Give it as #RRGGBB (e.g. "
+                   "'#0072B2'), rgb(0, 114, 178) or a CSS colour name such as 'red', 'navy' or 'teal'.\n")
+
+
+def test_report_takes_a_colour_name_and_a_good_logo(tmp_path):
+    from pptx import Presentation
+
+    (tmp_path / "logo.png").write_bytes(real_png())
+    result = cli("report", DEMO, "--out", tmp_path / "deck.pptx", "--accent", "red", "--logo", tmp_path / "logo.png",
+                 "--slides", "signs")
+    assert result.returncode == 0, result.stderr
+    deck = Presentation(str(tmp_path / "deck.pptx"))
+    pictures = [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13]
+    assert len(pictures) == len(deck.slides)  # the logo on every slide
+    for page in deck.slides:
+        filled = [s for s in page.shapes if s.shape_type == 1 and s.fill.type == 1]  # autoshape, solid fill
+        assert any(str(s.fill.fore_color.rgb) == "FF0000" for s in filled)  # the accent bar in red
+
+
+@pytest.mark.parametrize("out, first_line", [
+    ("missing-folder/deck.pptx", "Error: --out '{tmp}/missing-folder/deck.pptx': the folder '{tmp}/missing-folder' "
+                                 "does not exist.\nWhat to do: Create the folder first, or write to one that exists."),
+    ("a-folder.pptx", "Error: --out '{tmp}/a-folder.pptx' is a folder."),
+    ("deck.pdf", "Error: --out '{tmp}/deck.pdf': the report is written as .pptx (a slide deck) or .html."),
+])
+def test_report_checks_where_it_writes_before_any_work(tmp_path, out, first_line):
+    (tmp_path / "a-folder.pptx").mkdir()
+    err = clean_failure(cli("report", tmp_path / "no-export-needed.csv", "--out", tmp_path / out))
+    assert err.startswith(first_line.format(tmp=tmp_path)), err
+
+
+@pytest.mark.parametrize("command", [("report", "--out", "{tmp}/deck.pptx"), ("analyze", "--view", "rates")])
+def test_a_filter_value_that_matches_nothing_lists_the_values_there_are(tmp_path, command):
+    args = [part.format(tmp=tmp_path) for part in command]
+    err = clean_failure(cli(args[0], DEMO, *args[1:], "--division", "Nope", "digital"))
+    assert err == ("Error: --division 'Nope' 'digital': no division of that name in demo_responses.csv.\n"
+                   "What to do: Did you mean 'Digital'? The divisions are: 'Commercial Banking', 'Digital', "
+                   "'Insurance', 'Operations', 'Retail Banking', 'Wealth Management', 'Other divisions'. Names are "
+                   "matched exactly (case and spaces).\n")
+    err = clean_failure(cli(args[0], DEMO, *args[1:], "--wave", "2026-Q3", "1999"))
+    assert err == ("Error: --wave '1999': no wave of that name in demo_responses.csv.\nWhat to do: The waves are: "
+                   "'2025-Q2', '2025-Q3', '2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3'.\n")
+    assert not (tmp_path / "deck.pptx").exists()
+
+
+def test_a_sheet_for_a_csv_file_is_an_error_not_ignored():
+    for command in (["check"], ["mapping", "suggest"]):
+        err = clean_failure(cli(*command, DEMO, "--sheet", "Responses"))
+        assert err.startswith("Error: --sheet 'Responses': demo_responses.csv is not an Excel workbook, so it has "
+                              "no sheets.\n")
+
+
+def test_demo_into_a_file_or_an_impossible_folder_says_so(tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    err = clean_failure(cli("demo", "--out", tmp_path / "a-file"))
+    assert err.startswith(f"Error: --out '{tmp_path}/a-file' is a file; the demo data are written into a folder.")
+    err = clean_failure(cli("demo", "--out", tmp_path / "a-file" / "inside"))
+    assert err.startswith(f"Error: --out '{tmp_path}/a-file/inside': the demo data cannot be written there (Not a "
+                          "directory).")
+
+
+# Every subcommand with plausible wrong values: one message, exit 1 (2 for what argparse itself refuses), no traceback.
+WRONG_ARGUMENTS = [
+    (["check", DEMO, "--min-group-size", "2"], 1, "Error: min_group_size must be a whole number of at least 3; got 2."),
+    (["check", DEMO, "--mapping", "{tmp}"], 1, "Error: {tmp} is a folder, not a mapping file."),
+    (["check", DEMO, "--mapping", "{tmp}/none.json"], 1, "Error: There is no mapping file '{tmp}/none.json'."),
+    (["summary", DEMO, "--by", "sign_1"], 1, "Error: There is no grouping 'sign_1' in this survey. 'sign_1' cannot "
+                                             "be a grouping: it is the item sign_1."),
+    (["summary", DEMO, "--items", "nope"], 1, "Error: There is no item 'nope' in this survey."),
+    (["summary", DEMO, "--confidence", "2"], 1, "Error: confidence must be between 0.5 and 0.999; got 2.0."),
+    (["summary", DEMO, "--ci-method", "nope"], 2, "usage: "),
+    (["analyze", DEMO, "--view", "trends", "--by", "nope"], 1, "Error: There is no grouping 'nope' in this survey."),
+    (["analyze", DEMO, "--view", "pay", "--metrics", "{tmp}/none.csv"], 1, "Error: There is no file '{tmp}/none.csv'."),
+    (["analyze", DEMO, "--view", "relations"], 1, "Error: The relations view needs unit metrics."),
+    (["mapping", "suggest", "{tmp}/none.csv"], 1, "Error: There is no file '{tmp}/none.csv'."),
+    (["report", DEMO, "--out", "{tmp}/deck.pptx", "--slides", "nope"], 2, "usage: "),
+]
+
+
+@pytest.mark.parametrize("args, code, first_line", WRONG_ARGUMENTS, ids=[" ".join(map(str, a[:1] + a[2:]))
+                                                                          for a, _, _ in WRONG_ARGUMENTS])
+def test_every_subcommand_answers_wrong_arguments_with_a_message(tmp_path, args, code, first_line):
+    result = cli(*[str(a).format(tmp=tmp_path) for a in args])
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(first_line.format(tmp=tmp_path)), result.stderr
+
+
+def test_the_cover_checks_its_logo_and_accent_in_the_library():
+    from cxcommit import SettingsError
+    from cxcommit.pptx_deck import Cover
+
+    assert Cover(accent="navy").accent == "#000080" and Cover(accent=" 0072b2 ").accent == "#0072B2"
+    assert Cover(logo=real_png()).logo == real_png()
+    with pytest.raises(SettingsError, match=r"^The logo claims 10,000,000,000 pixels; a logo is at most 25 megapixels"):
+        Cover(logo=png(100_000, 100_000))
+    with pytest.raises(SettingsError, match="is a GIF image; a logo must be PNG or JPEG"):
+        import io
+
+        from PIL import Image
+
+        gif = io.BytesIO()
+        Image.new("RGB", (4, 4)).save(gif, "GIF")
+        Cover(logo=gif.getvalue())
