@@ -79,3 +79,8 @@ class SettingsError(CxcommitError):
 class ImagesUnavailableError(CxcommitError):
     """Chart images cannot be drawn here: kaleido or a Chrome/Chromium browser is missing or
     does not start. ``hint`` says how to enable them. Interactive charts are unaffected."""
+
+
+class ChartImageError(CxcommitError):
+    """One chart could not be drawn as an image although images work here (plotly.js refused the
+    figure, e.g. for a character in a label it cannot draw). Interactive charts are unaffected."""

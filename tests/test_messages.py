@@ -4,6 +4,7 @@ what is allowed, what to do), never a traceback, and the data in use stay usable
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -363,3 +364,147 @@ def test_the_cover_checks_its_logo_and_accent_in_the_library():
         gif = io.BytesIO()
         Image.new("RGB", (4, 4)).save(gif, "GIF")
         Cover(logo=gif.getvalue())
+
+
+# --- downloads that cannot be made say why ---
+
+needs_chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="chart images need Chromium")
+
+
+@needs_chromium
+def test_a_chart_plotly_cannot_draw_is_a_message_and_images_go_on_working():
+    import plotly.graph_objects as go
+
+    from cxcommit.errors import ChartImageError
+    from cxcommit.images import figure_image
+
+    refused = go.Figure(go.Bar(x=["Unit\x00A", "Unit B"], y=[1, 2]), layout_title_text="Commitment by unit")
+    with pytest.raises(ChartImageError) as caught:
+        figure_image(refused)
+    assert caught.value.message == ("The chart “Commitment by unit” could not be drawn as an image: plotly.js "
+                                    "reported “Error 525: plotly.js error”.")
+    assert caught.value.hint.startswith("The interactive chart and the other downloads are not affected.")
+    assert figure_image(go.Figure(go.Bar(x=["a"], y=[1])))[:8] == b"\x89PNG\r\n\x1a\n"  # the browser still draws
+
+
+def opened(page: str) -> AppTest:
+    test = app().run()
+    test.switch_page(f"pages/{page}").run()
+    return test
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("logo.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+     "The logo logo.png cannot be read as a PNG or JPEG image: it is another kind of file, or damaged."),
+    ("bomb.png", png(100_000, 100_000), "The logo bomb.png claims 10,000,000,000 pixels; a logo is at most 25 "
+                                        "megapixels."),
+])
+def test_the_export_page_says_what_is_wrong_with_a_logo_and_holds_the_deck(name, data, message):
+    test = opened("export.py")
+    logo = next(u for u in test.get("file_uploader") if u.label.startswith("Logo"))
+    logo.set_value([(name, data, "image/png")]).run()
+    assert not test.exception, test.exception
+    assert [e.value for e in test.error] == [message + "\n\n**What to do:** Use a PNG or JPEG of at most 10 MB and "
+                                             "25 megapixels (e.g. 5000 × 5000), or leave the logo out."]
+    deck = next(b for b in test.get("download_button") if b.proto.label == "Download the deck (.pptx)")
+    assert deck.proto.disabled and deck.proto.help == "Replace or remove the logo first."
+    others = [b for b in test.get("download_button") if b.proto.label != "Download the deck (.pptx)"]
+    assert others and not any(b.proto.disabled for b in others)  # the other files stay available
+    logo.set_value([("logo.png", real_png(), "image/png")]).run()
+    assert not test.error and not next(b for b in test.get("download_button")
+                                       if b.proto.label == "Download the deck (.pptx)").proto.disabled
+
+
+def test_a_download_that_failed_says_why_on_the_page():
+    """The failure recorded by the click (in Streamlit's download thread) is shown by the page's next
+    run, once, with the library's message, or as unexpected for anything else."""
+
+    def page():
+        import streamlit as st
+
+        from cxcommit import SettingsError
+        from ui.errors import DOWNLOADS, _Download, download_button
+
+        if "seeded" not in st.session_state:
+            st.session_state["seeded"] = True
+            st.session_state[DOWNLOADS] = {
+                "deck": _Download(started=1, finished=1, error=SettingsError("The logo is empty.", hint="Add one.")),
+                "zip": _Download(started=1, finished=1, error=ZeroDivisionError("division by zero")),
+                "csv": _Download(started=1, finished=1)}
+        for key in ("deck", "zip", "csv"):
+            download_button(f"Download {key}", lambda: b"", key=key, what=f"The {key}", file_name=f"x.{key}")
+
+    test = AppTest.from_function(page, default_timeout=TIMEOUT)
+    test.run()
+    assert not test.exception
+    assert [e.value for e in test.error] == [
+        "The deck could not be made: The logo is empty.\n\n**What to do:** Add one.",
+        "The zip could not be made: Something went wrong that cxcommit did not expect (ZeroDivisionError). Nothing "
+        "you loaded was changed. The details are in the server log; please report them."]
+    test.run()
+    assert not test.error  # said once
+
+
+def test_the_file_a_download_makes_records_its_failure_for_the_page(monkeypatch):
+    """What ``download_button`` gives Streamlit to run on a click, run as Streamlit runs it (in
+    another thread): it fails as before, and the failure is kept for the page."""
+    import threading
+    from types import SimpleNamespace
+
+    from cxcommit import SettingsError
+    from ui import errors
+
+    given = {}
+    fake = SimpleNamespace(session_state={}, download_button=lambda label, data, **options: given.update(made=data))
+    monkeypatch.setattr(errors, "st", fake)
+
+    def fail():
+        raise SettingsError("The logo is empty.")
+
+    errors.download_button("Download", fail, key="deck", what="The deck", file_name="deck.pptx")
+    raised = []
+
+    def click():
+        try:
+            given["made"]()
+        except Exception as error:  # noqa: BLE001
+            raised.append(error)
+
+    worker = threading.Thread(target=click)
+    worker.start()
+    worker.join()
+    state = fake.session_state[errors.DOWNLOADS]["deck"]
+    assert [str(e) for e in raised] == ["The logo is empty."]  # Streamlit sees the failure too
+    assert (state.started, state.finished, state.shown, str(state.error)) == (1, 1, 0, "The logo is empty.")
+
+
+@pytest.mark.browser
+def test_in_a_browser_a_chart_image_that_cannot_be_made_says_why(monkeypatch):
+    """A Chromium that is found but does not start (``BROWSER_PATH=/bin/false``) is only noticed
+    when an image is drawn: in the click. The page says so at once, on the Export page and under
+    a chart."""
+    from server import chromium, streamlit_server, wait_for_app
+
+    monkeypatch.setenv("BROWSER_PATH", "/bin/false")
+    with streamlit_server() as url, chromium(1440, 1000) as page:
+        page.goto(f"{url}/export")
+        wait_for_app(page)
+        page.get_by_role("button", name="Download every chart (.zip of PNG)").click()
+        message = page.get_by_text("The chart images could not be made: Chart images are unavailable: the browser "
+                                   "/bin/false did not start")
+        message.wait_for(timeout=120_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.goto(f"{url}/")
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot')
+        wait_for_app(page, settle=1500)
+        menu = page.locator('[data-testid="stPopover"] button').first
+        for _ in range(3):  # a rerun (the URL written back) can close the menu just opened
+            menu.click()
+            try:
+                page.get_by_role("button", name="Image (.png)").wait_for(timeout=5_000)
+                break
+            except Exception:
+                wait_for_app(page)
+        page.get_by_role("button", name="Image (.png)").click()
+        page.get_by_text("could not be made: Chart images are unavailable").first.wait_for(timeout=120_000)
+        assert "Traceback" not in page.content()

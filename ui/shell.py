@@ -104,6 +104,7 @@ def label_of(survey: Survey, name: str) -> str:
 def main() -> None:
     """The entrypoint: page config, navigation, the sidebar, then the chosen page."""
     st.set_page_config(page_title="cxcommit — executive commitment to CX", page_icon="📊", layout="wide")
+    st.session_state["_chart_keys"] = {}  # ui.views: charts given download buttons in this run
     pages = [st.Page(str(ROOT / "pages" / file), title=title, url_path=Path(file).stem, default=(i == 0))
              for i, (file, title) in enumerate(PAGES)]
     page = st.navigation(pages, position="hidden" if _presenting() else "sidebar")
