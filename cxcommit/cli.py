@@ -24,7 +24,7 @@ from cxcommit.publish import publish
 from cxcommit.intervals import CI_METHODS
 from cxcommit.mapping import Mapping, load_mapping
 from cxcommit.readers import RawTable, read_raw
-from cxcommit.pay import pay_alignment, pay_relations
+from cxcommit.pay import metrics_coverage, pay_alignment, pay_relations
 from cxcommit.rates import rates
 from cxcommit.pptx_deck import Cover, check_logo, check_logo_size, write_deck
 from cxcommit.report_text import (describe_error, describe_metrics, describe_survey, format_summary, format_table,
@@ -219,13 +219,18 @@ def _filtered(args, survey):
     return survey.filter(**filters) if filters else survey
 
 
-def _metrics(args):
-    return read_unit_metrics(args.metrics) if args.metrics else None
+def _metrics(args, survey=None):
+    """The unit metrics of ``--metrics``; where they do not cover the survey shown, a note on stderr
+    says what is left out (:func:`cxcommit.pay.metrics_coverage`)."""
+    metrics = read_unit_metrics(args.metrics) if args.metrics else None
+    for note in metrics_coverage(survey, metrics) if survey is not None else ():
+        print(f"Note: {note}", file=sys.stderr)
+    return metrics
 
 
 def _analyze(args, survey, settings: Settings):
     survey = _filtered(args, survey)
-    metrics = _metrics(args)
+    metrics = _metrics(args, survey if args.view in ("pay", "relations", "findings") else None)
     by = args.by or []
     one = by[0] if by else default_grouping(survey, "division" if args.view == "pay" else "business_unit")
     view = args.view
@@ -288,7 +293,7 @@ def _logo(path: str | None) -> bytes | None:
 def _report(args, survey, settings: Settings) -> int:
     out = _report_target(args)
     survey = _filtered(args, survey)
-    metrics = _metrics(args)
+    metrics = _metrics(args, survey)
     lines = view_lines(survey, settings, Path(args.file).name)
     slides = deck(survey, metrics, settings=settings, caption=" · ".join(lines), presentation=False)
     if args.slides:

@@ -508,3 +508,94 @@ def test_in_a_browser_a_chart_image_that_cannot_be_made_says_why(monkeypatch):
         page.get_by_role("button", name="Image (.png)").click()
         page.get_by_text("could not be made: Chart images are unavailable").first.wait_for(timeout=120_000)
         assert "Traceback" not in page.content()
+
+
+# --- unit metrics that cover only some waves or units, or hold blanks ---
+
+def partial_metrics(tmp_path, name: str, keep=None, blank: dict | None = None) -> Path:
+    """The demo's unit metrics with only some rows (``keep``: a function of the frame) and some
+    values blanked (``blank``: column → every how many rows), written as CSV."""
+    import pandas as pd
+
+    frame = pd.read_csv(DEMO_METRICS)
+    if keep is not None:
+        frame = frame[keep(frame)]
+    for column, step in (blank or {}).items():
+        frame.loc[frame.index[::step], column] = None
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return path
+
+
+PARTIAL = {  # name: (rows kept, values blanked, the notes expected)
+    "two waves": (lambda f: f["wave"].isin(["2026-Q1", "2026-Q2"]), None, (
+        "Unit metrics (two waves.csv) cover 2026-Q1, 2026-Q2; the incentive share and the relations to outcomes "
+        "for 2025-Q2, 2025-Q3, 2025-Q4, 2026-Q3 are left out.",)),
+    "some units": (lambda f: ~f["business_unit"].isin(["Cards", "Payments", "Claims"]), None, (
+        "3 of the 29 units shown have no unit metrics: Cards, Claims, Payments; they are left out of the relations "
+        "across units.",)),
+    # 174: the 29 units shown × 6 waves (Innovation Lab is published within "Other units of Digital"); of them
+    # 54 and 18 blanked, counted with pandas: f.loc[f.index[::3], "customer_nps"] = None, f[f.business_unit.isin(shown)]
+    "blanks": (None, {"customer_nps": 3, "exec_incentive_cx_pct": 10}, (
+        "Blank values are left out: Executive incentive tied to CX (%) for 18 of 174; Customer NPS for 54 of 174 "
+        "unit-waves.",)),
+    "other waves": (lambda f: f["wave"] == "2025-Q2", None, (
+        "The unit metrics (other waves.csv) have no value for the waves and units shown (2026-Q3); they hold "
+        "2025-Q2, for units such as Advisory, Asset Management, Branches North and 27 more. Wave and unit names "
+        "must match the survey's exactly.",)),
+}
+
+
+@pytest.mark.parametrize("case", list(PARTIAL))
+def test_partial_unit_metrics_are_used_where_they_exist_and_named_where_they_do_not(tmp_path, demo, case):
+    from cxcommit import read_unit_metrics
+    from cxcommit.findings import findings
+    from cxcommit.pay import metrics_coverage, pay_alignment, pay_relations
+    from cxcommit.slides import deck
+
+    keep, blank, notes = PARTIAL[case]
+    metrics = read_unit_metrics(partial_metrics(tmp_path, f"{case}.csv", keep, blank))
+    survey = demo.filter(wave=["2026-Q3"]) if case == "other waves" else demo
+    assert metrics_coverage(survey, metrics) == notes
+    pay = pay_alignment(survey, metrics, None)
+    relations = pay_relations(survey, metrics)
+    if case == "two waves":  # the incentive share where the metrics are, blank elsewhere; sign 7 in every wave
+        assert pay.loc[pay["incentive_share"].notna(), "wave"].tolist() == ["2026-Q1", "2026-Q2"]
+        assert pay["p"].notna().all()
+        headline = findings(survey, metrics)["headline"].iloc[-1]
+        assert headline.endswith("(2026-Q1 to 2026-Q2, the waves with unit metrics)") and "nan" not in headline
+    if case == "some units":
+        survey_only = (relations["x"] == "sign_7") & (relations["y"] == "mean_signs")
+        assert set(relations.loc[~survey_only, "n"]) == {26} and set(relations.loc[survey_only, "n"]) == {29}
+    if case != "other waves":
+        assert relations["r"].notna().any()
+    slides = {s.kind: s for s in deck(survey, metrics, presentation=False)}
+    assert slides["pay"].bullets == notes and slides["outcomes"].bullets == notes
+
+
+@pytest.mark.parametrize("case", ["two waves", "blanks"])
+def test_the_cli_uses_partial_unit_metrics_and_says_what_they_leave_out(tmp_path, case):
+    keep, blank, notes = PARTIAL[case]
+    path = partial_metrics(tmp_path, f"{case}.csv", keep, blank)
+    for args in (["analyze", DEMO, "--view", "relations", "--metrics", path],
+                 ["analyze", DEMO, "--view", "findings", "--metrics", path],
+                 ["report", DEMO, "--metrics", path, "--out", tmp_path / "deck.pptx"]):
+        result = cli(*args)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == "".join(f"Note: {note}\n" for note in notes)
+        assert "nan" not in result.stdout.lower()
+    assert (tmp_path / "deck.pptx").exists()
+
+
+def test_the_pay_page_and_export_page_work_with_partial_unit_metrics(tmp_path, monkeypatch):
+    keep, _, notes = PARTIAL["two waves"]
+    path = partial_metrics(tmp_path, "two waves.csv", keep)
+    monkeypatch.setattr(sys, "argv", ["dashboard.py", "--data", str(DEMO), "--metrics", str(path)])
+    test = app().run()
+    for page in ("pay_trends.py", "export.py", "overview.py"):
+        test.switch_page(f"pages/{page}").run()
+        assert not test.exception, (page, test.exception)
+        assert not test.error, (page, [e.value for e in test.error])
+        if page == "pay_trends.py":
+            assert notes[0] in [i.value for i in test.info]
+            assert "Pay alignment and CX outcomes across units" in [s.value for s in test.subheader]
