@@ -599,3 +599,71 @@ def test_the_pay_page_and_export_page_work_with_partial_unit_metrics(tmp_path, m
         if page == "pay_trends.py":
             assert notes[0] in [i.value for i in test.info]
             assert "Pay alignment and CX outcomes across units" in [s.value for s in test.subheader]
+
+
+# --- streamlit run dashboard.py -- --data FILE [--metrics FILE] with files that cannot be used ---
+
+def with_arguments(monkeypatch, *args) -> AppTest:
+    monkeypatch.setattr(sys, "argv", ["dashboard.py", *map(str, args)])
+    return app().run()
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("missing.csv", None, "--data missing.csv (on the command line) is not used: There is no file '{path}'.\n\n"
+                          "**What to do:** Check the path and the file name."),
+    ("notes.csv", b"hello world\nsecond line\n", "--data notes.csv (on the command line) is not used: notes.csv has "
+                                                 "only one column (the first line reads 'hello world')."),
+    ("logo.png", png(10, 10), "--data logo.png (on the command line) is not used: logo.png is a PNG image, not a "
+                              "survey export."),
+])
+def test_a_data_file_that_cannot_be_used_is_a_message_and_the_demo_is_shown(tmp_path, monkeypatch, name, content,
+                                                                           message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    test = with_arguments(monkeypatch, "--data", path)
+    for page in ("overview.py", "data.py", "export.py"):
+        if page != "overview.py":
+            test.switch_page(f"pages/{page}").run()
+        assert not test.exception, (page, test.exception)
+        errors = [e.value for e in test.error]
+        assert len(errors) == 1 and errors[0].startswith(message.format(path=path)), (page, errors)
+        assert "Traceback" not in errors[0] and "second line" not in errors[0]
+        assert any(i.value.startswith("Showing the built-in demo data instead.") for i in test.info)
+    test.switch_page("pages/overview.py").run()
+    assert test.metric[0].value == "5,455"  # the demo, usable
+
+
+def test_unit_metrics_that_cannot_be_used_leave_the_export_in_use(tmp_path, monkeypatch):
+    test = with_arguments(monkeypatch, "--data", DEMO, "--metrics", DEMO)  # an export is no unit-metrics table
+    assert not test.exception
+    assert [e.value for e in test.error] == [
+        "--metrics demo_responses.csv (on the command line) is not used: demo_responses.csv has 5458 rows that repeat "
+        "a business unit and wave.\n\n**What to do:** Keep one row per business unit and wave."]
+    assert not any(i.value.startswith("Showing the built-in demo data") for i in test.info)
+    assert "Data:** demo_responses.csv" in "".join(m.value for m in test.sidebar.markdown)
+
+
+def test_unit_metrics_without_an_export_say_they_are_not_used(monkeypatch):
+    test = with_arguments(monkeypatch, "--metrics", DEMO_METRICS)
+    assert [e.value for e in test.error] == [
+        "--metrics demo_unit_metrics.csv (on the command line) is not used: Unit metrics go with an export named by "
+        "--data.\n\n**What to do:** Start the dashboard with --data EXPORT --metrics METRICS, or load both on the "
+        "Data page."]
+
+
+@pytest.mark.browser
+def test_in_a_browser_a_bad_data_file_shows_a_message_on_every_page_and_no_traceback(tmp_path):
+    from server import chromium, streamlit_server, wait_for_app
+
+    path = tmp_path / "notes.csv"
+    path.write_bytes(b"a confidential first line\nand more\n")
+    with streamlit_server(args=["--data", str(path)]) as url, chromium() as page:
+        for where in ("", "pay_trends", "data"):
+            page.goto(f"{url}/{where}")
+            wait_for_app(page)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            assert "Traceback" not in page.content()
+            page.get_by_text("--data notes.csv (on the command line) is not used").wait_for(timeout=30_000)
+            assert page.get_by_text("Showing the built-in demo data instead.").count() == 1
+        assert "and more" not in page.content()

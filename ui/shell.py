@@ -18,8 +18,8 @@ from cxcommit.columns import ATTRIBUTES
 from cxcommit.privacy import respondents_text
 from cxcommit.intervals import CI_METHODS
 from cxcommit.publish import generalised_note, publish
-from ui.data import LINK_PARAM, Dataset, current, link_key, lost_link
-from ui.errors import guarded
+from ui.data import LINK_PARAM, Dataset, current, link_key, lost_link, opened_dataset
+from ui.errors import guarded, show_error
 
 ROOT = Path(__file__).resolve().parent.parent
 # (file in pages/, title), in the order of the navigation. Each page's URL is its file's name
@@ -167,6 +167,8 @@ def _frame() -> Context:
     notice = lost_link()
     if notice:
         st.warning(notice, icon="⚠️")
+    if "dataset" not in st.session_state:  # nothing loaded in this session: say what the command line named
+        _opened_problems(dataset)
     if "_url_read" not in st.session_state:  # a new session: the URL says which filters and settings
         st.session_state["_url_read"] = True
         st.session_state["_url_filters"] = {name: st.query_params.get_all(name) for name in st.query_params}
@@ -185,6 +187,18 @@ def _frame() -> Context:
     if presentation:
         _presentation_style()
     return Context(dataset, full, survey, settings, filters, presentation, st.context.theme.type == "dark")
+
+
+def _opened_problems(dataset: Dataset) -> None:
+    """What is wrong with the export or unit metrics named on the command line, as an upload's
+    error would say it (no traceback, nothing of the file beyond the reader's message), and what
+    is shown instead."""
+    named, problems = opened_dataset()
+    for argument, error in problems:
+        show_error(error, what=f"{argument} (on the command line) is not used: ", logged=True)
+    if problems and named is None:
+        st.info("Showing the built-in demo data instead. Load an export on the **Data** page, or start the "
+                "dashboard again with a readable file.", icon="ℹ️")
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
