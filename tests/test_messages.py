@@ -667,3 +667,65 @@ def test_in_a_browser_a_bad_data_file_shows_a_message_on_every_page_and_no_trace
             page.get_by_text("--data notes.csv (on the command line) is not used").wait_for(timeout=30_000)
             assert page.get_by_text("Showing the built-in demo data instead.").count() == 1
         assert "and more" not in page.content()
+
+
+# --- settings in the link (?min_group_size=...) ---
+
+LINK_SETTINGS = [  # name, the link's values, the value used, the note
+    ("min_group_size", ["10"], 10, None),
+    ("min_group_size", ["1000000000"], 1_000_000_000, None),  # accepted: it hides every group, which is safe
+    ("min_group_size", ["5000000000"], 1_000_000_000, "The link's min_group_size 5,000,000,000 is above the largest "
+                                                      "allowed, 1,000,000,000; 1,000,000,000 is used."),
+    ("min_group_size", ["2"], 3, "The link's min_group_size 2 is below the smallest allowed, 3; 3 is used."),
+    ("min_group_size", ["-5"], 3, "The link's min_group_size -5 is below the smallest allowed, 3; 3 is used."),
+    ("min_group_size", ["10.5"], 11, "The link's min_group_size 10.5 is not a whole number; 11 is used (rounded up: "
+                                     "never a smaller minimum than asked)."),
+    ("min_group_size", ["abc"], 5, "The link's min_group_size 'abc' is not a whole number; the default minimum of 5 "
+                                   "is used."),
+    ("min_group_size", ["nan"], 5, "The link's min_group_size 'nan' is not a whole number; the default minimum of 5 "
+                                   "is used."),
+    ("min_group_size", ["7", "9"], 9, "The link gives min_group_size 2 times (7, 9); the largest, 9, is used."),
+    ("confidence", ["0.8"], 0.8, None),
+    ("confidence", ["2"], 0.95, "The link's confidence '2' is not between 0.5 and 0.999; the default 0.95 is used."),
+    ("confidence", ["high"], 0.95, "The link's confidence 'high' is not between 0.5 and 0.999; the default 0.95 is "
+                                   "used."),
+    ("ci_method", ["exact"], "wilson", "The link's ci_method 'exact' is not one of wilson, clopper_pearson, "
+                                       "agresti_coull; the default wilson is used."),
+    ("dont_know", ["skip"], "not_yes", "The link's dont_know 'skip' is not one of not_yes, missing; the default "
+                                       "not_yes is used."),
+]
+
+
+@pytest.mark.parametrize("name, texts, value, note", LINK_SETTINGS)
+def test_a_setting_in_a_link_is_used_refused_or_changed_with_a_note(name, texts, value, note):
+    from cxcommit.settings import Settings, setting_from_text
+
+    assert setting_from_text(name, texts) == (value, note)
+    Settings(**{name: value})  # always a valid setting
+    if name == "min_group_size" and texts[0].replace(".", "").isdigit():
+        assert value >= min(float(t) for t in texts) or value == 1_000_000_000  # never a smaller minimum than asked
+
+
+@pytest.mark.parametrize("name, texts, value, note",
+                         [case for case in LINK_SETTINGS if case[1] in (["1000000000"], ["2"], ["abc"], ["7", "9"],
+                                                                        ["0.8"], ["2"], ["exact"])])
+def test_the_dashboard_says_what_it_did_with_a_setting_in_the_link(name, texts, value, note):
+    test = app()
+    test.query_params[name] = texts
+    test.run()
+    assert not test.exception
+    assert test.session_state[f"setting:{name}"] == value
+    assert [w.value for w in test.warning] == ([note] if note else [])
+    if value != dict(min_group_size=5, confidence=0.95, ci_method="wilson", dont_know="not_yes")[name]:
+        assert test.query_params[name] in (str(value), [str(value)])  # the link now says what is used
+    if value == 1_000_000_000:
+        assert "These filters leave fewer than 1000000000 respondents: nothing about them is shown." in texts_of(test)
+    test.run()
+    assert [w.value for w in test.warning] == ([note] if note else [])  # said while the value is in use
+    if name == "min_group_size" and note:
+        test.sidebar.number_input[0].set_value(20).run()
+        assert not test.warning  # changed by hand: the note no longer applies
+
+
+def texts_of(test: AppTest) -> str:
+    return "\n".join([i.value for i in test.info] + [m.value for m in test.markdown])
