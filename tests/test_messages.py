@@ -461,7 +461,7 @@ def test_the_file_a_download_makes_records_its_failure_for_the_page(monkeypatch)
     def fail():
         raise SettingsError("The logo is empty.")
 
-    errors.download_button("Download", fail, key="deck", what="The deck", file_name="deck.pptx")
+    errors.download_button("Download", fail, key="deck", what="The deck", fragment=False, file_name="deck.pptx")
     raised = []
 
     def click():
