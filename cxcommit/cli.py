@@ -1,10 +1,13 @@
 """Command line: ``python -m cxcommit check | summary | analyze | report | mapping suggest | demo``.
 
-Errors in the user's input are printed as a message with what to do (exit 1), never a traceback.
+Errors in the user's input are printed as a message with what to do (exit 1), never a traceback;
+arguments argparse itself refuses (an unknown choice) exit 2 with its usage line. The output's
+arguments (``--out``, ``--logo``, ``--accent``) are checked before the export is read.
 """
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from pathlib import Path
 
@@ -21,9 +24,9 @@ from cxcommit.publish import publish
 from cxcommit.intervals import CI_METHODS
 from cxcommit.mapping import Mapping, load_mapping
 from cxcommit.readers import RawTable, read_raw
-from cxcommit.pay import pay_alignment, pay_relations
+from cxcommit.pay import metrics_coverage, pay_alignment, pay_relations
 from cxcommit.rates import rates
-from cxcommit.pptx_deck import Cover, write_deck
+from cxcommit.pptx_deck import Cover, check_logo, check_logo_size, write_deck
 from cxcommit.report_text import (describe_error, describe_metrics, describe_survey, format_summary, format_table,
                                   view_lines)
 from cxcommit.scales import parse_number
@@ -126,7 +129,16 @@ def _read(args, settings: Settings) -> tuple[RawTable, Mapping | None]:
     """The export, read once, and the mapping given on the command line (if any)."""
     mapping = load_mapping(args.mapping) if args.mapping else None
     fmt = args.input_format or (mapping.format if mapping else "auto")
-    return read_raw(args.file, fmt=fmt, sheet=args.sheet, lean=settings.drop_personal_data), mapping
+    return _raw(args, fmt, lean=settings.drop_personal_data), mapping
+
+
+def _raw(args, fmt: str, lean: bool = True) -> RawTable:
+    """The export; ``--sheet`` given for a file that is no workbook is an error, not ignored."""
+    raw = read_raw(args.file, fmt=fmt, sheet=args.sheet, lean=lean)
+    if args.sheet and raw.sheet is None:
+        raise SettingsError(f"--sheet {args.sheet!r}: {raw.source} is not an Excel workbook, so it has no sheets.",
+                            hint="Leave out --sheet for a CSV or text file.")
+    return raw
 
 
 def looks_like_unit_metrics(raw: RawTable) -> bool:
@@ -141,14 +153,26 @@ def looks_like_unit_metrics(raw: RawTable) -> bool:
 
 def run(args) -> int:
     if args.command == "demo":
-        for path in write_demo(args.out):
+        if Path(args.out).exists() and not Path(args.out).is_dir():
+            raise SettingsError(f"--out {args.out!r} is a file; the demo data are written into a folder.",
+                                hint="Give a folder, e.g. --out data.")
+        try:
+            paths = write_demo(args.out)
+        except OSError as error:
+            raise SettingsError(f"--out {args.out!r}: the demo data cannot be written there "
+                                f"({error.strerror or error}).",
+                                hint="Give a folder that exists or can be created, and that you can write to.") from None
+        for path in paths:
             print(f"wrote {path}")
         return 0
     if args.command == "mapping":
-        raw = read_raw(args.file, fmt=args.input_format or "auto", sheet=args.sheet)
+        raw = _raw(args, args.input_format or "auto")
         sys.stdout.write(suggest_mapping(raw).to_json())
         return 0
     settings = _settings(args)
+    if args.command == "report":  # the arguments of the output, checked before any work
+        _report_target(args)
+        _cover(args, ())
     raw, mapping = _read(args, settings)
     if args.command == "check" and mapping is None and looks_like_unit_metrics(raw):
         _say(describe_metrics(read_unit_metrics(args.file)))
@@ -175,11 +199,40 @@ def run(args) -> int:
     return 0
 
 
-def _analyze(args, survey, settings: Settings):
+def _filtered(args, survey):
+    """``survey`` filtered by ``--division`` and ``--wave``; a value that matches nothing is an error
+    naming the values there are (a filter that silently kept no one would report on nobody)."""
     filters = {name: values for name, values in (("division", args.division), ("wave", args.wave)) if values}
-    if filters:
-        survey = survey.filter(**filters)
+    for name, values in filters.items():
+        what = name.replace("_", " ")
+        if name not in survey.groupings:
+            raise SettingsError(f"--{name}: {Path(args.file).name} has no {what} to filter by.",
+                                hint=f"Leave out --{name}, or map a {what} column (see `check`).")
+        known = list(survey.codes(name)[1])
+        unknown = [value for value in values if value not in known]
+        if unknown:
+            shown = ", ".join(map(repr, known[:30])) + (f" … and {len(known) - 30} more" if len(known) > 30 else "")
+            close = [match for value in unknown for match in difflib.get_close_matches(value, known, n=1, cutoff=0.6)]
+            raise SettingsError(
+                f"--{name} {' '.join(map(repr, unknown))}: no {what} of that name in {Path(args.file).name}.",
+                hint=(f"Did you mean {' '.join(map(repr, close))}? " if close else "")
+                + f"The {what}s are: {shown}." + (" Names are matched exactly (case and spaces)."
+                                                 if name != "wave" else ""))
+    return survey.filter(**filters) if filters else survey
+
+
+def _metrics(args, survey=None):
+    """The unit metrics of ``--metrics``; where they do not cover the survey shown, a note on stderr
+    says what is left out (:func:`cxcommit.pay.metrics_coverage`)."""
     metrics = read_unit_metrics(args.metrics) if args.metrics else None
+    for note in metrics_coverage(survey, metrics) if survey is not None else ():
+        print(f"Note: {note}", file=sys.stderr)
+    return metrics
+
+
+def _analyze(args, survey, settings: Settings):
+    survey = _filtered(args, survey)
+    metrics = _metrics(args, survey if args.view in ("pay", "relations", "findings") else None)
     by = args.by or []
     one = by[0] if by else default_grouping(survey, "division" if args.view == "pay" else "business_unit")
     view = args.view
@@ -203,15 +256,46 @@ def _analyze(args, survey, settings: Settings):
     return findings(survey, metrics, by=one, settings=settings)
 
 
-def _report(args, survey, settings: Settings) -> int:
+def _report_target(args) -> Path:
+    """``--out`` checked before any work: a .pptx or .html file in a folder that exists."""
     out = Path(args.out)
     if out.suffix.lower() not in (".pptx", ".html", ".htm"):
         raise SettingsError(f"--out {args.out!r}: the report is written as .pptx (a slide deck) or .html.",
                             hint="Name the file deck.pptx or report.html.")
-    filters = {name: values for name, values in (("division", args.division), ("wave", args.wave)) if values}
-    if filters:
-        survey = survey.filter(**filters)
-    metrics = read_unit_metrics(args.metrics) if args.metrics else None
+    if out.is_dir():
+        raise SettingsError(f"--out {args.out!r} is a folder.", hint="Give a file name, e.g. deck.pptx.")
+    folder = out.parent
+    if not folder.is_dir():
+        raise SettingsError(f"--out {args.out!r}: the folder {str(folder)!r} does not exist.",
+                            hint="Create the folder first, or write to one that exists.")
+    return out
+
+
+def _cover(args, lines) -> Cover:
+    """The title slide with ``--logo`` (read and checked) and ``--accent``."""
+    return Cover(args.title, lines, _logo(args.logo), args.accent)
+
+
+def _logo(path: str | None) -> bytes | None:
+    if not path:
+        return None
+    file = Path(path)
+    if not file.is_file():
+        raise SettingsError(f"--logo {path!r}: there is no such file." if not file.exists()
+                            else f"--logo {path!r} is not a file.", hint="Check the path, or leave out --logo.")
+    check_logo_size(file.stat().st_size, f"The logo {file.name}")  # before reading it
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise SettingsError(f"--logo {path!r} cannot be read: {error.strerror or error}.",
+                            hint="Check the file's permissions, or leave out --logo.") from None
+    return check_logo(data, f"The logo {file.name}")
+
+
+def _report(args, survey, settings: Settings) -> int:
+    out = _report_target(args)
+    survey = _filtered(args, survey)
+    metrics = _metrics(args, survey)
     lines = view_lines(survey, settings, Path(args.file).name)
     slides = deck(survey, metrics, settings=settings, caption=" · ".join(lines), presentation=False)
     if args.slides:
@@ -223,13 +307,17 @@ def _report(args, survey, settings: Settings) -> int:
                                 "such as division, unit or role; `check` shows what was mapped. Widen the filters "
                                 "if they leave too few respondents.")
     if out.suffix.lower() == ".pptx":
-        logo = Path(args.logo).read_bytes() if args.logo else None
-        out.write_bytes(write_deck(slides, Cover(args.title, lines, logo, args.accent),
-                                   min_group_size=settings.min_group_size))
+        content = write_deck(slides, _cover(args, lines), min_group_size=settings.min_group_size)
     else:
         from cxcommit.html_report import html_report
 
-        out.write_text(html_report(slides, title=args.title, caption=" · ".join(lines)), encoding="utf-8")
+        content = html_report(slides, title=args.title, caption=" · ".join(lines)).encode("utf-8")
+    try:
+        out.write_bytes(content)
+    except OSError as error:
+        raise SettingsError(f"--out {args.out!r} cannot be written: {error.strerror or error}.",
+                            hint="Choose a file in a folder you can write to, and close the file if it is open "
+                                 "in another program.") from None
     print(f"wrote {out} ({len(slides)} slides)")
     return 0
 
@@ -256,3 +344,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:  # output piped into head & co.
         return 0
+    except KeyboardInterrupt:  # Ctrl+C: stopped by the user, nothing to report
+        print("Stopped.", file=sys.stderr)
+        return 130

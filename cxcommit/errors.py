@@ -84,3 +84,8 @@ class ImagesUnavailableError(CxcommitError):
 class FileTooLargeError(FileReadError):
     """The file is over one of the read limits (:class:`cxcommit.limits.ReadLimits`): the message names
     the limit and the file's figure, the hint what to do (a smaller export, or a higher limit)."""
+
+
+class ChartImageError(CxcommitError):
+    """One chart could not be drawn as an image although images work here (plotly.js refused the
+    figure, e.g. for a character in a label it cannot draw). Interactive charts are unaffected."""

@@ -89,9 +89,13 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
                 first, final = shown[0], shown[-1]
                 text = (f"Executive pay tied to CX: {pct(pay['p'][first])} said yes in {pay['wave'][first]}, "
                         f"{pct(pay['p'][final])} in {pay['wave'][final]}")
-                if metrics is not None and pd.notna(pay["incentive_share"][final]):
-                    text += (f"; incentive share tied to CX {pay['incentive_share'][first]:.0f}% → "
-                             f"{pay['incentive_share'][final]:.0f}%")
+                valued = [i for i in shown if pd.notna(pay["incentive_share"][i])]  # waves the metrics cover
+                if metrics is not None and len(valued) >= 2:
+                    start, end = valued[0], valued[-1]
+                    text += (f"; incentive share tied to CX {pay['incentive_share'][start]:.0f}% → "
+                             f"{pay['incentive_share'][end]:.0f}%"
+                             + ("" if (start, end) == (first, final) else
+                                f" ({pay['wave'][start]} to {pay['wave'][end]}, the waves with unit metrics)"))
                 rows.append(("pay_trend", text, PAY_SIGN, ALL_GROUP,
                              float(pay["p"][final] - pay["p"][first]), int(pay["n"][final])))
     rows = rows[:limit]

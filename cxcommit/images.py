@@ -29,7 +29,7 @@ import threading
 
 import plotly.graph_objects as go
 
-from cxcommit.errors import ImagesUnavailableError, SettingsError
+from cxcommit.errors import ChartImageError, ImagesUnavailableError, SettingsError
 from cxcommit.theme import printable_figure
 
 __all__ = ["FORMATS", "ImagesUnavailableError", "chart_images_zip", "figure_image", "images_available"]
@@ -152,7 +152,7 @@ class _Renderer:
         self._kaleido = None
 
     def render(self, fig: go.Figure, opts: dict) -> bytes:
-        from kaleido.errors import BrowserClosedError, BrowserFailedError
+        from kaleido.errors import BrowserClosedError, BrowserFailedError, JavascriptError, KaleidoError
 
         with self._lock:
             if self._kaleido is None:
@@ -160,6 +160,14 @@ class _Renderer:
             work = asyncio.run_coroutine_threadsafe(self._kaleido.calc_fig(fig, opts=opts), self._loop)
             try:
                 return work.result(RENDER_TIMEOUT + 5)
+            except (KaleidoError, JavascriptError) as error:  # the figure refused; the browser is fine
+                title = (fig.layout.title.text or "").split("<")[0].strip()
+                raise ChartImageError(
+                    f"The chart{f' “{title}”' if title else ''} could not be drawn as an image: plotly.js reported "
+                    f"“{str(error)[:200]}”.",
+                    hint="The interactive chart and the other downloads are not affected. A name or label holding "
+                         "a control character (such as NUL) from the export is a usual cause: correct it in the "
+                         "export and load it again.") from error
             except (BrowserClosedError, BrowserFailedError, *_TIMEOUTS) as error:
                 work.cancel()
                 self._stop()  # the next image starts a new browser

@@ -17,6 +17,7 @@ from cxcommit.instrument import PAY_SIGN
 from cxcommit.publish import other_label
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
+from cxcommit.text import column_label
 from cxcommit.trends import trends
 from cxcommit.unit_metrics import UnitMetrics
 
@@ -106,3 +107,62 @@ def pay_relations(survey: Survey, metrics: UnitMetrics, *, settings: Settings = 
     table = pd.DataFrame(rows)
     table["n"] = table["n"].astype("Int64")
     return table
+
+
+def _listed(names: list[str], limit: int = 8) -> str:
+    return ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def metrics_coverage(survey: Survey, metrics: UnitMetrics | None) -> tuple[str, ...]:
+    """Where the unit metrics have values for the survey shown, and what is left out where they
+    do not: one sentence each, empty when they cover every wave and unit shown.
+
+    Unit metrics are used where they exist: the incentive share of a wave without them is blank
+    (sign 7 is still shown), and a unit's values are averaged over the waves that have them. These
+    sentences name the rest: waves shown that the metrics do not cover, units shown that have no
+    row in those waves (left out of the relations across units), and blank values.
+
+    >>> from cxcommit.demo import load_demo, load_demo_metrics
+    >>> metrics = load_demo_metrics()
+    >>> metrics_coverage(load_demo(), metrics)
+    ()
+    >>> part = UnitMetrics(metrics.frame[metrics.frame["wave"].isin(["2026-Q1", "2026-Q2"])], metrics.metrics, "m.csv")
+    >>> metrics_coverage(load_demo().filter(wave=["2026-Q1", "2026-Q2", "2026-Q3"]), part)[0]
+    'Unit metrics (m.csv) cover 2026-Q1, 2026-Q2; the incentive share and the relations to outcomes for 2026-Q3 are left out.'
+    """
+    if metrics is None:
+        return ()
+    if "business_unit" not in survey.groupings:
+        return (f"The unit metrics ({metrics.source}) are not used: these data have no business unit to link "
+                "them to.",)
+    order = {wave: i for i, wave in enumerate(survey.frame["wave"].cat.categories)}
+    waves = sorted(set(survey.responses["wave"].dropna().astype(str)), key=lambda w: order.get(w, len(order)))
+    divisions = survey.codes("division")[1] if "division" in survey.groupings else []
+    pooled = {other_label("business_unit"), *(other_label("business_unit", d) for d in divisions)}
+    units = [u for u in survey.responses["business_unit"].dropna().astype(str).unique() if u not in pooled]
+    frame = metrics.frame
+    valued = frame[frame[list(metrics.metrics)].notna().any(axis=1)] if metrics.metrics else frame.iloc[:0]
+    shown = valued[valued["wave"].isin(waves) & valued["business_unit"].isin(units)]
+    notes = []
+    covered = [w for w in waves if w in set(shown["wave"])]
+    if not covered:
+        theirs = sorted(set(valued["wave"]), key=lambda w: (order.get(w, len(order)), w))
+        what = (f"they hold {_listed(theirs)}, for units such as {_listed(sorted(set(valued['business_unit'])), 3)}"
+                if len(valued) else "they hold no value")
+        return (f"The unit metrics ({metrics.source}) have no value for the waves and units shown "
+                f"({_listed(waves)}); {what}. Wave and unit names must match the survey's exactly.",)
+    missing = [w for w in waves if w not in covered]
+    if missing:
+        notes.append(f"Unit metrics ({metrics.source}) cover {_listed(covered)}; the incentive share and the "
+                     f"relations to outcomes for {_listed(missing)} are left out.")
+    without = sorted(set(units) - set(shown["business_unit"]))
+    if without:
+        notes.append(f"{len(without)} of the {len(units)} units shown have no unit metrics"
+                     f"{' in ' + _listed(covered) if missing else ''}: {_listed(without)}; they are left out of the "
+                     "relations across units.")
+    rows = frame[frame["wave"].isin(covered) & frame["business_unit"].isin(units)]
+    blank = [f"{column_label(m)} for {int(rows[m].isna().sum())} of {len(rows)}" for m in metrics.metrics
+             if rows[m].isna().any()]
+    if blank:
+        notes.append(f"Blank values are left out: {'; '.join(blank)} unit-waves.")
+    return tuple(notes)

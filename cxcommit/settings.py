@@ -70,3 +70,77 @@ class Settings:
                     f"Unknown {name} {getattr(self, name)!r}.", hint=f"Use one of: {', '.join(allowed)}."
                 )
 
+
+
+MAX_MIN_GROUP_SIZE = 1_000_000_000  # the largest minimum a link or the sidebar sets: more than any export holds
+
+
+def setting_from_text(name: str, texts: list[str] | tuple[str, ...]) -> tuple[object, str | None]:
+    """A setting's value from text, as a link gives it (``?min_group_size=10``), and a note when the
+    text was refused or changed: never a smaller minimum group size than asked, and otherwise the
+    default with a note saying what is allowed.
+
+    For ``min_group_size`` a decimal is rounded up, a value under 3 is raised to 3, one over
+    :data:`MAX_MIN_GROUP_SIZE` lowered to it, and the largest of several values is used.
+
+    >>> setting_from_text("min_group_size", ["10"])
+    (10, None)
+    >>> setting_from_text("min_group_size", ["2"])
+    (3, "The link's min_group_size 2 is below the smallest allowed, 3; 3 is used.")
+    >>> setting_from_text("ci_method", ["exact"])[1]
+    "The link's ci_method 'exact' is not one of wilson, clopper_pearson, agresti_coull; the default wilson is used."
+    """
+    import math
+
+    default = dict((n, d) for n, d, _ in SETTINGS)[name]
+    texts = [str(t).strip() for t in texts]
+    if name == "min_group_size":
+        numbers = []
+        for text in texts:
+            try:
+                number = float(text.replace(",", "").replace("_", ""))
+            except ValueError:
+                number = math.nan
+            if not math.isfinite(number):
+                return default, (f"The link's min_group_size {text[:20]!r} is not a whole number; the default "
+                                 f"minimum of {default} is used.")
+            numbers.append(number)
+        if not numbers:
+            return default, None
+        asked = max(numbers)
+        value = min(max(math.ceil(asked), MIN_GROUP_SIZE_FLOOR), MAX_MIN_GROUP_SIZE)
+        shown = f"{asked:,.0f}" if asked.is_integer() else f"{asked:g}"
+        if len(numbers) > 1:
+            note = f"The link gives min_group_size {len(numbers)} times ({', '.join(texts)}); the largest, {value:,}, is used."
+        elif asked < MIN_GROUP_SIZE_FLOOR:
+            note = f"The link's min_group_size {shown} is below the smallest allowed, {MIN_GROUP_SIZE_FLOOR}; {value} is used."
+        elif asked > MAX_MIN_GROUP_SIZE:
+            note = (f"The link's min_group_size {shown} is above the largest allowed, {MAX_MIN_GROUP_SIZE:,}; "
+                    f"{value:,} is used.")
+        elif not asked.is_integer():
+            note = (f"The link's min_group_size {shown} is not a whole number; {value} is used (rounded up: never a "
+                    "smaller minimum than asked).")
+        else:
+            note = None
+        return value, note
+    if not texts:
+        return default, None
+    text = texts[0]
+    twice = (f" (the link gives {name} {len(texts)} times: {', '.join(texts)}; the first is read)"
+             if len(texts) > 1 else "")
+    if name == "confidence":
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not 0.5 <= value <= 0.999:  # NaN fails too
+            return default, (f"The link's confidence {text[:20]!r} is not between 0.5 and 0.999; the default "
+                             f"{default} is used{twice}.")
+        return value, (f"The link's confidence {value} is used{twice}." if twice else None)
+    from cxcommit.intervals import CI_METHODS
+
+    allowed = tuple(CI_METHODS) if name == "ci_method" else _CHOICES.get(name, ())
+    if text not in allowed:
+        return default, (f"The link's {name} {text[:30]!r} is not one of {', '.join(allowed)}; the default "
+                         f"{default} is used{twice}.")
+    return text, (f"The link's {name} {text} is used{twice}." if twice else None)

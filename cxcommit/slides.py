@@ -15,7 +15,7 @@ from cxcommit.errors import CxcommitError
 from cxcommit.findings import findings
 from cxcommit.gaps import gap_to_target, perception_gap
 from cxcommit.instrument import SIGN_IDS
-from cxcommit.pay import pay_alignment, unit_table
+from cxcommit.pay import metrics_coverage, pay_alignment, unit_table
 from cxcommit.rates import rates
 from cxcommit.settings import Settings
 from cxcommit.summary import default_grouping
@@ -73,8 +73,7 @@ def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settin
          lambda: chart(charts.gap_dumbbell, perception_gap(survey, None, items=signs, settings=settings))),
         ("gap_to_target", "How far from full commitment?" if signs else "How far from everyone agreeing?",
          lambda: chart(charts.gap_bars, gap_to_target(survey, None, items=signs, settings=settings))),
-        ("pay", "Is executive pay tied to CX?",
-         lambda: chart(charts.pay_trend_chart, pay_alignment(survey, metrics, top, settings=settings))),
+        ("pay", "Is executive pay tied to CX?", lambda: _pay(survey, metrics, top, settings, options)),
         ("index_waves", "Commitment over waves",
          lambda: chart(charts.index_trend_chart, index_over_waves(survey, top, settings=settings))),
     ]
@@ -210,6 +209,12 @@ def _variation(survey, by, items, settings, style):
     return charts.variation_chart(table, groups=groups, **style), lines, table
 
 
+def _pay(survey, metrics, by, settings, options):
+    """Sign 7 and the incentive share over waves; under it, what the unit metrics leave out."""
+    table = pay_alignment(survey, metrics, by, settings=settings)
+    return charts.pay_trend_chart(table, **options), metrics_coverage(survey, metrics), table
+
+
 def _outcomes(survey, metrics, settings, style):
     from cxcommit.pay import incentive_metric
 
@@ -219,4 +224,4 @@ def _outcomes(survey, metrics, settings, style):
         return None, (), None
     units.attrs["plotted"] = (incentive_metric(metrics), outcomes[0])
     return charts.pay_scatter(units, x=incentive_metric(metrics), y=outcomes[0], confidence=settings.confidence,
-                              **style), (), units
+                              **style), metrics_coverage(survey, metrics), units  # and what the metrics leave out

@@ -83,10 +83,13 @@ if raws:
     if saved is not None:
         with guarded(f"{saved.name}: ", missing="error"):
             mapping = load_mapping(saved.getvalue(), saved.name)
+        if mapping is None:
+            st.info(md(f"{saved.name} is not used: below is the suggested mapping instead. Fix the file and upload it "
+                    "again, or check the suggestion."))
     with guarded(missing="error"):
         first_key, first = raws[0]
+        st.subheader("Mapping" + (f" (from {md(saved.name)})" if mapping is not None else " (suggested — check it)"))
         mapping = mapping or suggestion(first_key, first)
-        st.subheader("Mapping" + (f" (from {md(saved.name)})" if saved is not None else " (suggested — check it)"))
         submitted, mappings = mapping_form(mapping, first, [raw.source for _, raw in raws],
                                            key="mapping_" + digest(first_key, mapping.to_json()))
         if submitted and mappings:

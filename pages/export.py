@@ -2,14 +2,14 @@
 chosen now. Files are made when a download button is clicked."""
 import streamlit as st
 
-from cxcommit.errors import ImagesUnavailableError
+from cxcommit.errors import CxcommitError, ImagesUnavailableError
 from cxcommit.html_report import html_report
 from cxcommit.images import HINT as IMAGES_HINT, chart_images_zip, images_available
-from cxcommit.pptx_deck import Cover, write_deck
+from cxcommit.pptx_deck import Cover, check_logo, write_deck
 from cxcommit.report_text import view_lines
 from cxcommit.table_export import analysis_tables, to_csv_bytes, to_xlsx_bytes
 from cxcommit.text import escape_markdown as md, slugify
-from ui.errors import guarded, show_error
+from ui.errors import download_button, guarded, show_error
 from ui.shell import context
 from ui.views import demo_notice, slides_of
 
@@ -42,26 +42,36 @@ with guarded():
     logo = middle.file_uploader("Logo (optional, PNG or JPEG)", type=["png", "jpg", "jpeg"], key="export_logo")
     accent = right.color_picker("Accent colour", "#0072B2", key="export_accent")
     logo_bytes = logo.getvalue() if logo else None
-    st.download_button(
-        "Download the deck (.pptx)", type="primary", disabled=not chosen, file_name=f"{stem}.pptx", mime=PPTX,
-        data=lambda: write_deck([s for s in slides if s.kind in chosen], Cover(title, lines, logo_bytes, accent),
-                                min_group_size=ctx.settings.min_group_size),
-        on_click="ignore", icon=":material/slideshow:")
+    logo_error = None
+    if logo is not None:  # checked on upload: the deck waits until the logo can go on a slide
+        try:
+            check_logo(logo_bytes, f"The logo {logo.name}")
+        except CxcommitError as error:
+            logo_error = error
+            show_error(error)
+    download_button(
+        "Download the deck (.pptx)", lambda: write_deck([s for s in slides if s.kind in chosen],
+                                                        Cover(title, lines, logo_bytes, accent),
+                                                        min_group_size=ctx.settings.min_group_size),
+        key="export_deck", what="The deck", type="primary", disabled=not chosen or logo_error is not None,
+        file_name=f"{stem}.pptx", mime=PPTX, icon=":material/slideshow:",
+        help="Replace or remove the logo first." if logo_error is not None else None)
 
     st.subheader("One-file report (HTML)")
     st.markdown("Every chart, interactive, in one file that opens in any browser without a network; prints one "
                 "chart per page.")
-    st.download_button("Download the report (.html)", file_name=f"{stem}.html", mime="text/html", on_click="ignore",
-                       data=lambda: html_report(slides, title=title, caption=" · ".join(lines)).encode("utf-8"),
-                       icon=":material/article:")
+    download_button("Download the report (.html)",
+                    lambda: html_report(slides, title=title, caption=" · ".join(lines)).encode("utf-8"),
+                    key="export_html", what="The report", file_name=f"{stem}.html", mime="text/html",
+                    icon=":material/article:")
 
     st.subheader("Chart images (PNG, SVG)")
     if images_available():
         st.markdown("Each chart's image is also under the **Download** button beside it on its page.")
         fmt = st.radio("Format", ("png", "svg"), horizontal=True, format_func=str.upper, key="export_image_format")
-        st.download_button(f"Download every chart (.zip of {fmt.upper()})", file_name=f"{stem}-charts.zip",
-                           mime="application/zip", on_click="ignore", icon=":material/image:",
-                           data=lambda: chart_images_zip(slides, fmt))
+        download_button(f"Download every chart (.zip of {fmt.upper()})", lambda: chart_images_zip(slides, fmt),
+                        key=f"export_images_{fmt}", what="The chart images", file_name=f"{stem}-charts.zip",
+                        mime="application/zip", icon=":material/image:")
     else:
         error = ImagesUnavailableError("Chart images cannot be drawn on this computer.", hint=IMAGES_HINT)
         show_error(error)
@@ -70,9 +80,9 @@ with guarded():
     st.markdown("The tables behind the charts, with the library's columns; hidden rows have no numbers. Text that "
                 "a spreadsheet would run as a formula is written as text.")
     tables = analysis_tables(ctx.survey, ctx.metrics, settings=ctx.settings)
-    st.download_button("Download all tables (.xlsx)", data=lambda: to_xlsx_bytes(tables), file_name=f"{stem}.xlsx",
-                       mime=XLSX, on_click="ignore", icon=":material/table:")
+    download_button("Download all tables (.xlsx)", lambda: to_xlsx_bytes(tables), key="export_xlsx",
+                    what="The workbook", file_name=f"{stem}.xlsx", mime=XLSX, icon=":material/table:")
     name = st.selectbox("One table as CSV", list(tables), key="export_table")
-    st.download_button(md(f"Download “{name}” (.csv)"), data=lambda: to_csv_bytes(tables[name]),
-                       file_name=f"{stem}-{slugify(name)}.csv", mime="text/csv", on_click="ignore",
-                       icon=":material/download:")
+    download_button(f"Download “{name}” (.csv)", lambda: to_csv_bytes(tables[name]), key="export_csv",
+                    what=f"The table “{name}”", file_name=f"{stem}-{slugify(name)}.csv", mime="text/csv",
+                    icon=":material/download:")

@@ -4,9 +4,9 @@ import streamlit as st
 
 from cxcommit import charts
 from cxcommit.commitment import index_over_waves
-from cxcommit.pay import pay_alignment, pay_relations, unit_table
+from cxcommit.pay import metrics_coverage, pay_alignment, pay_relations, unit_table
 from cxcommit.report_text import relations_table
-from cxcommit.text import column_label
+from cxcommit.text import column_label, escape_markdown as md
 from cxcommit.trends import trends
 from ui.errors import guarded
 from ui.shell import context
@@ -17,6 +17,10 @@ st.title("Compensation alignment and trends")
 demo_notice(ctx)
 survey = ctx.survey
 by = grouping_choice(ctx, "Lines per", ("division", "business_unit", "region"), "trends_by")  # None: one line
+with guarded():
+    coverage = metrics_coverage(survey, ctx.metrics)  # where the unit metrics do not reach, and what is left out
+    if coverage:
+        st.info("\n\n".join(md(line) for line in coverage), icon="ℹ️")
 with guarded():
     st.subheader("Is executive pay tied to CX? Sign 7 and the incentive share over waves")
     pay = pay_alignment(survey, ctx.metrics, by, settings=ctx.settings)

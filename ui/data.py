@@ -4,6 +4,7 @@ loaded them and freed with it, :mod:`ui.sessions`)."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import sys
 import weakref
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from cxcommit import Mapping, Settings, Survey, UnitMetrics, load_demo_metrics, suggest_mapping
+from cxcommit.errors import CxcommitError, SettingsError
 from cxcommit.demo import import_demo
 from cxcommit.combine import combine_surveys
 from cxcommit.importer import apply_mapping
@@ -21,6 +23,7 @@ from cxcommit.unit_metrics import read_unit_metrics
 from ui.sessions import watch
 
 DEMO = "demo"
+log = logging.getLogger("cxcommit.dashboard")
 
 
 @dataclass(frozen=True)
@@ -93,10 +96,50 @@ def opened_file() -> tuple[str | None, str | None]:
 
 
 @st.cache_resource(max_entries=2, show_spinner="Reading the export named on the command line…")
-def _file_dataset(path: str, metrics: str | None, stamp: float) -> Dataset:
-    raw = read_raw(path)
-    survey = apply_mapping(raw, suggest_mapping(raw))
-    return Dataset(digest(path, str(stamp)), Path(path).name, survey, read_unit_metrics(metrics) if metrics else None)
+def _file_dataset(path: str, metrics: str | None, stamps: tuple) -> tuple[Dataset | None, tuple[tuple[str, Exception], ...]]:
+    """The export (and unit metrics) named on the command line, read once per file and change
+    (``stamps``: their modification times), and what could not be used: an export that cannot be
+    read gives no dataset, unit metrics that cannot be read give the export without them. Failures
+    are kept too, so that a bad file is not read again on every run."""
+    problems: list[tuple[str, Exception]] = []
+    try:
+        raw = read_raw(path)
+        survey = apply_mapping(raw, suggest_mapping(raw))
+    except Exception as error:  # noqa: BLE001 — shown by the frame (ui.errors.show_error), never as a traceback
+        if not isinstance(error, CxcommitError):
+            log.exception("the export named by --data could not be read")
+        return None, ((f"--data {Path(path).name}", error),)
+    loaded = None
+    if metrics:
+        try:
+            loaded = read_unit_metrics(metrics)
+        except Exception as error:  # noqa: BLE001 — as above; the export is used without them
+            if not isinstance(error, CxcommitError):
+                log.exception("the unit metrics named by --metrics could not be read")
+            problems.append((f"--metrics {Path(metrics).name}", error))
+    return Dataset(digest(path, str(stamps)), Path(path).name, survey, loaded), tuple(problems)
+
+
+def _stamp(path: str | None) -> float | None:
+    try:
+        return Path(path).stat().st_mtime if path else None
+    except OSError:  # missing or unreadable: read_raw says so
+        return None
+
+
+def opened_dataset() -> tuple[Dataset | None, tuple[tuple[str, Exception], ...]]:
+    """The dataset named on the command line (None if none is, or it cannot be read) and the
+    problems with what was named: the argument (``--data FILE``) and the error, for the page
+    (:func:`ui.errors.show_error`)."""
+    path, metrics = opened_file()
+    if not path:
+        if metrics:
+            return None, ((f"--metrics {Path(metrics).name}",
+                           SettingsError("Unit metrics go with an export named by --data.",
+                                         hint="Start the dashboard with --data EXPORT --metrics METRICS, or load "
+                                              "both on the Data page.")),)
+        return None, ()
+    return _file_dataset(path, metrics, (_stamp(path), _stamp(metrics)))
 
 
 LINK_PARAM = "data"  # the URL parameter naming the loaded dataset
@@ -121,10 +164,8 @@ def current() -> Dataset:
             st.session_state["dataset"] = _loaded()[named]
             return st.session_state["dataset"]
         st.session_state["_link_lost"] = named
-    path, metrics = opened_file()
-    if path:
-        return _file_dataset(path, metrics, Path(path).stat().st_mtime)
-    return demo_dataset()
+    dataset, _ = opened_dataset()
+    return dataset or demo_dataset()
 
 
 def use(dataset: Dataset) -> None:

@@ -8,7 +8,10 @@ bug: the page says so in plain words and the traceback goes to the server log, n
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from typing import Callable
 
 import streamlit as st
 
@@ -18,10 +21,11 @@ from cxcommit.text import escape_markdown as md
 log = logging.getLogger("cxcommit.dashboard")
 
 
-def show_error(error: Exception, *, what: str = "", missing: str = "error") -> None:
+def show_error(error: Exception, *, what: str = "", missing: str = "error", logged: bool = False) -> None:
     """Show ``error`` as a message (and its problems as a table), after ``what`` (plain text, e.g.
     the file's name). ``missing="info"``: a :class:`~cxcommit.MappingError` (the data lack what an
-    analysis needs) is explained, not shown as a failure."""
+    analysis needs) is explained, not shown as a failure. ``logged``: an unexpected error whose
+    traceback is already in the log."""
     if isinstance(error, MappingError) and missing == "info" and not error.problems:
         st.info(md(what + error.message) + (f"\n\n**To see it:** {md(error.hint)}" if error.hint else ""))
         return
@@ -31,7 +35,8 @@ def show_error(error: Exception, *, what: str = "", missing: str = "error") -> N
             st.caption(f"{len(error.problems)} problem(s) found — where they are:")
             st.dataframe(error.problem_table, hide_index=True, width="stretch")
         return
-    log.exception("unexpected error in the dashboard")
+    if not logged:
+        log.exception("unexpected error in the dashboard")
     st.error(md(f"{what}Something went wrong that cxcommit did not expect ({type(error).__name__}). "
                 "Nothing you loaded was changed. The details are in the server log; please report them."))
 
@@ -46,3 +51,77 @@ def guarded(what: str = "", missing: str = "info"):
         raise
     except Exception as error:  # noqa: BLE001 — the one boundary between the app and its user
         show_error(error, what=what, missing=missing)  # st.rerun/st.stop raise BaseException and pass through
+
+
+DOWNLOADS = "_downloads"  # per session: the state of each download button, by its key
+START_WAIT = 5  # seconds a clicked button's run waits for its file to start being made
+MAKE_WAIT = 150  # ... and then to be made (a chart image may start a browser: up to 60 s, then 60 s to draw)
+
+
+@dataclass
+class _Download:
+    """What became of the files a download button made: counted as they start and finish, the
+    last failure kept until the page has shown it. Written from Streamlit's download thread."""
+
+    started: int = 0
+    finished: int = 0
+    shown: int = 0  # finished files whose outcome the page has shown
+    error: BaseException | None = None
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+
+def download_button(label: str, make: Callable[[], bytes], *, key: str, what: str, errors=None,
+                    fragment: bool = True, **options) -> None:
+    """A download button (``label``: plain text) whose file ``make()`` makes when it is clicked, and
+    that says on the page why when it cannot: never a click that does nothing.
+
+    The file is made in the click (Streamlit's deferred download). The click also runs the button's
+    fragment again (``fragment=False``: the caller's own fragment; never the whole page, whose run
+    would renew every other button's file and fail a click on one of them meanwhile); that run
+    waits for the file and shows a failure with :func:`show_error`, prefixed "``what`` could not be
+    made: " (a library error's message and hint; anything else as unexpected, its traceback in the
+    server log), in ``errors`` (a container in the same fragment; default: under the button). A
+    failure that ends later is shown by the next run. ``options`` go to ``st.download_button``
+    (``file_name``, ``mime``, ``icon``, …).
+    """
+    if fragment:
+        _download_fragment(label, make, key, what, options)
+    else:
+        _download(label, make, key, what, errors, options)
+
+
+@st.fragment
+def _download_fragment(label: str, make: Callable[[], bytes], key: str, what: str, options: dict) -> None:
+    _download(label, make, key, what, None, options)
+
+
+def _download(label: str, make: Callable[[], bytes], key: str, what: str, errors, options: dict) -> None:
+    state = st.session_state.setdefault(DOWNLOADS, {}).setdefault(key, _Download())
+
+    def made() -> bytes:
+        with state.changed:
+            state.started += 1
+            state.changed.notify_all()
+        try:
+            return make()
+        except Exception as error:  # noqa: BLE001 — kept for the page; Streamlit still sees the click fail
+            if not isinstance(error, CxcommitError):
+                log.exception("a download could not be made: %s", what)
+            state.error = error
+            raise
+        finally:
+            with state.changed:
+                state.finished += 1
+                state.changed.notify_all()
+
+    if st.download_button(md(label), data=made, key=key, on_click="rerun", **options):  # this run follows a click
+        with state.changed:  # the file is being made (or made already, or soon starts): wait for it
+            if state.changed.wait_for(lambda: state.finished > state.shown or state.started > state.finished,
+                                      timeout=START_WAIT):
+                state.changed.wait_for(lambda: state.finished >= state.started, timeout=MAKE_WAIT)
+    if state.finished > state.shown:
+        state.shown = state.finished
+        error, state.error = state.error, None
+        if error is not None:
+            with errors if errors is not None else nullcontext():
+                show_error(error, what=f"{what} could not be made: ", logged=True)

@@ -13,14 +13,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from cxcommit import Settings, Survey, UnitMetrics
+from cxcommit import Settings, SettingsError, Survey, UnitMetrics
+from cxcommit.settings import MAX_MIN_GROUP_SIZE, setting_from_text
 from cxcommit.columns import ATTRIBUTES
 from cxcommit.privacy import respondents_text
 from cxcommit.intervals import CI_METHODS
 from cxcommit.publish import generalised_note, publish
 from cxcommit.text import escape_markdown as md
-from ui.data import LINK_PARAM, Dataset, current, link_key, lost_link
-from ui.errors import guarded
+from ui.data import LINK_PARAM, Dataset, current, link_key, lost_link, opened_dataset
+from ui.errors import guarded, show_error
 from ui.sessions import remembered
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +108,7 @@ def label_of(survey: Survey, name: str) -> str:
 def main() -> None:
     """The entrypoint: page config, navigation, the sidebar, then the chosen page."""
     st.set_page_config(page_title="cxcommit — executive commitment to CX", page_icon="📊", layout="wide")
+    st.session_state["_chart_keys"] = {}  # ui.views: charts given download buttons in this run
     pages = [st.Page(str(ROOT / "pages" / file), title=title, url_path=Path(file).stem, default=(i == 0))
              for i, (file, title) in enumerate(PAGES)]
     page = st.navigation(pages, position="hidden" if _presenting() else "sidebar")
@@ -169,6 +171,8 @@ def _frame() -> Context:
     notice = lost_link()
     if notice:
         st.warning(notice, icon="⚠️")
+    if "dataset" not in st.session_state:  # nothing loaded in this session: say what the command line named
+        _opened_problems(dataset)
     if "_url_read" not in st.session_state:  # a new session: the URL says which filters and settings
         st.session_state["_url_read"] = True
         st.session_state["_url_filters"] = {name: st.query_params.get_all(name) for name in st.query_params}
@@ -187,6 +191,18 @@ def _frame() -> Context:
     if presentation:
         _presentation_style()
     return Context(dataset, full, survey, settings, filters, presentation, st.context.theme.type == "dark")
+
+
+def _opened_problems(dataset: Dataset) -> None:
+    """What is wrong with the export or unit metrics named on the command line, as an upload's
+    error would say it (no traceback, nothing of the file beyond the reader's message), and what
+    is shown instead."""
+    named, problems = opened_dataset()
+    for argument, error in problems:
+        show_error(error, what=f"{argument} (on the command line) is not used: ", logged=True)
+    if problems and named is None:
+        st.info("Showing the built-in demo data instead. Load an export on the **Data** page, or start the "
+                "dashboard again with a readable file.", icon="ℹ️")
 
 
 def _options(survey: Survey, name: str, filters: dict[str, list[str]]) -> list[str]:
@@ -234,28 +250,40 @@ def _filter(place, dataset: Dataset, survey: Survey, name: str, options: list[st
 
 
 def _settings() -> Settings:
+    """The sidebar's settings; a new session takes them from the link, and a value there that is
+    refused or changed (:func:`cxcommit.settings.setting_from_text`: never a smaller minimum group
+    size than asked) is said above the page for as long as it is in use."""
     from_url = st.session_state.get("_url_filters", {})
     defaults = Settings()
+    notes = st.session_state.setdefault("_setting_notes", {})  # name -> (value used, what was done)
     with st.sidebar.expander("Settings"):
         for name in SETTING_PARAMS:
             key, default = f"setting:{name}", getattr(defaults, name)
             if key not in st.session_state:
-                try:
-                    st.session_state[key] = type(default)(from_url[name][0]) if name in from_url else default
-                except ValueError:
-                    st.session_state[key] = default
-        st.number_input("Minimum group size", min_value=3, max_value=100_000, step=1, key="setting:min_group_size",
+                value, note = setting_from_text(name, from_url[name]) if name in from_url else (default, None)
+                st.session_state[key] = value
+                if note:
+                    notes[name] = (value, note)
+        st.number_input("Minimum group size", min_value=3, max_value=MAX_MIN_GROUP_SIZE, step=1,
+                        key="setting:min_group_size",
                         help="No number about a group with fewer answers is shown, charted or exported.")
-        st.selectbox("Confidence level", (0.9, 0.95, 0.99), key="setting:confidence",
-                     format_func=lambda c: f"{c:.0%}")
+        levels = tuple(sorted({0.9, 0.95, 0.99, st.session_state["setting:confidence"]}))  # a link's own level too
+        st.selectbox("Confidence level", levels, key="setting:confidence", format_func=lambda c: f"{c:.1%}"
+                     if round(c * 100, 1) % 1 else f"{c:.0%}")
         st.selectbox("Interval method", tuple(CI_METHODS), key="setting:ci_method",
                      format_func=lambda m: m.replace("_", "–").title())
         st.selectbox("“Don't know” counts as", ("not_yes", "missing"), key="setting:dont_know",
                      format_func={"not_yes": "not yes (in the base)", "missing": "missing (left out)"}.get)
     values = {name: st.session_state[f"setting:{name}"] for name in SETTING_PARAMS}
+    for name, (value, note) in list(notes.items()):
+        if values[name] == value:
+            st.warning(md(note), icon="⚠️")
+        else:  # changed since: the note no longer applies
+            del notes[name]
     try:
         return Settings(**values)
-    except Exception:  # an impossible value from an edited URL: fall back to the defaults
+    except SettingsError as error:  # cannot happen with the widgets' own values; said, never silent
+        show_error(error, what="The settings could not be used, the defaults are: ")
         return defaults
 
 

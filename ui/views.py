@@ -13,6 +13,7 @@ from cxcommit.publish import own_values
 from cxcommit.slides import deck
 from cxcommit.text import escape_markdown as md, pct
 from cxcommit.theme import apply_theme
+from ui.errors import download_button
 from ui.sessions import remembered
 from ui.shell import Context
 
@@ -36,23 +37,31 @@ def show_chart(ctx: Context, figure, note: str = "", *, table=None) -> None:
 def chart_footer(ctx: Context, figure, note: str = "", *, table=None) -> None:
     """Under a chart: which data, filters and minimum group size it reflects (and ``note``), and
     beside that the chart's downloads (:func:`chart_downloads`)."""
+    _footer(ctx, figure, note, table, _chart_key(figure))
+
+
+@st.fragment
+def _footer(ctx: Context, figure, note: str, table, key: str) -> None:
+    """A fragment: a download's click runs only this footer again (:func:`ui.errors.download_button`)."""
     caption, downloads = st.columns([6, 1], vertical_alignment="top")
     caption.caption(md(ctx.caption() + (f" · {note}" if note else "")))
+    errors = st.container()  # a download that cannot be made says why here, across the page
     with downloads:
-        chart_downloads(ctx, figure, table)
+        chart_downloads(ctx, figure, table, errors=errors, key=key)
 
 
-def chart_downloads(ctx: Context, figure, table=None) -> None:
+def chart_downloads(ctx: Context, figure, table=None, *, errors=None, key: str | None = None) -> None:
     """A "Download" menu: the chart as PNG and SVG (drawn when clicked, light theme, as on screen)
-    and the table behind it as CSV. Hidden in presentation mode."""
+    and the table behind it as CSV. Hidden in presentation mode. A file that cannot be made says
+    why in ``errors`` (a container of the caller's fragment; default: in the menu, in a fragment of
+    its own)."""
     if ctx.presentation:
         return
     from cxcommit.images import HINT, figure_image, images_available
     from cxcommit.table_export import to_csv_bytes
-    from cxcommit.text import slugify
 
-    title = figure.layout.title.text or "chart"
-    stem = slugify(title.split("<")[0], max_length=50)
+    title, stem = _chart_name(figure)
+    key = key or _chart_key(figure)
 
     def image(fmt: str) -> bytes:  # drawn when clicked; a dark page's chart in the light theme
         return figure_image(apply_theme(go.Figure(figure)) if ctx.dark else figure, fmt)
@@ -62,11 +71,33 @@ def chart_downloads(ctx: Context, figure, table=None) -> None:
         if not available:
             st.caption(f"Images are unavailable here. {HINT}")
         for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")) if available else ():
-            st.download_button(f"Image (.{fmt})", data=lambda fmt=fmt: image(fmt), file_name=f"{stem}.{fmt}",
-                               mime=mime, on_click="ignore", width="stretch", key=f"{stem}-{id(figure)}-{fmt}")
+            download_button(f"Image (.{fmt})", lambda fmt=fmt: image(fmt), key=f"{key}-{fmt}",
+                            what=f"The image of “{title}”", errors=errors, fragment=errors is None,
+                            file_name=f"{stem}.{fmt}", mime=mime, width="stretch")
         if table is not None:
-            st.download_button("Table (.csv)", data=lambda: to_csv_bytes(table), file_name=f"{stem}.csv",
-                               mime="text/csv", on_click="ignore", width="stretch", key=f"{stem}-{id(figure)}-csv")
+            download_button("Table (.csv)", lambda: to_csv_bytes(table), key=f"{key}-csv",
+                            what=f"The table of “{title}”", errors=errors, fragment=errors is None,
+                            file_name=f"{stem}.csv", mime="text/csv", width="stretch")
+
+
+def _chart_name(figure) -> tuple[str, str]:
+    """The chart's title in words and as a file name."""
+    from cxcommit.text import slugify
+
+    title = (figure.layout.title.text or "chart").split("<")[0]
+    return title, slugify(title, max_length=50)
+
+
+CHART_KEYS = "_chart_keys"  # charts given download buttons in this run, by name: reset by ui.shell.main
+
+
+def _chart_key(figure) -> str:
+    """A key for a chart's download buttons that is the same in the next run (a click's answer is
+    read there) and unique in this one: the chart's name and how many of that name came before."""
+    stem = _chart_name(figure)[1]
+    seen = st.session_state.setdefault(CHART_KEYS, {})
+    seen[stem] = seen.get(stem, 0) + 1
+    return f"chart-{stem}-{seen[stem]}"
 
 
 def demo_notice(ctx: Context) -> None:
