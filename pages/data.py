@@ -3,6 +3,7 @@ or correct the mapping, and save it for next time."""
 import streamlit as st
 
 from cxcommit import load_mapping, suggest_mapping
+from cxcommit.mapping import MAX_MAPPING_BYTES
 from cxcommit.formats import FORMAT_NAMES
 from cxcommit.text import escape_markdown as md
 from ui.data import Dataset, current, demo_dataset, digest, forget_exports, import_exports, read_export, read_metrics, use
@@ -44,7 +45,8 @@ if not dataset.is_demo and st.button("Back to the demo data"):
 
 exports = st.file_uploader("Survey exports: CSV, TSV, Excel (.xlsx) or ZIP — several files for several waves",
                            type=["csv", "tsv", "txt", "xlsx", "zip"], accept_multiple_files=True, key="upload_exports")
-saved = st.file_uploader("A mapping saved earlier (JSON), optional", type=["json"], key="upload_mapping")
+saved = st.file_uploader("A mapping saved earlier (JSON), optional", type=["json"], key="upload_mapping",
+                         max_upload_size=MAX_MAPPING_BYTES // 2**20)
 metrics_file = st.file_uploader("Unit metrics (CSV or Excel: business unit, wave, incentive share, NPS, …), optional",
                                 type=["csv", "tsv", "txt", "xlsx"], key="upload_metrics")
 

@@ -5,7 +5,7 @@ import streamlit as st
 from cxcommit.errors import CxcommitError, ImagesUnavailableError
 from cxcommit.html_report import html_report
 from cxcommit.images import HINT as IMAGES_HINT, chart_images_zip, images_available
-from cxcommit.pptx_deck import Cover, check_logo, write_deck
+from cxcommit.pptx_deck import MAX_LOGO_BYTES, Cover, check_logo, write_deck
 from cxcommit.report_text import view_lines
 from cxcommit.table_export import analysis_tables, to_csv_bytes, to_xlsx_bytes
 from cxcommit.text import escape_markdown as md, slugify
@@ -39,7 +39,8 @@ with guarded():
     chosen = st.multiselect("Slides", list(titles), default=list(titles), format_func=titles.get, key="export_slides")
     left, middle, right = st.columns([3, 2, 1])
     title = left.text_input("Title", "Executive commitment to customer experience", key="export_title")
-    logo = middle.file_uploader("Logo (optional, PNG or JPEG)", type=["png", "jpg", "jpeg"], key="export_logo")
+    logo = middle.file_uploader("Logo (optional, PNG or JPEG)", type=["png", "jpg", "jpeg"], key="export_logo",
+                                max_upload_size=MAX_LOGO_BYTES // 2**20)
     accent = right.color_picker("Accent colour", "#0072B2", key="export_accent")
     logo_bytes = logo.getvalue() if logo else None
     logo_error = None

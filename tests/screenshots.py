@@ -1,4 +1,5 @@
-"""Screenshots of every page, to look at: ``python tests/screenshots.py [--dark] [--size 1920x1080] [--out DIR]``."""
+"""Screenshots of every page, to look at: ``python tests/screenshots.py [--dark] [--size 1920x1080] [--out DIR]
+[--data EXPORT]``."""
 import argparse
 import sys
 from pathlib import Path
@@ -16,11 +17,12 @@ def main() -> None:
     parser.add_argument("--size", default="1440x900")
     parser.add_argument("--out", default="/tmp/shots")
     parser.add_argument("--query", default="", help="e.g. division=Digital&present=1")
+    parser.add_argument("--data", help="an export to open instead of the demo")
     args = parser.parse_args()
     width, height = map(int, args.size.split("x"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    with streamlit_server(theme="dark" if args.dark else "light") as url, chromium(width, height, args.dark) as page:
+    with streamlit_server(theme="dark" if args.dark else "light", args=["--data", args.data] if args.data else None) as url, chromium(width, height, args.dark) as page:
         for file, _ in PAGES:
             page.goto(f"{url}/{page_url(file)}{'?' + args.query if args.query else ''}")
             wait_for_app(page)
