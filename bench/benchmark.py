@@ -4,7 +4,7 @@ Run:  python bench/benchmark.py [--rows 1000000] [--runs 3] [--skip-loop]
 
 Reports medians of --runs runs (the loop-per-unit peer runs once: it takes minutes) and ratios:
 (a) parsing the CSV with pyarrow.csv.read_csv alone, (b) cxcommit's import (detect, map, validate,
-encode, and publish: the k-anonymous classes of cxcommit.publish, also timed alone), (c) cxcommit's aggregates for the whole organisation — the peers' set (rates + Wilson +
+encode, and publish: the k-anonymous classes of cxcommit.privacy.publish, also timed alone), (c) cxcommit's aggregates for the whole organisation — the peers' set (rates + Wilson +
 chi-square per sign by unit + share fully committed) and every analysis — timed cold (cached
 codes and counts cleared before each run), (d) the same after filtering to one division, filter
 included (its counts are sums of the organisation's counts by unit and division, made by the
@@ -30,14 +30,14 @@ import pyarrow.csv as pacsv  # noqa: E402
 from generate import ROWS, benchmark_file  # noqa: E402
 import peers  # noqa: E402
 from cxcommit import apply_mapping, load_survey, read_raw, suggest_mapping  # noqa: E402
-from cxcommit.commitment import commitment_index  # noqa: E402
-from cxcommit.findings import findings  # noqa: E402
-from cxcommit.gaps import perception_gap  # noqa: E402
-from cxcommit.instrument import SIGN_IDS  # noqa: E402
-from cxcommit.publish import publish  # noqa: E402
-from cxcommit.rates import rates  # noqa: E402
-from cxcommit.trends import trends  # noqa: E402
-from cxcommit.variation import variation  # noqa: E402
+from cxcommit.analyses.commitment import commitment_index  # noqa: E402
+from cxcommit.analyses.findings import findings  # noqa: E402
+from cxcommit.analyses.gaps import perception_gap  # noqa: E402
+from cxcommit.analyses.rates import rates  # noqa: E402
+from cxcommit.analyses.trends import trends  # noqa: E402
+from cxcommit.analyses.variation import variation  # noqa: E402
+from cxcommit.instrument.items import SIGN_IDS  # noqa: E402
+from cxcommit.privacy.publish import publish  # noqa: E402
 
 SIGNS = list(SIGN_IDS)
 
@@ -107,7 +107,7 @@ def baseline_memory() -> int:
 
 
 def import_survey(path):
-    """The export as imported, before publishing (what :func:`cxcommit.publish.publish` takes)."""
+    """The export as imported, before publishing (what :func:`cxcommit.privacy.publish.publish` takes)."""
     raw = read_raw(path)
     return apply_mapping(raw, suggest_mapping(raw))
 

@@ -11,8 +11,10 @@ the file, header rows included; empty where a problem is not about one row).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 PROBLEM_COLUMNS = ["row", "column", "problem", "value", "severity"]
 
@@ -30,6 +32,8 @@ class Problem:
 
 def problems_frame(problems: list[Problem] | tuple[Problem, ...]) -> pd.DataFrame:
     """Problems as a table with the columns ``row, column, problem, value, severity``."""
+    import pandas as pd  # when a table is asked for: raising an error (and the CLI's --help) loads no pandas
+
     rows = [
         {"row": p.row, "column": p.column, "problem": p.problem, "value": p.value, "severity": p.severity}
         for p in problems
@@ -82,7 +86,7 @@ class ImagesUnavailableError(CxcommitError):
 
 
 class FileTooLargeError(FileReadError):
-    """The file is over one of the read limits (:class:`cxcommit.limits.ReadLimits`): the message names
+    """The file is over one of the read limits (:class:`cxcommit.io.limits.ReadLimits`): the message names
     the limit and the file's figure, the hint what to do (a smaller export, or a higher limit)."""
 
 

@@ -5,9 +5,11 @@ the README documents each of them (a test checks that).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from cxcommit.errors import SettingsError
+from cxcommit.stats.methods import CI_METHOD_NAMES
 
 MIN_GROUP_SIZE_FLOOR = 3
 
@@ -58,11 +60,9 @@ class Settings:
             )
         if not 0.5 <= float(self.confidence) <= 0.999:
             raise SettingsError(f"confidence must be between 0.5 and 0.999; got {self.confidence!r}.")
-        from cxcommit.intervals import CI_METHODS  # local: intervals imports nothing of ours
-
-        if self.ci_method not in CI_METHODS:
+        if self.ci_method not in CI_METHOD_NAMES:
             raise SettingsError(
-                f"Unknown ci_method {self.ci_method!r}.", hint=f"Use one of: {', '.join(CI_METHODS)}."
+                f"Unknown ci_method {self.ci_method!r}.", hint=f"Use one of: {', '.join(CI_METHOD_NAMES)}."
             )
         for name, allowed in _CHOICES.items():
             if getattr(self, name) not in allowed:
@@ -90,8 +90,6 @@ def setting_from_text(name: str, texts: list[str] | tuple[str, ...]) -> tuple[ob
     >>> setting_from_text("ci_method", ["exact"])[1]
     "The link's ci_method 'exact' is not one of wilson, clopper_pearson, agresti_coull; the default wilson is used."
     """
-    import math
-
     default = dict((n, d) for n, d, _ in SETTINGS)[name]
     texts = [str(t).strip() for t in texts]
     if name == "min_group_size":
@@ -137,9 +135,7 @@ def setting_from_text(name: str, texts: list[str] | tuple[str, ...]) -> tuple[ob
             return default, (f"The link's confidence {text[:20]!r} is not between 0.5 and 0.999; the default "
                              f"{default} is used{twice}.")
         return value, (f"The link's confidence {value} is used{twice}." if twice else None)
-    from cxcommit.intervals import CI_METHODS
-
-    allowed = tuple(CI_METHODS) if name == "ci_method" else _CHOICES.get(name, ())
+    allowed = CI_METHOD_NAMES if name == "ci_method" else _CHOICES.get(name, ())
     if text not in allowed:
         return default, (f"The link's {name} {text[:30]!r} is not one of {', '.join(allowed)}; the default "
                          f"{default} is used{twice}.")

@@ -6,8 +6,6 @@ import html
 import re
 import unicodedata
 
-import pandas as pd
-
 _SPACES = re.compile(r"\s+")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -132,7 +130,7 @@ def pct(x, signed: bool = False) -> str:
     >>> pct(0.684), pct(0.031, signed=True), pct(float("nan"))
     ('68%', '+3 points', '')
     """
-    if x is None or pd.isna(x):
+    if _missing(x):
         return ""
     return f"{float(x) * 100:+.0f} points" if signed else f"{float(x):.0%}"
 
@@ -166,6 +164,13 @@ def p_text(p) -> str:
     >>> p_text(0.0000003), p_text(0.01234), p_text(float("nan"))
     ('p < 0.001', 'p = 0.012', '')
     """
-    if p is None or pd.isna(p):
+    if _missing(p):
         return ""
     return "p < 0.001" if float(p) < 0.001 else f"p = {float(p):.3f}"
+
+
+def _missing(x) -> bool:
+    """None, NaN or a nullable column's empty cell (``pd.NA``)."""
+    import pandas as pd  # when a number is formatted: the names and labels above, and the CLI's --help, need none
+
+    return x is None or pd.isna(x)

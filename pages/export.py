@@ -3,11 +3,11 @@ chosen now. Files are made when a download button is clicked."""
 import streamlit as st
 
 from cxcommit.errors import CxcommitError, ImagesUnavailableError
-from cxcommit.html_report import html_report
-from cxcommit.images import HINT as IMAGES_HINT, chart_images_zip, images_available
-from cxcommit.pptx_deck import MAX_LOGO_BYTES, Cover, check_logo, write_deck
-from cxcommit.report_text import view_lines
-from cxcommit.table_export import analysis_tables, to_csv_bytes, to_xlsx_bytes
+from cxcommit.export.html_report import html_report
+from cxcommit.export.images import HINT as IMAGES_HINT, chart_images_zip, images_available
+from cxcommit.export.pptx_deck import MAX_LOGO_BYTES, Cover, check_logo, write_deck
+from cxcommit.export.table_export import analysis_tables, to_csv_bytes, to_xlsx_bytes
+from cxcommit.story.report_text import view_lines
 from cxcommit.text import escape_markdown as md, slugify
 from ui.errors import download_button, guarded, show_error
 from ui.shell import context

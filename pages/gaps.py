@@ -2,8 +2,8 @@
 import streamlit as st
 
 from cxcommit import charts
-from cxcommit.gaps import gap_to_best, gap_to_target, perception_gap
-from cxcommit.instrument import SIGN_IDS
+from cxcommit.analyses.gaps import gap_to_best, gap_to_target, perception_gap
+from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
 from ui.shell import context, one_of

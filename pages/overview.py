@@ -2,9 +2,9 @@
 import streamlit as st
 
 from cxcommit import charts
-from cxcommit.commitment import commitment_index
-from cxcommit.findings import findings
-from cxcommit.summary import default_grouping
+from cxcommit.analyses.commitment import commitment_index
+from cxcommit.analyses.findings import findings
+from cxcommit.analyses.summary import default_grouping
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
 from ui.shell import context

@@ -3,11 +3,11 @@ how pay alignment relates to CX outcomes across units."""
 import streamlit as st
 
 from cxcommit import charts
-from cxcommit.commitment import index_over_waves
-from cxcommit.pay import metrics_coverage, pay_alignment, pay_relations, unit_table
-from cxcommit.report_text import relations_table
+from cxcommit.analyses.commitment import index_over_waves
+from cxcommit.analyses.pay import metrics_coverage, pay_alignment, pay_relations, unit_table
+from cxcommit.analyses.trends import trends
+from cxcommit.story.report_text import relations_table
 from cxcommit.text import column_label, escape_markdown as md
-from cxcommit.trends import trends
 from ui.errors import guarded
 from ui.shell import context
 from ui.views import demo_notice, grouping_choice, show_chart

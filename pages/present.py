@@ -8,7 +8,7 @@ buttons in a container the presentation style hides.
 """
 import streamlit as st
 
-from cxcommit.slides import Screen, chart_height, fit, for_screen
+from cxcommit.story.slides import Screen, chart_height, fit, for_screen
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
 from ui.shell import context, leave_presentation

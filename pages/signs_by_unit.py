@@ -3,8 +3,8 @@ rest of the organisation; click a cell for that group's detail."""
 import streamlit as st
 
 from cxcommit import charts
-from cxcommit.instrument import SIGN_IDS
-from cxcommit.rates import rates
+from cxcommit.analyses.rates import rates
+from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
 from ui.shell import context, one_of

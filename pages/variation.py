@@ -2,10 +2,10 @@
 import streamlit as st
 
 from cxcommit import charts
-from cxcommit.instrument import SIGN_IDS
-from cxcommit.rates import rates
+from cxcommit.analyses.rates import rates
+from cxcommit.analyses.variation import explain, variation
+from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.text import escape_markdown as md
-from cxcommit.variation import explain, variation
 from ui.errors import guarded
 from ui.shell import context, label_of
 from ui.views import demo_notice, grouping_choice, show_chart

@@ -23,11 +23,11 @@ import numpy as np
 import pandas as pd
 from scipy import linalg
 
-from cxcommit.commitment import commitment_index
-from cxcommit.groups import NO_ANSWER
-from cxcommit.instrument import SIGN_IDS
-from cxcommit.publish import publish, reporting_attributes
-from cxcommit.rates import rates
+from cxcommit.analyses.commitment import commitment_index
+from cxcommit.analyses.groups import NO_ANSWER
+from cxcommit.analyses.rates import rates
+from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.privacy.publish import publish, reporting_attributes
 from cxcommit.settings import Settings
 
 INDEX = "commitment_index"
@@ -126,8 +126,8 @@ def audit(imported, minimum: int, *, items: list[str] | None = None, published_f
 
 def _published_rows(imported, survey) -> np.ndarray:
     """Which imported row each published row is: the rows placed in a class, in class order (as
-    :func:`cxcommit.publish._publish` lays them out)."""
-    from cxcommit.publish import _placement
+    :func:`cxcommit.privacy.publish._publish` lays them out)."""
+    from cxcommit.privacy.publish import _placement
 
     combined, *_, stage_classes = _placement(imported, tuple(reporting_attributes(imported)), survey.minimum)
     row_class = stage_classes[-1][1][combined]
@@ -161,7 +161,7 @@ def _published(view, by, items, settings, measures) -> dict[str, dict]:
 
 
 def _sizes(view, by) -> dict:
-    from cxcommit.groups import make_groups
+    from cxcommit.analyses.groups import make_groups
 
     groups = make_groups(view, by)
     return {tuple(groups.frame[n].iloc[i] for n in by): groups.sizes[i] for i in range(groups.size)}
@@ -180,14 +180,14 @@ def _scored(survey, settings: Settings) -> np.ndarray:
         values = survey.frame[sign].to_numpy(dtype=float)
         complete &= ~np.isnan(values)
         if settings.dont_know == "missing":
-            from cxcommit.scales import DONT_KNOW
+            from cxcommit.instrument.scales import DONT_KNOW
 
             complete &= values != DONT_KNOW
     return complete.astype(float)
 
 
 def _index_used(survey, settings: Settings) -> np.ndarray:
-    from cxcommit.commitment import INCOMPLETE, signs_met_codes
+    from cxcommit.model.signs import INCOMPLETE, signs_met_codes
 
     return (signs_met_codes(survey, settings) != INCOMPLETE).astype(float)
 

@@ -5,14 +5,16 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from cxcommit import Settings, apply_mapping, load_demo_metrics, load_survey, read_raw, suggest_mapping
+from cxcommit.analyses.commitment import commitment_index, index_distribution, signs_met
+from cxcommit.analyses.findings import findings
+from cxcommit.analyses.gaps import gap_to_best, gap_to_target, perception_gap
+from cxcommit.analyses.pay import pay_alignment, pay_relations
+from cxcommit.analyses.trends import trends
+from cxcommit.analyses.variation import homogeneity_test, variation
 from cxcommit.demo import load_demo
-from cxcommit.commitment import commitment_index, index_distribution, signs_met
 from cxcommit.errors import MappingError
-from cxcommit.findings import findings
-from cxcommit.gaps import gap_to_best, gap_to_target, newcombe_interval, perception_gap
-from cxcommit.pay import correlation, pay_alignment, pay_relations
-from cxcommit.trends import trends
-from cxcommit.variation import homogeneity_test, variation
+from cxcommit.stats.correlation import correlation
+from cxcommit.stats.intervals import newcombe_interval
 from conftest import REALDATA
 
 
@@ -22,7 +24,7 @@ def test_signs_met_counts_yes_and_leaves_incomplete_respondents_out(demo):
     met = signs_met(demo)
     signs = demo.frame[[f"sign_{i}" for i in range(1, 9)]]  # published: 1 yes, 0 no, -1 don't know, NaN none
     complete = signs.notna().all(axis=1).to_numpy()
-    # scored on all 8, but too few of their class are, so the index leaves them out (cxcommit.publish)
+    # scored on all 8, but too few of their class are, so the index leaves them out (cxcommit.privacy.publish)
     left_out = demo.index_excluded("not_yes")
     assert not left_out[~complete].any() and left_out.sum() == demo.disclosure.index_withheld > 0
     scored = complete & ~left_out
@@ -283,7 +285,7 @@ def test_the_incentive_share_follows_the_filters(demo):
 
 
 def test_the_best_group_has_no_interval_against_itself(demo):
-    from cxcommit.gaps import gap_to_best
+    from cxcommit.analyses.gaps import gap_to_best
 
     table = gap_to_best(demo, "business_unit", items=["sign_5"])
     best = table[table["group"] == table["best_group"]]
@@ -296,7 +298,7 @@ def test_the_best_group_has_no_interval_against_itself(demo):
 def test_a_survey_without_groupings_gets_no_heatmap_slide():
     from conftest import REALDATA
     from cxcommit import load_survey
-    from cxcommit.slides import deck
+    from cxcommit.story.slides import deck
 
     survey = load_survey(REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv")
     assert "signs" not in [s.kind for s in deck(survey)]

@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 
 from cxcommit import MappingError, SettingsError, apply_mapping, read_raw, suggest_mapping
-from cxcommit.combine import combine_surveys
+from cxcommit.analyses.rates import rates
 from cxcommit.demo import import_demo
-from cxcommit.publish import publish
-from cxcommit.rates import rates
+from cxcommit.model.combine import combine_surveys
+from cxcommit.privacy.publish import publish
 from conftest import REALDATA
 
 
@@ -36,7 +36,7 @@ def test_the_report_adds_up_and_names_each_file():
     second = imported(REALDATA / "qualtrics_qualtRics_sample_legacy.csv")
     both = combine_surveys([first, second])
     # the two samples are one response (the same id, the same wave) in two layouts: one person
-    from cxcommit.combine import REPEATED_ACROSS_FILES
+    from cxcommit.model.combine import REPEATED_ACROSS_FILES
 
     assert both.report.excluded[REPEATED_ACROSS_FILES] == 1
     assert both.report.rows_kept == first.report.rows_kept + second.report.rows_kept - 1 == both.size
@@ -67,7 +67,7 @@ def test_nothing_to_combine_says_so():
 def test_a_respondent_in_two_files_of_one_wave_counts_once():
     """The importer keeps one row per respondent id and wave within a file; combining files does the
     same across them, so that a class of k rows is k people."""
-    from cxcommit.combine import REPEATED_ACROSS_FILES
+    from cxcommit.model.combine import REPEATED_ACROSS_FILES
 
     demo = import_demo()
     wave = demo.filter(wave=["2026-Q3"])

@@ -1,7 +1,8 @@
 """The project's conventions, tested."""
 import ast
 import re
-
+import subprocess
+import sys
 
 from cxcommit.settings import SETTINGS
 from conftest import ROOT
@@ -60,10 +61,137 @@ def test_no_page_lets_streamlit_read_html():
 def test_every_read_limit_is_documented_in_the_readme():
     from dataclasses import fields
 
-    from cxcommit.limits import READ_LIMITS, ReadLimits, env_name
+    from cxcommit.io.limits import READ_LIMITS, ReadLimits, env_name
 
     assert [f.name for f in fields(ReadLimits)] == [name for name, _, _ in READ_LIMITS]
     assert all(getattr(ReadLimits(), name) == default for name, default, _ in READ_LIMITS)
     readme = (ROOT / "README.md").read_text()
     for name, default, _ in READ_LIMITS:
         assert re.search(rf"^\| `{name}` \| `{default}` \| `{env_name(name)}` \|", readme, re.M), name
+
+
+# The packages of cxcommit from the ground up. A module imports only its own package and those
+# listed before it; errors, text and settings are modules of their own.
+LAYERS = ("errors", "text", "stats", "settings", "instrument", "io", "mapping", "model", "privacy", "demo",
+          "analyses", "charts", "story", "export", "cli", "__main__")
+LIBRARY = ROOT / "cxcommit"
+
+
+def _module_name(path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _cxcommit_imports(path) -> list[tuple[str, int, bool]]:
+    """The cxcommit modules a file imports: (module, line, inside a function)."""
+    found = []
+
+    def visit(node, in_function):
+        for child in ast.iter_child_nodes(node):
+            inside = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+            if isinstance(child, ast.Import):
+                found.extend((alias.name, child.lineno, in_function) for alias in child.names)
+            elif isinstance(child, ast.ImportFrom) and child.level == 0 and child.module == "cxcommit":
+                # `from cxcommit import charts`: a package by name (any other name: see the layers test)
+                found.extend((f"cxcommit.{alias.name}", child.lineno, in_function) for alias in child.names)
+            elif isinstance(child, ast.ImportFrom) and child.level == 0 and child.module:
+                found.append((child.module, child.lineno, in_function))
+            visit(child, inside)
+
+    visit(ast.parse(path.read_text()), False)
+    return [(module, line, inside) for module, line, inside in found if module.split(".")[0] == "cxcommit"]
+
+
+def _library_files():
+    return [path for path in sorted(LIBRARY.rglob("*.py")) if path != LIBRARY / "__init__.py"]  # the face: by name
+
+
+def test_every_package_has_its_place_in_the_order():
+    packages = {path.stem for path in LIBRARY.glob("*.py") if path.name != "__init__.py"}
+    packages |= {path.parent.name for path in LIBRARY.glob("*/__init__.py")}
+    assert packages == set(LAYERS)
+
+
+def test_each_package_imports_only_the_packages_below_it():
+    wrong = []
+    for path in _library_files():
+        own = path.relative_to(LIBRARY).parts[0].removesuffix(".py")
+        for module, line, _ in _cxcommit_imports(path):
+            parts = module.split(".")
+            if len(parts) == 1 or parts[1] not in LAYERS:
+                wrong.append(f"{path.relative_to(ROOT)}:{line} imports {module}: name the module that defines it")
+            elif parts[1] != own and LAYERS.index(parts[1]) > LAYERS.index(own):
+                wrong.append(f"{path.relative_to(ROOT)}:{line} ({own}) imports {module}, a package above it")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_module_imports_itself_back_in_a_circle():
+    graph = {_module_name(path): set() for path in _library_files()}
+    for path in _library_files():
+        for module, _, _ in _cxcommit_imports(path):
+            while module not in graph and "." in module:  # `from cxcommit.charts import theme`: the package
+                module = module.rsplit(".", 1)[0]
+            if module in graph and module != _module_name(path):
+                graph[_module_name(path)].add(module)
+    done, path_now = set(), []
+
+    def visit(module):
+        if module in path_now:
+            raise AssertionError("import circle: " + " -> ".join([*path_now[path_now.index(module):], module]))
+        if module in done:
+            return
+        path_now.append(module)
+        for imported in sorted(graph[module]):
+            visit(imported)
+        path_now.pop()
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module)
+
+
+def test_no_module_takes_another_modules_private_names():
+    wrong = []
+    for path in _library_files():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cxcommit"):
+                wrong += [f"{path.relative_to(ROOT)}:{node.lineno} {alias.name}" for alias in node.names
+                          if alias.name.startswith("_")]
+    assert not wrong, wrong
+
+
+def test_only_the_command_line_imports_the_library_inside_functions():
+    """Imports at the top of each module show its place; the command line alone loads a command's
+    modules when it runs, so that ``--help`` stays fast."""
+    inside = [f"{path.relative_to(ROOT)}:{line} {module}" for path in _library_files()
+              for module, line, in_function in _cxcommit_imports(path)
+              if in_function and path != LIBRARY / "cli" / "main.py"]
+    assert not inside, inside
+
+
+def _run_python(code: str) -> str:
+    """What a fresh Python prints running ``code``."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.strip()
+
+
+def test_the_command_lines_help_loads_no_table_library():
+    """``python -m cxcommit --help`` (and ``import cxcommit``) load neither pandas, numpy, scipy,
+    plotly nor pyarrow: the help answers in a tenth of a second, not the second they take."""
+    loaded = _run_python(
+        "import runpy, sys\n"
+        "sys.argv = ['cxcommit', '--help']\n"
+        "try:\n    runpy.run_module('cxcommit', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'numpy', 'scipy', 'plotly', 'pyarrow'}))")
+    assert loaded.splitlines()[-1] == "[]"
+
+
+def test_the_method_names_are_the_registries_keys():
+    from cxcommit.settings import Settings
+    from cxcommit.stats.adjust import P_ADJUST
+    from cxcommit.stats.intervals import CI_METHODS
+    from cxcommit.stats.methods import CI_METHOD_NAMES, P_ADJUST_NAMES
+
+    assert tuple(CI_METHODS) == CI_METHOD_NAMES and tuple(P_ADJUST) == P_ADJUST_NAMES
+    assert Settings.ci_method in CI_METHOD_NAMES

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 from cxcommit import load_demo_metrics
-from cxcommit.commitment import commitment_index
-from cxcommit.findings import findings
-from cxcommit.gaps import perception_gap
-from cxcommit.pay import pay_alignment
-from cxcommit.rates import rates
-from cxcommit.trends import trends
-from cxcommit.variation import variation
+from cxcommit.analyses.commitment import commitment_index
+from cxcommit.analyses.findings import findings
+from cxcommit.analyses.gaps import perception_gap
+from cxcommit.analyses.pay import pay_alignment
+from cxcommit.analyses.rates import rates
+from cxcommit.analyses.trends import trends
+from cxcommit.analyses.variation import variation
 
 GOLDEN = Path(__file__).parent / "golden"
 TABLES = {

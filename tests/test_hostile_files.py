@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT
 from cxcommit import FileReadError, apply_mapping, read_raw, suggest_mapping
 from cxcommit.errors import FileTooLargeError
-from cxcommit.limits import ReadLimits, scan_text
+from cxcommit.io.limits import ReadLimits, scan_text
 
 CAP = 4_000_000_000  # address space of the child that reads (Arrow and numpy reserve far more than they use)
 SLACK = 30  # MB: the allocator's and threads' own variation between runs
@@ -34,7 +34,7 @@ def read_in_child(path, **limits) -> dict:
     code = """
 import json, resource, sys
 from cxcommit import read_raw
-from cxcommit.limits import ReadLimits
+from cxcommit.io.limits import ReadLimits
 out = {}
 try:
     raw = read_raw(sys.argv[1], limits=ReadLimits(**json.loads(sys.argv[2])))
@@ -187,7 +187,7 @@ def test_reading_the_worst_shape_within_the_limits_stays_within_the_stated_bound
 import json, resource, sys
 from pathlib import Path
 from cxcommit import read_raw
-from cxcommit.limits import ReadLimits
+from cxcommit.io.limits import ReadLimits
 path = Path(sys.argv[1])
 source = path if sys.argv[2] == "path" else path.read_bytes()
 raw = read_raw(source, "empty.csv", limits=ReadLimits(max_bytes=20_000_000))
@@ -304,7 +304,7 @@ def test_a_row_longer_than_the_parsers_block_gets_a_message():
 
 
 def test_lines_within_a_raised_limit_fit_the_parsers_block(folder, monkeypatch):
-    import cxcommit.readers as readers
+    import cxcommit.io.readers as readers
 
     monkeypatch.setattr(readers, "LEAN_BYTES", 10_000)
     path = folder / "long.csv"
@@ -354,7 +354,7 @@ def test_a_stray_quote_closed_rows_later_is_found_in_the_cell():
 
 
 def test_a_stray_quote_in_a_large_file_is_refused_too(folder, monkeypatch):
-    import cxcommit.readers as readers
+    import cxcommit.io.readers as readers
 
     monkeypatch.setattr(readers, "LEAN_BYTES", 10_000)
     path = folder / "big.csv"
@@ -392,7 +392,7 @@ def test_nul_bytes_after_the_first_64_kb_are_removed_and_named(folder):
 
 
 def test_nul_bytes_in_a_large_file_are_removed_too(folder, monkeypatch):
-    import cxcommit.readers as readers
+    import cxcommit.io.readers as readers
 
     monkeypatch.setattr(readers, "LEAN_BYTES", 10_000)
     monkeypatch.setattr(readers, "HEAD_BYTES", 20_000)
@@ -434,7 +434,7 @@ def _big_csv(rows: int) -> bytes:
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_progress_is_reported_and_an_exception_from_it_stops_the_read(kind, monkeypatch):
-    import cxcommit.readers as readers
+    import cxcommit.io.readers as readers
 
     monkeypatch.setattr(readers, "_POLL", 0.001)
     data = _big_csv(600_000) if kind == "csv" else _workbook(ROWS + [[f"R{i}", "A", "Yes"] for i in range(6000)])

@@ -10,8 +10,8 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from cxcommit import load_demo_metrics
-from cxcommit.html_report import html_report
-from cxcommit.slides import Slide, deck
+from cxcommit.export.html_report import html_report
+from cxcommit.story.slides import Slide, deck
 
 CAPTION = "Demo data · Waves: all (2025-Q2 to 2026-Q3) · 5,434 respondents · minimum group size 5"
 HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'

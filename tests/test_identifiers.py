@@ -12,9 +12,9 @@ import random
 
 import pytest
 
-import cxcommit.readers as readers
+import cxcommit.io.readers as readers
 from cxcommit import apply_mapping, load_survey, mapping_from_dict, read_raw, suggest_mapping
-from cxcommit.columns import name_shape, personal_reason
+from cxcommit.io.columns import name_shape, personal_reason
 from cxcommit.settings import Settings
 
 ROWS = 150

@@ -10,11 +10,11 @@ import plotly.io as pio
 import pytest
 
 from cxcommit import CxcommitError, SettingsError
-from cxcommit import images
+from cxcommit.analyses.commitment import commitment_index
+from cxcommit.analyses.rates import rates
 from cxcommit.charts import commitment_chart, signs_heatmap
-from cxcommit.commitment import commitment_index
-from cxcommit.images import ImagesUnavailableError, chart_images_zip, figure_image, images_available
-from cxcommit.rates import rates
+from cxcommit.export import images
+from cxcommit.export.images import ImagesUnavailableError, chart_images_zip, figure_image, images_available
 
 needs_chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
                                     reason="chart images need Chromium at /usr/bin/chromium (bash tests/install_browser.sh)")
@@ -133,7 +133,7 @@ def test_a_zip_holds_one_image_per_chart_slide_named_in_order():
     import zipfile
 
     from cxcommit.demo import load_demo
-    from cxcommit.slides import deck
+    from cxcommit.story.slides import deck
 
     slides = deck(load_demo(), presentation=False)
     archive = zipfile.ZipFile(io.BytesIO(chart_images_zip(slides[:3], "svg")))

@@ -17,19 +17,19 @@ from plotly.offline import get_plotlyjs
 from pptx import Presentation
 
 from cxcommit import charts
-from cxcommit.commitment import commitment_index, index_over_waves
-from cxcommit.gaps import gap_to_best, gap_to_target, perception_gap
-from cxcommit.html_report import html_report
-from cxcommit.images import figure_image
-from cxcommit.pay import pay_alignment
-from cxcommit.pptx_deck import Cover, write_deck
-from cxcommit.rates import rates
-from cxcommit.slides import deck
-from cxcommit.table_export import analysis_tables, to_csv_bytes, to_xlsx_bytes
+from cxcommit.analyses.commitment import commitment_index, index_over_waves
+from cxcommit.analyses.gaps import gap_to_best, gap_to_target, perception_gap
+from cxcommit.analyses.pay import pay_alignment
+from cxcommit.analyses.rates import rates
+from cxcommit.analyses.trends import trends
+from cxcommit.analyses.variation import variation
+from cxcommit.charts.theme import printable_figure
+from cxcommit.export.html_report import html_report
+from cxcommit.export.images import figure_image
+from cxcommit.export.pptx_deck import Cover, write_deck
+from cxcommit.export.table_export import analysis_tables, to_csv_bytes, to_xlsx_bytes
+from cxcommit.story.slides import deck
 from cxcommit.text import escape_html, escape_markdown, one_line, without_controls
-from cxcommit.theme import printable_figure
-from cxcommit.trends import trends
-from cxcommit.variation import variation
 from hostile import (CMD, DIVISIONS, FORMULAS, IFRAME, IMG, LEGIT, LINK, META, NUL, OUTSIDE,
                      STYLE, UNITS, hostile_survey, imported)
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from cxcommit.errors import SettingsError
-from cxcommit.intervals import CI_METHODS, proportion_interval
+from cxcommit.stats.intervals import CI_METHODS, proportion_interval
 
 # Reference values from statsmodels 0.15.0:
 #   from statsmodels.stats.proportion import proportion_confint

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-import cxcommit.readers as readers
+import cxcommit.io.readers as readers
 from cxcommit import load_survey, read_raw
 
 HEADER = "ResponseId,Email,Wave,Division,Business Unit,Role,sign_1,NPS,Job title,Comment\n"

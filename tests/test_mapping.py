@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 from cxcommit import load_mapping, load_survey, mapping_from_dict, read_raw, suggest_mapping
-from cxcommit.mapping import ItemMapping, Mapping, WaveRule
-from cxcommit.scales import guess_scale
-from cxcommit.suggest import is_survey_metadata
+from cxcommit.instrument.scales import guess_scale
+from cxcommit.mapping.schema import ItemMapping, Mapping, WaveRule
+from cxcommit.mapping.suggest import is_survey_metadata
 from cxcommit.text import normalize_label
 from conftest import ROOT, REALDATA
 

@@ -5,12 +5,12 @@ import pytest
 from hypothesis import given, strategies as st
 
 from cxcommit import MappingError, mapping_from_dict, read_raw, suggest_mapping
-from cxcommit.instrument import SIGN_IDS
-from cxcommit.mapping import Mapping, WaveRule
-from cxcommit.mapping_table import (COVERAGE_COLUMNS, QUESTION_WIDTH, column_roles, coverage_text, edited_mapping,
-                                    format_labels, items_table, not_offered, parse_labels, short_question,
-                                    shortened_questions, sign_coverage, suggested_wave_column, wave_columns, wave_mode,
-                                    wave_rule)
+from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.mapping.form import (COVERAGE_COLUMNS, QUESTION_WIDTH, column_roles, coverage_text, edited_mapping,
+                                   format_labels, items_table, not_offered, parse_labels, short_question,
+                                   shortened_questions, sign_coverage, suggested_wave_column, wave_columns, wave_mode,
+                                   wave_rule)
+from cxcommit.mapping.schema import Mapping, WaveRule
 from conftest import REALDATA, ROOT
 
 

@@ -352,7 +352,7 @@ def test_every_subcommand_answers_wrong_arguments_with_a_message(tmp_path, args,
 
 def test_the_cover_checks_its_logo_and_accent_in_the_library():
     from cxcommit import SettingsError
-    from cxcommit.pptx_deck import Cover
+    from cxcommit.export.pptx_deck import Cover
 
     assert Cover(accent="navy").accent == "#000080" and Cover(accent=" 0072b2 ").accent == "#0072B2"
     assert Cover(logo=real_png()).logo == real_png()
@@ -377,12 +377,12 @@ needs_chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reas
 def test_a_chart_plotly_cannot_draw_is_a_message_and_images_go_on_working(monkeypatch):
     import plotly.graph_objects as go
 
-    import cxcommit.images
+    import cxcommit.export.images
     from cxcommit.errors import ChartImageError
-    from cxcommit.images import figure_image
+    from cxcommit.export.images import figure_image
 
     # figure_image removes control characters (printable_figure); without that, plotly.js refuses a NUL
-    monkeypatch.setattr(cxcommit.images, "printable_figure", lambda figure: figure)
+    monkeypatch.setattr(cxcommit.export.images, "printable_figure", lambda figure: figure)
     refused = go.Figure(go.Bar(x=["Unit\x00A", "Unit B"], y=[1, 2]), layout_title_text="Commitment by unit")
     with pytest.raises(ChartImageError) as caught:
         figure_image(refused)
@@ -554,9 +554,9 @@ PARTIAL = {  # name: (rows kept, values blanked, the notes expected)
 @pytest.mark.parametrize("case", list(PARTIAL))
 def test_partial_unit_metrics_are_used_where_they_exist_and_named_where_they_do_not(tmp_path, demo, case):
     from cxcommit import read_unit_metrics
-    from cxcommit.findings import findings
-    from cxcommit.pay import metrics_coverage, pay_alignment, pay_relations
-    from cxcommit.slides import deck
+    from cxcommit.analyses.findings import findings
+    from cxcommit.analyses.pay import metrics_coverage, pay_alignment, pay_relations
+    from cxcommit.story.slides import deck
 
     keep, blank, notes = PARTIAL[case]
     metrics = read_unit_metrics(partial_metrics(tmp_path, f"{case}.csv", keep, blank))

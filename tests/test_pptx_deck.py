@@ -12,11 +12,11 @@ from pptx.enum.chart import XL_CHART_TYPE
 from conftest import REALDATA, ROOT
 from cxcommit.cli import main
 from cxcommit.demo import load_demo, load_demo_metrics
-from cxcommit.instrument import SIGN_IDS
-from cxcommit.pptx_deck import Cover, method, write_deck
+from cxcommit.export.pptx_deck import Cover, method, write_deck
+from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.settings import Settings
-from cxcommit.slides import deck
-from cxcommit.takeaways import takeaway
+from cxcommit.story.slides import deck
+from cxcommit.story.takeaways import takeaway
 from cxcommit.text import pct
 
 CHART_TYPES = {"commitment": XL_CHART_TYPE.BAR_CLUSTERED, "variation": XL_CHART_TYPE.BAR_STACKED,

@@ -1,4 +1,4 @@
-"""Privacy by construction (cxcommit.publish): attacks on everything the product publishes.
+"""Privacy by construction (cxcommit.privacy.publish): attacks on everything the product publishes.
 
 The linear audit (tests/audit.py) stacks every published count of every one- and two-way
 breakdown, unfiltered and filtered, and checks by a rank test that no count of fewer than the
@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from audit import audit
 from conftest import REALDATA
 from cxcommit import Settings, SettingsError, apply_mapping, load_survey, read_raw, suggest_mapping
-from cxcommit.commitment import commitment_index
+from cxcommit.analyses.commitment import commitment_index
+from cxcommit.analyses.groups import make_groups
+from cxcommit.analyses.rates import rates
 from cxcommit.demo import import_demo
-from cxcommit.groups import make_groups
-from cxcommit.instrument import SIGN_IDS
-from cxcommit.publish import publish
-from cxcommit.rates import rates
+from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.privacy.publish import publish
 
 K = 5
 LAB = "Innovation Lab"  # the demo's unit of 2 respondents in each of the last two waves

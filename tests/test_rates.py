@@ -6,9 +6,10 @@ from scipy import stats
 from hypothesis import given, settings as hsettings, strategies as st
 
 from cxcommit import Settings
-from cxcommit.adjust import adjust_p
+from cxcommit.analyses.rates import compare_to_rest, rates
 from cxcommit.demo import load_demo
-from cxcommit.rates import compare_to_rest, fisher_exact_p, rates
+from cxcommit.stats.adjust import adjust_p
+from cxcommit.stats.significance import fisher_exact_p
 
 
 def test_difference_to_the_rest_matches_statsmodels_z_test():

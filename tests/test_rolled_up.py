@@ -1,4 +1,4 @@
-"""A filtered survey is counted as sums of the unfiltered survey's counts (cxcommit.groups.rolled_up):
+"""A filtered survey is counted as sums of the unfiltered survey's counts (cxcommit.analyses.groups.rolled_up):
 the same groups, sizes and counts as a pass over its own rows, with no pass over them."""
 from dataclasses import replace
 
@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings as hsettings, strategies as st
 
-from cxcommit.commitment import _histogram, commitment_index
-from cxcommit.groups import count_items, make_groups
-from cxcommit.rates import rates
+from cxcommit.analyses.commitment import _histogram, commitment_index
+from cxcommit.analyses.groups import count_items, make_groups
+from cxcommit.analyses.rates import rates
+from cxcommit.analyses.variation import variation
+from cxcommit.model.survey import chosen_rows
 from cxcommit.settings import Settings
-from cxcommit.survey import chosen_rows
-from cxcommit.variation import variation
 
 GROUPINGS = ["division", "business_unit", "role", "wave"]
 

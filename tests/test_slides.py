@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 
 from cxcommit import load_demo_metrics
 from cxcommit.settings import Settings
-from cxcommit.slides import deck, for_screen
+from cxcommit.story.slides import deck, for_screen
 
 
 def test_the_demo_deck_tells_the_story_in_order(demo):
@@ -32,7 +32,7 @@ def test_slides_with_nothing_to_show_are_left_out(demo):
 
 
 # Fitting a slide to the screen: the chart's height (chart_height) and the figure drawn at it (fit).
-from cxcommit.slides import Screen, Slide, chart_height, fit  # noqa: E402
+from cxcommit.story.slides import Screen, Slide, chart_height, fit  # noqa: E402
 
 
 def _pay_slide(demo) -> Slide:

@@ -5,8 +5,8 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from cxcommit import SUMMARY_COLUMNS, Settings, SettingsError, item_summary, load_survey
 from cxcommit.demo import load_demo
-from cxcommit.intervals import wilson
-from cxcommit.scales import DONT_KNOW
+from cxcommit.instrument.scales import DONT_KNOW
+from cxcommit.stats.intervals import wilson
 from conftest import REALDATA
 
 

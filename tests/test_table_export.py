@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from cxcommit import SIGN_IDS, Settings, load_demo_metrics, load_survey
+from cxcommit.analyses.commitment import commitment_index, index_over_waves
+from cxcommit.analyses.findings import findings
+from cxcommit.analyses.gaps import gap_to_target, perception_gap
+from cxcommit.analyses.pay import pay_alignment, pay_relations, unit_table
+from cxcommit.analyses.rates import rates
+from cxcommit.analyses.variation import variation
 from cxcommit.demo import load_demo
-from cxcommit.commitment import commitment_index, index_over_waves
-from cxcommit.findings import findings
-from cxcommit.gaps import gap_to_target, perception_gap
-from cxcommit.pay import pay_alignment, pay_relations, unit_table
-from cxcommit.rates import rates
-from cxcommit.table_export import (FORMULA_STARTS, analysis_tables, safe_cells, sheet_names, to_csv_bytes,
-                                   to_xlsx_bytes)
-from cxcommit.variation import variation
+from cxcommit.export.table_export import (FORMULA_STARTS, analysis_tables, safe_cells, sheet_names, to_csv_bytes,
+                                          to_xlsx_bytes)
 from conftest import REALDATA, ROOT
 
 HIDING = Settings(min_group_size=30, dont_know="missing")  # with load_demo(30): suppressed rows (with "don't know" out of the base, fewer than 30 of most classes answered all 8 signs yes or no, so the index of 5 of 6 divisions and most of their waves is hidden; no executives are reported, so no perception gap), and pay alignment carrying unit metrics

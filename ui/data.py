@@ -13,13 +13,13 @@ from pathlib import Path
 import streamlit as st
 
 from cxcommit import Mapping, Settings, Survey, UnitMetrics, load_demo_metrics, suggest_mapping
-from cxcommit.errors import CxcommitError, SettingsError
 from cxcommit.demo import import_demo
-from cxcommit.combine import combine_surveys
-from cxcommit.importer import apply_mapping
-from cxcommit.readers import RawTable, read_raw
+from cxcommit.errors import CxcommitError, SettingsError
+from cxcommit.io.readers import RawTable, read_raw
+from cxcommit.io.unit_metrics import read_unit_metrics
+from cxcommit.model.combine import combine_surveys
+from cxcommit.model.importer import apply_mapping
 from cxcommit.text import escape_markdown as md
-from cxcommit.unit_metrics import read_unit_metrics
 from ui.sessions import watch
 
 DEMO = "demo"
@@ -29,7 +29,7 @@ log = logging.getLogger("cxcommit.dashboard")
 @dataclass(frozen=True)
 class Dataset:
     """What the session analyses: a key naming its content, a label, the survey as imported (every
-    row; the frame publishes it for the minimum group size, :func:`cxcommit.publish.publish`,
+    row; the frame publishes it for the minimum group size, :func:`cxcommit.privacy.publish.publish`,
     before any page sees it) and unit metrics."""
 
     key: str

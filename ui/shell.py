@@ -14,11 +14,11 @@ from pathlib import Path
 import streamlit as st
 
 from cxcommit import Settings, SettingsError, Survey, UnitMetrics
+from cxcommit.io.columns import ATTRIBUTES
+from cxcommit.privacy.publish import generalised_note, publish
+from cxcommit.privacy.suppression import respondents_text
 from cxcommit.settings import MAX_MIN_GROUP_SIZE, setting_from_text
-from cxcommit.columns import ATTRIBUTES
-from cxcommit.privacy import respondents_text
-from cxcommit.intervals import CI_METHODS
-from cxcommit.publish import generalised_note, publish
+from cxcommit.stats.intervals import CI_METHODS
 from cxcommit.text import escape_markdown as md
 from ui.data import LINK_PARAM, Dataset, current, link_key, lost_link, opened_dataset
 from ui.errors import guarded, show_error
@@ -312,7 +312,7 @@ def _write_url(filters: dict[str, list[str]], settings: Settings, data: str | No
 
 def _presentation_style() -> None:
     """Presentation mode: no sidebar or toolbar, larger type (1rem is 20px), little padding, so that
-    a slide fits the screen (:class:`cxcommit.slides.Screen` holds these sizes: change both together).
+    a slide fits the screen (:class:`cxcommit.story.slides.Screen` holds these sizes: change both together).
     Style only: ``st.html`` puts it where it takes no room on the page."""
     st.html("""<style>
         [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],

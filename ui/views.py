@@ -8,18 +8,29 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from cxcommit.commitment import commitment_index
-from cxcommit.publish import own_values
-from cxcommit.slides import deck
-from cxcommit.text import escape_markdown as md, pct
-from cxcommit.theme import apply_theme
-from ui.errors import download_button
+from cxcommit.analyses.commitment import commitment_index
+from cxcommit.analyses.rates import rates
+from cxcommit.charts.theme import apply_theme
+from cxcommit.export.images import HINT, figure_image, images_available
+from cxcommit.export.table_export import to_csv_bytes
+from cxcommit.instrument.scales import SCALE_KINDS
+from cxcommit.io.columns import ATTRIBUTES
+from cxcommit.io.formats import FORMAT_NAMES
+from cxcommit.mapping.form import (WAVE_MODES, column_roles, coverage_text, edited_mapping, groupable, items_table,
+                                   not_offered, short_question, shortened_questions, sign_coverage,
+                                   suggested_wave_column, wave_columns, wave_mode, wave_rule)
+from cxcommit.mapping.schema import PERIODS
+from cxcommit.privacy.publish import attribute_costs, own_values
+from cxcommit.story.report_text import detail_table
+from cxcommit.story.slides import deck
+from cxcommit.text import escape_markdown as md, pct, slugify
+from ui.errors import download_button, show_error
 from ui.sessions import remembered
-from ui.shell import Context
+from ui.shell import Context, label_of
 
 
 def slides_of(ctx: Context, *, presentation: bool, dark: bool = False) -> list:
-    """The deck's slides (:func:`cxcommit.slides.deck`) for this dataset, filters and settings, drawn
+    """The deck's slides (:func:`cxcommit.story.slides.deck`) for this dataset, filters and settings, drawn
     for presenting or not: built once, so stepping through them or exporting them only draws."""
     key = (ctx.dataset.key, repr(sorted(ctx.filters.items())), ctx.caption(), ctx.settings, presentation, dark)
     with st.spinner("Preparing the slides…"):
@@ -57,9 +68,6 @@ def chart_downloads(ctx: Context, figure, table=None, *, errors=None, key: str |
     its own)."""
     if ctx.presentation:
         return
-    from cxcommit.images import HINT, figure_image, images_available
-    from cxcommit.table_export import to_csv_bytes
-
     title, stem = _chart_name(figure)
     key = key or _chart_key(figure)
 
@@ -82,8 +90,6 @@ def chart_downloads(ctx: Context, figure, table=None, *, errors=None, key: str |
 
 def _chart_name(figure) -> tuple[str, str]:
     """The chart's title in words and as a file name."""
-    from cxcommit.text import slugify
-
     title = (figure.layout.title.text or "chart").split("<")[0]
     return title, slugify(title, max_length=50)
 
@@ -131,9 +137,6 @@ def latest_vs_previous(ctx: Context) -> None:
 
 def group_detail(ctx: Context, by: str, group: str, items: list[str] | None) -> None:
     """One group's numbers: its share on each item with interval and difference to the rest."""
-    from cxcommit.rates import rates
-    from cxcommit.report_text import detail_table
-
     table = rates(ctx.survey, by, items=items, settings=ctx.settings)
     part = table[table["group"] == group]
     st.subheader(md(group))
@@ -146,8 +149,6 @@ def group_detail(ctx: Context, by: str, group: str, items: list[str] | None) -> 
 
 def import_report(survey) -> None:
     """What the import detected, kept, excluded and dropped."""
-    from cxcommit.formats import FORMAT_NAMES
-
     r = survey.report
     st.markdown(f"**{md(r.source)}** — " + md(FORMAT_NAMES.get(r.format, r.format)
                 + (f", sheet {r.sheet!r}" if r.sheet else f", {r.encoding}, delimiter {r.delimiter!r}")
@@ -171,8 +172,6 @@ def import_report(survey) -> None:
 def disclosure_report(ctx: Context) -> None:
     """What publishing for the minimum group size generalised or left out, and what each reporting
     attribute costs (to turn off one that costs more than it tells)."""
-    from cxcommit.publish import attribute_costs
-
     disclosure = ctx.full.disclosure
     for line in disclosure.summary():
         st.markdown("- " + md(line))
@@ -196,14 +195,6 @@ def mapping_form(mapping, raw, sources: list[str], *, key: str):
     each edit); "Use this data" applies it. Returns (submitted, one validated mapping per file —
     empty unless submitted and valid). ``key`` names the export and the starting mapping, so edits
     never carry over to another file."""
-    from cxcommit.columns import ATTRIBUTES
-    from cxcommit.mapping import PERIODS
-    from cxcommit.mapping_table import (WAVE_MODES, column_roles, coverage_text, edited_mapping,
-                                        groupable, items_table, not_offered, short_question, shortened_questions, sign_coverage,
-                                        suggested_wave_column, wave_columns, wave_mode, wave_rule)
-    from cxcommit.scales import SCALE_KINDS
-    from ui.errors import show_error
-
     keys = list(raw.keys)
     labels = dict(zip(raw.keys, raw.labels))
     roles = column_roles(mapping, keys, labels)
@@ -338,8 +329,6 @@ def mapping_form(mapping, raw, sources: list[str], *, key: str):
 
 def raw_summary(raw) -> None:
     """What reading a file detected, before any mapping: layout, encoding, size, columns left out."""
-    from cxcommit.formats import FORMAT_NAMES
-
     where = f"sheet {raw.sheet!r}" if raw.sheet else f"{raw.encoding}, delimiter {raw.delimiter!r}"
     st.caption(md(f"{raw.source}: {FORMAT_NAMES.get(raw.format, raw.format)} layout, {where}, {raw.header_rows} "
                   f"header row(s), {raw.n_rows:,} responses, {len(raw.keys)} columns"
@@ -353,8 +342,6 @@ def raw_summary(raw) -> None:
 def grouping_choice(ctx: Context, label: str, preferred: tuple[str, ...], key: str, *, container=None) -> str | None:
     """A radio of the groupings to compare (the preferred ones first, then any other grouping with two
     or more values, never the wave); None, with a note saying what to map, when there is none."""
-    from ui.shell import label_of
-
     survey = ctx.survey
     others = [g for g in survey.groupings if g not in preferred and g != "wave"]
     choices = [g for g in (*preferred, *others) if g in survey.groupings and len(survey.codes(g)[1]) >= 2]

@@ -1,0 +1,131 @@
+"""The commitment index: how many of the 8 signs each respondent sees, and who sees all 8.
+
+Per respondent, a sign is met when the answer is yes. "Don't know" counts as not met (setting
+``dont_know = not_yes``) or makes the sign unanswered (``missing``). A respondent who left a sign
+unanswered cannot be scored and is counted in ``n_incomplete`` instead.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from cxcommit.analyses.groups import as_list, joint_counts, make_groups
+from cxcommit.analyses.tables import nullable
+from cxcommit.analyses.trends import per_wave
+from cxcommit.model.signs import INCOMPLETE, signs_met_codes
+from cxcommit.model.survey import Survey
+from cxcommit.privacy.publish import require
+from cxcommit.privacy.suppression import suppression_reason
+from cxcommit.settings import Settings
+from cxcommit.stats.intervals import proportion_interval
+
+INDEX_COLUMNS = ["group", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k", "p", "ci_low", "ci_high",
+                 "n_incomplete", "suppressed", "suppression"]
+
+
+WAVE_INDEX_COLUMNS = ["group", "wave", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k", "p", "ci_low", "ci_high",
+                      "suppressed", "suppression"]
+
+
+def signs_met(survey: Survey, settings: Settings = Settings()) -> np.ndarray:
+    """Signs met (0–8) per respondent; NaN where a sign is unanswered."""
+    met = signs_met_codes(survey, settings).astype(float)
+    met[met == INCOMPLETE] = np.nan
+    return met
+
+
+def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
+                     settings: Settings = Settings()) -> pd.DataFrame:
+    """Mean signs met and share fully committed per group.
+
+    Returns one row per group with the grouping columns and:
+
+    - ``n``: respondents who answered all 8 signs; ``n_incomplete``: those who did not.
+    - ``mean_signs``: mean signs met (0–8), ``mean_ci_low``/``mean_ci_high``: its t interval.
+    - ``k``: respondents answering yes to all 8 (fully committed), ``p`` = k / n with its interval
+      (``ci_low``/``ci_high``, Wilson by default).
+    - ``suppressed``: as in :func:`cxcommit.analyses.rates.rates` (nobody scored); numbers of suppressed
+      rows are null; ``suppression`` says why (``"small"``). Respondents scored on all 8 signs
+      count only where at least the minimum of their class are (:mod:`cxcommit.privacy.publish`).
+
+    >>> from cxcommit.demo import load_demo
+    >>> table = commitment_index(load_demo(), by="division")
+    >>> table.sort_values("mean_signs")["group"].tolist()[0]
+    'Operations'
+    """
+    key = ("commitment_index", tuple(as_list(by)), settings)
+    return survey.kept(key, lambda: _commitment_index(survey, by, settings))
+
+
+def _commitment_index(survey: Survey, by: str | list[str] | None, settings: Settings) -> pd.DataFrame:
+    histogram = _histogram(survey, by, settings)  # groups x (0..8 signs met, incomplete)
+    groups = make_groups(survey, by)
+    signs = np.arange(9, dtype=float)
+    n = histogram[:, :9].sum(axis=1)
+    total, total_sq = histogram[:, :9] @ signs, histogram[:, :9] @ signs**2
+    k, incomplete = histogram[:, 8], histogram[:, INCOMPLETE]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / n
+        sd = np.sqrt(np.maximum(total_sq - n * mean**2, 0) / (n - 1))
+        half = special.stdtrit(n - 1, 1 - (1 - settings.confidence) / 2) * sd / np.sqrt(n)  # t quantile (stats.t.ppf)
+        p = k / n
+    low, high = proportion_interval(k, n, method=settings.ci_method, confidence=settings.confidence)
+    keys = {name: groups.frame[name].to_numpy(dtype=object) for name in groups.frame.columns}
+    numbers = {"n": n, "mean_signs": mean, "mean_ci_low": mean - half, "mean_ci_high": mean + half, "k": k, "p": p,
+               "ci_low": low, "ci_high": high, "n_incomplete": incomplete}
+    flags = n < settings.min_group_size  # nobody scored: every cell is a union of classes (cxcommit.privacy.publish)
+    columns = {**keys, "suppressed": flags, "suppression": suppression_reason(flags)}
+    for name, values in numbers.items():
+        values = np.where(flags, np.nan, values)
+        columns[name] = nullable(values, integer=True) if name in ("n", "k", "n_incomplete") else values
+    extra = [c for c in groups.names if c != "group"]
+    return pd.DataFrame({name: columns[name] for name in ["group", *extra, *INDEX_COLUMNS[1:]]})
+
+
+def index_over_waves(survey: Survey, by: str | None = None, *, settings: Settings = Settings()) -> pd.DataFrame:
+    """The commitment index of each group in each wave (or of everyone, with ``by`` none).
+
+    Computed on the group × wave table, so suppression works as in :func:`cxcommit.analyses.trends.trends`. Returns one row per group and wave,
+    waves in time order: ``group, wave, n, mean_signs, mean_ci_low, mean_ci_high, k, p, ci_low,
+    ci_high, suppressed, suppression`` (as in :func:`commitment_index`).
+
+    >>> from cxcommit.demo import load_demo
+    >>> table = index_over_waves(load_demo(), "division")
+    >>> table[table["group"] == "Digital"]["wave"].tolist()[:2]
+    ['2025-Q2', '2025-Q3']
+    """
+    table = per_wave(commitment_index(survey, [by, "wave"] if by else ["wave"], settings=settings), survey, by)
+    return table[WAVE_INDEX_COLUMNS]
+
+
+def _histogram(survey: Survey, by, settings: Settings) -> np.ndarray:
+    """Respondents per group and number of signs met (columns 0–8, then incomplete); kept in ``survey.cache``."""
+    require(survey, settings.min_group_size)
+    groups = make_groups(survey, by)
+    key = ("signs_met_histogram", groups.names, settings.dont_know)
+    if key not in survey.cache:
+        survey.cache[key] = (groups.roll_up(_histogram(survey.base, list(groups.source.names), settings))
+                             if groups.source is not None  # a filtered survey: sums of its base's
+                             else joint_counts(groups, [signs_met_codes(survey, settings)], [INCOMPLETE + 1]))
+    return survey.cache[key]
+
+
+def index_distribution(survey: Survey, by: str | list[str] | None = None, *,
+                       settings: Settings = Settings()) -> pd.DataFrame:
+    """How many respondents meet 0, 1, … 8 signs, per group: ``group``, ``signs_met``, ``n``, ``share``,
+    ``suppressed``, ``suppression`` (whole groups hidden as in :func:`commitment_index`)."""
+    index = commitment_index(survey, by, settings=settings)
+    groups = make_groups(survey, by)
+    counts = _histogram(survey, by, settings)[:, :9]
+    rows = []
+    for g, label in enumerate(groups.frame["group"]):
+        hidden, why = bool(index["suppressed"].iloc[g]), index["suppression"].iloc[g]
+        total = counts[g].sum()
+        for signs in range(9):
+            rows.append({"group": label, "signs_met": signs, "n": None if hidden else int(counts[g, signs]),
+                         "share": None if hidden or total == 0 else counts[g, signs] / total, "suppressed": hidden, "suppression": why})
+    table = pd.DataFrame(rows)
+    table["n"] = table["n"].astype("Int64")
+    table["share"] = table["share"].astype("Float64")
+    return table

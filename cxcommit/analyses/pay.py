@@ -1,0 +1,156 @@
+"""Compensation alignment: is executive pay moving toward CX objectives, and does it go with commitment
+and customer outcomes?
+
+Sign 7 (executive pay tied to CX objectives) comes from the survey; the share of executive incentive
+tied to CX, NPS, CSAT and other outcomes come from the unit-metrics table (business unit × wave).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cxcommit.analyses.commitment import commitment_index
+from cxcommit.analyses.groups import ALL_GROUP
+from cxcommit.analyses.trends import trends
+from cxcommit.errors import MappingError, SettingsError
+from cxcommit.instrument.items import PAY_SIGN
+from cxcommit.io.unit_metrics import UnitMetrics
+from cxcommit.model.survey import Survey
+from cxcommit.privacy.publish import other_label
+from cxcommit.settings import Settings
+from cxcommit.stats.correlation import correlation
+from cxcommit.text import column_label
+
+INCENTIVE_WORDS = ("incentive", "bonus", "pay", "compensation", "remuneration")
+
+
+def incentive_metric(metrics: UnitMetrics) -> str:
+    """The unit metric that holds the share of executive incentive tied to CX."""
+    for name in metrics.metrics:
+        if any(word in name.lower() for word in INCENTIVE_WORDS):
+            return name
+    raise SettingsError("The unit metrics have no incentive-share column.",
+                        hint="Name the column of the share of executive incentive tied to CX with 'incentive' in it "
+                             f"(its columns: {', '.join(metrics.metrics)}).")
+
+
+def pay_alignment(survey: Survey, metrics: UnitMetrics | None = None, by: str | None = "division", *,
+                  settings: Settings = Settings()) -> pd.DataFrame:
+    """Sign 7 and the incentive share tied to CX over waves, per group.
+
+    Columns: ``group, wave`` and ``n, p, ci_low, ci_high, change_prev, change_prev_p, slope`` of
+    sign 7 (as in :func:`cxcommit.analyses.trends.trends`), ``incentive_share`` (mean over the group's units
+    of the unit metric, null without unit metrics), ``units`` (units with a value), ``suppressed``, ``suppression``.
+    """
+    if PAY_SIGN not in survey.item_ids:
+        raise MappingError("Compensation alignment needs sign 7 (executive pay tied to CX objectives).",
+                           hint="Map the pay question to sign_7 in the mapping.")
+    table = trends(survey, by, items=[PAY_SIGN], settings=settings)
+    table = table[["group", "wave", "n", "p", "ci_low", "ci_high", "change_prev", "change_prev_p", "slope",
+                   "suppressed", "suppression"]]
+    if metrics is None or "business_unit" not in survey.groupings:  # nothing links the metrics to respondents
+        return table.assign(incentive_share=np.nan, units=0)
+    metric = incentive_metric(metrics)
+    frame = metrics.frame[metrics.frame["business_unit"].isin(survey.codes("business_unit")[1])]  # the units shown
+    if by in (None, "business_unit"):
+        level = frame.assign(group=frame["business_unit"] if by else ALL_GROUP)
+    else:
+        units = survey.responses[["business_unit", by]].dropna().astype(str).drop_duplicates("business_unit")
+        level = frame.merge(units.rename(columns={by: "group"}), on="business_unit", how="inner")
+    summary = level.groupby(["group", "wave"])[metric].agg(incentive_share="mean", units="count").reset_index()
+    return table.merge(summary, on=["group", "wave"], how="left")
+
+
+def unit_table(survey: Survey, metrics: UnitMetrics, settings: Settings = Settings()) -> pd.DataFrame:
+    """One row per business unit shown: commitment index, sign 7 share and the unit metrics averaged
+    over the waves in the survey."""
+    index = commitment_index(survey, "business_unit", settings=settings)
+    sign7 = trends(survey, "business_unit", items=[PAY_SIGN], settings=settings)
+    sign7 = sign7[~sign7["suppressed"]].groupby("group")["p"].mean().rename("sign_7")
+    waves = set(survey.responses["wave"].astype(str))
+    numbers = metrics.frame[metrics.frame["wave"].isin(waves)].groupby("business_unit")[list(metrics.metrics)].mean()
+    shown = index[~index["suppressed"]].set_index("group")[["n", "mean_signs", "p"]].rename(
+        columns={"p": "fully_committed"})
+    return shown.join(sign7).join(numbers, how="left").reset_index().rename(columns={"group": "business_unit"})
+
+
+def pay_relations(survey: Survey, metrics: UnitMetrics, *, settings: Settings = Settings()) -> pd.DataFrame:
+    """Across business units: how pay alignment and commitment relate to each other and to CX outcomes.
+
+    Each unit is one point (its values averaged over the survey's waves; suppressed units and the
+    generalised groups publishing made, "Other units of Digital", left out: they are no unit).
+    Returns one row per pair: ``x, y, r, ci_low, ci_high`` (Pearson r with Fisher-z interval),
+    ``p_value``, ``n`` (units).
+    """
+    units = unit_table(survey, metrics, settings)
+    divisions = survey.codes("division")[1] if "division" in survey.groupings else []
+    pooled = {other_label("business_unit"), *(other_label("business_unit", d) for d in divisions)}
+    units = units[~units["business_unit"].astype(str).isin(pooled)]
+    incentive = incentive_metric(metrics)
+    outcomes = [m for m in metrics.metrics if m != incentive]
+    pairs = [(incentive, "sign_7"), (incentive, "mean_signs"), ("sign_7", "mean_signs")]
+    pairs += [(x, outcome) for outcome in outcomes for x in (incentive, "mean_signs")]
+    rows = [{"x": x, "y": y, **correlation(units[x].to_numpy(dtype=float), units[y].to_numpy(dtype=float),
+                                           settings.confidence)} for x, y in pairs]
+    table = pd.DataFrame(rows)
+    table["n"] = table["n"].astype("Int64")
+    return table
+
+
+def _listed(names: list[str], limit: int = 8) -> str:
+    return ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def metrics_coverage(survey: Survey, metrics: UnitMetrics | None) -> tuple[str, ...]:
+    """Where the unit metrics have values for the survey shown, and what is left out where they
+    do not: one sentence each, empty when they cover every wave and unit shown.
+
+    Unit metrics are used where they exist: the incentive share of a wave without them is blank
+    (sign 7 is still shown), and a unit's values are averaged over the waves that have them. These
+    sentences name the rest: waves shown that the metrics do not cover, units shown that have no
+    row in those waves (left out of the relations across units), and blank values.
+
+    >>> from cxcommit.demo import load_demo, load_demo_metrics
+    >>> metrics = load_demo_metrics()
+    >>> metrics_coverage(load_demo(), metrics)
+    ()
+    >>> part = UnitMetrics(metrics.frame[metrics.frame["wave"].isin(["2026-Q1", "2026-Q2"])], metrics.metrics, "m.csv")
+    >>> metrics_coverage(load_demo().filter(wave=["2026-Q1", "2026-Q2", "2026-Q3"]), part)[0]
+    'Unit metrics (m.csv) cover 2026-Q1, 2026-Q2; the incentive share and the relations to outcomes for 2026-Q3 are left out.'
+    """
+    if metrics is None:
+        return ()
+    if "business_unit" not in survey.groupings:
+        return (f"The unit metrics ({metrics.source}) are not used: these data have no business unit to link "
+                "them to.",)
+    order = {wave: i for i, wave in enumerate(survey.frame["wave"].cat.categories)}
+    waves = sorted(set(survey.responses["wave"].dropna().astype(str)), key=lambda w: order.get(w, len(order)))
+    divisions = survey.codes("division")[1] if "division" in survey.groupings else []
+    pooled = {other_label("business_unit"), *(other_label("business_unit", d) for d in divisions)}
+    units = [u for u in survey.responses["business_unit"].dropna().astype(str).unique() if u not in pooled]
+    frame = metrics.frame
+    valued = frame[frame[list(metrics.metrics)].notna().any(axis=1)] if metrics.metrics else frame.iloc[:0]
+    shown = valued[valued["wave"].isin(waves) & valued["business_unit"].isin(units)]
+    notes = []
+    covered = [w for w in waves if w in set(shown["wave"])]
+    if not covered:
+        theirs = sorted(set(valued["wave"]), key=lambda w: (order.get(w, len(order)), w))
+        what = (f"they hold {_listed(theirs)}, for units such as {_listed(sorted(set(valued['business_unit'])), 3)}"
+                if len(valued) else "they hold no value")
+        return (f"The unit metrics ({metrics.source}) have no value for the waves and units shown "
+                f"({_listed(waves)}); {what}. Wave and unit names must match the survey's exactly.",)
+    missing = [w for w in waves if w not in covered]
+    if missing:
+        notes.append(f"Unit metrics ({metrics.source}) cover {_listed(covered)}; the incentive share and the "
+                     f"relations to outcomes for {_listed(missing)} are left out.")
+    without = sorted(set(units) - set(shown["business_unit"]))
+    if without:
+        notes.append(f"{len(without)} of the {len(units)} units shown have no unit metrics"
+                     f"{' in ' + _listed(covered) if missing else ''}: {_listed(without)}; they are left out of the "
+                     "relations across units.")
+    rows = frame[frame["wave"].isin(covered) & frame["business_unit"].isin(units)]
+    blank = [f"{column_label(m)} for {int(rows[m].isna().sum())} of {len(rows)}" for m in metrics.metrics
+             if rows[m].isna().any()]
+    if blank:
+        notes.append(f"Blank values are left out: {'; '.join(blank)} unit-waves.")
+    return tuple(notes)

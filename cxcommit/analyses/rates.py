@@ -1,0 +1,138 @@
+"""Rates per item and group, compared with the rest of the organisation."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cxcommit.analyses.groups import Groups, count_items, make_groups
+from cxcommit.analyses.tables import nullable, text
+from cxcommit.errors import MappingError
+from cxcommit.model.survey import Survey
+from cxcommit.privacy.suppression import suppression_reason
+from cxcommit.settings import Settings
+from cxcommit.stats.adjust import adjust_p
+from cxcommit.stats.intervals import proportion_interval
+from cxcommit.stats.significance import two_proportion_p
+
+RATE_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know",
+                "diff", "p_value", "p_adj", "significant", "suppressed", "suppression"]
+
+
+def _parent_divisions(survey: Survey, groups: Groups) -> np.ndarray | None:
+    """For a breakdown by business unit alone: each unit's division (its most common one)."""
+    if groups.names != ("business_unit",) or "division" not in survey.groupings:
+        return None
+    pairs = make_groups(survey, ["business_unit", "division"])
+    named = (pairs.keys >= 0).all(axis=1)  # respondents who named both
+    units, divisions = (pairs.frame[name].to_numpy(dtype=object)[named] for name in ("business_unit", "division"))
+    order = np.lexsort((-pairs.sizes[named], pairs.keys[named, 0]))[::-1]  # each unit's most common division last
+    lookup = dict(zip(units[order], divisions[order]))  # the last written wins
+    return np.array([lookup.get(unit) for unit in groups.frame["business_unit"]], dtype=object)
+
+
+def compare_to_rest(k: np.ndarray, n: np.ndarray, min_rest: int) -> tuple[np.ndarray, np.ndarray]:
+    """Difference of each group's share to the share of everyone else, and its two-sided p-value
+    (:func:`two_proportion_p`). Null where the rest has fewer than ``min_rest`` answers (it would
+    reveal a small group) or there is only one group. Groups run along the last axis (one row
+    per item for a 2-D ``k``).
+    """
+    k_rest, n_rest = k.sum(axis=-1, keepdims=True) - k, n.sum(axis=-1, keepdims=True) - n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        diff = k / n - k_rest / n_rest
+    p_value = two_proportion_p(k, n, k_rest, n_rest)
+    hidden = (n_rest < min_rest) | (n <= 0)
+    return np.where(hidden, np.nan, diff), np.where(hidden, np.nan, p_value)
+
+
+def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str] | None = None,
+          settings: Settings = Settings(), p_adjust: str = "holm") -> pd.DataFrame:
+    """n, favourable share with interval, mean, and the difference to the rest of the organisation.
+
+    Parameters
+    ----------
+    survey : the published survey (:func:`cxcommit.privacy.publish.publish`; filter it first with
+        :meth:`Survey.filter`).
+    by : none, one or two groupings, e.g. ``"division"`` or ``["division", "role"]``.
+    items : item ids (default: all mapped items).
+    settings : minimum group size, interval method and level, "don't know" rule.
+    p_adjust : ``holm`` (default), ``bh`` (Benjamini–Hochberg), ``bonferroni`` or ``none``;
+        the family is every test in the returned table.
+
+    Returns
+    -------
+    One row per item and group, with the columns of :func:`cxcommit.analyses.summary.item_summary`
+    (``item, label, scale, group, n, k, p, ci_low, ci_high, mean, n_dont_know``), one column per
+    grouping (and ``division`` for a breakdown by business unit), and:
+
+    - ``diff``: p minus the share of everyone else in the table (the group itself excluded);
+    - ``p_value``: two-sided pooled two-proportion z-test of that difference, Fisher's exact test
+      where an expected count is below 5; ``p_adj``: adjusted for multiple comparisons;
+    - ``significant``: ``p_adj`` below 1 − confidence;
+    - ``suppressed``: fewer answers than the minimum group size (in published data, where every
+      cell is a union of classes of at least the minimum: none; see :mod:`cxcommit.privacy.publish`).
+      Every number of a suppressed row is null. ``diff`` is also null where everyone else together
+      is fewer than the minimum. ``suppression`` says why: ``"small"`` (null if shown).
+
+    References: Wilson (1927); Fisher's exact test; Holm (1979); Benjamini & Hochberg (1995).
+
+    >>> from cxcommit.demo import load_demo
+    >>> table = rates(load_demo(), by="division", items=["sign_7"])
+    >>> table.loc[table["diff"] > 0.1, "group"].tolist()
+    ['Digital', 'Retail Banking']
+    """
+    return rates_table(survey, by, items=items, settings=settings, p_adjust=p_adjust).copy()
+
+
+def rates_table(survey: Survey, by: str | list[str] | None = None, *, items: list[str] | None = None,
+                settings: Settings = Settings(), p_adjust: str = "holm") -> pd.DataFrame:
+    """:func:`rates`, kept in ``survey.cache``: the table itself, for callers that only read it."""
+    groups = make_groups(survey, by)
+    wanted = survey.items if items is None else [survey.item(i) for i in items]
+    key = ("rates", groups.names, tuple(i.id for i in wanted), settings, p_adjust)
+    if key not in survey.cache:
+        survey.cache[key] = _rates(survey, groups, wanted, settings, p_adjust)
+    return survey.cache[key]
+
+
+def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_adjust: str) -> pd.DataFrame:
+    if not wanted:
+        raise MappingError("No question of this survey is mapped to an item, so there is nothing to count.",
+                           hint="Map at least one rated question (yes/no, Likert, 0–10) to an item in the mapping; "
+                                "`check` lists the columns and why they were not used.")
+    parents = _parent_divisions(survey, groups)
+    size, count = groups.size, len(wanted)
+    counts = count_items(survey, wanted, groups, settings)
+    n, k, n_valid, total, n_dont_know = (np.stack([getattr(c, name) for c in counts])  # items x groups
+                                         for name in ("n", "k", "n_valid", "total", "n_dont_know"))
+    favourable = np.array([[i.scale.favourable_from is not None] for i in wanted])
+    averaged = np.array([[i.scale.kind != "yes_no"] for i in wanted])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(favourable & (n > 0), k / n, np.nan)
+        mean = np.where(averaged & (n_valid > 0), total / n_valid, np.nan)
+    low, high = proportion_interval(k, n, method=settings.ci_method, confidence=settings.confidence)
+    if groups.names:
+        diff, p_value = compare_to_rest(k, n, settings.min_group_size)
+    else:
+        diff = p_value = np.full((count, size), np.nan)
+    numbers = {"n": n, "k": np.where(favourable, k, np.nan), "p": p, "ci_low": np.where(favourable, low, np.nan),
+               "ci_high": np.where(favourable, high, np.nan), "mean": mean, "n_dont_know": n_dont_know,
+               "diff": np.where(favourable, diff, np.nan), "p_value": np.where(favourable, p_value, np.nan)}
+    labels = {"item": [i.id for i in wanted], "label": [i.label for i in wanted], "scale": [i.scale.kind for i in wanted]}
+    keys = {
+        **{name: np.repeat(np.array(values, dtype=object), size) for name, values in labels.items()},
+        **{name: np.tile(groups.frame[name].to_numpy(dtype=object), count) for name in groups.frame.columns},
+        **({"division": np.tile(parents, count)} if parents is not None else {}),
+    }
+    numbers = {name: values.ravel() for name, values in numbers.items()}
+    # no answers: every cell is a union of classes (cxcommit.privacy.publish)
+    flags = numbers["n"] < settings.min_group_size
+    for values in numbers.values():
+        values[flags] = np.nan
+    numbers["p_adj"] = adjust_p(numbers["p_value"], p_adjust)
+    columns = {**{name: text(values) for name, values in keys.items()},
+               **{name: nullable(values, integer=name in ("n", "k", "n_dont_know"))
+                          for name, values in numbers.items()},
+               "significant": numbers["p_adj"] < 1 - settings.confidence,  # NaN compares False
+               "suppressed": flags, "suppression": suppression_reason(flags)}
+    extra = [c for c in keys if c not in RATE_COLUMNS]
+    return pd.DataFrame({name: columns[name] for name in RATE_COLUMNS[:4] + extra + RATE_COLUMNS[4:]})

@@ -1,0 +1,65 @@
+"""Per item and group: how many answered, the favourable (yes) share with its interval, and the mean.
+
+This is the first function of the analysis library; every number it returns respects the
+minimum group size.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from cxcommit.analyses.groups import make_groups
+from cxcommit.analyses.rates import rates
+from cxcommit.model.survey import Survey
+from cxcommit.settings import Settings
+
+SUMMARY_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know",
+                   "suppressed"]
+
+
+def default_grouping(survey: Survey, preferred: str | None = "business_unit") -> str | None:
+    """``preferred`` if the survey has it, else the first of business unit, division, region, role,
+    or any other grouping with two or more values besides the wave; None if there is none."""
+    candidates = [preferred, "business_unit", "division", "region", "role"] + list(survey.groupings)
+    for name in candidates:
+        if name and name != "wave" and name in survey.groupings and name in survey.frame:
+            if (make_groups(survey, name).keys[:, 0] >= 0).sum() >= 2:  # two values besides blank
+                return name
+    return None
+
+
+def item_summary(survey: Survey, by: str | None = None, *, settings: Settings = Settings(),
+                 items: list[str] | None = None) -> pd.DataFrame:
+    """n, favourable share with interval, and mean per item and group.
+
+    Parameters
+    ----------
+    survey : the imported survey.
+    by : a grouping (attribute such as ``"division"``, or any export column kept as a grouping),
+        or two of them in a list; None for the whole organisation in one group, ``"All respondents"``.
+    settings : minimum group size, interval method and level, and how "don't know" counts.
+    items : item ids to include (default: all mapped items, in mapping order).
+
+    Returns
+    -------
+    DataFrame with one row per item and group, ordered by item then group:
+
+    - ``item``, ``label``, ``scale``: the item's id, short label and scale kind.
+    - ``group``: the group's value (``"(no answer)"`` for respondents who left it blank).
+    - ``n``: answers in the base of the share: yes + no (+ "don't know" when ``dont_know`` is
+      ``not_yes``) for yes/no items; valid scale answers otherwise ("don't know" excluded).
+    - ``k``: favourable answers: yes; top boxes of a Likert scale (``>= favourable_from``);
+      promoters (9–10) of an NPS item; null for numeric items.
+    - ``p``: k / n. ``ci_low``, ``ci_high``: its confidence interval (Wilson by default).
+    - ``mean``: mean scale value of valid answers; null for yes/no items.
+    - ``n_dont_know``: "don't know" answers.
+    - ``suppressed``: True when n is below the minimum group size (published data hold none or
+      at least the minimum per cell, :mod:`cxcommit.privacy.publish`); every number of that row is then null.
+
+    References: Wilson (1927), see :mod:`cxcommit.stats.intervals`.
+
+    >>> from cxcommit.demo import load_demo
+    >>> table = item_summary(load_demo(), by="division", items=["sign_7"])
+    >>> list(table.columns) == SUMMARY_COLUMNS, bool(table["p"].between(0, 1).all())
+    (True, True)
+    """
+    return rates(survey, by, items=items, settings=settings)[SUMMARY_COLUMNS].reset_index(drop=True)

@@ -1,0 +1,72 @@
+"""What the commands share: the settings given, the export read once, the filters ``--division``
+and ``--wave``, and the unit metrics of ``--metrics``."""
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+
+from cxcommit.analyses.pay import metrics_coverage
+from cxcommit.errors import SettingsError
+from cxcommit.io.readers import RawTable, read_raw
+from cxcommit.io.unit_metrics import UnitMetrics, read_unit_metrics
+from cxcommit.mapping.schema import Mapping, load_mapping
+from cxcommit.model.survey import Survey
+from cxcommit.settings import Settings
+
+
+def settings_from(args) -> Settings:
+    return Settings(
+        min_group_size=args.min_group_size,
+        confidence=getattr(args, "confidence", Settings.confidence),
+        ci_method=getattr(args, "ci_method", Settings.ci_method),
+        test_responses="keep" if args.keep_test_responses else "auto",
+        drop_personal_data=not args.keep_personal_data,
+    )
+
+
+def read(args, settings: Settings) -> tuple[RawTable, Mapping | None]:
+    """The export, read once, and the mapping given on the command line (if any)."""
+    mapping = load_mapping(args.mapping) if args.mapping else None
+    fmt = args.input_format or (mapping.format if mapping else "auto")
+    return read_export(args, fmt, lean=settings.drop_personal_data), mapping
+
+
+def read_export(args, fmt: str, lean: bool = True) -> RawTable:
+    """The export; ``--sheet`` given for a file that is no workbook is an error, not ignored."""
+    raw = read_raw(args.file, fmt=fmt, sheet=args.sheet, lean=lean)
+    if args.sheet and raw.sheet is None:
+        raise SettingsError(f"--sheet {args.sheet!r}: {raw.source} is not an Excel workbook, so it has no sheets.",
+                            hint="Leave out --sheet for a CSV or text file.")
+    return raw
+
+
+def filtered(args, survey: Survey) -> Survey:
+    """``survey`` filtered by ``--division`` and ``--wave``; a value that matches nothing is an error
+    naming the values there are (a filter that silently kept no one would report on nobody)."""
+    filters = {name: values for name, values in (("division", args.division), ("wave", args.wave)) if values}
+    for name, values in filters.items():
+        what = name.replace("_", " ")
+        if name not in survey.groupings:
+            raise SettingsError(f"--{name}: {Path(args.file).name} has no {what} to filter by.",
+                                hint=f"Leave out --{name}, or map a {what} column (see `check`).")
+        known = list(survey.codes(name)[1])
+        unknown = [value for value in values if value not in known]
+        if unknown:
+            shown = ", ".join(map(repr, known[:30])) + (f" … and {len(known) - 30} more" if len(known) > 30 else "")
+            close = [match for value in unknown for match in difflib.get_close_matches(value, known, n=1, cutoff=0.6)]
+            raise SettingsError(
+                f"--{name} {' '.join(map(repr, unknown))}: no {what} of that name in {Path(args.file).name}.",
+                hint=(f"Did you mean {' '.join(map(repr, close))}? " if close else "")
+                + f"The {what}s are: {shown}." + (" Names are matched exactly (case and spaces)."
+                                                 if name != "wave" else ""))
+    return survey.filter(**filters) if filters else survey
+
+
+def metrics(args, survey: Survey | None = None) -> UnitMetrics | None:
+    """The unit metrics of ``--metrics``; where they do not cover the survey shown, a note on stderr
+    says what is left out (:func:`cxcommit.analyses.pay.metrics_coverage`)."""
+    metrics = read_unit_metrics(args.metrics) if args.metrics else None
+    for note in metrics_coverage(survey, metrics) if survey is not None else ():
+        print(f"Note: {note}", file=sys.stderr)
+    return metrics

@@ -1,0 +1,87 @@
+"""The command line's arguments: ``python -m cxcommit check | summary | analyze | report | mapping
+suggest | demo``.
+
+Light to import (names and defaults only: no table, no analysis is loaded), so that ``--help`` and
+argparse's own refusals answer at once.
+"""
+from __future__ import annotations
+
+import argparse
+
+from cxcommit.io.formats import FORMATS
+from cxcommit.settings import Settings
+from cxcommit.stats.methods import CI_METHOD_NAMES, P_ADJUST_NAMES
+from cxcommit.story.kinds import KINDS
+
+VIEWS = ("rates", "index", "variation", "gaps", "trends", "pay", "relations", "findings")
+
+
+def _input_options(parser: argparse.ArgumentParser, format_flag: tuple[str, ...]) -> None:
+    parser.add_argument("file", help="the export: CSV, TSV, .xlsx or a .zip holding one")
+    parser.add_argument(*format_flag, dest="input_format", choices=FORMATS, default=None,
+                        help="layout of the export (default: detected)")
+    parser.add_argument("--sheet", help="Excel sheet to read (default: the first with data)")
+
+
+def _settings_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--mapping", help="mapping JSON (default: the suggested mapping)")
+    parser.add_argument("--min-group-size", type=int, default=Settings.min_group_size,
+                        help="smallest group shown (default 5, at least 3)")
+    parser.add_argument("--keep-test-responses", action="store_true",
+                        help="keep Qualtrics preview/test responses")
+    parser.add_argument("--keep-personal-data", action="store_true",
+                        help="do not drop identifier columns (names, emails, IP addresses, ...)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m cxcommit",
+                                     description="Read survey exports and summarise executive commitment to CX.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="read a file and report what was detected, kept and dropped")
+    _input_options(check, ("--format", "--input-format"))
+    _settings_options(check)
+    summary = commands.add_parser("summary", help="n, favourable share, Wilson interval and mean per item and group")
+    _input_options(summary, ("--input-format",))
+    _settings_options(summary)
+    summary.add_argument("--by", help="grouping: division, business_unit, role, region, wave or any export column")
+    summary.add_argument("--items", nargs="+", help="item ids to include (default: all)")
+    summary.add_argument("--format", dest="output", choices=["table", "csv", "json"], default="table")
+    summary.add_argument("--confidence", type=float, default=Settings.confidence)
+    summary.add_argument("--ci-method", choices=list(CI_METHOD_NAMES), default=Settings.ci_method)
+    analyze = commands.add_parser("analyze", help="an analysis view: rates, index, variation, gaps, trends, pay, "
+                                                  "relations or findings")
+    _input_options(analyze, ("--input-format",))
+    _settings_options(analyze)
+    analyze.add_argument("--view", required=True, choices=list(VIEWS))
+    analyze.add_argument("--by", help="grouping (default depends on the view); rates also take two: --by division role",
+                         nargs="+")
+    analyze.add_argument("--metrics", help="unit-metrics table (business unit × wave) for pay, relations, findings")
+    analyze.add_argument("--items", nargs="+", help="item ids (default: all)")
+    analyze.add_argument("--gap", choices=["perception", "target", "best"], default="perception",
+                         help="which gap the gaps view shows (default perception: executives vs employees)")
+    analyze.add_argument("--division", nargs="+", help="only these divisions")
+    analyze.add_argument("--wave", nargs="+", help="only these waves")
+    analyze.add_argument("--format", dest="output", choices=["table", "csv", "json"], default="table")
+    analyze.add_argument("--confidence", type=float, default=Settings.confidence)
+    analyze.add_argument("--ci-method", choices=list(CI_METHOD_NAMES), default=Settings.ci_method)
+    analyze.add_argument("--p-adjust", choices=list(P_ADJUST_NAMES), default="holm")
+    report = commands.add_parser("report", help="write the slide deck (.pptx, native charts) or the one-file "
+                                                "HTML report for the filters given")
+    _input_options(report, ("--input-format",))
+    _settings_options(report)
+    report.add_argument("--metrics", help="unit-metrics table (business unit × wave): adds pay and outcome slides")
+    report.add_argument("--division", nargs="+", help="only these divisions")
+    report.add_argument("--wave", nargs="+", help="only these waves")
+    report.add_argument("--out", required=True, help="the file to write: deck.pptx or report.html")
+    report.add_argument("--slides", nargs="+", choices=list(KINDS), help="which slides (default: all that have data)")
+    report.add_argument("--title", default="Executive commitment to customer experience")
+    report.add_argument("--logo", help="a PNG or JPEG shown on every slide")
+    report.add_argument("--accent", help="accent colour, e.g. '#0072B2'")
+    mapping = commands.add_parser("mapping", help="work with mapping files")
+    mapping_commands = mapping.add_subparsers(dest="mapping_command", required=True)
+    suggest = mapping_commands.add_parser("suggest", help="print a suggested mapping as JSON")
+    _input_options(suggest, ("--format", "--input-format"))
+    demo = commands.add_parser("demo", help="regenerate the demo data")
+    demo.add_argument("--out", default="data", help="folder to write to (default: data)")
+    return parser
+

@@ -1,0 +1,330 @@
+"""Suggesting a mapping for an export: which columns are items (and on what scale), which are
+groupings, the wave, the respondent id, and which hold personal data.
+
+Items of the instrument are recognised by question-text similarity (or their id as column
+name); any other rated question becomes an item of its own; categorical columns become
+groupings, those with the usual names (Division, Department, Role, Region, ...) the standard
+attributes. Every guess a person should check carries a ``review`` note.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+
+from cxcommit.instrument.items import Item, built_in_items
+from cxcommit.instrument.scales import DONT_KNOW_LABEL, MISSING_LABEL, guess_scale, parse_number
+from cxcommit.io.columns import (attribute_for, canonical_role, date_rank, is_comment, is_metadata, is_respondent_id,
+                                 is_wave_column, per_respondent_reason, personal_reason)
+from cxcommit.io.dates import date_part, parse_dates
+from cxcommit.io.readers import RawTable
+from cxcommit.mapping.schema import DEFAULT_MISSING_CODES, ItemMapping, Mapping, WaveRule
+from cxcommit.text import normalize_label, shorten, slugify
+
+MATCH_THRESHOLD = 0.72
+_STOP = set("a an the of to and or in on for with is are do does be by at as that this our your their".split())
+_RANK = re.compile(r"\brank\b|\branking\b", re.I)
+MAX_GROUPS = 100
+MAX_LABELS = 1000  # more distinct answers than this: not a rating, not a grouping
+SAMPLE = 200
+PROFILE_ROWS = 50_000
+IDENTIFIER_ROWS = 5_000  # rows looked at for identifiers: enough to see that names or ids repeat little
+_MULTI_TEXT = re.compile(r"(check|select|tick|choose|mark) all that apply", re.I)
+SUB_QUESTION = re.compile(r"\s-\s|(?<=[:?.])-(?=\S)")  # "Question - option", Qualtrics "Question:-option"
+
+
+_SYSTEM_FIELD = re.compile(r"^Q_[A-Z][A-Za-z]*$")  # Qualtrics: Q_TotalDuration, Q_RecaptchaScore, Q_URL, ...
+
+
+def is_survey_metadata(key: str) -> bool:
+    """True for the survey tool's own bookkeeping: start and end dates, progress, duration, status,
+    channel, language, collector, Qualtrics' ``Q_...`` fields. Never an item or a grouping (a date
+    may still give the wave).
+
+    >>> [k for k in ("StartDate", "Progress", "Collector ID", "Q_TotalDuration", "Q1", "Q_1") if is_survey_metadata(k)]
+    ['StartDate', 'Progress', 'Collector ID', 'Q_TotalDuration']
+    """
+    return is_metadata(key) or date_rank(key) is not None or bool(_SYSTEM_FIELD.match(key.strip()))
+
+
+def value_counts(raw: RawTable, key: str) -> dict[str, int]:
+    """Distinct non-empty answers of a column with their counts (use on low-cardinality columns)."""
+    values, indices = raw.encoded(key)
+    numbers = np.bincount(indices[indices >= 0], minlength=len(values))
+    return {v: int(n) for v, n in zip(values, numbers) if n and v is not None and v.strip()}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a column holds: its answers with counts (None when there are more than MAX_LABELS
+    distinct ones: free text or ids, never a rating), distinct count (of the first PROFILE_ROWS
+    rows for such columns), a sample, and the mean length of its first PROFILE_ROWS answers."""
+
+    counts: dict[str, int] | None
+    distinct: int
+    sample: list[str]
+    mean_length: float
+
+
+def profile(raw: RawTable, key: str) -> Profile:
+    """A column's :class:`Profile`, counted in pyarrow so a million free-text answers stay cheap."""
+    head = raw.strings(key, PROFILE_ROWS)  # free text and ids give themselves away early
+    counts = pc.value_counts(head)
+    mean_length = pc.mean(pc.utf8_length(head)).as_py() or 0.0
+    if len(counts) <= MAX_LABELS:
+        found = value_counts(raw, key)
+        if len(found) <= MAX_LABELS:
+            return Profile(found, len(found), list(found)[:SAMPLE], mean_length)
+    sample = [v for v in counts.field("values").slice(0, SAMPLE * 2).to_pylist() if v and v.strip()][:SAMPLE]
+    return Profile(None, len(counts), sample, mean_length)
+
+
+def head_sample(raw: RawTable, key: str) -> tuple[list[str], int, int]:
+    """What :func:`~cxcommit.io.columns.personal_reason` needs of a column's first IDENTIFIER_ROWS rows: up
+    to SAMPLE distinct non-empty values (trimmed), how many non-empty answers those rows hold and how
+    many of them are distinct."""
+    column = pc.utf8_trim_whitespace(raw.strings(key, IDENTIFIER_ROWS))
+    answered = column.filter(pc.fill_null(pc.not_equal(column, ""), False))
+    distinct = pc.unique(answered)
+    return distinct.slice(0, SAMPLE).to_pylist(), len(answered), len(distinct)
+
+
+def personal_from_omitted(omitted: dict[str, str]) -> dict[str, str]:
+    """The columns a large file's lean read left out as personal data, with their reasons."""
+    prefix = "personal data ("
+    return {k: r[len(prefix):-1] for k, r in omitted.items() if r.startswith(prefix)}
+
+
+def _tokens(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", normalize_label(text)) if w not in _STOP}
+
+
+def similarity(question: str, item: Item) -> float:
+    """How alike a column's question is to an instrument item (0–1): the larger of sequence
+    similarity and word overlap; 1 when the column is named by the item's id or label."""
+    norm = normalize_label(question)
+    if norm in (item.id, item.id.replace("_", " "), normalize_label(item.label)):
+        return 1.0
+    ratio = SequenceMatcher(None, norm, normalize_label(item.question)).ratio()
+    a, b = _tokens(question), _tokens(item.question)
+    overlap = len(a & b) / len(a | b) if a and b else 0.0
+    return max(ratio, overlap)
+
+
+MAX_GROUPINGS = 3  # an export's other columns suggested as reporting attributes, beside the standard ones
+OFF_GROUPING = ("could be a grouping; left off because every reporting attribute splits the respondents further "
+                "and small groups then lose detail (turn it on in the mapping)")
+
+
+def _fewest_groupings(candidates: list[tuple[int, int, str]], ignored: dict[str, str]) -> list[str]:
+    """The columns suggested as groupings: the :data:`MAX_GROUPINGS` with the fewest values (they cost
+    least in generalised groups, :mod:`cxcommit.privacy.publish`), in the export's order; the others are
+    listed in ``ignored``, to be turned on by hand."""
+    chosen = {key for _, _, key in sorted(candidates)[:MAX_GROUPINGS]}
+    for _, _, key in candidates:
+        if key not in chosen:
+            ignored[key] = OFF_GROUPING
+    return [key for _, _, key in candidates if key in chosen]
+
+
+def suggest_mapping(raw: RawTable, items: tuple[Item, ...] | None = None) -> Mapping:
+    """A suggested :class:`Mapping` for ``raw``, matched against ``items`` (the built-in instrument by default)."""
+    items = built_in_items() if items is None else items
+    raw.encode_all([k for k in raw.keys if len(pc.unique(raw.table.column(k).slice(0, PROFILE_ROWS))) <= MAX_LABELS])
+    personal = personal_from_omitted(raw.omitted)
+    ignored = {k: r for k, r in raw.omitted.items() if k not in personal}
+    attributes, groupings = {}, []
+    respondent_id, wave_column, date_columns = None, None, []
+    rated: list[tuple[str, str, object]] = []
+    for key, label in zip(raw.keys, raw.labels):
+        info = profile(raw, key)
+        counts = info.counts
+        reason = personal_reason(key, label, *head_sample(raw, key))
+        if reason:
+            personal[key] = reason
+            continue
+        if is_respondent_id(key) and respondent_id is None:
+            respondent_id = key
+            continue
+        if date_rank(key) is not None:
+            date_columns.append(key)
+        if is_survey_metadata(key):
+            ignored[key] = "survey metadata"
+            continue
+        if info.distinct == 0 or counts == {}:
+            ignored[key] = "empty: no answers"
+            continue
+        if counts is None:
+            numeric = all(parse_number(v) is not None for v in info.sample)
+            ignored[key] = "numbers, not a rating" if numeric else "free text"
+            continue
+        if is_wave_column(key) and wave_column is None:
+            wave_column = key
+            continue
+        attribute = attribute_for(key, label)
+        if attribute and attribute not in attributes:
+            attributes[attribute] = key
+            continue
+        if key.endswith("_NPS_GROUP") or label.endswith(" - Group"):
+            ignored[key] = "NPS group derived from another column"
+            continue
+        if is_comment(key, label) and guess_scale(counts, label) is None:
+            ignored[key] = "free text"
+            continue
+        if _RANK.search(label):
+            ignored[key] = "ranking question"
+            continue
+        guess = guess_scale(counts, label)
+        if guess is not None:
+            rated.append((key, label, guess))
+            continue
+        ignored_reason = "multi-select answers" if _MULTI_TEXT.search(label) else _categorical_reason(
+            counts, raw.n_rows, raw.format)
+        if ignored_reason:
+            ignored[key] = ignored_reason
+        else:
+            groupings.append((info.distinct, len(groupings), key))
+    groupings = _fewest_groupings(groupings, ignored)
+    item_mappings = _match_items(raw, rated, items, ignored)
+    role_values = {}
+    if "role" in attributes:
+        role_values = {value: canonical_role(value) for value in value_counts(raw, attributes["role"])}
+    wave = _wave_rule(raw, wave_column, date_columns)
+    if wave.column in ignored:
+        del ignored[wave.column]
+    return Mapping(
+        format=raw.format, respondent_id=respondent_id, wave=wave, attributes=attributes, role_values=role_values,
+        groupings=tuple(groupings), items=tuple(item_mappings), missing_codes=DEFAULT_MISSING_CODES,
+        personal=personal, ignored=ignored,
+    )
+
+
+def _categorical_reason(counts: dict[str, int], n_rows: int, fmt: str) -> str | None:
+    """Why a non-rated column is not offered as a grouping, or None if it is one."""
+    numbers = {v: parse_number(v) for v in counts}
+    if all(x is not None for x in numbers.values()):
+        counts = {v: n for v, n in counts.items() if numbers[v] not in DEFAULT_MISSING_CODES}
+    distinct = len(counts)
+    if distinct == 1:
+        return "one answer only; blank (or a missing code) elsewhere: a checkbox column"
+    if fmt == "microsoft_forms" and sum(n for v, n in counts.items() if v.rstrip().endswith(";")) > 0.5 * sum(
+            counts.values()):
+        return "multi-select answers"  # Microsoft Forms ends every chosen option with ";"
+    separator = {"microsoft_forms": ";", "google_forms": ", "}.get(fmt)
+    joined = sum(1 for v in counts if separator and separator in v.strip().rstrip(";"))
+    if distinct > 20 and joined > distinct * 0.3:
+        return "multi-select answers"
+    lengths = sum(len(v) * n for v, n in counts.items()) / max(1, sum(counts.values()))
+    if distinct > MAX_GROUPS or distinct > max(20, 0.5 * n_rows) or lengths > 80:
+        return "free text"
+    alone = per_respondent_reason(counts.values())
+    if alone:
+        return f"{alone}: not a grouping"
+    if all(parse_number(v) is not None for v in counts) and distinct > 30:
+        return "numbers, not a rating"
+    return None
+
+
+def _item_id(key: str, taken: set[str]) -> str:
+    """A readable, unused item id for a column: its name, or question and option for matrix columns."""
+    head, _, tail = key.rpartition(" - ")
+    base = f"{slugify(head, max_length=24)}_{slugify(tail, max_length=24)}" if head and tail else slugify(key)
+    item_id, n = base, 1
+    while item_id in taken:
+        n += 1
+        item_id = f"{base}_{n}"
+    return item_id
+
+
+def _short_label(label: str) -> str:
+    label = label.strip().splitlines()[-1] if label.strip() else label
+    parts = SUB_QUESTION.split(label)
+    if len(parts) > 1 and len(parts[-1].strip()) >= 3:
+        return shorten(parts[-1], 60)
+    return shorten(label, 60)
+
+
+def _match_items(raw: RawTable, rated, items, ignored) -> list[ItemMapping]:
+    """Instrument items matched to rated columns (best match first), the rest as items of their own."""
+    candidates = []
+    for key, label, guess in rated:
+        for item in items:
+            if _compatible(item, guess):
+                score = max(similarity(label, item), similarity(key, item))
+                if score >= MATCH_THRESHOLD:
+                    candidates.append((score, key, item))
+    matched: dict[str, tuple[Item, float]] = {}
+    used: set[str] = set()
+    for score, key, item in sorted(candidates, key=lambda c: -c[0]):
+        if key not in matched and item.id not in used:
+            matched[key] = (item, score)
+            used.add(item.id)
+    result, ids = [], {item.id for item in items}
+    for key, label, guess in rated:
+        if key in matched:
+            item, score = matched[key]
+            result.append(_instrument_item(raw, key, label, guess, item, score))
+            continue
+        item_id = _item_id(key, ids)
+        ids.add(item_id)
+        scale = guess.scale
+        result.append(ItemMapping(
+            column=key, item=item_id, scale=scale.kind, label=_short_label(label), question=label,
+            low=scale.low if scale.kind == "likert" else None, high=scale.high if scale.kind == "likert" else None,
+            favourable_from=scale.favourable_from if scale.kind == "likert" else None,
+            labels=_text_labels(guess.labels), review=guess.review,
+        ))
+    return result
+
+
+def _compatible(item: Item, guess) -> bool:
+    kind = guess.scale.kind
+    if item.scale.kind == "yes_no":
+        return kind == "yes_no" or (kind == "likert" and guess.scale.high <= 3)
+    return item.scale.kind == kind
+
+
+def _instrument_item(raw, key, label, guess, item: Item, score: float) -> ItemMapping:
+    review = guess.review
+    if score < 0.95:
+        note = f"matched to {item.id} by question text ({score:.0%} alike)"
+        review = f"{note}; {review}" if review else note
+    if item.scale.kind == "yes_no" and guess.scale.kind != "yes_no":
+        labels = {"1": 1.0, "2": 0.0, "3": DONT_KNOW_LABEL}
+        review = "numeric codes read as 1 = yes, 2 = no, 3 = don't know (Qualtrics' default); check"
+        return ItemMapping(key, item.id, "yes_no", item.label, label, labels=labels, review=review)
+    scale = guess.scale
+    return ItemMapping(
+        column=key, item=item.id, scale=scale.kind, label=item.label, question=label,
+        low=scale.low if scale.kind == "likert" else None, high=scale.high if scale.kind == "likert" else None,
+        favourable_from=scale.favourable_from if scale.kind == "likert" else None,
+        labels=_text_labels(guess.labels), review=review,
+    )
+
+
+def _text_labels(labels: dict) -> dict:
+    """Labels worth writing into the mapping: text answers and special codes (plain numbers need none)."""
+    return {k: v for k, v in labels.items()
+            if parse_number(k) is None or v in (MISSING_LABEL, DONT_KNOW_LABEL)}
+
+
+def _wave_rule(raw: RawTable, wave_column: str | None, date_columns: list[str]) -> WaveRule:
+    if wave_column:
+        return WaveRule(column=wave_column)
+    for key in sorted(date_columns, key=date_rank):
+        stamps = parse_dates(date_part(pd.Series(profile(raw, key).sample + _ends(raw, key)))).dropna()
+        if len(stamps) == 0:
+            continue
+        span = (stamps.max() - stamps.min()).days
+        return WaveRule(column=key, period="quarter", whole_file=span <= 100)
+    return WaveRule(value="Wave 1")
+
+
+def _ends(raw: RawTable, key: str) -> list[str]:
+    """The first and last non-empty values of a column (a date column's span, usually)."""
+    values = raw.table.column(key).drop_null()
+    return [str(values[0].as_py()), str(values[-1].as_py())] if len(values) else []

@@ -1,0 +1,3 @@
+"""The data model: the imported survey (``survey``), made from a raw table and a mapping
+(``importer``), or from several waves (``combine``); each item's answers as level codes
+(``levels``) and the signs met per respondent (``signs``)."""

@@ -1,0 +1,214 @@
+"""Plain-text renderings of import reports and errors, for the command line."""
+from __future__ import annotations
+
+import pandas as pd
+
+from cxcommit.errors import CxcommitError
+from cxcommit.io.formats import FORMAT_NAMES
+from cxcommit.io.readers import DELIMITER_NAMES
+from cxcommit.io.unit_metrics import UnitMetrics
+from cxcommit.model.survey import Survey
+from cxcommit.privacy.publish import generalised_note
+from cxcommit.privacy.suppression import respondents_text
+from cxcommit.text import column_label, p_text, pct, shorten
+
+
+def _problem_lines(table: pd.DataFrame, limit: int = 40) -> list[str]:
+    lines = []
+    for record in table.head(limit).itertuples(index=False):
+        where = ", ".join(part for part in (
+            f"row {record.row}" if not pd.isna(record.row) else "",
+            f"column {shorten(record.column, 50)!r}" if isinstance(record.column, str) else "") if part)
+        value = f" — value {record.value!r}" if isinstance(record.value, str) else ""
+        lines.append(f"  {record.severity}: {where + ': ' if where else ''}{record.problem}{value}")
+    if len(table) > limit:
+        lines.append(f"  … and {len(table) - limit} more")
+    return lines
+
+
+def describe_error(error: CxcommitError) -> str:
+    """What went wrong, what to do, and every problem found, as text."""
+    lines = [f"Error: {error.message}"]
+    if error.hint:
+        lines.append(f"What to do: {error.hint}")
+    if error.problems:
+        lines.append(f"Problems ({len(error.problems)}):")
+        lines += _problem_lines(error.problem_table)
+    return "\n".join(lines)
+
+
+def describe_survey(survey: Survey, detected: bool = True) -> str:
+    """The import report of a published survey, as the ``check`` command prints it: what the file
+    held, then the items and groupings as published, and what publishing generalised."""
+    r, m = survey.report, survey.mapping
+    layout = f"{FORMAT_NAMES.get(r.format, r.format)}, {r.header_rows} header row(s){' (detected)' if detected else ''}"
+    container = f"Excel sheet {r.sheet!r}" if r.sheet else f"{r.encoding}, {DELIMITER_NAMES.get(r.delimiter, r.delimiter)}-separated"
+    lines = [f"File:       {r.source}", f"Format:     {layout}", f"Read as:    {container}",
+             f"Responses:  {r.rows_in_file} in the file; {r.rows_kept} kept, {sum(r.excluded.values())} excluded"]
+    lines += [f"  excluded: {count} × {reason}" for reason, count in r.excluded.items()]
+    lines.append(f"Waves:      {', '.join(r.waves)} — {m.wave.describe()}")
+    lines.append(f"Items ({len(survey.items)}):" if survey.items else "Items:      none mapped — no rated question was recognised")
+    by_item = {im.item: im for im in m.items}
+    for item in survey.items:
+        im = by_item[item.id]
+        answered = int(survey.responses[item.id].notna().sum())
+        lines.append(f"  {item.id:<28} {item.scale.describe():<40} ← {shorten(im.column, 40)!r} ({answered} answer{'s' if answered != 1 else ''})")
+        if im.review:
+            lines.append(f"  {'':<28} check: {im.review}")
+    lines.append("Groupings:")
+    for name, source in survey.groupings.items():
+        column = survey.responses[name]
+        count = column.nunique()
+        lines.append(f"  {shorten(name, 40):<40} ← {shorten(source, 40)!r} ({count} value{'s' if count != 1 else ''})")
+    if r.personal_dropped:
+        lines.append(f"Personal data dropped ({len(r.personal_dropped)} columns):")
+        lines += [f"  {shorten(k, 50)!r} ({why})" for k, why in r.personal_dropped.items()]
+    if m.ignored:
+        lines.append(f"Not used ({len(m.ignored)} columns):")
+        lines += [f"  {shorten(k, 50)!r}: {why}" for k, why in m.ignored.items()]
+    if r.notes:
+        lines.append("Notes:")
+        lines += [f"  {note}" for note in r.notes]
+    if survey.disclosure is not None:
+        lines.append("Small groups:")
+        lines += [f"  {line}" for line in survey.disclosure.summary()]
+    if r.problems:
+        lines.append(f"Warnings ({len(r.problems)}):")
+        lines += _problem_lines(r.warnings)
+    return "\n".join(lines)
+
+
+def describe_metrics(metrics: UnitMetrics) -> str:
+    frame = metrics.frame
+    lines = [f"File:       {metrics.source}", "Kind:       unit metrics (business unit × wave)",
+             f"Rows:       {len(frame)} — {frame['business_unit'].nunique()} business units, "
+             f"{frame['wave'].nunique()} waves ({', '.join(sorted(frame['wave'].unique()))})",
+             f"Metrics ({len(metrics.metrics)}):"]
+    for name in metrics.metrics:
+        values = frame[name]
+        lines.append(f"  {name:<28} {int(values.notna().sum())} values, {values.min():g} to {values.max():g}")
+    if metrics.problems:
+        lines.append(f"Warnings ({len(metrics.problems)}):")
+        lines += _problem_lines(metrics.warnings)
+    return "\n".join(lines)
+
+
+def format_summary(table: pd.DataFrame, min_group_size: int) -> str:
+    """A summary table as aligned text: shares as percentages, suppressed rows marked.
+
+    >>> import pandas as pd
+    >>> row = {"item": "sign_1", "label": "x", "scale": "yes_no", "group": "A", "n": pd.NA, "k": pd.NA,
+    ...        "p": pd.NA, "ci_low": pd.NA, "ci_high": pd.NA, "mean": pd.NA, "n_dont_know": pd.NA, "suppressed": True}
+    >>> print(format_summary(pd.DataFrame([row]), 5))
+      item  scale group n k p ci_low ci_high mean n_dont_know  suppressed
+    sign_1 yes_no     A                                       yes (n < 5)
+    """
+    shown = table.drop(columns=["label"]).astype(object)
+    for column in ("p", "ci_low", "ci_high"):
+        shown[column] = [("" if pd.isna(v) else f"{v:.1%}") for v in shown[column]]
+    shown["mean"] = [("" if pd.isna(v) else f"{v:.2f}") for v in shown["mean"]]
+    for column in ("n", "k", "n_dont_know"):
+        shown[column] = [("" if pd.isna(v) else str(v)) for v in shown[column]]
+    shown["suppressed"] = [f"yes (n < {min_group_size})" if v else "" for v in shown["suppressed"]]
+    return shown.to_string(index=False)
+
+
+_PERCENT_COLUMNS = {"p", "ci_low", "ci_high", "diff", "share", "min_p", "max_p", "range", "sd", "between_share",
+                    "p_leaders", "p_staff", "gap", "best_p", "change_prev", "change_prev_low", "change_prev_high",
+                    "change_first", "slope", "target"}
+_P_COLUMNS = {"p_value", "p_adj", "change_prev_p", "change_first_p"}
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """Any analysis table as aligned text: shares and differences in percent, p-values rounded,
+    empty cells blank.
+
+    >>> print(format_table(pd.DataFrame({"group": ["A"], "p": [0.4567], "p_value": [0.00001], "n": [12]})))
+    group     p p_value  n
+        A 45.7%  <0.001 12
+    """
+    shown = table.astype(object).copy()
+    percent = _PERCENT_COLUMNS - ({"ci_low", "ci_high"} if "r" in table else set())  # a correlation's interval
+    for column in shown.columns:
+        values = shown[column]
+        if column in percent:
+            shown[column] = ["" if pd.isna(v) else f"{float(v):.1%}" for v in values]
+        elif column in _P_COLUMNS:
+            shown[column] = ["" if pd.isna(v) else "<0.001" if float(v) < 0.001 else f"{float(v):.3f}" for v in values]
+        else:
+            shown[column] = ["" if (not isinstance(v, (list, tuple)) and pd.isna(v)) else
+                             f"{v:.3f}" if isinstance(v, float) else str(v) for v in values]
+    return shown.to_string(index=False)
+
+
+def detail_table(rates_table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of :func:`cxcommit.analyses.rates.rates` as a table to read: item, answers, share with its
+    interval, difference to the rest in points, and whether it holds after adjustment. Suppressed
+    rows show no number.
+
+    >>> from cxcommit.demo import load_demo
+    >>> from cxcommit.analyses.rates import rates
+    >>> table = rates(load_demo(), "division", items=["sign_7"])
+    >>> detail_table(table[table["group"] == "Digital"])[["Item", "Share", "Vs rest"]].iloc[0].tolist()
+    ['Executive pay tied to CX', '39%', '+16 points']
+    """
+    rows = []
+    for row in rates_table.itertuples(index=False):
+        hidden = bool(row.suppressed)
+        rows.append({
+            "Item": row.label, "Answers": "" if hidden else f"{int(row.n):,}",
+            "Share": "" if hidden else pct(row.p),
+            "95% interval": "" if hidden or pd.isna(row.ci_low) else f"{row.ci_low:.0%}–{row.ci_high:.0%}",
+            "Vs rest": "" if hidden else pct(row.diff, signed=True),
+            "Holds after adjustment": "" if hidden or pd.isna(row.p_adj) else ("yes" if row.significant else "no"),
+            "Mean": "" if hidden or pd.isna(row.mean) else f"{row.mean:.2f}",
+        })
+    return pd.DataFrame(rows)
+
+
+def relations_table(relations: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Rows of :func:`cxcommit.analyses.pay.pay_relations` as a table to read: the two measures in words,
+    r with its interval, the p-value, and how many units the correlation rests on.
+
+    >>> from cxcommit.demo import load_demo, load_demo_metrics
+    >>> from cxcommit.analyses.pay import pay_relations
+    >>> relations_table(pay_relations(load_demo(), load_demo_metrics())).iloc[0].astype(str).tolist()
+    ['Executive incentive tied to CX (%)', 'Share saying executive pay is tied to CX', '0.96', '0.92 to 0.98', 'p < 0.001', '29']
+    """
+    return pd.DataFrame({
+        "Measure": [column_label(x) for x in relations["x"]],
+        "Goes with": [column_label(y) for y in relations["y"]],
+        "Correlation (r)": [f"{r:.2f}" if pd.notna(r) else "" for r in relations["r"]],
+        f"{confidence:.0%} interval": [f"{lo:.2f} to {hi:.2f}" if pd.notna(lo) else ""
+                                       for lo, hi in zip(relations["ci_low"], relations["ci_high"])],
+        "p-value": [p_text(p) for p in relations["p_value"]],
+        "Units": relations["n"].astype("Int64"),
+    })
+
+
+def view_lines(survey: Survey, settings, source: str) -> tuple[str, ...]:
+    """What a deck or report reflects, one line each: the data, waves, filters, respondents (as the
+    privacy rules allow: :func:`cxcommit.privacy.suppression.respondents_text`) and the minimum group size.
+
+    >>> from cxcommit.demo import load_demo
+    >>> from cxcommit.settings import Settings
+    >>> lines = view_lines(load_demo().filter(division="Digital"), Settings(), "Demo data")
+    >>> lines[:4]
+    ('Demo data', 'Waves: all (2025-Q2 to 2026-Q3)', 'Division: Digital', '771 respondents')
+    >>> lines[4]
+    'Groups under 5 answers hidden; roles or regions with fewer than 5 people in a wave are reported within “Other …” groups'
+    """
+    full = survey.base or survey
+    chosen = dict(survey.filters)
+    waves = full.report.waves
+    if chosen.get("wave"):
+        wave_line = "Waves: " + ", ".join(chosen["wave"])
+    else:
+        wave_line = f"Waves: all ({waves[0]} to {waves[-1]})" if len(waves) > 1 else f"Wave: {waves[0] if waves else '—'}"
+    filters = [f"{name.replace('_', ' ').capitalize()}: {', '.join(values)}" for name, values in survey.filters
+               if name != "wave"]
+    minimum = settings.min_group_size
+    count = f"{respondents_text(survey.size, minimum)} respondents"
+    note = generalised_note(survey)
+    return (source, wave_line, "; ".join(filters) or "The whole organisation, no filter", count,
+            f"Groups under {minimum} answers hidden" + (f"; {note[0].lower()}{note[1:]}" if note else ""))
