@@ -37,6 +37,7 @@ from cxcommit.analyses.rates import rates  # noqa: E402
 from cxcommit.analyses.trends import trends  # noqa: E402
 from cxcommit.analyses.variation import variation  # noqa: E402
 from cxcommit.instrument.items import SIGN_IDS  # noqa: E402
+from cxcommit.io.allocator import use_system_allocator  # noqa: E402
 from cxcommit.privacy.publish import publish  # noqa: E402
 
 SIGNS = list(SIGN_IDS)
@@ -94,6 +95,7 @@ def peak_memory(path: Path) -> int:
     """Peak resident memory (bytes) of a fresh process that imports the file and runs every analysis."""
     code = ("import sys; sys.path[:0] = [{root!r}, {bench!r}]\n"
             "from benchmark import every_analysis, peer_set, peak\nfrom cxcommit import load_survey\n"
+            "from cxcommit.io.allocator import use_system_allocator\nuse_system_allocator()\n"
             "s = load_survey({path!r}); peer_set(s); every_analysis(s)\n"
             "print(peak())").format(root=str(ROOT), bench=str(ROOT / "bench"), path=str(path))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -118,6 +120,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-loop", action="store_true", help="skip the slow loop-per-unit peer")
     args = parser.parse_args(argv)
+    use_system_allocator()  # as the command line and the dashboard run
     path = benchmark_file(args.rows)
     size = path.stat().st_size
     print(f"file: {path.name}, {args.rows:,} rows, {size / 1e6:.0f} MB; {args.runs} runs each (medians)")

@@ -1,5 +1,6 @@
 """The project's conventions, tested."""
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -170,8 +171,10 @@ def test_only_the_command_line_imports_the_library_inside_functions():
 
 
 def _run_python(code: str) -> str:
-    """What a fresh Python prints running ``code``."""
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    """What a fresh Python prints running ``code`` (with Arrow's own default allocator)."""
+    env = {name: value for name, value in os.environ.items() if name != "ARROW_DEFAULT_MEMORY_POOL"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                            env=env)
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout.strip()
 
@@ -185,6 +188,23 @@ def test_the_command_lines_help_loads_no_table_library():
         "try:\n    runpy.run_module('cxcommit', run_name='__main__')\nexcept SystemExit:\n    pass\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'numpy', 'scipy', 'plotly', 'pyarrow'}))")
     assert loaded.splitlines()[-1] == "[]"
+
+
+def test_importing_the_library_leaves_arrows_allocator_to_the_entry_points():
+    """Arrow's allocator is process-wide: importing any module of cxcommit leaves it as it was; the
+    command line's ``main`` (like ``dashboard.py``) sets it."""
+    modules = sorted(_module_name(path) for path in _library_files() if path.name != "__main__.py")
+    out = _run_python(
+        "import importlib, pyarrow as pa\n"
+        "pool = pa.default_memory_pool().backend_name\n"
+        f"for name in {modules!r}:\n    importlib.import_module(name)\n"
+        "imported = pa.default_memory_pool().backend_name\n"
+        "from cxcommit.cli import main\n"
+        "main(['check', 'no-such-export.csv'])  # refused after the arguments are read\n"
+        "print(pool, imported, pa.default_memory_pool().backend_name)")
+    pool, imported, after_main = out.splitlines()[-1].split()
+    assert imported == pool != "system" and after_main == "system"
+    assert "use_system_allocator()" in (ROOT / "dashboard.py").read_text()
 
 
 def test_the_method_names_are_the_registries_keys():

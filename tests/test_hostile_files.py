@@ -34,7 +34,9 @@ def read_in_child(path, **limits) -> dict:
     code = """
 import json, resource, sys
 from cxcommit import read_raw
+from cxcommit.io.allocator import use_system_allocator
 from cxcommit.io.limits import ReadLimits
+use_system_allocator()  # as the command line and the dashboard run
 out = {}
 try:
     raw = read_raw(sys.argv[1], limits=ReadLimits(**json.loads(sys.argv[2])))
@@ -187,7 +189,9 @@ def test_reading_the_worst_shape_within_the_limits_stays_within_the_stated_bound
 import json, resource, sys
 from pathlib import Path
 from cxcommit import read_raw
+from cxcommit.io.allocator import use_system_allocator
 from cxcommit.io.limits import ReadLimits
+use_system_allocator()  # as the command line and the dashboard run
 path = Path(sys.argv[1])
 source = path if sys.argv[2] == "path" else path.read_bytes()
 raw = read_raw(source, "empty.csv", limits=ReadLimits(max_bytes=20_000_000))

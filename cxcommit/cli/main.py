@@ -45,6 +45,9 @@ def run(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from cxcommit.io.allocator import use_system_allocator  # after parsing: it loads Arrow
+
+    use_system_allocator()  # process-wide, so set by the entry point (see cxcommit.io.allocator)
     try:
         return run(args)
     except CxcommitError as error:

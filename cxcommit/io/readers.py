@@ -34,11 +34,6 @@ from cxcommit.io.limits import ReadLimits, TextScan, scan_text, size_text, too_l
 
 DELIMITERS = [",", ";", "\t", "|"]
 _BLANK = re.compile(rb"\s*\Z")
-# Arrow allocates from the C library's allocator, which hands parse buffers back to the system as
-# they are freed where Arrow's default (mimalloc) keeps them: the peak memory of importing the
-# benchmark's 1M-row file falls from about 1.5 to 1.4 times the file's size. Process-wide, as an
-# Arrow memory pool is: a pool swapped only while reading peaked higher than either.
-pa.set_memory_pool(pa.system_memory_pool())
 LEAN_BYTES = 20_000_000  # files larger than this are read lean (see read_raw)
 HEAD_BYTES = 4_000_000  # matches without copying a large file; stops at the first character
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
