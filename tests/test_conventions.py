@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 
 from cxcommit.settings import SETTINGS
 from conftest import ROOT
@@ -205,6 +206,18 @@ def test_importing_the_library_leaves_arrows_allocator_to_the_entry_points():
     pool, imported, after_main = out.splitlines()[-1].split()
     assert imported == pool != "system" and after_main == "system"
     assert "use_system_allocator()" in (ROOT / "dashboard.py").read_text()
+
+
+def test_the_package_lists_the_requirements():
+    """pyproject.toml's dependencies are requirements.txt's, its test extra requirements-test.txt's."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+    def listed(name):
+        return sorted(line.strip() for line in (ROOT / name).read_text().splitlines()
+                      if line.strip() and not line.startswith(("#", "-r")))
+
+    assert sorted(project["dependencies"]) == listed("requirements.txt")
+    assert sorted(project["optional-dependencies"]["test"]) == listed("requirements-test.txt")
 
 
 def test_the_method_names_are_the_registries_keys():

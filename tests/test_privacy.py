@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from audit import audit
 from conftest import REALDATA
-from cxcommit import Settings, SettingsError, apply_mapping, load_survey, read_raw, suggest_mapping
+from cxcommit import Settings, SettingsError, apply_mapping, read_raw, suggest_mapping
 from cxcommit.analyses.commitment import commitment_index
 from cxcommit.analyses.groups import make_groups
 from cxcommit.analyses.rates import rates

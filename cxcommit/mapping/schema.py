@@ -373,7 +373,7 @@ def _item(check: _Checker, entry: object, where: str, seen: set[str]) -> ItemMap
         return None
     before = len(check.problems)
     check.known_fields(entry, _ITEM_FIELDS, f"{where}.")
-    missing = [f'"{key}"' for key in ("column", "item", "scale") 
+    missing = [f'"{key}"' for key in ("column", "item", "scale")
                if entry.get(key) is None or (isinstance(entry.get(key), str) and not entry[key].strip())]
     if missing:
         bad(where, f'each item needs "column", "item" and "scale"; this one has no {" and no ".join(missing)}',
