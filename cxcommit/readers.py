@@ -28,7 +28,7 @@ import pyarrow.csv as pacsv
 from cxcommit.decoding import to_utf8
 from cxcommit.errors import FileReadError, Problem, SettingsError
 from cxcommit.formats import FORMAT_NAMES, FORMATS, Layout, detect_format, read_layout
-from cxcommit.limits import ReadLimits, TextScan, scan_text, size_text, too_large
+from cxcommit.limits import ReadLimits, TextScan, count_line_ends, scan_text, size_text, too_large
 
 DELIMITERS = [",", ";", "\t", "|"]
 _BLANK = re.compile(rb"\s*\Z")
@@ -286,10 +286,11 @@ def _read_zip(raw: bytes, name: str, fmt: str, sheet: str | None, job: _Job) -> 
 
 def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, what: str, limits: ReadLimits) -> None:
     """Unpack a member to ``path``, stopping as soon as it has more lines than ``max_rows`` allows."""
-    lines = 0
+    lines, after_cr = 0, False
     with archive.open(info) as member, path.open("wb") as out:
         while chunk := member.read(1 << 22):
-            lines += chunk.count(b"\n")
+            lines += count_line_ends(chunk, after_cr=after_cr)  # as the parser ends rows: \r too
+            after_cr = chunk[-1] == 13
             if lines > limits.max_rows + 10:  # a few header rows above the responses
                 raise too_large(what, f"has more than {limits.max_rows:,} lines, each a response (or a line break "
                                 "inside an answer)", "max_rows", limits, _SMALLER, "rows")

@@ -272,6 +272,35 @@ def test_rows_and_cells_over_the_limits_are_refused_before_parsing():
                                       "dashboard or the command line.")
 
 
+def _cr_zip(path, megabytes: int):
+    """A zip of a CSV of empty 8-column rows ended by lone CRs, with a LF only every 500 KB (the attacker's
+    shape): counted by LF it has 2 lines per MB, parsed it has 62,500 rows per MB."""
+    block = b",,,,,,,\r" * 62_500 + b"\n"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("export.csv", "w", force_zip64=True) as member:
+            member.write(b"c0,c1,c2,c3,c4,c5,c6,c7\n")
+            for _ in range(megabytes * 2):
+                member.write(block)
+    return path
+
+
+def test_rows_ended_by_a_lone_cr_count_against_the_limits_before_parsing(folder, baseline_mb):
+    # the parser ends a row at \r\n, \n and a lone \r: every count before parsing does too
+    with pytest.raises(FileTooLargeError) as caught:
+        read_raw(b"a,b\n" + b"1,2\r" * 150 + b"1,2\r\n" * 50, "x.csv", limits=ReadLimits(max_rows=100))
+    assert caught.value.message == ("x.csv has 201 lines, each a response (or a line break inside an answer); "
+                                    "cxcommit reads at most 100 rows (max_rows).")
+    with pytest.raises(FileTooLargeError) as caught:
+        read_raw(b"a,b\n" + b"1,2\r" * 150, "x.csv", limits=ReadLimits(max_cells=200))
+    assert caught.value.message == "x.csv has 150 lines of 2 columns: up to 300 cells; cxcommit reads at most 200 cells (max_cells)."
+    assert scan_text(b"a\rb\r\nc\n\rd", 100).lines == 4 == scan_text(io.BytesIO(b"a\rb\r\nc\n\rd"), 100).lines
+    # a zip unpacked to disk (over 20 MB) is counted while unpacking: 25 MB, 1.6 million rows, 50 LFs
+    found = read_in_child(_cr_zip(folder / "cr.zip", 25), max_rows=1_000_000)
+    assert found["message"] == ("export.csv in the zip archive cr.zip has more than 1,000,000 lines, each a response "
+                                "(or a line break inside an answer); cxcommit reads at most 1,000,000 rows (max_rows).")
+    assert found["peak_mb"] < baseline_mb + 60
+
+
 def test_a_header_with_very_long_names():
     with pytest.raises(FileTooLargeError) as caught:
         read_raw(("id," + "n" * 20_000 + ",sign_1\n1,2,3\n").encode(), "x.csv")
