@@ -948,6 +948,7 @@ def _check_parts(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> Non
 
 
 _ROWS_PER_BATCH = 20_000
+EXCEL_CELL_CHARS = 32_767  # the most text Excel puts in one cell
 _CELL_PARTS = 10_000  # elements inside one cell (rich-text runs): more is no spreadsheet's
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _TAGS = {_MAIN + tag: tag for tag in ("row", "c", "v", "f", "is", "t", "rPh")}
@@ -970,6 +971,7 @@ class _SheetReader:
         self.inline: list[str] = []
         self.in_phonetic = False
         self.parts = 0
+        self.text_bytes = 0  # of the cells' text read so far
         self.shared_formulas: dict = {}
         self.columns: dict[str, int] = {}  # column letters -> number, as met
         self.expat = xml.parsers.expat.ParserCreate(namespace_separator="}")
@@ -1034,10 +1036,30 @@ class _SheetReader:
                             f"{self.sheet_name!r})", "max_columns", self.limits, "Delete the columns the survey "
                             "does not need, or save the sheet as CSV (UTF-8) and read that.", "columns")
         value = self._value(cell)
+        if isinstance(value, str):
+            self._count_text(value)
         if value is not None:
             self.cells[self.column] = value
         if "f" in cell:
             self.formulas.append((self.column, self._formula(cell, reference), value is not None))
+
+    def _count_text(self, text: str) -> None:
+        """A cell's text checked as it is read: at most Excel's 32,767 characters (a shared string can be
+        referenced by every cell, so a small file could otherwise make gigabytes of cells), and all of
+        the sheet's text together at most ``max_bytes`` (counted in UTF-8 bytes)."""
+        from openpyxl.utils import get_column_letter
+
+        if len(text) > EXCEL_CELL_CHARS:
+            raise FileReadError(
+                f"{self.name} has a cell of {len(text):,} characters (cell {get_column_letter(self.column)}"
+                f"{self.number} of sheet {self.sheet_name!r}); an Excel cell holds at most {EXCEL_CELL_CHARS:,}, "
+                "so the workbook was not saved by Excel as it is.",
+                hint="Open it in Excel and save it as CSV (UTF-8), then read that; or export the survey again.")
+        self.text_bytes += len(text) if text.isascii() else len(text.encode("utf-8", errors="replace"))
+        if self.text_bytes > self.limits.max_bytes:
+            raise too_large(self.name, f"has more than {size_text(self.limits.max_bytes)} of text in its cells "
+                            f"(by row {self.number:,} of sheet {self.sheet_name!r})", "max_bytes", self.limits,
+                            _SMALLER)
 
     def _value(self, cell: dict):
         from openpyxl.utils.datetime import from_excel, from_ISO8601

@@ -175,6 +175,54 @@ def test_a_workbook_over_the_row_column_and_cell_limits_is_refused_as_it_is_read
                                     "100 columns (max_columns).")
 
 
+def _shared_string_bomb(characters: int, rows: int) -> bytes:
+    """A workbook whose shared-string table holds one long string that every row refers to (the
+    attacker's 99 KB file held 100 MB in one string: 100 MB of cell text per row). Written by hand:
+    openpyxl cuts strings to Excel's 32,767 characters and writes them inline."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    package = "http://schemas.openxmlformats.org/package/2006/"
+    office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    kinds = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+    rows_xml = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>2</v></c><c r="B{r}"><v>1</v></c></row>'
+                       for r in range(2, rows + 2))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", (
+            f'<Types xmlns="{package}content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{kinds}sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{kinds}worksheet+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kinds}sharedStrings+xml"/></Types>'))
+        archive.writestr("_rels/.rels", f'<Relationships xmlns="{package}relationships"><Relationship Id="rId1" '
+                         f'Type="{office}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{office}"><sheets><sheet name="Sheet" '
+                         'sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", (
+            f'<Relationships xmlns="{package}relationships"><Relationship Id="rId1" Type="{office}/worksheet" '
+            f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{office}/sharedStrings" '
+            'Target="sharedStrings.xml"/></Relationships>'))
+        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{main}"><si><t>unit</t></si><si><t>sign_1</t></si>'
+                         f'<si><t>{"x" * characters}</t></si></sst>')
+        archive.writestr("xl/worksheets/sheet1.xml", (
+            f'<worksheet xmlns="{main}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v>'
+            f'</c></row>{rows_xml}</sheetData></worksheet>'))
+    return out.getvalue()
+
+
+def test_a_cell_longer_than_excel_allows_and_too_much_cell_text_are_refused_as_read():
+    with pytest.raises(FileReadError) as caught:
+        read_raw(_shared_string_bomb(40_000, 3), "x.xlsx")
+    assert caught.value.message == ("x.xlsx has a cell of 40,000 characters (cell A2 of sheet 'Sheet'); an Excel "
+                                    "cell holds at most 32,767, so the workbook was not saved by Excel as it is.")
+    assert caught.value.hint == ("Open it in Excel and save it as CSV (UTF-8), then read that; or export the survey "
+                                 "again.")
+    assert read_raw(_shared_string_bomb(32_767, 3), "x.xlsx").n_rows == 3
+    with pytest.raises(FileTooLargeError) as caught:  # one 30,000-character shared string in 20 rows: 600 KB
+        read_raw(_shared_string_bomb(30_000, 20), "x.xlsx", limits=ReadLimits(max_bytes=400_000))
+    assert caught.value.message == ("x.xlsx has more than 400.0 KB of text in its cells (by row 15 of sheet 'Sheet'); "
+                                    "cxcommit reads at most 400.0 KB (max_bytes).")
+
+
 @pytest.mark.parametrize("how", ["path", "bytes"])
 def test_reading_the_worst_shape_within_the_limits_stays_within_the_stated_bound(folder, baseline_mb, how):
     """The README's bound: reading takes at most about three times the text and 8 bytes per cell. The worst
