@@ -8,7 +8,7 @@ accept a K, M or G suffix (``CXCOMMIT_MAX_BYTES=4G``).
 
 What the defaults are based on (measured on the 2-core, 24 GB machine, Python and the libraries
 taking 165 MB): reading takes up to three times the text and 8 bytes per cell (20 MB of empty cells,
-20,000,000 of them: 155 MB), importing about 200 bytes more per row (5,000,000 rows of 10 short
+20,000,000 of them: 155 MB) plus about 10 KB per column (16,000 empty columns of 3,000 rows: 630 MB), importing about 200 bytes more per row (5,000,000 rows of 10 short
 columns peaked at 1.1 GB in all). So the largest export the defaults allow takes at most about
 3.2 GB + 1.6 GB to read and 2 GB more to import; the tests check the bound at a small scale.
 """

@@ -163,10 +163,32 @@ def read_raw(source: str | Path | bytes, name: str | None = None, *, fmt: str = 
     job = _Job(ReadLimits.from_env() if limits is None else limits, progress, lean)
     if isinstance(source, (str, Path)):
         path = Path(source)
-        return _read_path(path, name or path.name, fmt, sheet, job)
+        name = name or path.name
+        try:
+            return _read_path(path, name, fmt, sheet, job)
+        except (MemoryError, pa.ArrowMemoryError):
+            raise _out_of_memory(name, path.stat().st_size, job.limits) from None
     raw, name = bytes(source), name or "upload"
     _check_size(name, len(raw), job.limits)
-    return _read_bytes(raw, name, fmt, sheet, job)
+    size = len(raw)
+    try:
+        return _read_bytes(raw, name, fmt, sheet, job)
+    except (MemoryError, pa.ArrowMemoryError):
+        del raw
+        raise _out_of_memory(name, size, job.limits) from None
+
+
+def _out_of_memory(name: str, size: int, limits: ReadLimits):
+    """The error for a file whose reading ran out of memory, though within the limits (the machine has
+    less free memory than they assume): its size and the limits in force."""
+    from cxcommit.errors import FileTooLargeError
+
+    return FileTooLargeError(
+        f"{name} ({size_text(size)}) could not be read: this machine ran out of memory while reading it, within "
+        f"the read limits in force ({limits.max_rows:,} rows, {limits.max_columns:,} columns, "
+        f"{limits.max_cells:,} cells).",
+        hint=f"{_SMALLER} Or lower the limits so that such files are refused before reading (for example "
+             "CXCOMMIT_MAX_CELLS), or read it on a machine with more free memory.")
 
 
 Progress = Callable[[float, str], None]
@@ -447,7 +469,7 @@ def _read_text(data: bytes, name: str, fmt: str, job: _Job, scan: TextScan | Non
                  "separated by commas, semicolons, tabs or pipes.",
         )
     _check_rows(name, _line_count(scan, data) - layout.header_rows, width, limits)
-    table, invalid = _parse_csv(data, delimiter, width, name, progress=job.progress, block=_block(limits))
+    table, invalid = _parse_csv(data, delimiter, width, name, progress=job.progress, block=_block(limits, width))
     records_read = table.num_rows + len(invalid)
     table = table.slice(layout.header_rows)
     _check_table(name, table.num_rows, width, limits)
@@ -689,10 +711,13 @@ def _parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool
     return table, invalid
 
 
-def _block(limits: ReadLimits) -> int:
+def _block(limits: ReadLimits, width: int = 0) -> int:
     """The parser's block: no row (with its quoted line breaks) may be longer, so it holds two lines
-    of the longest allowed (2 MB by default, where parsing in parallel works best)."""
-    return max(1 << 21, 2 * limits.max_line_bytes)
+    of the longest allowed (2 MB by default, where parsing in parallel works best). A wide file gets
+    2,048 bytes of block per column: pyarrow spends about 2 KB per column on each block while
+    parsing, so with blocks of fewer rows a file of 16,000 empty columns took 20 bytes per cell,
+    and with this at most 1 more (a row is at least one byte per column)."""
+    return max(1 << 21, 2 * limits.max_line_bytes, 8192 * width)
 
 
 class _NotUtf8(Exception):
@@ -736,7 +761,7 @@ def _read_large_text(path: Path, name: str, fmt: str, job: _Job) -> RawTable | N
     _check_rows(name, lines - layout.header_rows, width, limits)
     keep, omitted, categories = list(range(width)), {}, set()
     if lean:
-        sample, _ = _parse_csv(head_bytes, delimiter, width, name, use_threads=False)
+        sample, _ = _parse_csv(head_bytes, delimiter, width, name, use_threads=False, block=_block(limits, width))
         sample = sample.slice(layout.header_rows)
         keep = []
         for i, (key, label) in enumerate(zip(layout.keys, layout.labels)):
@@ -764,12 +789,12 @@ def _read_large_text(path: Path, name: str, fmt: str, job: _Job) -> RawTable | N
         # malformed there may be such breaks after all, and the file is parsed again allowing them.
         try:
             table, invalid = _parse_csv(path, delimiter, width, name, keep=keep, categories=categories,
-                                        newlines=False, progress=job.progress, block=_block(limits))
+                                        newlines=False, progress=job.progress, block=_block(limits, width))
         except FileReadError:
             invalid = [_Invalid(None, 0)]
         if invalid:
             table, invalid = _parse_csv(path, delimiter, width, name, keep=keep, categories=categories,
-                                        progress=job.progress, block=_block(limits))
+                                        progress=job.progress, block=_block(limits, width))
     except _NotUtf8:
         return None
     pa.default_memory_pool().release_unused()  # parse buffers back to the system before numpy allocates

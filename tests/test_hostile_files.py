@@ -249,6 +249,35 @@ print(json.dumps({"rows": raw.n_rows, "peak_mb": resource.getrusage(resource.RUS
     assert out["peak_mb"] < baseline_mb + SLACK + held + (3 * size + 8 * cells) / 1e6, out
 
 
+def test_reading_a_wide_file_stays_within_the_stated_bound(folder, baseline_mb):
+    """The README's bound for wide files: 16,000 empty columns, 3,000 rows (48 MB of text in a 90 KB zip)
+    peaked at 1.5 GB, with pyarrow's 2 KB per column for each parser block; blocks now grow with the width."""
+    width, rows = 16_000, 3_000
+    with zipfile.ZipFile(folder / "wide.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("export.csv", "w", force_zip64=True) as member:
+            member.write(",".join(f"Q{i}" for i in range(width)).encode() + b"\n")
+            member.write((b"," * (width - 1) + b"\n") * rows)
+    found = read_in_child(folder / "wide.zip")
+    assert (found["rows"], found["columns"]) == (rows, width)
+    size, cells = width * (rows + 1), width * rows
+    assert found["peak_mb"] < baseline_mb + SLACK + (3 * size + 8 * cells + 10_000 * width) / 1e6, found
+
+
+def test_running_out_of_memory_while_reading_is_a_message(monkeypatch):
+    import pyarrow as pa
+    import cxcommit.readers as readers
+
+    def exhausted(*args, **kwargs):
+        raise pa.ArrowMemoryError("malloc of size 1000 failed")
+
+    monkeypatch.setattr(readers, "_read_bytes", exhausted)
+    with pytest.raises(FileTooLargeError) as caught:
+        read_raw(b"a,b\n1,2\n", "x.csv")
+    assert caught.value.message == ("x.csv (8 bytes) could not be read: this machine ran out of memory while reading "
+                                    "it, within the read limits in force (10,000,000 rows, 16,384 columns, "
+                                    "200,000,000 cells).")
+
+
 def test_a_file_of_short_lines_in_two_encodings_is_decoded_line_by_line(folder, baseline_mb):
     """UTF-8 with one cp1252 line and 2,000,000 short lines: the lines were held as a list of bytes and
     another of str (+267 MB for an 8 MB file); now within the same bound."""
