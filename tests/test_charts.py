@@ -343,3 +343,52 @@ def test_items_shortened_to_the_same_words_keep_their_own_heatmap_rows():
         for col, group in enumerate(cells.x):
             if group in part.index:
                 assert cells.text[row][col] == f"{float(part[group]):.0%}"
+
+
+# --- long names: cut on the axis, whole in the data and the hover ---------------------------------------------
+
+LONG = {"Retail Banking": "Commercial Lending Origination, Credit Risk Assessment and Portfolio Monitoring – "
+                          "Mid-Market Clients & <Partners>",
+        "Digital": "Digital Channels, Mobile Applications, Online Banking Platforms and Customer Self-Service "
+                   "Tools for Retail"}
+
+
+def _axis_texts(fig: go.Figure, axis: str) -> list[str]:
+    found = []
+    for name, value in fig.layout.to_plotly_json().items():
+        if name.startswith(f"{axis}axis") and value.get("ticktext") is not None:
+            found += list(value["ticktext"])
+    return found
+
+
+def test_long_names_are_cut_on_every_category_axis_and_whole_in_the_data(demo):
+    def relabel(table):
+        return table.assign(group=table["group"].replace(LONG))
+
+    items = ["sign_1", "sign_2"]
+    made = {
+        "heatmap": (charts.signs_heatmap(relabel(rates(demo, "division"))), "x"),
+        "commitment": (charts.commitment_chart(relabel(commitment_index(demo, "division"))), "y"),
+        "gap_bars": (charts.gap_bars(relabel(gap_to_best(demo, "division", items=items[:1]))), "y"),
+    }
+    long_label = "A question worded at great length, far beyond what an axis can hold: " * 2
+    table = rates(demo, "division", items=items)
+    made["spread"] = (charts.spread_chart(table.assign(label=table["label"].where(table["item"] != "sign_1",
+                                                                                    long_label))), "y")
+    gaps = perception_gap(demo, "division", items=items)
+    made["dumbbell"] = (charts.gap_dumbbell(gaps.assign(label=gaps["label"].where(gaps["item"] != "sign_1",
+                                                                                  long_label))), "y")
+    var = variation(demo, "division", items=items)
+    made["variation"] = (charts.variation_chart(var.assign(label=var["label"].where(var["item"] != "sign_1",
+                                                                                     long_label))), "y")
+    for name, (fig, axis) in made.items():
+        ticks = _axis_texts(fig, axis)
+        assert ticks and max(len(html.unescape(t)) for t in ticks) <= charts.TICK_CHARS, name
+        assert any(t.endswith("…") for t in ticks), name
+    heatmap = made["heatmap"][0]
+    cells = next(t for t in heatmap.data if t.name == "Cells")
+    clicked = {c[0] for c in cells.customdata}
+    assert set(LONG.values()) <= clicked  # a click still names the unit as in the data
+    assert any(html.escape(LONG["Retail Banking"], quote=False) in h for h in cells.hovertext)  # whole on hover
+    assert charts.signs_heatmap(rates(demo, "division")).layout.xaxis.ticktext == \
+        tuple(charts.signs_heatmap(rates(demo, "division")).layout.xaxis.tickvals)  # short names as they are
