@@ -1,5 +1,6 @@
 """Bad input gets a clear message (what, where, what to do) and never a traceback."""
 import io
+import re
 import subprocess
 import sys
 import zipfile
@@ -224,3 +225,88 @@ def test_a_100_mb_file_is_read(tmp_path):
     survey = load_survey(path)
     assert survey.report.rows_kept == copies * len(lines)
     assert survey.has_signs
+
+
+def _demo_with_wave(wave: dict, content: bytes | None = None):
+    """The demo export (or ``content``) applied with its suggested mapping and the wave rule ``wave``."""
+    from dataclasses import replace
+    from cxcommit import read_raw, suggest_mapping
+    from cxcommit.mapping import WaveRule
+    content = content if content is not None else (ROOT / "data" / "demo_responses.csv").read_bytes()
+    raw = read_raw(content, name="demo_responses.csv")
+    return apply_mapping(raw, replace(suggest_mapping(raw), wave=WaveRule(**wave)))
+
+
+@pytest.mark.parametrize("wave, message, hint", [
+    ({"column": "division", "period": "quarter"},
+     "No response has a wave: the column 'division' holds no date in any of the 5,458 rows of demo_responses.csv. "
+     "It holds e.g. 'Retail Banking', 'Commercial Banking', 'Wealth Management'.",
+     "Choose the column that holds the date of each response, or take the wave from a column as it is "
+     '(a mapping file: "wave": {"column": "Wave"}), or name one wave for the whole file ("wave": {"value": "2026-Q3"}).'),
+    ({"column": "nps", "period": "quarter"},
+     "No response has a wave: the column 'nps' holds no date in any of the 5,458 rows of demo_responses.csv. "
+     "It holds e.g. '3', '5', '9'.", None),
+    ({"column": "comment", "period": "month", "whole_file": True},
+     "No response has a wave: the column 'comment' holds no date in any of the 5,458 rows of demo_responses.csv. "
+     "It holds e.g. 'Good progress on the customer roadmap t…', 'Our targets are still all about sales v…', "
+     "'Hard to see how customer feedback chang…'.", None),
+    ({"column": "wave"},
+     "No response has a wave: the wave column 'wave' is blank in all 5,458 rows of demo_responses.csv.",
+     "Choose the column that names each response's wave, or name one wave for the whole file "
+     '(a mapping file: "wave": {"value": "2026-Q3"}).'),
+    ({"column": "wave", "period": "quarter"},
+     "No response has a wave: the wave column 'wave' is blank in all 5,458 rows of demo_responses.csv.", None),
+])
+def test_a_wave_rule_that_gives_no_response_a_wave_is_refused(wave, message, hint):
+    content = None
+    if wave["column"] == "wave":  # the wave column blank in every row
+        content = re.sub(rb"(?m)^(R\d+),\d{4}-Q\d,", rb"\1,,", (ROOT / "data" / "demo_responses.csv").read_bytes())
+    with pytest.raises(DataValidationError) as caught:
+        _demo_with_wave(wave, content)
+    assert caught.value.message == message
+    if hint:
+        assert caught.value.hint == hint
+
+
+def test_responses_without_a_wave_are_left_out_and_counted():
+    lines = (ROOT / "data" / "demo_responses.csv").read_bytes().split(b"\n")
+    blanked = [lines[0]] + [line.replace(b",2025-Q2,", b",,", 1) if i < 100 else line
+                            for i, line in enumerate(lines[1:])]
+    survey = _demo_with_wave({"column": "wave"}, b"\n".join(blanked))
+    assert survey.report.excluded == {"no wave (the wave column 'wave' is blank)": 100}
+    assert survey.size == 5458 - 100 and survey.frame["wave"].notna().all()
+    listed = [p for p in survey.report.problems if p.problem.startswith("no wave")]
+    assert len(listed) == 50 and (listed[0].row, listed[0].column) == (2, "wave")
+
+
+def test_publishing_a_survey_without_responses_or_waves_is_refused():
+    import pandas as pd
+    from cxcommit.demo import import_demo
+    from cxcommit.publish import publish
+    from cxcommit.survey import Survey
+    demo = import_demo()
+    frame = demo.frame.copy()
+    frame["wave"] = pd.Categorical([None] * 3 + list(frame["wave"][3:]), categories=frame["wave"].cat.categories)
+    for survey, message in (
+            (Survey(frame, demo.items, demo.groupings, demo.mapping, demo.report, levels=demo.levels),
+             "3 of 5,458 response(s) have no wave, so their groups cannot be counted."),
+            (Survey(frame.iloc[:0], demo.items, demo.groupings, demo.mapping, demo.report),
+             "The survey has no response, so there is nothing to publish.")):
+        with pytest.raises(DataValidationError) as caught:
+            publish(survey, 5)
+        assert caught.value.message == message
+
+
+def test_cli_refuses_a_wave_column_that_gives_no_wave(tmp_path):
+    import json
+    suggested = subprocess.run([sys.executable, "-m", "cxcommit", "mapping", "suggest", "data/demo_responses.csv"],
+                               capture_output=True, text=True, cwd=ROOT, check=True)
+    mapping = json.loads(suggested.stdout)
+    mapping["wave"] = {"column": "nps", "period": "quarter"}
+    path = tmp_path / "mapping.json"
+    path.write_text(json.dumps(mapping))
+    for command in ("summary", "check"):
+        result = subprocess.run([sys.executable, "-m", "cxcommit", command, "data/demo_responses.csv", "--mapping",
+                                 str(path)], capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.startswith("Error: No response has a wave: the column 'nps' holds no date")

@@ -364,3 +364,43 @@ def test_exit_without_a_known_origin_returns_to_the_overview():
         next(b for b in test.button if b.label == "Exit").click().run()
         assert dict(test.query_params) == {"division": "Digital"}, origin
         assert test.title[0].value == "Executive commitment to customer experience", origin
+
+
+def test_a_date_column_without_dates_is_refused_on_the_data_page_and_every_page_still_shows():
+    test = opened("data.py")
+    demo = ROOT / "data" / "demo_responses.csv"
+    upload(test, [(demo.name, demo.read_bytes())])
+    test.radio[0].set_value("Dates cut into periods").run()
+    next(s for s in test.selectbox if s.label == "Date column").set_value("division").run()
+    test.get("form_submit_button")[0].click().run()
+    assert not test.exception, test.exception
+    assert any("No response has a wave: the column 'division' holds no date" in e.value for e in test.error), \
+        [e.value for e in test.error]
+    for page in ("overview.py", "signs_by_unit.py", "data.py"):
+        test.switch_page(f"pages/{page}").run()
+        assert not test.exception, (page, test.exception)
+    assert test.get("file_uploader"), "the Data page can load another file"
+
+
+def test_data_that_cannot_be_published_is_said_and_the_demo_shown_instead():
+    import pandas as pd
+    from cxcommit.survey import Survey
+    from ui.data import Dataset
+    demo = import_demo()
+    frame = demo.frame.copy()
+    frame["wave"] = pd.Categorical([None] * len(frame))
+    bad = Dataset("0123456789abcdef", "waveless.csv", Survey(frame, demo.items, demo.groupings, demo.mapping,
+                                                             demo.report, levels=demo.levels), None)
+    for page in ("overview.py", "data.py"):
+        test = app()
+        test.session_state["dataset"] = bad
+        test.run()
+        if page != "overview.py":
+            test.session_state["dataset"] = bad
+            test.switch_page(f"pages/{page}").run()
+        assert not test.exception, (page, test.exception)
+        assert any(e.value.startswith("waveless.csv cannot be shown: 5,458 of 5,458 response(s) have no wave")
+                   for e in test.error), [e.value for e in test.error]
+        assert "Showing the built-in demo data instead" in texts(test)
+        test.run()  # put aside: the next run shows the demo without the message
+        assert not test.exception and not test.error
