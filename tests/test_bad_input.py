@@ -310,3 +310,45 @@ def test_cli_refuses_a_wave_column_that_gives_no_wave(tmp_path):
                                  str(path)], capture_output=True, text=True, cwd=ROOT)
         assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
         assert result.stderr.startswith("Error: No response has a wave: the column 'nps' holds no date")
+
+
+RESERVED_METRICS = ((ROOT / "data" / "demo_unit_metrics.csv").read_text().replace(
+    "csat_pct\n", "csat_pct,n,group,sign_7,mean_signs\n").replace("\n", ",250,1,2,3\n")
+    .replace("csat_pct,n,group,sign_7,mean_signs,250,1,2,3\n", "csat_pct,n,group,sign_7,mean_signs\n"))
+
+
+def test_unit_metrics_named_as_cxcommits_own_columns_are_renamed_and_used():
+    from cxcommit.demo import load_demo
+    from cxcommit.pay import pay_alignment, pay_relations, unit_table
+    metrics = read_unit_metrics(RESERVED_METRICS.encode(), "metrics.csv")
+    assert metrics.metrics == ("exec_incentive_cx_pct", "customer_nps", "csat_pct", "n (unit metric)",
+                               "group (unit metric)", "sign_7 (unit metric)", "mean_signs (unit metric)")
+    assert [(p.column, p.problem) for p in metrics.problems][:2] == [
+        ("n", "metric renamed to 'n (unit metric)': cxcommit's own tables use the name 'n'"),
+        ("group", "metric renamed to 'group (unit metric)': cxcommit's own tables use the name 'group'")]
+    survey = load_demo()
+    units = unit_table(survey, metrics)
+    assert set(units["n (unit metric)"].dropna()) == {250} and units["n"].sum() > 4000  # respondents, not 250s
+    relations = pay_relations(survey, metrics)
+    assert ("exec_incentive_cx_pct", "n (unit metric)") in set(zip(relations["x"], relations["y"]))
+    assert not pay_alignment(survey, metrics)["incentive_share"].isna().all()
+
+
+def test_unit_metrics_with_two_business_unit_columns_are_refused():
+    text = (ROOT / "data" / "demo_unit_metrics.csv").read_text()
+    lines = [line + "," + line.split(",")[0] for line in text.splitlines()]
+    lines[0] = lines[0].rsplit(",", 1)[0] + ",Business Unit"
+    with pytest.raises(DataValidationError) as caught:
+        read_unit_metrics("\n".join(lines).encode(), "metrics.csv")
+    assert caught.value.message == "metrics.csv has more than one business unit column ('business_unit', 'Business Unit')."
+    assert caught.value.hint.startswith("Keep one business unit column and one wave column")
+
+
+def test_cli_views_and_report_take_unit_metrics_named_as_cxcommits_own_columns(tmp_path):
+    path = tmp_path / "metrics.csv"
+    path.write_text(RESERVED_METRICS)
+    for args in (["analyze", "--view", "relations"], ["analyze", "--view", "findings"], ["analyze", "--view", "pay"],
+                 ["report", "--out", str(tmp_path / "deck.pptx")]):
+        result = subprocess.run([sys.executable, "-m", "cxcommit", args[0], "data/demo_responses.csv", *args[1:],
+                                 "--metrics", str(path)], capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr)
