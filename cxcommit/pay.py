@@ -109,6 +109,26 @@ def pay_relations(survey: Survey, metrics: UnitMetrics, *, settings: Settings = 
     return table
 
 
+def relation_choices(relations: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """The pairs of :func:`pay_relations` to choose from, by a label in words ("<x> → <y>"): each
+    label names one (x, y) pair of columns of :func:`unit_table`. Labels are never split back into
+    names (a metric may itself hold " → "); two pairs that read alike get " (2)", " (3)"…
+
+    >>> from cxcommit.demo import load_demo, load_demo_metrics
+    >>> list(relation_choices(pay_relations(load_demo(), load_demo_metrics())).items())[0]
+    ('Executive incentive tied to CX (%) → Share saying executive pay is tied to CX', ('exec_incentive_cx_pct', 'sign_7'))
+    """
+    choices: dict[str, tuple[str, str]] = {}
+    for x, y in zip(relations["x"], relations["y"]):
+        label = base = f"{column_label(x)} → {column_label(y)}"
+        count = 1
+        while label in choices:
+            count += 1
+            label = f"{base} ({count})"
+        choices[label] = (x, y)
+    return choices
+
+
 def _listed(names: list[str], limit: int = 8) -> str:
     return ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
 

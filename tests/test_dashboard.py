@@ -404,3 +404,36 @@ def test_data_that_cannot_be_published_is_said_and_the_demo_shown_instead():
         assert "Showing the built-in demo data instead" in texts(test)
         test.run()  # put aside: the next run shows the demo without the message
         assert not test.exception and not test.error
+
+
+def _with_metrics(text: str, key: str = "fedcba9876543210") -> AppTest:
+    """The app with the demo survey and the unit metrics ``text`` in use."""
+    from cxcommit import read_unit_metrics
+    from ui.data import Dataset
+    test = app()
+    test.session_state["dataset"] = Dataset(key, "demo with metrics.csv", import_demo(),
+                                            read_unit_metrics(text.encode(), "metrics.csv"))
+    return test
+
+
+METRICS = (ROOT / "data" / "demo_unit_metrics.csv").read_text()
+
+
+@pytest.mark.parametrize("header", [
+    "business_unit,division,wave,exec_incentive_cx_pct,NPS → CSAT,csat_pct",  # the page split ids on " → "
+    "business_unit,division,wave,exec_incentive_cx_pct,n,mean_signs",  # names of cxcommit's own columns
+    "business_unit,division,wave,exec_incentive_cx_pct,sign_7,group",
+])
+def test_pay_and_export_pages_take_any_metric_names(header):
+    test = _with_metrics(header + "\n" + METRICS.split("\n", 1)[1]).run()
+    for page in ("pay_trends.py", "export.py"):
+        test.switch_page(f"pages/{page}").run()
+        assert not test.exception, (page, test.exception)
+        assert not test.error, (page, [e.value for e in test.error])
+    test.switch_page("pages/pay_trends.py").run()
+    relation = next(s for s in test.selectbox if s.label == "Relation")
+    for index, option in enumerate(relation.options):  # each pair, the metric with " → " too
+        relation.select_index(index).run()
+        assert not test.exception and not test.error, (option, test.exception, [e.value for e in test.error])
+        relation = next(s for s in test.selectbox if s.label == "Relation")
+    assert "Executive incentive tied to CX (%) → NPS → CSAT" in relation.options or "NPS" not in header
