@@ -352,3 +352,38 @@ def test_cli_views_and_report_take_unit_metrics_named_as_cxcommits_own_columns(t
         result = subprocess.run([sys.executable, "-m", "cxcommit", args[0], "data/demo_responses.csv", *args[1:],
                                  "--metrics", str(path)], capture_output=True, text=True, cwd=ROOT)
         assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr)
+
+
+NO_INCENTIVE = "\n".join(",".join(line.split(",")[:3] + line.split(",")[4:])
+                         for line in (ROOT / "data" / "demo_unit_metrics.csv").read_text().splitlines()) + "\n"
+
+
+def test_unit_metrics_without_an_incentive_share_are_used_for_the_rest_and_the_missing_one_named():
+    from cxcommit.demo import load_demo
+    from cxcommit.findings import findings
+    from cxcommit.pay import metrics_coverage, pay_alignment, pay_relations
+    metrics = read_unit_metrics(NO_INCENTIVE.encode(), "m.csv")
+    assert metrics.metrics == ("customer_nps", "csat_pct")
+    survey = load_demo()
+    assert metrics_coverage(survey, metrics) == (
+        "The unit metrics (m.csv) have no incentive-share column (their metrics: customer_nps, csat_pct), so the "
+        "incentive share tied to CX is left out; the other metrics are used. To show it, add a column of the share "
+        "of executive incentive tied to CX with 'incentive' in its name.",)
+    pay = pay_alignment(survey, metrics)
+    assert pay["incentive_share"].isna().all() and pay["p"].notna().any()
+    relations = pay_relations(survey, metrics)
+    assert list(zip(relations["x"], relations["y"])) == [
+        ("sign_7", "mean_signs"), ("sign_7", "customer_nps"), ("mean_signs", "customer_nps"),
+        ("sign_7", "csat_pct"), ("mean_signs", "csat_pct")]
+    facts = findings(survey, metrics)
+    assert list(facts["kind"]) == list(findings(survey)["kind"])  # as without metrics: none needs the incentive
+
+
+def test_cli_views_take_unit_metrics_without_an_incentive_share(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(NO_INCENTIVE)
+    for view in ("findings", "relations", "pay"):
+        result = subprocess.run([sys.executable, "-m", "cxcommit", "analyze", "data/demo_responses.csv", "--view",
+                                 view, "--metrics", str(path)], capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 0, (view, result.stderr)
+        assert result.stderr.startswith("Note: The unit metrics (m.csv) have no incentive-share column")

@@ -437,3 +437,15 @@ def test_pay_and_export_pages_take_any_metric_names(header):
         assert not test.exception and not test.error, (option, test.exception, [e.value for e in test.error])
         relation = next(s for s in test.selectbox if s.label == "Relation")
     assert "Executive incentive tied to CX (%) → NPS → CSAT" in relation.options or "NPS" not in header
+
+
+def test_unit_metrics_without_an_incentive_share_leave_the_overview_and_pay_charts_whole():
+    text = "\n".join(",".join(line.split(",")[:3] + line.split(",")[4:]) for line in METRICS.splitlines() if line)
+    test = _with_metrics(text).run()
+    assert not test.exception and not test.error, [e.value for e in test.error]
+    assert "Commitment by division" in texts(test) and "**1.** Weakest:" in texts(test)
+    test.switch_page("pages/pay_trends.py").run()
+    assert not test.exception and not test.error, [e.value for e in test.error]
+    assert "Is executive pay tied to CX? Sign 7 and the incentive share over waves" in texts(test)
+    assert "have no incentive-share column (their metrics: customer_nps, csat_pct)" in texts(test)
+    assert len(test.get("plotly_chart")) >= 4  # sign 7, commitment, one item over waves, the relation
