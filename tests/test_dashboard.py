@@ -449,3 +449,15 @@ def test_unit_metrics_without_an_incentive_share_leave_the_overview_and_pay_char
     assert "Is executive pay tied to CX? Sign 7 and the incentive share over waves" in texts(test)
     assert "have no incentive-share column (their metrics: customer_nps, csat_pct)" in texts(test)
     assert len(test.get("plotly_chart")) >= 4  # sign 7, commitment, one item over waves, the relation
+
+
+def test_uploaded_unit_metrics_are_held_by_the_session_not_the_server():
+    import ui.data
+    assert not hasattr(ui.data.read_metrics, "clear"), "no st.cache_* keeps uploads for the whole server"
+    test = opened("data.py")
+    for name in ("first.csv", "second.csv"):
+        uploader = next(u for u in test.get("file_uploader") if u.label.startswith("Unit metrics"))
+        uploader.set_value([(name, METRICS.encode(), "text/csv")]).run()
+        assert not test.exception and not test.error, [e.value for e in test.error]
+        held = list(test.session_state["_remembered:metrics"].values())
+        assert [m.source for m in held] == [name]  # the last one read; the one before is let go
