@@ -320,8 +320,7 @@ def _with_wave(raw: RawTable, rule: WaveRule, waves: pd.Categorical, excluded: C
         return has_wave
     what = ("is blank or not a date" if rule.period else "is blank")
     if missing == raw.n_rows:
-        sample = _first_values(raw, rule.column) if rule.column else []
-        shown = (" It holds e.g. " + ", ".join(repr(v) for v in sample) + ".") if sample else ""
+        sample = _first_values(raw, rule.column) if rule.column else []  # its values are in the problems
         if rule.period:
             hint = ("Choose the column that holds the date of each response, or take the wave from a column as it is "
                     "(a mapping file: \"wave\": {\"column\": \"Wave\"}), or name one wave for the whole file "
@@ -332,7 +331,7 @@ def _with_wave(raw: RawTable, rule: WaveRule, waves: pd.Categorical, excluded: C
         where = (f"the column {rule.column!r} holds no date in any of the" if sample
                  else f"the wave column {rule.column!r} is blank in all")
         raise DataValidationError(
-            f"No response has a wave: {where} {raw.n_rows:,} rows of {raw.source}.{shown}",
+            f"No response has a wave: {where} {raw.n_rows:,} rows of {raw.source}.",
             hint=hint, problems=problems)
     for row in np.flatnonzero(~has_wave)[:MAX_LISTED]:
         if rule.period is None:  # non-dates are listed by _waves already
@@ -343,10 +342,8 @@ def _with_wave(raw: RawTable, rule: WaveRule, waves: pd.Categorical, excluded: C
 
 
 def _first_values(raw: RawTable, key: str, count: int = 3) -> list[str]:
-    """A few distinct non-blank values of a column, shortened, for a message."""
-    values = _categorical(raw, key).categories
-    texts = [one_line(str(v)) for v in list(values)[:count]]
-    return [text if len(text) <= 40 else text[:39] + "…" for text in texts]
+    """A few distinct non-blank values of a column."""
+    return [str(v) for v in list(_categorical(raw, key).categories)[:count]]
 
 
 def _date_part(column: pa.ChunkedArray) -> pa.ChunkedArray:

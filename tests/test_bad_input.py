@@ -239,17 +239,15 @@ def _demo_with_wave(wave: dict, content: bytes | None = None):
 
 @pytest.mark.parametrize("wave, message, hint", [
     ({"column": "division", "period": "quarter"},
-     "No response has a wave: the column 'division' holds no date in any of the 5,458 rows of demo_responses.csv. "
-     "It holds e.g. 'Retail Banking', 'Commercial Banking', 'Wealth Management'.",
+     "No response has a wave: the column 'division' holds no date in any of the 5,458 rows of demo_responses.csv.",
      "Choose the column that holds the date of each response, or take the wave from a column as it is "
      '(a mapping file: "wave": {"column": "Wave"}), or name one wave for the whole file ("wave": {"value": "2026-Q3"}).'),
     ({"column": "nps", "period": "quarter"},
-     "No response has a wave: the column 'nps' holds no date in any of the 5,458 rows of demo_responses.csv. "
-     "It holds e.g. '3', '5', '9'.", None),
+     "No response has a wave: the column 'nps' holds no date in any of the 5,458 rows of demo_responses.csv.",
+     None),
     ({"column": "comment", "period": "month", "whole_file": True},
-     "No response has a wave: the column 'comment' holds no date in any of the 5,458 rows of demo_responses.csv. "
-     "It holds e.g. 'Good progress on the customer roadmap t…', 'Our targets are still all about sales v…', "
-     "'Hard to see how customer feedback chang…'.", None),
+     "No response has a wave: the column 'comment' holds no date in any of the 5,458 rows of demo_responses.csv.",
+     None),
     ({"column": "wave"},
      "No response has a wave: the wave column 'wave' is blank in all 5,458 rows of demo_responses.csv.",
      "Choose the column that names each response's wave, or name one wave for the whole file "
@@ -264,6 +262,8 @@ def test_a_wave_rule_that_gives_no_response_a_wave_is_refused(wave, message, hin
     with pytest.raises(DataValidationError) as caught:
         _demo_with_wave(wave, content)
     assert caught.value.message == message
+    if wave["column"] == "division":  # the values are in the table of problems, not in the message
+        assert (caught.value.problems[0].row, caught.value.problems[0].value) == (2, "Retail Banking")
     if hint:
         assert caught.value.hint == hint
 

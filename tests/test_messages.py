@@ -622,7 +622,7 @@ def with_arguments(monkeypatch, *args) -> AppTest:
     ("missing.csv", None, "--data missing.csv (on the command line) is not used: There is no file '{path}'.\n\n"
                           "**What to do:** Check the path and the file name."),
     ("notes.csv", b"hello world\nsecond line\n", "--data notes.csv (on the command line) is not used: notes.csv has "
-                                                 "only one column (the first line reads 'hello world')."),
+                                                 "only one column.\n\n**What to do:**"),
     ("logo.png", png(10, 10), "--data logo.png (on the command line) is not used: logo.png is a PNG image, not a "
                               "survey export."),
 ])
@@ -739,3 +739,22 @@ def test_the_dashboard_says_what_it_did_with_a_setting_in_the_link(name, texts, 
 
 def texts_of(test: AppTest) -> str:
     return "\n".join([i.value for i in test.info] + [m.value for m in test.markdown])
+
+
+def test_a_data_file_is_never_quoted_on_the_page_but_an_upload_shows_its_owner_the_line(tmp_path, monkeypatch):
+    secret = b"secret first line: password=hunter2\nsecond\n"
+    path = tmp_path / "notexport.txt"
+    path.write_bytes(secret)
+    test = with_arguments(monkeypatch, "--data", path)  # every visitor sees this page
+    shown = [read(e.value) for e in test.error] + [c.value for c in test.caption] + [
+        str(d.value) for d in test.dataframe]
+    assert shown[0] == ("--data notexport.txt (on the command line) is not used: notexport.txt has only one column."
+                        "\n\n**What to do:** A survey export is a table with a header row and one row per response, "
+                        "separated by commas, semicolons, tabs or pipes.")
+    assert "1 problem(s) found; they quote the file, so they are listed in the server's log, not here." in shown
+    assert not any("hunter2" in text for text in shown) and not test.dataframe
+    test.switch_page("pages/data.py").run()  # the uploader's own file: the line is in the table of problems
+    uploader = next(u for u in test.get("file_uploader") if u.label.startswith("Survey exports"))
+    uploader.set_value([("mine.csv", secret, "text/csv")]).run()
+    assert any(read(e.value).startswith("mine.csv") and "has only one column." in read(e.value) for e in test.error)
+    assert any("hunter2" in d.value.to_string() for d in test.dataframe)

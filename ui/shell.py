@@ -218,7 +218,8 @@ def _opened_problems(dataset: Dataset) -> None:
     is shown instead."""
     named, problems = opened_dataset()
     for argument, error in problems:
-        show_error(error, what=f"{argument} (on the command line) is not used: ", logged=True)
+        # every visitor sees this: the message and what to do, never the file's lines (in the server log)
+        show_error(error, what=f"{argument} (on the command line) is not used: ", logged=True, problems=False)
     if problems and named is None:
         st.info("Showing the built-in demo data instead. Load an export on the **Data** page, or start the "
                 "dashboard again with a readable file.", icon="ℹ️")
