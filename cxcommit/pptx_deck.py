@@ -156,6 +156,9 @@ def parse_colour(colour: str, name: str = "The accent colour") -> str:
             red, green, blue = ImageColor.getrgb(candidate)[:3]
         except ValueError:
             continue
+        if not all(0 <= c <= 255 for c in (red, green, blue)):  # Pillow reads rgb(300, 0, 0) as 300, 101% as 258
+            raise SettingsError(f"{name} {text[:40]!r} has a component outside 0–255 (or 0%–100%).",
+                                hint="Give each of red, green and blue as 0–255 or 0%–100%, e.g. rgb(0, 114, 178).")
         return f"#{red:02X}{green:02X}{blue:02X}"
     raise SettingsError(f"{name} {text[:40]!r} is not a colour.",
                         hint="Give it as #RRGGBB (e.g. '#0072B2'), rgb(0, 114, 178) or a CSS colour name such as "

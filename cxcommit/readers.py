@@ -464,9 +464,10 @@ def _read_text(data: bytes, name: str, fmt: str, job: _Job, scan: TextScan | Non
     _check_names(name, layout, limits)
     if width < 2:
         raise FileReadError(
-            f"{name} has only one column{_first_line_hint(records)}.",
+            f"{name} has only one column.",
             hint="A survey export is a table with a header row and one row per response, "
                  "separated by commas, semicolons, tabs or pipes.",
+            problems=_first_line_problem(records),
         )
     _check_rows(name, _line_count(scan, data) - layout.header_rows, width, limits)
     table, invalid = _parse_csv(data, delimiter, width, name, progress=job.progress, block=_block(limits, width))
@@ -558,10 +559,12 @@ def _check_lost(raw: RawTable, invalid: list[_Invalid], unexplained: int, delimi
         first = invalid[0]
         raise FileReadError(
             f"{raw.source}: {raw.skipped_rows:,} of {total:,} rows have a different number of fields than the header "
-            f"({width}); the first is row {first_row + (first.number or 0)}, which reads {first.first_line[:100]!r}.",
+            f"({width}); the first is row {first_row + (first.number or 0)} (listed with the others).",
             hint="Check that the file is one table with one header row; open it in a spreadsheet program and save "
                  "it again as CSV (UTF-8), or export the survey again.",
-            problems=[p for p in raw.problems if p.problem.startswith("row has ")][:_SHOWN])
+            problems=[Problem(f"row has {first.fields} fields where the header has {width}; it reads",
+                              row=first_row + (first.number or 0), value=first.first_line[:100])]
+            + [p for p in raw.problems if p.problem.startswith("row has ")][1:_SHOWN])
 
 
 def _merged_cells(raw: RawTable, delimiter: str, width: int) -> list[tuple[int, str, int, str]]:
@@ -814,9 +817,11 @@ def _read_large_text(path: Path, name: str, fmt: str, job: _Job) -> RawTable | N
     return raw
 
 
-def _first_line_hint(records: list[list[str]]) -> str:
+def _first_line_problem(records: list[list[str]]) -> list[Problem]:
+    """The first line, as a problem of the table rather than in the message: a message can be shown
+    to others than the file's owner (an export named on the dashboard's command line), the table not."""
     first = records[0][0] if records and records[0] else ""
-    return f" (the first line reads {first[:60]!r})" if first else ""
+    return [Problem("the first line, read as one column", row=1, value=first[:60])] if first else []
 
 
 def _line_offset(data: bytes, lines: int) -> int:

@@ -482,7 +482,8 @@ def test_mostly_malformed_rows_are_refused():
     with pytest.raises(FileReadError) as caught:
         read_raw(data, "x.csv")
     assert caught.value.message == ("x.csv: 10 of 11 rows have a different number of fields than the header (3); the "
-                                    "first is row 3, which reads 'R2,B'.")
+                                    "first is row 3 (listed with the others).")
+    assert (caught.value.problems[0].row, caught.value.problems[0].value) == (3, "R2,B")  # the line, in the table
 
 
 def test_nul_bytes_after_the_first_64_kb_are_removed_and_named(folder):

@@ -20,7 +20,7 @@ from cxcommit.importer import apply_mapping
 from cxcommit.readers import RawTable, read_raw
 from cxcommit.text import escape_markdown as md
 from cxcommit.unit_metrics import read_unit_metrics
-from ui.sessions import watch
+from ui.sessions import remembered, watch
 
 DEMO = "demo"
 log = logging.getLogger("cxcommit.dashboard")
@@ -81,9 +81,10 @@ def import_exports(raws: tuple[RawTable, ...], mappings: tuple[Mapping, ...], se
     return combine_surveys([apply_mapping(raw, mapping, settings) for raw, mapping in zip(raws, mappings)])
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def read_metrics(key: str, _content: bytes, name: str) -> UnitMetrics:
-    return read_unit_metrics(_content, name)
+def read_metrics(key: str, content: bytes, name: str) -> UnitMetrics:
+    """Uploaded unit metrics, read once per session and upload (``key``: the upload's id). Kept in the
+    session (the last one read), never in a process-wide cache: they go with the session."""
+    return remembered("metrics", key, lambda: read_unit_metrics(content, name), size=1)
 
 
 def opened_file() -> tuple[str | None, str | None]:
