@@ -98,3 +98,17 @@ def wait_for_app(page, timeout: float = 60_000, steady: int = 3) -> None:
         window.__steadyState = state;
         return window.__steady >= steady;
     }""", arg=steady, polling=100, timeout=timeout)
+
+
+def open_chart_menu(page) -> None:
+    """Open the first chart's download menu (not plotly's own "Download plot") on a page of charts."""
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot')
+    wait_for_app(page)
+    menu = page.locator('[data-testid="stPopover"] button').first
+    for _ in range(3):  # a rerun (the URL written back) can close the menu just opened
+        menu.click()
+        try:
+            page.get_by_role("button", name="Image (.png)").wait_for(timeout=5_000)
+            return
+        except Exception:  # noqa: BLE001 — Playwright's timeout: the menu closed; try again
+            wait_for_app(page)

@@ -488,7 +488,7 @@ def test_in_a_browser_a_chart_image_that_cannot_be_made_says_why(monkeypatch):
     """A Chromium that is found but does not start (``BROWSER_PATH=/bin/false``) is only noticed
     when an image is drawn: in the click. The page says so at once, on the Export page and under
     a chart."""
-    from server import chromium, streamlit_server, wait_for_app
+    from server import chromium, open_chart_menu, streamlit_server, wait_for_app
 
     monkeypatch.setenv("BROWSER_PATH", "/bin/false")
     with streamlit_server() as url, chromium(1440, 1000) as page:
@@ -500,16 +500,7 @@ def test_in_a_browser_a_chart_image_that_cannot_be_made_says_why(monkeypatch):
         message.wait_for(timeout=120_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         page.goto(f"{url}/")
-        page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot')
-        wait_for_app(page)
-        menu = page.locator('[data-testid="stPopover"] button').first
-        for _ in range(3):  # a rerun (the URL written back) can close the menu just opened
-            menu.click()
-            try:
-                page.get_by_role("button", name="Image (.png)").wait_for(timeout=5_000)
-                break
-            except Exception:
-                wait_for_app(page)
+        open_chart_menu(page)
         page.get_by_role("button", name="Image (.png)").click()
         page.get_by_text("could not be made: Chart images are unavailable").first.wait_for(timeout=120_000)
         assert "Traceback" not in page.content()
