@@ -82,6 +82,10 @@ READABLE = [
      + "R3,Caf\u00e9,Yes\n".encode("cp1252"),
      lambda s: s.report.encoding == "mixed: utf-8 and cp1252" and "Café" in list(s.responses["division"])
      and any(p.value == "line 4" for p in s.report.problems)),
+    ("mixed encodings, as many lines cp1252",  # one unit, not "Zürich" and "ZĂĽrich" (more such lines: the same)
+     b"respondent_id,division,sign_1\n" + b"".join(f"R{i},Z\u00fcrich,Yes\n".encode("utf-8") for i in range(2))
+     + b"".join(f"S{i},Z\u00fcrich,No\n".encode("cp1252") for i in range(2)),
+     lambda s: s.report.encoding == "mixed: utf-8 and cp1252" and set(s.responses["division"]) == {"Zürich"}),
     ("title lines above the header", ("Employee survey 2026\nExported 2026-11-01\n" + GOOD).encode(),
      lambda s: s.report.header_rows == 3 and "skipped 2 title line(s) above the header row" in s.report.notes
      and s.report.rows_kept == 3),
