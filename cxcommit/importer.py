@@ -117,7 +117,7 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
             continue
         if attribute == "role" and mapping.role_values:
             values = _canonical_roles(values, mapping.role_values)
-        frame[attribute] = values
+        frame[attribute] = _unreserved(values, key, problems)
         groupings[attribute] = key
     for key in mapping.groupings:
         if key in personal:
@@ -126,7 +126,7 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
         values = _categorical(raw, key)
         if _refused_grouping(raw, key, values, problems):
             continue
-        frame[name] = values
+        frame[name] = _unreserved(values, key, problems)
         groupings[name] = key
     items: list[Item] = []
     levels = {}
@@ -205,6 +205,21 @@ def _personal_columns(raw: RawTable, mapping: Mapping) -> dict[str, str]:
             if reason:
                 found[key] = reason
     return found
+
+
+_RESERVED = re.compile(r"other( (units|divisions|roles|regions)( of .+)?)?", re.I)  # publish's pooled groups
+
+
+def _unreserved(values: pd.Categorical, key: str, problems: list[Problem]) -> pd.Categorical:
+    """``values`` with any value named like a pooled group of published data ("Other units",
+    "Other units of Digital", "Other roles", …) renamed "… (so named in the file)", with a warning:
+    a real unit called "Other units" is never taken for the pool of small units."""
+    renamed = {value: f"{value} (so named in the file)" for value in values.categories
+               if _RESERVED.fullmatch(str(value).strip())}
+    for value, new in renamed.items():
+        problems.append(Problem(f"value named like a pooled group of small groups; reported as “{new}”",
+                                column=key, value=value, severity="warning"))
+    return values.rename_categories(renamed) if renamed else values
 
 
 def _refused_grouping(raw: RawTable, key: str, values: pd.Categorical, problems: list[Problem]) -> bool:
