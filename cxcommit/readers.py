@@ -606,8 +606,12 @@ def _remove_nuls(raw: RawTable) -> None:
     for row, key in sorted(places)[:_SHOWN]:
         raw.problems.append(Problem("cell held a NUL character (byte 0); it was removed", row=row, column=key,
                                     severity="warning"))
-    raw.notes.append(f"removed NUL characters (byte 0) from {len(places):,}{'+' if len(places) >= _SHOWN else ''} "
-                     "cell(s); nothing else in them was changed")
+    if places:
+        raw.notes.append(f"removed NUL characters (byte 0) from {len(places):,}{'+' if len(places) >= _SHOWN else ''} "
+                         "cell(s); nothing else in them was changed")
+    else:  # the file had one, and no cell holds it: it was in the header row or a title line above it
+        raw.notes.append("removed NUL characters (byte 0) from the header row (or a title line above it); no "
+                         "answer held one")
 
 
 class _Counted(io.RawIOBase):

@@ -616,3 +616,10 @@ def test_a_long_read_shows_progress_and_streamlits_stop_ends_it(folder):
         page.wait_for_function("""() => document.querySelector('[data-testid="stApp"]')
             .getAttribute('data-test-script-state') === 'notRunning'""", timeout=5_000)
         assert int(bar.get_attribute("aria-valuenow")) < 100
+
+
+def test_a_nul_in_the_header_is_said_to_be_in_the_header():
+    raw = read_raw(b"respondent_id,divi\x00sion,sign_1\nR1,Sales,Yes\nR2,Service,No\n", "export.csv")
+    assert "removed NUL characters (byte 0) from the header row (or a title line above it); no answer held one" \
+        in raw.notes
+    assert not any("0 cell(s)" in note for note in raw.notes)
