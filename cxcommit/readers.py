@@ -474,6 +474,8 @@ def _read_text(data: bytes, name: str, fmt: str, job: _Job, scan: TextScan | Non
     records_read = table.num_rows + len(invalid)
     table = table.slice(layout.header_rows)
     _check_table(name, table.num_rows, width, limits)
+    if table.num_rows == 0 and (line := unclosed_quote_line(data)):  # the responses ran into one cell
+        raise _unclosed_quote(name, skip + line)
     raw = _finish(table, layout, name, detected, header_rows=skip + layout.header_rows, notes=notes)
     raw.delimiter = delimiter
     if scan.first_nul >= 0:
@@ -585,6 +587,32 @@ def _merged_cells(raw: RawTable, delimiter: str, width: int) -> list[tuple[int, 
             if _rowlike_lines(text, delimiter, width):
                 found.append((raw.row_number(int(index)), key, len(text.splitlines()) - 1, text.splitlines()[0]))
     return sorted(found, key=lambda f: f[0])
+
+
+def unclosed_quote_line(data: bytes) -> int | None:
+    """The line (from 1) where a quote opens a cell that is never closed: the file has an odd number
+    of quotes, and this is the line after which the count stays odd. None if the quotes pair up.
+
+    >>> unclosed_quote_line(b'id,unit\\nR1,"Sales\\nR2,Service\\n'), unclosed_quote_line(b'a,"b"\\n')
+    (2, None)
+    """
+    if data.count(b'"') % 2 == 0:
+        return None
+    odd, opened = False, None
+    for number, line in enumerate(io.BytesIO(data), start=1):
+        if line.count(b'"') % 2:
+            odd = not odd
+            opened = number if odd else None
+    return opened
+
+
+def _unclosed_quote(name: str, line: int) -> FileReadError:
+    return FileReadError(
+        f"{name}: a quote (\") on line {line} opens a cell that is never closed, so every line after it would "
+        "be read as that one cell.",
+        hint="Open the file in a text editor, remove that quote or double it (\"\"), and read it again; or export "
+             "the survey again.",
+        problems=[Problem("a quote opens a cell that is never closed", row=line, severity="error")])
 
 
 def _remove_nuls(raw: RawTable) -> None:
@@ -710,6 +738,8 @@ def _parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool
                 "a quote (\") probably opens a cell that is never closed.",
                 hint="Open the file in a text editor, find the quote that opens a cell without closing it, and remove "
                      "it or double it (\"\"); or export the survey again.") from None
+        if isinstance(data, bytes) and (line := unclosed_quote_line(data)):
+            raise _unclosed_quote(name, line) from None
         raise FileReadError(f"{name} could not be read as a {DELIMITER_NAMES[delimiter]}-separated table: {exc}.",
                             hint="Open it in a spreadsheet program and save it again as CSV (UTF-8).") from None
     if use_threads and any(bad.number is None for bad in invalid):

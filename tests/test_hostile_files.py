@@ -623,3 +623,15 @@ def test_a_nul_in_the_header_is_said_to_be_in_the_header():
     assert "removed NUL characters (byte 0) from the header row (or a title line above it); no answer held one" \
         in raw.notes
     assert not any("0 cell(s)" in note for note in raw.notes)
+
+
+@pytest.mark.parametrize("data, line", [
+    (b'respondent_id,"division,sign_1\nR1,Sales,Yes\nR2,Service,No\n', 1),  # in the header
+    (b'respondent_id,division,sign_1\nR1,"Sales,Yes\n', 2),  # in the only response
+])
+def test_a_quote_never_closed_is_named_with_its_line(data, line):
+    with pytest.raises(FileReadError) as caught:
+        read_raw(data, "export.csv")
+    assert caught.value.message == (f'export.csv: a quote (") on line {line} opens a cell that is never closed, so '
+                                    "every line after it would be read as that one cell.")
+    assert caught.value.hint.startswith("Open the file in a text editor, remove that quote or double it")
