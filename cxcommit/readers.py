@@ -250,7 +250,7 @@ def _read_bytes(raw: bytes, name: str, fmt: str, sheet: str | None, job: _Job) -
     decoded = to_utf8(raw)
     same, start = decoded.data is raw, raw[:8]  # UTF-8 is not copied: what was found still holds
     del raw  # a decoded copy is all that is needed from here on
-    if decoded.data[:65536].count(b"\x00") > 16 or _looks_binary(decoded.data[:4096]):
+    if _looks_binary(decoded.data[:4096]) or _looks_binary(decoded.data[:65536]):
         raise FileReadError(
             f"{name} does not look like a text table or an Excel workbook (it holds binary data; "
             f"it starts with bytes {start.hex(' ')}).",
@@ -263,9 +263,13 @@ def _read_bytes(raw: bytes, name: str, fmt: str, sheet: str | None, job: _Job) -
 
 
 def _looks_binary(sample: bytes) -> bool:
+    """Whether a file's first bytes are not text: many control or undecodable characters. NULs count
+    only when they are a large part of it: a text export with a few stray NULs is read, and its NULs
+    removed and named (as NULs further into a file are)."""
     text = sample.decode("utf-8", errors="replace")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f") + text.count("\ufffd")
-    return len(text) > 0 and controls / len(text) > 0.1
+    nuls = text.count("\x00")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f\x00") + text.count("\ufffd")
+    return len(text) > 0 and (controls / len(text) > 0.1 or nuls / len(text) > 0.3)
 
 
 def _read_zip(raw: bytes, name: str, fmt: str, sheet: str | None, job: _Job) -> RawTable:
