@@ -106,7 +106,11 @@ class _Closer:
             # Thread-safe: on a session that is not connected it marks it closed and closes it on the
             # runtime's event loop (its uploads go with it); we use no sign-in.
             runtime.clear_user_info_for_session(session_id)
-            if session is not None:  # the runtime's loop can hold a closed session until the next connects
+            # Should Streamlit have forgotten the session already (a busy machine), the close finds
+            # nothing: its uploads and state go anyway (both thread-safe; the runtime's loop can also
+            # hold a closed session until the next browser connects).
+            runtime.uploaded_file_mgr.remove_session_files(session_id)
+            if session is not None:
                 session.session_state.clear()
         if self._release_next:  # those closed a sweep ago: the event loop has dropped them by now
             _release_memory()
