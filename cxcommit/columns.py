@@ -247,6 +247,29 @@ _DATES = ["recordeddate", "recorded date", "enddate", "end date", "completion ti
 
 # Standard grouping attributes and the usual names of their columns (normalised).
 ATTRIBUTES = ("division", "business_unit", "role", "region")
+# What publishing calls the pooled value of a grouping (cxcommit.publish: small groups generalised)
+OTHER_LABELS = {"division": "Other divisions", "role": "Other roles", "region": "Other regions"}
+OTHER_UNITS = "Other units of {division}"
+_POOLED = re.compile(r"other( ({})( of .+)?)?".format("|".join(
+    label.split()[1] for label in (*OTHER_LABELS.values(), OTHER_UNITS))), re.I)
+
+
+def other_label(name: str, division: str | None = None) -> str:
+    """What a grouping's generalised value is called: "Other units of Digital", "Other regions",
+    "Other" (a grouping the export brought)."""
+    if name == "business_unit":
+        return OTHER_UNITS.format(division=division) if division else "Other units"
+    return OTHER_LABELS.get(name, "Other")
+
+
+def is_pooled_label(value: str) -> bool:
+    """Whether ``value`` reads like a pooled group's name (:func:`other_label`), in any case.
+
+    >>> is_pooled_label("other units of Digital"), is_pooled_label("Other roles"), is_pooled_label("Otherworld")
+    (True, True, False)
+    """
+    return _POOLED.fullmatch(str(value).strip()) is not None
+
 ATTRIBUTE_NAMES = {
     "division": ["division", "divisions", "business division", "segment", "sector", "line of business", "group",
                  "business group"],

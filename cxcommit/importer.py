@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cxcommit.columns import is_comment, per_respondent_reason, personal_reason
+from cxcommit.columns import is_comment, is_pooled_label, per_respondent_reason, personal_reason
 from cxcommit.dates import parse_dates, period_label
 from cxcommit.errors import DataValidationError, MappingError, Problem
 from cxcommit.groups import level_codes
@@ -207,15 +207,12 @@ def _personal_columns(raw: RawTable, mapping: Mapping) -> dict[str, str]:
     return found
 
 
-_RESERVED = re.compile(r"other( (units|divisions|roles|regions)( of .+)?)?", re.I)  # publish's pooled groups
-
-
 def _unreserved(values: pd.Categorical, key: str, problems: list[Problem]) -> pd.Categorical:
     """``values`` with any value named like a pooled group of published data ("Other units",
     "Other units of Digital", "Other roles", …) renamed "… (so named in the file)", with a warning:
     a real unit called "Other units" is never taken for the pool of small units."""
     renamed = {value: f"{value} (so named in the file)" for value in values.categories
-               if _RESERVED.fullmatch(str(value).strip())}
+               if is_pooled_label(value)}
     for value, new in renamed.items():
         problems.append(Problem(f"value named like a pooled group of small groups; reported as “{new}”",
                                 column=key, value=value, severity="warning"))

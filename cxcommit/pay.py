@@ -14,7 +14,7 @@ from cxcommit.commitment import commitment_index
 from cxcommit.errors import MappingError
 from cxcommit.groups import ALL_GROUP
 from cxcommit.instrument import PAY_SIGN
-from cxcommit.publish import other_label
+from cxcommit.publish import generalised_values
 from cxcommit.settings import Settings
 from cxcommit.survey import Survey
 from cxcommit.text import column_label
@@ -104,9 +104,7 @@ def pay_relations(survey: Survey, metrics: UnitMetrics, *, settings: Settings = 
     ``p_value``, ``n`` (units).
     """
     units = unit_table(survey, metrics, settings)
-    divisions = survey.codes("division")[1] if "division" in survey.groupings else []
-    pooled = {other_label("business_unit"), *(other_label("business_unit", d) for d in divisions)}
-    units = units[~units["business_unit"].astype(str).isin(pooled)]
+    units = units[~units["business_unit"].astype(str).isin(generalised_values(survey, "business_unit"))]
     incentive = incentive_metric(metrics)
     outcomes = [m for m in metrics.metrics if m != incentive]
     pay = incentive or PAY_SIGN  # without an incentive share, sign 7 stands for pay alignment
@@ -168,8 +166,7 @@ def metrics_coverage(survey: Survey, metrics: UnitMetrics | None) -> tuple[str, 
                 "them to.",)
     order = {wave: i for i, wave in enumerate(survey.frame["wave"].cat.categories)}
     waves = sorted(set(survey.responses["wave"].dropna().astype(str)), key=lambda w: order.get(w, len(order)))
-    divisions = survey.codes("division")[1] if "division" in survey.groupings else []
-    pooled = {other_label("business_unit"), *(other_label("business_unit", d) for d in divisions)}
+    pooled = set(generalised_values(survey, "business_unit"))
     units = [u for u in survey.responses["business_unit"].dropna().astype(str).unique() if u not in pooled]
     frame = metrics.frame
     valued = frame[frame[list(metrics.metrics)].notna().any(axis=1)] if metrics.metrics else frame.iloc[:0]

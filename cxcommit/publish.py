@@ -48,23 +48,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from cxcommit.columns import ATTRIBUTES
+from cxcommit.columns import ATTRIBUTES, other_label
 from cxcommit.errors import DataValidationError, SettingsError
 from cxcommit.settings import MIN_GROUP_SIZE_FLOOR, Settings
 from cxcommit.survey import Survey
 
 OTHER = -2  # the code of an attribute's generalised ("other") value; -1 stays blank
-OTHER_LABELS = {"division": "Other divisions", "role": "Other roles", "region": "Other regions"}
-OTHER_UNITS = "Other units of {division}"
 DISCLOSURE_COLUMNS = ["wave", "attribute", "value", "reported_as", "all"]
-
-
-def other_label(name: str, division: str | None = None) -> str:
-    """What a grouping's generalised value is called: "Other units of Digital", "Other regions",
-    "Other" (a grouping the export brought)."""
-    if name == "business_unit":
-        return OTHER_UNITS.format(division=division) if division else "Other units"
-    return OTHER_LABELS.get(name, "Other")
 
 
 @dataclass(frozen=True)
