@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from cxcommit.adjust import P_ADJUST
@@ -171,8 +172,7 @@ def run(args) -> int:
         return 0
     settings = _settings(args)
     if args.command == "report":  # the arguments of the output, checked before any work
-        _report_target(args)
-        _cover(args, ())
+        out, cover = _report_target(args), _cover(args)
     raw, mapping = _read(args, settings)
     if args.command == "check" and mapping is None and looks_like_unit_metrics(raw):
         _say(describe_metrics(read_unit_metrics(args.file)))
@@ -183,7 +183,7 @@ def run(args) -> int:
         _say(describe_survey(survey, detected=chosen == "auto"))
         return 0
     if args.command == "report":
-        return _report(args, survey, settings)
+        return _report(args, survey, settings, out, cover)
     if args.command == "analyze":
         table = _analyze(args, survey, settings)
     else:
@@ -271,9 +271,9 @@ def _report_target(args) -> Path:
     return out
 
 
-def _cover(args, lines) -> Cover:
-    """The title slide with ``--logo`` (read and checked) and ``--accent``."""
-    return Cover(args.title, lines, _logo(args.logo), args.accent)
+def _cover(args) -> Cover:
+    """The title slide with ``--logo`` (read and checked) and ``--accent``; its details come with the survey."""
+    return Cover(args.title, (), _logo(args.logo), args.accent)
 
 
 def _logo(path: str | None) -> bytes | None:
@@ -292,8 +292,8 @@ def _logo(path: str | None) -> bytes | None:
     return check_logo(data, f"The logo {file.name}")
 
 
-def _report(args, survey, settings: Settings) -> int:
-    out = _report_target(args)
+def _report(args, survey, settings: Settings, out: Path, cover: Cover) -> int:
+    """The deck or HTML report into ``out`` (checked before the export was read, as ``cover``)."""
     survey = _filtered(args, survey)
     metrics = _metrics(args, survey)
     lines = view_lines(survey, settings, Path(args.file).name)
@@ -307,7 +307,7 @@ def _report(args, survey, settings: Settings) -> int:
                                 "such as division, unit or role; `check` shows what was mapped. Widen the filters "
                                 "if they leave too few respondents.")
     if out.suffix.lower() == ".pptx":
-        content = write_deck(slides, _cover(args, lines), min_group_size=settings.min_group_size)
+        content = write_deck(slides, replace(cover, details=tuple(lines)), min_group_size=settings.min_group_size)
     else:
         from cxcommit.html_report import html_report
 
