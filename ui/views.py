@@ -11,7 +11,7 @@ import streamlit as st
 from cxcommit.commitment import commitment_index
 from cxcommit.publish import own_values
 from cxcommit.slides import deck
-from cxcommit.text import escape_markdown as md, pct
+from cxcommit.text import escape_markdown as md, pct, slugify
 from cxcommit.theme import apply_theme
 from ui.errors import download_button
 from ui.sessions import remembered
@@ -82,8 +82,6 @@ def chart_downloads(ctx: Context, figure, table=None, *, errors=None, key: str |
 
 def _chart_name(figure) -> tuple[str, str]:
     """The chart's title in words and as a file name."""
-    from cxcommit.text import slugify
-
     title = (figure.layout.title.text or "chart").split("<")[0]
     return title, slugify(title, max_length=50)
 
