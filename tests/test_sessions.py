@@ -70,4 +70,4 @@ def test_a_sessions_data_is_freed_when_replaced_and_when_its_tab_closes(export):
         # is closed and its memory returned.
         wait_until(lambda: rss_mb(url.pid) - baseline < 0.35 * one, timeout=120,
                    what=f"memory not returned after the tab closed: +{rss_mb(url.pid) - baseline:.0f} MB "
-                        f"(one load: +{one:.0f} MB)")
+                        f"(one load: +{one:.0f} MB); the server logged:\n{url.log()}")
