@@ -16,7 +16,7 @@ from cxcommit.adjust import P_ADJUST
 from cxcommit.columns import attribute_for, is_respondent_id, is_wave_column
 from cxcommit.commitment import commitment_index
 from cxcommit.demo import write_demo
-from cxcommit.errors import CxcommitError, MappingError, SettingsError
+from cxcommit.errors import CxcommitError, MappingError, OutOfMemoryError, SettingsError
 from cxcommit.findings import findings
 from cxcommit.gaps import gap_to_best, gap_to_target, perception_gap
 from cxcommit.formats import FORMATS
@@ -341,6 +341,9 @@ def main(argv: list[str] | None = None) -> int:
         return run(args)
     except CxcommitError as error:
         _say(describe_error(error), file=sys.stderr)
+        return 1
+    except MemoryError:
+        _say(describe_error(OutOfMemoryError.during(f"running {args.command}")), file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped into head & co.
         return 0

@@ -770,3 +770,34 @@ def test_an_accent_with_a_component_outside_0_to_255_is_refused(accent):
     assert parse_colour("rgb(100%, 0%, 0%)") == "#FF0000" and parse_colour("rgb(255, 0, 0)") == "#FF0000"
     with pytest.raises(SettingsError, match="is not a colour"):  # Pillow refuses a negative itself
         parse_colour("rgb(-1, 0, 0)")
+
+
+def test_running_out_of_memory_after_the_read_is_a_message_on_the_page():
+    """Memory can run out in an import, an analysis or a download, not only while reading: the page
+    says so and what to do, not "did not expect"."""
+
+    def page():
+        from ui.errors import guarded
+
+        with guarded("The heatmap: "):
+            raise MemoryError()
+
+    test = AppTest.from_function(page, default_timeout=TIMEOUT)
+    test.run()
+    assert not test.exception
+    [error] = [e.value for e in test.error]
+    assert error.startswith("The heatmap: This machine ran out of memory. Nothing you loaded was changed.")
+    assert "**What to do:**" in error and "CXCOMMIT_MAX_CELLS" in error and "did not expect" not in error
+
+
+def test_running_out_of_memory_in_the_cli_is_a_message(monkeypatch, capsys):
+    from cxcommit import cli
+
+    def exhausted(args):
+        raise MemoryError()
+
+    monkeypatch.setattr(cli, "run", exhausted)
+    assert cli.main(["summary", str(ROOT / "data" / "demo_responses.csv")]) == 1
+    said = capsys.readouterr().err
+    assert said.startswith("Error: This machine ran out of memory while running summary.")
+    assert "What to do: " in said and "Traceback" not in said

@@ -16,6 +16,7 @@ from typing import Callable
 import streamlit as st
 
 from cxcommit import CxcommitError, MappingError
+from cxcommit.errors import OutOfMemoryError
 from cxcommit.text import escape_markdown as md
 
 log = logging.getLogger("cxcommit.dashboard")
@@ -28,6 +29,9 @@ def show_error(error: Exception, *, what: str = "", missing: str = "error", logg
     analysis needs) is explained, not shown as a failure. ``logged``: an unexpected error whose
     traceback is already in the log. ``problems=False``: the table of problems (which quotes the
     file: rows, values) goes to the server log, not the page — for a file every visitor would see."""
+    if isinstance(error, MemoryError):
+        log.warning("out of memory in the dashboard", exc_info=error)
+        error = OutOfMemoryError.during()
     if isinstance(error, MappingError) and missing == "info" and not error.problems:
         st.info(md(what + error.message) + (f"\n\n**To see it:** {md(error.hint)}" if error.hint else ""))
         return
