@@ -157,6 +157,28 @@ def test_a_worksheet_that_unpacks_past_the_limit_is_refused_before_reading(folde
     assert out["peak_mb"] < baseline_mb + 2 * SLACK, out
 
 
+def test_worksheets_that_unpack_past_the_limit_together_are_refused_before_reading(folder, baseline_mb):
+    """Empty sheets are read one after another until one holds data: each within the limit, three of
+    them were read for a minute. Their total is bounded."""
+    book = openpyxl.Workbook()
+    for index in range(3):
+        sheet = book.active if index == 0 else book.create_sheet()
+        for row in range(1, 6_000):  # cells holding empty text: no data, but XML to read
+            sheet.cell(row=row, column=1, value=" " * 40)
+    book.create_sheet("Responses")
+    for row in ROWS:
+        book["Responses"].append(row)
+    path = folder / "sheets.xlsx"
+    book.save(path)
+    sizes = [info.file_size for info in zipfile.ZipFile(path).infolist() if info.filename.startswith("xl/worksheets/")]
+    limit = max(sizes) + 1_000
+    assert sum(sizes) > limit
+    out = read_in_child(path, max_bytes=limit)
+    assert re.fullmatch(r"sheets\.xlsx has worksheets that unpack to \d+\.\d [KM]B together; cxcommit reads at most "
+                        r"\d+\.\d KB \(max_bytes\)\.", out["message"]), out
+    assert read_raw(path, limits=ReadLimits(max_bytes=sum(sizes) + 1_000)).n_rows == 2
+
+
 def test_a_workbook_over_the_row_column_and_cell_limits_is_refused_as_it_is_read():
     rows = ROWS + [[f"R{i}", "A", "Yes"] for i in range(300)]
     cases = [
