@@ -195,7 +195,7 @@ def _lines_over_waves(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: d
         rows = part.to_dict("records")
         fig.add_trace(go.Scatter(
             x=_texts(part["wave"]), y=values, mode="lines+markers", connectgaps=False, error_y=errors,
-            name=escape_html(group) + _hidden_suffix(part.loc[hidden, "wave"].tolist(), min_group_size),
+            name=escape_html(shorten(group, TICK_CHARS)) + _hidden_suffix(part.loc[hidden, "wave"].tolist(), min_group_size),
             legendgroup=str(group), showlegend=legend, line={"color": colours[group]},
             hovertext=[suppressed_hover(f"{r['group']} · {r['wave']}", min_group_size)
                        if r["suppressed"] else hover(r) for r in rows],
@@ -478,7 +478,7 @@ def gap_dumbbell(perception_gap_table: pd.DataFrame, *, group: str | None = None
                             f"{staff.lower()}.", hint="With a large minimum group size, roles may be reported only "
                                                       "as \"Other roles\": try a smaller minimum.")
     table = _pick(perception_gap_table, "group", group, "gap_dumbbell")
-    leaders, staff = escape_html(leaders), escape_html(staff)
+    leaders, staff = (escape_html(shorten(who, TICK_CHARS)) for who in (leaders, staff))  # legend names
     order = table.assign(_gap=_numbers(table["gap"])).groupby("label", sort=False)["_gap"].mean()
     labels = order.sort_values(ascending=False, na_position="last", kind="stable").index.tolist()
     groups = list(dict.fromkeys(table["group"]))

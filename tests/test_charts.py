@@ -223,6 +223,25 @@ def test_variation_and_spread_plot_the_table(demo):
     assert sorted(np.concatenate([numbers(t.x) for t in dots])) == pytest.approx(sorted(shown["p"].astype(float)))
 
 
+def test_long_names_are_cut_in_every_legend_and_whole_on_hover(demo):
+    moves = trends(demo, "division", items=["sign_7"])
+    long_moves = moves.assign(group=moves["group"].replace(LONG))
+    index = index_over_waves(demo, "division")
+    legends = {
+        "trend": charts.trend_chart(long_moves),
+        "index_trend": charts.index_trend_chart(index.assign(group=index["group"].replace(LONG))),
+        "dumbbell": charts.gap_dumbbell(perception_gap(demo, "division", items=["sign_1"]),
+                                        leaders="Members of the executive committee and their direct reports",
+                                        staff="Everyone else who answered the survey in any of the waves"),
+    }
+    for name, fig in legends.items():
+        shown = [html.unescape(t.name) for t in fig.data if t.showlegend is not False and t.name]
+        assert shown and max(len(n.split(" (")[0]) for n in shown) <= charts.TICK_CHARS, (name, shown)
+        assert any("…" in n for n in shown), name
+    hovers = " ".join(h for t in legends["trend"].data for h in (t.hovertext or ()))
+    assert html.escape(LONG["Retail Banking"], quote=False) in hovers
+
+
 def test_gap_bars_and_trend_lines_plot_the_table(demo):
     table = gap_to_target(demo, "division", items=["sign_7"])
     bars = charts.gap_bars(table).data[0]
