@@ -640,6 +640,24 @@ def test_a_long_read_shows_progress_and_streamlits_stop_ends_it(folder):
         assert int(bar.get_attribute("aria-valuenow")) < 100
 
 
+@pytest.mark.browser
+def test_a_long_read_of_the_file_named_on_the_command_line_shows_progress(folder):
+    """``--data FILE``: the first page shows the read's progress as an upload does, then the data."""
+    from server import chromium, streamlit_server, wait_for_app
+
+    path = folder / "named.xlsx"
+    path.write_bytes(_numbers_workbook(150_000))
+    with streamlit_server(args=["--data", str(path)]) as url, chromium() as page:
+        page.goto(url)
+        page.wait_for_function("""() => {
+            const bar = document.querySelector('[data-testid="stProgress"] [role=progressbar]');
+            return bar && Number(bar.getAttribute('aria-valuenow')) >= 5 }""", timeout=60_000)
+        assert "Reading named.xlsx: row " in page.locator('[data-testid="stProgress"]').first.inner_text()
+        wait_for_app(page, timeout=180_000)
+        assert not page.locator('[data-testid="stProgress"]').count()
+        assert "named.xlsx" in page.locator('[data-testid="stSidebar"]').inner_text()
+
+
 def test_a_nul_in_the_header_is_said_to_be_in_the_header():
     raw = read_raw(b"respondent_id,divi\x00sion,sign_1\nR1,Sales,Yes\nR2,Service,No\n", "export.csv")
     assert "removed NUL characters (byte 0) from the header row (or a title line above it); no answer held one" \
