@@ -552,8 +552,7 @@ def _check_lost(raw: RawTable, invalid: list[_Invalid], unexplained: int, delimi
             raise FileReadError(
                 f"{raw.source}: a quote (\") in {where} opens a cell that runs on over {count:,} more lines that "
                 f"look like rows, so {lost:,} of {total:,} rows would be lost. {where.capitalize()} reads: {line[:100]!r}.",
-                hint="Open the file in a text editor and remove that quote, or double it (\"\") if it belongs to "
-                     "the answer; then read the file again. Or export the survey again.",
+                hint=_STRAY_QUOTE_HINT,
                 problems=[Problem(f"a quote opens a cell that runs on over {c:,} more lines that look like rows", row=r,
                                   column=col, value=v[:80]) for r, col, c, v in merged[:_SHOWN]])
         for r, col, c, v in merged[:_SHOWN]:
@@ -610,12 +609,15 @@ def unclosed_quote_line(data: bytes) -> int | None:
     return opened
 
 
+_STRAY_QUOTE_HINT = ("Open the file in a text editor and remove that quote, or double it (\"\") if it belongs to the "
+                     "answer; then read the file again. Or export the survey again.")
+
+
 def _unclosed_quote(name: str, line: int) -> FileReadError:
     return FileReadError(
         f"{name}: a quote (\") on line {line} opens a cell that is never closed, so every line after it would "
         "be read as that one cell.",
-        hint="Open the file in a text editor, remove that quote or double it (\"\"), and read it again; or export "
-             "the survey again.",
+        hint=_STRAY_QUOTE_HINT,
         problems=[Problem("a quote opens a cell that is never closed", row=line, severity="error")])
 
 

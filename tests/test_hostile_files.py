@@ -674,7 +674,7 @@ def test_a_quote_never_closed_is_named_with_its_line(data, line):
         read_raw(data, "export.csv")
     assert caught.value.message == (f'export.csv: a quote (") on line {line} opens a cell that is never closed, so '
                                     "every line after it would be read as that one cell.")
-    assert caught.value.hint.startswith("Open the file in a text editor, remove that quote or double it")
+    assert caught.value.hint.startswith("Open the file in a text editor and remove that quote, or double it")
 
 
 def test_a_text_export_with_many_nuls_early_is_read_and_they_are_named():
