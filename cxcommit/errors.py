@@ -90,6 +90,19 @@ class FileTooLargeError(FileReadError):
     the limit and the file's figure, the hint what to do (a smaller export, or a higher limit)."""
 
 
+class OutOfMemoryError(CxcommitError):
+    """The machine ran out of memory during a piece of work (after a file was read within its limits:
+    an import, an analysis, a download). Nothing loaded was changed."""
+
+    @classmethod
+    def during(cls, what: str = "") -> "OutOfMemoryError":
+        doing = f" while {what}" if what else ""
+        return cls(f"This machine ran out of memory{doing}. Nothing you loaded was changed.",
+                   hint="Try again when the machine is less busy, filter to fewer respondents, or use a smaller "
+                        "export (fewer rows or columns). On a shared server, lower the read limits (for example "
+                        "CXCOMMIT_MAX_CELLS) so that such files are refused before they are read.")
+
+
 class ChartImageError(CxcommitError):
     """One chart could not be drawn as an image although images work here (plotly.js refused the
     figure, e.g. for a character in a label it cannot draw). Interactive charts are unaffected."""

@@ -81,7 +81,8 @@ def setting_from_text(name: str, texts: list[str] | tuple[str, ...]) -> tuple[ob
     default with a note saying what is allowed.
 
     For ``min_group_size`` a decimal is rounded up, a value under 3 is raised to 3, one over
-    :data:`MAX_MIN_GROUP_SIZE` lowered to it, and the largest of several values is used.
+    :data:`MAX_MIN_GROUP_SIZE` (or too large to read, 1e400) lowered to it, and the largest number of
+    several values is used (text among them passed over; text alone gives the default).
 
     >>> setting_from_text("min_group_size", ["10"])
     (10, None)
@@ -93,23 +94,30 @@ def setting_from_text(name: str, texts: list[str] | tuple[str, ...]) -> tuple[ob
     default = dict((n, d) for n, d, _ in SETTINGS)[name]
     texts = [str(t).strip() for t in texts]
     if name == "min_group_size":
-        numbers = []
+        numbers, words = [], []
         for text in texts:
             try:
                 number = float(text.replace(",", "").replace("_", ""))
             except ValueError:
                 number = math.nan
-            if not math.isfinite(number):
-                return default, (f"The link's min_group_size {text[:20]!r} is not a whole number; the default "
-                                 f"minimum of {default} is used.")
-            numbers.append(number)
+            if math.isnan(number):
+                words.append(text)
+            else:  # 1e400 reads as infinity: above the largest allowed, which is used
+                numbers.append(number)
+        if words and not numbers:
+            return default, (f"The link's min_group_size {words[0][:20]!r} is not a whole number; the default "
+                             f"minimum of {default} is used.")
         if not numbers:
             return default, None
         asked = max(numbers)
-        value = min(max(math.ceil(asked), MIN_GROUP_SIZE_FLOOR), MAX_MIN_GROUP_SIZE)
-        shown = f"{asked:,.0f}" if asked.is_integer() else f"{asked:g}"
-        if len(numbers) > 1:
-            note = f"The link gives min_group_size {len(numbers)} times ({', '.join(texts)}); the largest, {value:,}, is used."
+        value = min(max(math.ceil(asked), MIN_GROUP_SIZE_FLOOR), MAX_MIN_GROUP_SIZE) if math.isfinite(asked) else (
+            MAX_MIN_GROUP_SIZE if asked > 0 else MIN_GROUP_SIZE_FLOOR)
+        shown = (f"{asked:,.0f}" if asked.is_integer() else f"{asked:g}") if math.isfinite(asked) else (
+            next(t for t in texts if t not in words and float(t.replace(",", "").replace("_", "")) == asked)[:20])
+        if len(texts) > 1:
+            shown_texts = ", ".join(t[:20] for t in texts)
+            note = (f"The link gives min_group_size {len(texts)} times ({shown_texts}); the largest, {value:,}, "
+                    "is used.")
         elif asked < MIN_GROUP_SIZE_FLOOR:
             note = f"The link's min_group_size {shown} is below the smallest allowed, {MIN_GROUP_SIZE_FLOOR}; {value} is used."
         elif asked > MAX_MIN_GROUP_SIZE:

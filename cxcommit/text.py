@@ -25,15 +25,28 @@ def normalize_label(text: str) -> str:
 # Characters no file we write can hold (XML 1.0, which XLSX, PPTX and SVG are made of, allows none of
 # them; plotly.js fails on them, "error 525"): C0 controls but tab, line feed and carriage return,
 # DEL and the C1 controls (allowed in XML but never text), lone surrogates, U+FFFE and U+FFFF.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Also invisible characters that change how text around them reads or make two names look alike:
+# the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069: a right-to-left
+# override in a file name shows "5,458 rows" as "854,5 swor") and marks (U+200E, U+200F, U+061C), the
+# zero-width space U+200B, the byte order mark / zero-width no-break space U+FEFF and the word joiner
+# and invisible operators U+2060–U+2064 (a unit named only by them is an invisible filter option).
+# Zero-width joiner and non-joiner (U+200D, U+200C) stay: emoji sequences and scripts such as Persian,
+# Arabic and the Indic ones need them to be written correctly, and neither reorders text.
+_INVISIBLE = r"\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_CONTROLS = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff{_INVISIBLE}]")
 
 
 def without_controls(text: str) -> str:
     """``text`` without the characters no export format can hold: control characters (but tab,
-    line feed and carriage return), lone surrogates and the non-characters U+FFFE and U+FFFF.
+    line feed and carriage return), lone surrogates and the non-characters U+FFFE and U+FFFF; and
+    without the invisible ones that reorder text or hide in it: bidirectional controls (U+202A–U+202E,
+    U+2066–U+2069, U+200E, U+200F, U+061C), the zero-width space U+200B, U+FEFF and U+2060–U+2064.
+    Zero-width joiners (U+200C, U+200D) are kept for emoji and the scripts that need them.
 
     >>> without_controls("Nul\\x00unit\\x1b[31m\\tok")
     'Nulunit[31m\\tok'
+    >>> without_controls("5,458 rows \\u202eevil\\u202c in Nor\\u200bth")
+    '5,458 rows evil in North'
     """
     text = str(text)
     return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text

@@ -4,10 +4,10 @@ import streamlit as st
 
 from cxcommit import charts
 from cxcommit.analyses.commitment import index_over_waves
-from cxcommit.analyses.pay import metrics_coverage, pay_alignment, pay_relations, unit_table
+from cxcommit.analyses.pay import metrics_coverage, pay_alignment, pay_relations, relation_choices, unit_table
 from cxcommit.analyses.trends import trends
 from cxcommit.story.report_text import relations_table
-from cxcommit.text import column_label, escape_markdown as md
+from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
 from ui.shell import context
 from ui.views import demo_notice, grouping_choice, show_chart
@@ -41,10 +41,8 @@ else:
     with guarded():
         st.subheader("Pay alignment and CX outcomes across units")
         relations = pay_relations(survey, ctx.metrics, settings=ctx.settings)
-        pairs = [f"{row.x} → {row.y}" for row in relations.itertuples()]
-        choice = st.selectbox("Relation", pairs, key="pay_pair", bind="query-params", format_func=lambda pair: " → ".join(
-            column_label(side) for side in pair.split(" → ")))
-        x, y = choice.split(" → ")
+        pairs = relation_choices(relations)  # label in words -> (x, y)
+        x, y = pairs[st.selectbox("Relation", list(pairs), key="pay_pair", bind="query-params")]
         units = unit_table(survey, ctx.metrics, settings=ctx.settings)
         show_chart(ctx, charts.pay_scatter(units, x=x, y=y, confidence=ctx.settings.confidence, **ctx.style),
                    "each point a business unit, values averaged over the waves shown", table=units)

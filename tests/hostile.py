@@ -4,6 +4,7 @@ each on enough people to be reported on its own (at least 5 a wave), and legitim
 the characters an escaper must leave readable."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,14 +37,20 @@ UNITS = {"SME Lending": IFRAME, "Claims": IMG, "Shared Services": LINK, "Procure
          "Underwriting": MD_IMAGE, "Asset Management": MD_LINK, "Contact Centre": HYPERLINK, "Customer Platforms": NUL,
          "Pensions": LEGIT[0], "Mobile App": LEGIT[1], "Corporate Clients": LEGIT[2], "Private Banking": " =5+5",
          "Advisory": "+1", "Cards": "-1"}
+# invisible characters: a right-to-left override that would reverse the text after it, and a zero-width
+# space that makes "Payments" a second, look-alike unit unless removed (then the two merge)
+UNITS.update({"Branches North": "Branches \u202eNorth\u202c", "Mortgages": "Payments\u200b"})
 REGIONS = {"East": SCRIPT, "West": AUTOLINKS}
 QUESTION = f"<img src=http://{OUTSIDE}:9/q.png> {MD_IMAGE} =1+2 \x1b[31m"  # a column's name: an item's label
 FILE_NAME = "hostile **bold** [l](mailto:x@y.z) ![i](t.png) :red[r].csv"
 
 
+INVISIBLE = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def imported(name: str) -> str:
-    """A name as the import keeps it: one line, control characters removed."""
-    return " ".join(name.replace("\x00", "").replace("\x1b", "").split())
+    """A name as the import keeps it: one line, control and invisible characters removed."""
+    return " ".join(INVISIBLE.sub("", name.replace("\x00", "").replace("\x1b", "")).split())
 
 
 def hostile_frame() -> pd.DataFrame:

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -25,9 +26,13 @@ def free_port() -> int:
 
 
 class ServerURL(str):
-    """The server's base URL, and the PID of its process (to read its memory)."""
+    """The server's base URL, the PID of its process (to read its memory) and what it has logged."""
 
     pid: int
+    log_path: Path
+
+    def log(self, tail: int = 3000) -> str:
+        return self.log_path.read_text(errors="replace")[-tail:]
 
 
 @contextmanager
@@ -45,10 +50,13 @@ def streamlit_server(theme: str | None = None, timeout: float = 60, args: list[s
     command += list(options)
     if args:
         command += ["--", *args]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    # The server's log goes to a file: a pipe nobody reads fills up and stops the server mid-write.
+    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
                                env={**os.environ, "PYTHONPATH": str(ROOT)})
     url = ServerURL(f"http://127.0.0.1:{port}")
     url.pid = process.pid
+    url.log_path = Path(log.name)
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -57,7 +65,7 @@ def streamlit_server(theme: str | None = None, timeout: float = 60, args: list[s
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start: {process.stderr.read().decode()[-2000:]}")
+                    raise RuntimeError(f"streamlit did not start: {url.log(2000)}")
                 time.sleep(0.3)
         yield url
     finally:
@@ -66,6 +74,8 @@ def streamlit_server(theme: str | None = None, timeout: float = 60, args: list[s
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
+        url.log_path.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -98,3 +108,17 @@ def wait_for_app(page, timeout: float = 60_000, steady: int = 3) -> None:
         window.__steadyState = state;
         return window.__steady >= steady;
     }""", arg=steady, polling=100, timeout=timeout)
+
+
+def open_chart_menu(page) -> None:
+    """Open the first chart's download menu (not plotly's own "Download plot") on a page of charts."""
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot')
+    wait_for_app(page)
+    menu = page.locator('[data-testid="stPopover"] button').first
+    for _ in range(3):  # a rerun (the URL written back) can close the menu just opened
+        menu.click()
+        try:
+            page.get_by_role("button", name="Image (.png)").wait_for(timeout=5_000)
+            return
+        except Exception:  # noqa: BLE001 — Playwright's timeout: the menu closed; try again
+            wait_for_app(page)

@@ -1,5 +1,6 @@
 """Bad input gets a clear message (what, where, what to do) and never a traceback."""
 import io
+import re
 import subprocess
 import sys
 import zipfile
@@ -81,6 +82,10 @@ READABLE = [
      + "R3,Caf\u00e9,Yes\n".encode("cp1252"),
      lambda s: s.report.encoding == "mixed: utf-8 and cp1252" and "Café" in list(s.responses["division"])
      and any(p.value == "line 4" for p in s.report.problems)),
+    ("mixed encodings, as many lines cp1252",  # one unit, not "Zürich" and "ZĂĽrich" (more such lines: the same)
+     b"respondent_id,division,sign_1\n" + b"".join(f"R{i},Z\u00fcrich,Yes\n".encode("utf-8") for i in range(2))
+     + b"".join(f"S{i},Z\u00fcrich,No\n".encode("cp1252") for i in range(2)),
+     lambda s: s.report.encoding == "mixed: utf-8 and cp1252" and set(s.responses["division"]) == {"Zürich"}),
     ("title lines above the header", ("Employee survey 2026\nExported 2026-11-01\n" + GOOD).encode(),
      lambda s: s.report.header_rows == 3 and "skipped 2 title line(s) above the header row" in s.report.notes
      and s.report.rows_kept == 3),
@@ -224,3 +229,165 @@ def test_a_100_mb_file_is_read(tmp_path):
     survey = load_survey(path)
     assert survey.report.rows_kept == copies * len(lines)
     assert survey.has_signs
+
+
+def _demo_with_wave(wave: dict, content: bytes | None = None):
+    """The demo export (or ``content``) applied with its suggested mapping and the wave rule ``wave``."""
+    from dataclasses import replace
+    from cxcommit import read_raw, suggest_mapping
+    from cxcommit.mapping.schema import WaveRule
+    content = content if content is not None else (ROOT / "data" / "demo_responses.csv").read_bytes()
+    raw = read_raw(content, name="demo_responses.csv")
+    return apply_mapping(raw, replace(suggest_mapping(raw), wave=WaveRule(**wave)))
+
+
+@pytest.mark.parametrize("wave, message, hint", [
+    ({"column": "division", "period": "quarter"},
+     "No response has a wave: the column 'division' holds no date in any of the 5,458 rows of demo_responses.csv.",
+     "Choose the column that holds the date of each response, or take the wave from a column as it is "
+     '(a mapping file: "wave": {"column": "Wave"}), or name one wave for the whole file ("wave": {"value": "2026-Q3"}).'),
+    ({"column": "nps", "period": "quarter"},
+     "No response has a wave: the column 'nps' holds no date in any of the 5,458 rows of demo_responses.csv.",
+     None),
+    ({"column": "comment", "period": "month", "whole_file": True},
+     "No response has a wave: the column 'comment' holds no date in any of the 5,458 rows of demo_responses.csv.",
+     None),
+    ({"column": "wave"},
+     "No response has a wave: the wave column 'wave' is blank in all 5,458 rows of demo_responses.csv.",
+     "Choose the column that names each response's wave, or name one wave for the whole file "
+     '(a mapping file: "wave": {"value": "2026-Q3"}).'),
+    ({"column": "wave", "period": "quarter"},
+     "No response has a wave: the wave column 'wave' is blank in all 5,458 rows of demo_responses.csv.", None),
+])
+def test_a_wave_rule_that_gives_no_response_a_wave_is_refused(wave, message, hint):
+    content = None
+    if wave["column"] == "wave":  # the wave column blank in every row
+        content = re.sub(rb"(?m)^(R\d+),\d{4}-Q\d,", rb"\1,,", (ROOT / "data" / "demo_responses.csv").read_bytes())
+    with pytest.raises(DataValidationError) as caught:
+        _demo_with_wave(wave, content)
+    assert caught.value.message == message
+    if wave["column"] == "division":  # the values are in the table of problems, not in the message
+        assert (caught.value.problems[0].row, caught.value.problems[0].value) == (2, "Retail Banking")
+    if hint:
+        assert caught.value.hint == hint
+
+
+def test_responses_without_a_wave_are_left_out_and_counted():
+    lines = (ROOT / "data" / "demo_responses.csv").read_bytes().split(b"\n")
+    blanked = [lines[0]] + [line.replace(b",2025-Q2,", b",,", 1) if i < 100 else line
+                            for i, line in enumerate(lines[1:])]
+    survey = _demo_with_wave({"column": "wave"}, b"\n".join(blanked))
+    assert survey.report.excluded == {"no wave (the wave column 'wave' is blank)": 100}
+    assert survey.size == 5458 - 100 and survey.frame["wave"].notna().all()
+    listed = [p for p in survey.report.problems if p.problem.startswith("no wave")]
+    assert len(listed) == 50 and (listed[0].row, listed[0].column) == (2, "wave")
+
+
+def test_publishing_a_survey_without_responses_or_waves_is_refused():
+    import pandas as pd
+    from cxcommit.demo import import_demo
+    from cxcommit.privacy.publish import publish
+    from cxcommit.model.survey import Survey
+    demo = import_demo()
+    frame = demo.frame.copy()
+    frame["wave"] = pd.Categorical([None] * 3 + list(frame["wave"][3:]), categories=frame["wave"].cat.categories)
+    for survey, message in (
+            (Survey(frame, demo.items, demo.groupings, demo.mapping, demo.report, levels=demo.levels),
+             "3 of 5,458 response(s) have no wave, so their groups cannot be counted."),
+            (Survey(frame.iloc[:0], demo.items, demo.groupings, demo.mapping, demo.report),
+             "The survey has no response, so there is nothing to publish.")):
+        with pytest.raises(DataValidationError) as caught:
+            publish(survey, 5)
+        assert caught.value.message == message
+
+
+def test_cli_refuses_a_wave_column_that_gives_no_wave(tmp_path):
+    import json
+    suggested = subprocess.run([sys.executable, "-m", "cxcommit", "mapping", "suggest", "data/demo_responses.csv"],
+                               capture_output=True, text=True, cwd=ROOT, check=True)
+    mapping = json.loads(suggested.stdout)
+    mapping["wave"] = {"column": "nps", "period": "quarter"}
+    path = tmp_path / "mapping.json"
+    path.write_text(json.dumps(mapping))
+    for command in ("summary", "check"):
+        result = subprocess.run([sys.executable, "-m", "cxcommit", command, "data/demo_responses.csv", "--mapping",
+                                 str(path)], capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.startswith("Error: No response has a wave: the column 'nps' holds no date")
+
+
+RESERVED_METRICS = ((ROOT / "data" / "demo_unit_metrics.csv").read_text().replace(
+    "csat_pct\n", "csat_pct,n,group,sign_7,mean_signs\n").replace("\n", ",250,1,2,3\n")
+    .replace("csat_pct,n,group,sign_7,mean_signs,250,1,2,3\n", "csat_pct,n,group,sign_7,mean_signs\n"))
+
+
+def test_unit_metrics_named_as_cxcommits_own_columns_are_renamed_and_used():
+    from cxcommit.demo import load_demo
+    from cxcommit.analyses.pay import pay_alignment, pay_relations, unit_table
+    metrics = read_unit_metrics(RESERVED_METRICS.encode(), "metrics.csv")
+    assert metrics.metrics == ("exec_incentive_cx_pct", "customer_nps", "csat_pct", "n (unit metric)",
+                               "group (unit metric)", "sign_7 (unit metric)", "mean_signs (unit metric)")
+    assert [(p.column, p.problem) for p in metrics.problems][:2] == [
+        ("n", "metric renamed to 'n (unit metric)': cxcommit's own tables use the name 'n'"),
+        ("group", "metric renamed to 'group (unit metric)': cxcommit's own tables use the name 'group'")]
+    survey = load_demo()
+    units = unit_table(survey, metrics)
+    assert set(units["n (unit metric)"].dropna()) == {250} and units["n"].sum() > 4000  # respondents, not 250s
+    relations = pay_relations(survey, metrics)
+    assert ("exec_incentive_cx_pct", "n (unit metric)") in set(zip(relations["x"], relations["y"]))
+    assert not pay_alignment(survey, metrics)["incentive_share"].isna().all()
+
+
+def test_unit_metrics_with_two_business_unit_columns_are_refused():
+    text = (ROOT / "data" / "demo_unit_metrics.csv").read_text()
+    lines = [line + "," + line.split(",")[0] for line in text.splitlines()]
+    lines[0] = lines[0].rsplit(",", 1)[0] + ",Business Unit"
+    with pytest.raises(DataValidationError) as caught:
+        read_unit_metrics("\n".join(lines).encode(), "metrics.csv")
+    assert caught.value.message == "metrics.csv has more than one business unit column ('business_unit', 'Business Unit')."
+    assert caught.value.hint.startswith("Keep one business unit column and one wave column")
+
+
+def test_cli_views_and_report_take_unit_metrics_named_as_cxcommits_own_columns(tmp_path):
+    path = tmp_path / "metrics.csv"
+    path.write_text(RESERVED_METRICS)
+    for args in (["analyze", "--view", "relations"], ["analyze", "--view", "findings"], ["analyze", "--view", "pay"],
+                 ["report", "--out", str(tmp_path / "deck.pptx")]):
+        result = subprocess.run([sys.executable, "-m", "cxcommit", args[0], "data/demo_responses.csv", *args[1:],
+                                 "--metrics", str(path)], capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr)
+
+
+NO_INCENTIVE = "\n".join(",".join(line.split(",")[:3] + line.split(",")[4:])
+                         for line in (ROOT / "data" / "demo_unit_metrics.csv").read_text().splitlines()) + "\n"
+
+
+def test_unit_metrics_without_an_incentive_share_are_used_for_the_rest_and_the_missing_one_named():
+    from cxcommit.demo import load_demo
+    from cxcommit.analyses.findings import findings
+    from cxcommit.analyses.pay import metrics_coverage, pay_alignment, pay_relations
+    metrics = read_unit_metrics(NO_INCENTIVE.encode(), "m.csv")
+    assert metrics.metrics == ("customer_nps", "csat_pct")
+    survey = load_demo()
+    assert metrics_coverage(survey, metrics) == (
+        "The unit metrics (m.csv) have no incentive-share column (their metrics: customer_nps, csat_pct), so the "
+        "incentive share tied to CX is left out; the other metrics are used. To show it, add a column of the share "
+        "of executive incentive tied to CX with 'incentive' in its name.",)
+    pay = pay_alignment(survey, metrics)
+    assert pay["incentive_share"].isna().all() and pay["p"].notna().any()
+    relations = pay_relations(survey, metrics)
+    assert list(zip(relations["x"], relations["y"])) == [
+        ("sign_7", "mean_signs"), ("sign_7", "customer_nps"), ("mean_signs", "customer_nps"),
+        ("sign_7", "csat_pct"), ("mean_signs", "csat_pct")]
+    facts = findings(survey, metrics)
+    assert list(facts["kind"]) == list(findings(survey)["kind"])  # as without metrics: none needs the incentive
+
+
+def test_cli_views_take_unit_metrics_without_an_incentive_share(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(NO_INCENTIVE)
+    for view in ("findings", "relations", "pay"):
+        result = subprocess.run([sys.executable, "-m", "cxcommit", "analyze", "data/demo_responses.csv", "--view",
+                                 view, "--metrics", str(path)], capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 0, (view, result.stderr)
+        assert result.stderr.startswith("Note: The unit metrics (m.csv) have no incentive-share column")

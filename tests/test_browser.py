@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from conftest import REALDATA
-from server import chromium, streamlit_server, wait_for_app
+from server import chromium, open_chart_menu, streamlit_server, wait_for_app
 from ui.shell import PAGES, page_url
 
 pytestmark = pytest.mark.browser
@@ -121,16 +121,7 @@ def test_the_export_page_downloads_the_deck_and_the_tables_for_the_filters(tmp_p
 def test_a_charts_download_menu_gives_its_image():
     with streamlit_server() as url, chromium(1440, 1000) as page:
         page.goto(f"{url}/")
-        page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot')
-        wait_for_app(page)
-        menu = page.locator('[data-testid="stPopover"] button').first  # not plotly's own "Download plot"
-        for _ in range(3):  # a rerun (the URL written back) can close the menu just opened
-            menu.click()
-            try:
-                page.get_by_role("button", name="Image (.png)").wait_for(timeout=5_000)
-                break
-            except Exception:
-                wait_for_app(page)
+        open_chart_menu(page)
         with page.expect_download(timeout=120_000) as download:
             page.get_by_role("button", name="Image (.png)").click()
         assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

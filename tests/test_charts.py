@@ -224,6 +224,25 @@ def test_variation_and_spread_plot_the_table(demo):
     assert sorted(np.concatenate([numbers(t.x) for t in dots])) == pytest.approx(sorted(shown["p"].astype(float)))
 
 
+def test_long_names_are_cut_in_every_legend_and_whole_on_hover(demo):
+    moves = trends(demo, "division", items=["sign_7"])
+    long_moves = moves.assign(group=moves["group"].replace(LONG))
+    index = index_over_waves(demo, "division")
+    legends = {
+        "trend": charts.trend_chart(long_moves),
+        "index_trend": charts.index_trend_chart(index.assign(group=index["group"].replace(LONG))),
+        "dumbbell": charts.gap_dumbbell(perception_gap(demo, "division", items=["sign_1"]),
+                                        leaders="Members of the executive committee and their direct reports",
+                                        staff="Everyone else who answered the survey in any of the waves"),
+    }
+    for name, fig in legends.items():
+        shown = [html.unescape(t.name) for t in fig.data if t.showlegend is not False and t.name]
+        assert shown and max(len(n.split(" (")[0]) for n in shown) <= charts.TICK_CHARS, (name, shown)
+        assert any("…" in n for n in shown), name
+    hovers = " ".join(h for t in legends["trend"].data for h in (t.hovertext or ()))
+    assert html.escape(LONG["Retail Banking"], quote=False) in hovers
+
+
 def test_gap_bars_and_trend_lines_plot_the_table(demo):
     table = gap_to_target(demo, "division", items=["sign_7"])
     bars = charts.gap_bars(table).data[0]
@@ -344,3 +363,52 @@ def test_items_shortened_to_the_same_words_keep_their_own_heatmap_rows():
         for col, group in enumerate(cells.x):
             if group in part.index:
                 assert cells.text[row][col] == f"{float(part[group]):.0%}"
+
+
+# --- long names: cut on the axis, whole in the data and the hover ---------------------------------------------
+
+LONG = {"Retail Banking": "Commercial Lending Origination, Credit Risk Assessment and Portfolio Monitoring – "
+                          "Mid-Market Clients & <Partners>",
+        "Digital": "Digital Channels, Mobile Applications, Online Banking Platforms and Customer Self-Service "
+                   "Tools for Retail"}
+
+
+def _axis_texts(fig: go.Figure, axis: str) -> list[str]:
+    found = []
+    for name, value in fig.layout.to_plotly_json().items():
+        if name.startswith(f"{axis}axis") and value.get("ticktext") is not None:
+            found += list(value["ticktext"])
+    return found
+
+
+def test_long_names_are_cut_on_every_category_axis_and_whole_in_the_data(demo):
+    def relabel(table):
+        return table.assign(group=table["group"].replace(LONG))
+
+    items = ["sign_1", "sign_2"]
+    made = {
+        "heatmap": (charts.signs_heatmap(relabel(rates(demo, "division"))), "x"),
+        "commitment": (charts.commitment_chart(relabel(commitment_index(demo, "division"))), "y"),
+        "gap_bars": (charts.gap_bars(relabel(gap_to_best(demo, "division", items=items[:1]))), "y"),
+    }
+    long_label = "A question worded at great length, far beyond what an axis can hold: " * 2
+    table = rates(demo, "division", items=items)
+    made["spread"] = (charts.spread_chart(table.assign(label=table["label"].where(table["item"] != "sign_1",
+                                                                                    long_label))), "y")
+    gaps = perception_gap(demo, "division", items=items)
+    made["dumbbell"] = (charts.gap_dumbbell(gaps.assign(label=gaps["label"].where(gaps["item"] != "sign_1",
+                                                                                  long_label))), "y")
+    var = variation(demo, "division", items=items)
+    made["variation"] = (charts.variation_chart(var.assign(label=var["label"].where(var["item"] != "sign_1",
+                                                                                     long_label))), "y")
+    for name, (fig, axis) in made.items():
+        ticks = _axis_texts(fig, axis)
+        assert ticks and max(len(html.unescape(t)) for t in ticks) <= charts.TICK_CHARS, name
+        assert any(t.endswith("…") for t in ticks), name
+    heatmap = made["heatmap"][0]
+    cells = next(t for t in heatmap.data if t.name == "Cells")
+    clicked = {c[0] for c in cells.customdata}
+    assert set(LONG.values()) <= clicked  # a click still names the unit as in the data
+    assert any(html.escape(LONG["Retail Banking"], quote=False) in h for h in cells.hovertext)  # whole on hover
+    assert charts.signs_heatmap(rates(demo, "division")).layout.xaxis.ticktext == \
+        tuple(charts.signs_heatmap(rates(demo, "division")).layout.xaxis.tickvals)  # short names as they are

@@ -364,3 +364,100 @@ def test_exit_without_a_known_origin_returns_to_the_overview():
         next(b for b in test.button if b.label == "Exit").click().run()
         assert dict(test.query_params) == {"division": "Digital"}, origin
         assert test.title[0].value == "Executive commitment to customer experience", origin
+
+
+def test_a_date_column_without_dates_is_refused_on_the_data_page_and_every_page_still_shows():
+    test = opened("data.py")
+    demo = ROOT / "data" / "demo_responses.csv"
+    upload(test, [(demo.name, demo.read_bytes())])
+    test.radio[0].set_value("Dates cut into periods").run()
+    next(s for s in test.selectbox if s.label == "Date column").set_value("division").run()
+    test.get("form_submit_button")[0].click().run()
+    assert not test.exception, test.exception
+    assert any("No response has a wave: the column 'division' holds no date" in e.value for e in test.error), \
+        [e.value for e in test.error]
+    for page in ("overview.py", "signs_by_unit.py", "data.py"):
+        test.switch_page(f"pages/{page}").run()
+        assert not test.exception, (page, test.exception)
+    assert test.get("file_uploader"), "the Data page can load another file"
+
+
+def test_data_that_cannot_be_published_is_said_and_the_demo_shown_instead():
+    import pandas as pd
+    from cxcommit.model.survey import Survey
+    from ui.data import Dataset
+    demo = import_demo()
+    frame = demo.frame.copy()
+    frame["wave"] = pd.Categorical([None] * len(frame))
+    bad = Dataset("0123456789abcdef", "waveless.csv", Survey(frame, demo.items, demo.groupings, demo.mapping,
+                                                             demo.report, levels=demo.levels), None)
+    for page in ("overview.py", "data.py"):
+        test = app()
+        test.session_state["dataset"] = bad
+        test.run()
+        if page != "overview.py":
+            test.session_state["dataset"] = bad
+            test.switch_page(f"pages/{page}").run()
+        assert not test.exception, (page, test.exception)
+        assert any(e.value.startswith("waveless.csv cannot be shown: 5,458 of 5,458 response(s) have no wave")
+                   for e in test.error), [e.value for e in test.error]
+        assert "Showing the built-in demo data instead" in texts(test)
+        test.run()  # put aside: the next run shows the demo without the message
+        assert not test.exception and not test.error
+
+
+def _with_metrics(text: str, key: str = "fedcba9876543210") -> AppTest:
+    """The app with the demo survey and the unit metrics ``text`` in use."""
+    from cxcommit import read_unit_metrics
+    from ui.data import Dataset
+    test = app()
+    test.session_state["dataset"] = Dataset(key, "demo with metrics.csv", import_demo(),
+                                            read_unit_metrics(text.encode(), "metrics.csv"))
+    return test
+
+
+METRICS = (ROOT / "data" / "demo_unit_metrics.csv").read_text()
+
+
+@pytest.mark.parametrize("header", [
+    "business_unit,division,wave,exec_incentive_cx_pct,NPS → CSAT,csat_pct",  # the page split ids on " → "
+    "business_unit,division,wave,exec_incentive_cx_pct,n,mean_signs",  # names of cxcommit's own columns
+    "business_unit,division,wave,exec_incentive_cx_pct,sign_7,group",
+])
+def test_pay_and_export_pages_take_any_metric_names(header):
+    test = _with_metrics(header + "\n" + METRICS.split("\n", 1)[1]).run()
+    for page in ("pay_trends.py", "export.py"):
+        test.switch_page(f"pages/{page}").run()
+        assert not test.exception, (page, test.exception)
+        assert not test.error, (page, [e.value for e in test.error])
+    test.switch_page("pages/pay_trends.py").run()
+    relation = next(s for s in test.selectbox if s.label == "Relation")
+    for index, option in enumerate(relation.options):  # each pair, the metric with " → " too
+        relation.select_index(index).run()
+        assert not test.exception and not test.error, (option, test.exception, [e.value for e in test.error])
+        relation = next(s for s in test.selectbox if s.label == "Relation")
+    assert "Executive incentive tied to CX (%) → NPS → CSAT" in relation.options or "NPS" not in header
+
+
+def test_unit_metrics_without_an_incentive_share_leave_the_overview_and_pay_charts_whole():
+    text = "\n".join(",".join(line.split(",")[:3] + line.split(",")[4:]) for line in METRICS.splitlines() if line)
+    test = _with_metrics(text).run()
+    assert not test.exception and not test.error, [e.value for e in test.error]
+    assert "Commitment by division" in texts(test) and "**1.** Weakest:" in texts(test)
+    test.switch_page("pages/pay_trends.py").run()
+    assert not test.exception and not test.error, [e.value for e in test.error]
+    assert "Is executive pay tied to CX? Sign 7 and the incentive share over waves" in texts(test)
+    assert "have no incentive-share column (their metrics: customer_nps, csat_pct)" in texts(test)
+    assert len(test.get("plotly_chart")) >= 4  # sign 7, commitment, one item over waves, the relation
+
+
+def test_uploaded_unit_metrics_are_held_by_the_session_not_the_server():
+    import ui.data
+    assert not hasattr(ui.data.read_metrics, "clear"), "no st.cache_* keeps uploads for the whole server"
+    test = opened("data.py")
+    for name in ("first.csv", "second.csv"):
+        uploader = next(u for u in test.get("file_uploader") if u.label.startswith("Unit metrics"))
+        uploader.set_value([(name, METRICS.encode(), "text/csv")]).run()
+        assert not test.exception and not test.error, [e.value for e in test.error]
+        held = list(test.session_state["_remembered:metrics"].values())
+        assert [m.source for m in held] == [name]  # the last one read; the one before is let go

@@ -159,6 +159,28 @@ def test_a_worksheet_that_unpacks_past_the_limit_is_refused_before_reading(folde
     assert out["peak_mb"] < baseline_mb + 2 * SLACK, out
 
 
+def test_worksheets_that_unpack_past_the_limit_together_are_refused_before_reading(folder, baseline_mb):
+    """Empty sheets are read one after another until one holds data: each within the limit, three of
+    them were read for a minute. Their total is bounded."""
+    book = openpyxl.Workbook()
+    for index in range(3):
+        sheet = book.active if index == 0 else book.create_sheet()
+        for row in range(1, 6_000):  # cells holding empty text: no data, but XML to read
+            sheet.cell(row=row, column=1, value=" " * 40)
+    book.create_sheet("Responses")
+    for row in ROWS:
+        book["Responses"].append(row)
+    path = folder / "sheets.xlsx"
+    book.save(path)
+    sizes = [info.file_size for info in zipfile.ZipFile(path).infolist() if info.filename.startswith("xl/worksheets/")]
+    limit = max(sizes) + 1_000
+    assert sum(sizes) > limit
+    out = read_in_child(path, max_bytes=limit)
+    assert re.fullmatch(r"sheets\.xlsx has worksheets that unpack to \d+\.\d [KM]B together; cxcommit reads at most "
+                        r"\d+\.\d KB \(max_bytes\)\.", out["message"]), out
+    assert read_raw(path, limits=ReadLimits(max_bytes=sum(sizes) + 1_000)).n_rows == 2
+
+
 def test_a_workbook_over_the_row_column_and_cell_limits_is_refused_as_it_is_read():
     rows = ROWS + [[f"R{i}", "A", "Yes"] for i in range(300)]
     cases = [
@@ -175,6 +197,54 @@ def test_a_workbook_over_the_row_column_and_cell_limits_is_refused_as_it_is_read
         read_raw(wide, "x.xlsx", limits=ReadLimits(max_columns=100))
     assert caught.value.message == ("x.xlsx has a cell in column 200 (row 1 of sheet 'Sheet'); cxcommit reads at most "
                                     "100 columns (max_columns).")
+
+
+def _shared_string_bomb(characters: int, rows: int) -> bytes:
+    """A workbook whose shared-string table holds one long string that every row refers to (the
+    attacker's 99 KB file held 100 MB in one string: 100 MB of cell text per row). Written by hand:
+    openpyxl cuts strings to Excel's 32,767 characters and writes them inline."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    package = "http://schemas.openxmlformats.org/package/2006/"
+    office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    kinds = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+    rows_xml = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>2</v></c><c r="B{r}"><v>1</v></c></row>'
+                       for r in range(2, rows + 2))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", (
+            f'<Types xmlns="{package}content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{kinds}sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{kinds}worksheet+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kinds}sharedStrings+xml"/></Types>'))
+        archive.writestr("_rels/.rels", f'<Relationships xmlns="{package}relationships"><Relationship Id="rId1" '
+                         f'Type="{office}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{office}"><sheets><sheet name="Sheet" '
+                         'sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", (
+            f'<Relationships xmlns="{package}relationships"><Relationship Id="rId1" Type="{office}/worksheet" '
+            f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{office}/sharedStrings" '
+            'Target="sharedStrings.xml"/></Relationships>'))
+        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{main}"><si><t>unit</t></si><si><t>sign_1</t></si>'
+                         f'<si><t>{"x" * characters}</t></si></sst>')
+        archive.writestr("xl/worksheets/sheet1.xml", (
+            f'<worksheet xmlns="{main}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v>'
+            f'</c></row>{rows_xml}</sheetData></worksheet>'))
+    return out.getvalue()
+
+
+def test_a_cell_longer_than_excel_allows_and_too_much_cell_text_are_refused_as_read():
+    with pytest.raises(FileReadError) as caught:
+        read_raw(_shared_string_bomb(40_000, 3), "x.xlsx")
+    assert caught.value.message == ("x.xlsx has a cell of 40,000 characters (cell A2 of sheet 'Sheet'); an Excel "
+                                    "cell holds at most 32,767, so the workbook was not saved by Excel as it is.")
+    assert caught.value.hint == ("Open it in Excel and save it as CSV (UTF-8), then read that; or export the survey "
+                                 "again.")
+    assert read_raw(_shared_string_bomb(32_767, 3), "x.xlsx").n_rows == 3
+    with pytest.raises(FileTooLargeError) as caught:  # one 30,000-character shared string in 20 rows: 600 KB
+        read_raw(_shared_string_bomb(30_000, 20), "x.xlsx", limits=ReadLimits(max_bytes=400_000))
+    assert caught.value.message == ("x.xlsx has more than 400.0 KB of text in its cells (by row 15 of sheet 'Sheet'); "
+                                    "cxcommit reads at most 400.0 KB (max_bytes).")
 
 
 @pytest.mark.parametrize("how", ["path", "bytes"])
@@ -203,6 +273,35 @@ print(json.dumps({"rows": raw.n_rows, "peak_mb": resource.getrusage(resource.RUS
     assert out["rows"] == 1_999_000
     held = size / 1e6 if how == "bytes" else 0  # the upload itself, held by the caller
     assert out["peak_mb"] < baseline_mb + SLACK + held + (3 * size + 8 * cells) / 1e6, out
+
+
+def test_reading_a_wide_file_stays_within_the_stated_bound(folder, baseline_mb):
+    """The README's bound for wide files: 16,000 empty columns, 3,000 rows (48 MB of text in a 90 KB zip)
+    peaked at 1.5 GB, with pyarrow's 2 KB per column for each parser block; blocks now grow with the width."""
+    width, rows = 16_000, 3_000
+    with zipfile.ZipFile(folder / "wide.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("export.csv", "w", force_zip64=True) as member:
+            member.write(",".join(f"Q{i}" for i in range(width)).encode() + b"\n")
+            member.write((b"," * (width - 1) + b"\n") * rows)
+    found = read_in_child(folder / "wide.zip")
+    assert (found["rows"], found["columns"]) == (rows, width)
+    size, cells = width * (rows + 1), width * rows
+    assert found["peak_mb"] < baseline_mb + SLACK + (3 * size + 8 * cells + 10_000 * width) / 1e6, found
+
+
+def test_running_out_of_memory_while_reading_is_a_message(monkeypatch):
+    import pyarrow as pa
+    import cxcommit.io.readers as readers
+
+    def exhausted(*args, **kwargs):
+        raise pa.ArrowMemoryError("malloc of size 1000 failed")
+
+    monkeypatch.setattr(readers, "_read_bytes", exhausted)
+    with pytest.raises(FileTooLargeError) as caught:
+        read_raw(b"a,b\n1,2\n", "x.csv")
+    assert caught.value.message == ("x.csv (8 bytes) could not be read: this machine ran out of memory while reading "
+                                    "it, within the read limits in force (10,000,000 rows, 16,384 columns, "
+                                    "200,000,000 cells).")
 
 
 def test_a_file_of_short_lines_in_two_encodings_is_decoded_line_by_line(folder, baseline_mb):
@@ -274,6 +373,35 @@ def test_rows_and_cells_over_the_limits_are_refused_before_parsing():
     assert caught.value.hint.startswith("Export fewer responses or columns at a time (for example one wave per file)")
     assert caught.value.hint.endswith("set the environment variable CXCOMMIT_MAX_BYTES (now 500) before starting the "
                                       "dashboard or the command line.")
+
+
+def _cr_zip(path, megabytes: int):
+    """A zip of a CSV of empty 8-column rows ended by lone CRs, with a LF only every 500 KB (the attacker's
+    shape): counted by LF it has 2 lines per MB, parsed it has 62,500 rows per MB."""
+    block = b",,,,,,,\r" * 62_500 + b"\n"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("export.csv", "w", force_zip64=True) as member:
+            member.write(b"c0,c1,c2,c3,c4,c5,c6,c7\n")
+            for _ in range(megabytes * 2):
+                member.write(block)
+    return path
+
+
+def test_rows_ended_by_a_lone_cr_count_against_the_limits_before_parsing(folder, baseline_mb):
+    # the parser ends a row at \r\n, \n and a lone \r: every count before parsing does too
+    with pytest.raises(FileTooLargeError) as caught:
+        read_raw(b"a,b\n" + b"1,2\r" * 150 + b"1,2\r\n" * 50, "x.csv", limits=ReadLimits(max_rows=100))
+    assert caught.value.message == ("x.csv has 201 lines, each a response (or a line break inside an answer); "
+                                    "cxcommit reads at most 100 rows (max_rows).")
+    with pytest.raises(FileTooLargeError) as caught:
+        read_raw(b"a,b\n" + b"1,2\r" * 150, "x.csv", limits=ReadLimits(max_cells=200))
+    assert caught.value.message == "x.csv has 150 lines of 2 columns: up to 300 cells; cxcommit reads at most 200 cells (max_cells)."
+    assert scan_text(b"a\rb\r\nc\n\rd", 100).lines == 4 == scan_text(io.BytesIO(b"a\rb\r\nc\n\rd"), 100).lines
+    # a zip unpacked to disk (over 20 MB) is counted while unpacking: 25 MB, 1.6 million rows, 50 LFs
+    found = read_in_child(_cr_zip(folder / "cr.zip", 25), max_rows=1_000_000)
+    assert found["message"] == ("export.csv in the zip archive cr.zip has more than 1,000,000 lines, each a response "
+                                "(or a line break inside an answer); cxcommit reads at most 1,000,000 rows (max_rows).")
+    assert found["peak_mb"] < baseline_mb + 60
 
 
 def test_a_header_with_very_long_names():
@@ -380,7 +508,8 @@ def test_mostly_malformed_rows_are_refused():
     with pytest.raises(FileReadError) as caught:
         read_raw(data, "x.csv")
     assert caught.value.message == ("x.csv: 10 of 11 rows have a different number of fields than the header (3); the "
-                                    "first is row 3, which reads 'R2,B'.")
+                                    "first is row 3 (listed with the others).")
+    assert (caught.value.problems[0].row, caught.value.problems[0].value) == (3, "R2,B")  # the line, in the table
 
 
 def test_nul_bytes_after_the_first_64_kb_are_removed_and_named(folder):
@@ -513,3 +642,48 @@ def test_a_long_read_shows_progress_and_streamlits_stop_ends_it(folder):
         page.wait_for_function("""() => document.querySelector('[data-testid="stApp"]')
             .getAttribute('data-test-script-state') === 'notRunning'""", timeout=5_000)
         assert int(bar.get_attribute("aria-valuenow")) < 100
+
+
+@pytest.mark.browser
+def test_a_long_read_of_the_file_named_on_the_command_line_shows_progress(folder):
+    """``--data FILE``: the first page shows the read's progress as an upload does, then the data."""
+    from server import chromium, streamlit_server, wait_for_app
+
+    path = folder / "named.xlsx"
+    path.write_bytes(_numbers_workbook(150_000))
+    with streamlit_server(args=["--data", str(path)]) as url, chromium() as page:
+        page.goto(url)
+        page.wait_for_function("""() => {
+            const bar = document.querySelector('[data-testid="stProgress"] [role=progressbar]');
+            return bar && Number(bar.getAttribute('aria-valuenow')) >= 5 }""", timeout=60_000)
+        assert "Reading named.xlsx: row " in page.locator('[data-testid="stProgress"]').first.inner_text()
+        wait_for_app(page, timeout=180_000)
+        assert not page.locator('[data-testid="stProgress"]').count()
+        assert "named.xlsx" in page.locator('[data-testid="stSidebar"]').inner_text()
+
+
+def test_a_nul_in_the_header_is_said_to_be_in_the_header():
+    raw = read_raw(b"respondent_id,divi\x00sion,sign_1\nR1,Sales,Yes\nR2,Service,No\n", "export.csv")
+    assert "removed NUL characters (byte 0) from the header row (or a title line above it); no answer held one" \
+        in raw.notes
+    assert not any("0 cell(s)" in note for note in raw.notes)
+
+
+@pytest.mark.parametrize("data, line", [
+    (b'respondent_id,"division,sign_1\nR1,Sales,Yes\nR2,Service,No\n', 1),  # in the header
+    (b'respondent_id,division,sign_1\nR1,"Sales,Yes\n', 2),  # in the only response
+])
+def test_a_quote_never_closed_is_named_with_its_line(data, line):
+    with pytest.raises(FileReadError) as caught:
+        read_raw(data, "export.csv")
+    assert caught.value.message == (f'export.csv: a quote (") on line {line} opens a cell that is never closed, so '
+                                    "every line after it would be read as that one cell.")
+    assert caught.value.hint.startswith("Open the file in a text editor and remove that quote, or double it")
+
+
+def test_a_text_export_with_many_nuls_early_is_read_and_they_are_named():
+    """17 NULs in the first 64 KB are no more binary than one: removed and counted, like NULs later on."""
+    data = b"respondent_id,division,sign_1\n" + b"".join(b"R%d,Sa\x00les,Yes\n" % i for i in range(17))
+    raw = read_raw(data, "export.csv")
+    assert raw.n_rows == 17 and "removed NUL characters (byte 0) from 17 cell(s); nothing else in them was changed" \
+        in raw.notes

@@ -10,12 +10,16 @@ import io
 import json
 import random
 
+import pandas as pd
 import pytest
 
 import cxcommit.io.readers as readers
 from cxcommit import apply_mapping, load_survey, mapping_from_dict, read_raw, suggest_mapping
 from cxcommit.io.columns import name_shape, personal_reason
 from cxcommit.settings import Settings
+from conftest import ROOT
+
+DEMO = ROOT / "data" / "demo_responses.csv"
 
 ROWS = 150
 FIRST = {
@@ -374,14 +378,64 @@ def test_the_reasons_give_counts():
     assert round(mean) == 99
     assert personal_reason("Q17", "Q17", text, 12, 12) == \
         "looks like free-text answers: 12 distinct in 12 answers, 99 characters on average"
-    assert personal_reason("Q17", "Q17", people) is None  # without counts, uniqueness is not assumed
+    # without counts, uniqueness is not assumed: names written like names but with no known given name
+    # ("Smith Clarke") are kept; with a given name they are people's whatever the counts
+    surnames = [f"{a} {b}" for a in LAST["en"] for b in LAST["en"] if a != b and "-" not in a + b]
+    assert personal_reason("Q17", "Q17", surnames) is None
+    assert personal_reason("Q17", "Q17", people) == \
+        f"looks like people's names: {ROWS} distinct values, most of them a given name and a surname"
 
 
-def test_names_repeated_across_rows_are_not_names_without_a_people_word():
-    """Six people over 150 rows under a neutral name could be any category (cities, units): kept."""
-    values = _few_people("en", 11, 6)
-    mapping = suggest_mapping(read_raw(_export("Q17", values), "export.csv"))
-    assert "Q17" not in mapping.personal
+# Names that start with a given name are people's whatever the column's name and however often each
+# repeats (a manager's name is the answer of their whole team); the attack's columns (/tmp/attack/mgr.csv).
+MANAGERS = [f"{f} {l}" for f, l in zip(["Aisha", "Sofía", "José", "Jürgen", "Chloé", "Mohammed", "Zoë", "Björn"],
+                                      ["Dubois", "Kowalski", "Lefèvre", "Müller", "Martin", "van der Berg", "O'Brien",
+                                       "García"])]
+NAMED_ANYHOW = [
+    ("reports to", "Reports to", _gen(110, lambda r: r.choice(MANAGERS)), NAMES),
+    ("team lead", "Team lead", _gen(111, lambda r: r.choice(MANAGERS)), NAMES),
+    ("neutral name, 6 managers", "Q50", _few_people("en", 11, 6), NAMES),
+    ("neutral name, 2 managers", "Q50", _gen(112, lambda r: r.choice(MANAGERS[:2])), NAMES),
+    ("last, first", "Q32", _gen(113, lambda r: r.choice(["DUBOIS, Anna", "GARCÍA, Luis", "MÜLLER, Hans",
+                                                          "SMITH, Mary"])), NAMES),
+    ("first names only", "Q43", _gen(114, lambda r: r.choice(
+        [p.split(" ")[0] for p in MANAGERS] + ["Anna", "Luis", "Hans", "Marie", "Pierre", "Greta"])),
+     "looks like first names"),
+    ("ansprechpartner", "Ansprechpartner", _gen(115, lambda r: r.choice(["Käthe Schäfer", "Sören Weiß", "Uwe Groß"])),
+     NAMES),
+    ("referente", "Referente", _gen(116, lambda r: r.choice(["Íñigo Ruiz", "Begoña Ortega", "Nuria Díaz"])), NAMES),
+    ("mentor", "Mentor", _gen(117, lambda r: r.choice(["Thibault Faure", "Gaëlle Bonnet", "Anaïs Mercier"])), NAMES),
+]
+# Answers written like names that are not people (units, places, buildings): kept under a neutral name
+NOT_PEOPLE = [
+    ("demo units", "Q17", sorted(set(pd.read_csv(DEMO, dtype=str)["business_unit"]))),
+    ("demo divisions", "Q17", sorted(set(pd.read_csv(DEMO, dtype=str)["division"]))),
+    ("units", "Q17", UNITS),
+    ("places", "Q17", ["Canary Wharf", "Kings Cross", "Silicon Valley", "Salt Lake", "Golden Gate", "Saint Lucia",
+                       "Santa Clara", "San Marino", "Costa Rica", "Puerto Rico", "Sierra Leone", "Hong Kong"]),
+    ("buildings", "Q17", ["Nightingale Wing", "Tower Bridge", "Riverside House", "Pemberton Hall", "Lister Building",
+                          "Newton Court"]),
+    ("languages", "Q17", ["Python", "Julia", "Pascal", "Fortran", "Haskell", "Cobol", "Rust", "Go"]),
+]
+
+
+@pytest.mark.parametrize("column, values, reason", [c[1:] for c in NAMED_ANYHOW], ids=[c[0] for c in NAMED_ANYHOW])
+def test_names_are_personal_whatever_the_column_is_called(column, values, reason):
+    raw = read_raw(_export(column, values), "export.csv")
+    mapping = suggest_mapping(raw)
+    assert mapping.personal[column].startswith(reason)
+    assert column not in mapping.groupings
+    survey = apply_mapping(raw, mapping)
+    assert column not in survey.groupings.values() and column not in survey.responses
+
+
+@pytest.mark.parametrize("column, values", [c[1:] for c in NOT_PEOPLE], ids=[c[0] for c in NOT_PEOPLE])
+def test_categories_written_like_names_stay_groupings(column, values):
+    answers = [values[i % len(values)] for i in range(ROWS)]
+    assert personal_reason(column, column, values, ROWS, len(values)) is None
+    mapping = suggest_mapping(read_raw(_export(column, answers), "export.csv"))
+    assert column not in mapping.personal
+    assert column in mapping.groupings
 
 
 # --- a grouping can never have one value per respondent ------------------------------------------------------

@@ -10,13 +10,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 from lxml import etree
 from plotly.offline import get_plotlyjs
 from pptx import Presentation
 
-from cxcommit import charts
+from conftest import ROOT
+from cxcommit import apply_mapping, charts, read_raw, suggest_mapping
 from cxcommit.analyses.commitment import commitment_index, index_over_waves
 from cxcommit.analyses.gaps import gap_to_best, gap_to_target, perception_gap
 from cxcommit.analyses.pay import pay_alignment
@@ -33,7 +35,11 @@ from cxcommit.text import escape_html, escape_markdown, one_line, without_contro
 from hostile import (CMD, DIVISIONS, FORMULAS, IFRAME, IMG, LEGIT, LINK, META, NUL, OUTSIDE,
                      STYLE, UNITS, hostile_survey, imported)
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# control characters, and the invisible ones that reorder text (bidi controls) or hide in it (zero-width space)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff"
+                     r"\u061c\u200b\u200e\u200f\u202a-\u202e\u2061-\u2064\u2066-\u2069\ufeff]")
+# (the word joiner U+2060 is removed from the data too, but the markdown escaper puts it back where a
+# link would start)
 HOSTILE_TAGS = ("<iframe", "<img", "<a ", "<meta", "<style", "<script")
 
 
@@ -100,6 +106,10 @@ def shown(text) -> str:
     ("3) w", r"3\) w"),
     ("  line\nbreak\r\nand\rmore  ", "line break and more"),
     (NUL, "Nulunit"),
+    ("5,458 rows \u202eevil.csv\u202c", "5,458 rows evil.csv"),  # a right-to-left override: gone
+    ("\u2067Nor\u200bth\ufeff\u200e\u2069", "North"),  # isolates, marks, zero-width spaces: gone
+    ("\U0001F469\u200d\U0001F4BB team, \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # joiners stay
+     "\U0001F469\u200d\U0001F4BB team, \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"),
     ("&amp; \\", r"&amp;amp; \\"),
 ])
 def test_escape_markdown(text, escaped):
@@ -131,17 +141,29 @@ def test_escape_html_and_control_characters():
     assert escape_html(LINK) == "&lt;a href=http://127.0.0.2:9&gt;Click to re-login&lt;/a&gt;"
     assert escape_html("R&D \"x\" 'y'") == "R&amp;D \"x\" 'y'"  # plotly shows &quot; as it is
     assert without_controls("a\x00b\x1b\x7f\x85c\ufffe\uffff\ud800\td\ne\rf") == "abc\td\ne\rf"
+    assert without_controls("a\u202ab\u202ec\u2066d\u2069\u200e\u200f\u061ce\u200bf\ufeffg\u2060\u2064h") == "abcdefgh"
+    assert without_controls("a\u200cb\u200dc") == "a\u200cb\u200dc"  # Persian and emoji need the joiners
+    assert one_line("\u202e\u200b") == ""  # a name made only of them is blank: missing
     assert one_line(" Sales\t-\r\nNorth\u00a0\x00 ") == "Sales - North"
 
 
 # --- the import: labels as one line without control characters -----------------------------------------------
 
-def test_the_import_keeps_names_as_one_line_without_control_characters(survey):
+def test_the_import_keeps_names_as_one_line_without_control_characters(survey, tmp_path):
     units = set(survey.codes("business_unit")[1])
     divisions = set(survey.codes("division")[1])
     assert {imported(name) for name in UNITS.values()} <= units  # every hostile unit reported on its own
     assert {imported(name) for name in DIVISIONS.values()} <= divisions
     assert "Nulunit" in units and NUL not in units and "=1+2" in divisions
+    # a right-to-left override is removed; a unit that differs from another only by a zero-width space is
+    # the same unit (the demo's Mortgages, renamed "Payments" + U+200B, merge with its Payments)
+    assert "Branches North" in units and "Payments" in units and not [u for u in units if CONTROL.search(u)]
+    demo = pd.read_csv(ROOT / "data" / "demo_responses.csv", dtype=str)
+    payments = demo["business_unit"].isin(["Payments", "Mortgages"]).sum()
+    from hostile import write_hostile
+    raw = read_raw(write_hostile(tmp_path))
+    every_row = apply_mapping(raw, suggest_mapping(raw)).responses["business_unit"]  # before publishing
+    assert (every_row == "Payments").sum() == payments
     labels = [item.label for item in survey.items]
     assert any(label.startswith(f"<img src=http://{OUTSIDE}:9/q.png>") for label in labels)
     for text in [*units, *divisions, *labels, *(item.question for item in survey.items)]:
@@ -247,6 +269,7 @@ def test_the_decks_chart_workbooks_hold_text_never_a_formula_or_a_link(slides):
     titles = [shape.text_frame.text for page in Presentation(io.BytesIO(data)).slides for shape in page.shapes
               if shape.has_text_frame]
     assert f"{META} Nulunit" in titles
+    assert not [t for t in titles if CONTROL.search(t)]
 
 
 class _Tags(HTMLParser):
@@ -282,6 +305,7 @@ def test_the_tables_hold_no_formula_and_no_control_character(survey):
                 if isinstance(cell.value, str):
                     texts.add(cell.value)
                     assert not cell.value.lstrip().startswith(("=", "+", "-", "@"))
+                    assert not CONTROL.search(cell.value), cell.value
     assert "'" + CMD in texts and "'=1+2" in texts and "'@SUM(1)" in texts  # the divisions, neutralised
     for table in tables.values():
         csv = to_csv_bytes(table).decode("utf-8-sig")
@@ -306,3 +330,8 @@ def test_the_cli_writes_no_formula_and_no_control_character(tmp_path, capsys):
     assert main(["check", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "bad[2J.csv is empty" in err and not CONTROL.search(err)  # the name quoted without its escape
+    flipped = tmp_path / "rows \u202evsc.csv"
+    flipped.write_text("")
+    assert main(["check", str(flipped)]) == 1
+    err = capsys.readouterr().err
+    assert "rows vsc.csv is empty" in err and not CONTROL.search(err)  # the name does not reverse the message

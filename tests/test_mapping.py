@@ -15,7 +15,8 @@ labels = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_si
     lambda s: normalize_label(s) != "")
 numbers = st.integers(1, 5).map(float)
 item_mappings = st.builds(
-    ItemMapping, column=st.text(min_size=1, max_size=30), item=st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True),
+    ItemMapping, column=st.text(min_size=1, max_size=30).filter(str.strip),  # a blank name is no column
+    item=st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True),
     scale=st.just("likert"), label=st.text(max_size=30), question=st.text(max_size=60), low=st.just(1.0),
     high=st.just(5.0), favourable_from=st.sampled_from([4.0, 5.0]),
     labels=st.dictionaries(labels, st.one_of(numbers, st.sampled_from(["dont_know", "missing"])), max_size=6),

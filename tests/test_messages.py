@@ -488,7 +488,7 @@ def test_in_a_browser_a_chart_image_that_cannot_be_made_says_why(monkeypatch):
     """A Chromium that is found but does not start (``BROWSER_PATH=/bin/false``) is only noticed
     when an image is drawn: in the click. The page says so at once, on the Export page and under
     a chart."""
-    from server import chromium, streamlit_server, wait_for_app
+    from server import chromium, open_chart_menu, streamlit_server, wait_for_app
 
     monkeypatch.setenv("BROWSER_PATH", "/bin/false")
     with streamlit_server() as url, chromium(1440, 1000) as page:
@@ -500,16 +500,7 @@ def test_in_a_browser_a_chart_image_that_cannot_be_made_says_why(monkeypatch):
         message.wait_for(timeout=120_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         page.goto(f"{url}/")
-        page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot')
-        wait_for_app(page)
-        menu = page.locator('[data-testid="stPopover"] button').first
-        for _ in range(3):  # a rerun (the URL written back) can close the menu just opened
-            menu.click()
-            try:
-                page.get_by_role("button", name="Image (.png)").wait_for(timeout=5_000)
-                break
-            except Exception:
-                wait_for_app(page)
+        open_chart_menu(page)
         page.get_by_role("button", name="Image (.png)").click()
         page.get_by_text("could not be made: Chart images are unavailable").first.wait_for(timeout=120_000)
         assert "Traceback" not in page.content()
@@ -622,7 +613,7 @@ def with_arguments(monkeypatch, *args) -> AppTest:
     ("missing.csv", None, "--data missing.csv (on the command line) is not used: There is no file '{path}'.\n\n"
                           "**What to do:** Check the path and the file name."),
     ("notes.csv", b"hello world\nsecond line\n", "--data notes.csv (on the command line) is not used: notes.csv has "
-                                                 "only one column (the first line reads 'hello world')."),
+                                                 "only one column.\n\n**What to do:**"),
     ("logo.png", png(10, 10), "--data logo.png (on the command line) is not used: logo.png is a PNG image, not a "
                               "survey export."),
 ])
@@ -695,6 +686,12 @@ LINK_SETTINGS = [  # name, the link's values, the value used, the note
     ("min_group_size", ["nan"], 5, "The link's min_group_size 'nan' is not a whole number; the default minimum of 5 "
                                    "is used."),
     ("min_group_size", ["7", "9"], 9, "The link gives min_group_size 2 times (7, 9); the largest, 9, is used."),
+    # a mix of numbers and text: the largest number (never the default, which may be smaller than asked)
+    ("min_group_size", ["10", "abc"], 10, "The link gives min_group_size 2 times (10, abc); the largest, 10, is used."),
+    ("min_group_size", ["1e400"], 1_000_000_000, "The link's min_group_size 1e400 is above the largest allowed, "
+                                                 "1,000,000,000; 1,000,000,000 is used."),
+    ("min_group_size", ["12", "1e400"], 1_000_000_000, "The link gives min_group_size 2 times (12, 1e400); the "
+                                                       "largest, 1,000,000,000, is used."),
     ("confidence", ["0.8"], 0.8, None),
     ("confidence", ["2"], 0.95, "The link's confidence '2' is not between 0.5 and 0.999; the default 0.95 is used."),
     ("confidence", ["high"], 0.95, "The link's confidence 'high' is not between 0.5 and 0.999; the default 0.95 is "
@@ -713,7 +710,8 @@ def test_a_setting_in_a_link_is_used_refused_or_changed_with_a_note(name, texts,
     assert setting_from_text(name, texts) == (value, note)
     Settings(**{name: value})  # always a valid setting
     if name == "min_group_size" and texts[0].replace(".", "").isdigit():
-        assert value >= min(float(t) for t in texts) or value == 1_000_000_000  # never a smaller minimum than asked
+        numbers = [float(t) for t in texts if t.replace(".", "").replace("e", "").isdigit()]  # not the words
+        assert value >= min(numbers) or value == 1_000_000_000  # never a smaller minimum than asked
 
 
 @pytest.mark.parametrize("name, texts, value, note",
@@ -739,3 +737,69 @@ def test_the_dashboard_says_what_it_did_with_a_setting_in_the_link(name, texts, 
 
 def texts_of(test: AppTest) -> str:
     return "\n".join([i.value for i in test.info] + [m.value for m in test.markdown])
+
+
+def test_a_data_file_is_never_quoted_on_the_page_but_an_upload_shows_its_owner_the_line(tmp_path, monkeypatch):
+    secret = b"secret first line: password=hunter2\nsecond\n"
+    path = tmp_path / "notexport.txt"
+    path.write_bytes(secret)
+    test = with_arguments(monkeypatch, "--data", path)  # every visitor sees this page
+    shown = [read(e.value) for e in test.error] + [c.value for c in test.caption] + [
+        str(d.value) for d in test.dataframe]
+    assert shown[0] == ("--data notexport.txt (on the command line) is not used: notexport.txt has only one column."
+                        "\n\n**What to do:** A survey export is a table with a header row and one row per response, "
+                        "separated by commas, semicolons, tabs or pipes.")
+    assert "1 problem(s) found; they quote the file, so they are listed in the server's log, not here." in shown
+    assert not any("hunter2" in text for text in shown) and not test.dataframe
+    test.switch_page("pages/data.py").run()  # the uploader's own file: the line is in the table of problems
+    uploader = next(u for u in test.get("file_uploader") if u.label.startswith("Survey exports"))
+    uploader.set_value([("mine.csv", secret, "text/csv")]).run()
+    assert any(read(e.value).startswith("mine.csv") and "has only one column." in read(e.value) for e in test.error)
+    assert any("hunter2" in d.value.to_string() for d in test.dataframe)
+
+
+@pytest.mark.parametrize("accent", ["rgb(300,0,0)", "rgb(0, 256, 0)", "rgb(101%, 0%, 0%)"])
+def test_an_accent_with_a_component_outside_0_to_255_is_refused(accent):
+    from cxcommit import SettingsError
+    from cxcommit.export.pptx_deck import parse_colour
+
+    with pytest.raises(SettingsError) as caught:
+        parse_colour(accent)
+    assert caught.value.message == f"The accent colour {accent!r} has a component outside 0–255 (or 0%–100%)."
+    assert caught.value.hint == "Give each of red, green and blue as 0–255 or 0%–100%, e.g. rgb(0, 114, 178)."
+    assert parse_colour("rgb(100%, 0%, 0%)") == "#FF0000" and parse_colour("rgb(255, 0, 0)") == "#FF0000"
+    with pytest.raises(SettingsError, match="is not a colour"):  # Pillow refuses a negative itself
+        parse_colour("rgb(-1, 0, 0)")
+
+
+def test_running_out_of_memory_after_the_read_is_a_message_on_the_page():
+    """Memory can run out in an import, an analysis or a download, not only while reading: the page
+    says so and what to do, not "did not expect"."""
+
+    def page():
+        from ui.errors import guarded
+
+        with guarded("The heatmap: "):
+            raise MemoryError()
+
+    test = AppTest.from_function(page, default_timeout=TIMEOUT)
+    test.run()
+    assert not test.exception
+    [error] = [e.value for e in test.error]
+    assert error.startswith("The heatmap: This machine ran out of memory. Nothing you loaded was changed.")
+    assert "**What to do:**" in error and "CXCOMMIT_MAX_CELLS" in error and "did not expect" not in error
+
+
+def test_running_out_of_memory_in_the_cli_is_a_message(monkeypatch, capsys):
+    import importlib
+
+    cli = importlib.import_module("cxcommit.cli.main")  # the module; the package's ``main`` is its function
+
+    def exhausted(args):
+        raise MemoryError()
+
+    monkeypatch.setattr(cli, "run", exhausted)
+    assert cli.main(["summary", str(ROOT / "data" / "demo_responses.csv")]) == 1
+    said = capsys.readouterr().err
+    assert said.startswith("Error: This machine ran out of memory while running summary.")
+    assert "What to do: " in said and "Traceback" not in said

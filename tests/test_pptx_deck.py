@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
+from pptx.util import Inches
 
 from conftest import REALDATA, ROOT
 from cxcommit.cli import main
 from cxcommit.demo import load_demo, load_demo_metrics
+from cxcommit.errors import SettingsError
 from cxcommit.export.pptx_deck import Cover, method, write_deck
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.settings import Settings
@@ -223,6 +225,42 @@ def test_a_logo_and_an_accent_colour_go_on_every_slide(demo):
         assert any(shape.shape_type == 13 for shape in page.shapes)  # 13: a picture
         filled = [s for s in page.shapes if s.shape_type == 1 and s.fill.type == 1]  # autoshape, solid fill
         assert any(str(s.fill.fore_color.rgb) == "CC0000" for s in filled)
+
+
+def _png(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "#cc0000").save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("size", [(600, 100), (100, 600), (2000, 200), (50, 50)])
+def test_a_logo_fits_its_box_on_every_slide_with_its_shape_kept(demo, size):
+    slides = deck(demo, caption="Demo data", presentation=False)[:2]
+    pptx = Presentation(io.BytesIO(write_deck(slides, Cover(logo=_png(*size)))))
+    width, height = pptx.slide_width, pptx.slide_height
+    for number, page in enumerate(pptx.slides):
+        picture = next(shape for shape in page.shapes if shape.shape_type == 13)
+        box = (Inches(2.5), Inches(1.0)) if number == 0 else (Inches(1.5), Inches(0.7))  # the cover's is larger
+        assert picture.width <= box[0] + 1 and picture.height <= box[1] + 1
+        assert picture.width >= box[0] - 2 or picture.height >= box[1] - 2  # as large as the box allows
+        assert picture.left >= 0 and picture.left + picture.width <= width - Inches(0.6) + 1  # inside the margin
+        assert picture.top + picture.height <= height
+        assert abs(picture.width / picture.height - size[0] / size[1]) < 0.02 * size[0] / size[1]  # not stretched
+
+
+@pytest.mark.parametrize("size, message", [
+    ((24000, 1), "The logo is 24,000 × 1 pixels: 24,000 times as wide as high; a logo is at most 20 times as wide "
+                 "as high (or high as wide)."),
+    ((10, 300), "The logo is 10 × 300 pixels: 30 times as high as wide; a logo is at most 20 times as wide as high "
+                "(or high as wide)."),
+])
+def test_a_logo_of_an_absurd_shape_is_refused(size, message):
+    with pytest.raises(SettingsError) as caught:
+        Cover(logo=_png(*size))
+    assert str(caught.value.message) == message
+    assert caught.value.hint == "Crop the logo to its mark, or leave the logo out."
 
 
 def test_takeaways_do_not_call_a_tiny_change_a_move(demo):

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from audit import audit
 from conftest import REALDATA
-from cxcommit import Settings, SettingsError, apply_mapping, read_raw, suggest_mapping
+from cxcommit import Settings, SettingsError, apply_mapping, load_survey, read_raw, suggest_mapping
 from cxcommit.analyses.commitment import commitment_index
 from cxcommit.analyses.groups import make_groups
 from cxcommit.analyses.rates import rates
@@ -266,3 +266,17 @@ def test_treasury_services_at_five_and_six():
     difference = (both["n_5"] - both["n_6"]).abs()
     assert ((difference == 0) | (difference >= 5)).all()
     assert ("Treasury Services", "2025-Q3") in both.index
+
+
+def test_a_real_unit_named_like_the_pool_of_small_units_is_told_apart():
+    """A unit literally called "Other units" (an attacker's or a careless file) is renamed at import,
+    so the published "Other units" is only ever the pool of small units."""
+    demo = pd.read_csv(Path(__file__).resolve().parent.parent / "data" / "demo_responses.csv")
+    renamed = demo.replace({"business_unit": {"Payments": "Other units", "Mortgages": "other units of Digital"}})
+    survey = load_survey(renamed.to_csv(index=False).encode(), name="export.csv")
+    units = survey.codes("business_unit")[1]
+    assert "Other units (so named in the file)" in units and "other units of Digital (so named in the file)" in units
+    assert sorted((p.column, p.value) for p in survey.report.problems if "pooled group" in p.problem) == [
+        ("business_unit", "Other units"), ("business_unit", "other units of Digital")]
+    pooled = survey.disclosure.others.get("business_unit", [])
+    assert all(not label.endswith("(so named in the file)") for label in pooled)

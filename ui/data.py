@@ -1,11 +1,12 @@
-"""The data a session works on: the demo or the file named on the command line (loaded once per
-process, read-only, in Streamlit's resource cache), or uploaded exports (held by the session that
+"""The data a session works on: the demo or the file named on the command line (read once per
+process with a progress bar, read-only, shared by every session), or uploaded exports (held by the session that
 loaded them and freed with it, :mod:`ui.sessions`)."""
 from __future__ import annotations
 
 import hashlib
 import logging
 import sys
+import threading
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from cxcommit.io.unit_metrics import read_unit_metrics
 from cxcommit.model.combine import combine_surveys
 from cxcommit.model.importer import apply_mapping
 from cxcommit.text import escape_markdown as md
-from ui.sessions import watch
+from ui.sessions import remembered, watch
 
 DEMO = "demo"
 log = logging.getLogger("cxcommit.dashboard")
@@ -58,12 +59,9 @@ def read_export(key: str, content: bytes, name: str, drop_personal_data: bool) -
     session, not shared: importing encodes columns inside the table."""
     raws = st.session_state.setdefault("_raw_exports", {})
     if key not in raws:
-        # The bar is where a long read can be stopped: Streamlit's stop (or a rerun) is raised from
-        # its update, which the reader calls from this thread, and the read ends there.
-        bar = st.progress(0.0, text=md(f"Reading {name}…"))
+        bar, progress = _reading(name)
         try:
-            raws[key] = read_raw(content, name, lean=drop_personal_data,
-                                 progress=lambda share, text: bar.progress(share, text=md(text)))
+            raws[key] = read_raw(content, name, lean=drop_personal_data, progress=progress)
         finally:
             bar.empty()
     return raws[key]
@@ -81,9 +79,10 @@ def import_exports(raws: tuple[RawTable, ...], mappings: tuple[Mapping, ...], se
     return combine_surveys([apply_mapping(raw, mapping, settings) for raw, mapping in zip(raws, mappings)])
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def read_metrics(key: str, _content: bytes, name: str) -> UnitMetrics:
-    return read_unit_metrics(_content, name)
+def read_metrics(key: str, content: bytes, name: str) -> UnitMetrics:
+    """Uploaded unit metrics, read once per session and upload (``key``: the upload's id). Kept in the
+    session (the last one read), never in a process-wide cache: they go with the session."""
+    return remembered("metrics", key, lambda: read_unit_metrics(content, name), size=1)
 
 
 def opened_file() -> tuple[str | None, str | None]:
@@ -95,15 +94,47 @@ def opened_file() -> tuple[str | None, str | None]:
     return value("--data"), value("--metrics")
 
 
-@st.cache_resource(max_entries=2, show_spinner="Reading the export named on the command line…")
-def _file_dataset(path: str, metrics: str | None, stamps: tuple) -> tuple[Dataset | None, tuple[tuple[str, Exception], ...]]:
+def _reading(name: str):
+    """A progress bar for reading ``name``, and the reader's callback to it. The bar is where a long
+    read can be stopped: Streamlit's stop (or a rerun) is raised from its update, which the reader
+    calls from the script's thread, and the read ends there."""
+    bar = st.progress(0.0, text=md(f"Reading {name}…"))
+    return bar, lambda share, text: bar.progress(share, text=md(text))
+
+
+FileDataset = tuple[Dataset | None, tuple[tuple[str, Exception], ...]]
+
+
+@st.cache_resource(show_spinner=False)
+def _file_datasets() -> tuple[dict, threading.Lock]:
+    """The files named on the command line as read, by path and modification times (the last two),
+    shared by every session, and the lock under which one session reads them while others wait."""
+    return {}, threading.Lock()
+
+
+def _file_dataset(path: str, metrics: str | None, stamps: tuple) -> FileDataset:
     """The export (and unit metrics) named on the command line, read once per file and change
-    (``stamps``: their modification times), and what could not be used: an export that cannot be
-    read gives no dataset, unit metrics that cannot be read give the export without them. Failures
-    are kept too, so that a bad file is not read again on every run."""
+    (``stamps``: their modification times), with a progress bar, and what could not be used: an
+    export that cannot be read gives no dataset, unit metrics that cannot be read give the export
+    without them. Failures are kept too, so that a bad file is not read again on every run."""
+    read, lock = _file_datasets()
+    key = (path, metrics, stamps)
+    with lock:
+        if key not in read:
+            bar, progress = _reading(Path(path).name)
+            try:
+                read[key] = _read_file_dataset(path, metrics, stamps, progress)
+            finally:
+                bar.empty()
+            while len(read) > 2:
+                del read[next(iter(read))]
+        return read[key]
+
+
+def _read_file_dataset(path: str, metrics: str | None, stamps: tuple, progress) -> FileDataset:
     problems: list[tuple[str, Exception]] = []
     try:
-        raw = read_raw(path)
+        raw = read_raw(path, progress=progress)
         survey = apply_mapping(raw, suggest_mapping(raw))
     except Exception as error:  # noqa: BLE001 — shown by the frame (ui.errors.show_error), never as a traceback
         if not isinstance(error, CxcommitError):

@@ -16,22 +16,32 @@ from typing import Callable
 import streamlit as st
 
 from cxcommit import CxcommitError, MappingError
+from cxcommit.errors import OutOfMemoryError
 from cxcommit.text import escape_markdown as md
 
 log = logging.getLogger("cxcommit.dashboard")
 
 
-def show_error(error: Exception, *, what: str = "", missing: str = "error", logged: bool = False) -> None:
+def show_error(error: Exception, *, what: str = "", missing: str = "error", logged: bool = False,
+               problems: bool = True) -> None:
     """Show ``error`` as a message (and its problems as a table), after ``what`` (plain text, e.g.
     the file's name). ``missing="info"``: a :class:`~cxcommit.MappingError` (the data lack what an
     analysis needs) is explained, not shown as a failure. ``logged``: an unexpected error whose
-    traceback is already in the log."""
+    traceback is already in the log. ``problems=False``: the table of problems (which quotes the
+    file: rows, values) goes to the server log, not the page — for a file every visitor would see."""
+    if isinstance(error, MemoryError):
+        log.warning("out of memory in the dashboard", exc_info=error)
+        error = OutOfMemoryError.during()
     if isinstance(error, MappingError) and missing == "info" and not error.problems:
         st.info(md(what + error.message) + (f"\n\n**To see it:** {md(error.hint)}" if error.hint else ""))
         return
     if isinstance(error, CxcommitError):
         st.error(md(what + error.message) + (f"\n\n**What to do:** {md(error.hint)}" if error.hint else ""))
-        if error.problems:
+        if error.problems and not problems:
+            log.warning("%s%s; problems:\n%s", what, error.message, error.problem_table.to_string(index=False))
+            st.caption(f"{len(error.problems)} problem(s) found; they quote the file, so they are listed in the "
+                       "server's log, not here.")
+        elif error.problems:
             st.caption(f"{len(error.problems)} problem(s) found — where they are:")
             st.dataframe(error.problem_table, hide_index=True, width="stretch")
         return

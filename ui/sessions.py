@@ -32,6 +32,7 @@ log = logging.getLogger("cxcommit.dashboard")
 T = TypeVar("T")
 
 SWEEP_SECONDS = 5.0  # how often ended sessions are looked for, at most
+RELEASE_SWEEPS = 6  # sweeps after a close that give freed memory back to the system
 
 
 def remembered(name: str, key: object, make: Callable[[], T], *, size: int = 8) -> T:
@@ -72,7 +73,7 @@ class _Closer:
         self._seen: dict[str, float] = {}  # session id -> when it was last connected
         self._sessions: dict[str, weakref.ref] = {}
         self._lock = threading.Lock()
-        self._release_next = False
+        self._release_sweeps = 0  # sweeps left that give freed memory back
         threading.Thread(target=self._run, name="cxcommit-session-closer", daemon=True).start()
 
     def watch(self, session_id: str, session) -> None:
@@ -106,11 +107,19 @@ class _Closer:
             # Thread-safe: on a session that is not connected it marks it closed and closes it on the
             # runtime's event loop (its uploads go with it); we use no sign-in.
             runtime.clear_user_info_for_session(session_id)
-            if session is not None:  # the runtime's loop can hold a closed session until the next connects
+            # Should Streamlit have forgotten the session already (a busy machine), the close finds
+            # nothing: its uploads and state go anyway (both thread-safe; the runtime's loop can also
+            # hold a closed session until the next browser connects).
+            runtime.uploaded_file_mgr.remove_session_files(session_id)
+            if session is not None:
                 session.session_state.clear()
-        if self._release_next:  # those closed a sweep ago: the event loop has dropped them by now
+        # The runtime's event loop drops a closed session when it gets to it, later on a busy machine:
+        # memory is given back on each of the next few sweeps, not once.
+        if ended:
+            self._release_sweeps = RELEASE_SWEEPS
+        elif self._release_sweeps:
+            self._release_sweeps -= 1
             _release_memory()
-        self._release_next = bool(ended)
         return len(ended)
 
 

@@ -20,7 +20,7 @@ from cxcommit.privacy.suppression import respondents_text
 from cxcommit.settings import MAX_MIN_GROUP_SIZE, setting_from_text
 from cxcommit.stats.intervals import CI_METHODS
 from cxcommit.text import escape_markdown as md
-from ui.data import LINK_PARAM, Dataset, current, link_key, lost_link, opened_dataset
+from ui.data import LINK_PARAM, Dataset, current, demo_dataset, link_key, lost_link, opened_dataset
 from ui.errors import guarded, show_error
 from ui.sessions import remembered
 
@@ -178,7 +178,7 @@ def _frame() -> Context:
         st.session_state["_url_filters"] = {name: st.query_params.get_all(name) for name in st.query_params}
     filter_area = st.sidebar.container()  # above the settings, which are read first
     settings = _settings()
-    full = publish(dataset.survey, settings.min_group_size)  # kept in the imported survey per minimum
+    dataset, full = _published(dataset, settings)
     filters = _filters(dataset, full, filter_area)
     survey = full
     with guarded("The filters could not be applied: "):
@@ -193,13 +193,33 @@ def _frame() -> Context:
     return Context(dataset, full, survey, settings, filters, presentation, st.context.theme.type == "dark")
 
 
+def _published(dataset: Dataset, settings: Settings) -> tuple[Dataset, Survey]:
+    """The dataset and its survey published for the minimum group size (kept in the imported survey
+    per minimum). Data that cannot be published is said above the page and put aside: the demo is
+    shown instead, and the Data page stays usable to load something else."""
+    try:
+        return dataset, publish(dataset.survey, settings.min_group_size)
+    except st.errors.StreamlitAPIException:
+        raise
+    except Exception as error:  # noqa: BLE001 — the boundary: said on the page, never a traceback
+        if dataset.is_demo:
+            raise
+        show_error(error, what=f"{dataset.label} cannot be shown: ")
+        st.info("Showing the built-in demo data instead. Load another export on the **Data** page.", icon="ℹ️")
+        if st.session_state.get("dataset") is dataset:
+            del st.session_state["dataset"]
+        demo = demo_dataset()
+        return demo, publish(demo.survey, settings.min_group_size)
+
+
 def _opened_problems(dataset: Dataset) -> None:
     """What is wrong with the export or unit metrics named on the command line, as an upload's
     error would say it (no traceback, nothing of the file beyond the reader's message), and what
     is shown instead."""
     named, problems = opened_dataset()
     for argument, error in problems:
-        show_error(error, what=f"{argument} (on the command line) is not used: ", logged=True)
+        # every visitor sees this: the message and what to do, never the file's lines (in the server log)
+        show_error(error, what=f"{argument} (on the command line) is not used: ", logged=True, problems=False)
     if problems and named is None:
         st.info("Showing the built-in demo data instead. Load an export on the **Data** page, or start the "
                 "dashboard again with a readable file.", icon="ℹ️")

@@ -12,11 +12,11 @@ import pandas as pd
 from cxcommit.analyses.commitment import commitment_index
 from cxcommit.analyses.groups import ALL_GROUP
 from cxcommit.analyses.trends import trends
-from cxcommit.errors import MappingError, SettingsError
+from cxcommit.errors import MappingError
 from cxcommit.instrument.items import PAY_SIGN
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
-from cxcommit.privacy.publish import other_label
+from cxcommit.privacy.publish import generalised_values
 from cxcommit.settings import Settings
 from cxcommit.stats.correlation import correlation
 from cxcommit.text import column_label
@@ -24,14 +24,21 @@ from cxcommit.text import column_label
 INCENTIVE_WORDS = ("incentive", "bonus", "pay", "compensation", "remuneration")
 
 
-def incentive_metric(metrics: UnitMetrics) -> str:
-    """The unit metric that holds the share of executive incentive tied to CX."""
+def incentive_metric(metrics: UnitMetrics) -> str | None:
+    """The unit metric that holds the share of executive incentive tied to CX; None when the metrics
+    have none (the other metrics are still used, and :func:`metrics_coverage` says what is missing)."""
     for name in metrics.metrics:
         if any(word in name.lower() for word in INCENTIVE_WORDS):
             return name
-    raise SettingsError("The unit metrics have no incentive-share column.",
-                        hint="Name the column of the share of executive incentive tied to CX with 'incentive' in it "
-                             f"(its columns: {', '.join(metrics.metrics)}).")
+    return None
+
+
+def no_incentive_note(metrics: UnitMetrics) -> str:
+    """What is left out when the unit metrics have no incentive share, and how to give one."""
+    return (f"The unit metrics ({metrics.source}) have no incentive-share column (their metrics: "
+            f"{', '.join(metrics.metrics) or 'none'}), so the incentive share tied to CX is left out; the other "
+            "metrics are used. To show it, add a column of the share of executive incentive tied to CX with "
+            "'incentive' in its name.")
 
 
 def pay_alignment(survey: Survey, metrics: UnitMetrics | None = None, by: str | None = "division", *,
@@ -51,6 +58,8 @@ def pay_alignment(survey: Survey, metrics: UnitMetrics | None = None, by: str | 
     if metrics is None or "business_unit" not in survey.groupings:  # nothing links the metrics to respondents
         return table.assign(incentive_share=np.nan, units=0)
     metric = incentive_metric(metrics)
+    if metric is None:  # sign 7 alone; metrics_coverage says the incentive share is missing
+        return table.assign(incentive_share=np.nan, units=0)
     frame = metrics.frame[metrics.frame["business_unit"].isin(survey.codes("business_unit")[1])]  # the units shown
     if by in (None, "business_unit"):
         level = frame.assign(group=frame["business_unit"] if by else ALL_GROUP)
@@ -83,18 +92,38 @@ def pay_relations(survey: Survey, metrics: UnitMetrics, *, settings: Settings = 
     ``p_value``, ``n`` (units).
     """
     units = unit_table(survey, metrics, settings)
-    divisions = survey.codes("division")[1] if "division" in survey.groupings else []
-    pooled = {other_label("business_unit"), *(other_label("business_unit", d) for d in divisions)}
-    units = units[~units["business_unit"].astype(str).isin(pooled)]
+    units = units[~units["business_unit"].astype(str).isin(generalised_values(survey, "business_unit"))]
     incentive = incentive_metric(metrics)
     outcomes = [m for m in metrics.metrics if m != incentive]
-    pairs = [(incentive, "sign_7"), (incentive, "mean_signs"), ("sign_7", "mean_signs")]
-    pairs += [(x, outcome) for outcome in outcomes for x in (incentive, "mean_signs")]
+    pay = incentive or PAY_SIGN  # without an incentive share, sign 7 stands for pay alignment
+    pairs = [(incentive, "sign_7"), (incentive, "mean_signs")] if incentive else []
+    pairs += [("sign_7", "mean_signs")]
+    pairs += [(x, outcome) for outcome in outcomes for x in (pay, "mean_signs")]
     rows = [{"x": x, "y": y, **correlation(units[x].to_numpy(dtype=float), units[y].to_numpy(dtype=float),
                                            settings.confidence)} for x, y in pairs]
     table = pd.DataFrame(rows)
     table["n"] = table["n"].astype("Int64")
     return table
+
+
+def relation_choices(relations: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """The pairs of :func:`pay_relations` to choose from, by a label in words ("<x> → <y>"): each
+    label names one (x, y) pair of columns of :func:`unit_table`. Labels are never split back into
+    names (a metric may itself hold " → "); two pairs that read alike get " (2)", " (3)"…
+
+    >>> from cxcommit.demo import load_demo, load_demo_metrics
+    >>> list(relation_choices(pay_relations(load_demo(), load_demo_metrics())).items())[0]
+    ('Executive incentive tied to CX (%) → Share saying executive pay is tied to CX', ('exec_incentive_cx_pct', 'sign_7'))
+    """
+    choices: dict[str, tuple[str, str]] = {}
+    for x, y in zip(relations["x"], relations["y"]):
+        label = base = f"{column_label(x)} → {column_label(y)}"
+        count = 1
+        while label in choices:
+            count += 1
+            label = f"{base} ({count})"
+        choices[label] = (x, y)
+    return choices
 
 
 def _listed(names: list[str], limit: int = 8) -> str:
@@ -125,20 +154,19 @@ def metrics_coverage(survey: Survey, metrics: UnitMetrics | None) -> tuple[str, 
                 "them to.",)
     order = {wave: i for i, wave in enumerate(survey.frame["wave"].cat.categories)}
     waves = sorted(set(survey.responses["wave"].dropna().astype(str)), key=lambda w: order.get(w, len(order)))
-    divisions = survey.codes("division")[1] if "division" in survey.groupings else []
-    pooled = {other_label("business_unit"), *(other_label("business_unit", d) for d in divisions)}
+    pooled = set(generalised_values(survey, "business_unit"))
     units = [u for u in survey.responses["business_unit"].dropna().astype(str).unique() if u not in pooled]
     frame = metrics.frame
     valued = frame[frame[list(metrics.metrics)].notna().any(axis=1)] if metrics.metrics else frame.iloc[:0]
     shown = valued[valued["wave"].isin(waves) & valued["business_unit"].isin(units)]
-    notes = []
+    notes = [] if incentive_metric(metrics) else [no_incentive_note(metrics)]
     covered = [w for w in waves if w in set(shown["wave"])]
     if not covered:
         theirs = sorted(set(valued["wave"]), key=lambda w: (order.get(w, len(order)), w))
         what = (f"they hold {_listed(theirs)}, for units such as {_listed(sorted(set(valued['business_unit'])), 3)}"
                 if len(valued) else "they hold no value")
-        return (f"The unit metrics ({metrics.source}) have no value for the waves and units shown "
-                f"({_listed(waves)}); {what}. Wave and unit names must match the survey's exactly.",)
+        return (*notes, f"The unit metrics ({metrics.source}) have no value for the waves and units shown "
+                f"({_listed(waves)}); {what}. Wave and unit names must match the survey's exactly.")
     missing = [w for w in waves if w not in covered]
     if missing:
         notes.append(f"Unit metrics ({metrics.source}) cover {_listed(covered)}; the incentive share and the "

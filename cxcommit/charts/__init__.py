@@ -18,6 +18,7 @@ text, never read as plotly's tags: each enters the figure through
 """
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 from collections.abc import Callable
@@ -63,6 +64,20 @@ def _choice(value: str, allowed: tuple[str, ...], name: str, chart: str) -> None
 def _texts(values) -> list[str]:
     """Names or labels from the data as plotly should draw them (:func:`~cxcommit.text.escape_html`)."""
     return [escape_html(v) for v in values]
+
+
+TICK_CHARS = 40  # a category's name on an axis is cut to this many characters ("…"); the hover has it whole
+
+
+def _short_ticks(fig: go.Figure, axis: str, categories: list[str], **where) -> None:
+    """Name the categories of ``axis`` ("x" or "y"), given as drawn (:func:`_texts`), with at most
+    :data:`TICK_CHARS` characters each, so that a unit named in 100 characters does not squeeze the
+    plot into a strip. The categories themselves (and the clicks' ``customdata``) stay whole."""
+    categories = [c for c in dict.fromkeys(categories) if c is not None]
+    texts = [escape_html(shorten(html.unescape(c), TICK_CHARS)) for c in categories]
+    if texts != categories:
+        update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+        update(tickmode="array", tickvals=categories, ticktext=texts, **where)
 
 
 def _numbers(values) -> np.ndarray:
@@ -179,7 +194,7 @@ def _lines_over_waves(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: d
         rows = part.to_dict("records")
         fig.add_trace(go.Scatter(
             x=_texts(part["wave"]), y=values, mode="lines+markers", connectgaps=False, error_y=errors,
-            name=escape_html(group) + _hidden_suffix(part.loc[hidden, "wave"].tolist(), min_group_size),
+            name=escape_html(shorten(group, TICK_CHARS)) + _hidden_suffix(part.loc[hidden, "wave"].tolist(), min_group_size),
             legendgroup=str(group), showlegend=legend, line={"color": colours[group]},
             hovertext=[suppressed_hover(f"{r['group']} · {r['wave']}", min_group_size)
                        if r["suppressed"] else hover(r) for r in rows],
@@ -287,12 +302,13 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
         selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}}))
     fig.update_layout(hovermode="closest", hoverdistance=-1, clickmode="event+select")
     column = 600 / len(groups)  # pixels a column has on a laptop screen (more on a wide one)
-    longest = max(len(str(g)) for g in groups) * 0.58 * font_size(presentation)
+    longest = max(len(shorten(g, TICK_CHARS)) for g in groups) * 0.58 * font_size(presentation)
     many, crowded = longest > 0.9 * column, column < 1.8 * font_size(presentation)
     fig.update_xaxes(tickangle=-90 if crowded else -40 if many else 0, showgrid=False, tickmode="array",
-                     tickvals=x, ticktext=x,  # every column named, however narrow
+                     tickvals=x, ticktext=_texts(shorten(g, TICK_CHARS) for g in groups),  # every column named
                      tickfont={"size": min(font_size(presentation), max(9, int(column / 1.4)))})
     fig.update_yaxes(autorange="reversed", showgrid=False)
+    _short_ticks(fig, "y", y)
     what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"
     number = f"Number: {share_word.lower()} · " if values else f"Hover for the {share_word.lower()} · "
     return _finish(fig, f"The signs by {_grouping_word(table)}",
@@ -329,6 +345,7 @@ def commitment_chart(index_table: pd.DataFrame, *, min_group_size: int = 5, conf
     fig.update_xaxes(range=[0, 8], dtick=1, title_text="Signs met (0–8)", row=1, col=1)
     fig.update_xaxes(range=[0, max(0.1, top * 1.1)], tickformat=".0%", title_text="Share fully committed", row=1, col=2)
     fig.update_yaxes(categoryorder="array", categoryarray=_texts(table["group"]), showgrid=False)
+    _short_ticks(fig, "y", _texts(table["group"]))
     return _finish(fig, f"Commitment index by {_grouping_word(index_table)}",
                    f"Bars: estimate · whiskers: {confidence:.0%} interval · fully committed = yes to all 8 signs",
                    height=200 + len(table) * row_height(presentation), presentation=presentation, dark=dark)
@@ -375,6 +392,7 @@ def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units", pre
     fig.update_xaxes(range=[-0.3, 1.3], tickvals=np.linspace(0, 1, 6), tickformat=".0%", zeroline=False,
                      title_text=f"{share_label(table)} ({groups} from lowest to highest)")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
+    _short_ticks(fig, "y", list(labels))
     return _finish(fig, f"Where {groups} disagree most",
                    f"Each bar runs from the lowest to the highest of the {groups}; ◆ the organisation; "
                    f"most disagreement on top", height=200 + len(table) * row_height(presentation) * 1.3,
@@ -427,7 +445,8 @@ def spread_chart(rates_table: pd.DataFrame, *, overall: pd.DataFrame | None = No
     note = (f" · hidden ({suppressed_label(min_group_size)}): " + ", ".join(_texts(hidden[:4]))
             + (f" and {len(hidden) - 4} more" if len(hidden) > 4 else "")) if hidden else ""
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title_text=share_word)
-    fig.update_yaxes(tickvals=list(range(len(items))), ticktext=_texts(labels[i] for i in items), autorange="reversed",
+    fig.update_yaxes(tickvals=list(range(len(items))), ticktext=_texts(shorten(labels[i], TICK_CHARS) for i in items),
+                     autorange="reversed",
                      showgrid=False, zeroline=False)
     return _finish(fig, f"How far each {_grouping_word(table)} spreads",
                    f"One dot per {_grouping_word(table)}; | the {line_name.lower()}{note}",
@@ -459,7 +478,7 @@ def gap_dumbbell(perception_gap_table: pd.DataFrame, *, group: str | None = None
                             f"{staff.lower()}.", hint="With a large minimum group size, roles may be reported only "
                                                       "as \"Other roles\": try a smaller minimum.")
     table = _pick(perception_gap_table, "group", group, "gap_dumbbell")
-    leaders, staff = escape_html(leaders), escape_html(staff)
+    leaders, staff = (escape_html(shorten(who, TICK_CHARS)) for who in (leaders, staff))  # legend names
     order = table.assign(_gap=_numbers(table["gap"])).groupby("label", sort=False)["_gap"].mean()
     labels = order.sort_values(ascending=False, na_position="last", kind="stable").index.tolist()
     groups = list(dict.fromkeys(table["group"]))
@@ -484,6 +503,7 @@ def gap_dumbbell(perception_gap_table: pd.DataFrame, *, group: str | None = None
     fig.update_xaxes(title_text=share_label(table), row=positions[groups[-1]][0])
     fig.update_yaxes(categoryorder="array", categoryarray=_texts(labels[::-1]), range=[-0.6, len(labels) - 0.4],
                      showgrid=False)
+    _short_ticks(fig, "y", _texts(labels))
     where = f" — {escape_html(groups[0])}" if len(groups) == 1 and groups[0] != "All respondents" else ""
     return _finish(fig, f"{leaders} vs {staff}: how each side sees the signs{where}",
                    f"Gap = {leaders.lower()} minus {staff.lower()}; largest gap on top; hover for its "
@@ -540,6 +560,7 @@ def gap_bars(table: pd.DataFrame, *, value: str = "gap", item: str | None = None
     if len(positions) == 1:
         fig.update_xaxes(title_text=axis)
     fig.update_yaxes(categoryorder="array", categoryarray=_texts(bars), range=[-0.6, len(bars) - 0.4], showgrid=False)
+    _short_ticks(fig, "y", _texts(bars))
     what = "largest gap on top" if value == "gap" else "largest on top"
     if not single and len(panels) > 1:
         what = f"{axis[0].lower()}{axis[1:]} · {_grouping_word(table)}s ordered by their mean over the {len(panels)} items, {what}"

@@ -13,7 +13,7 @@ import sys
 
 from cxcommit.cli.output import say
 from cxcommit.cli.parser import build_parser
-from cxcommit.errors import CxcommitError
+from cxcommit.errors import CxcommitError, OutOfMemoryError
 
 
 def run(args) -> int:
@@ -54,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         from cxcommit.story.report_text import describe_error  # only when there is an error to describe
 
         say(describe_error(error), file=sys.stderr)
+        return 1
+    except MemoryError:
+        from cxcommit.story.report_text import describe_error  # as above
+
+        say(describe_error(OutOfMemoryError.during(f"running {args.command}")), file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped into head & co.
         return 0

@@ -4,6 +4,7 @@ The output's arguments (``--out``, ``--logo``, ``--accent``) are checked before 
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from cxcommit.charts.theme import QUALITATIVE
@@ -21,10 +22,9 @@ from cxcommit.story.slides import deck
 def report(args) -> int:
     """Write the deck or the HTML report of ``--out``."""
     settings = settings_from(args)
-    _report_target(args)  # the arguments of the output, checked before any work
-    _cover(args, ())
+    out, cover = _report_target(args), _cover(args)  # the arguments of the output, checked before any work
     survey = published_survey(*read(args, settings), settings)
-    return _write_report(args, survey, settings)
+    return _write_report(args, survey, settings, out, cover)
 
 
 def _report_target(args) -> Path:
@@ -42,10 +42,10 @@ def _report_target(args) -> Path:
     return out
 
 
-def _cover(args, lines) -> Cover:
-    """The title slide with ``--logo`` (read and checked) and ``--accent``."""
+def _cover(args) -> Cover:
+    """The title slide with ``--logo`` (read and checked) and ``--accent``; its details come with the survey."""
     accent = QUALITATIVE[0] if args.accent is None else args.accent  # the charts' first colour by default
-    return Cover(args.title, lines, _logo(args.logo), accent)
+    return Cover(args.title, (), _logo(args.logo), accent)
 
 
 def _logo(path: str | None) -> bytes | None:
@@ -64,8 +64,8 @@ def _logo(path: str | None) -> bytes | None:
     return check_logo(data, f"The logo {file.name}")
 
 
-def _write_report(args, survey: Survey, settings: Settings) -> int:
-    out = _report_target(args)
+def _write_report(args, survey: Survey, settings: Settings, out: Path, cover: Cover) -> int:
+    """The deck or HTML report into ``out`` (checked before the export was read, as ``cover``)."""
     survey = filtered(args, survey)
     unit_metrics = metrics(args, survey)
     lines = view_lines(survey, settings, Path(args.file).name)
@@ -79,7 +79,7 @@ def _write_report(args, survey: Survey, settings: Settings) -> int:
                                 "such as division, unit or role; `check` shows what was mapped. Widen the filters "
                                 "if they leave too few respondents.")
     if out.suffix.lower() == ".pptx":
-        content = write_deck(slides, _cover(args, lines), min_group_size=settings.min_group_size)
+        content = write_deck(slides, replace(cover, details=tuple(lines)), min_group_size=settings.min_group_size)
     else:
         content = html_report(slides, title=args.title, caption=" · ".join(lines)).encode("utf-8")
     try:

@@ -72,6 +72,7 @@ MAX_LOGO_PIXELS = 25_000_000  # width × height: 5000 × 5000; a slide shows a l
 LOGO_FORMATS = {"PNG": "PNG", "JPEG": "JPEG"}  # what Pillow calls them → what a message calls them
 
 
+MAX_LOGO_RATIO = 20  # width to height (or height to width): a wordmark is up to ~8:1; 24,000 × 1 is a line
 LOGO_HINT = "Use a PNG or JPEG of at most 10 MB and 25 megapixels (e.g. 5000 × 5000), or leave the logo out."
 
 
@@ -116,7 +117,24 @@ def check_logo(data: bytes, name: str = "The logo") -> bytes:
         raise SettingsError(f"{name} is a {kind} image; a logo must be PNG or JPEG.", hint=what)
     if width * height > MAX_LOGO_PIXELS:
         raise SettingsError(f"{name} is {width:,} × {height:,} pixels; a logo is at most 25 megapixels.", hint=what)
+    if max(width, height) > MAX_LOGO_RATIO * min(width, height):
+        raise SettingsError(f"{name} is {width:,} × {height:,} pixels: {max(width, height) / min(width, height):,.0f} "
+                            f"times as {'wide as high' if width > height else 'high as wide'}; a logo is at most "
+                            f"{MAX_LOGO_RATIO} times as wide as high (or high as wide).",
+                            hint="Crop the logo to its mark, or leave the logo out.")
     return data
+
+
+def _add_logo(slide, logo: bytes, right: int, top: int, width: int, height: int) -> None:
+    """``logo`` as large as fits a box ``width`` × ``height`` (EMU) whose top right corner is at
+    (``right``, ``top``), its aspect ratio kept: a wide wordmark is as wide as the box, never wider."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(logo)) as image:
+        pixels_wide, pixels_high = image.size
+    scale = min(width / pixels_wide, height / pixels_high)
+    shown_wide, shown_high = int(pixels_wide * scale), int(pixels_high * scale)
+    slide.shapes.add_picture(io.BytesIO(logo), right - shown_wide, top, width=shown_wide, height=shown_high)
 
 
 def parse_colour(colour: str, name: str = "The accent colour") -> str:
@@ -134,6 +152,9 @@ def parse_colour(colour: str, name: str = "The accent colour") -> str:
             red, green, blue = ImageColor.getrgb(candidate)[:3]
         except ValueError:
             continue
+        if not all(0 <= c <= 255 for c in (red, green, blue)):  # Pillow reads rgb(300, 0, 0) as 300, 101% as 258
+            raise SettingsError(f"{name} {text[:40]!r} has a component outside 0–255 (or 0%–100%).",
+                                hint="Give each of red, green and blue as 0–255 or 0%–100%, e.g. rgb(0, 114, 178).")
         return f"#{red:02X}{green:02X}{blue:02X}"
     raise SettingsError(f"{name} {text[:40]!r} is not a colour.",
                         hint="Give it as #RRGGBB (e.g. '#0072B2'), rgb(0, 114, 178) or a CSS colour name such as "
@@ -236,8 +257,7 @@ def _frame(deck, cover: Cover, title: str, footnote: str):
     size = 28 if len(title) <= 80 else 24 if len(title) <= 100 else 20  # two lines at most
     _text(slide, title, MARGIN, Inches(0.35), room, Inches(1.0), size=size, bold=True)
     if cover.logo:
-        slide.shapes.add_picture(io.BytesIO(cover.logo), WIDTH - MARGIN - Inches(1.4), Inches(0.3),
-                                 height=Inches(0.7))
+        _add_logo(slide, cover.logo, WIDTH - MARGIN, Inches(0.3), Inches(1.5), Inches(0.7))
     if footnote:
         _text(slide, footnote, MARGIN, HEIGHT - Inches(0.85), WIDTH - 2 * MARGIN, Inches(0.7), size=12, colour=GREY)
     return slide
@@ -516,7 +536,7 @@ def _title_slide(deck, cover: Cover) -> None:
     _text(slide, "\n".join(cover.details), Inches(1.0), Inches(3.8), WIDTH - Inches(2.0), Inches(2.8), size=20,
           colour=GREY)
     if cover.logo:
-        slide.shapes.add_picture(io.BytesIO(cover.logo), WIDTH - MARGIN - Inches(2.0), Inches(0.5), height=Inches(1.0))
+        _add_logo(slide, cover.logo, WIDTH - MARGIN, Inches(0.5), Inches(2.5), Inches(1.0))
 
 
 def _bullets(slide, lines: tuple[str, ...]) -> None:

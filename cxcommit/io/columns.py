@@ -3,6 +3,9 @@ dates, attributes."""
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
 from cxcommit.instrument.scales import guess_scale
 from cxcommit.text import normalize_label
@@ -92,7 +95,9 @@ _PEOPLE_HINT = re.compile(
     r"|responsables?|encargad[oa]s?|chefs?|boss|coach|mentors?|trainers?|trainerin|formateurs?|formatri?ce|formador[a]?"
     r"|instructor[a]?|interviewers?|entrevistador[a]?|enqu[êe]teur|employees?|emplead[oa]s?|employ[ée]e?s?"
     r"|salari[ée]e?s?|mitarbeiter(in)?|colleagues?|colegas?|coll[èe]gues?|kolleg(e|in)|contacts?|contacto"
-    r"|agents?|advisors?|advisers?|asesor[a]?|conseill[èe]re?|berater(in)?|person|persona|personne)\b")
+    r"|agents?|advisors?|advisers?|asesor[a]?|conseill[èe]re?|berater(in)?|person|persona|personne"
+    r"|reports? to|(team|project|line|group) ?lead(er)?s?|(my|your|their) lead|owners?|contact ?persons?|ansprechpartner(in)?|referentes?|tutor[ae]?s?"
+    r"|sponsors?|approvers?|reviewers?)\b")
 _TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "sr", "sra", "srta", "don", "doña", "dña",
            "mme", "mlle", "m", "herr", "frau"}
 _PARTICLES = {"de", "del", "della", "der", "den", "di", "da", "das", "do", "dos", "du", "des", "la", "le", "los", "las",
@@ -187,6 +192,44 @@ def name_shape(value: str) -> tuple[int, int]:
         return 0, len(words)
     return 2, len(words)
 
+_GIVEN_NAMES = Path(__file__).with_name("given_names.txt")
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Common given names in English, Spanish, French, German and other languages (``given_names.txt``),
+    folded: lower case, accents removed."""
+    lines = _GIVEN_NAMES.read_text(encoding="utf-8").splitlines()
+    return frozenset(_fold(w) for line in lines if not line.startswith("#") for w in line.split())
+
+
+def starts_with_given_name(value: str) -> bool:
+    """True when ``value`` begins with a common given name (:func:`given_names`), after a title and,
+    for "Last, First" or "DUBOIS Jean-Pierre", after the surname: the evidence that tells "Anna
+    Dubois" from "Asset Management".
+
+    >>> starts_with_given_name("Dr. Anna Dubois"), starts_with_given_name("DUBOIS, Jean-Pierre")
+    (True, True)
+    >>> starts_with_given_name("Asset Management"), starts_with_given_name("Saint Lucia")
+    (False, False)
+    """
+    text = " ".join(str(value).split())
+    if text.count(",") == 1:
+        last, first = text.split(",")
+        text = f"{first.strip()} {last.strip()}"
+    tokens = text.split(" ")
+    while len(tokens) > 1 and tokens[0].rstrip(".").casefold() in _TITLES:
+        tokens = tokens[1:]
+    while len(tokens) > 1 and len(tokens[0]) >= 3 and tokens[0].isupper():
+        tokens = tokens[1:]
+    first = re.split(r"[-'’]", tokens[0])[0] if tokens and tokens[0] else ""
+    return first[:1].isupper() and _fold(first) in given_names()
+
+
 # Survey-tool bookkeeping: never items or groupings.
 _METADATA = {
     "startdate", "enddate", "start date", "end date", "status", "progress", "duration (in seconds)", "finished",
@@ -204,6 +247,29 @@ _DATES = ["recordeddate", "recorded date", "enddate", "end date", "completion ti
 
 # Standard grouping attributes and the usual names of their columns (normalised).
 ATTRIBUTES = ("division", "business_unit", "role", "region")
+# What publishing calls the pooled value of a grouping (cxcommit.privacy.publish: small groups generalised)
+OTHER_LABELS = {"division": "Other divisions", "role": "Other roles", "region": "Other regions"}
+OTHER_UNITS = "Other units of {division}"
+_POOLED = re.compile(r"other( ({})( of .+)?)?".format("|".join(
+    label.split()[1] for label in (*OTHER_LABELS.values(), OTHER_UNITS))), re.I)
+
+
+def other_label(name: str, division: str | None = None) -> str:
+    """What a grouping's generalised value is called: "Other units of Digital", "Other regions",
+    "Other" (a grouping the export brought)."""
+    if name == "business_unit":
+        return OTHER_UNITS.format(division=division) if division else "Other units"
+    return OTHER_LABELS.get(name, "Other")
+
+
+def is_pooled_label(value: str) -> bool:
+    """Whether ``value`` reads like a pooled group's name (:func:`other_label`), in any case.
+
+    >>> is_pooled_label("other units of Digital"), is_pooled_label("Other roles"), is_pooled_label("Otherworld")
+    (True, True, False)
+    """
+    return _POOLED.fullmatch(str(value).strip()) is not None
+
 ATTRIBUTE_NAMES = {
     "division": ["division", "divisions", "business division", "segment", "sector", "line of business", "group",
                  "business group"],
@@ -327,16 +393,26 @@ def personal_reason(key: str, label: str, sample_values: list[str], answers: int
         if share(_URL.match) > 0.5 and unique:
             return f"web links, nearly one per answer: {distinct:,} distinct in {answers:,} answers"
     people = bool(_PEOPLE_HINT.search(hint))
+    if not (unique or people or share(lambda v: v[:1].isupper() and not _DIGIT.search(v)) >= 0.5):
+        return None  # numbers, codes, lower-case answers: neither names nor free text
+    shapes = [name_shape(v) for v in values]
+    written = sum(s == 2 for s, _ in shapes) / len(shapes)
+    several = sum(s > 0 and n >= 2 for s, n in shapes) / len(shapes)
+    named = sum(s > 0 for s, _ in shapes) / len(shapes)
     if unique or people:
-        shapes = [name_shape(v) for v in values]
-        written = sum(s == 2 for s, _ in shapes) / len(shapes)
-        several = sum(s > 0 and n >= 2 for s, n in shapes) / len(shapes)
-        named = sum(s > 0 for s, _ in shapes) / len(shapes)
         if unique and written >= 0.5 and several >= 0.8:
             return f"looks like people's names: {distinct:,} distinct values in {answers:,} answers"
         if people and len(values) >= 2 and written >= 0.5 and named >= 0.8 and (several >= 0.5 or unique):
             return (f"looks like people's names: {distinct or len(values):,} distinct values written like names in "
                     "a column about people")
+    given = [s > 0 and starts_with_given_name(v) for v, (s, _) in zip(values, shapes)]
+    # Names that start with a given name are people's, however the column is named and however often
+    # each one repeats (a manager's name is the answer of all their team).
+    if len(values) >= 2 and written >= 0.5 and several >= 0.6 and sum(given) >= 0.5 * len(values):
+        return (f"looks like people's names: {distinct or len(values):,} distinct values, most of them a given "
+                "name and a surname")
+    if len(values) >= 3 and sum(g and n == 1 for g, (_, n) in zip(given, shapes)) >= 0.6 * len(values):
+        return f"looks like first names: {distinct or len(values):,} distinct values, most of them a given name"
     if unique and distinct >= 10:
         mean_length = sum(map(len, values)) / len(values)
         if (mean_length >= 30 and sum(len(v.split()) for v in values) >= 4 * len(values)

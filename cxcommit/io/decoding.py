@@ -1,8 +1,8 @@
 """Turning the bytes of a text export into UTF-8, whatever encoding it was saved in.
 
 Order: byte-order marks (UTF-8, UTF-16, UTF-32); UTF-16 without a mark (every other byte zero);
-strict UTF-8; a file that is UTF-8 except for a few lines (mixed: those lines are read as
-cp1252 and named in a warning); otherwise cp1252 (Windows), unless the file has enough non-ASCII
+strict UTF-8; a file with UTF-8 lines holding accents beside lines that are not UTF-8 (mixed:
+those lines are read as cp1252 and named in a warning, however many they are); otherwise cp1252 (Windows), unless the file has enough non-ASCII
 bytes (20 or more) for charset-normalizer to tell it apart from other Western and Central-European
 encodings.
 """
@@ -74,8 +74,9 @@ def _checked_utf8(raw: bytes, name: str) -> Decoded:
             bad += 1
             if len(first_bad) < 50:
                 first_bad.append(number)
-    if good_non_ascii > bad:
-        # Mostly UTF-8 with some lines from another program: keep each line's own encoding.
+    if good_non_ascii >= min(bad, 3):
+        # UTF-8 lines with accents beside lines from another program (a cp1252 file has almost no
+        # line that is valid UTF-8 with accents): keep each line's own encoding, whichever is more.
         parts, batch = [], []
         for line in io.BytesIO(raw):
             try:
@@ -88,7 +89,7 @@ def _checked_utf8(raw: bytes, name: str) -> Decoded:
                 batch = []
         parts.append(b"".join(batch))
         problems = tuple(
-            Problem("line is not UTF-8 like the rest of the file; read as cp1252 (Windows)",
+            Problem("line is not UTF-8 like other lines of the file; read as cp1252 (Windows)",
                     row=None, column=None, value=f"line {n}", severity="warning")
             for n in first_bad
         )

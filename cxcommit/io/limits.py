@@ -8,7 +8,7 @@ accept a K, M or G suffix (``CXCOMMIT_MAX_BYTES=4G``).
 
 What the defaults are based on (measured on the 2-core, 24 GB machine, Python and the libraries
 taking 165 MB): reading takes up to three times the text and 8 bytes per cell (20 MB of empty cells,
-20,000,000 of them: 155 MB), importing about 200 bytes more per row (5,000,000 rows of 10 short
+20,000,000 of them: 155 MB) plus about 10 KB per column (16,000 empty columns of 3,000 rows: 630 MB), importing about 200 bytes more per row (5,000,000 rows of 10 short
 columns peaked at 1.1 GB in all). So the largest export the defaults allow takes at most about
 3.2 GB + 1.6 GB to read and 2 GB more to import; the tests check the bound at a small scale.
 """
@@ -119,8 +119,8 @@ def too_large(file: str, what: str, limit: str, limits: ReadLimits, todo: str, n
 
 @dataclass(frozen=True)
 class TextScan:
-    """What one cheap pass over a text file found: its size, its line breaks (``\\n``, or ``\\r`` in a file
-    without any ``\\n``), the offset of its first NUL byte (-1: none) and its longest line where that is
+    """What one cheap pass over a text file found: its size, its line breaks (``\\r\\n``, ``\\n`` or a lone
+    ``\\r``: each ends a row for the parser), the offset of its first NUL byte (-1: none) and its longest line where that is
     over the limit (``(line number, bytes)``, else None)."""
 
     size: int
@@ -132,27 +132,46 @@ class TextScan:
 _CHUNK = 1 << 22
 
 
+def count_line_ends(chunk, begin: int = 0, end: int | None = None, after_cr: bool = False) -> int:
+    """Line ends in ``chunk[begin:end]`` as the CSV parser counts them: ``\\r\\n``, ``\\n`` and a lone ``\\r``
+    (pyarrow ends a row at each). ``after_cr``: the previous chunk ended in ``\\r`` (then a ``\\n`` first
+    here belongs to it).
+
+    >>> count_line_ends(b"a\\rb\\r\\nc\\n")
+    3
+    """
+    end = len(chunk) if end is None else end
+    ends = chunk.count(b"\n", begin, end) + chunk.count(b"\r", begin, end) - chunk.count(b"\r\n", begin, end)
+    return ends - (1 if after_cr and end > begin and chunk[begin] == 10 else 0)
+
+
 def scan_text(source, max_line_bytes: int) -> TextScan:
     """Count the line breaks of ``source`` (bytes, or a binary file read from its start), find its
     first NUL byte and its first line longer than ``max_line_bytes``, 4 MB at a time (a file is
-    never held whole). About 50 ms per 400 MB in memory: line breaks are counted with numpy, and a
+    never held whole). About 0.2 s per 400 MB in memory: line ends are counted as the parser ends
+    rows (``\\r\\n``, ``\\n`` and a lone ``\\r``, so that ``\\r`` cannot hide rows from the limits), and a
     long line is looked for in windows of half the limit, each searched from its ends for a line
-    break (a line longer than the limit fills at least one window). Lines end in ``\\n``; in a file
-    without any, in ``\\r`` (old Mac files)."""
+    break (a line longer than the limit fills at least one window). For the long line, lines end in
+    ``\\n``; in a file without any, in ``\\r`` (old Mac files)."""
     scan = _scan(source, max_line_bytes, 10)
-    if scan.lines == 0 and scan.size:
+    if scan.size and not scan.has_mark:
         if not isinstance(source, (bytes, bytearray, memoryview)):
             source.seek(0)
         scan = _scan(source, max_line_bytes, 13)
-    return scan
+    return TextScan(scan.size, scan.lines, scan.first_nul, scan.long_line)
 
 
-def _scan(source, max_line_bytes: int, byte: int) -> TextScan:
+@dataclass(frozen=True)
+class _Scan(TextScan):
+    has_mark: bool = False  # the file holds the byte lines were cut at for the long line
+
+
+def _scan(source, max_line_bytes: int, byte: int) -> _Scan:
     step = max(1, min(max_line_bytes // 2, _CHUNK))
     chunk_size = step * max(1, _CHUNK // step)
     whole = bytes(source) if isinstance(source, (bytes, bytearray, memoryview)) else None
     mark = bytes([byte])
-    lines, last, long_line, first_nul, offset, buffer = 0, -1, None, -1, 0, None
+    lines, last, long_line, first_nul, offset, buffer, after_cr, marks = 0, -1, None, -1, 0, None, False, 0
     while True:
         if whole is not None:  # positions in ``text`` are offsets in the file
             text, base, size = whole, 0, min(chunk_size, len(whole) - offset)
@@ -162,7 +181,9 @@ def _scan(source, max_line_bytes: int, byte: int) -> TextScan:
         if size <= 0:
             break
         begin, end = offset - base, offset - base + size
-        lines += int(np.count_nonzero(np.frombuffer(text, np.uint8, count=size, offset=begin) == byte))
+        lines += count_line_ends(text, begin, end, after_cr)
+        after_cr = text[end - 1] == 13
+        marks = marks or text.find(mark, begin, end) >= 0
         if first_nul < 0:
             found = text.find(b"\x00", begin, end)
             first_nul = -1 if found < 0 else base + found
@@ -181,7 +202,7 @@ def _scan(source, max_line_bytes: int, byte: int) -> TextScan:
         long_line = (last + 1, offset - last - 1)
     if long_line is not None:
         long_line = (_line_number(source, whole, long_line[0], byte), long_line[1])
-    return TextScan(offset, lines, first_nul, long_line)
+    return _Scan(offset, lines, first_nul, long_line, bool(marks))
 
 
 def _line_number(source, whole, offset: int, byte: int) -> int:

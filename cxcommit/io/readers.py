@@ -26,11 +26,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from cxcommit.errors import FileReadError, Problem, SettingsError
+from cxcommit.errors import FileReadError, FileTooLargeError, Problem, SettingsError
 from cxcommit.io.columns import date_rank, is_respondent_id, is_wave_column, personal_reason
 from cxcommit.io.decoding import to_utf8
 from cxcommit.io.formats import FORMAT_NAMES, FORMATS, Layout, detect_format, read_layout
-from cxcommit.io.limits import ReadLimits, TextScan, scan_text, size_text, too_large
+from cxcommit.io.limits import ReadLimits, TextScan, count_line_ends, scan_text, size_text, too_large
 
 DELIMITERS = [",", ";", "\t", "|"]
 _BLANK = re.compile(rb"\s*\Z")
@@ -159,10 +159,30 @@ def read_raw(source: str | Path | bytes, name: str | None = None, *, fmt: str = 
     job = _Job(ReadLimits.from_env() if limits is None else limits, progress, lean)
     if isinstance(source, (str, Path)):
         path = Path(source)
-        return _read_path(path, name or path.name, fmt, sheet, job)
+        name = name or path.name
+        try:
+            return _read_path(path, name, fmt, sheet, job)
+        except (MemoryError, pa.ArrowMemoryError):
+            raise _out_of_memory(name, path.stat().st_size, job.limits) from None
     raw, name = bytes(source), name or "upload"
     _check_size(name, len(raw), job.limits)
-    return _read_bytes(raw, name, fmt, sheet, job)
+    size = len(raw)
+    try:
+        return _read_bytes(raw, name, fmt, sheet, job)
+    except (MemoryError, pa.ArrowMemoryError):
+        del raw
+        raise _out_of_memory(name, size, job.limits) from None
+
+
+def _out_of_memory(name: str, size: int, limits: ReadLimits):
+    """The error for a file whose reading ran out of memory, though within the limits (the machine has
+    less free memory than they assume): its size and the limits in force."""
+    return FileTooLargeError(
+        f"{name} ({size_text(size)}) could not be read: this machine ran out of memory while reading it, within "
+        f"the read limits in force ({limits.max_rows:,} rows, {limits.max_columns:,} columns, "
+        f"{limits.max_cells:,} cells).",
+        hint=f"{_SMALLER} Or lower the limits so that such files are refused before reading (for example "
+             "CXCOMMIT_MAX_CELLS), or read it on a machine with more free memory.")
 
 
 Progress = Callable[[float, str], None]
@@ -224,7 +244,7 @@ def _read_bytes(raw: bytes, name: str, fmt: str, sheet: str | None, job: _Job) -
     decoded = to_utf8(raw)
     same, start = decoded.data is raw, raw[:8]  # UTF-8 is not copied: what was found still holds
     del raw  # a decoded copy is all that is needed from here on
-    if decoded.data[:65536].count(b"\x00") > 16 or _looks_binary(decoded.data[:4096]):
+    if _looks_binary(decoded.data[:4096]) or _looks_binary(decoded.data[:65536]):
         raise FileReadError(
             f"{name} does not look like a text table or an Excel workbook (it holds binary data; "
             f"it starts with bytes {start.hex(' ')}).",
@@ -237,9 +257,13 @@ def _read_bytes(raw: bytes, name: str, fmt: str, sheet: str | None, job: _Job) -
 
 
 def _looks_binary(sample: bytes) -> bool:
+    """Whether a file's first bytes are not text: many control or undecodable characters. NULs count
+    only when they are a large part of it: a text export with a few stray NULs is read, and its NULs
+    removed and named (as NULs further into a file are)."""
     text = sample.decode("utf-8", errors="replace")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f") + text.count("\ufffd")
-    return len(text) > 0 and controls / len(text) > 0.1
+    nuls = text.count("\x00")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f\x00") + text.count("\ufffd")
+    return len(text) > 0 and (controls / len(text) > 0.1 or nuls / len(text) > 0.3)
 
 
 def _read_zip(raw: bytes, name: str, fmt: str, sheet: str | None, job: _Job) -> RawTable:
@@ -282,10 +306,11 @@ def _read_zip(raw: bytes, name: str, fmt: str, sheet: str | None, job: _Job) -> 
 
 def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, what: str, limits: ReadLimits) -> None:
     """Unpack a member to ``path``, stopping as soon as it has more lines than ``max_rows`` allows."""
-    lines = 0
+    lines, after_cr = 0, False
     with archive.open(info) as member, path.open("wb") as out:
         while chunk := member.read(1 << 22):
-            lines += chunk.count(b"\n")
+            lines += count_line_ends(chunk, after_cr=after_cr)  # as the parser ends rows: \r too
+            after_cr = chunk[-1] == 13
             if lines > limits.max_rows + 10:  # a few header rows above the responses
                 raise too_large(what, f"has more than {limits.max_rows:,} lines, each a response (or a line break "
                                 "inside an answer)", "max_rows", limits, _SMALLER, "rows")
@@ -437,15 +462,18 @@ def _read_text(data: bytes, name: str, fmt: str, job: _Job, scan: TextScan | Non
     _check_names(name, layout, limits)
     if width < 2:
         raise FileReadError(
-            f"{name} has only one column{_first_line_hint(records)}.",
+            f"{name} has only one column.",
             hint="A survey export is a table with a header row and one row per response, "
                  "separated by commas, semicolons, tabs or pipes.",
+            problems=_first_line_problem(records),
         )
     _check_rows(name, _line_count(scan, data) - layout.header_rows, width, limits)
-    table, invalid = _parse_csv(data, delimiter, width, name, progress=job.progress, block=_block(limits))
+    table, invalid = _parse_csv(data, delimiter, width, name, progress=job.progress, block=_block(limits, width))
     records_read = table.num_rows + len(invalid)
     table = table.slice(layout.header_rows)
     _check_table(name, table.num_rows, width, limits)
+    if table.num_rows == 0 and (line := unclosed_quote_line(data)):  # the responses ran into one cell
+        raise _unclosed_quote(name, skip + line)
     raw = _finish(table, layout, name, detected, header_rows=skip + layout.header_rows, notes=notes)
     raw.delimiter = delimiter
     if scan.first_nul >= 0:
@@ -518,8 +546,7 @@ def _check_lost(raw: RawTable, invalid: list[_Invalid], unexplained: int, delimi
             raise FileReadError(
                 f"{raw.source}: a quote (\") in {where} opens a cell that runs on over {count:,} more lines that "
                 f"look like rows, so {lost:,} of {total:,} rows would be lost. {where.capitalize()} reads: {line[:100]!r}.",
-                hint="Open the file in a text editor and remove that quote, or double it (\"\") if it belongs to "
-                     "the answer; then read the file again. Or export the survey again.",
+                hint=_STRAY_QUOTE_HINT,
                 problems=[Problem(f"a quote opens a cell that runs on over {c:,} more lines that look like rows", row=r,
                                   column=col, value=v[:80]) for r, col, c, v in merged[:_SHOWN]])
         for r, col, c, v in merged[:_SHOWN]:
@@ -531,10 +558,12 @@ def _check_lost(raw: RawTable, invalid: list[_Invalid], unexplained: int, delimi
         first = invalid[0]
         raise FileReadError(
             f"{raw.source}: {raw.skipped_rows:,} of {total:,} rows have a different number of fields than the header "
-            f"({width}); the first is row {first_row + (first.number or 0)}, which reads {first.first_line[:100]!r}.",
+            f"({width}); the first is row {first_row + (first.number or 0)} (listed with the others).",
             hint="Check that the file is one table with one header row; open it in a spreadsheet program and save "
                  "it again as CSV (UTF-8), or export the survey again.",
-            problems=[p for p in raw.problems if p.problem.startswith("row has ")][:_SHOWN])
+            problems=[Problem(f"row has {first.fields} fields where the header has {width}; it reads",
+                              row=first_row + (first.number or 0), value=first.first_line[:100])]
+            + [p for p in raw.problems if p.problem.startswith("row has ")][1:_SHOWN])
 
 
 def _merged_cells(raw: RawTable, delimiter: str, width: int) -> list[tuple[int, str, int, str]]:
@@ -557,6 +586,35 @@ def _merged_cells(raw: RawTable, delimiter: str, width: int) -> list[tuple[int, 
     return sorted(found, key=lambda f: f[0])
 
 
+def unclosed_quote_line(data: bytes) -> int | None:
+    """The line (from 1) where a quote opens a cell that is never closed: the file has an odd number
+    of quotes, and this is the line after which the count stays odd. None if the quotes pair up.
+
+    >>> unclosed_quote_line(b'id,unit\\nR1,"Sales\\nR2,Service\\n'), unclosed_quote_line(b'a,"b"\\n')
+    (2, None)
+    """
+    if data.count(b'"') % 2 == 0:
+        return None
+    odd, opened = False, None
+    for number, line in enumerate(io.BytesIO(data), start=1):
+        if line.count(b'"') % 2:
+            odd = not odd
+            opened = number if odd else None
+    return opened
+
+
+_STRAY_QUOTE_HINT = ("Open the file in a text editor and remove that quote, or double it (\"\") if it belongs to the "
+                     "answer; then read the file again. Or export the survey again.")
+
+
+def _unclosed_quote(name: str, line: int) -> FileReadError:
+    return FileReadError(
+        f"{name}: a quote (\") on line {line} opens a cell that is never closed, so every line after it would "
+        "be read as that one cell.",
+        hint=_STRAY_QUOTE_HINT,
+        problems=[Problem("a quote opens a cell that is never closed", row=line, severity="error")])
+
+
 def _remove_nuls(raw: RawTable) -> None:
     """NUL characters are removed from every cell (they are never an answer, and no spreadsheet or
     image can hold them); each cell that had one is named (the first 1,000) and all are counted."""
@@ -576,8 +634,12 @@ def _remove_nuls(raw: RawTable) -> None:
     for row, key in sorted(places)[:_SHOWN]:
         raw.problems.append(Problem("cell held a NUL character (byte 0); it was removed", row=row, column=key,
                                     severity="warning"))
-    raw.notes.append(f"removed NUL characters (byte 0) from {len(places):,}{'+' if len(places) >= _SHOWN else ''} "
-                     "cell(s); nothing else in them was changed")
+    if places:
+        raw.notes.append(f"removed NUL characters (byte 0) from {len(places):,}{'+' if len(places) >= _SHOWN else ''} "
+                         "cell(s); nothing else in them was changed")
+    else:  # the file had one, and no cell holds it: it was in the header row or a title line above it
+        raw.notes.append("removed NUL characters (byte 0) from the header row (or a title line above it); no "
+                         "answer held one")
 
 
 class _Counted(io.RawIOBase):
@@ -676,6 +738,8 @@ def _parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool
                 "a quote (\") probably opens a cell that is never closed.",
                 hint="Open the file in a text editor, find the quote that opens a cell without closing it, and remove "
                      "it or double it (\"\"); or export the survey again.") from None
+        if isinstance(data, bytes) and (line := unclosed_quote_line(data)):
+            raise _unclosed_quote(name, line) from None
         raise FileReadError(f"{name} could not be read as a {DELIMITER_NAMES[delimiter]}-separated table: {exc}.",
                             hint="Open it in a spreadsheet program and save it again as CSV (UTF-8).") from None
     if use_threads and any(bad.number is None for bad in invalid):
@@ -684,10 +748,13 @@ def _parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool
     return table, invalid
 
 
-def _block(limits: ReadLimits) -> int:
+def _block(limits: ReadLimits, width: int = 0) -> int:
     """The parser's block: no row (with its quoted line breaks) may be longer, so it holds two lines
-    of the longest allowed (2 MB by default, where parsing in parallel works best)."""
-    return max(1 << 21, 2 * limits.max_line_bytes)
+    of the longest allowed (2 MB by default, where parsing in parallel works best). A wide file gets
+    2,048 bytes of block per column: pyarrow spends about 2 KB per column on each block while
+    parsing, so with blocks of fewer rows a file of 16,000 empty columns took 20 bytes per cell,
+    and with this at most 1 more (a row is at least one byte per column)."""
+    return max(1 << 21, 2 * limits.max_line_bytes, 8192 * width)
 
 
 class _NotUtf8(Exception):
@@ -729,7 +796,7 @@ def _read_large_text(path: Path, name: str, fmt: str, job: _Job) -> RawTable | N
     _check_rows(name, lines - layout.header_rows, width, limits)
     keep, omitted, categories = list(range(width)), {}, set()
     if lean:
-        sample, _ = _parse_csv(head_bytes, delimiter, width, name, use_threads=False)
+        sample, _ = _parse_csv(head_bytes, delimiter, width, name, use_threads=False, block=_block(limits, width))
         sample = sample.slice(layout.header_rows)
         keep = []
         for i, (key, label) in enumerate(zip(layout.keys, layout.labels)):
@@ -757,12 +824,12 @@ def _read_large_text(path: Path, name: str, fmt: str, job: _Job) -> RawTable | N
         # malformed there may be such breaks after all, and the file is parsed again allowing them.
         try:
             table, invalid = _parse_csv(path, delimiter, width, name, keep=keep, categories=categories,
-                                        newlines=False, progress=job.progress, block=_block(limits))
+                                        newlines=False, progress=job.progress, block=_block(limits, width))
         except FileReadError:
             invalid = [_Invalid(None, 0)]
         if invalid:
             table, invalid = _parse_csv(path, delimiter, width, name, keep=keep, categories=categories,
-                                        progress=job.progress, block=_block(limits))
+                                        progress=job.progress, block=_block(limits, width))
     except _NotUtf8:
         return None
     pa.default_memory_pool().release_unused()  # parse buffers back to the system before numpy allocates
@@ -782,9 +849,11 @@ def _read_large_text(path: Path, name: str, fmt: str, job: _Job) -> RawTable | N
     return raw
 
 
-def _first_line_hint(records: list[list[str]]) -> str:
+def _first_line_problem(records: list[list[str]]) -> list[Problem]:
+    """The first line, as a problem of the table rather than in the message: a message can be shown
+    to others than the file's owner (an export named on the dashboard's command line), the table not."""
     first = records[0][0] if records and records[0] else ""
-    return f" (the first line reads {first[:60]!r})" if first else ""
+    return [Problem("the first line, read as one column", row=1, value=first[:60])] if first else []
 
 
 def _line_offset(data: bytes, lines: int) -> int:
@@ -924,16 +993,21 @@ def _open_book(source, data_only: bool = True) -> _Book:
 
 
 def _check_parts(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> None:
-    """What a workbook unpacks to, checked before anything is unpacked: each worksheet (read as a
-    stream) within ``max_bytes``, and the parts read whole into memory (shared strings, styles and the
-    rest, each held as Python objects several times their size) within an eighth of it together."""
-    whole = 0
+    """What a workbook unpacks to, checked before anything is unpacked: its worksheets (read as a
+    stream, one after another until one holds data) within ``max_bytes`` together, and the parts read
+    whole into memory (shared strings, styles and the rest, each held as Python objects several times
+    their size) within an eighth of it together."""
+    whole, sheets = 0, 0
     for info in archive.infolist():
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
             _check_size(f"{name}: its worksheet {info.filename.rsplit('/', 1)[1]}", info.file_size, limits,
                         "unpacks to")
+            sheets += info.file_size
         else:
             whole += info.file_size
+    if sheets > limits.max_bytes:
+        raise too_large(name, f"has worksheets that unpack to {size_text(sheets)} together", "max_bytes", limits,
+                        "Save the sheet with the responses alone as a workbook or as CSV (UTF-8), then read that.")
     if whole * 8 > limits.max_bytes:
         raise too_large(name, f"has parts besides its worksheets (shared strings, styles) that unpack to "
                         f"{size_text(whole)}, over an eighth of the limit for a file", "max_bytes", limits,
@@ -941,6 +1015,7 @@ def _check_parts(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> Non
 
 
 _ROWS_PER_BATCH = 20_000
+EXCEL_CELL_CHARS = 32_767  # the most text Excel puts in one cell
 _CELL_PARTS = 10_000  # elements inside one cell (rich-text runs): more is no spreadsheet's
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _TAGS = {_MAIN + tag: tag for tag in ("row", "c", "v", "f", "is", "t", "rPh")}
@@ -961,6 +1036,7 @@ class _SheetReader:
         self.inline: list[str] = []
         self.in_phonetic = False
         self.parts = 0
+        self.text_bytes = 0  # of the cells' text read so far
         self.shared_formulas: dict = {}
         self.columns: dict[str, int] = {}  # column letters -> number, as met
         self.expat = xml.parsers.expat.ParserCreate(namespace_separator="}")
@@ -1025,10 +1101,30 @@ class _SheetReader:
                             f"{self.sheet_name!r})", "max_columns", self.limits, "Delete the columns the survey "
                             "does not need, or save the sheet as CSV (UTF-8) and read that.", "columns")
         value = self._value(cell)
+        if isinstance(value, str):
+            self._count_text(value)
         if value is not None:
             self.cells[self.column] = value
         if "f" in cell:
             self.formulas.append((self.column, self._formula(cell, reference), value is not None))
+
+    def _count_text(self, text: str) -> None:
+        """A cell's text checked as it is read: at most Excel's 32,767 characters (a shared string can be
+        referenced by every cell, so a small file could otherwise make gigabytes of cells), and all of
+        the sheet's text together at most ``max_bytes`` (counted in UTF-8 bytes)."""
+        from openpyxl.utils import get_column_letter
+
+        if len(text) > EXCEL_CELL_CHARS:
+            raise FileReadError(
+                f"{self.name} has a cell of {len(text):,} characters (cell {get_column_letter(self.column)}"
+                f"{self.number} of sheet {self.sheet_name!r}); an Excel cell holds at most {EXCEL_CELL_CHARS:,}, "
+                "so the workbook was not saved by Excel as it is.",
+                hint="Open it in Excel and save it as CSV (UTF-8), then read that; or export the survey again.")
+        self.text_bytes += len(text) if text.isascii() else len(text.encode("utf-8", errors="replace"))
+        if self.text_bytes > self.limits.max_bytes:
+            raise too_large(self.name, f"has more than {size_text(self.limits.max_bytes)} of text in its cells "
+                            f"(by row {self.number:,} of sheet {self.sheet_name!r})", "max_bytes", self.limits,
+                            _SMALLER)
 
     def _value(self, cell: dict):
         from openpyxl.utils.datetime import from_excel, from_ISO8601

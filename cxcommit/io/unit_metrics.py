@@ -44,12 +44,21 @@ def is_percent(name: str) -> bool:
 def read_unit_metrics(source: str | Path | bytes, name: str | None = None) -> UnitMetrics:
     """Read and validate a unit-metrics table; every problem is reported at once."""
     raw = read_raw(source, name, fmt="generic")
-    roles = {}
+    candidates: dict[str, list[str]] = {}
     for key in raw.keys:
-        if is_wave_column(key):
-            roles.setdefault("wave", key)
-        elif attribute_for(key, key) in ("business_unit", "division"):
-            roles.setdefault(attribute_for(key, key), key)
+        role = "wave" if is_wave_column(key) else attribute_for(key, key)
+        if role in ("business_unit", "division", "wave"):
+            candidates.setdefault(role, []).append(key)
+    # the business unit and wave join the metrics to respondents: two of either, and which is meant is unclear
+    twice = {role: keys for role, keys in candidates.items() if len(keys) > 1 and role != "division"}
+    if twice:
+        raise DataValidationError(
+            f"{raw.source} has more than one "
+            + " and more than one ".join(f"{role.replace('_', ' ')} column ({', '.join(repr(k) for k in keys)})"
+                                         for role, keys in twice.items()) + ".",
+            hint="Keep one business unit column and one wave column, or rename the others so that they do not read "
+                 "as one (e.g. 'unit_code').")
+    roles = {role: keys[0] for role, keys in candidates.items()}
     missing = [r for r in ("business_unit", "wave") if r not in roles]
     if missing:
         raise DataValidationError(
@@ -91,4 +100,33 @@ def read_unit_metrics(source: str | Path | bytes, name: str | None = None) -> Un
             f"{raw.source} has {len(errors)} rows that repeat a business unit and wave.",
             hint="Keep one row per business unit and wave.", problems=errors + problems)
     frame = frame[~blank].reset_index(drop=True)
-    return UnitMetrics(frame, tuple(metric_keys), raw.source, tuple(problems))
+    names = _metric_names(metric_keys, set(frame.columns) - set(metric_keys))
+    for key, named in names.items():
+        if named != key:
+            problems.append(Problem(f"metric renamed to {named!r}: cxcommit's own tables use the name {key!r}",
+                                    column=key, severity="warning"))
+    frame = frame.rename(columns=names)
+    return UnitMetrics(frame, tuple(names.values()), raw.source, tuple(problems))
+
+
+# Column names of the tables unit metrics are joined into (cxcommit.analyses.pay: unit_table, pay_alignment,
+# pay_relations): a metric of one of these names is renamed, so it cannot overwrite or clash with them.
+RESERVED = frozenset({"business_unit", "division", "wave", "group", "n", "p", "k", "sign_7", "mean_signs",
+                      "fully_committed", "units", "incentive_share", "suppressed", "suppression", "ci_low", "ci_high",
+                      "change_prev", "change_prev_p", "slope", "x", "y", "r", "p_value", "index"})
+
+
+def _metric_names(keys: list[str], taken: set[str]) -> dict[str, str]:
+    """Each metric column's name in :attr:`UnitMetrics.frame`: its own, or "<name> (unit metric)"
+    where cxcommit's tables use the name (an "n" of headcount, a "group")."""
+    used = set(keys) | taken
+    names = {}
+    for key in keys:
+        named = key
+        if key in RESERVED:
+            named = f"{key} (unit metric)"
+            while named in used:
+                named += "'"
+            used.add(named)
+        names[key] = named
+    return names

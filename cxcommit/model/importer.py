@@ -19,10 +19,10 @@ import pyarrow.compute as pc
 from cxcommit.errors import DataValidationError, MappingError, Problem
 from cxcommit.instrument.items import Item, built_in_item
 from cxcommit.instrument.scales import DONT_KNOW, DONT_KNOW_LABEL, MISSING_LABEL, label_kind, parse_number, yes_no_value
-from cxcommit.io.columns import is_comment, per_respondent_reason, personal_reason
+from cxcommit.io.columns import is_comment, is_pooled_label, per_respondent_reason, personal_reason
 from cxcommit.io.dates import parse_dates, period_label
 from cxcommit.io.readers import RawTable, encode
-from cxcommit.mapping.schema import ROLE_LABELS, ItemMapping, Mapping, label_lookup
+from cxcommit.mapping.schema import ROLE_LABELS, ItemMapping, Mapping, WaveRule, label_lookup
 from cxcommit.mapping.suggest import head_sample, personal_from_omitted
 from cxcommit.model.levels import level_codes
 from cxcommit.model.survey import ImportReport, Survey, drop_unused, ordered_categories, unit_division_counts
@@ -91,6 +91,7 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
     groupings: dict[str, str] = {}
     frame["wave"] = _waves(raw, mapping, problems)
     groupings["wave"] = mapping.wave.column or "(fixed)"
+    keep &= _with_wave(raw, mapping.wave, frame["wave"], excluded, problems)
     for attribute, key in mapping.attributes.items():
         if key in personal:
             continue
@@ -99,7 +100,7 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
             continue
         if attribute == "role" and mapping.role_values:
             values = _canonical_roles(values, mapping.role_values)
-        frame[attribute] = values
+        frame[attribute] = _unreserved(values, key, problems)
         groupings[attribute] = key
     for key in mapping.groupings:
         if key in personal:
@@ -108,7 +109,7 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
         values = _categorical(raw, key)
         if _refused_grouping(raw, key, values, problems):
             continue
-        frame[name] = values
+        frame[name] = _unreserved(values, key, problems)
         groupings[name] = key
     items: list[Item] = []
     levels = {}
@@ -187,6 +188,18 @@ def _personal_columns(raw: RawTable, mapping: Mapping) -> dict[str, str]:
             if reason:
                 found[key] = reason
     return found
+
+
+def _unreserved(values: pd.Categorical, key: str, problems: list[Problem]) -> pd.Categorical:
+    """``values`` with any value named like a pooled group of published data ("Other units",
+    "Other units of Digital", "Other roles", …) renamed "… (so named in the file)", with a warning:
+    a real unit called "Other units" is never taken for the pool of small units."""
+    renamed = {value: f"{value} (so named in the file)" for value in values.categories
+               if is_pooled_label(value)}
+    for value, new in renamed.items():
+        problems.append(Problem(f"value named like a pooled group of small groups; reported as “{new}”",
+                                column=key, value=value, severity="warning"))
+    return values.rename_categories(renamed) if renamed else values
 
 
 def _refused_grouping(raw: RawTable, key: str, values: pd.Categorical, problems: list[Problem]) -> bool:
@@ -275,6 +288,43 @@ def _waves(raw: RawTable, mapping: Mapping, problems: list[Problem]) -> pd.Categ
         by_period = counts.groupby(per_category[:-1]).sum()
         return pd.Categorical([by_period.idxmax() if len(by_period) else None] * raw.n_rows)
     return pd.Categorical(per_category[values.codes])
+
+
+def _with_wave(raw: RawTable, rule: WaveRule, waves: pd.Categorical, excluded: Counter,
+               problems: list[Problem]) -> np.ndarray:
+    """The rows that have a wave. Rows without one (a blank wave cell, or a text that is not a date
+    where dates are cut into periods) are left out and counted; when no row has a wave the mapping
+    cannot be right, and it is refused (with the column, the count and what to do)."""
+    has_wave = np.asarray(waves.codes) >= 0
+    missing = int((~has_wave).sum())
+    if not missing:
+        return has_wave
+    what = ("is blank or not a date" if rule.period else "is blank")
+    if missing == raw.n_rows:
+        sample = _first_values(raw, rule.column) if rule.column else []  # its values are in the problems
+        if rule.period:
+            hint = ("Choose the column that holds the date of each response, or take the wave from a column as it is "
+                    "(a mapping file: \"wave\": {\"column\": \"Wave\"}), or name one wave for the whole file "
+                    "(\"wave\": {\"value\": \"2026-Q3\"}).")
+        else:
+            hint = ("Choose the column that names each response's wave, or name one wave for the whole file "
+                    "(a mapping file: \"wave\": {\"value\": \"2026-Q3\"}).")
+        where = (f"the column {rule.column!r} holds no date in any of the" if sample
+                 else f"the wave column {rule.column!r} is blank in all")
+        raise DataValidationError(
+            f"No response has a wave: {where} {raw.n_rows:,} rows of {raw.source}.",
+            hint=hint, problems=problems)
+    for row in np.flatnonzero(~has_wave)[:MAX_LISTED]:
+        if rule.period is None:  # non-dates are listed by _waves already
+            problems.append(Problem("no wave (the wave cell is blank); the response was left out",
+                                    row=raw.row_number(int(row)), column=rule.column, value="", severity="warning"))
+    excluded[f"no wave (the wave column {rule.column!r} {what})"] += missing
+    return has_wave
+
+
+def _first_values(raw: RawTable, key: str, count: int = 3) -> list[str]:
+    """A few distinct non-blank values of a column."""
+    return [str(v) for v in list(_categorical(raw, key).categories)[:count]]
 
 
 def _date_part(column: pa.ChunkedArray) -> pa.ChunkedArray:

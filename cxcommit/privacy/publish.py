@@ -48,24 +48,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from cxcommit.errors import SettingsError
-from cxcommit.io.columns import ATTRIBUTES
+from cxcommit.errors import DataValidationError, SettingsError
+from cxcommit.io.columns import ATTRIBUTES, other_label
 from cxcommit.model.signs import INCOMPLETE, signs_met_codes
 from cxcommit.model.survey import Survey, drop_unused, ordered_categories
 from cxcommit.settings import MIN_GROUP_SIZE_FLOOR, Settings
 
 OTHER = -2  # the code of an attribute's generalised ("other") value; -1 stays blank
-OTHER_LABELS = {"division": "Other divisions", "role": "Other roles", "region": "Other regions"}
-OTHER_UNITS = "Other units of {division}"
 DISCLOSURE_COLUMNS = ["wave", "attribute", "value", "reported_as", "all"]
-
-
-def other_label(name: str, division: str | None = None) -> str:
-    """What a grouping's generalised value is called: "Other units of Digital", "Other regions",
-    "Other" (a grouping the export brought)."""
-    if name == "business_unit":
-        return OTHER_UNITS.format(division=division) if division else "Other units"
-    return OTHER_LABELS.get(name, "Other")
 
 
 @dataclass(frozen=True)
@@ -209,10 +199,26 @@ def publish(survey: Survey, minimum: int) -> Survey:
             f"for {minimum}.", hint="Publish the imported survey (before any filter) for the new minimum.")
     if survey.selected is not None:
         raise SettingsError("A filtered survey cannot be published.", hint="Publish the imported survey, then filter.")
+    _check_waves(survey)
     key = ("published", int(minimum))
     if key not in survey.cache:
         survey.cache[key] = _publish(survey, int(minimum))
     return survey.cache[key]
+
+
+def _check_waves(survey: Survey) -> None:
+    """Refuse a survey with no response, or with responses that have no wave (groups are counted per
+    wave: a response without one has no group). :func:`cxcommit.model.importer.apply_mapping` leaves such
+    responses out, so this only stops a survey built some other way."""
+    if survey.size == 0:
+        raise DataValidationError("The survey has no response, so there is nothing to publish.",
+                                  hint="Load a file with at least one response.")
+    unknown = int((np.asarray(survey.codes("wave")[0]) < 0).sum())
+    if unknown:
+        raise DataValidationError(
+            f"{unknown:,} of {survey.size:,} response(s) have no wave, so their groups cannot be counted.",
+            hint="Leave out the responses without a wave, or give every response one (a wave column, or one "
+                 "wave for the whole file).")
 
 
 def require(survey: Survey, minimum: int | None = None) -> None:

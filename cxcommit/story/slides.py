@@ -213,9 +213,11 @@ def _pay(survey, metrics, by, settings, options):
 
 def _outcomes(survey, metrics, settings, style):
     units = unit_table(survey, metrics, settings)
-    outcomes = [m for m in metrics.metrics if m != incentive_metric(metrics)]
+    incentive = incentive_metric(metrics)
+    outcomes = [m for m in metrics.metrics if m != incentive]
     if not outcomes:
         return None, (), None
-    units.attrs["plotted"] = (incentive_metric(metrics), outcomes[0])
-    return charts.pay_scatter(units, x=incentive_metric(metrics), y=outcomes[0], confidence=settings.confidence,
+    pay = incentive or "sign_7"  # without an incentive share, sign 7 stands for pay alignment
+    units.attrs["plotted"] = (pay, outcomes[0])
+    return charts.pay_scatter(units, x=pay, y=outcomes[0], confidence=settings.confidence,
                               **style), metrics_coverage(survey, metrics), units  # and what the metrics leave out
