@@ -94,7 +94,7 @@ def test_adding_an_empty_unit_changes_no_other_row(demo):
 
     responses = demo.responses.copy()
     responses["business_unit"] = responses["business_unit"].cat.add_categories(["Ghost Unit"])
-    with_ghost = replace(demo, frame=responses, cache={})
+    with_ghost = replace(demo, frame=responses)
     before = rates(demo, by="business_unit")
     after = rates(with_ghost, by="business_unit")
     pd.testing.assert_frame_equal(before, after)

@@ -10,6 +10,7 @@ from cxcommit.analyses.commitment import _histogram, commitment_index
 from cxcommit.analyses.groups import count_items, make_groups
 from cxcommit.analyses.rates import rates
 from cxcommit.analyses.variation import variation
+from cxcommit.model.derived import key
 from cxcommit.model.survey import chosen_rows
 from cxcommit.settings import Settings
 
@@ -24,7 +25,7 @@ def with_blanks(demo, share: float, seed: int):
         column = frame[name].copy()
         column[rng.random(len(frame)) < share] = np.nan
         frame[name] = column
-    return replace(demo, frame=frame, cache={}, base=None, filters=())
+    return replace(demo, frame=frame, base=None, filters=())
 
 
 @st.composite
@@ -52,7 +53,7 @@ def own_rows(survey, filters: dict):
                    levels={item: (codes.take(rows), values) for item, (codes, values) in survey.levels.items()},
                    classes=survey.classes.take(rows),
                    unscored={key: out.take(rows) for key, out in survey.unscored.items()},
-                   cache={}, selected=None, base=None, filters=())
+                   selected=None, base=None, filters=())
 
 
 @hsettings(deadline=None, max_examples=60)
@@ -79,7 +80,7 @@ def test_analysing_a_filtered_survey_takes_none_of_its_rows(demo):
     rates(digital, "business_unit")
     variation(digital, "business_unit")
     commitment_index(digital, ["business_unit", "role"])
-    assert ("rows",) not in digital.cache and ("responses",) not in digital.cache
+    assert key("rows") not in digital.derived and key("responses") not in digital.derived
     assert digital.size == ((demo.frame["division"] == "Digital")
                             & demo.frame["wave"].isin(["2026-Q2", "2026-Q3"])).sum()
 
@@ -88,7 +89,7 @@ def test_a_units_division_is_its_most_common_one_in_the_view(demo):
     frame = demo.frame.copy()
     app = (frame["business_unit"] == "Mobile App").to_numpy()
     frame.loc[np.flatnonzero(app)[:1], "division"] = "Operations"  # one of its respondents misfiled
-    survey = replace(demo, frame=frame, cache={})
+    survey = replace(demo, frame=frame)
     table = rates(survey, "business_unit", items=["sign_1"])
     assert table.set_index("group").loc["Mobile App", "division"] == "Digital"
     operations = rates(survey.filter(division="Operations"), "business_unit", items=["sign_1"])

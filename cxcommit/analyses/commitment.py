@@ -6,6 +6,8 @@ unanswered cannot be scored and is counted in ``n_incomplete`` instead.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import special
@@ -13,6 +15,7 @@ from scipy import special
 from cxcommit.analyses.groups import as_list, joint_counts, make_groups
 from cxcommit.analyses.tables import nullable
 from cxcommit.analyses.trends import per_wave
+from cxcommit.model.derived import key
 from cxcommit.model.signs import INCOMPLETE, signs_met_codes
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.publish import require
@@ -54,8 +57,8 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
     >>> table.sort_values("mean_signs")["group"].tolist()[0]
     'Operations'
     """
-    key = ("commitment_index", tuple(as_list(by)), settings)
-    return survey.kept(key, lambda: _commitment_index(survey, by, settings))
+    return survey.derived.get(key("commitment_index", tuple(as_list(by)), settings),
+                              lambda: _commitment_index(survey, by, settings))
 
 
 def _commitment_index(survey: Survey, by: str | list[str] | None, settings: Settings) -> pd.DataFrame:
@@ -100,15 +103,14 @@ def index_over_waves(survey: Survey, by: str | None = None, *, settings: Setting
 
 
 def _histogram(survey: Survey, by, settings: Settings) -> np.ndarray:
-    """Respondents per group and number of signs met (columns 0–8, then incomplete); kept in ``survey.cache``."""
+    """Respondents per group and number of signs met (columns 0–8, then incomplete); computed once."""
     require(survey, settings.min_group_size)
     groups = make_groups(survey, by)
-    key = ("signs_met_histogram", groups.names, settings.dont_know)
-    if key not in survey.cache:
-        survey.cache[key] = (groups.roll_up(_histogram(survey.base, list(groups.source.names), settings))
-                             if groups.source is not None  # a filtered survey: sums of its base's
-                             else joint_counts(groups, [signs_met_codes(survey, settings)], [INCOMPLETE + 1]))
-    return survey.cache[key]
+    return survey.derived.get(
+        key("signs_met_histogram", groups.names, settings.dont_know),
+        lambda: (groups.roll_up(_histogram(survey.base, list(groups.source.names), settings))
+                 if groups.source is not None  # a filtered survey: sums of its base's
+                 else joint_counts(groups, [signs_met_codes(survey, settings)], [INCOMPLETE + 1])))
 
 
 def index_distribution(survey: Survey, by: str | list[str] | None = None, *,
@@ -129,3 +131,38 @@ def index_distribution(survey: Survey, by: str | list[str] | None = None, *,
     table["n"] = table["n"].astype("Int64")
     table["share"] = table["share"].astype("Float64")
     return table
+
+
+@dataclass(frozen=True)
+class LatestWave:
+    """The commitment index in the latest wave shown and its change since the wave before (None
+    where there is no earlier wave shown): mean signs met, and the share fully committed (0–1)."""
+
+    wave: str
+    mean_signs: float
+    p: float
+    previous: str | None = None
+    mean_change: float | None = None
+    p_change: float | None = None
+
+
+def latest_wave(survey: Survey, settings: Settings = Settings()) -> LatestWave | None:
+    """The index in the latest wave with enough respondents to be shown, and its change since the
+    one before (None if no wave can be shown).
+
+    >>> from cxcommit.demo import load_demo
+    >>> latest = latest_wave(load_demo())
+    >>> latest.wave, latest.previous, round(latest.mean_change, 2)
+    ('2026-Q3', '2026-Q2', -0.31)
+    """
+    by_wave = commitment_index(survey, "wave", settings=settings)
+    shown = by_wave[~by_wave["suppressed"]]
+    if shown.empty:
+        return None
+    last = shown.iloc[-1]
+    latest = LatestWave(str(last["group"]), float(last["mean_signs"]), float(last["p"]))
+    if len(shown) == 1:
+        return latest
+    before = shown.iloc[-2]
+    return LatestWave(latest.wave, latest.mean_signs, latest.p, str(before["group"]),
+                      latest.mean_signs - float(before["mean_signs"]), latest.p - float(before["p"]))

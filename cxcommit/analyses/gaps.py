@@ -9,6 +9,7 @@ from cxcommit.analyses.rates import rates, rates_table
 from cxcommit.analyses.tables import arrays, nullable, text
 from cxcommit.errors import MappingError
 from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.model.derived import key
 from cxcommit.model.survey import resolve_grouping
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.suppression import blank_suppressed, suppression_reason
@@ -28,8 +29,8 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
     z-test or Fisher's exact test), ``suppressed`` (either side suppressed: no numbers) and
     ``suppression`` (``"small"`` where either side has too few answers or nobody).
     """
-    key = ("perception_gap", by, None if items is None else tuple(items), leaders, staff, settings)
-    return survey.kept(key, lambda: _perception_gap(survey, by, items, leaders, staff, settings))
+    return survey.derived.get(key("perception_gap", by, None if items is None else tuple(items), leaders, staff, settings),
+                              lambda: _perception_gap(survey, by, items, leaders, staff, settings))
 
 
 def _perception_gap(survey: Survey, by: str | None, items: list[str] | None, leaders: str, staff: str,
@@ -115,3 +116,16 @@ def gap_to_best(survey: Survey, by: str = "business_unit", *, items: list[str] |
     result = blank_suppressed(result, result["suppressed"].to_numpy(), columns=("gap", "ci_low", "ci_high"))
     return result[["item", "label", "group", "n", "p", "best_group", "best_p", "gap", "ci_low", "ci_high",
                    "suppressed", "suppression"]]
+
+
+def groups_by_largest_gap(perception_gap_table: pd.DataFrame) -> list[str]:
+    """The groups of a :func:`perception_gap` table shown (not suppressed), the one whose largest
+    gap on any item is widest first: the order to talk about them in.
+
+    >>> from cxcommit.demo import load_demo
+    >>> groups_by_largest_gap(perception_gap(load_demo(), "division"))[:2]
+    ['Retail Banking', 'Digital']
+    """
+    shown = perception_gap_table[~perception_gap_table["suppressed"]]
+    widest = shown.assign(_gap=shown["gap"].astype(float)).groupby("group", sort=False)["_gap"].max()
+    return [str(group) for group in widest.sort_values(ascending=False, kind="stable").index]

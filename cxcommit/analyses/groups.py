@@ -10,6 +10,7 @@ import pandas as pd
 
 from cxcommit.instrument.items import Item
 from cxcommit.instrument.scales import DONT_KNOW
+from cxcommit.model.derived import key
 from cxcommit.model.levels import item_levels
 from cxcommit.model.survey import Survey, resolve_grouping
 from cxcommit.privacy.publish import require
@@ -84,16 +85,14 @@ def as_list(by: str | list[str] | tuple[str, ...] | None) -> list[str]:
 def make_groups(survey: Survey, by: str | list[str] | None) -> Groups:
     """Groups of respondents by none, one or two groupings (named as :func:`resolve_grouping` accepts).
 
-    Computed once per survey and grouping (kept in ``survey.cache``). A survey filtered by
+    Computed once per survey and grouping (``survey.derived``). A survey filtered by
     groupings (:meth:`Survey.filter`) gets its groups from the unfiltered survey's (see
     :func:`rolled_up`), so that its counts are sums of counts already made, not a pass over rows.
     """
     require(survey)
     names = tuple(resolve_grouping(survey, b) for b in as_list(by))
-    key = ("groups", names)
-    if key not in survey.cache:
-        survey.cache[key] = rolled_up(survey, names) if can_roll_up(survey) else _make_groups(survey, names)
-    return survey.cache[key]
+    return survey.derived.get(key("groups", names),
+                              lambda: rolled_up(survey, names) if can_roll_up(survey) else _make_groups(survey, names))
 
 
 def can_roll_up(survey: Survey) -> bool:
@@ -209,12 +208,12 @@ PACKED_BINS = 1 << 16  # items counted in one pass while groups x their levels f
 
 
 def count_item(survey: Survey, item: Item, groups: Groups, settings: Settings) -> Counts:
-    """Counts of one item per group, kept in ``survey.cache`` (see :func:`count_items`)."""
+    """Counts of one item per group (see :func:`count_items`)."""
     return count_items(survey, [item], groups, settings)[0]
 
 
 def count_items(survey: Survey, items: list[Item], groups: Groups, settings: Settings) -> list[Counts]:
-    """Counts of each item per group, kept in ``survey.cache``.
+    """Counts of each item per group, computed once (``survey.derived``).
 
     Items with a few levels are counted several at a time: one bincount over a 16-bit key made
     of the group and each item's level gives their joint counts per group, summed into each
@@ -222,31 +221,34 @@ def count_items(survey: Survey, items: list[Item], groups: Groups, settings: Set
     """
     require(survey, settings.min_group_size)
 
-    def key(item):
-        return ("counts", item.id, groups.names, settings.dont_know)
+    def name(item):
+        return key("counts", item.id, groups.names, settings.dont_know)
 
-    todo = [item for item in dict.fromkeys(items) if key(item) not in survey.cache]
+    made = {item.id: survey.derived.find(name(item)) for item in dict.fromkeys(items)}
+    todo = [item for item in dict.fromkeys(items) if made[item.id] is None]
     if groups.source is not None and todo:  # a filtered survey: sums of its base's counts
         base = count_items(survey.base, todo, groups.source, settings)
-        summed = groups.roll_up(np.stack([getattr(c, name) for c in base for name in COUNT_FIELDS], axis=1))
+        summed = groups.roll_up(np.stack([getattr(c, field) for c in base for field in COUNT_FIELDS], axis=1))
         for item, fields in zip(todo, np.split(summed, len(todo), axis=1)):
-            survey.cache[key(item)] = Counts(*fields.T)
+            made[item.id] = Counts(*fields.T)
         todo = []
     pack: list = []
     bins = groups.size
     for item in todo:
         levelled = item_levels(survey, item)
         if levelled is None:
-            survey.cache[key(item)] = _count_values(survey.values(item.id).astype(np.float64), item, groups, settings)
+            made[item.id] = _count_values(survey.values(item.id).astype(np.float64), item, groups, settings)
             continue
         if pack and bins * len(levelled[1]) > PACKED_BINS:
-            _count_pack(survey, pack, groups, settings, key)
+            made.update(_count_pack(pack, groups, settings))
             pack, bins = [], groups.size
         pack.append((item, levelled))
         bins *= len(levelled[1])
     if pack:
-        _count_pack(survey, pack, groups, settings, key)
-    return [survey.cache[key(item)] for item in items]
+        made.update(_count_pack(pack, groups, settings))
+    for item in todo:
+        survey.derived.put(name(item), made[item.id])
+    return [made[item.id] for item in items]
 
 
 def joint_counts(groups: Groups, levels: list[np.ndarray], widths: list[int]) -> np.ndarray:
@@ -262,12 +264,15 @@ def joint_counts(groups: Groups, levels: list[np.ndarray], widths: list[int]) ->
     return np.bincount(joint, minlength=bins).reshape(groups.size, *widths).astype(float)
 
 
-def _count_pack(survey: Survey, pack: list, groups: Groups, settings: Settings, key) -> None:
+def _count_pack(pack: list, groups: Groups, settings: Settings) -> dict[str, Counts]:
+    """Counts of a pack of items per group, by item id, from one joint bincount."""
     widths = [len(values) for _, (_, values) in pack]
     table = joint_counts(groups, [codes for _, (codes, _) in pack], widths)
+    counts = {}
     for position, (item, (_, values)) in enumerate(pack):
         others = tuple(axis for axis in range(1, len(widths) + 1) if axis != position + 1)
-        survey.cache[key(item)] = _counts_from_levels(table.sum(axis=others), values, item, settings)
+        counts[item.id] = _counts_from_levels(table.sum(axis=others), values, item, settings)
+    return counts
 
 
 def _counts_from_levels(table: np.ndarray, level_values: np.ndarray, item: Item, settings: Settings) -> Counts:

@@ -7,6 +7,7 @@ import pandas as pd
 from cxcommit.analyses.groups import Groups, count_items, make_groups
 from cxcommit.analyses.tables import nullable, text
 from cxcommit.errors import MappingError
+from cxcommit.model.derived import key
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.suppression import suppression_reason
 from cxcommit.settings import Settings
@@ -80,18 +81,16 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
     >>> table.loc[table["diff"] > 0.1, "group"].tolist()
     ['Digital', 'Retail Banking']
     """
-    return rates_table(survey, by, items=items, settings=settings, p_adjust=p_adjust).copy()
+    return rates_table(survey, by, items=items, settings=settings, p_adjust=p_adjust)
 
 
 def rates_table(survey: Survey, by: str | list[str] | None = None, *, items: list[str] | None = None,
                 settings: Settings = Settings(), p_adjust: str = "holm") -> pd.DataFrame:
-    """:func:`rates`, kept in ``survey.cache``: the table itself, for callers that only read it."""
+    """:func:`rates`, computed once per survey (``survey.derived``)."""
     groups = make_groups(survey, by)
     wanted = survey.items if items is None else [survey.item(i) for i in items]
-    key = ("rates", groups.names, tuple(i.id for i in wanted), settings, p_adjust)
-    if key not in survey.cache:
-        survey.cache[key] = _rates(survey, groups, wanted, settings, p_adjust)
-    return survey.cache[key]
+    return survey.derived.get(key("rates", groups.names, tuple(i.id for i in wanted), settings, p_adjust),
+                              lambda: _rates(survey, groups, wanted, settings, p_adjust))
 
 
 def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_adjust: str) -> pd.DataFrame:

@@ -7,6 +7,7 @@ import pandas as pd
 from cxcommit.analyses.groups import ALL_GROUP, run_starts, sorted_codes
 from cxcommit.analyses.rates import rates_table
 from cxcommit.analyses.tables import arrays, text
+from cxcommit.model.derived import key
 from cxcommit.model.survey import resolve_grouping
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
@@ -48,8 +49,8 @@ def trends(survey: Survey, by: str | None = None, *, items: list[str] | None = N
       weighted by n (the same on each row of the group; null with one wave);
     - ``suppressed``, ``suppression``: as in :func:`cxcommit.analyses.rates.rates`.
     """
-    key = ("trends", by, None if items is None else tuple(items), settings)
-    return survey.kept(key, lambda: _trends(survey, by, items, settings))
+    return survey.derived.get(key("trends", by, None if items is None else tuple(items), settings),
+                              lambda: _trends(survey, by, items, settings))
 
 
 def _trends(survey: Survey, by: str | None, items: list[str] | None, settings: Settings) -> pd.DataFrame:

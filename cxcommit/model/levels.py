@@ -5,6 +5,7 @@ import numpy as np
 
 from cxcommit.instrument.items import Item
 from cxcommit.instrument.scales import DONT_KNOW
+from cxcommit.model.derived import key
 from cxcommit.model.survey import Survey
 
 
@@ -27,7 +28,4 @@ def item_levels(survey: Survey, item: Item) -> tuple[np.ndarray, np.ndarray] | N
     made = survey.item_levels(item.id)
     if made is not None:
         return made
-    key = ("levels", item.id)
-    if key not in survey.cache:
-        survey.cache[key] = level_codes(survey.values(item.id), item)
-    return survey.cache[key]
+    return survey.derived.get(key("levels", item.id), lambda: level_codes(survey.values(item.id), item))

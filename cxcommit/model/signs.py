@@ -8,6 +8,7 @@ import numpy as np
 from cxcommit.errors import MappingError
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.model.levels import item_levels
+from cxcommit.model.derived import key
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
 
@@ -16,11 +17,8 @@ INCOMPLETE = 9  # code of a respondent who left a sign unanswered
 
 def signs_met_codes(survey: Survey, settings: Settings = Settings()) -> np.ndarray:
     """Signs met per respondent as small integers, ``INCOMPLETE`` (9) where a sign is unanswered;
-    kept in ``survey.cache``."""
-    key = ("signs_met", settings.dont_know)
-    if key not in survey.cache:
-        survey.cache[key] = _signs_met(survey, settings)
-    return survey.cache[key]
+    computed once per survey (``survey.derived``)."""
+    return survey.derived.get(key("signs_met", settings.dont_know), lambda: _signs_met(survey, settings))
 
 
 def _signs_met(survey: Survey, settings: Settings) -> np.ndarray:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,7 @@ import pandas as pd
 from cxcommit.errors import Problem, SettingsError, problems_frame
 from cxcommit.instrument.items import SIGN_IDS, Item
 from cxcommit.mapping.schema import ROLE_LABELS, Mapping
+from cxcommit.model.derived import Derived, key
 from cxcommit.text import normalize_label
 
 
@@ -101,7 +103,6 @@ class Survey:
     mapping: Mapping
     report: ImportReport
     levels: dict = field(default_factory=dict, repr=False, compare=False)  # item -> (level codes, level values) of frame
-    cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived arrays, computed once
     selected: np.ndarray | None = field(default=None, repr=False, compare=False)  # mask over frame; None: all
     # made by filter(): the survey it filtered (unfiltered itself) and the filters, ((name, values), ...)
     base: "Survey | None" = field(default=None, repr=False, compare=False)
@@ -113,26 +114,37 @@ class Survey:
     disclosure: object = field(default=None, repr=False, compare=False)
     unscored: dict = field(default_factory=dict, repr=False, compare=False)  # "don't know" setting -> rows out of the index
 
+    def __post_init__(self) -> None:
+        # Shared by every session that analyses it (the demo, a file opened with --data): read-only.
+        for name in ("groupings", "levels", "unscored"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+        object.__setattr__(self, "_derived", Derived())
+
+    @property
+    def derived(self) -> Derived:
+        """What has been computed from this survey, kept (:mod:`cxcommit.model.derived`): not data."""
+        return self._derived
+
     @property
     def size(self) -> int:
         """Number of respondents (rows) in this survey."""
         if self.selected is None:
             return len(self.frame)
-        return self._cached(("size",), lambda: int(np.count_nonzero(self.selected)))
+        return self._cached("size", compute=lambda: int(np.count_nonzero(self.selected)))
 
     @property
     def rows(self) -> np.ndarray | None:
         """Positions in ``frame`` of this survey's rows (None: all), found when first asked."""
         if self.selected is None:
             return None
-        return self._cached(("rows",), lambda: np.flatnonzero(self.selected))
+        return self._cached("rows", compute=lambda: np.flatnonzero(self.selected))
 
     @property
     def responses(self) -> pd.DataFrame:
         """This survey's rows of ``frame`` (a filtered survey takes them once, when first asked)."""
         if self.rows is None:
             return self.frame
-        return self._cached(("responses",), self._take_responses)
+        return self._cached("responses", compute=self._take_responses)
 
     def _take_responses(self) -> pd.DataFrame:
         responses = self.frame.take(self.rows).reset_index(drop=True)
@@ -141,15 +153,8 @@ class Survey:
                 responses[name] = drop_unused(responses[name])
         return responses
 
-    def kept(self, key, compute) -> pd.DataFrame:
-        """The table ``compute()`` makes, computed once per survey and ``key`` (kept in ``cache``);
-        a copy, which the caller may change."""
-        return self._cached(key, compute).copy()
-
-    def _cached(self, key, compute):
-        if key not in self.cache:
-            self.cache[key] = compute()
-        return self.cache[key]
+    def _cached(self, kind: str, *parts, compute):
+        return self._derived.get(key(kind, *parts), compute)
 
     def values(self, column: str) -> np.ndarray:
         """One column's values for this survey's rows, as a numpy array."""
@@ -158,8 +163,8 @@ class Survey:
 
     def codes(self, column: str) -> tuple[np.ndarray, list[str]]:
         """A grouping's category codes for this survey's rows (-1 where blank) and the labels of the
-        categories, without those no row of a filtered survey uses; kept in ``cache``."""
-        return self._cached(("codes", column), lambda: self._codes(column))
+        categories, without those no row of a filtered survey uses; computed once."""
+        return self._cached("codes", column, compute=lambda: self._codes(column))
 
     def _codes(self, column: str) -> tuple[np.ndarray, list[str]]:
         series = self.frame[column]
@@ -183,7 +188,7 @@ class Survey:
         codes, values = self.levels[item_id]
         if self.rows is None:
             return codes, values
-        return self._cached(("levels", item_id), lambda: (codes.take(self.rows), values))
+        return self._cached("levels", item_id, compute=lambda: (codes.take(self.rows), values))
 
     @property
     def item_ids(self) -> tuple[str, ...]:
@@ -201,13 +206,13 @@ class Survey:
         rows = self.unscored.get(dont_know)
         if rows is None or self.rows is None:
             return rows
-        return self._cached(("unscored", dont_know), lambda: rows.take(self.rows))
+        return self._cached("unscored", dont_know, compute=lambda: rows.take(self.rows))
 
     def class_codes(self) -> np.ndarray:
         """Each row's class (see :mod:`cxcommit.privacy.publish`) for this survey's rows; -1 where not published."""
         if self.classes is None:
             return np.full(self.size, -1, dtype=np.int64)
-        return self.classes if self.rows is None else self._cached(("classes",), lambda: self.classes.take(self.rows))
+        return self.classes if self.rows is None else self._cached("classes", compute=lambda: self.classes.take(self.rows))
 
     def filter(self, **values) -> "Survey":
         """Rows whose groupings take the given values, e.g. ``filter(division=["Digital"], wave=["2026-Q3"])``.
@@ -230,7 +235,7 @@ class Survey:
         if self.selected is not None:  # a mask over this survey's rows, made one over frame's
             mask, within = self.selected.copy(), mask
             mask[self.selected] = within
-        return replace(self, selected=mask, cache={}, base=self.base or self, filters=tuple(sorted(applied.items())))
+        return replace(self, selected=mask, base=self.base or self, filters=tuple(sorted(applied.items())))
 
     @property
     def has_signs(self) -> bool:

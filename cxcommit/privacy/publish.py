@@ -50,6 +50,7 @@ import pandas as pd
 
 from cxcommit.errors import DataValidationError, SettingsError
 from cxcommit.io.columns import ATTRIBUTES, other_label
+from cxcommit.model.derived import key
 from cxcommit.model.signs import INCOMPLETE, signs_met_codes
 from cxcommit.model.survey import Survey, drop_unused, ordered_categories
 from cxcommit.settings import MIN_GROUP_SIZE_FLOOR, Settings
@@ -200,10 +201,7 @@ def publish(survey: Survey, minimum: int) -> Survey:
     if survey.selected is not None:
         raise SettingsError("A filtered survey cannot be published.", hint="Publish the imported survey, then filter.")
     _check_waves(survey)
-    key = ("published", int(minimum))
-    if key not in survey.cache:
-        survey.cache[key] = _publish(survey, int(minimum))
-    return survey.cache[key]
+    return survey.derived.get(key("published", int(minimum)), lambda: _publish(survey, int(minimum)))
 
 
 def _check_waves(survey: Survey) -> None:
@@ -244,10 +242,7 @@ def attribute_costs(survey: Survey, minimum: int) -> pd.DataFrame:
     >>> bool(costs.loc["region", "without"] < costs.loc["region", "with"])
     True
     """
-    key = ("attribute_costs", minimum)
-    if key not in survey.cache:
-        survey.cache[key] = _attribute_costs(survey, minimum)
-    return survey.cache[key].copy()
+    return survey.derived.get(key("attribute_costs", minimum), lambda: _attribute_costs(survey, minimum))
 
 
 def _attribute_costs(survey: Survey, minimum: int) -> pd.DataFrame:
