@@ -228,3 +228,14 @@ def test_the_method_names_are_the_registries_keys():
 
     assert tuple(CI_METHODS) == CI_METHOD_NAMES and tuple(P_ADJUST) == P_ADJUST_NAMES
     assert Settings.ci_method in CI_METHOD_NAMES
+
+
+def test_what_is_shown_or_written_takes_filtered_views_only_through_the_privacy_layer():
+    """Outside the model and the privacy layer, a survey is narrowed by ``cxcommit.privacy.view.view``
+    (which refuses unpublished data), never by ``Survey.filter`` directly."""
+    places = [*(ROOT / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "dashboard.py",
+              *(LIBRARY / "cli").rglob("*.py"), *(LIBRARY / "story").rglob("*.py"), *(LIBRARY / "export").rglob("*.py")]
+    calls = [f"{path.relative_to(ROOT)}:{node.lineno}" for path in places
+             for node in ast.walk(ast.parse(path.read_text()))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "filter"]
+    assert not calls

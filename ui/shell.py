@@ -17,6 +17,7 @@ from cxcommit import Settings, SettingsError, Survey, UnitMetrics
 from cxcommit.io.columns import ATTRIBUTES
 from cxcommit.privacy.publish import generalised_note, publish
 from cxcommit.privacy.suppression import respondents_text
+from cxcommit.privacy.view import view
 from cxcommit.settings import MAX_MIN_GROUP_SIZE, setting_from_text
 from cxcommit.stats.intervals import CI_METHODS
 from cxcommit.text import escape_markdown as md
@@ -185,7 +186,7 @@ def _frame() -> Context:
         chosen = {name: values for name, values in filters.items() if values}
         if chosen:
             survey = remembered("filtered", (dataset.key, settings.min_group_size, repr(sorted(chosen.items()))),
-                                lambda: full.filter(**chosen))
+                                lambda: view(full, **chosen))
     _write_url(filters, settings, link_key(dataset))
     presentation = _presenting()
     if presentation:
@@ -228,7 +229,7 @@ def _opened_problems(dataset: Dataset) -> None:
 def _options(survey: Survey, name: str, filters: dict[str, list[str]]) -> list[str]:
     """A filter's choices; business units narrowed to the divisions chosen."""
     if name == "business_unit" and filters.get("division") and "division" in survey.groupings:
-        return list(survey.filter(division=filters["division"]).codes("business_unit")[1])
+        return list(view(survey, division=filters["division"]).codes("business_unit")[1])
     return list(survey.codes(name)[1])
 
 

@@ -12,6 +12,7 @@ from cxcommit.io.readers import RawTable, read_raw
 from cxcommit.io.unit_metrics import UnitMetrics, read_unit_metrics
 from cxcommit.mapping.schema import Mapping, load_mapping
 from cxcommit.model.survey import Survey
+from cxcommit.privacy.view import view
 from cxcommit.settings import Settings
 
 
@@ -60,7 +61,7 @@ def filtered(args, survey: Survey) -> Survey:
                 hint=(f"Did you mean {' '.join(map(repr, close))}? " if close else "")
                 + f"The {what}s are: {shown}." + (" Names are matched exactly (case and spaces)."
                                                  if name != "wave" else ""))
-    return survey.filter(**filters) if filters else survey
+    return view(survey, **filters)
 
 
 def metrics(args, survey: Survey | None = None) -> UnitMetrics | None:
