@@ -2,7 +2,7 @@
 import streamlit as st
 
 from cxcommit import charts
-from cxcommit.analyses.gaps import gap_to_best, gap_to_target, perception_gap
+from cxcommit.analyses.gaps import gap_to_best, gap_to_target, groups_by_largest_gap, perception_gap
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
@@ -20,9 +20,7 @@ with guarded():
     gaps = perception_gap(survey, None, items=items, settings=ctx.settings)
     show_chart(ctx, charts.gap_dumbbell(gaps, **ctx.chart_options), table=gaps)
     by_group = perception_gap(survey, by, items=items, settings=ctx.settings) if by else None
-    shown = by_group[~by_group["suppressed"]] if by else None  # largest gap first: the one to talk about
-    groups = list(shown.assign(_g=shown["gap"].astype(float)).groupby("group")["_g"].max()
-                  .sort_values(ascending=False).index) if by else []
+    groups = groups_by_largest_gap(by_group) if by else []  # the one to talk about first
     if groups:
         group = st.selectbox(md(f"One {one_of(survey, by)}"), groups, key="gaps_group", bind="query-params")
         show_chart(ctx, charts.gap_dumbbell(by_group, group=group, **ctx.chart_options),

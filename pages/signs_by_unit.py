@@ -4,6 +4,7 @@ import streamlit as st
 
 from cxcommit import charts
 from cxcommit.analyses.rates import rates
+from cxcommit.analyses.tables import shown_groups
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
@@ -32,7 +33,7 @@ with guarded():
     chart_footer(ctx, figure, "colour: difference to all the other groups shown together, in points", table=table)
     points = event.selection.points if event and event.selection else []
     clicked = points[0].get("customdata") if points else None
-    shown = list(dict.fromkeys(table.loc[~table["suppressed"], "group"]))
+    shown = shown_groups(table)
     if clicked:
         st.session_state["heatmap_detail"] = str(clicked[0] if isinstance(clicked, list) else clicked)
     if st.session_state.get("heatmap_detail") not in shown:

@@ -239,3 +239,13 @@ def test_what_is_shown_or_written_takes_filtered_views_only_through_the_privacy_
              for node in ast.walk(ast.parse(path.read_text()))
              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "filter"]
     assert not calls
+
+
+def test_pages_only_lay_out():
+    """Pages and the frame around them compute no numbers: they take neither pandas nor numpy (every
+    number and ranking comes from a library function with its own test)."""
+    for path in [*(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py"), ROOT / "dashboard.py"]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not any(n.split(".")[0] in ("pandas", "numpy") for n in names), (path.name, node.lineno)

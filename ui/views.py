@@ -8,7 +8,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from cxcommit.analyses.commitment import commitment_index
+from cxcommit.analyses.commitment import latest_wave
 from cxcommit.analyses.rates import rates
 from cxcommit.charts.theme import apply_theme
 from cxcommit.export.images import HINT, figure_image, images_available
@@ -120,19 +120,14 @@ def latest_vs_previous(ctx: Context) -> None:
     if "business_unit" in ctx.survey.groupings:  # an export without units: no tile saying 0
         cols[1].metric("Business units", f"{len(own_values(ctx.survey, 'business_unit'))}",
                        help="Units reported on their own; smaller ones are within “Other units …” (see Data).")
-    if not ctx.survey.has_signs:
+    latest = latest_wave(ctx.survey, ctx.settings) if ctx.survey.has_signs else None
+    if latest is None:
         return
-    by_wave = commitment_index(ctx.survey, "wave", settings=ctx.settings)
-    shown = by_wave[~by_wave["suppressed"]]
-    if shown.empty:
-        return
-    last = shown.iloc[-1]
-    previous = shown.iloc[-2] if len(shown) > 1 else None
-    cols[2].metric(f"Mean signs met, {md(last['group'])}", f"{last['mean_signs']:.2f} of 8",
-                   delta=None if previous is None else
-                   f"{last['mean_signs'] - previous['mean_signs']:+.2f} since {md(previous['group'])}")
-    cols[3].metric(f"Fully committed (all 8), {md(last['group'])}", pct(last["p"]) or "—",
-                   delta=None if previous is None else f"{(last['p'] - previous['p']) * 100:+.1f} points")
+    since = latest.previous is not None
+    cols[2].metric(f"Mean signs met, {md(latest.wave)}", f"{latest.mean_signs:.2f} of 8",
+                   delta=f"{latest.mean_change:+.2f} since {md(latest.previous)}" if since else None)
+    cols[3].metric(f"Fully committed (all 8), {md(latest.wave)}", pct(latest.p) or "—",
+                   delta=f"{latest.p_change * 100:+.1f} points" if since else None)
 
 
 def group_detail(ctx: Context, by: str, group: str, items: list[str] | None) -> None:

@@ -31,3 +31,13 @@ def nullable(values: np.ndarray, integer: bool = False) -> pd.api.extensions.Ext
     if integer:
         return pd.arrays.IntegerArray(np.where(missing, 0, np.round(values)).astype(np.int64), missing)
     return pd.arrays.FloatingArray(np.where(missing, 0.0, values), missing)
+
+
+def shown_groups(table: pd.DataFrame) -> list[str]:
+    """The groups of a result table with at least one number shown (a row not suppressed), in the
+    table's order: the groups a reader can ask about.
+
+    >>> shown_groups(pd.DataFrame({"group": ["A", "B", "A", "C"], "suppressed": [True, False, False, True]}))
+    ['B', 'A']
+    """
+    return [str(group) for group in dict.fromkeys(table.loc[~table["suppressed"].astype(bool), "group"])]
