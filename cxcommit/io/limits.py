@@ -18,8 +18,6 @@ import os
 import re
 from dataclasses import dataclass, fields
 
-import numpy as np
-
 from cxcommit.errors import FileTooLargeError, SettingsError
 
 # (name, default, help) — the README's read-limits table is checked against this list.
