@@ -228,3 +228,13 @@ def test_the_method_names_are_the_registries_keys():
 
     assert tuple(CI_METHODS) == CI_METHOD_NAMES and tuple(P_ADJUST) == P_ADJUST_NAMES
     assert Settings.ci_method in CI_METHOD_NAMES
+
+
+def test_charts_compute_no_statistics():
+    """A chart draws what the analyses computed (a share, an interval, r, a fitted line): the charts
+    package imports neither the analyses nor the statistics."""
+    wrong = [f"{path.relative_to(ROOT)}:{line} imports {module}"
+             for path in sorted((LIBRARY / "charts").glob("*.py"))
+             for module, line, _ in _cxcommit_imports(path)
+             if module.split(".")[:2] in (["cxcommit", "analyses"], ["cxcommit", "stats"])]
+    assert not wrong, wrong

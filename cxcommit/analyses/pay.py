@@ -18,7 +18,7 @@ from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.publish import generalised_values
 from cxcommit.settings import Settings
-from cxcommit.stats.correlation import correlation
+from cxcommit.stats.correlation import correlation, least_squares
 from cxcommit.text import column_label
 
 INCENTIVE_WORDS = ("incentive", "bonus", "pay", "compensation", "remuneration")
@@ -81,6 +81,23 @@ def unit_table(survey: Survey, metrics: UnitMetrics, settings: Settings = Settin
     shown = index[~index["suppressed"]].set_index("group")[["n", "mean_signs", "p"]].rename(
         columns={"p": "fully_committed"})
     return shown.join(sign7).join(numbers, how="left").reset_index().rename(columns={"group": "business_unit"})
+
+
+def unit_fit(units: pd.DataFrame, x: str, y: str, *, confidence: float = 0.95) -> dict:
+    """How column ``y`` of :func:`unit_table` goes with column ``x`` across the units shown: Pearson
+    ``r`` with its Fisher-z interval ``ci_low``, ``ci_high``, ``p_value`` and ``n`` (units with both
+    values), as :func:`pay_relations` has them, and the least-squares line ``slope`` and
+    ``intercept`` (NaN with fewer than two units or no spread in ``x``).
+
+    >>> from cxcommit.demo import load_demo, load_demo_metrics
+    >>> fit = unit_fit(unit_table(load_demo(), load_demo_metrics()), "exec_incentive_cx_pct", "customer_nps")
+    >>> sorted(fit)
+    ['ci_high', 'ci_low', 'intercept', 'n', 'p_value', 'r', 'slope']
+    """
+    shown = units[~units["suppressed"].astype(bool)] if "suppressed" in units else units
+    xs, ys = shown[x].to_numpy(dtype=float, na_value=np.nan), shown[y].to_numpy(dtype=float, na_value=np.nan)
+    slope, intercept = least_squares(xs, ys)
+    return {**correlation(xs, ys, confidence), "slope": slope, "intercept": intercept}
 
 
 def pay_relations(survey: Survey, metrics: UnitMetrics, *, settings: Settings = Settings()) -> pd.DataFrame:
