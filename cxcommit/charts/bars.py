@@ -46,7 +46,8 @@ def commitment_chart(index_table: pd.DataFrame, *, options: ChartOptions = Chart
     fig.update_yaxes(categoryorder="array", categoryarray=texts(table["group"]), showgrid=False)
     short_ticks(fig, "y", texts(table["group"]))
     return finish(fig, f"Commitment index by {grouping_word(index_table)}",
-                  f"Bars: estimate · whiskers: {options.confidence:.0%} interval · fully committed = yes to all 8 signs",
+                  f"Bars: estimate · whiskers: {options.confidence:.0%} interval · fully committed = yes to all "
+                  "8 signs",
                   height=200 + len(table) * row_height(options.presentation), options=options)
 
 

@@ -111,8 +111,8 @@ def spread_chart(rates_table: pd.DataFrame, *, overall: pd.DataFrame | None = No
         sums = shown.groupby("item")[["k", "n"]].sum()
         organisation, line_name = sums["k"] / sums["n"], "Shown groups together"
     fig.add_trace(go.Scatter(x=[organisation.get(i) for i in items], y=list(range(len(items))), mode="markers",
-                             name=line_name, marker={"symbol": "line-ns", "size": 26, "line": {"width": 3,
-                                                                                               "color": ink(options.dark)}},
+                             name=line_name,
+                             marker={"symbol": "line-ns", "size": 26, "line": {"width": 3, "color": ink(options.dark)}},
                              hovertext=[f"<b>{line_name}</b><br>{escape_html(labels[i])}: {pct(organisation.get(i))}"
                                         for i in items], hoverinfo="text"))
     note = _hidden_note(table, options.min_group_size)

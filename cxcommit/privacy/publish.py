@@ -21,8 +21,8 @@ filtering anything else it publishes. It holds by construction, not table by tab
    commitment index). Every published cell, filter and difference of cells is then a union of
    classes: 0 or at least k people and 0 or at least k answers.
 3. **Nested across settings.** A publication for k is built through every smaller minimum up to
-   the default 5 (3, 4, 5, then k: :func:`~cxcommit.privacy.classes.stages`), each stage generalising what the one before
-   published and withholding answers from its classes, so that outputs made for two minimums
+   the default 5 (3, 4, 5, then k: :func:`.classes.stages`), each stage generalising what the one
+   before published and withholding answers from its classes, so that outputs made for two minimums
    differ only by whole classes of the smaller: comparing them reveals no group under it (under
    5 at most).
 4. **People, not rows.** Rows that repeat a respondent id within a wave are left out at import,

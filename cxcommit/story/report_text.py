@@ -44,7 +44,8 @@ def describe_survey(survey: Survey, detected: bool = True) -> str:
     lines = [*_file_lines(survey, detected), *_item_lines(survey), *_grouping_lines(survey)]
     lines += _section(f"Personal data dropped ({len(r.personal_dropped)} columns):",
                       [f"  {shorten(k, 50)!r} ({why})" for k, why in r.personal_dropped.items()])
-    lines += _section(f"Not used ({len(m.ignored)} columns):", [f"  {shorten(k, 50)!r}: {why}" for k, why in m.ignored.items()])
+    lines += _section(f"Not used ({len(m.ignored)} columns):",
+                      [f"  {shorten(k, 50)!r}: {why}" for k, why in m.ignored.items()])
     lines += _section("Notes:", [f"  {note}" for note in r.notes])
     if survey.disclosure is not None:
         lines.append("Small groups:")
@@ -73,7 +74,8 @@ def _file_lines(survey: Survey, detected: bool) -> list[str]:
 
 def _item_lines(survey: Survey) -> list[str]:
     """Each item: its scale, the column it comes from, how many answered, what to check."""
-    lines = [f"Items ({len(survey.items)}):" if survey.items else "Items:      none mapped — no rated question was recognised"]
+    lines = [f"Items ({len(survey.items)}):" if survey.items
+             else "Items:      none mapped — no rated question was recognised"]
     by_item = {im.item: im for im in survey.mapping.items}
     for item in survey.items:
         im = by_item[item.id]
