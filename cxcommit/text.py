@@ -6,6 +6,8 @@ import html
 import re
 import unicodedata
 
+ALL_GROUP = "All respondents"  # the one group of a table not split by any grouping
+
 _SPACES = re.compile(r"\s+")
 _SLUG = re.compile(r"[^a-z0-9]+")
 

@@ -18,20 +18,20 @@ by = grouping_choice(ctx, "By", ("business_unit", "division", "region"), "gaps_b
 with guarded():
     st.subheader("Do executives see what their staff see?")
     gaps = perception_gap(survey, None, items=items, settings=ctx.settings)
-    show_chart(ctx, charts.gap_dumbbell(gaps, **ctx.chart_options), table=gaps)
+    show_chart(ctx, charts.gap_dumbbell(gaps, options=ctx.chart_options), table=gaps)
     by_group = perception_gap(survey, by, items=items, settings=ctx.settings) if by else None
     groups = groups_by_largest_gap(by_group) if by else []  # the one to talk about first
     if groups:
         group = st.selectbox(md(f"One {one_of(survey, by)}"), groups, key="gaps_group", bind="query-params")
-        show_chart(ctx, charts.gap_dumbbell(by_group, group=group, **ctx.chart_options),
+        show_chart(ctx, charts.gap_dumbbell(by_group, group=group, options=ctx.chart_options),
                    table=by_group[by_group["group"] == group])
 with guarded():
     st.subheader("How far from full commitment?" if survey.has_signs else "How far from everyone agreeing?")
     target = gap_to_target(survey, None, items=items, settings=ctx.settings)
-    show_chart(ctx, charts.gap_bars(target, **ctx.chart_options), table=target)
+    show_chart(ctx, charts.gap_bars(target, options=ctx.chart_options), table=target)
 with guarded():
     if by is None:
         st.stop()
     st.subheader(md(f"How far from the best {one_of(survey, by)}?"))
     best = gap_to_best(survey, by, items=items, settings=ctx.settings)
-    show_chart(ctx, charts.gap_bars(best, **ctx.chart_options), table=best)
+    show_chart(ctx, charts.gap_bars(best, options=ctx.chart_options), table=best)

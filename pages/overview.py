@@ -28,4 +28,4 @@ with guarded():
     if by and ctx.survey.has_signs:
         st.subheader("Commitment by division" if by == "division" else "Commitment by group")
         index = commitment_index(ctx.survey, by, settings=ctx.settings)
-        show_chart(ctx, charts.commitment_chart(index, **ctx.chart_options), table=index)
+        show_chart(ctx, charts.commitment_chart(index, options=ctx.chart_options), table=index)

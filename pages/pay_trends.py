@@ -4,7 +4,8 @@ import streamlit as st
 
 from cxcommit import charts
 from cxcommit.analyses.commitment import index_over_waves
-from cxcommit.analyses.pay import metrics_coverage, pay_alignment, pay_relations, relation_choices, unit_table
+from cxcommit.analyses.pay import (metrics_coverage, pay_alignment, pay_relations, relation_choices, unit_fit,
+                                   unit_table)
 from cxcommit.analyses.trends import trends
 from cxcommit.story.report_text import relations_table
 from cxcommit.text import escape_markdown as md
@@ -24,16 +25,16 @@ with guarded():
 with guarded():
     st.subheader("Is executive pay tied to CX? Sign 7 and the incentive share over waves")
     pay = pay_alignment(survey, ctx.metrics, by, settings=ctx.settings)
-    show_chart(ctx, charts.pay_trend_chart(pay, **ctx.chart_options), table=pay)
+    show_chart(ctx, charts.pay_trend_chart(pay, options=ctx.chart_options), table=pay)
 with guarded():
     st.subheader("Commitment over waves")
     over_waves = index_over_waves(survey, by, settings=ctx.settings)
-    show_chart(ctx, charts.index_trend_chart(over_waves, **ctx.chart_options), table=over_waves)
+    show_chart(ctx, charts.index_trend_chart(over_waves, options=ctx.chart_options), table=over_waves)
 with guarded():
     item = st.selectbox("One item over waves", list(survey.item_ids),
                         format_func=lambda i: survey.item(i).label, key="trends_item", bind="query-params")
     moves = trends(survey, by, items=[item], settings=ctx.settings)
-    show_chart(ctx, charts.trend_chart(moves, item=item, **ctx.chart_options), table=moves)
+    show_chart(ctx, charts.trend_chart(moves, item=item, options=ctx.chart_options), table=moves)
 if ctx.metrics is None or "business_unit" not in survey.groupings:
     st.info("To relate pay alignment to NPS, CSAT and other outcomes across business units, load a unit-metrics "
             "file with survey data that has a business unit column, on the **Data** page.")
@@ -44,6 +45,7 @@ else:
         pairs = relation_choices(relations)  # label in words -> (x, y)
         x, y = pairs[st.selectbox("Relation", list(pairs), key="pay_pair", bind="query-params")]
         units = unit_table(survey, ctx.metrics, settings=ctx.settings)
-        show_chart(ctx, charts.pay_scatter(units, x=x, y=y, confidence=ctx.settings.confidence, **ctx.style),
+        fit = unit_fit(units, x, y, confidence=ctx.settings.confidence)
+        show_chart(ctx, charts.pay_scatter(units, x=x, y=y, fit=fit, options=ctx.chart_options),
                    "each point a business unit, values averaged over the waves shown", table=units)
         st.dataframe(relations_table(relations, ctx.settings.confidence), hide_index=True, width="stretch")

@@ -23,10 +23,11 @@ with guarded():
     if table.empty:
         st.info("Fewer than two groups clear the minimum group size with these filters, so there is no spread to show.")
     else:
-        show_chart(ctx, charts.variation_chart(table, groups=label_of(survey, by).lower(), **ctx.style), table=table)
+        figure = charts.variation_chart(table, groups=label_of(survey, by).lower(), options=ctx.chart_options)
+        show_chart(ctx, figure, table=table)
         words = label_of(survey, by).lower()
         for row in table.to_dict("records"):
             st.markdown(f"**{row['rank']}.** " + md(explain(row, ctx.settings.confidence, words)))
         st.subheader("Every group on every sign")
         spread = rates(survey, by, items=items, settings=ctx.settings)
-        show_chart(ctx, charts.spread_chart(spread, **ctx.chart_options), table=spread)
+        show_chart(ctx, charts.spread_chart(spread, options=ctx.chart_options), table=spread)

@@ -127,9 +127,9 @@ def audit(imported, minimum: int, *, items: list[str] | None = None, published_f
 def _published_rows(imported, survey) -> np.ndarray:
     """Which imported row each published row is: the rows placed in a class, in class order (as
     :func:`cxcommit.privacy.publish._publish` lays them out)."""
-    from cxcommit.privacy.publish import _placement
+    from cxcommit.privacy.classes import placement
 
-    combined, *_, stage_classes = _placement(imported, tuple(reporting_attributes(imported)), survey.minimum)
+    combined, *_, stage_classes = placement(imported, tuple(reporting_attributes(imported)), survey.minimum)
     row_class = stage_classes[-1][1][combined]
     kept = np.flatnonzero(row_class >= 0)
     rows = kept[np.argsort(row_class[kept], kind="stable")]

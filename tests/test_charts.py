@@ -9,9 +9,10 @@ import pytest
 from conftest import ROOT
 
 from cxcommit import charts
+from cxcommit.charts import ChartOptions
 from cxcommit.analyses.commitment import commitment_index, index_over_waves
 from cxcommit.analyses.gaps import gap_to_best, gap_to_target, perception_gap
-from cxcommit.analyses.pay import pay_alignment, pay_relations, unit_table
+from cxcommit.analyses.pay import pay_alignment, pay_relations, unit_fit, unit_table
 from cxcommit.analyses.rates import rates
 from cxcommit.analyses.trends import trends
 from cxcommit.analyses.variation import variation
@@ -32,6 +33,7 @@ def numbers(values) -> np.ndarray:
 def figures(demo):
     """Every chart on the demo data, by name."""
     metrics = load_demo_metrics()
+    units = unit_table(demo, metrics)
     return {
         "signs_heatmap": charts.signs_heatmap(rates(demo, "business_unit")),
         "commitment_chart": charts.commitment_chart(commitment_index(demo, "division")),
@@ -41,13 +43,14 @@ def figures(demo):
         "gap_bars": charts.gap_bars(gap_to_target(demo, "division", items=["sign_7"])),
         "trend_chart": charts.trend_chart(trends(demo, "division", items=["sign_7"])),
         "pay_trend_chart": charts.pay_trend_chart(pay_alignment(demo, metrics)),
-        "pay_scatter": charts.pay_scatter(unit_table(demo, metrics), x="exec_incentive_cx_pct", y="customer_nps"),
+        "pay_scatter": charts.pay_scatter(units, x="exec_incentive_cx_pct", y="customer_nps",
+                                          fit=unit_fit(units, "exec_incentive_cx_pct", "customer_nps")),
         "index_trend_chart": charts.index_trend_chart(index_over_waves(demo, "division")),
     }
 
 
 def test_every_chart_function_is_covered_and_returns_a_titled_figure(figures):
-    assert set(figures) == set(charts.__all__) - {"caption"}
+    assert set(figures) == set(charts.__all__)
     for name, fig in figures.items():
         assert isinstance(fig, go.Figure), name
         assert fig.layout.title.text, name
@@ -79,9 +82,9 @@ def test_heatmap_sort_orders():
     table = rates(load_demo(150), "business_unit", items=["sign_4", "sign_7"], settings=BIG)  # see BIG
     shown = table[~table["suppressed"]]
     hidden_everywhere = set(table["group"]) - set(shown["group"])
-    by_name = list(charts.signs_heatmap(table, sort="name", min_group_size=150).data[0].x)
-    by_size = list(charts.signs_heatmap(table, sort="size", min_group_size=150).data[0].x)
-    by_score = list(charts.signs_heatmap(table, sort="score", min_group_size=150).data[0].x)
+    by_name = list(charts.signs_heatmap(table, sort="name", options=ChartOptions(min_group_size=150)).data[0].x)
+    by_size = list(charts.signs_heatmap(table, sort="size", options=ChartOptions(min_group_size=150)).data[0].x)
+    by_score = list(charts.signs_heatmap(table, sort="score", options=ChartOptions(min_group_size=150)).data[0].x)
     assert by_name == sorted(by_name)
     assert hidden_everywhere and set(by_size[-len(hidden_everywhere):]) == hidden_everywhere
     size = shown.groupby("group")["n"].max()
@@ -113,14 +116,14 @@ def suppressed_figures():
     moves = trends(big, "business_unit", items=["sign_1"], settings=BIG)
     waves = index_over_waves(load_demo(130), "division", settings=Settings(min_group_size=130))
     pay = pay_alignment(load_demo(30), load_demo_metrics(), "business_unit", settings=Settings(min_group_size=30))
-    return [(pay, charts.pay_trend_chart(pay, min_group_size=30), 30),
-            (units, charts.signs_heatmap(units, min_group_size=150), 150),
-            (units, charts.spread_chart(units, min_group_size=150), 150),
-            (index, charts.commitment_chart(index, min_group_size=150), 150),
-            (best, charts.gap_bars(best, min_group_size=150), 150),
-            (gaps, charts.gap_dumbbell(gaps, min_group_size=150), 150),
-            (moves, charts.trend_chart(moves, min_group_size=150), 150),
-            (waves, charts.index_trend_chart(waves, min_group_size=130), 130)]
+    return [(pay, charts.pay_trend_chart(pay, options=ChartOptions(min_group_size=30)), 30),
+            (units, charts.signs_heatmap(units, options=ChartOptions(min_group_size=150)), 150),
+            (units, charts.spread_chart(units, options=ChartOptions(min_group_size=150)), 150),
+            (index, charts.commitment_chart(index, options=ChartOptions(min_group_size=150)), 150),
+            (best, charts.gap_bars(best, options=ChartOptions(min_group_size=150)), 150),
+            (gaps, charts.gap_dumbbell(gaps, options=ChartOptions(min_group_size=150)), 150),
+            (moves, charts.trend_chart(moves, options=ChartOptions(min_group_size=150)), 150),
+            (waves, charts.index_trend_chart(waves, options=ChartOptions(min_group_size=130)), 130)]
 
 
 def test_suppressed_groups_show_no_number_anywhere(suppressed_figures):
@@ -156,7 +159,7 @@ def test_heatmap_draws_suppressed_cells_grey_without_numbers():
     yes_no = survey.frame["sign_4"].isin([0, 1]).groupby(survey.frame["business_unit"].astype(str)).sum()
     assert set(table.loc[table["suppressed"], "group"]) == set(yes_no.index[yes_no < 150]) != set()
     assert not table["suppressed"].all()
-    cells, hidden, clicks = charts.signs_heatmap(table, min_group_size=150).data
+    cells, hidden, clicks = charts.signs_heatmap(table, options=ChartOptions(min_group_size=150)).data
     reason = dict(zip(table["group"], table["suppression"]))
     assert set(table["suppression"].dropna()) == {"small"}  # the only reason left: no group is hidden for another
     assert set(np.ravel(np.asarray(hidden.text, dtype=object))) <= {"", "n<150"}  # no other label, e.g. "hidden"
@@ -190,14 +193,15 @@ def test_a_dumbbell_with_no_one_to_compare_says_so():
     table = perception_gap(survey, None, settings=Settings(min_group_size=130))
     assert table.empty
     with pytest.raises(SettingsError, match="nobody to compare") as error:
-        charts.gap_dumbbell(table, min_group_size=130)
+        charts.gap_dumbbell(table, options=ChartOptions(min_group_size=130))
     assert "smaller minimum" in error.value.hint
 
 
 def test_scatter_states_the_library_correlation(demo):
     metrics = load_demo_metrics()
     units = unit_table(demo, metrics)
-    fig = charts.pay_scatter(units, x="exec_incentive_cx_pct", y="mean_signs")
+    fig = charts.pay_scatter(units, x="exec_incentive_cx_pct", y="mean_signs",
+                             fit=unit_fit(units, "exec_incentive_cx_pct", "mean_signs"))
     expected = correlation(units["exec_incentive_cx_pct"].to_numpy(float), units["mean_signs"].to_numpy(float))
     relation = pay_relations(demo, metrics).query("x == 'exec_incentive_cx_pct' and y == 'mean_signs'").iloc[0]
     assert fig.layout.meta["r"] == pytest.approx(expected["r"]) == pytest.approx(relation["r"])
@@ -290,7 +294,7 @@ def test_waves_keep_time_order_when_the_first_group_starts_late():
     assert brokerage.loc[brokerage["wave"] == "2026-Q2", "sign_1"].notna().sum() < 30  # too few answers to sign 1
     late_first = moves.assign(first=moves["group"] != "Brokerage").sort_values("first", kind="stable")
     assert late_first["group"].iloc[0] == "Brokerage" and late_first["wave"].iloc[0] == "2025-Q3"
-    fig = charts.trend_chart(late_first.drop(columns="first"), min_group_size=30)
+    fig = charts.trend_chart(late_first.drop(columns="first"), options=ChartOptions(min_group_size=30))
     assert list(fig.layout.xaxis.categoryarray) == list(survey.report.waves)
     name = next(t.name for t in fig.data if t.name.startswith("Brokerage"))
     assert name == "Brokerage (n<30 in 2026-Q2)"
@@ -299,8 +303,8 @@ def test_waves_keep_time_order_when_the_first_group_starts_late():
 def test_presentation_is_larger_and_dark_is_transparent(demo):
     table = trends(demo, "division", items=["sign_7"])
     plain = charts.trend_chart(table)
-    shown = charts.trend_chart(table, presentation=True)
-    dark = charts.trend_chart(table, dark=True)
+    shown = charts.trend_chart(table, options=ChartOptions(presentation=True))
+    dark = charts.trend_chart(table, options=ChartOptions(dark=True))
     assert shown.layout.font.size > plain.layout.font.size
     assert shown.layout.title.font.size > plain.layout.title.font.size
     assert shown.data[0].line.width > plain.data[0].line.width
@@ -314,16 +318,10 @@ def test_a_table_of_the_wrong_kind_says_what_it_needs():
     assert "cxcommit.analyses.commitment.commitment_index" in error.value.hint
 
 
-def test_caption():
-    assert charts.caption({"division": ["Digital"], "region": []}, ["2026-Q2", "2026-Q3"], 5) == (
-        "Division: Digital · Waves: 2026-Q2, 2026-Q3 · groups under 5 answers hidden")
-    assert charts.caption({"business_unit": "Claims"}, None, 10) == (
-        "Business unit: Claims · All waves · groups under 10 answers hidden")
-
-
 def test_charts_and_theme_never_import_streamlit():
-    for name in ("charts/__init__.py", "charts/theme.py"):
-        tree = ast.parse((ROOT / "cxcommit" / name).read_text())
+    for path in sorted((ROOT / "cxcommit" / "charts").glob("*.py")):
+        name = path.name
+        tree = ast.parse(path.read_text())
         imported = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         imported += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         assert not any(m.split(".")[0] == "streamlit" for m in imported), name

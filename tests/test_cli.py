@@ -188,3 +188,10 @@ def test_analyze_on_a_survey_without_the_signs_says_what_is_missing():
     assert "The commitment index needs all 8 signs" in result.stderr and "Traceback" not in result.stderr
     rates = cli("analyze", REALDATA / "surveymonkey_538_starwars.csv", "--view", "rates", "--by", "Gender")
     assert rates.returncode == 0 and "Female" in rates.stdout
+
+
+def test_every_view_the_parser_offers_has_a_table():
+    from cxcommit.cli.parser import VIEWS
+    from cxcommit.cli.tables import VIEW_TABLES
+
+    assert tuple(VIEW_TABLES) == VIEWS

@@ -249,3 +249,13 @@ def test_pages_only_lay_out():
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             assert not any(n.split(".")[0] in ("pandas", "numpy") for n in names), (path.name, node.lineno)
+
+
+def test_charts_compute_no_statistics():
+    """A chart draws what the analyses computed (a share, an interval, r, a fitted line): the charts
+    package imports neither the analyses nor the statistics."""
+    wrong = [f"{path.relative_to(ROOT)}:{line} imports {module}"
+             for path in sorted((LIBRARY / "charts").glob("*.py"))
+             for module, line, _ in _cxcommit_imports(path)
+             if module.split(".")[:2] in (["cxcommit", "analyses"], ["cxcommit", "stats"])]
+    assert not wrong, wrong

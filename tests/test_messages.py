@@ -761,7 +761,7 @@ def test_a_data_file_is_never_quoted_on_the_page_but_an_upload_shows_its_owner_t
 @pytest.mark.parametrize("accent", ["rgb(300,0,0)", "rgb(0, 256, 0)", "rgb(101%, 0%, 0%)"])
 def test_an_accent_with_a_component_outside_0_to_255_is_refused(accent):
     from cxcommit import SettingsError
-    from cxcommit.export.pptx_deck import parse_colour
+    from cxcommit.export.pptx_cover import parse_colour
 
     with pytest.raises(SettingsError) as caught:
         parse_colour(accent)

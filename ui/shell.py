@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from cxcommit import Settings, SettingsError, Survey, UnitMetrics
+from cxcommit.charts.options import ChartOptions
 from cxcommit.io.columns import ATTRIBUTES
 from cxcommit.privacy.publish import generalised_note, publish
 from cxcommit.privacy.suppression import respondents_text
@@ -62,14 +63,9 @@ class Context:
         return self.dataset.metrics
 
     @property
-    def style(self) -> dict:
-        """How to draw: presentation mode and dark theme."""
-        return {"presentation": self.presentation, "dark": self.dark}
-
-    @property
-    def chart_options(self) -> dict:
-        """What most chart functions take: the style, the minimum group size and the confidence."""
-        return {**self.style, "min_group_size": self.settings.min_group_size, "confidence": self.settings.confidence}
+    def chart_options(self) -> ChartOptions:
+        """What every chart function takes: the minimum group size, the confidence, presentation mode and dark theme."""
+        return ChartOptions.from_settings(self.settings, presentation=self.presentation, dark=self.dark)
 
     @property
     def respondents(self) -> str:

@@ -184,6 +184,13 @@ def disclosure_report(ctx: Context) -> None:
             st.dataframe(disclosure.changes, hide_index=True, width="stretch")
 
 
+_NONE = "(none)"  # the choice of no column
+
+
+def _index_of(options, chosen):
+    return options.index(chosen) if chosen in options else 0
+
+
 def mapping_form(mapping, raw, sources: list[str], *, key: str):
     """The mapping to confirm or correct: how many of the 8 signs it maps, the items, the wave and who
     answered. Every input takes effect at once (the coverage and the mapping to download follow
@@ -193,17 +200,22 @@ def mapping_form(mapping, raw, sources: list[str], *, key: str):
     keys = list(raw.keys)
     labels = dict(zip(raw.keys, raw.labels))
     roles = column_roles(mapping, keys, labels)
-    role = dict(zip(roles["column"], roles["role"]))
-    none = "(none)"
 
     def name(column):
-        return column if column == none else short_question(column, labels.get(column, ""), 60)
-
-    def index_of(options, chosen):
-        return options.index(chosen) if chosen in options else 0
+        return column if column == _NONE else short_question(column, labels.get(column, ""), 60)
 
     coverage_box = st.container()  # filled once the items are read, shown above them
+    edited = _items_editor(mapping, keys, labels, roles, key)
+    _coverage(coverage_box, edited)
+    mode, wave, values = _wave_inputs(mapping, keys, sources, key, name)
+    attributes, respondent_id, groupings = _who_answered(mapping, keys, roles, key, name)
+    mappings = _mappings(mapping, edited, mode, wave, values, attributes=attributes, respondent_id=respondent_id,
+                         groupings=groupings, files=len(sources))
+    return _apply_buttons(key, mappings, edited)
 
+
+def _items_editor(mapping, keys, labels, roles, key):
+    """The table of questions to tick as items; the full wording of those shortened, under it."""
     st.markdown("**Items** — tick the questions to analyse. Answer labels read `answer = value`, with "
                 "`dont_know` or `missing` for answers that are not on the scale.")
     table = items_table(mapping, keys, labels)
@@ -237,14 +249,22 @@ def mapping_form(mapping, raw, sources: list[str], *, key: str):
         with st.expander(f"Full wording of the {len(cut)} question(s) shortened above"):
             st.table(cut.rename(columns={"question": "Shown as", "full_question": "Question in the export"})
                      .map(md), hide_index=True)  # st.table reads markdown in its cells
+    return edited
 
+
+def _coverage(box, edited) -> None:
+    """How many of the 8 signs the items map, in ``box`` (above the items)."""
     coverage = sign_coverage(edited)
     headline, detail = coverage_text(coverage)
     mapped = int(coverage["mapped"].sum())
     alert = st.success if mapped == len(coverage) else st.warning if mapped else st.info
-    with coverage_box:
+    with box:
         alert(f"**{md(headline)}.** {md(detail)}")
 
+
+def _wave_inputs(mapping, keys, sources, key, name):
+    """Where the wave comes from: the mode, then its column, period and whole-file choice, or the
+    wave of each file."""
     st.markdown("**Wave** — the survey period each response belongs to")
     mode = st.radio("Where the wave comes from", WAVE_MODES, horizontal=True,
                     index=WAVE_MODES.index(wave_mode(mapping.wave)), key=f"{key}_wave_mode")
@@ -261,7 +281,7 @@ def mapping_form(mapping, raw, sources: list[str], *, key: str):
         left, middle, right = st.columns([2, 1, 2])
         column = left.selectbox("Date column", options, index=index, format_func=name, key=f"{key}_wave_date",
                                 placeholder="Choose the date of a response")
-        period = middle.selectbox("Cut into", PERIODS, index=index_of(PERIODS, mapping.wave.period),
+        period = middle.selectbox("Cut into", PERIODS, index=_index_of(PERIODS, mapping.wave.period),
                                   key=f"{key}_wave_period")
         whole_file = right.radio("Each file gives", (True, False), index=0 if mapping.wave.whole_file else 1,
                                  format_func=lambda whole: ("one wave: the period most of its responses fall in"
@@ -273,39 +293,49 @@ def mapping_form(mapping, raw, sources: list[str], *, key: str):
             md(f"Wave of {source}"), key=f"{key}_wave_value_{i}",
             value=mapping.wave.value if len(sources) == 1 and mapping.wave.value else f"Wave {i + 1}")
             for i, source in enumerate(sources)]
+    return mode, {"column": column, "period": period, "whole_file": whole_file}, values
 
+
+def _who_answered(mapping, keys, roles, key, name):
+    """The attributes (division, business unit, role …), the respondent id and other groupings."""
+    role = dict(zip(roles["column"], roles["role"]))
     st.markdown("**Who answered**")
     offered = groupable(roles)
     cols = st.columns(len(ATTRIBUTES) + 1)
     attributes = {}
     for col, attribute in zip(cols, ATTRIBUTES):
         chosen = mapping.attributes.get(attribute)
-        choices = [none, *offered]
+        choices = [_NONE, *offered]
         attributes[attribute] = col.selectbox(attribute.replace("_", " ").capitalize(), choices, format_func=name,
-                                              index=index_of(choices, chosen), key=f"{key}_{attribute}")
-    ids = [none, *sorted((c for c in keys if role[c] not in ("item", "metadata", "personal")),
-                         key=lambda c: role[c] != "respondent_id")]
+                                              index=_index_of(choices, chosen), key=f"{key}_{attribute}")
+    ids = [_NONE, *sorted((c for c in keys if role[c] not in ("item", "metadata", "personal")),
+                          key=lambda c: role[c] != "respondent_id")]
     respondent = cols[-1].selectbox("Respondent id", ids, format_func=name, key=f"{key}_respondent_id",
-                                    index=index_of(ids, mapping.respondent_id))
+                                    index=_index_of(ids, mapping.respondent_id))
     groupings = st.multiselect("Other groupings to compare by", offered,
                                default=[g for g in mapping.groupings if g in offered], format_func=name,
                                key=f"{key}_groupings",
                                help="Any other categorical column, e.g. tenure, site or age band")
+    attributes = {a: (c if c != _NONE else None) for a, c in attributes.items()}
+    respondent_id = respondent if respondent != _NONE else None
+    return attributes, respondent_id, groupings
 
-    attributes = {a: (c if c != none else None) for a, c in attributes.items()}
-    respondent_id = respondent if respondent != none else None
+
+def _mappings(mapping, edited, mode, wave, values, *, files, **chosen):
+    """One mapping per file as edited (``wave``: the wave rule's column, period and whole-file
+    choice; ``values``: each file's wave); none, and the error shown, while it is not valid."""
     try:
         if mode == WAVE_MODES[2]:
-            mappings = [edited_mapping(mapping, edited, attributes=attributes, respondent_id=respondent_id,
-                                       groupings=groupings, wave=wave_rule(mode, value=value or f"Wave {i + 1}"))
-                        for i, value in enumerate(values)]
-        else:
-            wave = wave_rule(mode, column=column, period=period, whole_file=whole_file)
-            mappings = [edited_mapping(mapping, edited, attributes=attributes, wave=wave, respondent_id=respondent_id,
-                                       groupings=groupings)] * len(sources)
+            return [edited_mapping(mapping, edited, **chosen, wave=wave_rule(mode, value=value or f"Wave {i + 1}"))
+                    for i, value in enumerate(values)]
+        return [edited_mapping(mapping, edited, **chosen, wave=wave_rule(mode, **wave))] * files
     except Exception as error:  # noqa: BLE001 — shown, and nothing can be loaded until it is fixed
         show_error(error)
-        mappings = []
+        return []
+
+
+def _apply_buttons(key, mappings, edited):
+    """"Use this data" and the mapping to download; (submitted, the mappings to use)."""
     buttons = st.container(horizontal=True, vertical_alignment="center")
     with buttons.form(f"{key}_apply", border=False, width="content"):
         submitted = st.form_submit_button("Use this data", type="primary")

@@ -35,74 +35,105 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
     shown (unsuppressed) numbers are used; a kind without data is left out. Without ``by`` in the
     survey, the first of business unit, division, region, role (or another grouping) is used.
     """
-    rows = []
     by = default_grouping(survey, by)
-    alpha = 1 - settings.confidence
     focus = list(SIGN_IDS) if survey.has_signs else None
-    overall = arrays(rates_table(survey, items=focus, settings=settings), "p", "suppressed", "scale", "label",
-                      "item", "n")
-    at = _first(overall["p"], ~overall["suppressed"], np.argmin)
-    if at is not None:
-        verb = "say yes" if overall["scale"][at] == "yes_no" else "answer favourably"
-        rows.append(("weakest_sign", f"Weakest: “{overall['label'][at]}” — only {pct(overall['p'][at])} {verb}",
-                     overall["item"][at], ALL_GROUP, float(overall["p"][at]), int(overall["n"][at])))
-    if survey.has_signs and "role" in survey.frame and by:
-        gaps = arrays(perception_gap(survey, by, settings=settings), "gap", "suppressed", "p_value", "group", "label",
-                       "p_leaders", "p_staff", "item", "n_leaders", "n_staff")
-        at = _first(gaps["gap"], ~gaps["suppressed"] & (gaps["p_value"] < alpha) & (gaps["group"] != NO_ANSWER),
-                    np.argmax)
-        if at is not None:
-            rows.append(("perception_gap",
-                         f"{gaps['group'][at]}: executives say yes to “{gaps['label'][at]}” {pct(gaps['p_leaders'][at])}, "
-                         f"their staff {pct(gaps['p_staff'][at])}", gaps["item"][at], gaps["group"][at],
-                         float(gaps["gap"][at]), int(gaps["n_leaders"][at] + gaps["n_staff"][at])))
-    if survey.has_signs and by:
-        index = arrays(commitment_index(survey, by, settings=settings), "mean_signs", "suppressed", "group", "n")
-        at = _first(index["mean_signs"], ~index["suppressed"] & (index["group"] != NO_ANSWER), np.argmin)
-        if at is not None:
-            rows.append(("furthest_unit", f"{index['group'][at]} is furthest from full commitment: "
-                         f"{index['mean_signs'][at]:.1f} of 8 signs on average", None, index["group"][at],
-                         float(index["mean_signs"][at]), int(index["n"][at])))
-    spread = variation(survey, by, items=focus, settings=settings) if by else pd.DataFrame()
-    if not spread.empty and bool(spread["significant"].iat[0]):
-        top = spread.iloc[0]
-        who = {"business_unit": "Units", "division": "Divisions", "region": "Regions", "role": "Roles"}.get(by, "Groups")
-        rows.append(("disagreement", f"{who} disagree most on “{top['label']}”: from {pct(top['min_p'])} "
-                     f"({top['lowest']}) to {pct(top['max_p'])} ({top['highest']})", top["item"], None,
-                     float(top["range"]), int(top["n"])))
-    if len(survey.report.waves) >= 2:
-        moves = arrays(trends(survey, by, items=focus, settings=settings), "wave", "group", "change_prev_p",
-                        "change_prev", "label", "p", "item", "n")
-        last = np.flatnonzero((moves["wave"] == survey.report.waves[-1]) & (moves["group"] != NO_ANSWER))
-        significant = np.zeros(len(moves["wave"]), dtype=bool)
-        significant[last] = adjust_p(moves["change_prev_p"][last], "holm") < alpha  # Holm over the last wave
-        at = _first(np.abs(moves["change_prev"]), significant, np.argmax)
-        if at is not None:
-            rows.append(("mover", f"{moves['group'][at]}: “{moves['label'][at]}” moved "
-                         f"{pct(moves['change_prev'][at], signed=True)} since the previous wave, to {pct(moves['p'][at])}",
-                         moves["item"][at], moves["group"][at], float(moves["change_prev"][at]), int(moves["n"][at])))
-        if PAY_SIGN in survey.item_ids:
-            pay = arrays(pay_alignment(survey, metrics, by=None, settings=settings), "suppressed", "p", "wave",
-                          "incentive_share", "n")
-            shown = np.flatnonzero(~pay["suppressed"])
-            if len(shown) >= 2:
-                first, final = shown[0], shown[-1]
-                text = (f"Executive pay tied to CX: {pct(pay['p'][first])} said yes in {pay['wave'][first]}, "
-                        f"{pct(pay['p'][final])} in {pay['wave'][final]}")
-                valued = [i for i in shown if pd.notna(pay["incentive_share"][i])]  # waves the metrics cover
-                if metrics is not None and len(valued) >= 2:
-                    start, end = valued[0], valued[-1]
-                    text += (f"; incentive share tied to CX {pay['incentive_share'][start]:.0f}% → "
-                             f"{pay['incentive_share'][end]:.0f}%"
-                             + ("" if (start, end) == (first, final) else
-                                f" ({pay['wave'][start]} to {pay['wave'][end]}, the waves with unit metrics)"))
-                rows.append(("pay_trend", text, PAY_SIGN, ALL_GROUP,
-                             float(pay["p"][final] - pay["p"][first]), int(pay["n"][final])))
+    finders = (_weakest_sign, _perception_gap, _furthest_unit, _disagreement, _mover, _pay_trend)
+    rows = [row for find in finders
+            if (row := find(survey, metrics, by=by, focus=focus, settings=settings)) is not None]
     rows = rows[:limit]
     table = pd.DataFrame({"rank": range(1, len(rows) + 1),
                           **{name: [row[i] for row in rows] for i, name in enumerate(FINDING_COLUMNS[1:])}})
     table["n"] = table["n"].astype("Int64")
     return table
+
+
+# Each finder returns one row (kind, headline, item, group, value, n), or None when its kind has no data.
+
+def _weakest_sign(survey, metrics, *, by, focus, settings):
+    overall = arrays(rates_table(survey, items=focus, settings=settings), "p", "suppressed", "scale", "label",
+                     "item", "n")
+    at = _first(overall["p"], ~overall["suppressed"], np.argmin)
+    if at is None:
+        return None
+    verb = "say yes" if overall["scale"][at] == "yes_no" else "answer favourably"
+    return ("weakest_sign", f"Weakest: “{overall['label'][at]}” — only {pct(overall['p'][at])} {verb}",
+            overall["item"][at], ALL_GROUP, float(overall["p"][at]), int(overall["n"][at]))
+
+
+def _perception_gap(survey, metrics, *, by, focus, settings):
+    if not (survey.has_signs and "role" in survey.frame and by):
+        return None
+    gaps = arrays(perception_gap(survey, by, settings=settings), "gap", "suppressed", "p_value", "group", "label",
+                  "p_leaders", "p_staff", "item", "n_leaders", "n_staff")
+    alpha = 1 - settings.confidence
+    at = _first(gaps["gap"], ~gaps["suppressed"] & (gaps["p_value"] < alpha) & (gaps["group"] != NO_ANSWER),
+                np.argmax)
+    if at is None:
+        return None
+    return ("perception_gap",
+            f"{gaps['group'][at]}: executives say yes to “{gaps['label'][at]}” {pct(gaps['p_leaders'][at])}, "
+            f"their staff {pct(gaps['p_staff'][at])}", gaps["item"][at], gaps["group"][at],
+            float(gaps["gap"][at]), int(gaps["n_leaders"][at] + gaps["n_staff"][at]))
+
+
+def _furthest_unit(survey, metrics, *, by, focus, settings):
+    if not (survey.has_signs and by):
+        return None
+    index = arrays(commitment_index(survey, by, settings=settings), "mean_signs", "suppressed", "group", "n")
+    at = _first(index["mean_signs"], ~index["suppressed"] & (index["group"] != NO_ANSWER), np.argmin)
+    if at is None:
+        return None
+    return ("furthest_unit", f"{index['group'][at]} is furthest from full commitment: "
+            f"{index['mean_signs'][at]:.1f} of 8 signs on average", None, index["group"][at],
+            float(index["mean_signs"][at]), int(index["n"][at]))
+
+
+def _disagreement(survey, metrics, *, by, focus, settings):
+    spread = variation(survey, by, items=focus, settings=settings) if by else pd.DataFrame()
+    if spread.empty or not bool(spread["significant"].iat[0]):
+        return None
+    top = spread.iloc[0]
+    who = {"business_unit": "Units", "division": "Divisions", "region": "Regions", "role": "Roles"}.get(by, "Groups")
+    return ("disagreement", f"{who} disagree most on “{top['label']}”: from {pct(top['min_p'])} "
+            f"({top['lowest']}) to {pct(top['max_p'])} ({top['highest']})", top["item"], None,
+            float(top["range"]), int(top["n"]))
+
+
+def _mover(survey, metrics, *, by, focus, settings):
+    if len(survey.report.waves) < 2:
+        return None
+    moves = arrays(trends(survey, by, items=focus, settings=settings), "wave", "group", "change_prev_p",
+                   "change_prev", "label", "p", "item", "n")
+    last = np.flatnonzero((moves["wave"] == survey.report.waves[-1]) & (moves["group"] != NO_ANSWER))
+    significant = np.zeros(len(moves["wave"]), dtype=bool)
+    significant[last] = adjust_p(moves["change_prev_p"][last], "holm") < 1 - settings.confidence  # Holm, last wave
+    at = _first(np.abs(moves["change_prev"]), significant, np.argmax)
+    if at is None:
+        return None
+    return ("mover", f"{moves['group'][at]}: “{moves['label'][at]}” moved "
+            f"{pct(moves['change_prev'][at], signed=True)} since the previous wave, to {pct(moves['p'][at])}",
+            moves["item"][at], moves["group"][at], float(moves["change_prev"][at]), int(moves["n"][at]))
+
+
+def _pay_trend(survey, metrics, *, by, focus, settings):
+    if len(survey.report.waves) < 2 or PAY_SIGN not in survey.item_ids:
+        return None
+    pay = arrays(pay_alignment(survey, metrics, by=None, settings=settings), "suppressed", "p", "wave",
+                 "incentive_share", "n")
+    shown = np.flatnonzero(~pay["suppressed"])
+    if len(shown) < 2:
+        return None
+    first, final = shown[0], shown[-1]
+    text = (f"Executive pay tied to CX: {pct(pay['p'][first])} said yes in {pay['wave'][first]}, "
+            f"{pct(pay['p'][final])} in {pay['wave'][final]}")
+    valued = [i for i in shown if pd.notna(pay["incentive_share"][i])]  # waves the metrics cover
+    if metrics is not None and len(valued) >= 2:
+        start, end = valued[0], valued[-1]
+        text += (f"; incentive share tied to CX {pay['incentive_share'][start]:.0f}% → "
+                 f"{pay['incentive_share'][end]:.0f}%"
+                 + ("" if (start, end) == (first, final) else
+                    f" ({pay['wave'][start]} to {pay['wave'][end]}, the waves with unit metrics)"))
+    return ("pay_trend", text, PAY_SIGN, ALL_GROUP, float(pay["p"][final] - pay["p"][first]), int(pay["n"][final]))
 
 
 def _first(values: np.ndarray, where: np.ndarray, pick) -> int | None:

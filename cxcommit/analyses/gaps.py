@@ -40,6 +40,14 @@ def _perception_gap(survey: Survey, by: str | None, items: list[str] | None, lea
         raise MappingError("The perception gap compares roles, but this survey has no role grouping.",
                            hint="Map the column that says whether a respondent is an executive, manager or employee "
                                 "to the attribute 'role'.")
+    keys, sides = _role_sides(survey, by, items, leaders, staff, settings)
+    return _gap_table(keys, sides["leaders"], sides["staff"], settings.confidence)
+
+
+def _role_sides(survey: Survey, by: str | None, items: list[str], leaders: str, staff: str,
+                settings: Settings) -> tuple[list[tuple], dict[str, dict[str, np.ndarray]]]:
+    """The (item, label, group) keys either side has, sorted, and each side's ``n``, ``k``, ``p``
+    and ``hidden`` (suppressed or nobody) per key, from the group × role rates."""
     table = rates_table(survey, [by, "role"] if by else ["role"], items=items, settings=settings)
     by_name = resolve_grouping(survey, by) if by else None
     read = arrays(table, "item", "label", "role", "n", "k", "p", "suppressed", *([by_name] if by else []))
@@ -56,10 +64,14 @@ def _perception_gap(survey: Survey, by: str | None, items: list[str] | None, lea
         absent = at < 0
         sides[side] = {name: np.where(absent, np.nan, values[at]) for name, values in numbers.items()}
         sides[side]["hidden"] = absent | hidden_side[at]
-    leaders_side, staff_side = sides["leaders"], sides["staff"]
+    return keys, sides
+
+
+def _gap_table(keys: list[tuple], leaders_side: dict, staff_side: dict, confidence: float) -> pd.DataFrame:
+    """The perception gap's rows: the gap, its interval and p-value per key; item, then largest gap first."""
     hidden = leaders_side["hidden"] | staff_side["hidden"]
     k1, n1, k2, n2 = leaders_side["k"], leaders_side["n"], staff_side["k"], staff_side["n"]
-    low, high = newcombe_interval(k1, n1, k2, n2, settings.confidence)
+    low, high = newcombe_interval(k1, n1, k2, n2, confidence)
     gap = leaders_side["p"] - staff_side["p"]
     values = {"n_leaders": n1, "p_leaders": leaders_side["p"], "n_staff": n2, "p_staff": staff_side["p"], "gap": gap,
               "ci_low": low, "ci_high": high, "p_value": two_proportion_p(k1, n1, k2, n2)}

@@ -15,9 +15,9 @@ from cxcommit.model.levels import item_levels
 from cxcommit.model.survey import Survey, resolve_grouping
 from cxcommit.privacy.publish import require
 from cxcommit.settings import Settings
+from cxcommit.text import ALL_GROUP
 
 NO_ANSWER = "(no answer)"
-ALL_GROUP = "All respondents"
 
 
 @dataclass(frozen=True)

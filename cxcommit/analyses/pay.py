@@ -18,7 +18,7 @@ from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.publish import generalised_values
 from cxcommit.settings import Settings
-from cxcommit.stats.correlation import correlation
+from cxcommit.stats.correlation import correlation, least_squares
 from cxcommit.text import column_label
 
 INCENTIVE_WORDS = ("incentive", "bonus", "pay", "compensation", "remuneration")
@@ -81,6 +81,23 @@ def unit_table(survey: Survey, metrics: UnitMetrics, settings: Settings = Settin
     shown = index[~index["suppressed"]].set_index("group")[["n", "mean_signs", "p"]].rename(
         columns={"p": "fully_committed"})
     return shown.join(sign7).join(numbers, how="left").reset_index().rename(columns={"group": "business_unit"})
+
+
+def unit_fit(units: pd.DataFrame, x: str, y: str, *, confidence: float = 0.95) -> dict:
+    """How column ``y`` of :func:`unit_table` goes with column ``x`` across the units shown: Pearson
+    ``r`` with its Fisher-z interval ``ci_low``, ``ci_high``, ``p_value`` and ``n`` (units with both
+    values), as :func:`pay_relations` has them, and the least-squares line ``slope`` and
+    ``intercept`` (NaN with fewer than two units or no spread in ``x``).
+
+    >>> from cxcommit.demo import load_demo, load_demo_metrics
+    >>> fit = unit_fit(unit_table(load_demo(), load_demo_metrics()), "exec_incentive_cx_pct", "customer_nps")
+    >>> sorted(fit)
+    ['ci_high', 'ci_low', 'intercept', 'n', 'p_value', 'r', 'slope']
+    """
+    shown = units[~units["suppressed"].astype(bool)] if "suppressed" in units else units
+    xs, ys = shown[x].to_numpy(dtype=float, na_value=np.nan), shown[y].to_numpy(dtype=float, na_value=np.nan)
+    slope, intercept = least_squares(xs, ys)
+    return {**correlation(xs, ys, confidence), "slope": slope, "intercept": intercept}
 
 
 def pay_relations(survey: Survey, metrics: UnitMetrics, *, settings: Settings = Settings()) -> pd.DataFrame:
@@ -153,20 +170,14 @@ def metrics_coverage(survey: Survey, metrics: UnitMetrics | None) -> tuple[str, 
         return (f"The unit metrics ({metrics.source}) are not used: these data have no business unit to link "
                 "them to.",)
     order = {wave: i for i, wave in enumerate(survey.frame["wave"].cat.categories)}
-    waves = sorted(set(survey.responses["wave"].dropna().astype(str)), key=lambda w: order.get(w, len(order)))
-    pooled = set(generalised_values(survey, "business_unit"))
-    units = [u for u in survey.responses["business_unit"].dropna().astype(str).unique() if u not in pooled]
+    waves, units = _waves_and_units(survey, order)
     frame = metrics.frame
     valued = frame[frame[list(metrics.metrics)].notna().any(axis=1)] if metrics.metrics else frame.iloc[:0]
     shown = valued[valued["wave"].isin(waves) & valued["business_unit"].isin(units)]
     notes = [] if incentive_metric(metrics) else [no_incentive_note(metrics)]
     covered = [w for w in waves if w in set(shown["wave"])]
     if not covered:
-        theirs = sorted(set(valued["wave"]), key=lambda w: (order.get(w, len(order)), w))
-        what = (f"they hold {_listed(theirs)}, for units such as {_listed(sorted(set(valued['business_unit'])), 3)}"
-                if len(valued) else "they hold no value")
-        return (*notes, f"The unit metrics ({metrics.source}) have no value for the waves and units shown "
-                f"({_listed(waves)}); {what}. Wave and unit names must match the survey's exactly.")
+        return (*notes, _nothing_covered(metrics, valued, waves, order))
     missing = [w for w in waves if w not in covered]
     if missing:
         notes.append(f"Unit metrics ({metrics.source}) cover {_listed(covered)}; the incentive share and the "
@@ -176,9 +187,29 @@ def metrics_coverage(survey: Survey, metrics: UnitMetrics | None) -> tuple[str, 
         notes.append(f"{len(without)} of the {len(units)} units shown have no unit metrics"
                      f"{' in ' + _listed(covered) if missing else ''}: {_listed(without)}; they are left out of the "
                      "relations across units.")
-    rows = frame[frame["wave"].isin(covered) & frame["business_unit"].isin(units)]
+    blank = _blank_values(metrics, frame[frame["wave"].isin(covered) & frame["business_unit"].isin(units)])
+    return tuple(notes + ([blank] if blank else []))
+
+
+def _waves_and_units(survey: Survey, order: dict) -> tuple[list[str], list[str]]:
+    """The waves shown, in time ``order``, and the units shown (not the pooled "Other units …")."""
+    waves = sorted(set(survey.responses["wave"].dropna().astype(str)), key=lambda w: order.get(w, len(order)))
+    pooled = set(generalised_values(survey, "business_unit"))
+    units = [u for u in survey.responses["business_unit"].dropna().astype(str).unique() if u not in pooled]
+    return waves, units
+
+
+def _nothing_covered(metrics: UnitMetrics, valued: pd.DataFrame, waves: list[str], order: dict) -> str:
+    """The sentence for unit metrics with no value in any wave and unit shown: what they do hold."""
+    theirs = sorted(set(valued["wave"]), key=lambda w: (order.get(w, len(order)), w))
+    what = (f"they hold {_listed(theirs)}, for units such as {_listed(sorted(set(valued['business_unit'])), 3)}"
+            if len(valued) else "they hold no value")
+    return (f"The unit metrics ({metrics.source}) have no value for the waves and units shown "
+            f"({_listed(waves)}); {what}. Wave and unit names must match the survey's exactly.")
+
+
+def _blank_values(metrics: UnitMetrics, rows: pd.DataFrame) -> str:
+    """How many of the unit-waves shown leave each metric blank ("" when none does)."""
     blank = [f"{column_label(m)} for {int(rows[m].isna().sum())} of {len(rows)}" for m in metrics.metrics
              if rows[m].isna().any()]
-    if blank:
-        notes.append(f"Blank values are left out: {'; '.join(blank)} unit-waves.")
-    return tuple(notes)
+    return f"Blank values are left out: {'; '.join(blank)} unit-waves." if blank else ""

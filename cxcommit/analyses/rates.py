@@ -98,7 +98,25 @@ def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_a
         raise MappingError("No question of this survey is mapped to an item, so there is nothing to count.",
                            hint="Map at least one rated question (yes/no, Likert, 0–10) to an item in the mapping; "
                                 "`check` lists the columns and why they were not used.")
-    parents = _parent_divisions(survey, groups)
+    numbers = _item_numbers(survey, groups, wanted, settings)
+    keys = _row_keys(wanted, groups, _parent_divisions(survey, groups))
+    numbers = {name: values.ravel() for name, values in numbers.items()}
+    # no answers: every cell is a union of classes (cxcommit.privacy.publish)
+    flags = numbers["n"] < settings.min_group_size
+    for values in numbers.values():
+        values[flags] = np.nan
+    numbers["p_adj"] = adjust_p(numbers["p_value"], p_adjust)
+    columns = {**{name: text(values) for name, values in keys.items()},
+               **{name: nullable(values, integer=name in ("n", "k", "n_dont_know"))
+                          for name, values in numbers.items()},
+               "significant": numbers["p_adj"] < 1 - settings.confidence,  # NaN compares False
+               "suppressed": flags, "suppression": suppression_reason(flags)}
+    extra = [c for c in keys if c not in RATE_COLUMNS]
+    return pd.DataFrame({name: columns[name] for name in RATE_COLUMNS[:4] + extra + RATE_COLUMNS[4:]})
+
+
+def _item_numbers(survey: Survey, groups: Groups, wanted: list, settings: Settings) -> dict[str, np.ndarray]:
+    """Counts, shares, intervals, means and the comparison to the rest, each an items × groups array."""
     size, count = groups.size, len(wanted)
     counts = count_items(survey, wanted, groups, settings)
     n, k, n_valid, total, n_dont_know = (np.stack([getattr(c, name) for c in counts])  # items x groups
@@ -113,25 +131,18 @@ def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_a
         diff, p_value = compare_to_rest(k, n, settings.min_group_size)
     else:
         diff = p_value = np.full((count, size), np.nan)
-    numbers = {"n": n, "k": np.where(favourable, k, np.nan), "p": p, "ci_low": np.where(favourable, low, np.nan),
-               "ci_high": np.where(favourable, high, np.nan), "mean": mean, "n_dont_know": n_dont_know,
-               "diff": np.where(favourable, diff, np.nan), "p_value": np.where(favourable, p_value, np.nan)}
+    return {"n": n, "k": np.where(favourable, k, np.nan), "p": p, "ci_low": np.where(favourable, low, np.nan),
+            "ci_high": np.where(favourable, high, np.nan), "mean": mean, "n_dont_know": n_dont_know,
+            "diff": np.where(favourable, diff, np.nan), "p_value": np.where(favourable, p_value, np.nan)}
+
+
+def _row_keys(wanted: list, groups: Groups, parents: np.ndarray | None) -> dict[str, np.ndarray]:
+    """What names each row (item by item, the groups within): item, label, scale, the grouping
+    columns and, for units, their division."""
+    size, count = groups.size, len(wanted)
     labels = {"item": [i.id for i in wanted], "label": [i.label for i in wanted], "scale": [i.scale.kind for i in wanted]}
-    keys = {
+    return {
         **{name: np.repeat(np.array(values, dtype=object), size) for name, values in labels.items()},
         **{name: np.tile(groups.frame[name].to_numpy(dtype=object), count) for name in groups.frame.columns},
         **({"division": np.tile(parents, count)} if parents is not None else {}),
     }
-    numbers = {name: values.ravel() for name, values in numbers.items()}
-    # no answers: every cell is a union of classes (cxcommit.privacy.publish)
-    flags = numbers["n"] < settings.min_group_size
-    for values in numbers.values():
-        values[flags] = np.nan
-    numbers["p_adj"] = adjust_p(numbers["p_value"], p_adjust)
-    columns = {**{name: text(values) for name, values in keys.items()},
-               **{name: nullable(values, integer=name in ("n", "k", "n_dont_know"))
-                          for name, values in numbers.items()},
-               "significant": numbers["p_adj"] < 1 - settings.confidence,  # NaN compares False
-               "suppressed": flags, "suppression": suppression_reason(flags)}
-    extra = [c for c in keys if c not in RATE_COLUMNS]
-    return pd.DataFrame({name: columns[name] for name in RATE_COLUMNS[:4] + extra + RATE_COLUMNS[4:]})

@@ -60,25 +60,37 @@ def _analyze(args, survey: Survey, settings: Settings) -> pd.DataFrame:
     unit_metrics = metrics(args, survey if args.view in ("pay", "relations", "findings") else None)
     by = args.by or []
     one = by[0] if by else default_grouping(survey, "division" if args.view == "pay" else "business_unit")
-    view = args.view
-    if view == "rates":
-        return rates(survey, by or None, items=args.items, settings=settings, p_adjust=args.p_adjust)
-    if view == "index":
-        return commitment_index(survey, by or None, settings=settings)
-    if view == "variation":
-        return variation(survey, _needs(one, "variation"), items=args.items, settings=settings, p_adjust=args.p_adjust)
-    if view == "gaps":
-        gap = {"perception": perception_gap, "target": gap_to_target, "best": gap_to_best}[args.gap]
-        return gap(survey, _needs(one, "gaps"), items=args.items, settings=settings)
-    if view == "trends":
-        return trends(survey, args.by[0] if args.by else None, items=args.items, settings=settings)
-    if view == "pay":
-        return pay_alignment(survey, unit_metrics, one, settings=settings)
-    if view == "relations":
-        if unit_metrics is None:
-            raise SettingsError("The relations view needs unit metrics.", hint="Add --metrics UNIT_METRICS.csv.")
-        return pay_relations(survey, unit_metrics, settings=settings)
-    return findings(survey, unit_metrics, by=one, settings=settings)
+    return VIEW_TABLES[args.view](survey, args, by, one, unit_metrics, settings)
+
+
+def _gaps(survey, args, by, one, unit_metrics, settings):
+    gap = {"perception": perception_gap, "target": gap_to_target, "best": gap_to_best}[args.gap]
+    return gap(survey, _needs(one, "gaps"), items=args.items, settings=settings)
+
+
+def _relations(survey, args, by, one, unit_metrics, settings):
+    if unit_metrics is None:
+        raise SettingsError("The relations view needs unit metrics.", hint="Add --metrics UNIT_METRICS.csv.")
+    return pay_relations(survey, unit_metrics, settings=settings)
+
+
+# Each view's table: (survey, args, groupings named, the one grouping to use, unit metrics, settings) -> table
+VIEW_TABLES = {
+    "rates": lambda survey, args, by, one, unit_metrics, settings: rates(
+        survey, by or None, items=args.items, settings=settings, p_adjust=args.p_adjust),
+    "index": lambda survey, args, by, one, unit_metrics, settings: commitment_index(
+        survey, by or None, settings=settings),
+    "variation": lambda survey, args, by, one, unit_metrics, settings: variation(
+        survey, _needs(one, "variation"), items=args.items, settings=settings, p_adjust=args.p_adjust),
+    "gaps": _gaps,
+    "trends": lambda survey, args, by, one, unit_metrics, settings: trends(
+        survey, by[0] if by else None, items=args.items, settings=settings),
+    "pay": lambda survey, args, by, one, unit_metrics, settings: pay_alignment(
+        survey, unit_metrics, one, settings=settings),
+    "relations": _relations,
+    "findings": lambda survey, args, by, one, unit_metrics, settings: findings(
+        survey, unit_metrics, by=one, settings=settings),
+}
 
 
 def _needs(by: str | None, view: str) -> str:

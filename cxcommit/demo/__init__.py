@@ -82,51 +82,58 @@ def generate_demo(seed: int = SEED) -> DemoData:
     unit_size = {unit: int(rng.integers(18, 44)) for _, unit in units}
     unit_level = {unit: rng.normal(0, 0.35) for _, unit in units}
     unit_region = {unit: REGIONS[i % 4] for i, (_, unit) in enumerate(units)}
-    counter = 0
     for w, wave in enumerate(WAVES):
         for division, unit in units:
             incentive = _incentive(division, w, rng)
-            lagged = _incentive(division, max(w - 1, 0), np.random.default_rng(seed + w)) if division == RISING_DIVISION else incentive
             level = DIVISION_LEVEL[division] + unit_level[unit] + DIVISION_TREND[division] * w
             if division == RISING_DIVISION:
+                lagged = _incentive(division, max(w - 1, 0), np.random.default_rng(seed + w))
                 level += 0.05 * (lagged - 5.0)  # the signs follow pay alignment a wave later
-            pay_logit = -2.2 + 0.09 * incentive  # sign 7 tracks the incentive share directly
-            if unit == TINY_UNIT:
-                size = 2 if w >= 4 else 0
-            else:
-                size = max(8, unit_size[unit] + int(rng.integers(-4, 5)))
-            commitment = 1 / (1 + np.exp(-level))
-            metrics.append({"business_unit": unit, "division": division, "wave": wave,
-                            "exec_incentive_cx_pct": round(incentive, 1),
-                            "customer_nps": round(float(np.clip(-10 + 45 * commitment + rng.normal(0, 4), -100, 100)), 1),
-                            "csat_pct": round(float(np.clip(62 + 25 * commitment + rng.normal(0, 2.5), 0, 100)), 1)})
+            size = (2 if w >= 4 else 0) if unit == TINY_UNIT else max(8, unit_size[unit] + int(rng.integers(-4, 5)))
+            metrics.append(_unit_metrics(unit, division, wave, incentive, 1 / (1 + np.exp(-level)), rng))
+            place = {"wave": wave, "division": division, "business_unit": unit}
             for _ in range(size):
-                counter += 1
-                role = rng.choice(["Executive", "Manager", "Employee"], p=[0.14, 0.26, 0.60])
-                bias = {"Executive": 0.6, "Manager": 0.2, "Employee": -0.1}[role]
-                if unit in OVERRATING_UNITS:
-                    bias = 2.2 if role == "Executive" else -0.7
-                person = rng.normal(0, 0.5)
-                logits = SIGN_BASE + level + bias + person
-                logits[6] = pay_logit + 0.6 * bias + person
-                yes = rng.random(8) < 1 / (1 + np.exp(-logits))
-                dk_rate = np.where(np.isin(np.arange(8), [2, 6, 7]), 0.10, 0.03) * (0.3 if role == "Executive" else 1)
-                answers = np.where(yes, "Yes", "No").astype(object)
-                answers[rng.random(8) < dk_rate] = "Don't know"
-                answers[rng.random(8) < 0.02] = ""
-                row = {"respondent_id": f"R{counter:05d}", "wave": wave, "division": division, "business_unit": unit,
-                       "role": role, "region": unit_region[unit] if rng.random() < 0.85 else rng.choice(REGIONS)}
-                row.update(dict(zip(SIGN_IDS, answers)))
-                signs_met = int(yes.sum())
-                for item in MODULE_ITEMS:
-                    latent = 1.5 + 0.35 * signs_met + 0.4 * bias + rng.normal(0, 0.9)
-                    if item == "prac_measures":
-                        latent = 1.2 + 0.08 * incentive + 0.4 * bias + rng.normal(0, 0.9)
-                    row[item] = "" if rng.random() < 0.03 else AGREEMENT[int(np.clip(round(latent), 0, 4))]
-                row["nps"] = str(int(np.clip(round(4.5 + 0.5 * signs_met + bias + rng.normal(0, 1.8)), 0, 10)))
-                row["comment"] = COMMENTS[int(rng.integers(len(COMMENTS)))] if rng.random() < 0.08 else ""
+                row = _respondent(f"R{len(rows) + 1:05d}", place, unit_region[unit], level, incentive, rng)
                 rows.append(row)
     return DemoData(pd.DataFrame(rows), pd.DataFrame(metrics))
+
+
+def _unit_metrics(unit: str, division: str, wave: str, incentive: float, commitment: float,
+                  rng: np.random.Generator) -> dict:
+    """A unit's row of metrics in a wave: NPS and CSAT follow its commitment."""
+    return {"business_unit": unit, "division": division, "wave": wave, "exec_incentive_cx_pct": round(incentive, 1),
+            "customer_nps": round(float(np.clip(-10 + 45 * commitment + rng.normal(0, 4), -100, 100)), 1),
+            "csat_pct": round(float(np.clip(62 + 25 * commitment + rng.normal(0, 2.5), 0, 100)), 1)}
+
+
+def _respondent(respondent_id: str, place: dict, region: str, level: float, incentive: float,
+                rng: np.random.Generator) -> dict:
+    """One respondent's answers: the signs from the unit's ``level`` and their role's bias (sign 7
+    from the incentive share), the module items and NPS from the signs met."""
+    role = rng.choice(["Executive", "Manager", "Employee"], p=[0.14, 0.26, 0.60])
+    bias = {"Executive": 0.6, "Manager": 0.2, "Employee": -0.1}[role]
+    if place["business_unit"] in OVERRATING_UNITS:
+        bias = 2.2 if role == "Executive" else -0.7
+    person = rng.normal(0, 0.5)
+    logits = SIGN_BASE + level + bias + person
+    logits[6] = -2.2 + 0.09 * incentive + 0.6 * bias + person  # sign 7 tracks the incentive share directly
+    yes = rng.random(8) < 1 / (1 + np.exp(-logits))
+    dk_rate = np.where(np.isin(np.arange(8), [2, 6, 7]), 0.10, 0.03) * (0.3 if role == "Executive" else 1)
+    answers = np.where(yes, "Yes", "No").astype(object)
+    answers[rng.random(8) < dk_rate] = "Don't know"
+    answers[rng.random(8) < 0.02] = ""
+    row = {"respondent_id": respondent_id, **place, "role": role,
+           "region": region if rng.random() < 0.85 else rng.choice(REGIONS)}
+    row.update(dict(zip(SIGN_IDS, answers)))
+    signs_met = int(yes.sum())
+    for item in MODULE_ITEMS:
+        latent = 1.5 + 0.35 * signs_met + 0.4 * bias + rng.normal(0, 0.9)
+        if item == "prac_measures":
+            latent = 1.2 + 0.08 * incentive + 0.4 * bias + rng.normal(0, 0.9)
+        row[item] = "" if rng.random() < 0.03 else AGREEMENT[int(np.clip(round(latent), 0, 4))]
+    row["nps"] = str(int(np.clip(round(4.5 + 0.5 * signs_met + bias + rng.normal(0, 1.8)), 0, 10)))
+    row["comment"] = COMMENTS[int(rng.integers(len(COMMENTS)))] if rng.random() < 0.08 else ""
+    return row
 
 
 def write_demo(out_dir: str | Path, seed: int = SEED) -> list[Path]:

@@ -11,38 +11,25 @@ control characters, which no PowerPoint file can hold, are removed from all text
 from __future__ import annotations
 
 import io
-import re
-import warnings
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 
-import numpy as np
-import pandas as pd
-from PIL import Image, ImageColor, UnidentifiedImageError
-from plotly.colors import sample_colorscale
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData, XyChartData
-from pptx.chart.xlsx import CategoryWorkbookWriter, XyWorkbookWriter
-from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.oxml.xmlchemy import OxmlElement
-from pptx.oxml.ns import qn
-from pptx.util import Emu, Inches, Pt, lazyproperty
-from xlsxwriter import Workbook
+from pptx.enum.text import PP_ALIGN
+from pptx.util import Emu, Inches, Pt
 
 from cxcommit.charts import share_label
-from cxcommit.charts.theme import (DIVERGING, LEADERS_COLOR, QUALITATIVE, STAFF_COLOR, SUPPRESSED_COLOR,
-                                   SUPPRESSED_TEXT, suppressed_label)
 from cxcommit.errors import SettingsError
+from cxcommit.export.pptx_charts import DRAW, INK, draw, rgb
+from cxcommit.export.pptx_cover import Cover, add_logo
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.story.slides import Slide
 from cxcommit.story.takeaways import takeaway
-from cxcommit.text import column_label, pct, without_controls
+from cxcommit.text import without_controls
+
+__all__ = ["Cover", "METHOD", "method", "write_deck"]
 
 WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 inches: PowerPoint's 16:9
 MARGIN = Inches(0.6)
-INK, GREY = "222222", "595959"
+GREY = "595959"
 METHOD = {  # {share}: "Share answering yes" or "Share favourable" (charts.share_label), {item}: sign or item
     "commitment": "Mean number of the 8 signs each respondent says yes to, per group.",
     "signs": "{share}; colour: difference to all the other groups together, in points.",
@@ -67,171 +54,6 @@ def method(slide: Slide) -> str:
         groups=(table.attrs.get("groups", "units") if table is not None else "units"))
 
 
-MAX_LOGO_BYTES = 10 * 2**20  # a logo file
-MAX_LOGO_PIXELS = 25_000_000  # width × height: 5000 × 5000; a slide shows a logo 1.4 inches wide
-LOGO_FORMATS = {"PNG": "PNG", "JPEG": "JPEG"}  # what Pillow calls them → what a message calls them
-
-
-MAX_LOGO_RATIO = 20  # width to height (or height to width): a wordmark is up to ~8:1; 24,000 × 1 is a line
-LOGO_HINT = "Use a PNG or JPEG of at most 10 MB and 25 megapixels (e.g. 5000 × 5000), or leave the logo out."
-
-
-def check_logo_size(size: int, name: str = "The logo") -> None:
-    """A logo file of ``size`` bytes is refused when empty or over :data:`MAX_LOGO_BYTES` (checked
-    before the file is read)."""
-    if not size:
-        raise SettingsError(f"{name} is empty (0 bytes).", hint=LOGO_HINT)
-    if size > MAX_LOGO_BYTES:
-        raise SettingsError(f"{name} is {size / 2**20:,.1f} MB; a logo is at most {MAX_LOGO_BYTES // 2**20} MB.",
-                            hint=LOGO_HINT)
-
-
-def check_logo(data: bytes, name: str = "The logo") -> bytes:
-    """``data`` if it is a PNG or JPEG a slide can show; else a :class:`~cxcommit.errors.SettingsError`
-    saying what is wrong (empty, too large, not an image, another format, too many pixels, damaged).
-
-    Only the header is decoded (Pillow's ``verify``), and the pixel count is checked before any
-    pixel is: a decompression bomb (a small PNG claiming 100,000 × 100,000 pixels) is refused
-    without being expanded.
-    """
-    check_logo_size(len(data), name)
-    what = LOGO_HINT
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the size is checked just below
-            with Image.open(io.BytesIO(data)) as image:
-                kind, (width, height) = image.format, image.size
-                if kind in LOGO_FORMATS and width * height <= MAX_LOGO_PIXELS:
-                    image.verify()
-    except Image.DecompressionBombError as error:  # Pillow's own limit, far above ours
-        claimed = re.search(r"\((\d+) pixels\)", str(error))
-        count = f"{int(claimed.group(1)):,} pixels" if claimed else "more pixels than Pillow opens"
-        raise SettingsError(f"{name} claims {count}; a logo is at most 25 megapixels.", hint=what) from None
-    except UnidentifiedImageError:
-        raise SettingsError(f"{name} cannot be read as a PNG or JPEG image: it is another kind of file, or damaged.",
-                            hint=what) from None
-    except Exception as error:  # noqa: BLE001 — Pillow reports damaged data with many exception types
-        raise SettingsError(f"{name} is a damaged image ({type(error).__name__}: {str(error)[:80]}).",
-                            hint=what) from None
-    if kind not in LOGO_FORMATS:
-        raise SettingsError(f"{name} is a {kind} image; a logo must be PNG or JPEG.", hint=what)
-    if width * height > MAX_LOGO_PIXELS:
-        raise SettingsError(f"{name} is {width:,} × {height:,} pixels; a logo is at most 25 megapixels.", hint=what)
-    if max(width, height) > MAX_LOGO_RATIO * min(width, height):
-        raise SettingsError(f"{name} is {width:,} × {height:,} pixels: {max(width, height) / min(width, height):,.0f} "
-                            f"times as {'wide as high' if width > height else 'high as wide'}; a logo is at most "
-                            f"{MAX_LOGO_RATIO} times as wide as high (or high as wide).",
-                            hint="Crop the logo to its mark, or leave the logo out.")
-    return data
-
-
-def _add_logo(slide, logo: bytes, right: int, top: int, width: int, height: int) -> None:
-    """``logo`` as large as fits a box ``width`` × ``height`` (EMU) whose top right corner is at
-    (``right``, ``top``), its aspect ratio kept: a wide wordmark is as wide as the box, never wider."""
-    from PIL import Image
-
-    with Image.open(io.BytesIO(logo)) as image:
-        pixels_wide, pixels_high = image.size
-    scale = min(width / pixels_wide, height / pixels_high)
-    shown_wide, shown_high = int(pixels_wide * scale), int(pixels_high * scale)
-    slide.shapes.add_picture(io.BytesIO(logo), right - shown_wide, top, width=shown_wide, height=shown_high)
-
-
-def parse_colour(colour: str, name: str = "The accent colour") -> str:
-    """A colour as ``#RRGGBB``: ``#0072B2``, ``0072B2``, ``#07B``, ``rgb(0, 114, 178)`` or a CSS
-    colour name (``red``, ``teal``); anything else is a :class:`~cxcommit.errors.SettingsError`.
-
-    >>> parse_colour("rgb(0, 114, 178)"), parse_colour("teal"), parse_colour("0072b2")
-    ('#0072B2', '#008080', '#0072B2')
-    """
-    text = str(colour).strip()
-    candidates = [text] + ([f"#{text}"] if len(text) in (3, 6) and all(c in "0123456789abcdefABCDEF" for c in text)
-                           else [])
-    for candidate in candidates:
-        try:
-            red, green, blue = ImageColor.getrgb(candidate)[:3]
-        except ValueError:
-            continue
-        if not all(0 <= c <= 255 for c in (red, green, blue)):  # Pillow reads rgb(300, 0, 0) as 300, 101% as 258
-            raise SettingsError(f"{name} {text[:40]!r} has a component outside 0–255 (or 0%–100%).",
-                                hint="Give each of red, green and blue as 0–255 or 0%–100%, e.g. rgb(0, 114, 178).")
-        return f"#{red:02X}{green:02X}{blue:02X}"
-    raise SettingsError(f"{name} {text[:40]!r} is not a colour.",
-                        hint="Give it as #RRGGBB (e.g. '#0072B2'), rgb(0, 114, 178) or a CSS colour name such as "
-                             "'red', 'navy' or 'teal'.")
-
-
-@dataclass(frozen=True)
-class Cover:
-    """The title slide: what the deck is about and what it reflects (one line each in ``details``:
-    organisation, waves, filters, respondents, minimum group size).
-
-    The logo and the accent colour are checked when the cover is made (:func:`check_logo`,
-    :func:`parse_colour`); the accent is kept as ``#RRGGBB``.
-    """
-
-    title: str = "Executive commitment to customer experience"
-    details: tuple[str, ...] = ()
-    logo: bytes | None = field(default=None, repr=False)  # a PNG or JPEG, top right of every slide
-    accent: str = QUALITATIVE[0]
-
-    def __post_init__(self) -> None:
-        if self.logo is not None:
-            check_logo(self.logo)
-        object.__setattr__(self, "accent", parse_colour(self.accent))
-
-
-class _TextOnly:
-    """A python-pptx chart workbook writer whose workbook writes text as text. python-pptx writes
-    each category and series name with XlsxWriter's ``write()``, which by default stores text
-    starting with ``=`` as a live formula (``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``) and text
-    like ``http://…`` as a link, in the workbook PowerPoint opens to edit the chart's data."""
-
-    @contextmanager
-    def _open_worksheet(self, xlsx_file):  # python-pptx's own, with the two options turned off
-        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-        worksheet = workbook.add_worksheet()
-        yield workbook, worksheet
-        workbook.close()
-
-
-class _CategoryWriter(_TextOnly, CategoryWorkbookWriter):
-    pass
-
-
-class _XyWriter(_TextOnly, XyWorkbookWriter):
-    pass
-
-
-class _CategoryData(CategoryChartData):
-    """Chart data whose categories and series names go into the chart's workbook as text."""
-
-    @lazyproperty
-    def _workbook_writer(self):
-        return _CategoryWriter(self)
-
-
-class _XyData(XyChartData):
-    """Chart data whose series names go into the chart's workbook as text."""
-
-    @lazyproperty
-    def _workbook_writer(self):
-        return _XyWriter(self)
-
-
-def _rgb(colour: str) -> RGBColor:
-    """The library's own colours (``#RRGGBB``, ``RRGGBB`` or plotly's ``rgb(r, g, b)``)."""
-    colour = colour.strip()
-    if colour.startswith("rgb"):
-        return RGBColor(*(int(float(v)) for v in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3]))
-    return RGBColor.from_string(colour.lstrip("#").upper())
-
-
-def _numbers(values) -> list:
-    """Chart values: floats, None where there is no value (a suppressed or missing cell)."""
-    return [None if pd.isna(v) else float(v) for v in values]
-
-
 def _text(slide, text: str, left, top, width, height, *, size: int, bold: bool = False, colour: str = INK,
           align=PP_ALIGN.LEFT):
     box = slide.shapes.add_textbox(left, top, width, height)
@@ -242,7 +64,7 @@ def _text(slide, text: str, left, top, width, height, *, size: int, bold: bool =
         paragraph.alignment = align
         run = paragraph.add_run()
         run.text = line
-        run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, _rgb(colour)
+        run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, rgb(colour)
     return box
 
 
@@ -251,240 +73,19 @@ def _frame(deck, cover: Cover, title: str, footnote: str):
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     bar = slide.shapes.add_shape(1, 0, 0, WIDTH, Inches(0.12))  # 1: rectangle
     bar.fill.solid()
-    bar.fill.fore_color.rgb = _rgb(cover.accent)
+    bar.fill.fore_color.rgb = rgb(cover.accent)
     bar.line.fill.background()
     room = WIDTH - 2 * MARGIN - (Inches(1.6) if cover.logo else 0)
     size = 28 if len(title) <= 80 else 24 if len(title) <= 100 else 20  # two lines at most
     _text(slide, title, MARGIN, Inches(0.35), room, Inches(1.0), size=size, bold=True)
     if cover.logo:
-        _add_logo(slide, cover.logo, WIDTH - MARGIN, Inches(0.3), Inches(1.5), Inches(0.7))
+        add_logo(slide, cover.logo, WIDTH - MARGIN, Inches(0.3), Inches(1.5), Inches(0.7))
     if footnote:
         _text(slide, footnote, MARGIN, HEIGHT - Inches(0.85), WIDTH - 2 * MARGIN, Inches(0.7), size=12, colour=GREY)
     return slide
 
 
 CHART_BOX = (MARGIN, Inches(1.45), WIDTH - 2 * MARGIN, Inches(5.1))
-
-
-def _style_chart(chart, *, legend: bool, percent: bool, maximum: float | None = None) -> None:
-    chart.has_title = False  # the slide's title says it
-    chart.font.size = Pt(14)
-    chart.has_legend = legend
-    if legend:
-        chart.legend.position = XL_LEGEND_POSITION.TOP
-        chart.legend.include_in_layout = False
-        chart.legend.font.size = Pt(14)
-    axis = chart.value_axis
-    axis.has_major_gridlines = True
-    axis.major_gridlines.format.line.color.rgb = _rgb("#e6e6e6")
-    axis.tick_labels.font.size = Pt(13)
-    axis.tick_labels.number_format = "0%" if percent else "0.0"
-    axis.tick_labels.number_format_is_linked = False
-    axis.minimum_scale = 0
-    if maximum is not None:
-        axis.maximum_scale = maximum
-    chart.category_axis.tick_labels.font.size = Pt(13)
-    chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
-
-
-def _labels(plot, percent: bool) -> None:
-    plot.has_data_labels = True
-    labels = plot.data_labels
-    labels.number_format = "0%" if percent else "0.0"
-    labels.number_format_is_linked = False
-    labels.font.size = Pt(13)
-    labels.position = XL_LABEL_POSITION.OUTSIDE_END
-
-
-def _colour_series(chart, colours: list[str]) -> None:
-    for series, colour in zip(chart.plots[0].series, colours):
-        fill = series.format.fill
-        fill.solid()
-        fill.fore_color.rgb = _rgb(colour)
-        series.format.line.color.rgb = _rgb(colour)
-
-
-def _categories(table: pd.DataFrame, minimum: int, column: str = "group") -> list[str]:
-    """The bars' names from ``column``; a hidden row's with ``(n<5)`` after it."""
-    return [without_controls(f"{r[column]} ({suppressed_label(minimum)})" if r["suppressed"] else str(r[column]))
-            for r in table.to_dict("records")]
-
-
-def _bars(slide, box, categories, series: dict[str, list], *, percent: bool, colours: list[str], maximum=None,
-          horizontal: bool = True):
-    data = _CategoryData()
-    data.categories = categories
-    for name, values in series.items():
-        data.add_series(name, values)
-    kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
-    chart = slide.shapes.add_chart(kind, *box, data).chart
-    _style_chart(chart, legend=len(series) > 1, percent=percent, maximum=maximum)
-    _labels(chart.plots[0], percent)
-    _colour_series(chart, colours)
-    if horizontal:
-        _first_on_top(chart)
-    return chart
-
-
-def _first_on_top(chart) -> None:
-    """Bars in table order from the top, as on screen, the value axis still at the bottom; every bar
-    named (smaller type for many), never every other one."""
-    axis = chart.category_axis
-    axis.reverse_order = True
-    axis.crosses = XL_AXIS_CROSSES.MAXIMUM  # the value axis crosses at the last (lowest) bar
-    count = len(chart.plots[0].categories)
-    axis.tick_labels.font.size = Pt(13 if count <= 10 else 11 if count <= 16 else 9)
-    element = axis._element
-    skip = element.find(qn("c:tickLblSkip"))
-    if skip is None:  # its place in the schema: before these, if present
-        skip = OxmlElement("c:tickLblSkip")
-        later = [element.find(qn(tag)) for tag in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")]
-        later = [e for e in later if e is not None]
-        if later:
-            later[0].addprevious(skip)
-        else:
-            element.append(skip)
-    skip.set("val", "1")
-
-
-def _commitment(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    return _bars(slide, box, _categories(table, minimum), {"Mean signs met (of 8)": _numbers(table["mean_signs"])},
-                 percent=False, colours=[cover.accent], maximum=8)
-
-
-def _perception_gap(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    return _bars(slide, box, _categories(table, minimum, "label"), {"Executives": _numbers(table["p_leaders"]), "Employees": _numbers(table["p_staff"])},
-                 percent=True, colours=[LEADERS_COLOR, STAFF_COLOR], maximum=1)
-
-
-def _gap_to_target(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    table = table.assign(_gap=table["gap"].astype(float)).sort_values("_gap", ascending=False, na_position="last")
-    return _bars(slide, box, _categories(table, minimum, "label"), {"Points short of 100%": _numbers(table["gap"])}, percent=True,
-                 colours=[DIVERGING[0][1]])
-
-
-def _variation(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    data = _CategoryData()
-    data.categories = [without_controls(label) for label in table["label"]]  # the units at either end: in the lines
-    data.add_series("Lowest unit", _numbers(table["min_p"]))
-    data.add_series("Range to the highest unit", _numbers(table["range"]))
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED, *box, data).chart
-    _style_chart(chart, legend=False, percent=True, maximum=1)
-    _first_on_top(chart)
-    lowest, spread = chart.plots[0].series
-    lowest.format.fill.background()  # the bar floats from the lowest share to the highest
-    spread.format.fill.solid()
-    spread.format.fill.fore_color.rgb = _rgb(cover.accent)
-    chart.plots[0].gap_width = 60
-    return chart
-
-
-def _lines(slide, box, table: pd.DataFrame, value: str, *, percent: bool, maximum=None):
-    waves = list(dict.fromkeys(table.sort_values("_order")["wave"])) if "_order" in table else list(
-        dict.fromkeys(table["wave"]))
-    data = _CategoryData()
-    data.categories = [without_controls(wave) for wave in waves]
-    for group, part in table.groupby("group", sort=False):
-        values = part.assign(_v=np.where(part["suppressed"], np.nan, part[value].astype(float))).set_index("wave")["_v"]
-        data.add_series(without_controls(group), _numbers(values.reindex(waves)))
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *box, data).chart
-    _style_chart(chart, legend=True, percent=percent, maximum=maximum)
-    for series, colour in zip(chart.plots[0].series, QUALITATIVE * 4):
-        series.format.line.color.rgb = _rgb(colour)
-        series.format.line.width = Pt(2.5)
-        series.marker.format.fill.solid()
-        series.marker.format.fill.fore_color.rgb = _rgb(colour)
-        series.smooth = False
-    return chart
-
-
-def _pay(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    return _lines(slide, box, table, "p", percent=True, maximum=1)
-
-
-def _index_waves(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    return _lines(slide, box, table, "mean_signs", percent=False, maximum=8)
-
-
-def _outcomes(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple, columns: tuple[str, ...] = ()):
-    x, y = columns
-    shown = table[~table["suppressed"].astype(bool)] if "suppressed" in table else table
-    shown = shown[shown[x].notna() & shown[y].notna()]
-    data = _XyData()
-    series = data.add_series("Business units")
-    for a, b in zip(shown[x].astype(float), shown[y].astype(float)):
-        series.add_data_point(a, b)
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, *box, data).chart
-    chart.has_legend = False
-    chart.has_title = False
-    chart.font.size = Pt(14)
-    for axis, column in ((chart.category_axis, x), (chart.value_axis, y)):
-        axis.has_title = True
-        axis.axis_title.text_frame.text = without_controls(column_label(column))
-        axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
-        axis.tick_labels.font.size = Pt(13)
-        axis.has_major_gridlines = axis is chart.value_axis
-    chart.plots[0].series[0].marker.size = 11
-    chart.plots[0].series[0].marker.format.fill.solid()
-    chart.plots[0].series[0].marker.format.fill.fore_color.rgb = _rgb(cover.accent)
-    chart.plots[0].series[0].format.line.fill.background()
-    return chart
-
-
-def _signs(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    """The heatmap as a table: items down, groups across; share in each cell, coloured by the
-    difference to the other groups; hidden cells grey with ``n<5`` or ``hidden``."""
-    items = list(dict.fromkeys(table["label"]))
-    groups = list(dict.fromkeys(table["group"]))
-    cells = {(r["label"], r["group"]): r for r in table.to_dict("records")}
-    diffs = table.loc[~table["suppressed"], "diff"].astype(float).abs().dropna()
-    limit = max(0.05, float(np.ceil(diffs.max() * 20) / 20) if len(diffs) else 0.05)
-    left, top, width, height = box
-    shape = slide.shapes.add_table(len(items) + 1, len(groups) + 1, left, top, width,
-                                   min(height, Inches(0.5) * (len(items) + 1)))
-    grid = shape.table
-    crowded = max(len(groups), len(items))  # many columns or many rows: smaller type, so the table fits
-    size = 14 if crowded <= 8 else 11 if crowded <= 14 else 8
-    labels = 0.32 if len(items) > 14 else 0.24  # many rows: a question on one line keeps each row low
-    grid.columns[0].width = Emu(int(width * labels))
-    for j in range(len(groups)):
-        grid.columns[j + 1].width = Emu(int(width * (1 - labels) / len(groups)))
-    head = min(size, 12)  # group names: a long one wraps between words, not inside one
-
-    def write(cell, text, *, fill: str, colour: str = INK, bold: bool = False, align=PP_ALIGN.CENTER, size=size):
-        if crowded > 14:  # many rows: thin margins keep each to a line or two
-            cell.margin_top = cell.margin_bottom = Inches(0.01)
-        cell.fill.solid()
-        cell.fill.fore_color.rgb = _rgb(fill)
-        cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-        cell.text = without_controls(text)
-        paragraph = cell.text_frame.paragraphs[0]
-        paragraph.alignment = align
-        for run in paragraph.runs:
-            run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, _rgb(colour)
-
-    write(grid.cell(0, 0), "", fill="#ffffff")
-    for j, group in enumerate(groups):
-        write(grid.cell(0, j + 1), str(group), fill="#ffffff", bold=True, size=head)
-    for i, label in enumerate(items):
-        write(grid.cell(i + 1, 0), label, fill="#ffffff", align=PP_ALIGN.LEFT)
-        for j, group in enumerate(groups):
-            row = cells.get((label, group))
-            if row is None:
-                write(grid.cell(i + 1, j + 1), "", fill="#ffffff")
-            elif row["suppressed"]:
-                write(grid.cell(i + 1, j + 1), suppressed_label(minimum),
-                      fill=SUPPRESSED_COLOR, colour=SUPPRESSED_TEXT)
-            else:
-                diff = float(row["diff"]) if pd.notna(row["diff"]) else 0.0
-                fill = sample_colorscale(DIVERGING, [min(max(0.5 + diff / (2 * limit), 0.0), 1.0)])[0]
-                dark = abs(diff) > 0.6 * limit
-                write(grid.cell(i + 1, j + 1), pct(row["p"]), fill=fill, colour="#ffffff" if dark else INK)
-    return shape
-
-
-DRAW = {"commitment": _commitment, "signs": _signs, "variation": _variation, "perception_gap": _perception_gap,
-        "gap_to_target": _gap_to_target, "pay": _pay, "index_waves": _index_waves}
 
 
 def write_deck(slides: list[Slide], cover: Cover = Cover(), *, min_group_size: int = 5,
@@ -502,41 +103,44 @@ def write_deck(slides: list[Slide], cover: Cover = Cover(), *, min_group_size: i
     if unknown:
         raise SettingsError(f"Unknown slide kind(s): {', '.join(unknown)}.",
                             hint="Choose from: " + ", ".join(s.kind for s in slides) + ".")
-    chosen = [s for s in slides if include is None or s.kind in include]
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     _title_slide(deck, cover)
-    for slide in chosen:
-        footnote = " ".join(part for part in (method(slide), slide.caption) if part)
-        page = _frame(deck, cover, takeaway(slide, min_group_size) or slide.title, footnote)
-        if slide.kind == "findings" or slide.table is None:
-            _bullets(page, slide.bullets)
-            continue
-        box = CHART_BOX
-        if slide.bullets:  # plain-words lines under a shorter chart
-            box = (*CHART_BOX[:3], CHART_BOX[3] - Inches(1.8))
-            _text(page, "\n".join(slide.bullets), MARGIN, CHART_BOX[1] + box[3] + Inches(0.1), WIDTH - 2 * MARGIN,
-                  Inches(1.7), size=13)
-        if slide.kind == "outcomes":
-            _outcomes(page, slide.table, min_group_size, cover, box, slide.columns)
-        else:
-            DRAW[slide.kind](page, slide.table, min_group_size, cover, box)
+    for slide in slides:
+        if include is None or slide.kind in include:
+            _add_slide(deck, slide, cover, min_group_size)
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
+
+
+def _add_slide(deck, slide: Slide, cover: Cover, min_group_size: int) -> None:
+    """One slide: its takeaway as the title, the method and caption as the footnote, and its chart
+    (under it, its plain-words lines) or, without a table, its lines as a numbered list."""
+    footnote = " ".join(part for part in (method(slide), slide.caption) if part)
+    page = _frame(deck, cover, takeaway(slide, min_group_size) or slide.title, footnote)
+    if slide.kind == "findings" or slide.table is None:
+        _bullets(page, slide.bullets)
+        return
+    box = CHART_BOX
+    if slide.bullets:  # plain-words lines under a shorter chart
+        box = (*CHART_BOX[:3], CHART_BOX[3] - Inches(1.8))
+        _text(page, "\n".join(slide.bullets), MARGIN, CHART_BOX[1] + box[3] + Inches(0.1), WIDTH - 2 * MARGIN,
+              Inches(1.7), size=13)
+    draw(page, slide.kind, slide.table, min_group_size, cover, box, slide.columns)
 
 
 def _title_slide(deck, cover: Cover) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     band = slide.shapes.add_shape(1, 0, 0, Inches(0.35), HEIGHT)
     band.fill.solid()
-    band.fill.fore_color.rgb = _rgb(cover.accent)
+    band.fill.fore_color.rgb = rgb(cover.accent)
     band.line.fill.background()
     _text(slide, cover.title, Inches(1.0), Inches(2.0), WIDTH - Inches(2.0), Inches(1.6), size=40, bold=True)
     _text(slide, "\n".join(cover.details), Inches(1.0), Inches(3.8), WIDTH - Inches(2.0), Inches(2.8), size=20,
           colour=GREY)
     if cover.logo:
-        _add_logo(slide, cover.logo, WIDTH - MARGIN, Inches(0.5), Inches(2.5), Inches(1.0))
+        add_logo(slide, cover.logo, WIDTH - MARGIN, Inches(0.5), Inches(2.5), Inches(1.0))
 
 
 def _bullets(slide, lines: tuple[str, ...]) -> None:
@@ -548,5 +152,5 @@ def _bullets(slide, lines: tuple[str, ...]) -> None:
         run = paragraph.add_run()
         run.text = without_controls(f"{i + 1}.  {line}")
         run.font.size = Pt(22)
-        run.font.color.rgb = _rgb(INK)
+        run.font.color.rgb = rgb(INK)
         paragraph.space_after = Pt(14)

@@ -13,10 +13,11 @@ from cxcommit import charts
 from cxcommit.analyses.commitment import commitment_index, index_over_waves
 from cxcommit.analyses.findings import findings
 from cxcommit.analyses.gaps import gap_to_target, perception_gap
-from cxcommit.analyses.pay import incentive_metric, metrics_coverage, pay_alignment, unit_table
+from cxcommit.analyses.pay import incentive_metric, metrics_coverage, pay_alignment, unit_fit, unit_table
 from cxcommit.analyses.rates import rates
 from cxcommit.analyses.summary import default_grouping
 from cxcommit.analyses.variation import explain, variation
+from cxcommit.charts.options import ChartOptions
 from cxcommit.errors import CxcommitError
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.io.unit_metrics import UnitMetrics
@@ -47,13 +48,12 @@ def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settin
     >>> [s.title for s in deck(load_demo(), load_demo_metrics())][:3]
     ['What to lead with', 'Commitment by division', 'The 8 signs by division']
     """
-    style = {"presentation": presentation, "dark": dark}
-    options = {**style, "min_group_size": settings.min_group_size, "confidence": settings.confidence}
+    options = ChartOptions.from_settings(settings, presentation=presentation, dark=dark)
     signs = list(SIGN_IDS) if survey.has_signs else None
     top = default_grouping(survey, "division")
     unit = default_grouping(survey, "business_unit")
     def chart(draw, table):
-        return draw(table, **options), (), table
+        return draw(table, options=options), (), table
 
     makers = [
         ("findings", "What to lead with",
@@ -64,7 +64,7 @@ def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settin
          lambda: chart(charts.signs_heatmap, rates(survey, top, items=signs, settings=settings)) if top
          else (None, (), None)),  # one column of everyone: nothing to compare
         ("variation", f"Where {_word(unit, plural=True)} disagree",
-         lambda: _variation(survey, unit, signs, settings, style)),
+         lambda: _variation(survey, unit, signs, settings, options)),
         ("perception_gap", "Do executives see what their staff see?",
          lambda: chart(charts.gap_dumbbell, perception_gap(survey, None, items=signs, settings=settings))),
         ("gap_to_target", "How far from full commitment?" if signs else "How far from everyone agreeing?",
@@ -75,7 +75,7 @@ def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settin
     ]
     if metrics is not None:
         makers.append(("outcomes", "Pay alignment and customer outcomes",
-                       lambda: _outcomes(survey, metrics, settings, style)))
+                       lambda: _outcomes(survey, metrics, settings, options)))
     slides = []
     for kind, title, make in makers:
         try:
@@ -195,23 +195,23 @@ def _word(grouping: str | None, plural: bool = False) -> str:
     return many if plural else singular
 
 
-def _variation(survey, by, items, settings, style):
+def _variation(survey, by, items, settings, options):
     table = variation(survey, by, items=items, settings=settings)
     if table.empty:
         return None, (), None
     groups = _word(by, plural=True)
     lines = tuple(explain(row, settings.confidence, groups) for row in table.head(2).to_dict("records"))
     table.attrs["groups"] = groups  # what the groups are called, for the takeaway
-    return charts.variation_chart(table, groups=groups, **style), lines, table
+    return charts.variation_chart(table, groups=groups, options=options), lines, table
 
 
 def _pay(survey, metrics, by, settings, options):
     """Sign 7 and the incentive share over waves; under it, what the unit metrics leave out."""
     table = pay_alignment(survey, metrics, by, settings=settings)
-    return charts.pay_trend_chart(table, **options), metrics_coverage(survey, metrics), table
+    return charts.pay_trend_chart(table, options=options), metrics_coverage(survey, metrics), table
 
 
-def _outcomes(survey, metrics, settings, style):
+def _outcomes(survey, metrics, settings, options):
     units = unit_table(survey, metrics, settings)
     incentive = incentive_metric(metrics)
     outcomes = [m for m in metrics.metrics if m != incentive]
@@ -219,5 +219,6 @@ def _outcomes(survey, metrics, settings, style):
         return None, (), None
     pay = incentive or "sign_7"  # without an incentive share, sign 7 stands for pay alignment
     units.attrs["plotted"] = (pay, outcomes[0])
-    return charts.pay_scatter(units, x=pay, y=outcomes[0], confidence=settings.confidence,
-                              **style), metrics_coverage(survey, metrics), units  # and what the metrics leave out
+    fit = unit_fit(units, pay, outcomes[0], confidence=settings.confidence)
+    return (charts.pay_scatter(units, x=pay, y=outcomes[0], fit=fit, options=options),
+            metrics_coverage(survey, metrics), units)  # and what the metrics leave out

@@ -1,0 +1,91 @@
+"""What the charts share about their tables: checks, picking rows, names as drawn and hover texts."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cxcommit.charts.theme import colorway, interval, pct
+from cxcommit.errors import SettingsError
+from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.text import escape_html
+
+
+def require(table: pd.DataFrame, columns: list[str], chart: str, producer: str) -> None:
+    """Refuse a table without ``columns``, naming the library function (``producer``) whose table fits."""
+    missing = [c for c in columns if c not in table]
+    if missing:
+        raise SettingsError(f"{chart} needs the column(s) {', '.join(missing)}; the table it got has "
+                            f"{', '.join(map(str, table.columns)) or 'no columns'}.",
+                            hint=f"Pass the table that {producer} returns.")
+
+
+def choice(value: str, allowed: tuple[str, ...], name: str, chart: str) -> None:
+    """Refuse a ``value`` not ``allowed``, listing the allowed ones."""
+    if value not in allowed:
+        raise SettingsError(f"Unknown {name} {value!r} for {chart}.", hint=f"Use one of: {', '.join(allowed)}.")
+
+
+def texts(values) -> list[str]:
+    """Names or labels from the data as plotly should draw them (:func:`~cxcommit.text.escape_html`)."""
+    return [escape_html(v) for v in values]
+
+
+def numbers(values) -> np.ndarray:
+    """``values`` as floats, NaN where missing."""
+    return pd.Series(values).to_numpy(dtype=float, na_value=np.nan)
+
+
+def pick(table: pd.DataFrame, column: str, value, chart: str) -> pd.DataFrame:
+    """Rows where ``column`` is ``value`` (all rows when ``value`` is None); an unknown value lists the known ones."""
+    if value is None:
+        return table
+    if value not in set(table[column]):
+        raise SettingsError(f"{chart}: there is no {column} {value!r} in this table.",
+                            hint=f"Use one of: {', '.join(map(str, dict.fromkeys(table[column])))}.")
+    return table[table[column] == value]
+
+
+def grouping_word(table: pd.DataFrame) -> str:
+    """``business unit`` for a table by business unit: the grouping column right after ``group``."""
+    columns = list(table.columns)
+    after = columns[columns.index("group") + 1] if "group" in columns[:-1] else "n"
+    return "group" if after in ("n", "wave", "item", "label") else escape_html(str(after).replace("_", " "))
+
+
+def share_label(table: pd.DataFrame) -> str:
+    """What a share of this table is called: ``Share answering yes`` (yes/no items) or ``Share favourable``."""
+    if "scale" in table:
+        return "Share answering yes" if (table["scale"] == "yes_no").all() else "Share favourable"
+    signs = "item" in table and set(table["item"]) <= set(SIGN_IDS)
+    return "Share answering yes" if signs else "Share favourable"
+
+
+def with_shares(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of items that have a share (not pure averages); an item hidden in every group stays."""
+    by_item = table.groupby("item", sort=False)
+    keep = by_item["p"].transform(lambda p: p.notna().any()) | by_item["suppressed"].transform("all")
+    return table[keep.astype(bool)]
+
+
+def error_bars(value, low, high) -> dict:
+    """Asymmetric error bars from an interval (plotly wants distances, not ends)."""
+    return {"type": "data", "symmetric": False, "array": numbers(high) - numbers(value),
+            "arrayminus": numbers(value) - numbers(low), "width": 3}
+
+
+def group_colours(table: pd.DataFrame, dark: bool) -> dict:
+    """A colour of the qualitative palette for each group, in order of first appearance."""
+    palette = colorway(dark)
+    return {g: palette[i % len(palette)] for i, g in enumerate(dict.fromkeys(table["group"]))}
+
+
+def index_hover(row: dict, confidence: float) -> str:
+    """Hover of a commitment-index row: n, mean signs met and share fully committed, with intervals."""
+    lines = [f"<b>{escape_html(row['group'])}</b>" + (f" · {escape_html(row['wave'])}" if "wave" in row else ""),
+             f"n = {int(row['n']):,}",
+             (f"Mean signs met: {float(row['mean_signs']):.1f} of 8 ({confidence:.0%} interval "
+              f"{float(row['mean_ci_low']):.1f}–{float(row['mean_ci_high']):.1f})")]
+    if pct(row.get("p")):
+        spread = interval(row.get("ci_low"), row.get("ci_high"), confidence)
+        lines.append(f"Fully committed (all 8): {pct(row['p'])}" + (f" ({spread})" if spread else ""))
+    return "<br>".join(lines)

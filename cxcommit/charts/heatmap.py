@@ -1,0 +1,122 @@
+"""The signs (or items) by group as a heatmap: colour the difference to the rest or the share, number the share."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from cxcommit.charts.common import choice, grouping_word, require, share_label, texts, with_shares
+from cxcommit.charts.layout import (TICK_CHARS, cell_font, finish, heatmap_height, short_ticks, tick_angle,
+                                    tick_font, writes_values)
+from cxcommit.charts.options import ChartOptions
+from cxcommit.charts.theme import DIVERGING, SEQUENTIAL, hover_text, pct, suppressed_cells
+from cxcommit.text import shorten
+
+HEATMAP_SORTS = ("score", "size", "name")
+HEATMAP_COLOURS = ("diff", "p")
+
+
+def column_order(table: pd.DataFrame, sort: str) -> list:
+    """Groups by overall score (mean share, best first), size (most answers first) or name; from shown
+    cells only, so groups hidden everywhere go last (by name)."""
+    shown = table[~table["suppressed"]]
+    score = {"score": shown.groupby("group")["p"].mean(), "size": shown.groupby("group")["n"].max()}.get(sort)
+    if score is None:
+        return sorted(dict.fromkeys(table["group"]), key=str)
+    score = score.astype(float).dropna()
+    return sorted(dict.fromkeys(table["group"]), key=lambda g: (g not in score, -score.get(g, 0.0), str(g)))
+
+
+def colour_scale(z: np.ndarray, color: str, share_word: str) -> dict:
+    """Heatmap colours: diverging and symmetric around 0 for a difference (ticks in points), sequential for a share."""
+    if color == "p":
+        ticks = np.linspace(0, 1, 5)
+        return {"colorscale": SEQUENTIAL, "zmin": 0, "zmax": 1, "colorbar": {
+            "title": {"text": share_word}, "tickvals": ticks, "ticktext": [pct(t) for t in ticks], "thickness": 14}}
+    limit = max(0.05, math.ceil(np.nanmax(np.abs(z), initial=0.0) * 20) / 20)  # up to the next 5 points
+    step = 0.1 if limit > 0.2 else 0.05
+    ticks = np.arange(-(limit // step), limit // step + 1) * step
+    return {"colorscale": DIVERGING, "zmid": 0, "zmin": -limit, "zmax": limit, "colorbar": {
+        "title": {"text": "Difference to<br>the others (points)"}, "tickvals": ticks, "thickness": 14,
+        "ticktext": [f"{t * 100:+.0f}" if round(t * 100) else "0" for t in ticks]}}
+
+
+def _grid(table: pd.DataFrame, groups: list, items: list) -> list[list[dict | None]]:
+    """Each item's row of cells, one per group in order; None where the table has no row."""
+    cells = {(r["item"], r["group"]): r for r in table.to_dict("records")}
+    return [[cells.get((i, g)) for g in groups] for i in items]
+
+
+def _shown(cell: dict | None) -> bool:
+    return cell is not None and not cell["suppressed"]
+
+
+def _cell_layers(grid: list, color: str, values: bool, share_word: str,
+                 options: ChartOptions) -> tuple[np.ndarray, list, list]:
+    """Each cell's colour value (NaN when hidden), its number (when ``values``) and its hover."""
+    z = np.array([[float(c[color]) if _shown(c) and pd.notna(c[color]) else np.nan for c in line] for line in grid])
+    text = [[pct(c["p"]) if _shown(c) and values else "" for c in line] for line in grid]
+    hover = [[hover_text(c, confidence=options.confidence, min_group_size=options.min_group_size,
+                         share_word=share_word) if c is not None else "" for c in line] for line in grid]
+    return z, text, hover
+
+
+def _click_markers(grid: list, x: list, y: list, hover: list, customdata: list) -> go.Scatter:
+    """Clicks select points of scatter traces, not heatmap cells: an invisible marker on each cell
+    carries the cell's hover and its [group, item] to the click."""
+    present = [(g, label, cell, h) for line, label, hovers, ids in zip(grid, y, hover, customdata)
+               for g, cell, h in zip(x, ids, hovers) if h]
+    return go.Scatter(
+        x=[g for g, _, _, _ in present], y=[label for _, label, _, _ in present], mode="markers",
+        marker={"symbol": "square", "size": 30, "color": "rgba(0,0,0,0)"}, hovertext=[h for *_, h in present],
+        hoverinfo="text", customdata=[cell for _, _, cell, _ in present], showlegend=False, name="Cells",
+        hoverlabel={"bgcolor": "white", "bordercolor": "#999999", "font": {"color": "#222222"}},
+        selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}})
+
+
+def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str = "diff", values: bool | None = None,
+                  options: ChartOptions = ChartOptions()) -> go.Figure:
+    """Items (rows) by groups (columns): colour = difference to the rest of the organisation
+    (``color="diff"``, diverging, centred at 0) or the share itself (``color="p"``); number = share.
+
+    Input: :func:`cxcommit.analyses.rates.rates` by one grouping. ``sort`` orders the columns by overall
+    score (mean share over the items, best first), ``size`` (most answers first) or ``name``; groups
+    hidden everywhere go last. ``values``: write the share in each cell (default: when the columns
+    leave room, up to 32, or 16 in ``presentation``); the hover always has it. Each cell's
+    ``customdata`` is ``[group, item]``.
+    """
+    require(rates_table, ["item", "label", "group", "n", "p", "diff", "suppressed"], "signs_heatmap",
+            "cxcommit.analyses.rates.rates(survey, by=...)")
+    choice(sort, HEATMAP_SORTS, "sort", "signs_heatmap")
+    choice(color, HEATMAP_COLOURS, "color", "signs_heatmap")
+    presentation, min_group_size = options.presentation, options.min_group_size
+    table = with_shares(rates_table)
+    groups, items = column_order(table, sort), list(dict.fromkeys(table["item"]))
+    grid = _grid(table, groups, items)
+    share_word = share_label(table)
+    values = writes_values(len(groups), presentation) if values is None else values
+    z, text, hover = _cell_layers(grid, color, values, share_word, options)
+    customdata = [[[g, i] for g in groups] for i in items]
+    labels = list(dict(zip(table["item"], table["label"])).values())
+    x, y = texts(groups), texts(labels)
+    font = cell_font(len(groups), min_group_size, presentation)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=x, y=y, text=text, texttemplate="%{text}", textfont={"size": font}, hoverinfo="skip",
+        customdata=customdata, xgap=2, ygap=2, name="Share", **colour_scale(z, color, share_word)))
+    hidden = [[c is not None and bool(c["suppressed"]) for c in line] for line in grid]
+    cells = suppressed_cells(hidden, groups, labels, customdata, min_group_size, font=font, labelled=values)
+    fig.add_trace(cells.update(hoverinfo="skip"))
+    fig.add_trace(_click_markers(grid, x, y, hover, customdata))
+    fig.update_layout(hovermode="closest", hoverdistance=-1, clickmode="event+select")
+    fig.update_xaxes(tickangle=tick_angle(groups, presentation), showgrid=False, tickmode="array",
+                     tickvals=x, ticktext=texts(shorten(g, TICK_CHARS) for g in groups),  # every column named
+                     tickfont={"size": tick_font(len(groups), presentation)})
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    short_ticks(fig, "y", y)
+    what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"
+    number = f"Number: {share_word.lower()} · " if values else f"Hover for the {share_word.lower()} · "
+    return finish(fig, f"The signs by {grouping_word(table)}",
+                  f"{number}colour: {what} · grey: fewer than {min_group_size} answers, no number",
+                  height=heatmap_height(len(items), groups, presentation), options=options)

@@ -1,0 +1,98 @@
+"""Where things go on a chart: panels, axis ticks, the header, and the pixel rules of thumb that size them."""
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from cxcommit.charts.options import ChartOptions
+from cxcommit.charts.theme import apply_theme, font_size, place_header, row_height, suppressed_label
+from cxcommit.text import escape_html, shorten
+
+TICK_CHARS = 40  # a category's name on an axis is cut to this many characters ("…"); the hover has it whole
+LAPTOP_COLUMNS = 600  # pixels the columns of a heatmap have together on a laptop screen (more on a wide one)
+CELL_ROOM = 840  # pixels the cells' numbers may take together across a heatmap
+
+
+def short_ticks(fig: go.Figure, axis: str, categories: list[str], **where) -> None:
+    """Name the categories of ``axis`` ("x" or "y"), given as drawn (:func:`~cxcommit.charts.common.texts`),
+    with at most :data:`TICK_CHARS` characters each, so that a unit named in 100 characters does not
+    squeeze the plot into a strip. The categories themselves (and the clicks' ``customdata``) stay whole."""
+    categories = [c for c in dict.fromkeys(categories) if c is not None]
+    texts = [escape_html(shorten(html.unescape(c), TICK_CHARS)) for c in categories]
+    if texts != categories:
+        update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+        update(tickmode="array", tickvals=categories, ticktext=texts, **where)
+
+
+def finish(fig: go.Figure, title: str, subtitle: str, *, height: float, options: ChartOptions) -> go.Figure:
+    """The header placed for ``height`` pixels and the theme applied."""
+    place_header(fig, title, subtitle, height=int(height), presentation=options.presentation)
+    return apply_theme(fig, presentation=options.presentation, dark=options.dark)
+
+
+def panels(keys: list, columns: int, rows_each: int, presentation: bool) -> tuple[go.Figure, dict, int]:
+    """Small multiples on one scale: the figure, each key's (row, col), and a height that fits.
+
+    Up to ``columns`` a row, in as few rows as that allows, spread evenly over them (4 panels at
+    3 a row: 2 + 2). Every panel has the same x scale; the lowest panel of each column carries its
+    tick labels, and empty places draw nothing.
+    """
+    count = max(1, len(keys))
+    rows = math.ceil(count / columns)
+    columns = math.ceil(count / rows)
+    width = {1: 90, 2: 60, 3: 40}.get(columns, 26)  # characters a panel title has room for on a wide screen
+    titles = ["<br>".join(textwrap.wrap(escape_html(k), width)[:2]) for k in keys] if len(keys) > 1 else None
+    height = 180 + rows * (rows_each * row_height(presentation) + 60)
+    fig = make_subplots(rows=rows, cols=columns, shared_yaxes=True, subplot_titles=titles,
+                        vertical_spacing=min(0.12, 90 / height), horizontal_spacing=0.05)
+    positions = {key: (i // columns + 1, i % columns + 1) for i, key in enumerate(keys)}
+    lowest = {col: max(r for r, c in positions.values() if c == col) for _, col in positions.values()}
+    for row in range(1, rows + 1):
+        for col in range(1, columns + 1):
+            if (row, col) not in positions.values():
+                fig.update_xaxes(visible=False, row=row, col=col)
+                fig.update_yaxes(visible=False, row=row, col=col)
+            else:
+                fig.update_xaxes(showticklabels=row == lowest[col], row=row, col=col)
+    fig.update_xaxes(matches="x")
+    return fig, positions, height
+
+
+# --- a heatmap's columns -------------------------------------------------------------------------------------
+
+def writes_values(columns: int, presentation: bool) -> bool:
+    """Whether a heatmap of ``columns`` columns has room to write each cell's number."""
+    return columns <= (16 if presentation else 32)
+
+
+def cell_font(columns: int, min_group_size: int, presentation: bool) -> int:
+    """The font size of a heatmap cell's number: "100%" or "n<150" fits in a column of ~840/columns px."""
+    chars = max(4, len(suppressed_label(min_group_size)))
+    return int(min(font_size(presentation), max(6, CELL_ROOM / columns / (0.62 * chars))))
+
+
+def names_too_wide(names: list[str], presentation: bool) -> bool:
+    """Whether the longest column name (as cut on the axis) is wider than its column."""
+    longest = max(len(shorten(name, TICK_CHARS)) for name in names) * 0.58 * font_size(presentation)
+    return longest > 0.9 * (LAPTOP_COLUMNS / len(names))
+
+
+def tick_angle(names: list[str], presentation: bool) -> int:
+    """Column names upright (-90°) when the columns are narrower than two letters, slanted (-40°)
+    when a name is wider than its column, else level."""
+    crowded = LAPTOP_COLUMNS / len(names) < 1.8 * font_size(presentation)
+    return -90 if crowded else -40 if names_too_wide(names, presentation) else 0
+
+
+def tick_font(columns: int, presentation: bool) -> int:
+    """The font size of the column names: smaller when the columns are narrow, never under 9."""
+    return min(font_size(presentation), max(9, int(LAPTOP_COLUMNS / columns / 1.4)))
+
+
+def heatmap_height(rows: int, names: list[str], presentation: bool) -> float:
+    """A heatmap's height in pixels: its rows, the header, and room below for slanted column names."""
+    return 170 + rows * row_height(presentation) * 1.3 + (130 if names_too_wide(names, presentation) else 30)

@@ -1,0 +1,157 @@
+"""Lines over waves, one per group: a share per wave, sign 7 and the incentive share, the commitment index."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from cxcommit.charts.common import error_bars, group_colours, index_hover, numbers, pick, require, share_label, texts
+from cxcommit.charts.layout import TICK_CHARS, finish, panels
+from cxcommit.charts.options import ChartOptions
+from cxcommit.charts.theme import hover_text, suppressed_hover, suppressed_label
+from cxcommit.text import escape_html, shorten
+
+
+def wave_order(table: pd.DataFrame) -> list[str]:
+    """Waves in time order, merged from each group's own (time-ordered) waves: each wave comes after
+    every wave some group has before it (ties in order of first appearance)."""
+    first = list(dict.fromkeys(table["wave"]))
+    before: dict = {wave: set() for wave in first}
+    for _, part in table.groupby("group", sort=False):
+        waves = list(dict.fromkeys(part["wave"]))
+        for earlier, later in zip(waves, waves[1:]):
+            before[later].add(earlier)
+    order: list[str] = []
+    while len(order) < len(first):
+        ready = [wave for wave in first if wave not in order and before[wave] <= set(order)]
+        order.append(ready[0] if ready else next(wave for wave in first if wave not in order))
+    return order
+
+
+def _hidden_suffix(waves: list[str], min_group_size: int) -> str:
+    if not waves:
+        return ""
+    which = ", ".join(texts(waves)) if len(waves) <= 2 else f"{len(waves)} waves"
+    return f" ({suppressed_label(min_group_size)} in {which})"
+
+
+def _lines_over_waves(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: dict, hover: Callable,
+                      min_group_size: int, low: str | None = None, high: str | None = None,
+                      position: tuple[int, int] | None = None, legend: bool = True) -> None:
+    """One line per group across waves; a suppressed wave is a break in the line and named in the legend."""
+    for group, part in table.groupby("group", sort=False):
+        hidden = part["suppressed"].to_numpy(dtype=bool)
+        values = np.where(hidden, np.nan, numbers(part[y]))
+        errors = None
+        if low and high:
+            errors = error_bars(values, np.where(hidden, np.nan, numbers(part[low])),
+                                np.where(hidden, np.nan, numbers(part[high])))
+            errors.update(color=colours[group])
+        rows = part.to_dict("records")
+        fig.add_trace(go.Scatter(
+            x=texts(part["wave"]), y=values, mode="lines+markers", connectgaps=False, error_y=errors,
+            name=escape_html(shorten(group, TICK_CHARS)) + _hidden_suffix(part.loc[hidden, "wave"].tolist(), min_group_size),
+            legendgroup=str(group), showlegend=legend, line={"color": colours[group]},
+            hovertext=[suppressed_hover(f"{r['group']} · {r['wave']}", min_group_size)
+                       if r["suppressed"] else hover(r) for r in rows],
+            hoverinfo="text", customdata=[[r["group"], r["wave"]] for r in rows],
+        ), **({"row": position[0], "col": position[1]} if position else {}))
+
+
+def _wave_axis(fig: go.Figure, table: pd.DataFrame) -> None:
+    """Waves as categories in time order, on every x axis."""
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=texts(wave_order(table)))
+
+
+def _whiskers_note(options: ChartOptions) -> str:
+    return (f"Whiskers: {options.confidence:.0%} interval · a break in a line: a hidden wave "
+            f"(fewer than {options.min_group_size} answers)")
+
+
+def trend_chart(trends_table: pd.DataFrame, *, item: str | None = None,
+                options: ChartOptions = ChartOptions()) -> go.Figure:
+    """Share per wave, a line per group, with interval whiskers; waves in time order.
+
+    Input: :func:`cxcommit.analyses.trends.trends`. With several items, one panel per item unless ``item``
+    (an item id) picks one. A hidden wave breaks the line and is named in the legend.
+    """
+    require(trends_table, ["item", "label", "group", "wave", "n", "p", "ci_low", "ci_high", "suppressed"],
+            "trend_chart", "cxcommit.analyses.trends.trends(survey, by=...)")
+    table = pick(trends_table, "item", item, "trend_chart")
+    labels = list(dict.fromkeys(table["label"]))
+    fig, positions, height = panels(labels, 2, 8, options.presentation)
+    colours = group_colours(table, options.dark)
+    share_word = share_label(table)
+
+    def hover(row: dict) -> str:
+        return hover_text({**row, "group": f"{row['group']} · {row['wave']}"}, confidence=options.confidence,
+                          share_word=share_word)
+
+    for number, (name, part) in enumerate(table.groupby("label", sort=False)):
+        _lines_over_waves(fig, part, y="p", low="ci_low", high="ci_high", colours=colours, hover=hover,
+                          min_group_size=options.min_group_size, position=positions[name], legend=number == 0)
+    _wave_axis(fig, table)
+    fig.update_yaxes(range=[0, 1], tickformat=".0%")
+    fig.update_yaxes(title_text=share_word, col=1)
+    title = f"“{escape_html(labels[0])}” over waves" if len(labels) == 1 else "The items over waves"
+    return finish(fig, title, _whiskers_note(options), height=max(height, 420), options=options)
+
+
+def _incentive_hover(row: dict) -> str:
+    return (f"<b>{escape_html(row['group'])} · {escape_html(row['wave'])}</b><br>Incentive tied to CX: "
+            + (f"{row['incentive_share']:.1f}% (mean of {row['units']:.0f} units)"
+               if pd.notna(row["incentive_share"]) else "no unit metrics"))
+
+
+def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, options: ChartOptions = ChartOptions()) -> go.Figure:
+    """Is executive pay moving toward CX? Sign 7's share (top) and the share of executive incentive
+    tied to CX (bottom, when unit metrics are known) over waves, a line per group.
+
+    Input: :func:`cxcommit.analyses.pay.pay_alignment`. A hidden wave shows neither number for that group.
+    """
+    require(pay_alignment_table, ["group", "wave", "n", "p", "ci_low", "ci_high", "incentive_share", "suppressed"],
+            "pay_trend_chart", "cxcommit.analyses.pay.pay_alignment(survey, metrics, by=...)")
+    table = pay_alignment_table
+    incentive = numbers(table["incentive_share"])
+    has_incentive = bool(np.isfinite(incentive[~table["suppressed"].to_numpy(dtype=bool)]).any())
+    titles = ["Sign 7: executive pay tied to CX (share answering yes)"]
+    titles += ["Share of executive incentive tied to CX (mean over units)"] if has_incentive else []
+    fig = make_subplots(rows=len(titles), cols=1, shared_xaxes=True, vertical_spacing=0.1, subplot_titles=titles)
+    colours = group_colours(table, options.dark)
+    _lines_over_waves(fig, table, y="p", low="ci_low", high="ci_high", colours=colours, position=(1, 1),
+                      min_group_size=options.min_group_size,
+                      hover=lambda r: hover_text({**r, "group": f"{r['group']} · {r['wave']}"},
+                                                 confidence=options.confidence,
+                                                 share_word="Sign 7, share answering yes"))
+    # short axis titles (the panel titles say the rest): two squeezed panels' titles must not run into each other
+    fig.update_yaxes(range=[0, 1], tickformat=".0%", title_text="Share yes" if has_incentive else "Share answering yes",
+                     row=1, col=1)
+    if has_incentive:
+        _lines_over_waves(fig, table, y="incentive_share", colours=colours, position=(2, 1), legend=False,
+                          min_group_size=options.min_group_size, hover=_incentive_hover)
+        fig.update_yaxes(rangemode="tozero", ticksuffix="%", title_text="Incentive", row=2, col=1)
+    _wave_axis(fig, table)
+    fig.update_xaxes(title_text="Wave", row=len(titles), col=1)
+    return finish(fig, "Is executive pay moving toward CX?", _whiskers_note(options),
+                  height=(340 if options.presentation else 320) * len(titles) + 160, options=options)
+
+
+def index_trend_chart(index_waves_table: pd.DataFrame, *, options: ChartOptions = ChartOptions()) -> go.Figure:
+    """Mean signs met (0–8) per wave, a line per group, with interval whiskers.
+
+    Input: :func:`cxcommit.analyses.commitment.index_over_waves`.
+    """
+    require(index_waves_table, ["group", "wave", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "suppressed"],
+            "index_trend_chart", "cxcommit.analyses.commitment.index_over_waves(survey, by=...)")
+    fig = go.Figure()
+    _lines_over_waves(fig, index_waves_table, y="mean_signs", low="mean_ci_low", high="mean_ci_high",
+                      colours=group_colours(index_waves_table, options.dark), min_group_size=options.min_group_size,
+                      hover=lambda r: index_hover(r, options.confidence))
+    _wave_axis(fig, index_waves_table)
+    fig.update_xaxes(title_text="Wave")
+    fig.update_yaxes(range=[0, 8], dtick=1, title_text="Mean signs met (0–8)")
+    return finish(fig, "Commitment index over waves", _whiskers_note(options),
+                  height=560 if options.presentation else 480, options=options)

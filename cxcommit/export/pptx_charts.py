@@ -1,0 +1,305 @@
+"""The deck's native charts: each slide kind's library table as a PowerPoint chart whose data can
+be edited (the signs × groups heatmap as a table with coloured cells). A hidden (suppressed) group
+appears by name with no value."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import numpy as np
+import pandas as pd
+from plotly.colors import sample_colorscale
+from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter, XyWorkbookWriter
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.oxml.xmlchemy import OxmlElement
+from pptx.util import Emu, Inches, Pt, lazyproperty
+from xlsxwriter import Workbook
+
+from cxcommit.charts.theme import (DIVERGING, LEADERS_COLOR, QUALITATIVE, STAFF_COLOR, SUPPRESSED_COLOR,
+                                   SUPPRESSED_TEXT, suppressed_label)
+from cxcommit.export.pptx_cover import Cover
+from cxcommit.text import column_label, pct, without_controls
+
+INK = "222222"
+
+
+class _TextOnly:
+    """A python-pptx chart workbook writer whose workbook writes text as text. python-pptx writes
+    each category and series name with XlsxWriter's ``write()``, which by default stores text
+    starting with ``=`` as a live formula (``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``) and text
+    like ``http://…`` as a link, in the workbook PowerPoint opens to edit the chart's data."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):  # python-pptx's own, with the two options turned off
+        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+
+class _CategoryWriter(_TextOnly, CategoryWorkbookWriter):
+    pass
+
+
+class _XyWriter(_TextOnly, XyWorkbookWriter):
+    pass
+
+
+class _CategoryData(CategoryChartData):
+    """Chart data whose categories and series names go into the chart's workbook as text."""
+
+    @lazyproperty
+    def _workbook_writer(self):
+        return _CategoryWriter(self)
+
+
+class _XyData(XyChartData):
+    """Chart data whose series names go into the chart's workbook as text."""
+
+    @lazyproperty
+    def _workbook_writer(self):
+        return _XyWriter(self)
+
+
+def rgb(colour: str) -> RGBColor:
+    """The library's own colours (``#RRGGBB``, ``RRGGBB`` or plotly's ``rgb(r, g, b)``)."""
+    colour = colour.strip()
+    if colour.startswith("rgb"):
+        return RGBColor(*(int(float(v)) for v in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3]))
+    return RGBColor.from_string(colour.lstrip("#").upper())
+
+
+def _numbers(values) -> list:
+    """Chart values: floats, None where there is no value (a suppressed or missing cell)."""
+    return [None if pd.isna(v) else float(v) for v in values]
+
+
+def _style_chart(chart, *, legend: bool, percent: bool, maximum: float | None = None) -> None:
+    chart.has_title = False  # the slide's title says it
+    chart.font.size = Pt(14)
+    chart.has_legend = legend
+    if legend:
+        chart.legend.position = XL_LEGEND_POSITION.TOP
+        chart.legend.include_in_layout = False
+        chart.legend.font.size = Pt(14)
+    axis = chart.value_axis
+    axis.has_major_gridlines = True
+    axis.major_gridlines.format.line.color.rgb = rgb("#e6e6e6")
+    axis.tick_labels.font.size = Pt(13)
+    axis.tick_labels.number_format = "0%" if percent else "0.0"
+    axis.tick_labels.number_format_is_linked = False
+    axis.minimum_scale = 0
+    if maximum is not None:
+        axis.maximum_scale = maximum
+    chart.category_axis.tick_labels.font.size = Pt(13)
+    chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+
+
+def _labels(plot, percent: bool) -> None:
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format = "0%" if percent else "0.0"
+    labels.number_format_is_linked = False
+    labels.font.size = Pt(13)
+    labels.position = XL_LABEL_POSITION.OUTSIDE_END
+
+
+def _colour_series(chart, colours: list[str]) -> None:
+    for series, colour in zip(chart.plots[0].series, colours):
+        fill = series.format.fill
+        fill.solid()
+        fill.fore_color.rgb = rgb(colour)
+        series.format.line.color.rgb = rgb(colour)
+
+
+def _categories(table: pd.DataFrame, minimum: int, column: str = "group") -> list[str]:
+    """The bars' names from ``column``; a hidden row's with ``(n<5)`` after it."""
+    return [without_controls(f"{r[column]} ({suppressed_label(minimum)})" if r["suppressed"] else str(r[column]))
+            for r in table.to_dict("records")]
+
+
+def _bars(slide, box, categories, series: dict[str, list], *, percent: bool, colours: list[str], maximum=None,
+          horizontal: bool = True):
+    data = _CategoryData()
+    data.categories = categories
+    for name, values in series.items():
+        data.add_series(name, values)
+    kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
+    chart = slide.shapes.add_chart(kind, *box, data).chart
+    _style_chart(chart, legend=len(series) > 1, percent=percent, maximum=maximum)
+    _labels(chart.plots[0], percent)
+    _colour_series(chart, colours)
+    if horizontal:
+        _first_on_top(chart)
+    return chart
+
+
+def _first_on_top(chart) -> None:
+    """Bars in table order from the top, as on screen, the value axis still at the bottom; every bar
+    named (smaller type for many), never every other one."""
+    axis = chart.category_axis
+    axis.reverse_order = True
+    axis.crosses = XL_AXIS_CROSSES.MAXIMUM  # the value axis crosses at the last (lowest) bar
+    count = len(chart.plots[0].categories)
+    axis.tick_labels.font.size = Pt(13 if count <= 10 else 11 if count <= 16 else 9)
+    element = axis._element
+    skip = element.find(qn("c:tickLblSkip"))
+    if skip is None:  # its place in the schema: before these, if present
+        skip = OxmlElement("c:tickLblSkip")
+        later = [element.find(qn(tag)) for tag in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")]
+        later = [e for e in later if e is not None]
+        if later:
+            later[0].addprevious(skip)
+        else:
+            element.append(skip)
+    skip.set("val", "1")
+
+
+def _commitment(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
+    return _bars(slide, box, _categories(table, minimum), {"Mean signs met (of 8)": _numbers(table["mean_signs"])},
+                 percent=False, colours=[cover.accent], maximum=8)
+
+
+def _perception_gap(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
+    return _bars(slide, box, _categories(table, minimum, "label"), {"Executives": _numbers(table["p_leaders"]), "Employees": _numbers(table["p_staff"])},
+                 percent=True, colours=[LEADERS_COLOR, STAFF_COLOR], maximum=1)
+
+
+def _gap_to_target(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
+    table = table.assign(_gap=table["gap"].astype(float)).sort_values("_gap", ascending=False, na_position="last")
+    return _bars(slide, box, _categories(table, minimum, "label"), {"Points short of 100%": _numbers(table["gap"])}, percent=True,
+                 colours=[DIVERGING[0][1]])
+
+
+def _variation(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
+    data = _CategoryData()
+    data.categories = [without_controls(label) for label in table["label"]]  # the units at either end: in the lines
+    data.add_series("Lowest unit", _numbers(table["min_p"]))
+    data.add_series("Range to the highest unit", _numbers(table["range"]))
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED, *box, data).chart
+    _style_chart(chart, legend=False, percent=True, maximum=1)
+    _first_on_top(chart)
+    lowest, spread = chart.plots[0].series
+    lowest.format.fill.background()  # the bar floats from the lowest share to the highest
+    spread.format.fill.solid()
+    spread.format.fill.fore_color.rgb = rgb(cover.accent)
+    chart.plots[0].gap_width = 60
+    return chart
+
+
+def _lines(slide, box, table: pd.DataFrame, value: str, *, percent: bool, maximum=None):
+    waves = list(dict.fromkeys(table.sort_values("_order")["wave"])) if "_order" in table else list(
+        dict.fromkeys(table["wave"]))
+    data = _CategoryData()
+    data.categories = [without_controls(wave) for wave in waves]
+    for group, part in table.groupby("group", sort=False):
+        values = part.assign(_v=np.where(part["suppressed"], np.nan, part[value].astype(float))).set_index("wave")["_v"]
+        data.add_series(without_controls(group), _numbers(values.reindex(waves)))
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *box, data).chart
+    _style_chart(chart, legend=True, percent=percent, maximum=maximum)
+    for series, colour in zip(chart.plots[0].series, QUALITATIVE * 4):
+        series.format.line.color.rgb = rgb(colour)
+        series.format.line.width = Pt(2.5)
+        series.marker.format.fill.solid()
+        series.marker.format.fill.fore_color.rgb = rgb(colour)
+        series.smooth = False
+    return chart
+
+
+def _pay(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
+    return _lines(slide, box, table, "p", percent=True, maximum=1)
+
+
+def _index_waves(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
+    return _lines(slide, box, table, "mean_signs", percent=False, maximum=8)
+
+
+def _outcomes(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple, columns: tuple[str, ...] = ()):
+    x, y = columns
+    shown = table[~table["suppressed"].astype(bool)] if "suppressed" in table else table
+    shown = shown[shown[x].notna() & shown[y].notna()]
+    data = _XyData()
+    series = data.add_series("Business units")
+    for a, b in zip(shown[x].astype(float), shown[y].astype(float)):
+        series.add_data_point(a, b)
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, *box, data).chart
+    chart.has_legend = False
+    chart.has_title = False
+    chart.font.size = Pt(14)
+    for axis, column in ((chart.category_axis, x), (chart.value_axis, y)):
+        axis.has_title = True
+        axis.axis_title.text_frame.text = without_controls(column_label(column))
+        axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
+        axis.tick_labels.font.size = Pt(13)
+        axis.has_major_gridlines = axis is chart.value_axis
+    chart.plots[0].series[0].marker.size = 11
+    chart.plots[0].series[0].marker.format.fill.solid()
+    chart.plots[0].series[0].marker.format.fill.fore_color.rgb = rgb(cover.accent)
+    chart.plots[0].series[0].format.line.fill.background()
+    return chart
+
+
+def _signs(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
+    """The heatmap as a table: items down, groups across; share in each cell, coloured by the
+    difference to the other groups; hidden cells grey with ``n<5`` or ``hidden``."""
+    items = list(dict.fromkeys(table["label"]))
+    groups = list(dict.fromkeys(table["group"]))
+    cells = {(r["label"], r["group"]): r for r in table.to_dict("records")}
+    diffs = table.loc[~table["suppressed"], "diff"].astype(float).abs().dropna()
+    limit = max(0.05, float(np.ceil(diffs.max() * 20) / 20) if len(diffs) else 0.05)
+    left, top, width, height = box
+    shape = slide.shapes.add_table(len(items) + 1, len(groups) + 1, left, top, width,
+                                   min(height, Inches(0.5) * (len(items) + 1)))
+    grid = shape.table
+    crowded = max(len(groups), len(items))  # many columns or many rows: smaller type, so the table fits
+    size = 14 if crowded <= 8 else 11 if crowded <= 14 else 8
+    labels = 0.32 if len(items) > 14 else 0.24  # many rows: a question on one line keeps each row low
+    grid.columns[0].width = Emu(int(width * labels))
+    for j in range(len(groups)):
+        grid.columns[j + 1].width = Emu(int(width * (1 - labels) / len(groups)))
+    head = min(size, 12)  # group names: a long one wraps between words, not inside one
+
+    def write(cell, text, *, fill: str, colour: str = INK, bold: bool = False, align=PP_ALIGN.CENTER, size=size):
+        if crowded > 14:  # many rows: thin margins keep each to a line or two
+            cell.margin_top = cell.margin_bottom = Inches(0.01)
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = rgb(fill)
+        cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+        cell.text = without_controls(text)
+        paragraph = cell.text_frame.paragraphs[0]
+        paragraph.alignment = align
+        for run in paragraph.runs:
+            run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, rgb(colour)
+
+    write(grid.cell(0, 0), "", fill="#ffffff")
+    for j, group in enumerate(groups):
+        write(grid.cell(0, j + 1), str(group), fill="#ffffff", bold=True, size=head)
+    for i, label in enumerate(items):
+        write(grid.cell(i + 1, 0), label, fill="#ffffff", align=PP_ALIGN.LEFT)
+        for j, group in enumerate(groups):
+            row = cells.get((label, group))
+            if row is None:
+                write(grid.cell(i + 1, j + 1), "", fill="#ffffff")
+            elif row["suppressed"]:
+                write(grid.cell(i + 1, j + 1), suppressed_label(minimum),
+                      fill=SUPPRESSED_COLOR, colour=SUPPRESSED_TEXT)
+            else:
+                diff = float(row["diff"]) if pd.notna(row["diff"]) else 0.0
+                fill = sample_colorscale(DIVERGING, [min(max(0.5 + diff / (2 * limit), 0.0), 1.0)])[0]
+                dark = abs(diff) > 0.6 * limit
+                write(grid.cell(i + 1, j + 1), pct(row["p"]), fill=fill, colour="#ffffff" if dark else INK)
+    return shape
+
+
+DRAW = {"commitment": _commitment, "signs": _signs, "variation": _variation, "perception_gap": _perception_gap,
+        "gap_to_target": _gap_to_target, "pay": _pay, "index_waves": _index_waves}
+
+
+def draw(page, kind: str, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple, columns: tuple[str, ...] = ()):
+    """The native chart of a slide of ``kind`` on ``page`` in ``box``; the scatter of outcomes plots ``columns``."""
+    if kind == "outcomes":
+        return _outcomes(page, table, minimum, cover, box, columns)
+    return DRAW[kind](page, table, minimum, cover, box)

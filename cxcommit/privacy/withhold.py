@@ -1,0 +1,72 @@
+"""Answers per class: a class's answers to an item are withheld where fewer than the minimum of its
+people answered it, and its people left out of the commitment index where too few were scored."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cxcommit.model.signs import INCOMPLETE, signs_met_codes
+from cxcommit.model.survey import Survey
+from cxcommit.settings import Settings
+
+
+def _gate(per_combination: np.ndarray, stage_classes: list) -> np.ndarray:
+    """Which combinations' answers stay in use: at each stage, a class whose combinations still in
+    use hold between 1 and the stage's minimum − 1 answers (``per_combination``: a row of counts per
+    combination, each column a count that must not be small) gives up all of them."""
+    used = np.ones(len(per_combination), dtype=bool)
+    for stage, class_of in stage_classes:
+        inside = class_of >= 0
+        for counted in per_combination.T:
+            per_class = np.bincount(class_of[inside], weights=(counted * used)[inside],
+                                    minlength=int(class_of.max(initial=0)) + 1)
+            small = (per_class > 0) & (per_class < stage)
+            used &= ~(inside & small[np.maximum(class_of, 0)])
+    return used
+
+
+def withhold_answers(survey: Survey, responses: pd.DataFrame, levels: dict, combined: np.ndarray,
+                      stage_classes: list) -> dict[str, int]:
+    """Answers of a class to an item where fewer than the minimum of its people answered it ("don't
+    know" included: withholding that depended on the answers given would bias the shares) are
+    blanked (in ``responses`` and ``levels``), stage by stage (see :func:`stages`); returns how
+    many per item."""
+    size = len(stage_classes[-1][1])
+    withheld = {}
+    for item in survey.items:
+        if item.id in levels:  # small level codes, the last one "no answer": cheaper than the values
+            codes, level_values = levels[item.id]
+            answered = codes != len(level_values) - 1
+        else:
+            answered = ~np.isnan(responses[item.id].to_numpy(dtype=np.float32))
+        dropped = ~_gate(np.bincount(combined[answered], minlength=size)[:, None], stage_classes)
+        if not dropped.any():
+            withheld[item.id] = 0
+            continue
+        blank = answered & dropped[combined]
+        withheld[item.id] = int(blank.sum())
+        values = responses[item.id].to_numpy(dtype=np.float32, copy=True)
+        values[blank] = np.nan
+        responses[item.id] = values
+        if item.id in levels:
+            codes, level_values = levels[item.id]
+            codes = codes.copy()
+            codes[blank] = len(level_values) - 1  # the last level: no answer
+            levels[item.id] = (codes, level_values)
+    return withheld
+
+
+def unscored_index(survey: Survey, responses: pd.DataFrame, levels: dict, combined: np.ndarray,
+              stage_classes: list) -> dict:
+    """Per "don't know" setting, the respondents scored on all 8 signs (after the answers withheld)
+    whom the commitment index leaves out: their class has too few scored, stage by stage."""
+    if not survey.has_signs:
+        return {}
+    size = len(stage_classes[-1][1])
+    unpublished = Survey(responses, survey.items, survey.groupings, survey.mapping, survey.report, levels=levels)
+    out = {}
+    for setting in ("not_yes", "missing"):  # scored as the index scores them (level codes, not values)
+        complete = signs_met_codes(unpublished, Settings(dont_know=setting)) != INCOMPLETE
+        counts = np.bincount(combined[complete], minlength=size)[:, None]
+        out[setting] = complete & ~_gate(counts, stage_classes)[combined]
+    return out
