@@ -16,7 +16,8 @@ import pytest
 import cxcommit.io.readers as readers
 import cxcommit.io.text_export as text_export
 from cxcommit import apply_mapping, load_survey, mapping_from_dict, read_raw, suggest_mapping
-from cxcommit.io.columns import name_shape, personal_reason
+from cxcommit.io.person_names import name_shape
+from cxcommit.io.personal import personal_reason
 from cxcommit.settings import Settings
 from conftest import ROOT
 

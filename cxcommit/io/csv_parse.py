@@ -63,8 +63,8 @@ def _with_progress(work, counted: _Counted, total: int, progress: Progress, text
 
 
 def parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool = True,
-               keep: list[int] | None = None, categories: set[int] = frozenset(), newlines: bool = True,
-               progress: Progress | None = None, block: int = 1 << 21):
+              keep: list[int] | None = None, categories: set[int] = frozenset(), newlines: bool = True,
+              progress: Progress | None = None, block: int = 1 << 21):
     """All rows as text columns f0..f{width-1} (or only those in ``keep``), and the malformed rows
     left out (:class:`InvalidRow`). ``data`` is bytes or a path; columns in ``categories`` are read
     as dictionaries (small integer codes), which saves memory where answers repeat. Parsed in
@@ -75,8 +75,8 @@ def parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool 
         text = row.text
         newlines = text.count("\n") + (text.count("\r") if "\n" not in text else 0)
         invalid.append(InvalidRow(row.number, row.actual_columns, newlines,
-                                rowlike_lines(text, delimiter, width) if newlines else 0,
-                                text.splitlines()[0][:200] if text else ""))
+                                  rowlike_lines(text, delimiter, width) if newlines else 0,
+                                  text.splitlines()[0][:200] if text else ""))
         return "skip"
 
     def parse(source):
@@ -119,7 +119,7 @@ def parse_csv(data, delimiter: str, width: int, name: str, *, use_threads: bool 
                             hint="Open it in a spreadsheet program and save it again as CSV (UTF-8).") from None
     if use_threads and any(bad.number is None for bad in invalid):
         return parse_csv(data, delimiter, width, name, use_threads=False, keep=keep, categories=categories,
-                          newlines=newlines, progress=progress, block=block)
+                         newlines=newlines, progress=progress, block=block)
     return table, invalid
 
 

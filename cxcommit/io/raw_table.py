@@ -105,7 +105,7 @@ def encode(column: pa.ChunkedArray) -> tuple[list, np.ndarray]:
 
 
 def finish(table: pa.Table, layout: Layout, name: str, fmt: str, *, header_rows: int,
-            notes: list[str]) -> RawTable:
+           notes: list[str]) -> RawTable:
     if table.num_rows == 0:
         raise FileReadError(
             f"{name} has header rows but no responses ({FORMAT_NAMES[fmt]} layout, "

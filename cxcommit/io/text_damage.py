@@ -47,7 +47,7 @@ def rowlike_lines(text: str, delimiter: str, width: int) -> int:
 
 
 def check_lost(raw: RawTable, invalid: list[InvalidRow], unexplained: int, delimiter: str, width: int,
-                first_row: int = 0) -> None:
+               first_row: int = 0) -> None:
     """Rows merged into a quoted cell by a stray quote, or left out as malformed, are counted
     (``merged_rows``, ``skipped_rows``) and named; if they are most of the file, reading stops.
 
@@ -60,33 +60,42 @@ def check_lost(raw: RawTable, invalid: list[InvalidRow], unexplained: int, delim
     if unexplained > sum(b.newlines for b in invalid):
         merged += merged_cells(raw, delimiter, width)
     raw.merged_rows = sum(count for _, _, count, _ in merged)
-    lost = raw.merged_rows + raw.skipped_rows
-    total = raw.n_rows + lost
+    total = raw.n_rows + raw.merged_rows + raw.skipped_rows
     if merged:
-        row, _, count, line = merged[0]
-        where = f"row {row}" if row is not None else "a row"
-        if lost * 2 > total:
-            raise FileReadError(
-                f"{raw.source}: a quote (\") in {where} opens a cell that runs on over {count:,} more lines that "
-                f"look like rows, so {lost:,} of {total:,} rows would be lost. {where.capitalize()} reads: {line[:100]!r}.",
-                hint=STRAY_QUOTE_HINT,
-                problems=[Problem(f"a quote opens a cell that runs on over {c:,} more lines that look like rows", row=r,
-                                  column=col, value=v[:80]) for r, col, c, v in merged[:SHOWN]])
-        for r, col, c, v in merged[:SHOWN]:
-            raw.problems.append(Problem(
-                f"a quote (\") opens a cell that runs on over {c:,} more lines that look like rows: they were read "
-                "as part of this row, not as rows. Remove or double the quote and read the file again", row=r, column=col,
-                value=v[:80], severity="warning"))
+        _name_merged(raw, merged, total)
     elif raw.skipped_rows * 2 > total and raw.skipped_rows > 1:
-        first = invalid[0]
+        raise _mostly_malformed(raw, invalid[0], total, width, first_row)
+
+
+def _name_merged(raw: RawTable, merged: list[tuple[int | None, str | None, int, str]], total: int) -> None:
+    """Each cell a stray quote ran on over, as a warning; an error if most rows would be lost."""
+    lost = raw.merged_rows + raw.skipped_rows
+    row, _, count, line = merged[0]
+    where = f"row {row}" if row is not None else "a row"
+    if lost * 2 > total:
         raise FileReadError(
-            f"{raw.source}: {raw.skipped_rows:,} of {total:,} rows have a different number of fields than the header "
-            f"({width}); the first is row {first_row + (first.number or 0)} (listed with the others).",
-            hint="Check that the file is one table with one header row; open it in a spreadsheet program and save "
-                 "it again as CSV (UTF-8), or export the survey again.",
-            problems=[Problem(f"row has {first.fields} fields where the header has {width}; it reads",
-                              row=first_row + (first.number or 0), value=first.first_line[:100])]
-            + [p for p in raw.problems if p.problem.startswith("row has ")][1:SHOWN])
+            f"{raw.source}: a quote (\") in {where} opens a cell that runs on over {count:,} more lines that "
+            f"look like rows, so {lost:,} of {total:,} rows would be lost. {where.capitalize()} reads: {line[:100]!r}.",
+            hint=STRAY_QUOTE_HINT,
+            problems=[Problem(f"a quote opens a cell that runs on over {c:,} more lines that look like rows", row=r,
+                              column=col, value=v[:80]) for r, col, c, v in merged[:SHOWN]])
+    for r, col, c, v in merged[:SHOWN]:
+        raw.problems.append(Problem(
+            f"a quote (\") opens a cell that runs on over {c:,} more lines that look like rows: they were read "
+            "as part of this row, not as rows. Remove or double the quote and read the file again", row=r, column=col,
+            value=v[:80], severity="warning"))
+
+
+def _mostly_malformed(raw: RawTable, first: InvalidRow, total: int, width: int, first_row: int) -> FileReadError:
+    """The error for a file most of whose rows were left out as malformed, naming the first."""
+    return FileReadError(
+        f"{raw.source}: {raw.skipped_rows:,} of {total:,} rows have a different number of fields than the header "
+        f"({width}); the first is row {first_row + (first.number or 0)} (listed with the others).",
+        hint="Check that the file is one table with one header row; open it in a spreadsheet program and save "
+             "it again as CSV (UTF-8), or export the survey again.",
+        problems=[Problem(f"row has {first.fields} fields where the header has {width}; it reads",
+                          row=first_row + (first.number or 0), value=first.first_line[:100])]
+        + [p for p in raw.problems if p.problem.startswith("row has ")][1:SHOWN])
 
 
 def merged_cells(raw: RawTable, delimiter: str, width: int) -> list[tuple[int, str, int, str]]:

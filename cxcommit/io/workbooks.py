@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import zipfile
 
+import pyarrow as pa
+
 from cxcommit.errors import FileReadError, Problem
 from cxcommit.io.csv_parse import Cancelled
 from cxcommit.io.formats import detect_format, read_layout
 from cxcommit.io.limits import ReadLimits, size_text, too_large
 from cxcommit.io.raw_table import RawTable, finish
 from cxcommit.io.read_checks import Job, check_names, check_size, check_table
-from cxcommit.io.worksheets import open_book, sheet_table
+from cxcommit.io.worksheets import Book, open_book, sheet_table
 
 
 def read_xlsx(archive: zipfile.ZipFile, name: str, fmt: str, sheet: str | None, job: Job) -> RawTable:
@@ -23,20 +25,7 @@ def read_xlsx(archive: zipfile.ZipFile, name: str, fmt: str, sheet: str | None, 
     names = list(book.sheets)
     if sheet is not None and sheet not in names:
         raise FileReadError(f"{name} has no sheet {sheet!r}.", hint=f"Its sheets are: {', '.join(names)}.")
-    table, chosen, formulas = None, sheet, []
-    try:
-        for sheet_name in ([sheet] if sheet else names):
-            table, formulas = sheet_table(book, sheet_name, name, job)
-            if table is not None:
-                chosen = sheet_name
-                break
-    except (FileReadError, Cancelled):
-        raise
-    except Exception as exc:  # a damaged worksheet: openpyxl raises many types
-        raise FileReadError(f"{name} could not be read as an Excel workbook ({type(exc).__name__}: {exc}).",
-                            hint="Open it in Excel and save it again as .xlsx, or export CSV.") from None
-    finally:
-        book.archive.close()
+    table, chosen, formulas = _first_sheet_with_data(book, names, sheet, name, job)
     if table is None:
         raise FileReadError(f"{name} has no data in {'sheet ' + repr(sheet) if sheet else 'any sheet'}.",
                             hint="Check that the responses were exported into the workbook.")
@@ -58,6 +47,27 @@ def read_xlsx(archive: zipfile.ZipFile, name: str, fmt: str, sheet: str | None, 
     result.sheet = chosen
     result.problems[:0] = problems
     return result
+
+
+def _first_sheet_with_data(book: Book, names: list[str], sheet: str | None, name: str,
+                           job: Job) -> tuple[pa.Table | None, str | None, list[Problem]]:
+    """The named sheet, or else the first that holds data: its table (None if none does), its name
+    and the problems of its formulas. The workbook is closed afterwards."""
+    table, chosen, formulas = None, sheet, []
+    try:
+        for sheet_name in ([sheet] if sheet else names):
+            table, formulas = sheet_table(book, sheet_name, name, job)
+            if table is not None:
+                chosen = sheet_name
+                break
+    except (FileReadError, Cancelled):
+        raise
+    except Exception as exc:  # a damaged worksheet: openpyxl raises many types
+        raise FileReadError(f"{name} could not be read as an Excel workbook ({type(exc).__name__}: {exc}).",
+                            hint="Open it in Excel and save it again as .xlsx, or export CSV.") from None
+    finally:
+        book.archive.close()
+    return table, chosen, formulas
 
 
 def _check_parts(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> None:

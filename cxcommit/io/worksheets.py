@@ -239,8 +239,6 @@ def _sheet_rows(book: Book, sheet_name: str, name: str, job: Job):
 def sheet_table(book: Book, sheet_name: str, name: str, job: Job) -> tuple[pa.Table | None, list[Problem]]:
     """A worksheet's non-empty rows as a table of text columns f0.. (None if it has none), and the
     problems of its formulas. Rows are turned into Arrow columns a batch at a time."""
-    from openpyxl.utils import get_column_letter
-
     limits = job.limits
     batches, rows, width, count, problems, with_result = [], [], 0, 0, [], 0
 
@@ -250,14 +248,8 @@ def sheet_table(book: Book, sheet_name: str, name: str, job: Job) -> tuple[pa.Ta
             rows.clear()
 
     for number, cells, formulas in _sheet_rows(book, sheet_name, name, job):
-        for column, formula, has_result in formulas:
-            if has_result:
-                with_result += 1
-            elif len(problems) < SHOWN:
-                problems.append(Problem(
-                    "cell holds a formula without a saved result; read as empty. Open the file in "
-                    "Excel and save it, or export CSV", row=number, column=get_column_letter(column),
-                    value=formula[:80], severity="warning"))
+        if formulas:
+            with_result += _note_formulas(formulas, number, problems)
         texts = {column: cell_text(value) for column, value in cells.items()}
         texts = {column: text for column, text in texts.items() if text is not None}
         if not texts:
@@ -282,8 +274,31 @@ def sheet_table(book: Book, sheet_name: str, name: str, job: Job) -> tuple[pa.Ta
     if with_result:
         problems.append(Problem(f"{with_result} cell(s) hold formulas; their saved results were read",
                                 severity="warning"))
+    return _joined(batches, width), problems
+
+
+def _note_formulas(formulas: list[tuple[int, str, bool]], number: int, problems: list[Problem]) -> int:
+    """Each formula of a row without a saved result, as a problem (up to 1,000 in all); the number
+    of those with one."""
+    from openpyxl.utils import get_column_letter
+
+    with_result = 0
+    for column, formula, has_result in formulas:
+        if has_result:
+            with_result += 1
+        elif len(problems) < SHOWN:
+            problems.append(Problem(
+                "cell holds a formula without a saved result; read as empty. Open the file in "
+                "Excel and save it, or export CSV", row=number, column=get_column_letter(column),
+                value=formula[:80], severity="warning"))
+    return with_result
+
+
+def _joined(batches: list[list[pa.Array]], width: int) -> pa.Table:
+    """Batches of text columns as one table of ``width`` columns f0..; a batch narrower than the
+    table (read before a wider row) is filled with empty cells."""
     columns = []
     for i in range(width):
         chunks = [batch[i] if i < len(batch) else pa.nulls(len(batch[0]), pa.string()) for batch in batches]
         columns.append(pa.chunked_array(chunks, pa.string()))
-    return pa.table(columns, names=[f"f{i}" for i in range(width)]), problems
+    return pa.table(columns, names=[f"f{i}" for i in range(width)])

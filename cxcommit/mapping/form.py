@@ -13,7 +13,8 @@ import pandas as pd
 
 from cxcommit.errors import MappingError, Problem
 from cxcommit.instrument.items import SIGN_IDS, built_in_item
-from cxcommit.io.columns import date_rank, is_comment, is_respondent_id, is_wave_column, personal_reason
+from cxcommit.io.columns import date_rank, is_comment, is_respondent_id, is_wave_column
+from cxcommit.io.personal import personal_reason
 from cxcommit.mapping.schema import Mapping, WaveRule, mapping_from_dict
 from cxcommit.mapping.suggest import SUB_QUESTION, is_survey_metadata
 from cxcommit.text import shorten

@@ -19,8 +19,9 @@ import pyarrow.compute as pc
 from cxcommit.instrument.items import Item, built_in_items
 from cxcommit.instrument.scales import DONT_KNOW_LABEL, MISSING_LABEL, guess_scale, parse_number
 from cxcommit.io.columns import (attribute_for, canonical_role, date_rank, is_comment, is_metadata, is_respondent_id,
-                                 is_wave_column, per_respondent_reason, personal_reason)
+                                 is_wave_column, per_respondent_reason)
 from cxcommit.io.dates import date_part, parse_dates
+from cxcommit.io.personal import personal_reason
 from cxcommit.io.readers import RawTable
 from cxcommit.mapping.schema import DEFAULT_MISSING_CODES, ItemMapping, Mapping, WaveRule
 from cxcommit.text import normalize_label, shorten, slugify
@@ -84,7 +85,7 @@ def profile(raw: RawTable, key: str) -> Profile:
 
 
 def head_sample(raw: RawTable, key: str) -> tuple[list[str], int, int]:
-    """What :func:`~cxcommit.io.columns.personal_reason` needs of a column's first IDENTIFIER_ROWS rows: up
+    """What :func:`~cxcommit.io.personal.personal_reason` needs of a column's first IDENTIFIER_ROWS rows: up
     to SAMPLE distinct non-empty values (trimmed), how many non-empty answers those rows hold and how
     many of them are distinct."""
     column = pc.utf8_trim_whitespace(raw.strings(key, IDENTIFIER_ROWS))

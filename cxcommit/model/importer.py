@@ -19,7 +19,8 @@ import pyarrow.compute as pc
 from cxcommit.errors import DataValidationError, MappingError, Problem
 from cxcommit.instrument.items import Item, built_in_item
 from cxcommit.instrument.scales import DONT_KNOW, DONT_KNOW_LABEL, MISSING_LABEL, label_kind, parse_number, yes_no_value
-from cxcommit.io.columns import is_comment, is_pooled_label, per_respondent_reason, personal_reason
+from cxcommit.io.columns import is_comment, is_pooled_label, per_respondent_reason
+from cxcommit.io.personal import personal_reason
 from cxcommit.io.dates import parse_dates, period_label
 from cxcommit.io.readers import RawTable, encode
 from cxcommit.mapping.schema import ROLE_LABELS, ItemMapping, Mapping, WaveRule, label_lookup
