@@ -3,7 +3,7 @@ what every other column is, which of the 8 signs are mapped, and the wave rule.
 
 Answer labels are written as ``text = value`` pairs separated by semicolons, e.g.
 ``Yes = 1; No = 0; Not sure = dont_know``. Whatever is edited goes through
-:func:`cxcommit.mapping.schema.mapping_from_dict`, so the form reports problems as a mapping file would.
+:func:`cxcommit.mapping.mapping_file.mapping_from_dict`, so the form reports problems as a mapping file would.
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from cxcommit.errors import MappingError, Problem
 from cxcommit.instrument.items import SIGN_IDS, built_in_item
 from cxcommit.io.columns import date_rank, is_comment, is_respondent_id, is_wave_column
 from cxcommit.io.personal import personal_reason
-from cxcommit.mapping.schema import Mapping, WaveRule, mapping_from_dict
+from cxcommit.mapping.mapping_file import mapping_from_dict
+from cxcommit.mapping.schema import Mapping, WaveRule
 from cxcommit.mapping.suggest import SUB_QUESTION, is_survey_metadata
 from cxcommit.text import shorten
 
