@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cxcommit.instrument.scales import guess_scale
+from cxcommit.instrument.guess import guess_scale
 from cxcommit.io.person_names import name_shape, starts_with_given_name
 from cxcommit.text import normalize_label
 

@@ -17,7 +17,8 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from cxcommit.instrument.items import Item, built_in_items
-from cxcommit.instrument.scales import DONT_KNOW_LABEL, MISSING_LABEL, guess_scale, parse_number
+from cxcommit.instrument.guess import guess_scale
+from cxcommit.instrument.scales import DONT_KNOW_LABEL, MISSING_LABEL, parse_number
 from cxcommit.io.columns import (attribute_for, canonical_role, date_rank, is_comment, is_metadata, is_respondent_id,
                                  is_wave_column, per_respondent_reason)
 from cxcommit.io.dates import date_part, parse_dates
