@@ -8,7 +8,7 @@ from typing import Callable
 from cxcommit.io.formats import Layout
 from cxcommit.io.limits import ReadLimits, TextScan, size_text, too_large
 
-
+# Files that are no export, known by their first bytes: what each is, and what to upload instead.
 MAGIC = [
     (b"\xd0\xcf\x11\xe0", "an old Excel 97–2003 (.xls) or other Office file",
      "Open it in Excel and save it as .xlsx or CSV (UTF-8), then upload that."),
