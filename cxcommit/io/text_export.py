@@ -25,6 +25,9 @@ HEAD_BYTES = 4_000_000  # matches without copying a large file; stops at the fir
 
 
 def read_text(data: bytes, name: str, fmt: str, job: Job, scan: TextScan | None = None) -> RawTable:
+    """A text export held in memory, decoded to UTF-8: title lines above the header skipped, its
+    layout read, every row parsed, and what was lost named. ``scan``: its lines as counted before
+    decoding, when decoding did not change them."""
     limits = job.limits
     if scan is None:
         scan = scan_text(data, limits.max_line_bytes)

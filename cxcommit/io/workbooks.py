@@ -16,6 +16,7 @@ from cxcommit.io.worksheets import Book, open_book, sheet_table
 
 
 def read_xlsx(archive: zipfile.ZipFile, name: str, fmt: str, sheet: str | None, job: Job) -> RawTable:
+    """The named sheet of a workbook, or its first sheet with data, read as a raw table."""
     _check_parts(archive, name, job.limits)
     try:
         book = open_book(archive.fp, data_only=True)
