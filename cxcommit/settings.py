@@ -94,57 +94,79 @@ def setting_from_text(name: str, texts: list[str] | tuple[str, ...]) -> tuple[ob
     default = dict((n, d) for n, d, _ in SETTINGS)[name]
     texts = [str(t).strip() for t in texts]
     if name == "min_group_size":
-        numbers, words = [], []
-        for text in texts:
-            try:
-                number = float(text.replace(",", "").replace("_", ""))
-            except ValueError:
-                number = math.nan
-            if math.isnan(number):
-                words.append(text)
-            else:  # 1e400 reads as infinity: above the largest allowed, which is used
-                numbers.append(number)
-        if words and not numbers:
-            return default, (f"The link's min_group_size {words[0][:20]!r} is not a whole number; the default "
-                             f"minimum of {default} is used.")
-        if not numbers:
-            return default, None
-        asked = max(numbers)
-        value = min(max(math.ceil(asked), MIN_GROUP_SIZE_FLOOR), MAX_MIN_GROUP_SIZE) if math.isfinite(asked) else (
-            MAX_MIN_GROUP_SIZE if asked > 0 else MIN_GROUP_SIZE_FLOOR)
-        shown = (f"{asked:,.0f}" if asked.is_integer() else f"{asked:g}") if math.isfinite(asked) else (
-            next(t for t in texts if t not in words and float(t.replace(",", "").replace("_", "")) == asked)[:20])
-        if len(texts) > 1:
-            shown_texts = ", ".join(t[:20] for t in texts)
-            note = (f"The link gives min_group_size {len(texts)} times ({shown_texts}); the largest, {value:,}, "
-                    "is used.")
-        elif asked < MIN_GROUP_SIZE_FLOOR:
-            note = f"The link's min_group_size {shown} is below the smallest allowed, {MIN_GROUP_SIZE_FLOOR}; {value} is used."
-        elif asked > MAX_MIN_GROUP_SIZE:
-            note = (f"The link's min_group_size {shown} is above the largest allowed, {MAX_MIN_GROUP_SIZE:,}; "
-                    f"{value:,} is used.")
-        elif not asked.is_integer():
-            note = (f"The link's min_group_size {shown} is not a whole number; {value} is used (rounded up: never a "
-                    "smaller minimum than asked).")
-        else:
-            note = None
-        return value, note
+        return _min_group_size_from(texts, default)
     if not texts:
         return default, None
     text = texts[0]
     twice = (f" (the link gives {name} {len(texts)} times: {', '.join(texts)}; the first is read)"
              if len(texts) > 1 else "")
     if name == "confidence":
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not 0.5 <= value <= 0.999:  # NaN fails too
-            return default, (f"The link's confidence {text[:20]!r} is not between 0.5 and 0.999; the default "
-                             f"{default} is used{twice}.")
-        return value, (f"The link's confidence {value} is used{twice}." if twice else None)
+        return _confidence_from(text, default, twice)
     allowed = CI_METHOD_NAMES if name == "ci_method" else _CHOICES.get(name, ())
     if text not in allowed:
         return default, (f"The link's {name} {text[:30]!r} is not one of {', '.join(allowed)}; the default "
                          f"{default} is used{twice}.")
     return text, (f"The link's {name} {text} is used{twice}." if twice else None)
+
+
+def _link_number(text: str) -> float:
+    """A number as a link writes it (thousands separators allowed); NaN if it is none."""
+    try:
+        return float(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        return math.nan
+
+
+def _min_group_size_from(texts: list[str], default: int) -> tuple[int, str | None]:
+    """The minimum group size from a link's values: the largest number, rounded up and kept within
+    the allowed range; the default when there is no number."""
+    numbers = [_link_number(t) for t in texts]
+    words = [t for t, number in zip(texts, numbers) if math.isnan(number)]
+    numbers = [number for number in numbers if not math.isnan(number)]  # 1e400 is infinity: above the largest
+    if words and not numbers:
+        return default, (f"The link's min_group_size {words[0][:20]!r} is not a whole number; the default "
+                         f"minimum of {default} is used.")
+    if not numbers:
+        return default, None
+    asked = max(numbers)
+    value = _allowed_minimum(asked)
+    shown = (f"{asked:,.0f}" if asked.is_integer() else f"{asked:g}") if math.isfinite(asked) else (
+        next(t for t in texts if t not in words and _link_number(t) == asked)[:20])
+    return value, _min_group_size_note(texts, asked, shown, value)
+
+
+def _allowed_minimum(asked: float) -> int:
+    """``asked`` rounded up, at least :data:`MIN_GROUP_SIZE_FLOOR` and at most :data:`MAX_MIN_GROUP_SIZE`."""
+    if not math.isfinite(asked):
+        return MAX_MIN_GROUP_SIZE if asked > 0 else MIN_GROUP_SIZE_FLOOR
+    return min(max(math.ceil(asked), MIN_GROUP_SIZE_FLOOR), MAX_MIN_GROUP_SIZE)
+
+
+def _min_group_size_note(texts: list[str], asked: float, shown: str, value: int) -> str | None:
+    """Why the minimum used differs from the one asked: several values, below or above the allowed
+    range, or a decimal rounded up."""
+    if len(texts) > 1:
+        shown_texts = ", ".join(t[:20] for t in texts)
+        return (f"The link gives min_group_size {len(texts)} times ({shown_texts}); the largest, {value:,}, "
+                "is used.")
+    if asked < MIN_GROUP_SIZE_FLOOR:
+        return f"The link's min_group_size {shown} is below the smallest allowed, {MIN_GROUP_SIZE_FLOOR}; {value} is used."
+    if asked > MAX_MIN_GROUP_SIZE:
+        return (f"The link's min_group_size {shown} is above the largest allowed, {MAX_MIN_GROUP_SIZE:,}; "
+                f"{value:,} is used.")
+    if not asked.is_integer():
+        return (f"The link's min_group_size {shown} is not a whole number; {value} is used (rounded up: never a "
+                "smaller minimum than asked).")
+    return None
+
+
+def _confidence_from(text: str, default: float, twice: str) -> tuple[float, str | None]:
+    """The confidence level from a link's text, between 0.5 and 0.999; else the default."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.5 <= value <= 0.999:  # NaN fails too
+        return default, (f"The link's confidence {text[:20]!r} is not between 0.5 and 0.999; the default "
+                         f"{default} is used{twice}.")
+    return value, (f"The link's confidence {value} is used{twice}." if twice else None)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from cxcommit import load_mapping, suggest_mapping
 from cxcommit.io.formats import FORMAT_NAMES
-from cxcommit.mapping.schema import MAX_MAPPING_BYTES
+from cxcommit.mapping.mapping_file import MAX_MAPPING_BYTES
 from cxcommit.text import escape_markdown as md
 from ui.data import Dataset, current, demo_dataset, digest, forget_exports, import_exports, read_export, read_metrics, use
 from ui.errors import guarded, show_error

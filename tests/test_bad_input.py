@@ -10,7 +10,7 @@ import pytest
 
 from cxcommit import (DataValidationError, FileReadError, MappingError, Settings, apply_mapping, load_mapping,
                       load_survey, read_unit_metrics, suggest_mapping, read_raw)
-from cxcommit.mapping.schema import mapping_from_dict
+from cxcommit.mapping.mapping_file import mapping_from_dict
 from conftest import ROOT
 
 GOOD = "respondent_id,division,sign_1,nps\nR1,Sales,Yes,9\nR2,Sales,No,7\nR3,Service,Yes,10\n"

@@ -526,9 +526,10 @@ def test_nul_bytes_after_the_first_64_kb_are_removed_and_named(folder):
 
 def test_nul_bytes_in_a_large_file_are_removed_too(folder, monkeypatch):
     import cxcommit.io.readers as readers
+    import cxcommit.io.text_export as text_export
 
     monkeypatch.setattr(readers, "LEAN_BYTES", 10_000)
-    monkeypatch.setattr(readers, "HEAD_BYTES", 20_000)
+    monkeypatch.setattr(text_export, "HEAD_BYTES", 20_000)
     path = folder / "nul.csv"
     path.write_bytes(b"id,unit,sign_1\n" + b"".join(f"R{i},Unit {i % 5},Yes\n".encode() for i in range(5000))
                      + b"R9999,Un\x00it 1,Yes\n")
@@ -567,9 +568,9 @@ def _big_csv(rows: int) -> bytes:
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_progress_is_reported_and_an_exception_from_it_stops_the_read(kind, monkeypatch):
-    import cxcommit.io.readers as readers
+    import cxcommit.io.csv_parse as csv_parse
 
-    monkeypatch.setattr(readers, "_POLL", 0.001)
+    monkeypatch.setattr(csv_parse, "_POLL", 0.001)
     data = _big_csv(600_000) if kind == "csv" else _workbook(ROWS + [[f"R{i}", "A", "Yes"] for i in range(6000)])
     seen = []
     raw = read_raw(data, f"x.{kind}", progress=lambda share, text: seen.append((share, text)))

@@ -14,8 +14,10 @@ import pandas as pd
 import pytest
 
 import cxcommit.io.readers as readers
+import cxcommit.io.text_export as text_export
 from cxcommit import apply_mapping, load_survey, mapping_from_dict, read_raw, suggest_mapping
-from cxcommit.io.columns import name_shape, personal_reason
+from cxcommit.io.person_names import name_shape
+from cxcommit.io.personal import personal_reason
 from cxcommit.settings import Settings
 from conftest import ROOT
 
@@ -516,7 +518,7 @@ def test_the_demo_keeps_its_groupings(demo):
 
 def test_a_large_file_does_not_load_names(tmp_path, monkeypatch):
     monkeypatch.setattr(readers, "LEAN_BYTES", 10_000)
-    monkeypatch.setattr(readers, "HEAD_BYTES", 40_000)
+    monkeypatch.setattr(text_export, "HEAD_BYTES", 40_000)
     people = [f"{f} {l}" for f in FIRST["de"] + FIRST["fr"] for l in LAST["de"] + LAST["fr"]]
     rng = random.Random(5)
     rng.shuffle(people)

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import cxcommit.io.readers as readers
+import cxcommit.io.text_export as text_export
 from cxcommit import load_survey, read_raw
 
 HEADER = "ResponseId,Email,Wave,Division,Business Unit,Role,sign_1,NPS,Job title,Comment\n"
@@ -21,7 +22,7 @@ def _export(rows: int) -> str:
 @pytest.fixture
 def small_threshold(monkeypatch):
     monkeypatch.setattr(readers, "LEAN_BYTES", 10_000)
-    monkeypatch.setattr(readers, "HEAD_BYTES", 40_000)
+    monkeypatch.setattr(text_export, "HEAD_BYTES", 40_000)
 
 
 def test_lean_read_skips_free_text_and_personal_columns(tmp_path, small_threshold):

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from cxcommit import load_mapping, load_survey, mapping_from_dict, read_raw, suggest_mapping
-from cxcommit.instrument.scales import guess_scale
+from cxcommit.instrument.guess import guess_scale
 from cxcommit.mapping.schema import ItemMapping, Mapping, WaveRule
 from cxcommit.mapping.suggest import is_survey_metadata
 from cxcommit.text import normalize_label

@@ -10,7 +10,8 @@ from cxcommit.analyses.pay import metrics_coverage
 from cxcommit.errors import SettingsError
 from cxcommit.io.readers import RawTable, read_raw
 from cxcommit.io.unit_metrics import UnitMetrics, read_unit_metrics
-from cxcommit.mapping.schema import Mapping, load_mapping
+from cxcommit.mapping.mapping_file import load_mapping
+from cxcommit.mapping.schema import Mapping
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.view import view
 from cxcommit.settings import Settings

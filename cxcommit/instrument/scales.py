@@ -1,4 +1,5 @@
-"""Answer scales, and guessing a scale from the answer labels seen in a column.
+"""Answer scales, and what an answer label says (don't know, missing, yes or no, a place on an ordered
+scale); :mod:`cxcommit.instrument.guess` guesses a column's scale from them.
 
 A scale says what the numbers of an item mean:
 
@@ -84,20 +85,26 @@ def make_scale(kind: str, low: float | None = None, high: float | None = None,
     if kind == "nps":
         return Scale("nps", 0.0, 10.0, 9.0 if favourable_from is None else float(favourable_from))
     if kind == "likert":
-        if low is None or high is None or not float(low).is_integer() or not float(high).is_integer():
-            raise MappingError(f"A likert scale needs whole-number low and high values; got low={low!r}, high={high!r}.",
-                               hint='Write e.g. "low": 1, "high": 5.')
-        points = int(high) - int(low) + 1
-        if not 3 <= points <= 11 or low < 0:
-            raise MappingError(f"A likert scale has 3 to 11 points from 0 upwards; got {_fmt(low)}–{_fmt(high)}.")
-        if favourable_from is None:
-            favourable_from = float(high) - TOP_BOXES[points] + 1
-        if not low < favourable_from <= high:
-            raise MappingError(f"favourable_from must lie above {_fmt(low)} and at most {_fmt(high)}; got {favourable_from!r}.")
-        return Scale("likert", float(low), float(high), float(favourable_from))
+        return _likert_scale(low, high, favourable_from)
     if low is not None and high is not None and low > high:
         raise MappingError(f"A numeric range needs low <= high; got {low!r} > {high!r}.")
     return Scale("numeric", None if low is None else float(low), None if high is None else float(high), None)
+
+
+def _likert_scale(low: float | None, high: float | None, favourable_from: float | None) -> Scale:
+    """A likert scale of whole points from 0 upwards, 3 to 11 of them; favourable from the top boxes
+    (:data:`TOP_BOXES`) unless said."""
+    if low is None or high is None or not float(low).is_integer() or not float(high).is_integer():
+        raise MappingError(f"A likert scale needs whole-number low and high values; got low={low!r}, high={high!r}.",
+                           hint='Write e.g. "low": 1, "high": 5.')
+    points = int(high) - int(low) + 1
+    if not 3 <= points <= 11 or low < 0:
+        raise MappingError(f"A likert scale has 3 to 11 points from 0 upwards; got {_fmt(low)}–{_fmt(high)}.")
+    if favourable_from is None:
+        favourable_from = float(high) - TOP_BOXES[points] + 1
+    if not low < favourable_from <= high:
+        raise MappingError(f"favourable_from must lie above {_fmt(low)} and at most {_fmt(high)}; got {favourable_from!r}.")
+    return Scale("likert", float(low), float(high), float(favourable_from))
 
 
 # --- recognising labels -------------------------------------------------------------------------
@@ -219,17 +226,22 @@ def score_label(label: str) -> LabelScore | None:
         return LabelScore("good", score + (intensity if score > 0 else -intensity), False)
     polar = next((_POLAR[w] for w in words if w in _POLAR), None)
     if polar is not None:
-        family, sign = polar
-        if re.search(r"\bnot\b.*\bat all\b|\bnot at all\b", norm):
-            return LabelScore(family, -3.0 * sign, False)
-        if re.search(r"\bnot\b", norm):
-            return LabelScore(family, -2.0 * sign, False)
-        intensity = next((value for pattern, value in _INTENSITY if pattern.search(norm)), 2.0)
-        return LabelScore(family, sign * intensity, sign < 0)
+        return _polar_score(norm, *polar)
     for pattern, family, value in _DIRECT:
         if pattern.search(norm):
             return LabelScore(family, value, False)
     return None
+
+
+def _polar_score(norm: str, family: str, sign: int) -> LabelScore:
+    """A label with a polar word (agree, unhelpful): negated by "not" (and "not at all"), else as
+    strong as its intensity word."""
+    if re.search(r"\bnot\b.*\bat all\b|\bnot at all\b", norm):
+        return LabelScore(family, -3.0 * sign, False)
+    if re.search(r"\bnot\b", norm):
+        return LabelScore(family, -2.0 * sign, False)
+    intensity = next((value for pattern, value in _INTENSITY if pattern.search(norm)), 2.0)
+    return LabelScore(family, sign * intensity, sign < 0)
 
 
 def parse_number(text: str) -> float | None:
@@ -244,115 +256,3 @@ def parse_number(text: str) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) else None
-
-
-# --- guessing a scale for a column -----------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ScaleGuess:
-    """A suggested scale for one column, with its answer labels mapped to values."""
-
-    scale: Scale
-    labels: dict[str, float | str]
-    review: str | None = None  # why a person should check this suggestion
-
-
-_RANGE_IN_TEXT = re.compile(r"\b(\d{1,2})\s*(?:to|-|–|through)\s*(\d{1,2})\b")
-_NPS_TEXT = re.compile(r"recommend", re.I)
-_NPS_NAME = re.compile(r"\bnps\b|net promoter|likelihood to recommend", re.I)
-_SPECIAL_CODES = {97.0, 98.0, 99.0, 997.0, 998.0, 999.0, 9999.0}
-
-
-def guess_scale(counts: dict[str, int], question: str = "") -> ScaleGuess | None:
-    """Guess the scale of a column from its distinct answers (label -> count) and its question text.
-
-    Returns None where the answers are not a rating (free text, categories, ranks, large numbers).
-
-    >>> guess_scale({"Yes": 5, "No": 3, "Don't know": 1}).scale.kind
-    'yes_no'
-    >>> g = guess_scale({"Agree": 4, "Strongly agree": 2, "Disagree": 1, "Neither agree nor disagree": 3})
-    >>> g.scale.points, g.labels["Strongly agree"]
-    (5, 5.0)
-    """
-    labels = {label: n for label, n in counts.items() if normalize_label(label) != ""}
-    if not labels:
-        return None
-    kinds = {label: label_kind(label) for label in labels}
-    numbers = {label: parse_number(label) for label in labels}
-    if all(numbers[label] is not None for label in labels):
-        return _guess_numeric({label: numbers[label] for label in labels}, question)
-    ordinary = [label for label in labels if kinds[label] is None]
-    norms = {normalize_label(label) for label in ordinary}
-    if ordinary and norms <= _YES | _NO:
-        mapped: dict[str, float | str] = {label: kinds[label] for label in labels if kinds[label]}
-        mapped.update({label: 1.0 if normalize_label(label) in _YES else 0.0 for label in ordinary})
-        return ScaleGuess(make_scale("yes_no"), mapped)
-    return _guess_likert(labels, kinds)
-
-
-def _guess_numeric(numbers: dict[str, float], question: str) -> ScaleGuess | None:
-    values = set(numbers.values())
-    positive = {v for v in values if v >= 0}
-    missing = {v for v in values if v < 0 and float(v).is_integer()} if positive else set()
-    rest = values - missing
-    if rest and max(rest) > 11:
-        special = {v for v in rest if v in _SPECIAL_CODES}
-        if rest - special and max(rest - special) <= 11:
-            missing |= special
-            rest -= special
-    if len(rest) < 2 or not all(float(v).is_integer() for v in rest) or min(rest) < 0 or max(rest) > 10:
-        return None
-    low, high = (0.0 if min(rest) == 0 else 1.0), max(rest)
-    review = None
-    stated = _RANGE_IN_TEXT.search(question or "")
-    if stated and int(stated.group(1)) in (0, 1) and int(stated.group(2)) >= max(rest):
-        low, high = float(stated.group(1)), float(stated.group(2))
-    elif high - low + 1 < 3:
-        return None
-    else:
-        review = f"range {low:g}–{high:g} taken from the answers seen; higher numbers are taken as better"
-    labels: dict[str, float | str] = {
-        label: (MISSING_LABEL if value in missing else value) for label, value in numbers.items()
-    }
-    named_nps = bool(_NPS_NAME.search(question or ""))
-    if named_nps or (_NPS_TEXT.search(question or "") and max(rest) >= 9 and len(rest) >= 5):
-        return ScaleGuess(make_scale("nps"), labels)
-    if high - low + 1 > 11:
-        return None
-    if review is None:
-        review = "higher numbers are taken as better"
-    return ScaleGuess(make_scale("likert", low, high), labels, review)
-
-
-def _guess_likert(labels: dict[str, int], kinds: dict[str, str | None]) -> ScaleGuess | None:
-    ordinary = [label for label in labels if kinds[label] is None]
-    scored = {label: score_label(label) for label in ordinary}
-    if len(ordinary) < 3 or any(s is None for s in scored.values()):
-        return None
-    families = {s.family for s in scored.values() if s.family is not None}
-    if len(families) != 1:
-        return None
-    by_score: dict[float, list[str]] = {}
-    for label, s in scored.items():
-        by_score.setdefault(s.score, []).append(label)
-    if any(len({normalize_label(x) for x in same}) > 1 for same in by_score.values()):
-        return None  # two different labels at one position: not an ordered scale we understand
-    scores = sorted(by_score)
-    bipolar = any(s.opposite for s in scored.values()) and scores[-1] > 0
-    if bipolar:
-        # A bipolar scale is symmetric: a position seen on one side exists on the other too.
-        magnitudes = sorted({abs(s) for s in scores if s != 0})
-        full = [-m for m in reversed(magnitudes)] + ([0.0] if 0.0 in scores else []) + magnitudes
-    else:
-        full = scores
-    review = None
-    if len(full) > len(scores):
-        review = f"{len(full)}-point scale completed from the {len(scores)} answers seen"
-    elif not bipolar and len(full) < 5:
-        review = f"{len(full)} points counted from the answers seen; add any label nobody chose"
-    if not 3 <= len(full) <= 11:
-        return None
-    position = {score: float(i + 1) for i, score in enumerate(full)}
-    mapped: dict[str, float | str] = {label: kinds[label] for label in labels if kinds[label]}
-    mapped.update({label: position[s.score] for label, s in scored.items()})
-    return ScaleGuess(make_scale("likert", 1, len(full)), mapped, review)

@@ -77,33 +77,46 @@ def _checked_utf8(raw: bytes, name: str) -> Decoded:
     if good_non_ascii >= min(bad, 3):
         # UTF-8 lines with accents beside lines from another program (a cp1252 file has almost no
         # line that is valid UTF-8 with accents): keep each line's own encoding, whichever is more.
-        parts, batch = [], []
-        for line in io.BytesIO(raw):
-            try:
-                line.decode("utf-8")
-                batch.append(line)
-            except UnicodeDecodeError:
-                batch.append(line.decode("cp1252", errors="replace").encode("utf-8"))
-            if len(batch) >= 10_000:
-                parts.append(b"".join(batch))
-                batch = []
-        parts.append(b"".join(batch))
-        problems = tuple(
-            Problem("line is not UTF-8 like other lines of the file; read as cp1252 (Windows)",
-                    row=None, column=None, value=f"line {n}", severity="warning")
-            for n in first_bad
-        )
-        if bad > 50:
-            problems += (Problem(f"{bad - 50} more lines not UTF-8; read as cp1252", severity="warning"),)
-        return Decoded(b"".join(parts), "mixed: utf-8 and cp1252", problems)
-    encoding = "cp1252"
-    if sum(1 for b in raw[:200_000] if b > 127) >= 20:  # too few bytes to tell encodings apart otherwise
-        sample = raw[:200_000]
-        best = from_bytes(sample, cp_isolation=list(_GUESSES)).best()
-        if best is not None and sample.decode(best.encoding, errors="replace") != sample.decode("cp1252", errors="replace"):
-            encoding = best.encoding  # cp1252 unless another encoding reads the bytes differently
+        return _mixed_lines(raw, bad, first_bad)
+    encoding = _guessed_encoding(raw)
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError:
         encoding, text = "cp1252", raw.decode("cp1252", errors="replace")
     return Decoded(text.encode("utf-8"), encoding.replace("_", "-"))
+
+
+def _mixed_lines(raw: bytes, bad: int, first_bad: list[int]) -> Decoded:
+    """Each line in its own encoding: UTF-8 where it reads as UTF-8, cp1252 elsewhere; the first 50
+    lines read as cp1252 are named (``first_bad``), the others (of ``bad``) counted."""
+    parts, batch = [], []
+    for line in io.BytesIO(raw):
+        try:
+            line.decode("utf-8")
+            batch.append(line)
+        except UnicodeDecodeError:
+            batch.append(line.decode("cp1252", errors="replace").encode("utf-8"))
+        if len(batch) >= 10_000:
+            parts.append(b"".join(batch))
+            batch = []
+    parts.append(b"".join(batch))
+    problems = tuple(
+        Problem("line is not UTF-8 like other lines of the file; read as cp1252 (Windows)",
+                row=None, column=None, value=f"line {n}", severity="warning")
+        for n in first_bad
+    )
+    if bad > 50:
+        problems += (Problem(f"{bad - 50} more lines not UTF-8; read as cp1252", severity="warning"),)
+    return Decoded(b"".join(parts), "mixed: utf-8 and cp1252", problems)
+
+
+def _guessed_encoding(raw: bytes) -> str:
+    """cp1252, unless the first 200,000 bytes hold enough non-ASCII bytes to tell encodings apart and
+    another encoding reads them differently."""
+    if sum(1 for b in raw[:200_000] if b > 127) < 20:  # too few bytes to tell encodings apart otherwise
+        return "cp1252"
+    sample = raw[:200_000]
+    best = from_bytes(sample, cp_isolation=list(_GUESSES)).best()
+    if best is not None and sample.decode(best.encoding, errors="replace") != sample.decode("cp1252", errors="replace"):
+        return best.encoding
+    return "cp1252"

@@ -48,31 +48,79 @@ def _cells(row: list[str], width: int) -> list[str]:
     return [(row[i] if i < len(row) and row[i] is not None else "").strip() for i in range(width)]
 
 
+def _is_qualtrics(rows: list[list[str]], width: int) -> bool:
+    """An ImportId (JSON) in at least half of the third row's filled cells."""
+    filled = [c for c in rows[2] if c] if len(rows) >= 3 else []
+    return bool(filled) and sum(bool(_IMPORT_ID.match(c)) for c in filled) >= max(1, len(filled) // 2)
+
+
+def _is_qualtrics_legacy(rows: list[list[str]], width: int) -> bool:
+    """V1, V2, V3… in the first row and ResponseID or ResponseSet in the second."""
+    return (len(rows) >= 2 and sum(bool(_V_COLUMN.match(c)) for c in rows[0]) >= 3
+            and any(normalize_label(c) in ("responseid", "responseset") for c in rows[1]))
+
+
+def _is_surveymonkey(rows: list[list[str]], width: int) -> bool:
+    """"Response" or "Open-Ended Response" in the second row, below a blank cell of the first row or
+    beside a first column named Respondent ID."""
+    if len(rows) < 2:
+        return False
+    subs = [normalize_label(c) for c in rows[1]]
+    if "response" not in subs and "open-ended response" not in subs:
+        return False
+    blanks_over_filled = any(not rows[0][i] and rows[1][i] for i in range(1, width))
+    return blanks_over_filled or normalize_label(rows[0][0]) in ("respondent id", "respondentid")
+
+
+def _is_google_forms(rows: list[list[str]], width: int) -> bool:
+    """A first column named Timestamp (in one of several languages)."""
+    return bool(rows) and bool(rows[0]) and normalize_label(rows[0][0]) in _TIMESTAMPS
+
+
+def _is_microsoft_forms(rows: list[list[str]], width: int) -> bool:
+    """ID, Start time and Completion time as the first three columns."""
+    return bool(rows) and [normalize_label(c) for c in rows[0][:3]] == _MS_FORMS_START
+
+
+# Tried in this order; a file none of them recognises is a generic table.
+_DETECTORS = [("qualtrics", _is_qualtrics), ("qualtrics_legacy", _is_qualtrics_legacy),
+              ("surveymonkey", _is_surveymonkey), ("google_forms", _is_google_forms),
+              ("microsoft_forms", _is_microsoft_forms)]
+
+
 def detect_format(rows: list[list[str]]) -> str:
     """The vendor layout of a file from its first rows (lists of cell texts)."""
     width = max((len(r) for r in rows), default=0)
     rows = [_cells(r, width) for r in rows]
-    if len(rows) >= 3:
-        filled = [c for c in rows[2] if c]
-        if filled and sum(bool(_IMPORT_ID.match(c)) for c in filled) >= max(1, len(filled) // 2):
-            return "qualtrics"
-    if len(rows) >= 2:
-        if sum(bool(_V_COLUMN.match(c)) for c in rows[0]) >= 3 and any(
-            normalize_label(c) in ("responseid", "responseset") for c in rows[1]
-        ):
-            return "qualtrics_legacy"
-        subs = [normalize_label(c) for c in rows[1]]
-        blanks_over_filled = any(not rows[0][i] and rows[1][i] for i in range(1, width))
-        if "response" in subs or "open-ended response" in subs:
-            if blanks_over_filled or normalize_label(rows[0][0]) in ("respondent id", "respondentid"):
-                return "surveymonkey"
-    if rows:
-        head = [normalize_label(c) for c in rows[0]]
-        if head and head[0] in _TIMESTAMPS:
-            return "google_forms"
-        if head[:3] == _MS_FORMS_START:
-            return "microsoft_forms"
-    return "generic"
+    return next((fmt for fmt, recognises in _DETECTORS if recognises(rows, width)), "generic")
+
+
+def _qualtrics_keys(rows: list[list[str]], width: int) -> tuple[list[str], list[str]]:
+    return rows[0], rows[1]
+
+
+def _qualtrics_legacy_keys(rows: list[list[str]], width: int) -> tuple[list[str], list[str]]:
+    """Ids from the second row where the first has V1.. or nothing."""
+    keys = [rows[1][i] if _V_COLUMN.match(rows[0][i]) or not rows[0][i] else rows[0][i] for i in range(width)]
+    return keys, rows[1]
+
+
+def _surveymonkey_keys(rows: list[list[str]], width: int) -> tuple[list[str], list[str]]:
+    """A question's text over its first column stands for the columns after it; each option is added."""
+    keys, question = [], ""
+    for top, sub in zip(rows[0], rows[1]):
+        question = top or question
+        keys.append(question if normalize_label(sub) in _SM_SUBHEADERS else f"{question} - {sub}" if question else sub)
+    return keys, keys
+
+
+def _one_header_keys(rows: list[list[str]], width: int) -> tuple[list[str], list[str]]:
+    return rows[0], rows[0]
+
+
+# Per layout: its header rows, and how they give keys and labels.
+_HEADERS = {"qualtrics": (3, _qualtrics_keys), "qualtrics_legacy": (2, _qualtrics_legacy_keys),
+            "surveymonkey": (2, _surveymonkey_keys)}
 
 
 def read_layout(rows: list[list[str]], fmt: str) -> Layout:
@@ -82,23 +130,11 @@ def read_layout(rows: list[list[str]], fmt: str) -> Layout:
     """
     width = len(rows[0]) if rows else 0
     rows = [_cells(r, width) for r in rows]
-    needed = {"qualtrics": 3, "qualtrics_legacy": 2, "surveymonkey": 2}.get(fmt, 1)
+    needed, keys_of = _HEADERS.get(fmt, (1, _one_header_keys))
     if len(rows) < needed:
         raise FileReadError(
             f"A {FORMAT_NAMES[fmt]} export has {needed} header rows, but the file has only {len(rows)} row(s).",
             hint="Check that this is the right file, or choose the format 'generic'.",
         )
-    if fmt == "qualtrics":
-        keys, labels = rows[0], rows[1]
-    elif fmt == "qualtrics_legacy":
-        keys = [rows[1][i] if _V_COLUMN.match(rows[0][i]) or not rows[0][i] else rows[0][i] for i in range(width)]
-        labels = rows[1]
-    elif fmt == "surveymonkey":
-        keys, question = [], ""
-        for top, sub in zip(rows[0], rows[1]):
-            question = top or question
-            keys.append(question if normalize_label(sub) in _SM_SUBHEADERS else f"{question} - {sub}" if question else sub)
-        labels = keys
-    else:
-        keys = labels = rows[0]
+    keys, labels = keys_of(rows, width)
     return Layout(fmt, needed, tuple(keys), tuple(label or key for label, key in zip(labels, keys)))

@@ -186,21 +186,29 @@ def _scan(source, max_line_bytes: int, byte: int) -> _Scan:
             found = text.find(b"\x00", begin, end)
             first_nul = -1 if found < 0 else base + found
         if long_line is None:
-            for start in range(begin, end, step):
-                stop = min(start + step, end)
-                first = text.find(mark, start, stop)
-                if first < 0:
-                    continue
-                if base + first - last - 1 > max_line_bytes:
-                    long_line = (last + 1, base + first - last - 1)
-                    break
-                last = base + text.rfind(mark, start, stop)
+            long_line, last = _long_line(text, begin, end, base, last, mark, step, max_line_bytes)
         offset += size
     if long_line is None and offset - last - 1 > max_line_bytes:
         long_line = (last + 1, offset - last - 1)
     if long_line is not None:
         long_line = (_line_number(source, whole, long_line[0], byte), long_line[1])
     return _Scan(offset, lines, first_nul, long_line, bool(marks))
+
+
+def _long_line(text, begin: int, end: int, base: int, last: int, mark: bytes, step: int,
+               max_line_bytes: int) -> tuple[tuple[int, int] | None, int]:
+    """The first line longer than ``max_line_bytes`` that ends in ``text[begin:end]`` (its start and
+    length, or None), searched in windows of ``step`` bytes from their ends; and the offset of the last
+    line break before it (``last``: the one before this chunk)."""
+    for start in range(begin, end, step):
+        stop = min(start + step, end)
+        first = text.find(mark, start, stop)
+        if first < 0:
+            continue
+        if base + first - last - 1 > max_line_bytes:
+            return (last + 1, base + first - last - 1), last
+        last = base + text.rfind(mark, start, stop)
+    return None, last
 
 
 def _line_number(source, whole, offset: int, byte: int) -> int:

@@ -16,7 +16,7 @@ import pandas as pd
 from cxcommit.errors import DataValidationError, Problem, problems_frame
 from cxcommit.instrument.scales import parse_number
 from cxcommit.io.columns import attribute_for, is_wave_column
-from cxcommit.io.readers import read_raw
+from cxcommit.io.readers import RawTable, read_raw
 from cxcommit.text import normalize_label, one_line
 
 _PERCENT = ("pct", "percent", "share", "%", "csat")
@@ -44,12 +44,33 @@ def is_percent(name: str) -> bool:
 def read_unit_metrics(source: str | Path | bytes, name: str | None = None) -> UnitMetrics:
     """Read and validate a unit-metrics table; every problem is reported at once."""
     raw = read_raw(source, name, fmt="generic")
+    roles = _key_columns(raw)
+    problems: list[Problem] = list(raw.problems)
+    # names tidied as the survey's are (cxcommit.model.importer), so that they match
+    frame = pd.DataFrame({role: raw.strings(key).to_pandas().astype("string").map(one_line, na_action="ignore")
+                          .astype("string") for role, key in roles.items()})
+    metric_keys = [k for k in raw.keys if k not in roles.values()]
+    for key in metric_keys:
+        frame[key] = _metric_values(raw, key, problems)
+    blank = _blank_or_repeated(raw, frame, roles, problems)
+    frame = frame[~blank].reset_index(drop=True)
+    names = _metric_names(metric_keys, set(frame.columns) - set(metric_keys))
+    for key, named in names.items():
+        if named != key:
+            problems.append(Problem(f"metric renamed to {named!r}: cxcommit's own tables use the name {key!r}",
+                                    column=key, severity="warning"))
+    frame = frame.rename(columns=names)
+    return UnitMetrics(frame, tuple(names.values()), raw.source, tuple(problems))
+
+
+def _key_columns(raw: RawTable) -> dict[str, str]:
+    """The business unit, wave and (if any) division columns by role; an error if the business unit
+    or wave is missing or named twice (they join the metrics to respondents: which is meant is unclear)."""
     candidates: dict[str, list[str]] = {}
     for key in raw.keys:
         role = "wave" if is_wave_column(key) else attribute_for(key, key)
         if role in ("business_unit", "division", "wave"):
             candidates.setdefault(role, []).append(key)
-    # the business unit and wave join the metrics to respondents: two of either, and which is meant is unclear
     twice = {role: keys for role, keys in candidates.items() if len(keys) > 1 and role != "division"}
     if twice:
         raise DataValidationError(
@@ -66,27 +87,33 @@ def read_unit_metrics(source: str | Path | bytes, name: str | None = None) -> Un
             hint="A unit-metrics table needs a 'business_unit' and a 'wave' column, then one column per metric. "
                  f"Its columns are: {', '.join(raw.keys)}.",
         )
-    problems: list[Problem] = list(raw.problems)
-    # names tidied as the survey's are (cxcommit.model.importer), so that they match
-    frame = pd.DataFrame({role: raw.strings(key).to_pandas().astype("string").map(one_line, na_action="ignore")
-                          .astype("string") for role, key in roles.items()})
-    metric_keys = [k for k in raw.keys if k not in roles.values()]
-    for key in metric_keys:
-        texts = raw.strings(key).to_pandas().astype("string")
-        values = np.full(len(texts), np.nan)
-        for i, text in enumerate(texts):
-            if text is pd.NA or not str(text).strip():
-                continue
-            number = parse_number(str(text).strip().rstrip("%").strip())
-            if number is None:
-                problems.append(Problem("not a number; read as missing", row=raw.row_number(i), column=key,
-                                        value=str(text)[:80], severity="warning"))
-            elif is_percent(key) and not 0 <= number <= 100:
-                problems.append(Problem("percentage outside 0–100; read as missing", row=raw.row_number(i),
-                                        column=key, value=str(text), severity="warning"))
-            else:
-                values[i] = number
-        frame[key] = values
+    return roles
+
+
+def _metric_values(raw: RawTable, key: str, problems: list[Problem]) -> np.ndarray:
+    """A metric column as numbers (NaN where blank); text that is no number, and a percentage outside
+    0–100, is read as missing and added to ``problems``."""
+    texts = raw.strings(key).to_pandas().astype("string")
+    values = np.full(len(texts), np.nan)
+    for i, text in enumerate(texts):
+        if text is pd.NA or not str(text).strip():
+            continue
+        number = parse_number(str(text).strip().rstrip("%").strip())
+        if number is None:
+            problems.append(Problem("not a number; read as missing", row=raw.row_number(i), column=key,
+                                    value=str(text)[:80], severity="warning"))
+        elif is_percent(key) and not 0 <= number <= 100:
+            problems.append(Problem("percentage outside 0–100; read as missing", row=raw.row_number(i),
+                                    column=key, value=str(text), severity="warning"))
+        else:
+            values[i] = number
+    return values
+
+
+def _blank_or_repeated(raw: RawTable, frame: pd.DataFrame, roles: dict[str, str],
+                       problems: list[Problem]) -> pd.Series:
+    """The rows without a business unit or wave (each a warning in ``problems``); an error if a
+    business unit and wave appear in more than one row."""
     blank = frame["business_unit"].isna() | frame["wave"].isna()
     for i in np.flatnonzero(blank.to_numpy()):
         problems.append(Problem("business unit or wave is blank; row left out", row=raw.row_number(int(i)),
@@ -99,14 +126,7 @@ def read_unit_metrics(source: str | Path | bytes, name: str | None = None) -> Un
         raise DataValidationError(
             f"{raw.source} has {len(errors)} rows that repeat a business unit and wave.",
             hint="Keep one row per business unit and wave.", problems=errors + problems)
-    frame = frame[~blank].reset_index(drop=True)
-    names = _metric_names(metric_keys, set(frame.columns) - set(metric_keys))
-    for key, named in names.items():
-        if named != key:
-            problems.append(Problem(f"metric renamed to {named!r}: cxcommit's own tables use the name {key!r}",
-                                    column=key, severity="warning"))
-    frame = frame.rename(columns=names)
-    return UnitMetrics(frame, tuple(names.values()), raw.source, tuple(problems))
+    return blank
 
 
 # Column names of the tables unit metrics are joined into (cxcommit.analyses.pay: unit_table, pay_alignment,

@@ -3,7 +3,7 @@ what every other column is, which of the 8 signs are mapped, and the wave rule.
 
 Answer labels are written as ``text = value`` pairs separated by semicolons, e.g.
 ``Yes = 1; No = 0; Not sure = dont_know``. Whatever is edited goes through
-:func:`cxcommit.mapping.schema.mapping_from_dict`, so the form reports problems as a mapping file would.
+:func:`cxcommit.mapping.mapping_file.mapping_from_dict`, so the form reports problems as a mapping file would.
 """
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ import pandas as pd
 
 from cxcommit.errors import MappingError, Problem
 from cxcommit.instrument.items import SIGN_IDS, built_in_item
-from cxcommit.io.columns import date_rank, is_comment, is_respondent_id, is_wave_column, personal_reason
-from cxcommit.mapping.schema import Mapping, WaveRule, mapping_from_dict
+from cxcommit.io.columns import date_rank, is_comment, is_respondent_id, is_wave_column
+from cxcommit.io.personal import personal_reason
+from cxcommit.mapping.mapping_file import mapping_from_dict
+from cxcommit.mapping.schema import Mapping, WaveRule
 from cxcommit.mapping.suggest import SUB_QUESTION, is_survey_metadata
 from cxcommit.text import shorten
 
@@ -284,16 +286,21 @@ def wave_columns(mapping: Mapping, columns: list[str], mode: str) -> list[str]:
         return []
     roles = column_roles(mapping, columns)
     role = dict(zip(roles["column"], roles["role"]))
+    ranked = _ranked_wave_columns(columns, role, mode)
+    own = mapping.wave.column if wave_mode(mapping.wave) == mode and mapping.wave.column in role else None
+    return [own, *(c for c in ranked if c != own)] if own else ranked
+
+
+def _ranked_wave_columns(columns: list[str], role: dict[str, str], mode: str) -> list[str]:
+    """The columns that can hold the wave in ``mode`` (a column, or dates), best first; ``role``: each
+    column's role in the mapping (:func:`column_roles`)."""
     categorical = [c for c in columns if role[c] in ("wave", "attribute", "grouping", "other")
                    and not is_survey_metadata(c)]
     if mode == WAVE_MODES[0]:
-        ranked = sorted(categorical, key=lambda c: (not is_wave_column(c), role[c] == "other"))
-    else:
-        dates = sorted((c for c in columns if date_rank(c) is not None and role[c] not in ("item", "personal")),
-                       key=date_rank)
-        ranked = dates + [c for c in categorical if c not in dates]
-    own = mapping.wave.column if wave_mode(mapping.wave) == mode and mapping.wave.column in role else None
-    return [own, *(c for c in ranked if c != own)] if own else ranked
+        return sorted(categorical, key=lambda c: (not is_wave_column(c), role[c] == "other"))
+    dates = sorted((c for c in columns if date_rank(c) is not None and role[c] not in ("item", "personal")),
+                   key=date_rank)
+    return dates + [c for c in categorical if c not in dates]
 
 
 def suggested_wave_column(mapping: Mapping, columns: list[str], mode: str) -> str | None:

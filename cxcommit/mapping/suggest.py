@@ -9,7 +9,7 @@ attributes. Every guess a person should check carries a ``review`` note.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 import numpy as np
@@ -17,10 +17,12 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from cxcommit.instrument.items import Item, built_in_items
-from cxcommit.instrument.scales import DONT_KNOW_LABEL, MISSING_LABEL, guess_scale, parse_number
+from cxcommit.instrument.guess import guess_scale
+from cxcommit.instrument.scales import DONT_KNOW_LABEL, MISSING_LABEL, parse_number
 from cxcommit.io.columns import (attribute_for, canonical_role, date_rank, is_comment, is_metadata, is_respondent_id,
-                                 is_wave_column, per_respondent_reason, personal_reason)
+                                 is_wave_column, per_respondent_reason)
 from cxcommit.io.dates import date_part, parse_dates
+from cxcommit.io.personal import personal_reason
 from cxcommit.io.readers import RawTable
 from cxcommit.mapping.schema import DEFAULT_MISSING_CODES, ItemMapping, Mapping, WaveRule
 from cxcommit.text import normalize_label, shorten, slugify
@@ -84,7 +86,7 @@ def profile(raw: RawTable, key: str) -> Profile:
 
 
 def head_sample(raw: RawTable, key: str) -> tuple[list[str], int, int]:
-    """What :func:`~cxcommit.io.columns.personal_reason` needs of a column's first IDENTIFIER_ROWS rows: up
+    """What :func:`~cxcommit.io.personal.personal_reason` needs of a column's first IDENTIFIER_ROWS rows: up
     to SAMPLE distinct non-empty values (trimmed), how many non-empty answers those rows hold and how
     many of them are distinct."""
     column = pc.utf8_trim_whitespace(raw.strings(key, IDENTIFIER_ROWS))
@@ -136,87 +138,113 @@ def suggest_mapping(raw: RawTable, items: tuple[Item, ...] | None = None) -> Map
     items = built_in_items() if items is None else items
     raw.encode_all([k for k in raw.keys if len(pc.unique(raw.table.column(k).slice(0, PROFILE_ROWS))) <= MAX_LABELS])
     personal = personal_from_omitted(raw.omitted)
-    ignored = {k: r for k, r in raw.omitted.items() if k not in personal}
-    attributes, groupings = {}, []
-    respondent_id, wave_column, date_columns = None, None, []
-    rated: list[tuple[str, str, object]] = []
+    found = _Found(personal, {k: r for k, r in raw.omitted.items() if k not in personal})
     for key, label in zip(raw.keys, raw.labels):
-        info = profile(raw, key)
-        counts = info.counts
-        reason = personal_reason(key, label, *head_sample(raw, key))
-        if reason:
-            personal[key] = reason
-            continue
-        if is_respondent_id(key) and respondent_id is None:
-            respondent_id = key
-            continue
-        if date_rank(key) is not None:
-            date_columns.append(key)
-        if is_survey_metadata(key):
-            ignored[key] = "survey metadata"
-            continue
-        if info.distinct == 0 or counts == {}:
-            ignored[key] = "empty: no answers"
-            continue
-        if counts is None:
-            numeric = all(parse_number(v) is not None for v in info.sample)
-            ignored[key] = "numbers, not a rating" if numeric else "free text"
-            continue
-        if is_wave_column(key) and wave_column is None:
-            wave_column = key
-            continue
-        attribute = attribute_for(key, label)
-        if attribute and attribute not in attributes:
-            attributes[attribute] = key
-            continue
-        if key.endswith("_NPS_GROUP") or label.endswith(" - Group"):
-            ignored[key] = "NPS group derived from another column"
-            continue
-        if is_comment(key, label) and guess_scale(counts, label) is None:
-            ignored[key] = "free text"
-            continue
-        if _RANK.search(label):
-            ignored[key] = "ranking question"
-            continue
-        guess = guess_scale(counts, label)
-        if guess is not None:
-            rated.append((key, label, guess))
-            continue
-        ignored_reason = "multi-select answers" if _MULTI_TEXT.search(label) else _categorical_reason(
-            counts, raw.n_rows, raw.format)
-        if ignored_reason:
-            ignored[key] = ignored_reason
-        else:
-            groupings.append((info.distinct, len(groupings), key))
-    groupings = _fewest_groupings(groupings, ignored)
-    item_mappings = _match_items(raw, rated, items, ignored)
+        found.add(raw, key, label)
+    ignored = found.ignored
+    groupings = _fewest_groupings(found.groupings, ignored)
+    item_mappings = _match_items(raw, found.rated, items, ignored)
     role_values = {}
-    if "role" in attributes:
-        role_values = {value: canonical_role(value) for value in value_counts(raw, attributes["role"])}
-    wave = _wave_rule(raw, wave_column, date_columns)
+    if "role" in found.attributes:
+        role_values = {value: canonical_role(value) for value in value_counts(raw, found.attributes["role"])}
+    wave = _wave_rule(raw, found.wave_column, found.date_columns)
     if wave.column in ignored:
         del ignored[wave.column]
     return Mapping(
-        format=raw.format, respondent_id=respondent_id, wave=wave, attributes=attributes, role_values=role_values,
-        groupings=tuple(groupings), items=tuple(item_mappings), missing_codes=DEFAULT_MISSING_CODES,
-        personal=personal, ignored=ignored,
+        format=raw.format, respondent_id=found.respondent_id, wave=wave, attributes=found.attributes,
+        role_values=role_values, groupings=tuple(groupings), items=tuple(item_mappings),
+        missing_codes=DEFAULT_MISSING_CODES, personal=personal, ignored=ignored,
     )
+
+
+@dataclass
+class _Found:
+    """What the columns read so far are, in the export's order: personal data, left out (with why),
+    the respondent id, date columns, the wave column, standard attributes, rated questions (with their
+    scale guess) and candidate groupings (distinct answers, position, key)."""
+
+    personal: dict[str, str]
+    ignored: dict[str, str]
+    respondent_id: str | None = None
+    date_columns: list[str] = field(default_factory=list)
+    wave_column: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+    rated: list[tuple[str, str, object]] = field(default_factory=list)
+    groupings: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def add(self, raw: RawTable, key: str, label: str) -> None:
+        """Place one column: the first rule that claims it decides."""
+        info = profile(raw, key)
+        reason = personal_reason(key, label, *head_sample(raw, key))
+        if reason:
+            self.personal[key] = reason
+            return
+        if is_respondent_id(key) and self.respondent_id is None:
+            self.respondent_id = key
+            return
+        if date_rank(key) is not None:
+            self.date_columns.append(key)
+        reason = _not_analysed(key, info)
+        if reason:
+            self.ignored[key] = reason
+            return
+        if is_wave_column(key) and self.wave_column is None:
+            self.wave_column = key
+            return
+        attribute = attribute_for(key, label)
+        if attribute and attribute not in self.attributes:
+            self.attributes[attribute] = key
+            return
+        self._add_answers(raw, key, label, info)
+
+    def _add_answers(self, raw: RawTable, key: str, label: str, info: Profile) -> None:
+        """A column with a manageable number of answers: a rated question, a grouping, or left out."""
+        counts = info.counts
+        reason = next((why for applies, why in _NOT_QUESTIONS if applies(key, label, counts)), None)
+        if reason:
+            self.ignored[key] = reason
+            return
+        guess = guess_scale(counts, label)
+        if guess is not None:
+            self.rated.append((key, label, guess))
+            return
+        reason = "multi-select answers" if _MULTI_TEXT.search(label) else _categorical_reason(
+            counts, raw.n_rows, raw.format)
+        if reason:
+            self.ignored[key] = reason
+        else:
+            self.groupings.append((info.distinct, len(self.groupings), key))
+
+
+def _not_analysed(key: str, info: Profile) -> str | None:
+    """Why a column is neither an item nor a grouping before its answers are read: the survey tool's
+    bookkeeping, no answers, or too many distinct answers (numbers or free text)."""
+    if is_survey_metadata(key):
+        return "survey metadata"
+    if info.distinct == 0 or info.counts == {}:
+        return "empty: no answers"
+    if info.counts is None:
+        numeric = all(parse_number(v) is not None for v in info.sample)
+        return "numbers, not a rating" if numeric else "free text"
+    return None
+
+
+# Columns whose answers are no question to analyse, tried in this order: (applies(key, label, counts), why).
+_NOT_QUESTIONS = [
+    (lambda key, label, counts: key.endswith("_NPS_GROUP") or label.endswith(" - Group"),
+     "NPS group derived from another column"),
+    (lambda key, label, counts: is_comment(key, label) and guess_scale(counts, label) is None, "free text"),
+    (lambda key, label, counts: bool(_RANK.search(label)), "ranking question"),
+]
 
 
 def _categorical_reason(counts: dict[str, int], n_rows: int, fmt: str) -> str | None:
     """Why a non-rated column is not offered as a grouping, or None if it is one."""
-    numbers = {v: parse_number(v) for v in counts}
-    if all(x is not None for x in numbers.values()):
-        counts = {v: n for v, n in counts.items() if numbers[v] not in DEFAULT_MISSING_CODES}
+    counts = _without_missing_codes(counts)
     distinct = len(counts)
     if distinct == 1:
         return "one answer only; blank (or a missing code) elsewhere: a checkbox column"
-    if fmt == "microsoft_forms" and sum(n for v, n in counts.items() if v.rstrip().endswith(";")) > 0.5 * sum(
-            counts.values()):
-        return "multi-select answers"  # Microsoft Forms ends every chosen option with ";"
-    separator = {"microsoft_forms": ";", "google_forms": ", "}.get(fmt)
-    joined = sum(1 for v in counts if separator and separator in v.strip().rstrip(";"))
-    if distinct > 20 and joined > distinct * 0.3:
+    if _multi_select(counts, fmt):
         return "multi-select answers"
     lengths = sum(len(v) * n for v, n in counts.items()) / max(1, sum(counts.values()))
     if distinct > MAX_GROUPS or distinct > max(20, 0.5 * n_rows) or lengths > 80:
@@ -227,6 +255,25 @@ def _categorical_reason(counts: dict[str, int], n_rows: int, fmt: str) -> str | 
     if all(parse_number(v) is not None for v in counts) and distinct > 30:
         return "numbers, not a rating"
     return None
+
+
+def _without_missing_codes(counts: dict[str, int]) -> dict[str, int]:
+    """Answers that are all numbers, without the missing codes among them (99, -1, ...)."""
+    numbers = {v: parse_number(v) for v in counts}
+    if all(x is not None for x in numbers.values()):
+        return {v: n for v, n in counts.items() if numbers[v] not in DEFAULT_MISSING_CODES}
+    return counts
+
+
+def _multi_select(counts: dict[str, int], fmt: str) -> bool:
+    """Whether answers are several options joined: Microsoft Forms ends every chosen option with ";"
+    (most answers end so), Google Forms joins them with ", " (many of more than 20 answers)."""
+    if fmt == "microsoft_forms" and sum(n for v, n in counts.items() if v.rstrip().endswith(";")) > 0.5 * sum(
+            counts.values()):
+        return True
+    separator = {"microsoft_forms": ";", "google_forms": ", "}.get(fmt)
+    joined = sum(1 for v in counts if separator and separator in v.strip().rstrip(";"))
+    return len(counts) > 20 and joined > len(counts) * 0.3
 
 
 def _item_id(key: str, taken: set[str]) -> str:

@@ -36,31 +36,13 @@ def combine_surveys(surveys: list[Survey]) -> Survey:
     >>> both.size == first.size + second.size, both.report.waves, publish(both, 5).minimum
     (True, ('2025-Q2', '2025-Q3'), 5)
     """
-    if not surveys:
-        raise MappingError("There is no export to combine.", hint="Load at least one export.")
-    if any(s.minimum is not None for s in surveys):
-        raise SettingsError("A published survey cannot be combined with another.",
-                            hint="Combine the surveys as imported (apply_mapping), then publish the combination.")
+    _check_combinable(surveys)
     if len(surveys) == 1:
         return surveys[0]
     items = _common_items(surveys)
     groupings = {name: source for s in surveys for name, source in s.groupings.items()}
-    frames = [s.responses for s in surveys]
-    columns: dict[str, object] = {"source_row": np.concatenate([f["source_row"].to_numpy() for f in frames])}
-    if any("respondent_id" in f for f in frames):
-        columns["respondent_id"] = pd.concat([f["respondent_id"] if "respondent_id" in f else
-                                              pd.Series([None] * len(f), dtype="str") for f in frames],
-                                             ignore_index=True)
-    for name in groupings:
-        parts = [f[name].array if name in f else pd.Categorical([None] * len(f)) for f in frames]
-        columns[name] = ordered_categories(pd.Series(union_categoricals(parts, ignore_order=True)), name)
-    levels = {}
-    for item in items:
-        columns[item.id] = np.concatenate([f[item.id].to_numpy(dtype=np.float32) if item.id in f else
-                                           np.full(len(f), np.nan, dtype=np.float32) for f in frames])
-        coded = [s.item_levels(item.id) for s in surveys]
-        if all(c is not None for c in coded):
-            levels[item.id] = (np.concatenate([c[0] for c in coded]), coded[0][1])
+    columns = _row_columns([s.responses for s in surveys], groupings)
+    levels = _item_columns(surveys, items, columns)
     responses = pd.DataFrame(columns)
     repeated = _repeated_in_wave(responses)
     if repeated.any():  # one person per wave, across files too (as the importer does within a file)
@@ -71,6 +53,42 @@ def combine_surveys(surveys: list[Survey]) -> Survey:
         excluded = {**report.excluded, REPEATED_ACROSS_FILES: int(repeated.sum())}
         report = replace(report, excluded=excluded)
     return Survey(responses, tuple(items), groupings, surveys[0].mapping, report, levels=levels)
+
+
+def _check_combinable(surveys: list[Survey]) -> None:
+    """An error for no survey at all, or for a published one."""
+    if not surveys:
+        raise MappingError("There is no export to combine.", hint="Load at least one export.")
+    if any(s.minimum is not None for s in surveys):
+        raise SettingsError("A published survey cannot be combined with another.",
+                            hint="Combine the surveys as imported (apply_mapping), then publish the combination.")
+
+
+def _row_columns(frames: list[pd.DataFrame], groupings: dict[str, str]) -> dict[str, object]:
+    """Each file's source rows, respondent ids and groupings, one file after another (blank where a
+    file lacks one); a grouping's categories merged and put in the usual order."""
+    columns: dict[str, object] = {"source_row": np.concatenate([f["source_row"].to_numpy() for f in frames])}
+    if any("respondent_id" in f for f in frames):
+        columns["respondent_id"] = pd.concat([f["respondent_id"] if "respondent_id" in f else
+                                              pd.Series([None] * len(f), dtype="str") for f in frames],
+                                             ignore_index=True)
+    for name in groupings:
+        parts = [f[name].array if name in f else pd.Categorical([None] * len(f)) for f in frames]
+        columns[name] = ordered_categories(pd.Series(union_categoricals(parts, ignore_order=True)), name)
+    return columns
+
+
+def _item_columns(surveys: list[Survey], items: list, columns: dict[str, object]) -> dict:
+    """Each item's values of every survey, one after another (blank where a survey lacks it), added to
+    ``columns``; returns the items' level codes where every survey has them."""
+    levels = {}
+    for item in items:
+        columns[item.id] = np.concatenate([s.responses[item.id].to_numpy(dtype=np.float32) if item.id in s.responses
+                                           else np.full(len(s.responses), np.nan, dtype=np.float32) for s in surveys])
+        coded = [s.item_levels(item.id) for s in surveys]
+        if all(c is not None for c in coded):
+            levels[item.id] = (np.concatenate([c[0] for c in coded]), coded[0][1])
+    return levels
 
 
 REPEATED_ACROSS_FILES = "same respondent id as a row of an earlier file in the same wave (first kept)"
