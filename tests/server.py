@@ -79,18 +79,31 @@ def streamlit_server(theme: str | None = None, timeout: float = 60, args: list[s
 
 
 @contextmanager
-def chromium(width: int = 1440, height: int = 900, dark: bool = False):
-    """A Chromium page (Playwright) of the given size."""
+def chromium_browser():
+    """Debian's Chromium under Playwright; each test opens its own page with :func:`new_page`."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height},
-                                    color_scheme="dark" if dark else "light")
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+def new_page(browser, width: int = 1440, height: int = 900, dark: bool = False):
+    """A page of the given size in a context of its own: its own cookies and storage, so a new
+    Streamlit session that shares nothing with the browser's other pages."""
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  color_scheme="dark" if dark else "light")
+    return context.new_page()
+
+
+@contextmanager
+def chromium(width: int = 1440, height: int = 900, dark: bool = False):
+    """A Chromium page (Playwright) of the given size, in a browser of its own."""
+    with chromium_browser() as browser:
+        yield new_page(browser, width, height, dark)
 
 
 def wait_for_app(page, timeout: float = 60_000, steady: int = 3) -> None:

@@ -1,21 +1,15 @@
-"""The command line, as a user runs it."""
+"""The command line, as a user runs it: in this process (``cli``), and through ``python -m cxcommit``
+where the exit code the shell sees is the point (``cli_process``)."""
 import json
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from conftest import REALDATA, ROOT
+from conftest import REALDATA, ROOT, cli, cli_process
 from cxcommit import apply_mapping, load_survey, read_raw, suggest_mapping
-
-
-def cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "cxcommit", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd)
 
 
 @pytest.mark.parametrize("path", sorted(p.name for p in REALDATA.iterdir() if p.suffix in (".csv", ".xlsx")))
@@ -72,7 +66,7 @@ def test_check_on_the_demo_and_its_unit_metrics():
 
 
 def test_check_with_a_forced_format():
-    result = cli("check", REALDATA / "surveymonkey_538_starwars.csv", "--format", "generic")
+    result = cli_process("check", REALDATA / "surveymonkey_538_starwars.csv", "--format", "generic")
     assert result.returncode == 0 and "Format:     generic table, 1 header row(s)\n" in result.stdout
 
 
@@ -99,7 +93,7 @@ def test_summary_table_and_csv_on_the_demo():
 
 
 def test_summary_with_an_unknown_grouping_says_which_exist():
-    result = cli("summary", "data/demo_responses.csv", "--by", "Department")
+    result = cli_process("summary", "data/demo_responses.csv", "--by", "Department")
     assert result.returncode == 1
     assert "There is no grouping 'Department' in this survey." in result.stderr
     assert "Group by one of: 'wave', 'division'" in result.stderr

@@ -8,7 +8,7 @@ import pytest
 
 from hostile import (AUTOLINKS, DIVISIONS, FILE_NAME, IFRAME, LEGIT, LINK, MD_IMAGE, MD_LINK, META, NUL, OUTSIDE,
                      REGIONS, SCRIPT, STYLE, UNITS, imported, write_hostile)
-from server import chromium, streamlit_server, wait_for_app
+from server import streamlit_server, wait_for_app
 from cxcommit.charts import TICK_CHARS
 from cxcommit.text import shorten, without_controls
 from ui.shell import PAGES, page_url
@@ -64,9 +64,10 @@ def check_page(page, base: str) -> str:
     return page.evaluate(TEXT)
 
 
-def test_a_hostile_export_runs_nothing_and_reads_as_text_on_every_page(tmp_path):
+def test_a_hostile_export_runs_nothing_and_reads_as_text_on_every_page(tmp_path, open_page):
     path = write_hostile(tmp_path)
-    with streamlit_server(args=["--data", str(path)]) as base, chromium(1366, 768) as page:
+    with streamlit_server(args=["--data", str(path)]) as base:
+        page = open_page(1366, 768)
         seen = watch(page, base)
         texts = []
         for file, _ in PAGES:
@@ -130,14 +131,14 @@ MARKUP = ("a:not([href^='#']), img, iframe, code, pre, h1, ul ul, ol, blockquote
           ".stMarkdownColoredBackground, .stMarkdownBadge, [data-testid=stMarkdownContainer] span[style*=font-size]")
 
 
-def test_escaped_text_reads_as_itself_in_every_kind_of_element(tmp_path):
+def test_escaped_text_reads_as_itself_in_every_kind_of_element(tmp_path, open_page):
     """:func:`cxcommit.text.escape_markdown` against Streamlit's own renderer: markdown, a list item,
     bold around it, a caption, an alert, a heading, a metric's label, value and delta, a radio's
     label and option, a table cell, an expander's label."""
     (tmp_path / "cases.json").write_text(json.dumps(CASES))
     (tmp_path / "app.py").write_text(ELEMENTS_APP)
-    with streamlit_server(script=tmp_path / "app.py", args=[str(tmp_path / "cases.json")]) as base, \
-            chromium(1366, 900) as page:
+    with streamlit_server(script=tmp_path / "app.py", args=[str(tmp_path / "cases.json")]) as base:
+        page = open_page(1366, 900)
         seen = watch(page, base)
         page.goto(base)
         wait_for_app(page)

@@ -620,39 +620,40 @@ def test_a_workbook_written_directly_reads_as_written():
 
 
 @pytest.mark.browser
-def test_a_long_read_shows_progress_and_streamlits_stop_ends_it(folder):
+def test_a_long_read_shows_progress_and_streamlits_stop_ends_it(folder, app_server, open_page):
     """Reading 150,000 rows of a workbook takes several seconds: the Data page shows a progress bar
     whose share grows, and the Stop button ends the read at its next update (the reader calls the
     bar from the script's thread) instead of letting it run on."""
-    from server import chromium, streamlit_server, wait_for_app
+    from server import wait_for_app
 
     path = folder / "long.xlsx"
     path.write_bytes(_numbers_workbook(150_000))
-    with streamlit_server() as url, chromium() as page:
-        page.goto(f"{url}/data")
-        wait_for_app(page)
-        page.locator('[data-testid="stFileUploader"] input[type=file]').first.set_input_files(str(path))
-        bar = page.locator('[data-testid="stProgress"] [role=progressbar]').first
-        page.wait_for_function("""() => {
-            const bar = document.querySelector('[data-testid="stProgress"] [role=progressbar]');
-            return bar && Number(bar.getAttribute('aria-valuenow')) >= 5 }""", timeout=60_000)
-        assert "Reading long.xlsx: row " in page.locator('[data-testid="stProgress"]').first.inner_text()
-        share = int(bar.get_attribute("aria-valuenow"))
-        assert share < 90, "the read must still be going on when it is stopped"
-        page.get_by_role("button", name="Stop").first.click()
-        page.wait_for_function("""() => document.querySelector('[data-testid="stApp"]')
-            .getAttribute('data-test-script-state') === 'notRunning'""", timeout=5_000)
-        assert int(bar.get_attribute("aria-valuenow")) < 100
+    url, page = app_server, open_page()
+    page.goto(f"{url}/data")
+    wait_for_app(page)
+    page.locator('[data-testid="stFileUploader"] input[type=file]').first.set_input_files(str(path))
+    bar = page.locator('[data-testid="stProgress"] [role=progressbar]').first
+    page.wait_for_function("""() => {
+        const bar = document.querySelector('[data-testid="stProgress"] [role=progressbar]');
+        return bar && Number(bar.getAttribute('aria-valuenow')) >= 5 }""", timeout=60_000)
+    assert "Reading long.xlsx: row " in page.locator('[data-testid="stProgress"]').first.inner_text()
+    share = int(bar.get_attribute("aria-valuenow"))
+    assert share < 90, "the read must still be going on when it is stopped"
+    page.get_by_role("button", name="Stop").first.click()
+    page.wait_for_function("""() => document.querySelector('[data-testid="stApp"]')
+        .getAttribute('data-test-script-state') === 'notRunning'""", timeout=5_000)
+    assert int(bar.get_attribute("aria-valuenow")) < 100
 
 
 @pytest.mark.browser
-def test_a_long_read_of_the_file_named_on_the_command_line_shows_progress(folder):
+def test_a_long_read_of_the_file_named_on_the_command_line_shows_progress(folder, open_page):
     """``--data FILE``: the first page shows the read's progress as an upload does, then the data."""
-    from server import chromium, streamlit_server, wait_for_app
+    from server import streamlit_server, wait_for_app
 
     path = folder / "named.xlsx"
     path.write_bytes(_numbers_workbook(150_000))
-    with streamlit_server(args=["--data", str(path)]) as url, chromium() as page:
+    with streamlit_server(args=["--data", str(path)]) as url:
+        page = open_page()
         page.goto(url)
         page.wait_for_function("""() => {
             const bar = document.querySelector('[data-testid="stProgress"] [role=progressbar]');

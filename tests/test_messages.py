@@ -4,24 +4,18 @@ what is allowed, what to do), never a traceback, and the data in use stay usable
 import html
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, cli, cli_process
 from cxcommit import MappingError, load_mapping
 
 DEMO = ROOT / "data" / "demo_responses.csv"
 DEMO_METRICS = ROOT / "data" / "demo_unit_metrics.csv"
 TIMEOUT = 120
-
-
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "cxcommit", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT)
 
 
 def clean_failure(result, exit_code: int = 1) -> str:
@@ -344,7 +338,7 @@ WRONG_ARGUMENTS = [
 @pytest.mark.parametrize("args, code, first_line", WRONG_ARGUMENTS, ids=[" ".join(map(str, a[:1] + a[2:]))
                                                                           for a, _, _ in WRONG_ARGUMENTS])
 def test_every_subcommand_answers_wrong_arguments_with_a_message(tmp_path, args, code, first_line):
-    result = cli(*[str(a).format(tmp=tmp_path) for a in args])
+    result = cli_process(*[str(a).format(tmp=tmp_path) for a in args])
     assert result.returncode == code, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(first_line.format(tmp=tmp_path)), result.stderr
@@ -484,14 +478,15 @@ def test_the_file_a_download_makes_records_its_failure_for_the_page(monkeypatch)
 
 
 @pytest.mark.browser
-def test_in_a_browser_a_chart_image_that_cannot_be_made_says_why(monkeypatch):
+def test_in_a_browser_a_chart_image_that_cannot_be_made_says_why(monkeypatch, open_page):
     """A Chromium that is found but does not start (``BROWSER_PATH=/bin/false``) is only noticed
     when an image is drawn: in the click. The page says so at once, on the Export page and under
     a chart."""
-    from server import chromium, open_chart_menu, streamlit_server, wait_for_app
+    from server import open_chart_menu, streamlit_server, wait_for_app
 
-    monkeypatch.setenv("BROWSER_PATH", "/bin/false")
-    with streamlit_server() as url, chromium(1440, 1000) as page:
+    monkeypatch.setenv("BROWSER_PATH", "/bin/false")  # read by the server this test starts
+    with streamlit_server() as url:
+        page = open_page(1440, 1000)
         page.goto(f"{url}/export")
         wait_for_app(page)
         page.get_by_role("button", name="Download every chart (.zip of PNG)").click()
@@ -654,12 +649,13 @@ def test_unit_metrics_without_an_export_say_they_are_not_used(monkeypatch):
 
 
 @pytest.mark.browser
-def test_in_a_browser_a_bad_data_file_shows_a_message_on_every_page_and_no_traceback(tmp_path):
-    from server import chromium, streamlit_server, wait_for_app
+def test_in_a_browser_a_bad_data_file_shows_a_message_on_every_page_and_no_traceback(tmp_path, open_page):
+    from server import streamlit_server, wait_for_app
 
     path = tmp_path / "notes.csv"
     path.write_bytes(b"a confidential first line\nand more\n")
-    with streamlit_server(args=["--data", str(path)]) as url, chromium() as page:
+    with streamlit_server(args=["--data", str(path)]) as url:
+        page = open_page()
         for where in ("", "pay_trends", "data"):
             page.goto(f"{url}/{where}")
             wait_for_app(page)

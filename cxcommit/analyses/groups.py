@@ -207,11 +207,6 @@ def item_masks(values: np.ndarray, item: Item, settings: Settings) -> tuple[np.n
 PACKED_BINS = 1 << 16  # items counted in one pass while groups x their levels fit in 16 bits
 
 
-def count_item(survey: Survey, item: Item, groups: Groups, settings: Settings) -> Counts:
-    """Counts of one item per group (see :func:`count_items`)."""
-    return count_items(survey, [item], groups, settings)[0]
-
-
 def count_items(survey: Survey, items: list[Item], groups: Groups, settings: Settings) -> list[Counts]:
     """Counts of each item per group, computed once (``survey.derived``).
 

@@ -26,7 +26,6 @@ ROLE_COLUMNS = ["column", "question", "role", "reason"]
 COVERAGE_COLUMNS = ["item", "label", "mapped", "column", "scale"]
 # What a column is, in the order the form names them. The last three are never offered as items.
 ROLES = ("item", "wave", "attribute", "grouping", "other", "metadata", "personal", "respondent_id")
-NOT_ITEMS = ("metadata", "personal", "respondent_id")
 QUESTION_WIDTH = 60  # characters: what a 400-pixel column shows
 # Where the wave comes from: a column as it is, a date column cut into periods, or a value per file.
 WAVE_MODES = ("A column", "Dates cut into periods", "One value per file")
@@ -113,7 +112,7 @@ def column_roles(mapping: Mapping, columns: list[str], labels: dict[str, str] | 
     - ``reason``: for ``metadata``, ``personal`` and ``other``, why (``"survey metadata"``,
       ``"IP address"``, ``"free text"``, ...); for ``attribute``, which one; else empty.
 
-    Metadata, personal data and the respondent id (:data:`NOT_ITEMS`) are never offered as items.
+    Metadata, personal data and the respondent id are never offered as items.
     They are recognised by name as well as from the mapping's notes, so a mapping saved for
     another export classifies them too.
     """
