@@ -36,6 +36,7 @@ from cxcommit.errors import SettingsError
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.stats.correlation import correlation
 from cxcommit.text import column_label, escape_html, shorten
+from cxcommit.vocabulary import grouping_text
 
 __all__ = ["caption", "commitment_chart", "gap_bars", "gap_dumbbell", "index_trend_chart", "pay_scatter",
            "pay_trend_chart", "signs_heatmap", "spread_chart", "trend_chart", "variation_chart"]
@@ -98,7 +99,7 @@ def _grouping_word(table: pd.DataFrame) -> str:
     """``business unit`` for a table by business unit: the grouping column right after ``group``."""
     columns = list(table.columns)
     after = columns[columns.index("group") + 1] if "group" in columns[:-1] else "n"
-    return "group" if after in ("n", "wave", "item", "label") else escape_html(str(after).replace("_", " "))
+    return "group" if after in ("n", "wave", "item", "label") else escape_html(grouping_text(after))
 
 
 def share_label(table: pd.DataFrame) -> str:

@@ -31,11 +31,10 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt, lazyproperty
 from xlsxwriter import Workbook
 
-from cxcommit.charts import share_label
 from cxcommit.charts.theme import (DIVERGING, LEADERS_COLOR, QUALITATIVE, STAFF_COLOR, SUPPRESSED_COLOR,
                                    SUPPRESSED_TEXT, suppressed_label)
 from cxcommit.errors import SettingsError
-from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.story.kinds import KINDS
 from cxcommit.story.slides import Slide
 from cxcommit.story.takeaways import takeaway
 from cxcommit.text import column_label, pct, without_controls
@@ -43,30 +42,6 @@ from cxcommit.text import column_label, pct, without_controls
 WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 inches: PowerPoint's 16:9
 MARGIN = Inches(0.6)
 INK, GREY = "222222", "595959"
-METHOD = {  # {share}: "Share answering yes" or "Share favourable" (charts.share_label), {item}: sign or item
-    "commitment": "Mean number of the 8 signs each respondent says yes to, per group.",
-    "signs": "{share}; colour: difference to all the other groups together, in points.",
-    "variation": "Each bar runs from the lowest to the highest {share_lower} among the {groups} shown; most "
-                 "disagreement on top.",
-    "perception_gap": "{share} among executives and among employees, per {item}.",
-    "gap_to_target": "Points short of everyone {answering} (100%), per {item}.",
-    "pay": "Sign 7 (executive pay tied to CX objectives): share answering yes per wave.",
-    "index_waves": "Mean signs met (of 8) per wave.",
-    "outcomes": "One point per business unit, values averaged over the waves shown; Pearson r.",
-}
-
-
-def method(slide: Slide) -> str:
-    """How the slide's chart was made, in the words of its items (signs and yes, or items and favourable)."""
-    table = slide.table
-    share = share_label(table) if table is not None and "item" in table else "Share answering yes"
-    signs = table is not None and "item" in table and table["item"].isin(SIGN_IDS).all()
-    return METHOD.get(slide.kind, "").format(
-        share=share, share_lower=share.lower(), item="sign" if signs else "item",
-        answering="answering yes" if share.endswith("yes") else "answering favourably",
-        groups=(table.attrs.get("groups", "units") if table is not None else "units"))
-
-
 MAX_LOGO_BYTES = 10 * 2**20  # a logo file
 MAX_LOGO_PIXELS = 25_000_000  # width × height: 5000 × 5000; a slide shows a logo 1.4 inches wide
 LOGO_FORMATS = {"PNG": "PNG", "JPEG": "JPEG"}  # what Pillow calls them → what a message calls them
@@ -498,7 +473,7 @@ def write_deck(slides: list[Slide], cover: Cover = Cover(), *, min_group_size: i
     >>> len(Presentation(io.BytesIO(data)).slides)
     3
     """
-    unknown = sorted(set(include or ()) - {s.kind for s in slides} - set(DRAW) - {"findings", "outcomes"})
+    unknown = sorted(set(include or ()) - {s.kind for s in slides} - set(KINDS))
     if unknown:
         raise SettingsError(f"Unknown slide kind(s): {', '.join(unknown)}.",
                             hint="Choose from: " + ", ".join(s.kind for s in slides) + ".")
@@ -507,7 +482,7 @@ def write_deck(slides: list[Slide], cover: Cover = Cover(), *, min_group_size: i
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     _title_slide(deck, cover)
     for slide in chosen:
-        footnote = " ".join(part for part in (method(slide), slide.caption) if part)
+        footnote = " ".join(part for part in (slide.method, slide.caption) if part)
         page = _frame(deck, cover, takeaway(slide, min_group_size) or slide.title, footnote)
         if slide.kind == "findings" or slide.table is None:
             _bullets(page, slide.bullets)

@@ -1,0 +1,60 @@
+"""The words the story uses for what the data are grouped by: a grouping's name as a noun
+("business_unit": a unit, units) and as a label ("Business units"), one place for the charts, the
+story, the exports and the pages. Light to import: names only, no table.
+"""
+from __future__ import annotations
+
+# The reporting attributes by name: (one of them, many of them, the label of a filter or a choice)
+GROUPINGS = {
+    "business_unit": ("unit", "units", "Business units"),
+    "division": ("division", "divisions", "Divisions"),
+    "region": ("region", "regions", "Regions"),
+    "role": ("role", "roles", "Roles"),
+    "wave": ("wave", "waves", "Waves"),
+}
+LONGEST_NOUN = 24  # characters: a grouping named by a longer question reads badly twice in a title
+
+
+def grouping_text(name: str) -> str:
+    """A grouping's name as words: underscores as spaces.
+
+    >>> grouping_text("business_unit")
+    'business unit'
+    """
+    return str(name).replace("_", " ")
+
+
+def grouping_nouns(grouping: str | None, *, longest: int | None = None) -> tuple[str, str]:
+    """One group and many groups of ``grouping`` in words: ``("unit", "units")`` for business_unit;
+    another grouping's name with "groups" (``longest``: a name longer than that as plain "groups").
+
+    >>> grouping_nouns("business_unit"), grouping_nouns("store_type"), grouping_nouns(None)
+    (('unit', 'units'), ('store type', 'store type groups'), ('group', 'groups'))
+    >>> grouping_nouns("how_would_you_describe_your_team", longest=LONGEST_NOUN)
+    ('how would you describe your team', 'groups')
+    """
+    if grouping in GROUPINGS:
+        return GROUPINGS[grouping][:2]
+    if not grouping:
+        return "group", "groups"
+    name = grouping_text(grouping)
+    return name, "groups" if longest is not None and len(name) > longest else f"{name} groups"
+
+
+def grouping_label(name: str, source: str | None = None) -> str:
+    """The label of a grouping's filter or choice: "Business units" for the reporting attributes,
+    else the column it was read from (``source``), else its name.
+
+    >>> grouping_label("business_unit"), grouping_label("q7", "Which team are you in?")
+    ('Business units', 'Which team are you in?')
+    """
+    return GROUPINGS[name][2] if name in GROUPINGS else source or name
+
+
+def one_group(label: str) -> str:
+    """How to name one group in a sentence, from the grouping's label: "business unit", "division".
+
+    >>> one_group("Business units")
+    'business unit'
+    """
+    return label.lower().rstrip("s")
