@@ -1,8 +1,11 @@
-"""The words the story uses for what the data are grouped by: a grouping's name as a noun
-("business_unit": a unit, units) and as a label ("Business units"), one place for the charts, the
-story, the exports and the pages. Light to import: names only, no table.
+"""The words cxcommit uses for what the data are grouped by and measured in, one place for the
+charts, the story, the exports and the pages: a grouping's name as a noun ("business_unit": a unit,
+units) and as a label ("Business units"); a measure's name with its unit ("Executive incentive tied
+to CX (%)"); the waves a caption names. Light to import: names only, no table.
 """
 from __future__ import annotations
+
+import re
 
 # The reporting attributes by name: (one of them, many of them, the label of a filter or a choice)
 GROUPINGS = {
@@ -58,3 +61,35 @@ def one_group(label: str) -> str:
     'business unit'
     """
     return label.lower().rstrip("s")
+
+
+COLUMN_LABELS = {
+    "exec_incentive_cx_pct": "Executive incentive tied to CX (%)", "sign_7": "Share saying executive pay is tied to CX",
+    "mean_signs": "Mean signs met (0–8)", "fully_committed": "Share fully committed (all 8 signs)",
+    "customer_nps": "Customer NPS", "csat_pct": "CSAT (%)", "n": "Answers",
+}
+_ACRONYMS = {"cx": "CX", "nps": "NPS", "csat": "CSAT", "ces": "CES", "kpi": "KPI", "ceo": "CEO", "exec": "executive"}
+
+
+def column_label(column: str) -> str:
+    """A unit metric's or an analysis column's name as words for a chart or table.
+
+    >>> column_label("exec_incentive_cx_pct"), column_label("retention_rate_pct"), column_label("Churn")
+    ('Executive incentive tied to CX (%)', 'Retention rate (%)', 'Churn')
+    """
+    if column in COLUMN_LABELS:
+        return COLUMN_LABELS[column]
+    words = [w for w in re.split(r"[_\s]+", str(column).strip()) if w]
+    percent = bool(words) and words[-1].lower() in ("pct", "percent")
+    words = [_ACRONYMS.get(w.lower(), w) for w in (words[:-1] if percent else words)]
+    text = " ".join(words) or str(column)
+    return text[:1].upper() + text[1:] + (" (%)" if percent else "")
+
+
+def waves_text(waves: list[str] | tuple[str, ...]) -> str:
+    """All the waves of the data, for a caption.
+
+    >>> waves_text(["2025-Q2", "2025-Q4", "2026-Q3"]), waves_text(["2026-Q1"]), waves_text([])
+    ('Waves: all (2025-Q2 to 2026-Q3)', 'Wave: 2026-Q1', 'Wave: —')
+    """
+    return f"Waves: all ({waves[0]} to {waves[-1]})" if len(waves) > 1 else f"Wave: {waves[0] if waves else '—'}"

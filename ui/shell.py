@@ -20,7 +20,7 @@ from cxcommit.privacy.suppression import respondents_text
 from cxcommit.settings import MAX_MIN_GROUP_SIZE, setting_from_text
 from cxcommit.stats.intervals import CI_METHODS
 from cxcommit.text import escape_markdown as md
-from cxcommit.vocabulary import grouping_label, one_group
+from cxcommit.vocabulary import grouping_label, one_group, waves_text
 from ui.data import LINK_PARAM, Dataset, current, demo_dataset, link_key, lost_link, opened_dataset
 from ui.errors import guarded, show_error
 from ui.sessions import remembered
@@ -80,8 +80,7 @@ class Context:
         parts = ["Demo data"] if self.dataset.is_demo else []
         parts += [f"{label_of(self.full, name)}: {', '.join(values)}" for name, values in self.filters.items() if values]
         if not self.filters.get("wave"):
-            waves = self.full.report.waves
-            parts.append(f"Waves: all ({waves[0]} to {waves[-1]})" if len(waves) > 1 else f"Wave: {waves[0]}")
+            parts.append(waves_text(self.full.report.waves))
         parts.append(self.respondents + " respondents")
         parts.append(f"groups under {self.settings.min_group_size} answers hidden")
         note = generalised_note(self.survey)

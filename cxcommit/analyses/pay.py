@@ -19,7 +19,7 @@ from cxcommit.model.survey import Survey
 from cxcommit.privacy.publish import generalised_values
 from cxcommit.settings import Settings
 from cxcommit.stats.correlation import correlation
-from cxcommit.text import column_label
+from cxcommit.vocabulary import column_label
 
 INCENTIVE_WORDS = ("incentive", "bonus", "pay", "compensation", "remuneration")
 

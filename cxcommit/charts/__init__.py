@@ -35,8 +35,8 @@ from cxcommit.charts.theme import (ABOVE, BELOW, DIVERGING, LEADERS_COLOR, NEUTR
 from cxcommit.errors import SettingsError
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.stats.correlation import correlation
-from cxcommit.text import column_label, escape_html, shorten
-from cxcommit.vocabulary import grouping_text
+from cxcommit.text import escape_html, shorten
+from cxcommit.vocabulary import column_label, grouping_text
 
 __all__ = ["caption", "commitment_chart", "gap_bars", "gap_dumbbell", "index_trend_chart", "pay_scatter",
            "pay_trend_chart", "signs_heatmap", "spread_chart", "trend_chart", "variation_chart"]

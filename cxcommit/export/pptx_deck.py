@@ -37,7 +37,8 @@ from cxcommit.errors import SettingsError
 from cxcommit.story.kinds import KINDS
 from cxcommit.story.slides import Slide
 from cxcommit.story.takeaways import takeaway
-from cxcommit.text import column_label, pct, without_controls
+from cxcommit.text import pct, without_controls
+from cxcommit.vocabulary import column_label
 
 WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 inches: PowerPoint's 16:9
 MARGIN = Inches(0.6)

@@ -10,7 +10,8 @@ from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.publish import generalised_note
 from cxcommit.privacy.suppression import respondents_text
-from cxcommit.text import column_label, p_text, pct, shorten
+from cxcommit.text import p_text, pct, shorten
+from cxcommit.vocabulary import column_label, grouping_text, waves_text
 
 
 def _problem_lines(table: pd.DataFrame, limit: int = 40) -> list[str]:
@@ -201,11 +202,8 @@ def view_lines(survey: Survey, settings, source: str) -> tuple[str, ...]:
     full = survey.base or survey
     chosen = dict(survey.filters)
     waves = full.report.waves
-    if chosen.get("wave"):
-        wave_line = "Waves: " + ", ".join(chosen["wave"])
-    else:
-        wave_line = f"Waves: all ({waves[0]} to {waves[-1]})" if len(waves) > 1 else f"Wave: {waves[0] if waves else '—'}"
-    filters = [f"{name.replace('_', ' ').capitalize()}: {', '.join(values)}" for name, values in survey.filters
+    wave_line = "Waves: " + ", ".join(chosen["wave"]) if chosen.get("wave") else waves_text(waves)
+    filters = [f"{grouping_text(name).capitalize()}: {', '.join(values)}" for name, values in survey.filters
                if name != "wave"]
     minimum = settings.min_group_size
     count = f"{respondents_text(survey.size, minimum)} respondents"

@@ -7,7 +7,8 @@ import pandas as pd
 
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.stats.correlation import correlation
-from cxcommit.text import column_label, pct
+from cxcommit.text import pct
+from cxcommit.vocabulary import column_label
 
 
 def _shown(table: pd.DataFrame, column: str) -> pd.DataFrame:
