@@ -5,7 +5,8 @@ import streamlit as st
 from cxcommit.errors import CxcommitError, ImagesUnavailableError
 from cxcommit.export.html_report import html_report
 from cxcommit.export.images import HINT as IMAGES_HINT, chart_images_zip, images_available
-from cxcommit.export.pptx_deck import MAX_LOGO_BYTES, Cover, check_logo, write_deck
+from cxcommit.export.cover import MAX_LOGO_BYTES, Cover, check_logo
+from cxcommit.export.pptx_deck import write_deck
 from cxcommit.export.table_export import analysis_tables, to_csv_bytes, to_xlsx_bytes
 from cxcommit.story.report_text import view_lines
 from cxcommit.text import escape_markdown as md, slugify

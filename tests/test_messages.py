@@ -352,7 +352,7 @@ def test_every_subcommand_answers_wrong_arguments_with_a_message(tmp_path, args,
 
 def test_the_cover_checks_its_logo_and_accent_in_the_library():
     from cxcommit import SettingsError
-    from cxcommit.export.pptx_deck import Cover
+    from cxcommit.export.cover import Cover
 
     assert Cover(accent="navy").accent == "#000080" and Cover(accent=" 0072b2 ").accent == "#0072B2"
     assert Cover(logo=real_png()).logo == real_png()
@@ -761,7 +761,7 @@ def test_a_data_file_is_never_quoted_on_the_page_but_an_upload_shows_its_owner_t
 @pytest.mark.parametrize("accent", ["rgb(300,0,0)", "rgb(0, 256, 0)", "rgb(101%, 0%, 0%)"])
 def test_an_accent_with_a_component_outside_0_to_255_is_refused(accent):
     from cxcommit import SettingsError
-    from cxcommit.export.pptx_deck import parse_colour
+    from cxcommit.export.cover import parse_colour
 
     with pytest.raises(SettingsError) as caught:
         parse_colour(accent)

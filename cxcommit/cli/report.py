@@ -11,7 +11,8 @@ from cxcommit.charts.theme import QUALITATIVE
 from cxcommit.cli.inputs import filtered, metrics, read, settings_from
 from cxcommit.errors import NotApplicable, SettingsError
 from cxcommit.export.html_report import html_report
-from cxcommit.export.pptx_deck import Cover, check_logo, check_logo_size, write_deck
+from cxcommit.export.cover import Cover, check_logo, check_logo_size
+from cxcommit.export.pptx_deck import write_deck
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.load import published_survey
 from cxcommit.settings import Settings

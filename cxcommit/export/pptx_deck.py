@@ -11,29 +11,24 @@ control characters, which no PowerPoint file can hold, are removed from all text
 from __future__ import annotations
 
 import io
-import re
-import warnings
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from PIL import Image, ImageColor, UnidentifiedImageError
+from PIL import Image
 from plotly.colors import sample_colorscale
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData, XyChartData
-from pptx.chart.xlsx import CategoryWorkbookWriter, XyWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Inches, Pt, lazyproperty
-from xlsxwriter import Workbook
+from pptx.util import Emu, Inches, Pt
 
 from cxcommit.charts.theme import (DIVERGING, LEADERS_COLOR, QUALITATIVE, STAFF_COLOR, SUPPRESSED_COLOR,
                                    SUPPRESSED_TEXT, suppressed_label)
 from cxcommit.errors import SettingsError
+from cxcommit.export.chart_data import CategoryData, XyData
+from cxcommit.export.cover import Cover
 from cxcommit.story.kinds import KINDS
 from cxcommit.story.slides import Slide
 from cxcommit.story.takeaways import takeaway
@@ -43,156 +38,14 @@ from cxcommit.vocabulary import column_label
 WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 inches: PowerPoint's 16:9
 MARGIN = Inches(0.6)
 INK, GREY = "222222", "595959"
-MAX_LOGO_BYTES = 10 * 2**20  # a logo file
-MAX_LOGO_PIXELS = 25_000_000  # width × height: 5000 × 5000; a slide shows a logo 1.4 inches wide
-LOGO_FORMATS = {"PNG": "PNG", "JPEG": "JPEG"}  # what Pillow calls them → what a message calls them
-
-
-MAX_LOGO_RATIO = 20  # width to height (or height to width): a wordmark is up to ~8:1; 24,000 × 1 is a line
-LOGO_HINT = "Use a PNG or JPEG of at most 10 MB and 25 megapixels (e.g. 5000 × 5000), or leave the logo out."
-
-
-def check_logo_size(size: int, name: str = "The logo") -> None:
-    """A logo file of ``size`` bytes is refused when empty or over :data:`MAX_LOGO_BYTES` (checked
-    before the file is read)."""
-    if not size:
-        raise SettingsError(f"{name} is empty (0 bytes).", hint=LOGO_HINT)
-    if size > MAX_LOGO_BYTES:
-        raise SettingsError(f"{name} is {size / 2**20:,.1f} MB; a logo is at most {MAX_LOGO_BYTES // 2**20} MB.",
-                            hint=LOGO_HINT)
-
-
-def check_logo(data: bytes, name: str = "The logo") -> bytes:
-    """``data`` if it is a PNG or JPEG a slide can show; else a :class:`~cxcommit.errors.SettingsError`
-    saying what is wrong (empty, too large, not an image, another format, too many pixels, damaged).
-
-    Only the header is decoded (Pillow's ``verify``), and the pixel count is checked before any
-    pixel is: a decompression bomb (a small PNG claiming 100,000 × 100,000 pixels) is refused
-    without being expanded.
-    """
-    check_logo_size(len(data), name)
-    what = LOGO_HINT
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the size is checked just below
-            with Image.open(io.BytesIO(data)) as image:
-                kind, (width, height) = image.format, image.size
-                if kind in LOGO_FORMATS and width * height <= MAX_LOGO_PIXELS:
-                    image.verify()
-    except Image.DecompressionBombError as error:  # Pillow's own limit, far above ours
-        claimed = re.search(r"\((\d+) pixels\)", str(error))
-        count = f"{int(claimed.group(1)):,} pixels" if claimed else "more pixels than Pillow opens"
-        raise SettingsError(f"{name} claims {count}; a logo is at most 25 megapixels.", hint=what) from None
-    except UnidentifiedImageError:
-        raise SettingsError(f"{name} cannot be read as a PNG or JPEG image: it is another kind of file, or damaged.",
-                            hint=what) from None
-    except Exception as error:  # noqa: BLE001 — Pillow reports damaged data with many exception types
-        raise SettingsError(f"{name} is a damaged image ({type(error).__name__}: {str(error)[:80]}).",
-                            hint=what) from None
-    if kind not in LOGO_FORMATS:
-        raise SettingsError(f"{name} is a {kind} image; a logo must be PNG or JPEG.", hint=what)
-    if width * height > MAX_LOGO_PIXELS:
-        raise SettingsError(f"{name} is {width:,} × {height:,} pixels; a logo is at most 25 megapixels.", hint=what)
-    if max(width, height) > MAX_LOGO_RATIO * min(width, height):
-        raise SettingsError(f"{name} is {width:,} × {height:,} pixels: {max(width, height) / min(width, height):,.0f} "
-                            f"times as {'wide as high' if width > height else 'high as wide'}; a logo is at most "
-                            f"{MAX_LOGO_RATIO} times as wide as high (or high as wide).",
-                            hint="Crop the logo to its mark, or leave the logo out.")
-    return data
-
-
 def _add_logo(slide, logo: bytes, right: int, top: int, width: int, height: int) -> None:
     """``logo`` as large as fits a box ``width`` × ``height`` (EMU) whose top right corner is at
     (``right``, ``top``), its aspect ratio kept: a wide wordmark is as wide as the box, never wider."""
-    from PIL import Image
-
     with Image.open(io.BytesIO(logo)) as image:
         pixels_wide, pixels_high = image.size
     scale = min(width / pixels_wide, height / pixels_high)
     shown_wide, shown_high = int(pixels_wide * scale), int(pixels_high * scale)
     slide.shapes.add_picture(io.BytesIO(logo), right - shown_wide, top, width=shown_wide, height=shown_high)
-
-
-def parse_colour(colour: str, name: str = "The accent colour") -> str:
-    """A colour as ``#RRGGBB``: ``#0072B2``, ``0072B2``, ``#07B``, ``rgb(0, 114, 178)`` or a CSS
-    colour name (``red``, ``teal``); anything else is a :class:`~cxcommit.errors.SettingsError`.
-
-    >>> parse_colour("rgb(0, 114, 178)"), parse_colour("teal"), parse_colour("0072b2")
-    ('#0072B2', '#008080', '#0072B2')
-    """
-    text = str(colour).strip()
-    candidates = [text] + ([f"#{text}"] if len(text) in (3, 6) and all(c in "0123456789abcdefABCDEF" for c in text)
-                           else [])
-    for candidate in candidates:
-        try:
-            red, green, blue = ImageColor.getrgb(candidate)[:3]
-        except ValueError:
-            continue
-        if not all(0 <= c <= 255 for c in (red, green, blue)):  # Pillow reads rgb(300, 0, 0) as 300, 101% as 258
-            raise SettingsError(f"{name} {text[:40]!r} has a component outside 0–255 (or 0%–100%).",
-                                hint="Give each of red, green and blue as 0–255 or 0%–100%, e.g. rgb(0, 114, 178).")
-        return f"#{red:02X}{green:02X}{blue:02X}"
-    raise SettingsError(f"{name} {text[:40]!r} is not a colour.",
-                        hint="Give it as #RRGGBB (e.g. '#0072B2'), rgb(0, 114, 178) or a CSS colour name such as "
-                             "'red', 'navy' or 'teal'.")
-
-
-@dataclass(frozen=True)
-class Cover:
-    """The title slide: what the deck is about and what it reflects (one line each in ``details``:
-    organisation, waves, filters, respondents, minimum group size).
-
-    The logo and the accent colour are checked when the cover is made (:func:`check_logo`,
-    :func:`parse_colour`); the accent is kept as ``#RRGGBB``.
-    """
-
-    title: str = "Executive commitment to customer experience"
-    details: tuple[str, ...] = ()
-    logo: bytes | None = field(default=None, repr=False)  # a PNG or JPEG, top right of every slide
-    accent: str = QUALITATIVE[0]
-
-    def __post_init__(self) -> None:
-        if self.logo is not None:
-            check_logo(self.logo)
-        object.__setattr__(self, "accent", parse_colour(self.accent))
-
-
-class _TextOnly:
-    """A python-pptx chart workbook writer whose workbook writes text as text. python-pptx writes
-    each category and series name with XlsxWriter's ``write()``, which by default stores text
-    starting with ``=`` as a live formula (``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``) and text
-    like ``http://…`` as a link, in the workbook PowerPoint opens to edit the chart's data."""
-
-    @contextmanager
-    def _open_worksheet(self, xlsx_file):  # python-pptx's own, with the two options turned off
-        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-        worksheet = workbook.add_worksheet()
-        yield workbook, worksheet
-        workbook.close()
-
-
-class _CategoryWriter(_TextOnly, CategoryWorkbookWriter):
-    pass
-
-
-class _XyWriter(_TextOnly, XyWorkbookWriter):
-    pass
-
-
-class _CategoryData(CategoryChartData):
-    """Chart data whose categories and series names go into the chart's workbook as text."""
-
-    @lazyproperty
-    def _workbook_writer(self):
-        return _CategoryWriter(self)
-
-
-class _XyData(XyChartData):
-    """Chart data whose series names go into the chart's workbook as text."""
-
-    @lazyproperty
-    def _workbook_writer(self):
-        return _XyWriter(self)
 
 
 def _rgb(colour: str) -> RGBColor:
@@ -288,7 +141,7 @@ def _categories(table: pd.DataFrame, minimum: int, column: str = "group") -> lis
 
 def _bars(slide, box, categories, series: dict[str, list], *, percent: bool, colours: list[str], maximum=None,
           horizontal: bool = True):
-    data = _CategoryData()
+    data = CategoryData()
     data.categories = categories
     for name, values in series.items():
         data.add_series(name, values)
@@ -340,7 +193,7 @@ def _gap_to_target(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: 
 
 
 def _variation(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    data = _CategoryData()
+    data = CategoryData()
     data.categories = [without_controls(label) for label in table["label"]]  # the units at either end: in the lines
     data.add_series("Lowest unit", _numbers(table["min_p"]))
     data.add_series("Range to the highest unit", _numbers(table["range"]))
@@ -358,7 +211,7 @@ def _variation(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tupl
 def _lines(slide, box, table: pd.DataFrame, value: str, *, percent: bool, maximum=None):
     waves = list(dict.fromkeys(table.sort_values("_order")["wave"])) if "_order" in table else list(
         dict.fromkeys(table["wave"]))
-    data = _CategoryData()
+    data = CategoryData()
     data.categories = [without_controls(wave) for wave in waves]
     for group, part in table.groupby("group", sort=False):
         values = part.assign(_v=np.where(part["suppressed"], np.nan, part[value].astype(float))).set_index("wave")["_v"]
@@ -386,7 +239,7 @@ def _outcomes(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple
     x, y = columns
     shown = table[~table["suppressed"].astype(bool)] if "suppressed" in table else table
     shown = shown[shown[x].notna() & shown[y].notna()]
-    data = _XyData()
+    data = XyData()
     series = data.add_series("Business units")
     for a, b in zip(shown[x].astype(float), shown[y].astype(float)):
         series.add_data_point(a, b)
@@ -483,23 +336,29 @@ def write_deck(slides: list[Slide], cover: Cover = Cover(), *, min_group_size: i
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     _title_slide(deck, cover)
     for slide in chosen:
-        footnote = " ".join(part for part in (slide.method, slide.caption) if part)
-        page = _frame(deck, cover, takeaway(slide, min_group_size) or slide.title, footnote)
-        if slide.kind == "findings" or slide.table is None:
-            _bullets(page, slide.bullets)
-            continue
-        box = CHART_BOX
-        if slide.bullets:  # plain-words lines under a shorter chart
-            box = (*CHART_BOX[:3], CHART_BOX[3] - Inches(1.8))
-            _text(page, "\n".join(slide.bullets), MARGIN, CHART_BOX[1] + box[3] + Inches(0.1), WIDTH - 2 * MARGIN,
-                  Inches(1.7), size=13)
-        if slide.kind == "outcomes":
-            _outcomes(page, slide.table, min_group_size, cover, box, slide.columns)
-        else:
-            DRAW[slide.kind](page, slide.table, min_group_size, cover, box)
+        _slide(deck, cover, slide, min_group_size)
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
+
+
+def _slide(deck, cover: Cover, slide: Slide, min_group_size: int) -> None:
+    """One slide of the deck: its takeaway as the title, its native chart (or its bullets) and any
+    lines under the chart, its method and caption as the footnote."""
+    footnote = " ".join(part for part in (slide.method, slide.caption) if part)
+    page = _frame(deck, cover, takeaway(slide, min_group_size) or slide.title, footnote)
+    if slide.kind == "findings" or slide.table is None:
+        _bullets(page, slide.bullets)
+        return
+    box = CHART_BOX
+    if slide.bullets:  # plain-words lines under a shorter chart
+        box = (*CHART_BOX[:3], CHART_BOX[3] - Inches(1.8))
+        _text(page, "\n".join(slide.bullets), MARGIN, CHART_BOX[1] + box[3] + Inches(0.1), WIDTH - 2 * MARGIN,
+              Inches(1.7), size=13)
+    if slide.kind == "outcomes":
+        _outcomes(page, slide.table, min_group_size, cover, box, slide.columns)
+    else:
+        DRAW[slide.kind](page, slide.table, min_group_size, cover, box)
 
 
 def _title_slide(deck, cover: Cover) -> None:
