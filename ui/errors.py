@@ -56,6 +56,14 @@ def show_error(error: Exception, *, what: str = "", logged: bool = False, proble
                 "Nothing you loaded was changed. The details are in the server log; please report them."))
 
 
+def kept(error: Exception, what: str) -> Exception:
+    """``error``, caught to be shown later with :func:`show_error` (``logged=True``): a bug's traceback
+    goes to the server log now, while it is at hand (``what``: what was being done)."""
+    if not isinstance(error, CxcommitError):
+        log.error("%s", what, exc_info=error)
+    return error
+
+
 @contextmanager
 def guarded(what: str = ""):
     """Run a block of a page; an error in it shows as a message instead of stopping the page
@@ -120,9 +128,7 @@ def _download(label: str, make: Callable[[], bytes], key: str, what: str, errors
         try:
             return make()
         except Exception as error:  # noqa: BLE001 — kept for the page; Streamlit still sees the click fail
-            if not isinstance(error, CxcommitError):
-                log.exception("a download could not be made: %s", what)
-            state.error = error
+            state.error = kept(error, f"a download could not be made: {what}")
             raise
         finally:
             with state.changed:
