@@ -2,8 +2,9 @@
 
 Library errors (:class:`~cxcommit.CxcommitError`) show their message, what to do, and the table of
 problems (row, column, problem, value); an analysis that does not apply to the data
-(:class:`~cxcommit.NotApplicable`) is a note, not a failure (:func:`not_applicable`). Messages are plain text that may quote the data (a file
-name, a column, a value): they are shown escaped, never read as markdown. Anything else is a
+(:class:`~cxcommit.NotApplicable`) is a note, not a failure (:func:`not_applicable`). Messages are
+plain text that may quote the data (a file name, a column, a value): they are shown escaped, never
+read as markdown. Anything else is a
 bug: the page says so in plain words and the traceback goes to the server log, never to the page.
 """
 from __future__ import annotations

@@ -41,6 +41,12 @@ def describe_error(error: CxcommitError) -> str:
 def describe_survey(survey: Survey, detected: bool = True) -> str:
     """The import report of a published survey, as the ``check`` command prints it: what the file
     held, then the items and groupings as published, and what publishing generalised."""
+    return "\n".join([*_file_lines(survey, detected), *_item_lines(survey), *_grouping_lines(survey),
+                      *_left_out_lines(survey)])
+
+
+def _file_lines(survey: Survey, detected: bool) -> list[str]:
+    """The file, its format and how it was read, the responses kept and excluded, the waves."""
     r, m = survey.report, survey.mapping
     layout = f"{FORMAT_NAMES.get(r.format, r.format)}, {r.header_rows} header row(s){' (detected)' if detected else ''}"
     container = f"Excel sheet {r.sheet!r}" if r.sheet else f"{r.encoding}, {DELIMITER_NAMES.get(r.delimiter, r.delimiter)}-separated"
@@ -48,35 +54,44 @@ def describe_survey(survey: Survey, detected: bool = True) -> str:
              f"Responses:  {r.rows_in_file} in the file; {r.rows_kept} kept, {sum(r.excluded.values())} excluded"]
     lines += [f"  excluded: {count} × {reason}" for reason, count in r.excluded.items()]
     lines.append(f"Waves:      {', '.join(r.waves)} — {m.wave.describe()}")
-    lines.append(f"Items ({len(survey.items)}):" if survey.items else "Items:      none mapped — no rated question was recognised")
-    by_item = {im.item: im for im in m.items}
+    return lines
+
+
+def _item_lines(survey: Survey) -> list[str]:
+    """Each item: its scale, the column it was read from, its answers, and what to check."""
+    lines = [f"Items ({len(survey.items)}):" if survey.items else "Items:      none mapped — no rated question was recognised"]
+    by_item = {im.item: im for im in survey.mapping.items}
     for item in survey.items:
         im = by_item[item.id]
         answered = int(survey.responses[item.id].notna().sum())
         lines.append(f"  {item.id:<28} {item.scale.describe():<40} ← {shorten(im.column, 40)!r} ({answered} answer{'s' if answered != 1 else ''})")
         if im.review:
             lines.append(f"  {'':<28} check: {im.review}")
-    lines.append("Groupings:")
+    return lines
+
+
+def _grouping_lines(survey: Survey) -> list[str]:
+    lines = ["Groupings:"]
     for name, source in survey.groupings.items():
-        column = survey.responses[name]
-        count = column.nunique()
+        count = survey.responses[name].nunique()
         lines.append(f"  {shorten(name, 40):<40} ← {shorten(source, 40)!r} ({count} value{'s' if count != 1 else ''})")
-    if r.personal_dropped:
-        lines.append(f"Personal data dropped ({len(r.personal_dropped)} columns):")
-        lines += [f"  {shorten(k, 50)!r} ({why})" for k, why in r.personal_dropped.items()]
-    if m.ignored:
-        lines.append(f"Not used ({len(m.ignored)} columns):")
-        lines += [f"  {shorten(k, 50)!r}: {why}" for k, why in m.ignored.items()]
-    if r.notes:
-        lines.append("Notes:")
-        lines += [f"  {note}" for note in r.notes]
-    if survey.disclosure is not None:
-        lines.append("Small groups:")
-        lines += [f"  {line}" for line in survey.disclosure.summary()]
-    if r.problems:
-        lines.append(f"Warnings ({len(r.problems)}):")
-        lines += _problem_lines(r.warnings)
-    return "\n".join(lines)
+    return lines
+
+
+def _left_out_lines(survey: Survey) -> list[str]:
+    """What was dropped or not used, notes, small groups and warnings (each part only if any)."""
+    r, m = survey.report, survey.mapping
+    small = survey.disclosure.summary() if survey.disclosure is not None else None
+    parts = [  # (whether the part is said, its heading, its lines)
+        (bool(r.personal_dropped), f"Personal data dropped ({len(r.personal_dropped)} columns):",
+         [f"  {shorten(k, 50)!r} ({why})" for k, why in r.personal_dropped.items()]),
+        (bool(m.ignored), f"Not used ({len(m.ignored)} columns):",
+         [f"  {shorten(k, 50)!r}: {why}" for k, why in m.ignored.items()]),
+        (bool(r.notes), "Notes:", [f"  {note}" for note in r.notes]),
+        (small is not None, "Small groups:", [f"  {line}" for line in small or ()]),
+        (bool(r.problems), f"Warnings ({len(r.problems)}):", _problem_lines(r.warnings) if r.problems else []),
+    ]
+    return [line for said, head, body in parts if said for line in (head, *body)]
 
 
 def describe_metrics(metrics: UnitMetrics) -> str:
