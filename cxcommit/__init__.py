@@ -15,7 +15,8 @@ import importlib
 
 _HOMES = {  # public name -> the module that defines it
     "CxcommitError": "cxcommit.errors", "DataValidationError": "cxcommit.errors", "FileReadError": "cxcommit.errors",
-    "MappingError": "cxcommit.errors", "Problem": "cxcommit.errors", "SettingsError": "cxcommit.errors",
+    "MappingError": "cxcommit.errors", "NotApplicable": "cxcommit.errors", "Problem": "cxcommit.errors",
+    "SettingsError": "cxcommit.errors",
     "SETTINGS": "cxcommit.settings", "Settings": "cxcommit.settings",
     "SIGN_IDS": "cxcommit.instrument.items", "Item": "cxcommit.instrument.items",
     "built_in_items": "cxcommit.instrument.items",

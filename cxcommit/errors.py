@@ -1,7 +1,9 @@
 """The one exception hierarchy of cxcommit.
 
-Every problem a user can cause (a bad file, a bad mapping, a bad setting) is raised as a
-:class:`CxcommitError`. The CLI and the dashboard each turn it into a message in exactly one
+Every problem a user can cause is raised as a :class:`CxcommitError`: the file or the mapping
+is wrong (:class:`FileReadError`, :class:`DataValidationError`, :class:`MappingError`), a setting is
+invalid (:class:`SettingsError`), or an analysis does not apply to these data
+(:class:`NotApplicable`: not a failure, a slide or table is left out). The CLI and the dashboard each turn it into a message in exactly one
 place; any other exception is a bug and stays loud.
 
 An error carries every problem found at once as a table with the columns
@@ -74,6 +76,12 @@ class DataValidationError(CxcommitError):
 
 class MappingError(CxcommitError):
     """A mapping file or a mapping choice is invalid (unknown column, item, scale, label, ...)."""
+
+
+class NotApplicable(CxcommitError):
+    """An analysis does not apply to these data (the perception gap without a role grouping, the
+    commitment index without the 8 signs): nothing is wrong with the input, there is just no such
+    number to show. The deck and the workbook leave the slide or table out; a page says it as a note."""
 
 
 class SettingsError(CxcommitError):

@@ -150,29 +150,6 @@ def pct(x, signed: bool = False) -> str:
     return f"{float(x) * 100:+.0f} points" if signed else f"{float(x):.0%}"
 
 
-COLUMN_LABELS = {
-    "exec_incentive_cx_pct": "Executive incentive tied to CX (%)", "sign_7": "Share saying executive pay is tied to CX",
-    "mean_signs": "Mean signs met (0–8)", "fully_committed": "Share fully committed (all 8 signs)",
-    "customer_nps": "Customer NPS", "csat_pct": "CSAT (%)", "n": "Answers",
-}
-_ACRONYMS = {"cx": "CX", "nps": "NPS", "csat": "CSAT", "ces": "CES", "kpi": "KPI", "ceo": "CEO", "exec": "executive"}
-
-
-def column_label(column: str) -> str:
-    """A unit metric's or an analysis column's name as words for a chart or table.
-
-    >>> column_label("exec_incentive_cx_pct"), column_label("retention_rate_pct"), column_label("Churn")
-    ('Executive incentive tied to CX (%)', 'Retention rate (%)', 'Churn')
-    """
-    if column in COLUMN_LABELS:
-        return COLUMN_LABELS[column]
-    words = [w for w in re.split(r"[_\s]+", str(column).strip()) if w]
-    percent = bool(words) and words[-1].lower() in ("pct", "percent")
-    words = [_ACRONYMS.get(w.lower(), w) for w in (words[:-1] if percent else words)]
-    text = " ".join(words) or str(column)
-    return text[:1].upper() + text[1:] + (" (%)" if percent else "")
-
-
 def p_text(p) -> str:
     """A p-value to read: ``p < 0.001``, else three decimals (``p = 0.012``); empty where missing.
 

@@ -52,7 +52,7 @@ metrics_file = st.file_uploader("Unit metrics (CSV or Excel: business unit, wave
 
 metrics = None if dataset.is_demo else dataset.metrics  # the demo's unit metrics never go with your data
 if metrics_file is not None:
-    with guarded(f"{metrics_file.name}: ", missing="error"):
+    with guarded(f"{metrics_file.name}: "):
         metrics = read_metrics(metrics_file.file_id, metrics_file.getvalue(), metrics_file.name)
         if not metrics.warnings.empty:
             st.warning(md(f"{metrics_file.name}: {len(metrics.warnings)} warning(s); the rest was read."))
@@ -83,12 +83,12 @@ forget_exports({key for key, _ in raws})
 if raws:
     mapping = None
     if saved is not None:
-        with guarded(f"{saved.name}: ", missing="error"):
+        with guarded(f"{saved.name}: "):
             mapping = load_mapping(saved.getvalue(), saved.name)
         if mapping is None:
             st.info(md(f"{saved.name} is not used: below is the suggested mapping instead. Fix the file and upload it "
                     "again, or check the suggestion."))
-    with guarded(missing="error"):
+    with guarded():
         first_key, first = raws[0]
         st.subheader("Mapping" + (f" (from {md(saved.name)})" if mapping is not None else " (suggested — check it)"))
         mapping = mapping or suggestion(first_key, first)

@@ -12,7 +12,7 @@ from cxcommit.analyses.pay import pay_alignment, pay_relations
 from cxcommit.analyses.trends import trends
 from cxcommit.analyses.variation import homogeneity_test, variation
 from cxcommit.demo import load_demo
-from cxcommit.errors import MappingError
+from cxcommit.errors import NotApplicable
 from cxcommit.stats.correlation import correlation
 from cxcommit.stats.intervals import newcombe_interval
 from conftest import REALDATA
@@ -49,7 +49,7 @@ def test_index_mean_interval_matches_statsmodels(demo):
 
 def test_index_needs_all_eight_signs():
     survey = load_survey(REALDATA / "surveymonkey_538_starwars.csv")
-    with pytest.raises(MappingError) as caught:
+    with pytest.raises(NotApplicable) as caught:
         commitment_index(survey)
     assert caught.value.message.startswith("The commitment index needs all 8 signs; the mapping lacks sign_1")
 

@@ -73,8 +73,8 @@ def test_every_read_limit_is_documented_in_the_readme():
 
 
 # The packages of cxcommit from the ground up. A module imports only its own package and those
-# listed before it; errors, text and settings are modules of their own.
-LAYERS = ("errors", "text", "stats", "settings", "instrument", "io", "mapping", "model", "privacy", "demo",
+# listed before it; errors, text, vocabulary and settings are modules of their own.
+LAYERS = ("errors", "text", "vocabulary", "stats", "settings", "instrument", "io", "mapping", "model", "privacy", "demo",
           "analyses", "charts", "story", "export", "cli", "__main__")
 LIBRARY = ROOT / "cxcommit"
 

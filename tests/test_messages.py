@@ -346,7 +346,7 @@ def test_every_subcommand_answers_wrong_arguments_with_a_message(tmp_path, args,
 
 def test_the_cover_checks_its_logo_and_accent_in_the_library():
     from cxcommit import SettingsError
-    from cxcommit.export.pptx_deck import Cover
+    from cxcommit.export.pptx_cover import Cover
 
     assert Cover(accent="navy").accent == "#000080" and Cover(accent=" 0072b2 ").accent == "#0072B2"
     assert Cover(logo=real_png()).logo == real_png()

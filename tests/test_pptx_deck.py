@@ -14,7 +14,7 @@ from conftest import REALDATA, ROOT
 from cxcommit.cli import main
 from cxcommit.demo import load_demo, load_demo_metrics
 from cxcommit.errors import SettingsError
-from cxcommit.export.pptx_deck import Cover, method, write_deck
+from cxcommit.export.pptx_deck import Cover, write_deck
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.settings import Settings
 from cxcommit.story.slides import deck
@@ -319,5 +319,5 @@ def test_a_survey_without_the_signs_is_told_in_its_own_words(export):
     assert takeaway(variation).startswith("Regions disagree" if "starwars" in export else "Groups disagree")
     significant = bool(variation.table["significant"].iat[0])  # Star Wars: regions differ within chance
     assert takeaway(variation).endswith("no more than chance would give") != significant
-    footnotes = " ".join(method(s) for s in slides)
+    footnotes = " ".join(s.method for s in slides)
     assert "sign" not in footnotes and "answering yes" not in footnotes and "favourabl" in footnotes

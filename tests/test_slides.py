@@ -2,6 +2,7 @@
 import json
 
 import plotly.graph_objects as go
+import pytest
 
 from cxcommit import load_demo_metrics
 from cxcommit.settings import Settings
@@ -113,3 +114,44 @@ def test_on_a_small_screen_the_explanations_give_way_to_the_chart(demo):
     assert chart_height(shown, small) <= room  # the chart fits in what the bullets left
     findings = slides[0]  # no chart: its bullets are the slide
     assert findings.figure is None and for_screen(findings, Screen(800, 400)) is findings
+
+
+def test_the_chapters_are_the_kinds_the_command_line_offers():
+    from cxcommit.export.pptx_deck import DRAW
+    from cxcommit.story.chapters import CHAPTERS
+    from cxcommit.story.kinds import KINDS
+
+    assert tuple(chapter.kind for chapter in CHAPTERS) == KINDS
+    assert set(DRAW) == set(KINDS) - {"findings", "outcomes"}  # a text slide and the scatter are drawn apart
+
+
+def test_a_chart_that_fails_fails_the_deck_instead_of_dropping_its_slide(monkeypatch):
+    from dataclasses import replace
+
+    import cxcommit.story.slides as slides
+    from cxcommit.demo import load_demo
+    from cxcommit.story.chapters import CHAPTERS
+
+    def broken(plan, table, look):
+        raise TypeError("a chart given the wrong table")
+
+    monkeypatch.setattr(slides, "CHAPTERS", tuple(replace(c, show=broken) if c.kind == "commitment" else c
+                                                 for c in CHAPTERS))
+    with pytest.raises(TypeError, match="wrong table"):
+        slides.deck(load_demo())
+
+
+def test_a_chapter_that_does_not_apply_is_left_out(monkeypatch):
+    from dataclasses import replace
+
+    import cxcommit.story.slides as slides
+    from cxcommit.demo import load_demo
+    from cxcommit.errors import NotApplicable
+    from cxcommit.story.chapters import CHAPTERS
+
+    def not_here(plan):
+        raise NotApplicable("no such number here")
+
+    monkeypatch.setattr(slides, "CHAPTERS", tuple(replace(c, analysis=not_here) if c.kind == "commitment" else c
+                                                 for c in CHAPTERS))
+    assert "commitment" not in [s.kind for s in slides.deck(load_demo())]

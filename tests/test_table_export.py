@@ -264,7 +264,7 @@ def test_an_analysis_these_data_cannot_give_is_left_out(tmp_path):
     responses = pd.read_csv(ROOT / "data" / "demo_responses.csv").drop(columns=["role"])
     responses.to_csv(tmp_path / "no_roles.csv", index=False)
     tables = analysis_tables(load_survey(tmp_path / "no_roles.csv"))
-    assert "Perception gap" not in tables  # needs a role grouping: raises MappingError/SettingsError
+    assert "Perception gap" not in tables  # needs a role grouping: raises NotApplicable
     assert {"Commitment by division", "Signs by division", "Pay alignment by division"} <= set(tables)
 
     starwars = analysis_tables(load_survey(REALDATA / "surveymonkey_538_starwars.csv"))  # no signs, no units
@@ -416,3 +416,18 @@ def test_csv_round_trip_with_pandas(demo, metrics):
                 expected = [None if pd.isna(v) else v for v in want[column]]
                 got = [None if isinstance(v, float) and math.isnan(v) else v for v in back[column]]
                 assert got == expected, (name, column)
+
+
+def test_an_analysis_that_fails_fails_the_workbook_instead_of_dropping_its_table(monkeypatch):
+    from dataclasses import replace
+
+    import cxcommit.export.table_export as table_export
+    from cxcommit.story.chapters import CHAPTERS
+
+    def broken(plan):
+        raise ValueError("a bug in an analysis")
+
+    monkeypatch.setattr(table_export, "CHAPTERS", tuple(replace(c, analysis=broken) if c.kind == "signs" else c
+                                                       for c in CHAPTERS))
+    with pytest.raises(ValueError, match="a bug"):
+        table_export.analysis_tables(load_demo())

@@ -4,7 +4,6 @@ loaded them and freed with it, :mod:`ui.sessions`)."""
 from __future__ import annotations
 
 import hashlib
-import logging
 import sys
 import threading
 import weakref
@@ -15,16 +14,16 @@ import streamlit as st
 
 from cxcommit import Mapping, Settings, Survey, UnitMetrics, load_demo_metrics, suggest_mapping
 from cxcommit.demo import import_demo
-from cxcommit.errors import CxcommitError, SettingsError
+from cxcommit.errors import SettingsError
 from cxcommit.io.readers import RawTable, read_raw
 from cxcommit.io.unit_metrics import read_unit_metrics
 from cxcommit.model.combine import combine_surveys
 from cxcommit.model.importer import apply_mapping
 from cxcommit.text import escape_markdown as md
+from ui.errors import kept
 from ui.sessions import remembered, watch
 
 DEMO = "demo"
-log = logging.getLogger("cxcommit.dashboard")
 
 
 @dataclass(frozen=True)
@@ -137,17 +136,14 @@ def _read_file_dataset(path: str, metrics: str | None, stamps: tuple, progress) 
         raw = read_raw(path, progress=progress)
         survey = apply_mapping(raw, suggest_mapping(raw))
     except Exception as error:  # noqa: BLE001 — shown by the frame (ui.errors.show_error), never as a traceback
-        if not isinstance(error, CxcommitError):
-            log.exception("the export named by --data could not be read")
-        return None, ((f"--data {Path(path).name}", error),)
+        return None, ((f"--data {Path(path).name}", kept(error, "the export named by --data could not be read")),)
     loaded = None
     if metrics:
         try:
             loaded = read_unit_metrics(metrics)
         except Exception as error:  # noqa: BLE001 — as above; the export is used without them
-            if not isinstance(error, CxcommitError):
-                log.exception("the unit metrics named by --metrics could not be read")
-            problems.append((f"--metrics {Path(metrics).name}", error))
+            problems.append((f"--metrics {Path(metrics).name}",
+                             kept(error, "the unit metrics named by --metrics could not be read")))
     return Dataset(digest(path, str(stamps)), Path(path).name, survey, loaded), tuple(problems)
 
 

@@ -1,8 +1,10 @@
 """The one place where errors become messages on the page.
 
 Library errors (:class:`~cxcommit.CxcommitError`) show their message, what to do, and the table of
-problems (row, column, problem, value). Messages are plain text that may quote the data (a file
-name, a column, a value): they are shown escaped, never read as markdown. Anything else is a
+problems (row, column, problem, value); an analysis that does not apply to the data
+(:class:`~cxcommit.NotApplicable`) is a note, not a failure (:func:`not_applicable`). Messages are
+plain text that may quote the data (a file name, a column, a value): they are shown escaped, never
+read as markdown. Anything else is a
 bug: the page says so in plain words and the traceback goes to the server log, never to the page.
 """
 from __future__ import annotations
@@ -15,25 +17,29 @@ from typing import Callable
 
 import streamlit as st
 
-from cxcommit import CxcommitError, MappingError
+from cxcommit import CxcommitError, NotApplicable
 from cxcommit.errors import OutOfMemoryError
 from cxcommit.text import escape_markdown as md
 
 log = logging.getLogger("cxcommit.dashboard")
 
 
-def show_error(error: Exception, *, what: str = "", missing: str = "error", logged: bool = False,
-               problems: bool = True) -> None:
+def not_applicable(error: NotApplicable, *, what: str = "") -> None:
+    """Say, as a note, that an analysis does not apply to these data, and how to make it apply."""
+    st.info(md(what + error.message) + (f"\n\n**To see it:** {md(error.hint)}" if error.hint else ""))
+
+
+def show_error(error: Exception, *, what: str = "", logged: bool = False, problems: bool = True) -> None:
     """Show ``error`` as a message (and its problems as a table), after ``what`` (plain text, e.g.
-    the file's name). ``missing="info"``: a :class:`~cxcommit.MappingError` (the data lack what an
-    analysis needs) is explained, not shown as a failure. ``logged``: an unexpected error whose
+    the file's name); an analysis that does not apply to the data (:class:`~cxcommit.NotApplicable`)
+    as a note (:func:`not_applicable`). ``logged``: an unexpected error whose
     traceback is already in the log. ``problems=False``: the table of problems (which quotes the
     file: rows, values) goes to the server log, not the page — for a file every visitor would see."""
     if isinstance(error, MemoryError):
         log.warning("out of memory in the dashboard", exc_info=error)
         error = OutOfMemoryError.during()
-    if isinstance(error, MappingError) and missing == "info" and not error.problems:
-        st.info(md(what + error.message) + (f"\n\n**To see it:** {md(error.hint)}" if error.hint else ""))
+    if isinstance(error, NotApplicable):
+        not_applicable(error, what=what)
         return
     if isinstance(error, CxcommitError):
         st.error(md(what + error.message) + (f"\n\n**What to do:** {md(error.hint)}" if error.hint else ""))
@@ -51,16 +57,24 @@ def show_error(error: Exception, *, what: str = "", missing: str = "error", logg
                 "Nothing you loaded was changed. The details are in the server log; please report them."))
 
 
+def kept(error: Exception, what: str) -> Exception:
+    """``error``, caught to be shown later with :func:`show_error` (``logged=True``): a bug's traceback
+    goes to the server log now, while it is at hand (``what``: what was being done)."""
+    if not isinstance(error, CxcommitError):
+        log.error("%s", what, exc_info=error)
+    return error
+
+
 @contextmanager
-def guarded(what: str = "", missing: str = "info"):
+def guarded(what: str = ""):
     """Run a block of a page; an error in it shows as a message instead of stopping the page
-    (what the data lack for an analysis as a note: ``missing="info"``; see :func:`show_error`)."""
+    (an analysis that does not apply to the data as a note; see :func:`show_error`)."""
     try:
         yield
     except st.errors.StreamlitAPIException:
         raise
     except Exception as error:  # noqa: BLE001 — the one boundary between the app and its user
-        show_error(error, what=what, missing=missing)  # st.rerun/st.stop raise BaseException and pass through
+        show_error(error, what=what)  # st.rerun/st.stop raise BaseException and pass through
 
 
 DOWNLOADS = "_downloads"  # per session: the state of each download button, by its key
@@ -115,9 +129,7 @@ def _download(label: str, make: Callable[[], bytes], key: str, what: str, errors
         try:
             return make()
         except Exception as error:  # noqa: BLE001 — kept for the page; Streamlit still sees the click fail
-            if not isinstance(error, CxcommitError):
-                log.exception("a download could not be made: %s", what)
-            state.error = error
+            state.error = kept(error, f"a download could not be made: {what}")
             raise
         finally:
             with state.changed:

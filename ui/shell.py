@@ -22,6 +22,7 @@ from cxcommit.privacy.view import view
 from cxcommit.settings import MAX_MIN_GROUP_SIZE, setting_from_text
 from cxcommit.stats.intervals import CI_METHODS
 from cxcommit.text import escape_markdown as md
+from cxcommit.vocabulary import grouping_label, one_group, waves_text
 from ui.data import LINK_PARAM, Dataset, current, demo_dataset, link_key, lost_link, opened_dataset
 from ui.errors import guarded, show_error
 from ui.sessions import remembered
@@ -39,8 +40,6 @@ PAGES = (
     ("export.py", "Export"),
     ("data.py", "Data"),
 )
-FILTER_LABELS = {"wave": "Waves", "division": "Divisions", "business_unit": "Business units", "role": "Roles",
-                 "region": "Regions"}
 SETTING_PARAMS = ("min_group_size", "confidence", "ci_method", "dont_know")
 ROUTED = "_routed"
 
@@ -78,8 +77,7 @@ class Context:
         parts = ["Demo data"] if self.dataset.is_demo else []
         parts += [f"{label_of(self.full, name)}: {', '.join(values)}" for name, values in self.filters.items() if values]
         if not self.filters.get("wave"):
-            waves = self.full.report.waves
-            parts.append(f"Waves: all ({waves[0]} to {waves[-1]})" if len(waves) > 1 else f"Wave: {waves[0]}")
+            parts.append(waves_text(self.full.report.waves))
         parts.append(self.respondents + " respondents")
         parts.append(f"groups under {self.settings.min_group_size} answers hidden")
         note = generalised_note(self.survey)
@@ -95,11 +93,12 @@ def page_url(file: str) -> str:
 
 def one_of(survey: Survey, name: str) -> str:
     """How to name one group of a grouping in a sentence: "business unit", "division"."""
-    return label_of(survey, name).lower().rstrip("s")
+    return one_group(label_of(survey, name))
 
 
 def label_of(survey: Survey, name: str) -> str:
-    return FILTER_LABELS.get(name, survey.groupings.get(name, name))
+    """A grouping's label on the page (:func:`cxcommit.vocabulary.grouping_label`)."""
+    return grouping_label(name, survey.groupings.get(name, name))
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ from cxcommit.privacy.publish import attribute_costs, own_values
 from cxcommit.story.report_text import detail_table
 from cxcommit.story.slides import deck
 from cxcommit.text import escape_markdown as md, pct, slugify
+from cxcommit.vocabulary import grouping_text
 from ui.errors import download_button, show_error
 from ui.sessions import remembered
 from ui.shell import Context, label_of
@@ -306,7 +307,7 @@ def _who_answered(mapping, keys, roles, key, name):
     for col, attribute in zip(cols, ATTRIBUTES):
         chosen = mapping.attributes.get(attribute)
         choices = [_NONE, *offered]
-        attributes[attribute] = col.selectbox(attribute.replace("_", " ").capitalize(), choices, format_func=name,
+        attributes[attribute] = col.selectbox(grouping_text(attribute).capitalize(), choices, format_func=name,
                                               index=_index_of(choices, chosen), key=f"{key}_{attribute}")
     ids = [_NONE, *sorted((c for c in keys if role[c] not in ("item", "metadata", "personal")),
                           key=lambda c: role[c] != "respondent_id")]

@@ -7,7 +7,7 @@ import pandas as pd
 from cxcommit.analyses.groups import ALL_GROUP, sorted_codes
 from cxcommit.analyses.rates import rates, rates_table
 from cxcommit.analyses.tables import arrays, nullable, text
-from cxcommit.errors import MappingError
+from cxcommit.errors import NotApplicable
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.model.derived import key
 from cxcommit.model.survey import resolve_grouping
@@ -37,7 +37,7 @@ def _perception_gap(survey: Survey, by: str | None, items: list[str] | None, lea
                     settings: Settings) -> pd.DataFrame:
     items = list(items) if items is not None else [i for i in SIGN_IDS if i in survey.item_ids] or list(survey.item_ids)
     if "role" not in survey.frame:
-        raise MappingError("The perception gap compares roles, but this survey has no role grouping.",
+        raise NotApplicable("The perception gap compares roles, but this survey has no role grouping.",
                            hint="Map the column that says whether a respondent is an executive, manager or employee "
                                 "to the attribute 'role'.")
     keys, sides = _role_sides(survey, by, items, leaders, staff, settings)

@@ -12,14 +12,14 @@ import pandas as pd
 from cxcommit.analyses.commitment import commitment_index
 from cxcommit.analyses.groups import ALL_GROUP
 from cxcommit.analyses.trends import trends
-from cxcommit.errors import MappingError
+from cxcommit.errors import NotApplicable
 from cxcommit.instrument.items import PAY_SIGN
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.publish import generalised_values
 from cxcommit.settings import Settings
 from cxcommit.stats.correlation import correlation, least_squares
-from cxcommit.text import column_label
+from cxcommit.vocabulary import column_label
 
 INCENTIVE_WORDS = ("incentive", "bonus", "pay", "compensation", "remuneration")
 
@@ -50,7 +50,7 @@ def pay_alignment(survey: Survey, metrics: UnitMetrics | None = None, by: str | 
     of the unit metric, null without unit metrics), ``units`` (units with a value), ``suppressed``, ``suppression``.
     """
     if PAY_SIGN not in survey.item_ids:
-        raise MappingError("Compensation alignment needs sign 7 (executive pay tied to CX objectives).",
+        raise NotApplicable("Compensation alignment needs sign 7 (executive pay tied to CX objectives).",
                            hint="Map the pay question to sign_7 in the mapping.")
     table = trends(survey, by, items=[PAY_SIGN], settings=settings)
     table = table[["group", "wave", "n", "p", "ci_low", "ci_high", "change_prev", "change_prev_p", "slope",

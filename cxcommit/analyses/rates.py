@@ -6,7 +6,7 @@ import pandas as pd
 
 from cxcommit.analyses.groups import Groups, count_items, make_groups
 from cxcommit.analyses.tables import nullable, text
-from cxcommit.errors import MappingError
+from cxcommit.errors import NotApplicable
 from cxcommit.model.derived import key
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.suppression import suppression_reason
@@ -95,7 +95,7 @@ def rates_table(survey: Survey, by: str | list[str] | None = None, *, items: lis
 
 def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_adjust: str) -> pd.DataFrame:
     if not wanted:
-        raise MappingError("No question of this survey is mapped to an item, so there is nothing to count.",
+        raise NotApplicable("No question of this survey is mapped to an item, so there is nothing to count.",
                            hint="Map at least one rated question (yes/no, Likert, 0–10) to an item in the mapping; "
                                 "`check` lists the columns and why they were not used.")
     numbers = _item_numbers(survey, groups, wanted, settings)

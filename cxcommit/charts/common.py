@@ -8,6 +8,7 @@ from cxcommit.charts.theme import colorway, interval, pct
 from cxcommit.errors import SettingsError
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.text import escape_html
+from cxcommit.vocabulary import grouping_text
 
 
 def require(table: pd.DataFrame, columns: list[str], chart: str, producer: str) -> None:
@@ -49,7 +50,7 @@ def grouping_word(table: pd.DataFrame) -> str:
     """``business unit`` for a table by business unit: the grouping column right after ``group``."""
     columns = list(table.columns)
     after = columns[columns.index("group") + 1] if "group" in columns[:-1] else "n"
-    return "group" if after in ("n", "wave", "item", "label") else escape_html(str(after).replace("_", " "))
+    return "group" if after in ("n", "wave", "item", "label") else escape_html(grouping_text(after))
 
 
 def share_label(table: pd.DataFrame) -> str:

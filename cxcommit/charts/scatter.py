@@ -9,7 +9,8 @@ from cxcommit.charts.common import numbers, require
 from cxcommit.charts.layout import finish
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import colorway, pct
-from cxcommit.text import column_label, escape_html
+from cxcommit.text import escape_html
+from cxcommit.vocabulary import column_label
 
 SHARE_COLUMNS = ("sign_7", "fully_committed")
 CORRELATION = ("r", "ci_low", "ci_high", "p_value", "n")  # what the figure's layout.meta holds

@@ -15,6 +15,7 @@ from cxcommit.mapping.schema import Mapping
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.view import view
 from cxcommit.settings import Settings
+from cxcommit.vocabulary import grouping_text
 
 
 def settings_from(args) -> Settings:
@@ -48,7 +49,7 @@ def filtered(args, survey: Survey) -> Survey:
     naming the values there are (a filter that silently kept no one would report on nobody)."""
     filters = {name: values for name, values in (("division", args.division), ("wave", args.wave)) if values}
     for name, values in filters.items():
-        what = name.replace("_", " ")
+        what = grouping_text(name)
         if name not in survey.groupings:
             raise SettingsError(f"--{name}: {Path(args.file).name} has no {what} to filter by.",
                                 hint=f"Leave out --{name}, or map a {what} column (see `check`).")

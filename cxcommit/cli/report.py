@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cxcommit.charts.theme import QUALITATIVE
 from cxcommit.cli.inputs import filtered, metrics, read, settings_from
-from cxcommit.errors import MappingError, SettingsError
+from cxcommit.errors import NotApplicable, SettingsError
 from cxcommit.export.html_report import html_report
 from cxcommit.export.pptx_cover import Cover, check_logo, check_logo_size
 from cxcommit.export.pptx_deck import write_deck
@@ -74,7 +74,7 @@ def _write_report(args, survey: Survey, settings: Settings, out: Path, cover: Co
     if args.slides:
         slides = [s for s in slides if s.kind in args.slides]
     if not slides:
-        raise MappingError("There is nothing to put on a slide: no analysis has a number to show with these data "
+        raise NotApplicable("There is nothing to put on a slide: no analysis has a number to show with these data "
                            "and filters.",
                            hint="The slides need rated questions mapped to items (ideally the 8 signs) and a grouping "
                                 "such as division, unit or role; `check` shows what was mapped. Widen the filters "

@@ -21,7 +21,8 @@ from xlsxwriter import Workbook
 from cxcommit.charts.theme import (DIVERGING, LEADERS_COLOR, QUALITATIVE, STAFF_COLOR, SUPPRESSED_COLOR,
                                    SUPPRESSED_TEXT, suppressed_label)
 from cxcommit.export.pptx_cover import Cover
-from cxcommit.text import column_label, pct, without_controls
+from cxcommit.text import pct, without_controls
+from cxcommit.vocabulary import column_label
 
 INK = "222222"
 

@@ -16,42 +16,19 @@ from pptx import Presentation
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from cxcommit.charts import share_label
 from cxcommit.errors import SettingsError
 from cxcommit.export.pptx_charts import DRAW, INK, draw, rgb
 from cxcommit.export.pptx_cover import Cover, add_logo
-from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.story.kinds import KINDS
 from cxcommit.story.slides import Slide
 from cxcommit.story.takeaways import takeaway
 from cxcommit.text import without_controls
 
-__all__ = ["Cover", "METHOD", "method", "write_deck"]
+__all__ = ["DRAW", "Cover", "write_deck"]
 
 WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 inches: PowerPoint's 16:9
 MARGIN = Inches(0.6)
 GREY = "595959"
-METHOD = {  # {share}: "Share answering yes" or "Share favourable" (charts.share_label), {item}: sign or item
-    "commitment": "Mean number of the 8 signs each respondent says yes to, per group.",
-    "signs": "{share}; colour: difference to all the other groups together, in points.",
-    "variation": "Each bar runs from the lowest to the highest {share_lower} among the {groups} shown; most "
-                 "disagreement on top.",
-    "perception_gap": "{share} among executives and among employees, per {item}.",
-    "gap_to_target": "Points short of everyone {answering} (100%), per {item}.",
-    "pay": "Sign 7 (executive pay tied to CX objectives): share answering yes per wave.",
-    "index_waves": "Mean signs met (of 8) per wave.",
-    "outcomes": "One point per business unit, values averaged over the waves shown; Pearson r.",
-}
-
-
-def method(slide: Slide) -> str:
-    """How the slide's chart was made, in the words of its items (signs and yes, or items and favourable)."""
-    table = slide.table
-    share = share_label(table) if table is not None and "item" in table else "Share answering yes"
-    signs = table is not None and "item" in table and table["item"].isin(SIGN_IDS).all()
-    return METHOD.get(slide.kind, "").format(
-        share=share, share_lower=share.lower(), item="sign" if signs else "item",
-        answering="answering yes" if share.endswith("yes") else "answering favourably",
-        groups=(table.attrs.get("groups", "units") if table is not None else "units"))
 
 
 def _text(slide, text: str, left, top, width, height, *, size: int, bold: bool = False, colour: str = INK,
@@ -99,7 +76,7 @@ def write_deck(slides: list[Slide], cover: Cover = Cover(), *, min_group_size: i
     >>> len(Presentation(io.BytesIO(data)).slides)
     3
     """
-    unknown = sorted(set(include or ()) - {s.kind for s in slides} - set(DRAW) - {"findings", "outcomes"})
+    unknown = sorted(set(include or ()) - {s.kind for s in slides} - set(KINDS))
     if unknown:
         raise SettingsError(f"Unknown slide kind(s): {', '.join(unknown)}.",
                             hint="Choose from: " + ", ".join(s.kind for s in slides) + ".")
@@ -117,7 +94,7 @@ def write_deck(slides: list[Slide], cover: Cover = Cover(), *, min_group_size: i
 def _add_slide(deck, slide: Slide, cover: Cover, min_group_size: int) -> None:
     """One slide: its takeaway as the title, the method and caption as the footnote, and its chart
     (under it, its plain-words lines) or, without a table, its lines as a numbered list."""
-    footnote = " ".join(part for part in (method(slide), slide.caption) if part)
+    footnote = " ".join(part for part in (slide.method, slide.caption) if part)
     page = _frame(deck, cover, takeaway(slide, min_group_size) or slide.title, footnote)
     if slide.kind == "findings" or slide.table is None:
         _bullets(page, slide.bullets)

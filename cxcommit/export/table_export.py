@@ -25,18 +25,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from cxcommit.analyses.commitment import commitment_index, index_over_waves
-from cxcommit.analyses.findings import findings
-from cxcommit.analyses.gaps import gap_to_target, perception_gap
-from cxcommit.analyses.pay import pay_alignment, pay_relations, unit_table
-from cxcommit.analyses.rates import rates
-from cxcommit.analyses.summary import default_grouping
-from cxcommit.analyses.variation import variation
-from cxcommit.errors import CxcommitError
-from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.errors import NotApplicable
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
+from cxcommit.story.chapters import CHAPTERS, Plan
 from cxcommit.text import without_controls
 
 __all__ = ["FORMULA_STARTS", "analysis_tables", "safe_cells", "sheet_names", "to_csv_bytes", "to_xlsx_bytes"]
@@ -171,8 +164,9 @@ def analysis_tables(survey: Survey, metrics: UnitMetrics | None = None, *,
                     settings: Settings = Settings()) -> dict[str, pd.DataFrame]:
     """The tables behind the dashboard's charts for ``survey`` (filter it first), by a readable name.
 
-    The same analyses as the slide deck (:func:`cxcommit.story.slides.deck`), in its order, each the
-    library function's table with its own columns:
+    The tables of the story's chapters (:data:`cxcommit.story.chapters.CHAPTERS`), as the slide deck
+    shows them (:func:`cxcommit.story.slides.deck`), in its order, each the library function's table
+    with its own columns:
 
     - ``Findings``: :func:`cxcommit.analyses.findings.findings`;
     - ``Commitment by <division>``: :func:`cxcommit.analyses.commitment.commitment_index` by the top grouping;
@@ -185,8 +179,9 @@ def analysis_tables(survey: Survey, metrics: UnitMetrics | None = None, *,
     - with ``metrics``: ``Pay and outcomes by unit`` (:func:`cxcommit.analyses.pay.unit_table`) and
       ``Pay and outcomes correlations`` (:func:`cxcommit.analyses.pay.pay_relations`).
 
-    An analysis these data cannot give (it raises a :class:`~cxcommit.errors.CxcommitError`, e.g.
-    the perception gap without a role grouping) or whose table has no rows is left out. A row with
+    An analysis these data cannot give (it raises :class:`~cxcommit.errors.NotApplicable`, e.g.
+    the perception gap without a role grouping) or whose table has no rows is left out; any other
+    error is raised. A row with
     ``suppressed`` true keeps ``suppressed`` and ``suppression`` and has no number: where a table
     carries one there anyway (``pay_alignment``'s ``incentive_share`` and ``units`` of a hidden
     wave, which its chart does not show either; ``gap_to_target``'s ``target``), it is emptied.
@@ -197,32 +192,18 @@ def analysis_tables(survey: Survey, metrics: UnitMetrics | None = None, *,
      'Gap to full commitment', 'Pay alignment by division', 'Commitment over waves', 'Pay and outcomes by unit',
      'Pay and outcomes correlations']
     """
-    signs = list(SIGN_IDS) if survey.has_signs else None
-    top = default_grouping(survey, "division")
-    unit = default_grouping(survey, "business_unit")
-    by_top = f" by {_words(top)[0]}" if top else ""
-    makers = [
-        ("Findings", lambda: findings(survey, metrics, settings=settings)),
-        (f"Commitment{by_top}", lambda: commitment_index(survey, top, settings=settings)),
-        (f"{'Signs' if signs else 'Items'}{by_top}", lambda: rates(survey, top, items=signs, settings=settings)),
-        (f"Variation across {_words(unit)[1]}", lambda: variation(survey, unit, items=signs, settings=settings)),
-        ("Perception gap", lambda: perception_gap(survey, None, items=signs, settings=settings)),
-        ("Gap to full commitment" if signs else "Gap to target",
-         lambda: gap_to_target(survey, None, items=signs, settings=settings)),
-        (f"Pay alignment{by_top}", lambda: pay_alignment(survey, metrics, top, settings=settings)),
-        ("Commitment over waves", lambda: index_over_waves(survey, top, settings=settings)),
-    ]
-    if metrics is not None:
-        makers += [("Pay and outcomes by unit", lambda: unit_table(survey, metrics, settings)),
-                   ("Pay and outcomes correlations", lambda: pay_relations(survey, metrics, settings=settings))]
+    plan = Plan.of(survey, metrics, settings)
     tables = {}
-    for name, make in makers:
-        try:
-            table = make()
-        except CxcommitError:  # e.g. no role grouping for the perception gap: the table is left out
+    for chapter in CHAPTERS:
+        if not chapter.applies(plan):
             continue
-        if len(table):
-            tables[name] = _hide_suppressed(table)
+        for name, make in ((chapter.sheet(plan), chapter.analysis), *chapter.more):
+            try:
+                table = make(plan)
+            except NotApplicable:  # e.g. no role grouping for the perception gap: the table is left out
+                continue
+            if len(table):
+                tables[name] = _hide_suppressed(table)
     return tables
 
 
@@ -383,10 +364,3 @@ def _write_sheet(sheet, table: pd.DataFrame) -> None:
 def _text_width(text: str) -> int:
     return max((len(line) for line in text.splitlines()), default=0)
 
-
-def _words(grouping: str | None) -> tuple[str, str]:
-    """A grouping in words, singular and plural: ``("unit", "units")`` for business_unit."""
-    known = {"business_unit": ("unit", "units"), "division": ("division", "divisions"), "region": ("region", "regions"),
-             "role": ("role", "roles"), "wave": ("wave", "waves")}
-    name = (grouping or "group").replace("_", " ")
-    return known.get(grouping, (name, f"{name} groups"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cxcommit.errors import MappingError
+from cxcommit.errors import NotApplicable
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.model.levels import item_levels
 from cxcommit.model.derived import key
@@ -24,7 +24,7 @@ def signs_met_codes(survey: Survey, settings: Settings = Settings()) -> np.ndarr
 def _signs_met(survey: Survey, settings: Settings) -> np.ndarray:
     if not survey.has_signs:
         missing = [s for s in SIGN_IDS if s not in survey.item_ids]
-        raise MappingError(
+        raise NotApplicable(
             f"The commitment index needs all 8 signs; the mapping lacks {', '.join(missing)}.",
             hint="Map the 8 sign questions to sign_1 … sign_8 (yes/no items) in the mapping.")
     met = np.zeros(survey.size, dtype=np.uint8)

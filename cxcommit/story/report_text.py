@@ -10,7 +10,8 @@ from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.publish import generalised_note
 from cxcommit.privacy.suppression import respondents_text
-from cxcommit.text import column_label, p_text, pct, shorten
+from cxcommit.text import p_text, pct, shorten
+from cxcommit.vocabulary import column_label, grouping_text, waves_text
 
 
 def _problem_lines(table: pd.DataFrame, limit: int = 40) -> list[str]:
@@ -40,28 +41,12 @@ def describe_error(error: CxcommitError) -> str:
 def describe_survey(survey: Survey, detected: bool = True) -> str:
     """The import report of a published survey, as the ``check`` command prints it: what the file
     held, then the items and groupings as published, and what publishing generalised."""
-    r, m = survey.report, survey.mapping
-    lines = [*_file_lines(survey, detected), *_item_lines(survey), *_grouping_lines(survey)]
-    lines += _section(f"Personal data dropped ({len(r.personal_dropped)} columns):",
-                      [f"  {shorten(k, 50)!r} ({why})" for k, why in r.personal_dropped.items()])
-    lines += _section(f"Not used ({len(m.ignored)} columns):",
-                      [f"  {shorten(k, 50)!r}: {why}" for k, why in m.ignored.items()])
-    lines += _section("Notes:", [f"  {note}" for note in r.notes])
-    if survey.disclosure is not None:
-        lines.append("Small groups:")
-        lines += [f"  {line}" for line in survey.disclosure.summary()]
-    if r.problems:
-        lines += [f"Warnings ({len(r.problems)}):", *_problem_lines(r.warnings)]
-    return "\n".join(lines)
-
-
-def _section(title: str, lines: list[str]) -> list[str]:
-    """``title`` and ``lines`` under it; nothing when there are no lines."""
-    return [title, *lines] if lines else []
+    return "\n".join([*_file_lines(survey, detected), *_item_lines(survey), *_grouping_lines(survey),
+                      *_left_out_lines(survey)])
 
 
 def _file_lines(survey: Survey, detected: bool) -> list[str]:
-    """The file, its layout, how it was read, the responses kept and excluded, the waves."""
+    """The file, its format and how it was read, the responses kept and excluded, the waves."""
     r, m = survey.report, survey.mapping
     layout = f"{FORMAT_NAMES.get(r.format, r.format)}, {r.header_rows} header row(s){' (detected)' if detected else ''}"
     container = f"Excel sheet {r.sheet!r}" if r.sheet else f"{r.encoding}, {DELIMITER_NAMES.get(r.delimiter, r.delimiter)}-separated"
@@ -73,9 +58,8 @@ def _file_lines(survey: Survey, detected: bool) -> list[str]:
 
 
 def _item_lines(survey: Survey) -> list[str]:
-    """Each item: its scale, the column it comes from, how many answered, what to check."""
-    lines = [f"Items ({len(survey.items)}):" if survey.items
-             else "Items:      none mapped — no rated question was recognised"]
+    """Each item: its scale, the column it was read from, its answers, and what to check."""
+    lines = [f"Items ({len(survey.items)}):" if survey.items else "Items:      none mapped — no rated question was recognised"]
     by_item = {im.item: im for im in survey.mapping.items}
     for item in survey.items:
         im = by_item[item.id]
@@ -87,12 +71,27 @@ def _item_lines(survey: Survey) -> list[str]:
 
 
 def _grouping_lines(survey: Survey) -> list[str]:
-    """Each grouping, the column it comes from and how many values it has as published."""
     lines = ["Groupings:"]
     for name, source in survey.groupings.items():
         count = survey.responses[name].nunique()
         lines.append(f"  {shorten(name, 40):<40} ← {shorten(source, 40)!r} ({count} value{'s' if count != 1 else ''})")
     return lines
+
+
+def _left_out_lines(survey: Survey) -> list[str]:
+    """What was dropped or not used, notes, small groups and warnings (each part only if any)."""
+    r, m = survey.report, survey.mapping
+    small = survey.disclosure.summary() if survey.disclosure is not None else None
+    parts = [  # (whether the part is said, its heading, its lines)
+        (bool(r.personal_dropped), f"Personal data dropped ({len(r.personal_dropped)} columns):",
+         [f"  {shorten(k, 50)!r} ({why})" for k, why in r.personal_dropped.items()]),
+        (bool(m.ignored), f"Not used ({len(m.ignored)} columns):",
+         [f"  {shorten(k, 50)!r}: {why}" for k, why in m.ignored.items()]),
+        (bool(r.notes), "Notes:", [f"  {note}" for note in r.notes]),
+        (small is not None, "Small groups:", [f"  {line}" for line in small or ()]),
+        (bool(r.problems), f"Warnings ({len(r.problems)}):", _problem_lines(r.warnings) if r.problems else []),
+    ]
+    return [line for said, head, body in parts if said for line in (head, *body)]
 
 
 def describe_metrics(metrics: UnitMetrics) -> str:
@@ -218,11 +217,8 @@ def view_lines(survey: Survey, settings, source: str) -> tuple[str, ...]:
     full = survey.base or survey
     chosen = dict(survey.filters)
     waves = full.report.waves
-    if chosen.get("wave"):
-        wave_line = "Waves: " + ", ".join(chosen["wave"])
-    else:
-        wave_line = f"Waves: all ({waves[0]} to {waves[-1]})" if len(waves) > 1 else f"Wave: {waves[0] if waves else '—'}"
-    filters = [f"{name.replace('_', ' ').capitalize()}: {', '.join(values)}" for name, values in survey.filters
+    wave_line = "Waves: " + ", ".join(chosen["wave"]) if chosen.get("wave") else waves_text(waves)
+    filters = [f"{grouping_text(name).capitalize()}: {', '.join(values)}" for name, values in survey.filters
                if name != "wave"]
     minimum = settings.min_group_size
     count = f"{respondents_text(survey.size, minimum)} respondents"

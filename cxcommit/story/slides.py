@@ -9,27 +9,19 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 import plotly.graph_objects as go
 
-from cxcommit import charts
-from cxcommit.analyses.commitment import commitment_index, index_over_waves
-from cxcommit.analyses.findings import findings
-from cxcommit.analyses.gaps import gap_to_target, perception_gap
-from cxcommit.analyses.pay import incentive_metric, metrics_coverage, pay_alignment, unit_fit, unit_table
-from cxcommit.analyses.rates import rates
-from cxcommit.analyses.summary import default_grouping
-from cxcommit.analyses.variation import explain, variation
-from cxcommit.charts.options import ChartOptions
-from cxcommit.errors import CxcommitError
-from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.errors import NotApplicable
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
+from cxcommit.story.chapters import CHAPTERS, Look, Plan, method_text
 
 
 @dataclass(frozen=True)
 class Slide:
     """A title, a chart (None for a text slide), bullet lines and the caption; for the deck writer
-    also what the chart shows (``kind``), the library table behind it and, for a scatter, the two
-    columns it plots (``columns``)."""
+    also which chapter it tells (``kind``: :data:`cxcommit.story.chapters.CHAPTERS`), the library
+    table behind it, for a scatter the two columns it plots (``columns``), its message in one line
+    (``takeaway``: empty where none can be read off the table) and how its chart was made (``method``)."""
 
     title: str
     figure: go.Figure | None
@@ -38,53 +30,34 @@ class Slide:
     kind: str = ""
     table: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     columns: tuple[str, ...] = ()
+    takeaway: str = ""
+    method: str = ""
 
 
 def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settings = Settings(), caption: str = "",
          presentation: bool = True, dark: bool = False) -> list[Slide]:
-    """The slides, in order; a slide whose analysis has nothing to show with these data is left out.
+    """The slides, one per chapter of the story (:data:`cxcommit.story.chapters.CHAPTERS`), in order;
+    a chapter that does not apply to these data (:class:`~cxcommit.errors.NotApplicable`), whose table
+    has no rows or that has nothing to show is left out. Any other error is raised.
 
     >>> from cxcommit.demo import load_demo, load_demo_metrics
     >>> [s.title for s in deck(load_demo(), load_demo_metrics())][:3]
     ['What to lead with', 'Commitment by division', 'The 8 signs by division']
     """
-    options = ChartOptions.from_settings(settings, presentation=presentation, dark=dark)
-    signs = list(SIGN_IDS) if survey.has_signs else None
-    top = default_grouping(survey, "division")
-    unit = default_grouping(survey, "business_unit")
-    def chart(draw, table):
-        return draw(table, options=options), (), table
-
-    makers = [
-        ("findings", "What to lead with",
-         lambda: (None, tuple(findings(survey, metrics, settings=settings)["headline"]), None)),
-        ("commitment", f"Commitment by {_word(top)}",
-         lambda: chart(charts.commitment_chart, commitment_index(survey, top, settings=settings))),
-        ("signs", f"The {'8 signs' if signs else 'items'} by {_word(top)}",
-         lambda: chart(charts.signs_heatmap, rates(survey, top, items=signs, settings=settings)) if top
-         else (None, (), None)),  # one column of everyone: nothing to compare
-        ("variation", f"Where {_word(unit, plural=True)} disagree",
-         lambda: _variation(survey, unit, signs, settings, options)),
-        ("perception_gap", "Do executives see what their staff see?",
-         lambda: chart(charts.gap_dumbbell, perception_gap(survey, None, items=signs, settings=settings))),
-        ("gap_to_target", "How far from full commitment?" if signs else "How far from everyone agreeing?",
-         lambda: chart(charts.gap_bars, gap_to_target(survey, None, items=signs, settings=settings))),
-        ("pay", "Is executive pay tied to CX?", lambda: _pay(survey, metrics, top, settings, options)),
-        ("index_waves", "Commitment over waves",
-         lambda: chart(charts.index_trend_chart, index_over_waves(survey, top, settings=settings))),
-    ]
-    if metrics is not None:
-        makers.append(("outcomes", "Pay alignment and customer outcomes",
-                       lambda: _outcomes(survey, metrics, settings, options)))
+    plan, look = Plan.of(survey, metrics, settings), Look(presentation, dark)
     slides = []
-    for kind, title, make in makers:
-        try:
-            figure, bullets, table = make()
-        except CxcommitError:  # e.g. no role grouping for the perception gap: the slide is left out
+    for chapter in CHAPTERS:
+        if not chapter.applies(plan):
             continue
-        if figure is not None or bullets:
-            columns = tuple(table.attrs.get("plotted", ())) if table is not None else ()
-            slides.append(Slide(title, figure, caption, tuple(bullets), kind, table, columns))
+        try:
+            table = chapter.analysis(plan)
+        except NotApplicable:  # e.g. no role grouping for the perception gap
+            continue
+        shown = chapter.show(plan, table, look) if len(table) else None
+        if shown is None or (shown.figure is None and not shown.bullets):
+            continue
+        slides.append(Slide(chapter.title(plan), shown.figure, caption, shown.bullets, chapter.kind, table,
+                            shown.plotted, chapter.takeaway(table, shown), method_text(chapter, table, shown)))
     return slides
 
 
@@ -185,40 +158,3 @@ def fit(figure: go.Figure, height: int | None) -> go.Figure:
             part.y = 1 - (1 - part.y) * old / height
     fitted.update_layout(height=height)
     return fitted
-
-
-def _word(grouping: str | None, plural: bool = False) -> str:
-    words = {"business_unit": ("unit", "units"), "division": ("division", "divisions"), "region": ("region", "regions"),
-             "role": ("role", "roles")}
-    named = grouping if grouping and len(grouping) <= 24 else None  # a long name (a question) reads badly twice
-    singular, many = words.get(grouping, (grouping or "group", f"{named} groups" if named else "groups"))
-    return many if plural else singular
-
-
-def _variation(survey, by, items, settings, options):
-    table = variation(survey, by, items=items, settings=settings)
-    if table.empty:
-        return None, (), None
-    groups = _word(by, plural=True)
-    lines = tuple(explain(row, settings.confidence, groups) for row in table.head(2).to_dict("records"))
-    table.attrs["groups"] = groups  # what the groups are called, for the takeaway
-    return charts.variation_chart(table, groups=groups, options=options), lines, table
-
-
-def _pay(survey, metrics, by, settings, options):
-    """Sign 7 and the incentive share over waves; under it, what the unit metrics leave out."""
-    table = pay_alignment(survey, metrics, by, settings=settings)
-    return charts.pay_trend_chart(table, options=options), metrics_coverage(survey, metrics), table
-
-
-def _outcomes(survey, metrics, settings, options):
-    units = unit_table(survey, metrics, settings)
-    incentive = incentive_metric(metrics)
-    outcomes = [m for m in metrics.metrics if m != incentive]
-    if not outcomes:
-        return None, (), None
-    pay = incentive or "sign_7"  # without an incentive share, sign 7 stands for pay alignment
-    units.attrs["plotted"] = (pay, outcomes[0])
-    fit = unit_fit(units, pay, outcomes[0], confidence=settings.confidence)
-    return (charts.pay_scatter(units, x=pay, y=outcomes[0], fit=fit, options=options),
-            metrics_coverage(survey, metrics), units)  # and what the metrics leave out

@@ -1,13 +1,14 @@
 """One-line takeaway titles for the deck's slides: what a leader should read off each chart,
-from the shown (not suppressed) rows of the table behind it. Empty when nothing is shown."""
+from the shown (not suppressed) rows of the table behind it, one function per chapter of the story
+(:data:`cxcommit.story.chapters.CHAPTERS`). Empty when nothing is shown."""
 from __future__ import annotations
 
 import pandas as pd
 
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.stats.correlation import correlation
-from cxcommit.story.slides import Slide
-from cxcommit.text import column_label, pct
+from cxcommit.text import pct
+from cxcommit.vocabulary import column_label
 
 
 def _shown(table: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -21,7 +22,7 @@ def _signs_only(table: pd.DataFrame) -> bool:
     return "item" in table and table["item"].isin(SIGN_IDS).all()
 
 
-def takeaway(slide: Slide, min_group_size: int = 5) -> str:
+def takeaway(slide, min_group_size: int = 5) -> str:
     """The slide's message in one line (its title where no message can be read off the table).
 
     >>> from cxcommit.demo import load_demo, load_demo_metrics
@@ -29,17 +30,10 @@ def takeaway(slide: Slide, min_group_size: int = 5) -> str:
     >>> [takeaway(s) for s in deck(load_demo(), load_demo_metrics())][1]
     'Digital leads on commitment (5.2 of 8 signs); Operations trails (2.5)'
     """
-    table, kind = slide.table, slide.kind
-    if table is None or table.empty:
-        return slide.title
-    make = {"commitment": _commitment, "signs": _signs, "variation": _variation, "perception_gap": _perception_gap,
-            "gap_to_target": _gap_to_target, "pay": _pay, "index_waves": _index_waves}.get(kind)
-    if kind == "outcomes":
-        return _outcomes(table, slide.columns) or slide.title
-    return (make(table) if make else "") or slide.title
+    return slide.takeaway or slide.title
 
 
-def _commitment(table: pd.DataFrame) -> str:
+def commitment(table: pd.DataFrame) -> str:
     shown = _shown(table, "mean_signs").sort_values("_v")
     if len(shown) < 2:
         return ""
@@ -48,7 +42,7 @@ def _commitment(table: pd.DataFrame) -> str:
             f"{worst['group']} trails ({worst['_v']:.1f})")
 
 
-def _signs(table: pd.DataFrame) -> str:
+def signs(table: pd.DataFrame) -> str:
     shown = _shown(table, "p")
     if shown.empty:
         return ""
@@ -61,9 +55,8 @@ def _signs(table: pd.DataFrame) -> str:
             f"strongest: “{pooled.index[-1]}” ({pct(pooled.iloc[-1])})")
 
 
-def _variation(table: pd.DataFrame) -> str:
+def variation(table: pd.DataFrame, groups: str = "groups") -> str:
     top = table.iloc[0]
-    groups = table.attrs.get("groups", "groups")
     groups = groups[:1].upper() + groups[1:]
     chance = "" if bool(top["significant"]) else ", no more than chance would give"  # the test says so
     return (f"{groups} disagree most on “{top['label']}”: from {pct(top['min_p'])} ({top['lowest']}) "
@@ -76,7 +69,7 @@ def _largest(table: pd.DataFrame, column: str):
     return None if shown.empty else shown.loc[shown["_v"].idxmax()]
 
 
-def _perception_gap(table: pd.DataFrame) -> str:
+def perception_gap(table: pd.DataFrame) -> str:
     top = _largest(table, "gap")
     if top is None:
         return ""
@@ -87,7 +80,7 @@ def _perception_gap(table: pd.DataFrame) -> str:
             f"({pct(top['p_leaders'])} against {pct(top['p_staff'])})")
 
 
-def _gap_to_target(table: pd.DataFrame) -> str:
+def gap_to_target(table: pd.DataFrame) -> str:
     top = _largest(table, "gap")
     if top is None:
         return ""
@@ -106,7 +99,7 @@ def _moves(table: pd.DataFrame, column: str) -> tuple[str, float, str, str] | No
     return max(moves, key=lambda m: abs(m[1])) if moves else None
 
 
-def _pay(table: pd.DataFrame) -> str:
+def pay(table: pd.DataFrame) -> str:
     move = _moves(table, "p")
     if move is None:
         return ""
@@ -117,7 +110,7 @@ def _pay(table: pd.DataFrame) -> str:
     return f"Pay tied to CX {direction} most in {group}: {pct(change, signed=True)} from {first} to {last}"
 
 
-def _index_waves(table: pd.DataFrame) -> str:
+def index_waves(table: pd.DataFrame) -> str:
     move = _moves(table, "mean_signs")
     if move is None:
         return ""
@@ -127,7 +120,7 @@ def _index_waves(table: pd.DataFrame) -> str:
     return f"Commitment moved most in {group}: {change:+.1f} signs from {first} to {last}"
 
 
-def _outcomes(table: pd.DataFrame, columns: tuple[str, ...]) -> str:
+def outcomes(table: pd.DataFrame, columns: tuple[str, ...]) -> str:
     if len(columns) != 2:
         return ""
     x, y = columns

@@ -1,0 +1,198 @@
+"""The story, once: each chapter's kind, its title, the analysis behind it, its chart and the lines
+under it, its takeaway, how its chart was made (its method) and its table's name in the workbook.
+
+The deck and the presentation page (:func:`cxcommit.story.slides.deck`), the HTML report, the
+workbook (:func:`cxcommit.export.table_export.analysis_tables`) and the command line's ``--slides``
+(:data:`cxcommit.story.kinds.KINDS`, the chapters' kinds) all read :data:`CHAPTERS`, in its order.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from cxcommit import charts
+from cxcommit.analyses.commitment import commitment_index, index_over_waves
+from cxcommit.analyses.findings import findings
+from cxcommit.analyses.gaps import gap_to_target, perception_gap
+from cxcommit.analyses.pay import (incentive_metric, metrics_coverage, pay_alignment, pay_relations, unit_fit,
+                                   unit_table)
+from cxcommit.analyses.rates import rates
+from cxcommit.analyses.summary import default_grouping
+from cxcommit.analyses.variation import explain, variation
+from cxcommit.charts.options import ChartOptions
+from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.io.unit_metrics import UnitMetrics
+from cxcommit.model.survey import Survey
+from cxcommit.settings import Settings
+from cxcommit.story import takeaways
+from cxcommit.vocabulary import LONGEST_NOUN, grouping_nouns
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the story is told about: the survey (filtered), its unit metrics, the settings, and what
+    it compares: the 8 signs (``signs``; None: every item), the top grouping (``top``: division if
+    there is one) and the units (``unit``: business unit if there is one)."""
+
+    survey: Survey
+    metrics: UnitMetrics | None
+    settings: Settings
+    signs: tuple[str, ...] | None
+    top: str | None
+    unit: str | None
+
+    @classmethod
+    def of(cls, survey: Survey, metrics: UnitMetrics | None = None, settings: Settings = Settings()) -> Plan:
+        return cls(survey, metrics, settings, SIGN_IDS if survey.has_signs else None,
+                   default_grouping(survey, "division"), default_grouping(survey, "business_unit"))
+
+    @property
+    def items(self) -> list[str] | None:
+        """The items the analyses take: the 8 signs, or None (every item)."""
+        return None if self.signs is None else list(self.signs)
+
+    @property
+    def by_top(self) -> str:
+        """`` by division`` (the top grouping in words), or nothing without one."""
+        return f" by {grouping_nouns(self.top)[0]}" if self.top else ""
+
+
+@dataclass(frozen=True)
+class Look:
+    """How the charts are drawn: large for presenting, and on a dark page."""
+
+    presentation: bool = True
+    dark: bool = False
+
+    def options(self, settings: Settings) -> ChartOptions:
+        """What every chart takes: this look, the minimum group size and the confidence."""
+        return ChartOptions.from_settings(settings, presentation=self.presentation, dark=self.dark)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a chapter shows on its slide: the chart (None: words only), the lines under it, and what
+    the takeaway needs besides the table: the two columns a scatter plots (``plotted``) and what the
+    groups are called (``groups``)."""
+
+    figure: go.Figure | None
+    bullets: tuple[str, ...] = ()
+    plotted: tuple[str, ...] = ()
+    groups: str = ""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter of the story. ``analysis`` makes its table (raising
+    :class:`~cxcommit.errors.NotApplicable` where it does not apply to the data); ``show`` draws its
+    slide from that table (None: nothing to show); ``takeaway`` reads its message off the table (empty:
+    none); ``method`` says how its chart was made (``{share}``, ``{share_lower}``, ``{item}``,
+    ``{answering}`` and ``{groups}`` filled in by :func:`method_text`); ``sheet`` names its table in
+    the workbook, where ``more`` adds further tables (name, analysis). ``needs_metrics``: told only
+    with unit metrics."""
+
+    kind: str
+    title: Callable[[Plan], str]
+    sheet: Callable[[Plan], str]
+    analysis: Callable[[Plan], pd.DataFrame]
+    show: Callable[[Plan, pd.DataFrame, Look], Shown | None]
+    takeaway: Callable[[pd.DataFrame, Shown], str] = lambda table, shown: ""
+    method: str = ""
+    needs_metrics: bool = False
+    more: tuple[tuple[str, Callable[[Plan], pd.DataFrame]], ...] = ()
+
+    def applies(self, plan: Plan) -> bool:
+        return plan.metrics is not None or not self.needs_metrics
+
+
+def method_text(chapter: Chapter, table: pd.DataFrame | None, shown: Shown) -> str:
+    """How ``chapter``'s chart was made, in the words of its items (signs and yes, or items and favourable)."""
+    items = table is not None and "item" in table
+    share = charts.share_label(table) if items else "Share answering yes"
+    signs = items and table["item"].isin(SIGN_IDS).all()
+    return chapter.method.format(
+        share=share, share_lower=share.lower(), item="sign" if signs else "item",
+        answering="answering yes" if share.endswith("yes") else "answering favourably", groups=shown.groups or "units")
+
+
+def _chart(draw: Callable[..., go.Figure]) -> Callable[[Plan, pd.DataFrame, Look], Shown]:
+    """A chapter whose slide is ``draw``'s chart of its table, with the usual options."""
+    return lambda plan, table, look: Shown(draw(table, options=look.options(plan.settings)))
+
+
+def _variation(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
+    """The spread of each item across the units; under it the two largest, in words."""
+    groups = grouping_nouns(plan.unit, longest=LONGEST_NOUN)[1]
+    lines = tuple(explain(row, plan.settings.confidence, groups) for row in table.head(2).to_dict("records"))
+    return Shown(charts.variation_chart(table, groups=groups, options=look.options(plan.settings)), lines, groups=groups)
+
+
+def _pay(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
+    """Sign 7 and the incentive share over waves; under it, what the unit metrics leave out."""
+    return Shown(charts.pay_trend_chart(table, options=look.options(plan.settings)),
+                 tuple(metrics_coverage(plan.survey, plan.metrics)))
+
+
+def _outcomes(plan: Plan, table: pd.DataFrame, look: Look) -> Shown | None:
+    """Pay alignment (the incentive share, else sign 7) against the first outcome metric, per unit;
+    under it, what the metrics leave out. None without an outcome metric."""
+    incentive = incentive_metric(plan.metrics)
+    outcomes = [m for m in plan.metrics.metrics if m != incentive]
+    if not outcomes:
+        return None
+    pay = incentive or "sign_7"  # without an incentive share, sign 7 stands for pay alignment
+    fit = unit_fit(table, pay, outcomes[0], confidence=plan.settings.confidence)
+    figure = charts.pay_scatter(table, x=pay, y=outcomes[0], fit=fit, options=look.options(plan.settings))
+    return Shown(figure, tuple(metrics_coverage(plan.survey, plan.metrics)), plotted=(pay, outcomes[0]))
+
+
+CHAPTERS = (
+    Chapter("findings", lambda plan: "What to lead with", lambda plan: "Findings",
+            lambda plan: findings(plan.survey, plan.metrics, settings=plan.settings),
+            lambda plan, table, look: Shown(None, tuple(table["headline"]))),
+    Chapter("commitment", lambda plan: f"Commitment by {grouping_nouns(plan.top)[0]}",
+            lambda plan: f"Commitment{plan.by_top}",
+            lambda plan: commitment_index(plan.survey, plan.top, settings=plan.settings),
+            _chart(charts.commitment_chart), lambda table, shown: takeaways.commitment(table),
+            "Mean number of the 8 signs each respondent says yes to, per group."),
+    Chapter("signs", lambda plan: f"The {'8 signs' if plan.signs else 'items'} by {grouping_nouns(plan.top)[0]}",
+            lambda plan: f"{'Signs' if plan.signs else 'Items'}{plan.by_top}",
+            lambda plan: rates(plan.survey, plan.top, items=plan.items, settings=plan.settings),
+            # without a grouping, one column of everyone: nothing to compare on a slide
+            lambda plan, table, look: _chart(charts.signs_heatmap)(plan, table, look) if plan.top else None,
+            lambda table, shown: takeaways.signs(table),
+            "{share}; colour: difference to all the other groups together, in points."),
+    Chapter("variation", lambda plan: f"Where {grouping_nouns(plan.unit, longest=LONGEST_NOUN)[1]} disagree",
+            lambda plan: f"Variation across {grouping_nouns(plan.unit)[1]}",
+            lambda plan: variation(plan.survey, plan.unit, items=plan.items, settings=plan.settings),
+            _variation, lambda table, shown: takeaways.variation(table, shown.groups),
+            "Each bar runs from the lowest to the highest {share_lower} among the {groups} shown; most "
+            "disagreement on top."),
+    Chapter("perception_gap", lambda plan: "Do executives see what their staff see?", lambda plan: "Perception gap",
+            lambda plan: perception_gap(plan.survey, None, items=plan.items, settings=plan.settings),
+            _chart(charts.gap_dumbbell), lambda table, shown: takeaways.perception_gap(table),
+            "{share} among executives and among employees, per {item}."),
+    Chapter("gap_to_target",
+            lambda plan: "How far from full commitment?" if plan.signs else "How far from everyone agreeing?",
+            lambda plan: "Gap to full commitment" if plan.signs else "Gap to target",
+            lambda plan: gap_to_target(plan.survey, None, items=plan.items, settings=plan.settings),
+            _chart(charts.gap_bars), lambda table, shown: takeaways.gap_to_target(table),
+            "Points short of everyone {answering} (100%), per {item}."),
+    Chapter("pay", lambda plan: "Is executive pay tied to CX?", lambda plan: f"Pay alignment{plan.by_top}",
+            lambda plan: pay_alignment(plan.survey, plan.metrics, plan.top, settings=plan.settings),
+            _pay, lambda table, shown: takeaways.pay(table),
+            "Sign 7 (executive pay tied to CX objectives): share answering yes per wave."),
+    Chapter("index_waves", lambda plan: "Commitment over waves", lambda plan: "Commitment over waves",
+            lambda plan: index_over_waves(plan.survey, plan.top, settings=plan.settings),
+            _chart(charts.index_trend_chart), lambda table, shown: takeaways.index_waves(table),
+            "Mean signs met (of 8) per wave."),
+    Chapter("outcomes", lambda plan: "Pay alignment and customer outcomes", lambda plan: "Pay and outcomes by unit",
+            lambda plan: unit_table(plan.survey, plan.metrics, plan.settings),
+            _outcomes, lambda table, shown: takeaways.outcomes(table, shown.plotted),
+            "One point per business unit, values averaged over the waves shown; Pearson r.", needs_metrics=True,
+            more=(("Pay and outcomes correlations",
+                   lambda plan: pay_relations(plan.survey, plan.metrics, settings=plan.settings)),)),
+)

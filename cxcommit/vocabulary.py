@@ -1,0 +1,95 @@
+"""The words cxcommit uses for what the data are grouped by and measured in, one place for the
+charts, the story, the exports and the pages: a grouping's name as a noun ("business_unit": a unit,
+units) and as a label ("Business units"); a measure's name with its unit ("Executive incentive tied
+to CX (%)"); the waves a caption names. Light to import: names only, no table.
+"""
+from __future__ import annotations
+
+import re
+
+# The reporting attributes by name: (one of them, many of them, the label of a filter or a choice)
+GROUPINGS = {
+    "business_unit": ("unit", "units", "Business units"),
+    "division": ("division", "divisions", "Divisions"),
+    "region": ("region", "regions", "Regions"),
+    "role": ("role", "roles", "Roles"),
+    "wave": ("wave", "waves", "Waves"),
+}
+LONGEST_NOUN = 24  # characters: a grouping named by a longer question reads badly twice in a title
+
+
+def grouping_text(name: str) -> str:
+    """A grouping's name as words: underscores as spaces.
+
+    >>> grouping_text("business_unit")
+    'business unit'
+    """
+    return str(name).replace("_", " ")
+
+
+def grouping_nouns(grouping: str | None, *, longest: int | None = None) -> tuple[str, str]:
+    """One group and many groups of ``grouping`` in words: ``("unit", "units")`` for business_unit;
+    another grouping's name with "groups" (``longest``: a name longer than that as plain "groups").
+
+    >>> grouping_nouns("business_unit"), grouping_nouns("store_type"), grouping_nouns(None)
+    (('unit', 'units'), ('store type', 'store type groups'), ('group', 'groups'))
+    >>> grouping_nouns("how_would_you_describe_your_team", longest=LONGEST_NOUN)
+    ('how would you describe your team', 'groups')
+    """
+    if grouping in GROUPINGS:
+        return GROUPINGS[grouping][:2]
+    if not grouping:
+        return "group", "groups"
+    name = grouping_text(grouping)
+    return name, "groups" if longest is not None and len(name) > longest else f"{name} groups"
+
+
+def grouping_label(name: str, source: str | None = None) -> str:
+    """The label of a grouping's filter or choice: "Business units" for the reporting attributes,
+    else the column it was read from (``source``), else its name.
+
+    >>> grouping_label("business_unit"), grouping_label("q7", "Which team are you in?")
+    ('Business units', 'Which team are you in?')
+    """
+    return GROUPINGS[name][2] if name in GROUPINGS else source or name
+
+
+def one_group(label: str) -> str:
+    """How to name one group in a sentence, from the grouping's label: "business unit", "division".
+
+    >>> one_group("Business units")
+    'business unit'
+    """
+    return label.lower().rstrip("s")
+
+
+COLUMN_LABELS = {
+    "exec_incentive_cx_pct": "Executive incentive tied to CX (%)", "sign_7": "Share saying executive pay is tied to CX",
+    "mean_signs": "Mean signs met (0–8)", "fully_committed": "Share fully committed (all 8 signs)",
+    "customer_nps": "Customer NPS", "csat_pct": "CSAT (%)", "n": "Answers",
+}
+_ACRONYMS = {"cx": "CX", "nps": "NPS", "csat": "CSAT", "ces": "CES", "kpi": "KPI", "ceo": "CEO", "exec": "executive"}
+
+
+def column_label(column: str) -> str:
+    """A unit metric's or an analysis column's name as words for a chart or table.
+
+    >>> column_label("exec_incentive_cx_pct"), column_label("retention_rate_pct"), column_label("Churn")
+    ('Executive incentive tied to CX (%)', 'Retention rate (%)', 'Churn')
+    """
+    if column in COLUMN_LABELS:
+        return COLUMN_LABELS[column]
+    words = [w for w in re.split(r"[_\s]+", str(column).strip()) if w]
+    percent = bool(words) and words[-1].lower() in ("pct", "percent")
+    words = [_ACRONYMS.get(w.lower(), w) for w in (words[:-1] if percent else words)]
+    text = " ".join(words) or str(column)
+    return text[:1].upper() + text[1:] + (" (%)" if percent else "")
+
+
+def waves_text(waves: list[str] | tuple[str, ...]) -> str:
+    """All the waves of the data, for a caption.
+
+    >>> waves_text(["2025-Q2", "2025-Q4", "2026-Q3"]), waves_text(["2026-Q1"]), waves_text([])
+    ('Waves: all (2025-Q2 to 2026-Q3)', 'Wave: 2026-Q1', 'Wave: —')
+    """
+    return f"Waves: all ({waves[0]} to {waves[-1]})" if len(waves) > 1 else f"Wave: {waves[0] if waves else '—'}"
