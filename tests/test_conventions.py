@@ -259,3 +259,28 @@ def test_charts_compute_no_statistics():
              for module, line, _ in _cxcommit_imports(path)
              if module.split(".")[:2] in (["cxcommit", "analyses"], ["cxcommit", "stats"])]
     assert not wrong, wrong
+
+
+CODE = [*LIBRARY.rglob("*.py"), *(ROOT / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "dashboard.py"]
+
+
+def test_no_function_decides_too_much():
+    """No function of the product above cyclomatic complexity 15 (radon): one that is has more than
+    one decision in it, to be split by what each part decides."""
+    from radon.complexity import cc_visit
+
+    heavy = [f"{path.relative_to(ROOT)}:{block.lineno} {block.name} ({block.complexity})" for path in CODE
+             for block in cc_visit(path.read_text()) if block.complexity > 15]
+    assert not heavy
+
+
+def test_no_file_is_too_long_to_read():
+    long = [f"{path.relative_to(ROOT)} ({lines})" for path in CODE
+            if (lines := len(path.read_text().splitlines())) > 400]
+    assert not long
+
+
+def test_ruff_finds_nothing():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", str(ROOT)], capture_output=True,
+                            text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr

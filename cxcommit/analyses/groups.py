@@ -224,12 +224,19 @@ def count_items(survey: Survey, items: list[Item], groups: Groups, settings: Set
     if groups.source is not None and todo:  # a filtered survey: sums of its base's counts
         base = count_items(survey.base, todo, groups.source, settings)
         summed = groups.roll_up(np.stack([getattr(c, field) for c in base for field in COUNT_FIELDS], axis=1))
-        for item, fields in zip(todo, np.split(summed, len(todo), axis=1)):
-            made[item.id] = Counts(*fields.T)
-        todo = []
-    pack: list = []
-    bins = groups.size
+        made.update({item.id: Counts(*fields.T) for item, fields in zip(todo, np.split(summed, len(todo), axis=1))})
+    elif todo:
+        made.update(_count_over_rows(survey, todo, groups, settings))
     for item in todo:
+        survey.derived.put(name(item), made[item.id])
+    return [made[item.id] for item in items]
+
+
+def _count_over_rows(survey: Survey, items: list[Item], groups: Groups, settings: Settings) -> dict[str, Counts]:
+    """Counts of ``items`` per group from the survey's rows, by item id: items with levels in packs
+    (one joint bincount each), numeric items one by one."""
+    made, pack, bins = {}, [], groups.size
+    for item in items:
         levelled = item_levels(survey, item)
         if levelled is None:
             made[item.id] = _count_values(survey.values(item.id).astype(np.float64), item, groups, settings)
@@ -241,9 +248,7 @@ def count_items(survey: Survey, items: list[Item], groups: Groups, settings: Set
         bins *= len(levelled[1])
     if pack:
         made.update(_count_pack(pack, groups, settings))
-    for item in todo:
-        survey.derived.put(name(item), made[item.id])
-    return [made[item.id] for item in items]
+    return made
 
 
 def joint_counts(groups: Groups, levels: list[np.ndarray], widths: list[int]) -> np.ndarray:
