@@ -16,13 +16,14 @@ import streamlit as st
 from cxcommit import Settings, SettingsError, Survey, UnitMetrics
 from cxcommit.charts.options import ChartOptions
 from cxcommit.io.columns import ATTRIBUTES
-from cxcommit.privacy.publish import generalised_note, publish
+from cxcommit.privacy.publish import publish
 from cxcommit.privacy.suppression import respondents_text
 from cxcommit.privacy.view import view
 from cxcommit.settings import MAX_MIN_GROUP_SIZE, setting_from_text
 from cxcommit.stats.intervals import CI_METHODS
+from cxcommit.story.report_text import view_of
 from cxcommit.text import escape_markdown as md
-from cxcommit.vocabulary import grouping_label, one_group, waves_text
+from cxcommit.vocabulary import grouping_label, one_group
 from ui.data import LINK_PARAM, Dataset, current, demo_dataset, link_key, lost_link, opened_dataset
 from ui.errors import guarded, show_error
 from ui.sessions import remembered
@@ -74,16 +75,8 @@ class Context:
     def caption(self) -> str:
         """Which data, filters, waves and minimum group size a chart reflects (plain text: it names
         filter values; escape it for markdown)."""
-        parts = ["Demo data"] if self.dataset.is_demo else []
-        parts += [f"{label_of(self.full, name)}: {', '.join(values)}" for name, values in self.filters.items() if values]
-        if not self.filters.get("wave"):
-            parts.append(waves_text(self.full.report.waves))
-        parts.append(self.respondents + " respondents")
-        parts.append(f"groups under {self.settings.min_group_size} answers hidden")
-        note = generalised_note(self.survey)
-        if note:
-            parts.append(note + " (see Data)")
-        return " · ".join(parts)
+        return view_of(self.survey, self.settings, self.filters).caption(
+            "Demo data" if self.dataset.is_demo else None, lambda name: label_of(self.full, name))
 
 
 def page_url(file: str) -> str:

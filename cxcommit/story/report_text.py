@@ -1,6 +1,9 @@
 """Plain-text renderings of import reports and errors, for the command line."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pandas as pd
 
 from cxcommit.errors import CxcommitError
@@ -202,9 +205,66 @@ def relations_table(relations: pd.DataFrame, confidence: float = 0.95) -> pd.Dat
     })
 
 
+@dataclass(frozen=True)
+class View:
+    """What a chart, a deck or a report reflects: the data's waves, the filters (grouping and values,
+    in the order given), the respondents (as the privacy rules allow:
+    :func:`cxcommit.privacy.suppression.respondents_text`), the minimum group size, and what is
+    reported within "Other …" groups. Said on a page in one line (:meth:`caption`), in a deck or a
+    report one line each (:meth:`lines`)."""
+
+    waves: tuple[str, ...]
+    filters: tuple[tuple[str, tuple[str, ...]], ...]
+    respondents: str
+    minimum: int
+    note: str = ""
+
+    @property
+    def chosen_waves(self) -> tuple[str, ...]:
+        return dict(self.filters).get("wave", ())
+
+    def lines(self, source: str) -> tuple[str, ...]:
+        """The data, the waves, the other filters, the respondents and the minimum, a line each."""
+        waves = "Waves: " + ", ".join(self.chosen_waves) if self.chosen_waves else waves_text(self.waves)
+        filters = [f"{grouping_text(name).capitalize()}: {', '.join(values)}" for name, values in self.filters
+                   if name != "wave" and values]
+        hidden = f"Groups under {self.minimum} answers hidden"
+        return (source, waves, "; ".join(filters) or "The whole organisation, no filter",
+                f"{self.respondents} respondents",
+                hidden + (f"; {self.note[0].lower()}{self.note[1:]}" if self.note else ""))
+
+    def caption(self, source: str | None, label: Callable[[str], str]) -> str:
+        """One line for under a chart: the data (``source``, if named), each filter by its ``label``,
+        the waves unless filtered, the respondents, the minimum and where small groups are."""
+        parts = [source] if source else []
+        parts += [f"{label(name)}: {', '.join(values)}" for name, values in self.filters if values]
+        if not self.chosen_waves:
+            parts.append(waves_text(self.waves))
+        parts += [f"{self.respondents} respondents", f"groups under {self.minimum} answers hidden"]
+        if self.note:
+            parts.append(self.note + " (see Data)")
+        return " · ".join(parts)
+
+
+def view_of(survey: Survey, settings, filters: dict | None = None) -> View:
+    """What ``survey`` (published, perhaps filtered) reflects; ``filters``: the filters in the order
+    to name them (default: those the survey was filtered by).
+
+    >>> from cxcommit.demo import load_demo
+    >>> from cxcommit.settings import Settings
+    >>> view = view_of(load_demo().filter(division="Digital"), Settings())
+    >>> view.caption("Demo data", str.capitalize)[:69]
+    'Demo data · Division: Digital · Waves: all (2025-Q2 to 2026-Q3) · 771'
+    """
+    chosen = dict(survey.filters) if filters is None else filters
+    return View(tuple((survey.base or survey).report.waves),
+                tuple((name, tuple(values)) for name, values in chosen.items()),
+                respondents_text(survey.size, settings.min_group_size), settings.min_group_size,
+                generalised_note(survey) or "")
+
+
 def view_lines(survey: Survey, settings, source: str) -> tuple[str, ...]:
-    """What a deck or report reflects, one line each: the data, waves, filters, respondents (as the
-    privacy rules allow: :func:`cxcommit.privacy.suppression.respondents_text`) and the minimum group size.
+    """What a deck or report reflects, one line each (:meth:`View.lines`).
 
     >>> from cxcommit.demo import load_demo
     >>> from cxcommit.settings import Settings
@@ -214,14 +274,4 @@ def view_lines(survey: Survey, settings, source: str) -> tuple[str, ...]:
     >>> lines[4]
     'Groups under 5 answers hidden; roles or regions with fewer than 5 people in a wave are reported within “Other …” groups'
     """
-    full = survey.base or survey
-    chosen = dict(survey.filters)
-    waves = full.report.waves
-    wave_line = "Waves: " + ", ".join(chosen["wave"]) if chosen.get("wave") else waves_text(waves)
-    filters = [f"{grouping_text(name).capitalize()}: {', '.join(values)}" for name, values in survey.filters
-               if name != "wave"]
-    minimum = settings.min_group_size
-    count = f"{respondents_text(survey.size, minimum)} respondents"
-    note = generalised_note(survey)
-    return (source, wave_line, "; ".join(filters) or "The whole organisation, no filter", count,
-            f"Groups under {minimum} answers hidden" + (f"; {note[0].lower()}{note[1:]}" if note else ""))
+    return view_of(survey, settings).lines(source)
