@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 T = TypeVar("T")
+_ABSENT = object()  # no value kept (None can be one)
 ENTRIES = 512  # per survey: every count of 20 items by 10 groupings twice over, and their tables
 
 
@@ -41,20 +42,22 @@ class Derived:
 
     def get(self, name: Key, compute: Callable[[], T]) -> T:
         """The value kept under ``name``, computed by ``compute()`` the first time (two sessions
-        asking at once may both compute it; the value is the same)."""
-        with self._lock:
-            if name in self._values:
-                self._values.move_to_end(name)
-                return _handed_out(self._values[name])
-        return self.put(name, compute())
+        asking at once may both compute it; the value is the same). A value may be None."""
+        value = self._lookup(name)
+        return self.put(name, compute()) if value is _ABSENT else _handed_out(value)
 
     def find(self, name: Key):
         """The value kept under ``name``, or None."""
+        value = self._lookup(name)
+        return None if value is _ABSENT else _handed_out(value)
+
+    def _lookup(self, name: Key):
+        """The value kept under ``name`` (now the most recently used), or ``_ABSENT``."""
         with self._lock:
             if name not in self._values:
-                return None
+                return _ABSENT
             self._values.move_to_end(name)
-            return _handed_out(self._values[name])
+            return self._values[name]
 
     def put(self, name: Key, value: T) -> T:
         """Keep ``value`` under ``name`` (for values computed together, several at a time)."""
