@@ -20,6 +20,10 @@ SETTINGS: tuple[tuple[str, object, str], ...] = (
      "exported; never below 3."),
     ("confidence", 0.95, "Confidence level of intervals (between 0.5 and 0.999)."),
     ("ci_method", "wilson", "Interval for shares: wilson, clopper_pearson or agresti_coull."),
+    ("min_difference", 0.05,
+     "Smallest difference between two shares that matters, as a fraction (0.05: 5 points); a difference is "
+     "called significant only when it is at least this large and holds after adjusting for the number of "
+     "tests (between 0 and 0.5)."),
     ("dont_know", "not_yes",
      "How a \"don't know\" answer to a yes/no item counts: not_yes (in the base, not a yes — a sign "
      "staff cannot see is not met) or missing (left out of the base)."),
@@ -45,6 +49,7 @@ class Settings:
     min_group_size: int = 5
     confidence: float = 0.95
     ci_method: str = "wilson"
+    min_difference: float = 0.05
     dont_know: str = "not_yes"
     test_responses: str = "auto"
     drop_personal_data: bool = True
@@ -60,6 +65,8 @@ class Settings:
             )
         if not 0.5 <= float(self.confidence) <= 0.999:
             raise SettingsError(f"confidence must be between 0.5 and 0.999; got {self.confidence!r}.")
+        if not 0 <= float(self.min_difference) <= 0.5:
+            raise SettingsError(f"min_difference must be between 0 and 0.5 (0.05 is 5 points); got {self.min_difference!r}.")
         if self.ci_method not in CI_METHOD_NAMES:
             raise SettingsError(
                 f"Unknown ci_method {self.ci_method!r}.", hint=f"Use one of: {', '.join(CI_METHOD_NAMES)}."
