@@ -2,6 +2,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from statsmodels.stats import proportion as sm_proportion
+from statsmodels.stats.multitest import multipletests
 from hypothesis import given, settings as hsettings, strategies as st
 
 from cxcommit import Settings, apply_mapping, load_demo_metrics, load_survey, read_raw, suggest_mapping
@@ -9,7 +11,7 @@ from cxcommit.analyses.commitment import commitment_index, index_distribution, s
 from cxcommit.analyses.findings import findings
 from cxcommit.analyses.gaps import gap_to_best, gap_to_target, perception_gap
 from cxcommit.analyses.pay import pay_alignment, pay_relations
-from cxcommit.analyses.trends import trends
+from cxcommit.analyses.trends import trends, wave_times
 from cxcommit.analyses.variation import homogeneity_test, variation
 from cxcommit.demo import load_demo
 from cxcommit.errors import NotApplicable
@@ -139,8 +141,38 @@ def test_perception_gap_finds_the_planted_units(demo):
     assert set(mean_gap.nlargest(3).index) == {"Claims", "Corporate Clients", "Contact Centre"}
 
 
+def test_perception_gap_staff_are_everyone_below_the_executives(demo):
+    # issue 14: managers (a quarter of the demo) were left out of the perception gap
+    table = perception_gap(demo, None, items=["sign_1"]).iloc[0]
+    roles = demo.frame["role"].astype(str)
+    answered = demo.values("sign_1") == demo.values("sign_1")  # answered (not NaN)
+    assert int(table["n_staff"]) == int((roles.isin(["Manager", "Employee"]).to_numpy() & answered).sum())
+    assert int(table["n_leaders"]) == int(((roles == "Executive").to_numpy() & answered).sum())
+    employees = perception_gap(demo, None, items=["sign_1"], staff="employee").iloc[0]
+    assert int(employees["n_staff"]) < int(table["n_staff"])
+
+
+def test_perception_gap_uses_one_method_and_a_fixed_holm_family(demo):
+    table = perception_gap(demo, "division")
+    shown = table[~table["suppressed"]]
+    for row in shown.head(5).itertuples():
+        # statsmodels.stats.proportion.test_proportions_2indep(k1, n1, k2, n2, method="score").pvalue
+        expected = sm_proportion.test_proportions_2indep(round(row.p_leaders * row.n_leaders), row.n_leaders,
+                                                         round(row.p_staff * row.n_staff), row.n_staff,
+                                                         method="score").pvalue
+        assert row.p_value == pytest.approx(expected, rel=1e-9)
+    # statsmodels.stats.multitest.multipletests(p, method="holm")[1] over every shown gap of the breakdown
+    assert shown["p_holm"].to_numpy(dtype=float) == pytest.approx(
+        multipletests(shown["p_value"].to_numpy(dtype=float), method="holm")[1], rel=1e-12)
+    alone = perception_gap(demo, "division", items=["sign_2"])
+    pd.testing.assert_frame_equal(alone, table[table["item"] == "sign_2"].reset_index(drop=True))
+    marked = table[table["significant"]]
+    assert len(marked) and ((marked["ci_low"] > 0) | (marked["ci_high"] < 0)).all()
+    assert (marked["gap"].abs() >= 0.05).all() and (marked["p_holm"] < 0.05).all()
+
+
 def test_perception_gap_reverses_when_the_sides_swap(demo):
-    forward = perception_gap(demo, by="division").set_index(["item", "group"]).sort_index()
+    forward = perception_gap(demo, by="division", staff="employee").set_index(["item", "group"]).sort_index()
     backward = perception_gap(demo, by="division", leaders="employee", staff="executive").set_index(
         ["item", "group"]).sort_index()
     assert forward["suppressed"].equals(backward["suppressed"])
@@ -255,9 +287,11 @@ def test_trend_slope_matches_weighted_polyfit(demo):
     table = trends(demo, by="division", items=["sign_7"])
     retail = table[table["group"] == "Retail Banking"]
     n, p = retail["n"].to_numpy(dtype=float), retail["p"].to_numpy(dtype=float)
-    # numpy.polyfit weights multiply residuals, so sqrt(n) gives least squares weighted by n
-    reference = np.polyfit(np.arange(len(p)), p, 1, w=np.sqrt(n))[0]
-    assert retail["slope"].iat[0] == pytest.approx(reference, rel=1e-9)
+    # numpy.polyfit weights multiply residuals, so sqrt(n) gives least squares weighted by n; the
+    # demo's waves are quarters, so the slope is per year: times from cxcommit.analyses.trends.wave_times
+    times, per = wave_times(demo)
+    reference = np.polyfit(times, p, 1, w=np.sqrt(n))[0]
+    assert per == "year" and retail["slope"].iat[0] == pytest.approx(reference, rel=1e-9)
 
 
 def test_blank_grouping_values_are_not_compared_as_a_unit():

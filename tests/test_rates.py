@@ -2,35 +2,68 @@
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
+from statsmodels.stats.multitest import multipletests
 from hypothesis import given, settings as hsettings, strategies as st
 
 from cxcommit import Settings
 from cxcommit.analyses.rates import compare_to_rest, rates
 from cxcommit.demo import load_demo
 from cxcommit.stats.adjust import adjust_p
-from cxcommit.stats.significance import fisher_exact_p
 
 
-def test_difference_to_the_rest_matches_statsmodels_z_test():
-    # from statsmodels.stats.proportion import proportions_ztest
-    # proportions_ztest([30, 20], [50, 60])[1] -> 0.005160770215537237
-    diff, p = compare_to_rest(np.array([30.0, 20.0]), np.array([50.0, 60.0]), min_rest=5)
+def test_difference_to_the_rest_is_the_score_test_with_its_interval():
+    # statsmodels.stats.proportion.test_proportions_2indep(30, 50, 20, 60, method="score").pvalue
+    #   -> 0.005367950506863102 (the Miettinen-Nurminen score test; at no difference, the pooled share)
+    compared = compare_to_rest(np.array([30.0, 20.0]), np.array([50.0, 60.0]), min_rest=5)
+    diff, p = compared["diff"], compared["p_value"]
     assert diff[0] == pytest.approx(30 / 50 - 20 / 60)
-    assert p[0] == pytest.approx(0.005160770215537237, rel=1e-12)
+    assert p[0] == pytest.approx(0.005367950506863102, rel=1e-9)
     assert diff[1] == pytest.approx(-diff[0]) and p[1] == pytest.approx(p[0])
+    assert compared["diff_low"][0] > 0 and compared["diff_high"][1] < 0  # p < 0.05: the interval excludes 0
+    assert compared["diff_low"][1] == pytest.approx(-compared["diff_high"][0])
 
 
-def test_small_expected_counts_use_fishers_exact_test():
-    # scipy.stats.fisher_exact([[2, 1], [40, 57]]).pvalue -> 0.5706493506493505
-    diff, p = compare_to_rest(np.array([2.0, 40.0]), np.array([3.0, 97.0]), min_rest=3)
-    assert p[0] == pytest.approx(0.5706493506493505, rel=1e-12)
+def test_small_counts_use_the_same_method_and_agree_with_their_interval():
+    # statsmodels.stats.proportion.test_proportions_2indep(2, 3, 40, 97, method="score").pvalue
+    #   -> 0.3818412337997359
+    compared = compare_to_rest(np.array([2.0, 40.0]), np.array([3.0, 97.0]), min_rest=3)
+    assert compared["p_value"][0] == pytest.approx(0.3818412337997359, rel=1e-9)
+    assert compared["diff_low"][0] < 0 < compared["diff_high"][0]
 
 
 def test_no_difference_when_the_rest_is_too_small_to_show():
-    diff, p = compare_to_rest(np.array([40.0, 2.0]), np.array([90.0, 4.0]), min_rest=5)
-    assert np.isnan(diff[0]) and np.isnan(p[0])  # the rest is the 4-person group
-    assert not np.isnan(diff[1])
+    compared = compare_to_rest(np.array([40.0, 2.0]), np.array([90.0, 4.0]), min_rest=5)
+    assert all(np.isnan(compared[name][0]) for name in ("diff", "diff_low", "diff_high", "p_value"))  # the rest is the 4-person group
+    assert not np.isnan(compared["diff"][1])
+
+
+def test_the_family_is_the_breakdown_whatever_items_are_shown(demo):
+    # issue 14: adding --items sign_7 made Asset Management's sign 7 significant (a family of 28, not 392)
+    whole = rates(demo, "business_unit")
+    alone = rates(demo, "business_unit", items=["sign_7"])
+    same = whole[whole["item"] == "sign_7"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(alone, same)
+    tested = whole["p_value"].notna()
+    # statsmodels.stats.multitest.multipletests(p, method="fdr_bh" | "holm")[1] over every tested row
+    assert whole.loc[tested, "p_adj"].to_numpy(dtype=float) == pytest.approx(
+        multipletests(whole.loc[tested, "p_value"].to_numpy(dtype=float), method="fdr_bh")[1], rel=1e-12)
+    assert whole.loc[tested, "p_holm"].to_numpy(dtype=float) == pytest.approx(
+        multipletests(whole.loc[tested, "p_value"].to_numpy(dtype=float), method="holm")[1], rel=1e-12)
+
+
+def test_significant_needs_the_adjusted_test_and_the_smallest_difference_that_matters(demo):
+    for minimum in (0.0, 0.05, 0.1):
+        table = rates(demo, "business_unit", settings=Settings(min_difference=minimum))
+        diff, p_adj, p_holm = (table[c].to_numpy(dtype=float, na_value=np.nan) for c in ("diff", "p_adj", "p_holm"))
+        with np.errstate(invalid="ignore"):
+            assert (table["significant"].to_numpy() == ((p_adj < 0.05) & (np.abs(diff) >= minimum - 1e-9))).all()
+            assert (table["confirmed"].to_numpy() == ((p_holm < 0.05) & (np.abs(diff) >= minimum - 1e-9))).all()
+        marked = table[table["significant"]]
+        # the interval of every marked difference excludes 0 (one method for test and interval)
+        assert ((marked["diff_low"] > 0) | (marked["diff_high"] < 0)).all()
+    loose = rates(demo, "business_unit", settings=Settings(min_difference=0.0))["significant"].sum()
+    strict = rates(demo, "business_unit", settings=Settings(min_difference=0.1))["significant"].sum()
+    assert loose > strict > 0
 
 
 @pytest.mark.parametrize("method, expected", [
@@ -98,11 +131,3 @@ def test_adding_an_empty_unit_changes_no_other_row(demo):
     before = rates(demo, by="business_unit")
     after = rates(with_ghost, by="business_unit")
     pd.testing.assert_frame_equal(before, after)
-
-
-@hsettings(deadline=None, max_examples=200)
-@given(st.integers(1, 80), st.integers(1, 80), st.data())
-def test_fisher_exact_p_matches_scipy_on_any_table(n1, n2, data):
-    k1, k2 = data.draw(st.integers(0, n1)), data.draw(st.integers(0, n2))
-    expected = stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue  # scipy.stats.fisher_exact, two-sided
-    assert fisher_exact_p([k1], [n1], [k2], [n2])[0] == pytest.approx(expected, rel=1e-12, abs=1e-300)

@@ -17,7 +17,6 @@ from cxcommit.instrument.items import PAY_SIGN, SIGN_IDS
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
-from cxcommit.stats.adjust import adjust_p
 from cxcommit.text import pct
 
 FINDING_COLUMNS = ["rank", "kind", "headline", "item", "group", "value", "n"]
@@ -28,10 +27,11 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
     """The facts to lead with, ranked: columns ``rank, kind, headline, item, group, value, n``.
 
     Kinds: ``weakest_sign`` (lowest share organisation-wide, among the 8 signs when they are
-    mapped), ``perception_gap`` (largest significant leaders-vs-staff gap), ``furthest_unit``
+    mapped), ``perception_gap`` (largest leaders-vs-staff gap that holds after Holm adjustment and reaches the
+    smallest difference that matters), ``furthest_unit``
     (lowest mean signs met), ``disagreement`` (the item units disagree on most), ``mover`` (largest
-    change since the previous wave that stays significant after Holm adjustment over all groups
-    and items of the last wave), ``pay_trend`` (sign 7 from first to last wave, with the incentive share if known). Only
+    change in the last wave since the previous one that holds after Holm adjustment over every
+    change of the breakdown and reaches the smallest difference that matters), ``pay_trend`` (sign 7 from first to last wave, with the incentive share if known). Only
     shown (unsuppressed) numbers are used; a kind without data is left out. Without ``by`` in the
     survey, the first of business unit, division, region, role (or another grouping) is used.
     """
@@ -63,11 +63,9 @@ def _weakest_sign(survey, metrics, *, by, focus, settings):
 def _perception_gap(survey, metrics, *, by, focus, settings):
     if not (survey.has_signs and "role" in survey.frame and by):
         return None
-    gaps = arrays(perception_gap(survey, by, settings=settings), "gap", "suppressed", "p_value", "group", "label",
-                  "p_leaders", "p_staff", "item", "n_leaders", "n_staff")
-    alpha = 1 - settings.confidence
-    at = _first(gaps["gap"], ~gaps["suppressed"] & (gaps["p_value"] < alpha) & (gaps["group"] != NO_ANSWER),
-                np.argmax)
+    table = perception_gap(survey, by, settings=settings)
+    gaps = arrays(table, "gap", "suppressed", "group", "label", "p_leaders", "p_staff", "item", "n_leaders", "n_staff")
+    at = _first(gaps["gap"], table["significant"].to_numpy(dtype=bool) & (gaps["group"] != NO_ANSWER), np.argmax)
     if at is None:
         return None
     return ("perception_gap",
@@ -102,12 +100,10 @@ def _disagreement(survey, metrics, *, by, focus, settings):
 def _mover(survey, metrics, *, by, focus, settings):
     if len(survey.report.waves) < 2:
         return None
-    moves = arrays(trends(survey, by, items=focus, settings=settings), "wave", "group", "change_prev_p",
-                   "change_prev", "label", "p", "item", "n")
-    last = np.flatnonzero((moves["wave"] == survey.report.waves[-1]) & (moves["group"] != NO_ANSWER))
-    significant = np.zeros(len(moves["wave"]), dtype=bool)
-    significant[last] = adjust_p(moves["change_prev_p"][last], "holm") < 1 - settings.confidence  # Holm, last wave
-    at = _first(np.abs(moves["change_prev"]), significant, np.argmax)
+    table = trends(survey, by, items=focus, settings=settings)
+    moves = arrays(table, "wave", "group", "change_prev", "label", "p", "item", "n")
+    last = (moves["wave"] == survey.report.waves[-1]) & (moves["group"] != NO_ANSWER)
+    at = _first(np.abs(moves["change_prev"]), last & table["change_prev_significant"].to_numpy(dtype=bool), np.argmax)
     if at is None:
         return None
     return ("mover", f"{moves['group'][at]}: “{moves['label'][at]}” moved "

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxcommit.analyses.groups import ALL_GROUP, sorted_codes
+from cxcommit.analyses.groups import ALL_GROUP, NO_ANSWER, sorted_codes
 from cxcommit.analyses.rates import rates, rates_table
 from cxcommit.analyses.tables import arrays, nullable, text
 from cxcommit.errors import NotApplicable
@@ -14,73 +14,100 @@ from cxcommit.model.survey import resolve_grouping
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.suppression import blank_suppressed, suppression_reason
 from cxcommit.settings import Settings
+from cxcommit.privacy.publish import generalised_values
+from cxcommit.stats.adjust import adjust_p
+from cxcommit.stats.difference import score_difference
+from cxcommit.stats.families import STATEMENT, significant
 from cxcommit.stats.intervals import newcombe_interval
-from cxcommit.stats.significance import two_proportion_p
 
 
 def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: list[str] | None = None,
-                   leaders: str = "executive", staff: str = "employee", settings: Settings = Settings()) -> pd.DataFrame:
+                   leaders: str = "executive", staff: str | None = None, settings: Settings = Settings()) -> pd.DataFrame:
     """Leaders' share minus staff's share of the same item in the same group.
 
-    Built on the group × role rates, so both sides obey the minimum group size. Swapping ``leaders`` and ``staff`` reverses every gap and interval.
+    ``staff`` names one role (e.g. ``"employee"``); by default (None) it is everyone else who named
+    a role: managers and employees alike (the roles pooled when published, "Other roles", are left
+    out: they may hold leaders). Built on the group × role rates, so both sides obey the minimum
+    group size. Swapping ``leaders`` and ``staff`` reverses every gap and interval.
 
     Returns one row per item and group: ``item, label, group, n_leaders, p_leaders, n_staff,
-    p_staff, gap, ci_low, ci_high`` (Newcombe hybrid score interval), ``p_value`` (two-proportion
-    z-test or Fisher's exact test), ``suppressed`` (either side suppressed: no numbers) and
+    p_staff, gap, ci_low, ci_high, p_value`` (the Miettinen–Nurminen score test and interval, one
+    method for both), ``p_holm`` (Holm over the family: every item × group of this breakdown,
+    whichever ``items`` are asked), ``significant`` (``p_holm`` below 1 − confidence and the gap at
+    least ``settings.min_difference``), ``suppressed`` (either side suppressed: no numbers) and
     ``suppression`` (``"small"`` where either side has too few answers or nobody).
     """
-    return survey.derived.get(key("perception_gap", by, None if items is None else tuple(items), leaders, staff, settings),
-                              lambda: _perception_gap(survey, by, items, leaders, staff, settings))
+    whole = survey.derived.get(key("perception_gap", by, leaders, staff, settings),
+                               lambda: _perception_gap(survey, by, leaders, staff, settings))
+    if items is None:
+        return whole
+    wanted = [survey.item(i).id for i in items]
+    return pd.concat([whole[whole["item"] == item] for item in wanted] or [whole.iloc[:0]], ignore_index=True)
 
 
-def _perception_gap(survey: Survey, by: str | None, items: list[str] | None, leaders: str, staff: str,
+def _perception_gap(survey: Survey, by: str | None, leaders: str, staff: str | None,
                     settings: Settings) -> pd.DataFrame:
-    items = list(items) if items is not None else [i for i in SIGN_IDS if i in survey.item_ids] or list(survey.item_ids)
+    items = [i for i in SIGN_IDS if i in survey.item_ids] or list(survey.item_ids)
     if "role" not in survey.frame:
         raise NotApplicable("The perception gap compares roles, but this survey has no role grouping.",
                            hint="Map the column that says whether a respondent is an executive, manager or employee "
                                 "to the attribute 'role'.")
     keys, sides = _role_sides(survey, by, items, leaders, staff, settings)
-    return _gap_table(keys, sides["leaders"], sides["staff"], settings.confidence)
+    return _gap_table(keys, sides["leaders"], sides["staff"], settings)
 
 
-def _role_sides(survey: Survey, by: str | None, items: list[str], leaders: str, staff: str,
+def _is_staff(role: np.ndarray, leaders: str, staff: str | None, pooled: set[str]) -> np.ndarray:
+    """Which rows' roles are on the staff side: the role named, or every named role but the
+    leaders' and those pooled when published."""
+    if staff is not None:
+        return role == staff.casefold()
+    return (role != leaders.casefold()) & (role != NO_ANSWER.casefold()) & ~np.isin(role, list(pooled))
+
+
+def _role_sides(survey: Survey, by: str | None, items: list[str], leaders: str, staff: str | None,
                 settings: Settings) -> tuple[list[tuple], dict[str, dict[str, np.ndarray]]]:
     """The (item, label, group) keys either side has, sorted, and each side's ``n``, ``k``, ``p``
-    and ``hidden`` (suppressed or nobody) per key, from the group × role rates."""
+    and ``hidden`` (suppressed or nobody) per key, from the group × role rates (the staff side
+    summed over its roles: a suppressed row holds no answers in published data, so the sums miss
+    nobody)."""
     table = rates_table(survey, [by, "role"] if by else ["role"], items=items, settings=settings)
     by_name = resolve_grouping(survey, by) if by else None
-    read = arrays(table, "item", "label", "role", "n", "k", "p", "suppressed", *([by_name] if by else []))
-    item, label, hidden_side = read["item"], read["label"], read["suppressed"]
+    read = arrays(table, "item", "label", "role", "n", "k", *([by_name] if by else []))
     group = read[by_name] if by else np.full(len(table), ALL_GROUP, object)
-    numbers = {name: read[name] for name in ("n", "k", "p")}
     role = np.array([str(r).casefold() for r in read["role"]], dtype=object)  # "executive" names the role Executive
-    rows = {side: {key: i for i, key in enumerate(zip(item, label, group)) if role[i] == wanted.casefold()}
-            for side, wanted in (("leaders", leaders), ("staff", staff))}
-    keys = sorted(rows["leaders"].keys() | rows["staff"].keys())  # (item, label, group), as an outer join sorts
+    pooled = {value.casefold() for value in generalised_values(survey, "role")}
+    chosen = {"leaders": role == leaders.casefold(), "staff": _is_staff(role, leaders, staff, pooled)}
+    row_keys = list(zip(read["item"], read["label"], group))
+    keys = sorted({row_keys[i] for side in chosen.values() for i in np.flatnonzero(side)})
+    place = {row_key: i for i, row_key in enumerate(keys)}
     sides = {}
-    for side, found in rows.items():
-        at = np.array([found.get(key, -1) for key in keys], dtype=np.int64)
-        absent = at < 0
-        sides[side] = {name: np.where(absent, np.nan, values[at]) for name, values in numbers.items()}
-        sides[side]["hidden"] = absent | hidden_side[at]
+    for side, rows in chosen.items():
+        rows = np.flatnonzero(rows)
+        at = np.array([place[row_keys[i]] for i in rows], dtype=np.int64)
+        n, k = (np.bincount(at, weights=np.nan_to_num(read[name][rows]), minlength=len(keys)) for name in ("n", "k"))
+        hidden = n < settings.min_group_size
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sides[side] = {"n": np.where(hidden, np.nan, n), "k": np.where(hidden, np.nan, k),
+                           "p": np.where(hidden, np.nan, k / n), "hidden": hidden}
     return keys, sides
 
 
-def _gap_table(keys: list[tuple], leaders_side: dict, staff_side: dict, confidence: float) -> pd.DataFrame:
-    """The perception gap's rows: the gap, its interval and p-value per key; item, then largest gap first."""
+def _gap_table(keys: list[tuple], leaders_side: dict, staff_side: dict, settings: Settings) -> pd.DataFrame:
+    """The perception gap's rows: the gap, its interval and p-values per key; item, then largest gap first."""
     hidden = leaders_side["hidden"] | staff_side["hidden"]
     k1, n1, k2, n2 = leaders_side["k"], leaders_side["n"], staff_side["k"], staff_side["n"]
-    low, high = newcombe_interval(k1, n1, k2, n2, confidence)
+    compared = score_difference(k1, n1, k2, n2, settings.confidence)
     gap = leaders_side["p"] - staff_side["p"]
+    p_holm = adjust_p(np.where(hidden, np.nan, compared.p_value), STATEMENT)
     values = {"n_leaders": n1, "p_leaders": leaders_side["p"], "n_staff": n2, "p_staff": staff_side["p"], "gap": gap,
-              "ci_low": low, "ci_high": high, "p_value": two_proportion_p(k1, n1, k2, n2)}
+              "ci_low": compared.low, "ci_high": compared.high, "p_value": compared.p_value, "p_holm": p_holm}
     item_codes = sorted_codes(np.array([key[0] for key in keys], dtype=object))
     order = np.lexsort((np.where(np.isnan(gap) | hidden, np.inf, -gap), item_codes))  # item, then largest gap first
     columns = {name: text([keys[i][position] for i in order]) for position, name in enumerate(("item", "label", "group"))}
     for name, numbers_of in values.items():
         shown = np.where(hidden, np.nan, numbers_of)[order]
         columns[name] = nullable(shown, integer=name in ("n_leaders", "n_staff"))
+    columns["significant"] = significant(np.where(hidden, np.nan, p_holm), gap, settings)[order]
     columns["suppressed"] = hidden[order]
     columns["suppression"] = suppression_reason(hidden)[order]
     return pd.DataFrame(columns)

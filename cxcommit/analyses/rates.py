@@ -12,11 +12,13 @@ from cxcommit.model.survey import Survey
 from cxcommit.privacy.suppression import suppression_reason
 from cxcommit.settings import Settings
 from cxcommit.stats.adjust import adjust_p
+from cxcommit.stats.difference import score_difference
+from cxcommit.stats.families import SCREEN, significant
 from cxcommit.stats.intervals import proportion_interval
-from cxcommit.stats.significance import two_proportion_p
 
 RATE_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know",
-                "diff", "p_value", "p_adj", "significant", "suppressed", "suppression"]
+                "diff", "diff_low", "diff_high", "p_value", "p_adj", "p_holm", "significant", "confirmed",
+                "suppressed", "suppression"]
 
 
 def _parent_divisions(survey: Survey, groups: Groups) -> np.ndarray | None:
@@ -31,22 +33,23 @@ def _parent_divisions(survey: Survey, groups: Groups) -> np.ndarray | None:
     return np.array([lookup.get(unit) for unit in groups.frame["business_unit"]], dtype=object)
 
 
-def compare_to_rest(k: np.ndarray, n: np.ndarray, min_rest: int) -> tuple[np.ndarray, np.ndarray]:
-    """Difference of each group's share to the share of everyone else, and its two-sided p-value
-    (:func:`two_proportion_p`). Null where the rest has fewer than ``min_rest`` answers (it would
-    reveal a small group) or there is only one group. Groups run along the last axis (one row
+def compare_to_rest(k: np.ndarray, n: np.ndarray, min_rest: int, confidence: float = 0.95) -> dict[str, np.ndarray]:
+    """Difference of each group's share to the share of everyone else (``diff``), its interval
+    (``diff_low``, ``diff_high``) and two-sided p-value (``p_value``): the Miettinen–Nurminen score
+    test and interval (:func:`cxcommit.stats.difference.score_difference`), so the interval excludes
+    0 exactly when p < 1 − confidence. Null where the rest has fewer than ``min_rest`` answers (it
+    would reveal a small group) or there is only one group. Groups run along the last axis (one row
     per item for a 2-D ``k``).
     """
     k_rest, n_rest = k.sum(axis=-1, keepdims=True) - k, n.sum(axis=-1, keepdims=True) - n
-    with np.errstate(invalid="ignore", divide="ignore"):
-        diff = k / n - k_rest / n_rest
-    p_value = two_proportion_p(k, n, k_rest, n_rest)
+    result = score_difference(k, n, k_rest, n_rest, confidence)
     hidden = (n_rest < min_rest) | (n <= 0)
-    return np.where(hidden, np.nan, diff), np.where(hidden, np.nan, p_value)
+    return {name: np.where(hidden, np.nan, values) for name, values in
+            (("diff", result.diff), ("diff_low", result.low), ("diff_high", result.high), ("p_value", result.p_value))}
 
 
 def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str] | None = None,
-          settings: Settings = Settings(), p_adjust: str = "holm") -> pd.DataFrame:
+          settings: Settings = Settings(), p_adjust: str = SCREEN) -> pd.DataFrame:
     """n, favourable share with interval, mean, and the difference to the rest of the organisation.
 
     Parameters
@@ -56,8 +59,10 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
     by : none, one or two groupings, e.g. ``"division"`` or ``["division", "role"]``.
     items : item ids (default: all mapped items).
     settings : minimum group size, interval method and level, "don't know" rule.
-    p_adjust : ``holm`` (default), ``bh`` (Benjamini–Hochberg), ``bonferroni`` or ``none``;
-        the family is every test in the returned table.
+    p_adjust : ``bh`` (Benjamini–Hochberg, default: the table is a screen), ``holm``, ``bonferroni``
+        or ``none``, for ``p_adj``. The family is fixed by the breakdown, not by what is printed:
+        every favourable item of the survey × every group of ``by``, whichever ``items`` are asked
+        (:mod:`cxcommit.stats.families`).
 
     Returns
     -------
@@ -65,32 +70,41 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
     (``item, label, scale, group, n, k, p, ci_low, ci_high, mean, n_dont_know``), one column per
     grouping (and ``division`` for a breakdown by business unit), and:
 
-    - ``diff``: p minus the share of everyone else in the table (the group itself excluded);
-    - ``p_value``: two-sided pooled two-proportion z-test of that difference, Fisher's exact test
-      where an expected count is below 5; ``p_adj``: adjusted for multiple comparisons;
-    - ``significant``: ``p_adj`` below 1 − confidence;
+    - ``diff``: p minus the share of everyone else in the view (the group itself excluded; under a
+      filter, everyone else inside the filter), with its interval ``diff_low``, ``diff_high``;
+    - ``p_value``: two-sided Miettinen–Nurminen score test of that difference (the interval inverts
+      the same test); ``p_adj``: adjusted over the breakdown's family by ``p_adjust``; ``p_holm``:
+      Holm over the same family, for statements (findings, titles);
+    - ``significant``: ``p_adj`` below 1 − confidence and ``|diff|`` at least
+      ``settings.min_difference`` (a difference that matters, not only one chance would rarely give);
+      ``confirmed``: the same with ``p_holm``;
     - ``suppressed``: fewer answers than the minimum group size (in published data, where every
       cell is a union of classes of at least the minimum: none; see :mod:`cxcommit.privacy.publish`).
       Every number of a suppressed row is null. ``diff`` is also null where everyone else together
       is fewer than the minimum. ``suppression`` says why: ``"small"`` (null if shown).
 
-    References: Wilson (1927); Fisher's exact test; Holm (1979); Benjamini & Hochberg (1995).
+    References: Wilson (1927); Miettinen & Nurminen (1985); Holm (1979); Benjamini & Hochberg (1995).
 
     >>> from cxcommit.demo import load_demo
     >>> table = rates(load_demo(), by="division", items=["sign_7"])
-    >>> table.loc[table["diff"] > 0.1, "group"].tolist()
+    >>> table.loc[table["significant"] & (table["diff"] > 0), "group"].tolist()
     ['Digital', 'Retail Banking']
     """
     return rates_table(survey, by, items=items, settings=settings, p_adjust=p_adjust)
 
 
 def rates_table(survey: Survey, by: str | list[str] | None = None, *, items: list[str] | None = None,
-                settings: Settings = Settings(), p_adjust: str = "holm") -> pd.DataFrame:
-    """:func:`rates`, computed once per survey (``survey.derived``)."""
+                settings: Settings = Settings(), p_adjust: str = SCREEN) -> pd.DataFrame:
+    """:func:`rates`, computed once per survey (``survey.derived``): the whole breakdown (every item,
+    which fixes the test family), then the rows of the items asked, in their order."""
     groups = make_groups(survey, by)
-    wanted = survey.items if items is None else [survey.item(i) for i in items]
-    return survey.derived.get(key("rates", groups.names, tuple(i.id for i in wanted), settings, p_adjust),
-                              lambda: _rates(survey, groups, wanted, settings, p_adjust))
+    whole = survey.derived.get(key("rates", groups.names, settings, p_adjust),
+                               lambda: _rates(survey, groups, list(survey.items), settings, p_adjust))
+    if items is None:
+        return whole
+    place = {item.id: i for i, item in enumerate(survey.items)}
+    rows = [place[survey.item(i).id] * groups.size + np.arange(groups.size) for i in items]
+    return whole.take(np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)).reset_index(drop=True)
 
 
 def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_adjust: str) -> pd.DataFrame:
@@ -106,10 +120,12 @@ def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_a
     for values in numbers.values():
         values[flags] = np.nan
     numbers["p_adj"] = adjust_p(numbers["p_value"], p_adjust)
+    numbers["p_holm"] = adjust_p(numbers["p_value"], "holm")
     columns = {**{name: text(values) for name, values in keys.items()},
                **{name: nullable(values, integer=name in ("n", "k", "n_dont_know"))
                           for name, values in numbers.items()},
-               "significant": numbers["p_adj"] < 1 - settings.confidence,  # NaN compares False
+               "significant": significant(numbers["p_adj"], numbers["diff"], settings),
+               "confirmed": significant(numbers["p_holm"], numbers["diff"], settings),
                "suppressed": flags, "suppression": suppression_reason(flags)}
     extra = [c for c in keys if c not in RATE_COLUMNS]
     return pd.DataFrame({name: columns[name] for name in RATE_COLUMNS[:4] + extra + RATE_COLUMNS[4:]})
@@ -128,12 +144,12 @@ def _item_numbers(survey: Survey, groups: Groups, wanted: list, settings: Settin
         mean = np.where(averaged & (n_valid > 0), total / n_valid, np.nan)
     low, high = proportion_interval(k, n, method=settings.ci_method, confidence=settings.confidence)
     if groups.names:
-        diff, p_value = compare_to_rest(k, n, settings.min_group_size)
+        compared = compare_to_rest(k, n, settings.min_group_size, settings.confidence)
     else:
-        diff = p_value = np.full((count, size), np.nan)
+        compared = {name: np.full((count, size), np.nan) for name in ("diff", "diff_low", "diff_high", "p_value")}
     return {"n": n, "k": np.where(favourable, k, np.nan), "p": p, "ci_low": np.where(favourable, low, np.nan),
             "ci_high": np.where(favourable, high, np.nan), "mean": mean, "n_dont_know": n_dont_know,
-            "diff": np.where(favourable, diff, np.nan), "p_value": np.where(favourable, p_value, np.nan)}
+            **{name: np.where(favourable, values, np.nan) for name, values in compared.items()}}
 
 
 def _row_keys(wanted: list, groups: Groups, parents: np.ndarray | None) -> dict[str, np.ndarray]:

@@ -58,13 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--metrics", help="unit-metrics table (business unit × wave) for pay, relations, findings")
     analyze.add_argument("--items", nargs="+", help="item ids (default: all)")
     analyze.add_argument("--gap", choices=["perception", "target", "best"], default="perception",
-                         help="which gap the gaps view shows (default perception: executives vs employees)")
+                         help="which gap the gaps view shows (default perception: executives vs their staff)")
     analyze.add_argument("--division", nargs="+", help="only these divisions")
     analyze.add_argument("--wave", nargs="+", help="only these waves")
     analyze.add_argument("--format", dest="output", choices=["table", "csv", "json"], default="table")
     analyze.add_argument("--confidence", type=float, default=Settings.confidence)
     analyze.add_argument("--ci-method", choices=list(CI_METHOD_NAMES), default=Settings.ci_method)
-    analyze.add_argument("--p-adjust", choices=list(P_ADJUST_NAMES), default="holm")
+    analyze.add_argument("--p-adjust", choices=list(P_ADJUST_NAMES), default=None,
+                         help="adjustment for the number of tests (default: bh for rates, a screen over every item "
+                              "and group of the breakdown; holm for variation); see docs/methods.md")
     report = commands.add_parser("report", help="write the slide deck (.pptx, native charts) or the one-file "
                                                 "HTML report for the filters given")
     _input_options(report, ("--input-format",))

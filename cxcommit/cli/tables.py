@@ -21,6 +21,7 @@ from cxcommit.export.table_export import to_csv_bytes
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.load import published_survey
 from cxcommit.settings import Settings
+from cxcommit.stats.families import SCREEN, STATEMENT
 from cxcommit.story.report_text import format_summary, format_table
 
 
@@ -77,11 +78,11 @@ def _relations(survey, args, by, one, unit_metrics, settings):
 # Each view's table: (survey, args, groupings named, the one grouping to use, unit metrics, settings) -> table
 VIEW_TABLES = {
     "rates": lambda survey, args, by, one, unit_metrics, settings: rates(
-        survey, by or None, items=args.items, settings=settings, p_adjust=args.p_adjust),
+        survey, by or None, items=args.items, settings=settings, p_adjust=args.p_adjust or SCREEN),
     "index": lambda survey, args, by, one, unit_metrics, settings: commitment_index(
         survey, by or None, settings=settings),
     "variation": lambda survey, args, by, one, unit_metrics, settings: variation(
-        survey, _needs(one, "variation"), items=args.items, settings=settings, p_adjust=args.p_adjust),
+        survey, _needs(one, "variation"), items=args.items, settings=settings, p_adjust=args.p_adjust or STATEMENT),
     "gaps": _gaps,
     "trends": lambda survey, args, by, one, unit_metrics, settings: trends(
         survey, by[0] if by else None, items=args.items, settings=settings),

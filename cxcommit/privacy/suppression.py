@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-NUMBER_COLUMNS = ("n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know", "diff", "p_value", "p_adj",
+NUMBER_COLUMNS = ("n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know", "diff", "diff_low", "diff_high",
+                  "p_value", "p_adj", "p_holm",
                   "mean_signs", "mean_ci_low", "mean_ci_high", "n_incomplete",
                   "n_leaders", "p_leaders", "n_staff", "p_staff", "gap")
 

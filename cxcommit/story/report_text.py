@@ -134,8 +134,10 @@ def format_summary(table: pd.DataFrame, min_group_size: int) -> str:
 
 _PERCENT_COLUMNS = {"p", "ci_low", "ci_high", "diff", "share", "min_p", "max_p", "range", "sd", "between_share",
                     "p_leaders", "p_staff", "gap", "best_p", "change_prev", "change_prev_low", "change_prev_high",
-                    "change_first", "slope", "target"}
-_P_COLUMNS = {"p_value", "p_adj", "change_prev_p", "change_first_p"}
+                    "change_first", "change_first_low", "change_first_high", "slope", "slope_low", "slope_high",
+                    "target", "diff_low", "diff_high"}
+_P_COLUMNS = {"p_value", "p_adj", "p_holm", "change_prev_p", "change_prev_p_holm", "change_first_p",
+              "change_first_p_holm"}
 
 
 def format_table(table: pd.DataFrame) -> str:
