@@ -79,6 +79,7 @@ class Settings:
 
 
 
+MAX_MIN_DIFFERENCE_POINTS = 50  # the largest smallest difference that matters, in points (Settings: 0.5)
 MAX_MIN_GROUP_SIZE = 1_000_000_000  # the largest minimum a link or the sidebar sets: more than any export holds
 
 
@@ -97,6 +98,12 @@ def setting_from_text(name: str, texts: list[str] | tuple[str, ...]) -> tuple[ob
     (3, "The link's min_group_size 2 is below the smallest allowed, 3; 3 is used.")
     >>> setting_from_text("ci_method", ["exact"])[1]
     "The link's ci_method 'exact' is not one of wilson, clopper_pearson, agresti_coull; the default wilson is used."
+
+    ``min_difference`` is given in percentage points, as the sidebar shows it (``?min_difference=10``:
+    0.10), from 0 to :data:`MAX_MIN_DIFFERENCE_POINTS`:
+
+    >>> setting_from_text("min_difference", ["10"])
+    (0.1, None)
     """
     default = dict((n, d) for n, d, _ in SETTINGS)[name]
     texts = [str(t).strip() for t in texts]
@@ -109,6 +116,8 @@ def setting_from_text(name: str, texts: list[str] | tuple[str, ...]) -> tuple[ob
              if len(texts) > 1 else "")
     if name == "confidence":
         return _confidence_from(text, default, twice)
+    if name == "min_difference":
+        return _min_difference_from(text, default, twice)
     allowed = CI_METHOD_NAMES if name == "ci_method" else _CHOICES.get(name, ())
     if text not in allowed:
         return default, (f"The link's {name} {text[:30]!r} is not one of {', '.join(allowed)}; the default "
@@ -165,6 +174,27 @@ def _min_group_size_note(texts: list[str], asked: float, shown: str, value: int)
         return (f"The link's min_group_size {shown} is not a whole number; {value} is used (rounded up: never a "
                 "smaller minimum than asked).")
     return None
+
+
+def setting_link_text(name: str, value: object) -> str:
+    """A setting's value as a link writes it (read back by :func:`setting_from_text`):
+    ``min_difference`` in percentage points, the others as they are.
+
+    >>> setting_link_text("min_difference", 0.1), setting_link_text("confidence", 0.9)
+    ('10', '0.9')
+    """
+    return f"{round(float(value) * 100, 6):g}" if name == "min_difference" else str(value)
+
+
+def _min_difference_from(text: str, default: float, twice: str) -> tuple[float, str | None]:
+    """The smallest difference that matters from a link's text in percentage points (``5`` or
+    ``5%``), from 0 to :data:`MAX_MIN_DIFFERENCE_POINTS`; else the default, with a note."""
+    points = _link_number(text.removesuffix("%").strip())
+    if not 0 <= points <= MAX_MIN_DIFFERENCE_POINTS:  # NaN fails too
+        return default, (f"The link's min_difference {text[:20]!r} is not a number of points from 0 to "
+                         f"{MAX_MIN_DIFFERENCE_POINTS}; the default {default * 100:g} points is used{twice}.")
+    value = points / 100
+    return value, (f"The link's min_difference {points:g} points is used{twice}." if twice else None)
 
 
 def _confidence_from(text: str, default: float, twice: str) -> tuple[float, str | None]:

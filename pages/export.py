@@ -8,7 +8,7 @@ from cxcommit.export.images import HINT as IMAGES_HINT, chart_images_zip, images
 from cxcommit.export.pptx_cover import MAX_LOGO_BYTES, Cover, check_logo
 from cxcommit.export.pptx_deck import write_deck
 from cxcommit.export.table_export import analysis_tables, to_csv_bytes, to_xlsx_bytes
-from cxcommit.story.report_text import view_lines
+from cxcommit.story.report_text import view_lines, workbook_notes
 from cxcommit.text import escape_markdown as md, slugify
 from ui.errors import download_button, guarded, show_error
 from ui.shell import context
@@ -82,7 +82,8 @@ with guarded():
     st.markdown("The tables behind the charts, with the library's columns; hidden rows have no numbers. Text that "
                 "a spreadsheet would run as a formula is written as text.")
     tables = analysis_tables(ctx.survey, ctx.metrics, settings=ctx.settings)
-    download_button("Download all tables (.xlsx)", lambda: to_xlsx_bytes(tables), key="export_xlsx",
+    notes = workbook_notes(ctx.survey, ctx.settings, ctx.dataset.label)
+    download_button("Download all tables (.xlsx)", lambda: to_xlsx_bytes(tables, notes), key="export_xlsx",
                     what="The workbook", file_name=f"{stem}.xlsx", mime=XLSX, icon=":material/table:")
     name = st.selectbox("One table as CSV", list(tables), key="export_table")
     download_button(f"Download “{name}” (.csv)", lambda: to_csv_bytes(tables[name]), key="export_csv",

@@ -6,6 +6,7 @@ from cxcommit import charts
 from cxcommit.analyses.rates import rates
 from cxcommit.analyses.tables import shown_groups
 from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.story.report_text import family_size, significance_line
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
 from ui.shell import context, one_of
@@ -30,7 +31,8 @@ with guarded():
     numbers = table["group"].nunique() <= (12 if ctx.presentation else 16)  # more columns: too narrow to read
     figure = charts.signs_heatmap(table, sort=sort, values=numbers, options=ctx.chart_options)
     event = st.plotly_chart(figure, width="stretch", on_select="rerun", selection_mode="points", key="heatmap")
-    chart_footer(ctx, figure, "colour: difference to all the other groups shown together, in points", table=table)
+    chart_footer(ctx, figure, "colour: difference to all the other groups shown together, in points · "
+                 + significance_line(ctx.settings, family_size(table)), table=table)
     points = event.selection.points if event and event.selection else []
     clicked = points[0].get("customdata") if points else None
     shown = shown_groups(table)

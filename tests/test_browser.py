@@ -63,12 +63,16 @@ def test_clicking_a_heatmap_cell_opens_that_units_detail(app_server, open_page):
 
 def test_the_url_round_trips_the_filters(app_server, open_page):
     url, page = app_server, open_page()
-    page.goto(f"{url}/variation?division=Operations&division=Digital&min_group_size=10")
+    page.goto(f"{url}/variation?division=Operations&division=Digital&min_group_size=10&min_difference=10")
     wait_for_app(page)
     assert "Divisions: Operations, Digital" in page.content() or "Divisions: Digital, Operations" in page.content()
     assert "groups under 10 answers hidden" in page.content()
+    assert "compares with the rest of this filtered view" in page.content()
     query = parse_qs(urlparse(page.url).query)
     assert sorted(query["division"]) == ["Digital", "Operations"] and query["min_group_size"] == ["10"]
+    assert query["min_difference"] == ["10"]  # in points, as the sidebar shows it
+    page.get_by_text("Settings", exact=True).click()
+    assert page.get_by_role("spinbutton", name="Smallest difference that matters (points)").input_value() == "10.0"
     page.get_by_role("link", name="Gaps").click()  # moving to another page keeps them
     wait_for_app(page)
     assert sorted(parse_qs(urlparse(page.url).query)["division"]) == ["Digital", "Operations"]
@@ -113,7 +117,11 @@ def test_the_export_page_downloads_the_deck_and_the_tables_for_the_filters(tmp_p
         page.get_by_role("button", name="Download all tables (.xlsx)").click()
     path = tmp_path / "tables.xlsx"
     download.value.save_as(path)
-    assert "Commitment by unit" in load_workbook(path).sheetnames  # one division chosen: its units
+    book = load_workbook(path)
+    assert "Commitment by unit" in book.sheetnames  # one division chosen: its units
+    notes = [row[0].value for row in book["Notes"].iter_rows()]
+    assert book.sheetnames[0] == "Notes" and "Division: Digital" in notes
+    assert any("the rest of this filtered view" in note for note in notes)
     with page.expect_download(timeout=120_000) as download:
         page.get_by_role("button", name="Download the report (.html)").click()
     report = download.value.path().read_text(encoding="utf-8")

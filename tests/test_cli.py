@@ -1,5 +1,6 @@
 """The command line, as a user runs it: in this process (``cli``), and through ``python -m cxcommit``
 where the exit code the shell sees is the point (``cli_process``)."""
+import io
 import json
 import re
 
@@ -189,3 +190,77 @@ def test_every_view_the_parser_offers_has_a_table():
     from cxcommit.cli.tables import VIEW_TABLES
 
     assert tuple(VIEW_TABLES) == VIEWS
+
+
+@pytest.mark.parametrize("dont_know, base", [("not_yes", (0, 1, -1)), ("missing", (0, 1))])
+def test_dont_know_sets_the_base_of_a_share(dont_know, base):
+    result = cli("summary", "data/demo_responses.csv", "--by", "division", "--items", "sign_1", "--dont-know", dont_know,
+                 "--format", "json")
+    records = {r["group"]: r for r in json.loads(result.stdout)}
+    frame = load_survey(ROOT / "data" / "demo_responses.csv").frame  # published for 5; "don't know" is -1
+    for division, answers in frame.groupby("division", observed=True)["sign_1"]:
+        row = records[division]
+        assert row["n"] == int(answers.isin(base).sum()) and row["k"] == int((answers == 1).sum())
+        assert row["p"] == pytest.approx(row["k"] / row["n"], abs=1e-15)
+    assert "--dont-know" in cli("report", "--help").stdout and "--dont-know" in cli("analyze", "--help").stdout
+
+
+def test_json_and_csv_keep_p_values_far_below_1e_10():
+    from cxcommit.analyses.rates import rates
+
+    expected = rates(load_survey(ROOT / "data" / "demo_responses.csv"), "business_unit").set_index(["item", "group"])
+    smallest = expected["p_value"].min()
+    assert 0 < smallest < 1e-15  # the demo's largest differences by unit
+    tiny = expected["p_value"].between(1e-15, 1e-11)  # what pandas' to_json (10 decimals) writes as 0.0
+    assert tiny.sum() >= 3
+    assert {row["p_value"] for row in json.loads(expected[tiny].to_json(orient="records"))} == {0.0}
+    json_rows = json.loads(cli("analyze", "data/demo_responses.csv", "--view", "rates", "--by", "business_unit",
+                               "--format", "json").stdout)
+    csv_rows = pd.read_csv(io.StringIO(cli("analyze", "data/demo_responses.csv", "--view", "rates", "--by",
+                                           "business_unit", "--format", "csv").stdout))
+    for rows in (pd.DataFrame(json_rows), csv_rows):
+        got = rows.set_index(["item", "group"]).loc[expected.index]
+        for column in ("p_value", "p_adj", "diff", "ci_low"):
+            mask = expected[column].notna().to_numpy()
+            assert (got[column].to_numpy()[mask] == expected[column].to_numpy(dtype=float)[mask]).all(), column
+        assert got["p_value"].min() == smallest
+
+
+@pytest.mark.parametrize("points, message", [
+    ("60", "--min-difference 60: the smallest difference that matters is given in percentage points, from 0 to 50."),
+    ("-1", "--min-difference -1: the smallest difference that matters is given in percentage points, from 0 to 50."),
+    ("nan", "--min-difference nan: the smallest difference that matters is given in percentage points, from 0 to 50."),
+])
+def test_min_difference_out_of_range_is_refused_in_points(points, message):
+    result = cli("analyze", "data/demo_responses.csv", "--view", "rates", "--min-difference", points)
+    assert result.returncode == 1 and result.stderr.startswith(f"Error: {message}\nWhat to do: E.g. --min-difference 5")
+
+
+def test_min_difference_is_in_points_and_said_above_the_table():
+    from cxcommit.cli.inputs import settings_from
+    from cxcommit.cli.parser import build_parser
+
+    for command in ("summary", "analyze", "report"):
+        args = build_parser().parse_args([command, "x.csv", "--min-difference", "12.5", "--dont-know", "missing",
+                                          *(["--view", "rates"] if command == "analyze" else []),
+                                          *(["--out", "d.pptx"] if command == "report" else [])])
+        settings = settings_from(args)
+        assert (settings.min_difference, settings.dont_know) == (0.125, "missing")
+    assert settings_from(build_parser().parse_args(["summary", "x.csv"])).min_difference == 0.05
+    table = cli("analyze", "data/demo_responses.csv", "--view", "rates", "--items", "sign_7", "--min-difference", "10",
+                "--division", "Digital").stdout.splitlines()
+    assert table[:2] == ["“difference to the rest” compares with the rest of this filtered view, not the whole organisation",
+                         "Significant: holds after adjusting for every comparison of its breakdown (Benjamini–Hochberg for "
+                         "differences to the rest; Holm for perception gaps, changes over time, findings and slide titles) "
+                         "and at least 10 points."]
+    marked = {points: json.loads(cli("analyze", "data/demo_responses.csv", "--view", "rates", "--by", "business_unit",
+                                     "--min-difference", points, "--format", "json").stdout)
+              for points in ("5", "10", "15")}
+    counts = [sum(row["significant"] for row in marked[points]) for points in ("5", "10", "15")]
+    assert counts[0] > counts[1] > counts[2] > 0  # a larger smallest difference marks fewer rows
+    assert all(abs(row["diff"]) >= 0.15 for row in marked["15"] if row["significant"])
+    whole = cli("analyze", "data/demo_responses.csv", "--view", "rates", "--items", "sign_7").stdout
+    assert "filtered view" not in whole and whole.startswith("Significant: ")
+    fraction = cli("analyze", "data/demo_responses.csv", "--view", "index", "--min-difference", "0.05")
+    assert fraction.returncode == 0
+    assert "Note: --min-difference is in percentage points: 0.05 means 0.05 points, not 5." in fraction.stderr

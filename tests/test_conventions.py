@@ -34,6 +34,29 @@ def test_every_setting_is_documented_in_the_readme():
         assert re.search(rf"^\| `{name}` \| `{re.escape(str(default))}` \|", readme, re.M), name
 
 
+def test_every_methods_section_cited_is_a_heading_of_docs_methods():
+    from cxcommit.story.chapters import CHAPTERS
+    from cxcommit.story.methods_refs import METHODS_PAGE, SECTIONS
+
+    headings = re.findall(r"^## (.+)$", (ROOT / METHODS_PAGE).read_text(), re.M)
+    assert sorted(SECTIONS) == sorted(headings)  # every section cited exists, every section is citable
+    assert all(chapter.methods and set(chapter.methods) <= set(SECTIONS) for chapter in CHAPTERS), "a chapter cites none"
+    assert f"]({METHODS_PAGE})" in (ROOT / "README.md").read_text()
+
+
+def test_the_sidebar_settings_and_the_cli_options_are_those_the_readme_names():
+    from cxcommit.cli.parser import build_parser
+    from ui.shell import SETTING_PARAMS
+
+    readme = (ROOT / "README.md").read_text()
+    paragraph = readme[readme.index("In Python these are fields of `cxcommit.Settings`"):][:1500]
+    assert all(f"`{name}`" in paragraph for name in SETTING_PARAMS)
+    options = {a for action in build_parser()._subparsers._group_actions[0].choices["analyze"]._actions
+               for a in action.option_strings}
+    for flag in ("--min-group-size", "--confidence", "--ci-method", "--min-difference", "--dont-know"):
+        assert flag in options and f"`{flag}" in paragraph, flag
+
+
 def test_readme_starts_with_the_two_commands_and_ci_runs_the_second():
     readme = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```(?:bash|sh)\n(.*?)```", readme, re.S)

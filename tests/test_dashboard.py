@@ -99,6 +99,17 @@ def test_the_minimum_group_size_holds_on_the_heatmap_page():
     assert "Hidden: fewer than 150 answers" in figure  # the grey cells' hover (too narrow for a label)
 
 
+def test_the_smallest_difference_that_matters_is_set_in_the_sidebar_in_points():
+    test = opened("signs_by_unit.py")
+    assert not any("min_difference" in name for name in test.query_params)  # the default is not in the URL
+    assert any("and by at least 5 points." in c.value for c in test.caption)
+    field = next(n for n in test.sidebar.number_input if n.label.startswith("Smallest difference"))
+    field.set_value(10.0).run()
+    assert not test.exception and not test.warning
+    assert test.query_params["min_difference"] in ("10", ["10"])  # in points, as the sidebar shows it
+    assert any("and by at least 10 points." in c.value for c in test.caption)
+
+
 def upload(test: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
     uploader = next(u for u in test.get("file_uploader") if u.label.startswith("Survey exports"))
     uploader.set_value([(name, content, "text/csv") for name, content in files]).run()

@@ -696,6 +696,13 @@ LINK_SETTINGS = [  # name, the link's values, the value used, the note
                                        "agresti_coull; the default wilson is used."),
     ("dont_know", ["skip"], "not_yes", "The link's dont_know 'skip' is not one of not_yes, missing; the default "
                                        "not_yes is used."),
+    ("min_difference", ["10"], 0.1, None),  # in points, as the sidebar shows it
+    ("min_difference", ["2.5%"], 0.025, None),
+    ("min_difference", ["0"], 0.0, None),  # every difference that holds after adjustment
+    ("min_difference", ["60"], 0.05, "The link's min_difference '60' is not a number of points from 0 to 50; the "
+                                     "default 5 points is used."),
+    ("min_difference", ["0.05x"], 0.05, "The link's min_difference '0.05x' is not a number of points from 0 to 50; "
+                                        "the default 5 points is used."),
 ]
 
 
@@ -712,16 +719,20 @@ def test_a_setting_in_a_link_is_used_refused_or_changed_with_a_note(name, texts,
 
 @pytest.mark.parametrize("name, texts, value, note",
                          [case for case in LINK_SETTINGS if case[1] in (["1000000000"], ["2"], ["abc"], ["7", "9"],
-                                                                        ["0.8"], ["2"], ["exact"])])
+                                                                        ["0.8"], ["2"], ["exact"], ["10"], ["60"])])
 def test_the_dashboard_says_what_it_did_with_a_setting_in_the_link(name, texts, value, note):
+    from cxcommit.settings import Settings, setting_link_text
+
     test = app()
     test.query_params[name] = texts
     test.run()
     assert not test.exception
-    assert test.session_state[f"setting:{name}"] == value
+    shown = value * 100 if name == "min_difference" else value  # the sidebar shows points
+    assert test.session_state[f"setting:{name}"] == shown
     assert [w.value for w in test.warning] == ([note] if note else [])
-    if value != dict(min_group_size=5, confidence=0.95, ci_method="wilson", dont_know="not_yes")[name]:
-        assert test.query_params[name] in (str(value), [str(value)])  # the link now says what is used
+    if value != getattr(Settings(), name):
+        link = setting_link_text(name, value)  # min_difference in points: ?min_difference=10
+        assert test.query_params[name] in (link, [link])  # the link now says what is used
     if value == 1_000_000_000:
         assert "These filters leave fewer than 1000000000 respondents: nothing about them is shown." in texts_of(test)
     test.run()

@@ -1,6 +1,7 @@
 """The PowerPoint deck, opened with python-pptx: slides, titles, native chart types, and every
 charted number against the library's tables; nothing suppressed in the file."""
 import io
+import re
 import shutil
 import subprocess
 
@@ -320,4 +321,24 @@ def test_a_survey_without_the_signs_is_told_in_its_own_words(export):
     significant = bool(variation.table["significant"].iat[0])  # Star Wars: regions differ within chance
     assert takeaway(variation).endswith("no more than chance would give") != significant
     footnotes = " ".join(s.method for s in slides)
-    assert "sign" not in footnotes and "answering yes" not in footnotes and "favourabl" in footnotes
+    assert not re.search(r"\bsigns?\b", footnotes) and "answering yes" not in footnotes and "favourabl" in footnotes
+    assert all("Methods: docs/methods.md §" in s.method for s in slides)
+
+
+def test_every_footnote_cites_the_methods_page_and_fits_above_the_slides_edge():
+    from cxcommit.export.pptx_deck import HEIGHT
+    from cxcommit.story.report_text import view_lines
+
+    survey = load_demo().filter(division="Digital")
+    caption = " · ".join(view_lines(survey, Settings(), "Demo data"))
+    slides = deck(survey, load_demo_metrics(), caption=caption, presentation=False)
+    shown = Presentation(io.BytesIO(write_deck(slides))).slides
+    for slide, page in zip(slides, list(shown)[1:]):
+        box = next(s for s in page.shapes if s.has_text_frame and s.text_frame.text.endswith(caption))
+        assert "Methods: docs/methods.md §" in box.text_frame.text
+        size = box.text_frame.paragraphs[0].runs[0].font.size.pt
+        lines = -(-len(box.text_frame.text) // int(box.width / 914_400 * 144 / size))  # ≈ 12 characters an inch at 12 pt
+        assert box.top + lines * size * 1.2 * 12_700 <= HEIGHT, slide.kind  # 12,700 EMU a point
+    signs = next(s for s in slides if s.kind == "signs")
+    assert "Marked: differs from the rest after adjusting for the " in signs.method
+    assert "of this breakdown (Benjamini–Hochberg) and by at least 5 points." in signs.method

@@ -155,3 +155,33 @@ def test_a_chapter_that_does_not_apply_is_left_out(monkeypatch):
     monkeypatch.setattr(slides, "CHAPTERS", tuple(replace(c, analysis=not_here) if c.kind == "commitment" else c
                                                  for c in CHAPTERS))
     assert "commitment" not in [s.kind for s in slides.deck(load_demo())]
+
+
+def test_a_filtered_view_says_what_the_rest_is(demo):
+    from cxcommit.analyses.rates import rates
+    from cxcommit.story.report_text import view_lines, view_of
+
+    rest = "“difference to the rest” compares with the rest of this filtered view, not the whole organisation"
+    digital = demo.filter(division="Digital")
+    assert view_of(digital, Settings()).caption("Demo data", str).endswith(" · " + rest)
+    assert view_lines(digital, Settings(), "Demo data")[-1] == rest
+    assert rest not in view_of(demo, Settings()).caption("Demo data", str)
+    assert rest not in view_lines(demo.filter(wave="2026-Q3"), Settings(), "Demo data")  # waves: within them anyway
+    # the case the caption is for: a unit against the rest of its division is not it against the organisation
+    within = rates(digital, "business_unit", items=["sign_7"]).set_index("group")["diff"]
+    overall = rates(demo, "business_unit", items=["sign_7"]).set_index("group")["diff"]
+    assert (within - overall.reindex(within.index)).abs().max() > 0.05
+
+
+def test_the_heatmaps_method_line_names_its_family_and_the_smallest_difference(demo):
+    from cxcommit.analyses.rates import rates
+
+    for settings, size in ((Settings(), "by at least 5 points"), (Settings(min_difference=0.1), "by at least 10 points"),
+                           (Settings(min_difference=0), "no smallest difference set")):
+        signs = next(s for s in deck(demo, settings=settings) if s.kind == "signs")
+        tests = int(rates(demo, "division", settings=settings)["p_value"].notna().sum())  # every item × division
+        assert tests > signs.table["p_value"].notna().sum()  # the family is the breakdown, not the signs shown
+        assert f"Marked: differs from the rest after adjusting for the {tests} comparisons of this breakdown " \
+               f"(Benjamini–Hochberg)" in signs.method and size in signs.method
+        assert signs.method.endswith("Methods: docs/methods.md §Differences, §What significant means.")
+    assert all("Marked:" not in s.method for s in deck(demo) if s.kind != "signs")

@@ -431,3 +431,18 @@ def test_an_analysis_that_fails_fails_the_workbook_instead_of_dropping_its_table
                                                        for c in CHAPTERS))
     with pytest.raises(ValueError, match="a bug"):
         table_export.analysis_tables(load_demo())
+
+
+def test_the_workbook_opens_with_its_notes():
+    from cxcommit.story.report_text import workbook_notes
+
+    digital = load_demo().filter(division="Digital")
+    notes = workbook_notes(digital, Settings(min_difference=0.1), "Demo data")
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"Notes": pd.DataFrame({"p": [0.5]})}, notes)))
+    assert book.sheetnames == ["Notes", "Notes (2)"]  # a table of that name keeps its own sheet
+    column = [row[0].value for row in book["Notes"].iter_rows()]
+    assert column == ["Notes", *notes]
+    assert "“difference to the rest” compares with the rest of this filtered view, not the whole organisation" in notes
+    assert any(note.startswith("Significant: ") and note.endswith("and at least 10 points.") for note in notes)
+    assert any("Methods: docs/methods.md §" in note for note in notes)
+    assert openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"T": pd.DataFrame({"p": [0.5]})}))).sheetnames == ["T"]

@@ -19,7 +19,7 @@ from cxcommit.io.columns import ATTRIBUTES
 from cxcommit.privacy.publish import publish
 from cxcommit.privacy.suppression import respondents_text
 from cxcommit.privacy.view import view
-from cxcommit.settings import MAX_MIN_GROUP_SIZE, setting_from_text
+from cxcommit.settings import MAX_MIN_DIFFERENCE_POINTS, MAX_MIN_GROUP_SIZE, setting_from_text, setting_link_text
 from cxcommit.stats.intervals import CI_METHODS
 from cxcommit.story.report_text import view_of
 from cxcommit.text import escape_markdown as md
@@ -41,7 +41,8 @@ PAGES = (
     ("export.py", "Export"),
     ("data.py", "Data"),
 )
-SETTING_PARAMS = ("min_group_size", "confidence", "ci_method", "dont_know")
+SETTING_PARAMS = ("min_group_size", "confidence", "ci_method", "dont_know", "min_difference")
+POINTS = 100  # the sidebar shows min_difference in percentage points; Settings holds a fraction
 ROUTED = "_routed"
 
 
@@ -270,7 +271,7 @@ def _settings() -> Settings:
             key, default = f"setting:{name}", getattr(defaults, name)
             if key not in st.session_state:
                 value, note = setting_from_text(name, from_url[name]) if name in from_url else (default, None)
-                st.session_state[key] = value
+                st.session_state[key] = round(value * POINTS, 6) if name == "min_difference" else value
                 if note:
                     notes[name] = (value, note)
         st.number_input("Minimum group size", min_value=3, max_value=MAX_MIN_GROUP_SIZE, step=1,
@@ -283,7 +284,12 @@ def _settings() -> Settings:
                      format_func=lambda m: m.replace("_", "–").title())
         st.selectbox("“Don't know” counts as", ("not_yes", "missing"), key="setting:dont_know",
                      format_func={"not_yes": "not yes (in the base)", "missing": "missing (left out)"}.get)
+        st.number_input("Smallest difference that matters (points)", min_value=0.0,
+                        max_value=float(MAX_MIN_DIFFERENCE_POINTS), step=1.0, format="%.1f", key="setting:min_difference",
+                        help="A difference is called significant only when it holds after adjusting for the number "
+                             "of tests and is at least this many percentage points.")
     values = {name: st.session_state[f"setting:{name}"] for name in SETTING_PARAMS}
+    values["min_difference"] = round(values["min_difference"] / POINTS, 10)
     for name, (value, note) in list(notes.items()):
         if values[name] == value:
             st.warning(md(note), icon="⚠️")
@@ -304,7 +310,7 @@ def _write_url(filters: dict[str, list[str]], settings: Settings, data: str | No
         wanted[LINK_PARAM] = data
     for name in SETTING_PARAMS:
         if getattr(settings, name) != getattr(Settings(), name):
-            wanted[name] = str(getattr(settings, name))
+            wanted[name] = setting_link_text(name, getattr(settings, name))
     if _presenting():
         wanted["present"] = "1"
         wanted.update({name: st.query_params[name] for name in ("slide", "from") if name in st.query_params})

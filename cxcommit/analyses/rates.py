@@ -17,7 +17,7 @@ from cxcommit.stats.families import SCREEN, significant
 from cxcommit.stats.intervals import proportion_interval
 
 RATE_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know",
-                "diff", "diff_low", "diff_high", "p_value", "p_adj", "p_holm", "significant", "confirmed",
+                "diff", "diff_low", "diff_high", "p_value", "p_adj", "p_holm", "n_tests", "significant", "confirmed",
                 "suppressed", "suppression"]
 
 
@@ -74,7 +74,8 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
       filter, everyone else inside the filter), with its interval ``diff_low``, ``diff_high``;
     - ``p_value``: two-sided Miettinen–Nurminen score test of that difference (the interval inverts
       the same test); ``p_adj``: adjusted over the breakdown's family by ``p_adjust``; ``p_holm``:
-      Holm over the same family, for statements (findings, titles);
+      Holm over the same family, for statements (findings, titles); ``n_tests``: the tests in that
+      family (every item × group of the breakdown with a difference to test);
     - ``significant``: ``p_adj`` below 1 − confidence and ``|diff|`` at least
       ``settings.min_difference`` (a difference that matters, not only one chance would rarely give);
       ``confirmed``: the same with ``p_holm``;
@@ -121,8 +122,9 @@ def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_a
         values[flags] = np.nan
     numbers["p_adj"] = adjust_p(numbers["p_value"], p_adjust)
     numbers["p_holm"] = adjust_p(numbers["p_value"], "holm")
+    numbers["n_tests"] = np.full(len(flags), float(np.count_nonzero(~np.isnan(numbers["p_value"]))))
     columns = {**{name: text(values) for name, values in keys.items()},
-               **{name: nullable(values, integer=name in ("n", "k", "n_dont_know"))
+               **{name: nullable(values, integer=name in ("n", "k", "n_dont_know", "n_tests"))
                           for name, values in numbers.items()},
                "significant": significant(numbers["p_adj"], numbers["diff"], settings),
                "confirmed": significant(numbers["p_holm"], numbers["diff"], settings),

@@ -14,18 +14,41 @@ from cxcommit.mapping.mapping_file import load_mapping
 from cxcommit.mapping.schema import Mapping
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.view import view
-from cxcommit.settings import Settings
+from cxcommit.settings import MAX_MIN_DIFFERENCE_POINTS, Settings
 from cxcommit.vocabulary import grouping_text
 
 
 def settings_from(args) -> Settings:
+    """The settings the command line gives; ``--min-difference`` is in percentage points (5: 0.05)."""
     return Settings(
         min_group_size=args.min_group_size,
         confidence=getattr(args, "confidence", Settings.confidence),
         ci_method=getattr(args, "ci_method", Settings.ci_method),
+        min_difference=min_difference(getattr(args, "min_difference", None)),
+        dont_know=getattr(args, "dont_know", Settings.dont_know),
         test_responses="keep" if args.keep_test_responses else "auto",
         drop_personal_data=not args.keep_personal_data,
     )
+
+
+def min_difference(points: float | None) -> float:
+    """``--min-difference`` (percentage points, 0 to 50) as the fraction :class:`Settings` holds; a
+    value under 1 is taken as points too (0.05 is a twentieth of a point), and a note on stderr says so.
+
+    >>> min_difference(5)
+    0.05
+    """
+    if points is None:
+        return Settings.min_difference
+    if not 0 <= points <= MAX_MIN_DIFFERENCE_POINTS:  # NaN fails too
+        raise SettingsError(f"--min-difference {points:g}: the smallest difference that matters is given in "
+                            f"percentage points, from 0 to {MAX_MIN_DIFFERENCE_POINTS}.",
+                            hint="E.g. --min-difference 5 for 5 points (the default); 0 calls every difference "
+                                 "that holds after adjustment significant.")
+    if 0 < points < 1:
+        print(f"Note: --min-difference is in percentage points: {points:g} means {points:g} points, not "
+              f"{points * 100:g}.", file=sys.stderr)
+    return points / 100
 
 
 def read(args, settings: Settings) -> tuple[RawTable, Mapping | None]:

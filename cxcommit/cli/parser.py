@@ -27,10 +27,20 @@ def _settings_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mapping", help="mapping JSON (default: the suggested mapping)")
     parser.add_argument("--min-group-size", type=int, default=Settings.min_group_size,
                         help="smallest group shown (default 5, at least 3)")
+    parser.add_argument("--dont-know", choices=["not_yes", "missing"], default=Settings.dont_know,
+                        help="how a \"don't know\" to a yes/no item counts: not_yes (in the base, not a yes; "
+                             "the default) or missing (left out of the base)")
     parser.add_argument("--keep-test-responses", action="store_true",
                         help="keep Qualtrics preview/test responses")
     parser.add_argument("--keep-personal-data", action="store_true",
                         help="do not drop identifier columns (names, emails, IP addresses, ...)")
+
+
+def _difference_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--min-difference", type=float, default=Settings.min_difference * 100, metavar="POINTS",
+                        help="smallest difference between two shares that matters, in percentage points (default 5; "
+                             "0 to 50): a difference is called significant only when it holds after adjusting for "
+                             "the number of tests and is at least this large")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="n, favourable share, Wilson interval and mean per item and group")
     _input_options(summary, ("--input-format",))
     _settings_options(summary)
+    _difference_option(summary)
     summary.add_argument("--by", help="grouping: division, business_unit, role, region, wave or any export column")
     summary.add_argument("--items", nargs="+", help="item ids to include (default: all)")
     summary.add_argument("--format", dest="output", choices=["table", "csv", "json"], default="table")
@@ -52,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "relations or findings")
     _input_options(analyze, ("--input-format",))
     _settings_options(analyze)
+    _difference_option(analyze)
     analyze.add_argument("--view", required=True, choices=list(VIEWS))
     analyze.add_argument("--by", help="grouping (default depends on the view); rates also take two: --by division role",
                          nargs="+")
@@ -71,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "HTML report for the filters given")
     _input_options(report, ("--input-format",))
     _settings_options(report)
+    _difference_option(report)
     report.add_argument("--metrics", help="unit-metrics table (business unit × wave): adds pay and outcome slides")
     report.add_argument("--division", nargs="+", help="only these divisions")
     report.add_argument("--wave", nargs="+", help="only these waves")

@@ -2,8 +2,13 @@
 table, CSV or JSON."""
 from __future__ import annotations
 
+import datetime
+import json
+import math
+import numbers
 import sys
 
+import numpy as np
 import pandas as pd
 
 from cxcommit.analyses.commitment import commitment_index
@@ -22,7 +27,7 @@ from cxcommit.model.survey import Survey
 from cxcommit.privacy.load import published_survey
 from cxcommit.settings import Settings
 from cxcommit.stats.families import SCREEN, STATEMENT
-from cxcommit.story.report_text import format_summary, format_table
+from cxcommit.story.report_text import format_summary, format_table, significance_meaning, view_of
 
 
 def summary(args) -> int:
@@ -40,9 +45,11 @@ def summary(args) -> int:
 def analyze(args) -> int:
     """An analysis view (``--view``) of the survey, filtered by ``--division`` and ``--wave``."""
     settings = settings_from(args)
-    survey = published_survey(*read(args, settings), settings)
+    survey = filtered(args, published_survey(*read(args, settings), settings))
     table = _analyze(args, survey, settings)
     if args.output == "table":
+        for line in table_header(survey, settings, table):
+            say(line)
         say(format_table(table))
     else:
         _write(table, args.output)
@@ -51,13 +58,57 @@ def analyze(args) -> int:
 
 def _write(table: pd.DataFrame, output: str) -> None:
     if output == "json":
-        sys.stdout.write(table.to_json(orient="records", indent=2, force_ascii=False) + "\n")
+        sys.stdout.write(json_records(table) + "\n")
     else:  # csv, as the dashboard's: no text a spreadsheet would run as a formula
         sys.stdout.write(to_csv_bytes(table).decode("utf-8-sig"))
 
 
+def json_records(table: pd.DataFrame) -> str:
+    """``table`` as a JSON list of records, numbers in full: Python's shortest form that reads back
+    as the same float, so a p-value of 1e-15 stays 1e-15 (pandas' ``to_json`` keeps 10 decimals and
+    would write 0.0). Missing and non-finite values are null; dates are ISO text.
+
+    >>> print(json_records(pd.DataFrame({"group": ["A"], "p_value": [1.2345e-15], "n": [12], "mean": [None]})))
+    [
+      {
+        "group": "A",
+        "p_value": 1.2345e-15,
+        "n": 12,
+        "mean": null
+      }
+    ]
+    """
+    names = [str(name) for name in table.columns]
+    records = [dict(zip(names, map(_json_value, row))) for row in table.itertuples(index=False, name=None)]
+    return json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def _json_value(value):
+    """One cell as JSON holds it: null, a bool, a whole number, a finite float, a list or text."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_json_value(v) for v in value]
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, (pd.Timestamp, datetime.date)):
+        return value.isoformat()
+    return value if isinstance(value, str) else str(value)
+
+
+def table_header(survey: Survey, settings: Settings, table: pd.DataFrame) -> list[str]:
+    """The lines above a printed table: under a filter, what "the rest" is; where the table says
+    what is significant, what that means."""
+    rest = view_of(survey, settings).rest
+    return ([rest] if rest else []) + (
+        [significance_meaning(settings)] if "significant" in table else [])
+
+
 def _analyze(args, survey: Survey, settings: Settings) -> pd.DataFrame:
-    survey = filtered(args, survey)
     unit_metrics = metrics(args, survey if args.view in ("pay", "relations", "findings") else None)
     by = args.by or []
     one = by[0] if by else default_grouping(survey, "division" if args.view == "pay" else "business_unit")

@@ -63,6 +63,7 @@ def _section(index: int, slide: Slide, *, include_plotlyjs: bool) -> str:
         parts.append(f'<div class="chart" style="--print-zoom: {math.floor(zoom * 100) / 100}">{chart}</div>')
     if slide.bullets:
         parts.append("<ul>" + "".join(f"<li>{_text(line)}</li>" for line in slide.bullets) + "</ul>")
+    parts.append(_paragraph(slide.method, "caption method"))
     parts.append(_paragraph(slide.caption, "caption"))
     return f'<section class="slide" id="slide-{index + 1}">{"".join(parts)}</section>'
 

@@ -29,6 +29,7 @@ __all__ = ["DRAW", "Cover", "write_deck"]
 WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 inches: PowerPoint's 16:9
 MARGIN = Inches(0.6)
 GREY = "595959"
+FOOTNOTE_CHARACTERS = 360  # about three lines at 12 points across the slide; longer ones at 10 points (five lines)
 
 
 def _text(slide, text: str, left, top, width, height, *, size: int, bold: bool = False, colour: str = INK,
@@ -58,7 +59,8 @@ def _frame(deck, cover: Cover, title: str, footnote: str):
     if cover.logo:
         add_logo(slide, cover.logo, WIDTH - MARGIN, Inches(0.3), Inches(1.5), Inches(0.7))
     if footnote:
-        _text(slide, footnote, MARGIN, HEIGHT - Inches(0.85), WIDTH - 2 * MARGIN, Inches(0.7), size=12, colour=GREY)
+        size = 12 if len(footnote) <= FOOTNOTE_CHARACTERS else 10  # method, significance, methods page, filters
+        _text(slide, footnote, MARGIN, HEIGHT - Inches(0.85), WIDTH - 2 * MARGIN, Inches(0.8), size=size, colour=GREY)
     return slide
 
 

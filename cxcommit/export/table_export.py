@@ -106,8 +106,9 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return "".join(rows).encode("utf-8-sig")
 
 
-def to_xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
-    """An Excel workbook with one sheet per table, in order.
+def to_xlsx_bytes(tables: dict[str, pd.DataFrame], notes: tuple[str, ...] = ()) -> bytes:
+    """An Excel workbook with one sheet per table, in order; first, given ``notes`` (what the tables
+    reflect: :func:`cxcommit.story.report_text.workbook_notes`), a sheet "Notes" with one a row.
 
     Sheet names are the keys made valid for Excel: at most 31 characters, none of ``[]:*?/\\``,
     not starting or ending with an apostrophe, unique (ignoring case; a repeat gets `` (2)``).
@@ -125,7 +126,9 @@ def to_xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
     """
     book = Workbook()
     book.remove(book.active)
-    names = sheet_names(list(tables))
+    names = sheet_names(["Notes", *tables] if notes else list(tables))
+    if notes:
+        _write_sheet(book.create_sheet(names.pop(0)), safe_cells(pd.DataFrame({"Notes": list(notes)})))
     for name, frame in zip(names, tables.values()):
         _write_sheet(book.create_sheet(name), safe_cells(_hide_suppressed(frame)))
     if not tables:

@@ -27,7 +27,9 @@ from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
-from cxcommit.story import takeaways
+from cxcommit.story import methods_refs as ref, takeaways
+from cxcommit.story.methods_refs import cite
+from cxcommit.story.report_text import family_size, significance_line
 from cxcommit.vocabulary import LONGEST_NOUN, grouping_nouns
 
 
@@ -92,7 +94,9 @@ class Chapter:
     none); ``method`` says how its chart was made (``{share}``, ``{share_lower}``, ``{item}``,
     ``{answering}`` and ``{groups}`` filled in by :func:`method_text`); ``sheet`` names its table in
     the workbook, where ``more`` adds further tables (name, analysis). ``needs_metrics``: told only
-    with unit metrics."""
+    with unit metrics. ``methods``: the sections of docs/methods.md its method line cites
+    (:mod:`cxcommit.story.methods_refs`); ``marks``: the family of tests its chart marks
+    significance in (:data:`cxcommit.story.report_text.FAMILIES`; empty: it marks none)."""
 
     kind: str
     title: Callable[[Plan], str]
@@ -103,19 +107,32 @@ class Chapter:
     method: str = ""
     needs_metrics: bool = False
     more: tuple[tuple[str, Callable[[Plan], pd.DataFrame]], ...] = ()
+    methods: tuple[str, ...] = ()
+    marks: str = ""
 
     def applies(self, plan: Plan) -> bool:
         return plan.metrics is not None or not self.needs_metrics
 
 
-def method_text(chapter: Chapter, table: pd.DataFrame | None, shown: Shown) -> str:
-    """How ``chapter``'s chart was made, in the words of its items (signs and yes, or items and favourable)."""
+def method_text(chapter: Chapter, table: pd.DataFrame | None, shown: Shown, settings: Settings = Settings()) -> str:
+    """How ``chapter``'s chart was made, in the words of its items (signs and yes, or items and
+    favourable); where it marks significance, in which family of tests and from what size
+    (:func:`cxcommit.story.report_text.significance_line`); and where docs/methods.md explains it.
+
+    >>> from cxcommit.demo import load_demo
+    >>> plan = Plan.of(load_demo())
+    >>> signs = CHAPTERS[2]
+    >>> print(method_text(signs, signs.analysis(plan), Shown(None)))  # doctest: +ELLIPSIS
+    Share answering yes; colour: difference to all the other groups together, in points. Marked: differs from the rest after adjusting for the ... comparisons of this breakdown (Benjamini–Hochberg) and by at least 5 points. Methods: docs/methods.md §Differences, §What significant means.
+    """
     items = table is not None and "item" in table
     share = charts.share_label(table) if items else "Share answering yes"
     signs = items and table["item"].isin(SIGN_IDS).all()
-    return chapter.method.format(
+    text = chapter.method.format(
         share=share, share_lower=share.lower(), item="sign" if signs else "item",
         answering="answering yes" if share.endswith("yes") else "answering favourably", groups=shown.groups or "units")
+    marked = significance_line(settings, family_size(table), chapter.marks) if chapter.marks and table is not None else ""
+    return " ".join(part for part in (text, marked, cite(*chapter.methods) if chapter.methods else "") if part)
 
 
 def _chart(draw: Callable[..., go.Figure]) -> Callable[[Plan, pd.DataFrame, Look], Shown]:
@@ -152,47 +169,49 @@ def _outcomes(plan: Plan, table: pd.DataFrame, look: Look) -> Shown | None:
 CHAPTERS = (
     Chapter("findings", lambda plan: "What to lead with", lambda plan: "Findings",
             lambda plan: findings(plan.survey, plan.metrics, settings=plan.settings),
-            lambda plan, table, look: Shown(None, tuple(table["headline"]))),
+            lambda plan, table, look: Shown(None, tuple(table["headline"])), methods=(ref.HEADLINES,)),
     Chapter("commitment", lambda plan: f"Commitment by {grouping_nouns(plan.top)[0]}",
             lambda plan: f"Commitment{plan.by_top}",
             lambda plan: commitment_index(plan.survey, plan.top, settings=plan.settings),
             _chart(charts.commitment_chart), lambda table, shown: takeaways.commitment(table),
-            "Mean number of the 8 signs each respondent says yes to, per group."),
+            "Mean number of the 8 signs each respondent says yes to, per group.", methods=(ref.COMMITMENT_INDEX,)),
     Chapter("signs", lambda plan: f"The {'8 signs' if plan.signs else 'items'} by {grouping_nouns(plan.top)[0]}",
             lambda plan: f"{'Signs' if plan.signs else 'Items'}{plan.by_top}",
             lambda plan: rates(plan.survey, plan.top, items=plan.items, settings=plan.settings),
             # without a grouping, one column of everyone: nothing to compare on a slide
             lambda plan, table, look: _chart(charts.signs_heatmap)(plan, table, look) if plan.top else None,
             lambda table, shown: takeaways.signs(table),
-            "{share}; colour: difference to all the other groups together, in points."),
+            "{share}; colour: difference to all the other groups together, in points.",
+            methods=(ref.DIFFERENCES, ref.SIGNIFICANT), marks="screen"),
     Chapter("variation", lambda plan: f"Where {grouping_nouns(plan.unit, longest=LONGEST_NOUN)[1]} disagree",
             lambda plan: f"Variation across {grouping_nouns(plan.unit)[1]}",
             lambda plan: variation(plan.survey, plan.unit, items=plan.items, settings=plan.settings),
             _variation, lambda table, shown: takeaways.variation(table, shown.groups),
             "Each bar runs from the lowest to the highest {share_lower} among the {groups} shown; most "
-            "disagreement on top."),
+            "disagreement on top.", methods=(ref.VARIATION, ref.EQUAL_SHARES)),
     Chapter("perception_gap", lambda plan: "Do executives see what their staff see?", lambda plan: "Perception gap",
             lambda plan: perception_gap(plan.survey, None, items=plan.items, settings=plan.settings),
             _chart(charts.gap_dumbbell), lambda table, shown: takeaways.perception_gap(table),
-            "{share} among executives and among employees, per {item}."),
+            "{share} among executives and among employees, per {item}.", methods=(ref.PERCEPTION_GAP,)),
     Chapter("gap_to_target",
             lambda plan: "How far from full commitment?" if plan.signs else "How far from everyone agreeing?",
             lambda plan: "Gap to full commitment" if plan.signs else "Gap to target",
             lambda plan: gap_to_target(plan.survey, None, items=plan.items, settings=plan.settings),
             _chart(charts.gap_bars), lambda table, shown: takeaways.gap_to_target(table),
-            "Points short of everyone {answering} (100%), per {item}."),
+            "Points short of everyone {answering} (100%), per {item}.", methods=(ref.SHARES, ref.RANKINGS)),
     Chapter("pay", lambda plan: "Is executive pay tied to CX?", lambda plan: f"Pay alignment{plan.by_top}",
             lambda plan: pay_alignment(plan.survey, plan.metrics, plan.top, settings=plan.settings),
             _pay, lambda table, shown: takeaways.pay(table),
-            "Sign 7 (executive pay tied to CX objectives): share answering yes per wave."),
+            "Sign 7 (executive pay tied to CX objectives): share answering yes per wave.", methods=(ref.TRENDS,)),
     Chapter("index_waves", lambda plan: "Commitment over waves", lambda plan: "Commitment over waves",
             lambda plan: index_over_waves(plan.survey, plan.top, settings=plan.settings),
             _chart(charts.index_trend_chart), lambda table, shown: takeaways.index_waves(table),
-            "Mean signs met (of 8) per wave."),
+            "Mean signs met (of 8) per wave.", methods=(ref.COMMITMENT_INDEX, ref.TRENDS)),
     Chapter("outcomes", lambda plan: "Pay alignment and customer outcomes", lambda plan: "Pay and outcomes by unit",
             lambda plan: unit_table(plan.survey, plan.metrics, plan.settings),
             _outcomes, lambda table, shown: takeaways.outcomes(table, shown.plotted),
             "One point per business unit, values averaged over the waves shown; Pearson r.", needs_metrics=True,
             more=(("Pay and outcomes correlations",
-                   lambda plan: pay_relations(plan.survey, plan.metrics, settings=plan.settings)),)),
+                   lambda plan: pay_relations(plan.survey, plan.metrics, settings=plan.settings)),),
+            methods=(ref.CORRELATIONS,)),
 )

@@ -13,6 +13,7 @@ from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.publish import generalised_note
 from cxcommit.privacy.suppression import respondents_text
+from cxcommit.story.methods_refs import PRIVACY, SIGNIFICANT, cite
 from cxcommit.text import p_text, pct, shorten
 from cxcommit.vocabulary import column_label, grouping_text, waves_text
 
@@ -233,7 +234,16 @@ class View:
         hidden = f"Groups under {self.minimum} answers hidden"
         return (source, waves, "; ".join(filters) or "The whole organisation, no filter",
                 f"{self.respondents} respondents",
-                hidden + (f"; {self.note[0].lower()}{self.note[1:]}" if self.note else ""))
+                hidden + (f"; {self.note[0].lower()}{self.note[1:]}" if self.note else ""),
+                *([self.rest] if self.rest else []))
+
+    @property
+    def rest(self) -> str:
+        """Under a filter other than the waves: what "the rest" a group is compared with is (the rest
+        of the filtered view, not the whole organisation); empty without one."""
+        if not any(values for name, values in self.filters if name != "wave"):
+            return ""
+        return "“difference to the rest” compares with the rest of this filtered view, not the whole organisation"
 
     def caption(self, source: str | None, label: Callable[[str], str]) -> str:
         """One line for under a chart: the data (``source``, if named), each filter by its ``label``,
@@ -245,6 +255,8 @@ class View:
         parts += [f"{self.respondents} respondents", f"groups under {self.minimum} answers hidden"]
         if self.note:
             parts.append(self.note + " (see Data)")
+        if self.rest:
+            parts.append(self.rest)
         return " · ".join(parts)
 
 
@@ -277,3 +289,73 @@ def view_lines(survey: Survey, settings, source: str) -> tuple[str, ...]:
     'Groups under 5 answers hidden; roles or regions with fewer than 5 people in a wave are reported within “Other …” groups'
     """
     return view_of(survey, settings).lines(source)
+
+
+# How a family of tests is adjusted (docs/methods.md, "What 'significant' means"): the screen of a
+# breakdown (every item × every group, whatever is shown) by Benjamini–Hochberg, the statements a
+# finding or a slide title makes by Holm.
+FAMILIES = {"screen": ("Marked", "differs from the rest", "Benjamini–Hochberg"),
+            "statements": ("Stated", "holds", "Holm")}
+
+
+def points_text(difference: float) -> str:
+    """A difference of shares in percentage points, as a setting says it.
+
+    >>> points_text(0.05), points_text(0.025), points_text(0.01)
+    ('5 points', '2.5 points', '1 point')
+    """
+    value = round(float(difference) * 100, 6)
+    return f"{value:g} point{'' if value == 1 else 's'}"
+
+
+def family_size(table: pd.DataFrame) -> int:
+    """The tests in the family ``table``'s p-values were adjusted in: its ``n_tests`` (a rates table
+    counts every tested item × group of its breakdown, whatever rows it holds), else its rows with a
+    p-value (a hidden cell is not tested)."""
+    if "n_tests" in table and len(table):
+        return int(table["n_tests"].max())
+    return int(table["p_value"].notna().sum()) if "p_value" in table else 0
+
+
+def significance_line(settings, tests: int, family: str = "screen") -> str:
+    """One plain line for where a chart or a table marks significance: the family of ``tests`` it
+    was adjusted in, how (:data:`FAMILIES`) and the smallest difference that matters
+    (``settings.min_difference``). A difference is significant only when it is both.
+
+    >>> from cxcommit.settings import Settings
+    >>> significance_line(Settings(), 240)
+    'Marked: differs from the rest after adjusting for the 240 comparisons of this breakdown (Benjamini–Hochberg) and by at least 5 points.'
+    >>> significance_line(Settings(min_difference=0), 1, "statements")
+    'Stated: holds after adjusting for the 1 comparison of this breakdown (Holm); no smallest difference set.'
+    """
+    word, claim, method = FAMILIES[family]
+    size = (f" and by at least {points_text(settings.min_difference)}" if settings.min_difference > 0
+            else "; no smallest difference set")
+    return (f"{word}: {claim} after adjusting for the {tests:,} comparison{'' if tests == 1 else 's'} of this "
+            f"breakdown ({method}){size}.")
+
+
+def significance_meaning(settings) -> str:
+    """What "significant" means in every table, in one line (docs/methods.md, "What significant means").
+
+    >>> from cxcommit.settings import Settings
+    >>> significance_meaning(Settings())
+    'Significant: holds after adjusting for every comparison of its breakdown (Benjamini–Hochberg for differences to the rest; Holm for perception gaps, changes over time, findings and slide titles) and at least 5 points.'
+    """
+    size = (f" and at least {points_text(settings.min_difference)}" if settings.min_difference > 0
+            else "; no smallest difference set")
+    return ("Significant: holds after adjusting for every comparison of its breakdown (Benjamini–Hochberg for "
+            f"differences to the rest; Holm for perception gaps, changes over time, findings and slide titles){size}.")
+
+
+def workbook_notes(survey: Survey, settings, source: str) -> tuple[str, ...]:
+    """The notes a workbook of tables opens with: what they reflect (:func:`view_lines`, with what
+    "the rest" is under a filter), what "significant" means, and where the methods are explained.
+
+    >>> from cxcommit.demo import load_demo
+    >>> from cxcommit.settings import Settings
+    >>> workbook_notes(load_demo().filter(division="Digital"), Settings(), "Demo data")[5:]  # doctest: +ELLIPSIS
+    ('“difference to the rest” compares with the rest of this filtered view, ...', 'Significant: ...', 'Methods: docs/methods.md §What significant means.', ...)
+    """
+    return (*view_lines(survey, settings, source), significance_meaning(settings), cite(SIGNIFICANT),
+            "Hidden groups (too few answers) have no numbers and are not tested. " + cite(PRIVACY))
