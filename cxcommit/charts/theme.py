@@ -158,7 +158,8 @@ def interval(low, high, confidence: float, points: bool = False) -> str:
 
 def hover_text(row: pd.Series | dict, *, confidence: float = 0.95, min_group_size: int = 5,
                share_word: str = "Share yes") -> str:
-    """What one cell says on hover: group, item, n, share with interval, difference to the rest.
+    """What one cell says on hover: group, item, n, share with interval, difference to the rest and
+    change since the previous wave (each in points with its interval; the wave compared with named).
 
     Only the columns the row has are used (names and labels as in the data); a suppressed row gets
     :func:`suppressed_hover`.
@@ -175,7 +176,14 @@ def hover_text(row: pd.Series | dict, *, confidence: float = 0.95, min_group_siz
         lines.append(f"{share_word}: {pct(get('p'))}" + (f" ({spread})" if spread else ""))
     if pct(get("diff", None)):
         mark = " (significant)" if bool(get("significant", False)) else ""
-        lines.append(f"Difference to the rest: {pct(get('diff'), signed=True)}{mark}")
+        spread = interval(get("diff_low", None), get("diff_high", None), confidence, points=True)
+        lines.append(f"Difference to the rest: {pct(get('diff'), signed=True)}" + (f" ({spread})" if spread else "")
+                     + mark)
+    if pct(get("change_prev", None)) and get("prev_wave", None) is not None:
+        mark = " (significant)" if bool(get("change_prev_significant", False)) else ""
+        spread = interval(get("change_prev_low", None), get("change_prev_high", None), confidence, points=True)
+        lines.append(f"Since {escape_html(get('prev_wave'))}: {pct(get('change_prev'), signed=True)}"
+                     + (f" ({spread})" if spread else "") + mark)
     return "<br>".join(lines)
 
 
