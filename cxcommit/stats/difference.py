@@ -52,7 +52,7 @@ def score_difference(k1, n1, k2, n2, confidence: float = 0.95) -> Difference:
 
     >>> result = score_difference([30], [50], [20], [60])
     >>> [round(float(x[0]), 4) for x in (result.diff, result.low, result.high, result.p_value)]
-    [0.2667, 0.0795, 0.435, 0.0054]
+    [0.2667, 0.0793, 0.4364, 0.0054]
     """
     shape = np.broadcast(k1, n1, k2, n2).shape
     k1, n1, k2, n2 = (np.broadcast_to(np.asarray(x, dtype=float), shape).ravel() for x in (k1, n1, k2, n2))
