@@ -1,0 +1,77 @@
+"""Robust rankings: shrunken estimates, bias-corrected between-group variance, ties named as ties."""
+import numpy as np
+import pytest
+
+from cxcommit.stats.shrinkage import dersimonian_laird, difference_sd, shrink, tied_with_extreme
+
+Y = np.array([0.62, 0.71, 0.55, 0.80, 0.48, 0.66])
+V = np.array([0.004, 0.010, 0.006, 0.020, 0.008, 0.005])
+
+
+# --- shrinkage ------------------------------------------------------------------------------------
+
+def test_dersimonian_laird_matches_statsmodels():
+    tau2, mean, mean_var, groups = dersimonian_laird(Y, V)
+    # r = statsmodels.stats.meta_analysis.combine_effects(Y, V, method_re="dl")
+    # r.tau2, r.mean_effect_re, r.sd_eff_w_re ** 2
+    # -> (0.0014081151832459177, 0.6175012278699328, 0.0013954671487819773)
+    assert tau2[0] == pytest.approx(0.0014081151832459177, rel=1e-10)
+    assert mean[0] == pytest.approx(0.6175012278699328, rel=1e-10)
+    assert mean_var[0] == pytest.approx(0.0013954671487819773, rel=1e-10)
+    assert groups[0] == 6
+
+
+def _henderson(y, v, tau2):
+    """Henderson's (1975) mixed model equations for y = μ + u + e, u ~ N(0, τ² I), e ~ N(0, diag v):
+    the BLUP of μ + u_g and the prediction error covariance of (μ + u), from the inverse of the
+    coefficient matrix — a computation independent of the shrinkage formula."""
+    g = len(y)
+    x, z, r_inv = np.ones((g, 1)), np.eye(g), np.diag(1 / v)
+    lhs = np.block([[x.T @ r_inv @ x, x.T @ r_inv @ z], [z.T @ r_inv @ x, z.T @ r_inv @ z + np.eye(g) / tau2]])
+    solution = np.linalg.solve(lhs, np.concatenate([x.T @ r_inv @ y, z.T @ r_inv @ y]))
+    c = np.linalg.inv(lhs)
+    contrast = np.hstack([np.ones((g, 1)), np.eye(g)])  # θ_g = μ + u_g
+    return contrast @ solution, contrast @ c @ contrast.T
+
+
+def test_shrunken_estimates_and_variances_match_henderson_mixed_model_equations():
+    fit = shrink(Y, V, tau_uncertainty=False)
+    blup, pev = _henderson(Y, V, fit.tau2[0])
+    assert fit.estimate == pytest.approx(blup, rel=1e-10)
+    assert fit.sd**2 == pytest.approx(np.diag(pev), rel=1e-10)
+    i, j = np.triu_indices(len(Y), 1)
+    assert difference_sd(fit, i, j) ** 2 == pytest.approx(pev[i, i] + pev[j, j] - 2 * pev[i, j], rel=1e-10)
+    assert np.all(difference_sd(fit, np.arange(6), np.arange(6)) == 0)
+
+
+def test_morris_term_for_equal_variances_is_his_formula():
+    y, v = np.array([0.3, 0.45, 0.5, 0.55, 0.7, 0.9]), np.full(6, 0.01)
+    fit = shrink(y, v)
+    k, b = len(y), 1 - fit.weight[0]  # Morris's B: the share pulled to the mean
+    # Morris (1983), eq. 3.4: v* = V (1 − (k − 1) / k · B) + 2 / (k − 3) · B² (y − ȳ)²
+    morris = 0.01 * (1 - (k - 1) / k * b) + 2 / (k - 3) * b**2 * (y - y.mean()) ** 2
+    assert fit.sd**2 == pytest.approx(morris, rel=1e-10)
+    assert fit.estimate == pytest.approx(y.mean() + (1 - b) * (y - y.mean()), rel=1e-10)
+
+
+def test_families_are_shrunk_apart_in_one_call():
+    other = np.array([0.1, 0.3, 0.2, 0.25])
+    both = shrink(np.r_[Y, other], np.r_[V, np.full(4, 0.003)], np.r_[np.zeros(6), np.ones(4)].astype(int))
+    first, second = shrink(Y, V), shrink(other, np.full(4, 0.003))
+    assert both.estimate == pytest.approx(np.r_[first.estimate, second.estimate], rel=1e-12)
+    assert both.sd == pytest.approx(np.r_[first.sd, second.sd], rel=1e-12)
+
+
+def test_no_heterogeneity_pulls_everyone_to_the_mean_and_nan_rows_stay_out():
+    fit = shrink([0.5, 0.52, np.nan, 0.49], [0.01, 0.01, 0.01, 0.01])
+    assert fit.tau2[0] == 0 and np.isnan(fit.estimate[2])
+    assert fit.estimate[[0, 1, 3]] == pytest.approx(np.full(3, np.mean([0.5, 0.52, 0.49])))
+    lone = shrink([0.7], [0.01])  # one group: nothing to borrow from
+    assert lone.estimate[0] == 0.7 and lone.sd[0] == pytest.approx(0.1)
+
+
+def test_ties_are_the_rows_inside_the_extremes_interval():
+    estimate, low, high = np.array([0.4, 0.42, 0.6, np.nan]), np.array([0.3, 0.35, 0.5, np.nan]), np.array(
+        [0.5, 0.5, 0.7, np.nan])
+    assert tied_with_extreme(estimate, low, high, lowest=True).tolist() == [True, True, False, False]
+    assert tied_with_extreme(estimate, low, high, lowest=False).tolist() == [False, False, True, False]
