@@ -122,7 +122,7 @@ def test_between_share_is_the_r_squared_of_unit_dummies(demo):
 def test_variation_is_ranked_and_planted_spread_is_found(demo):
     table = variation(demo)
     assert table["rank"].tolist() == list(range(1, len(table) + 1))
-    assert table["between_share"].is_monotonic_decreasing
+    assert table["omega_sq"].is_monotonic_decreasing  # ranked net of chance, not on η²
     assert table["item"].iat[0] == "prac_measures" and bool(table["significant"].iat[0])
 
 

@@ -75,3 +75,65 @@ def test_ties_are_the_rows_inside_the_extremes_interval():
         [0.5, 0.5, 0.7, np.nan])
     assert tied_with_extreme(estimate, low, high, lowest=True).tolist() == [True, True, False, False]
     assert tied_with_extreme(estimate, low, high, lowest=False).tolist() == [False, False, True, False]
+
+
+# --- variation ------------------------------------------------------------------------------------
+
+def _answers(demo, item):
+    values = demo.frame[[item, "business_unit"]].copy()
+    values = values[values[item].notna()]
+    return values.assign(y=(values[item] == 1).astype(float), g=values["business_unit"].astype(str))
+
+
+def test_omega_squared_matches_statsmodels_anova(demo):
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    from cxcommit.analyses.variation import variation
+
+    row = variation(demo, items=["sign_5"]).iloc[0]
+    anova = sm.stats.anova_lm(smf.ols("y ~ C(g)", _answers(demo, "sign_5")).fit())
+    ssb, ssw = anova["sum_sq"].to_numpy()
+    groups, msw = anova["df"].iat[0] + 1, anova["mean_sq"].iat[1]
+    # sm.stats.anova_lm(smf.ols("y ~ C(g)", answers).fit()): SSB 95.540686, SSW 1218.173654, df 29 and 5249
+    # -> ω² = (SSB − 29 MSW) / (SST + MSW) = 0.06759061356608255
+    assert row["omega_sq"] == pytest.approx((ssb - (groups - 1) * msw) / (ssb + ssw + msw), rel=1e-9)
+    assert row["omega_sq"] == pytest.approx(0.06759061356608255, rel=1e-9)
+    assert row["omega_sq"] < row["between_share"]
+
+
+def test_between_sd_is_the_dersimonian_laird_tau_of_the_group_shares(demo):
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    from cxcommit.analyses.variation import variation
+
+    answers = _answers(demo, "sign_5")
+    shares = answers.groupby("g")["y"].agg(["mean", "count"])
+    pooled = answers["y"].mean()
+    result = combine_effects(shares["mean"].to_numpy(), (pooled * (1 - pooled) / shares["count"]).to_numpy(),
+                             method_re="dl")
+    # numpy.sqrt(combine_effects(shares, pooled * (1 - pooled) / n, method_re="dl").tau2) -> 0.13173810976226183
+    assert variation(demo, items=["sign_5"])["between_sd"].iat[0] == pytest.approx(np.sqrt(result.tau2), rel=1e-9)
+    assert np.sqrt(result.tau2) == pytest.approx(0.13173810976226183, rel=1e-9)
+
+
+def test_spread_from_chance_alone_ranks_near_zero_while_eta_squared_does_not():
+    from cxcommit.analyses.variation import _spread
+
+    rng = np.random.default_rng(14)
+    n = np.full(64, 14.0)
+    k = rng.binomial(14, 0.6, size=64).astype(float)  # 64 groups with one true share
+    row = _spread(k, n, np.array([f"Unit {i}" for i in range(64)], dtype=object))
+    assert row["between_share"] > 0.04  # η² near its chance level (G − 1) / (N − 1) = 0.07
+    assert row["omega_sq"] < 0.02 and row["between_sd"] < 0.05
+
+
+def test_groups_tied_at_an_end_are_named_as_ties():
+    from cxcommit.analyses.variation import _spread, explain
+
+    names = np.array(["Unit A", "Unit B", "Unit C", "Unit D"], dtype=object)
+    row = _spread(np.array([5.0, 10, 3, 8]), np.array([5.0, 10, 9, 8]), names)
+    assert (row["highest"], row["n_highest"]) == ("Unit A, Unit B and Unit D", 3)
+    assert (row["lowest"], row["n_lowest"]) == ("Unit C", 1)
+    words = explain({"label": "Sign", **row, "p_adj": 0.5}, groups="units")
+    assert "to 100% (3 units tied: Unit A, Unit B and Unit D)" in words and "from 33% (Unit C)" in words
