@@ -2,6 +2,8 @@
 import numpy as np
 import pytest
 
+from cxcommit.analyses.commitment import commitment_index
+from cxcommit.stats.adjust import adjust_p
 from cxcommit.stats.shrinkage import dersimonian_laird, difference_sd, shrink, tied_with_extreme
 
 Y = np.array([0.62, 0.71, 0.55, 0.80, 0.48, 0.66])
@@ -137,3 +139,125 @@ def test_groups_tied_at_an_end_are_named_as_ties():
     assert (row["lowest"], row["n_lowest"]) == ("Unit C", 1)
     words = explain({"label": "Sign", **row, "p_adj": 0.5}, groups="units")
     assert "to 100% (3 units tied: Unit A, Unit B and Unit D)" in words and "from 33% (Unit C)" in words
+
+
+# --- extremes: best, furthest, most improved ----------------------------------------------------
+
+def _reference_shrinkage(y, v):
+    """Shrunken estimates from statsmodels' DL fit and the normal–normal posterior mean."""
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    fit = combine_effects(y, v, method_re="dl")
+    weight = fit.tau2 / (fit.tau2 + v)
+    return fit.mean_effect_re + weight * (y - fit.mean_effect_re)
+
+
+def test_the_best_group_is_chosen_on_shrunken_shares_not_on_a_small_lucky_group(demo):
+    from cxcommit.analyses.gaps import gap_to_best
+
+    table = gap_to_best(demo, "business_unit", items=["sign_7"])
+    shown = table[~table["suppressed"]]
+    k, n = (shown["p"] * shown["n"]).to_numpy(dtype=float).round(), shown["n"].to_numpy(dtype=float)
+    pooled = (k.sum() + 0.5) / (n.sum() + 1)
+    reference = _reference_shrinkage(k / n, pooled * (1 - pooled) / n)
+    assert shown["p_shrunk"].to_numpy() == pytest.approx(reference, rel=1e-9)
+    raw_top = shown.loc[shown["p"].astype(float).idxmax()]
+    assert (raw_top["group"], int(raw_top["n"])) == ("Branches South", 88)  # highest observed: 43 % of 88
+    assert table["best_group"].iat[0] == shown.loc[shown["p_shrunk"].idxmax(), "group"] == "Customer Platforms"
+    assert table["n_best_tied"].iat[0] == 8 and table["best_tied"].iat[0].startswith("Customer Platforms, ")
+    assert (shown["gap"] >= 0).all()
+    assert shown["gap"].to_numpy() == pytest.approx(shown["best_shrunk"] - shown["p_shrunk"])
+    others = shown[shown["group"] != shown["best_group"]]
+    assert ((others["ci_low"] < others["gap"]) & (others["gap"] < others["ci_high"])).all()
+    south = others.set_index("group").loc["Branches South"]
+    assert south["ci_low"] < 0 < south["ci_high"]  # tied with the best: its gap may be nothing
+
+
+def test_the_furthest_unit_is_named_on_its_shrunken_mean_with_an_interval(demo):
+    from scipy import stats
+
+    from cxcommit.analyses.findings import findings
+
+    index = commitment_index(demo, "business_unit")
+    shown = index[~index["suppressed"]]
+    mean, n = shown["mean_signs"].to_numpy(dtype=float), shown["n"].to_numpy(dtype=float)
+    se = (shown["mean_ci_high"].to_numpy(dtype=float) - mean) / stats.t.ppf(0.975, n - 1)
+    reference = _reference_shrinkage(mean, se**2)
+    row = findings(demo).set_index("kind").loc["furthest_unit"]
+    assert row["value"] == pytest.approx(reference.min(), rel=1e-9)
+    assert row["group"] == shown["group"].iat[int(np.argmin(reference))] == "Procurement"
+    assert row["headline"] == ("Procurement is furthest from full commitment: about 1.9 of 8 signs on average "
+                               "(likely 1.7 to 2.0)")
+
+
+def _planted(units: int = 12, size: int = 60):
+    """A survey of ``units`` alike units in two waves, but Unit 00 moves from 25 % to 85 % on sign 1."""
+    import pandas as pd
+
+    from cxcommit import load_survey
+
+    rng = np.random.default_rng(3)
+    rows = []
+    for wave in ("2025-Q1", "2025-Q2"):
+        for unit in range(units):
+            for person in range(size):
+                row = {"respondent_id": f"{wave}-{unit}-{person}", "wave": wave, "business_unit": f"Unit {unit:02d}"}
+                for sign in range(1, 9):
+                    share = (0.25 if wave == "2025-Q1" else 0.85) if (sign, unit) == (1, 0) else 0.5
+                    row[f"sign_{sign}"] = "Yes" if rng.random() < share else "No"
+                rows.append(row)
+    return load_survey(pd.DataFrame(rows).to_csv(index=False).encode(), name="planted.csv")
+
+
+def test_the_mover_is_the_largest_shrunken_change_and_alike_units_have_no_furthest():
+    from cxcommit.analyses.findings import findings
+    from cxcommit.analyses.trends import trends
+
+    survey = _planted()
+    table = findings(survey).set_index("kind")
+    move = trends(survey, "business_unit", items=["sign_1"])
+    last = move[move["wave"] == "2025-Q2"].set_index("group")
+    first = move[move["wave"] == "2025-Q1"].set_index("group")
+    k, n, k0, n0 = (frame[c].to_numpy(dtype=float) for frame, c in ((last, "k"), (last, "n"), (first, "k"),
+                                                                     (first, "n")))
+    pooled = (k + k0 + 0.5) / (n + n0 + 1)
+    reference = _reference_shrinkage(k / n - k0 / n0, pooled * (1 - pooled) * (1 / n + 1 / n0))
+    assert table.loc["mover", "group"] == "Unit 00" and table.loc["mover", "item"] == "sign_1"
+    assert table.loc["mover", "value"] == pytest.approx(reference[0], rel=1e-9)
+    assert table.loc["mover", "value"] < last.loc["Unit 00", "change_prev"]  # pulled toward the other units
+    assert table.loc["mover", "headline"].startswith("Unit 00: “CX on the executive agenda” moved about +35 points "
+                                                     "since the previous wave (likely +14 to +55 points)")
+    # twelve alike units: none is named furthest from full commitment
+    assert table.loc["furthest_unit", "headline"].startswith("No unit stands out as furthest from full commitment: "
+                                                             "all 12 are too close to tell apart")
+    assert np.isnan(table.loc["furthest_unit", "group"])
+
+
+def test_a_change_whose_estimate_may_be_nothing_is_no_mover(demo):
+    from cxcommit.analyses.findings import _mover
+    from cxcommit.analyses.trends import trends
+    from cxcommit.settings import Settings
+
+    # by role: executives' −24 points on one item pass Holm, but with four roles the estimate's
+    # interval (Morris's term for estimating τ² from four groups) spans 0
+    moves = trends(demo, "role")
+    last = moves[(moves["wave"] == moves["wave"].iloc[-1]) & moves["change_prev_p"].notna()]
+    assert (adjust_p(last["change_prev_p"].to_numpy(dtype=float), "holm") < 0.05).any()
+    assert _mover(demo, None, by="role", focus=None, settings=Settings()) is None
+
+
+def test_the_weakest_item_compares_only_items_whose_favourable_means_the_same():
+    from conftest import REALDATA
+
+    from cxcommit import load_survey
+    from cxcommit.analyses.findings import findings
+    from cxcommit.analyses.rates import rates_table
+
+    survey = load_survey(REALDATA / "carpentries_instructor_training_post2018.csv")
+    overall = rates_table(survey)
+    lowest = overall.loc[overall["p"].astype(float).idxmin(), "item"]
+    assert survey.item(lowest).scale.points == 3  # top-1 box of a 3-point scale: not comparable
+    row = findings(survey).set_index("kind").loc["weakest_sign"]
+    assert survey.item(row["item"]).scale.points == 5
+    assert row["headline"] == ("Weakest: “NewInformation” — only 38% answer 4–5 on the 5-point scale "
+                               "(the weakest of the 15 items on this scale)")
