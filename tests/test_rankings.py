@@ -1,6 +1,7 @@
 """Robust rankings: shrunken estimates, bias-corrected between-group variance, ties named as ties."""
 import numpy as np
 import pytest
+from hypothesis import given, settings as hsettings, strategies as st
 
 from cxcommit.analyses.commitment import commitment_index
 from cxcommit.stats.adjust import adjust_p
@@ -261,3 +262,17 @@ def test_the_weakest_item_compares_only_items_whose_favourable_means_the_same():
     assert survey.item(row["item"]).scale.points == 5
     assert row["headline"] == ("Weakest: “NewInformation” — only 38% answer 4–5 on the 5-point scale "
                                "(the weakest of the 15 items on this scale)")
+
+
+@hsettings(deadline=None, max_examples=50)
+@given(st.lists(st.tuples(st.floats(0, 1), st.floats(0.001, 0.1)), min_size=2, max_size=30), st.randoms())
+def test_each_estimate_lies_between_its_observation_and_the_mean_whatever_the_row_order(rows, rng):
+    y, v = (np.array(column) for column in zip(*rows))
+    fit = shrink(y, v)
+    low, high = np.minimum(y, fit.mean[0]), np.maximum(y, fit.mean[0])
+    assert np.all((fit.estimate >= low - 1e-12) & (fit.estimate <= high + 1e-12))
+    assert np.all((fit.weight >= 0) & (fit.weight <= 1) & (fit.sd > 0))
+    order = list(range(len(y)))
+    rng.shuffle(order)
+    again = shrink(y[order], v[order])
+    assert again.estimate == pytest.approx(fit.estimate[order], rel=1e-9, abs=1e-12)
