@@ -154,32 +154,35 @@ def gap_to_best(survey: Survey, by: str = "business_unit", *, items: list[str] |
     family = sorted_codes(read["item"])
     taking_part = ~read["suppressed"] & (read["group"] != NO_ANSWER) & (read["n"] > 0)
     fit = shrunken_shares(np.where(taking_part, read["k"], np.nan), read["n"], family, settings.confidence)
-    columns = {name: np.full(len(table), np.nan) for name in ("best_p", "best_shrunk", "gap", "ci_low", "ci_high")}
-    best_of = np.full(len(table), -1)
-    named = {name: np.full(len(table), None, dtype=object) for name in ("best_group", "best_tied")}
-    n_tied = np.zeros(len(table), dtype=np.int64)
-    for code in np.unique(family):
-        rows = family == code
-        best = extreme(fit, read["group"], taking_part & rows, pick="highest")
-        if best is not None:
-            best_of[rows] = best.at
-            named["best_group"][rows], named["best_tied"][rows], n_tied[rows] = read["group"][best.at], best.names, len(
-                best.tied)
-    has = best_of >= 0
+    best_of, named, n_tied = _best_per_item(fit, read["group"], family, taking_part)
+    has, rows = best_of >= 0, np.arange(len(table))
     at = np.where(has, best_of, 0)
     z = special.ndtri(1 - (1 - settings.confidence) / 2)
     with np.errstate(invalid="ignore"):
-        gap, half = fit.estimate[at] - fit.estimate, z * difference_sd(fit, at, np.arange(len(table)))
-    itself = at == np.arange(len(table))
-    columns.update(best_p=np.where(has, table["p"].to_numpy(dtype=float, na_value=np.nan)[at], np.nan),
-                   best_shrunk=np.where(has, fit.estimate[at], np.nan), gap=np.where(has, gap, np.nan),
-                   ci_low=np.where(has & ~itself, gap - half, np.nan), ci_high=np.where(has & ~itself, gap + half, np.nan))
-    result = table.assign(p_shrunk=fit.estimate, best_group=text(named["best_group"]),
-                          best_tied=text(named["best_tied"]), n_best_tied=nullable(np.where(has, n_tied, np.nan), integer=True),
-                          **columns)
+        gap, half = fit.estimate[at] - fit.estimate, z * difference_sd(fit, at, rows)
+    interval = has & (at != rows)  # the best group against itself: no interval
+    result = table.assign(p_shrunk=fit.estimate, best_group=text(named["best_group"]), best_tied=text(named["best_tied"]),
+                          n_best_tied=nullable(np.where(has, n_tied, np.nan), integer=True),
+                          best_p=np.where(has, table["p"].to_numpy(dtype=float, na_value=np.nan)[at], np.nan),
+                          best_shrunk=np.where(has, fit.estimate[at], np.nan), gap=np.where(has, gap, np.nan),
+                          ci_low=np.where(interval, gap - half, np.nan), ci_high=np.where(interval, gap + half, np.nan))
     result = blank_suppressed(result, result["suppressed"].to_numpy(), columns=("p_shrunk", "gap", "ci_low", "ci_high"))
     return result[["item", "label", "group", "n", "p", "p_shrunk", "best_group", "best_tied", "n_best_tied", "best_p",
                    "best_shrunk", "gap", "ci_low", "ci_high", "suppressed", "suppression"]]
+
+
+def _best_per_item(fit, groups: np.ndarray, family: np.ndarray, taking_part: np.ndarray):
+    """Per row, its item's best row (-1 where none), the best group's name and the groups tied with
+    it (:func:`cxcommit.analyses.extremes.extreme`), and how many are tied."""
+    best_of, n_tied = np.full(len(groups), -1), np.zeros(len(groups), dtype=np.int64)
+    named = {name: np.full(len(groups), None, dtype=object) for name in ("best_group", "best_tied")}
+    for code in np.unique(family):
+        rows = family == code
+        best = extreme(fit, groups, taking_part & rows, pick="highest")
+        if best is not None:
+            best_of[rows], n_tied[rows] = best.at, len(best.tied)
+            named["best_group"][rows], named["best_tied"][rows] = groups[best.at], best.names
+    return best_of, named, n_tied
 
 
 def groups_by_largest_gap(perception_gap_table: pd.DataFrame) -> list[str]:
