@@ -4,7 +4,6 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from cxcommit.analyses.commitment import commitment_index
-from cxcommit.stats.adjust import adjust_p
 from cxcommit.stats.shrinkage import dersimonian_laird, difference_sd, shrink, tied_with_extreme
 
 Y = np.array([0.62, 0.71, 0.55, 0.80, 0.48, 0.66])
@@ -191,20 +190,20 @@ def test_the_furthest_unit_is_named_on_its_shrunken_mean_with_an_interval(demo):
                                "(likely 1.7 to 2.0)")
 
 
-def _planted(units: int = 12, size: int = 60):
-    """A survey of ``units`` alike units in two waves, but Unit 00 moves from 25 % to 85 % on sign 1."""
+def _planted(units: int = 12, size: int = 60, before: float = 0.25, after: float = 0.85, seed: int = 3):
+    """A survey of ``units`` alike units in two waves, but Unit 00 moves from ``before`` to ``after`` on sign 1."""
     import pandas as pd
 
     from cxcommit import load_survey
 
-    rng = np.random.default_rng(3)
+    rng = np.random.default_rng(seed)
     rows = []
     for wave in ("2025-Q1", "2025-Q2"):
         for unit in range(units):
             for person in range(size):
                 row = {"respondent_id": f"{wave}-{unit}-{person}", "wave": wave, "business_unit": f"Unit {unit:02d}"}
                 for sign in range(1, 9):
-                    share = (0.25 if wave == "2025-Q1" else 0.85) if (sign, unit) == (1, 0) else 0.5
+                    share = (before if wave == "2025-Q1" else after) if (sign, unit) == (1, 0) else 0.5
                     row[f"sign_{sign}"] = "Yes" if rng.random() < share else "No"
                 rows.append(row)
     return load_survey(pd.DataFrame(rows).to_csv(index=False).encode(), name="planted.csv")
@@ -227,24 +226,32 @@ def test_the_mover_is_the_largest_shrunken_change_and_alike_units_have_no_furthe
     assert table.loc["mover", "value"] == pytest.approx(reference[0], rel=1e-9)
     assert table.loc["mover", "value"] < last.loc["Unit 00", "change_prev"]  # pulled toward the other units
     assert table.loc["mover", "headline"].startswith("Unit 00: “CX on the executive agenda” moved about +35 points "
-                                                     "since the previous wave (likely +14 to +55 points)")
+                                                     "since 2025-Q1 (likely +14 to +55 points)")
     # twelve alike units: none is named furthest from full commitment
     assert table.loc["furthest_unit", "headline"].startswith("No unit stands out as furthest from full commitment: "
                                                              "all 12 are too close to tell apart")
     assert np.isnan(table.loc["furthest_unit", "group"])
 
 
-def test_a_change_whose_estimate_may_be_nothing_is_no_mover(demo):
+def test_a_change_whose_estimate_may_be_nothing_is_no_mover():
     from cxcommit.analyses.findings import _mover
     from cxcommit.analyses.trends import trends
     from cxcommit.settings import Settings
 
-    # by role: executives' −24 points on one item pass Holm, but with four roles the estimate's
-    # interval (Morris's term for estimating τ² from four groups) spans 0
-    moves = trends(demo, "role")
-    last = moves[(moves["wave"] == moves["wave"].iloc[-1]) & moves["change_prev_p"].notna()]
-    assert (adjust_p(last["change_prev_p"].to_numpy(dtype=float), "holm") < 0.05).any()
-    assert _mover(demo, None, by="role", focus=None, settings=Settings()) is None
+    # four units of 100, one moving from 30 % to 60 %: the change holds after Holm, but with four
+    # units Morris's term for estimating τ² widens the estimate's interval across 0
+    survey = _planted(units=4, size=100, before=0.3, after=0.6, seed=1)
+    moves = trends(survey, "business_unit")
+    last = moves[moves["wave"] == "2025-Q2"]
+    assert last["change_prev_significant"].astype(bool).sum() == 1
+    sign_1 = last[last["item"] == "sign_1"]
+    k, n = sign_1["k"].to_numpy(dtype=float), sign_1["n"].to_numpy(dtype=float)
+    before = moves[(moves["wave"] == "2025-Q1") & (moves["item"] == "sign_1")]
+    k0, n0 = before["k"].to_numpy(dtype=float), before["n"].to_numpy(dtype=float)
+    pooled = (k + k0 + 0.5) / (n + n0 + 1)
+    fit = shrink(k / n - k0 / n0, pooled * (1 - pooled) * (1 / n + 1 / n0))
+    assert fit.low[0] < 0 < fit.high[0]
+    assert _mover(survey, None, by="business_unit", focus=None, settings=Settings()) is None
 
 
 def test_the_weakest_item_compares_only_items_whose_favourable_means_the_same():
