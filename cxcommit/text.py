@@ -150,6 +150,19 @@ def pct(x, signed: bool = False) -> str:
     return f"{float(x) * 100:+.0f} points" if signed else f"{float(x):.0%}"
 
 
+def name_list(names, shown: int = 2) -> str:
+    """Names joined for a sentence, the first ``shown`` named and the rest counted: ``A``, ``A and B``,
+    ``A, B and C``, ``A, B and 54 others`` (tied groups named as ties, never one of them alone).
+
+    >>> name_list(["A"]), name_list(["A", "B", "C"]), name_list([f"U{i}" for i in range(56)])
+    ('A', 'A, B and C', 'U0, U1 and 54 others')
+    """
+    names = [str(name) for name in names]
+    if len(names) <= shown + 1:
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+    return ", ".join(names[:shown]) + f" and {len(names) - shown} others"
+
+
 def p_text(p) -> str:
     """A p-value to read: ``p < 0.001``, else three decimals (``p = 0.012``); empty where missing.
 

@@ -22,20 +22,32 @@ from conftest import REALDATA
 
 # --- commitment index -------------------------------------------------------------------------
 
-def test_signs_met_counts_yes_and_leaves_incomplete_respondents_out(demo):
-    met = signs_met(demo)
+def test_signs_met_prorates_gaps_and_leaves_out_who_answered_fewer_than_six(demo):
+    settings = Settings(dont_know="missing")
+    met = signs_met(demo, settings)
     signs = demo.frame[[f"sign_{i}" for i in range(1, 9)]]  # published: 1 yes, 0 no, -1 don't know, NaN none
-    complete = signs.notna().all(axis=1).to_numpy()
-    # scored on all 8, but too few of their class are, so the index leaves them out (cxcommit.privacy.publish)
-    left_out = demo.index_excluded("not_yes")
-    assert not left_out[~complete].any() and left_out.sum() == demo.disclosure.index_withheld > 0
-    scored = complete & ~left_out
+    answered = (signs.notna() & (signs != -1)).sum(axis=1).to_numpy()
+    # scored, but too few of their class are, so the index leaves them out (cxcommit.privacy.publish)
+    left_out = demo.index_excluded("missing")
+    assert not left_out[answered < 6].any() and left_out.sum() > 0
+    scored = (answered >= 6) & ~left_out
     assert np.array_equal(np.isnan(met), ~scored)
-    assert np.array_equal(met[scored], (signs == 1).sum(axis=1).to_numpy()[scored])
+    assert np.allclose(met[scored], 8 * (signs == 1).sum(axis=1).to_numpy()[scored] / answered[scored])
+    assert ((answered >= 6) & (answered < 8)).sum() > 1000  # prorated, no longer dropped
     # every class (people sharing all published values in a wave) has 0 or at least 5 scored
     classes = demo.frame[list(demo.groupings)].astype(str).agg("|".join, axis=1)
     per_class = pd.Series(scored).groupby(classes.to_numpy()).sum()
     assert ((per_class == 0) | (per_class >= 5)).all()
+
+
+def test_the_role_comparison_keeps_staff_who_cannot_judge_a_sign(demo):
+    table = commitment_index(demo, "role", settings=Settings(dont_know="missing")).set_index("group")
+    lost = table["n_incomplete"] / (table["n"] + table["n_incomplete"])
+    # dropping everyone with a gap lost 51 % of employees and 56 % of executives; now a few percent
+    assert lost["Employee"] < 0.05 and lost["Executive"] < 0.05
+    assert table.loc["Employee", "n_prorated"] > 1000
+    # fully committed = yes to every sign answered, among the scored
+    assert (table["k"] <= table["n"]).all() and (table["p"] == table["k"] / table["n"]).all()
 
 
 def test_index_mean_interval_matches_statsmodels(demo):
@@ -46,7 +58,7 @@ def test_index_mean_interval_matches_statsmodels(demo):
     low, high = DescrStatsW(met[digital]).tconfint_mean(alpha=0.05)
     row = commitment_index(demo, by="division").set_index("group").loc["Digital"]
     assert (row["mean_ci_low"], row["mean_ci_high"]) == pytest.approx((low, high), rel=1e-10)
-    assert row["k"] == int((met[digital] == 8).sum()) and row["n"] == digital.sum()
+    assert row["k"] == int(np.isclose(met[digital], 8).sum()) and row["n"] == digital.sum()
 
 
 def test_index_needs_all_eight_signs():
@@ -122,7 +134,7 @@ def test_between_share_is_the_r_squared_of_unit_dummies(demo):
 def test_variation_is_ranked_and_planted_spread_is_found(demo):
     table = variation(demo)
     assert table["rank"].tolist() == list(range(1, len(table) + 1))
-    assert table["between_share"].is_monotonic_decreasing
+    assert table["omega_sq"].is_monotonic_decreasing  # ranked net of chance, not on η²
     assert table["item"].iat[0] == "prac_measures" and bool(table["significant"].iat[0])
 
 

@@ -340,7 +340,8 @@ def test_index_over_waves_matches_the_index_of_each_wave(demo):
     units = index_over_waves(demo, "business_unit")
     assert "Innovation Lab" not in set(units["group"]) and "Other units" in set(units["group"])  # 2 a wave: leaves Digital
     assert "Other units of Digital" not in set(units["group"])  # no unit of Digital is pooled within it
-    hidden = units[units["suppressed"]]
+    strict = index_over_waves(demo, "business_unit", settings=Settings(dont_know="missing"))  # fewer scored
+    hidden = strict[strict["suppressed"]]
     assert len(hidden) and hidden[["n", "mean_signs", "p"]].isna().all().all()
     overall = index_over_waves(demo)
     assert set(overall["group"]) == {"All respondents"} and len(overall) == len(demo.report.waves)

@@ -147,8 +147,8 @@ def test_no_suppressed_number_reaches_the_deck():
             else:
                 assert all(v is None for v, h in zip(series.values, hidden) if h), slide.kind
     commitment = next(s for s in slides if s.kind == "commitment").table
-    scored = (survey.frame[list(SIGN_IDS)].notna().all(axis=1) & ~survey.index_excluded("not_yes")).groupby(
-        survey.frame["division"], observed=True).sum()  # scored on all 8, less those the index leaves out
+    scored = ((survey.frame[list(SIGN_IDS)].notna().sum(axis=1) >= 6) & ~survey.index_excluded("not_yes")).groupby(
+        survey.frame["division"], observed=True).sum()  # 6 or more signs answered, less those the index leaves out
     assert set(commitment.loc[commitment["suppressed"], "group"]) == set(scored.index[scored == 0]) == {
         "Other divisions"}  # the check met them
     assert hidden_waves_met > 0

@@ -1,8 +1,17 @@
 """The commitment index: how many of the 8 signs each respondent sees, and who sees all 8.
 
 Per respondent, a sign is met when the answer is yes. "Don't know" counts as not met (setting
-``dont_know = not_yes``) or makes the sign unanswered (``missing``). A respondent who left a sign
-unanswered cannot be scored and is counted in ``n_incomplete`` instead.
+``dont_know = not_yes``) or makes the sign unanswered (``missing``).
+
+A respondent who answered at least 6 of the 8 signs (``MIN_SIGNS_ANSWERED``) is scored on the signs
+answered, prorated to 8: 5 met of 7 answered scores 8 × 5 / 7 = 5.7 (counted in ``n_prorated``).
+Fewer answered cannot be scored and are counted in ``n_incomplete``. Dropping everyone with a gap
+would bias comparisons wherever gaps are not alike — with ``dont_know = missing``, staff who cannot
+judge a sign from where they sit would be dropped far more often than executives. Prorating
+assumes a respondent's unanswered signs would be met at the rate of their answered ones (person-mean
+imputation, the usual rule for scale scores with few items missing: Schafer & Graham 2002,
+Psychological Methods 7(2), 147–177, who note its bias is small when few items are missing).
+A scored respondent is fully committed when they said yes to every sign they answered.
 """
 from __future__ import annotations
 
@@ -16,7 +25,7 @@ from cxcommit.analyses.groups import as_list, joint_counts, make_groups
 from cxcommit.analyses.tables import nullable
 from cxcommit.analyses.trends import per_wave
 from cxcommit.model.derived import key
-from cxcommit.model.signs import INCOMPLETE, signs_met_codes
+from cxcommit.model.signs import INCOMPLETE, met_and_answered, signs_met_codes
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.publish import require
 from cxcommit.privacy.suppression import suppression_reason
@@ -24,7 +33,11 @@ from cxcommit.settings import Settings
 from cxcommit.stats.intervals import proportion_interval
 
 INDEX_COLUMNS = ["group", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k", "p", "ci_low", "ci_high",
-                 "n_incomplete", "suppressed", "suppression"]
+                 "n_prorated", "n_incomplete", "suppressed", "suppression"]
+CODES = np.arange(INCOMPLETE)
+MET, ANSWERED = met_and_answered(CODES)
+SCORE = 8 * MET / np.maximum(ANSWERED, 1)  # each code's score, prorated to 8 signs
+FULL = MET == ANSWERED  # yes to every sign answered
 
 
 WAVE_INDEX_COLUMNS = ["group", "wave", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k", "p", "ci_low", "ci_high",
@@ -32,10 +45,10 @@ WAVE_INDEX_COLUMNS = ["group", "wave", "n", "mean_signs", "mean_ci_low", "mean_c
 
 
 def signs_met(survey: Survey, settings: Settings = Settings()) -> np.ndarray:
-    """Signs met (0–8) per respondent; NaN where a sign is unanswered."""
-    met = signs_met_codes(survey, settings).astype(float)
-    met[met == INCOMPLETE] = np.nan
-    return met
+    """Signs met per respondent, prorated to 8 where one or two are unanswered (0–8, e.g. 5.71 for
+    5 of 7); NaN where fewer than 6 are answered or the respondent is left out for privacy."""
+    codes = signs_met_codes(survey, settings)
+    return np.where(codes == INCOMPLETE, np.nan, SCORE[np.minimum(codes, INCOMPLETE - 1)])
 
 
 def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
@@ -44,12 +57,14 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
 
     Returns one row per group with the grouping columns and:
 
-    - ``n``: respondents who answered all 8 signs; ``n_incomplete``: those who did not.
-    - ``mean_signs``: mean signs met (0–8), ``mean_ci_low``/``mean_ci_high``: its t interval.
-    - ``k``: respondents answering yes to all 8 (fully committed), ``p`` = k / n with its interval
-      (``ci_low``/``ci_high``, Wilson by default).
+    - ``n``: respondents scored (at least 6 of the 8 signs answered); ``n_prorated``: of them, those
+      scored on 6 or 7 signs, prorated to 8; ``n_incomplete``: those not scored (fewer answered, or
+      left out for privacy).
+    - ``mean_signs``: mean signs met (0–8, prorated), ``mean_ci_low``/``mean_ci_high``: its t interval.
+    - ``k``: respondents answering yes to every sign they answered (fully committed), ``p`` = k / n
+      with its interval (``ci_low``/``ci_high``, Wilson by default).
     - ``suppressed``: as in :func:`cxcommit.analyses.rates.rates` (nobody scored); numbers of suppressed
-      rows are null; ``suppression`` says why (``"small"``). Respondents scored on all 8 signs
+      rows are null; ``suppression`` says why (``"small"``). Respondents scored
       count only where at least the minimum of their class are (:mod:`cxcommit.privacy.publish`).
 
     >>> from cxcommit.demo import load_demo
@@ -62,12 +77,12 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
 
 
 def _commitment_index(survey: Survey, by: str | list[str] | None, settings: Settings) -> pd.DataFrame:
-    histogram = _histogram(survey, by, settings)  # groups x (0..8 signs met, incomplete)
+    histogram = _histogram(survey, by, settings)  # groups x (codes of met and answered, incomplete)
     groups = make_groups(survey, by)
-    signs = np.arange(9, dtype=float)
-    n = histogram[:, :9].sum(axis=1)
-    total, total_sq = histogram[:, :9] @ signs, histogram[:, :9] @ signs**2
-    k, incomplete = histogram[:, 8], histogram[:, INCOMPLETE]
+    scored = histogram[:, :INCOMPLETE]
+    n, n_prorated = scored.sum(axis=1), scored[:, ANSWERED < 8].sum(axis=1)
+    total, total_sq = scored @ SCORE, scored @ SCORE**2
+    k, incomplete = scored[:, FULL].sum(axis=1), histogram[:, INCOMPLETE]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / n
         sd = np.sqrt(np.maximum(total_sq - n * mean**2, 0) / (n - 1))
@@ -76,12 +91,12 @@ def _commitment_index(survey: Survey, by: str | list[str] | None, settings: Sett
     low, high = proportion_interval(k, n, method=settings.ci_method, confidence=settings.confidence)
     keys = {name: groups.frame[name].to_numpy(dtype=object) for name in groups.frame.columns}
     numbers = {"n": n, "mean_signs": mean, "mean_ci_low": mean - half, "mean_ci_high": mean + half, "k": k, "p": p,
-               "ci_low": low, "ci_high": high, "n_incomplete": incomplete}
+               "ci_low": low, "ci_high": high, "n_prorated": n_prorated, "n_incomplete": incomplete}
     flags = n < settings.min_group_size  # nobody scored: every cell is a union of classes (cxcommit.privacy.publish)
     columns = {**keys, "suppressed": flags, "suppression": suppression_reason(flags)}
     for name, values in numbers.items():
         values = np.where(flags, np.nan, values)
-        columns[name] = nullable(values, integer=True) if name in ("n", "k", "n_incomplete") else values
+        columns[name] = nullable(values, integer=True) if name in ("n", "k", "n_prorated", "n_incomplete") else values
     extra = [c for c in groups.names if c != "group"]
     return pd.DataFrame({name: columns[name] for name in ["group", *extra, *INDEX_COLUMNS[1:]]})
 
@@ -103,7 +118,8 @@ def index_over_waves(survey: Survey, by: str | None = None, *, settings: Setting
 
 
 def _histogram(survey: Survey, by, settings: Settings) -> np.ndarray:
-    """Respondents per group and number of signs met (columns 0–8, then incomplete); computed once."""
+    """Respondents per group and code of signs met and answered (columns 0–26, then incomplete, as in
+    :mod:`cxcommit.model.signs`); computed once."""
     require(survey, settings.min_group_size)
     groups = make_groups(survey, by)
     return survey.derived.get(
@@ -116,10 +132,12 @@ def _histogram(survey: Survey, by, settings: Settings) -> np.ndarray:
 def index_distribution(survey: Survey, by: str | list[str] | None = None, *,
                        settings: Settings = Settings()) -> pd.DataFrame:
     """How many respondents meet 0, 1, … 8 signs, per group: ``group``, ``signs_met``, ``n``, ``share``,
-    ``suppressed``, ``suppression`` (whole groups hidden as in :func:`commitment_index`)."""
+    ``suppressed``, ``suppression`` (whole groups hidden as in :func:`commitment_index`). A prorated
+    score counts at the nearest whole sign (5 of 7 answered, 5.7, at 6; halves round up)."""
     index = commitment_index(survey, by, settings=settings)
     groups = make_groups(survey, by)
-    counts = _histogram(survey, by, settings)[:, :9]
+    whole = np.floor(SCORE + 0.5).astype(np.int64)
+    counts = _histogram(survey, by, settings)[:, :INCOMPLETE] @ (whole[:, None] == np.arange(9)).astype(np.int64)
     rows = []
     for g, label in enumerate(groups.frame["group"]):
         hidden, why = bool(index["suppressed"].iloc[g]), index["suppression"].iloc[g]
@@ -153,7 +171,7 @@ def latest_wave(survey: Survey, settings: Settings = Settings()) -> LatestWave |
     >>> from cxcommit.demo import load_demo
     >>> latest = latest_wave(load_demo())
     >>> latest.wave, latest.previous, round(latest.mean_change, 2)
-    ('2026-Q3', '2026-Q2', -0.31)
+    ('2026-Q3', '2026-Q2', -0.19)
     """
     by_wave = commitment_index(survey, "wave", settings=settings)
     shown = by_wave[~by_wave["suppressed"]]

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from cxcommit.analyses.commitment import commitment_index
 from cxcommit.analyses.gaps import perception_gap
-from cxcommit.analyses.groups import ALL_GROUP, NO_ANSWER
+from cxcommit.analyses.extremes import change_variance, extreme
+from cxcommit.analyses.groups import ALL_GROUP, NO_ANSWER, sorted_codes
 from cxcommit.analyses.pay import pay_alignment
 from cxcommit.analyses.rates import rates_table
 from cxcommit.analyses.summary import default_grouping
@@ -17,21 +19,29 @@ from cxcommit.instrument.items import PAY_SIGN, SIGN_IDS
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
-from cxcommit.text import pct
+from cxcommit.stats.shrinkage import shrink
+from cxcommit.text import name_list, pct
 
 FINDING_COLUMNS = ["rank", "kind", "headline", "item", "group", "value", "n"]
+_GROUP_WORDS = {"business_unit": "unit", "division": "division", "region": "region", "role": "role"}
 
 
 def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "business_unit",
              settings: Settings = Settings(), limit: int = 6) -> pd.DataFrame:
     """The facts to lead with, ranked: columns ``rank, kind, headline, item, group, value, n``.
 
-    Kinds: ``weakest_sign`` (lowest share organisation-wide, among the 8 signs when they are
-    mapped), ``perception_gap`` (largest leaders-vs-staff gap that holds after Holm adjustment and reaches the
-    smallest difference that matters), ``furthest_unit``
-    (lowest mean signs met), ``disagreement`` (the item units disagree on most), ``mover`` (largest
-    change in the last wave since the previous one that holds after Holm adjustment over every
-    change of the breakdown and reaches the smallest difference that matters), ``pay_trend`` (sign 7 from first to last wave, with the incentive share if known). Only
+    Kinds: ``weakest_sign`` (lowest share organisation-wide among items whose favourable share
+    means the same: the 8 signs when they are mapped, otherwise the items of the most common scale;
+    the headline says what favourable means), ``perception_gap`` (largest leaders-vs-staff gap that
+    holds after Holm adjustment and reaches the smallest difference that matters),
+    ``furthest_unit`` (lowest empirical-Bayes estimate of mean signs met), ``disagreement`` (the
+    item units disagree on most, net of chance: ω²), ``mover`` (largest empirical-Bayes estimate of
+    a change in the last wave since the previous one, among the changes that hold after Holm
+    adjustment over every change of the breakdown, reach the smallest difference that matters and
+    whose estimate's interval excludes 0), ``pay_trend`` (sign 7 from first to last wave, with the
+    incentive share if known). The furthest unit and the mover come with their interval and with
+    the groups tied with them (:mod:`cxcommit.analyses.extremes`); ``value`` is then the shrunken
+    estimate. Where every unit is tied, the furthest unit names none. Only
     shown (unsuppressed) numbers are used; a kind without data is left out. Without ``by`` in the
     survey, the first of business unit, division, region, role (or another grouping) is used.
     """
@@ -50,14 +60,36 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
 # Each finder returns one row (kind, headline, item, group, value, n), or None when its kind has no data.
 
 def _weakest_sign(survey, metrics, *, by, focus, settings):
-    overall = arrays(rates_table(survey, items=focus, settings=settings), "p", "suppressed", "scale", "label",
-                     "item", "n")
+    items = focus or _one_scale(survey)
+    overall = arrays(rates_table(survey, items=items, settings=settings), "p", "suppressed", "label", "item", "n")
     at = _first(overall["p"], ~overall["suppressed"], np.argmin)
     if at is None:
         return None
-    verb = "say yes" if overall["scale"][at] == "yes_no" else "answer favourably"
-    return ("weakest_sign", f"Weakest: “{overall['label'][at]}” — only {pct(overall['p'][at])} {verb}",
-            overall["item"][at], ALL_GROUP, float(overall["p"][at]), int(overall["n"][at]))
+    tied = np.flatnonzero(~overall["suppressed"] & np.isclose(overall["p"], overall["p"][at], rtol=1e-12, atol=0))
+    labels = name_list([f"“{overall['label'][i]}”" for i in tied])
+    favourable = _favourable_words(survey.item(overall["item"][at]).scale)
+    among = "" if focus else f" (the weakest of the {len(items)} items on this scale)"
+    return ("weakest_sign", f"Weakest: {labels}{' (tied)' if len(tied) > 1 else ''} — only "
+            f"{pct(overall['p'][at])} {favourable}{among}", overall["item"][at], ALL_GROUP, float(overall["p"][at]),
+            int(overall["n"][at]))
+
+
+def _one_scale(survey) -> list[str]:
+    """The items of the scale most items share (the first such scale on a tie; numeric items have no
+    favourable share): "weakest" compares only shares that mean the same thing."""
+    scales = [item.scale for item in survey.items if item.scale.kind != "numeric"]
+    if not scales:
+        return []
+    common = max(dict.fromkeys(scales), key=scales.count)
+    return [item.id for item in survey.items if item.scale == common]
+
+
+def _favourable_words(scale) -> str:
+    """What the favourable share counts, in words: ``say yes``, ``answer 4–5 on the 5-point scale``."""
+    if scale.kind == "yes_no":
+        return "say yes"
+    top = f"{scale.favourable_from:g}–{scale.high:g}"
+    return f"are promoters ({top})" if scale.kind == "nps" else f"answer {top} on the {scale.points}-point scale"
 
 
 def _perception_gap(survey, metrics, *, by, focus, settings):
@@ -75,15 +107,29 @@ def _perception_gap(survey, metrics, *, by, focus, settings):
 
 
 def _furthest_unit(survey, metrics, *, by, focus, settings):
+    """The unit with the lowest shrunken mean signs met (:mod:`cxcommit.analyses.extremes`), with
+    its interval and the units tied with it."""
     if not (survey.has_signs and by):
         return None
-    index = arrays(commitment_index(survey, by, settings=settings), "mean_signs", "suppressed", "group", "n")
-    at = _first(index["mean_signs"], ~index["suppressed"] & (index["group"] != NO_ANSWER), np.argmin)
-    if at is None:
+    index = arrays(commitment_index(survey, by, settings=settings), "mean_signs", "mean_ci_high", "suppressed",
+                   "group", "n")
+    mean, n = index["mean_signs"], index["n"]
+    with np.errstate(invalid="ignore", divide="ignore"):  # the t interval's half width over its quantile
+        se = (index["mean_ci_high"] - mean) / special.stdtrit(n - 1, 1 - (1 - settings.confidence) / 2)
+    shown = ~index["suppressed"] & (index["group"] != NO_ANSWER) & (se > 0)
+    fit = shrink(np.where(shown, mean, np.nan), se**2, confidence=settings.confidence)
+    far = extreme(fit, index["group"], shown, pick="lowest")
+    if far is None:
         return None
-    return ("furthest_unit", f"{index['group'][at]} is furthest from full commitment: "
-            f"{index['mean_signs'][at]:.1f} of 8 signs on average", None, index["group"][at],
-            float(index["mean_signs"][at]), int(index["n"][at]))
+    if far.is_tie and len(far.tied) == int(shown.sum()):  # nobody stands apart: name nobody
+        return ("furthest_unit", f"No {_GROUP_WORDS.get(by, 'group')} stands out as furthest from full commitment: "
+                f"all {len(far.tied)} are too close to tell apart (about {far.estimate:.1f} of 8 signs on average "
+                f"at the lowest)", None, None, far.estimate, int(n[shown].sum()))
+    who = f"{far.names} (tied) are" if far.is_tie else f"{far.names} is"
+    for_whom = f" for {index['group'][far.at]}" if far.is_tie else ""
+    return ("furthest_unit", f"{who} furthest from full commitment: about {far.estimate:.1f} of 8 signs on "
+            f"average{for_whom} (likely {far.low:.1f} to {far.high:.1f})", None, index["group"][far.at],
+            far.estimate, int(n[far.at]))
 
 
 def _disagreement(survey, metrics, *, by, focus, settings):
@@ -91,24 +137,48 @@ def _disagreement(survey, metrics, *, by, focus, settings):
     if spread.empty or not bool(spread["significant"].iat[0]):
         return None
     top = spread.iloc[0]
-    who = {"business_unit": "Units", "division": "Divisions", "region": "Regions", "role": "Roles"}.get(by, "Groups")
+    who = _GROUP_WORDS.get(by, "group").capitalize() + "s"
+    ends = {end: top[end] + (" (tied)" if int(top[f"n_{end}"]) > 1 else "") for end in ("lowest", "highest")}
     return ("disagreement", f"{who} disagree most on “{top['label']}”: from {pct(top['min_p'])} "
-            f"({top['lowest']}) to {pct(top['max_p'])} ({top['highest']})", top["item"], None,
+            f"({ends['lowest']}) to {pct(top['max_p'])} ({ends['highest']})", top["item"], None,
             float(top["range"]), int(top["n"]))
 
 
 def _mover(survey, metrics, *, by, focus, settings):
+    """The largest shrunken change since the previous wave among the changes that are significant
+    (``change_prev_significant`` of :func:`cxcommit.analyses.trends.trends`) and whose estimate's
+    interval excludes 0, with that interval and the moves tied with it."""
     if len(survey.report.waves) < 2:
         return None
     table = trends(survey, by, items=focus, settings=settings)
-    moves = arrays(table, "wave", "group", "change_prev", "label", "p", "item", "n")
-    last = (moves["wave"] == survey.report.waves[-1]) & (moves["group"] != NO_ANSWER)
-    at = _first(np.abs(moves["change_prev"]), last & table["change_prev_significant"].to_numpy(dtype=bool), np.argmax)
-    if at is None:
+    moves = arrays(table, "wave", "prev_wave", "group", "change_prev", "label", "p", "item", "n", "k")
+    last = np.flatnonzero((moves["wave"] == survey.report.waves[-1]) & (moves["group"] != NO_ANSWER)
+                          & ~np.isnan(moves["change_prev"]))
+    if not len(last):
         return None
-    return ("mover", f"{moves['group'][at]}: “{moves['label'][at]}” moved "
-            f"{pct(moves['change_prev'][at], signed=True)} since the previous wave, to {pct(moves['p'][at])}",
-            moves["item"][at], moves["group"][at], float(moves["change_prev"][at]), int(moves["n"][at]))
+    significant = table["change_prev_significant"].to_numpy(dtype=bool)[last]  # Holm and the minimum difference
+    k_before, n_before = _previous(moves, last)
+    fit = shrink(moves["change_prev"][last], change_variance(moves["k"][last], moves["n"][last], k_before, n_before),
+                 sorted_codes(moves["item"][last]), confidence=settings.confidence)
+    clear = significant & ((fit.low > 0) | (fit.high < 0))  # and the estimate net of chance is clear of 0
+    where = [f"{moves['group'][i]} on “{moves['label'][i]}”" for i in last]
+    top = extreme(fit, where, clear, pick="largest")
+    if top is None:
+        return None
+    at = last[top.at]
+    tied = f"; as large, within its interval: {name_list(where[i] for i in top.tied[1:])}" if top.is_tie else ""
+    return ("mover", f"{moves['group'][at]}: “{moves['label'][at]}” moved about "
+            f"{pct(top.estimate, signed=True)} since {moves['prev_wave'][at]} (likely {top.low * 100:+.0f} to "
+            f"{top.high * 100:+.0f} points), to {pct(moves['p'][at])}{tied}",
+            moves["item"][at], moves["group"][at], top.estimate, int(moves["n"][at]))
+
+
+def _previous(moves: dict, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ``rows`` of a trends table, ``k`` and ``n`` of the row their change is measured against:
+    the same item and group's shown row before (the table runs item, group, wave in time)."""
+    shown = np.flatnonzero(~np.isnan(moves["p"]))
+    before = np.r_[-1, shown[:-1]][np.searchsorted(shown, rows)]
+    return moves["k"][before].astype(float), moves["n"][before].astype(float)
 
 
 def _pay_trend(survey, metrics, *, by, focus, settings):

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
+from cxcommit.analyses.extremes import extreme, shrunken_shares
 from cxcommit.analyses.groups import ALL_GROUP, NO_ANSWER, sorted_codes
 from cxcommit.analyses.rates import rates, rates_table
 from cxcommit.analyses.tables import arrays, nullable, text
@@ -18,7 +20,7 @@ from cxcommit.privacy.publish import generalised_values
 from cxcommit.stats.adjust import adjust_p
 from cxcommit.stats.difference import score_difference
 from cxcommit.stats.families import STATEMENT, significant
-from cxcommit.stats.intervals import newcombe_interval
+from cxcommit.stats.shrinkage import difference_sd
 
 
 def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: list[str] | None = None,
@@ -130,31 +132,57 @@ def gap_to_target(survey: Survey, by: str | None = "business_unit", *, items: li
 
 def gap_to_best(survey: Survey, by: str = "business_unit", *, items: list[str] | None = None,
                 settings: Settings = Settings()) -> pd.DataFrame:
-    """Each group's distance to the best shown group of the same item.
+    """Each group's distance to the best group of the same item, judged on empirical-Bayes estimates.
 
-    Columns: ``item, label, group, n, p, best_group, best_p, gap`` (best − p, ≥ 0),
-    ``ci_low, ci_high`` (Newcombe interval of the difference; null for the best group itself),
-    ``suppressed``, ``suppression``.
+    The group with the highest observed share is often a small group that was lucky (the winner's
+    curse), and every gap to it too large. So each group's true share is estimated by shrinking its
+    share toward the item's mean (:func:`cxcommit.analyses.extremes.shrunken_shares`: normal–normal
+    model, DerSimonian–Laird τ², Morris 1983 intervals), the best group is the one with the highest
+    estimate, and each gap is the difference of the two estimates with its posterior interval
+    (:func:`cxcommit.stats.shrinkage.difference_sd`). Groups shown (not suppressed) take part;
+    respondents who left the grouping blank do not (their row has no estimate or gap).
+
+    Columns: ``item, label, group, n, p`` (observed share), ``p_shrunk`` (estimated true share),
+    ``best_group`` (highest estimate), ``best_tied`` (the groups tied with it — whose estimate lies
+    in its interval — named as in ``"A, B and 3 others"``, the best first) and ``n_best_tied`` (how
+    many), ``best_p`` (the best group's observed share), ``best_shrunk`` (its estimate), ``gap``
+    (best_shrunk − p_shrunk, ≥ 0), ``ci_low, ci_high`` (the gap's interval; null for the best group
+    itself), ``suppressed``, ``suppression``.
     """
     table = rates(survey, by, items=items, settings=settings)
-    parts = []
-    for _, part in table.groupby("item", sort=False):
-        shown = part[~part["suppressed"]]
-        part = part.copy()
-        if shown.empty:
-            part = part.assign(best_group=None, best_p=np.nan, gap=np.nan, ci_low=np.nan, ci_high=np.nan)
-        else:
-            best = shown.loc[shown["p"].astype(float).idxmax()]
-            low, high = newcombe_interval(best["k"], best["n"], part["k"].to_numpy(dtype=float),
-                                          part["n"].to_numpy(dtype=float), settings.confidence)
-            itself = (part["group"] == best["group"]).to_numpy()  # the best group against itself: no interval
-            part = part.assign(best_group=best["group"], best_p=best["p"], gap=best["p"] - part["p"],
-                               ci_low=np.where(itself, np.nan, low), ci_high=np.where(itself, np.nan, high))
-        parts.append(part)
-    result = pd.concat(parts, ignore_index=True)
-    result = blank_suppressed(result, result["suppressed"].to_numpy(), columns=("gap", "ci_low", "ci_high"))
-    return result[["item", "label", "group", "n", "p", "best_group", "best_p", "gap", "ci_low", "ci_high",
-                   "suppressed", "suppression"]]
+    read = arrays(table, "item", "group", "k", "n", "suppressed")
+    family = sorted_codes(read["item"])
+    taking_part = ~read["suppressed"] & (read["group"] != NO_ANSWER) & (read["n"] > 0)
+    fit = shrunken_shares(np.where(taking_part, read["k"], np.nan), read["n"], family, settings.confidence)
+    best_of, named, n_tied = _best_per_item(fit, read["group"], family, taking_part)
+    has, rows = best_of >= 0, np.arange(len(table))
+    at = np.where(has, best_of, 0)
+    z = special.ndtri(1 - (1 - settings.confidence) / 2)
+    with np.errstate(invalid="ignore"):
+        gap, half = fit.estimate[at] - fit.estimate, z * difference_sd(fit, at, rows)
+    interval = has & (at != rows)  # the best group against itself: no interval
+    result = table.assign(p_shrunk=fit.estimate, best_group=text(named["best_group"]), best_tied=text(named["best_tied"]),
+                          n_best_tied=nullable(np.where(has, n_tied, np.nan), integer=True),
+                          best_p=np.where(has, table["p"].to_numpy(dtype=float, na_value=np.nan)[at], np.nan),
+                          best_shrunk=np.where(has, fit.estimate[at], np.nan), gap=np.where(has, gap, np.nan),
+                          ci_low=np.where(interval, gap - half, np.nan), ci_high=np.where(interval, gap + half, np.nan))
+    result = blank_suppressed(result, result["suppressed"].to_numpy(), columns=("p_shrunk", "gap", "ci_low", "ci_high"))
+    return result[["item", "label", "group", "n", "p", "p_shrunk", "best_group", "best_tied", "n_best_tied", "best_p",
+                   "best_shrunk", "gap", "ci_low", "ci_high", "suppressed", "suppression"]]
+
+
+def _best_per_item(fit, groups: np.ndarray, family: np.ndarray, taking_part: np.ndarray):
+    """Per row, its item's best row (-1 where none), the best group's name and the groups tied with
+    it (:func:`cxcommit.analyses.extremes.extreme`), and how many are tied."""
+    best_of, n_tied = np.full(len(groups), -1), np.zeros(len(groups), dtype=np.int64)
+    named = {name: np.full(len(groups), None, dtype=object) for name in ("best_group", "best_tied")}
+    for code in np.unique(family):
+        rows = family == code
+        best = extreme(fit, groups, taking_part & rows, pick="highest")
+        if best is not None:
+            best_of[rows], n_tied[rows] = best.at, len(best.tied)
+            named["best_group"][rows], named["best_tied"][rows] = groups[best.at], best.names
+    return best_of, named, n_tied
 
 
 def groups_by_largest_gap(perception_gap_table: pd.DataFrame) -> list[str]:

@@ -1,4 +1,13 @@
-"""How far business units (or any groups) disagree on each item."""
+"""How far business units (or any groups) disagree on each item, ranked on a measure corrected for chance.
+
+References
+----------
+- Hays, W. L. (1963). Statistics for Psychologists. Holt, Rinehart and Winston (ω²).
+- Olejnik, S. & Algina, J. (2003). Generalized eta and omega squared statistics. Psychological
+  Methods 8(4), 434–447.
+- DerSimonian, R. & Laird, N. (1986). Meta-analysis in clinical trials. Controlled Clinical Trials
+  7(3), 177–188 (the between-group SD net of sampling variance).
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -11,9 +20,12 @@ from cxcommit.analyses.tables import arrays, text
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
 from cxcommit.stats.adjust import adjust_p
+from cxcommit.stats.shrinkage import dersimonian_laird
+from cxcommit.text import name_list
 
 VARIATION_COLUMNS = ["item", "label", "n_groups", "n", "p", "min_p", "max_p", "range", "sd", "between_share",
-                     "lowest", "highest", "statistic", "dof", "p_value", "method", "p_adj", "significant", "rank"]
+                     "omega_sq", "between_sd", "lowest", "n_lowest", "highest", "n_highest", "statistic", "dof",
+                     "p_value", "method", "p_adj", "significant", "rank"]
 TEXT_COLUMNS = ("item", "label", "lowest", "highest", "method")
 MONTE_CARLO_TABLES = 9999
 
@@ -47,18 +59,30 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
     """Per item, how much the groups' favourable shares differ, ranked "where units disagree most".
 
     Only groups shown (not suppressed) take part; respondents who left the grouping blank do not.
+    Items are ranked on ω², which is corrected for chance: with many small groups the raw spread
+    (range, SD, η²) is large even where every group feels the same (η² alone averages
+    (G − 1) / (N − 1) then, 0.07 for 64 groups of 14), so it would rank items on noise.
 
     Returns one row per item with a favourable share and at least two groups shown:
 
     - ``n_groups``, ``n``, ``p``: groups taking part, their answers, and the pooled share;
-    - ``min_p``, ``max_p``, ``range``, ``sd``: spread of the group shares (``sd`` unweighted, ddof 1);
-    - ``between_share``: share of the answers' variance that lies between groups
-      (η² = Σ n_g (p_g − p)² / (N p (1 − p)), the R² of the answer on group dummies);
-    - ``lowest``, ``highest``: the groups at either end;
+    - ``min_p``, ``max_p``, ``range``, ``sd``: description of the observed group shares (``sd``
+      unweighted, ddof 1); they include sampling noise and are driven by the smallest groups;
+    - ``between_share``: η² = SSB / SST, the observed share of the answers' variance between groups
+      (the R² of the 0/1 answer on group dummies), not corrected for chance;
+    - ``omega_sq``: ω² = (SSB − (G − 1) MSW) / (SST + MSW), floored at 0 — the share of variance
+      between groups in the population, net of what G groups produce by chance (one-way ANOVA of
+      the 0/1 answer on groups; Hays 1963; Olejnik & Algina 2003). The ranking and the chart use it;
+    - ``between_sd``: τ, the SD of the groups' true shares net of sampling variance (DerSimonian–
+      Laird 1986, with each group's sampling variance p(1 − p) / n_g at the pooled share p, since
+      a small group's own share of 0 or 1 would claim no sampling error); 0 where the spread is
+      within chance;
+    - ``lowest``, ``highest``: the groups at either end, every group tied at the extreme share named
+      as a tie (``"A, B and 54 others"``); ``n_lowest``, ``n_highest``: how many are tied there;
     - ``statistic``, ``dof``, ``p_value``, ``method``: chi-square test of homogeneity
       (Monte Carlo exact p where expected counts are small), ``p_adj`` over all items
       (Holm by default), ``significant``;
-    - ``rank``: 1 for the item with the largest between-group share.
+    - ``rank``: 1 for the item with the largest ω² (ties keep the table's item order).
     """
     read = arrays(rates_table(survey, by, items=items, settings=settings), "item", "label", "group", "n", "k", "p",
                   "suppressed")
@@ -70,17 +94,12 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
     for start, stop in zip(starts, [*starts[1:], len(items_all)]):  # items in table order, each a block of rows
         if stop - start < 2:  # one group shown: no spread to speak of
             continue
-        n, k, names = n_all[start:stop], k_all[start:stop], groups_all[start:stop]
-        shares = k / n
-        statistic, dof, p_value, method = homogeneity_test(k, n)
         item = items_all[start]
-        for name, value in zip(columns, (
-                item, labels[item], stop - start, int(n.sum()), k.sum() / n.sum(), shares.min(), shares.max(),
-                shares.max() - shares.min(), float(np.std(shares, ddof=1)),
-                statistic / n.sum(),  # between_share: the chi-square statistic is N x eta squared
-                names[int(np.argmin(shares))], names[int(np.argmax(shares))], statistic, dof, p_value, method)):
-            columns[name].append(value)
-    order = np.argsort(-np.asarray(columns["between_share"], dtype=float), kind="stable")  # ties keep table order
+        row = {"item": item, "label": labels[item],
+               **_spread(k_all[start:stop].astype(float), n_all[start:stop].astype(float), groups_all[start:stop])}
+        for name in columns:
+            columns[name].append(row[name])
+    order = np.argsort(-np.asarray(columns["omega_sq"], dtype=float), kind="stable")  # ties keep table order
     result = {name: (text(np.asarray(values, dtype=object)[order]) if name in TEXT_COLUMNS
                      else np.asarray(values)[order]) if values
               else np.array([], dtype=object if name in TEXT_COLUMNS else float)
@@ -91,21 +110,47 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
     return pd.DataFrame(result, columns=VARIATION_COLUMNS)
 
 
-def explain(row, confidence: float = 0.95, groups: str = "units") -> str:
-    """One row of :func:`variation` in plain words, for a reader who does not read p-values.
+def _spread(k: np.ndarray, n: np.ndarray, names: np.ndarray) -> dict:
+    """One item's spread over its groups (``k`` favourable of ``n``): the columns of :func:`variation`."""
+    shares, total, favourable = k / n, n.sum(), k.sum()
+    pooled, groups = favourable / total, len(n)
+    statistic, dof, p_value, method = homogeneity_test(k, n)
+    sst = favourable - favourable**2 / total  # Σ (y − ȳ)² of the 0/1 answers
+    ssb = float(np.sum(k**2 / n) - favourable**2 / total)
+    msw = (sst - ssb) / (total - groups) if total > groups else np.nan
+    omega = max(0.0, (ssb - (groups - 1) * msw) / (sst + msw)) if sst > 0 and np.isfinite(msw) else 0.0
+    tau2 = dersimonian_laird(shares, pooled * (1 - pooled) / n)[0][0] if 0 < pooled < 1 else 0.0
+    lowest, highest = (np.flatnonzero(np.isclose(shares, end, rtol=1e-12, atol=0)) for end in (shares.min(),
+                                                                                               shares.max()))
+    return {"n_groups": groups, "n": int(total), "p": pooled, "min_p": shares.min(), "max_p": shares.max(),
+            "range": shares.max() - shares.min(), "sd": float(np.std(shares, ddof=1)),
+            "between_share": statistic / total,  # η²: the chi-square statistic is N x eta squared
+            "omega_sq": omega, "between_sd": float(np.sqrt(tau2)),
+            "lowest": name_list(names[lowest]), "n_lowest": len(lowest),
+            "highest": name_list(names[highest]), "n_highest": len(highest),
+            "statistic": statistic, "dof": dof, "p_value": p_value, "method": method}
 
-    >>> explain({"label": "Pay tied to CX", "n_groups": 3, "min_p": 0.2, "max_p": 0.6, "lowest": "A",
-    ...          "highest": "C", "between_share": 0.08, "p_adj": 0.001, "method": "chi-square"})
-    'Pay tied to CX: from 20% (A) to 60% (C) across 3 units. Differences this large would rarely arise by chance if all units felt the same (chi-square test, adjusted p = 0.001); 8% of the variation in answers lies between units.'
+
+def explain(row, confidence: float = 0.95, groups: str = "units") -> str:
+    """One row of :func:`variation` in plain words, for a reader who does not read p-values; groups
+    tied at either end are said to be tied, with their number.
+
+    >>> explain({"label": "Pay tied to CX", "n_groups": 58, "min_p": 0.2, "max_p": 1.0, "lowest": "A",
+    ...          "n_lowest": 1, "highest": "B, C and 54 others", "n_highest": 56, "omega_sq": 0.05,
+    ...          "between_sd": 0.08, "p_adj": 0.001, "method": "chi-square"})
+    'Pay tied to CX: from 20% (A) to 100% (56 units tied: B, C and 54 others) across 58 units. Differences this large would rarely arise by chance if all units felt the same (chi-square test, adjusted p = 0.001): net of chance, 5% of the variation in answers lies between units, and their true shares differ by about 8 points (SD).'
     """
     get = row.get if isinstance(row, dict) else row.__getitem__
-    spread = (f"{get('label')}: from {get('min_p'):.0%} ({get('lowest')}) to {get('max_p'):.0%} ({get('highest')}) "
+    ends = {end: get(end) if int(get(f"n_{end}")) == 1 else f"{int(get(f'n_{end}'))} {groups} tied: {get(end)}"
+            for end in ("lowest", "highest")}
+    spread = (f"{get('label')}: from {get('min_p'):.0%} ({ends['lowest']}) to {get('max_p'):.0%} ({ends['highest']}) "
               f"across {get('n_groups')} {groups}.")
     p_adj = get("p_adj")
     test = f"{get('method')} test, adjusted p = {p_adj:.3f}" if p_adj >= 0.001 else f"{get('method')} test, adjusted p < 0.001"
     if p_adj < 1 - confidence:
         verdict = (f" Differences this large would rarely arise by chance if all {groups} felt the same "
-                   f"({test}); {get('between_share'):.0%} of the variation in answers lies between {groups}.")
+                   f"({test}): net of chance, {get('omega_sq'):.0%} of the variation in answers lies between "
+                   f"{groups}, and their true shares differ by about {get('between_sd') * 100:.0f} points (SD).")
     else:
         verdict = (f" The differences are within what chance alone could produce ({test}): "
                    f"do not single out a unit on this item.")

@@ -57,8 +57,9 @@ def _gap_hover(row: dict, value: str, with_interval: bool, confidence: float) ->
             f"share {pct(row['p'])}")
     if "target" in row:
         text += f"<br>Target: {pct(row['target'])}"
-    if "best_group" in row:
-        text += f"<br>Best: {escape_html(row['best_group'])} ({pct(row['best_p'])})"
+    if "best_group" in row:  # judged on estimates net of chance (cxcommit.analyses.gaps.gap_to_best)
+        text += (f" · estimated {pct(row['p_shrunk'])}<br>Best: {escape_html(row['best_tied'])} "
+                 f"(estimated {pct(row['best_shrunk'])})")
     if value == "gap":
         text += f"<br>Gap: {pct(row['gap'], signed=True)}"
     if with_interval:

@@ -18,22 +18,25 @@ def _variation_hover(row: dict, groups: str, groups_word: str) -> str:
             + (f" (n = {int(row['n']):,})" if "n" in row else "")
             + f"<br>{groups_word} from {pct(row['min_p'])} ({escape_html(row['lowest'])}) to {pct(row['max_p'])} "
               f"({escape_html(row['highest'])})"
-            + f"<br>Share of variance between {groups}: {pct(row['between_share'])}"
+            + f"<br>Share of variance between {groups}, net of chance (ω²): {pct(row['omega_sq'])}"
+            + f"<br>SD of true shares between {groups}: {float(row['between_sd']) * 100:.0f} points"
             + (f"<br>Test of equal shares: adjusted p = {float(row['p_adj']):.2g}" if "p_adj" in row else ""))
 
 
 def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units",
                     options: ChartOptions = ChartOptions()) -> go.Figure:
     """Per item, the range of group shares (lowest to highest group, named) with the pooled share,
-    ranked by the between-group share of variance (most disagreement on top).
+    ranked by the between-group share of variance net of chance (ω², most disagreement on top); a
+    name at either end may stand for several groups tied there.
 
     Input: :func:`cxcommit.analyses.variation.variation`. Items whose test of equal shares is significant
     (after adjustment) are drawn in blue, the others in grey.
     """
-    require(variation_table, ["label", "p", "min_p", "max_p", "lowest", "highest", "between_share", "significant"],
+    require(variation_table, ["label", "p", "min_p", "max_p", "lowest", "highest", "omega_sq", "between_sd",
+                             "significant"],
             "variation_chart", "cxcommit.analyses.variation.variation(survey, by=...)")
     dark = options.dark
-    table = variation_table.sort_values("between_share", ascending=False, kind="stable")
+    table = variation_table.sort_values("omega_sq", ascending=False, kind="stable")
     rows = table.to_dict("records")
     labels = texts(table["label"])
     groups, groups_word = escape_html(groups), escape_html(groups.capitalize())

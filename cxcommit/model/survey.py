@@ -202,7 +202,7 @@ class Survey:
                             hint=f"Its items are: {', '.join(self.item_ids) or 'none'}.")
 
     def index_excluded(self, dont_know: str) -> np.ndarray | None:
-        """Rows scored on all 8 signs that the commitment index leaves out (see :mod:`cxcommit.privacy.publish`)."""
+        """Rows scored on the signs (6 or more of 8 answered) that the commitment index leaves out (see :mod:`cxcommit.privacy.publish`)."""
         rows = self.unscored.get(dont_know)
         if rows is None or self.rows is None:
             return rows

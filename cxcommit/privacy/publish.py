@@ -17,7 +17,7 @@ filtering anything else it publishes. It holds by construction, not table by tab
 2. **Answers per class.** Where fewer than k people of a class answered an item ("don't know" is
    an answer; the rule looks at how many answered, never at what they answered, so that it biases
    no share),
-   their answers to it are not used (likewise respondents scored on all 8 signs, for the
+   their answers to it are not used (likewise respondents scored on the signs, 6 or more of 8 answered, for the
    commitment index). Every published cell, filter and difference of cells is then a union of
    classes: 0 or at least k people and 0 or at least k answers.
 3. **Nested across settings.** A publication for k is built through every smaller minimum up to

@@ -58,7 +58,7 @@ def withhold_answers(survey: Survey, responses: pd.DataFrame, levels: dict, comb
 
 def unscored_index(survey: Survey, responses: pd.DataFrame, levels: dict, combined: np.ndarray,
               stage_classes: list) -> dict:
-    """Per "don't know" setting, the respondents scored on all 8 signs (after the answers withheld)
+    """Per "don't know" setting, the respondents scored on the signs (6 or more of 8 answered, after the answers withheld)
     whom the commitment index leaves out: their class has too few scored, stage by stage."""
     if not survey.has_signs:
         return {}

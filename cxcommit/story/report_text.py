@@ -134,6 +134,7 @@ def format_summary(table: pd.DataFrame, min_group_size: int) -> str:
 
 
 _PERCENT_COLUMNS = {"p", "ci_low", "ci_high", "diff", "share", "min_p", "max_p", "range", "sd", "between_share",
+                    "omega_sq", "between_sd", "p_shrunk", "best_shrunk",
                     "p_leaders", "p_staff", "gap", "best_p", "change_prev", "change_prev_low", "change_prev_high",
                     "change_first", "change_first_low", "change_first_high", "slope", "slope_low", "slope_high",
                     "target", "diff_low", "diff_high"}
