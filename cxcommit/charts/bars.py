@@ -29,7 +29,7 @@ def commitment_chart(index_table: pd.DataFrame, *, options: ChartOptions = Chart
     table = index_table.assign(_mean=numbers(index_table["mean_signs"])).sort_values("_mean", na_position="first")
     shown, hidden = table[~table["suppressed"]], table[table["suppressed"]]
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
-                        subplot_titles=("Mean signs met (of 8)", "Share fully committed (all 8 signs)"))
+                        subplot_titles=("Mean signs met (of 8)", "Share fully committed"))
     hover = [index_hover(r, options.confidence) for r in shown.to_dict("records")]
     custom = [[g] for g in shown["group"]]
     for col, (x, low, high, colour) in enumerate((("mean_signs", "mean_ci_low", "mean_ci_high", colorway(dark)[0]),
@@ -46,8 +46,8 @@ def commitment_chart(index_table: pd.DataFrame, *, options: ChartOptions = Chart
     fig.update_yaxes(categoryorder="array", categoryarray=texts(table["group"]), showgrid=False)
     short_ticks(fig, "y", texts(table["group"]))
     return finish(fig, f"Commitment index by {grouping_word(index_table)}",
-                  f"Bars: estimate · whiskers: {options.confidence:.0%} interval · fully committed = yes to all "
-                  "8 signs",
+                  f"Bars: estimate · whiskers: {options.confidence:.0%} interval · fully committed = yes to every sign "
+                  "answered (at least 6 of the 8)",
                   height=200 + len(table) * row_height(options.presentation), options=options)
 
 

@@ -88,5 +88,5 @@ def index_hover(row: dict, confidence: float) -> str:
               f"{float(row['mean_ci_low']):.1f}–{float(row['mean_ci_high']):.1f})")]
     if pct(row.get("p")):
         spread = interval(row.get("ci_low"), row.get("ci_high"), confidence)
-        lines.append(f"Fully committed (all 8): {pct(row['p'])}" + (f" ({spread})" if spread else ""))
+        lines.append(f"Fully committed (yes to every sign answered): {pct(row['p'])}" + (f" ({spread})" if spread else ""))
     return "<br>".join(lines)
