@@ -175,15 +175,19 @@ def _answered(survey, item_id: str, settings: Settings) -> np.ndarray:
 
 
 def _scored(survey, settings: Settings) -> np.ndarray:
-    complete = np.ones(survey.size, dtype=bool)
+    """Who the commitment index scores: at least MIN_SIGNS_ANSWERED of the 8 signs answered (a
+    "don't know" unanswered with dont_know=missing), counted here from the raw values."""
+    from cxcommit.model.signs import MIN_SIGNS_ANSWERED
+    from cxcommit.instrument.scales import DONT_KNOW
+
+    answered = np.zeros(survey.size)
     for sign in SIGN_IDS:
         values = survey.frame[sign].to_numpy(dtype=float)
-        complete &= ~np.isnan(values)
+        counted = ~np.isnan(values)
         if settings.dont_know == "missing":
-            from cxcommit.instrument.scales import DONT_KNOW
-
-            complete &= values != DONT_KNOW
-    return complete.astype(float)
+            counted &= values != DONT_KNOW
+        answered += counted
+    return (answered >= MIN_SIGNS_ANSWERED).astype(float)
 
 
 def _index_used(survey, settings: Settings) -> np.ndarray:

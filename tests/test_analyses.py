@@ -43,8 +43,10 @@ def test_signs_met_prorates_gaps_and_leaves_out_who_answered_fewer_than_six(demo
 def test_the_role_comparison_keeps_staff_who_cannot_judge_a_sign(demo):
     table = commitment_index(demo, "role", settings=Settings(dont_know="missing")).set_index("group")
     lost = table["n_incomplete"] / (table["n"] + table["n_incomplete"])
-    # dropping everyone with a gap lost 51 % of employees and 56 % of executives; now a few percent
-    assert lost["Employee"] < 0.05 and lost["Executive"] < 0.05
+    # dropping everyone with a gap lost 51 % of employees and 56 % of executives; now a few percent of
+    # employees, and about a fifth of executives: those whose combination of attributes had a sign's
+    # answers withheld (too few answered it), left out whole so no two publications differ by a person
+    assert lost["Employee"] < 0.05 and lost["Executive"] < 0.25
     assert table.loc["Employee", "n_prorated"] > 1000
     # fully committed = yes to every sign answered, among the scored
     assert (table["k"] <= table["n"]).all() and (table["p"] == table["k"] / table["n"]).all()

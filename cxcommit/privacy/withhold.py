@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.model.signs import INCOMPLETE, signs_met_codes
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
@@ -59,14 +60,23 @@ def withhold_answers(survey: Survey, responses: pd.DataFrame, levels: dict, comb
 def unscored_index(survey: Survey, responses: pd.DataFrame, levels: dict, combined: np.ndarray,
               stage_classes: list) -> dict:
     """Per "don't know" setting, the respondents scored on the signs (6 or more of 8 answered, after the answers withheld)
-    whom the commitment index leaves out: their class has too few scored, stage by stage."""
+    whom the commitment index leaves out: their class has too few scored, stage by stage, or answers
+    to a sign were withheld in their combination of attributes. Otherwise the index would drop only
+    those of the combination who answered just 6 (now 5), a count that differs between publications
+    for two minimums (an audit recovered one person that way); leaving the whole combination out
+    keeps every published count a sum of whole combinations."""
     if not survey.has_signs:
         return {}
     size = len(stage_classes[-1][1])
     unpublished = Survey(responses, survey.items, survey.groupings, survey.mapping, survey.report, levels=levels)
+    blanked = np.zeros(len(combined), dtype=bool)
+    for sign in SIGN_IDS:
+        before = ~np.isnan(survey.frame[sign].to_numpy(dtype=np.float32))
+        blanked |= before & np.isnan(responses[sign].to_numpy(dtype=np.float32))
+    touched = np.bincount(combined[blanked], minlength=size)[combined] > 0
     out = {}
     for setting in ("not_yes", "missing"):  # scored as the index scores them (level codes, not values)
         complete = signs_met_codes(unpublished, Settings(dont_know=setting)) != INCOMPLETE
-        counts = np.bincount(combined[complete], minlength=size)[:, None]
-        out[setting] = complete & ~_gate(counts, stage_classes)[combined]
+        counts = np.bincount(combined[complete & ~touched], minlength=size)[:, None]
+        out[setting] = complete & (touched | ~_gate(counts, stage_classes)[combined])
     return out
