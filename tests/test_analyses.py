@@ -5,17 +5,19 @@ import pytest
 from statsmodels.stats import proportion as sm_proportion
 from statsmodels.stats.multitest import multipletests
 from hypothesis import given, settings as hsettings, strategies as st
+from scipy import stats
 
 from cxcommit import Settings, apply_mapping, load_demo_metrics, load_survey, read_raw, suggest_mapping
 from cxcommit.analyses.commitment import commitment_index, index_distribution, signs_met
 from cxcommit.analyses.findings import findings
 from cxcommit.analyses.gaps import gap_to_best, gap_to_target, perception_gap
-from cxcommit.analyses.pay import pay_alignment, pay_relations
+from cxcommit.analyses.pay import pay_alignment, pay_relations, relation_caveat, unit_table
+from cxcommit.analyses.rates import rates
 from cxcommit.analyses.trends import trends, wave_times
 from cxcommit.analyses.variation import homogeneity_test, variation
 from cxcommit.demo import load_demo
 from cxcommit.errors import NotApplicable
-from cxcommit.stats.correlation import correlation
+from cxcommit.stats.correlation import correlation, least_squares
 from cxcommit.stats.intervals import newcombe_interval
 from conftest import REALDATA
 
@@ -94,7 +96,6 @@ def test_homogeneity_statistic_matches_statsmodels():
 @hsettings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 400), st.integers(1, 400)), min_size=2, max_size=12))
 def test_homogeneity_statistic_matches_scipy_on_any_table(cells):
-    from scipy import stats
 
     n = np.array([max(a, b) for a, b in cells], dtype=float)
     k = np.array([min(a, b) for a, b in cells], dtype=float)
@@ -259,14 +260,75 @@ def test_pay_alignment_rises_in_retail(demo):
     assert (retail["units"] == 5).all()
 
 
-def test_pay_relations_across_units(demo):
-    table = pay_relations(demo, load_demo_metrics()).set_index(["x", "y"])
-    assert table.at[("exec_incentive_cx_pct", "sign_7"), "r"] > 0.8
-    assert table.at[("mean_signs", "customer_nps"), "r"] > 0.7
+def test_correlation_matches_scipy_without_weights():
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=25), rng.normal(size=25)
+    y += 0.5 * x
+    result = correlation(x, y, confidence=0.9)
+    expected = stats.pearsonr(x, y)  # scipy.stats.pearsonr(x, y) and .confidence_interval(0.9)
+    interval = expected.confidence_interval(confidence_level=0.9)
+    assert (result["r"], result["p_value"]) == pytest.approx((expected.statistic, expected.pvalue), rel=1e-12)
+    assert (result["ci_low"], result["ci_high"]) == pytest.approx((interval.low, interval.high), rel=1e-12)
+    assert result["n"] == result["n_eff"] == 25
+    assert correlation(x, y, 0.9, weights=np.full(25, 7.0)) == pytest.approx(result)  # equal weights: the same
+
+
+def test_weighted_correlation_matches_statsmodels():
+    x, y, w = np.array([1.0, 2, 3, 4, 5, 6]), np.array([2.0, 1, 4, 3, 7, 8]), np.array([1.0, 2, 3, 1, 2, 3])
+    result = correlation(x, y, weights=w)
+    # DescrStatsW(np.column_stack([x, y]), weights=w).corrcoef[0, 1]; also scipy.stats.pearsonr of the
+    # rows repeated w times (frequency weights): 0.9406697670176919
+    assert result["r"] == pytest.approx(0.9406697670176919, rel=1e-12)
+    assert result["n"] == 6 and result["n_eff"] == pytest.approx(144 / 28)  # Kish: (Σw)² / Σw² = 12² / 28
+    # 2 * scipy.stats.t.sf(r * sqrt((n_eff - 2) / (1 - r²)), n_eff - 2): 0.014456161176548408
+    assert result["p_value"] == pytest.approx(0.014456161176548408, rel=1e-10)
+    # tanh(atanh(r) ∓ scipy.stats.norm.ppf(0.975) / sqrt(n_eff - 3)): 0.38415458092137805, 0.995807429818156
+    assert (result["ci_low"], result["ci_high"]) == pytest.approx((0.38415458092137805, 0.995807429818156), rel=1e-10)
+    # statsmodels.api.WLS(y, sm.add_constant(x), weights=w).fit().params: [-0.88613861, 1.47029703]
+    assert least_squares(x, y, w) == pytest.approx((1.4702970297029703, -0.8861386138613861), rel=1e-10)
+    assert least_squares(x, y) == pytest.approx(tuple(np.polyfit(x, y, 1)))  # numpy.polyfit(x, y, 1)
+
+
+def test_pay_relations_are_weighted_by_answers_without_part_whole_overlap(demo):
+    from statsmodels.stats.multitest import multipletests
+    from statsmodels.stats.weightstats import DescrStatsW
+
+    metrics = load_demo_metrics()
+    table = pay_relations(demo, metrics)
+    units = unit_table(demo, metrics).dropna()  # the 29 units with unit metrics ("Other units …" have none)
+    rows = table.set_index(["x", "y"])
+    for (x, y), row in rows.iterrows():
+        weighted = DescrStatsW(units[[x, y]].to_numpy(float), weights=units["respondents"].to_numpy(float))
+        assert row["r"] == pytest.approx(weighted.corrcoef[0, 1], rel=1e-10)  # DescrStatsW(...).corrcoef
+    sizes = units["respondents"].to_numpy(float)
+    assert table["n_eff"].to_numpy() == pytest.approx(sizes.sum() ** 2 / (sizes**2).sum())  # Kish's effective n
+    # statsmodels.stats.multitest.multipletests(p_value, method="holm")[1]: the family of the seven relations
+    assert table["p_holm"].to_numpy() == pytest.approx(multipletests(table["p_value"], method="holm")[1], rel=1e-12)
+    # sign 7 against the other seven signs, never against the index that counts it
+    assert ("sign_7", "mean_signs") not in rows.index
+    whole = DescrStatsW(units[["sign_7", "mean_signs"]].to_numpy(float), weights=units["respondents"].to_numpy(float))
+    part = rows.at[("sign_7", "other_signs"), "r"]
+    assert part == pytest.approx(0.64, abs=0.01) and whole.corrcoef[0, 1] == pytest.approx(0.72, abs=0.01)
+    shares = rates(demo, "business_unit", items=[f"sign_{i}" for i in range(1, 9)]).pivot(
+        index="group", columns="item", values="p").loc[units["business_unit"]]
+    assert units["other_signs"].to_numpy() == pytest.approx(shares.drop(columns="sign_7").sum(axis=1).to_numpy())
+    assert units["sign_7"].to_numpy() == pytest.approx(shares["sign_7"].to_numpy())  # pooled over the waves
+    assert table["enough_units"].all() and table["stated"].all() and (table["n"] == 29).all()
+    assert rows.at[("exec_incentive_cx_pct", "sign_7"), "r"] > 0.9
+    assert rows.at[("mean_signs", "customer_nps"), "r"] > 0.8
     # units shown on their own, with metrics: "Other units …" groups have none, Innovation Lab is within one
-    units = set(demo.frame["business_unit"].astype(str)) & set(load_demo_metrics().frame["business_unit"])
-    assert len(units) == 29 and "Innovation Lab" not in units
-    assert (table["n"] == len(units)).all()
+    named = set(demo.frame["business_unit"].astype(str)) & set(metrics.frame["business_unit"])
+    assert len(named) == 29 and "Innovation Lab" not in named
+
+
+def test_a_relation_on_too_few_units_is_shown_but_not_stated(demo):
+    table = pay_relations(demo.filter(division=["Digital"]), load_demo_metrics())
+    assert (table["n"] == 4).all() and table["r"].notna().all()  # the numbers are still there
+    assert not table["enough_units"].any() and not table["stated"].any()
+    assert relation_caveat(table.iloc[0]) == "too few units to tell (4 units; at least 10 needed)"
+    assert relation_caveat({"n": 12, "r": 0.3, "enough_units": True, "p_holm": 0.2}) == (
+        "within what chance alone could produce across 12 units")
+    assert relation_caveat({"n": 12, "r": 0.8, "enough_units": True, "p_holm": 0.001}) == ""
 
 
 # --- findings -----------------------------------------------------------------------------------

@@ -198,21 +198,39 @@ def test_a_dumbbell_with_no_one_to_compare_says_so():
 
 
 def test_scatter_states_the_library_correlation(demo):
+    import statsmodels.api as sm
+    from statsmodels.stats.weightstats import DescrStatsW
+
     metrics = load_demo_metrics()
     units = unit_table(demo, metrics)
-    fig = charts.pay_scatter(units, x="exec_incentive_cx_pct", y="mean_signs",
-                             fit=unit_fit(units, "exec_incentive_cx_pct", "mean_signs"))
-    expected = correlation(units["exec_incentive_cx_pct"].to_numpy(float), units["mean_signs"].to_numpy(float))
-    relation = pay_relations(demo, metrics).query("x == 'exec_incentive_cx_pct' and y == 'mean_signs'").iloc[0]
-    assert fig.layout.meta["r"] == pytest.approx(expected["r"]) == pytest.approx(relation["r"])
-    assert fig.layout.meta["n"] == relation["n"] == len(fig.data[0].x)
-    assert f"r = {expected['r']:.2f} (95% interval {expected['ci_low']:.2f} to {expected['ci_high']:.2f}), " \
-           f"n = {expected['n']} units" in fig.layout.title.subtitle.text
-    both = units[["exec_incentive_cx_pct", "mean_signs"]].dropna()  # "Other units …" have no unit metrics
-    assert len(both) == expected["n"]
-    slope, intercept = np.polyfit(both["exec_incentive_cx_pct"], both["mean_signs"], 1)
+    relations = pay_relations(demo, metrics)
+    fit = unit_fit(units, "exec_incentive_cx_pct", "mean_signs", relations=relations)
+    fig = charts.pay_scatter(units, x="exec_incentive_cx_pct", y="mean_signs", fit=fit)
+    both = units[["exec_incentive_cx_pct", "mean_signs", "respondents"]].dropna()  # "Other units …": no metrics
+    weights = both["respondents"].to_numpy(float)
+    # statsmodels: DescrStatsW(np.column_stack([x, y]), weights=respondents).corrcoef[0, 1]
+    expected = DescrStatsW(both[["exec_incentive_cx_pct", "mean_signs"]].to_numpy(float), weights=weights).corrcoef[0, 1]
+    relation = relations.query("x == 'exec_incentive_cx_pct' and y == 'mean_signs'").iloc[0]
+    assert fig.layout.meta["r"] == pytest.approx(expected) == pytest.approx(relation["r"])
+    assert fig.layout.meta["p_holm"] == pytest.approx(relation["p_holm"])
+    assert fig.layout.meta["n"] == relation["n"] == len(fig.data[0].x) == len(both)
+    assert f"r = {expected:.2f} (95% interval {relation['ci_low']:.2f} to {relation['ci_high']:.2f}), " \
+           f"n = {len(both)} units weighted by answers" in fig.layout.title.subtitle.text
+    assert "too few" not in fig.layout.title.subtitle.text and "chance" not in fig.layout.title.subtitle.text
+    # statsmodels.api.WLS(y, add_constant(x), weights=respondents).fit().params: the line weighted as r is
+    intercept, slope = sm.WLS(both["mean_signs"].to_numpy(float), sm.add_constant(both["exec_incentive_cx_pct"].to_numpy(float)),
+                              weights=weights).fit().params
     line = fig.data[1]
     np.testing.assert_allclose(line.y, intercept + slope * np.asarray(line.x))
+
+
+def test_scatter_on_too_few_units_says_so(demo):
+    units = unit_table(demo.filter(division=["Digital"]), load_demo_metrics())
+    fit = unit_fit(units, "exec_incentive_cx_pct", "customer_nps")
+    assert fit["n"] == 4 and not fit["enough_units"] and np.isfinite(fit["r"])
+    subtitle = charts.pay_scatter(units, x="exec_incentive_cx_pct", y="customer_nps", fit=fit).layout.title.subtitle.text
+    assert subtitle.startswith(f"r = {fit['r']:.2f} (95% interval") and "too few units to tell (4 units; at least 10 " \
+        "needed)" in subtitle
 
 
 def test_variation_and_spread_plot_the_table(demo):
