@@ -20,7 +20,6 @@ from cxcommit.demo import load_demo, load_demo_metrics
 from cxcommit.errors import SettingsError
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.settings import Settings
-from cxcommit.stats.correlation import correlation
 
 BIG = Settings(min_group_size=150, dont_know="missing")  # with load_demo(150): units pooled into "Other units …"; "don't know" out of the base leaves some cells under 150 yes/no answers, hidden (e.g. "Other units of Commercial Banking": 151 answered sign 4, 143 of them yes/no; 152 and 135 on sign 7)
 
