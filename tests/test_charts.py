@@ -67,7 +67,7 @@ def test_heatmap_colour_is_the_diff_pivot_and_text_the_share(demo):
     np.testing.assert_allclose(np.asarray(cells.z, dtype=float), expected)
     shares = table.pivot(index="label", columns="group", values="p").reindex(index=labels, columns=names)
     row, col = 0, list(cells.x).index("Mobile App")
-    assert cells.text[row][col] == f"{shares.iat[row, col]:.0%}"
+    assert cell_text(fig, row, col) in (f"{shares.iat[row, col]:.0%}", f"● {shares.iat[row, col]:.0%}")
     assert cells.customdata[row][col] == ["Mobile App", "sign_1"]
     clicks = fig.data[-1]  # the invisible markers a click selects (heatmap cells cannot be selected)
     assert clicks.type == "scatter" and len(clicks.x) == len(table)
@@ -75,6 +75,52 @@ def test_heatmap_colour_is_the_diff_pivot_and_text_the_share(demo):
     assert list(clicks.customdata[at]) == ["Mobile App", "sign_1"]
     assert "Mobile App" in clicks.hovertext[at] and f"{shares.iat[row, col]:.0%}" in clicks.hovertext[at]
     assert "Difference to the rest" in clicks.hovertext[at] and "95% interval" in clicks.hovertext[at]
+
+
+def cell_text(fig, row: int, col: int) -> str:
+    """What a heatmap cell says: its number, from the muted layer or the marked one (never both)."""
+    muted, marked = fig.data[0].text[row][col], fig.data[1].text[row][col]
+    assert not (muted and marked)
+    return muted or marked
+
+
+@pytest.mark.parametrize("values", [True, False])
+def test_heatmap_marks_exactly_the_cells_that_differ_from_the_rest(demo, values):
+    """A cell is marked (●, full colour) exactly where rates says it differs from the rest; every other
+    shown cell is muted. Retail Banking's units in 2026-Q3 (about 30 answers each): strong colours
+    before, and none that says more than the table does."""
+    for table in (rates(demo, "division"), rates(demo.filter(division=["Retail Banking"], wave=["2026-Q3"]),
+                                                 "business_unit")):
+        fig = charts.signs_heatmap(table, sort="name", values=values)
+        muted, marked = fig.data[0], fig.data[1]
+        assert muted.name == "Share" and marked.name == "Differs from the rest"
+        names, labels = [html.unescape(x) for x in muted.x], [html.unescape(y) for y in muted.y]
+        significant = table.pivot(index="label", columns="group", values="significant").reindex(
+            index=labels, columns=names).fillna(False).astype(bool).to_numpy()
+        significant = significant & ~table.pivot(index="label", columns="group", values="suppressed").reindex(
+            index=labels, columns=names).fillna(True).astype(bool).to_numpy()
+        z = np.asarray(muted.z, dtype=float)
+        drawn = np.isfinite(np.asarray(marked.z, dtype=float))
+        np.testing.assert_array_equal(drawn, significant & np.isfinite(z))  # full colour on exactly these
+        np.testing.assert_allclose(np.asarray(marked.z, dtype=float)[drawn], z[drawn])  # on the same scale
+        has_mark = np.array([[text.startswith("●") for text in line] for line in marked.text])
+        np.testing.assert_array_equal(has_mark, significant)
+        assert not any("●" in text for line in muted.text for text in line)
+        assert marked.showscale is not False and muted.showscale is False  # the legend bar: the full colours
+        assert muted.colorscale != marked.colorscale and (muted.zmin, muted.zmax) == (marked.zmin, marked.zmax)
+        assert "● differs from the rest: adjusted for the number of tests and at least 5 points" in \
+            fig.layout.title.subtitle.text
+    assert 0 < significant.sum() < significant.size // 2  # some marked in a small division, most not
+
+
+def test_the_muted_colours_are_paler_than_the_full_ones():
+    from plotly.colors import hex_to_rgb, unlabel_rgb
+
+    from cxcommit.charts.theme import DIVERGING, muted
+
+    for (_, full), (_, pale) in zip(DIVERGING, muted(DIVERGING)):
+        full, pale = np.array(hex_to_rgb(full)), np.array(unlabel_rgb(pale))
+        assert np.abs(pale - 247).max() <= np.abs(full - 247).max() * 0.3 + 1  # nearer the light neutral
 
 
 def test_heatmap_sort_orders():
@@ -158,14 +204,14 @@ def test_heatmap_draws_suppressed_cells_grey_without_numbers():
     yes_no = survey.frame["sign_4"].isin([0, 1]).groupby(survey.frame["business_unit"].astype(str)).sum()
     assert set(table.loc[table["suppressed"], "group"]) == set(yes_no.index[yes_no < 150]) != set()
     assert not table["suppressed"].all()
-    cells, hidden, clicks = charts.signs_heatmap(table, options=ChartOptions(min_group_size=150)).data
+    cells, marked, hidden, clicks = charts.signs_heatmap(table, options=ChartOptions(min_group_size=150)).data
     reason = dict(zip(table["group"], table["suppression"]))
     assert set(table["suppression"].dropna()) == {"small"}  # the only reason left: no group is hidden for another
     assert set(np.ravel(np.asarray(hidden.text, dtype=object))) <= {"", "n<150"}  # no other label, e.g. "hidden"
     hover = dict(zip(clicks.x, clicks.hovertext))
     for col, group in enumerate(cells.x):
         if reason[group] == "small":
-            assert np.isnan(cells.z[0][col]) and cells.text[0][col] == ""
+            assert np.isnan(cells.z[0][col]) and cells.text[0][col] == "" == marked.text[0][col]
             assert hidden.z[0][col] == 1 and hidden.text[0][col] == "n<150"
             assert "fewer than 150 answers" in hover[group] and "n =" not in hover[group]
             assert set(re.findall(r"\d+", re.sub(r"<b>.*?</b>", "", hover[group]))) == {"150"}
@@ -372,13 +418,14 @@ def test_items_shortened_to_the_same_words_keep_their_own_heatmap_rows():
     survey = load_survey(REALDATA / "googleforms_rstudio_rsurvey2019_en.xlsx")
     by = next(g for g in survey.groupings if g != "wave" and len(survey.codes(g)[1]) >= 2)
     table = rates(survey, by)
-    cells = charts.signs_heatmap(table, values=True).data[0]
+    fig = charts.signs_heatmap(table, values=True)
+    cells = fig.data[0]
     assert len(cells.y) == table["item"].nunique() == len(set(cells.y))
     for row, label in enumerate(cells.y):
         part = table[(table["label"] == label) & ~table["suppressed"]].set_index("group")["p"]
         for col, group in enumerate(cells.x):
             if group in part.index:
-                assert cells.text[row][col] == f"{float(part[group]):.0%}"
+                assert cell_text(fig, row, col).removeprefix("● ") == f"{float(part[group]):.0%}"
 
 
 # --- long names: cut on the axis, whole in the data and the hover ---------------------------------------------

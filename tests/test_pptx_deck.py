@@ -114,14 +114,26 @@ def test_the_heatmap_is_a_table_of_shares_with_hidden_cells_marked():
     assert (answers.to_numpy() == 0).sum() == 1  # published: a cell holds no answers or at least 130
     groups = [grid.cell(0, j).text for j in range(1, len(grid.columns))]
     cells = {(r["label"], r["group"]): r for r in slide.table.to_dict("records")}
+    strong = []
     for i in range(1, len(grid.rows)):
         label = grid.cell(i, 0).text
         for j, group in enumerate(groups, start=1):
             row, text = cells[(label, group)], grid.cell(i, j).text
             if row["suppressed"]:
                 assert text == "n<130"  # no number, and no other label: nothing is hidden for another group
-            else:
-                assert text == pct(row["p"])
+            else:  # marked (●, bold, full colour) exactly where the table says it differs from the rest
+                marked = bool(row["significant"])
+                assert text == (f"● {pct(row['p'])}" if marked else pct(row["p"]))
+                run = grid.cell(i, j).text_frame.paragraphs[0].runs[0]
+                assert bool(run.font.bold) == marked
+                fill = str(grid.cell(i, j).fill.fore_color.rgb)
+                darkest = min(int(fill[k:k + 2], 16) for k in (0, 2, 4))
+                strong += [darkest] if marked else []
+                # muted: 30% of the way from the light neutral (247) to the scale's darkest channel (6)
+                assert marked or darkest >= 247 - 0.3 * (247 - 6) - 1, (label, group, fill)
+    assert slide.table["significant"].any() and not slide.table["significant"].all()
+    assert min(strong) < 100  # the marked cells keep the full colours
+    assert "● differs from the rest: adjusted for the number of tests and at least 5 points" in slide.method
 
 
 def test_no_suppressed_number_reaches_the_deck():
@@ -317,9 +329,11 @@ def test_a_survey_without_the_signs_is_told_in_its_own_words(export):
     assert "sign" not in words.lower() and "commitment" not in words.lower()
     assert {"signs", "variation", "gap_to_target"} <= {s.kind for s in slides}
     variation = next(s for s in slides if s.kind == "variation")
-    assert takeaway(variation).startswith("Regions disagree" if "starwars" in export else "Groups disagree")
-    significant = bool(variation.table["significant"].iat[0])  # Star Wars: regions differ within chance
-    assert takeaway(variation).endswith("no more than chance would give") != significant
+    significant = bool(variation.table["significant"].any())  # Star Wars: regions differ within chance
+    groups = "Regions" if "starwars" in export else "Groups"
+    assert takeaway(variation).startswith(f"{groups} disagree most on" if significant else
+                                          f"{groups} do not differ on any item by more than chance would give")
+    assert "starwars" not in export or not significant
     footnotes = " ".join(s.method for s in slides)
     assert not re.search(r"\bsigns?\b", footnotes) and "answering yes" not in footnotes and "favourabl" in footnotes
     assert all("Methods: docs/methods.md §" in s.method for s in slides)
