@@ -252,6 +252,26 @@ def test_correlation_matches_scipy_and_fisher_z():
     assert result["ci_low"] == pytest.approx(np.tanh(z - 1.959963984540054 / np.sqrt(3)))
 
 
+def test_welch_test_matches_scipy():
+    from cxcommit.stats.means import standard_error, welch_test
+
+    means, sds, ns = np.array([5.2, 3.0, 4.1]), np.array([2.0, 1.1, 0.4]), np.array([400, 12, 30])
+    # scipy.stats.t.interval(0.95, n - 1, loc=mean, scale=sd / sqrt(n))[1]: the interval's upper end
+    high = stats.t.interval(0.95, ns - 1, loc=means, scale=sds / np.sqrt(ns))[1]
+    se = standard_error(means, high, ns, 0.95)
+    np.testing.assert_allclose(se, sds / np.sqrt(ns), rtol=1e-12)
+    diff, p = welch_test(means, se, ns, np.array([2.5, 2.0, 4.0]), np.array([0.09, 0.5, 0.05]), np.array([300, 8, 25]))
+    # scipy.stats.ttest_ind_from_stats(m1, sd1, n1, m2, sd2, n2, equal_var=False).pvalue, sd2 = se2 * sqrt(n2)
+    other = np.array([300, 8, 25])
+    reference = stats.ttest_ind_from_stats(means, sds, ns, np.array([2.5, 2.0, 4.0]),
+                                           np.array([0.09, 0.5, 0.05]) * np.sqrt(other), other, equal_var=False).pvalue
+    np.testing.assert_allclose(p, reference, rtol=1e-10)
+    np.testing.assert_allclose(diff, means - [2.5, 2.0, 4.0])
+    # scipy.stats.ttest_ind_from_stats(5.2, 2.0, 400, 2.5, 1.8, 300, equal_var=False).pvalue: 2.612909132978979e-63
+    assert welch_test(5.2, 2.0 / 20, 400, 2.5, 1.8 / np.sqrt(300), 300)[1] == pytest.approx(2.612909132978979e-63, rel=1e-8)
+    assert np.isnan(welch_test(5.0, 0.1, 1, 4.0, 0.1, 10)[1])  # one answer: no test
+
+
 def test_pay_alignment_rises_in_retail(demo):
     table = pay_alignment(demo, load_demo_metrics(), by="division")
     retail = table[table["group"] == "Retail Banking"]

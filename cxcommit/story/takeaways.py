@@ -80,6 +80,19 @@ def commitment(table: pd.DataFrame, settings: Settings = Settings()) -> str:
             f"{worst['group']} trails ({worst['_v']:.1f})")
 
 
+def _one_scale(shown: pd.DataFrame) -> tuple[pd.DataFrame, str, str]:
+    """The rows of the kind of scale most items have (the first on a tie), that kind, and how a title
+    says the items were narrowed to it (" of the 14 rating items"; empty when every item has it): a
+    yes and a scale's top box are not the same answer, so items of different kinds are not ranked
+    together."""
+    if "scale" not in shown:
+        return shown, "yes_no", ""
+    scales = shown.groupby("scale", sort=False)["item"].nunique()
+    scale = scales.idxmax()
+    among = "" if len(scales) == 1 else f" of the {scales[scale]} {SCALE_WORDS.get(scale, scale)} items"
+    return shown[shown["scale"] == scale], scale, among
+
+
 def signs(table: pd.DataFrame, settings: Settings = Settings()) -> str:
     """The weakest and the strongest item organisation-wide, among items whose favourable answer
     means the same (one kind of scale: a yes is not a top box); items within the minimum difference
@@ -87,14 +100,11 @@ def signs(table: pd.DataFrame, settings: Settings = Settings()) -> str:
     shown = _shown(table, "p")
     if shown.empty:
         return ""
-    scales = shown.groupby("scale", sort=False)["item"].nunique()
-    scale = scales.idxmax()  # the kind of scale most items have (the first on a tie)
-    part = shown[shown["scale"] == scale]
+    part, scale, among = _one_scale(shown)
     pooled = part.groupby("label", sort=False).apply(lambda t: t["k"].astype(float).sum() / t["n"].astype(float).sum(),
                                                      include_groups=False).sort_values(kind="stable")
     noun = "sign" if _signs_only(table) else "item"
     answer = "yes" if noun == "sign" or scale == "yes_no" else "favourable"
-    among = "" if len(scales) == 1 else f" of the {len(pooled)} {SCALE_WORDS.get(scale, scale)} items"
     tied = pooled[pooled - pooled.iloc[0] < settings.min_difference].index[:3]
     if len(tied) > 1 and len(tied) < len(pooled):
         weakest = " and ".join(f"“{label}”" for label in tied)
@@ -148,12 +158,15 @@ def perception_gap(table: pd.DataFrame, settings: Settings = Settings()) -> str:
 
 
 def gap_to_target(table: pd.DataFrame, settings: Settings = Settings()) -> str:
+    """The item furthest from everyone answering favourably, among items of one kind of scale."""
     shown = _shown(table, "gap")
     if shown.empty:
         return ""
-    top = shown.loc[shown["_v"].idxmax()]
+    part, _, among = _one_scale(shown)
+    top = part.loc[part["_v"].idxmax()]
     if not _signs_only(table):
-        return f"Furthest from everyone answering favourably: “{top['label']}”, {top['_v'] * 100:.0f} points short"
+        lead = f"Of{among[3:]}, furthest" if among else "Furthest"  # " of the 14 rating items" leads
+        return f"{lead} from everyone answering favourably: “{top['label']}”, {top['_v'] * 100:.0f} points short"
     return f"Furthest from full commitment: “{top['label']}”, {top['_v'] * 100:.0f} points short of everyone saying yes"
 
 
