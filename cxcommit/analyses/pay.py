@@ -89,7 +89,8 @@ def unit_table(survey: Survey, metrics: UnitMetrics, settings: Settings = Settin
     """
     index = commitment_index(survey, "business_unit", settings=settings)
     shares = rates(survey, "business_unit", items=list(SIGN_IDS), settings=settings)
-    shares = shares[~shares["suppressed"]].pivot(index="group", columns="item", values="p").astype(float)
+    shares = shares[~shares["suppressed"]].pivot(index="group", columns="item", values="p").astype(float).reindex(
+        columns=list(SIGN_IDS))  # a sign hidden in every unit: a column of nulls
     signs = pd.DataFrame({PAY_SIGN: shares[PAY_SIGN],
                           "other_signs": shares.drop(columns=PAY_SIGN).sum(axis=1, min_count=len(SIGN_IDS) - 1)})
     waves = set(survey.responses["wave"].astype(str))
@@ -113,13 +114,14 @@ def unit_fit(units: pd.DataFrame, x: str, y: str, *, confidence: float = 0.95,
     :func:`pay_relations` has them (:func:`cxcommit.stats.correlation.correlation`); ``enough_units``
     (at least :data:`MIN_UNITS`); ``p_holm``: the pair's p-value adjusted over the family of
     ``relations`` (:func:`pay_relations`; without them, or for a pair not among them, the p-value
-    alone); and the weighted least-squares line ``slope`` and ``intercept`` (NaN with fewer than two
-    units or no spread in ``x``).
+    alone); the weighted least-squares line ``slope`` and ``intercept`` (NaN with fewer than two
+    units or no spread in ``x``); and ``caveat``: what may not be read off the relation
+    (:func:`relation_caveat`; empty where it may be stated).
 
     >>> from cxcommit.demo import load_demo, load_demo_metrics
     >>> fit = unit_fit(unit_table(load_demo(), load_demo_metrics()), "exec_incentive_cx_pct", "customer_nps")
     >>> sorted(fit)
-    ['ci_high', 'ci_low', 'enough_units', 'intercept', 'n', 'n_eff', 'p_holm', 'p_value', 'r', 'slope']
+    ['caveat', 'ci_high', 'ci_low', 'enough_units', 'intercept', 'n', 'n_eff', 'p_holm', 'p_value', 'r', 'slope']
     """
     shown = units[~units["suppressed"].astype(bool)] if "suppressed" in units else units
     xs, ys = shown[x].to_numpy(dtype=float, na_value=np.nan), shown[y].to_numpy(dtype=float, na_value=np.nan)
@@ -127,7 +129,8 @@ def unit_fit(units: pd.DataFrame, x: str, y: str, *, confidence: float = 0.95,
     fit = correlation(xs, ys, confidence, _weights(shown))
     pair = relations[(relations["x"] == x) & (relations["y"] == y)] if relations is not None else ()
     p_holm = float(pair["p_holm"].iat[0]) if len(pair) else fit["p_value"]
-    return {**fit, "p_holm": p_holm, "enough_units": fit["n"] >= MIN_UNITS, "slope": slope, "intercept": intercept}
+    fit = {**fit, "p_holm": p_holm, "enough_units": fit["n"] >= MIN_UNITS, "slope": slope, "intercept": intercept}
+    return {**fit, "caveat": relation_caveat(fit, confidence)}
 
 
 def pay_relations(survey: Survey, metrics: UnitMetrics, *, settings: Settings = Settings()) -> pd.DataFrame:

@@ -5,7 +5,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cxcommit.analyses.pay import relation_caveat
 from cxcommit.charts.common import numbers, require
 from cxcommit.charts.layout import finish
 from cxcommit.charts.options import ChartOptions
@@ -35,8 +34,7 @@ def _correlation_text(fit: dict, confidence: float) -> str:
         return f"Too few units (n = {fit['n']}) or no spread: no correlation"
     text = (f"r = {fit['r']:.2f} ({confidence:.0%} interval {fit['ci_low']:.2f} to {fit['ci_high']:.2f}), "
             f"n = {fit['n']} units weighted by answers")
-    caveat = relation_caveat(fit, confidence)
-    return f"{text} · {caveat}" if caveat else text
+    return f"{text} · {fit['caveat']}" if fit.get("caveat") else text
 
 
 def pay_scatter(units: pd.DataFrame, *, x: str, y: str, fit: dict, unit: str = "business_unit",
@@ -48,8 +46,8 @@ def pay_scatter(units: pd.DataFrame, *, x: str, y: str, fit: dict, unit: str = "
     Input: :func:`cxcommit.analyses.pay.unit_table` (one row per shown unit); ``x``, ``y``: two of its
     columns, e.g. ``exec_incentive_cx_pct`` and ``customer_nps``; ``fit``: what
     :func:`cxcommit.analyses.pay.unit_fit` returns for them (``r``, ``ci_low``, ``ci_high``,
-    ``p_value``, ``p_holm``, ``n``, ``n_eff``, ``enough_units``, ``slope``, ``intercept``). ``layout.meta`` holds the
-    correlation's numbers.
+    ``p_value``, ``p_holm``, ``n``, ``n_eff``, ``enough_units``, ``slope``, ``intercept``, ``caveat``).
+    ``layout.meta`` holds the correlation's numbers.
     """
     require(units, [unit, x, y], "pay_scatter", "cxcommit.analyses.pay.unit_table(survey, metrics)")
     dark = options.dark
