@@ -69,6 +69,8 @@ COLUMN_LABELS = {
     "other_signs": "Mean of the other seven signs met (0–7)", "respondents": "Respondents",
     "customer_nps": "Customer NPS", "csat_pct": "CSAT (%)", "n": "Answers",
 }
+# A kind of answer scale in a sentence ("the 14 rating items")
+SCALE_WORDS = {"yes_no": "yes/no", "likert": "rating", "nps": "0–10", "numeric": "numeric"}
 _ACRONYMS = {"cx": "CX", "nps": "NPS", "csat": "CSAT", "ces": "CES", "kpi": "KPI", "ceo": "CEO", "exec": "executive"}
 
 

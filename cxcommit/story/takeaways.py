@@ -20,9 +20,7 @@ from cxcommit.settings import Settings
 from cxcommit.stats.adjust import adjust_p
 from cxcommit.stats.means import standard_error, welch_test
 from cxcommit.text import pct
-from cxcommit.vocabulary import column_label
-
-SCALE_WORDS = {"yes_no": "yes/no", "likert": "rating", "nps": "0–10", "numeric": "numeric"}
+from cxcommit.vocabulary import SCALE_WORDS, column_label
 
 
 def _shown(table: pd.DataFrame, column: str) -> pd.DataFrame:
