@@ -292,7 +292,7 @@ def test_titles_state_only_what_holds_and_say_what_is_known_otherwise(demo):
                                            "Customer NPS (4 units; at least 10 needed)")
     assert small["outcomes"].figure.layout.meta["r"] == pytest.approx(-0.96, abs=0.01)  # the numbers still shown
     assert not small["variation"].table["significant"].any()
-    assert takeaway(small["variation"]) == "Units do not differ on any sign by more than chance would give"
+    assert takeaway(small["variation"]) == "No unit stands out from the rest on any sign by more than chance and 5 points"
     assert takeaway(small["commitment"]).startswith("No group leads on commitment by more than chance and 0.4 signs")
     assert takeaway(small["pay"]) == ("Pay tied to CX held steady from 2025-Q2 to 2026-Q3: no group moved by more "
                                       "than chance and 5 points")
@@ -334,6 +334,16 @@ def test_a_difference_is_a_title_only_where_it_holds():
                            "min_p": [0.5], "max_p": [0.54], "lowest": ["X"], "highest": ["Y"]})
     assert takeaways.variation(spread, "units") == "Units differ by less than 5 points on every sign"
     assert takeaways.variation(spread.assign(range=0.2), "units") == "Units disagree most on “A”: from 50% (X) to 54% (Y)"
+    # the homogeneity test within chance, yet one unit differs from the rest (the heatmap marks it): said so
+    rated = pd.DataFrame({"group": ["X", "Y", "Z"], "label": ["A"] * 3, "diff": [-0.29, 0.03, 0.2],
+                          "p_adj": [0.03, 0.9, 0.2], "suppressed": [False] * 3})
+    assert takeaways.standouts(rated)["group"].tolist() == ["X"]
+    assert takeaways.standouts(rated.assign(confirmed=[False, False, True]))["group"].tolist() == ["Z"]
+    quiet = spread.assign(significant=False)
+    assert takeaways.variation(quiet, "units", standouts=takeaways.standouts(rated)) == (
+        "No sign splits the units beyond chance; X stands out on “A” (-29 points against the rest)")
+    assert takeaways.variation(quiet, "units", standouts=takeaways.standouts(rated.iloc[1:])) == (
+        "No unit stands out from the rest on any sign by more than chance and 5 points")
 
 
 @pytest.mark.parametrize("export", ["surveymonkey_538_starwars.csv", "googleforms_rstudio_rsurvey2019_en.csv"])
@@ -401,7 +411,8 @@ def test_a_survey_without_the_signs_is_told_in_its_own_words(export):
     significant = bool(variation.table["significant"].any())  # Star Wars: regions differ within chance
     groups = "Regions" if "starwars" in export else "Groups"
     assert takeaway(variation).startswith(f"{groups} disagree most on" if significant else
-                                          f"{groups} do not differ on any item by more than chance would give")
+                                          f"No {groups[:-1].lower()} stands out from the rest on any item by more "
+                                          "than chance and 5 points")
     assert "starwars" not in export or not significant
     footnotes = " ".join(s.method for s in slides)
     assert not re.search(r"\bsigns?\b", footnotes) and "answering yes" not in footnotes and "favourabl" in footnotes

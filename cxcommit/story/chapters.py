@@ -8,7 +8,7 @@ workbook (:func:`cxcommit.export.table_export.analysis_tables`) and the command 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -78,14 +78,16 @@ class Look:
 class Shown:
     """What a chapter shows on its slide: the chart (None: words only), the lines under it, and what
     the takeaway needs besides the table: the two columns a scatter plots (``plotted``), what the
-    groups are called (``groups``) and, for a scatter, the relation it shows (``relation``:
-    :func:`cxcommit.analyses.pay.unit_fit` with the family's Holm p-value, ``x`` and ``y``)."""
+    groups are called (``groups``), for a scatter the relation it shows (``relation``:
+    :func:`cxcommit.analyses.pay.unit_fit` with the family's Holm p-value, ``x`` and ``y``), and the
+    groups that stand out from the rest (``standouts``: :func:`cxcommit.story.takeaways.standouts`)."""
 
     figure: go.Figure | None
     bullets: tuple[str, ...] = ()
     plotted: tuple[str, ...] = ()
     groups: str = ""
     relation: dict | None = None
+    standouts: pd.DataFrame | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -144,10 +146,13 @@ def _chart(draw: Callable[..., go.Figure]) -> Callable[[Plan, pd.DataFrame, Look
 
 
 def _variation(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
-    """The spread of each item across the units; under it the two largest, in words."""
+    """The spread of each item across the units; under it the two largest, in words. The takeaway
+    also reads which units stand out from the rest (the heatmap's marks), so the two never disagree."""
     groups = grouping_nouns(plan.unit, longest=LONGEST_NOUN)[1]
     lines = tuple(explain(row, plan.settings.confidence, groups) for row in table.head(2).to_dict("records"))
-    return Shown(charts.variation_chart(table, groups=groups, options=look.options(plan.settings)), lines, groups=groups)
+    marked = takeaways.standouts(rates(plan.survey, plan.unit, items=plan.items, settings=plan.settings), plan.settings)
+    return Shown(charts.variation_chart(table, groups=groups, options=look.options(plan.settings)), lines, groups=groups,
+                 standouts=marked)
 
 
 def _pay(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
@@ -192,7 +197,8 @@ CHAPTERS = (
     Chapter("variation", lambda plan: f"Where {grouping_nouns(plan.unit, longest=LONGEST_NOUN)[1]} disagree",
             lambda plan: f"Variation across {grouping_nouns(plan.unit)[1]}",
             lambda plan: variation(plan.survey, plan.unit, items=plan.items, settings=plan.settings),
-            _variation, lambda table, shown, settings: takeaways.variation(table, shown.groups, settings),
+            _variation,
+            lambda table, shown, settings: takeaways.variation(table, shown.groups, settings, shown.standouts),
             "Each bar runs from the lowest to the highest {share_lower} among the {groups} shown; most "
             "disagreement on top.", methods=(ref.VARIATION, ref.EQUAL_SHARES)),
     Chapter("perception_gap", lambda plan: "Do executives see what their staff see?", lambda plan: "Perception gap",

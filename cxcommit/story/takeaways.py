@@ -20,7 +20,7 @@ from cxcommit.settings import Settings
 from cxcommit.stats.adjust import adjust_p
 from cxcommit.stats.means import standard_error, welch_test
 from cxcommit.text import pct
-from cxcommit.vocabulary import SCALE_WORDS, column_label
+from cxcommit.vocabulary import SCALE_WORDS, column_label, one_group
 
 
 def _shown(table: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -113,20 +113,38 @@ def signs(table: pd.DataFrame, settings: Settings = Settings()) -> str:
             f"strongest: “{pooled.index[-1]}” ({pct(pooled.iloc[-1])})")
 
 
-def variation(table: pd.DataFrame, groups: str = "groups", settings: Settings = Settings()) -> str:
+def variation(table: pd.DataFrame, groups: str = "groups", settings: Settings = Settings(),
+              standouts: pd.DataFrame | None = None) -> str:
     """The item the groups disagree on most among those where they differ (the table's
-    ``significant``: Holm over the items) by at least the minimum difference from lowest to highest;
-    else what is known."""
-    groups = groups[:1].upper() + groups[1:]
+    ``significant``: Holm over the items) by at least the minimum difference from lowest to highest.
+    Else what is known, in the words of the heatmap (``standouts``: the rows of
+    :func:`cxcommit.analyses.rates.rates` by the same groups that differ from the rest and hold,
+    largest first): the group that stands out, or that none does."""
     noun = "sign" if _signs_only(table) else "item"
     real = table[table["significant"].astype(bool) & (table["range"].astype(float) >= settings.min_difference)]
-    if real.empty:
-        if table["significant"].astype(bool).any():
-            return f"{groups} differ by less than {_points(settings)} on every {noun}"
-        return f"{groups} do not differ on any {noun} by more than chance would give"
-    top = real.iloc[0]
-    return (f"{groups} disagree most on “{top['label']}”: from {pct(top['min_p'])} ({top['lowest']}) "
-            f"to {pct(top['max_p'])} ({top['highest']})")
+    if not real.empty:
+        top = real.iloc[0]
+        return (f"{groups[:1].upper() + groups[1:]} disagree most on “{top['label']}”: from {pct(top['min_p'])} "
+                f"({top['lowest']}) to {pct(top['max_p'])} ({top['highest']})")
+    if standouts is not None and len(standouts):
+        top = standouts.iloc[0]
+        return (f"No {noun} splits the {groups} beyond chance; {top['group']} stands out on “{top['label']}” "
+                f"({pct(top['diff'], signed=True)} against the rest)")
+    if table["significant"].astype(bool).any():
+        return f"{groups[:1].upper() + groups[1:]} differ by less than {_points(settings)} on every {noun}"
+    return f"No {one_group(groups)} stands out from the rest on any {noun} by more than chance and {_points(settings)}"
+
+
+def standouts(rates_table: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
+    """The shown rows of a rates table that differ from the rest and hold for a title (its
+    ``confirmed``: Holm over the whole breakdown and at least the minimum difference; where the table
+    has none, its ``p_adj`` below 1 − confidence and the minimum difference), largest difference first."""
+    shown = _shown(rates_table, "diff")
+    if "confirmed" in shown:
+        holds = shown["confirmed"].fillna(False).astype(bool)
+    else:
+        holds = (shown["p_adj"].astype(float) < 1 - settings.confidence) & (shown["_v"].abs() >= settings.min_difference)
+    return shown[holds.to_numpy()].sort_values("_v", key=abs, ascending=False)
 
 
 def _confirmed(table: pd.DataFrame, p_column: str, size_column: str, settings: Settings) -> np.ndarray:
