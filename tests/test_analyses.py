@@ -63,6 +63,21 @@ def test_index_mean_interval_matches_statsmodels(demo):
     assert row["k"] == int(np.isclose(met[digital], 8).sum()) and row["n"] == digital.sum()
 
 
+@pytest.mark.parametrize("pair", [("Digital", "Operations"), ("Commercial Banking", "Wealth Management")])
+def test_welch_test_from_the_index_intervals_matches_scipy_on_the_respondents(demo, pair):
+    """The commitment title compares two groups' mean signs met from the index table alone."""
+    from cxcommit.stats.means import standard_error, welch_test
+
+    met = signs_met(demo)
+    table = commitment_index(demo, by="division").set_index("group")
+    sides = [met[(demo.responses["division"] == name).to_numpy() & ~np.isnan(met)] for name in pair]
+    rows = [table.loc[name] for name in pair]
+    se = [standard_error(r["mean_signs"], r["mean_ci_high"], r["n"]) for r in rows]
+    diff, p = welch_test(rows[0]["mean_signs"], se[0], rows[0]["n"], rows[1]["mean_signs"], se[1], rows[1]["n"])
+    reference = stats.ttest_ind(*sides, equal_var=False)  # scipy.stats.ttest_ind(digital, operations, equal_var=False)
+    assert p == pytest.approx(reference.pvalue, rel=1e-8) and diff == pytest.approx(sides[0].mean() - sides[1].mean())
+
+
 def test_index_needs_all_eight_signs():
     survey = load_survey(REALDATA / "surveymonkey_538_starwars.csv")
     with pytest.raises(NotApplicable) as caught:
