@@ -368,6 +368,22 @@ def test_a_relation_on_too_few_units_is_shown_but_not_stated(demo):
 
 # --- findings -----------------------------------------------------------------------------------
 
+def test_the_pay_finding_says_when_the_change_is_within_chance(demo):
+    from statsmodels.stats.proportion import test_proportions_2indep
+
+    def last(survey):
+        return findings(survey, load_demo_metrics()).set_index("kind").at["pay_trend", "headline"]
+
+    recent = demo.filter(wave=["2026-Q2", "2026-Q3"], division=["Digital"])
+    assert last(recent).startswith("Executive pay tied to CX: 46% said yes in 2026-Q2, 44% in 2026-Q3 (no change "
+                                   "beyond chance);")
+    assert " beyond chance" not in last(demo)  # 20% to 31%: a real change
+    answers = [recent.responses.loc[recent.responses["wave"] == w, "sign_7"].dropna() for w in ("2026-Q3", "2026-Q2")]
+    # statsmodels.stats.proportion.test_proportions_2indep(k1, n1, k2, n2).pvalue: well above 0.05
+    assert test_proportions_2indep(*[int((a == 1).sum()) if i % 2 == 0 else len(a) for a in answers
+                                     for i in (0, 1)]).pvalue > 0.5
+
+
 def test_findings_lead_with_facts_and_never_name_a_suppressed_unit(demo):
     table = findings(demo, load_demo_metrics())
     assert table["kind"].tolist()[:4] == ["weakest_sign", "perception_gap", "furthest_unit", "disagreement"]
