@@ -133,7 +133,8 @@ def test_the_heatmap_is_a_table_of_shares_with_hidden_cells_marked():
                 assert marked or darkest >= 247 - 0.3 * (247 - 6) - 1, (label, group, fill)
     assert slide.table["significant"].any() and not slide.table["significant"].all()
     assert min(strong) < 100  # the marked cells keep the full colours
-    assert "● differs from the rest: adjusted for the number of tests and at least 5 points" in slide.method
+    assert ("full and ● where marked, pale elsewhere. Marked: differs from the rest after adjusting for the "
+            in slide.method and "and by at least 5 points" in slide.method)  # the legend, in the footnote
 
 
 def test_no_suppressed_number_reaches_the_deck():
@@ -299,7 +300,7 @@ def test_titles_state_only_what_holds_and_say_what_is_known_otherwise(demo):
     whole = {s.kind: s for s in deck(demo, load_demo_metrics(), presentation=False)}
     assert takeaway(whole["outcomes"]) == "Units that tie more incentive to CX have strongly higher Customer NPS " \
                                           "(r = 0.64, 29 units)"
-    assert takeaway(whole["commitment"]) == "Digital leads on commitment (5.2 of 8 signs); Operations trails (2.5)"
+    assert takeaway(whole["commitment"]) == "Digital leads on commitment (5.3 of 8 signs); Operations trails (2.5)"
     assert takeaway(whole["pay"]).startswith("Pay tied to CX rose most in Retail Banking: +49 points")
     assert takeaway(whole["variation"]).startswith("Units disagree most on")
 
@@ -326,7 +327,7 @@ def test_a_difference_is_a_title_only_where_it_holds():
                          "suppressed": [False, False]})
     # Holm over the two gaps: 0.04 × 1 = 0.04 < 0.05 for A (30 points); B holds but is under 5 points
     assert takeaways.perception_gap(gaps).startswith("Executives see “A” 30 points more favourably")
-    assert takeaways.perception_gap(gaps.assign(confirmed=[False, False])) == (  # the table's own word
+    assert takeaways.perception_gap(gaps.assign(significant=[False, False])) == (  # the table's own word
         "Executives see no sign more favourably than their staff by more than chance and 5 points (largest gap +30 "
         "points)")
     assert takeaways.perception_gap(gaps, Settings(min_difference=0.35)).startswith("Executives see no sign")

@@ -47,16 +47,20 @@ def pay_alignment(survey: Survey, metrics: UnitMetrics | None = None, by: str | 
                   settings: Settings = Settings()) -> pd.DataFrame:
     """Sign 7 and the incentive share tied to CX over waves, per group.
 
-    Columns: ``group, wave`` and ``n, p, ci_low, ci_high, change_prev, change_prev_p, change_first,
-    change_first_p, slope`` of sign 7 (as in :func:`cxcommit.analyses.trends.trends`), ``incentive_share`` (mean over the group's units
+    Columns: ``group, wave`` and ``n, p, ci_low, ci_high, prev_wave, change_prev, change_prev_p,
+    change_prev_significant, change_first, change_first_low, change_first_high, change_first_p,
+    change_first_p_holm, change_first_significant, slope`` of sign 7 (as in
+    :func:`cxcommit.analyses.trends.trends`: the changes' Holm family is every change of the
+    breakdown), ``incentive_share`` (mean over the group's units
     of the unit metric, null without unit metrics), ``units`` (units with a value), ``suppressed``, ``suppression``.
     """
     if PAY_SIGN not in survey.item_ids:
         raise NotApplicable("Compensation alignment needs sign 7 (executive pay tied to CX objectives).",
                            hint="Map the pay question to sign_7 in the mapping.")
     table = trends(survey, by, items=[PAY_SIGN], settings=settings)
-    table = table[["group", "wave", "n", "p", "ci_low", "ci_high", "change_prev", "change_prev_p", "change_first",
-                   "change_first_p", "slope", "suppressed", "suppression"]]
+    table = table[["group", "wave", "n", "p", "ci_low", "ci_high", "prev_wave", "change_prev", "change_prev_p",
+                   "change_prev_significant", "change_first", "change_first_low", "change_first_high", "change_first_p",
+                   "change_first_p_holm", "change_first_significant", "slope", "suppressed", "suppression"]]
     if metrics is None or "business_unit" not in survey.groupings:  # nothing links the metrics to respondents
         return table.assign(incentive_share=np.nan, units=0)
     metric = incentive_metric(metrics)

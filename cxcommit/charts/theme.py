@@ -158,8 +158,9 @@ def mark_note(min_difference: float) -> str:
     >>> mark_note(0.05)
     '● differs from the rest: adjusted for the number of tests and at least 5 points; pale: within chance or smaller'
     """
-    return (f"{MARK} differs from the rest: adjusted for the number of tests and at least {min_difference * 100:.0f} "
-            "points; pale: within chance or smaller")
+    points = round(min_difference * 100, 6)
+    return (f"{MARK} differs from the rest: adjusted for the number of tests and at least {points:g} "
+            f"point{'' if points == 1 else 's'}; pale: within chance or smaller")
 
 
 def suppressed_label(min_group_size: int) -> str:

@@ -134,6 +134,8 @@ def _blank_or_repeated(raw: RawTable, frame: pd.DataFrame, roles: dict[str, str]
 RESERVED = frozenset({"business_unit", "division", "wave", "group", "n", "p", "k", "sign_7", "mean_signs",
                       "fully_committed", "units", "incentive_share", "suppressed", "suppression", "ci_low", "ci_high",
                       "change_prev", "change_prev_p", "change_first", "change_first_p", "slope", "x", "y", "r",
+                      "prev_wave", "change_prev_significant", "change_first_low", "change_first_high",
+                      "change_first_p_holm", "change_first_significant",
                       "p_value", "index", "respondents", "other_signs", "n_eff", "p_holm", "enough_units", "stated"})
 
 

@@ -50,7 +50,7 @@ def takeaway(slide, min_group_size: int = 5) -> str:
     >>> from cxcommit.demo import load_demo, load_demo_metrics
     >>> from cxcommit.story.slides import deck
     >>> [takeaway(s) for s in deck(load_demo(), load_demo_metrics())][1]
-    'Digital leads on commitment (5.2 of 8 signs); Operations trails (2.5)'
+    'Digital leads on commitment (5.3 of 8 signs); Operations trails (2.5)'
     """
     return slide.takeaway or slide.title
 
@@ -158,12 +158,15 @@ def _confirmed(table: pd.DataFrame, p_column: str, size_column: str, settings: S
 
 
 def perception_gap(table: pd.DataFrame, settings: Settings = Settings()) -> str:
-    """The largest gap where executives see more than their staff and the gap holds (the family:
-    every shown gap of the table)."""
+    """The largest gap where executives see more than their staff and the gap holds: the table's
+    ``significant`` (Holm over every gap of the breakdown and at least the minimum difference;
+    without it, Holm over the shown gaps' ``p_value``)."""
     shown = _shown(table, "gap")
     if shown.empty:
         return ""
-    real = shown[_confirmed(shown, "p_value", "gap", settings) & (shown["_v"] > 0)]
+    holds = (shown["significant"].fillna(False).astype(bool).to_numpy() if "significant" in shown
+             else _confirmed(shown, "p_value", "gap", settings))
+    real = shown[holds & (shown["_v"] > 0).to_numpy()]
     noun = "sign" if _signs_only(table) else "item"
     if real.empty:
         return (f"Executives see no {noun} more favourably than their staff by more than chance and "
@@ -204,13 +207,17 @@ def _span(ends: pd.DataFrame) -> tuple[str, str]:
 
 def pay(table: pd.DataFrame, settings: Settings = Settings()) -> str:
     """The group whose sign 7 moved most from its first to its last shown wave among moves that hold
-    (two-proportion test of the two waves, ``change_first_p``; Holm over the groups)."""
+    (``change_first_significant``: the score test of the two waves, Holm over every change of the
+    breakdown, and at least the minimum difference; without it, Holm over the groups' ``change_first_p``)."""
     ends = _ends(table, "p")
     if ends.empty:
         return ""
     first, last = _span(ends)
     change = ends["_v_last"] - ends["_v_first"]
-    real = _confirmed(pd.DataFrame({"p": ends["change_first_p_last"], "d": change}), "p", "d", settings)
+    moves = pd.DataFrame({"p": ends["change_first_p_last"], "d": change})
+    if "change_first_significant_last" in ends:
+        moves["confirmed"] = ends["change_first_significant_last"].to_numpy()
+    real = _confirmed(moves, "p", "d", settings)
     if not real.any():
         return f"Pay tied to CX held steady from {first} to {last}: no group moved by more than chance and {_points(settings)}"
     at = np.flatnonzero(real)[np.argmax(np.abs(change.to_numpy()[real]))]
