@@ -83,7 +83,7 @@ def unit_table(survey: Survey, metrics: UnitMetrics, settings: Settings = Settin
     """One row per business unit shown: its survey numbers pooled over the waves shown and its unit
     metrics averaged over them.
 
-    Columns: ``business_unit``; ``n`` (respondents scored on all 8 signs), ``mean_signs`` and
+    Columns: ``business_unit``; ``n`` (respondents the commitment index scores), ``mean_signs`` and
     ``fully_committed`` (the commitment index, :func:`cxcommit.analyses.commitment.commitment_index`);
     ``respondents`` (everyone of the unit in the index, scored or not: the unit's weight in
     :func:`pay_relations`); ``sign_7`` (share saying yes to sign 7); ``other_signs`` (the mean number
