@@ -113,6 +113,27 @@ def test_heatmap_marks_exactly_the_cells_that_differ_from_the_rest(demo, values)
     assert 0 < significant.sum() < significant.size // 2  # some marked in a small division, most not
 
 
+@pytest.mark.parametrize("filters", [{}, {"wave": ["2026-Q3"]}, {"division": ["Retail Banking"], "wave": ["2026-Q3"]}])
+def test_the_variation_lines_never_contradict_the_heatmap(demo, filters):
+    """Where the test of all units together finds nothing beyond chance, a unit the heatmap marks on
+    that item is named; "do not single out a unit" is said only where the heatmap marks none."""
+    from cxcommit.analyses.variation import explain, variation
+    from cxcommit.story.takeaways import marked_groups
+
+    survey = demo.filter(**filters) if filters else demo
+    spread, table = variation(survey, "business_unit"), rates(survey, "business_unit")
+    marks = marked_groups(table)
+    clashes = 0
+    for row in spread.to_dict("records"):
+        marked = table[(table["item"] == row["item"]) & table["significant"].fillna(False).astype(bool)]
+        line = explain(row, 0.95, "units", marks.get(row["item"], ""))
+        if not row["significant"]:
+            assert ("do not single out a unit" in line) == marked.empty
+            assert all(group in line for group in marked["group"].head(2))
+            clashes += not marked.empty
+    assert clashes == (2 if filters == {"wave": ["2026-Q3"]} else 0)  # e.g. Procurement on sign 8 in 2026-Q3
+
+
 def test_the_muted_colours_are_paler_than_the_full_ones():
     from plotly.colors import hex_to_rgb, unlabel_rgb
 

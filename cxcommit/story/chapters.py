@@ -149,10 +149,12 @@ def _variation(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
     """The spread of each item across the units; under it the two largest, in words. The takeaway
     also reads which units stand out from the rest (the heatmap's marks), so the two never disagree."""
     groups = grouping_nouns(plan.unit, longest=LONGEST_NOUN)[1]
-    lines = tuple(explain(row, plan.settings.confidence, groups) for row in table.head(2).to_dict("records"))
-    marked = takeaways.standouts(rates(plan.survey, plan.unit, items=plan.items, settings=plan.settings), plan.settings)
+    shares = rates(plan.survey, plan.unit, items=plan.items, settings=plan.settings)
+    marks = takeaways.marked_groups(shares)
+    lines = tuple(explain(row, plan.settings.confidence, groups, marks.get(row["item"], ""))
+                  for row in table.head(2).to_dict("records"))
     return Shown(charts.variation_chart(table, groups=groups, options=look.options(plan.settings)), lines, groups=groups,
-                 standouts=marked)
+                 standouts=takeaways.standouts(shares, plan.settings))
 
 
 def _pay(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:

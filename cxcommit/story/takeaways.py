@@ -19,7 +19,7 @@ from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.settings import Settings
 from cxcommit.stats.adjust import adjust_p
 from cxcommit.stats.means import standard_error, welch_test
-from cxcommit.text import pct
+from cxcommit.text import name_list, pct
 from cxcommit.vocabulary import SCALE_WORDS, column_label, one_group
 
 
@@ -133,6 +133,21 @@ def variation(table: pd.DataFrame, groups: str = "groups", settings: Settings = 
     if table["significant"].astype(bool).any():
         return f"{groups[:1].upper() + groups[1:]} differ by less than {_points(settings)} on every {noun}"
     return f"No {one_group(groups)} stands out from the rest on any {noun} by more than chance and {_points(settings)}"
+
+
+def marked_groups(rates_table: pd.DataFrame) -> dict[str, str]:
+    """Per item, the groups a rates table marks as differing from the rest (its ``significant``, as
+    the heatmap marks them), largest difference first, in words; items with none left out.
+
+    >>> table = pd.DataFrame({"item": ["a", "a", "a", "b"], "group": ["X", "Y", "Z", "X"],
+    ...                       "diff": [0.1, -0.3, 0.0, 0.2], "significant": [True, True, False, False]})
+    >>> marked_groups(table)
+    {'a': 'Y and X'}
+    """
+    shown = _shown(rates_table, "diff")
+    shown = shown[shown["significant"].fillna(False).astype(bool).to_numpy()]
+    shown = shown.assign(_size=shown["_v"].abs()).sort_values("_size", ascending=False, kind="stable")
+    return {item: name_list(part["group"]) for item, part in shown.groupby("item", sort=False)}
 
 
 def standouts(rates_table: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
