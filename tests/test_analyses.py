@@ -324,6 +324,24 @@ def test_weighted_correlation_matches_statsmodels():
     assert least_squares(x, y) == pytest.approx(tuple(np.polyfit(x, y, 1)))  # numpy.polyfit(x, y, 1)
 
 
+@hsettings(deadline=None, max_examples=40)
+@given(st.lists(st.tuples(st.floats(-5, 5), st.floats(-5, 5), st.integers(1, 300)), min_size=4, max_size=30),
+       st.floats(0.1, 50))
+def test_weighted_correlation_invariants(points, scale):
+    """r lies in its interval and in [−1, 1]; scaling every weight changes nothing; the effective n
+    lies between 1 and n."""
+    x, y, w = (np.array(v, dtype=float) for v in zip(*points))
+    result = correlation(x, y, weights=w)
+    assert 1 - 1e-9 <= result["n_eff"] <= result["n"] + 1e-9
+    if np.isnan(result["r"]):
+        return
+    assert -1 <= result["r"] <= 1 and 0 <= result["p_value"] <= 1
+    if result["n_eff"] > 3:
+        assert result["ci_low"] - 1e-12 <= result["r"] <= result["ci_high"] + 1e-12
+    scaled = correlation(x, y, weights=w * scale)
+    assert scaled["r"] == pytest.approx(result["r"], abs=1e-9) and scaled["n_eff"] == pytest.approx(result["n_eff"])
+
+
 def test_pay_relations_are_weighted_by_answers_without_part_whole_overlap(demo):
     from statsmodels.stats.multitest import multipletests
     from statsmodels.stats.weightstats import DescrStatsW
