@@ -19,6 +19,7 @@ from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.settings import Settings
 from cxcommit.stats.adjust import adjust_p
 from cxcommit.stats.means import standard_error, welch_test
+from cxcommit.story.report_text import points_text
 from cxcommit.text import name_list, pct
 from cxcommit.vocabulary import SCALE_WORDS, column_label, one_group
 
@@ -35,7 +36,7 @@ def _signs_only(table: pd.DataFrame) -> bool:
 
 
 def _points(settings: Settings) -> str:
-    return f"{settings.min_difference * 100:.0f} points"
+    return points_text(settings.min_difference)
 
 
 def _signs_that_matter(settings: Settings) -> float:
