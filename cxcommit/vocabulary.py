@@ -66,8 +66,11 @@ def one_group(label: str) -> str:
 COLUMN_LABELS = {
     "exec_incentive_cx_pct": "Executive incentive tied to CX (%)", "sign_7": "Share saying executive pay is tied to CX",
     "mean_signs": "Mean signs met (0–8)", "fully_committed": "Share fully committed (yes to every sign answered)",
+    "other_signs": "Mean of the other seven signs met (0–7)", "respondents": "Respondents",
     "customer_nps": "Customer NPS", "csat_pct": "CSAT (%)", "n": "Answers",
 }
+# A kind of answer scale in a sentence ("the 14 rating items")
+SCALE_WORDS = {"yes_no": "yes/no", "likert": "rating", "nps": "0–10", "numeric": "numeric"}
 _ACRONYMS = {"cx": "CX", "nps": "NPS", "csat": "CSAT", "ces": "CES", "kpi": "KPI", "ceo": "CEO", "exec": "executive"}
 
 

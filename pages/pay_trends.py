@@ -45,7 +45,7 @@ else:
         pairs = relation_choices(relations)  # label in words -> (x, y)
         x, y = pairs[st.selectbox("Relation", list(pairs), key="pay_pair", bind="query-params")]
         units = unit_table(survey, ctx.metrics, settings=ctx.settings)
-        fit = unit_fit(units, x, y, confidence=ctx.settings.confidence)
+        fit = unit_fit(units, x, y, confidence=ctx.settings.confidence, relations=relations)
         show_chart(ctx, charts.pay_scatter(units, x=x, y=y, fit=fit, options=ctx.chart_options),
-                   "each point a business unit, values averaged over the waves shown", table=units)
+                   "each point a business unit, weighted by its answers", table=units)
         st.dataframe(relations_table(relations, ctx.settings.confidence), hide_index=True, width="stretch")

@@ -5,6 +5,7 @@ from cxcommit import charts
 from cxcommit.analyses.rates import rates
 from cxcommit.analyses.variation import explain, variation
 from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.story.takeaways import marked_groups
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
 from ui.shell import context, label_of
@@ -26,8 +27,10 @@ with guarded():
         figure = charts.variation_chart(table, groups=label_of(survey, by).lower(), options=ctx.chart_options)
         show_chart(ctx, figure, table=table)
         words = label_of(survey, by).lower()
-        for row in table.to_dict("records"):
-            st.markdown(f"**{row['rank']}.** " + md(explain(row, ctx.settings.confidence, words)))
-        st.subheader("Every group on every sign")
         spread = rates(survey, by, items=items, settings=ctx.settings)
+        marks = marked_groups(spread)  # the heatmap's marks, named where the test of all groups finds none
+        for row in table.to_dict("records"):
+            st.markdown(f"**{row['rank']}.** " + md(explain(row, ctx.settings.confidence, words,
+                                                             marks.get(row["item"], ""))))
+        st.subheader("Every group on every sign")
         show_chart(ctx, charts.spread_chart(spread, options=ctx.chart_options), table=spread)

@@ -5,17 +5,19 @@ import pytest
 from statsmodels.stats import proportion as sm_proportion
 from statsmodels.stats.multitest import multipletests
 from hypothesis import given, settings as hsettings, strategies as st
+from scipy import stats
 
 from cxcommit import Settings, apply_mapping, load_demo_metrics, load_survey, read_raw, suggest_mapping
 from cxcommit.analyses.commitment import commitment_index, index_distribution, signs_met
 from cxcommit.analyses.findings import findings
 from cxcommit.analyses.gaps import gap_to_best, gap_to_target, perception_gap
-from cxcommit.analyses.pay import pay_alignment, pay_relations
+from cxcommit.analyses.pay import pay_alignment, pay_relations, relation_caveat, unit_table
+from cxcommit.analyses.rates import rates
 from cxcommit.analyses.trends import trends, wave_times
 from cxcommit.analyses.variation import homogeneity_test, variation
 from cxcommit.demo import load_demo
 from cxcommit.errors import NotApplicable
-from cxcommit.stats.correlation import correlation
+from cxcommit.stats.correlation import correlation, least_squares
 from cxcommit.stats.intervals import newcombe_interval
 from conftest import REALDATA
 
@@ -63,6 +65,21 @@ def test_index_mean_interval_matches_statsmodels(demo):
     assert row["k"] == int(np.isclose(met[digital], 8).sum()) and row["n"] == digital.sum()
 
 
+@pytest.mark.parametrize("pair", [("Digital", "Operations"), ("Commercial Banking", "Wealth Management")])
+def test_welch_test_from_the_index_intervals_matches_scipy_on_the_respondents(demo, pair):
+    """The commitment title compares two groups' mean signs met from the index table alone."""
+    from cxcommit.stats.means import standard_error, welch_test
+
+    met = signs_met(demo)
+    table = commitment_index(demo, by="division").set_index("group")
+    sides = [met[(demo.responses["division"] == name).to_numpy() & ~np.isnan(met)] for name in pair]
+    rows = [table.loc[name] for name in pair]
+    se = [standard_error(r["mean_signs"], r["mean_ci_high"], r["n"]) for r in rows]
+    diff, p = welch_test(rows[0]["mean_signs"], se[0], rows[0]["n"], rows[1]["mean_signs"], se[1], rows[1]["n"])
+    reference = stats.ttest_ind(*sides, equal_var=False)  # scipy.stats.ttest_ind(digital, operations, equal_var=False)
+    assert p == pytest.approx(reference.pvalue, rel=1e-8) and diff == pytest.approx(sides[0].mean() - sides[1].mean())
+
+
 def test_index_needs_all_eight_signs():
     survey = load_survey(REALDATA / "surveymonkey_538_starwars.csv")
     with pytest.raises(NotApplicable) as caught:
@@ -96,7 +113,6 @@ def test_homogeneity_statistic_matches_statsmodels():
 @hsettings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 400), st.integers(1, 400)), min_size=2, max_size=12))
 def test_homogeneity_statistic_matches_scipy_on_any_table(cells):
-    from scipy import stats
 
     n = np.array([max(a, b) for a, b in cells], dtype=float)
     k = np.array([min(a, b) for a, b in cells], dtype=float)
@@ -253,6 +269,26 @@ def test_correlation_matches_scipy_and_fisher_z():
     assert result["ci_low"] == pytest.approx(np.tanh(z - 1.959963984540054 / np.sqrt(3)))
 
 
+def test_welch_test_matches_scipy():
+    from cxcommit.stats.means import standard_error, welch_test
+
+    means, sds, ns = np.array([5.2, 3.0, 4.1]), np.array([2.0, 1.1, 0.4]), np.array([400, 12, 30])
+    # scipy.stats.t.interval(0.95, n - 1, loc=mean, scale=sd / sqrt(n))[1]: the interval's upper end
+    high = stats.t.interval(0.95, ns - 1, loc=means, scale=sds / np.sqrt(ns))[1]
+    se = standard_error(means, high, ns, 0.95)
+    np.testing.assert_allclose(se, sds / np.sqrt(ns), rtol=1e-12)
+    diff, p = welch_test(means, se, ns, np.array([2.5, 2.0, 4.0]), np.array([0.09, 0.5, 0.05]), np.array([300, 8, 25]))
+    # scipy.stats.ttest_ind_from_stats(m1, sd1, n1, m2, sd2, n2, equal_var=False).pvalue, sd2 = se2 * sqrt(n2)
+    other = np.array([300, 8, 25])
+    reference = stats.ttest_ind_from_stats(means, sds, ns, np.array([2.5, 2.0, 4.0]),
+                                           np.array([0.09, 0.5, 0.05]) * np.sqrt(other), other, equal_var=False).pvalue
+    np.testing.assert_allclose(p, reference, rtol=1e-10)
+    np.testing.assert_allclose(diff, means - [2.5, 2.0, 4.0])
+    # scipy.stats.ttest_ind_from_stats(5.2, 2.0, 400, 2.5, 1.8, 300, equal_var=False).pvalue: 2.612909132978979e-63
+    assert welch_test(5.2, 2.0 / 20, 400, 2.5, 1.8 / np.sqrt(300), 300)[1] == pytest.approx(2.612909132978979e-63, rel=1e-8)
+    assert np.isnan(welch_test(5.0, 0.1, 1, 4.0, 0.1, 10)[1])  # one answer: no test
+
+
 def test_pay_alignment_rises_in_retail(demo):
     table = pay_alignment(demo, load_demo_metrics(), by="division")
     retail = table[table["group"] == "Retail Banking"]
@@ -261,17 +297,112 @@ def test_pay_alignment_rises_in_retail(demo):
     assert (retail["units"] == 5).all()
 
 
-def test_pay_relations_across_units(demo):
-    table = pay_relations(demo, load_demo_metrics()).set_index(["x", "y"])
-    assert table.at[("exec_incentive_cx_pct", "sign_7"), "r"] > 0.8
-    assert table.at[("mean_signs", "customer_nps"), "r"] > 0.7
+def test_correlation_matches_scipy_without_weights():
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=25), rng.normal(size=25)
+    y += 0.5 * x
+    result = correlation(x, y, confidence=0.9)
+    expected = stats.pearsonr(x, y)  # scipy.stats.pearsonr(x, y) and .confidence_interval(0.9)
+    interval = expected.confidence_interval(confidence_level=0.9)
+    assert (result["r"], result["p_value"]) == pytest.approx((expected.statistic, expected.pvalue), rel=1e-12)
+    assert (result["ci_low"], result["ci_high"]) == pytest.approx((interval.low, interval.high), rel=1e-12)
+    assert result["n"] == result["n_eff"] == 25
+    assert correlation(x, y, 0.9, weights=np.full(25, 7.0)) == pytest.approx(result)  # equal weights: the same
+
+
+def test_weighted_correlation_matches_statsmodels():
+    x, y, w = np.array([1.0, 2, 3, 4, 5, 6]), np.array([2.0, 1, 4, 3, 7, 8]), np.array([1.0, 2, 3, 1, 2, 3])
+    result = correlation(x, y, weights=w)
+    # DescrStatsW(np.column_stack([x, y]), weights=w).corrcoef[0, 1]; also scipy.stats.pearsonr of the
+    # rows repeated w times (frequency weights): 0.9406697670176919
+    assert result["r"] == pytest.approx(0.9406697670176919, rel=1e-12)
+    assert result["n"] == 6 and result["n_eff"] == pytest.approx(144 / 28)  # Kish: (Σw)² / Σw² = 12² / 28
+    # 2 * scipy.stats.t.sf(r * sqrt((n_eff - 2) / (1 - r²)), n_eff - 2): 0.014456161176548408
+    assert result["p_value"] == pytest.approx(0.014456161176548408, rel=1e-10)
+    # tanh(atanh(r) ∓ scipy.stats.norm.ppf(0.975) / sqrt(n_eff - 3)): 0.38415458092137805, 0.995807429818156
+    assert (result["ci_low"], result["ci_high"]) == pytest.approx((0.38415458092137805, 0.995807429818156), rel=1e-10)
+    # statsmodels.api.WLS(y, sm.add_constant(x), weights=w).fit().params: [-0.88613861, 1.47029703]
+    assert least_squares(x, y, w) == pytest.approx((1.4702970297029703, -0.8861386138613861), rel=1e-10)
+    assert least_squares(x, y) == pytest.approx(tuple(np.polyfit(x, y, 1)))  # numpy.polyfit(x, y, 1)
+
+
+@hsettings(deadline=None, max_examples=40)
+@given(st.lists(st.tuples(st.floats(-5, 5), st.floats(-5, 5), st.integers(1, 300)), min_size=4, max_size=30),
+       st.floats(0.1, 50))
+def test_weighted_correlation_invariants(points, scale):
+    """r lies in its interval and in [−1, 1]; scaling every weight changes nothing; the effective n
+    lies between 1 and n."""
+    x, y, w = (np.array(v, dtype=float) for v in zip(*points))
+    result = correlation(x, y, weights=w)
+    assert 1 - 1e-9 <= result["n_eff"] <= result["n"] + 1e-9
+    if np.isnan(result["r"]):
+        return
+    assert -1 <= result["r"] <= 1 and 0 <= result["p_value"] <= 1
+    if result["n_eff"] > 3:
+        assert result["ci_low"] - 1e-12 <= result["r"] <= result["ci_high"] + 1e-12
+    scaled = correlation(x, y, weights=w * scale)
+    assert scaled["r"] == pytest.approx(result["r"], abs=1e-9) and scaled["n_eff"] == pytest.approx(result["n_eff"])
+
+
+def test_pay_relations_are_weighted_by_answers_without_part_whole_overlap(demo):
+    from statsmodels.stats.multitest import multipletests
+    from statsmodels.stats.weightstats import DescrStatsW
+
+    metrics = load_demo_metrics()
+    table = pay_relations(demo, metrics)
+    units = unit_table(demo, metrics).dropna()  # the 29 units with unit metrics ("Other units …" have none)
+    rows = table.set_index(["x", "y"])
+    for (x, y), row in rows.iterrows():
+        weighted = DescrStatsW(units[[x, y]].to_numpy(float), weights=units["respondents"].to_numpy(float))
+        assert row["r"] == pytest.approx(weighted.corrcoef[0, 1], rel=1e-10)  # DescrStatsW(...).corrcoef
+    sizes = units["respondents"].to_numpy(float)
+    assert table["n_eff"].to_numpy() == pytest.approx(sizes.sum() ** 2 / (sizes**2).sum())  # Kish's effective n
+    # statsmodels.stats.multitest.multipletests(p_value, method="holm")[1]: the family of the seven relations
+    assert table["p_holm"].to_numpy() == pytest.approx(multipletests(table["p_value"], method="holm")[1], rel=1e-12)
+    # sign 7 against the other seven signs, never against the index that counts it
+    assert ("sign_7", "mean_signs") not in rows.index
+    whole = DescrStatsW(units[["sign_7", "mean_signs"]].to_numpy(float), weights=units["respondents"].to_numpy(float))
+    part = rows.at[("sign_7", "other_signs"), "r"]
+    assert part == pytest.approx(0.64, abs=0.01) and whole.corrcoef[0, 1] == pytest.approx(0.70, abs=0.01)
+    shares = rates(demo, "business_unit", items=[f"sign_{i}" for i in range(1, 9)]).pivot(
+        index="group", columns="item", values="p").loc[units["business_unit"]]
+    assert units["other_signs"].to_numpy() == pytest.approx(shares.drop(columns="sign_7").sum(axis=1).to_numpy())
+    assert units["sign_7"].to_numpy() == pytest.approx(shares["sign_7"].to_numpy())  # pooled over the waves
+    assert table["enough_units"].all() and table["stated"].all() and (table["n"] == 29).all()
+    assert rows.at[("exec_incentive_cx_pct", "sign_7"), "r"] > 0.9
+    assert rows.at[("mean_signs", "customer_nps"), "r"] > 0.8
     # units shown on their own, with metrics: "Other units …" groups have none, Innovation Lab is within one
-    units = set(demo.frame["business_unit"].astype(str)) & set(load_demo_metrics().frame["business_unit"])
-    assert len(units) == 29 and "Innovation Lab" not in units
-    assert (table["n"] == len(units)).all()
+    named = set(demo.frame["business_unit"].astype(str)) & set(metrics.frame["business_unit"])
+    assert len(named) == 29 and "Innovation Lab" not in named
+
+
+def test_a_relation_on_too_few_units_is_shown_but_not_stated(demo):
+    table = pay_relations(demo.filter(division=["Digital"]), load_demo_metrics())
+    assert (table["n"] == 4).all() and table["r"].notna().all()  # the numbers are still there
+    assert not table["enough_units"].any() and not table["stated"].any()
+    assert relation_caveat(table.iloc[0]) == "too few units to tell (4 units; at least 10 needed)"
+    assert relation_caveat({"n": 12, "r": 0.3, "enough_units": True, "p_holm": 0.2}) == (
+        "within what chance alone could produce across 12 units")
+    assert relation_caveat({"n": 12, "r": 0.8, "enough_units": True, "p_holm": 0.001}) == ""
 
 
 # --- findings -----------------------------------------------------------------------------------
+
+def test_the_pay_finding_says_when_the_change_is_within_chance(demo):
+    from statsmodels.stats.proportion import test_proportions_2indep
+
+    def last(survey):
+        return findings(survey, load_demo_metrics()).set_index("kind").at["pay_trend", "headline"]
+
+    recent = demo.filter(wave=["2026-Q2", "2026-Q3"], division=["Digital"])
+    assert last(recent).startswith("Executive pay tied to CX: 46% said yes in 2026-Q2, 44% in 2026-Q3 (no change "
+                                   "beyond chance);")
+    assert " beyond chance" not in last(demo)  # 20% to 31%: a real change
+    answers = [recent.responses.loc[recent.responses["wave"] == w, "sign_7"].dropna() for w in ("2026-Q3", "2026-Q2")]
+    # statsmodels.stats.proportion.test_proportions_2indep(k1, n1, k2, n2).pvalue: well above 0.05
+    assert test_proportions_2indep(*[int((a == 1).sum()) if i % 2 == 0 else len(a) for a in answers
+                                     for i in (0, 1)]).pvalue > 0.5
+
 
 def test_findings_lead_with_facts_and_never_name_a_suppressed_unit(demo):
     table = findings(demo, load_demo_metrics())

@@ -372,7 +372,7 @@ def test_unit_metrics_without_an_incentive_share_are_used_for_the_rest_and_the_m
     assert pay["incentive_share"].isna().all() and pay["p"].notna().any()
     relations = pay_relations(survey, metrics)
     assert list(zip(relations["x"], relations["y"])) == [
-        ("sign_7", "mean_signs"), ("sign_7", "customer_nps"), ("mean_signs", "customer_nps"),
+        ("sign_7", "other_signs"), ("sign_7", "customer_nps"), ("mean_signs", "customer_nps"),
         ("sign_7", "csat_pct"), ("mean_signs", "csat_pct")]
     facts = findings(survey, metrics)
     assert list(facts["kind"]) == list(findings(survey)["kind"])  # as without metrics: none needs the incentive

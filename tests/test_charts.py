@@ -20,7 +20,6 @@ from cxcommit.demo import load_demo, load_demo_metrics
 from cxcommit.errors import SettingsError
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.settings import Settings
-from cxcommit.stats.correlation import correlation
 
 BIG = Settings(min_group_size=150, dont_know="missing")  # with load_demo(150): units pooled into "Other units …"; "don't know" out of the base leaves some cells under 150 yes/no answers, hidden (e.g. "Other units of Commercial Banking": 151 answered sign 4, 143 of them yes/no; 152 and 135 on sign 7)
 
@@ -68,7 +67,7 @@ def test_heatmap_colour_is_the_diff_pivot_and_text_the_share(demo):
     np.testing.assert_allclose(np.asarray(cells.z, dtype=float), expected)
     shares = table.pivot(index="label", columns="group", values="p").reindex(index=labels, columns=names)
     row, col = 0, list(cells.x).index("Mobile App")
-    assert cells.text[row][col] == f"{shares.iat[row, col]:.0%}"
+    assert cell_text(fig, row, col) in (f"{shares.iat[row, col]:.0%}", f"● {shares.iat[row, col]:.0%}")
     assert cells.customdata[row][col] == ["Mobile App", "sign_1"]
     clicks = fig.data[-1]  # the invisible markers a click selects (heatmap cells cannot be selected)
     assert clicks.type == "scatter" and len(clicks.x) == len(table)
@@ -76,6 +75,73 @@ def test_heatmap_colour_is_the_diff_pivot_and_text_the_share(demo):
     assert list(clicks.customdata[at]) == ["Mobile App", "sign_1"]
     assert "Mobile App" in clicks.hovertext[at] and f"{shares.iat[row, col]:.0%}" in clicks.hovertext[at]
     assert "Difference to the rest" in clicks.hovertext[at] and "95% interval" in clicks.hovertext[at]
+
+
+def cell_text(fig, row: int, col: int) -> str:
+    """What a heatmap cell says: its number, from the muted layer or the marked one (never both)."""
+    muted, marked = fig.data[0].text[row][col], fig.data[1].text[row][col]
+    assert not (muted and marked)
+    return muted or marked
+
+
+@pytest.mark.parametrize("values", [True, False])
+def test_heatmap_marks_exactly_the_cells_that_differ_from_the_rest(demo, values):
+    """A cell is marked (●, full colour) exactly where rates says it differs from the rest; every other
+    shown cell is muted. Retail Banking's units in 2026-Q3 (about 30 answers each): strong colours
+    before, and none that says more than the table does."""
+    for table in (rates(demo, "division"), rates(demo.filter(division=["Retail Banking"], wave=["2026-Q3"]),
+                                                 "business_unit")):
+        fig = charts.signs_heatmap(table, sort="name", values=values)
+        muted, marked = fig.data[0], fig.data[1]
+        assert muted.name == "Share" and marked.name == "Differs from the rest"
+        names, labels = [html.unescape(x) for x in muted.x], [html.unescape(y) for y in muted.y]
+        significant = table.pivot(index="label", columns="group", values="significant").reindex(
+            index=labels, columns=names).fillna(False).astype(bool).to_numpy()
+        significant = significant & ~table.pivot(index="label", columns="group", values="suppressed").reindex(
+            index=labels, columns=names).fillna(True).astype(bool).to_numpy()
+        z = np.asarray(muted.z, dtype=float)
+        drawn = np.isfinite(np.asarray(marked.z, dtype=float))
+        np.testing.assert_array_equal(drawn, significant & np.isfinite(z))  # full colour on exactly these
+        np.testing.assert_allclose(np.asarray(marked.z, dtype=float)[drawn], z[drawn])  # on the same scale
+        has_mark = np.array([[text.startswith("●") for text in line] for line in marked.text])
+        np.testing.assert_array_equal(has_mark, significant)
+        assert not any("●" in text for line in muted.text for text in line)
+        assert marked.showscale is not False and muted.showscale is False  # the legend bar: the full colours
+        assert muted.colorscale != marked.colorscale and (muted.zmin, muted.zmax) == (marked.zmin, marked.zmax)
+        assert "● differs from the rest: adjusted for the number of tests and at least 5 points" in \
+            fig.layout.title.subtitle.text
+    assert 0 < significant.sum() < significant.size // 2  # some marked in a small division, most not
+
+
+@pytest.mark.parametrize("filters", [{}, {"wave": ["2026-Q3"]}, {"division": ["Retail Banking"], "wave": ["2026-Q3"]}])
+def test_the_variation_lines_never_contradict_the_heatmap(demo, filters):
+    """Where the test of all units together finds nothing beyond chance, a unit the heatmap marks on
+    that item is named; "do not single out a unit" is said only where the heatmap marks none."""
+    from cxcommit.analyses.variation import explain, variation
+    from cxcommit.story.takeaways import marked_groups
+
+    survey = demo.filter(**filters) if filters else demo
+    spread, table = variation(survey, "business_unit"), rates(survey, "business_unit")
+    marks = marked_groups(table)
+    clashes = 0
+    for row in spread.to_dict("records"):
+        marked = table[(table["item"] == row["item"]) & table["significant"].fillna(False).astype(bool)]
+        line = explain(row, 0.95, "units", marks.get(row["item"], ""))
+        if not row["significant"]:
+            assert ("do not single out a unit" in line) == marked.empty
+            assert all(group in line for group in marked["group"].head(2))
+            clashes += not marked.empty
+    assert clashes == (2 if filters == {"wave": ["2026-Q3"]} else 0)  # e.g. Procurement on sign 8 in 2026-Q3
+
+
+def test_the_muted_colours_are_paler_than_the_full_ones():
+    from plotly.colors import hex_to_rgb, unlabel_rgb
+
+    from cxcommit.charts.theme import DIVERGING, muted
+
+    for (_, full), (_, pale) in zip(DIVERGING, muted(DIVERGING)):
+        full, pale = np.array(hex_to_rgb(full)), np.array(unlabel_rgb(pale))
+        assert np.abs(pale - 247).max() <= np.abs(full - 247).max() * 0.3 + 1  # nearer the light neutral
 
 
 def test_heatmap_sort_orders():
@@ -159,14 +225,14 @@ def test_heatmap_draws_suppressed_cells_grey_without_numbers():
     yes_no = survey.frame["sign_4"].isin([0, 1]).groupby(survey.frame["business_unit"].astype(str)).sum()
     assert set(table.loc[table["suppressed"], "group"]) == set(yes_no.index[yes_no < 150]) != set()
     assert not table["suppressed"].all()
-    cells, hidden, clicks = charts.signs_heatmap(table, options=ChartOptions(min_group_size=150)).data
+    cells, marked, hidden, clicks = charts.signs_heatmap(table, options=ChartOptions(min_group_size=150)).data
     reason = dict(zip(table["group"], table["suppression"]))
     assert set(table["suppression"].dropna()) == {"small"}  # the only reason left: no group is hidden for another
     assert set(np.ravel(np.asarray(hidden.text, dtype=object))) <= {"", "n<150"}  # no other label, e.g. "hidden"
     hover = dict(zip(clicks.x, clicks.hovertext))
     for col, group in enumerate(cells.x):
         if reason[group] == "small":
-            assert np.isnan(cells.z[0][col]) and cells.text[0][col] == ""
+            assert np.isnan(cells.z[0][col]) and cells.text[0][col] == "" == marked.text[0][col]
             assert hidden.z[0][col] == 1 and hidden.text[0][col] == "n<150"
             assert "fewer than 150 answers" in hover[group] and "n =" not in hover[group]
             assert set(re.findall(r"\d+", re.sub(r"<b>.*?</b>", "", hover[group]))) == {"150"}
@@ -198,21 +264,39 @@ def test_a_dumbbell_with_no_one_to_compare_says_so():
 
 
 def test_scatter_states_the_library_correlation(demo):
+    import statsmodels.api as sm
+    from statsmodels.stats.weightstats import DescrStatsW
+
     metrics = load_demo_metrics()
     units = unit_table(demo, metrics)
-    fig = charts.pay_scatter(units, x="exec_incentive_cx_pct", y="mean_signs",
-                             fit=unit_fit(units, "exec_incentive_cx_pct", "mean_signs"))
-    expected = correlation(units["exec_incentive_cx_pct"].to_numpy(float), units["mean_signs"].to_numpy(float))
-    relation = pay_relations(demo, metrics).query("x == 'exec_incentive_cx_pct' and y == 'mean_signs'").iloc[0]
-    assert fig.layout.meta["r"] == pytest.approx(expected["r"]) == pytest.approx(relation["r"])
-    assert fig.layout.meta["n"] == relation["n"] == len(fig.data[0].x)
-    assert f"r = {expected['r']:.2f} (95% interval {expected['ci_low']:.2f} to {expected['ci_high']:.2f}), " \
-           f"n = {expected['n']} units" in fig.layout.title.subtitle.text
-    both = units[["exec_incentive_cx_pct", "mean_signs"]].dropna()  # "Other units …" have no unit metrics
-    assert len(both) == expected["n"]
-    slope, intercept = np.polyfit(both["exec_incentive_cx_pct"], both["mean_signs"], 1)
+    relations = pay_relations(demo, metrics)
+    fit = unit_fit(units, "exec_incentive_cx_pct", "mean_signs", relations=relations)
+    fig = charts.pay_scatter(units, x="exec_incentive_cx_pct", y="mean_signs", fit=fit)
+    both = units[["exec_incentive_cx_pct", "mean_signs", "respondents"]].dropna()  # "Other units …": no metrics
+    weights = both["respondents"].to_numpy(float)
+    # statsmodels: DescrStatsW(np.column_stack([x, y]), weights=respondents).corrcoef[0, 1]
+    expected = DescrStatsW(both[["exec_incentive_cx_pct", "mean_signs"]].to_numpy(float), weights=weights).corrcoef[0, 1]
+    relation = relations.query("x == 'exec_incentive_cx_pct' and y == 'mean_signs'").iloc[0]
+    assert fig.layout.meta["r"] == pytest.approx(expected) == pytest.approx(relation["r"])
+    assert fig.layout.meta["p_holm"] == pytest.approx(relation["p_holm"])
+    assert fig.layout.meta["n"] == relation["n"] == len(fig.data[0].x) == len(both)
+    assert f"r = {expected:.2f} (95% interval {relation['ci_low']:.2f} to {relation['ci_high']:.2f}), " \
+           f"n = {len(both)} units weighted by answers" in fig.layout.title.subtitle.text
+    assert "too few" not in fig.layout.title.subtitle.text and "chance" not in fig.layout.title.subtitle.text
+    # statsmodels.api.WLS(y, add_constant(x), weights=respondents).fit().params: the line weighted as r is
+    intercept, slope = sm.WLS(both["mean_signs"].to_numpy(float), sm.add_constant(both["exec_incentive_cx_pct"].to_numpy(float)),
+                              weights=weights).fit().params
     line = fig.data[1]
     np.testing.assert_allclose(line.y, intercept + slope * np.asarray(line.x))
+
+
+def test_scatter_on_too_few_units_says_so(demo):
+    units = unit_table(demo.filter(division=["Digital"]), load_demo_metrics())
+    fit = unit_fit(units, "exec_incentive_cx_pct", "customer_nps")
+    assert fit["n"] == 4 and not fit["enough_units"] and np.isfinite(fit["r"])
+    subtitle = charts.pay_scatter(units, x="exec_incentive_cx_pct", y="customer_nps", fit=fit).layout.title.subtitle.text
+    assert subtitle.startswith(f"r = {fit['r']:.2f} (95% interval") and "too few units to tell (4 units; at least 10 " \
+        "needed)" in subtitle
 
 
 def test_variation_and_spread_plot_the_table(demo):
@@ -355,13 +439,14 @@ def test_items_shortened_to_the_same_words_keep_their_own_heatmap_rows():
     survey = load_survey(REALDATA / "googleforms_rstudio_rsurvey2019_en.xlsx")
     by = next(g for g in survey.groupings if g != "wave" and len(survey.codes(g)[1]) >= 2)
     table = rates(survey, by)
-    cells = charts.signs_heatmap(table, values=True).data[0]
+    fig = charts.signs_heatmap(table, values=True)
+    cells = fig.data[0]
     assert len(cells.y) == table["item"].nunique() == len(set(cells.y))
     for row, label in enumerate(cells.y):
         part = table[(table["label"] == label) & ~table["suppressed"]].set_index("group")["p"]
         for col, group in enumerate(cells.x):
             if group in part.index:
-                assert cells.text[row][col] == f"{float(part[group]):.0%}"
+                assert cell_text(fig, row, col).removeprefix("● ") == f"{float(part[group]):.0%}"
 
 
 # --- long names: cut on the axis, whole in the data and the hover ---------------------------------------------

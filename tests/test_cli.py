@@ -157,6 +157,8 @@ def test_analyze_with_filters_and_two_groupings():
 
 
 def test_analyze_table_formats_shares_and_correlations():
+    from statsmodels.stats.weightstats import DescrStatsW
+
     gaps = cli("analyze", "data/demo_responses.csv", "--view", "gaps", "--items", "sign_1").stdout
     frame = load_survey(ROOT / "data" / "demo_responses.csv").frame  # published for 5, recounted with pandas
     unit = frame[frame["business_unit"] == "Corporate Clients"]
@@ -165,16 +167,20 @@ def test_analyze_table_formats_shares_and_correlations():
     assert f"Corporate Clients {n1:>9} {p1:>9.1%} {n2:>7} {p2:>7.1%} {p1 - p2:>6.1%}" in gaps  # 5 100.0% 167 59.3%
     relations = cli("analyze", "data/demo_responses.csv", "--metrics", "data/demo_unit_metrics.csv",
                     "--view", "relations").stdout
-    # across the units reported on their own: sign 7's share averaged over the waves, against the incentive
-    answered = frame[frame["sign_7"].notna() & ~frame["business_unit"].astype(str).str.startswith("Other")]
-    shares = answered.groupby(["business_unit", "wave"], observed=True)["sign_7"].agg(lambda s: (s == 1).mean())
-    shares = shares.groupby(level="business_unit").mean()
+    # across the units reported on their own: sign 7's share pooled over the waves, against the incentive,
+    # each unit weighted by its respondents (Kish's effective n for the interval)
+    own = frame[~frame["business_unit"].astype(str).str.startswith("Other")]
+    answered = own[own["sign_7"].notna()]
+    shares = answered.groupby("business_unit", observed=True)["sign_7"].agg(lambda s: (s == 1).mean())
+    weights = own.groupby("business_unit", observed=True).size().reindex(shares.index).to_numpy(float)
     metrics = pd.read_csv(ROOT / "data" / "demo_unit_metrics.csv").groupby("business_unit")["exec_incentive_cx_pct"].mean()
-    r, _ = stats.pearsonr(metrics.reindex(shares.index), shares)
-    z, half = np.arctanh(r), stats.norm.ppf(0.975) / np.sqrt(len(shares) - 3)
+    both = np.column_stack([metrics.reindex(shares.index), shares])
+    r = DescrStatsW(both, weights=weights).corrcoef[0, 1]  # statsmodels' weighted Pearson r
+    n_eff = weights.sum() ** 2 / (weights**2).sum()
+    z, half = np.arctanh(r), stats.norm.ppf(0.975) / np.sqrt(n_eff - 3)
     assert len(shares) == 29  # the 30 units but Innovation Lab
-    assert (f"exec_incentive_cx_pct       sign_7 {r:.3f}  {np.tanh(z - half):.3f}   {np.tanh(z + half):.3f}  <0.001 "
-            f"{len(shares)}") in relations  # 0.955 0.906 0.979
+    assert (f"exec_incentive_cx_pct       sign_7 {r:.3f}  {np.tanh(z - half):.3f}   {np.tanh(z + half):.3f}  <0.001 <0.001 "
+            f"{len(shares)} {n_eff:.3f}") in relations  # 0.966 0.927 0.985 … 29 27.472
 
 
 def test_analyze_on_a_survey_without_the_signs_says_what_is_missing():

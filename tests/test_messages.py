@@ -556,7 +556,7 @@ def test_partial_unit_metrics_are_used_where_they_exist_and_named_where_they_do_
         headline = findings(survey, metrics)["headline"].iloc[-1]
         assert headline.endswith("(2026-Q1 to 2026-Q2, the waves with unit metrics)") and "nan" not in headline
     if case == "some units":
-        survey_only = (relations["x"] == "sign_7") & (relations["y"] == "mean_signs")
+        survey_only = (relations["x"] == "sign_7") & (relations["y"] == "other_signs")
         assert set(relations.loc[~survey_only, "n"]) == {26} and set(relations.loc[survey_only, "n"]) == {29}
     if case != "other waves":
         assert relations["r"].notna().any()

@@ -114,14 +114,27 @@ def test_the_heatmap_is_a_table_of_shares_with_hidden_cells_marked():
     assert (answers.to_numpy() == 0).sum() == 1  # published: a cell holds no answers or at least 130
     groups = [grid.cell(0, j).text for j in range(1, len(grid.columns))]
     cells = {(r["label"], r["group"]): r for r in slide.table.to_dict("records")}
+    strong = []
     for i in range(1, len(grid.rows)):
         label = grid.cell(i, 0).text
         for j, group in enumerate(groups, start=1):
             row, text = cells[(label, group)], grid.cell(i, j).text
             if row["suppressed"]:
                 assert text == "n<130"  # no number, and no other label: nothing is hidden for another group
-            else:
-                assert text == pct(row["p"])
+            else:  # marked (●, bold, full colour) exactly where the table says it differs from the rest
+                marked = bool(row["significant"])
+                assert text == (f"● {pct(row['p'])}" if marked else pct(row["p"]))
+                run = grid.cell(i, j).text_frame.paragraphs[0].runs[0]
+                assert bool(run.font.bold) == marked
+                fill = str(grid.cell(i, j).fill.fore_color.rgb)
+                darkest = min(int(fill[k:k + 2], 16) for k in (0, 2, 4))
+                strong += [darkest] if marked else []
+                # muted: 30% of the way from the light neutral (247) to the scale's darkest channel (6)
+                assert marked or darkest >= 247 - 0.3 * (247 - 6) - 1, (label, group, fill)
+    assert slide.table["significant"].any() and not slide.table["significant"].all()
+    assert min(strong) < 100  # the marked cells keep the full colours
+    assert ("full and ● where marked, pale elsewhere. Marked: differs from the rest after adjusting for the "
+            in slide.method and "and by at least 5 points" in slide.method)  # the legend, in the footnote
 
 
 def test_no_suppressed_number_reaches_the_deck():
@@ -272,6 +285,85 @@ def test_takeaways_do_not_call_a_tiny_change_a_move(demo):
     assert takeaway(index).startswith("Commitment held steady from 2025-Q2 to 2026-Q3")
 
 
+def test_titles_state_only_what_holds_and_say_what_is_known_otherwise(demo):
+    """Digital: 4 units, whose relations are shown but not stated; no unit differs on any sign beyond
+    chance; no division leads or moves by more than chance. The whole demo: each of these holds."""
+    small = {s.kind: s for s in deck(demo.filter(division=["Digital"]), load_demo_metrics(), presentation=False)}
+    assert takeaway(small["outcomes"]) == ("Too few units to tell how executive incentive tied to CX goes with "
+                                           "Customer NPS (4 units; at least 10 needed)")
+    assert small["outcomes"].figure.layout.meta["r"] == pytest.approx(-0.96, abs=0.01)  # the numbers still shown
+    assert not small["variation"].table["significant"].any()
+    assert takeaway(small["variation"]) == "No unit stands out from the rest on any sign by more than chance and 5 points"
+    assert takeaway(small["commitment"]).startswith("No group leads on commitment by more than chance and 0.4 signs")
+    assert takeaway(small["pay"]) == ("Pay tied to CX held steady from 2025-Q2 to 2026-Q3: no group moved by more "
+                                      "than chance and 5 points")
+    whole = {s.kind: s for s in deck(demo, load_demo_metrics(), presentation=False)}
+    assert takeaway(whole["outcomes"]) == "Units that tie more incentive to CX have strongly higher Customer NPS " \
+                                          "(r = 0.64, 29 units)"
+    assert takeaway(whole["commitment"]) == "Digital leads on commitment (5.3 of 8 signs); Operations trails (2.5)"
+    assert takeaway(whole["pay"]).startswith("Pay tied to CX rose most in Retail Banking: +49 points")
+    assert takeaway(whole["variation"]).startswith("Units disagree most on")
+
+
+def test_a_relation_within_chance_or_on_few_units_is_never_a_title():
+    from cxcommit.story import takeaways
+
+    relation = {"x": "exec_incentive_cx_pct", "y": "customer_nps", "r": -0.36, "ci_low": -0.96, "ci_high": 0.87,
+                "n": 5, "enough_units": False, "p_holm": 0.55}
+    assert takeaways.outcomes(relation) == ("Too few units to tell how executive incentive tied to CX goes with "
+                                            "Customer NPS (5 units; at least 10 needed)")
+    within = {**relation, "n": 14, "enough_units": True, "r": 0.41, "p_holm": 0.21}
+    assert takeaways.outcomes(within) == ("No clear relation between executive incentive tied to CX and Customer NPS "
+                                          "across 14 units (r = 0.41, within chance)")
+    holds = {**within, "p_holm": 0.01}
+    assert takeaways.outcomes(holds) == "Units that tie more incentive to CX have higher Customer NPS (r = 0.41, 14 units)"
+
+
+def test_a_difference_is_a_title_only_where_it_holds():
+    from cxcommit.story import takeaways
+
+    gaps = pd.DataFrame({"item": ["sign_1", "sign_2"], "label": ["A", "B"], "gap": [0.30, 0.04],
+                         "p_leaders": [0.7, 0.5], "p_staff": [0.4, 0.46], "p_value": [0.04, 1e-6],
+                         "suppressed": [False, False]})
+    # Holm over the two gaps: 0.04 × 1 = 0.04 < 0.05 for A (30 points); B holds but is under 5 points
+    assert takeaways.perception_gap(gaps).startswith("Executives see “A” 30 points more favourably")
+    assert takeaways.perception_gap(gaps.assign(significant=[False, False])) == (  # the table's own word
+        "Executives see no sign more favourably than their staff by more than chance and 5 points (largest gap +30 "
+        "points)")
+    assert takeaways.perception_gap(gaps, Settings(min_difference=0.35)).startswith("Executives see no sign")
+    spread = pd.DataFrame({"item": ["sign_1"], "label": ["A"], "significant": [True], "range": [0.04],
+                           "min_p": [0.5], "max_p": [0.54], "lowest": ["X"], "highest": ["Y"]})
+    assert takeaways.variation(spread, "units") == "Units differ by less than 5 points on every sign"
+    assert takeaways.variation(spread.assign(range=0.2), "units") == "Units disagree most on “A”: from 50% (X) to 54% (Y)"
+    # the homogeneity test within chance, yet one unit differs from the rest (the heatmap marks it): said so
+    rated = pd.DataFrame({"group": ["X", "Y", "Z"], "label": ["A"] * 3, "diff": [-0.29, 0.03, 0.2],
+                          "p_adj": [0.03, 0.9, 0.2], "suppressed": [False] * 3})
+    assert takeaways.standouts(rated)["group"].tolist() == ["X"]
+    assert takeaways.standouts(rated.assign(confirmed=[False, False, True]))["group"].tolist() == ["Z"]
+    quiet = spread.assign(significant=False)
+    assert takeaways.variation(quiet, "units", standouts=takeaways.standouts(rated)) == (
+        "No sign splits the units beyond chance; X stands out on “A” (-29 points against the rest)")
+    assert takeaways.variation(quiet, "units", standouts=takeaways.standouts(rated.iloc[1:])) == (
+        "No unit stands out from the rest on any sign by more than chance and 5 points")
+
+
+@pytest.mark.parametrize("export", ["surveymonkey_538_starwars.csv", "googleforms_rstudio_rsurvey2019_en.csv"])
+def test_the_weakest_item_is_named_among_items_of_one_kind_of_scale(export):
+    """A yes is not a scale's top box: the weakest and strongest, and the furthest from everyone
+    favourable, are items of the kind most items have, and the title says so."""
+    from cxcommit import load_survey
+
+    slides = {s.kind: s for s in deck(load_survey(REALDATA / export), presentation=False)}
+    table = slides["signs"].table
+    kinds = table.groupby("scale")["item"].nunique()
+    assert len(kinds) > 1 and kinds.idxmax() == "likert"
+    rated = table[table["scale"] == "likert"]
+    pooled = rated.groupby("label")["k"].sum() / rated.groupby("label")["n"].sum()
+    assert takeaway(slides["signs"]).startswith(f"Weakest of the {kinds['likert']} rating items: “{pooled.idxmin()}”")
+    assert takeaway(slides["gap_to_target"]).startswith(f"Of the {kinds['likert']} rating items, furthest from "
+                                                        f"everyone answering favourably: “{pooled.idxmin()}”")
+
+
 def test_a_long_table_and_a_long_title_get_smaller_type():
     """The Star Wars export: 17 items, 10 regions, and long questions in the titles."""
     from cxcommit import load_survey
@@ -317,9 +409,12 @@ def test_a_survey_without_the_signs_is_told_in_its_own_words(export):
     assert "sign" not in words.lower() and "commitment" not in words.lower()
     assert {"signs", "variation", "gap_to_target"} <= {s.kind for s in slides}
     variation = next(s for s in slides if s.kind == "variation")
-    assert takeaway(variation).startswith("Regions disagree" if "starwars" in export else "Groups disagree")
-    significant = bool(variation.table["significant"].iat[0])  # Star Wars: regions differ within chance
-    assert takeaway(variation).endswith("no more than chance would give") != significant
+    significant = bool(variation.table["significant"].any())  # Star Wars: regions differ within chance
+    groups = "Regions" if "starwars" in export else "Groups"
+    assert takeaway(variation).startswith(f"{groups} disagree most on" if significant else
+                                          f"No {groups[:-1].lower()} stands out from the rest on any item by more "
+                                          "than chance and 5 points")
+    assert "starwars" not in export or not significant
     footnotes = " ".join(s.method for s in slides)
     assert not re.search(r"\bsigns?\b", footnotes) and "answering yes" not in footnotes and "favourabl" in footnotes
     assert all("Methods: docs/methods.md §" in s.method for s in slides)

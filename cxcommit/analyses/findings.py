@@ -39,7 +39,8 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
     a change in the last wave since the previous one, among the changes that hold after Holm
     adjustment over every change of the breakdown, reach the smallest difference that matters and
     whose estimate's interval excludes 0), ``pay_trend`` (sign 7 from first to last wave, with the
-    incentive share if known). The furthest unit and the mover come with their interval and with
+    incentive share if known; "no change beyond chance" unless the change holds: the trends'
+    ``change_first_significant``). The furthest unit and the mover come with their interval and with
     the groups tied with them (:mod:`cxcommit.analyses.extremes`); ``value`` is then the shrunken
     estimate. Where every unit is tied, the furthest unit names none. Only
     shown (unsuppressed) numbers are used; a kind without data is left out. Without ``by`` in the
@@ -185,13 +186,14 @@ def _pay_trend(survey, metrics, *, by, focus, settings):
     if len(survey.report.waves) < 2 or PAY_SIGN not in survey.item_ids:
         return None
     pay = arrays(pay_alignment(survey, metrics, by=None, settings=settings), "suppressed", "p", "wave",
-                 "incentive_share", "n")
+                 "incentive_share", "n", "change_first_significant")
     shown = np.flatnonzero(~pay["suppressed"])
     if len(shown) < 2:
         return None
     first, final = shown[0], shown[-1]
+    moved = bool(pay["change_first_significant"][final])  # Holm over the breakdown's changes, at least the minimum
     text = (f"Executive pay tied to CX: {pct(pay['p'][first])} said yes in {pay['wave'][first]}, "
-            f"{pct(pay['p'][final])} in {pay['wave'][final]}")
+            f"{pct(pay['p'][final])} in {pay['wave'][final]}{'' if moved else ' (no change beyond chance)'}")
     valued = [i for i in shown if pd.notna(pay["incentive_share"][i])]  # waves the metrics cover
     if metrics is not None and len(valued) >= 2:
         start, end = valued[0], valued[-1]

@@ -119,13 +119,13 @@ def gap_to_target(survey: Survey, by: str | None = "business_unit", *, items: li
                   target: float = 1.0, settings: Settings = Settings()) -> pd.DataFrame:
     """How far each group's share is below ``target`` (default 1.0: everyone says yes).
 
-    Columns: the rates columns ``item, label, group, n, p`` plus ``target``, ``gap`` (target − p)
+    Columns: the rates columns ``item, label, scale, group, n, p`` plus ``target``, ``gap`` (target − p)
     and its interval ``ci_low``, ``ci_high`` (target minus the share's interval), ``suppressed``, ``suppression``.
     """
     table = rates(survey, by, items=items, settings=settings)
     return table.assign(target=target, gap=target - table["p"], gap_ci_low=target - table["ci_high"],
                         gap_ci_high=target - table["ci_low"])[
-        ["item", "label", "group", "n", "p", "target", "gap", "gap_ci_low", "gap_ci_high", "suppressed",
+        ["item", "label", "scale", "group", "n", "p", "target", "gap", "gap_ci_low", "gap_ci_high", "suppressed",
          "suppression"]].rename(
         columns={"gap_ci_low": "ci_low", "gap_ci_high": "ci_high"})
 

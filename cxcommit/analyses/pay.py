@@ -11,13 +11,15 @@ import pandas as pd
 
 from cxcommit.analyses.commitment import commitment_index
 from cxcommit.analyses.groups import ALL_GROUP
+from cxcommit.analyses.rates import rates
 from cxcommit.analyses.trends import trends
 from cxcommit.errors import NotApplicable
-from cxcommit.instrument.items import PAY_SIGN
+from cxcommit.instrument.items import PAY_SIGN, SIGN_IDS
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.publish import generalised_values
 from cxcommit.settings import Settings
+from cxcommit.stats.adjust import adjust_p
 from cxcommit.stats.correlation import correlation, least_squares
 from cxcommit.vocabulary import column_label
 
@@ -45,16 +47,20 @@ def pay_alignment(survey: Survey, metrics: UnitMetrics | None = None, by: str | 
                   settings: Settings = Settings()) -> pd.DataFrame:
     """Sign 7 and the incentive share tied to CX over waves, per group.
 
-    Columns: ``group, wave`` and ``n, p, ci_low, ci_high, change_prev, change_prev_p, slope`` of
-    sign 7 (as in :func:`cxcommit.analyses.trends.trends`), ``incentive_share`` (mean over the group's units
+    Columns: ``group, wave`` and ``n, p, ci_low, ci_high, prev_wave, change_prev, change_prev_p,
+    change_prev_significant, change_first, change_first_low, change_first_high, change_first_p,
+    change_first_p_holm, change_first_significant, slope`` of sign 7 (as in
+    :func:`cxcommit.analyses.trends.trends`: the changes' Holm family is every change of the
+    breakdown), ``incentive_share`` (mean over the group's units
     of the unit metric, null without unit metrics), ``units`` (units with a value), ``suppressed``, ``suppression``.
     """
     if PAY_SIGN not in survey.item_ids:
         raise NotApplicable("Compensation alignment needs sign 7 (executive pay tied to CX objectives).",
                            hint="Map the pay question to sign_7 in the mapping.")
     table = trends(survey, by, items=[PAY_SIGN], settings=settings)
-    table = table[["group", "wave", "n", "p", "ci_low", "ci_high", "change_prev", "change_prev_p", "slope",
-                   "suppressed", "suppression"]]
+    table = table[["group", "wave", "n", "p", "ci_low", "ci_high", "prev_wave", "change_prev", "change_prev_p",
+                   "change_prev_significant", "change_first", "change_first_low", "change_first_high", "change_first_p",
+                   "change_first_p_holm", "change_first_significant", "slope", "suppressed", "suppression"]]
     if metrics is None or "business_unit" not in survey.groupings:  # nothing links the metrics to respondents
         return table.assign(incentive_share=np.nan, units=0)
     metric = incentive_metric(metrics)
@@ -70,43 +76,92 @@ def pay_alignment(survey: Survey, metrics: UnitMetrics | None = None, by: str | 
     return table.merge(summary, on=["group", "wave"], how="left")
 
 
+MIN_UNITS = 10  # fewer units than this: a relation across units is shown but not stated
+
+
 def unit_table(survey: Survey, metrics: UnitMetrics, settings: Settings = Settings()) -> pd.DataFrame:
-    """One row per business unit shown: commitment index, sign 7 share and the unit metrics averaged
-    over the waves in the survey."""
+    """One row per business unit shown: its survey numbers pooled over the waves shown and its unit
+    metrics averaged over them.
+
+    Columns: ``business_unit``; ``n`` (respondents the commitment index scores), ``mean_signs`` and
+    ``fully_committed`` (the commitment index, :func:`cxcommit.analyses.commitment.commitment_index`);
+    ``respondents`` (everyone of the unit in the index, scored or not: the unit's weight in
+    :func:`pay_relations`); ``sign_7`` (share saying yes to sign 7); ``other_signs`` (the mean number
+    of the other seven signs met, 0–7: the sum of their shares, each of those who answered it, so
+    that sign 7 can be related to the index without the part-whole overlap of relating it to
+    ``mean_signs``, which counts sign 7 itself); then one column per unit metric.
+    """
     index = commitment_index(survey, "business_unit", settings=settings)
-    sign7 = trends(survey, "business_unit", items=[PAY_SIGN], settings=settings)
-    sign7 = sign7[~sign7["suppressed"]].groupby("group")["p"].mean().rename("sign_7")
+    shares = rates(survey, "business_unit", items=list(SIGN_IDS), settings=settings)
+    shares = shares[~shares["suppressed"]].pivot(index="group", columns="item", values="p").astype(float).reindex(
+        columns=list(SIGN_IDS))  # a sign hidden in every unit: a column of nulls
+    signs = pd.DataFrame({PAY_SIGN: shares[PAY_SIGN],
+                          "other_signs": shares.drop(columns=PAY_SIGN).sum(axis=1, min_count=len(SIGN_IDS) - 1)})
     waves = set(survey.responses["wave"].astype(str))
     numbers = metrics.frame[metrics.frame["wave"].isin(waves)].groupby("business_unit")[list(metrics.metrics)].mean()
-    shown = index[~index["suppressed"]].set_index("group")[["n", "mean_signs", "p"]].rename(
-        columns={"p": "fully_committed"})
-    return shown.join(sign7).join(numbers, how="left").reset_index().rename(columns={"group": "business_unit"})
+    shown = index[~index["suppressed"]].set_index("group")
+    shown = shown.assign(respondents=(shown["n"] + shown["n_incomplete"]).astype("Int64"))[
+        ["n", "mean_signs", "p", "respondents"]].rename(columns={"p": "fully_committed"})
+    return shown.join(signs).join(numbers, how="left").reset_index().rename(columns={"group": "business_unit"})
 
 
-def unit_fit(units: pd.DataFrame, x: str, y: str, *, confidence: float = 0.95) -> dict:
-    """How column ``y`` of :func:`unit_table` goes with column ``x`` across the units shown: Pearson
-    ``r`` with its Fisher-z interval ``ci_low``, ``ci_high``, ``p_value`` and ``n`` (units with both
-    values), as :func:`pay_relations` has them, and the least-squares line ``slope`` and
-    ``intercept`` (NaN with fewer than two units or no spread in ``x``).
+def _weights(units: pd.DataFrame) -> np.ndarray | None:
+    """Each unit's weight in a relation across units: its respondents (None: equal weights)."""
+    return units["respondents"].to_numpy(dtype=float, na_value=np.nan) if "respondents" in units else None
+
+
+def unit_fit(units: pd.DataFrame, x: str, y: str, *, confidence: float = 0.95,
+             relations: pd.DataFrame | None = None) -> dict:
+    """How column ``y`` of :func:`unit_table` goes with column ``x`` across the units shown, each
+    unit weighted by its respondents: weighted Pearson ``r`` with its Fisher-z interval ``ci_low``,
+    ``ci_high``, ``p_value``, ``n`` (units with both values) and ``n_eff`` (Kish's effective n), as
+    :func:`pay_relations` has them (:func:`cxcommit.stats.correlation.correlation`); ``enough_units``
+    (at least :data:`MIN_UNITS`); ``p_holm``: the pair's p-value adjusted over the family of
+    ``relations`` (:func:`pay_relations`; without them, or for a pair not among them, the p-value
+    alone); the weighted least-squares line ``slope`` and ``intercept`` (NaN with fewer than two
+    units or no spread in ``x``); and ``caveat``: what may not be read off the relation
+    (:func:`relation_caveat`; empty where it may be stated).
 
     >>> from cxcommit.demo import load_demo, load_demo_metrics
     >>> fit = unit_fit(unit_table(load_demo(), load_demo_metrics()), "exec_incentive_cx_pct", "customer_nps")
     >>> sorted(fit)
-    ['ci_high', 'ci_low', 'intercept', 'n', 'p_value', 'r', 'slope']
+    ['caveat', 'ci_high', 'ci_low', 'enough_units', 'intercept', 'n', 'n_eff', 'p_holm', 'p_value', 'r', 'slope']
     """
     shown = units[~units["suppressed"].astype(bool)] if "suppressed" in units else units
     xs, ys = shown[x].to_numpy(dtype=float, na_value=np.nan), shown[y].to_numpy(dtype=float, na_value=np.nan)
-    slope, intercept = least_squares(xs, ys)
-    return {**correlation(xs, ys, confidence), "slope": slope, "intercept": intercept}
+    slope, intercept = least_squares(xs, ys, _weights(shown))
+    fit = correlation(xs, ys, confidence, _weights(shown))
+    pair = relations[(relations["x"] == x) & (relations["y"] == y)] if relations is not None else ()
+    p_holm = float(pair["p_holm"].iat[0]) if len(pair) else fit["p_value"]
+    fit = {**fit, "p_holm": p_holm, "enough_units": fit["n"] >= MIN_UNITS, "slope": slope, "intercept": intercept}
+    return {**fit, "caveat": relation_caveat(fit, confidence)}
 
 
 def pay_relations(survey: Survey, metrics: UnitMetrics, *, settings: Settings = Settings()) -> pd.DataFrame:
     """Across business units: how pay alignment and commitment relate to each other and to CX outcomes.
 
-    Each unit is one point (its values averaged over the survey's waves; suppressed units and the
-    generalised groups publishing made, "Other units of Digital", left out: they are no unit).
-    Returns one row per pair: ``x, y, r, ci_low, ci_high`` (Pearson r with Fisher-z interval),
-    ``p_value``, ``n`` (units).
+    Each unit is one point (:func:`unit_table`: survey numbers pooled over the waves shown, unit
+    metrics averaged over them; suppressed units and the generalised groups publishing made, "Other
+    units of Digital", left out: they are no unit), weighted by its respondents, so that a unit of
+    200 answers counts twice one of 100. Sign 7 is related to the mean of the other seven signs
+    (``other_signs``), never to the index that contains it.
+
+    Returns one row per pair (the family: these seven relations, or three without an incentive share):
+
+    - ``x, y``: the two columns of :func:`unit_table`;
+    - ``r``: weighted Pearson r; ``ci_low, ci_high``: its Fisher-z interval; ``p_value``: the t test
+      of r = 0 (:func:`cxcommit.stats.correlation.correlation`), both on ``n_eff`` (Kish's effective
+      number of units, (Σw)²/Σw², below ``n`` the more unequal the units' sizes);
+    - ``p_holm``: ``p_value`` adjusted over the family (Holm 1979);
+    - ``n``: units with both values; ``enough_units``: ``n`` at least :data:`MIN_UNITS` (10);
+    - ``stated``: the relation may be stated in a title: enough units and ``p_holm`` below
+      1 − confidence. Otherwise the numbers are shown with a caveat (:func:`relation_caveat`).
+
+    >>> from cxcommit.demo import load_demo, load_demo_metrics
+    >>> table = pay_relations(load_demo(), load_demo_metrics())
+    >>> row = table.iloc[2]
+    >>> row["x"], row["y"], int(row["n"]), bool(row["stated"])
+    ('sign_7', 'other_signs', 29, True)
     """
     units = unit_table(survey, metrics, settings)
     units = units[~units["business_unit"].astype(str).isin(generalised_values(survey, "business_unit"))]
@@ -114,13 +169,35 @@ def pay_relations(survey: Survey, metrics: UnitMetrics, *, settings: Settings = 
     outcomes = [m for m in metrics.metrics if m != incentive]
     pay = incentive or PAY_SIGN  # without an incentive share, sign 7 stands for pay alignment
     pairs = [(incentive, "sign_7"), (incentive, "mean_signs")] if incentive else []
-    pairs += [("sign_7", "mean_signs")]
+    pairs += [("sign_7", "other_signs")]  # sign 7 against the index without it: no part-whole overlap
     pairs += [(x, outcome) for outcome in outcomes for x in (pay, "mean_signs")]
-    rows = [{"x": x, "y": y, **correlation(units[x].to_numpy(dtype=float), units[y].to_numpy(dtype=float),
-                                           settings.confidence)} for x, y in pairs]
-    table = pd.DataFrame(rows)
+    rows = [{"x": x, "y": y, **correlation(units[x].to_numpy(dtype=float, na_value=np.nan),
+                                           units[y].to_numpy(dtype=float, na_value=np.nan),
+                                           settings.confidence, _weights(units))} for x, y in pairs]
+    table = pd.DataFrame(rows, columns=["x", "y", "r", "ci_low", "ci_high", "p_value", "n", "n_eff"])
+    table.insert(6, "p_holm", adjust_p(table["p_value"].to_numpy(dtype=float), "holm"))
     table["n"] = table["n"].astype("Int64")
+    table["enough_units"] = table["n"].to_numpy(dtype=int) >= MIN_UNITS
+    table["stated"] = table["enough_units"] & (table["p_holm"] < 1 - settings.confidence)
     return table
+
+
+def relation_caveat(relation, confidence: float = 0.95) -> str:
+    """What may not be read off a relation across units (a row of :func:`pay_relations` or what
+    :func:`unit_fit` returns), in plain words; empty when it may be stated.
+
+    >>> relation_caveat({"n": 5, "r": -0.36, "enough_units": False, "p_holm": 0.6})
+    'too few units to tell (5 units; at least 10 needed)'
+    """
+    n = int(relation["n"])
+    if not relation["enough_units"]:
+        return f"too few units to tell ({n} unit{'s' if n != 1 else ''}; at least {MIN_UNITS} needed)"
+    if pd.isna(relation["r"]):
+        return f"no spread to relate across the {n} units"
+    p = relation.get("p_holm", relation.get("p_value"))
+    if not p < 1 - confidence:
+        return f"within what chance alone could produce across {n} units"
+    return ""
 
 
 def relation_choices(relations: pd.DataFrame) -> dict[str, tuple[str, str]]:

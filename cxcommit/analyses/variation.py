@@ -131,9 +131,12 @@ def _spread(k: np.ndarray, n: np.ndarray, names: np.ndarray) -> dict:
             "statistic": statistic, "dof": dof, "p_value": p_value, "method": method}
 
 
-def explain(row, confidence: float = 0.95, groups: str = "units") -> str:
+def explain(row, confidence: float = 0.95, groups: str = "units", marked: str = "") -> str:
     """One row of :func:`variation` in plain words, for a reader who does not read p-values; groups
-    tied at either end are said to be tied, with their number.
+    tied at either end are said to be tied, with their number. ``marked``: the groups that differ
+    from the rest on this item by :func:`cxcommit.analyses.rates.rates` (the heatmap's marks), in
+    words; where the test of all groups together finds nothing beyond chance, they are named rather
+    than "no unit singled out", so the two views never contradict each other.
 
     >>> explain({"label": "Pay tied to CX", "n_groups": 58, "min_p": 0.2, "max_p": 1.0, "lowest": "A",
     ...          "n_lowest": 1, "highest": "B, C and 54 others", "n_highest": 56, "omega_sq": 0.05,
@@ -151,6 +154,9 @@ def explain(row, confidence: float = 0.95, groups: str = "units") -> str:
         verdict = (f" Differences this large would rarely arise by chance if all {groups} felt the same "
                    f"({test}): net of chance, {get('omega_sq'):.0%} of the variation in answers lies between "
                    f"{groups}, and their true shares differ by about {get('between_sd') * 100:.0f} points (SD).")
+    elif marked:
+        verdict = (f" Across all {groups} together, the differences are within what chance alone could produce "
+                   f"({test}); on its own, {marked} differs from the rest (marked on the heatmap).")
     else:
         verdict = (f" The differences are within what chance alone could produce ({test}): "
                    f"do not single out a unit on this item.")

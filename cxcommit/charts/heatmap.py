@@ -11,7 +11,8 @@ from cxcommit.charts.common import choice, grouping_word, require, share_label, 
 from cxcommit.charts.layout import (TICK_CHARS, cell_font, finish, heatmap_height, short_ticks, tick_angle,
                                     tick_font, writes_values)
 from cxcommit.charts.options import ChartOptions
-from cxcommit.charts.theme import DIVERGING, SEQUENTIAL, hover_text, pct, suppressed_cells
+from cxcommit.charts.theme import (DIVERGING, MARK, SEQUENTIAL, hover_text, mark_note, muted, pct,
+                                   suppressed_cells)
 from cxcommit.text import shorten
 
 HEATMAP_SORTS = ("score", "size", "name")
@@ -53,14 +54,33 @@ def _shown(cell: dict | None) -> bool:
     return cell is not None and not cell["suppressed"]
 
 
+def _marked(cell: dict | None) -> bool:
+    """A shown cell that differs from the rest (rates' ``significant``: adjusted and at least the
+    minimum difference)."""
+    return _shown(cell) and bool(cell.get("significant", False))
+
+
+def _number(cell: dict | None, values: bool, *, marked: bool) -> str:
+    """What a cell of the muted layer (``marked`` False) or of the marked layer says: the share (when
+    ``values``), after the mark on the marked layer; empty where the cell belongs to the other layer."""
+    if not _shown(cell) or _marked(cell) != marked:
+        return ""
+    if not marked:
+        return pct(cell["p"]) if values else ""
+    return f"{MARK} {pct(cell['p'])}" if values else MARK
+
+
 def _cell_layers(grid: list, color: str, values: bool, share_word: str,
-                 options: ChartOptions) -> tuple[np.ndarray, list, list]:
-    """Each cell's colour value (NaN when hidden), its number (when ``values``) and its hover."""
+                 options: ChartOptions) -> tuple[np.ndarray, np.ndarray, list, list, list]:
+    """Each cell's colour value (NaN when hidden), whether it is marked, its number (when ``values``;
+    a marked cell's, with the mark, in ``marks``) and its hover."""
     z = np.array([[float(c[color]) if _shown(c) and pd.notna(c[color]) else np.nan for c in line] for line in grid])
-    text = [[pct(c["p"]) if _shown(c) and values else "" for c in line] for line in grid]
+    marked = np.array([[_marked(c) for c in line] for line in grid], dtype=bool).reshape(z.shape)
+    text = [[_number(c, values, marked=False) for c in line] for line in grid]
+    marks = [[_number(c, values, marked=True) for c in line] for line in grid]
     hover = [[hover_text(c, confidence=options.confidence, min_group_size=options.min_group_size,
                          share_word=share_word) if c is not None else "" for c in line] for line in grid]
-    return z, text, hover
+    return z, marked, text, marks, hover
 
 
 def _click_markers(grid: list, x: list, y: list, hover: list, customdata: list) -> go.Scatter:
@@ -86,6 +106,12 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     hidden everywhere go last. ``values``: write the share in each cell (default: when the columns
     leave room, up to 32, or 16 in ``presentation``); the hover always has it. Each cell's
     ``customdata`` is ``[group, item]``.
+
+    A cell that differs from the rest (the table's ``significant``: adjusted for the number of
+    tests and at least the minimum difference, ``options.min_difference``) is drawn in full colour
+    with a mark (●) before its number, by the second trace; every other shown cell in a muted colour,
+    by the first (which holds every shown cell's value), so the colours cannot tell a difference
+    chance could produce as a real one. The subtitle says what the mark means.
     """
     require(rates_table, ["item", "label", "group", "n", "p", "diff", "suppressed"], "signs_heatmap",
             "cxcommit.analyses.rates.rates(survey, by=...)")
@@ -97,14 +123,20 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     grid = _grid(table, groups, items)
     share_word = share_label(table)
     values = writes_values(len(groups), presentation) if values is None else values
-    z, text, hover = _cell_layers(grid, color, values, share_word, options)
+    z, marked, text, marks, hover = _cell_layers(grid, color, values, share_word, options)
     customdata = [[[g, i] for g in groups] for i in items]
     labels = list(dict(zip(table["item"], table["label"])).values())
     x, y = texts(groups), texts(labels)
-    font = cell_font(len(groups), min_group_size, presentation)
-    fig = go.Figure(go.Heatmap(
+    font = cell_font(len(groups), min_group_size, presentation, widest=6 if values and marked.any() else 4)
+    scale = colour_scale(z, color, share_word)
+    fig = go.Figure(go.Heatmap(  # every shown cell, muted: what may be chance does not shout
         z=z, x=x, y=y, text=text, texttemplate="%{text}", textfont={"size": font}, hoverinfo="skip",
-        customdata=customdata, xgap=2, ygap=2, name="Share", **colour_scale(z, color, share_word)))
+        customdata=customdata, xgap=2, ygap=2, name="Share", **{**scale, "colorscale": muted(scale["colorscale"])},
+        showscale=False))
+    fig.add_trace(go.Heatmap(  # the cells that differ from the rest, in full colour, with the mark
+        z=np.where(marked, z, np.nan), x=x, y=y, text=marks, texttemplate="%{text}", hoverinfo="skip",
+        textfont={"size": font}, customdata=customdata, xgap=2, ygap=2, name="Differs from the rest",
+        hoverongaps=False, **scale))
     hidden = [[c is not None and bool(c["suppressed"]) for c in line] for line in grid]
     cells = suppressed_cells(hidden, groups, labels, customdata, min_group_size, font=font, labelled=values)
     fig.add_trace(cells.update(hoverinfo="skip"))
@@ -117,6 +149,7 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     short_ticks(fig, "y", y)
     what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"
     number = f"Number: {share_word.lower()} · " if values else f"Hover for the {share_word.lower()} · "
+    note = f" · {mark_note(options.min_difference)}" if "significant" in table else ""
     return finish(fig, f"The signs by {grouping_word(table)}",
-                  f"{number}colour: {what} · grey: fewer than {min_group_size} answers, no number",
+                  f"{number}colour: {what} · grey: fewer than {min_group_size} answers, no number{note}",
                   height=heatmap_height(len(items), groups, presentation), options=options)

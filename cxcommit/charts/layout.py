@@ -69,9 +69,10 @@ def writes_values(columns: int, presentation: bool) -> bool:
     return columns <= (16 if presentation else 32)
 
 
-def cell_font(columns: int, min_group_size: int, presentation: bool) -> int:
-    """The font size of a heatmap cell's number: "100%" or "n<150" fits in a column of ~840/columns px."""
-    chars = max(4, len(suppressed_label(min_group_size)))
+def cell_font(columns: int, min_group_size: int, presentation: bool, widest: int = 4) -> int:
+    """The font size of a heatmap cell's number: "100%" (or ``widest`` characters, "● 100%": 6) or
+    "n<150" fits in a column of ~840/columns px."""
+    chars = max(widest, len(suppressed_label(min_group_size)))
     return int(min(font_size(presentation), max(6, CELL_ROOM / columns / (0.62 * chars))))
 
 

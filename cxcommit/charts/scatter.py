@@ -13,7 +13,7 @@ from cxcommit.text import escape_html
 from cxcommit.vocabulary import column_label
 
 SHARE_COLUMNS = ("sign_7", "fully_committed")
-CORRELATION = ("r", "ci_low", "ci_high", "p_value", "n")  # what the figure's layout.meta holds
+CORRELATION = ("r", "ci_low", "ci_high", "p_value", "p_holm", "n", "n_eff")  # what the figure's layout.meta holds
 
 
 def _axis_format(column: str, values: np.ndarray) -> dict:
@@ -29,20 +29,25 @@ def _value_text(column: str, value: float) -> str:
 
 
 def _correlation_text(fit: dict, confidence: float) -> str:
+    """r with its interval and the units it rests on; what may not be read off it, in plain words."""
     if not np.isfinite(fit["r"]):
         return f"Too few units (n = {fit['n']}) or no spread: no correlation"
-    return (f"r = {fit['r']:.2f} ({confidence:.0%} interval {fit['ci_low']:.2f} to {fit['ci_high']:.2f}), "
-            f"n = {fit['n']} units")
+    text = (f"r = {fit['r']:.2f} ({confidence:.0%} interval {fit['ci_low']:.2f} to {fit['ci_high']:.2f}), "
+            f"n = {fit['n']} units weighted by answers")
+    return f"{text} · {fit['caveat']}" if fit.get("caveat") else text
 
 
 def pay_scatter(units: pd.DataFrame, *, x: str, y: str, fit: dict, unit: str = "business_unit",
                 options: ChartOptions = ChartOptions()) -> go.Figure:
-    """Units as points with a least-squares line; Pearson r, its interval and n in the subtitle.
+    """Units as points with the least-squares line, each unit weighted by its respondents; the
+    weighted Pearson r, its interval, n and what may not be read off it (too few units, within
+    chance) in the subtitle.
 
     Input: :func:`cxcommit.analyses.pay.unit_table` (one row per shown unit); ``x``, ``y``: two of its
     columns, e.g. ``exec_incentive_cx_pct`` and ``customer_nps``; ``fit``: what
     :func:`cxcommit.analyses.pay.unit_fit` returns for them (``r``, ``ci_low``, ``ci_high``,
-    ``p_value``, ``n``, ``slope``, ``intercept``). ``layout.meta`` holds the correlation's numbers.
+    ``p_value``, ``p_holm``, ``n``, ``n_eff``, ``enough_units``, ``slope``, ``intercept``, ``caveat``).
+    ``layout.meta`` holds the correlation's numbers.
     """
     require(units, [unit, x, y], "pay_scatter", "cxcommit.analyses.pay.unit_table(survey, metrics)")
     dark = options.dark
@@ -58,11 +63,11 @@ def pay_scatter(units: pd.DataFrame, *, x: str, y: str, fit: dict, unit: str = "
     if np.isfinite(fit["slope"]):
         ends = np.array([xs[keep].min(), xs[keep].max()])
         fig.add_trace(go.Scatter(x=ends, y=fit["intercept"] + fit["slope"] * ends, mode="lines",
-                                 name="Least-squares line", line={"color": colorway(dark)[1], "dash": "dash"},
+                                 name="Weighted least-squares line", line={"color": colorway(dark)[1], "dash": "dash"},
                                  hoverinfo="skip"))
     fig.update_layout(meta={k: (float(fit[k]) if k != "n" else int(fit[k])) for k in CORRELATION})
     fig.update_xaxes(title_text=x_label, **_axis_format(x, xs))
     fig.update_yaxes(title_text=y_label, **_axis_format(y, ys))
     return finish(fig, f"{y_label} against {x_label[0].lower() + x_label[1:]}",
-                  f"{_correlation_text(fit, options.confidence)} · one dot per unit, averaged over the waves shown "
+                  f"{_correlation_text(fit, options.confidence)} · one dot per unit over the waves shown "
                   "· dashed: least-squares line", height=560 if options.presentation else 480, options=options)

@@ -30,6 +30,9 @@ SEQUENTIAL = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#21
 # Okabe–Ito, reordered so the first colours read well on white and on a dark background.
 QUALITATIVE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 SUPPRESSED_COLOR = "#d9d9d9"
+# A cell that differs from the rest (rates' ``significant``): this mark and the full colour; every other
+# cell in a muted colour (:func:`muted`), so that colour alone never reads as a real difference.
+MARK = "●"
 SUPPRESSED_TEXT = "#505050"
 LEADERS_COLOR, STAFF_COLOR = "#0072B2", "#E69F00"
 
@@ -133,6 +136,31 @@ def place_header(fig: go.Figure, title: str, subtitle: str = "", *, height: int,
         margin={"t": int(below_title + legend_h + panel_titles + 16), "l": 10, "r": 10, "b": 10},
     )
     return fig
+
+
+def muted(scale: list, keep: float = 0.3) -> list:
+    """``scale`` (a plotly colour scale of ``#rrggbb`` colours) faded toward its lightest neutral,
+    ``#f7f7f7``, keeping ``keep`` of each colour's distance from it: the colours of cells whose
+    difference may be chance. Direction stays readable (pale blue, pale orange); strength does not shout.
+
+    >>> muted([[0, "#000000"], [1, "#f7f7f7"]], keep=0.5)
+    [[0, 'rgb(124, 124, 124)'], [1, 'rgb(247, 247, 247)']]
+    """
+    def fade(colour: str) -> str:
+        channels = [int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+        return "rgb({}, {}, {})".format(*(round(247 + (c - 247) * keep) for c in channels))
+    return [[stop, fade(colour)] for stop, colour in scale]
+
+
+def mark_note(min_difference: float) -> str:
+    """What the mark on a heatmap cell means, for a legend or a footnote.
+
+    >>> mark_note(0.05)
+    '● differs from the rest: adjusted for the number of tests and at least 5 points; pale: within chance or smaller'
+    """
+    points = round(min_difference * 100, 6)
+    return (f"{MARK} differs from the rest: adjusted for the number of tests and at least {points:g} "
+            f"point{'' if points == 1 else 's'}; pale: within chance or smaller")
 
 
 def suppressed_label(min_group_size: int) -> str:

@@ -18,13 +18,14 @@ from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt, lazyproperty
 from xlsxwriter import Workbook
 
-from cxcommit.charts.theme import (DIVERGING, LEADERS_COLOR, QUALITATIVE, STAFF_COLOR, SUPPRESSED_COLOR,
-                                   SUPPRESSED_TEXT, suppressed_label)
+from cxcommit.charts.theme import (DIVERGING, LEADERS_COLOR, MARK, QUALITATIVE, STAFF_COLOR, SUPPRESSED_COLOR,
+                                   SUPPRESSED_TEXT, muted, suppressed_label)
 from cxcommit.export.pptx_cover import Cover
 from cxcommit.text import pct, without_controls
 from cxcommit.vocabulary import column_label
 
 INK = "222222"
+PALE = muted(DIVERGING)  # the colours of cells whose difference may be chance
 
 
 class _TextOnly:
@@ -243,9 +244,25 @@ def _outcomes(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple
     return chart
 
 
+def _sign_cell(row: dict, minimum: int, limit: float) -> tuple[str, dict]:
+    """A shown or hidden cell of the heatmap table: its text and style (fill, colour, bold). A cell
+    that differs from the rest (``significant``) in full colour, bold, after the mark; else muted."""
+    if row["suppressed"]:
+        return suppressed_label(minimum), {"fill": SUPPRESSED_COLOR, "colour": SUPPRESSED_TEXT}
+    diff = float(row["diff"]) if pd.notna(row["diff"]) else 0.0
+    marked = bool(row.get("significant", False))
+    fill = sample_colorscale(DIVERGING if marked else PALE, [min(max(0.5 + diff / (2 * limit), 0.0), 1.0)])[0]
+    dark = marked and abs(diff) > 0.6 * limit
+    return (f"{MARK} {pct(row['p'])}" if marked else pct(row["p"]),
+            {"fill": fill, "colour": "#ffffff" if dark else INK, "bold": marked})
+
+
 def _signs(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
     """The heatmap as a table: items down, groups across; share in each cell, coloured by the
-    difference to the other groups; hidden cells grey with ``n<5`` or ``hidden``."""
+    difference to the other groups; hidden cells grey with ``n<5``. A cell that differs from the rest
+    (the table's ``significant``) is in full colour, its number bold after a ●; every other cell in
+    the muted colours (:func:`cxcommit.charts.theme.muted`), as on the dashboard's heatmap; the
+    slide's footnote says what the mark means."""
     items = list(dict.fromkeys(table["label"]))
     groups = list(dict.fromkeys(table["group"]))
     cells = {(r["label"], r["group"]): r for r in table.to_dict("records")}
@@ -284,14 +301,9 @@ def _signs(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
             row = cells.get((label, group))
             if row is None:
                 write(grid.cell(i + 1, j + 1), "", fill="#ffffff")
-            elif row["suppressed"]:
-                write(grid.cell(i + 1, j + 1), suppressed_label(minimum),
-                      fill=SUPPRESSED_COLOR, colour=SUPPRESSED_TEXT)
             else:
-                diff = float(row["diff"]) if pd.notna(row["diff"]) else 0.0
-                fill = sample_colorscale(DIVERGING, [min(max(0.5 + diff / (2 * limit), 0.0), 1.0)])[0]
-                dark = abs(diff) > 0.6 * limit
-                write(grid.cell(i + 1, j + 1), pct(row["p"]), fill=fill, colour="#ffffff" if dark else INK)
+                text, style = _sign_cell(row, minimum, limit)
+                write(grid.cell(i + 1, j + 1), text, **style)
     return shape
 
 

@@ -133,7 +133,10 @@ def _blank_or_repeated(raw: RawTable, frame: pd.DataFrame, roles: dict[str, str]
 # pay_relations): a metric of one of these names is renamed, so it cannot overwrite or clash with them.
 RESERVED = frozenset({"business_unit", "division", "wave", "group", "n", "p", "k", "sign_7", "mean_signs",
                       "fully_committed", "units", "incentive_share", "suppressed", "suppression", "ci_low", "ci_high",
-                      "change_prev", "change_prev_p", "slope", "x", "y", "r", "p_value", "index"})
+                      "change_prev", "change_prev_p", "change_first", "change_first_p", "slope", "x", "y", "r",
+                      "prev_wave", "change_prev_significant", "change_first_low", "change_first_high",
+                      "change_first_p_holm", "change_first_significant",
+                      "p_value", "index", "respondents", "other_signs", "n_eff", "p_holm", "enough_units", "stated"})
 
 
 def _metric_names(keys: list[str], taken: set[str]) -> dict[str, str]:

@@ -8,7 +8,7 @@ workbook (:func:`cxcommit.export.table_export.analysis_tables`) and the command 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -77,22 +77,27 @@ class Look:
 @dataclass(frozen=True)
 class Shown:
     """What a chapter shows on its slide: the chart (None: words only), the lines under it, and what
-    the takeaway needs besides the table: the two columns a scatter plots (``plotted``) and what the
-    groups are called (``groups``)."""
+    the takeaway needs besides the table: the two columns a scatter plots (``plotted``), what the
+    groups are called (``groups``), for a scatter the relation it shows (``relation``:
+    :func:`cxcommit.analyses.pay.unit_fit` with the family's Holm p-value, ``x`` and ``y``), and the
+    groups that stand out from the rest (``standouts``: :func:`cxcommit.story.takeaways.standouts`)."""
 
     figure: go.Figure | None
     bullets: tuple[str, ...] = ()
     plotted: tuple[str, ...] = ()
     groups: str = ""
+    relation: dict | None = None
+    standouts: pd.DataFrame | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
 class Chapter:
     """One chapter of the story. ``analysis`` makes its table (raising
     :class:`~cxcommit.errors.NotApplicable` where it does not apply to the data); ``show`` draws its
-    slide from that table (None: nothing to show); ``takeaway`` reads its message off the table (empty:
-    none); ``method`` says how its chart was made (``{share}``, ``{share_lower}``, ``{item}``,
-    ``{answering}`` and ``{groups}`` filled in by :func:`method_text`); ``sheet`` names its table in
+    slide from that table (None: nothing to show); ``takeaway`` reads its message off the table, what
+    is shown and the settings (empty: none; :mod:`cxcommit.story.takeaways`); ``method`` says how its
+    chart was made (``{share}``, ``{share_lower}``, ``{item}``, ``{answering}`` and ``{groups}`` filled
+    in by :func:`method_text`); ``sheet`` names its table in
     the workbook, where ``more`` adds further tables (name, analysis). ``needs_metrics``: told only
     with unit metrics. ``methods``: the sections of docs/methods.md its method line cites
     (:mod:`cxcommit.story.methods_refs`); ``marks``: the family of tests its chart marks
@@ -103,7 +108,7 @@ class Chapter:
     sheet: Callable[[Plan], str]
     analysis: Callable[[Plan], pd.DataFrame]
     show: Callable[[Plan, pd.DataFrame, Look], Shown | None]
-    takeaway: Callable[[pd.DataFrame, Shown], str] = lambda table, shown: ""
+    takeaway: Callable[[pd.DataFrame, Shown, Settings], str] = lambda table, shown, settings: ""
     method: str = ""
     needs_metrics: bool = False
     more: tuple[tuple[str, Callable[[Plan], pd.DataFrame]], ...] = ()
@@ -123,7 +128,7 @@ def method_text(chapter: Chapter, table: pd.DataFrame | None, shown: Shown, sett
     >>> plan = Plan.of(load_demo())
     >>> signs = CHAPTERS[2]
     >>> print(method_text(signs, signs.analysis(plan), Shown(None)))  # doctest: +ELLIPSIS
-    Share answering yes; colour: difference to all the other groups together, in points. Marked: differs from the rest after adjusting for the ... comparisons of this breakdown (Benjamini–Hochberg) and by at least 5 points. Methods: docs/methods.md §Differences, §What significant means.
+    Share answering yes; colour: difference to all the other groups together, in points: full and ● where marked, pale elsewhere. Marked: differs from the rest after adjusting for the ... comparisons of this breakdown (Benjamini–Hochberg) and by at least 5 points. Methods: docs/methods.md §Differences, §What significant means.
     """
     items = table is not None and "item" in table
     share = charts.share_label(table) if items else "Share answering yes"
@@ -141,10 +146,15 @@ def _chart(draw: Callable[..., go.Figure]) -> Callable[[Plan, pd.DataFrame, Look
 
 
 def _variation(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
-    """The spread of each item across the units; under it the two largest, in words."""
+    """The spread of each item across the units; under it the two largest, in words. The takeaway
+    also reads which units stand out from the rest (the heatmap's marks), so the two never disagree."""
     groups = grouping_nouns(plan.unit, longest=LONGEST_NOUN)[1]
-    lines = tuple(explain(row, plan.settings.confidence, groups) for row in table.head(2).to_dict("records"))
-    return Shown(charts.variation_chart(table, groups=groups, options=look.options(plan.settings)), lines, groups=groups)
+    shares = rates(plan.survey, plan.unit, items=plan.items, settings=plan.settings)
+    marks = takeaways.marked_groups(shares)
+    lines = tuple(explain(row, plan.settings.confidence, groups, marks.get(row["item"], ""))
+                  for row in table.head(2).to_dict("records"))
+    return Shown(charts.variation_chart(table, groups=groups, options=look.options(plan.settings)), lines, groups=groups,
+                 standouts=takeaways.standouts(shares, plan.settings))
 
 
 def _pay(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
@@ -154,16 +164,18 @@ def _pay(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
 
 
 def _outcomes(plan: Plan, table: pd.DataFrame, look: Look) -> Shown | None:
-    """Pay alignment (the incentive share, else sign 7) against the first outcome metric, per unit;
-    under it, what the metrics leave out. None without an outcome metric."""
+    """Pay alignment (the incentive share, else sign 7) against the first outcome metric, per unit,
+    weighted by answers; under it, what the metrics leave out. None without an outcome metric."""
     incentive = incentive_metric(plan.metrics)
     outcomes = [m for m in plan.metrics.metrics if m != incentive]
     if not outcomes:
         return None
     pay = incentive or "sign_7"  # without an incentive share, sign 7 stands for pay alignment
-    fit = unit_fit(table, pay, outcomes[0], confidence=plan.settings.confidence)
+    relations = pay_relations(plan.survey, plan.metrics, settings=plan.settings)
+    fit = unit_fit(table, pay, outcomes[0], confidence=plan.settings.confidence, relations=relations)
     figure = charts.pay_scatter(table, x=pay, y=outcomes[0], fit=fit, options=look.options(plan.settings))
-    return Shown(figure, tuple(metrics_coverage(plan.survey, plan.metrics)), plotted=(pay, outcomes[0]))
+    return Shown(figure, tuple(metrics_coverage(plan.survey, plan.metrics)), plotted=(pay, outcomes[0]),
+                 relation={**fit, "x": pay, "y": outcomes[0]})
 
 
 CHAPTERS = (
@@ -173,44 +185,48 @@ CHAPTERS = (
     Chapter("commitment", lambda plan: f"Commitment by {grouping_nouns(plan.top)[0]}",
             lambda plan: f"Commitment{plan.by_top}",
             lambda plan: commitment_index(plan.survey, plan.top, settings=plan.settings),
-            _chart(charts.commitment_chart), lambda table, shown: takeaways.commitment(table),
+            _chart(charts.commitment_chart), lambda table, shown, settings: takeaways.commitment(table, settings),
             "Mean number of the 8 signs each respondent says yes to, per group.", methods=(ref.COMMITMENT_INDEX,)),
     Chapter("signs", lambda plan: f"The {'8 signs' if plan.signs else 'items'} by {grouping_nouns(plan.top)[0]}",
             lambda plan: f"{'Signs' if plan.signs else 'Items'}{plan.by_top}",
             lambda plan: rates(plan.survey, plan.top, items=plan.items, settings=plan.settings),
             # without a grouping, one column of everyone: nothing to compare on a slide
             lambda plan, table, look: _chart(charts.signs_heatmap)(plan, table, look) if plan.top else None,
-            lambda table, shown: takeaways.signs(table),
-            "{share}; colour: difference to all the other groups together, in points.",
+            lambda table, shown, settings: takeaways.signs(table, settings),
+            "{share}; colour: difference to all the other groups together, in points: full and ● where marked, "
+            "pale elsewhere.",
             methods=(ref.DIFFERENCES, ref.SIGNIFICANT), marks="screen"),
     Chapter("variation", lambda plan: f"Where {grouping_nouns(plan.unit, longest=LONGEST_NOUN)[1]} disagree",
             lambda plan: f"Variation across {grouping_nouns(plan.unit)[1]}",
             lambda plan: variation(plan.survey, plan.unit, items=plan.items, settings=plan.settings),
-            _variation, lambda table, shown: takeaways.variation(table, shown.groups),
+            _variation,
+            lambda table, shown, settings: takeaways.variation(table, shown.groups, settings, shown.standouts),
             "Each bar runs from the lowest to the highest {share_lower} among the {groups} shown; most "
             "disagreement on top.", methods=(ref.VARIATION, ref.EQUAL_SHARES)),
     Chapter("perception_gap", lambda plan: "Do executives see what their staff see?", lambda plan: "Perception gap",
             lambda plan: perception_gap(plan.survey, None, items=plan.items, settings=plan.settings),
-            _chart(charts.gap_dumbbell), lambda table, shown: takeaways.perception_gap(table),
+            _chart(charts.gap_dumbbell), lambda table, shown, settings: takeaways.perception_gap(table, settings),
             "{share} among executives and among employees, per {item}.", methods=(ref.PERCEPTION_GAP,)),
     Chapter("gap_to_target",
             lambda plan: "How far from full commitment?" if plan.signs else "How far from everyone agreeing?",
             lambda plan: "Gap to full commitment" if plan.signs else "Gap to target",
             lambda plan: gap_to_target(plan.survey, None, items=plan.items, settings=plan.settings),
-            _chart(charts.gap_bars), lambda table, shown: takeaways.gap_to_target(table),
+            _chart(charts.gap_bars), lambda table, shown, settings: takeaways.gap_to_target(table, settings),
             "Points short of everyone {answering} (100%), per {item}.", methods=(ref.SHARES, ref.RANKINGS)),
     Chapter("pay", lambda plan: "Is executive pay tied to CX?", lambda plan: f"Pay alignment{plan.by_top}",
             lambda plan: pay_alignment(plan.survey, plan.metrics, plan.top, settings=plan.settings),
-            _pay, lambda table, shown: takeaways.pay(table),
+            _pay, lambda table, shown, settings: takeaways.pay(table, settings),
             "Sign 7 (executive pay tied to CX objectives): share answering yes per wave.", methods=(ref.TRENDS,)),
     Chapter("index_waves", lambda plan: "Commitment over waves", lambda plan: "Commitment over waves",
             lambda plan: index_over_waves(plan.survey, plan.top, settings=plan.settings),
-            _chart(charts.index_trend_chart), lambda table, shown: takeaways.index_waves(table),
+            _chart(charts.index_trend_chart), lambda table, shown, settings: takeaways.index_waves(table, settings),
             "Mean signs met (of 8) per wave.", methods=(ref.COMMITMENT_INDEX, ref.TRENDS)),
     Chapter("outcomes", lambda plan: "Pay alignment and customer outcomes", lambda plan: "Pay and outcomes by unit",
             lambda plan: unit_table(plan.survey, plan.metrics, plan.settings),
-            _outcomes, lambda table, shown: takeaways.outcomes(table, shown.plotted),
-            "One point per business unit, values averaged over the waves shown; Pearson r.", needs_metrics=True,
+            _outcomes, lambda table, shown, settings: takeaways.outcomes(shown.relation, settings),
+            "One point per business unit: survey shares pooled and unit metrics averaged over the waves shown; "
+            "Pearson r and line weighted by each unit's answers; stated from 10 units and after adjusting for "
+            "the relations tested (Holm).", needs_metrics=True,
             more=(("Pay and outcomes correlations",
                    lambda plan: pay_relations(plan.survey, plan.metrics, settings=plan.settings)),),
             methods=(ref.CORRELATIONS,)),

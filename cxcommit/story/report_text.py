@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cxcommit.analyses.pay import relation_caveat
 from cxcommit.errors import CxcommitError
 from cxcommit.io.formats import FORMAT_NAMES
 from cxcommit.io.readers import DELIMITER_NAMES
@@ -191,12 +192,14 @@ def detail_table(rates_table: pd.DataFrame) -> pd.DataFrame:
 
 def relations_table(relations: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """Rows of :func:`cxcommit.analyses.pay.pay_relations` as a table to read: the two measures in words,
-    r with its interval, the p-value, and how many units the correlation rests on.
+    r (each unit weighted by its respondents) with its interval, the p-value before and after Holm's
+    adjustment over the relations, how many units the correlation rests on, and what may not be
+    read off it (:func:`cxcommit.analyses.pay.relation_caveat`; empty where it holds).
 
     >>> from cxcommit.demo import load_demo, load_demo_metrics
     >>> from cxcommit.analyses.pay import pay_relations
     >>> relations_table(pay_relations(load_demo(), load_demo_metrics())).iloc[0].astype(str).tolist()
-    ['Executive incentive tied to CX (%)', 'Share saying executive pay is tied to CX', '0.96', '0.92 to 0.98', 'p < 0.001', '29']
+    ['Executive incentive tied to CX (%)', 'Share saying executive pay is tied to CX', '0.97', '0.93 to 0.98', 'p < 0.001', 'p < 0.001', '29', '']
     """
     return pd.DataFrame({
         "Measure": [column_label(x) for x in relations["x"]],
@@ -205,7 +208,10 @@ def relations_table(relations: pd.DataFrame, confidence: float = 0.95) -> pd.Dat
         f"{confidence:.0%} interval": [f"{lo:.2f} to {hi:.2f}" if pd.notna(lo) else ""
                                        for lo, hi in zip(relations["ci_low"], relations["ci_high"])],
         "p-value": [p_text(p) for p in relations["p_value"]],
+        "Adjusted (Holm)": [p_text(p) for p in relations["p_holm"]],
         "Units": relations["n"].astype("Int64"),
+        "Caveat": [caveat[:1].upper() + caveat[1:] for caveat in
+                   (relation_caveat(row, confidence) for _, row in relations.iterrows())],
     })
 
 

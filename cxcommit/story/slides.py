@@ -57,7 +57,8 @@ def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settin
         if shown is None or (shown.figure is None and not shown.bullets):
             continue
         slides.append(Slide(chapter.title(plan), shown.figure, caption, shown.bullets, chapter.kind, table,
-                            shown.plotted, chapter.takeaway(table, shown), method_text(chapter, table, shown, settings)))
+                            shown.plotted, chapter.takeaway(table, shown, settings),
+                            method_text(chapter, table, shown, settings)))
     return slides
 
 
