@@ -1,0 +1,96 @@
+"""People who answered two waves: the pairing that the change between those waves uses.
+
+Where respondent ids repeat across waves (:mod:`cxcommit.model.persons`), a group's share in two
+waves is partly measured on the same people, whose two answers agree more than two strangers'
+would. The change between the waves then has the variance v1 + v2 − 2·Cov
+(:func:`cxcommit.stats.clustered.paired_difference`), Cov from the people of the group in both waves.
+:func:`paired_counts` counts them: per item, group and pair of waves, how many people answered both
+and how many of them were favourable in each. These counts stay inside the library (a test checks
+that no result column holds them): only intervals and p-values come out of them.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from cxcommit.analyses.groups import item_masks, make_groups
+from cxcommit.model.derived import key
+from cxcommit.model.survey import Survey
+from cxcommit.settings import Settings
+from cxcommit.stats.clustered import Difference, paired_difference
+
+PAIRED = "cluster-robust (people in both waves)"
+
+
+class PairedCounts(NamedTuple):
+    """Arrays of shape (items, groups, waves, waves), [i, g, a, b] for waves a before b (in the order
+    of ``waves``; zero elsewhere): ``pairs`` people of group g who answered item i in both, ``both``
+    of them favourable in both waves, ``first`` favourable in a, ``second`` favourable in b."""
+
+    waves: tuple[str, ...]
+    pairs: np.ndarray
+    both: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
+
+
+def paired_counts(survey: Survey, by: str | list[str] | None, items: list, settings: Settings) -> PairedCounts | None:
+    """People who answered two waves in the same group, counted per item, group (of
+    :func:`make_groups` ``(survey, by)``, in its order) and pair of waves; None where nobody
+    answered more than one wave. A person who changed group between the waves is in neither
+    group's pairs. Kept in ``survey.derived``."""
+    if survey.person_codes() is None:
+        return None
+    groups = make_groups(survey, by)
+    return survey.derived.get(key("paired_counts", groups.names, tuple(i.id for i in items), settings.dont_know),
+                              lambda: _paired_counts(survey, groups, items, settings))
+
+
+def _pair_rows(person: np.ndarray, group: np.ndarray, wave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (first, second) of every pair of a person's answers in two waves within one group: the
+    rows sorted once by group, person and wave, then each row paired with the next d rows of the
+    same person and group (d up to the number of waves)."""
+    rows = np.flatnonzero(person >= 0)
+    rows = rows[np.lexsort((wave[rows], person[rows], group[rows]))]
+    owner = group[rows].astype(np.int64) * (int(person.max()) + 1) + person[rows]
+    firsts, seconds = [], []
+    for d in range(1, int(wave.max(initial=0)) + 1):
+        same = np.flatnonzero(owner[d:] == owner[:-d]) if d < len(rows) else np.zeros(0, np.int64)
+        if not len(same):
+            break
+        firsts.append(rows[same])
+        seconds.append(rows[same + d])
+    first = np.concatenate(firsts) if firsts else np.zeros(0, np.int64)
+    second = np.concatenate(seconds) if seconds else np.zeros(0, np.int64)
+    apart = wave[first] != wave[second]  # one row per person and wave: a repeat within a wave is never paired
+    return first[apart], second[apart]
+
+
+def _paired_counts(survey: Survey, groups, items: list, settings: Settings) -> PairedCounts:
+    codes, waves = survey.codes("wave")
+    person, group = survey.person_codes(), groups.codes.astype(np.int64)
+    first, second = _pair_rows(person, group, codes.astype(np.int64))
+    width = len(waves)
+    cell = (group[first] * width + codes[first]) * width + codes[second]  # group, earlier wave, later wave
+    cells = groups.size * width * width
+    sums = np.zeros((4, len(items), cells))
+    for position, item in enumerate(items):  # per item: its masks on the paired rows only
+        values = survey.values(item.id).astype(np.float64)
+        base_1, yes_1, _, _ = item_masks(values[first], item, settings)
+        base_2, yes_2, _, _ = item_masks(values[second], item, settings)
+        both_answered = base_1 & base_2
+        for kind, mask in enumerate((both_answered, both_answered & yes_1 & yes_2, both_answered & yes_1,
+                                     both_answered & yes_2)):
+            sums[kind, position] = np.bincount(cell[mask], minlength=cells)
+    shape = (len(items), groups.size, width, width)
+    return PairedCounts(tuple(waves), *(part.reshape(shape) for part in sums))
+
+
+def paired_change(counts: PairedCounts, item, group, earlier, later, k1, n1, k2, n2,
+                  confidence: float) -> Difference:
+    """p2 − p1 of each row (its item, group, earlier and later wave: positions in ``counts``) with the
+    pairing in its variance (:func:`paired_difference`); with no pair, two independent waves."""
+    where = (np.asarray(item), np.asarray(group), np.asarray(earlier), np.asarray(later))
+    moments = (counts.pairs[where], counts.both[where], counts.first[where], counts.second[where])
+    return paired_difference(k1, n1, k2, n2, *moments, confidence=confidence)
