@@ -282,3 +282,11 @@ def test_paired_change_matches_statsmodels_cluster_by_person():
                                                 second=counts.second * 0),
                                 0, division, 0, 1, one["y"].sum(), len(one), two["y"].sum(), len(two), 0.95)
     assert float(got.se) < float(independent.se)  # people agree with themselves: the change is surer
+
+
+def test_the_check_command_says_how_many_answered_more_than_one_wave():
+    from cxcommit.story.report_text import describe_survey
+
+    text = describe_survey(publish(_imported(_panel_csv()), 5))
+    assert "Notes:\n  120 respondent id(s) answered in more than one wave." in text
+    assert "pairs the answers of the people who answered both" in text

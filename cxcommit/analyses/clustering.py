@@ -16,7 +16,7 @@ from cxcommit.analyses.groups import Groups, count_items, make_groups
 from cxcommit.model.derived import key
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
-from cxcommit.stats.clustered import MIN_CLUSTERS, MIN_GROUP_CLUSTERS, Difference, cluster_difference, clusterable
+from cxcommit.stats.clustered import MIN_CLUSTERS, MIN_GROUP_CLUSTERS, ClusteredDifference, cluster_difference, clusterable
 
 UNIT = "business_unit"
 NESTED_SHARE = 0.8  # at least this share of people sit in their unit's most common group
@@ -43,7 +43,7 @@ def _nested(survey: Survey, name: str) -> bool:
     return bool(largest.sum() >= NESTED_SHARE * sizes.sum())
 
 
-def unit_difference(survey: Survey, groups: Groups, wanted: list, settings: Settings) -> Difference | None:
+def unit_difference(survey: Survey, groups: Groups, wanted: list, settings: Settings) -> ClusteredDifference | None:
     """Each group's share minus the rest's with units as clusters, items × groups (the order of
     ``groups``), or None where the groups are not nested in units (:func:`nested_in_units`).
 
@@ -56,7 +56,7 @@ def unit_difference(survey: Survey, groups: Groups, wanted: list, settings: Sett
                               lambda: _unit_difference(survey, groups, wanted, settings))
 
 
-def _unit_difference(survey: Survey, groups: Groups, wanted: list, settings: Settings) -> Difference:
+def _unit_difference(survey: Survey, groups: Groups, wanted: list, settings: Settings) -> ClusteredDifference:
     cells = make_groups(survey, [*groups.names, UNIT])
     counts = count_items(survey, wanted, cells, settings)
     k, n = np.stack([c.k for c in counts]), np.stack([c.n for c in counts])  # items x cells
@@ -68,7 +68,7 @@ def _unit_difference(survey: Survey, groups: Groups, wanted: list, settings: Set
                               alone=unit < 0, confidence=settings.confidence)
 
 
-def use_clustered(result: Difference | None, shape: tuple[int, ...]) -> np.ndarray:
+def use_clustered(result: ClusteredDifference | None, shape: tuple[int, ...]) -> np.ndarray:
     """Where the clustered comparison is used: nested groups, at least :data:`MIN_CLUSTERS` units
     answering the item, at least :data:`MIN_GROUP_CLUSTERS` of them in the group, answers that vary."""
     if result is None:

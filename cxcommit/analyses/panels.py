@@ -18,7 +18,7 @@ from cxcommit.analyses.groups import item_masks, make_groups
 from cxcommit.model.derived import key
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
-from cxcommit.stats.clustered import Difference, paired_difference
+from cxcommit.stats.clustered import ClusteredDifference, paired_difference
 
 PAIRED = "cluster-robust (people in both waves)"
 
@@ -88,7 +88,7 @@ def _paired_counts(survey: Survey, groups, items: list, settings: Settings) -> P
 
 
 def paired_change(counts: PairedCounts, item, group, earlier, later, k1, n1, k2, n2,
-                  confidence: float) -> Difference:
+                  confidence: float) -> ClusteredDifference:
     """p2 − p1 of each row (its item, group, earlier and later wave: positions in ``counts``) with the
     pairing in its variance (:func:`paired_difference`); with no pair, two independent waves."""
     where = (np.asarray(item), np.asarray(group), np.asarray(earlier), np.asarray(later))

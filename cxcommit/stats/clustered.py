@@ -47,7 +47,7 @@ MIN_CLUSTERS = 10  # clusters (units) an item needs before its comparisons are c
 MIN_GROUP_CLUSTERS = 2  # clusters a group needs: with one, its own spread between units is unknown
 
 
-class Difference(NamedTuple):
+class ClusteredDifference(NamedTuple):
     """A difference of two shares with its cluster-robust standard error, interval and p-value;
     ``clusters`` is G (the degrees of freedom are G − 1), ``group_clusters`` the clusters the first
     share's group spans (for :func:`paired_difference`: the people in the later wave)."""
@@ -71,7 +71,7 @@ def sum_by(values: np.ndarray, owner: np.ndarray, size: int) -> np.ndarray:
     return np.bincount(index, weights=values.reshape(rows, cells).ravel(), minlength=rows * size).reshape(*lead, size)
 
 
-def _finish(diff, total, observations, clusters, group_clusters, confidence: float) -> Difference:
+def _finish(diff, total, observations, clusters, group_clusters, confidence: float) -> ClusteredDifference:
     """The CR1 standard error from the sandwich's sum of squared cluster scores ``total``, and the
     t(G − 1) test and interval from it."""
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -82,10 +82,10 @@ def _finish(diff, total, observations, clusters, group_clusters, confidence: flo
         p_value = 2 * special.stdtr(df, -np.abs(statistic))  # the t tail (stats.t.sf)
         half = special.stdtrit(df, 1 - (1 - confidence) / 2) * se
     low, high = np.clip(diff - half, -1, 1), np.clip(diff + half, -1, 1)
-    return Difference(diff, se, low, high, p_value, clusters, group_clusters)
+    return ClusteredDifference(diff, se, low, high, p_value, clusters, group_clusters)
 
 
-def cluster_difference(k, n, group, cluster, n_groups: int, *, alone=None, confidence: float = 0.95) -> Difference:
+def cluster_difference(k, n, group, cluster, n_groups: int, *, alone=None, confidence: float = 0.95) -> ClusteredDifference:
     """Each group's share minus the share of everyone else, with a cluster-robust variance.
 
     Parameters
@@ -99,7 +99,7 @@ def cluster_difference(k, n, group, cluster, n_groups: int, *, alone=None, confi
 
     Returns
     -------
-    :class:`Difference`, arrays with the leading axes and one entry per group: ``diff`` = p_g − p_rest,
+    :class:`ClusteredDifference`, arrays with the leading axes and one entry per group: ``diff`` = p_g − p_rest,
     ``se`` its CR1 standard error, ``low``/``high`` and ``p_value`` from t with G − 1 degrees of freedom.
     NaN where the group or the rest has no answer.
 
@@ -135,10 +135,10 @@ def cluster_difference(k, n, group, cluster, n_groups: int, *, alone=None, confi
     group_clusters = sum_by(np.where(alone, n, (n > 0).astype(float)), group, n_groups)
     usable = (ng > 0) & (nr > 0)
     out = _finish(diff, total, big_n, clusters, group_clusters, confidence)
-    return Difference(*(np.where(usable, x, np.nan) for x in out[:5]), clusters, group_clusters)
+    return ClusteredDifference(*(np.where(usable, x, np.nan) for x in out[:5]), clusters, group_clusters)
 
 
-def clusterable(result: Difference, min_clusters: int = MIN_CLUSTERS,
+def clusterable(result: ClusteredDifference, min_clusters: int = MIN_CLUSTERS,
                 min_group_clusters: int = MIN_GROUP_CLUSTERS) -> np.ndarray:
     """Where a :func:`cluster_difference` can be trusted: at least ``min_clusters`` clusters in all,
     at least ``min_group_clusters`` in the group, and a standard error above 0 (the answers vary)."""
@@ -146,7 +146,7 @@ def clusterable(result: Difference, min_clusters: int = MIN_CLUSTERS,
             & (result.se > 0) & np.isfinite(result.p_value))
 
 
-def paired_difference(k1, n1, k2, n2, pairs, both, first, second, *, confidence: float = 0.95) -> Difference:
+def paired_difference(k1, n1, k2, n2, pairs, both, first, second, *, confidence: float = 0.95) -> ClusteredDifference:
     """p2 − p1 between two waves where some people answered both, with the pairing in its variance.
 
     Parameters
@@ -169,4 +169,4 @@ def paired_difference(k1, n1, k2, n2, pairs, both, first, second, *, confidence:
         total = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2 - 2 * cov / (n1 * n2)
     out = _finish(p2 - p1, total, n1 + n2, n1 + n2 - pairs, n2, confidence)
     usable = (n1 > 0) & (n2 > 0)
-    return Difference(*(np.where(usable, x, np.nan) for x in out[:5]), out.clusters, out.group_clusters)
+    return ClusteredDifference(*(np.where(usable, x, np.nan) for x in out[:5]), out.clusters, out.group_clusters)
