@@ -290,3 +290,32 @@ def test_the_check_command_says_how_many_answered_more_than_one_wave():
     text = describe_survey(publish(_imported(_panel_csv()), 5))
     assert "Notes:\n  120 respondent id(s) answered in more than one wave." in text
     assert "pairs the answers of the people who answered both" in text
+
+
+def test_paired_changes_use_the_pairing_only_where_people_repeat(demo):
+    from cxcommit.analyses.clustering import SCORE, compare_with_units
+    from cxcommit.analyses.panels import PAIRED, paired_changes
+
+    survey = publish(_imported(_panel_csv()), 5)
+    settings = Settings()
+    frame = pd.DataFrame({"wave": survey.values("wave").astype(str), "division": survey.values("division").astype(str),
+                          "y": survey.values("sign_1")}).dropna()
+    counts = frame.groupby(["division", "wave"])["y"].agg(["sum", "count"])
+    rows = {"item": ["sign_1", "sign_1"], "group": ["D0", "D2"], "earlier": ["Wave 1", "Wave 2"],
+            "later": ["Wave 2", "Wave 3"]}
+    for name, column, wave in (("k1", "sum", "earlier"), ("n1", "count", "earlier"), ("k2", "sum", "later"),
+                               ("n2", "count", "later")):
+        rows[name] = np.array([counts.loc[(g, w), column] for g, w in zip(rows["group"], rows[wave])], dtype=float)
+    given = np.array([0.5, np.nan]), np.array([0.6, np.nan]), np.array([0.01, np.nan])
+    low, high, p_value, method = paired_changes(survey, "division", [survey.item("sign_1")], settings, rows, *given)
+    assert method.tolist() == [PAIRED, None] and np.isnan(p_value[1])  # no change, no method
+    direct = paired_change(paired_counts(survey, "division", [survey.item("sign_1")], settings), 0,
+                           make_groups(survey, "division").frame["division"].tolist().index("D0"), 0, 1,
+                           rows["k1"][0], rows["n1"][0], rows["k2"][0], rows["n2"][0], 0.95)
+    assert (low[0], high[0], p_value[0]) == (float(direct.low), float(direct.high), float(direct.p_value))
+    untouched = paired_changes(demo, "division", [demo.item("sign_1")], settings,
+                               {**rows, "group": ["Digital", "Digital"]}, *given)
+    assert untouched[3].tolist() == [SCORE, None] and untouched[2][0] == 0.01
+    cells = compare_with_units(demo, make_groups(demo, "role"), [demo.item("sign_1")], settings,
+                               *(np.full((1, 3), 0.5) for _ in range(3)))
+    assert cells[3].tolist() == [[SCORE] * 3]  # roles are not nested in units

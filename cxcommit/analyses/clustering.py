@@ -76,6 +76,21 @@ def use_clustered(result: ClusteredDifference | None, shape: tuple[int, ...]) ->
     return clusterable(result, MIN_CLUSTERS, MIN_GROUP_CLUSTERS)
 
 
+def compare_with_units(survey: Survey, groups: Groups, wanted: list, settings: Settings, low: np.ndarray,
+                       high: np.ndarray, p_value: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The comparison to the rest (items × groups: interval ``low``, ``high`` and ``p_value`` of the
+    score test) with units as clusters wherever :func:`use_clustered` says so, and each cell's method:
+    :data:`CLUSTERED` or :data:`SCORE` (None where there is no comparison: ``p_value`` null). The
+    difference itself is the same either way."""
+    compared = ~np.isnan(p_value)
+    result = unit_difference(survey, groups, wanted, settings)
+    clustered = use_clustered(result, p_value.shape) & compared
+    if clustered.any():
+        low, high, p_value = (np.where(clustered, new, old) for new, old in
+                              ((result.low, low), (result.high, high), (result.p_value, p_value)))
+    return low, high, p_value, methods(clustered, compared)
+
+
 def methods(clustered: np.ndarray, compared: np.ndarray) -> np.ndarray:
-    """The method of each row's comparison to the rest (None where there is none)."""
+    """The method of each cell's comparison to the rest (None where there is none)."""
     return np.where(compared, np.where(clustered, CLUSTERED, SCORE), None).astype(object)

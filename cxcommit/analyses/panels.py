@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from cxcommit.analyses.clustering import SCORE
 from cxcommit.analyses.groups import item_masks, make_groups
 from cxcommit.model.derived import key
 from cxcommit.model.survey import Survey
@@ -94,3 +95,34 @@ def paired_change(counts: PairedCounts, item, group, earlier, later, k1, n1, k2,
     where = (np.asarray(item), np.asarray(group), np.asarray(earlier), np.asarray(later))
     moments = (counts.pairs[where], counts.both[where], counts.first[where], counts.second[where])
     return paired_difference(k1, n1, k2, n2, *moments, confidence=confidence)
+
+
+def paired_changes(survey: Survey, by: str | None, items: list, settings: Settings, rows: dict,
+                   low: np.ndarray, high: np.ndarray, p_value: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The change between two waves of each row with the pairing in its variance, where people
+    answered more than one wave; else as given (the score test's ``low``, ``high``, ``p_value``).
+
+    ``rows`` holds, per row, ``item`` (id), ``group`` (label, as the trends table names it),
+    ``earlier`` and ``later`` (wave labels) and the counts ``k1, n1, k2, n2``. Returns the interval,
+    p-value and each row's method: :data:`PAIRED` wherever the survey has repeat respondents (whether
+    or not this group has any: the method says nothing about a group's people) and the answers vary,
+    :data:`cxcommit.analyses.clustering.SCORE` elsewhere, None where there is no change.
+    """
+    compared = ~np.isnan(p_value)
+    counts = paired_counts(survey, by, items, settings)
+    paired = np.zeros(len(p_value), dtype=bool)
+    if counts is not None and compared.any():
+        groups = make_groups(survey, by)
+        labels = groups.frame[groups.names[0] if groups.names else "group"].tolist()
+        place = [{value: i for i, value in enumerate(values)}
+                 for values in ([i.id for i in items], labels, counts.waves, counts.waves)]
+        index = [np.array([lookup.get(value, -1) for value in rows[name]]) for lookup, name in
+                 zip(place, ("item", "group", "earlier", "later"))]
+        found = compared & (np.stack(index) >= 0).all(axis=0)
+        where = [np.where(found, i, 0) for i in index]
+        result = paired_change(counts, *where, *(rows[name] for name in ("k1", "n1", "k2", "n2")),
+                               confidence=settings.confidence)
+        paired = found & (result.se > 0) & np.isfinite(result.p_value)
+        low, high, p_value = (np.where(paired, new, old) for new, old in
+                              ((result.low, low), (result.high, high), (result.p_value, p_value)))
+    return low, high, p_value, np.where(compared, np.where(paired, PAIRED, SCORE), None).astype(object)
