@@ -245,12 +245,17 @@ def test_no_repeat_no_pairing(demo):
     assert paired_counts(demo, "division", list(demo.items), Settings()) is None
 
 
+def _panel_frame(survey) -> pd.DataFrame:
+    """One row per answer: the person, the wave, the division and the answer to sign 1 (1 yes, 0 no)."""
+    return pd.DataFrame({"person": survey.person_codes(), "wave": survey.values("wave").astype(str),
+                         "division": survey.values("division").astype(str), "y": survey.values("sign_1")})
+
+
 def test_paired_counts_match_a_merge_of_the_two_waves():
     survey = publish(_imported(_panel_csv()), 5)
     settings = Settings()
     counts = paired_counts(survey, "division", [survey.item("sign_1")], settings)
-    frame = pd.DataFrame({"person": survey.person_codes(), "wave": survey.values("wave").astype(str),
-                          "division": survey.values("division").astype(str), "y": survey.values("sign_1")})
+    frame = _panel_frame(survey)
     groups = make_groups(survey, "division").frame["division"].tolist()
     for earlier, later in ((0, 1), (1, 2), (0, 2)):
         one, two = (frame[frame["wave"] == counts.waves[w]] for w in (earlier, later))
@@ -267,8 +272,7 @@ def test_paired_change_matches_statsmodels_cluster_by_person():
     survey = publish(_imported(_panel_csv()), 5)
     settings = Settings()
     counts = paired_counts(survey, "division", [survey.item("sign_1")], settings)
-    frame = pd.DataFrame({"person": survey.person_codes(), "wave": survey.values("wave").astype(str),
-                          "division": survey.values("division").astype(str), "y": survey.values("sign_1")})
+    frame = _panel_frame(survey)
     division = make_groups(survey, "division").frame["division"].tolist().index("D1")
     part = frame[(frame["division"] == "D1") & frame["wave"].isin(["Wave 1", "Wave 2"])].dropna(subset=["y"])
     one, two = part[part["wave"] == "Wave 1"], part[part["wave"] == "Wave 2"]

@@ -137,8 +137,14 @@ def _combined_report(surveys: list[Survey], responses: pd.DataFrame, repeats: in
         rows_in_file=sum(r.rows_in_file for r in reports), rows_kept=len(responses), excluded=dict(excluded),
         personal_dropped={k: v for r in reports for k, v in r.personal_dropped.items()},
         problems=tuple(replace(p, problem=f"{r.source}: {p.problem}") for r in reports for p in r.problems),
-        notes=tuple(f"{r.source}: {note}" for r in reports for note in r.notes
-                    if not r.repeat_respondents or note != repeat_note(r.repeat_respondents))
-        + ((repeat_note(repeats),) if repeats else ()),
+        notes=_notes(reports, repeats),
         waves=tuple(str(w) for w in responses["wave"].cat.categories), repeat_respondents=repeats,
     )
+
+
+def _notes(reports: list[ImportReport], repeats: int) -> tuple[str, ...]:
+    """Each file's notes prefixed with its name, but one note on people in more than one wave,
+    counted over all the files."""
+    own = tuple(f"{r.source}: {note}" for r in reports for note in r.notes
+                if not r.repeat_respondents or note != repeat_note(r.repeat_respondents))
+    return own + ((repeat_note(repeats),) if repeats else ())
