@@ -126,3 +126,24 @@ def paired_changes(survey: Survey, by: str | None, items: list, settings: Settin
         low, high, p_value = (np.where(paired, new, old) for new, old in
                               ((result.low, low), (result.high, high), (result.p_value, p_value)))
     return low, high, p_value, np.where(compared, np.where(paired, PAIRED, SCORE), None).astype(object)
+
+
+def paired_trend_changes(survey: Survey, by: str | None, settings: Settings, changes: dict[str, np.ndarray],
+                         rows: dict[str, np.ndarray], later: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """A trends table's changes since the previous and the first shown wave (``changes``, for rows in
+    item, group, wave order) with the pairing of people who answered both waves
+    (:func:`paired_changes`), replaced in ``changes``; returns each row's method of the change since
+    the previous wave (first row) and since the first wave (second row). ``rows`` holds ``item``, ``group``, ``wave``,
+    ``k`` and ``n``; ``later`` marks rows with a previous shown wave, ``first`` each row's first."""
+    wanted = list(survey.items)
+    methods = np.full((2, len(later)), None, dtype=object)
+    for position, (change, earlier) in enumerate((("change_prev", np.roll(np.arange(len(later)), 1)),
+                                                  ("change_first", first))):
+        pairing = {"item": rows["item"], "group": rows["group"], "earlier": rows["wave"][earlier],
+                   "later": rows["wave"], "k1": rows["k"][earlier], "n1": rows["n"][earlier], "k2": rows["k"],
+                   "n2": rows["n"]}
+        p_value = np.where(later, changes[f"{change}_p"], np.nan)
+        low, high, p_value, methods[position] = paired_changes(
+            survey, by, wanted, settings, pairing, changes[f"{change}_low"], changes[f"{change}_high"], p_value)
+        changes.update({f"{change}_low": low, f"{change}_high": high, f"{change}_p": p_value})
+    return methods

@@ -119,7 +119,7 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
         notes=tuple(notes), waves=tuple(str(w) for w in responses["wave"].cat.categories), repeat_respondents=repeated,
     )
     return Survey(responses, distinct_labels(items), groupings, mapping, report, levels=levels,
-                  persons=None if persons is None else numbered(persons[keep]))
+                  persons=numbered(persons, keep))
 
 
 def _check_columns(raw: RawTable, mapping: Mapping) -> None:

@@ -28,10 +28,13 @@ def repeated_people(persons: np.ndarray, waves: np.ndarray) -> int:
     return int((np.bincount(pairs // (int(waves.max(initial=0)) + 1)) > 1).sum())
 
 
-def numbered(persons: np.ndarray) -> np.ndarray | None:
-    """``persons`` renumbered 0, 1, 2, … in order of first appearance (blank stays -1), or None where
-    no person has more than one row (there is nothing to pair)."""
-    persons = np.asarray(persons, dtype=np.int64)
+def numbered(persons: np.ndarray | None, rows: np.ndarray | None = None) -> np.ndarray | None:
+    """``persons`` (of ``rows`` only, where given) renumbered 0, 1, 2, … in order of first appearance
+    (blank stays -1), or None where there are none or no person has more than one row (there is
+    nothing to pair)."""
+    if persons is None:
+        return None
+    persons = np.asarray(persons if rows is None else persons[rows], dtype=np.int64)
     named = persons >= 0
     if not named.any():
         return None

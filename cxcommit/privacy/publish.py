@@ -238,7 +238,7 @@ def _publish(survey: Survey, minimum: int) -> Survey:
     return Survey(responses, survey.items, {name: survey.groupings[name] for name in ("wave", *names)},
                   survey.mapping, survey.report, levels=levels, minimum=minimum, classes=classes,
                   disclosure=disclosure, unscored=unscored,
-                  persons=None if survey.persons is None else numbered(survey.persons[order]))
+                  persons=numbered(survey.persons, order))
 
 
 def _labels(names, parts, published, placed) -> tuple[np.ndarray, list[tuple[list[str], np.ndarray]]]:
