@@ -26,7 +26,13 @@ SCORE = "score (Miettinen–Nurminen)"
 
 def nested_in_units(survey: Survey, groups: Groups) -> bool:
     """True when ``groups`` sit above business units: one grouping, not the units themselves, with at
-    least :data:`NESTED_SHARE` of the people who named a unit in their unit's most common group."""
+    least :data:`NESTED_SHARE` of the people who named a unit in their unit's most common group.
+
+    >>> from cxcommit.demo import load_demo
+    >>> demo = load_demo()
+    >>> nested_in_units(demo, make_groups(demo, "division")), nested_in_units(demo, make_groups(demo, "role"))
+    (True, False)
+    """
     if len(groups.names) != 1 or groups.names[0] in (UNIT, "wave") or UNIT not in survey.groupings:
         return False
     return survey.derived.get(key("nested_in_units", groups.names), lambda: _nested(survey, groups.names[0]))

@@ -19,7 +19,11 @@ def person_codes(ids) -> np.ndarray:
 
 
 def repeated_people(persons: np.ndarray, waves: np.ndarray) -> int:
-    """How many people (``persons`` >= 0) have rows in more than one wave (``waves``: codes >= 0)."""
+    """How many people (``persons`` >= 0) have rows in more than one wave (``waves``: codes >= 0).
+
+    >>> repeated_people(np.array([0, 1, 0, 2, 1, -1]), np.array([0, 0, 1, 1, 0, 1]))
+    1
+    """
     persons, waves = np.asarray(persons, dtype=np.int64), np.asarray(waves, dtype=np.int64)
     named = (persons >= 0) & (waves >= 0)
     if not named.any():
