@@ -19,8 +19,7 @@ from cxcommit.stats.intervals import proportion_interval
 
 RATE_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know",
                 "diff", "diff_low", "diff_high", "p_value", "method", "p_adj", "p_holm", "n_tests", "significant",
-                "confirmed",
-                "suppressed", "suppression"]
+                "confirmed", "suppressed", "suppression"]
 
 
 def _parent_divisions(survey: Survey, groups: Groups) -> np.ndarray | None:
