@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 
 from cxcommit.analyses.clustering import SCORE
 from cxcommit.analyses.groups import item_masks, make_groups
@@ -114,10 +115,8 @@ def paired_changes(survey: Survey, by: str | None, items: list, settings: Settin
     if counts is not None and compared.any():
         groups = make_groups(survey, by)
         labels = groups.frame[groups.names[0] if groups.names else "group"].tolist()
-        place = [{value: i for i, value in enumerate(values)}
-                 for values in ([i.id for i in items], labels, counts.waves, counts.waves)]
-        index = [np.array([lookup.get(value, -1) for value in rows[name]]) for lookup, name in
-                 zip(place, ("item", "group", "earlier", "later"))]
+        index = [pd.Index(values).get_indexer(pd.Index(rows[name], dtype=object)) for values, name in
+                 zip(([i.id for i in items], labels, counts.waves, counts.waves), ("item", "group", "earlier", "later"))]
         found = compared & (np.stack(index) >= 0).all(axis=0)
         where = [np.where(found, i, 0) for i in index]
         result = paired_change(counts, *where, *(rows[name] for name in ("k1", "n1", "k2", "n2")),
