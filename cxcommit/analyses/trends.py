@@ -21,7 +21,8 @@ from cxcommit.stats.trend import share_slope
 TREND_COLUMNS = ["item", "label", "group", "wave", "n", "k", "p", "ci_low", "ci_high", "prev_wave", "change_prev",
                  "change_prev_low", "change_prev_high", "change_prev_p", "change_prev_method", "change_prev_p_holm",
                  "change_prev_significant", "change_first", "change_first_low", "change_first_high", "change_first_p",
-                 "change_first_method", "change_first_p_holm", "change_first_significant", "slope", "slope_low", "slope_high", "slope_per", "suppressed", "suppression"]
+                 "change_first_method", "change_first_p_holm", "change_first_significant", "slope", "slope_low",
+                 "slope_high", "slope_per", "suppressed", "suppression"]
 CHANGE_COLUMNS = ("change_prev", "change_prev_low", "change_prev_high", "change_prev_p", "change_first",
                   "change_first_low", "change_first_high", "change_first_p", "slope", "slope_low", "slope_high")
 
