@@ -323,3 +323,24 @@ def test_paired_changes_use_the_pairing_only_where_people_repeat(demo):
     cells = compare_with_units(demo, make_groups(demo, "role"), [demo.item("sign_1")], settings,
                                *(np.full((1, 3), 0.5) for _ in range(3)))
     assert cells[3].tolist() == [[SCORE] * 3]  # roles are not nested in units
+
+
+def test_clustered_slope_matches_statsmodels_cluster_by_person():
+    from cxcommit.stats.clustered import clustered_slope
+
+    rng = np.random.default_rng(5)
+    times = np.array([0.0, 0.25, 0.75, 1.0])  # uneven spacing
+    rows = [(person, wave, float(rng.random() < 1 / (1 + np.exp(-(level + 0.5 * times[wave])))))
+            for person, level in enumerate(rng.normal(size=30)) for wave in range(4) if rng.random() < 0.7]
+    person, wave, y = (np.array(column) for column in zip(*rows))
+    k, n = np.bincount(wave, weights=y, minlength=4), np.bincount(wave, minlength=4).astype(float)
+    answers = [dict(zip(person[wave == w], y[wave == w])) for w in range(4)]
+    pairs = [(a, b) for a in range(4) for b in range(a + 1, 4)]
+    moments = np.array([[len(both := set(answers[a]) & set(answers[b])), sum(answers[a][p] * answers[b][p] for p in both),
+                         sum(answers[a][p] for p in both), sum(answers[b][p] for p in both)] for a, b in pairs]).T
+    got = clustered_slope(k, n, times, [0], tuple(np.array(pairs).T), moments, [len(set(person))])
+    fit = sm.OLS(y, sm.add_constant(times[wave])).fit(cov_type="cluster", cov_kwds={"groups": person}, use_t=True)
+    assert got.diff[0] == pytest.approx(fit.params[1], abs=1e-12)
+    assert got.se[0] == pytest.approx(fit.bse[1], rel=1e-9)
+    assert got.p_value[0] == pytest.approx(fit.pvalues[1], rel=1e-8)
+    assert (got.low[0], got.high[0]) == pytest.approx(tuple(fit.conf_int()[1]), rel=1e-9)

@@ -3,7 +3,9 @@
 Where respondent ids repeat across waves (:mod:`cxcommit.model.persons`), a group's share in two
 waves is partly measured on the same people, whose two answers agree more than two strangers'
 would. The change between the waves then has the variance v1 + v2 − 2·Cov
-(:func:`cxcommit.stats.clustered.paired_difference`), Cov from the people of the group in both waves.
+(:func:`cxcommit.stats.clustered.paired_difference`), Cov from the people of the group in both waves;
+the trend's slope likewise counts each person's answers in two waves together
+(:func:`cxcommit.stats.clustered.clustered_slope`).
 :func:`paired_counts` counts them: per item, group and pair of waves, how many people answered both
 and how many of them were favourable in each. These counts stay inside the library (a test checks
 that no result column holds them): only intervals and p-values come out of them.
@@ -20,9 +22,10 @@ from cxcommit.analyses.groups import item_masks, make_groups
 from cxcommit.model.derived import key
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
-from cxcommit.stats.clustered import ClusteredDifference, paired_difference
+from cxcommit.stats.clustered import ClusteredDifference, clustered_slope, paired_difference
 
 PAIRED = "cluster-robust (people in both waves)"
+SLOPE_HC1 = "least squares, robust (HC1)"
 
 
 class PairedCounts(NamedTuple):
@@ -98,6 +101,15 @@ def paired_change(counts: PairedCounts, item, group, earlier, later, k1, n1, k2,
     return paired_difference(k1, n1, k2, n2, *moments, confidence=confidence)
 
 
+def _places(groups, items: list, counts: PairedCounts, rows: dict, names: tuple[str, ...]) -> list[np.ndarray]:
+    """Each row's position among the items, the groups (by label) or the waves of ``counts``, for
+    each of ``names`` (``item``, ``group``, or a wave: ``earlier``, ``later``, ``wave``); -1 where
+    not found."""
+    labels = groups.frame[groups.names[0] if groups.names else "group"].tolist()
+    known = {"item": [i.id for i in items], "group": labels}
+    return [pd.Index(known.get(name, counts.waves)).get_indexer(pd.Index(rows[name], dtype=object)) for name in names]
+
+
 def paired_changes(survey: Survey, by: str | None, items: list, settings: Settings, rows: dict,
                    low: np.ndarray, high: np.ndarray, p_value: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The change between two waves of each row with the pairing in its variance, where people
@@ -113,10 +125,7 @@ def paired_changes(survey: Survey, by: str | None, items: list, settings: Settin
     counts = paired_counts(survey, by, items, settings)
     paired = np.zeros(len(p_value), dtype=bool)
     if counts is not None and compared.any():
-        groups = make_groups(survey, by)
-        labels = groups.frame[groups.names[0] if groups.names else "group"].tolist()
-        index = [pd.Index(values).get_indexer(pd.Index(rows[name], dtype=object)) for values, name in
-                 zip(([i.id for i in items], labels, counts.waves, counts.waves), ("item", "group", "earlier", "later"))]
+        index = _places(make_groups(survey, by), items, counts, rows, ("item", "group", "earlier", "later"))
         found = compared & (np.stack(index) >= 0).all(axis=0)
         where = [np.where(found, i, 0) for i in index]
         result = paired_change(counts, *where, *(rows[name] for name in ("k1", "n1", "k2", "n2")),
@@ -131,11 +140,12 @@ def paired_trend_changes(survey: Survey, by: str | None, settings: Settings, cha
                          rows: dict[str, np.ndarray], later: np.ndarray, first: np.ndarray) -> np.ndarray:
     """A trends table's changes since the previous and the first shown wave (``changes``, for rows in
     item, group, wave order) with the pairing of people who answered both waves
-    (:func:`paired_changes`), replaced in ``changes``; returns each row's method of the change since
-    the previous wave (first row) and since the first wave (second row). ``rows`` holds ``item``, ``group``, ``wave``,
+    (:func:`paired_changes`), and the slope's interval likewise, replaced in ``changes``; returns each
+    row's method of the change since the previous wave, since the first wave and of the slope (three
+    rows). ``rows`` also holds ``x``, the wave's time. ``rows`` holds ``item``, ``group``, ``wave``,
     ``k`` and ``n``; ``later`` marks rows with a previous shown wave, ``first`` each row's first."""
     wanted = list(survey.items)
-    methods = np.full((2, len(later)), None, dtype=object)
+    methods = np.full((3, len(later)), None, dtype=object)
     for position, (change, earlier) in enumerate((("change_prev", np.roll(np.arange(len(later)), 1)),
                                                   ("change_first", first))):
         pairing = {"item": rows["item"], "group": rows["group"], "earlier": rows["wave"][earlier],
@@ -145,4 +155,62 @@ def paired_trend_changes(survey: Survey, by: str | None, settings: Settings, cha
         low, high, p_value, methods[position] = paired_changes(
             survey, by, wanted, settings, pairing, changes[f"{change}_low"], changes[f"{change}_high"], p_value)
         changes.update({f"{change}_low": low, f"{change}_high": high, f"{change}_p": p_value})
+    methods[2] = _paired_slopes(survey, by, settings, changes, rows, first)
     return methods
+
+
+def _run_pairs(first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of rows (earlier, later) within one run of rows (``first``: each row's run head)."""
+    earlier, later = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    for d in range(1, len(first)):
+        same = np.flatnonzero(first[d:] == first[:-d])
+        if not len(same):
+            break
+        earlier.append(same)
+        later.append(same + d)
+    return np.concatenate(earlier), np.concatenate(later)
+
+
+def _paired_slopes(survey: Survey, by: str | None, settings: Settings, changes: dict[str, np.ndarray],
+                   rows: dict[str, np.ndarray], first: np.ndarray) -> np.ndarray:
+    """The slope's interval with people as clusters (:func:`clustered_slope`) where people answered
+    more than one wave and the answers vary, replaced in ``changes``; each row's slope method."""
+    has_slope = ~np.isnan(changes["slope"])
+    items = list(survey.items)
+    counts = paired_counts(survey, by, items, settings)
+    paired = np.zeros(len(first), dtype=bool)
+    if counts is not None and has_slope.any():
+        groups = make_groups(survey, by)
+        item, group, wave = _places(groups, items, counts, rows, ("item", "group", "wave"))
+        starts = np.flatnonzero(np.r_[True, first[1:] != first[:-1]])
+        run = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(first)]))
+        earlier, later = _run_pairs(first)
+        where = (item[earlier], group[earlier], wave[earlier], wave[later])
+        moments = (counts.pairs[where], counts.both[where], counts.first[where], counts.second[where])
+        shown = np.zeros((len(items), groups.size, len(counts.waves)), dtype=bool)
+        shown[item, group, wave] = True
+        people = np.add.reduceat(rows["n"], starts) - _repeats(survey, groups, items, settings, shown)[
+            item[starts], group[starts]]
+        result = clustered_slope(rows["k"], rows["n"], rows["x"], starts, (earlier, later), moments, people,
+                                 confidence=settings.confidence)
+        paired = has_slope & ((result.se > 0) & np.isfinite(result.p_value))[run]
+        changes["slope_low"] = np.where(paired, result.low[run], changes["slope_low"])
+        changes["slope_high"] = np.where(paired, result.high[run], changes["slope_high"])
+    return np.where(has_slope, np.where(paired, PAIRED, SLOPE_HC1), None).astype(object)
+
+
+def _repeats(survey: Survey, groups, items: list, settings: Settings, shown: np.ndarray) -> np.ndarray:
+    """Per item and group (items × groups): answers beyond each person's first among the waves
+    ``shown`` (items × groups × waves), so that the different people are the answers less these."""
+    person, group = survey.person_codes(), groups.codes.astype(np.int64)
+    named = np.flatnonzero(person >= 0)
+    wave = survey.codes("wave")[0].astype(np.int64)[named]
+    owner, _ = pd.factorize(group[named] * (int(person.max()) + 1) + person[named])
+    owner_group = np.zeros(int(owner.max(initial=-1)) + 1, dtype=np.int64)
+    owner_group[owner] = group[named]
+    out = np.zeros((len(items), groups.size))
+    for position, item in enumerate(items):
+        base = item_masks(survey.values(item.id).astype(np.float64)[named], item, settings)[0]
+        answers = np.bincount(owner[base & shown[position, group[named], wave]], minlength=len(owner_group))
+        out[position] = np.bincount(owner_group, weights=np.maximum(answers - 1, 0), minlength=groups.size)
+    return out

@@ -22,7 +22,7 @@ TREND_COLUMNS = ["item", "label", "group", "wave", "n", "k", "p", "ci_low", "ci_
                  "change_prev_low", "change_prev_high", "change_prev_p", "change_prev_method", "change_prev_p_holm",
                  "change_prev_significant", "change_first", "change_first_low", "change_first_high", "change_first_p",
                  "change_first_method", "change_first_p_holm", "change_first_significant", "slope", "slope_low",
-                 "slope_high", "slope_per", "suppressed", "suppression"]
+                 "slope_high", "slope_per", "slope_method", "suppressed", "suppression"]
 CHANGE_COLUMNS = ("change_prev", "change_prev_low", "change_prev_high", "change_prev_p", "change_first",
                   "change_first_low", "change_first_high", "change_first_p", "slope", "slope_low", "slope_high")
 
@@ -64,8 +64,9 @@ def trends(survey: Survey, by: str | None = None, *, items: list[str] | None = N
     - ``slope``, ``slope_low``, ``slope_high``: change per ``slope_per`` (``"year"`` where every wave
       label is a date or period such as 2026-Q1, so unevenly spaced waves count by their time;
       ``"wave"`` otherwise) of the least-squares line through the group's answers, with a
-      heteroskedasticity-robust interval (:func:`cxcommit.stats.trend.share_slope`); the same on each
-      row of the group, null with one wave;
+      heteroskedasticity-robust interval (:func:`cxcommit.stats.trend.share_slope`), or where people
+      answered more than one wave one with people as clusters (:mod:`cxcommit.analyses.panels`),
+      named in ``slope_method``; the same on each row of the group, null with one wave;
     - ``suppressed``, ``suppression``: as in :func:`cxcommit.analyses.rates.rates`.
     """
     whole = survey.derived.get(key("trends", by, settings), lambda: _trends(survey, by, settings))
@@ -100,21 +101,23 @@ def _trends(survey: Survey, by: str | None, settings: Settings) -> pd.DataFrame:
     columns["group"] = text(groups_all[order])
     columns.update({name: np.full(len(order), np.nan) for name in CHANGE_COLUMNS})
     prev_wave = np.full(len(order), None, dtype=object)
-    methods = np.full((2, len(order)), None, dtype=object)  # of the change since the previous and the first wave
+    methods = np.full((3, len(order)), None, dtype=object)  # of the changes since the previous and the first wave, the slope
     times, per = wave_times(survey)
     shown = np.flatnonzero(~read["suppressed"][order] & ~np.isnan(read["p"][order]))  # positions in the result
     if len(shown):
         rows = order[shown]  # the same rows of the rates table
-        changes = _changes(read["k"][rows], read["n"][rows], times[when[rows].astype(int)], block[rows], settings)
+        x = times[when[rows].astype(int)]
+        changes = _changes(read["k"][rows], read["n"][rows], x, block[rows], settings)
         later, first = changes.pop("_later"), changes.pop("_first")
         prev_wave[shown] = np.where(later, np.roll(read["wave"][rows], 1), None)
         shown_rows = {"item": read["item"][rows], "group": groups_all[rows], "wave": read["wave"][rows],
-                      "k": read["k"][rows], "n": read["n"][rows]}
+                      "k": read["k"][rows], "n": read["n"][rows], "x": x}
         methods[:, shown] = paired_trend_changes(survey, by, settings, changes, shown_rows, later, first)
         for name, values in changes.items():
             columns[name][shown] = values
     columns["prev_wave"] = text(prev_wave)
-    columns["change_prev_method"], columns["change_first_method"] = text(methods[0]), text(methods[1])
+    for name, values in zip(("change_prev_method", "change_first_method", "slope_method"), methods):
+        columns[name] = text(values)
     for change in ("change_prev", "change_first"):
         columns[f"{change}_p_holm"] = adjust_p(columns[f"{change}_p"], STATEMENT)
         columns[f"{change}_significant"] = significant(columns[f"{change}_p_holm"], columns[change], settings)

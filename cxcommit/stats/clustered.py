@@ -1,5 +1,6 @@
 """Differences of two shares when answers are not independent: respondents nested in business units
-(:func:`cluster_difference`) and people who answered two waves (:func:`paired_difference`).
+(:func:`cluster_difference`), people who answered two waves (:func:`paired_difference`) and the line
+through waves some people answered more than once (:func:`clustered_slope`).
 
 Both are the CR1 cluster-robust ("sandwich") variance of an ordinary least-squares regression of the
 0/1 answer on a 0/1 indicator (the group, or the later wave), computed from counts rather than rows.
@@ -182,3 +183,41 @@ def paired_difference(k1, n1, k2, n2, pairs, both, first, second, *, confidence:
     out = _finish(p2 - p1, total, n1 + n2, n1 + n2 - pairs, n2, confidence)
     usable = (n1 > 0) & (n2 > 0)
     return ClusteredDifference(*(np.where(usable, x, np.nan) for x in out[:5]), out.clusters, out.group_clusters)
+
+
+def clustered_slope(k, n, x, starts, pair_rows, pair_moments, people, *, confidence: float = 0.95) -> ClusteredDifference:
+    """The least-squares line through each run's answers over time (as
+    :func:`cxcommit.stats.trend.share_slope`) with people as clusters: the slope's CR1 variance adds to
+    the answers' own squared residuals twice the cross products of each person's residuals in two waves.
+
+    Parameters
+    ----------
+    k, n, x : favourable answers, answers and time of each row (a wave of one line); runs of rows
+        beginning at ``starts``, one line each.
+    pair_rows : (earlier, later) row positions of two waves of one run, for every such pair.
+    pair_moments : (pairs, both, first, second) for each pair of rows, as :func:`paired_difference`.
+    people : different people per run (G), each counted once however many waves they answered.
+
+    Returns :class:`ClusteredDifference` per run: ``diff`` the slope per unit of ``x``; t with G − 1
+    degrees of freedom; NaN for a run with a single time or fewer than three answers.
+    """
+    k, n, x, people = (np.asarray(values, dtype=float) for values in (k, n, x, people))
+    starts = np.asarray(starts, dtype=np.int64)
+    run = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(k)]))
+    x = x - x[starts][run]  # times from each line's first
+    w, wx, wy, wxx, wxy = (np.add.reduceat(values, starts) for values in (n, n * x, k, n * x * x, k * x))
+    earlier, later = (np.asarray(rows, dtype=np.int64) for rows in pair_rows)
+    pairs, both, first, second = (np.asarray(values, dtype=float) for values in pair_moments)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sxx = wxx - wx**2 / w
+        slope = np.where(sxx > 1e-12 * np.maximum(wxx, 1), (wxy - wx * wy / w) / sxx, np.nan)
+        fitted = ((wy - slope * wx) / w)[run] + slope[run] * x
+        centred = x - (wx / w)[run]
+        own = np.add.reduceat(centred**2 * (k * (1 - fitted) ** 2 + (n - k) * fitted**2), starts)
+        # sum over people in both waves of their residuals' product: (y1 - f1)(y2 - f2)
+        products = both - fitted[later] * first - fitted[earlier] * second + fitted[earlier] * fitted[later] * pairs
+        cross = np.bincount(run[earlier], weights=centred[earlier] * centred[later] * products, minlength=len(starts))
+        total = (own + 2 * cross) / sxx**2
+    out = _finish(slope, total, w, people, w, confidence)
+    usable = (w > 2) & ~np.isnan(slope)
+    return ClusteredDifference(*(np.where(usable, values, np.nan) for values in out[:5]), out.clusters, out.group_clusters)
