@@ -344,3 +344,26 @@ def test_clustered_slope_matches_statsmodels_cluster_by_person():
     assert got.se[0] == pytest.approx(fit.bse[1], rel=1e-9)
     assert got.p_value[0] == pytest.approx(fit.pvalues[1], rel=1e-8)
     assert (got.low[0], got.high[0]) == pytest.approx(tuple(fit.conf_int()[1]), rel=1e-9)
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.integers(2, 60), st.integers(2, 60), st.data())
+def test_a_paired_change_reverses_with_its_waves(n1, n2, data):
+    pairs = data.draw(st.integers(0, min(n1, n2)))
+    both = data.draw(st.integers(0, pairs))
+    first, second = data.draw(st.integers(both, pairs)), data.draw(st.integers(both, pairs))
+    k1 = data.draw(st.integers(first, n1 - (pairs - first)))
+    k2 = data.draw(st.integers(second, n2 - (pairs - second)))
+    forward = paired_difference(k1, n1, k2, n2, pairs, both, first, second)
+    backward = paired_difference(k2, n2, k1, n1, pairs, both, second, first)
+    assert float(backward.diff) == pytest.approx(-float(forward.diff), abs=1e-12)
+    assert float(backward.se) == pytest.approx(float(forward.se), rel=1e-9, abs=1e-12)
+    assert float(forward.se) >= 0
+
+
+def test_an_empty_cell_changes_nothing():
+    k, n, groups, clusters, alone = _arrays(SPLIT)
+    before = cluster_difference(k, n, groups, clusters, 3, alone=alone)
+    after = cluster_difference(np.r_[k, 0], np.r_[n, 0], np.r_[groups, 1], np.r_[clusters, 9], 3, alone=np.r_[alone, False])
+    for name in ("diff", "se", "p_value", "clusters", "group_clusters"):
+        np.testing.assert_array_equal(getattr(after, name), getattr(before, name))
