@@ -257,6 +257,72 @@ def test_filtering_to_one_division_recomputes_only_it(demo):
     assert set(table["group"]) == set(frame["business_unit"].astype(str))
 
 
+
+def _paired_reference(survey, division, earlier, later, item="sign_1"):
+    """statsmodels' OLS of the answers of ``division`` in two waves, stacked, on the later wave, with
+    each person a cluster (their two answers are not independent): (diff, low, high, p)."""
+    import statsmodels.api as sm
+
+    frame = pd.DataFrame({"person": survey.person_codes(), "wave": survey.values("wave").astype(str),
+                          "division": survey.values("division").astype(str), "y": survey.values(item)}).dropna()
+    part = frame[(frame["division"] == division) & frame["wave"].isin([earlier, later])]
+    fit = sm.OLS(part["y"].to_numpy(float), sm.add_constant((part["wave"] == later).to_numpy(float))).fit(
+        cov_type="cluster", cov_kwds={"groups": part["person"].to_numpy()}, use_t=True)
+    return fit.params[1], *fit.conf_int()[1], fit.pvalues[1]
+
+
+def test_trend_changes_pair_the_people_who_answered_both_waves():
+    from test_clustered import _imported, _panel_csv
+    from cxcommit.privacy.publish import publish
+
+    survey = publish(_imported(_panel_csv(waves=4)), 5)
+    table = trends(survey, by="division", items=["sign_1"])
+    row = table[(table["group"] == "D1") & (table["wave"] == "Wave 2")].iloc[0]
+    assert row["change_prev_method"] == row["change_first_method"] == "cluster-robust (people in both waves)"
+    got = (row["change_prev"], row["change_prev_low"], row["change_prev_high"], row["change_prev_p"])
+    assert got == pytest.approx(_paired_reference(survey, "D1", "Wave 1", "Wave 2"), rel=1e-9)
+    last = table[(table["group"] == "D2") & (table["wave"] == "Wave 3")].iloc[0]
+    got = (last["change_first"], last["change_first_low"], last["change_first_high"], last["change_first_p"])
+    assert got == pytest.approx(_paired_reference(survey, "D2", "Wave 1", "Wave 3"), rel=1e-9)
+    # a wave left out by a filter: the change is from the wave before it, paired over those two waves
+    skipped = trends(survey.filter(wave=["Wave 1", "Wave 3"]), by="division", items=["sign_1"])
+    row = skipped[(skipped["group"] == "D0") & (skipped["wave"] == "Wave 3")].iloc[0]
+    assert row["prev_wave"] == "Wave 1"
+    got = (row["change_prev"], row["change_prev_low"], row["change_prev_high"], row["change_prev_p"])
+    assert got == pytest.approx(_paired_reference(survey, "D0", "Wave 1", "Wave 3"), rel=1e-9)
+    # the slope: the line through the answers with each person a cluster, over waves 1 to 4
+    import statsmodels.api as sm
+
+    frame = pd.DataFrame({"person": survey.person_codes(), "wave": survey.values("wave").astype(str),
+                          "division": survey.values("division").astype(str), "y": survey.values("sign_1")}).dropna()
+    part = frame[frame["division"] == "D1"]
+    fit = sm.OLS(part["y"].to_numpy(float), sm.add_constant(part["wave"].str[-1].astype(float).to_numpy())).fit(
+        cov_type="cluster", cov_kwds={"groups": part["person"].to_numpy()}, use_t=True)
+    line = table[table["group"] == "D1"].iloc[0]
+    assert line["slope_method"] == "cluster-robust (people in both waves)" and line["slope_per"] == "wave"
+    assert (line["slope"], line["slope_low"], line["slope_high"]) == pytest.approx((fit.params[1], *fit.conf_int()[1]),
+                                                                                   rel=1e-9)
+    # without wave 3, waves 1, 2 and 4 stand at 0, 1 and 3 (the waves' places): the line weighs them so
+    kept = part[part["wave"] != "Wave 3"]
+    fit = sm.OLS(kept["y"].to_numpy(float), sm.add_constant(kept["wave"].str[-1].astype(float).to_numpy())).fit(
+        cov_type="cluster", cov_kwds={"groups": kept["person"].to_numpy()}, use_t=True)
+    line = trends(survey.filter(wave=["Wave 1", "Wave 2", "Wave 4"]), by="division", items=["sign_1"])
+    line = line[line["group"] == "D1"].iloc[0]
+    assert (line["slope"], line["slope_low"], line["slope_high"]) == pytest.approx((fit.params[1], *fit.conf_int()[1]),
+                                                                                   rel=1e-9)
+    # only intervals and p-values come out of the pairing: the table has the columns it has without it
+    assert list(table.columns) == list(trends(load_demo(), by="division", items=["sign_1"]).columns)
+    assert not any("pair" in column for column in table.columns)
+
+
+def test_trends_without_repeat_respondents_keep_the_score_test(demo):
+    table = trends(demo, by="division", items=["sign_7"])
+    changed = table["change_prev"].notna()
+    assert set(table.loc[changed, "change_prev_method"]) == {"score (Miettinen–Nurminen)"}
+    assert table.loc[~changed, "change_prev_method"].isna().all()
+    assert set(table["slope_method"].dropna()) == {"least squares, robust (HC1)"}
+
+
 # --- pay alignment ------------------------------------------------------------------------------
 
 def test_correlation_matches_scipy_and_fisher_z():

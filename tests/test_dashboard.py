@@ -472,3 +472,13 @@ def test_uploaded_unit_metrics_are_held_by_the_session_not_the_server():
         assert not test.exception and not test.error, [e.value for e in test.error]
         held = list(test.session_state["_remembered:metrics"].values())
         assert [m.source for m in held] == [name]  # the last one read; the one before is let go
+
+
+def test_the_import_summary_says_how_many_people_answered_more_than_one_wave():
+    from test_clustered import _panel_csv
+
+    test = opened("data.py")
+    upload(test, [("panel.csv", _panel_csv())])
+    test.get("form_submit_button")[0].click().run()
+    assert not test.exception, test.exception
+    assert any(c.value.startswith("120 respondent id(s) answered in more than one wave") for c in test.caption)

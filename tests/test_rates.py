@@ -131,3 +131,49 @@ def test_adding_an_empty_unit_changes_no_other_row(demo):
     before = rates(demo, by="business_unit")
     after = rates(with_ghost, by="business_unit")
     pd.testing.assert_frame_equal(before, after)
+
+
+def test_divisions_are_compared_with_units_as_clusters(demo):
+    # The demo's sign 7 answers (yes 1, no 0; "don't know" out), Digital against the other divisions:
+    #   fit = statsmodels.api.OLS(y, sm.add_constant(digital)).fit(cov_type="cluster",
+    #                                 cov_kwds={"groups": business_unit_code}, use_t=True)
+    #   fit.params[1], fit.pvalues[1], fit.conf_int()[1]
+    #   -> 0.1621673994087109, 7.392744461884179e-09, (0.12087308946924163, 0.20346170934818014)
+    table = rates(demo, "division")
+    digital = table[(table["item"] == "sign_7") & (table["group"] == "Digital")].iloc[0]
+    assert digital["method"] == "cluster-robust (units)"
+    assert digital["diff"] == pytest.approx(0.1621673994087109, abs=1e-12)
+    assert digital["p_value"] == pytest.approx(7.392744461884179e-09, rel=1e-6)
+    assert (digital["diff_low"], digital["diff_high"]) == pytest.approx((0.12087308946924163, 0.20346170934818014),
+                                                                        rel=1e-9)
+    shown = table["p_value"].notna()
+    excludes = (table["diff_low"] > 0) | (table["diff_high"] < 0)
+    assert (excludes[shown] == (table["p_value"][shown] < 0.05)).all()  # test and interval agree on every row
+    # "Other divisions" is one pool of units: too few to cluster its side; it keeps the score test
+    assert set(table.loc[table["group"] == "Other divisions", "method"].dropna()) == {"score (Miettinen–Nurminen)"}
+
+
+def test_units_roles_and_crossed_groupings_keep_the_score_test(demo):
+    for by in ("business_unit", "role", ["division", "role"]):
+        assert set(rates(demo, by)["method"].dropna()) == {"score (Miettinen–Nurminen)"}, by
+    assert rates(demo)["method"].isna().all()  # everyone: no comparison, no method
+
+
+def test_clustering_leaves_fewer_division_differences_significant(demo):
+    """The issue: units make division comparisons look surer than they are. Without clustering (the
+    score test on every row, the same families and minimum difference) 42 division-vs-rest results
+    are significant in the screen (BH) and 39 confirmed (Holm); with units as clusters, 33 and 27."""
+    from cxcommit.analyses.groups import count_items, make_groups
+    from cxcommit.stats.families import significant
+
+    settings = Settings()
+    groups = make_groups(demo, "division")
+    counts = count_items(demo, list(demo.items), groups, settings)
+    k, n = np.stack([c.k for c in counts]), np.stack([c.n for c in counts])
+    favourable = np.array([[item.scale.favourable_from is not None] for item in demo.items])
+    independent = compare_to_rest(k, n, settings.min_group_size, settings.confidence)
+    p, diff = (np.where(favourable, independent[name], np.nan).ravel() for name in ("p_value", "diff"))
+    table = rates(demo, "division")
+    assert np.allclose(table["diff"].to_numpy(float), diff, equal_nan=True)  # the same differences
+    assert (int(significant(adjust_p(p, "bh"), diff, settings).sum()), int(table["significant"].sum())) == (42, 33)
+    assert (int(significant(adjust_p(p, "holm"), diff, settings).sum()), int(table["confirmed"].sum())) == (39, 27)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cxcommit.analyses.clustering import compare_with_units
 from cxcommit.analyses.groups import Groups, count_items, make_groups
 from cxcommit.analyses.tables import nullable, text
 from cxcommit.errors import NotApplicable
@@ -17,8 +18,8 @@ from cxcommit.stats.families import SCREEN, significant
 from cxcommit.stats.intervals import proportion_interval
 
 RATE_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know",
-                "diff", "diff_low", "diff_high", "p_value", "p_adj", "p_holm", "n_tests", "significant", "confirmed",
-                "suppressed", "suppression"]
+                "diff", "diff_low", "diff_high", "p_value", "method", "p_adj", "p_holm", "n_tests", "significant",
+                "confirmed", "suppressed", "suppression"]
 
 
 def _parent_divisions(survey: Survey, groups: Groups) -> np.ndarray | None:
@@ -72,10 +73,15 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
 
     - ``diff``: p minus the share of everyone else in the view (the group itself excluded; under a
       filter, everyone else inside the filter), with its interval ``diff_low``, ``diff_high``;
-    - ``p_value``: two-sided Miettinen–Nurminen score test of that difference (the interval inverts
-      the same test); ``p_adj``: adjusted over the breakdown's family by ``p_adjust``; ``p_holm``:
-      Holm over the same family, for statements (findings, titles); ``n_tests``: the tests in that
-      family (every item × group of the breakdown with a difference to test);
+    - ``p_value``: two-sided test of that difference, with the interval from the same test;
+      ``method`` names it (:mod:`cxcommit.analyses.clustering`): ``"cluster-robust (units)"`` for a
+      grouping above business units (a division; units are clusters, as their people answer alike:
+      t with units − 1 degrees of freedom, see :mod:`cxcommit.stats.clustered`), where there are at
+      least 10 units and the group spans two or more; ``"score (Miettinen–Nurminen)"`` elsewhere (its
+      interval inverts the same test); null without a comparison; ``p_adj``: adjusted over the
+      breakdown's family by ``p_adjust``; ``p_holm``: Holm over the same family, for statements
+      (findings, titles); ``n_tests``: the tests in that family (every item × group of the breakdown
+      with a difference to test);
     - ``significant``: ``p_adj`` below 1 − confidence and ``|diff|`` at least
       ``settings.min_difference`` (a difference that matters, not only one chance would rarely give);
       ``confirmed``: the same with ``p_holm``;
@@ -84,7 +90,8 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
       Every number of a suppressed row is null. ``diff`` is also null where everyone else together
       is fewer than the minimum. ``suppression`` says why: ``"small"`` (null if shown).
 
-    References: Wilson (1927); Miettinen & Nurminen (1985); Holm (1979); Benjamini & Hochberg (1995).
+    References: Wilson (1927); Miettinen & Nurminen (1985); Cameron & Miller (2015); Holm (1979);
+    Benjamini & Hochberg (1995).
 
     >>> from cxcommit.demo import load_demo
     >>> table = rates(load_demo(), by="division", items=["sign_7"])
@@ -116,10 +123,12 @@ def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_a
     numbers = _item_numbers(survey, groups, wanted, settings)
     keys = _row_keys(wanted, groups, _parent_divisions(survey, groups))
     numbers = {name: values.ravel() for name, values in numbers.items()}
+    method = numbers.pop("method")
     # no answers: every cell is a union of classes (cxcommit.privacy.publish)
     flags = numbers["n"] < settings.min_group_size
     for values in numbers.values():
         values[flags] = np.nan
+    method[flags] = None
     numbers["p_adj"] = adjust_p(numbers["p_value"], p_adjust)
     numbers["p_holm"] = adjust_p(numbers["p_value"], "holm")
     numbers["n_tests"] = np.full(len(flags), float(np.count_nonzero(~np.isnan(numbers["p_value"]))))
@@ -128,7 +137,7 @@ def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_a
                           for name, values in numbers.items()},
                "significant": significant(numbers["p_adj"], numbers["diff"], settings),
                "confirmed": significant(numbers["p_holm"], numbers["diff"], settings),
-               "suppressed": flags, "suppression": suppression_reason(flags)}
+               "method": text(method), "suppressed": flags, "suppression": suppression_reason(flags)}
     extra = [c for c in keys if c not in RATE_COLUMNS]
     return pd.DataFrame({name: columns[name] for name in RATE_COLUMNS[:4] + extra + RATE_COLUMNS[4:]})
 
@@ -149,9 +158,12 @@ def _item_numbers(survey: Survey, groups: Groups, wanted: list, settings: Settin
         compared = compare_to_rest(k, n, settings.min_group_size, settings.confidence)
     else:
         compared = {name: np.full((count, size), np.nan) for name in ("diff", "diff_low", "diff_high", "p_value")}
+    compared = {name: np.where(favourable, values, np.nan) for name, values in compared.items()}
+    compared["diff_low"], compared["diff_high"], compared["p_value"], method = compare_with_units(
+        survey, groups, wanted, settings, compared["diff_low"], compared["diff_high"], compared["p_value"])
     return {"n": n, "k": np.where(favourable, k, np.nan), "p": p, "ci_low": np.where(favourable, low, np.nan),
-            "ci_high": np.where(favourable, high, np.nan), "mean": mean, "n_dont_know": n_dont_know,
-            **{name: np.where(favourable, values, np.nan) for name, values in compared.items()}}
+            "ci_high": np.where(favourable, high, np.nan), "mean": mean, "n_dont_know": n_dont_know, **compared,
+            "method": method}
 
 
 def _row_keys(wanted: list, groups: Groups, parents: np.ndarray | None) -> dict[str, np.ndarray]:

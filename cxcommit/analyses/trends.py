@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from cxcommit.analyses.groups import ALL_GROUP, run_starts, sorted_codes
+from cxcommit.analyses.panels import paired_trend_changes
 from cxcommit.analyses.rates import rates_table
 from cxcommit.analyses.tables import arrays, text
 from cxcommit.io.dates import parse_dates
@@ -18,9 +19,10 @@ from cxcommit.stats.families import STATEMENT, significant
 from cxcommit.stats.trend import share_slope
 
 TREND_COLUMNS = ["item", "label", "group", "wave", "n", "k", "p", "ci_low", "ci_high", "prev_wave", "change_prev",
-                 "change_prev_low", "change_prev_high", "change_prev_p", "change_prev_p_holm", "change_prev_significant",
-                 "change_first", "change_first_low", "change_first_high", "change_first_p", "change_first_p_holm",
-                 "change_first_significant", "slope", "slope_low", "slope_high", "slope_per", "suppressed", "suppression"]
+                 "change_prev_low", "change_prev_high", "change_prev_p", "change_prev_method", "change_prev_p_holm",
+                 "change_prev_significant", "change_first", "change_first_low", "change_first_high", "change_first_p",
+                 "change_first_method", "change_first_p_holm", "change_first_significant", "slope", "slope_low",
+                 "slope_high", "slope_per", "slope_method", "suppressed", "suppression"]
 CHANGE_COLUMNS = ("change_prev", "change_prev_low", "change_prev_high", "change_prev_p", "change_first",
                   "change_first_low", "change_first_high", "change_first_p", "slope", "slope_low", "slope_high")
 
@@ -51,7 +53,9 @@ def trends(survey: Survey, by: str | None = None, *, items: list[str] | None = N
 
     - ``prev_wave``, ``change_prev``: the wave compared with and p minus p there, with its interval
       (``change_prev_low``, ``change_prev_high``) and p-value (``change_prev_p``): the
-      Miettinen–Nurminen score test and interval, one method for both;
+      Miettinen–Nurminen score test and interval, one method for both, or where people answered
+      more than one wave the cluster-robust test and interval that pairs their answers
+      (:mod:`cxcommit.analyses.panels`); ``change_prev_method`` names it;
       ``change_prev_p_holm``: Holm over the family of every change since a previous wave in this
       breakdown (every item, group and wave, whichever ``items`` are asked: a change is a
       statement); ``change_prev_significant``: that below 1 − confidence and the change at least
@@ -60,8 +64,9 @@ def trends(survey: Survey, by: str | None = None, *, items: list[str] | None = N
     - ``slope``, ``slope_low``, ``slope_high``: change per ``slope_per`` (``"year"`` where every wave
       label is a date or period such as 2026-Q1, so unevenly spaced waves count by their time;
       ``"wave"`` otherwise) of the least-squares line through the group's answers, with a
-      heteroskedasticity-robust interval (:func:`cxcommit.stats.trend.share_slope`); the same on each
-      row of the group, null with one wave;
+      heteroskedasticity-robust interval (:func:`cxcommit.stats.trend.share_slope`), or where people
+      answered more than one wave one with people as clusters (:mod:`cxcommit.analyses.panels`),
+      named in ``slope_method``; the same on each row of the group, null with one wave;
     - ``suppressed``, ``suppression``: as in :func:`cxcommit.analyses.rates.rates`.
     """
     whole = survey.derived.get(key("trends", by, settings), lambda: _trends(survey, by, settings))
@@ -96,15 +101,23 @@ def _trends(survey: Survey, by: str | None, settings: Settings) -> pd.DataFrame:
     columns["group"] = text(groups_all[order])
     columns.update({name: np.full(len(order), np.nan) for name in CHANGE_COLUMNS})
     prev_wave = np.full(len(order), None, dtype=object)
+    methods = np.full((3, len(order)), None, dtype=object)  # of the changes since the previous and the first wave, the slope
     times, per = wave_times(survey)
     shown = np.flatnonzero(~read["suppressed"][order] & ~np.isnan(read["p"][order]))  # positions in the result
     if len(shown):
         rows = order[shown]  # the same rows of the rates table
-        changes = _changes(read["k"][rows], read["n"][rows], times[when[rows].astype(int)], block[rows], settings)
-        prev_wave[shown] = np.where(changes.pop("_later"), np.roll(read["wave"][rows], 1), None)
+        x = times[when[rows].astype(int)]
+        changes = _changes(read["k"][rows], read["n"][rows], x, block[rows], settings)
+        later, first = changes.pop("_later"), changes.pop("_first")
+        prev_wave[shown] = np.where(later, np.roll(read["wave"][rows], 1), None)
+        shown_rows = {"item": read["item"][rows], "group": groups_all[rows], "wave": read["wave"][rows],
+                      "k": read["k"][rows], "n": read["n"][rows], "x": x}
+        methods[:, shown] = paired_trend_changes(survey, by, settings, changes, shown_rows, later, first)
         for name, values in changes.items():
             columns[name][shown] = values
     columns["prev_wave"] = text(prev_wave)
+    for name, values in zip(("change_prev_method", "change_first_method", "slope_method"), methods):
+        columns[name] = text(values)
     for change in ("change_prev", "change_first"):
         columns[f"{change}_p_holm"] = adjust_p(columns[f"{change}_p"], STATEMENT)
         columns[f"{change}_significant"] = significant(columns[f"{change}_p_holm"], columns[change], settings)
@@ -115,7 +128,7 @@ def _trends(survey: Survey, by: str | None, settings: Settings) -> pd.DataFrame:
 def _changes(k: np.ndarray, n: np.ndarray, x: np.ndarray, block: np.ndarray, settings: Settings) -> dict[str, np.ndarray]:
     """For shown rows in item, group, wave order: the change since the previous and the first shown
     wave of the same item and group (score test and interval), and the slope over time ``x``;
-    ``_later`` marks the rows that have a previous wave."""
+    ``_later`` marks the rows that have a previous wave, ``_first`` each row's first shown wave."""
     heads = run_starts(block)  # each item and group's first shown wave
     run = np.repeat(np.arange(len(heads)), np.diff(np.r_[heads, len(k)]))  # each row's item and group
     first = heads[run]
@@ -128,4 +141,4 @@ def _changes(k: np.ndarray, n: np.ndarray, x: np.ndarray, block: np.ndarray, set
     return {"change_prev": since_prev.diff, "change_prev_low": since_prev.low, "change_prev_high": since_prev.high,
             "change_prev_p": since_prev.p_value, "change_first": since_first.diff, "change_first_low": since_first.low,
             "change_first_high": since_first.high, "change_first_p": since_first.p_value,
-            "slope": slope[run], "slope_low": low[run], "slope_high": high[run], "_later": later}
+            "slope": slope[run], "slope_low": low[run], "slope_high": high[run], "_later": later, "_first": first}

@@ -17,6 +17,7 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from cxcommit.errors import MappingError, SettingsError
+from cxcommit.model.persons import numbered, person_codes, repeat_note, repeated_people
 from cxcommit.model.survey import ordered_categories
 from cxcommit.model.survey import ImportReport, Survey
 
@@ -48,11 +49,14 @@ def combine_surveys(surveys: list[Survey]) -> Survey:
     if repeated.any():  # one person per wave, across files too (as the importer does within a file)
         responses = responses[~repeated].reset_index(drop=True)
         levels = {item: (codes[~repeated], values) for item, (codes, values) in levels.items()}
-    report = _combined_report(surveys, responses)
+    persons = person_codes(responses["respondent_id"]) if "respondent_id" in responses else None
+    repeats = 0 if persons is None else repeated_people(persons, responses["wave"].cat.codes.to_numpy())
+    report = _combined_report(surveys, responses, repeats)
     if repeated.any():
         excluded = {**report.excluded, REPEATED_ACROSS_FILES: int(repeated.sum())}
         report = replace(report, excluded=excluded)
-    return Survey(responses, tuple(items), groupings, surveys[0].mapping, report, levels=levels)
+    return Survey(responses, tuple(items), groupings, surveys[0].mapping, report, levels=levels,
+                  persons=numbered(persons) if repeats else None)
 
 
 def _check_combinable(surveys: list[Survey]) -> None:
@@ -119,7 +123,8 @@ def _common_items(surveys: list[Survey]) -> list:
     return list(items.values())
 
 
-def _combined_report(surveys: list[Survey], responses: pd.DataFrame) -> ImportReport:
+def _combined_report(surveys: list[Survey], responses: pd.DataFrame, repeats: int) -> ImportReport:
+    """The files' reports added up; the note on people in more than one wave counts them over all files."""
     reports = [s.report for s in surveys]
     excluded: Counter = Counter()
     for r in reports:
@@ -132,6 +137,14 @@ def _combined_report(surveys: list[Survey], responses: pd.DataFrame) -> ImportRe
         rows_in_file=sum(r.rows_in_file for r in reports), rows_kept=len(responses), excluded=dict(excluded),
         personal_dropped={k: v for r in reports for k, v in r.personal_dropped.items()},
         problems=tuple(replace(p, problem=f"{r.source}: {p.problem}") for r in reports for p in r.problems),
-        notes=tuple(f"{r.source}: {note}" for r in reports for note in r.notes),
-        waves=tuple(str(w) for w in responses["wave"].cat.categories),
+        notes=_notes(reports, repeats),
+        waves=tuple(str(w) for w in responses["wave"].cat.categories), repeat_respondents=repeats,
     )
+
+
+def _notes(reports: list[ImportReport], repeats: int) -> tuple[str, ...]:
+    """Each file's notes prefixed with its name, but one note on people in more than one wave,
+    counted over all the files."""
+    own = tuple(f"{r.source}: {note}" for r in reports for note in r.notes
+                if not r.repeat_respondents or note != repeat_note(r.repeat_respondents))
+    return own + ((repeat_note(repeats),) if repeats else ())

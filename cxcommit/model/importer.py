@@ -23,6 +23,7 @@ from cxcommit.mapping.schema import Mapping
 from cxcommit.mapping.suggest import head_sample, personal_from_omitted
 from cxcommit.model.answers import item_columns
 from cxcommit.model.categories import MAX_LISTED, grouping_columns
+from cxcommit.model.persons import numbered, repeat_note, repeated_people
 from cxcommit.model.survey import ImportReport, Survey, drop_unused, ordered_categories, unit_division_counts
 from cxcommit.model.waves import waves, with_wave
 from cxcommit.settings import Settings
@@ -91,9 +92,11 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
     groupings.update(grouping_columns(raw, mapping, personal, frame, problems))
     items, levels = item_columns(raw, mapping, personal, frame, problems)
     responses = pd.DataFrame(frame, copy=False)  # no consolidation copy of a million rows
+    persons, repeated = None, 0
     if "respondent_id" in responses:
         keep &= _exclude_duplicates(mapping.respondent_id, responses, ids_hashed.result(), keep, excluded, problems)
-        notes += _repeat_respondents(ids_hashed.result(), responses["wave"], keep)
+        persons, repeated = _repeat_respondents(ids_hashed.result(), responses["wave"], keep)
+        notes += [repeat_note(repeated)] if repeated else []
     if "division" in responses and "business_unit" in responses:
         problems += _nesting_problems(responses, keep)
     if not keep.all():
@@ -113,9 +116,10 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
         source=raw.source, format=raw.format, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
         header_rows=raw.header_rows, rows_in_file=raw.n_rows + raw.skipped_rows + raw.merged_rows,
         rows_kept=len(responses), excluded=dict(excluded), personal_dropped=personal, problems=tuple(problems),
-        notes=tuple(notes), waves=tuple(str(w) for w in responses["wave"].cat.categories),
+        notes=tuple(notes), waves=tuple(str(w) for w in responses["wave"].cat.categories), repeat_respondents=repeated,
     )
-    return Survey(responses, distinct_labels(items), groupings, mapping, report, levels=levels)
+    return Survey(responses, distinct_labels(items), groupings, mapping, report, levels=levels,
+                  persons=numbered(persons, keep))
 
 
 def _check_columns(raw: RawTable, mapping: Mapping) -> None:
@@ -201,20 +205,16 @@ def _exclude_duplicates(raw_id_column: str, responses: pd.DataFrame, encoded, ke
     return ~duplicated
 
 
-def _repeat_respondents(encoded, waves: pd.Series, keep: np.ndarray) -> list[str]:
-    """A note on respondent ids that answer in more than one wave: each is one person per wave."""
+def _repeat_respondents(encoded, waves: pd.Series, keep: np.ndarray) -> tuple[np.ndarray | None, int]:
+    """Each row's person (the ids' codes; -1 blank) where some id answers in more than one wave,
+    and how many ids do; ``encoded``: the ids dictionary-encoded."""
     encoded = encoded.combine_chunks()
     if len(encoded.dictionary) == len(encoded) - encoded.null_count:  # every id distinct
-        return []
+        return None, 0
     ids = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    rows = keep & (ids >= 0)
-    pairs = np.unique(np.column_stack([ids[rows], waves.cat.codes.to_numpy()[rows]]), axis=0)
-    repeated = int((np.bincount(pairs[:, 0]) > 1).sum()) if len(pairs) else 0
-    if not repeated:
-        return []
-    return [f"{repeated:,} respondent id(s) answered in more than one wave. Each is one person per wave: every "
-            "group shown holds at least the minimum of different people within each of its waves, so nobody is "
-            "counted twice toward a pooled group's minimum."]
+    ids = np.where(pc.equal(encoded.dictionary, "").to_numpy(zero_copy_only=False)[np.maximum(ids, 0)], -1, ids)
+    repeated = repeated_people(np.where(keep, ids, -1), waves.cat.codes.to_numpy())
+    return (ids, repeated) if repeated else (None, 0)
 
 
 def _nesting_problems(responses: pd.DataFrame, keep: np.ndarray) -> list[Problem]:

@@ -74,6 +74,7 @@ class ImportReport:
     problems: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = ()
     waves: tuple[str, ...] = ()
+    repeat_respondents: int = 0  # people (respondent ids) with answers in more than one wave
 
     @property
     def warnings(self) -> pd.DataFrame:
@@ -113,6 +114,8 @@ class Survey:
     classes: np.ndarray | None = field(default=None, repr=False, compare=False)
     disclosure: object = field(default=None, repr=False, compare=False)
     unscored: dict = field(default_factory=dict, repr=False, compare=False)  # "don't know" setting -> rows out of the index
+    # each row's person (cxcommit.model.persons: a number, not the id; -1 blank); None: nobody answered twice
+    persons: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Shared by every session that analyses it (the demo, a file opened with --data): read-only.
@@ -213,6 +216,13 @@ class Survey:
         if self.classes is None:
             return np.full(self.size, -1, dtype=np.int64)
         return self.classes if self.rows is None else self._cached("classes", compute=lambda: self.classes.take(self.rows))
+
+    def person_codes(self) -> np.ndarray | None:
+        """Each row's person for this survey's rows (-1 where unknown), or None where no respondent
+        answered more than one wave (:mod:`cxcommit.model.persons`)."""
+        if self.persons is None or self.rows is None:
+            return self.persons
+        return self._cached("persons", compute=lambda: self.persons.take(self.rows))
 
     def filter(self, **values) -> "Survey":
         """Rows whose groupings take the given values, e.g. ``filter(division=["Digital"], wave=["2026-Q3"])``.

@@ -27,7 +27,9 @@ filtering anything else it publishes. It holds by construction, not table by tab
    5 at most).
 4. **People, not rows.** Rows that repeat a respondent id within a wave are left out at import,
    so a class holds k different people; a pooled cell is a union of such classes and so holds at
-   least k different people too. Ids that repeat across waves are reported.
+   least k different people too. Ids that repeat across waves are reported, and kept only as a
+   number per person (the same for a person's rows in every wave, renumbered in the published
+   order): what pairs a person's answers in two waves, never the id.
 
 Generalisation works on the distinct combinations of the attributes (a few thousand at most,
 whatever the number of rows): priority runs from the wave (never generalised) through division,
@@ -51,6 +53,7 @@ import pandas as pd
 from cxcommit.errors import DataValidationError, SettingsError
 from cxcommit.io.columns import ATTRIBUTES, other_label
 from cxcommit.model.derived import key
+from cxcommit.model.persons import numbered
 from cxcommit.model.survey import Survey, drop_unused, ordered_categories
 from cxcommit.privacy.classes import OTHER, placement
 from cxcommit.privacy.disclosure import Disclosure, changes_table, units_reported
@@ -234,7 +237,8 @@ def _publish(survey: Survey, minimum: int) -> Survey:
         disclosure = replace(disclosure, index_withheld=int(unscored["not_yes"].sum()))
     return Survey(responses, survey.items, {name: survey.groupings[name] for name in ("wave", *names)},
                   survey.mapping, survey.report, levels=levels, minimum=minimum, classes=classes,
-                  disclosure=disclosure, unscored=unscored)
+                  disclosure=disclosure, unscored=unscored,
+                  persons=numbered(survey.persons, order))
 
 
 def _labels(names, parts, published, placed) -> tuple[np.ndarray, list[tuple[list[str], np.ndarray]]]:
