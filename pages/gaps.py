@@ -1,4 +1,4 @@
-"""Gaps: executives against employees, the distance to full commitment, and to the best unit."""
+"""Gaps: executives against their staff, the distance to full commitment, and to the best unit."""
 import streamlit as st
 
 from cxcommit import charts

@@ -243,7 +243,7 @@ def test_heatmap_draws_suppressed_cells_grey_without_numbers():
 def test_dumbbell_plots_leaders_and_staff_shares(demo):
     table = perception_gap(demo, None)
     fig = charts.gap_dumbbell(table)
-    leaders, staff = (next(t for t in fig.data if t.name == name) for name in ("Executives", "Employees"))
+    leaders, staff = (next(t for t in fig.data if t.name == name) for name in ("Executives", "Staff"))
     for trace, column in ((leaders, "p_leaders"), (staff, "p_staff")):
         by_label = dict(zip(table["label"], table[column].astype(float)))
         np.testing.assert_allclose(numbers(trace.x), [by_label[label] for label in trace.y])

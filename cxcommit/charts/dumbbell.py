@@ -41,7 +41,7 @@ def _group_panel(fig: go.Figure, part: pd.DataFrame, where: dict, sides: tuple[s
 
 
 def gap_dumbbell(perception_gap_table: pd.DataFrame, *, group: str | None = None, leaders: str = "Executives",
-                 staff: str = "Employees", options: ChartOptions = ChartOptions()) -> go.Figure:
+                 staff: str = "Staff", options: ChartOptions = ChartOptions()) -> go.Figure:
     """Leaders' share and staff's share of each item, two dots joined by a line; the gap and its
     interval on hover. Largest gap on top.
 

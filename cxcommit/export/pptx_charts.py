@@ -166,7 +166,7 @@ def _commitment(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tup
 
 
 def _perception_gap(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    return _bars(slide, box, _categories(table, minimum, "label"), {"Executives": _numbers(table["p_leaders"]), "Employees": _numbers(table["p_staff"])},
+    return _bars(slide, box, _categories(table, minimum, "label"), {"Executives": _numbers(table["p_leaders"]), "Staff (managers and employees)": _numbers(table["p_staff"])},
                  percent=True, colours=[LEADERS_COLOR, STAFF_COLOR], maximum=1)
 
 
