@@ -127,8 +127,9 @@ def latest_vs_previous(ctx: Context) -> None:
     since = latest.previous is not None
     cols[2].metric(f"Mean signs met, {md(latest.wave)}", f"{latest.mean_signs:.2f} of 8",
                    delta=f"{latest.mean_change:+.2f} since {md(latest.previous)}" if since else None)
-    cols[3].metric(f"Fully committed (all 8), {md(latest.wave)}", pct(latest.p) or "—",
-                   delta=f"{latest.p_change * 100:+.1f} points" if since else None)
+    cols[3].metric(f"Fully committed, {md(latest.wave)}", pct(latest.p) or "—",
+                   delta=f"{latest.p_change * 100:+.1f} points since {md(latest.previous)}" if since else None,
+                   help="Yes to every sign answered (of at least 6 of the 8).")
 
 
 def group_detail(ctx: Context, by: str, group: str, items: list[str] | None) -> None:
