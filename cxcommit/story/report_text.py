@@ -167,14 +167,15 @@ def format_table(table: pd.DataFrame) -> str:
 
 def detail_table(rates_table: pd.DataFrame) -> pd.DataFrame:
     """Rows of :func:`cxcommit.analyses.rates.rates` as a table to read: item, answers, share with its
-    interval, difference to the rest in points, and whether it holds after adjustment. Suppressed
+    interval, difference to the rest in points with its interval, and whether it is significant
+    (adjusted over the breakdown and at least the smallest difference that matters). Suppressed
     rows show no number.
 
     >>> from cxcommit.demo import load_demo
     >>> from cxcommit.analyses.rates import rates
     >>> table = rates(load_demo(), "division", items=["sign_7"])
-    >>> detail_table(table[table["group"] == "Digital"])[["Item", "Share", "Vs rest"]].iloc[0].tolist()
-    ['Executive pay tied to CX', '39%', '+16 points']
+    >>> detail_table(table[table["group"] == "Digital"])[["Item", "Share", "Vs rest", "Its interval"]].iloc[0].tolist()
+    ['Executive pay tied to CX', '39%', '+16 points', '+12 to +20 points']
     """
     rows = []
     for row in rates_table.itertuples(index=False):
@@ -184,7 +185,9 @@ def detail_table(rates_table: pd.DataFrame) -> pd.DataFrame:
             "Share": "" if hidden else pct(row.p),
             "95% interval": "" if hidden or pd.isna(row.ci_low) else f"{row.ci_low:.0%}–{row.ci_high:.0%}",
             "Vs rest": "" if hidden else pct(row.diff, signed=True),
-            "Holds after adjustment": "" if hidden or pd.isna(row.p_adj) else ("yes" if row.significant else "no"),
+            "Its interval": "" if hidden or pd.isna(row.diff_low) else
+            f"{row.diff_low * 100:+.0f} to {row.diff_high * 100:+.0f} points",
+            "Significant": "" if hidden or pd.isna(row.p_adj) else ("yes" if row.significant else "no"),
             "Mean": "" if hidden or pd.isna(row.mean) else f"{row.mean:.2f}",
         })
     return pd.DataFrame(rows)
