@@ -139,15 +139,19 @@ def shorten(text: str, width: int = 60) -> str:
 
 
 def pct(x, signed: bool = False) -> str:
-    """A share as a whole percentage (``68%``), or a difference in points (``+3 points``); empty
-    where there is no value.
+    """A share as a whole percentage (``68%``), or a difference in points (``+3 points``, ``-1 point``,
+    ``0 points``: a sign only where there is a change); empty where there is no value.
 
-    >>> pct(0.684), pct(0.031, signed=True), pct(float("nan"))
-    ('68%', '+3 points', '')
+    >>> pct(0.684), pct(0.031, signed=True), pct(-0.012, signed=True), pct(0.001, signed=True), pct(float("nan"))
+    ('68%', '+3 points', '-1 point', '0 points', '')
     """
     if _missing(x):
         return ""
-    return f"{float(x) * 100:+.0f} points" if signed else f"{float(x):.0%}"
+    if not signed:
+        return f"{float(x):.0%}"
+    points = round(float(x) * 100)
+    sign = "+" if points > 0 else "-" if points < 0 else ""
+    return f"{sign}{abs(points)} point{'' if abs(points) == 1 else 's'}"
 
 
 def name_list(names, shown: int = 2) -> str:
