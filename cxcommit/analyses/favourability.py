@@ -47,11 +47,21 @@ def neutral_band(scale: Scale) -> tuple[float, float] | None:
     return (middle, scale.favourable_from) if middle < scale.favourable_from else None
 
 
-def latest_shown_wave(survey: Survey, settings: Settings = Settings()) -> str | None:
-    """The latest wave with at least the minimum group size of respondents (None if none has)."""
+def wave_sizes(survey: Survey, settings: Settings = Settings()) -> dict[str, int]:
+    """Respondents per wave shown (at least the minimum group size), in time order."""
     codes, waves = survey.codes("wave")
     sizes = np.bincount(codes[codes >= 0], minlength=len(waves))
-    shown = [wave for wave, size in zip(waves, sizes) if size >= settings.min_group_size]
+    return {wave: int(size) for wave, size in zip(waves, sizes) if size >= settings.min_group_size}
+
+
+def latest_shown_wave(survey: Survey, settings: Settings = Settings()) -> str | None:
+    """The latest wave with at least the minimum group size of respondents (None if none has).
+
+    >>> from cxcommit.demo import load_demo
+    >>> latest_shown_wave(load_demo()), wave_sizes(load_demo())["2026-Q3"]
+    ('2026-Q3', 905)
+    """
+    shown = list(wave_sizes(survey, settings))
     return shown[-1] if shown else None
 
 
