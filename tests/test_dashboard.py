@@ -390,6 +390,54 @@ def test_exit_without_a_known_origin_returns_to_the_overview():
         assert test.title[0].value == "Executive commitment to customer experience", origin
 
 
+def test_presenting_filters_that_leave_too_few_offers_the_way_out():
+    """Claims in the North leaves nobody: with the sidebar hidden, the page says what to do and Exit (Esc) leaves."""
+    test = presenting(slide="2", business_unit="Claims", region="North", **{"from": "gaps"})
+    assert not test.exception
+    said = " ".join(i.value for i in test.info)
+    assert "Press Esc or Exit to leave the presentation, then widen the filters in the sidebar." in said
+    assert "Widen the filters in the sidebar." not in said  # no sidebar to widen them in while presenting
+    leave = next(b for b in test.button if b.label == "Exit")
+    assert leave.proto.shortcut.lower() in ("esc", "escape")
+    leave.click().run()
+    assert not test.exception
+    assert dict(test.query_params) == {"business_unit": "Claims", "region": "North"}
+    assert test.title[0].value == "Gaps" and any("Widen the filters in the sidebar" in i.value for i in test.info)
+
+
+def test_the_overview_links_each_finding_to_its_chart():
+    from ui.overview import FINDING_CHARTS
+    from cxcommit.analyses.findings import findings
+    test = app().run()
+    kinds = list(findings(load_demo())["kind"])
+    assert set(kinds) <= set(FINDING_CHARTS)
+    links = [link for link in test.get("page_link")]
+    pages = {FINDING_CHARTS[kind][0] for kind in kinds if FINDING_CHARTS[kind][1] is None}
+    assert {link.proto.page.strip("/").split("/")[-1] for link in links} == {page.removesuffix(".py") for page in pages}
+    assert all(link.label == "See the chart →" for link in links)
+    assert any("(#answers-per-item)" in m.value for m in test.markdown) == ("weakest_sign" in kinds)
+    assert "How each item is answered" in [h.value for h in test.subheader]
+    assert "Commitment by division" in [h.value for h in test.subheader]  # as the chart names its grouping
+    assert "Participation" in [h.value for h in test.subheader]
+    assert any("Below 75% is flagged low" in c.value for c in test.caption)
+
+
+def test_under_a_unit_filter_the_heading_names_the_grouping_the_chart_uses():
+    test = app()
+    test.query_params["division"] = ["Digital"]
+    test.run()
+    assert not test.exception
+    assert "Commitment by business unit" in [h.value for h in test.subheader]
+
+
+def test_participation_is_not_set_against_a_headcount_under_a_role_filter():
+    test = app()
+    test.query_params["role"] = ["Executive"]
+    test.run()
+    assert not test.exception
+    assert any("a filter by role or region would set part of a unit" in i.value for i in test.info)
+
+
 def test_a_date_column_without_dates_is_refused_on_the_data_page_and_every_page_still_shows():
     test = opened("data.py")
     demo = ROOT / "data" / "demo_responses.csv"
