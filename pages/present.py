@@ -11,7 +11,7 @@ import streamlit as st
 from cxcommit.story.slides import Screen, chart_height, fit, for_screen
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
-from ui.present import exit_button, nothing_to_present
+from ui.present import NAVIGATION_KEY, exit_button, nothing_to_present, pinned_navigation
 from ui.shell import context
 from ui.views import slides_of
 
@@ -83,7 +83,9 @@ with guarded():
     for line in slide.bullets:
         st.markdown(f"- {md(line)}")
     st.caption(md(slide.caption))
-    back, position, forward, leave = st.columns([1, 2, 1, 1], vertical_alignment="center")
+    pinned_navigation(ctx.dark)
+    back, position, forward, leave = st.container(key=NAVIGATION_KEY).columns([1, 2, 1, 1],
+                                                                             vertical_alignment="center")
     back.button("◀ Previous", disabled=number == 1, width="stretch", shortcut="Left", on_click=turn, args=(-1, last))
     position.markdown(f"{number} / {last}", text_alignment="center")
     forward.button("Next ▶", disabled=number == last, width="stretch", shortcut="Right", on_click=turn,

@@ -19,3 +19,18 @@ def nothing_to_present(ctx: Context, why: str) -> None:
             + (", then widen the filters in the sidebar." if any(ctx.filters.values()) else
                ", then load more data on the **Data** page."))
     exit_button(key="present-exit-empty", width="content")
+
+
+NAVIGATION_KEY = "present-nav"
+
+
+def pinned_navigation(dark: bool = False) -> None:
+    """Style only: the row of Previous, the slide number, Next and Exit pinned to the bottom of the
+    window, so that no slide, however tall on a small screen, pushes the way on or out off screen
+    (the page leaves room under the slide for it); ``dark``: on Streamlit's dark background."""
+    st.html(f"""<style>
+        .st-key-{NAVIGATION_KEY} {{position: fixed; bottom: 0; left: 0; right: 0; z-index: 999990;
+            padding: 0.4rem 5rem 0.6rem; background: {"#0e1117" if dark else "#ffffff"};
+            border-top: 1px solid rgba(128, 128, 128, 0.25);}}
+        .block-container {{padding-bottom: 4.5rem !important;}}
+        </style>""")
