@@ -150,6 +150,15 @@ def pct(x, signed: bool = False) -> str:
     return f"{float(x) * 100:+.0f} points" if signed else f"{float(x):.0%}"
 
 
+def survey_name(label: str) -> str:
+    """A data set's label as a title: without the file extension of each file.
+
+    >>> survey_name("rsurvey2019_en.csv"), survey_name("a.xlsx + b.csv")
+    ('rsurvey2019_en', 'a + b')
+    """
+    return re.sub(r"\.(csv|tsv|txt|xlsx|xls|sav|json)\b", "", str(label), flags=re.IGNORECASE)
+
+
 def share_and_change(p, change=None) -> tuple[str, str]:
     """A share and its change in points at the same precision, for a tile: whole percent and whole
     points, or one decimal of each below 10 % (so that "2 %" never sits over "+0.1 points": it reads

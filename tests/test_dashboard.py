@@ -207,8 +207,9 @@ def test_an_exports_other_groupings_wait_under_more_filters():
     box.set_value([box.options[0]]).run()
     test.switch_page("pages/overview.py").run()
     assert not test.exception and any(f"{box.label}: {box.options[0]}" in c.value for c in test.caption)
-    assert [m.label for m in test.metric] == ["Respondents, 2019-Q4", "Items rated, 2019-Q4"]  # no units, no signs
-    assert test.title[0].value.startswith("Survey overview: googleforms_rstudio_rsurvey2019_en")
+    assert [m.label for m in test.metric] == ["Respondents, 2019-Q4", "Items rated, 2019-Q4",
+                                              "Mostly favourable, 2019-Q4"]  # no units, no signs
+    assert test.title[0].value == "Survey overview: googleforms_rstudio_rsurvey2019_en"
 
 
 def test_a_mapping_without_items_is_refused_and_says_why():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cxcommit.analyses.commitment import latest_wave
-from cxcommit.analyses.favourability import favourability, wave_sizes
+from cxcommit.analyses.favourability import favourability, item_counts, wave_sizes
 from cxcommit.analyses.findings import findings
 from cxcommit.analyses.participation import (LOW_PARTICIPATION, participation, participation_applies,
                                              participation_caption)
@@ -13,7 +13,7 @@ from cxcommit.charts.diverging import diverging_chart
 from cxcommit.charts.participation import participation_chart
 from cxcommit.privacy.publish import own_values
 from cxcommit.privacy.view import view
-from cxcommit.text import escape_markdown as md, share_and_change
+from cxcommit.text import escape_markdown as md, share_and_change, survey_name
 from cxcommit.vocabulary import grouping_text
 from ui.shell import Context, label_of
 from ui.views import show_chart
@@ -34,49 +34,53 @@ def title(ctx: Context) -> str:
     """The page's title: the 8 signs' question, or the data's own name for another survey."""
     if ctx.survey.has_signs:
         return "Executive commitment to customer experience"
-    return f"Survey overview: {ctx.dataset.label}"
+    return f"Survey overview: {survey_name(ctx.dataset.label)}"
 
 
 def tiles(ctx: Context) -> str | None:
-    """Four tiles of the latest wave shown (respondents, units, then the commitment index's two
-    numbers, or the items rated and the main grouping's groups on a survey without the signs), each
-    change since the previous wave; returns the latest wave (None when no wave can be shown)."""
+    """The tiles of the latest wave shown, each naming it: respondents, units, then the commitment
+    index's two numbers (or, on a survey without the signs, the items rated and how many of them
+    most answer favourably), each with its change since the previous wave; returns the latest wave
+    (None when no wave can be shown)."""
     sizes = wave_sizes(ctx.survey, ctx.settings)
     if not sizes:
         return None
     waves = list(sizes)
     wave, previous = waves[-1], (waves[-2] if len(waves) > 1 else None)
-    latest = view(ctx.survey, wave=[wave])
-    cols = st.columns(4)
-    cols[0].metric(f"Respondents, {md(wave)}", f"{sizes[wave]:,}",
-                   delta=f"{sizes[wave] - sizes[previous]:+,} since {md(previous)}" if previous else None,
-                   delta_color="off",
-                   help=f"{sum(sizes.values()):,} across the {len(sizes)} wave(s) shown." if previous else None)
+    shown = [dict(label=f"Respondents, {md(wave)}", value=f"{sizes[wave]:,}", delta_color="off",
+                  delta=f"{sizes[wave] - sizes[previous]:+,} since {md(previous)}" if previous else None,
+                  help=f"{sum(sizes.values()):,} across the {len(sizes)} waves shown." if previous else None)]
     by = next((name for name in ("business_unit", "division", "region") if name in ctx.survey.groupings), None)
     if by:
-        cols[1].metric(f"{md(grouping_text(by).capitalize())}s, {md(wave)}", f"{len(own_values(latest, by))}",
-                       help="Groups reported on their own in the latest wave; smaller ones are within “Other …” "
-                            "(see Data).")
-    if ctx.survey.has_signs:
-        _commitment_tiles(ctx, cols[2:])
-    else:
-        rated = favourability(ctx.survey, settings=ctx.settings)
-        cols[2].metric(f"Items rated, {md(wave)}", f"{int((~rated['suppressed']).sum())}",
-                       help="Questions with a favourable answer (yes, the top of a scale, promoters).")
+        shown.append(dict(label=f"{md(grouping_text(by).capitalize())}s, {md(wave)}",
+                          value=f"{len(own_values(view(ctx.survey, wave=[wave]), by))}",
+                          help="Groups reported on their own in the latest wave; smaller ones are within “Other …” "
+                               "(see Data)."))
+    shown += _commitment_tiles(ctx) if ctx.survey.has_signs else _item_tiles(ctx, wave)
+    for col, tile in zip(st.columns(4), shown):
+        col.metric(**tile)
     return wave
 
 
-def _commitment_tiles(ctx: Context, cols) -> None:
+def _commitment_tiles(ctx: Context) -> list[dict]:
     latest = latest_wave(ctx.survey, ctx.settings)
     if latest is None:
-        return
+        return []
     since = latest.previous is not None
-    cols[0].metric(f"Mean signs met, {md(latest.wave)}", f"{latest.mean_signs:.2f} of 8",
-                   delta=f"{latest.mean_change:+.2f} since {md(latest.previous)}" if since else None)
     value, change = share_and_change(latest.p, latest.p_change)
-    cols[1].metric(f"Fully committed, {md(latest.wave)}", value,
-                   delta=f"{change} since {md(latest.previous)}" if since and change else None,
-                   help="Yes to every sign answered (of at least 6 of the 8).")
+    return [dict(label=f"Mean signs met, {md(latest.wave)}", value=f"{latest.mean_signs:.2f} of 8",
+                 delta=f"{latest.mean_change:+.2f} since {md(latest.previous)}" if since else None),
+            dict(label=f"Fully committed, {md(latest.wave)}", value=value,
+                 delta=f"{change} since {md(latest.previous)}" if since and change else None,
+                 help="Yes to every sign answered (of at least 6 of the 8).")]
+
+
+def _item_tiles(ctx: Context, wave: str) -> list[dict]:
+    counts = item_counts(favourability(ctx.survey, settings=ctx.settings))
+    return [dict(label=f"Items rated, {md(wave)}", value=f"{counts.rated}",
+                 help="Questions with a favourable answer (yes, the top of a scale, promoters) and enough answers."),
+            dict(label=f"Mostly favourable, {md(wave)}", value=f"{counts.mostly_favourable} of {counts.rated}",
+                 help="Items that at least half of those answering answer favourably.")]
 
 
 def lead_findings(ctx: Context) -> None:

@@ -32,5 +32,5 @@ def pinned_navigation(dark: bool = False) -> None:
         .st-key-{NAVIGATION_KEY} {{position: fixed; bottom: 0; left: 0; right: 0; z-index: 999990;
             padding: 0.4rem 5rem 0.6rem; background: {"#0e1117" if dark else "#ffffff"};
             border-top: 1px solid rgba(128, 128, 128, 0.25);}}
-        .block-container {{padding-bottom: 4.5rem !important;}}
+        .block-container {{padding-bottom: 3.8rem !important;}}
         </style>""")

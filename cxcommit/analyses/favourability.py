@@ -15,6 +15,8 @@ Which answers are neutral:
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -63,6 +65,21 @@ def latest_shown_wave(survey: Survey, settings: Settings = Settings()) -> str | 
     """
     shown = list(wave_sizes(survey, settings))
     return shown[-1] if shown else None
+
+
+@dataclass(frozen=True)
+class ItemCounts:
+    """Items shown in a :func:`favourability` table (``rated``) and how many of them at least half
+    answer favourably (``mostly_favourable``)."""
+
+    rated: int
+    mostly_favourable: int
+
+
+def item_counts(table: pd.DataFrame) -> ItemCounts:
+    """What the Overview's tiles say of a :func:`favourability` table on a survey without the signs."""
+    shown = table[~table["suppressed"].astype(bool)]
+    return ItemCounts(len(shown), int((shown["favourable"] >= 0.5).sum()))
 
 
 def favourability(survey: Survey, *, items: list[str] | None = None,
