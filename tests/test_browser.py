@@ -277,12 +277,12 @@ def test_presentation_is_left_by_esc_and_by_the_exit_button_whatever_the_filters
     wait_for_app(page)
     for leave in ("Escape", "Exit"):
         _enter_presentation(page)
-        assert not page.locator('[data-testid="stSidebar"]').is_visible()
         if "Claims" in query:
             page.get_by_text("Press Esc or Exit to leave the presentation", exact=False).wait_for()
             assert page.get_by_text("Widen the filters in the sidebar.", exact=True).count() == 0
         else:
             page.get_by_text("1 / ", exact=False).first.wait_for()
+        page.locator('[data-testid="stSidebar"]').wait_for(state="hidden")
         button = page.get_by_role("button", name="Exit")
         box = button.bounding_box()
         assert box and box["y"] + box["height"] <= 768  # the way out is on screen
