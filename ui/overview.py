@@ -15,7 +15,7 @@ from cxcommit.privacy.publish import own_values
 from cxcommit.privacy.view import view
 from cxcommit.text import escape_markdown as md, share_and_change, survey_name
 from cxcommit.vocabulary import grouping_text
-from ui.shell import Context, label_of
+from ui.shell import Context
 from ui.views import show_chart
 
 ANSWERS_ANCHOR = "answers-per-item"
@@ -129,8 +129,8 @@ def response_rates(ctx: Context, wave: str) -> None:
     if wave not in set(table["wave"]):
         st.info(md(f"The unit metrics have no headcount for {wave}."))
         return
-    show_chart(ctx, participation_chart(table, wave, threshold=LOW_PARTICIPATION, grouping=label_of(ctx.survey, by)
-                                        .lower(), options=ctx.chart_options),
+    show_chart(ctx, participation_chart(table, wave, threshold=LOW_PARTICIPATION, grouping=grouping_text(by),
+                                        options=ctx.chart_options),
                note=participation_caption(ctx.settings.min_group_size), table=table)
     units = participation(ctx.survey, ctx.metrics, "business_unit", settings=ctx.settings)
     with st.expander("Participation per business unit and wave"):

@@ -6,8 +6,8 @@ survey, so a unit reported within "Other units of …" (fewer than the minimum g
 rate of its own, and no rate is shown for a cell of fewer than the minimum respondents: its
 respondents could be read off rate × headcount.
 
-A rate below :data:`LOW_PARTICIPATION` (75 %) is flagged low: engagement-survey practice treats
-75–80 % as a healthy response rate, and below it the units that did not answer may differ from
+A rate below :data:`LOW_PARTICIPATION` (75%) is flagged low: engagement-survey practice treats
+75–80% as a healthy response rate, and below it the units that did not answer may differ from
 those that did (non-response bias; Baruch & Holtom 2008, *Human Relations* 61(8), 1139–1160,
 report a mean organisational response rate of 35.7 % for surveys of outsiders but far higher for
 internal census surveys, which vendors benchmark at 75–85 %).
@@ -162,5 +162,5 @@ def participation_applies(filters: dict[str, list[str]]) -> bool:
 def participation_caption(minimum: int) -> str:
     """What a participation chart or table shows, with the threshold it flags."""
     return (f"Respondents as a share of the unit metrics' headcount. Below {LOW_PARTICIPATION:.0%} is flagged low "
-            "(engagement-survey practice treats 75–80 % as healthy: below it, those who did not answer may differ "
+            "(engagement-survey practice treats 75–80% as healthy: below it, those who did not answer may differ "
             f"from those who did). No rate where fewer than {minimum} answered.")
