@@ -62,6 +62,7 @@ def test_the_change_is_trends_change_since_the_previous_wave(survey):
 def test_one_wave_has_no_change_and_a_small_view_hides_its_items(survey):
     one = favourability(view(survey, wave=["2026-Q3"]))
     assert one["change_prev"].isna().all() and not one["change_prev_significant"].any()
+    assert "change" not in diverging_chart(one).layout.title.subtitle.text  # one wave: no change to speak of
     assert latest_shown_wave(survey, Settings(min_group_size=2000)) is None
     hidden = favourability(strict_demo(), settings=Settings(min_group_size=880))
     small = hidden[hidden["suppressed"]]

@@ -74,6 +74,7 @@ def diverging_chart(table: pd.DataFrame, *, options: ChartOptions = ChartOptions
     fig.update_layout(barmode="overlay", bargap=0.3)
     wave = escape_html(str(table["wave"].iat[0])) if len(table) else ""
     return finish(fig, f"How favourably each item is answered, {wave}",
-                  "Blue: favourable · grey: neutral (middle of the scale; none on yes/no) · red: unfavourable · "
-                  f"right: change of the favourable share · {MARK} significant after adjustment",
+                  "Blue: favourable · grey: neutral (middle of the scale; none on yes/no) · red: unfavourable"
+                  + (f" · right: change of the favourable share · {MARK} significant after adjustment"
+                     if table["prev_wave"].notna().any() else ""),
                   height=190 + len(table) * row_height(options.presentation), options=options)
