@@ -28,9 +28,12 @@ def pinned_navigation(dark: bool = False) -> None:
     """Style only: the row of Previous, the slide number, Next and Exit pinned to the bottom of the
     window, so that no slide, however tall on a small screen, pushes the way on or out off screen
     (the page leaves room under the slide for it); ``dark``: on Streamlit's dark background."""
-    st.html(f"""<style>
-        .st-key-{NAVIGATION_KEY} {{position: fixed; bottom: 0; left: 0; right: 0; z-index: 999990;
-            padding: 0.4rem 5rem 0.6rem; background: {"#0e1117" if dark else "#ffffff"};
-            border-top: 1px solid rgba(128, 128, 128, 0.25);}}
-        .block-container {{padding-bottom: 3.8rem !important;}}
+    st.html("""<style>
+        .st-key-present-nav {position: fixed; bottom: 0; left: 0; right: 0; z-index: 999990;
+            padding: 0.4rem 5rem 0.6rem; border-top: 1px solid rgba(128, 128, 128, 0.25);}
+        .block-container {padding-bottom: 3.8rem !important;}
         </style>""")
+    if dark:  # the page's own background under the row, so the slide scrolling beneath does not show through
+        st.html("<style>.st-key-present-nav {background: #0e1117;}</style>")
+    else:
+        st.html("<style>.st-key-present-nav {background: #ffffff;}</style>")
