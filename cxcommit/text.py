@@ -154,6 +154,34 @@ def pct(x, signed: bool = False) -> str:
     return f"{sign}{abs(points)} point{'' if abs(points) == 1 else 's'}"
 
 
+def survey_name(label: str) -> str:
+    """A data set's label as a title: without the file extension of each file.
+
+    >>> survey_name("rsurvey2019_en.csv"), survey_name("a.xlsx + b.csv")
+    ('rsurvey2019_en', 'a + b')
+    """
+    return re.sub(r"\.(csv|tsv|txt|xlsx|xls|sav|json)\b", "", str(label), flags=re.IGNORECASE)
+
+
+def share_and_change(p, change=None) -> tuple[str, str]:
+    """A share and its change in points at the same precision, for a tile: whole percent and whole
+    points, or one decimal of each below 10 % (so that "2 %" never sits over "+0.1 points": it reads
+    "2.3%" over "+0.1 points"); the change empty where there is none.
+
+    >>> share_and_change(0.684, -0.031), share_and_change(0.023, 0.0012), share_and_change(0.4, None)
+    (('68%', '-3 points'), ('2.3%', '+0.1 points'), ('40%', ''))
+    """
+    if _missing(p):
+        return "—", ""
+    digits = 1 if float(p) < 0.1 else 0
+    value = f"{float(p):.{digits}%}"
+    if _missing(change):
+        return value, ""
+    points = round(float(change) * 100, digits)
+    sign = "+" if points > 0 else "-" if points < 0 else "±"  # ASCII: a tile colours a change by its "-"
+    return value, f"{sign}{abs(points):.{digits}f} point{'' if abs(points) == 1 else 's'}"
+
+
 def name_list(names, shown: int = 2) -> str:
     """Names joined for a sentence, the first ``shown`` named and the rest counted: ``A``, ``A and B``,
     ``A, B and C``, ``A, B and 54 others`` (tied groups named as ties, never one of them alone).

@@ -1,31 +1,30 @@
-"""Overview: the headline findings, commitment per division, and the latest wave against the previous."""
+"""Overview: the latest wave in tiles, the findings to lead with (each linked to its chart), how
+each item is answered, commitment per division and participation."""
 import streamlit as st
 
 from cxcommit import charts
 from cxcommit.analyses.commitment import commitment_index
-from cxcommit.analyses.findings import findings
 from cxcommit.analyses.summary import default_grouping
 from cxcommit.text import escape_markdown as md
+from cxcommit.vocabulary import grouping_text
 from ui.errors import guarded
+from ui.overview import answers_per_item, lead_findings, response_rates, tiles, title
 from ui.shell import context
-from ui.views import demo_notice, latest_vs_previous, show_chart
+from ui.views import demo_notice, show_chart
 
 ctx = context()
-st.title("Executive commitment to customer experience")
+st.title(md(title(ctx)))
 demo_notice(ctx)
 with guarded():
-    latest_vs_previous(ctx)
-    st.subheader("What to lead with")
-    facts = findings(ctx.survey, ctx.metrics, settings=ctx.settings)
-    if facts.empty:
-        st.info("No finding clears the minimum group size with these filters.")
-    for fact in facts.itertuples():
-        st.markdown(f"**{fact.rank}.** {md(fact.headline)}  \n:small[n = {fact.n:,}]")
-    if not facts.empty:
-        st.caption(md(ctx.caption() + " · the tiles above are the latest wave; the findings and the chart below "
-                                      "take the waves chosen together"))
+    wave = tiles(ctx)
+    lead_findings(ctx)
     by = default_grouping(ctx.survey, "division")
     if by and ctx.survey.has_signs:
-        st.subheader("Commitment by division" if by == "division" else "Commitment by group")
+        st.subheader(md(f"Commitment by {grouping_text(by)}"))  # as the chart's title names it
         index = commitment_index(ctx.survey, by, settings=ctx.settings)
         show_chart(ctx, charts.commitment_chart(index, options=ctx.chart_options), table=index)
+with guarded():
+    answers_per_item(ctx)
+with guarded():
+    if wave:
+        response_rates(ctx, wave)

@@ -11,7 +11,8 @@ import streamlit as st
 from cxcommit.story.slides import Screen, chart_height, fit, for_screen
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
-from ui.shell import context, leave_presentation
+from ui.present import NAVIGATION_KEY, exit_button, nothing_to_present, pinned_navigation
+from ui.shell import context
 from ui.views import slides_of
 
 ctx = context()
@@ -62,8 +63,12 @@ def screen() -> Screen:
     return Screen(*map(int, size)) if size and len(size) == 2 and min(size) > 0 else Screen()
 
 
+navigable = False  # until the slide and its buttons are drawn: otherwise Exit alone, so nothing traps
 with guarded():
     slides = slides_of(ctx, presentation=True, dark=ctx.dark)
+    if not slides:
+        nothing_to_present(ctx, "These data give no slide to present.")
+        st.stop()
     try:
         number = min(max(int(st.query_params.get("slide", "1")), 1), len(slides))
     except ValueError:
@@ -78,16 +83,21 @@ with guarded():
     for line in slide.bullets:
         st.markdown(f"- {md(line)}")
     st.caption(md(slide.caption))
-    back, position, forward, leave = st.columns([1, 2, 1, 1], vertical_alignment="center")
+    pinned_navigation(ctx.dark)
+    back, position, forward, leave = st.container(key=NAVIGATION_KEY).columns([1, 2, 1, 1],
+                                                                             vertical_alignment="center")
     back.button("◀ Previous", disabled=number == 1, width="stretch", shortcut="Left", on_click=turn, args=(-1, last))
     position.markdown(f"{number} / {last}", text_alignment="center")
     forward.button("Next ▶", disabled=number == last, width="stretch", shortcut="Right", on_click=turn,
                    args=(1, last))
-    if leave.button("Exit", width="stretch", shortcut="Esc"):
-        leave_presentation()
+    with leave:
+        exit_button()
     with st.container(key="present-keys"):  # hidden by the presentation style
         for shortcut, by in (("PageDown", 1), ("Space", 1), ("N", 1), ("PageUp", -1), ("P", -1), ("Home", -last),
                              ("End", last)):
             st.button(shortcut, key=f"present-key-{shortcut}", shortcut=shortcut, on_click=turn, args=(by, last),
                       disabled=number == (last if by > 0 else 1))
         _screen_size(key="present-screen", data=[shown_on.width, shown_on.height], on_size_change=lambda: None)
+    navigable = True
+if not navigable:
+    exit_button(key="present-exit-after-error", width="content")

@@ -253,3 +253,56 @@ def test_every_presentation_slide_fits_the_screen_without_scrolling(width, heigh
         for chart in page.locator('[data-testid="stPlotlyChart"]').all():
             box = chart.bounding_box()
             assert box["height"] >= 300 and box["y"] + box["height"] <= height, (number, title, box)
+
+
+def _enter_presentation(page) -> None:
+    page.get_by_role("button", name="Presentation mode").click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('present') === '1'")
+    wait_for_app(page)
+
+
+def _left_presentation(page, path: str) -> None:
+    page.wait_for_function("path => location.pathname === path && !new URLSearchParams(location.search)"
+                           ".has('present') && !!document.querySelector('h1')", arg=path)
+    wait_for_app(page)
+    assert page.locator('[data-testid="stSidebar"]').is_visible()
+
+
+@pytest.mark.parametrize("query, origin", [("division=Digital", "/gaps"),  # slides to step through
+                                           ("business_unit=Claims&region=North", "/gaps")])  # nobody left
+def test_presentation_is_left_by_esc_and_by_the_exit_button_whatever_the_filters(query, origin, app_server,
+                                                                                  open_page):
+    url, page = app_server, open_page(1366, 768)
+    page.goto(f"{url}{origin}?{query}")
+    wait_for_app(page)
+    for leave in ("Escape", "Exit"):
+        _enter_presentation(page)
+        if "Claims" in query:
+            page.get_by_text("Press Esc or Exit to leave the presentation", exact=False).wait_for()
+            assert page.get_by_text("Widen the filters in the sidebar.", exact=True).count() == 0
+        else:
+            page.get_by_text("1 / ", exact=False).first.wait_for()
+        page.locator('[data-testid="stSidebar"]').wait_for(state="hidden")
+        button = page.get_by_role("button", name="Exit")
+        box = button.bounding_box()
+        assert box and box["y"] + box["height"] <= 768  # the way out is on screen
+        if leave == "Escape":
+            page.keyboard.press("Escape")
+        else:
+            button.click()
+        _left_presentation(page, origin)
+        assert parse_qs(urlparse(page.url).query) == parse_qs(query)
+
+
+def test_the_overview_links_a_finding_to_its_chart(app_server, open_page):
+    url, page = app_server, open_page(1366, 768)
+    page.goto(f"{url}/")
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="How each item is answered").count() == 1
+    links = page.get_by_role("link", name="See the chart →")
+    assert links.count() >= 2
+    links.first.click()
+    page.wait_for_function("() => location.pathname !== '/'")
+    wait_for_app(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1

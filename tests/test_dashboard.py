@@ -19,6 +19,13 @@ def published_count(**filters: list[str]) -> int:
     return int(keep.sum())
 
 
+def respondents_tile_counts(test: AppTest, **filters: list[str]) -> bool:
+    """Whether the first tile, "Respondents, <wave>", holds the published count of that wave under ``filters``."""
+    tile = test.metric[0]
+    wave = tile.label.removeprefix("Respondents, ")
+    return tile.value == f"{published_count(**filters, wave=[wave]):,}"
+
+
 def app() -> AppTest:
     return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
 
@@ -40,7 +47,11 @@ def test_opens_on_the_overview_of_the_demo_data():
     assert not test.exception and not test.error
     assert test.title[0].value == "Executive commitment to customer experience"
     assert "Demo data" in test.info[0].value
-    assert test.metric[0].value == f"{published_count():,}" == "5,455"  # of 5,458 imported: 3 fit no group of 5
+    tiles = {m.label: m.value for m in test.metric}
+    assert tiles["Respondents, 2026-Q3"] == f"{published_count(wave=['2026-Q3']):,}" == "905"  # the latest wave
+    assert list(tiles) == ["Respondents, 2026-Q3", "Business units, 2026-Q3", "Mean signs met, 2026-Q3",
+                           "Fully committed, 2026-Q3"]  # every tile names the wave it is from
+    assert f"{published_count():,}" == "5,455"  # of 5,458 imported: 3 fit no group of 5
     assert "What to lead with" in [s.value for s in test.subheader]
 
 
@@ -158,7 +169,7 @@ def test_a_broken_file_shows_the_problem_and_keeps_the_data_in_use():
     assert test.error, "a broken file must say what is wrong"
     assert "Demo data" in texts(test) or "demo" in texts(test).lower()
     test.switch_page("pages/overview.py").run()
-    assert test.metric[0].value == f"{published_count():,}"
+    assert test.metric[0].value == f"{published_count(wave=['2026-Q3']):,}"
 
 
 def test_no_traceback_reaches_the_page_for_an_empty_file():
@@ -196,7 +207,9 @@ def test_an_exports_other_groupings_wait_under_more_filters():
     box.set_value([box.options[0]]).run()
     test.switch_page("pages/overview.py").run()
     assert not test.exception and any(f"{box.label}: {box.options[0]}" in c.value for c in test.caption)
-    assert [m.label for m in test.metric] == ["Respondents"]  # no units, no signs: no tiles for them
+    assert [m.label for m in test.metric] == ["Respondents, 2019-Q4", "Items rated, 2019-Q4",
+                                              "Mostly favourable, 2019-Q4"]  # no units, no signs
+    assert test.title[0].value == "Survey overview: googleforms_rstudio_rsurvey2019_en"
 
 
 def test_a_mapping_without_items_is_refused_and_says_why():
@@ -232,7 +245,8 @@ def test_a_unit_too_small_to_report_is_within_other_units_and_every_count_is_sho
     test.run()
     assert not test.exception
     shown = published_count(division=["Digital"], business_unit=named)
-    assert shown == published_count(division=["Digital"]) >= 5 and test.metric[0].value == f"{shown:,}"
+    assert shown == published_count(division=["Digital"]) >= 5
+    assert respondents_tile_counts(test, division=["Digital"], business_unit=named)
     assert "Hidden" not in [m.value for m in test.metric] and "hidden number" not in texts(test)
     assert any(f"{shown:,} respondents" in c.value for c in test.caption)
     test = app()
@@ -240,7 +254,7 @@ def test_a_unit_too_small_to_report_is_within_other_units_and_every_count_is_sho
     test.run()
     assert not test.exception
     others = published_count(business_unit=["Other units"])
-    assert others >= 5 and test.metric[0].value == f"{others:,}"
+    assert others >= 5 and respondents_tile_counts(test, business_unit=["Other units"])
     assert "Hidden" not in [m.value for m in test.metric] and "hidden number" not in texts(test)
 
 
@@ -377,6 +391,54 @@ def test_exit_without_a_known_origin_returns_to_the_overview():
         assert test.title[0].value == "Executive commitment to customer experience", origin
 
 
+def test_presenting_filters_that_leave_too_few_offers_the_way_out():
+    """Claims in the North leaves nobody: with the sidebar hidden, the page says what to do and Exit (Esc) leaves."""
+    test = presenting(slide="2", business_unit="Claims", region="North", **{"from": "gaps"})
+    assert not test.exception
+    said = " ".join(i.value for i in test.info)
+    assert "Press Esc or Exit to leave the presentation, then widen the filters in the sidebar." in said
+    assert "Widen the filters in the sidebar." not in said  # no sidebar to widen them in while presenting
+    leave = next(b for b in test.button if b.label == "Exit")
+    assert leave.proto.shortcut.lower() in ("esc", "escape")
+    leave.click().run()
+    assert not test.exception
+    assert dict(test.query_params) == {"business_unit": "Claims", "region": "North"}
+    assert test.title[0].value == "Gaps" and any("Widen the filters in the sidebar" in i.value for i in test.info)
+
+
+def test_the_overview_links_each_finding_to_its_chart():
+    from ui.overview import FINDING_CHARTS
+    from cxcommit.analyses.findings import findings
+    test = app().run()
+    kinds = list(findings(load_demo())["kind"])
+    assert set(kinds) <= set(FINDING_CHARTS)
+    links = [link for link in test.get("page_link")]
+    pages = {FINDING_CHARTS[kind][0] for kind in kinds if FINDING_CHARTS[kind][1] is None}
+    assert {link.proto.page.strip("/").split("/")[-1] for link in links} == {page.removesuffix(".py") for page in pages}
+    assert all(link.label == "See the chart →" for link in links)
+    assert any("(#answers-per-item)" in m.value for m in test.markdown) == ("weakest_sign" in kinds)
+    assert "How each item is answered" in [h.value for h in test.subheader]
+    assert "Commitment by division" in [h.value for h in test.subheader]  # as the chart names its grouping
+    assert "Participation" in [h.value for h in test.subheader]
+    assert any("Below 75% is flagged low" in c.value for c in test.caption)
+
+
+def test_under_a_unit_filter_the_heading_names_the_grouping_the_chart_uses():
+    test = app()
+    test.query_params["division"] = ["Digital"]
+    test.run()
+    assert not test.exception
+    assert "Commitment by business unit" in [h.value for h in test.subheader]
+
+
+def test_participation_is_not_set_against_a_headcount_under_a_role_filter():
+    test = app()
+    test.query_params["role"] = ["Executive"]
+    test.run()
+    assert not test.exception
+    assert any("a filter by role or region would set part of a unit" in i.value for i in test.info)
+
+
 def test_a_date_column_without_dates_is_refused_on_the_data_page_and_every_page_still_shows():
     test = opened("data.py")
     demo = ROOT / "data" / "demo_responses.csv"
@@ -431,9 +493,9 @@ METRICS = (ROOT / "data" / "demo_unit_metrics.csv").read_text()
 
 
 @pytest.mark.parametrize("header", [
-    "business_unit,division,wave,exec_incentive_cx_pct,NPS → CSAT,csat_pct",  # the page split ids on " → "
-    "business_unit,division,wave,exec_incentive_cx_pct,n,mean_signs",  # names of cxcommit's own columns
-    "business_unit,division,wave,exec_incentive_cx_pct,sign_7,group",
+    "business_unit,division,wave,exec_incentive_cx_pct,headcount,NPS → CSAT,csat_pct",  # the page split ids on " → "
+    "business_unit,division,wave,exec_incentive_cx_pct,headcount,n,mean_signs",  # names of cxcommit's own columns
+    "business_unit,division,wave,exec_incentive_cx_pct,headcount,sign_7,group",
 ])
 def test_pay_and_export_pages_take_any_metric_names(header):
     test = _with_metrics(header + "\n" + METRICS.split("\n", 1)[1]).run()

@@ -107,6 +107,11 @@ def main() -> None:
     if ctx.survey.size < ctx.settings.min_group_size and page.url_path != "data":
         # Not even which groups they fall in: a chart of hidden groups would still say that.
         st.title(page.title)
+        if ctx.presentation:  # no sidebar while presenting: say how to leave first
+            from ui.present import nothing_to_present
+            nothing_to_present(ctx, f"Fewer than {ctx.settings.min_group_size} respondents are left to present: "
+                                    "nothing about them is shown.")
+            return
         st.info(f"These filters leave fewer than {ctx.settings.min_group_size} respondents: nothing about them is "
                 "shown. Widen the filters in the sidebar.")
         return

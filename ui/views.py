@@ -8,7 +8,6 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from cxcommit.analyses.commitment import latest_wave
 from cxcommit.analyses.rates import rates
 from cxcommit.charts.theme import apply_theme
 from cxcommit.export.images import HINT, figure_image, images_available
@@ -20,10 +19,10 @@ from cxcommit.mapping.form import (WAVE_MODES, column_roles, coverage_text, edit
                                    not_offered, short_question, shortened_questions, sign_coverage,
                                    suggested_wave_column, wave_columns, wave_mode, wave_rule)
 from cxcommit.mapping.schema import PERIODS
-from cxcommit.privacy.publish import attribute_costs, own_values
+from cxcommit.privacy.publish import attribute_costs
 from cxcommit.story.report_text import detail_table
 from cxcommit.story.slides import deck
-from cxcommit.text import escape_markdown as md, pct, slugify
+from cxcommit.text import escape_markdown as md, slugify
 from cxcommit.vocabulary import grouping_text
 from ui.errors import download_button, show_error
 from ui.sessions import remembered
@@ -111,25 +110,6 @@ def demo_notice(ctx: Context) -> None:
     if ctx.dataset.is_demo and not ctx.presentation:
         st.info("**Demo data** — a fictional bank-and-insurance group. Load your own exports on the "
                 "**Data** page.", icon="ℹ️")
-
-
-def latest_vs_previous(ctx: Context) -> None:
-    """Respondents, mean signs met and share fully committed in the latest wave, with the change
-    since the previous wave."""
-    cols = st.columns(4)
-    cols[0].metric("Respondents", ctx.respondents.capitalize())
-    if "business_unit" in ctx.survey.groupings:  # an export without units: no tile saying 0
-        cols[1].metric("Business units", f"{len(own_values(ctx.survey, 'business_unit'))}",
-                       help="Units reported on their own; smaller ones are within “Other units …” (see Data).")
-    latest = latest_wave(ctx.survey, ctx.settings) if ctx.survey.has_signs else None
-    if latest is None:
-        return
-    since = latest.previous is not None
-    cols[2].metric(f"Mean signs met, {md(latest.wave)}", f"{latest.mean_signs:.2f} of 8",
-                   delta=f"{latest.mean_change:+.2f} since {md(latest.previous)}" if since else None)
-    cols[3].metric(f"Fully committed, {md(latest.wave)}", pct(latest.p) or "—",
-                   delta=f"{latest.p_change * 100:+.1f} points since {md(latest.previous)}" if since else None,
-                   help="Yes to every sign answered (of at least 6 of the 8).")
 
 
 def group_detail(ctx: Context, by: str, group: str, items: list[str] | None) -> None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 # ruff: noqa: F401
 from cxcommit.charts.bars import GAP_VALUES, commitment_chart, gap_bars
 from cxcommit.charts.common import share_label
+from cxcommit.charts.diverging import diverging_chart
 from cxcommit.charts.dumbbell import gap_dumbbell
 from cxcommit.charts.heatmap import HEATMAP_COLOURS, HEATMAP_SORTS, signs_heatmap
 from cxcommit.charts.layout import TICK_CHARS

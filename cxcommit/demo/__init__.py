@@ -77,11 +77,13 @@ def _incentive(division: str, wave: int, rng: np.random.Generator) -> float:
 def generate_demo(seed: int = SEED) -> DemoData:
     """The demo responses and unit metrics, the same for the same seed."""
     rng = np.random.default_rng(seed)
+    staffing = np.random.default_rng(seed + 1)  # headcounts apart, so the responses stay as they were
     rows, metrics = [], []
     units = [(division, unit) for division, names in DIVISIONS.items() for unit in names]
     unit_size = {unit: int(rng.integers(18, 44)) for _, unit in units}
     unit_level = {unit: rng.normal(0, 0.35) for _, unit in units}
     unit_region = {unit: REGIONS[i % 4] for i, (_, unit) in enumerate(units)}
+    unit_turnout = {unit: staffing.uniform(0.64, 0.96) for _, unit in units}  # each unit's usual participation
     for w, wave in enumerate(WAVES):
         for division, unit in units:
             incentive = _incentive(division, w, rng)
@@ -90,7 +92,8 @@ def generate_demo(seed: int = SEED) -> DemoData:
                 lagged = _incentive(division, max(w - 1, 0), np.random.default_rng(seed + w))
                 level += 0.05 * (lagged - 5.0)  # the signs follow pay alignment a wave later
             size = (2 if w >= 4 else 0) if unit == TINY_UNIT else max(8, unit_size[unit] + int(rng.integers(-4, 5)))
-            metrics.append(_unit_metrics(unit, division, wave, incentive, 1 / (1 + np.exp(-level)), rng))
+            metrics.append(_unit_metrics(unit, division, wave, incentive, 1 / (1 + np.exp(-level)), rng,
+                                         _headcount(size, unit_turnout[unit], staffing)))
             place = {"wave": wave, "division": division, "business_unit": unit}
             for _ in range(size):
                 row = _respondent(f"R{len(rows) + 1:05d}", place, unit_region[unit], level, incentive, rng)
@@ -99,11 +102,19 @@ def generate_demo(seed: int = SEED) -> DemoData:
 
 
 def _unit_metrics(unit: str, division: str, wave: str, incentive: float, commitment: float,
-                  rng: np.random.Generator) -> dict:
-    """A unit's row of metrics in a wave: NPS and CSAT follow its commitment."""
+                  rng: np.random.Generator, headcount: int) -> dict:
+    """A unit's row of metrics in a wave: its headcount; NPS and CSAT follow its commitment."""
     return {"business_unit": unit, "division": division, "wave": wave, "exec_incentive_cx_pct": round(incentive, 1),
-            "customer_nps": round(float(np.clip(-10 + 45 * commitment + rng.normal(0, 4), -100, 100)), 1),
+            "headcount": headcount, "customer_nps": round(float(np.clip(-10 + 45 * commitment + rng.normal(0, 4), -100, 100)), 1),
             "csat_pct": round(float(np.clip(62 + 25 * commitment + rng.normal(0, 2.5), 0, 100)), 1)}
+
+
+def _headcount(respondents: int, turnout: float, rng: np.random.Generator) -> int:
+    """A unit's staff invited in a wave: its respondents at about its usual participation ``turnout``
+    (a unit with almost no respondents is a team of 9–12 that hardly answered)."""
+    if respondents < 5:
+        return int(rng.integers(9, 13))
+    return int(np.ceil(respondents / np.clip(turnout + rng.normal(0, 0.03), 0.5, 1.0)))
 
 
 def _respondent(respondent_id: str, place: dict, region: str, level: float, incentive: float,

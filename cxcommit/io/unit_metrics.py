@@ -1,9 +1,10 @@
 """Unit metrics: a second table from HR or finance, one row per business unit and wave.
 
 Columns: a business unit column and a wave column (usual names accepted: "Business Unit",
-"Department", "Wave", "Period", ...), optionally a division, and any number of numeric metrics,
-e.g. the share of executive incentive tied to CX (%), customer NPS, CSAT. Values may carry a
-``%`` sign or a decimal comma.
+"Department", "Wave", "Period", ...), optionally a division, optionally the unit's headcount in the
+wave (a column named like headcount, employees or invited: the base of the response rate, not a
+metric), and any number of numeric metrics, e.g. the share of executive incentive tied to CX (%),
+customer NPS, CSAT. Values may carry a ``%`` sign or a decimal comma.
 """
 from __future__ import annotations
 
@@ -20,16 +21,19 @@ from cxcommit.io.readers import RawTable, read_raw
 from cxcommit.text import normalize_label, one_line
 
 _PERCENT = ("pct", "percent", "share", "%", "csat")
+HEADCOUNT_WORDS = ("headcount", "head_count", "employees", "invited", "eligible")
 
 
 @dataclass(frozen=True)
 class UnitMetrics:
-    """Validated unit metrics: ``frame`` has business_unit, wave, [division] and one float column per metric."""
+    """Validated unit metrics: ``frame`` has business_unit, wave, [division], [the headcount column]
+    and one float column per metric; ``headcount`` names the headcount column (None without one)."""
 
     frame: pd.DataFrame
     metrics: tuple[str, ...]
     source: str
     problems: tuple[Problem, ...] = ()
+    headcount: str | None = None
 
     @property
     def warnings(self) -> pd.DataFrame:
@@ -39,6 +43,17 @@ class UnitMetrics:
 def is_percent(name: str) -> bool:
     norm = normalize_label(name)
     return any(word in norm for word in _PERCENT)
+
+
+def is_headcount(name: str) -> bool:
+    """A column holding how many people a unit had in a wave (invited, employed): the base of the
+    response rate (:mod:`cxcommit.analyses.participation`), not a metric to relate.
+
+    >>> is_headcount("Headcount"), is_headcount("employees_invited"), is_headcount("customer_nps")
+    (True, True, False)
+    """
+    norm = normalize_label(name).replace(" ", "_")
+    return any(word in norm for word in HEADCOUNT_WORDS)
 
 
 def read_unit_metrics(source: str | Path | bytes, name: str | None = None) -> UnitMetrics:
@@ -60,7 +75,9 @@ def read_unit_metrics(source: str | Path | bytes, name: str | None = None) -> Un
             problems.append(Problem(f"metric renamed to {named!r}: cxcommit's own tables use the name {key!r}",
                                     column=key, severity="warning"))
     frame = frame.rename(columns=names)
-    return UnitMetrics(frame, tuple(names.values()), raw.source, tuple(problems))
+    headcount = next((named for named in names.values() if is_headcount(named)), None)
+    return UnitMetrics(frame, tuple(n for n in names.values() if n != headcount), raw.source, tuple(problems),
+                       headcount)
 
 
 def _key_columns(raw: RawTable) -> dict[str, str]:

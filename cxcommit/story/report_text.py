@@ -108,6 +108,9 @@ def describe_metrics(metrics: UnitMetrics) -> str:
     for name in metrics.metrics:
         values = frame[name]
         lines.append(f"  {name:<28} {int(values.notna().sum())} values, {values.min():g} to {values.max():g}")
+    if metrics.headcount:
+        lines.append(f"Headcount:  {metrics.headcount} ({int(frame[metrics.headcount].notna().sum())} values): the "
+                     "base of participation, respondents / headcount")
     if metrics.problems:
         lines.append(f"Warnings ({len(metrics.problems)}):")
         lines += _problem_lines(metrics.warnings)
