@@ -16,6 +16,7 @@ import streamlit as st
 from cxcommit import Settings, SettingsError, Survey, UnitMetrics
 from cxcommit.charts.options import ChartOptions
 from cxcommit.io.columns import ATTRIBUTES
+from cxcommit.model.exclusions import keeps_tests_hint, too_few_text
 from cxcommit.privacy.publish import publish
 from cxcommit.privacy.suppression import respondents_text
 from cxcommit.privacy.view import view
@@ -107,14 +108,27 @@ def main() -> None:
     if ctx.survey.size < ctx.settings.min_group_size and page.url_path != "data":
         # Not even which groups they fall in: a chart of hidden groups would still say that.
         st.title(page.title)
-        st.info(f"These filters leave fewer than {ctx.settings.min_group_size} respondents: nothing about them is "
-                "shown. Widen the filters in the sidebar.")
+        st.info(too_few_shown(ctx))
         return
     st.session_state[ROUTED] = True
     try:
         page.run()
     finally:
         st.session_state[ROUTED] = False
+
+
+def too_few_shown(ctx: Context) -> str:
+    """Why a page shows nothing: the filters chosen leave too few respondents, or (with no filter, or
+    when the data themselves hold too few) the import's exclusions did, named (markdown)."""
+    minimum = ctx.settings.min_group_size
+    if ctx.full.size < minimum or not any(ctx.filters.values()):
+        cause = too_few_text(ctx.full.report, ctx.full.size, minimum) or (
+            f"The data hold fewer than {minimum} respondents.")
+        hint = (" Keep the test responses on the **Data** page to look at the file anyway."
+                if keeps_tests_hint(ctx.full.report) else "")
+        return f"{md(cause)} Nothing about them is shown (minimum group size {minimum}).{hint} Load other data on the **Data** page."
+    return (f"These filters leave fewer than {minimum} respondents: nothing about them is shown. Widen the filters "
+            "in the sidebar.")
 
 
 def context() -> Context:
