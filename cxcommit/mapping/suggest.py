@@ -286,19 +286,7 @@ def _multi_select(counts: dict[str, int], fmt: str) -> bool:
 
 def _match_items(raw: RawTable, rated, items, ignored) -> list[ItemMapping]:
     """Instrument items matched to rated columns (best match first), the rest as items of their own."""
-    candidates = []
-    for key, label, guess in rated:
-        for item in items:
-            if _compatible(item, guess):
-                score = max(similarity(label, item), similarity(key, item))
-                if score >= MATCH_THRESHOLD:
-                    candidates.append((score, key, item))
-    matched: dict[str, tuple[Item, float]] = {}
-    used: set[str] = set()
-    for score, key, item in sorted(candidates, key=lambda c: -c[0]):
-        if key not in matched and item.id not in used:
-            matched[key] = (item, score)
-            used.add(item.id)
+    matched = _best_matches(rated, items)
     result, ids = [], {item.id for item in items}
     own = iter(item_names([(key, label) for key, label, _ in rated if key not in matched], ids))
     for key, label, guess in rated:
@@ -315,6 +303,24 @@ def _match_items(raw: RawTable, rated, items, ignored) -> list[ItemMapping]:
             labels=_text_labels(guess.labels), review=guess.review,
         ))
     return result
+
+
+def _best_matches(rated, items) -> dict[str, tuple[Item, float]]:
+    """Rated columns matched to instrument items by question text, best match first: (item, score) by column."""
+    candidates = []
+    for key, label, guess in rated:
+        for item in items:
+            if _compatible(item, guess):
+                score = max(similarity(label, item), similarity(key, item))
+                if score >= MATCH_THRESHOLD:
+                    candidates.append((score, key, item))
+    matched: dict[str, tuple[Item, float]] = {}
+    used: set[str] = set()
+    for score, key, item in sorted(candidates, key=lambda c: -c[0]):
+        if key not in matched and item.id not in used:
+            matched[key] = (item, score)
+            used.add(item.id)
+    return matched
 
 
 def _compatible(item: Item, guess) -> bool:
