@@ -14,7 +14,7 @@ import re
 
 from cxcommit.text import normalize_label, shorten, slugify
 
-LABEL_WIDTH = 60
+LABEL_WIDTH = 80  # a question up to this long reads whole in a finding; charts shorten their ticks themselves
 ID_WORDS = 4
 ID_LENGTH = 32
 SUB_QUESTION = re.compile(r"\s-\s|(?<=[:?.])-(?=\S)")  # "Question - option", Qualtrics "Question:-option"
