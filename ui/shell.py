@@ -118,17 +118,21 @@ def main() -> None:
 
 
 def too_few_shown(ctx: Context) -> str:
-    """Why a page shows nothing: the filters chosen leave too few respondents, or (with no filter, or
-    when the data themselves hold too few) the import's exclusions did, named (markdown)."""
+    """Why a page shows nothing (markdown): the filters chosen leave too few respondents; or, with no
+    filter set or too few in the data themselves, the import's exclusions (named), else the minimum
+    group size is above the data's size."""
     minimum = ctx.settings.min_group_size
-    if ctx.full.size < minimum or not any(ctx.filters.values()):
-        cause = too_few_text(ctx.full.report, ctx.full.size, minimum) or (
-            f"The data hold fewer than {minimum} respondents.")
-        hint = (" Keep the test responses on the **Data** page to look at the file anyway."
-                if keeps_tests_hint(ctx.full.report) else "")
-        return f"{md(cause)} Nothing about them is shown (minimum group size {minimum}).{hint} Load other data on the **Data** page."
-    return (f"These filters leave fewer than {minimum} respondents: nothing about them is shown. Widen the filters "
-            "in the sidebar.")
+    if ctx.full.size >= minimum and any(ctx.filters.values()):
+        return (f"These filters leave fewer than {minimum} respondents: nothing about them is shown. Widen the "
+                "filters in the sidebar.")
+    report = ctx.full.report
+    if not any(report.excluded.values()):
+        return (f"The data hold fewer respondents than the minimum group size, {minimum:,}: nothing about them is "
+                "shown. Lower it under **Settings** in the sidebar, or load more data on the **Data** page.")
+    hint = (" Keep the test responses on the **Data** page to look at the file anyway."
+            if keeps_tests_hint(report) else "")
+    return (f"{md(too_few_text(report, ctx.full.size, minimum))} Nothing about them is shown (minimum group size "
+            f"{minimum}).{hint} Load other data on the **Data** page.")
 
 
 def context() -> Context:
