@@ -10,7 +10,7 @@ from cxcommit.mapping.mapping_file import MAX_MAPPING_BYTES
 from cxcommit.privacy.suppression import respondents_text
 from cxcommit.text import escape_markdown as md
 from ui.data import Dataset, current, demo_dataset, digest, forget_exports, import_exports, read_export, read_metrics, use
-from ui.data_state import JUST_LOADED, LOADER_OPEN, TEST_CHOICES, commit, in_use, pending_choice
+from ui.data_state import JUST_LOADED, TEST_CHOICES, commit, in_use, loading, pending_choice
 from ui.errors import guarded, show_error
 from ui.shell import context
 from ui.views import disclosure_report, import_report, mapping_form, raw_summary
@@ -127,5 +127,5 @@ if not dataset.is_demo and st.button("Back to the demo data"):
     st.rerun()
 
 pending_choice(ctx.settings.min_group_size)
-if dataset.is_demo or st.toggle("Change the data: load other exports, a mapping or unit metrics", key=LOADER_OPEN):
+if loading(dataset):
     load(ctx, dataset)

@@ -92,3 +92,15 @@ def test_no_page_says_widen_the_filters_when_no_filter_is_set():
         assert "widen the filters" not in said.lower(), (file, said)
         assert "after the import excluded 60 × Qualtrics" in said, (file, said)
         assert "Keep the test responses on the **Data** page" in said
+
+
+def test_data_of_ones_own_can_be_replaced_and_the_form_folds_away_again():
+    test = use_this_data(upload(data_page(), SATISFACTION))
+    next(t for t in test.toggle if t.label.startswith("Change the data")).set_value(True).run()
+    upload(test, DUMMY)
+    choice = next(s for s in test.selectbox if s.label.startswith("Test and preview responses"))
+    choice.set_value("keep").run()
+    use_this_data(test)
+    assert "In use:** qualtrics_QT_dummy" in test.markdown[0].value and "61 respondents" in test.markdown[0].value
+    assert next(t for t in test.toggle if t.label.startswith("Change the data")).value is False
+    assert not test.get("form_submit_button")

@@ -13,6 +13,7 @@ from ui.data import Dataset, use
 LOADER_OPEN = "_loader_open"  # the switch that shows the loading form under data in use
 PENDING = "_pending_import"  # an import with too few respondents: (dataset, mapping JSON), not in use yet
 JUST_LOADED = "_just_loaded"
+_CLOSE_LOADER = "_close_loader"
 # Settings.test_responses, as the Data page offers it
 TEST_CHOICES = {"auto": "auto: leave out, unless every response is one",
                 "exclude": "leave out", "keep": "keep (to look at a file not yet fielded)"}
@@ -55,7 +56,6 @@ def pending_choice(minimum: int) -> None:
                f"about them (minimum group size {minimum}); the data in use stay until you decide.{hint}")
     use_it, drop_it = st.columns(2)
     if use_it.button("Use these data anyway", key="pending_use"):
-        del st.session_state[PENDING]
         _use(dataset, mapping_json)
         st.rerun()
     if drop_it.button("Don't use them", key="pending_drop"):
@@ -63,7 +63,17 @@ def pending_choice(minimum: int) -> None:
         st.rerun()
 
 
+def loading(dataset: Dataset) -> bool:
+    """Whether the loading form shows: always over the demo; over data of one's own when the switch
+    under "In use" is on (it turns off when data are used)."""
+    if st.session_state.pop(_CLOSE_LOADER, False):  # set while the switch was drawn: applied before it is
+        st.session_state[LOADER_OPEN] = False
+    return dataset.is_demo or st.toggle("Change the data: load other exports, a mapping or unit metrics",
+                                        key=LOADER_OPEN)
+
+
 def _use(dataset: Dataset, mapping_json: str) -> None:
     use(dataset)
+    st.session_state.pop(PENDING, None)
     st.session_state[JUST_LOADED] = (dataset.label, mapping_json)
-    st.session_state[LOADER_OPEN] = False
+    st.session_state[_CLOSE_LOADER] = True
