@@ -63,6 +63,17 @@ def one_group(label: str) -> str:
     return label.lower().rstrip("s")
 
 
+def items_noun(item_ids) -> str:
+    """What the rows of a table of items are called: "signs" when every item is one of the 8 signs
+    of executive commitment (ids ``sign_1`` … ``sign_8``), else "items" (an export's own questions).
+
+    >>> items_noun(["sign_1", "sign_7"]), items_noun(["sign_1", "han_solo"]), items_noun([])
+    ('signs', 'items', 'items')
+    """
+    ids = set(map(str, item_ids))
+    return "signs" if ids and all(re.fullmatch(r"sign_[1-8]", i) for i in ids) else "items"
+
+
 COLUMN_LABELS = {
     "exec_incentive_cx_pct": "Executive incentive tied to CX (%)", "sign_7": "Share saying executive pay is tied to CX",
     "mean_signs": "Mean signs met (0–8)", "fully_committed": "Share fully committed (yes to every sign answered)",

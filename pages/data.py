@@ -1,12 +1,16 @@
 """Data: load exports (several waves at once) and unit metrics, check what was detected, confirm
 or correct the mapping, and save it for next time."""
+from dataclasses import replace
+
 import streamlit as st
 
 from cxcommit import load_mapping, suggest_mapping
 from cxcommit.io.formats import FORMAT_NAMES
 from cxcommit.mapping.mapping_file import MAX_MAPPING_BYTES
+from cxcommit.privacy.suppression import respondents_text
 from cxcommit.text import escape_markdown as md
 from ui.data import Dataset, current, demo_dataset, digest, forget_exports, import_exports, read_export, read_metrics, use
+from ui.data_state import JUST_LOADED, TEST_CHOICES, commit, in_use, loading, pending_choice
 from ui.errors import guarded, show_error
 from ui.shell import context
 from ui.views import disclosure_report, import_report, mapping_form, raw_summary
@@ -20,67 +24,65 @@ def suggestion(key: str, raw):
     return made[1]
 
 
-ctx = context()
-st.title("Data")
-dataset = current()
-st.markdown("**In use:** " + md(f"{dataset.label} — {ctx.full.size:,} respondents reported, "
-                                f"waves {', '.join(dataset.survey.report.waves)}"
-                                + (f"; unit metrics from {dataset.metrics.source}" if dataset.metrics
-                                   else "; no unit metrics")))
-just_loaded = "_just_loaded" in st.session_state
-if just_loaded:
-    label, mapping_json = st.session_state.pop("_just_loaded")
-    st.success(md(f"Now analysing {label}. The filters and every page use it."))
-    st.download_button("Download the mapping used (JSON)", mapping_json, file_name="cxcommit-mapping.json",
-                       mime="application/json", key="download_used")
-if not dataset.is_demo:
-    with st.expander("What the import found", expanded=not st.session_state.get("upload_exports")):
-        import_report(dataset.survey)
-with st.expander(f"Small groups: what is reported within “Other …” (minimum {ctx.settings.min_group_size})",
-                 expanded=just_loaded):
-    disclosure_report(ctx)
-if not dataset.is_demo and st.button("Back to the demo data"):
-    use(demo_dataset())
-    st.rerun()
+def load(ctx, dataset: Dataset) -> None:
+    """The loading form: exports, a saved mapping, unit metrics, the test-responses choice and the mapping."""
+    exports = st.file_uploader("Survey exports: CSV, TSV, Excel (.xlsx) or ZIP — several files for several waves",
+                               type=["csv", "tsv", "txt", "xlsx", "zip"], accept_multiple_files=True, key="upload_exports")
+    saved = st.file_uploader("A mapping saved earlier (JSON), optional", type=["json"], key="upload_mapping",
+                             max_upload_size=MAX_MAPPING_BYTES // 2**20)
+    metrics_file = st.file_uploader("Unit metrics (CSV or Excel: business unit, wave, incentive share, NPS, …), optional",
+                                    type=["csv", "tsv", "txt", "xlsx"], key="upload_metrics")
+    metrics = unit_metrics(metrics_file, dataset, bool(exports))
+    raws = read_uploads(exports or [], ctx.settings.drop_personal_data)
+    test_responses = st.selectbox(
+        "Test and preview responses (Qualtrics)", tuple(TEST_CHOICES), format_func=TEST_CHOICES.get,
+        key="test_responses", help="Qualtrics marks preview, test and spam responses in its Status column.")
+    if raws:
+        map_and_use(raws, saved, metrics, replace(ctx.settings, test_responses=test_responses))
 
-exports = st.file_uploader("Survey exports: CSV, TSV, Excel (.xlsx) or ZIP — several files for several waves",
-                           type=["csv", "tsv", "txt", "xlsx", "zip"], accept_multiple_files=True, key="upload_exports")
-saved = st.file_uploader("A mapping saved earlier (JSON), optional", type=["json"], key="upload_mapping",
-                         max_upload_size=MAX_MAPPING_BYTES // 2**20)
-metrics_file = st.file_uploader("Unit metrics (CSV or Excel: business unit, wave, incentive share, NPS, …), optional",
-                                type=["csv", "tsv", "txt", "xlsx"], key="upload_metrics")
 
-metrics = None if dataset.is_demo else dataset.metrics  # the demo's unit metrics never go with your data
-if metrics_file is not None:
+def unit_metrics(metrics_file, dataset: Dataset, with_exports: bool):
+    """The unit metrics to go with the data: an upload's, else those in use (never the demo's)."""
+    metrics = None if dataset.is_demo else dataset.metrics  # the demo's unit metrics never go with your data
+    if metrics_file is None:
+        return metrics
     with guarded(f"{metrics_file.name}: "):
         metrics = read_metrics(metrics_file.file_id, metrics_file.getvalue(), metrics_file.name)
         if not metrics.warnings.empty:
             st.warning(md(f"{metrics_file.name}: {len(metrics.warnings)} warning(s); the rest was read."))
             st.dataframe(metrics.warnings, hide_index=True, width="stretch")
-        if not exports and not dataset.is_demo and metrics is not dataset.metrics:
+        if not with_exports and not dataset.is_demo and metrics is not dataset.metrics:
             use(Dataset(digest(dataset.key, metrics.source), dataset.label, dataset.survey, metrics))
             st.success(md(f"Unit metrics loaded from {metrics_file.name}: {', '.join(metrics.metrics)}."))
-        elif not exports and dataset.is_demo:
+        elif not with_exports and dataset.is_demo:
             st.info(md(f"{metrics_file.name} is read ({', '.join(metrics.metrics)}); it will go with the exports "
                        "you load."))
+    return metrics
 
-raws = []
-for upload in exports or []:
-    key = upload.file_id  # names this upload: no need to hash a large file on every rerun
-    status = st.status(md(f"Reading {upload.name} ({upload.size / 1e6:.1f} MB)…"), expanded=True)  # its progress bar
-    try:
-        with status:
-            raw = read_export(key, upload.getvalue(), upload.name, ctx.settings.drop_personal_data)
-            status.update(label=md(f"{upload.name}: {FORMAT_NAMES.get(raw.format, raw.format)} export, "
-                                   f"{raw.n_rows:,} rows"), state="complete", expanded=False)
-        raws.append((key, raw))
-        raw_summary(raw)
-    except Exception as error:  # noqa: BLE001 — shown by the one error view; the data in use stays
-        status.update(label=md(f"{upload.name} could not be read"), state="error")
-        show_error(error, what="" if upload.name in str(error) else f"{upload.name}: ")
-forget_exports({key for key, _ in raws})
 
-if raws:
+def read_uploads(exports, drop_personal_data: bool) -> list:
+    """The uploaded exports read, (upload id, raw table) each, with what was read of each; one that
+    cannot be read is said and left out."""
+    raws = []
+    for upload in exports:
+        key = upload.file_id  # names this upload: no need to hash a large file on every rerun
+        status = st.status(md(f"Reading {upload.name} ({upload.size / 1e6:.1f} MB)…"), expanded=True)  # its progress bar
+        try:
+            with status:
+                raw = read_export(key, upload.getvalue(), upload.name, drop_personal_data)
+                status.update(label=md(f"{upload.name}: {FORMAT_NAMES.get(raw.format, raw.format)} export, "
+                                       f"{raw.n_rows:,} rows"), state="complete", expanded=False)
+            raws.append((key, raw))
+            raw_summary(raw)
+        except Exception as error:  # noqa: BLE001 — shown by the one error view; the data in use stays
+            status.update(label=md(f"{upload.name} could not be read"), state="error")
+            show_error(error, what="" if upload.name in str(error) else f"{upload.name}: ")
+    forget_exports({key for key, _ in raws})
+    return raws
+
+
+def map_and_use(raws: list, saved, metrics, settings) -> None:
+    """The mapping (a saved one, else the suggestion) to check; "Use this data" imports with it."""
     mapping = None
     if saved is not None:
         with guarded(f"{saved.name}: "):
@@ -95,11 +97,35 @@ if raws:
         submitted, mappings = mapping_form(mapping, first, [raw.source for _, raw in raws],
                                            key="mapping_" + digest(first_key, mapping.to_json()))
         if submitted and mappings:
-            key = digest(*(k for k, _ in raws), *(m.to_json() for m in mappings), repr(ctx.settings))
+            key = digest(*(k for k, _ in raws), *(m.to_json() for m in mappings), repr(settings))
             with st.status("Mapping and validating the responses…") as status:
-                survey = import_exports(tuple(raw for _, raw in raws), tuple(mappings), ctx.settings)
-                status.update(label=f"{survey.size:,} respondents ready", state="complete")
+                survey = import_exports(tuple(raw for _, raw in raws), tuple(mappings), settings)
+                status.update(label=f"{respondents_text(survey.size, settings.min_group_size)} respondents ready",
+                              state="complete")
             label = " + ".join(raw.source for _, raw in raws)
-            use(Dataset(key, label, survey, metrics))
-            st.session_state["_just_loaded"] = (label, mappings[0].to_json())
-            st.rerun()
+            commit(Dataset(key, label, survey, metrics), mappings[0].to_json(), settings.min_group_size)
+
+
+ctx = context()
+st.title("Data")
+dataset = current()
+in_use(dataset, ctx.full.size, ctx.settings.min_group_size)
+just_loaded = JUST_LOADED in st.session_state
+if just_loaded:
+    label, mapping_json = st.session_state.pop(JUST_LOADED)
+    st.success(md(f"Now analysing {label}. The filters and every page use it."))
+    st.download_button("Download the mapping used (JSON)", mapping_json, file_name="cxcommit-mapping.json",
+                       mime="application/json", key="download_used")
+if not dataset.is_demo:
+    with st.expander("What the import found", expanded=not st.session_state.get("upload_exports")):
+        import_report(dataset.survey)
+with st.expander(f"Small groups: what is reported within “Other …” (minimum {ctx.settings.min_group_size})",
+                 expanded=just_loaded):
+    disclosure_report(ctx)
+if not dataset.is_demo and st.button("Back to the demo data"):
+    use(demo_dataset())
+    st.rerun()
+
+pending_choice(ctx.settings.min_group_size)
+if loading(dataset):
+    load(ctx, dataset)

@@ -194,15 +194,16 @@ def test_every_page_explains_what_an_export_without_the_signs_lacks(name):
 
 
 def test_an_exports_other_groupings_wait_under_more_filters():
-    """The Google Forms survey: most of its questions can group answers, but the sidebar leads with
-    the wave and keeps the others in one expander."""
+    """The Star Wars survey: several of its questions can group answers, but the sidebar leads with
+    the wave and the region and keeps the others in one expander."""
     test = opened("data.py")
-    path = REALDATA / "googleforms_rstudio_rsurvey2019_en.csv"
+    path = REALDATA / "surveymonkey_538_starwars.csv"
     upload(test, [(path.name, path.read_bytes())])
     test.get("form_submit_button")[0].click().run()
     more = next(e for e in test.sidebar.expander if e.label.startswith("More filters"))
     inside = [m.label for m in more.multiselect]
-    assert len(inside) >= 3 and test.sidebar.multiselect[0].label == "Waves" and "Waves" not in inside
+    assert len(inside) >= 3 and [m.label for m in test.sidebar.multiselect][:2] == ["Waves", "Regions"]
+    assert "Waves" not in inside and "Regions" not in inside
     box = more.multiselect[0]
     box.set_value([box.options[0]]).run()
     test.switch_page("pages/overview.py").run()

@@ -127,3 +127,16 @@ def test_the_suggestion_turns_at_most_three_other_columns_into_groupings():
     assert all("turn it on in the mapping" in reason for reason in off.values())
     survey = load_survey((header + "".join(rows)).encode(), name="export.csv")
     assert list(survey.groupings) == ["wave", "division", "Shift", "Language", "Floor"]
+
+
+def test_item_names_tell_apart_questions_that_read_alike():
+    from cxcommit.mapping.names import item_names
+    columns = [("Q1", "Overall, how satisfied are you with the onboarding you received from the team in your first week?"),
+               ("Q2", "Overall, how satisfied are you with the onboarding you received from the team in your first month?"),
+               ("How likely are you to recommend us to a friend?", "How likely are you to recommend us to a friend?"),
+               ("Rate the brands - Acme", "Rate the brands - Acme")]
+    names = item_names(columns, {"q1"})
+    assert [item_id for item_id, _ in names] == ["q1_2", "q2", "recommend_friend", "acme"]
+    labels = [label for _, label in names]
+    assert len(set(labels)) == 4 and labels[3] == "Acme"
+    assert labels[0].endswith("(week)") and labels[1].endswith("(month)")

@@ -734,7 +734,8 @@ def test_the_dashboard_says_what_it_did_with_a_setting_in_the_link(name, texts, 
         link = setting_link_text(name, value)  # min_difference in points: ?min_difference=10
         assert test.query_params[name] in (link, [link])  # the link now says what is used
     if value == 1_000_000_000:
-        assert "These filters leave fewer than 1000000000 respondents: nothing about them is shown." in texts_of(test)
+        assert ("The data hold fewer respondents than the minimum group size, 1,000,000,000: nothing about them is "
+                "shown.") in texts_of(test)  # no filter set: not "widen the filters"
     test.run()
     assert [w.value for w in test.warning] == ([note] if note else [])  # said while the value is in use
     if name == "min_group_size" and note:

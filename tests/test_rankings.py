@@ -267,7 +267,7 @@ def test_the_weakest_item_compares_only_items_whose_favourable_means_the_same():
     assert survey.item(lowest).scale.points == 3  # top-1 box of a 3-point scale: not comparable
     row = findings(survey).set_index("kind").loc["weakest_sign"]
     assert survey.item(row["item"]).scale.points == 5
-    assert row["headline"] == ("Weakest: “NewInformation” — only 38% answer 4–5 on the 5-point scale "
+    assert row["headline"] == ("Weakest: “New information” — only 38% answer 4–5 on the 5-point scale "
                                "(the weakest of the 15 items on this scale)")
 
 

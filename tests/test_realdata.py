@@ -21,9 +21,9 @@ CASES = [
      {"duplicate respondent id in the same wave (first kept)": 1}, {"likert": 30, "nps": 1},
      ["wave", "WhenTaking", "CompleteTraining", "Workshop ID"], ["CompleteTrainingOther"], 953),
     ("googleforms_rstudio_rsurvey2019_en.csv", "google_forms", "utf-8", 1, 1838, 1838, {},
-     {"likert": 6, "nps": 2, "yes_no": 1}, 4, GOOGLE_FREE_TEXT, 1838),
+     {"likert": 6, "nps": 2, "yes_no": 1}, 5, GOOGLE_FREE_TEXT, 1838),
     ("googleforms_rstudio_rsurvey2019_en.xlsx", "google_forms", None, 1, 1838, 1838, {},
-     {"likert": 6, "nps": 2, "yes_no": 1}, 4, GOOGLE_FREE_TEXT, 1838),
+     {"likert": 6, "nps": 2, "yes_no": 1}, 5, GOOGLE_FREE_TEXT, 1838),
     ("qualtrics_QT_dummy_enhancement2020.csv", "qualtrics", "utf-8", 3, 61, 1,
      {"Qualtrics preview/test/spam response (Status 2)": 60}, {"likert": 19}, ["wave"],
      ["ExternalDataReference", "IPAddress", "LocationAccuracy", "LocationLatitude", "LocationLongitude",
@@ -78,7 +78,7 @@ def test_real_export_reads_as_it_is(name, fmt, encoding, header_rows, rows, kept
 CANDIDATES = {
     "carpentries_instructor_training_post2018.csv": ["WhenTaking", "MemberSite", "MemberSiteOther", "Pace", "HandsOn",
                                                      "CompleteTraining", "Workshop ID"],
-    "googleforms_rstudio_rsurvey2019_en.csv": 21,
+    "googleforms_rstudio_rsurvey2019_en.csv": 19,  # not the captcha, nor the country (the region)
     "surveymonkey_538_starwars.csv": ["Which character shot first?", "Gender", "Age", "Household Income",
                                       "Education"],
 }
@@ -158,7 +158,7 @@ def test_surveymonkey_question_text_is_carried_across_blank_header_cells():
 
 def test_non_breaking_space_inside_a_label_is_the_same_answer():
     survey = imported(REALDATA / "carpentries_instructor_training_post2018.csv")  # every row, before publishing
-    new_info = survey.responses["newinformation"]
+    new_info = survey.responses["new_information"]
     assert new_info.notna().sum() == 967 - 1 - 73  # every non-blank answer read (one duplicate row left out)
 
 
@@ -189,3 +189,53 @@ def test_microsoft_forms_workbook():
     assert "Which division do you work in?" in survey.groupings
     assert survey.mapping.ignored["Which channels do you use?"] == "multi-select answers"
     assert survey.mapping.wave.column == "Completion time" and report.waves == ("2026-Q4",)
+
+
+def _offered(name):
+    """The columns the mapping form offers as groupings (attributes and groupings, not the wave)."""
+    from cxcommit.mapping.form import column_roles, groupable
+    raw = read_raw(REALDATA / name)
+    mapping = suggest_mapping(raw)
+    roles = column_roles(mapping, list(raw.keys), dict(zip(raw.keys, raw.labels)))
+    return raw, mapping, [c for c in groupable(roles) if c != mapping.wave.column]
+
+
+def test_checks_on_the_respondent_and_multi_select_questions_are_never_offered_as_groupings():
+    raw, mapping, offered = _offered("googleforms_rstudio_rsurvey2019_en.csv")
+    captcha = next(k for k in raw.keys if "not a robot" in k)
+    multi = [k for k in raw.keys if "check all that apply" in k.lower()]
+    assert multi and captcha not in offered and not set(multi) & set(offered)
+    assert mapping.ignored[captcha] == "captcha (a check that the respondent is a person)"
+    assert all(mapping.ignored[k] == "multi-select answers" for k in multi)
+    assert len(offered) == 20  # of the 41 the form offered before: the captcha, multi-select and free text are out
+
+
+@pytest.mark.parametrize("name, column", [
+    ("googleforms_rstudio_rsurvey2019_en.csv", "In what country do you currently reside?"),
+    ("surveymonkey_538_starwars.csv", "Location (Census Region)"),
+])
+def test_a_country_or_census_region_question_is_suggested_as_the_region(name, column):
+    assert suggest_mapping(read_raw(REALDATA / name)).attributes == {"region": column}
+
+
+@pytest.mark.parametrize("name, ids", [
+    ("surveymonkey_538_starwars.csv", ["seen_films_star_wars", "consider_yourself_fan_star", "han_solo",
+                                       "luke_skywalker", "princess_leia_organa"]),
+    ("googleforms_rstudio_rsurvey2019_en.csv", ["difficult_expect_learning_r", "difficult_learn_r", "enjoy_using_r",
+                                                "recommend_r_colleague_friend"]),
+    ("carpentries_instructor_training_post2018.csv", ["information_reasonable_time", "atmosphere_welcoming"]),
+])
+def test_item_ids_are_short_readable_and_unique(name, ids):
+    items = suggest_mapping(read_raw(REALDATA / name)).items
+    found = [item.item for item in items]
+    assert found[:len(ids)] == ids
+    assert len(set(found)) == len(found) and max(map(len, found)) <= 40
+    labels = [item.label for item in items]
+    assert len(set(labels)) == len(labels)  # no two items read alike (a truncated duplicate cannot lead a finding)
+
+
+def test_two_questions_with_the_same_opening_are_labelled_by_what_they_ask():
+    items = suggest_mapping(read_raw(REALDATA / "googleforms_rstudio_rsurvey2019_en.csv")).items
+    assert [item.label for item in items[:3]] == ["How difficult do you expect learning R to be?",
+                                                  "How difficult has it been for you to learn R?",
+                                                  "Please rate how much you enjoy using R."]

@@ -38,6 +38,10 @@ def load(page, url: str, path: Path, name: str) -> None:
         named.hardlink_to(path)
     page.goto(f"{url}/data")
     wait_for_app(page)
+    change = page.get_by_text("Change the data: load other exports, a mapping or unit metrics")
+    if change.count():  # data of one's own in use: the loading form is folded away
+        change.click()
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.wait_for(state="attached")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(named))
     page.get_by_role("button", name="Use this data").wait_for(timeout=120_000)
     wait_for_app(page)

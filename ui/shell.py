@@ -16,6 +16,7 @@ import streamlit as st
 from cxcommit import Settings, SettingsError, Survey, UnitMetrics
 from cxcommit.charts.options import ChartOptions
 from cxcommit.io.columns import ATTRIBUTES
+from cxcommit.model.exclusions import keeps_tests_hint, too_few_text
 from cxcommit.privacy.publish import publish
 from cxcommit.privacy.suppression import respondents_text
 from cxcommit.privacy.view import view
@@ -112,14 +113,31 @@ def main() -> None:
             nothing_to_present(ctx, f"Fewer than {ctx.settings.min_group_size} respondents are left to present: "
                                     "nothing about them is shown.")
             return
-        st.info(f"These filters leave fewer than {ctx.settings.min_group_size} respondents: nothing about them is "
-                "shown. Widen the filters in the sidebar.")
+        st.info(too_few_shown(ctx))
         return
     st.session_state[ROUTED] = True
     try:
         page.run()
     finally:
         st.session_state[ROUTED] = False
+
+
+def too_few_shown(ctx: Context) -> str:
+    """Why a page shows nothing (markdown): the filters chosen leave too few respondents; or, with no
+    filter set or too few in the data themselves, the import's exclusions (named), else the minimum
+    group size is above the data's size."""
+    minimum = ctx.settings.min_group_size
+    if ctx.full.size >= minimum and any(ctx.filters.values()):
+        return (f"These filters leave fewer than {minimum} respondents: nothing about them is shown. Widen the "
+                "filters in the sidebar.")
+    report = ctx.full.report
+    if not any(report.excluded.values()):
+        return (f"The data hold fewer respondents than the minimum group size, {minimum:,}: nothing about them is "
+                "shown. Lower it under **Settings** in the sidebar, or load more data on the **Data** page.")
+    hint = (" Keep the test responses on the **Data** page to look at the file anyway."
+            if keeps_tests_hint(report) else "")
+    return (f"{md(too_few_text(report, ctx.full.size, minimum))} Nothing about them is shown (minimum group size "
+            f"{minimum}).{hint} Load other data on the **Data** page.")
 
 
 def context() -> Context:

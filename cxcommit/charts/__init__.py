@@ -22,8 +22,8 @@ ticks, pixel rules), :mod:`~cxcommit.charts.theme` (colours, fonts) and :mod:`~c
 >>> from cxcommit.demo import load_demo
 >>> from cxcommit.analyses.rates import rates
 >>> fig = signs_heatmap(rates(load_demo(), by="division"))
->>> fig.layout.title.text
-'The signs by division'
+>>> fig.layout.title.text  # the 8 signs and the demo's other items: "The signs by ..." for the signs alone
+'The items by division'
 """
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (DIVERGING, MARK, SEQUENTIAL, hover_text, mark_note, muted, pct,
                                    suppressed_cells)
 from cxcommit.text import shorten
+from cxcommit.vocabulary import items_noun
 
 HEATMAP_SORTS = ("score", "size", "name")
 HEATMAP_COLOURS = ("diff", "p")
@@ -150,6 +151,6 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"
     number = f"Number: {share_word.lower()} · " if values else f"Hover for the {share_word.lower()} · "
     note = f" · {mark_note(options.min_difference)}" if "significant" in table else ""
-    return finish(fig, f"The signs by {grouping_word(table)}",
+    return finish(fig, f"The {items_noun(items)} by {grouping_word(table)}",
                   f"{number}colour: {what} · grey: fewer than {min_group_size} answers, no number{note}",
                   height=heatmap_height(len(items), groups, presentation), options=options)

@@ -134,3 +134,36 @@ def canonical_role(value: str) -> str | None:
         if pattern.search(norm):
             return role
     return None
+
+
+_CAPTCHA = re.compile(r"\bcaptcha\b|not an? (ro)?bot\b|\bare you (a )?human\b|\bprove (that )?you are\b")
+_CONSENT = re.compile(r"\bconsent\b|\bagree to (take part|participate)\b|\bi agree to\b|\bparticipant information sheet\b")
+_REGION_QUESTION = re.compile(r"\b(country|countries|province|county|census region|region)\b"
+                              r"|^state$|\b(which|what|your) (us |u\.s\. )?state\b|\bstate (of|where) (you )?(live|reside|residence)")
+
+
+def check_reason(key: str, label: str) -> str | None:
+    """Why a column is a check on the respondent rather than a question to group by: a captcha
+    ("To help us ensure that you are not a robot, ..."), or consent to take part. None otherwise.
+
+    >>> check_reason("Q2", "To help us ensure that you are not a robot, please enter the number")
+    'captcha (a check that the respondent is a person)'
+    >>> check_reason("consent", "Do you consent to take part?"), check_reason("Q3", "How do you state your case?")
+    ('consent to take part', None)
+    """
+    text = f"{normalize_label(key)} {normalize_label(label)}"
+    if _CAPTCHA.search(text):
+        return "captcha (a check that the respondent is a person)"
+    if _CONSENT.search(text):
+        return "consent to take part"
+    return None
+
+
+def asks_region(label: str) -> bool:
+    """Whether a question asks where the respondent is (country, state, province, region): a
+    region. "State" counts as a place only as one ("Which state do you live in?"), never the verb.
+
+    >>> asks_region("In what country do you currently reside?"), asks_region("Please state whether you agree")
+    (True, False)
+    """
+    return bool(_REGION_QUESTION.search(normalize_label(label)))

@@ -13,11 +13,12 @@ import pandas as pd
 
 from cxcommit.errors import MappingError, Problem
 from cxcommit.instrument.items import SIGN_IDS, built_in_item
-from cxcommit.io.columns import date_rank, is_comment, is_respondent_id, is_wave_column
+from cxcommit.io.columns import check_reason, date_rank, is_comment, is_respondent_id, is_wave_column
 from cxcommit.io.personal import personal_reason
 from cxcommit.mapping.mapping_file import mapping_from_dict
 from cxcommit.mapping.schema import Mapping, WaveRule
-from cxcommit.mapping.suggest import SUB_QUESTION, is_survey_metadata
+from cxcommit.mapping.names import SUB_QUESTION
+from cxcommit.mapping.suggest import NOT_GROUPINGS, is_survey_metadata
 from cxcommit.text import shorten
 
 ITEM_COLUMNS = ["use", "column", "question", "item", "label", "scale", "low", "high", "favourable_from",
@@ -188,7 +189,8 @@ def groupable(roles: pd.DataFrame) -> list[str]:
     return [column for column, question, role, reason in
             zip(roles["column"], roles["question"], roles["role"], roles["reason"])
             if role not in ("item", "metadata", "personal", "respondent_id")
-            and not str(reason).startswith("one value per respondent") and not is_comment(column, question)]
+            and not str(reason).startswith(NOT_GROUPINGS) and not is_comment(column, question)
+            and check_reason(column, question) is None]
 
 
 def not_offered(roles: pd.DataFrame) -> str:

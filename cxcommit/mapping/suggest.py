@@ -19,13 +19,14 @@ import pyarrow.compute as pc
 from cxcommit.instrument.items import Item, built_in_items
 from cxcommit.instrument.guess import guess_scale
 from cxcommit.instrument.scales import DONT_KNOW_LABEL, MISSING_LABEL, parse_number
-from cxcommit.io.columns import (attribute_for, canonical_role, date_rank, is_comment, is_metadata, is_respondent_id,
-                                 is_wave_column, per_respondent_reason)
+from cxcommit.io.columns import (asks_region, attribute_for, canonical_role, check_reason, date_rank, is_comment,
+                                 is_metadata, is_respondent_id, is_wave_column, per_respondent_reason)
 from cxcommit.io.dates import date_part, parse_dates
 from cxcommit.io.personal import personal_reason
 from cxcommit.io.readers import RawTable
+from cxcommit.mapping.names import item_names
 from cxcommit.mapping.schema import DEFAULT_MISSING_CODES, ItemMapping, Mapping, WaveRule
-from cxcommit.text import normalize_label, shorten, slugify
+from cxcommit.text import normalize_label
 
 MATCH_THRESHOLD = 0.72
 _STOP = set("a an the of to and or in on for with is are do does be by at as that this our your their".split())
@@ -36,7 +37,6 @@ SAMPLE = 200
 PROFILE_ROWS = 50_000
 IDENTIFIER_ROWS = 5_000  # rows looked at for identifiers: enough to see that names or ids repeat little
 _MULTI_TEXT = re.compile(r"(check|select|tick|choose|mark) all that apply", re.I)
-SUB_QUESTION = re.compile(r"\s-\s|(?<=[:?.])-(?=\S)")  # "Question - option", Qualtrics "Question:-option"
 
 
 _SYSTEM_FIELD = re.compile(r"^Q_[A-Z][A-Za-z]*$")  # Qualtrics: Q_TotalDuration, Q_RecaptchaScore, Q_URL, ...
@@ -117,6 +117,11 @@ def similarity(question: str, item: Item) -> float:
     return max(ratio, overlap)
 
 
+# Why a column is never offered as a grouping (the start of its note in Mapping.ignored): each answer
+# is its own (free text, numbers, one value per respondent), answers are several options at once, or
+# the column checks the respondent rather than asking (captcha, consent).
+NOT_GROUPINGS = ("free text", "multi-select answers", "captcha", "consent", "ranking question", "numbers, not a rating",
+                 "empty", "one answer only", "NPS group", "one value per respondent", "survey metadata")
 MAX_GROUPINGS = 3  # an export's other columns suggested as reporting attributes, beside the standard ones
 OFF_GROUPING = ("could be a grouping; left off because every reporting attribute splits the respondents further "
                 "and small groups then lose detail (turn it on in the mapping)")
@@ -200,7 +205,8 @@ class _Found:
     def _add_answers(self, raw: RawTable, key: str, label: str, info: Profile) -> None:
         """A column with a manageable number of answers: a rated question, a grouping, or left out."""
         counts = info.counts
-        reason = next((why for applies, why in _NOT_QUESTIONS if applies(key, label, counts)), None)
+        reason = check_reason(key, label) or next(
+            (why for applies, why in _NOT_QUESTIONS if applies(key, label, counts)), None)
         if reason:
             self.ignored[key] = reason
             return
@@ -212,6 +218,8 @@ class _Found:
             counts, raw.n_rows, raw.format)
         if reason:
             self.ignored[key] = reason
+        elif "region" not in self.attributes and asks_region(label):
+            self.attributes["region"] = key
         else:
             self.groupings.append((info.distinct, len(self.groupings), key))
 
@@ -276,27 +284,29 @@ def _multi_select(counts: dict[str, int], fmt: str) -> bool:
     return len(counts) > 20 and joined > len(counts) * 0.3
 
 
-def _item_id(key: str, taken: set[str]) -> str:
-    """A readable, unused item id for a column: its name, or question and option for matrix columns."""
-    head, _, tail = key.rpartition(" - ")
-    base = f"{slugify(head, max_length=24)}_{slugify(tail, max_length=24)}" if head and tail else slugify(key)
-    item_id, n = base, 1
-    while item_id in taken:
-        n += 1
-        item_id = f"{base}_{n}"
-    return item_id
-
-
-def _short_label(label: str) -> str:
-    label = label.strip().splitlines()[-1] if label.strip() else label
-    parts = SUB_QUESTION.split(label)
-    if len(parts) > 1 and len(parts[-1].strip()) >= 3:
-        return shorten(parts[-1], 60)
-    return shorten(label, 60)
-
-
 def _match_items(raw: RawTable, rated, items, ignored) -> list[ItemMapping]:
     """Instrument items matched to rated columns (best match first), the rest as items of their own."""
+    matched = _best_matches(rated, items)
+    result, ids = [], {item.id for item in items}
+    own = iter(item_names([(key, label) for key, label, _ in rated if key not in matched], ids))
+    for key, label, guess in rated:
+        if key in matched:
+            item, score = matched[key]
+            result.append(_instrument_item(raw, key, label, guess, item, score))
+            continue
+        item_id, short = next(own)
+        scale = guess.scale
+        result.append(ItemMapping(
+            column=key, item=item_id, scale=scale.kind, label=short, question=label,
+            low=scale.low if scale.kind == "likert" else None, high=scale.high if scale.kind == "likert" else None,
+            favourable_from=scale.favourable_from if scale.kind == "likert" else None,
+            labels=_text_labels(guess.labels), review=guess.review,
+        ))
+    return result
+
+
+def _best_matches(rated, items) -> dict[str, tuple[Item, float]]:
+    """Rated columns matched to instrument items by question text, best match first: (item, score) by column."""
     candidates = []
     for key, label, guess in rated:
         for item in items:
@@ -310,22 +320,7 @@ def _match_items(raw: RawTable, rated, items, ignored) -> list[ItemMapping]:
         if key not in matched and item.id not in used:
             matched[key] = (item, score)
             used.add(item.id)
-    result, ids = [], {item.id for item in items}
-    for key, label, guess in rated:
-        if key in matched:
-            item, score = matched[key]
-            result.append(_instrument_item(raw, key, label, guess, item, score))
-            continue
-        item_id = _item_id(key, ids)
-        ids.add(item_id)
-        scale = guess.scale
-        result.append(ItemMapping(
-            column=key, item=item_id, scale=scale.kind, label=_short_label(label), question=label,
-            low=scale.low if scale.kind == "likert" else None, high=scale.high if scale.kind == "likert" else None,
-            favourable_from=scale.favourable_from if scale.kind == "likert" else None,
-            labels=_text_labels(guess.labels), review=guess.review,
-        ))
-    return result
+    return matched
 
 
 def _compatible(item: Item, guess) -> bool:

@@ -1,0 +1,106 @@
+"""The Data page explains an import before it is used: exclusions that leave too few respondents,
+the choice of what to do with test responses, and the data in use once applied (AppTest)."""
+from streamlit.testing.v1 import AppTest
+
+from conftest import REALDATA, ROOT
+from ui.shell import PAGES
+
+TIMEOUT = 120
+DUMMY = REALDATA / "qualtrics_QT_dummy_enhancement2020.csv"  # 60 of its 61 rows are Qualtrics test responses
+SATISFACTION = REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv"
+
+
+def data_page() -> AppTest:
+    test = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT).run()
+    test.switch_page("pages/data.py").run()
+    return test
+
+
+def upload(test: AppTest, path) -> AppTest:
+    uploader = next(u for u in test.get("file_uploader") if u.label.startswith("Survey exports"))
+    uploader.set_value([(path.name, path.read_bytes(), "text/csv")]).run()
+    return test
+
+
+def use_this_data(test: AppTest) -> AppTest:
+    test.get("form_submit_button")[0].click().run()
+    assert not test.exception, test.exception
+    return test
+
+
+def warnings(test: AppTest) -> str:
+    return "\n".join(w.value for w in test.warning)
+
+
+def infos(test: AppTest) -> str:
+    return "\n".join(i.value for i in test.info)
+
+
+def test_exclusions_that_leave_too_few_respondents_are_explained_before_the_data_are_used():
+    test = use_this_data(upload(data_page(), DUMMY))
+    said = warnings(test)
+    assert "fewer than 5 respondents are left after the import excluded 60 × Qualtrics" in said, said
+    assert "choose **keep** under *Test and preview responses*" in said
+    assert "Demo data" in test.markdown[0].value  # not used yet: the demo stays in use
+    assert not test.success
+    test.button(key="pending_use").click().run()
+    assert not test.exception
+    assert any("Now analysing" in s.value for s in test.success)
+    assert "qualtrics_QT_dummy" in test.markdown[0].value
+    assert "Left out at import: 60 × Qualtrics" in test.markdown[0].value
+    assert "fewer than 5 respondents reported" in test.markdown[0].value  # the count of 1 is never shown
+
+
+def test_an_import_held_for_a_decision_can_be_dropped():
+    test = use_this_data(upload(data_page(), DUMMY))
+    test.button(key="pending_drop").click().run()
+    assert not test.exception and not warnings(test)
+    assert "Demo data" in test.markdown[0].value
+
+
+def test_keeping_test_responses_imports_every_row():
+    test = upload(data_page(), DUMMY)
+    choice = next(s for s in test.selectbox if s.label.startswith("Test and preview responses"))
+    assert choice.options == ["auto: leave out, unless every response is one", "leave out",
+                              "keep (to look at a file not yet fielded)"]
+    choice.set_value("keep").run()
+    use_this_data(test)
+    assert any("Now analysing" in s.value for s in test.success), warnings(test)
+    assert "61 respondents reported" in test.markdown[0].value
+
+
+def test_after_use_the_loading_form_folds_away_and_says_what_is_in_use():
+    test = use_this_data(upload(data_page(), SATISFACTION))
+    assert any("Now analysing" in s.value for s in test.success)
+    assert "In use:** qualtrics_student_satisfaction" in test.markdown[0].value
+    toggle = next(t for t in test.toggle if t.label.startswith("Change the data"))
+    assert toggle.value is False
+    assert not test.get("form_submit_button") and not test.get("file_uploader")
+    toggle.set_value(True).run()
+    assert any(u.label.startswith("Survey exports") for u in test.get("file_uploader"))
+
+
+def test_no_page_says_widen_the_filters_when_no_filter_is_set():
+    test = use_this_data(upload(data_page(), DUMMY))
+    test.button(key="pending_use").click().run()
+    for file, _ in PAGES:
+        if file == "data.py":
+            continue
+        test.switch_page(f"pages/{file}").run()
+        assert not test.exception, (file, test.exception)
+        said = infos(test)
+        assert "widen the filters" not in said.lower(), (file, said)
+        assert "after the import excluded 60 × Qualtrics" in said, (file, said)
+        assert "Keep the test responses on the **Data** page" in said
+
+
+def test_data_of_ones_own_can_be_replaced_and_the_form_folds_away_again():
+    test = use_this_data(upload(data_page(), SATISFACTION))
+    next(t for t in test.toggle if t.label.startswith("Change the data")).set_value(True).run()
+    upload(test, DUMMY)
+    choice = next(s for s in test.selectbox if s.label.startswith("Test and preview responses"))
+    choice.set_value("keep").run()
+    use_this_data(test)
+    assert "In use:** qualtrics_QT_dummy" in test.markdown[0].value and "61 respondents" in test.markdown[0].value
+    assert next(t for t in test.toggle if t.label.startswith("Change the data")).value is False
+    assert not test.get("form_submit_button")
