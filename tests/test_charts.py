@@ -58,7 +58,7 @@ def test_every_chart_function_is_covered_and_returns_a_titled_figure(figures):
 
 def test_heatmap_colour_is_the_diff_pivot_and_text_the_share(demo):
     table = rates(demo, "business_unit", items=["sign_1", "sign_7"])
-    fig = charts.signs_heatmap(table, sort="name", values=True)  # 36 columns: more than the default writes
+    fig = charts.signs_heatmap(table, sort="name", values=True, transpose=False)  # 36 columns, forced across
     cells = fig.data[0]
     pivot = table.pivot(index="label", columns="group", values="diff").astype(float)
     names, labels = [html.unescape(x) for x in cells.x], [html.unescape(y) for y in cells.y]  # drawn as text
@@ -496,3 +496,44 @@ def test_long_names_are_cut_on_every_category_axis_and_whole_in_the_data(demo):
     assert any(html.escape(LONG["Retail Banking"], quote=False) in h for h in cells.hovertext)  # whole on hover
     assert charts.signs_heatmap(rates(demo, "division")).layout.xaxis.ticktext == \
         tuple(charts.signs_heatmap(rates(demo, "division")).layout.xaxis.tickvals)  # short names as they are
+
+
+def drawn_cells(fig) -> tuple[list, list, list]:
+    """Each heatmap cell's text (muted layer, marked layer or hidden layer), whether it is hidden,
+    and its [group, item], row by row."""
+    muted, marked, hidden = fig.data[:3]
+    rows = []
+    for i, line in enumerate(muted.customdata):
+        for j, ids in enumerate(line):
+            rows.append((muted.text[i][j] or marked.text[i][j] or hidden.text[i][j],
+                         hidden.z[i][j] == 1, list(ids)))
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_every_heatmap_cell_writes_its_share_or_its_hidden_mark(presentation):
+    """29 units beside 14 items (one wave, published for 20): no hovering needed. Too many units for
+    columns, so one row per unit, the items across; every shown cell says its share, every grey one n<20."""
+    survey = load_demo(20).filter(wave=["2026-Q3"])
+    table = rates(survey, "business_unit", settings=Settings(min_group_size=20))
+    options = ChartOptions(min_group_size=20, presentation=presentation)
+    fig = charts.signs_heatmap(table, options=options)
+    assert table["group"].nunique() > 14 and table["suppressed"].sum() > 10
+    assert [html.unescape(y) for y in fig.data[0].y] == charts.heatmap.column_order(table, "score")  # units down
+    shares = {(r["group"], r["item"]): r for r in table.to_dict("records")}
+    for text, hidden, (group, item) in zip(*drawn_cells(fig)):
+        row = shares[(group, item)]
+        if row["suppressed"]:
+            assert hidden and text == "n<20", (group, item)
+        else:
+            assert not hidden and text.replace("● ", "") == f"{row['p']:.0%}", (group, item)
+    assert fig.data[0].textfont.size >= 9
+    assert "hover" not in fig.layout.title.subtitle.text.lower()
+    assert "grey n<20: fewer than 20 answers" in fig.layout.title.subtitle.text
+
+
+def test_a_heatmap_with_few_groups_keeps_them_across():
+    table = rates(load_demo(), "division")
+    fig = charts.signs_heatmap(table)
+    assert {html.unescape(x) for x in fig.data[0].x} == set(table["group"])
+    assert all(text for text, _, _ in zip(*drawn_cells(fig)))
