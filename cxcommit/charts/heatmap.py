@@ -110,6 +110,16 @@ def orientation(groups: list, labels: list, widest: int, presentation: bool,
     return transpose, down if transpose else across
 
 
+def _fit(table: pd.DataFrame, groups: list, labels: list, values: bool | None, transpose: bool | None,
+         options: ChartOptions) -> tuple[bool, int, bool]:
+    """Whether the heatmap turns, its cells' font size and whether they write their shares (see
+    :func:`signs_heatmap`): room for "● 100%" where a cell is marked, else "100%", and for "n<5"."""
+    any_mark = "significant" in table and bool((table["significant"].astype(bool) & ~table["suppressed"]).any())
+    widest = max(6 if any_mark else 4, len(suppressed_label(options.min_group_size)))
+    transpose, font = orientation(groups, labels, widest, options.presentation, transpose)
+    return transpose, max(font, 6), font >= MIN_CELL_FONT if values is None else values
+
+
 def _subtitle(table: pd.DataFrame, values: bool, share_word: str, color: str, options: ChartOptions) -> str:
     what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"
     number = (f"Number: {share_word.lower()}" if values else
@@ -151,11 +161,7 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     groups, items = column_order(table, sort), list(dict.fromkeys(table["item"]))
     labels = list(dict(zip(table["item"], table["label"])).values())
     share_word = share_label(table)
-    any_mark = "significant" in table and bool((table["significant"].astype(bool) & ~table["suppressed"]).any())
-    widest = max(6 if any_mark else 4, len(suppressed_label(min_group_size)))
-    transpose, font = orientation(groups, labels, widest, presentation, transpose)
-    values = font >= MIN_CELL_FONT if values is None else values
-    font = max(font, 6)
+    transpose, font, values = _fit(table, groups, labels, values, transpose, options)
     grid = _grid(table, groups, items)
     customdata = [[[g, i] for g in groups] for i in items]
     rows, columns = (groups, labels) if transpose else (labels, groups)
