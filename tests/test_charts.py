@@ -537,3 +537,32 @@ def test_a_heatmap_with_few_groups_keeps_them_across():
     fig = charts.signs_heatmap(table)
     assert {html.unescape(x) for x in fig.data[0].x} == set(table["group"])
     assert all(text for text, _, _ in zip(*drawn_cells(fig)))
+
+
+def test_a_dumbbell_writes_both_shares_the_gap_and_both_n(demo):
+    table = perception_gap(demo, None)
+    fig = charts.gap_dumbbell(table)
+    rows = {html.unescape(r["label"]): r for r in table.to_dict("records")}
+    for name, column in (("Executives", "p_leaders"), ("Staff", "p_staff")):
+        trace = next(t for t in fig.data if t.name == name)
+        assert list(trace.text) == [f"{rows[html.unescape(y)][column]:.0%}" for y in trace.y]
+    gap = next(t for t in fig.data if t.name == "Gap")
+    for y, text in zip(gap.y, gap.text):
+        row = rows[html.unescape(y)]
+        assert text.endswith(f"{row['gap'] * 100:+.0f} pts") and text.startswith("●") == bool(row["significant"])
+    names = fig.layout.yaxis.ticktext
+    for y, name in zip(fig.layout.yaxis.tickvals, names):
+        row = rows[html.unescape(y)]
+        assert f"executives n={row['n_leaders']:,}, staff n={row['n_staff']:,}" in name
+    assert "hover" not in fig.layout.title.subtitle.text.lower()
+
+
+def test_a_dumbbell_per_group_marks_each_hidden_row_and_puts_n_under_the_gap(demo):
+    table = perception_gap(demo, "business_unit")
+    fig = charts.gap_dumbbell(table, group="Advisory")
+    part = table[table["group"] == "Advisory"]
+    hidden = next(t for t in fig.data if t.name == "Hidden")
+    assert len(hidden.y) == part["suppressed"].sum() > 0 and all(t.startswith("n<5") for t in hidden.text)
+    several = charts.gap_dumbbell(table[table["group"].isin(["Claims", "Cards"])])
+    gaps = [t for t in several.data if t.name == "Gap"]
+    assert len(gaps) == 2 and all("<br>n " in text for t in gaps for text in t.text)
