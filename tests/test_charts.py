@@ -566,3 +566,23 @@ def test_a_dumbbell_per_group_marks_each_hidden_row_and_puts_n_under_the_gap(dem
     several = charts.gap_dumbbell(table[table["group"].isin(["Claims", "Cards"])])
     gaps = [t for t in several.data if t.name == "Gap"]
     assert len(gaps) == 2 and all("<br>n " in text for t in gaps for text in t.text)
+
+
+def test_one_wave_is_drawn_as_bars_with_their_values_never_as_a_column_of_dots(demo):
+    one = demo.filter(wave=["2026-Q3"])
+    metrics = load_demo_metrics()
+    for fig, table, column in (
+            (charts.trend_chart(trends(one, "division", items=["sign_7"])), trends(one, "division", items=["sign_7"]), "p"),
+            (charts.index_trend_chart(index_over_waves(one, "division")), index_over_waves(one, "division"), "mean_signs"),
+            (charts.pay_trend_chart(pay_alignment(one, metrics, "division")), pay_alignment(one, metrics, "division"), "p")):
+        assert not any(t.type == "scatter" and t.mode and "lines" in t.mode for t in fig.data), fig.layout.title.text
+        bars = [t for t in fig.data if t.type == "bar"]
+        assert bars and "2026-Q3" in fig.layout.title.text and "trend needs two waves" in fig.layout.title.subtitle.text
+        shown = table[~table["suppressed"]]
+        np.testing.assert_allclose(numbers(bars[0].y), shown[column].astype(float))
+        values = next(t for t in fig.data if t.name == "Values")
+        assert all(text for text in values.text)
+    several = charts.index_trend_chart(index_over_waves(demo, "division"))
+    assert not any(t.type == "bar" for t in several.data)
+    for line in several.data:  # the latest value written at the end of each line
+        assert [t for t in line.text if t] == [f"{numbers(line.y)[np.isfinite(numbers(line.y))][-1]:.1f}"]
