@@ -40,6 +40,7 @@ def figures(demo):
         "spread_chart": charts.spread_chart(rates(demo, "business_unit"), overall=rates(demo)),
         "gap_dumbbell": charts.gap_dumbbell(perception_gap(demo, "division")),
         "gap_bars": charts.gap_bars(gap_to_target(demo, "division", items=["sign_7"])),
+        "best_group_chart": charts.best_group_chart(gap_to_best(demo, "business_unit")),
         "trend_chart": charts.trend_chart(trends(demo, "division", items=["sign_7"])),
         "pay_trend_chart": charts.pay_trend_chart(pay_alignment(demo, metrics)),
         "pay_scatter": charts.pay_scatter(units, x="exec_incentive_cx_pct", y="customer_nps",
@@ -586,3 +587,23 @@ def test_one_wave_is_drawn_as_bars_with_their_values_never_as_a_column_of_dots(d
     assert not any(t.type == "bar" for t in several.data)
     for line in several.data:  # the latest value written at the end of each line
         assert [t for t in line.text if t] == [f"{numbers(line.y)[np.isfinite(numbers(line.y))][-1]:.1f}"]
+
+
+def test_the_best_group_chart_names_the_best_on_each_item_with_its_share(demo):
+    table = gap_to_best(demo, "business_unit", items=list(SIGN_IDS))
+    fig = charts.best_group_chart(table, group_word="business unit")
+    best = next(t for t in fig.data if t.name == "Best business unit")
+    rows = table[table["group"] == table["best_group"]].set_index("label")
+    assert len(best.y) == len(SIGN_IDS)  # one row per item, not a panel per item
+    for label, text in zip(best.y, best.text):
+        row = rows.loc[html.unescape(label)]
+        assert text.startswith(html.escape(row["best_group"])) and text.endswith(f"{row['best_p']:.0%}")
+        assert ("tied" in text) == (row["n_best_tied"] > 1)
+    behind = next(t for t in fig.data if t.name == "Behind")
+    summary = charts.best.best_rows(table).set_index("label")
+    for label, text in zip(behind.y, behind.text):
+        row = summary.loc[html.unescape(label)]
+        assert text.startswith(f"{row['behind']} of {row['others']} behind")
+    gaps = list(summary["median_gap"])
+    assert gaps == sorted(gaps, reverse=True)  # largest median gap on top
+    assert "hover" not in fig.layout.title.subtitle.text.lower()

@@ -83,12 +83,19 @@ def _gap_subtitle(table: pd.DataFrame, value: str, axis: str, panel_count: int, 
     return f"Bars: estimate · whiskers: {confidence:.0%} interval · {what}" if with_interval else what.capitalize()
 
 
+def _bar_text(v: float, value: str) -> str:
+    """A bar's number: a gap in points, a share in per cent."""
+    return f"{v * 100:.0f} pts" if value == "gap" and np.isfinite(v) else pct(v)
+
+
 def _gap_panel(fig: go.Figure, part: pd.DataFrame, bar: str, value: str, where: dict, with_interval: bool,
                options: ChartOptions) -> None:
     """One panel's bars (shown rows) and grey ``n<5`` marks (hidden rows)."""
     shown, hidden = part[~part["suppressed"]], part[part["suppressed"]]
     hover = [_gap_hover(r, value, with_interval, options.confidence) for r in shown.to_dict("records")]
     fig.add_trace(go.Bar(y=texts(shown[bar]), x=numbers(shown[value]), orientation="h", showlegend=False,
+                         text=[_bar_text(v, value) for v in numbers(shown[value])], textposition="outside",
+                         cliponaxis=False,
                          marker_color=BELOW if value == "gap" else colorway(options.dark)[0],
                          error_x={**error_bars(shown[value], shown["ci_low"], shown["ci_high"]),
                                   "color": ink(options.dark)} if with_interval else None,
