@@ -39,6 +39,26 @@ def _best_name(row: dict) -> str:
     return escape_html(shorten(row["best_group"], 28)) + (f" (+{tied} tied)" if tied > 0 else "") + f" {pct(row['best_p'])}"
 
 
+def _rows(rows: list[dict], labels: list[str], word: str, options: ChartOptions) -> go.Figure:
+    """The figure's traces: the line from the median to the best, the two dots with their texts, and
+    how many are behind at the right."""
+    fig = go.Figure(go.Scatter(x=[v for r in rows for v in (r["median_p"], r["best_p"], None)],
+                               y=[v for label in labels for v in (label, label, None)], mode="lines",
+                               line={"color": NEUTRAL, "width": 3}, hoverinfo="skip", showlegend=False))
+    fig.add_trace(go.Scatter(x=[r["median_p"] for r in rows], y=labels, mode="markers+text", name=f"Median {word}",
+                             text=[pct(r["median_p"]) for r in rows], textposition="middle left", cliponaxis=False,
+                             marker={"color": colorway(options.dark)[1], "size": 11}, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=[r["best_p"] for r in rows], y=labels, mode="markers+text", name=f"Best {word}",
+                             text=[_best_name(r) for r in rows], textposition="top center", cliponaxis=False,
+                             marker={"color": ABOVE, "size": 13}, customdata=[[r["best_group"], r["item"]] for r in rows],
+                             hovertext=[escape_html(r["best_group"]) for r in rows], hoverinfo="text"))
+    fig.add_trace(go.Scatter(x=[BEHIND_AT] * len(rows), y=labels, mode="text", name="Behind", showlegend=False,
+                             text=[f"{int(r['behind'])} of {int(r['others'])} behind<br>median "
+                                   f"{float(r['median_gap']) * 100:.0f} pts" for r in rows],
+                             textfont={"color": ink(options.dark)}, hoverinfo="skip", cliponaxis=False))
+    return fig
+
+
 def best_group_chart(gap_to_best_table: pd.DataFrame, *, group_word: str | None = None,
                      options: ChartOptions = ChartOptions()) -> go.Figure:
     """Per item, the best group named with its share (a dot at the right end), the median of the
@@ -56,20 +76,7 @@ def best_group_chart(gap_to_best_table: pd.DataFrame, *, group_word: str | None 
     rows = best_rows(gap_to_best_table).to_dict("records")
     word = escape_html(group_word) if group_word else grouping_word(gap_to_best_table)
     labels = texts(r["label"] for r in rows)
-    fig = go.Figure(go.Scatter(x=[v for r in rows for v in (r["median_p"], r["best_p"], None)],
-                               y=[v for label in labels for v in (label, label, None)], mode="lines",
-                               line={"color": NEUTRAL, "width": 3}, hoverinfo="skip", showlegend=False))
-    fig.add_trace(go.Scatter(x=[r["median_p"] for r in rows], y=labels, mode="markers+text", name=f"Median {word}",
-                             text=[pct(r["median_p"]) for r in rows], textposition="middle left", cliponaxis=False,
-                             marker={"color": colorway(options.dark)[1], "size": 11}, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=[r["best_p"] for r in rows], y=labels, mode="markers+text", name=f"Best {word}",
-                             text=[_best_name(r) for r in rows], textposition="top center", cliponaxis=False,
-                             marker={"color": ABOVE, "size": 13}, customdata=[[r["best_group"], r["item"]] for r in rows],
-                             hovertext=[escape_html(r["best_group"]) for r in rows], hoverinfo="text"))
-    fig.add_trace(go.Scatter(x=[BEHIND_AT] * len(rows), y=labels, mode="text", name="Behind", showlegend=False,
-                             text=[f"{int(r['behind'])} of {int(r['others'])} behind<br>median "
-                                   f"{float(r['median_gap']) * 100:.0f} pts" for r in rows],
-                             textfont={"color": ink(options.dark)}, hoverinfo="skip", cliponaxis=False))
+    fig = _rows(rows, labels, word, options)
     fig.update_xaxes(range=[-0.1, BEHIND_AT + 0.12], tickvals=np.linspace(0, 1, 5), tickformat=".0%", zeroline=False,
                      title_text=share_label(gap_to_best_table))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels, showgrid=False)
