@@ -607,3 +607,24 @@ def test_the_best_group_chart_names_the_best_on_each_item_with_its_share(demo):
     gaps = list(summary["median_gap"])
     assert gaps == sorted(gaps, reverse=True)  # largest median gap on top
     assert "hover" not in fig.layout.title.subtitle.text.lower()
+
+
+def test_scatter_dots_carry_their_units_names_extremes_and_named_first(demo):
+    units = unit_table(demo, load_demo_metrics())
+    fit = unit_fit(units, "exec_incentive_cx_pct", "customer_nps")
+    fig = charts.pay_scatter(units, x="exec_incentive_cx_pct", y="customer_nps", fit=fit, named=("Advisory",))
+    dots = fig.data[0]
+    names = [html.unescape(n[0]) for n in dots.customdata]
+    written = [html.unescape(t) for t in dots.text]
+    assert all(t == "" or t == n[:len(t)] or t.rstrip("…") in n for t, n in zip(written, names))
+    assert written[names.index("Advisory")] == "Advisory"  # a named unit is always written
+    xs, ys = numbers(dots.x), numbers(dots.y)
+    for extreme in (np.argmax(ys), np.argmin(ys), np.argmin(xs)):  # the extremes are named
+        assert written[extreme], names[extreme]
+    assert sum(1 for t in written if t) >= len(names) // 2
+    unnamed = sum(1 for t in written if not t)
+    assert (f"{unnamed} dots unnamed" in fig.layout.title.subtitle.text) == (unnamed > 0)
+    few = units.head(6)
+    small = charts.pay_scatter(few, x="exec_incentive_cx_pct", y="customer_nps",
+                               fit=unit_fit(few, "exec_incentive_cx_pct", "customer_nps"))
+    assert all(small.data[0].text)  # few units: every dot named
