@@ -23,7 +23,7 @@ ticks, pixel rules), :mod:`~cxcommit.charts.theme` (colours, fonts) and :mod:`~c
 >>> from cxcommit.analyses.rates import rates
 >>> fig = signs_heatmap(rates(load_demo(), by="division"))
 >>> fig.layout.title.text
-'The signs by division'
+'The items by division'
 """
 from __future__ import annotations
 
