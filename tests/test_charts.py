@@ -305,10 +305,10 @@ def test_variation_and_spread_plot_the_table(demo):
     fig = charts.variation_chart(table)
     lowest = next(t for t in fig.data if t.textposition == "middle left")
     np.testing.assert_allclose(numbers(lowest.x), table["min_p"].to_numpy(float))
-    assert list(lowest.text) == list(table["lowest"])
+    assert list(lowest.text) == [f"{p:.0%} {name}" for p, name in zip(table["min_p"], table["lowest"])]
     assert list(fig.layout.yaxis.categoryarray) == list(table["label"])  # ranked, most disagreement first
     units = rates(demo, "business_unit", items=["sign_3"])
-    dots = [t for t in charts.spread_chart(units).data if t.name != "Shown groups together"]
+    dots = [t for t in charts.spread_chart(units).data if t.name not in ("Shown groups together", "Lowest and highest")]
     shown = units[~units["suppressed"]]
     assert sorted(np.concatenate([numbers(t.x) for t in dots])) == pytest.approx(sorted(shown["p"].astype(float)))
 
@@ -628,3 +628,22 @@ def test_scatter_dots_carry_their_units_names_extremes_and_named_first(demo):
     small = charts.pay_scatter(few, x="exec_incentive_cx_pct", y="customer_nps",
                                fit=unit_fit(few, "exec_incentive_cx_pct", "customer_nps"))
     assert all(small.data[0].text)  # few units: every dot named
+
+
+def test_spread_and_variation_name_the_groups_at_each_end_with_their_shares(demo):
+    table = rates(demo, "business_unit")
+    fig = charts.spread_chart(table, overall=rates(demo))
+    ends = next(t for t in fig.data if t.name == "Lowest and highest")
+    shown = table[~table["suppressed"] & table["p"].notna()].assign(p=lambda t: t["p"].astype(float))
+    for item, part in shown.groupby("item"):
+        for row in (part.loc[part["p"].idxmin()], part.loc[part["p"].idxmax()]):
+            assert any(html.escape(row["group"]) in text and f"{row['p']:.0%}" in text for text in ends.text), item
+    assert len(ends.text) == 2 * shown["item"].nunique()
+    spread = variation(demo, "business_unit")
+    named = charts.variation_chart(spread)
+    low, high = (t for t in named.data if t.mode == "markers+text")
+    for row, left, right in zip(spread.sort_values("omega_sq", ascending=False).to_dict("records"), low.text, high.text):
+        assert left == f"{row['min_p']:.0%} {html.escape(row['lowest'][:23])}" or left.startswith(f"{row['min_p']:.0%} ")
+        assert right.endswith(f" {row['max_p']:.0%}")
+    for figure in (fig, named):
+        assert "hover" not in figure.layout.title.subtitle.text.lower()
