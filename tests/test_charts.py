@@ -647,3 +647,9 @@ def test_spread_and_variation_name_the_groups_at_each_end_with_their_shares(demo
         assert right.endswith(f" {row['max_p']:.0%}")
     for figure in (fig, named):
         assert "hover" not in figure.layout.title.subtitle.text.lower()
+
+
+def test_no_chart_asks_the_reader_to_hover(figures):
+    for name, fig in figures.items():
+        assert "hover" not in (fig.layout.title.subtitle.text or "").lower(), name
+        assert "hover" not in (fig.layout.title.text or "").lower(), name
