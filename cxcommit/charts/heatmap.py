@@ -8,8 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxcommit.charts.common import choice, grouping_word, require, share_label, texts, with_shares
-from cxcommit.charts.layout import (MIN_CELL_FONT, TICK_CHARS, cell_font, finish, heatmap_height, short_ticks,
-                                    tick_angle, tick_font)
+from cxcommit.charts.layout import (MIN_CELL_FONT, TICK_CHARS, cell_font, finish, heatmap_height, names_height,
+                                    short_ticks, tick_angle, tick_font)
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (DIVERGING, MARK, SEQUENTIAL, hover_text, mark_note, muted, pct,
                                    suppressed_cells, suppressed_label)
@@ -187,9 +187,13 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     fig.update_layout(hovermode="closest", hoverdistance=-1, clickmode="event+select")
     fig.update_xaxes(tickangle=tick_angle(columns, presentation), showgrid=False, tickmode="array",
                      tickvals=x, ticktext=texts(shorten(c, TICK_CHARS) for c in columns),  # every column named
-                     tickfont={"size": tick_font(len(columns), presentation)})
+                     tickfont={"size": tick_font(len(columns), presentation)},
+                     side="top" if transpose else "bottom")  # a long heatmap names its columns where it starts
     fig.update_yaxes(autorange="reversed", showgrid=False)
     short_ticks(fig, "y", y)
     what = "signs" if set(items) <= set(SIGN_IDS) else "items"
-    return finish(fig, f"The {what} by {grouping_word(table)}", _subtitle(table, values, share_word, color, options),
-                  height=heatmap_height(len(rows), columns, presentation), options=options)
+    fig = finish(fig, f"The {what} by {grouping_word(table)}", _subtitle(table, values, share_word, color, options),
+                 height=heatmap_height(len(rows), columns, presentation, names_below=not transpose), options=options)
+    if transpose:  # the column names above the cells: room for them under the header
+        fig.layout.margin.t += names_height(columns, presentation)
+    return fig

@@ -65,6 +65,8 @@ def panels(keys: list, columns: int, rows_each: int, presentation: bool) -> tupl
 # --- a heatmap's cells ---------------------------------------------------------------------------------------
 
 PLOT_WIDTH = 900  # pixels a chart has across on a laptop screen (1366 wide, sidebar open); more on a wide one
+SLIDE_WIDTH = 1200  # the same in the presentation (1366 wide, no sidebar)
+COLOUR_BAR = 130  # pixels the colour bar and its title take right of the cells
 MIN_CELL_FONT = 9  # a cell's number smaller than this cannot be read on a projector: the heatmap turns instead
 
 
@@ -76,9 +78,11 @@ def label_room(names: list[str], presentation: bool) -> float:
 
 def cell_font(columns: int, rows: list[str], widest: int, presentation: bool) -> int:
     """The font size that writes ``widest`` characters ("● 100%": 6, "n<150": 5) in each of
-    ``columns`` cells beside the row names ``rows`` in :data:`PLOT_WIDTH` pixels, at most the
+    ``columns`` cells beside the row names ``rows`` in :data:`PLOT_WIDTH` pixels (:data:`SLIDE_WIDTH`
+    in ``presentation``) less the colour bar, at most the
     chart's own; below :data:`MIN_CELL_FONT` the cells are too narrow for numbers."""
-    room = max(PLOT_WIDTH * 0.4, PLOT_WIDTH - label_room(rows, presentation))
+    width = SLIDE_WIDTH if presentation else PLOT_WIDTH
+    room = max(width * 0.4, width - COLOUR_BAR - label_room(rows, presentation))
     return int(min(font_size(presentation), room / max(1, columns) / (0.62 * widest)))
 
 
@@ -100,8 +104,18 @@ def tick_font(columns: int, presentation: bool) -> int:
     return min(font_size(presentation), max(9, int(PLOT_WIDTH * 0.6 / columns / 1.4)))
 
 
-def heatmap_height(rows: int, names: list[str], presentation: bool) -> float:
-    """A heatmap's height in pixels: its rows, the header, and room below for slanted column names
-    (a long heatmap, one row per unit, gets lower rows)."""
+def names_height(names: list[str], presentation: bool) -> int:
+    """Pixels the column names take at the angle :func:`tick_angle` gives them."""
+    font = tick_font(len(names), presentation)
+    longest = max(len(shorten(name, TICK_CHARS)) for name in names) * 0.58 * font
+    angle = tick_angle(names, presentation)
+    return int(font * 1.6 + (longest if angle == -90 else longest * 0.65 if angle == -40 else 0))
+
+
+def heatmap_height(rows: int, names: list[str], presentation: bool, names_below: bool = True) -> float:
+    """A heatmap's height in pixels: its rows, the header, and the column names (below: room for
+    slanted ones; above: :func:`names_height`). A long heatmap, one row per unit, gets lower rows."""
     per_row = row_height(presentation) * (1.3 if rows <= 12 else 1.0)
+    if not names_below:
+        return 170 + rows * per_row + names_height(names, presentation)
     return 170 + rows * per_row + (130 if names_too_wide(names, presentation) else 30)
