@@ -349,8 +349,9 @@ def test_gap_bars_and_trend_lines_plot_the_table(demo):
 def test_gap_to_target_of_the_organisation_is_one_bar_per_sign_largest_on_top(demo):
     table = gap_to_target(demo, None, items=list(SIGN_IDS))
     fig = charts.gap_bars(table)
-    assert len(fig.data) == 1 and not [name for name in fig.layout if name.startswith("xaxis2")]  # one panel
-    bars = fig.data[0]
+    assert not [name for name in fig.layout if name.startswith("xaxis2")]  # one panel
+    bars, written = fig.data  # the bars and their numbers, past the whiskers
+    assert list(written.text) == [f"{gaps * 100:.0f} pts" for gaps in numbers(bars.x)]
     gaps = dict(zip(table["label"], table["gap"].astype(float)))
     np.testing.assert_allclose(numbers(bars.x), [gaps[label] for label in bars.y])
     order = list(fig.layout.yaxis.categoryarray)  # the first category is drawn lowest

@@ -94,13 +94,16 @@ def _gap_panel(fig: go.Figure, part: pd.DataFrame, bar: str, value: str, where: 
     shown, hidden = part[~part["suppressed"]], part[part["suppressed"]]
     hover = [_gap_hover(r, value, with_interval, options.confidence) for r in shown.to_dict("records")]
     fig.add_trace(go.Bar(y=texts(shown[bar]), x=numbers(shown[value]), orientation="h", showlegend=False,
-                         text=[_bar_text(v, value) for v in numbers(shown[value])], textposition="outside",
-                         cliponaxis=False,
                          marker_color=BELOW if value == "gap" else colorway(options.dark)[0],
                          error_x={**error_bars(shown[value], shown["ci_low"], shown["ci_high"]),
                                   "color": ink(options.dark)} if with_interval else None,
                          hovertext=hover, hoverinfo="text",
                          customdata=[[g, i] for g, i in zip(shown["group"], shown["item"])]), **where)
+    values = numbers(shown[value])
+    ends = np.fmax(values, numbers(shown["ci_high"])) if with_interval else values  # each number past its whisker
+    fig.add_trace(go.Scatter(x=np.nan_to_num(ends, nan=0.0), y=texts(shown[bar]), mode="text", name="Values",
+                             text=[_bar_text(v, value) for v in values], textposition="middle right",
+                             cliponaxis=False, hoverinfo="skip", showlegend=False), **where)
     if len(hidden):
         fig.add_trace(suppressed_trace([0] * len(hidden), hidden[bar].tolist(), hidden["group"].tolist(),
                                        options.min_group_size), **where)
@@ -133,7 +136,9 @@ def gap_bars(table: pd.DataFrame, *, value: str = "gap", item: str | None = None
         _gap_panel(fig, part, bar, value, where, with_interval, options)
     title = _gap_title(table)
     axis = {"gap": f"{title} (percentage points)", "p": share_label(table)}[value]
-    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    ends = numbers(table["ci_high"]) if with_interval else numbers(table[value])
+    lowest = min(0.0, float(np.nanmin(numbers(table[value]), initial=0.0)))
+    fig.update_xaxes(tickformat=".0%", range=[lowest, max(0.05, float(np.nanmax(ends, initial=0.0))) * 1.2])  # room for the numbers
     if len(positions) == 1:
         fig.update_xaxes(title_text=axis)
     fig.update_yaxes(categoryorder="array", categoryarray=texts(bars), range=[-0.6, len(bars) - 0.4], showgrid=False)

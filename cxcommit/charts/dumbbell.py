@@ -21,7 +21,7 @@ def _gap_hover(row: dict, leaders: str, staff: str, confidence: float) -> str:
             + (f" ({spread})" if spread else ""))
 
 
-GAP_AT = 1.1  # where each row's gap is written, right of the 100% line
+GAP_AT = 1.24  # where each row's gap is written, right of the 100% line
 
 
 def _ends(rows: list[dict]) -> tuple[list[str], list[str]]:
