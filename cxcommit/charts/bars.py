@@ -37,12 +37,17 @@ def commitment_chart(index_table: pd.DataFrame, *, options: ChartOptions = Chart
         fig.add_trace(go.Bar(y=texts(shown["group"]), x=numbers(shown[x]), orientation="h", marker_color=colour,
                              error_x={**error_bars(shown[x], shown[low], shown[high]), "color": ink(dark)},
                              hovertext=hover, hoverinfo="text", customdata=custom, showlegend=False), row=1, col=col)
+        values = numbers(shown[x])
+        fig.add_trace(go.Scatter(x=np.fmax(values, numbers(shown[high])), y=texts(shown["group"]), mode="text",
+                                 text=[f"{v:.1f}" if col == 1 else pct(v) for v in values], name="Values",
+                                 textposition="middle right", cliponaxis=False, hoverinfo="skip", showlegend=False),
+                      row=1, col=col)  # each number past its whisker
         if len(hidden):
             fig.add_trace(suppressed_trace([0] * len(hidden), hidden["group"].tolist(), hidden["group"].tolist(),
                                            options.min_group_size), row=1, col=col)
     top = np.nanmax(numbers(shown["ci_high"]), initial=0.0)
-    fig.update_xaxes(range=[0, 8], dtick=1, title_text="Signs met (0–8)", row=1, col=1)
-    fig.update_xaxes(range=[0, max(0.1, top * 1.1)], tickformat=".0%", title_text="Share fully committed", row=1, col=2)
+    fig.update_xaxes(range=[0, 8.9], tickvals=list(range(9)), title_text="Signs met (0–8)", row=1, col=1)
+    fig.update_xaxes(range=[0, max(0.1, top * 1.25)], tickformat=".0%", title_text="Share fully committed", row=1, col=2)
     fig.update_yaxes(categoryorder="array", categoryarray=texts(table["group"]), showgrid=False)
     short_ticks(fig, "y", texts(table["group"]))
     return finish(fig, f"Commitment index by {grouping_word(index_table)}",

@@ -34,7 +34,7 @@ def _gap_text(row: dict, with_n: bool) -> str:
     """A row's gap in points (``●`` where significant), with both sides' n where the row label has no room."""
     mark = f"{MARK} " if bool(row.get("significant", False)) else ""
     text = f"{mark}{float(row['gap']) * 100:+.0f} pts"
-    return text + (f"<br>n {int(row['n_leaders']):,} | {int(row['n_staff']):,}" if with_n else "")
+    return text + (f" · n {int(row['n_leaders']):,} | {int(row['n_staff']):,}" if with_n else "")
 
 
 def _group_panel(fig: go.Figure, part: pd.DataFrame, where: dict, sides: tuple[str, str], legend: bool,
@@ -56,8 +56,8 @@ def _group_panel(fig: go.Figure, part: pd.DataFrame, where: dict, sides: tuple[s
                                  textfont={"color": colour}, marker={"color": colour, "size": 11}, legendgroup=who,
                                  showlegend=legend, hovertext=hover, hoverinfo="text",
                                  customdata=[[g, i] for g, i in zip(shown["group"], shown["item"])]), **where)
-    fig.add_trace(go.Scatter(x=[GAP_AT] * len(rows), y=labels, mode="text", name="Gap", showlegend=False,
-                             text=[_gap_text(r, with_n) for r in rows], textposition="middle center",
+    fig.add_trace(go.Scatter(x=[GAP_AT - 0.1] * len(rows), y=labels, mode="text", name="Gap", showlegend=False,
+                             text=[_gap_text(r, with_n) for r in rows], textposition="middle right",
                              hovertext=hover, hoverinfo="text", cliponaxis=False), **where)
     if len(hidden):
         fig.add_trace(suppressed_trace([0] * len(hidden), hidden["label"].tolist(), hidden["group"].tolist(),
@@ -103,11 +103,13 @@ def gap_dumbbell(perception_gap_table: pd.DataFrame, *, group: str | None = None
     labels = order.sort_values(ascending=False, na_position="last", kind="stable").index.tolist()
     groups = list(dict.fromkeys(table["group"]))
     fig, positions, height = panels(groups, 3, len(labels), options.presentation)
-    single = len(groups) == 1  # one panel: both sides' n in the row names, else beside each gap
+    # one panel on screen: both sides' n under each item's name; else (a panel per group, or a slide,
+    # whose rows are too low for two lines) under each gap
+    single = len(groups) == 1 and not options.presentation
     for number, (name, part) in enumerate(table.groupby("group", sort=False)):
         _group_panel(fig, part, dict(zip(("row", "col"), positions[name])), (leaders, staff), number == 0, options,
                      with_n=not single)
-    fig.update_xaxes(range=[-0.12, GAP_AT + 0.1], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%",
+    fig.update_xaxes(range=[-0.12, GAP_AT + (0.45 if not single else 0.1)], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%",
                      zeroline=False)
     fig.update_xaxes(title_text=share_label(table), row=positions[groups[-1]][0])
     fig.update_yaxes(categoryorder="array", categoryarray=texts(labels[::-1]), range=[-0.6, len(labels) - 0.4],
@@ -116,7 +118,7 @@ def gap_dumbbell(perception_gap_table: pd.DataFrame, *, group: str | None = None
         fig.update_yaxes(tickmode="array", tickvals=texts(labels), ticktext=_row_names(table, labels, (leaders, staff)))
     else:
         short_ticks(fig, "y", texts(labels))
-    where = f" — {escape_html(groups[0])}" if single and groups[0] != ALL_GROUP else ""
+    where = f" — {escape_html(groups[0])}" if len(groups) == 1 and groups[0] != ALL_GROUP else ""
     n_where = "under each item" if single else f"under each gap ({leaders.lower()} | {staff.lower()})"
     return finish(fig, f"{leaders} vs {staff}: how each side sees the signs{where}",
                   f"Shares beside the dots · at the right: gap ({leaders.lower()} minus {staff.lower()}, points), "

@@ -8,13 +8,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxcommit.charts.common import choice, grouping_word, require, share_label, texts, with_shares
-from cxcommit.charts.layout import (MIN_CELL_FONT, TICK_CHARS, cell_font, finish, heatmap_height, names_height,
-                                    short_ticks, tick_angle, tick_font)
+from cxcommit.charts.layout import (MIN_CELL_FONT, cell_font, column_names, finish, heatmap_height, short_ticks,
+                                    tick_font)
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (DIVERGING, MARK, SEQUENTIAL, hover_text, mark_note, muted, pct,
                                    suppressed_cells, suppressed_label)
 from cxcommit.instrument.items import SIGN_IDS
-from cxcommit.text import shorten
 
 HEATMAP_SORTS = ("score", "size", "name")
 HEATMAP_COLOURS = ("diff", "p")
@@ -185,15 +184,15 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     fig.add_trace(cells.update(hoverinfo="skip"))
     fig.add_trace(_click_markers(grid, x, y, hover, customdata))
     fig.update_layout(hovermode="closest", hoverdistance=-1, clickmode="event+select")
-    fig.update_xaxes(tickangle=tick_angle(columns, presentation), showgrid=False, tickmode="array",
-                     tickvals=x, ticktext=texts(shorten(c, TICK_CHARS) for c in columns),  # every column named
+    names, angle, names_px = column_names(columns, rows, presentation)
+    fig.update_xaxes(tickangle=angle, showgrid=False, tickmode="array", tickvals=x, ticktext=names,  # every column named
                      tickfont={"size": tick_font(len(columns), presentation)},
                      side="top" if transpose else "bottom")  # a long heatmap names its columns where it starts
     fig.update_yaxes(autorange="reversed", showgrid=False)
     short_ticks(fig, "y", y)
     what = "signs" if set(items) <= set(SIGN_IDS) else "items"
     fig = finish(fig, f"The {what} by {grouping_word(table)}", _subtitle(table, values, share_word, color, options),
-                 height=heatmap_height(len(rows), columns, presentation, names_below=not transpose), options=options)
+                 height=heatmap_height(len(rows), names_px, presentation), options=options)
     if transpose:  # the column names above the cells: room for them under the header
-        fig.layout.margin.t += names_height(columns, presentation)
+        fig.layout.margin.t += names_px
     return fig

@@ -112,10 +112,23 @@ def names_height(names: list[str], presentation: bool) -> int:
     return int(font * 1.6 + (longest if angle == -90 else longest * 0.65 if angle == -40 else 0))
 
 
-def heatmap_height(rows: int, names: list[str], presentation: bool, names_below: bool = True) -> float:
-    """A heatmap's height in pixels: its rows, the header, and the column names (below: room for
-    slanted ones; above: :func:`names_height`). A long heatmap, one row per unit, gets lower rows."""
+def column_names(names: list[str], rows: list[str], presentation: bool) -> tuple[list[str], int, int]:
+    """The column names as drawn (escaped; cut at :data:`TICK_CHARS`), their angle and the pixels
+    they take: level and wrapped onto up to three lines where that fits their columns (a slanted
+    name takes a slide's height from its rows), else at :func:`tick_angle`."""
+    font = tick_font(len(names), presentation)
+    width = (SLIDE_WIDTH if presentation else PLOT_WIDTH) - COLOUR_BAR - label_room(rows, presentation)
+    chars = int(width / max(1, len(names)) / (0.6 * font))
+    short = [shorten(name, TICK_CHARS) for name in names]
+    wrapped = [textwrap.wrap(name, max(chars, 1), break_long_words=False) or [""] for name in short]
+    if chars >= 6 and all(len(lines) <= 3 and max(map(len, lines)) <= chars * 1.3 for lines in wrapped):
+        return ["<br>".join(escape_html(line) for line in lines) for lines in wrapped], 0, int(
+            font * 1.3 * max(map(len, wrapped)) + 12)
+    return [escape_html(name) for name in short], tick_angle(names, presentation), names_height(names, presentation)
+
+
+def heatmap_height(rows: int, names_px: int, presentation: bool = False) -> float:
+    """A heatmap's height in pixels: the header, its rows (a long heatmap, one row per unit, gets
+    lower rows) and its column names (``names_px``: :func:`column_names`)."""
     per_row = row_height(presentation) * (1.3 if rows <= 12 else 1.0)
-    if not names_below:
-        return 170 + rows * per_row + names_height(names, presentation)
-    return 170 + rows * per_row + (130 if names_too_wide(names, presentation) else 30)
+    return 170 + rows * per_row + names_px
