@@ -459,7 +459,7 @@ def test_every_native_chart_carries_its_numbers_and_names(demo, demo_deck):
     spread = tables["variation"]
     names = list(chart_of(pages["variation"]).plots[0].categories)
     for row, name in zip(spread.to_dict("records"), names):
-        assert name.endswith(f"{row['lowest']} {pct(row['min_p'])} to {row['highest']} {pct(row['max_p'])}")
+        assert name.endswith(f"{row['lowest']} {pct(row['min_p'])} to {row['highest']} {pct(row['max_p'])}")  # short names
     for kind in ("pay", "index_waves"):
         for series in chart_of(pages[kind]).plots[0].series:  # each line's latest value written at its end
             last = max(i for i, v in enumerate(series.values) if v is not None)

@@ -22,7 +22,7 @@ from cxcommit.charts.scatter import dot_labels
 from cxcommit.charts.theme import (DIVERGING, LEADERS_COLOR, MARK, QUALITATIVE, STAFF_COLOR, SUPPRESSED_COLOR,
                                    SUPPRESSED_TEXT, muted, suppressed_label)
 from cxcommit.export.pptx_cover import Cover
-from cxcommit.text import pct, without_controls
+from cxcommit.text import pct, shorten, without_controls
 from cxcommit.vocabulary import column_label
 
 INK = "222222"
@@ -189,8 +189,10 @@ def _gap_to_target(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: 
 
 
 def variation_category(row: dict) -> str:
-    """An item's bar name: the item, then its lowest and highest group with their shares."""
-    return without_controls(f"{row['label']}: {row['lowest']} {pct(row['min_p'])} to {row['highest']} {pct(row['max_p'])}")
+    """An item's bar name on one line: the item, then its lowest and highest group with their shares
+    (each cut short, "…", so that a long list of bars keeps one line per bar and every bar named)."""
+    return without_controls(f"{shorten(row['label'], 32)}: {shorten(row['lowest'], 18)} {pct(row['min_p'])} to "
+                            f"{shorten(row['highest'], 18)} {pct(row['max_p'])}")
 
 
 def _variation(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
