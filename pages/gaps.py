@@ -34,4 +34,8 @@ with guarded():
         st.stop()
     st.subheader(md(f"How far from the best {one_of(survey, by)}?"))
     best = gap_to_best(survey, by, items=items, settings=ctx.settings)
-    show_chart(ctx, charts.gap_bars(best, options=ctx.chart_options), table=best)
+    show_chart(ctx, charts.best_group_chart(best, group_word=one_of(survey, by), options=ctx.chart_options),
+               table=best)
+    item = st.selectbox("Every group on one item", list(dict.fromkeys(best["item"])), key="gaps_best_item",
+                        format_func=dict(zip(best["item"], best["label"])).get, bind="query-params")
+    show_chart(ctx, charts.gap_bars(best, item=item, options=ctx.chart_options), table=best[best["item"] == item])

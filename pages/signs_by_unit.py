@@ -28,8 +28,7 @@ with guarded():
                               key="heatmap_signs", bind="query-params")
     items = list(SIGN_IDS) if signs_only and survey.has_signs else None
     table = rates(survey, by, items=items, settings=ctx.settings)
-    numbers = table["group"].nunique() <= (12 if ctx.presentation else 16)  # more columns: too narrow to read
-    figure = charts.signs_heatmap(table, sort=sort, values=numbers, options=ctx.chart_options)
+    figure = charts.signs_heatmap(table, sort=sort, options=ctx.chart_options)
     event = st.plotly_chart(figure, width="stretch", on_select="rerun", selection_mode="points", key="heatmap")
     chart_footer(ctx, figure, "colour: difference to all the other groups shown together, in points · "
                  + significance_line(ctx.settings, family_size(table)), table=table)

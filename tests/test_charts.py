@@ -40,6 +40,7 @@ def figures(demo):
         "spread_chart": charts.spread_chart(rates(demo, "business_unit"), overall=rates(demo)),
         "gap_dumbbell": charts.gap_dumbbell(perception_gap(demo, "division")),
         "gap_bars": charts.gap_bars(gap_to_target(demo, "division", items=["sign_7"])),
+        "best_group_chart": charts.best_group_chart(gap_to_best(demo, "business_unit")),
         "trend_chart": charts.trend_chart(trends(demo, "division", items=["sign_7"])),
         "pay_trend_chart": charts.pay_trend_chart(pay_alignment(demo, metrics)),
         "pay_scatter": charts.pay_scatter(units, x="exec_incentive_cx_pct", y="customer_nps",
@@ -58,7 +59,7 @@ def test_every_chart_function_is_covered_and_returns_a_titled_figure(figures):
 
 def test_heatmap_colour_is_the_diff_pivot_and_text_the_share(demo):
     table = rates(demo, "business_unit", items=["sign_1", "sign_7"])
-    fig = charts.signs_heatmap(table, sort="name", values=True)  # 36 columns: more than the default writes
+    fig = charts.signs_heatmap(table, sort="name", values=True, transpose=False)  # 36 columns, forced across
     cells = fig.data[0]
     pivot = table.pivot(index="label", columns="group", values="diff").astype(float)
     names, labels = [html.unescape(x) for x in cells.x], [html.unescape(y) for y in cells.y]  # drawn as text
@@ -304,10 +305,10 @@ def test_variation_and_spread_plot_the_table(demo):
     fig = charts.variation_chart(table)
     lowest = next(t for t in fig.data if t.textposition == "middle left")
     np.testing.assert_allclose(numbers(lowest.x), table["min_p"].to_numpy(float))
-    assert list(lowest.text) == list(table["lowest"])
+    assert list(lowest.text) == [f"{p:.0%} {name}" for p, name in zip(table["min_p"], table["lowest"])]
     assert list(fig.layout.yaxis.categoryarray) == list(table["label"])  # ranked, most disagreement first
     units = rates(demo, "business_unit", items=["sign_3"])
-    dots = [t for t in charts.spread_chart(units).data if t.name != "Shown groups together"]
+    dots = [t for t in charts.spread_chart(units).data if t.name not in ("Shown groups together", "Lowest and highest")]
     shown = units[~units["suppressed"]]
     assert sorted(np.concatenate([numbers(t.x) for t in dots])) == pytest.approx(sorted(shown["p"].astype(float)))
 
@@ -348,8 +349,9 @@ def test_gap_bars_and_trend_lines_plot_the_table(demo):
 def test_gap_to_target_of_the_organisation_is_one_bar_per_sign_largest_on_top(demo):
     table = gap_to_target(demo, None, items=list(SIGN_IDS))
     fig = charts.gap_bars(table)
-    assert len(fig.data) == 1 and not [name for name in fig.layout if name.startswith("xaxis2")]  # one panel
-    bars = fig.data[0]
+    assert not [name for name in fig.layout if name.startswith("xaxis2")]  # one panel
+    bars, written = fig.data  # the bars and their numbers, past the whiskers
+    assert list(written.text) == [f"{gaps * 100:.0f} pts" for gaps in numbers(bars.x)]
     gaps = dict(zip(table["label"], table["gap"].astype(float)))
     np.testing.assert_allclose(numbers(bars.x), [gaps[label] for label in bars.y])
     order = list(fig.layout.yaxis.categoryarray)  # the first category is drawn lowest
@@ -461,7 +463,7 @@ def _axis_texts(fig: go.Figure, axis: str) -> list[str]:
     found = []
     for name, value in fig.layout.to_plotly_json().items():
         if name.startswith(f"{axis}axis") and value.get("ticktext") is not None:
-            found += list(value["ticktext"])
+            found += [t.replace("<br>", " ") for t in value["ticktext"]]  # a wrapped name, as one line
     return found
 
 
@@ -494,5 +496,161 @@ def test_long_names_are_cut_on_every_category_axis_and_whole_in_the_data(demo):
     clicked = {c[0] for c in cells.customdata}
     assert set(LONG.values()) <= clicked  # a click still names the unit as in the data
     assert any(html.escape(LONG["Retail Banking"], quote=False) in h for h in cells.hovertext)  # whole on hover
-    assert charts.signs_heatmap(rates(demo, "division")).layout.xaxis.ticktext == \
-        tuple(charts.signs_heatmap(rates(demo, "division")).layout.xaxis.tickvals)  # short names as they are
+    short = charts.signs_heatmap(rates(demo, "division")).layout.xaxis
+    assert [t.replace("<br>", " ") for t in short.ticktext] == list(short.tickvals)  # short names whole, maybe wrapped
+
+
+def drawn_cells(fig) -> tuple[list, list, list]:
+    """Each heatmap cell's text (muted layer, marked layer or hidden layer), whether it is hidden,
+    and its [group, item], row by row."""
+    muted, marked, hidden = fig.data[:3]
+    rows = []
+    for i, line in enumerate(muted.customdata):
+        for j, ids in enumerate(line):
+            rows.append((muted.text[i][j] or marked.text[i][j] or hidden.text[i][j],
+                         hidden.z[i][j] == 1, list(ids)))
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_every_heatmap_cell_writes_its_share_or_its_hidden_mark(presentation):
+    """29 units beside 14 items (one wave, published for 20): no hovering needed. Too many units for
+    columns, so one row per unit, the items across; every shown cell says its share, every grey one n<20."""
+    survey = load_demo(20).filter(wave=["2026-Q3"])
+    table = rates(survey, "business_unit", settings=Settings(min_group_size=20))
+    options = ChartOptions(min_group_size=20, presentation=presentation)
+    fig = charts.signs_heatmap(table, options=options)
+    assert table["group"].nunique() > 14 and table["suppressed"].sum() > 10
+    assert [html.unescape(y) for y in fig.data[0].y] == charts.heatmap.column_order(table, "score")  # units down
+    shares = {(r["group"], r["item"]): r for r in table.to_dict("records")}
+    for text, hidden, (group, item) in zip(*drawn_cells(fig)):
+        row = shares[(group, item)]
+        if row["suppressed"]:
+            assert hidden and text == "n<20", (group, item)
+        else:
+            assert not hidden and text.replace("● ", "") == f"{row['p']:.0%}", (group, item)
+    assert fig.data[0].textfont.size >= 9
+    assert "hover" not in fig.layout.title.subtitle.text.lower()
+    assert "grey n<20: fewer than 20 answers" in fig.layout.title.subtitle.text
+
+
+def test_a_heatmap_with_few_groups_keeps_them_across():
+    table = rates(load_demo(), "division")
+    fig = charts.signs_heatmap(table)
+    assert {html.unescape(x) for x in fig.data[0].x} == set(table["group"])
+    assert all(text for text, _, _ in zip(*drawn_cells(fig)))
+
+
+def test_a_dumbbell_writes_both_shares_the_gap_and_both_n(demo):
+    table = perception_gap(demo, None)
+    fig = charts.gap_dumbbell(table)
+    rows = {html.unescape(r["label"]): r for r in table.to_dict("records")}
+    for name, column in (("Executives", "p_leaders"), ("Staff", "p_staff")):
+        trace = next(t for t in fig.data if t.name == name)
+        assert list(trace.text) == [f"{rows[html.unescape(y)][column]:.0%}" for y in trace.y]
+    gap = next(t for t in fig.data if t.name == "Gap")
+    for y, text in zip(gap.y, gap.text):
+        row = rows[html.unescape(y)]
+        assert f"{row['gap'] * 100:+.0f} pts" in text and text.startswith("●") == bool(row["significant"])
+    names = fig.layout.yaxis.ticktext
+    for y, name in zip(fig.layout.yaxis.tickvals, names):
+        row = rows[html.unescape(y)]
+        assert f"executives n={row['n_leaders']:,}, staff n={row['n_staff']:,}" in name
+    assert "hover" not in fig.layout.title.subtitle.text.lower()
+
+
+def test_a_dumbbell_per_group_marks_each_hidden_row_and_puts_n_under_the_gap(demo):
+    table = perception_gap(demo, "business_unit")
+    fig = charts.gap_dumbbell(table, group="Advisory")
+    part = table[table["group"] == "Advisory"]
+    hidden = next(t for t in fig.data if t.name == "Hidden")
+    assert len(hidden.y) == part["suppressed"].sum() > 0 and all(t.startswith("n<5") for t in hidden.text)
+    several = charts.gap_dumbbell(table[table["group"].isin(["Claims", "Cards"])])
+    gaps = [t for t in several.data if t.name == "Gap"]
+    assert len(gaps) == 2 and all(" · n " in text for t in gaps for text in t.text)
+
+
+def test_one_wave_is_drawn_as_bars_with_their_values_never_as_a_column_of_dots(demo):
+    one = demo.filter(wave=["2026-Q3"])
+    metrics = load_demo_metrics()
+    for fig, table, column in (
+            (charts.trend_chart(trends(one, "division", items=["sign_7"])), trends(one, "division", items=["sign_7"]), "p"),
+            (charts.index_trend_chart(index_over_waves(one, "division")), index_over_waves(one, "division"), "mean_signs"),
+            (charts.pay_trend_chart(pay_alignment(one, metrics, "division")), pay_alignment(one, metrics, "division"), "p")):
+        assert not any(t.type == "scatter" and t.mode and "lines" in t.mode for t in fig.data), fig.layout.title.text
+        bars = [t for t in fig.data if t.type == "bar"]
+        assert bars and "2026-Q3" in fig.layout.title.text and "trend needs two waves" in fig.layout.title.subtitle.text
+        shown = table[~table["suppressed"]]
+        np.testing.assert_allclose(numbers(bars[0].y), shown[column].astype(float))
+        values = next(t for t in fig.data if t.name == "Values")
+        assert all(text for text in values.text)
+    several = charts.index_trend_chart(index_over_waves(demo, "division"))
+    assert not any(t.type == "bar" for t in several.data)
+    for line in several.data:  # the latest value written at the end of each line
+        assert [t for t in line.text if t] == [f"{numbers(line.y)[np.isfinite(numbers(line.y))][-1]:.1f}"]
+
+
+def test_the_best_group_chart_names_the_best_on_each_item_with_its_share(demo):
+    table = gap_to_best(demo, "business_unit", items=list(SIGN_IDS))
+    fig = charts.best_group_chart(table, group_word="business unit")
+    best = next(t for t in fig.data if t.name == "Best business unit")
+    rows = table[table["group"] == table["best_group"]].set_index("label")
+    assert len(best.y) == len(SIGN_IDS)  # one row per item, not a panel per item
+    for label, text in zip(best.y, best.text):
+        row = rows.loc[html.unescape(label)]
+        assert text.startswith(html.escape(row["best_group"])) and text.endswith(f"{row['best_p']:.0%}")
+        assert ("tied" in text) == (row["n_best_tied"] > 1)
+    behind = next(t for t in fig.data if t.name == "Behind")
+    summary = charts.best.best_rows(table).set_index("label")
+    for label, text in zip(behind.y, behind.text):
+        row = summary.loc[html.unescape(label)]
+        assert text.startswith(f"{row['behind']} of {row['others']} behind")
+    gaps = list(summary["median_gap"])
+    assert gaps == sorted(gaps, reverse=True)  # largest median gap on top
+    assert "hover" not in fig.layout.title.subtitle.text.lower()
+
+
+def test_scatter_dots_carry_their_units_names_extremes_and_named_first(demo):
+    units = unit_table(demo, load_demo_metrics())
+    fit = unit_fit(units, "exec_incentive_cx_pct", "customer_nps")
+    fig = charts.pay_scatter(units, x="exec_incentive_cx_pct", y="customer_nps", fit=fit, named=("Advisory",))
+    dots = fig.data[0]
+    names = [html.unescape(n[0]) for n in dots.customdata]
+    written = [html.unescape(t) for t in dots.text]
+    assert all(t == "" or t == n[:len(t)] or t.rstrip("…") in n for t, n in zip(written, names))
+    assert written[names.index("Advisory")] == "Advisory"  # a named unit is always written
+    xs, ys = numbers(dots.x), numbers(dots.y)
+    for extreme in (np.argmax(ys), np.argmin(ys), np.argmin(xs)):  # the extremes are named
+        assert written[extreme], names[extreme]
+    assert sum(1 for t in written if t) >= len(names) // 2
+    unnamed = sum(1 for t in written if not t)
+    assert (f"{unnamed} dots unnamed" in fig.layout.title.subtitle.text) == (unnamed > 0)
+    few = units.head(6)
+    small = charts.pay_scatter(few, x="exec_incentive_cx_pct", y="customer_nps",
+                               fit=unit_fit(few, "exec_incentive_cx_pct", "customer_nps"))
+    assert all(small.data[0].text)  # few units: every dot named
+
+
+def test_spread_and_variation_name_the_groups_at_each_end_with_their_shares(demo):
+    table = rates(demo, "business_unit")
+    fig = charts.spread_chart(table, overall=rates(demo))
+    ends = next(t for t in fig.data if t.name == "Lowest and highest")
+    shown = table[~table["suppressed"] & table["p"].notna()].assign(p=lambda t: t["p"].astype(float))
+    for item, part in shown.groupby("item"):
+        for row in (part.loc[part["p"].idxmin()], part.loc[part["p"].idxmax()]):
+            assert any(html.escape(row["group"]) in text and f"{row['p']:.0%}" in text for text in ends.text), item
+    assert len(ends.text) == 2 * shown["item"].nunique()
+    spread = variation(demo, "business_unit")
+    named = charts.variation_chart(spread)
+    low, high = (t for t in named.data if t.mode == "markers+text")
+    for row, left, right in zip(spread.sort_values("omega_sq", ascending=False).to_dict("records"), low.text, high.text):
+        assert left == f"{row['min_p']:.0%} {html.escape(row['lowest'][:23])}" or left.startswith(f"{row['min_p']:.0%} ")
+        assert right.endswith(f" {row['max_p']:.0%}")
+    for figure in (fig, named):
+        assert "hover" not in figure.layout.title.subtitle.text.lower()
+
+
+def test_no_chart_asks_the_reader_to_hover(figures):
+    for name, fig in figures.items():
+        assert "hover" not in (fig.layout.title.subtitle.text or "").lower(), name
+        assert "hover" not in (fig.layout.title.text or "").lower(), name

@@ -438,3 +438,53 @@ def test_every_footnote_cites_the_methods_page_and_fits_above_the_slides_edge():
     signs = next(s for s in slides if s.kind == "signs")
     assert "Marked: differs from the rest after adjusting for the " in signs.method
     assert "of this breakdown (Benjamini–Hochberg) and by at least 5 points." in signs.method
+
+
+def kinds_of(slides, pptx) -> dict:
+    """Each chart slide's kind, against its page (the title slide comes first)."""
+    return {s.kind: page for s, page in zip(slides, list(pptx.slides)[1:])}
+
+
+def test_every_native_chart_carries_its_numbers_and_names(demo, demo_deck):
+    """Readable without the data sheet: bars and line ends labelled, the gaps and both sides' n in the
+    perception gap's names, each variation bar's two ends named with their shares, dots named."""
+    slides, pptx = demo_deck
+    pages = kinds_of(slides, pptx)
+    tables = {s.kind: s.table for s in slides}
+    for kind in ("commitment", "perception_gap", "gap_to_target"):
+        assert chart_of(pages[kind]).plots[0].has_data_labels, kind
+    gap = tables["perception_gap"]
+    names = list(chart_of(pages["perception_gap"]).plots[0].categories)
+    for row, name in zip(gap.to_dict("records"), names):
+        assert f"{row['gap'] * 100:+.0f} pts" in name and f"n {row['n_leaders']:,} | {row['n_staff']:,}" in name
+    spread = tables["variation"]
+    names = list(chart_of(pages["variation"]).plots[0].categories)
+    for row, name in zip(spread.to_dict("records"), names):
+        assert name.endswith(f"{row['lowest']} {pct(row['min_p'])} to {row['highest']} {pct(row['max_p'])}")  # short names
+    for kind in ("pay", "index_waves"):
+        for series in chart_of(pages[kind]).plots[0].series:  # each line's latest value written at its end
+            last = max(i for i, v in enumerate(series.values) if v is not None)
+            assert series.points[last].data_label.has_text_frame, (kind, series.name)
+    scatter = chart_of(pages["outcomes"]).plots[0].series[0]
+    written = [scatter.points[i].data_label.text_frame.text for i in range(len(scatter.values))
+               if scatter.points[i].data_label.has_text_frame]
+    units = set(tables["outcomes"]["business_unit"])
+    assert len(written) >= len(units) // 2 and all(name.rstrip("…") in " ".join(units) for name in written)
+
+
+def test_the_heatmap_table_writes_a_share_or_the_hidden_mark_in_every_cell(demo_deck):
+    slides, pptx = demo_deck
+    table = next(s for s in kinds_of(slides, pptx)["signs"].shapes if s.has_table).table
+    cells = [table.cell(i, j).text for i in range(1, len(table.rows)) for j in range(1, len(table.columns))]
+    assert cells and all(re.fullmatch(r"(● )?\d+%|n<5", text) for text in cells)
+
+
+def test_a_one_wave_deck_draws_bars_of_that_wave_never_lines(demo):
+    slides, pptx = build(demo.filter(wave=["2026-Q3"]))
+    pages = kinds_of(slides, pptx)
+    for kind in ("pay", "index_waves"):
+        if kind not in pages:  # the story may leave a trend out with one wave
+            continue
+        chart = chart_of(pages[kind])
+        assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED and chart.plots[0].has_data_labels, kind
+        assert list(chart.plots[0].series)[0].name == "2026-Q3"

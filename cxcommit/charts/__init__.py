@@ -14,7 +14,7 @@ text, never read as plotly's tags: each enters the figure through
 :func:`~cxcommit.text.escape_html` (``customdata`` keeps them as they are, for the click).
 
 The modules, by chart family: :mod:`~cxcommit.charts.heatmap`, :mod:`~cxcommit.charts.bars`
-(commitment, gaps), :mod:`~cxcommit.charts.waves` (lines over waves), :mod:`~cxcommit.charts.dumbbell`,
+(commitment, gaps), :mod:`~cxcommit.charts.best` (the best group per item), :mod:`~cxcommit.charts.waves` (lines over waves), :mod:`~cxcommit.charts.dumbbell`,
 :mod:`~cxcommit.charts.spread` (variation, spread), :mod:`~cxcommit.charts.scatter`; what they share:
 :mod:`~cxcommit.charts.common` (table checks, hover texts), :mod:`~cxcommit.charts.layout` (panels,
 ticks, pixel rules), :mod:`~cxcommit.charts.theme` (colours, fonts) and :mod:`~cxcommit.charts.options`.
@@ -30,6 +30,7 @@ from __future__ import annotations
 # The package's face: its modules' public names, imported to be taken from here.
 # ruff: noqa: F401
 from cxcommit.charts.bars import GAP_VALUES, commitment_chart, gap_bars
+from cxcommit.charts.best import best_group_chart
 from cxcommit.charts.common import share_label
 from cxcommit.charts.diverging import diverging_chart
 from cxcommit.charts.dumbbell import gap_dumbbell
@@ -40,5 +41,5 @@ from cxcommit.charts.scatter import SHARE_COLUMNS, pay_scatter
 from cxcommit.charts.spread import spread_chart, variation_chart
 from cxcommit.charts.waves import index_trend_chart, pay_trend_chart, trend_chart
 
-__all__ = ["commitment_chart", "gap_bars", "gap_dumbbell", "index_trend_chart", "pay_scatter", "pay_trend_chart",
+__all__ = ["best_group_chart", "commitment_chart", "gap_bars", "gap_dumbbell", "index_trend_chart", "pay_scatter", "pay_trend_chart",
            "signs_heatmap", "spread_chart", "trend_chart", "variation_chart"]

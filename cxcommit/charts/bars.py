@@ -37,12 +37,17 @@ def commitment_chart(index_table: pd.DataFrame, *, options: ChartOptions = Chart
         fig.add_trace(go.Bar(y=texts(shown["group"]), x=numbers(shown[x]), orientation="h", marker_color=colour,
                              error_x={**error_bars(shown[x], shown[low], shown[high]), "color": ink(dark)},
                              hovertext=hover, hoverinfo="text", customdata=custom, showlegend=False), row=1, col=col)
+        values = numbers(shown[x])
+        fig.add_trace(go.Scatter(x=np.fmax(values, numbers(shown[high])), y=texts(shown["group"]), mode="text",
+                                 text=[f"{v:.1f}" if col == 1 else pct(v) for v in values], name="Values",
+                                 textposition="middle right", cliponaxis=False, hoverinfo="skip", showlegend=False),
+                      row=1, col=col)  # each number past its whisker
         if len(hidden):
             fig.add_trace(suppressed_trace([0] * len(hidden), hidden["group"].tolist(), hidden["group"].tolist(),
                                            options.min_group_size), row=1, col=col)
     top = np.nanmax(numbers(shown["ci_high"]), initial=0.0)
-    fig.update_xaxes(range=[0, 8], dtick=1, title_text="Signs met (0–8)", row=1, col=1)
-    fig.update_xaxes(range=[0, max(0.1, top * 1.1)], tickformat=".0%", title_text="Share fully committed", row=1, col=2)
+    fig.update_xaxes(range=[0, 8.9], tickvals=list(range(9)), title_text="Signs met (0–8)", row=1, col=1)
+    fig.update_xaxes(range=[0, max(0.1, top * 1.25)], tickformat=".0%", title_text="Share fully committed", row=1, col=2)
     fig.update_yaxes(categoryorder="array", categoryarray=texts(table["group"]), showgrid=False)
     short_ticks(fig, "y", texts(table["group"]))
     return finish(fig, f"Commitment index by {grouping_word(index_table)}",
@@ -83,6 +88,11 @@ def _gap_subtitle(table: pd.DataFrame, value: str, axis: str, panel_count: int, 
     return f"Bars: estimate · whiskers: {confidence:.0%} interval · {what}" if with_interval else what.capitalize()
 
 
+def _bar_text(v: float, value: str) -> str:
+    """A bar's number: a gap in points, a share in per cent."""
+    return f"{v * 100:.0f} pts" if value == "gap" and np.isfinite(v) else pct(v)
+
+
 def _gap_panel(fig: go.Figure, part: pd.DataFrame, bar: str, value: str, where: dict, with_interval: bool,
                options: ChartOptions) -> None:
     """One panel's bars (shown rows) and grey ``n<5`` marks (hidden rows)."""
@@ -94,6 +104,11 @@ def _gap_panel(fig: go.Figure, part: pd.DataFrame, bar: str, value: str, where: 
                                   "color": ink(options.dark)} if with_interval else None,
                          hovertext=hover, hoverinfo="text",
                          customdata=[[g, i] for g, i in zip(shown["group"], shown["item"])]), **where)
+    values = numbers(shown[value])
+    ends = np.fmax(values, numbers(shown["ci_high"])) if with_interval else values  # each number past its whisker
+    fig.add_trace(go.Scatter(x=np.nan_to_num(ends, nan=0.0), y=texts(shown[bar]), mode="text", name="Values",
+                             text=[_bar_text(v, value) for v in values], textposition="middle right",
+                             cliponaxis=False, hoverinfo="skip", showlegend=False), **where)
     if len(hidden):
         fig.add_trace(suppressed_trace([0] * len(hidden), hidden[bar].tolist(), hidden["group"].tolist(),
                                        options.min_group_size), **where)
@@ -126,7 +141,9 @@ def gap_bars(table: pd.DataFrame, *, value: str = "gap", item: str | None = None
         _gap_panel(fig, part, bar, value, where, with_interval, options)
     title = _gap_title(table)
     axis = {"gap": f"{title} (percentage points)", "p": share_label(table)}[value]
-    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    ends = numbers(table["ci_high"]) if with_interval else numbers(table[value])
+    lowest = min(0.0, float(np.nanmin(numbers(table[value]), initial=0.0)))
+    fig.update_xaxes(tickformat=".0%", range=[lowest, max(0.05, float(np.nanmax(ends, initial=0.0))) * 1.2])  # room for the numbers
     if len(positions) == 1:
         fig.update_xaxes(title_text=axis)
     fig.update_yaxes(categoryorder="array", categoryarray=texts(bars), range=[-0.6, len(bars) - 0.4], showgrid=False)

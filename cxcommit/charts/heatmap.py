@@ -8,12 +8,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxcommit.charts.common import choice, grouping_word, require, share_label, texts, with_shares
-from cxcommit.charts.layout import (TICK_CHARS, cell_font, finish, heatmap_height, short_ticks, tick_angle,
-                                    tick_font, writes_values)
+from cxcommit.charts.layout import (MIN_CELL_FONT, cell_font, column_names, finish, heatmap_height, short_ticks,
+                                    tick_font)
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (DIVERGING, MARK, SEQUENTIAL, hover_text, mark_note, muted, pct,
-                                   suppressed_cells)
-from cxcommit.text import shorten
+                                   suppressed_cells, suppressed_label)
 from cxcommit.vocabulary import items_noun
 
 HEATMAP_SORTS = ("score", "size", "name")
@@ -97,16 +96,54 @@ def _click_markers(grid: list, x: list, y: list, hover: list, customdata: list) 
         selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}})
 
 
+def orientation(groups: list, labels: list, widest: int, presentation: bool,
+                transpose: bool | None) -> tuple[bool, int]:
+    """Whether to draw the groups down the side (``transpose``) and the cells' font size. The groups
+    run across unless their columns are too narrow for a cell's number (under
+    :data:`~cxcommit.charts.layout.MIN_CELL_FONT`, e.g. 30 units beside the 8 signs' names) and the
+    items across would give wider cells: then the groups go down, one row each, the items across."""
+    across = cell_font(len(groups), labels, widest, presentation)
+    down = cell_font(len(labels), groups, widest, presentation)
+    if transpose is None:
+        transpose = across < MIN_CELL_FONT and down > across
+    return transpose, down if transpose else across
+
+
+def _fit(table: pd.DataFrame, groups: list, labels: list, values: bool | None, transpose: bool | None,
+         options: ChartOptions) -> tuple[bool, int, bool]:
+    """Whether the heatmap turns, its cells' font size and whether they write their shares (see
+    :func:`signs_heatmap`): room for "● 100%" where a cell is marked, else "100%", and for "n<5"."""
+    any_mark = "significant" in table and bool((table["significant"].astype(bool) & ~table["suppressed"]).any())
+    widest = max(6 if any_mark else 4, len(suppressed_label(options.min_group_size)))
+    transpose, font = orientation(groups, labels, widest, options.presentation, transpose)
+    return transpose, max(font, 6), font >= MIN_CELL_FONT if values is None else values
+
+
+def _subtitle(table: pd.DataFrame, values: bool, share_word: str, color: str, options: ChartOptions) -> str:
+    what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"
+    number = (f"Number: {share_word.lower()}" if values else
+              f"Too many rows and columns to write the {share_word.lower()} in each cell: choose fewer items, or "
+              "read the table")
+    hidden = suppressed_label(options.min_group_size)
+    note = f" · {mark_note(options.min_difference)}" if "significant" in table else ""
+    return f"{number} · colour: {what} · grey {hidden}: fewer than {options.min_group_size} answers, no number{note}"
+
+
 def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str = "diff", values: bool | None = None,
-                  options: ChartOptions = ChartOptions()) -> go.Figure:
+                  transpose: bool | None = None, options: ChartOptions = ChartOptions()) -> go.Figure:
     """Items (rows) by groups (columns): colour = difference to the rest of the organisation
     (``color="diff"``, diverging, centred at 0) or the share itself (``color="p"``); number = share.
 
-    Input: :func:`cxcommit.analyses.rates.rates` by one grouping. ``sort`` orders the columns by overall
+    Input: :func:`cxcommit.analyses.rates.rates` by one grouping. ``sort`` orders the groups by overall
     score (mean share over the items, best first), ``size`` (most answers first) or ``name``; groups
-    hidden everywhere go last. ``values``: write the share in each cell (default: when the columns
-    leave room, up to 32, or 16 in ``presentation``); the hover always has it. Each cell's
-    ``customdata`` is ``[group, item]``.
+    hidden everywhere go last. Each cell's ``customdata`` is ``[group, item]``.
+
+    Every cell is read without hovering: a shown cell writes its share, a hidden one (grey) writes
+    ``n<5``. Where the groups' columns are too narrow for that (:func:`orientation`; 30 units beside
+    the signs' names on a laptop), the chart turns: one row per group (in the sort order, best on
+    top), the items across; ``transpose`` forces either way. ``values``: write the shares (default:
+    when the cells leave room at :data:`~cxcommit.charts.layout.MIN_CELL_FONT` or more, in either
+    orientation; else the subtitle says so and points to the table).
 
     A cell that differs from the rest (the table's ``significant``: adjusted for the number of
     tests and at least the minimum difference, ``options.min_difference``) is drawn in full colour
@@ -121,14 +158,16 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     presentation, min_group_size = options.presentation, options.min_group_size
     table = with_shares(rates_table)
     groups, items = column_order(table, sort), list(dict.fromkeys(table["item"]))
-    grid = _grid(table, groups, items)
-    share_word = share_label(table)
-    values = writes_values(len(groups), presentation) if values is None else values
-    z, marked, text, marks, hover = _cell_layers(grid, color, values, share_word, options)
-    customdata = [[[g, i] for g in groups] for i in items]
     labels = list(dict(zip(table["item"], table["label"])).values())
-    x, y = texts(groups), texts(labels)
-    font = cell_font(len(groups), min_group_size, presentation, widest=6 if values and marked.any() else 4)
+    share_word = share_label(table)
+    transpose, font, values = _fit(table, groups, labels, values, transpose, options)
+    grid = _grid(table, groups, items)
+    customdata = [[[g, i] for g in groups] for i in items]
+    rows, columns = (groups, labels) if transpose else (labels, groups)
+    if transpose:  # one row per group: every cell list turned
+        grid, customdata = [list(line) for line in zip(*grid)], [list(line) for line in zip(*customdata)]
+    z, marked, text, marks, hover = _cell_layers(grid, color, values, share_word, options)
+    x, y = texts(columns), texts(rows)
     scale = colour_scale(z, color, share_word)
     fig = go.Figure(go.Heatmap(  # every shown cell, muted: what may be chance does not shout
         z=z, x=x, y=y, text=text, texttemplate="%{text}", textfont={"size": font}, hoverinfo="skip",
@@ -139,18 +178,21 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
         textfont={"size": font}, customdata=customdata, xgap=2, ygap=2, name="Differs from the rest",
         hoverongaps=False, **scale))
     hidden = [[c is not None and bool(c["suppressed"]) for c in line] for line in grid]
-    cells = suppressed_cells(hidden, groups, labels, customdata, min_group_size, font=font, labelled=values)
+    hidden_font = cell_font(len(columns), rows, len(suppressed_label(min_group_size)), presentation)
+    cells = suppressed_cells(hidden, columns, rows, customdata, min_group_size, font=max(6, min(font, hidden_font)),
+                             labelled=values or hidden_font >= 7)
     fig.add_trace(cells.update(hoverinfo="skip"))
     fig.add_trace(_click_markers(grid, x, y, hover, customdata))
     fig.update_layout(hovermode="closest", hoverdistance=-1, clickmode="event+select")
-    fig.update_xaxes(tickangle=tick_angle(groups, presentation), showgrid=False, tickmode="array",
-                     tickvals=x, ticktext=texts(shorten(g, TICK_CHARS) for g in groups),  # every column named
-                     tickfont={"size": tick_font(len(groups), presentation)})
+    names, angle, names_px = column_names(columns, rows, presentation)
+    fig.update_xaxes(tickangle=angle, showgrid=False, tickmode="array", tickvals=x, ticktext=names,  # every column named
+                     tickfont={"size": tick_font(len(columns), presentation)},
+                     side="top" if transpose else "bottom")  # a long heatmap names its columns where it starts
     fig.update_yaxes(autorange="reversed", showgrid=False)
     short_ticks(fig, "y", y)
-    what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"
-    number = f"Number: {share_word.lower()} · " if values else f"Hover for the {share_word.lower()} · "
-    note = f" · {mark_note(options.min_difference)}" if "significant" in table else ""
-    return finish(fig, f"The {items_noun(items)} by {grouping_word(table)}",
-                  f"{number}colour: {what} · grey: fewer than {min_group_size} answers, no number{note}",
-                  height=heatmap_height(len(items), groups, presentation), options=options)
+    fig = finish(fig, f"The {items_noun(items)} by {grouping_word(table)}",
+                 _subtitle(table, values, share_word, color, options),
+                 height=heatmap_height(len(rows), names_px, presentation), options=options)
+    if transpose:  # the column names above the cells: room for them under the header
+        fig.layout.margin.t += names_px
+    return fig

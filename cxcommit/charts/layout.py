@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from cxcommit.charts.options import ChartOptions
-from cxcommit.charts.theme import apply_theme, font_size, place_header, row_height, suppressed_label
+from cxcommit.charts.theme import apply_theme, font_size, place_header, row_height
 from cxcommit.text import escape_html, shorten
 
 TICK_CHARS = 40  # a category's name on an axis is cut to this many characters ("…"); the hover has it whole
@@ -62,38 +62,73 @@ def panels(keys: list, columns: int, rows_each: int, presentation: bool) -> tupl
     return fig, positions, height
 
 
-# --- a heatmap's columns -------------------------------------------------------------------------------------
+# --- a heatmap's cells ---------------------------------------------------------------------------------------
 
-def writes_values(columns: int, presentation: bool) -> bool:
-    """Whether a heatmap of ``columns`` columns has room to write each cell's number."""
-    return columns <= (16 if presentation else 32)
-
-
-def cell_font(columns: int, min_group_size: int, presentation: bool, widest: int = 4) -> int:
-    """The font size of a heatmap cell's number: "100%" (or ``widest`` characters, "● 100%": 6) or
-    "n<150" fits in a column of ~840/columns px."""
-    chars = max(widest, len(suppressed_label(min_group_size)))
-    return int(min(font_size(presentation), max(6, CELL_ROOM / columns / (0.62 * chars))))
+PLOT_WIDTH = 900  # pixels a chart has across on a laptop screen (1366 wide, sidebar open); more on a wide one
+SLIDE_WIDTH = 1200  # the same in the presentation (1366 wide, no sidebar)
+COLOUR_BAR = 130  # pixels the colour bar and its title take right of the cells
+MIN_CELL_FONT = 9  # a cell's number smaller than this cannot be read on a projector: the heatmap turns instead
 
 
-def names_too_wide(names: list[str], presentation: bool) -> bool:
-    """Whether the longest column name (as cut on the axis) is wider than its column."""
+def label_room(names: list[str], presentation: bool) -> float:
+    """Pixels the row names (as cut on the axis, :data:`TICK_CHARS`) take left of the cells."""
+    longest = max((len(shorten(name, TICK_CHARS)) for name in names), default=0)
+    return 12 + longest * 0.58 * font_size(presentation)
+
+
+def cell_font(columns: int, rows: list[str], widest: int, presentation: bool) -> int:
+    """The font size that writes ``widest`` characters ("● 100%": 6, "n<150": 5) in each of
+    ``columns`` cells beside the row names ``rows`` in :data:`PLOT_WIDTH` pixels (:data:`SLIDE_WIDTH`
+    in ``presentation``) less the colour bar, at most the
+    chart's own; below :data:`MIN_CELL_FONT` the cells are too narrow for numbers."""
+    width = SLIDE_WIDTH if presentation else PLOT_WIDTH
+    room = max(width * 0.4, width - COLOUR_BAR - label_room(rows, presentation))
+    return int(min(font_size(presentation), room / max(1, columns) / (0.62 * widest)))
+
+
+def names_too_wide(names: list[str], presentation: bool, room: float = PLOT_WIDTH * 0.6) -> bool:
+    """Whether the longest column name (as cut on the axis) is wider than its column of ``room`` / columns."""
     longest = max(len(shorten(name, TICK_CHARS)) for name in names) * 0.58 * font_size(presentation)
-    return longest > 0.9 * (LAPTOP_COLUMNS / len(names))
+    return longest > 0.9 * (room / len(names))
 
 
 def tick_angle(names: list[str], presentation: bool) -> int:
     """Column names upright (-90°) when the columns are narrower than two letters, slanted (-40°)
     when a name is wider than its column, else level."""
-    crowded = LAPTOP_COLUMNS / len(names) < 1.8 * font_size(presentation)
+    crowded = PLOT_WIDTH * 0.6 / len(names) < 1.8 * font_size(presentation)
     return -90 if crowded else -40 if names_too_wide(names, presentation) else 0
 
 
 def tick_font(columns: int, presentation: bool) -> int:
     """The font size of the column names: smaller when the columns are narrow, never under 9."""
-    return min(font_size(presentation), max(9, int(LAPTOP_COLUMNS / columns / 1.4)))
+    return min(font_size(presentation), max(9, int(PLOT_WIDTH * 0.6 / columns / 1.4)))
 
 
-def heatmap_height(rows: int, names: list[str], presentation: bool) -> float:
-    """A heatmap's height in pixels: its rows, the header, and room below for slanted column names."""
-    return 170 + rows * row_height(presentation) * 1.3 + (130 if names_too_wide(names, presentation) else 30)
+def names_height(names: list[str], presentation: bool) -> int:
+    """Pixels the column names take at the angle :func:`tick_angle` gives them."""
+    font = tick_font(len(names), presentation)
+    longest = max(len(shorten(name, TICK_CHARS)) for name in names) * 0.58 * font
+    angle = tick_angle(names, presentation)
+    return int(font * 1.6 + (longest if angle == -90 else longest * 0.65 if angle == -40 else 0))
+
+
+def column_names(names: list[str], rows: list[str], presentation: bool) -> tuple[list[str], int, int]:
+    """The column names as drawn (escaped; cut at :data:`TICK_CHARS`), their angle and the pixels
+    they take: level and wrapped onto up to three lines where that fits their columns (a slanted
+    name takes a slide's height from its rows), else at :func:`tick_angle`."""
+    font = tick_font(len(names), presentation)
+    width = (SLIDE_WIDTH if presentation else PLOT_WIDTH) - COLOUR_BAR - label_room(rows, presentation)
+    chars = int(width / max(1, len(names)) / (0.6 * font))
+    short = [shorten(name, TICK_CHARS) for name in names]
+    wrapped = [textwrap.wrap(name, max(chars, 1), break_long_words=False) or [""] for name in short]
+    if chars >= 6 and all(len(lines) <= 3 and max(map(len, lines)) <= chars * 1.3 for lines in wrapped):
+        return ["<br>".join(escape_html(line) for line in lines) for lines in wrapped], 0, int(
+            font * 1.3 * max(map(len, wrapped)) + 12)
+    return [escape_html(name) for name in short], tick_angle(names, presentation), names_height(names, presentation)
+
+
+def heatmap_height(rows: int, names_px: int, presentation: bool = False) -> float:
+    """A heatmap's height in pixels: the header, its rows (a long heatmap, one row per unit, gets
+    lower rows) and its column names (``names_px``: :func:`column_names`)."""
+    per_row = row_height(presentation) * (1.3 if rows <= 12 else 1.0)
+    return 170 + rows * per_row + names_px

@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 from cxcommit.charts.common import numbers, require
 from cxcommit.charts.layout import finish
 from cxcommit.charts.options import ChartOptions
-from cxcommit.charts.theme import colorway, pct
-from cxcommit.text import escape_html
+from cxcommit.charts.theme import colorway, font_size, pct
+from cxcommit.text import escape_html, shorten
 from cxcommit.vocabulary import column_label
 
 SHARE_COLUMNS = ("sign_7", "fully_committed")
@@ -37,8 +37,44 @@ def _correlation_text(fit: dict, confidence: float) -> str:
     return f"{text} · {fit['caveat']}" if fit.get("caveat") else text
 
 
+LABEL_CHARS = 22  # a dot's name is cut to this many characters
+
+
+def dot_labels(xs: np.ndarray, ys: np.ndarray, names: list[str], named: tuple = (), *, width: float = 760,
+               height: float = 340, font: int = 12) -> tuple[list[str], list[str]]:
+    """The name to write beside each dot (empty: left out) and on which side: the ``named`` units first, then the
+    others from the most extreme (farthest from the middle, each axis scaled to its range) inward,
+    each written only if its box (right of the dot, left of it at the right edge, in a plot of
+    ``width`` × ``height`` pixels) keeps clear of the dots and of the names already written. With few
+    units every dot is named.
+
+    >>> dot_labels(np.array([0.0, 1.0, 0.5]), np.array([0.0, 1.0, 0.5]), ["A", "B", "C"])[0]
+    ['A', 'B', 'C']
+    """
+    def scaled(v: np.ndarray) -> np.ndarray:
+        spread = np.ptp(v) if len(v) and np.ptp(v) > 0 else 1.0
+        return (v - v.min()) / spread if len(v) else v
+    px, py = scaled(xs) * width, (1 - scaled(ys)) * height
+    centre = np.hypot(px - width / 2, py - height / 2)
+    order = sorted(range(len(names)), key=lambda i: (names[i] not in named, -centre[i]))
+    boxes: list[tuple[float, float, float, float]] = []
+    texts, sides = [""] * len(names), ["middle right"] * len(names)
+    for i in order:
+        text = shorten(str(names[i]), LABEL_CHARS)
+        wide = len(text) * 0.58 * font
+        left = px[i] + 7 + wide > width  # at the right edge: the name goes left of its dot
+        start = px[i] - 7 - wide if left else px[i] + 7
+        box = (start, py[i] - font * 0.7, start + wide, py[i] + font * 0.7)
+        clear = all(box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3] for b in boxes)
+        dots = np.any((px > box[0]) & (px < box[2]) & (py > box[1]) & (py < box[3]))
+        if clear and not dots:
+            boxes.append(box)
+            texts[i], sides[i] = text, "middle left" if left else "middle right"
+    return texts, sides
+
+
 def pay_scatter(units: pd.DataFrame, *, x: str, y: str, fit: dict, unit: str = "business_unit",
-                options: ChartOptions = ChartOptions()) -> go.Figure:
+                named: tuple = (), options: ChartOptions = ChartOptions()) -> go.Figure:
     """Units as points with the least-squares line, each unit weighted by its respondents; the
     weighted Pearson r, its interval, n and what may not be read off it (too few units, within
     chance) in the subtitle.
@@ -48,6 +84,10 @@ def pay_scatter(units: pd.DataFrame, *, x: str, y: str, fit: dict, unit: str = "
     :func:`cxcommit.analyses.pay.unit_fit` returns for them (``r``, ``ci_low``, ``ci_high``,
     ``p_value``, ``p_holm``, ``n``, ``n_eff``, ``enough_units``, ``slope``, ``intercept``, ``caveat``).
     ``layout.meta`` holds the correlation's numbers.
+
+    Dots carry their units' names (:func:`dot_labels`): every one that has room; where names would
+    collide, the ``named`` units (e.g. those a takeaway mentions) and the most extreme ones first;
+    the subtitle says when some are left out.
     """
     require(units, [unit, x, y], "pay_scatter", "cxcommit.analyses.pay.unit_table(survey, metrics)")
     dark = options.dark
@@ -55,8 +95,14 @@ def pay_scatter(units: pd.DataFrame, *, x: str, y: str, fit: dict, unit: str = "
     xs, ys = numbers(table[x]), numbers(table[y])
     keep = np.isfinite(xs) & np.isfinite(ys)
     x_label, y_label = escape_html(column_label(x)), escape_html(column_label(y))
+    height = 560 if options.presentation else 480
+    labels, sides = dot_labels(xs[keep], ys[keep], [str(u) for u in table[unit][keep]], tuple(named), height=height - 200,
+                        font=font_size(options.presentation) - 2)
+    left_out = sum(1 for t in labels if not t)
     fig = go.Figure(go.Scatter(
-        x=xs[keep], y=ys[keep], mode="markers", name="Units", marker={"color": colorway(dark)[0], "size": 10},
+        x=xs[keep], y=ys[keep], mode="markers+text", name="Units", marker={"color": colorway(dark)[0], "size": 10},
+        text=[escape_html(t) for t in labels], textposition=sides, cliponaxis=False,
+        textfont={"size": font_size(options.presentation) - 2},
         hovertext=[f"<b>{escape_html(u)}</b><br>{x_label}: {_value_text(x, a)}<br>{y_label}: {_value_text(y, b)}"
                    for u, a, b in zip(table[unit][keep], xs[keep], ys[keep])],
         hoverinfo="text", customdata=[[u] for u in table[unit][keep]]))
@@ -70,4 +116,6 @@ def pay_scatter(units: pd.DataFrame, *, x: str, y: str, fit: dict, unit: str = "
     fig.update_yaxes(title_text=y_label, **_axis_format(y, ys))
     return finish(fig, f"{y_label} against {x_label[0].lower() + x_label[1:]}",
                   f"{_correlation_text(fit, options.confidence)} · one dot per unit over the waves shown "
-                  "· dashed: least-squares line", height=560 if options.presentation else 480, options=options)
+                  "· dashed: least-squares line"
+                  + (f" · {left_out} dots unnamed where names would collide (the most extreme named first)"
+                     if left_out else ""), height=height, options=options)

@@ -51,20 +51,22 @@ def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units",
     hover = [_variation_hover(r, groups, groups_word) for r in rows]
     for end, names, side in (("min_p", "lowest", "middle left"), ("max_p", "highest", "middle right")):
         fig.add_trace(go.Scatter(x=table[end], y=labels, mode="markers+text",
-                                 text=[escape_html(shorten(name, 24)) for name in table[names]],  # full on hover
+                                 text=[f"{escape_html(shorten(name, 24))} {pct(v)}" if side == "middle right" else
+                                       f"{pct(v)} {escape_html(shorten(name, 24))}"
+                                       for name, v in zip(table[names], table[end])],
                                  textposition=side, marker={"color": ink(dark), "size": 6}, cliponaxis=False,
                                  hovertext=hover, hoverinfo="text", showlegend=False))
     fig.add_trace(go.Scatter(x=table["p"], y=labels, mode="markers", name="Organisation",
                              marker={"symbol": "diamond", "size": 11, "color": colorway(dark)[1],
                                      "line": {"color": ink(dark), "width": 1}},
                              hovertext=hover, hoverinfo="text"))
-    fig.update_xaxes(range=[-0.3, 1.3], tickvals=np.linspace(0, 1, 6), tickformat=".0%", zeroline=False,
+    fig.update_xaxes(range=[-0.4, 1.4], tickvals=np.linspace(0, 1, 6), tickformat=".0%", zeroline=False,
                      title_text=f"{share_label(table)} ({groups} from lowest to highest)")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
     short_ticks(fig, "y", list(labels))
     return finish(fig, f"Where {groups} disagree most",
-                  f"Each bar runs from the lowest to the highest of the {groups}; ◆ the organisation; "
-                  f"most disagreement on top", height=200 + len(table) * row_height(options.presentation) * 1.3,
+                  f"Each bar runs from the lowest to the highest of the {groups}, each end named with its share; "
+                  f"◆ the organisation; most disagreement on top", height=200 + len(table) * row_height(options.presentation) * 1.3,
                   options=options)
 
 
@@ -77,6 +79,18 @@ def _hidden_note(table: pd.DataFrame, min_group_size: int) -> str:
             + (f" and {len(hidden) - 4} more" if len(hidden) > 4 else ""))
 
 
+def _end_names(shown: pd.DataFrame) -> go.Scatter:
+    """The lowest and the highest group of each item named beside its dot, with its share."""
+    shown = shown.assign(_p=numbers(shown["p"]))
+    ends = pd.concat([shown.loc[shown.groupby("item")["_p"].idxmin()].assign(_side="middle left"),
+                      shown.loc[shown.groupby("item")["_p"].idxmax()].assign(_side="middle right")])
+    ends = ends[~ends.index.duplicated(keep="first")]  # one group shown: named once
+    text = [f"{pct(p)} {escape_html(shorten(g, 24))}" if side == "middle left" else f"{escape_html(shorten(g, 24))} {pct(p)}"
+            for g, p, side in zip(ends["group"], ends["_p"], ends["_side"])]
+    return go.Scatter(x=ends["_p"], y=ends["_y"], mode="text", text=text, textposition=list(ends["_side"]),
+                      cliponaxis=False, hoverinfo="skip", showlegend=False, name="Lowest and highest")
+
+
 def spread_chart(rates_table: pd.DataFrame, *, overall: pd.DataFrame | None = None,
                  options: ChartOptions = ChartOptions()) -> go.Figure:
     """How far groups spread: per item, each shown group as a dot on the share axis, with a line at
@@ -84,7 +98,9 @@ def spread_chart(rates_table: pd.DataFrame, *, overall: pd.DataFrame | None = No
 
     Input: :func:`cxcommit.analyses.rates.rates` by one grouping; ``overall``: :func:`cxcommit.analyses.rates.rates`
     without ``by`` for the organisation line (without it, the pooled share of the shown groups).
-    Dots are blue / orange where the group is significantly above / below the rest.
+    Dots are blue / orange where the group is significantly above / below the rest. The lowest and
+    the highest group of each item are named beside their dots, with their shares (naming every
+    dot would bury them: 30 units share a row).
     """
     require(rates_table, ["item", "label", "group", "n", "k", "p", "suppressed"], "spread_chart",
             "cxcommit.analyses.rates.rates(survey, by=...)")
@@ -108,6 +124,7 @@ def spread_chart(rates_table: pd.DataFrame, *, overall: pd.DataFrame | None = No
                                  hovertext=[hover_text(r, confidence=options.confidence, share_word=share_word)
                                             for r in part.to_dict("records")], hoverinfo="text",
                                  customdata=[[g, i] for g, i in zip(part["group"], part["item"])]))
+    fig.add_trace(_end_names(shown))
     if overall is not None:
         organisation, line_name = overall.set_index("item")["p"], "Organisation"
     else:
@@ -119,10 +136,11 @@ def spread_chart(rates_table: pd.DataFrame, *, overall: pd.DataFrame | None = No
                              hovertext=[f"<b>{line_name}</b><br>{escape_html(labels[i])}: {pct(organisation.get(i))}"
                                         for i in items], hoverinfo="text"))
     note = _hidden_note(table, options.min_group_size)
-    fig.update_xaxes(range=[0, 1], tickformat=".0%", title_text=share_word)
+    fig.update_xaxes(range=[-0.3, 1.3], tickvals=np.linspace(0, 1, 6), tickformat=".0%", title_text=share_word,
+                     zeroline=False)
     fig.update_yaxes(tickvals=list(range(len(items))), ticktext=texts(shorten(labels[i], TICK_CHARS) for i in items),
                      autorange="reversed",
                      showgrid=False, zeroline=False)
     return finish(fig, f"How far each {grouping_word(table)} spreads",
-                  f"One dot per {grouping_word(table)}; | the {line_name.lower()}{note}",
+                  f"One dot per {grouping_word(table)}, the lowest and highest named · | the {line_name.lower()}{note}",
                   height=200 + len(items) * row_height(options.presentation) * 1.6, options=options)

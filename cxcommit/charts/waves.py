@@ -8,10 +8,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from cxcommit.charts.common import error_bars, group_colours, index_hover, numbers, pick, require, share_label, texts
+from cxcommit.charts.common import (error_bars, group_colours, grouping_word, index_hover, numbers, pick, require,
+                                    share_label, texts)
 from cxcommit.charts.layout import TICK_CHARS, finish, panels
 from cxcommit.charts.options import ChartOptions
-from cxcommit.charts.theme import hover_text, suppressed_hover, suppressed_label
+from cxcommit.charts.theme import hover_text, pct, suppressed_hover, suppressed_label, suppressed_trace
 from cxcommit.text import escape_html, shorten
 
 
@@ -40,8 +41,9 @@ def _hidden_suffix(waves: list[str], min_group_size: int) -> str:
 
 def _lines_over_waves(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: dict, hover: Callable,
                       min_group_size: int, low: str | None = None, high: str | None = None,
-                      position: tuple[int, int] | None = None, legend: bool = True) -> None:
-    """One line per group across waves; a suppressed wave is a break in the line and named in the legend."""
+                      position: tuple[int, int] | None = None, legend: bool = True, fmt: Callable = pct) -> None:
+    """One line per group across waves, its latest value written at its end (``fmt``); a suppressed
+    wave is a break in the line and named in the legend."""
     for group, part in table.groupby("group", sort=False):
         hidden = part["suppressed"].to_numpy(dtype=bool)
         values = np.where(hidden, np.nan, numbers(part[y]))
@@ -52,7 +54,9 @@ def _lines_over_waves(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: d
             errors.update(color=colours[group])
         rows = part.to_dict("records")
         fig.add_trace(go.Scatter(
-            x=texts(part["wave"]), y=values, mode="lines+markers", connectgaps=False, error_y=errors,
+            x=texts(part["wave"]), y=values, mode="lines+markers+text", connectgaps=False, error_y=errors,
+            text=_last_value(values, fmt), textposition="middle right", textfont={"color": colours[group]},
+            cliponaxis=False,
             name=escape_html(shorten(group, TICK_CHARS)) + _hidden_suffix(part.loc[hidden, "wave"].tolist(), min_group_size),
             legendgroup=str(group), showlegend=legend, line={"color": colours[group]},
             hovertext=[suppressed_hover(f"{r['group']} · {r['wave']}", min_group_size)
@@ -61,14 +65,67 @@ def _lines_over_waves(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: d
         ), **({"row": position[0], "col": position[1]} if position else {}))
 
 
+def _last_value(values: np.ndarray, fmt: Callable) -> list[str]:
+    """The line's texts: its last shown value (``fmt``), nothing at the other points."""
+    shown = np.flatnonzero(np.isfinite(values))
+    return ["" if i != (shown[-1] if len(shown) else -1) else fmt(v) for i, v in enumerate(values)]
+
+
+def one_wave(table: pd.DataFrame) -> str | None:
+    """The wave, when the table has only one: a trend needs two, so the charts draw that wave's bars."""
+    waves = list(dict.fromkeys(table["wave"]))
+    return waves[0] if len(waves) == 1 else None
+
+
+def _bars_of_one_wave(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: dict, hover: Callable,
+                      min_group_size: int, low: str | None = None, high: str | None = None,
+                      position: tuple[int, int] | None = None, legend: bool = True, fmt: Callable = pct) -> None:
+    """The one wave as a bar per group, its value written on it, whiskers for its interval; a hidden
+    group as a grey ``n<5`` (what :func:`_lines_over_waves` draws when there is a trend)."""
+    where = {"row": position[0], "col": position[1]} if position else {}
+    shown, hidden = table[~table["suppressed"]], table[table["suppressed"]]
+    values = numbers(shown[y])
+    errors = error_bars(values, shown[low], shown[high]) if low and high else None
+    x = texts(shorten(g, TICK_CHARS) for g in shown["group"])
+    fig.add_trace(go.Bar(x=x, y=values, marker_color=[colours[g] for g in shown["group"]], error_y=errors,
+                         showlegend=False, hovertext=[hover(r) for r in shown.to_dict("records")], hoverinfo="text",
+                         customdata=[[g, w] for g, w in zip(shown["group"], shown["wave"])], name="One wave"),
+                  **where)
+    tops = np.fmax(values, numbers(shown[high])) if high else values  # each number above its whisker
+    fig.add_trace(go.Scatter(x=x, y=np.nan_to_num(tops, nan=0.0), mode="text", textposition="top center",
+                             text=[fmt(v) if np.isfinite(v) else "no data" for v in values], cliponaxis=False,
+                             hoverinfo="skip", showlegend=False, name="Values"), **where)
+    if len(hidden):
+        names = [shorten(g, TICK_CHARS) for g in hidden["group"]]
+        fig.add_trace(suppressed_trace(texts(names), [0] * len(hidden), hidden["group"].tolist(), min_group_size)
+                      .update(textposition="top center"), **where)
+
+
+def _draw(table: pd.DataFrame) -> Callable:
+    """Lines over the waves, or the bars of the one wave there is."""
+    return _bars_of_one_wave if one_wave(table) is not None else _lines_over_waves
+
+
+def _one_wave_note(table: pd.DataFrame, options: ChartOptions) -> str:
+    return (f"Only {escape_html(one_wave(table))} is in the data shown: a trend needs two waves, so the bars show that "
+            f"wave · whiskers: {options.confidence:.0%} interval · grey {suppressed_label(options.min_group_size)}: "
+            f"fewer than {options.min_group_size} answers")
+
+
 def _wave_axis(fig: go.Figure, table: pd.DataFrame) -> None:
-    """Waves as categories in time order, on every x axis."""
+    """Waves as categories in time order, on every x axis (groups, in table order, for one wave)."""
+    if one_wave(table) is not None:
+        fig.update_xaxes(type="category", categoryorder="array",
+                         categoryarray=texts(dict.fromkeys(shorten(g, TICK_CHARS) for g in table["group"])))
+        return
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=texts(wave_order(table)))
 
 
-def _whiskers_note(options: ChartOptions) -> str:
-    return (f"Whiskers: {options.confidence:.0%} interval · a break in a line: a hidden wave "
-            f"(fewer than {options.min_group_size} answers)")
+def _whiskers_note(options: ChartOptions, table: pd.DataFrame | None = None) -> str:
+    if table is not None and one_wave(table) is not None:
+        return _one_wave_note(table, options)
+    return (f"Whiskers: {options.confidence:.0%} interval · the latest value at the end of each line · a break in a "
+            f"line: a hidden wave (fewer than {options.min_group_size} answers)")
 
 
 def trend_chart(trends_table: pd.DataFrame, *, item: str | None = None,
@@ -91,13 +148,14 @@ def trend_chart(trends_table: pd.DataFrame, *, item: str | None = None,
                           share_word=share_word)
 
     for number, (name, part) in enumerate(table.groupby("label", sort=False)):
-        _lines_over_waves(fig, part, y="p", low="ci_low", high="ci_high", colours=colours, hover=hover,
-                          min_group_size=options.min_group_size, position=positions[name], legend=number == 0)
+        _draw(table)(fig, part, y="p", low="ci_low", high="ci_high", colours=colours, hover=hover,
+                     min_group_size=options.min_group_size, position=positions[name], legend=number == 0)
     _wave_axis(fig, table)
     fig.update_yaxes(range=[0, 1], tickformat=".0%")
     fig.update_yaxes(title_text=share_word, col=1)
-    title = f"“{escape_html(labels[0])}” over waves" if len(labels) == 1 else "The items over waves"
-    return finish(fig, title, _whiskers_note(options), height=max(height, 420), options=options)
+    title = f"“{escape_html(labels[0])}”" if len(labels) == 1 else "The items"
+    title += f" in {escape_html(one_wave(table))}" if one_wave(table) is not None else " over waves"
+    return finish(fig, title, _whiskers_note(options, table), height=max(height, 420), options=options)
 
 
 def _incentive_hover(row: dict) -> str:
@@ -121,7 +179,8 @@ def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, options: ChartOptions 
     titles += ["Share of executive incentive tied to CX (mean over units)"] if has_incentive else []
     fig = make_subplots(rows=len(titles), cols=1, shared_xaxes=True, vertical_spacing=0.1, subplot_titles=titles)
     colours = group_colours(table, options.dark)
-    _lines_over_waves(fig, table, y="p", low="ci_low", high="ci_high", colours=colours, position=(1, 1),
+    draw = _draw(table)
+    draw(fig, table, y="p", low="ci_low", high="ci_high", colours=colours, position=(1, 1),
                       min_group_size=options.min_group_size,
                       hover=lambda r: hover_text({**r, "group": f"{r['group']} · {r['wave']}"},
                                                  confidence=options.confidence,
@@ -130,12 +189,14 @@ def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, options: ChartOptions 
     fig.update_yaxes(range=[0, 1], tickformat=".0%", title_text="Share yes" if has_incentive else "Share answering yes",
                      row=1, col=1)
     if has_incentive:
-        _lines_over_waves(fig, table, y="incentive_share", colours=colours, position=(2, 1), legend=False,
-                          min_group_size=options.min_group_size, hover=_incentive_hover)
+        draw(fig, table, y="incentive_share", colours=colours, position=(2, 1), legend=False,
+             min_group_size=options.min_group_size, hover=_incentive_hover, fmt=lambda v: f"{v:.1f}%")
         fig.update_yaxes(rangemode="tozero", ticksuffix="%", title_text="Incentive", row=2, col=1)
     _wave_axis(fig, table)
-    fig.update_xaxes(title_text="Wave", row=len(titles), col=1)
-    return finish(fig, "Is executive pay moving toward CX?", _whiskers_note(options),
+    fig.update_xaxes(title_text="Wave" if one_wave(table) is None else grouping_word(table).capitalize(),
+                     row=len(titles), col=1)
+    return finish(fig, "Is executive pay moving toward CX?" if one_wave(table) is None else
+                  f"Executive pay and CX in {escape_html(one_wave(table))}", _whiskers_note(options, table),
                   height=(340 if options.presentation else 320) * len(titles) + 160, options=options)
 
 
@@ -147,11 +208,13 @@ def index_trend_chart(index_waves_table: pd.DataFrame, *, options: ChartOptions 
     require(index_waves_table, ["group", "wave", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "suppressed"],
             "index_trend_chart", "cxcommit.analyses.commitment.index_over_waves(survey, by=...)")
     fig = go.Figure()
-    _lines_over_waves(fig, index_waves_table, y="mean_signs", low="mean_ci_low", high="mean_ci_high",
-                      colours=group_colours(index_waves_table, options.dark), min_group_size=options.min_group_size,
-                      hover=lambda r: index_hover(r, options.confidence))
-    _wave_axis(fig, index_waves_table)
-    fig.update_xaxes(title_text="Wave")
+    table = index_waves_table
+    _draw(table)(fig, table, y="mean_signs", low="mean_ci_low", high="mean_ci_high",
+                 colours=group_colours(table, options.dark), min_group_size=options.min_group_size,
+                 hover=lambda r: index_hover(r, options.confidence), fmt=lambda v: f"{v:.1f}")
+    _wave_axis(fig, table)
+    fig.update_xaxes(title_text="Wave" if one_wave(table) is None else grouping_word(table).capitalize())
     fig.update_yaxes(range=[0, 8], dtick=1, title_text="Mean signs met (0–8)")
-    return finish(fig, "Commitment index over waves", _whiskers_note(options),
+    title = "Commitment index over waves" if one_wave(table) is None else f"Commitment index in {escape_html(one_wave(table))}"
+    return finish(fig, title, _whiskers_note(options, table),
                   height=560 if options.presentation else 480, options=options)

@@ -92,7 +92,8 @@ _PAGE = """<!DOCTYPE html>
 {sections}
 </main>
 <footer>Made with cxcommit. Groups with fewer answers than the minimum group size show no numbers
-(<span class="mono">n&lt;…</span>); hover over a chart for each group's n and interval.</footer>
+(<span class="mono">n&lt;…</span>); each chart writes its numbers, and the tables in the workbook give every
+group's n and interval.</footer>
 {script}
 </body>
 </html>

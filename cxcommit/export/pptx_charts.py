@@ -18,10 +18,11 @@ from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt, lazyproperty
 from xlsxwriter import Workbook
 
+from cxcommit.charts.scatter import dot_labels
 from cxcommit.charts.theme import (DIVERGING, LEADERS_COLOR, MARK, QUALITATIVE, STAFF_COLOR, SUPPRESSED_COLOR,
                                    SUPPRESSED_TEXT, muted, suppressed_label)
 from cxcommit.export.pptx_cover import Cover
-from cxcommit.text import pct, without_controls
+from cxcommit.text import pct, shorten, without_controls
 from cxcommit.vocabulary import column_label
 
 INK = "222222"
@@ -165,8 +166,19 @@ def _commitment(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tup
                  percent=False, colours=[cover.accent], maximum=8)
 
 
+def gap_category(row: dict, minimum: int) -> str:
+    """A perception-gap bar pair's name: the item, the gap in points (● where significant) and both
+    sides' n (executives | staff, as the slide's footnote says); a hidden row says why it has no bars."""
+    if row["suppressed"]:
+        return without_controls(f"{row['label']} ({suppressed_label(minimum)}: too few executives or staff)")
+    mark = f"{MARK} " if bool(row.get("significant", False)) else ""
+    return without_controls(f"{row['label']} · {mark}{float(row['gap']) * 100:+.0f} pts · "
+                            f"n {int(row['n_leaders']):,} | {int(row['n_staff']):,}")
+
+
 def _perception_gap(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    return _bars(slide, box, _categories(table, minimum, "label"), {"Executives": _numbers(table["p_leaders"]), "Staff (managers and employees)": _numbers(table["p_staff"])},
+    return _bars(slide, box, [gap_category(r, minimum) for r in table.to_dict("records")],
+                 {"Executives": _numbers(table["p_leaders"]), "Staff (managers and employees)": _numbers(table["p_staff"])},
                  percent=True, colours=[LEADERS_COLOR, STAFF_COLOR], maximum=1)
 
 
@@ -176,9 +188,18 @@ def _gap_to_target(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: 
                  colours=[DIVERGING[0][1]])
 
 
+def variation_category(row: dict) -> str:
+    """An item's bar name on one line: the item, then its lowest and highest group with their shares
+    (each cut short, "…", so that a long list of bars keeps one line per bar and every bar named)."""
+    return without_controls(f"{shorten(row['label'], 32)}: {shorten(row['lowest'], 18)} {pct(row['min_p'])} to "
+                            f"{shorten(row['highest'], 18)} {pct(row['max_p'])}")
+
+
 def _variation(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
+    """Each item's bar from its lowest to its highest group's share; the bar's name says both
+    groups and their shares (a data label beside a floating bar wraps and crowds in small bars)."""
     data = _CategoryData()
-    data.categories = [without_controls(label) for label in table["label"]]  # the units at either end: in the lines
+    data.categories = [variation_category(row) for row in table.to_dict("records")]
     data.add_series("Lowest unit", _numbers(table["min_p"]))
     data.add_series("Range to the highest unit", _numbers(table["range"]))
     chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED, *box, data).chart
@@ -192,9 +213,28 @@ def _variation(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tupl
     return chart
 
 
-def _lines(slide, box, table: pd.DataFrame, value: str, *, percent: bool, maximum=None):
+def _point_text(point, text: str, position, *, size: int = 12) -> None:
+    """A data label of one point that says ``text``."""
+    label = point.data_label
+    label.has_text_frame = True
+    label.text_frame.text = without_controls(text)
+    label.position = position
+    for paragraph in label.text_frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
+            run.font.color.rgb = rgb(INK)
+
+
+def _lines(slide, box, table: pd.DataFrame, value: str, minimum: int, *, percent: bool, maximum=None):
+    """A line per group over the waves, each one's latest value written at its end; with one wave,
+    that wave's bars (a trend needs two waves), their values written, hidden groups named with ``n<5``."""
     waves = list(dict.fromkeys(table.sort_values("_order")["wave"])) if "_order" in table else list(
         dict.fromkeys(table["wave"]))
+    if len(waves) == 1:
+        shown = table.assign(_v=np.where(table["suppressed"], np.nan, table[value].astype(float)))
+        return _bars(slide, box, _categories(shown, minimum),
+                     {without_controls(waves[0]): _numbers(shown["_v"])}, percent=percent,
+                     colours=[QUALITATIVE[0]], maximum=maximum)
     data = _CategoryData()
     data.categories = [without_controls(wave) for wave in waves]
     for group, part in table.groupby("group", sort=False):
@@ -208,19 +248,25 @@ def _lines(slide, box, table: pd.DataFrame, value: str, *, percent: bool, maximu
         series.marker.format.fill.solid()
         series.marker.format.fill.fore_color.rgb = rgb(colour)
         series.smooth = False
+        values = [v for v in series.values]
+        shown = [i for i, v in enumerate(values) if v is not None]
+        if shown:  # the latest value at the end of the line
+            _point_text(series.points[shown[-1]], f"{values[shown[-1]]:.0%}" if percent else f"{values[shown[-1]]:.1f}",
+                        XL_LABEL_POSITION.RIGHT, size=12)
     return chart
 
 
 def _pay(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    return _lines(slide, box, table, "p", percent=True, maximum=1)
+    return _lines(slide, box, table, "p", minimum, percent=True, maximum=1)
 
 
 def _index_waves(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    return _lines(slide, box, table, "mean_signs", percent=False, maximum=8)
+    return _lines(slide, box, table, "mean_signs", minimum, percent=False, maximum=8)
 
 
 def _outcomes(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple, columns: tuple[str, ...] = ()):
     x, y = columns
+    unit = "business_unit" if "business_unit" in table else table.columns[0]
     shown = table[~table["suppressed"].astype(bool)] if "suppressed" in table else table
     shown = shown[shown[x].notna() & shown[y].notna()]
     data = _XyData()
@@ -241,6 +287,12 @@ def _outcomes(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple
     chart.plots[0].series[0].marker.format.fill.solid()
     chart.plots[0].series[0].marker.format.fill.fore_color.rgb = rgb(cover.accent)
     chart.plots[0].series[0].format.line.fill.background()
+    names, sides = dot_labels(shown[x].to_numpy(float), shown[y].to_numpy(float), [str(u) for u in shown[unit]],
+                              width=900, height=380, font=12)
+    for point, name, side in zip(chart.plots[0].series[0].points, names, sides):
+        if name:  # the dots' names by the dashboard's rule: all that have room, the most extreme first
+            _point_text(point, name, XL_LABEL_POSITION.LEFT if side == "middle left" else XL_LABEL_POSITION.RIGHT,
+                        size=11)
     return chart
 
 

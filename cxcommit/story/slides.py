@@ -106,7 +106,7 @@ def chart_height(slide: Slide, screen: Screen = Screen()) -> int | None:
     >>> from cxcommit.demo import load_demo, load_demo_metrics
     >>> slides = deck(load_demo(), load_demo_metrics(), caption="Demo data")
     >>> [chart_height(s) for s in slides[1:4]], chart_height(slides[6]), chart_height(slides[6], Screen(1366, 768))
-    ([810, 810, 634], 810, 558)
+    ([810, 810, 634], 810, 568)
     """
     if slide.figure is None:
         return None

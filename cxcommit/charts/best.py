@@ -1,0 +1,90 @@
+"""The best group on each item, named, with how far the others are behind it: one row per item."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from cxcommit.charts.common import grouping_word, require, share_label, texts
+from cxcommit.charts.layout import finish, short_ticks
+from cxcommit.charts.options import ChartOptions
+from cxcommit.charts.theme import ABOVE, NEUTRAL, colorway, ink, pct, row_height, suppressed_label
+from cxcommit.text import escape_html, shorten
+
+BEHIND_AT = 1.22  # where each row's "how many are behind" is written, right of the 100% line
+
+
+def best_rows(gap_to_best_table: pd.DataFrame) -> pd.DataFrame:
+    """One row per item from :func:`cxcommit.analyses.gaps.gap_to_best`: ``item``, ``label``,
+    ``best_group``, ``n_best_tied``, ``best_p`` (its observed share), ``median_p`` (the median observed
+    share of the other shown groups), ``median_gap`` (their median gap to the best, estimates net of
+    chance), ``behind`` (how many of them are behind it beyond chance: the gap's interval above 0),
+    ``others`` (how many shown groups besides the best) and ``hidden`` (groups under the minimum);
+    largest median gap first."""
+    shown = gap_to_best_table[~gap_to_best_table["suppressed"].astype(bool)]
+    shown = shown.assign(_p=shown["p"].astype(float), _gap=shown["gap"].astype(float),
+                         _behind=shown["ci_low"].astype(float) > 0, _best=shown["group"] == shown["best_group"])
+    others = shown[~shown["_best"]].groupby("item", sort=False)
+    best = shown[shown["_best"]].set_index("item")
+    rows = pd.DataFrame({"median_p": others["_p"].median(), "median_gap": others["_gap"].median(),
+                         "behind": others["_behind"].sum(), "others": others.size()})
+    rows = best[["label", "best_group", "n_best_tied", "best_p"]].join(rows, how="inner")
+    hidden = gap_to_best_table[gap_to_best_table["suppressed"].astype(bool)].groupby("item").size()
+    rows["hidden"] = hidden.reindex(rows.index, fill_value=0).astype(int)
+    return rows.reset_index().sort_values("median_gap", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _best_name(row: dict) -> str:
+    tied = int(row["n_best_tied"]) - 1 if pd.notna(row["n_best_tied"]) else 0
+    return escape_html(shorten(row["best_group"], 28)) + (f" (+{tied} tied)" if tied > 0 else "") + f" {pct(row['best_p'])}"
+
+
+def _rows(rows: list[dict], labels: list[str], word: str, options: ChartOptions) -> go.Figure:
+    """The figure's traces: the line from the median to the best, the two dots with their texts, and
+    how many are behind at the right."""
+    fig = go.Figure(go.Scatter(x=[v for r in rows for v in (r["median_p"], r["best_p"], None)],
+                               y=[v for label in labels for v in (label, label, None)], mode="lines",
+                               line={"color": NEUTRAL, "width": 3}, hoverinfo="skip", showlegend=False))
+    fig.add_trace(go.Scatter(x=[r["median_p"] for r in rows], y=labels, mode="markers+text", name=f"Median {word}",
+                             text=[pct(r["median_p"]) for r in rows], textposition="middle left", cliponaxis=False,
+                             marker={"color": colorway(options.dark)[1], "size": 11}, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=[r["best_p"] for r in rows], y=labels, mode="markers+text", name=f"Best {word}",
+                             text=[_best_name(r) for r in rows], textposition="top center", cliponaxis=False,
+                             marker={"color": ABOVE, "size": 13}, customdata=[[r["best_group"], r["item"]] for r in rows],
+                             hovertext=[escape_html(r["best_group"]) for r in rows], hoverinfo="text"))
+    fig.add_trace(go.Scatter(x=[BEHIND_AT] * len(rows), y=labels, mode="text", name="Behind", showlegend=False,
+                             text=[f"{int(r['behind'])} of {int(r['others'])} behind<br>median "
+                                   f"{float(r['median_gap']) * 100:.0f} pts" for r in rows],
+                             textfont={"color": ink(options.dark)}, hoverinfo="skip", cliponaxis=False))
+    return fig
+
+
+def best_group_chart(gap_to_best_table: pd.DataFrame, *, group_word: str | None = None,
+                     options: ChartOptions = ChartOptions()) -> go.Figure:
+    """Per item, the best group named with its share (a dot at the right end), the median of the
+    other groups (a dot at the left end, its share written), and at the right how many of the others
+    are behind the best beyond chance. Largest median gap on top.
+
+    Input: :func:`cxcommit.analyses.gaps.gap_to_best` (rows per group and item; :func:`best_rows`
+    summarises them). The best is the group with the highest estimate net of chance (shrunk toward
+    the mean, so a small group's lucky share does not win); "+2 tied" counts the groups whose
+    estimate lies within its interval. Shares are as observed; the gaps are the analysis's, between
+    estimates. ``group_word``: what one group is called ("business unit"; default: read off the table). Groups under the minimum group size take no part and are counted in the subtitle.
+    """
+    require(gap_to_best_table, ["item", "label", "group", "p", "best_group", "n_best_tied", "best_p", "gap", "ci_low",
+                                "suppressed"], "best_group_chart", "cxcommit.analyses.gaps.gap_to_best(survey, by=...)")
+    rows = best_rows(gap_to_best_table).to_dict("records")
+    word = escape_html(group_word) if group_word else grouping_word(gap_to_best_table)
+    labels = texts(r["label"] for r in rows)
+    fig = _rows(rows, labels, word, options)
+    fig.update_xaxes(range=[-0.1, BEHIND_AT + 0.12], tickvals=np.linspace(0, 1, 5), tickformat=".0%", zeroline=False,
+                     title_text=share_label(gap_to_best_table))
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels, showgrid=False)
+    short_ticks(fig, "y", labels)
+    hidden = max((r["hidden"] for r in rows), default=0)
+    note = (f" · {hidden} {word}s hidden ({suppressed_label(options.min_group_size)}) take no part" if hidden else "")
+    return finish(fig, f"The best {word} on each item, and how far the others are behind",
+                  f"Best: highest estimate net of chance, its share written (+k: tied within its interval) · "
+                  f"median of the other {word}s at the left · at the right: how many are behind the best beyond "
+                  f"chance ({options.confidence:.0%} interval), and the median gap · largest median gap on top{note}",
+                  height=220 + len(rows) * row_height(options.presentation) * 1.8, options=options)
