@@ -71,7 +71,7 @@ with guarded():
     last = len(slides)
     shown_on = screen()
     slide = for_screen(slides[number - 1], shown_on)
-    st.markdown(f"## {md(slide.title)}")
+    st.markdown(f"## {md(slide.heading)}")
     if slide.figure is not None:
         st.plotly_chart(fit(slide.figure, chart_height(slide, shown_on)), width="stretch",
                         config={"displayModeBar": False})

@@ -114,9 +114,28 @@ class Chapter:
     more: tuple[tuple[str, Callable[[Plan], pd.DataFrame]], ...] = ()
     methods: tuple[str, ...] = ()
     marks: str = ""
+    over_waves: bool = False
 
     def applies(self, plan: Plan) -> bool:
         return plan.metrics is not None or not self.needs_metrics
+
+    def tells(self, table: pd.DataFrame) -> bool:
+        """Whether ``table`` has a story for this chapter: rows, and for a chapter told over waves
+        (``over_waves``) at least two waves (:func:`waves_shown`) — one wave has no trend to speak
+        of, so its slide is left out rather than drawn as a column of dots or titled "rose"."""
+        return len(table) > 0 and (not self.over_waves or waves_shown(table) >= 2)
+
+
+def waves_shown(table: pd.DataFrame) -> int:
+    """How many waves ``table`` shows a value in (hidden rows do not count).
+
+    >>> waves_shown(pd.DataFrame({"wave": ["W1", "W1", "W2"], "suppressed": [False, False, True]}))
+    1
+    """
+    if "wave" not in table:
+        return 0
+    shown = table[~table["suppressed"].astype(bool)] if "suppressed" in table else table
+    return int(shown["wave"].nunique())
 
 
 def method_text(chapter: Chapter, table: pd.DataFrame | None, shown: Shown, settings: Settings = Settings()) -> str:
@@ -217,11 +236,12 @@ CHAPTERS = (
     Chapter("pay", lambda plan: "Is executive pay tied to CX?", lambda plan: f"Pay alignment{plan.by_top}",
             lambda plan: pay_alignment(plan.survey, plan.metrics, plan.top, settings=plan.settings),
             _pay, lambda table, shown, settings: takeaways.pay(table, settings),
-            "Sign 7 (executive pay tied to CX objectives): share answering yes per wave.", methods=(ref.TRENDS,)),
+            "Sign 7 (executive pay tied to CX objectives): share answering yes per wave.", methods=(ref.TRENDS,),
+            over_waves=True),
     Chapter("index_waves", lambda plan: "Commitment over waves", lambda plan: "Commitment over waves",
             lambda plan: index_over_waves(plan.survey, plan.top, settings=plan.settings),
             _chart(charts.index_trend_chart), lambda table, shown, settings: takeaways.index_waves(table, settings),
-            "Mean signs met (of 8) per wave.", methods=(ref.COMMITMENT_INDEX, ref.TRENDS)),
+            "Mean signs met (of 8) per wave.", methods=(ref.COMMITMENT_INDEX, ref.TRENDS), over_waves=True),
     Chapter("outcomes", lambda plan: "Pay alignment and customer outcomes", lambda plan: "Pay and outcomes by unit",
             lambda plan: unit_table(plan.survey, plan.metrics, plan.settings),
             _outcomes, lambda table, shown, settings: takeaways.outcomes(shown.relation, settings),

@@ -14,6 +14,8 @@ from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
 from cxcommit.story.chapters import CHAPTERS, Look, Plan, method_text
+from cxcommit.story.notes import speaker_notes
+from cxcommit.story.order import in_chart_order
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,9 @@ class Slide:
     """A title, a chart (None for a text slide), bullet lines and the caption; for the deck writer
     also which chapter it tells (``kind``: :data:`cxcommit.story.chapters.CHAPTERS`), the library
     table behind it, for a scatter the two columns it plots (``columns``), its message in one line
-    (``takeaway``: empty where none can be read off the table) and how its chart was made (``method``)."""
+    (``takeaway``: empty where none can be read off the table), how its chart was made (``method``)
+    and what the presenter should know (``notes``: :func:`cxcommit.story.notes.speaker_notes`).
+    Every medium heads the slide with :attr:`heading`."""
 
     title: str
     figure: go.Figure | None
@@ -32,13 +36,22 @@ class Slide:
     columns: tuple[str, ...] = ()
     takeaway: str = ""
     method: str = ""
+    notes: str = ""
+
+    @property
+    def heading(self) -> str:
+        """What the slide is headed with in the deck, the HTML report and the presentation: its
+        takeaway, else its chapter's title."""
+        return self.takeaway or self.title
 
 
 def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settings = Settings(), caption: str = "",
          presentation: bool = True, dark: bool = False) -> list[Slide]:
     """The slides, one per chapter of the story (:data:`cxcommit.story.chapters.CHAPTERS`), in order;
     a chapter that does not apply to these data (:class:`~cxcommit.errors.NotApplicable`), whose table
-    has no rows or that has nothing to show is left out. Any other error is raised.
+    has nothing to tell (:meth:`cxcommit.story.chapters.Chapter.tells`: no rows, or one wave for a
+    chapter over waves) or that has nothing to show is left out. Any other error is raised. Each
+    table is kept in the order its chart draws it (:func:`cxcommit.story.order.in_chart_order`).
 
     >>> from cxcommit.demo import load_demo, load_demo_metrics
     >>> [s.title for s in deck(load_demo(), load_demo_metrics())][:3]
@@ -53,12 +66,14 @@ def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settin
             table = chapter.analysis(plan)
         except NotApplicable:  # e.g. no role grouping for the perception gap
             continue
-        shown = chapter.show(plan, table, look) if len(table) else None
+        shown = chapter.show(plan, table, look) if chapter.tells(table) else None
         if shown is None or (shown.figure is None and not shown.bullets):
             continue
-        slides.append(Slide(chapter.title(plan), shown.figure, caption, shown.bullets, chapter.kind, table,
-                            shown.plotted, chapter.takeaway(table, shown, settings),
-                            method_text(chapter, table, shown, settings)))
+        method = method_text(chapter, table, shown, settings)
+        slides.append(Slide(chapter.title(plan), shown.figure, caption, shown.bullets, chapter.kind,
+                            in_chart_order(chapter.kind, table), shown.plotted, chapter.takeaway(table, shown, settings),
+                            method, speaker_notes(method, table, respondents=survey.size, caption=caption,
+                                                  settings=settings)))
     return slides
 
 
