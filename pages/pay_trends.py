@@ -7,6 +7,7 @@ from cxcommit.analyses.commitment import index_over_waves
 from cxcommit.analyses.pay import (metrics_coverage, pay_alignment, pay_relations, relation_choices, unit_fit,
                                    unit_table)
 from cxcommit.analyses.trends import trends
+from cxcommit.story.chapters import outcome_pair
 from cxcommit.story.report_text import relations_table
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
@@ -43,7 +44,8 @@ else:
         st.subheader("Pay alignment and CX outcomes across units")
         relations = pay_relations(survey, ctx.metrics, settings=ctx.settings)
         pairs = relation_choices(relations)  # label in words -> (x, y)
-        x, y = pairs[st.selectbox("Relation", list(pairs), key="pay_pair", bind="query-params")]
+        story = list(pairs.values()).index(outcome_pair(ctx.metrics)) if outcome_pair(ctx.metrics) in pairs.values() else 0
+        x, y = pairs[st.selectbox("Relation", list(pairs), index=story, key="pay_pair", bind="query-params")]
         units = unit_table(survey, ctx.metrics, settings=ctx.settings)
         fit = unit_fit(units, x, y, confidence=ctx.settings.confidence, relations=relations)
         show_chart(ctx, charts.pay_scatter(units, x=x, y=y, fit=fit, options=ctx.chart_options),

@@ -121,7 +121,7 @@ def chart_height(slide: Slide, screen: Screen = Screen()) -> int | None:
     >>> from cxcommit.demo import load_demo, load_demo_metrics
     >>> slides = deck(load_demo(), load_demo_metrics(), caption="Demo data")
     >>> [chart_height(s) for s in slides[1:4]], chart_height(slides[6]), chart_height(slides[6], Screen(1366, 768))
-    ([810, 810, 634], 810, 558)
+    ([810, 810, 722], 810, 558)
     """
     if slide.figure is None:
         return None
@@ -148,7 +148,7 @@ def for_screen(slide: Slide, screen: Screen = Screen()) -> Slide:
     >>> from cxcommit.demo import load_demo
     >>> variation = next(s for s in deck(load_demo()) if s.kind == "variation")
     >>> len(variation.bullets), len(for_screen(variation).bullets), len(for_screen(variation, Screen(1366, 768)).bullets)
-    (2, 2, 0)
+    (1, 1, 0)
     """
     while slide.figure is not None and slide.bullets:
         lowest, room, _ = _heights(slide, screen)
