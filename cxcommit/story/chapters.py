@@ -244,7 +244,8 @@ CHAPTERS = (
             lambda plan: f"Commitment{plan.by_top}",
             lambda plan: commitment_index(plan.survey, plan.top, settings=plan.settings),
             _chart(charts.commitment_chart), lambda table, shown, settings: takeaways.commitment(table, settings),
-            "Mean number of the 8 signs each respondent says yes to, per group.", methods=(ref.COMMITMENT_INDEX,)),
+            "Mean number of the 8 signs each respondent says yes to, and the share fully committed (yes to every "
+            "sign answered, at least 6 of the 8), per group.", methods=(ref.COMMITMENT_INDEX,)),
     Chapter("signs", lambda plan: f"The {'8 signs' if plan.signs else 'items'} by {grouping_nouns(plan.top)[0]}",
             lambda plan: f"{'Signs' if plan.signs else 'Items'}{plan.by_top}",
             lambda plan: rates(plan.survey, plan.top, items=plan.items, settings=plan.settings),
