@@ -7,7 +7,7 @@ from cxcommit.analyses.commitment import index_over_waves
 from cxcommit.analyses.pay import (metrics_coverage, pay_alignment, pay_relations, relation_choices, unit_fit,
                                    unit_table)
 from cxcommit.analyses.trends import trends
-from cxcommit.story.chapters import outcome_pair
+from cxcommit.story.chapters import outcome_pair, page_heading
 from cxcommit.story.report_text import relations_table
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
@@ -24,12 +24,13 @@ with guarded():
     if coverage:
         st.info("\n\n".join(md(line) for line in coverage), icon="ℹ️")
 with guarded():
-    st.subheader("Is executive pay tied to CX? Sign 7 and the incentive share over waves")
     pay = pay_alignment(survey, ctx.metrics, by, settings=ctx.settings)
+    st.subheader(md(page_heading("pay", pay, ctx.settings,
+                                 fallback="Is executive pay tied to CX? Sign 7 and the incentive share over waves")))
     show_chart(ctx, charts.pay_trend_chart(pay, options=ctx.chart_options), table=pay)
 with guarded():
-    st.subheader("Commitment over waves")
     over_waves = index_over_waves(survey, by, settings=ctx.settings)
+    st.subheader(md(page_heading("index_waves", over_waves, ctx.settings, fallback="Commitment over waves")))
     show_chart(ctx, charts.index_trend_chart(over_waves, options=ctx.chart_options), table=over_waves)
 with guarded():
     item = st.selectbox("One item over waves", list(survey.item_ids),

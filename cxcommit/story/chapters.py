@@ -292,3 +292,21 @@ CHAPTERS = (
                    lambda plan: pay_relations(plan.survey, plan.metrics, settings=plan.settings)),),
             methods=(ref.CORRELATIONS,)),
 )
+
+
+def page_heading(kind: str, table: pd.DataFrame, settings: Settings = Settings(), *, fallback: str,
+                 groups: str = "", standouts: pd.DataFrame | None = None) -> str:
+    """The heading a dashboard page puts over the chart of chapter ``kind``: the chapter's takeaway
+    read off ``table`` as the deck and the presentation read it (so for the same data the page, the
+    slide and the report say the same thing), else ``fallback`` (the page's own question). A chapter
+    over waves with fewer than two waves has no takeaway: its fallback.
+
+    >>> from cxcommit.demo import load_demo
+    >>> from cxcommit.analyses.gaps import gap_to_target
+    >>> page_heading("gap_to_target", gap_to_target(load_demo(), None), fallback="How far from full commitment?")
+    'Furthest from full commitment: “Executive pay tied to CX”, 75 points short of everyone saying yes'
+    """
+    chapter = next(chapter for chapter in CHAPTERS if chapter.kind == kind)
+    if not chapter.tells(table):
+        return fallback
+    return chapter.takeaway(table, Shown(None, groups=groups, standouts=standouts), settings) or fallback

@@ -45,6 +45,23 @@ class Slide:
         return self.takeaway or self.title
 
 
+SIGNS_TITLE = "Executive commitment to customer experience"
+
+
+def deck_title(survey: Survey) -> str:
+    """The title a deck or report of ``survey`` opens with: the 8 signs' subject where they are
+    mapped; otherwise the survey's own questions, counted (never "commitment" or "signs").
+
+    >>> from cxcommit.demo import load_demo
+    >>> deck_title(load_demo())
+    'Executive commitment to customer experience'
+    """
+    if survey.has_signs:
+        return SIGNS_TITLE
+    count = len(survey.item_ids)
+    return f"Survey results: {count} question{'' if count == 1 else 's'} by group"
+
+
 def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settings = Settings(), caption: str = "",
          presentation: bool = True, dark: bool = False) -> list[Slide]:
     """The slides, one per chapter of the story (:data:`cxcommit.story.chapters.CHAPTERS`), in order;
