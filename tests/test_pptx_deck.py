@@ -188,14 +188,14 @@ def test_the_report_command_refuses_other_file_types(tmp_path, capsys):
     assert "written as .pptx" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("path", sorted(p for p in REALDATA.iterdir() if p.suffix in (".csv", ".xlsx")),
-                         ids=lambda p: p.name)
 def load_survey_of(path):
     from cxcommit import load_survey
 
     return load_survey(path)
 
 
+@pytest.mark.parametrize("path", sorted(p for p in REALDATA.iterdir() if p.suffix in (".csv", ".xlsx")),
+                         ids=lambda p: p.name)
 def test_the_report_command_on_real_exports(path, tmp_path, capsys):
     out = tmp_path / "deck.pptx"
     code = main(["report", str(path), "--out", str(out)])
