@@ -96,7 +96,8 @@ _PAGE = """<!DOCTYPE html>
 {sections}
 </main>
 <footer>Made with cxcommit. Groups with fewer answers than the minimum group size show no numbers
-(<span class="mono">n&lt;…</span>); hover over a chart for each group's n and interval.</footer>
+(<span class="mono">n&lt;…</span>); each slide's speaker notes give the answers behind its chart, what is hidden
+and how its title was decided.</footer>
 {script}
 </body>
 </html>
