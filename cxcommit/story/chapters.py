@@ -303,7 +303,8 @@ def page_heading(kind: str, table: pd.DataFrame, settings: Settings = Settings()
 
     >>> from cxcommit.demo import load_demo
     >>> from cxcommit.analyses.gaps import gap_to_target
-    >>> page_heading("gap_to_target", gap_to_target(load_demo(), None), fallback="How far from full commitment?")
+    >>> target = gap_to_target(load_demo(), None, items=list(SIGN_IDS))
+    >>> page_heading("gap_to_target", target, fallback="How far from full commitment?")
     'Furthest from full commitment: “Executive pay tied to CX”, 75 points short of everyone saying yes'
     """
     chapter = next(chapter for chapter in CHAPTERS if chapter.kind == kind)
