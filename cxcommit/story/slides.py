@@ -103,7 +103,8 @@ class Screen:
     ``frame``: the padding above and below the slide, its title, one line of caption, the row of
     buttons and the gaps between them. ``side``: the padding left and right of a bullet's text.
     Each bullet takes ``bullet`` plus ``line`` per line of text of about ``char`` pixels per
-    character; each further line of caption ``caption_line``, of ``caption_char``. A chart's plot
+    character; each further line of caption ``caption_line``, of ``caption_char``; each further line
+    of the heading (a takeaway often takes two) ``title_line``, of ``title_char``. A chart's plot
     (the figure less its title, legend and margins) is never drawn lower than ``squeeze`` of its own
     height: lower, its rows and panels would crowd each other, so the page scrolls instead.
     """
@@ -117,6 +118,8 @@ class Screen:
     char: float = 9.0
     caption_line: int = 28
     caption_char: float = 8.0
+    title_line: int = 56
+    title_char: float = 19.0
     squeeze: float = 0.6
 
     def lines(self, text: str, char: float | None = None) -> int:
@@ -138,7 +141,7 @@ def chart_height(slide: Slide, screen: Screen = Screen()) -> int | None:
     >>> from cxcommit.demo import load_demo, load_demo_metrics
     >>> slides = deck(load_demo(), load_demo_metrics(), caption="Demo data")
     >>> [chart_height(s) for s in slides[1:4]], chart_height(slides[6]), chart_height(slides[6], Screen(1366, 768))
-    ([810, 810, 722], 810, 558)
+    ([810, 754, 666], 810, 558)
     """
     if slide.figure is None:
         return None
@@ -154,7 +157,8 @@ def _heights(slide: Slide, screen: Screen) -> tuple[int, int, int]:
     lowest = math.ceil(margins + screen.squeeze * (own - margins))
     bullets = sum(screen.bullet + screen.lines(line) * screen.line for line in slide.bullets)
     caption = (screen.lines(slide.caption, screen.caption_char) - 1) * screen.caption_line
-    return lowest, screen.height - screen.frame - bullets - caption, own
+    heading = (screen.lines(slide.heading, screen.title_char) - 1) * screen.title_line
+    return lowest, screen.height - screen.frame - bullets - caption - heading, own
 
 
 def for_screen(slide: Slide, screen: Screen = Screen()) -> Slide:
