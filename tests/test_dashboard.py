@@ -341,7 +341,7 @@ def demo_headings() -> list[str]:
 
 
 def slide_title(test: AppTest) -> str:
-    return next(m.value for m in test.main.markdown if m.value.startswith("## "))[3:]
+    return next(m.value for m in test.main.markdown if m.value.startswith(("## ", "### "))).lstrip("#")[1:]
 
 
 def test_the_sidebar_button_starts_presenting_and_remembers_the_page_and_filters():

@@ -129,6 +129,16 @@ class Screen:
         return max(1, math.ceil(len(text) / per_line))
 
 
+LONG_HEADING = 90  # characters: a longer heading is shown a size smaller in the presentation (heading_level)
+SMALLER_HEADING = 0.8  # that size against the usual, in width and line height
+
+
+def heading_level(slide: Slide) -> int:
+    """The markdown level the presentation heads ``slide`` with: 2, or 3 (a size smaller) for a
+    heading over :data:`LONG_HEADING` characters, so a long takeaway leaves its chart room."""
+    return 2 if len(slide.heading) <= LONG_HEADING else 3
+
+
 GROW = 2.0  # a short chart is drawn up to this much taller on a large screen: a slide should fill it
 
 
@@ -141,7 +151,7 @@ def chart_height(slide: Slide, screen: Screen = Screen()) -> int | None:
     >>> from cxcommit.demo import load_demo, load_demo_metrics
     >>> slides = deck(load_demo(), load_demo_metrics(), caption="Demo data")
     >>> [chart_height(s) for s in slides[1:4]], chart_height(slides[6]), chart_height(slides[6], Screen(1366, 768))
-    ([810, 754, 666], 810, 558)
+    ([810, 766, 722], 810, 558)
     """
     if slide.figure is None:
         return None
@@ -157,7 +167,8 @@ def _heights(slide: Slide, screen: Screen) -> tuple[int, int, int]:
     lowest = math.ceil(margins + screen.squeeze * (own - margins))
     bullets = sum(screen.bullet + screen.lines(line) * screen.line for line in slide.bullets)
     caption = (screen.lines(slide.caption, screen.caption_char) - 1) * screen.caption_line
-    heading = (screen.lines(slide.heading, screen.title_char) - 1) * screen.title_line
+    scale = 1.0 if len(slide.heading) <= LONG_HEADING else SMALLER_HEADING
+    heading = (screen.lines(slide.heading, screen.title_char * scale) - 1) * int(screen.title_line * scale)
     return lowest, screen.height - screen.frame - bullets - caption - heading, own
 
 
