@@ -9,6 +9,7 @@ from cxcommit.export.pptx_cover import MAX_LOGO_BYTES, Cover, check_logo
 from cxcommit.export.pptx_deck import write_deck
 from cxcommit.export.table_export import analysis_tables, to_csv_bytes, to_xlsx_bytes
 from cxcommit.story.report_text import view_lines, workbook_notes
+from cxcommit.story.slides import deck_title
 from cxcommit.text import escape_markdown as md, slugify
 from ui.errors import download_button, guarded, show_error
 from ui.shell import context
@@ -39,7 +40,7 @@ with guarded():
     titles = {s.kind: s.title for s in slides}
     chosen = st.multiselect("Slides", list(titles), default=list(titles), format_func=titles.get, key="export_slides")
     left, middle, right = st.columns([3, 2, 1])
-    title = left.text_input("Title", "Executive commitment to customer experience", key="export_title")
+    title = left.text_input("Title", deck_title(ctx.survey), key="export_title")
     logo = middle.file_uploader("Logo (optional, PNG or JPEG)", type=["png", "jpg", "jpeg"], key="export_logo",
                                 max_upload_size=MAX_LOGO_BYTES // 2**20)
     accent = right.color_picker("Accent colour", "#0072B2", key="export_accent")

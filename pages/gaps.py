@@ -4,6 +4,7 @@ import streamlit as st
 from cxcommit import charts
 from cxcommit.analyses.gaps import gap_to_best, gap_to_target, groups_by_largest_gap, perception_gap
 from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.story.chapters import page_heading
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
 from ui.shell import context, one_of
@@ -16,8 +17,8 @@ survey = ctx.survey
 items = list(SIGN_IDS) if survey.has_signs else None
 by = grouping_choice(ctx, "By", ("business_unit", "division", "region"), "gaps_by")
 with guarded():
-    st.subheader("Do executives see what their staff see?")
     gaps = perception_gap(survey, None, items=items, settings=ctx.settings)
+    st.subheader(md(page_heading("perception_gap", gaps, ctx.settings, fallback="Do executives see what their staff see?")))
     show_chart(ctx, charts.gap_dumbbell(gaps, options=ctx.chart_options), table=gaps)
     by_group = perception_gap(survey, by, items=items, settings=ctx.settings) if by else None
     groups = groups_by_largest_gap(by_group) if by else []  # the one to talk about first
@@ -26,8 +27,9 @@ with guarded():
         show_chart(ctx, charts.gap_dumbbell(by_group, group=group, options=ctx.chart_options),
                    table=by_group[by_group["group"] == group])
 with guarded():
-    st.subheader("How far from full commitment?" if survey.has_signs else "How far from everyone agreeing?")
     target = gap_to_target(survey, None, items=items, settings=ctx.settings)
+    st.subheader(md(page_heading("gap_to_target", target, ctx.settings, fallback="How far from full commitment?"
+                                 if survey.has_signs else "How far from everyone agreeing?")))
     show_chart(ctx, charts.gap_bars(target, options=ctx.chart_options), table=target)
 with guarded():
     if by is None:

@@ -7,6 +7,7 @@ from cxcommit.analyses.commitment import index_over_waves
 from cxcommit.analyses.pay import (metrics_coverage, pay_alignment, pay_relations, relation_choices, unit_fit,
                                    unit_table)
 from cxcommit.analyses.trends import trends
+from cxcommit.story.chapters import outcome_pair, page_heading
 from cxcommit.story.report_text import relations_table
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
@@ -23,12 +24,13 @@ with guarded():
     if coverage:
         st.info("\n\n".join(md(line) for line in coverage), icon="ℹ️")
 with guarded():
-    st.subheader("Is executive pay tied to CX? Sign 7 and the incentive share over waves")
     pay = pay_alignment(survey, ctx.metrics, by, settings=ctx.settings)
+    st.subheader(md(page_heading("pay", pay, ctx.settings,
+                                 fallback="Is executive pay tied to CX? Sign 7 and the incentive share over waves")))
     show_chart(ctx, charts.pay_trend_chart(pay, options=ctx.chart_options), table=pay)
 with guarded():
-    st.subheader("Commitment over waves")
     over_waves = index_over_waves(survey, by, settings=ctx.settings)
+    st.subheader(md(page_heading("index_waves", over_waves, ctx.settings, fallback="Commitment over waves")))
     show_chart(ctx, charts.index_trend_chart(over_waves, options=ctx.chart_options), table=over_waves)
 with guarded():
     item = st.selectbox("One item over waves", list(survey.item_ids),
@@ -43,7 +45,8 @@ else:
         st.subheader("Pay alignment and CX outcomes across units")
         relations = pay_relations(survey, ctx.metrics, settings=ctx.settings)
         pairs = relation_choices(relations)  # label in words -> (x, y)
-        x, y = pairs[st.selectbox("Relation", list(pairs), key="pay_pair", bind="query-params")]
+        story = list(pairs.values()).index(outcome_pair(ctx.metrics)) if outcome_pair(ctx.metrics) in pairs.values() else 0
+        x, y = pairs[st.selectbox("Relation", list(pairs), index=story, key="pay_pair", bind="query-params")]
         units = unit_table(survey, ctx.metrics, settings=ctx.settings)
         fit = unit_fit(units, x, y, confidence=ctx.settings.confidence, relations=relations)
         show_chart(ctx, charts.pay_scatter(units, x=x, y=y, fit=fit, options=ctx.chart_options),

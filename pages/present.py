@@ -8,7 +8,7 @@ buttons in a container the presentation style hides.
 """
 import streamlit as st
 
-from cxcommit.story.slides import Screen, chart_height, fit, for_screen
+from cxcommit.story.slides import Screen, chart_height, fit, for_screen, heading_level
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
 from ui.present import NAVIGATION_KEY, exit_button, nothing_to_present, pinned_navigation
@@ -76,7 +76,7 @@ with guarded():
     last = len(slides)
     shown_on = screen()
     slide = for_screen(slides[number - 1], shown_on)
-    st.markdown(f"## {md(slide.title)}")
+    st.markdown(f"{'#' * heading_level(slide)} {md(slide.heading)}")
     if slide.figure is not None:
         st.plotly_chart(fit(slide.figure, chart_height(slide, shown_on)), width="stretch",
                         config={"displayModeBar": False})

@@ -6,6 +6,7 @@ from cxcommit import charts
 from cxcommit.analyses.rates import rates
 from cxcommit.analyses.tables import shown_groups
 from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.story.chapters import page_heading
 from cxcommit.story.report_text import family_size, significance_line
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
@@ -28,6 +29,8 @@ with guarded():
                               key="heatmap_signs", bind="query-params")
     items = list(SIGN_IDS) if signs_only and survey.has_signs else None
     table = rates(survey, by, items=items, settings=ctx.settings)
+    st.subheader(md(page_heading("signs", table, ctx.settings, fallback=f"The {'8 signs' if items else 'items'} by "
+                                 f"{one_of(survey, by)}")))
     figure = charts.signs_heatmap(table, sort=sort, options=ctx.chart_options)
     event = st.plotly_chart(figure, width="stretch", on_select="rerun", selection_mode="points", key="heatmap")
     chart_footer(ctx, figure, "colour: difference to all the other groups shown together, in points · "

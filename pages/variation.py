@@ -5,10 +5,12 @@ from cxcommit import charts
 from cxcommit.analyses.rates import rates
 from cxcommit.analyses.variation import explain, variation
 from cxcommit.instrument.items import SIGN_IDS
-from cxcommit.story.takeaways import marked_groups
+from cxcommit.story.chapters import page_heading
+from cxcommit.story.takeaways import marked_groups, standouts
 from cxcommit.text import escape_markdown as md
+from cxcommit.vocabulary import LONGEST_NOUN, grouping_nouns
 from ui.errors import guarded
-from ui.shell import context, label_of
+from ui.shell import context
 from ui.views import demo_notice, grouping_choice, show_chart
 
 ctx = context()
@@ -24,13 +26,15 @@ with guarded():
     if table.empty:
         st.info("Fewer than two groups clear the minimum group size with these filters, so there is no spread to show.")
     else:
-        figure = charts.variation_chart(table, groups=label_of(survey, by).lower(), options=ctx.chart_options)
-        show_chart(ctx, figure, table=table)
-        words = label_of(survey, by).lower()
+        words = grouping_nouns(by, longest=LONGEST_NOUN)[1]  # as the deck says it: a long question is "groups"
         spread = rates(survey, by, items=items, settings=ctx.settings)
+        st.subheader(md(page_heading("variation", table, ctx.settings, fallback=f"Where {words} disagree",
+                                     groups=words, standouts=standouts(spread, ctx.settings))))
+        figure = charts.variation_chart(table, groups=words, options=ctx.chart_options)
+        show_chart(ctx, figure, table=table)
         marks = marked_groups(spread)  # the heatmap's marks, named where the test of all groups finds none
         for row in table.to_dict("records"):
             st.markdown(f"**{row['rank']}.** " + md(explain(row, ctx.settings.confidence, words,
                                                              marks.get(row["item"], ""))))
-        st.subheader("Every group on every sign")
+        st.subheader("Every group on every sign" if survey.has_signs else "Every group on every item")
         show_chart(ctx, charts.spread_chart(spread, options=ctx.chart_options), table=spread)

@@ -83,12 +83,13 @@ def test_plotly_js_is_written_once_and_nothing_is_fetched(page):
 def test_every_slide_has_its_title_chart_or_bullets_and_caption(page, slides):
     outline = _outline(page)
     assert outline.texts["h1"] == ["Executive commitment to CX"]
-    assert [t.strip() for t in outline.texts["a"]] == [s.title for s in slides]  # the table of contents
+    assert [t.strip() for t in outline.texts["a"]] == [s.heading for s in slides]  # the table of contents
     sections = [attrs["id"] for tag, attrs in outline.tags if tag == "section"]
     assert sections == [f"slide-{i}" for i in range(1, len(slides) + 1)]
     headings = "".join(outline.texts["h2"])
-    assert all(s.title in headings for s in slides)
-    assert "".join(outline.texts["p"]).count(CAPTION) == len(slides) + 1  # the header's, then each slide's
+    assert all(s.heading in headings for s in slides)
+    # the header's, then each slide's under its chart and in its notes ("View: …")
+    assert "".join(outline.texts["p"]).count(CAPTION) == 2 * len(slides) + 1
     for number, slide in enumerate(slides, start=1):
         section = _section(page, number)
         assert "<h2>" in section and all(f"<li>{escape(line)}</li>" in section for line in slide.bullets)
@@ -143,3 +144,15 @@ def test_print_styles_start_each_slide_on_a_page_and_fit_each_chart(page, slides
     heights = [s.figure.layout.height for s in slides if s.figure is not None]
     assert len(zooms) == len(heights) and all(0 < z <= 0.94 for z in zooms)
     assert all(z * h <= 600 + 1 for z, h in zip(zooms, heights))  # the tallest chart shrinks to the page
+
+
+def test_each_section_is_headed_by_its_takeaway_with_its_notes_collapsed_under_it(slides, page):
+    sections = page.split('<section class="slide"')[1:]
+    assert len(sections) == len(slides)
+    for slide, section in zip(slides, sections):
+        assert f'</span> {escape(slide.heading, quote=True)}</h2>' in section, slide.kind
+        notes = section[section.index('<details class="notes"><summary>Speaker notes</summary>'):]
+        for line in slide.notes.split("\n"):
+            assert f"<p>{escape(line, quote=True)}</p>" in notes, slide.kind
+        assert "Methods: docs/methods.md §" in notes and "n: " in notes
+    assert slides[1].heading == slides[1].takeaway != slides[1].title  # the takeaway, not "Commitment by division"

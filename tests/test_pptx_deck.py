@@ -1,6 +1,7 @@
 """The PowerPoint deck, opened with python-pptx: slides, titles, native chart types, and every
 charted number against the library's tables; nothing suppressed in the file."""
 import io
+from html import escape
 import re
 import shutil
 import subprocess
@@ -74,9 +75,11 @@ def test_charts_are_native_and_hold_the_librarys_numbers(demo_deck):
     for kind, chart_type in CHART_TYPES.items():
         assert chart_of(by_kind[kind][1]).chart_type == chart_type, kind
     slide, page = by_kind["commitment"]
-    chart = chart_of(page)
-    assert list(chart.plots[0].categories) == list(slide.table["group"])
-    assert values(chart.plots[0].series[0]) == expected(slide.table["mean_signs"])
+    mean, share = (s.chart for s in page.shapes if s.has_chart)  # two panels, as on the page
+    assert list(mean.plots[0].categories) == list(share.plots[0].categories) == list(slide.table["group"])
+    assert values(mean.plots[0].series[0]) == expected(slide.table["mean_signs"])
+    assert values(share.plots[0].series[0]) == expected(slide.table["p"])
+    assert share.chart_title.text_frame.text == "Share fully committed"
     slide, page = by_kind["perception_gap"]
     leaders, staff = chart_of(page).plots[0].series
     assert values(leaders) == expected(slide.table["p_leaders"]) and values(staff) == expected(slide.table["p_staff"])
@@ -185,6 +188,12 @@ def test_the_report_command_refuses_other_file_types(tmp_path, capsys):
     assert "written as .pptx" in capsys.readouterr().err
 
 
+def load_survey_of(path):
+    from cxcommit import load_survey
+
+    return load_survey(path)
+
+
 @pytest.mark.parametrize("path", sorted(p for p in REALDATA.iterdir() if p.suffix in (".csv", ".xlsx")),
                          ids=lambda p: p.name)
 def test_the_report_command_on_real_exports(path, tmp_path, capsys):
@@ -192,7 +201,12 @@ def test_the_report_command_on_real_exports(path, tmp_path, capsys):
     code = main(["report", str(path), "--out", str(out)])
     said = capsys.readouterr()
     if code == 0:
-        assert len(Presentation(str(out)).slides) >= 2
+        pages = list(Presentation(str(out)).slides)
+        assert len(pages) >= 2
+        words = " ".join(title_of(page) for page in pages)
+        if not load_survey_of(path).has_signs:  # a survey without the 8 signs is told in its own words
+            assert not re.search(r"\b(signs?|commitment)\b", words, re.IGNORECASE), words
+        assert all(page.notes_slide.notes_text_frame.text for page in pages[1:])
     else:  # nothing to chart: a message saying so, never a traceback
         assert code == 1 and "nothing to put on a slide" in said.err and "Traceback" not in said.err
 
@@ -301,7 +315,7 @@ def test_titles_state_only_what_holds_and_say_what_is_known_otherwise(demo):
     assert takeaway(whole["outcomes"]) == "Units that tie more incentive to CX have strongly higher Customer NPS " \
                                           "(r = 0.64, 29 units)"
     assert takeaway(whole["commitment"]) == "Digital leads on commitment (5.3 of 8 signs); Operations trails (2.5)"
-    assert takeaway(whole["pay"]).startswith("Pay tied to CX rose most in Retail Banking: +49 points")
+    assert takeaway(whole["pay"]).startswith("Pay tied to CX rose most in Retail Banking: 18% said yes in 2025-Q2")
     assert takeaway(whole["variation"]).startswith("Units disagree most on")
 
 
@@ -488,3 +502,44 @@ def test_a_one_wave_deck_draws_bars_of_that_wave_never_lines(demo):
         chart = chart_of(pages[kind])
         assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED and chart.plots[0].has_data_labels, kind
         assert list(chart.plots[0].series)[0].name == "2026-Q3"
+
+
+def test_every_slide_has_speaker_notes_with_its_method_and_n(demo_deck):
+    slides, pptx = demo_deck
+    for slide, page in zip(slides, list(pptx.slides)[1:]):
+        notes = page.notes_slide.notes_text_frame.text
+        assert notes == slide.notes and notes.startswith(slide.method), slide.kind
+        assert "Methods: docs/methods.md §" in notes and "n: 5,455 respondents in this view" in notes, slide.kind
+
+
+def test_the_deck_heads_each_slide_as_the_html_report_and_the_presentation_do(demo_deck):
+    from cxcommit.export.html_report import html_report
+
+    slides, pptx = demo_deck
+    page = html_report(slides, title="Executive commitment to CX")
+    for slide, shown in zip(slides, list(pptx.slides)[1:]):
+        assert title_of(shown) == slide.heading
+        assert escape(slide.heading, quote=True) in page
+
+
+def test_the_decks_order_is_the_pages_order(demo_deck):
+    from cxcommit.charts.heatmap import column_order
+
+    slides, pptx = demo_deck
+    by_kind = {s.kind: (s, page) for s, page in zip(slides, list(pptx.slides)[1:])}
+    slide, page = by_kind["signs"]
+    grid = next(s for s in page.shapes if s.has_table).table
+    heads = [grid.cell(0, j).text for j in range(1, len(grid.columns))]
+    assert heads == column_order(slide.table, "score")  # columns by score, as the page sorts them by default
+    slide, page = by_kind["perception_gap"]
+    labels = list(chart_of(page).plots[0].categories)
+    assert f"“{labels[0]}”" in title_of(page)  # the title's subject is the first bar
+    slide, page = by_kind["commitment"]
+    assert title_of(page).startswith(list(chart_of(page).plots[0].categories)[0])
+
+
+def test_a_one_wave_deck_has_no_trend_slide(demo):
+    slides, pptx = build(demo.filter(wave=[demo.codes("wave")[1][-1]]))
+    assert not {"pay", "index_waves"} & {s.kind for s in slides}
+    assert not any(chart_of(p).chart_type == XL_CHART_TYPE.LINE_MARKERS for p in list(pptx.slides)[1:]
+                   if any(s.has_chart for s in p.shapes))

@@ -185,3 +185,73 @@ def test_the_heatmaps_method_line_names_its_family_and_the_smallest_difference(d
                f"(Benjamini–Hochberg)" in signs.method and size in signs.method
         assert signs.method.endswith("Methods: docs/methods.md §Differences, §What significant means.")
     assert all("Marked:" not in s.method for s in deck(demo) if s.kind != "signs")
+
+
+# One story everywhere: the order each chart draws, the heading every medium uses, the notes, one wave.
+from cxcommit.charts.heatmap import column_order  # noqa: E402
+from cxcommit.story.chapters import CHAPTERS, outcome_pair, spread_line  # noqa: E402
+
+
+def test_each_slides_table_is_in_the_order_its_dashboard_chart_draws(demo):
+    slides = {s.kind: s for s in deck(demo, load_demo_metrics())}
+    commitment = slides["commitment"].table
+    shown = commitment[~commitment["suppressed"]]["mean_signs"].astype(float).tolist()
+    assert shown == sorted(shown, reverse=True)  # highest first, as the page's bars (top first)
+    assert slides["commitment"].takeaway.startswith(commitment["group"].iloc[0])  # the title's subject is on top
+    signs = slides["signs"].table
+    assert list(dict.fromkeys(signs["group"])) == column_order(signs, "score")  # the page's default sort
+    for kind in ("perception_gap", "gap_to_target"):
+        gaps = slides[kind].table.groupby("label", sort=False)["gap"].mean().tolist()
+        assert gaps == sorted(gaps, reverse=True), kind
+        assert f"“{slides[kind].table['label'].iloc[0]}”" in slides[kind].takeaway, kind  # the first bar, not the third
+    variation = slides["variation"].table
+    assert variation["omega_sq"].tolist() == sorted(variation["omega_sq"], reverse=True)
+
+
+def test_every_slide_carries_notes_with_its_method_its_n_and_the_view(demo):
+    filtered = demo.filter(division=["Digital", "Operations"])
+    for slide in deck(filtered, load_demo_metrics(), caption="Demo data · Digital, Operations"):
+        assert slide.notes.startswith(slide.method) and "Methods: docs/methods.md §" in slide.notes, slide.kind
+        assert f"n: {filtered.size:,} respondents in this view" in slide.notes, slide.kind
+        assert "View: Demo data · Digital, Operations" in slide.notes
+        assert "adjusting for the tests it was picked from (Holm) and by at least 5 points" in slide.notes
+    pay = next(s for s in deck(demo) if s.kind == "pay")
+    assert pay.table["suppressed"].any() and "Hidden (fewer than 5 answers" in pay.notes  # the hidden waves named
+
+
+def test_one_wave_has_no_trend_slide_and_no_title_that_says_rose(demo):
+    last = demo.codes("wave")[1][-1]
+    slides = deck(demo.filter(wave=[last]), load_demo_metrics())
+    assert not {"pay", "index_waves"} & {s.kind for s in slides}
+    words = " ".join(s.heading + " ".join(s.bullets) for s in slides[1:])
+    assert not any(word in words for word in (" rose ", " fell ", " moved ", "held steady"))
+    assert {"pay", "index_waves"} <= {s.kind for s in deck(demo, load_demo_metrics())}  # two waves or more: told
+
+
+def test_the_heading_is_the_takeaway_else_the_title(demo):
+    slides = deck(demo, load_demo_metrics())
+    assert slides[0].heading == "What to lead with"  # no message to read off a list of findings
+    assert all(s.heading == s.takeaway for s in slides[1:] if s.takeaway)
+    assert [c.kind for c in CHAPTERS if c.over_waves] == ["pay", "index_waves"]
+
+
+def test_the_pay_title_says_the_change_as_the_finding_does(demo):
+    slides = {s.kind: s for s in deck(demo, load_demo_metrics())}
+    assert slides["pay"].heading == "Pay tied to CX rose most in Retail Banking: 18% said yes in 2025-Q2, 67% in 2026-Q3"
+    pay_finding = next(line for line in slides["findings"].bullets if line.startswith("Executive pay tied to CX:"))
+    assert "% said yes in 2025-Q2, " in pay_finding  # the same form, organisation-wide
+    assert "points" not in slides["pay"].heading and "signs met in" in slides["index_waves"].heading
+
+
+def test_the_variation_slide_says_its_order_and_the_units_at_each_end_in_one_paragraph(demo):
+    slide = next(s for s in deck(demo) if s.kind == "variation")
+    assert len(slide.bullets) == 1 and slide.bullets[0] == spread_line(slide.table, "units")
+    top, bottom = slide.table.iloc[0], slide.table.iloc[-1]
+    for row in (top, bottom):
+        assert f"“{row['label']}”, from {row['min_p']:.0%} ({row['lowest']}) to {row['max_p']:.0%}" in slide.bullets[0]
+    assert slide.bullets[0].startswith("Ranked by ω²") and "ranked by ω²" in slide.method
+
+
+def test_the_scatter_tells_the_pair_the_page_opens_on(demo):
+    outcomes = next(s for s in deck(demo, load_demo_metrics()) if s.kind == "outcomes")
+    assert outcomes.columns == outcome_pair(load_demo_metrics()) == ("exec_incentive_cx_pct", "customer_nps")

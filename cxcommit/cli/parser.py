@@ -89,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--wave", nargs="+", help="only these waves")
     report.add_argument("--out", required=True, help="the file to write: deck.pptx or report.html")
     report.add_argument("--slides", nargs="+", choices=list(KINDS), help="which slides (default: all that have data)")
-    report.add_argument("--title", default="Executive commitment to customer experience")
+    report.add_argument("--title", help="the title slide's title (default: from the survey: its subject with the "
+                                        "8 signs, else its questions counted)")
     report.add_argument("--logo", help="a PNG or JPEG shown on every slide")
     report.add_argument("--accent", help="accent colour, e.g. '#0072B2'")
     mapping = commands.add_parser("mapping", help="work with mapping files")

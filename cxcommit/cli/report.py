@@ -17,7 +17,7 @@ from cxcommit.model.survey import Survey
 from cxcommit.privacy.load import published_survey
 from cxcommit.settings import Settings
 from cxcommit.story.report_text import view_lines
-from cxcommit.story.slides import deck
+from cxcommit.story.slides import deck, deck_title
 
 
 def report(args) -> int:
@@ -46,7 +46,7 @@ def _report_target(args) -> Path:
 def _cover(args) -> Cover:
     """The title slide with ``--logo`` (read and checked) and ``--accent``; its details come with the survey."""
     accent = QUALITATIVE[0] if args.accent is None else args.accent  # the charts' first colour by default
-    return Cover(args.title, (), _logo(args.logo), accent)
+    return Cover(args.title or "", (), _logo(args.logo), accent)  # no --title: the survey's (deck_title)
 
 
 def _logo(path: str | None) -> bytes | None:
@@ -79,10 +79,12 @@ def _write_report(args, survey: Survey, settings: Settings, out: Path, cover: Co
                            hint="The slides need rated questions mapped to items (ideally the 8 signs) and a grouping "
                                 "such as division, unit or role; `check` shows what was mapped. Widen the filters "
                                 "if they leave too few respondents.")
+    title = args.title or deck_title(survey)
     if out.suffix.lower() == ".pptx":
-        content = write_deck(slides, replace(cover, details=tuple(lines)), min_group_size=settings.min_group_size)
+        content = write_deck(slides, replace(cover, title=title, details=tuple(lines)),
+                             min_group_size=settings.min_group_size)
     else:
-        content = html_report(slides, title=args.title, caption=" · ".join(lines)).encode("utf-8")
+        content = html_report(slides, title=title, caption=" · ".join(lines)).encode("utf-8")
     try:
         out.write_bytes(content)
     except OSError as error:

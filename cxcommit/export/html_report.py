@@ -36,7 +36,8 @@ def html_report(slides: Sequence[Slide], *, title: str, caption: str = "") -> st
     """One self-contained HTML page of ``slides`` (from :func:`cxcommit.story.slides.deck`, best built
     with ``presentation=False``): a header with ``title`` and ``caption`` (what the numbers reflect:
     filters, waves, respondents, minimum group size), a table of contents, then per slide its
-    title, its interactive chart or bullet list, its bullets and its caption.
+    heading (its takeaway, as in the deck and the presentation), its interactive chart or bullet
+    list, its bullets, its caption and, collapsed, its speaker notes.
 
     Opening the file needs no network. Printed (landscape), each slide starts a page and each chart
     is scaled to fit it.
@@ -44,7 +45,7 @@ def html_report(slides: Sequence[Slide], *, title: str, caption: str = "") -> st
     charts = [i for i, s in enumerate(slides) if s.figure is not None]
     sections = [_section(i, slide, include_plotlyjs=bool(charts) and i == charts[0])
                 for i, slide in enumerate(slides)]
-    contents = "".join(f'<li><a href="#slide-{i + 1}">{_text(s.title)}</a></li>' for i, s in enumerate(slides))
+    contents = "".join(f'<li><a href="#slide-{i + 1}">{_text(s.heading)}</a></li>' for i, s in enumerate(slides))
     return _PAGE.format(
         title=_text(title), caption=_paragraph(caption, "caption"), style=_STYLE,
         contents=f'<nav class="contents" aria-label="Contents"><h2>Contents</h2><ol>{contents}</ol></nav>'
@@ -53,7 +54,7 @@ def html_report(slides: Sequence[Slide], *, title: str, caption: str = "") -> st
 
 
 def _section(index: int, slide: Slide, *, include_plotlyjs: bool) -> str:
-    parts = [f'<h2><span class="number">{index + 1}</span> {_text(slide.title)}</h2>']
+    parts = [f'<h2><span class="number">{index + 1}</span> {_text(slide.heading)}</h2>']
     if slide.figure is not None:
         height = int(slide.figure.layout.height or 450)
         zoom = min(PRINT_ROOM[0] / PRINT_WIDTH, PRINT_ROOM[1] / height)
@@ -65,6 +66,9 @@ def _section(index: int, slide: Slide, *, include_plotlyjs: bool) -> str:
         parts.append("<ul>" + "".join(f"<li>{_text(line)}</li>" for line in slide.bullets) + "</ul>")
     parts.append(_paragraph(slide.method, "caption method"))
     parts.append(_paragraph(slide.caption, "caption"))
+    if slide.notes:
+        parts.append('<details class="notes"><summary>Speaker notes</summary>'
+                     + "".join(f"<p>{_text(line)}</p>" for line in slide.notes.split("\n")) + "</details>")
     return f'<section class="slide" id="slide-{index + 1}">{"".join(parts)}</section>'
 
 
@@ -92,8 +96,8 @@ _PAGE = """<!DOCTYPE html>
 {sections}
 </main>
 <footer>Made with cxcommit. Groups with fewer answers than the minimum group size show no numbers
-(<span class="mono">n&lt;…</span>); each chart writes its numbers, and the tables in the workbook give every
-group's n and interval.</footer>
+(<span class="mono">n&lt;…</span>); each chart writes its numbers, and each slide's speaker notes give the answers
+behind its chart, what is hidden and how its title was decided.</footer>
 {script}
 </body>
 </html>
@@ -115,6 +119,8 @@ nav.contents ol { margin: 0; padding-left: 1.5rem; columns: 2 22rem; }
 nav.contents a { color: #0b5394; }
 section.slide { padding: 1.5rem 0; border-bottom: 1px solid var(--rule); }
 .chart { width: 100%; }
+details.notes { color: var(--muted); font-size: .9rem; margin: .5rem 0 0; }
+details.notes p { margin: .2rem 0; }
 ul { margin: .8rem 0 0; padding-left: 1.3rem; }
 li { margin: .25rem 0; }
 footer { color: var(--muted); font-size: .85rem; margin-top: 1.5rem; }

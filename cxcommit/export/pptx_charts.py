@@ -162,8 +162,20 @@ def _first_on_top(chart) -> None:
 
 
 def _commitment(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    return _bars(slide, box, _categories(table, minimum), {"Mean signs met (of 8)": _numbers(table["mean_signs"])},
-                 percent=False, colours=[cover.accent], maximum=8)
+    """Two panels, as on the dashboard: mean signs met (of 8) and the share fully committed, the
+    groups in the table's order in both."""
+    left, top, width, height = box
+    half = Emu(int(width * 0.5))
+    mean = _bars(slide, (left, top, half, height), _categories(table, minimum),
+                 {"Mean signs met (of 8)": _numbers(table["mean_signs"])}, percent=False, colours=[cover.accent],
+                 maximum=8)
+    share = _bars(slide, (left + half, top, width - half, height), _categories(table, minimum),
+                  {"Share fully committed": _numbers(table["p"])}, percent=True, colours=[QUALITATIVE[2]])
+    for chart, name in ((mean, "Mean signs met (of 8)"), (share, "Share fully committed")):
+        chart.has_title = True
+        chart.chart_title.text_frame.text = name
+        chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
+    return mean
 
 
 def gap_category(row: dict, minimum: int) -> str:

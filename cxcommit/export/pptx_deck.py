@@ -21,7 +21,6 @@ from cxcommit.export.pptx_charts import DRAW, INK, draw, rgb
 from cxcommit.export.pptx_cover import Cover, add_logo
 from cxcommit.story.kinds import KINDS
 from cxcommit.story.slides import Slide
-from cxcommit.story.takeaways import takeaway
 from cxcommit.text import without_controls
 
 __all__ = ["DRAW", "Cover", "write_deck"]
@@ -94,10 +93,13 @@ def write_deck(slides: list[Slide], cover: Cover = Cover(), *, min_group_size: i
 
 
 def _add_slide(deck, slide: Slide, cover: Cover, min_group_size: int) -> None:
-    """One slide: its takeaway as the title, the method and caption as the footnote, and its chart
-    (under it, its plain-words lines) or, without a table, its lines as a numbered list."""
+    """One slide: its heading (its takeaway) as the title, the method and caption as the footnote,
+    its chart (under it, its plain-words lines) or, without a table, its lines as a numbered list,
+    and its speaker notes (:func:`cxcommit.story.notes.speaker_notes`) on its notes page."""
     footnote = " ".join(part for part in (slide.method, slide.caption) if part)
-    page = _frame(deck, cover, takeaway(slide, min_group_size) or slide.title, footnote)
+    page = _frame(deck, cover, slide.heading, footnote)
+    if slide.notes:
+        page.notes_slide.notes_text_frame.text = without_controls(slide.notes)
     if slide.kind == "findings" or slide.table is None:
         _bullets(page, slide.bullets)
         return

@@ -21,7 +21,7 @@ from cxcommit.analyses.pay import (incentive_metric, metrics_coverage, pay_align
                                    unit_table)
 from cxcommit.analyses.rates import rates
 from cxcommit.analyses.summary import default_grouping
-from cxcommit.analyses.variation import explain, variation
+from cxcommit.analyses.variation import variation
 from cxcommit.charts.options import ChartOptions
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.io.unit_metrics import UnitMetrics
@@ -114,9 +114,28 @@ class Chapter:
     more: tuple[tuple[str, Callable[[Plan], pd.DataFrame]], ...] = ()
     methods: tuple[str, ...] = ()
     marks: str = ""
+    over_waves: bool = False
 
     def applies(self, plan: Plan) -> bool:
         return plan.metrics is not None or not self.needs_metrics
+
+    def tells(self, table: pd.DataFrame) -> bool:
+        """Whether ``table`` has a story for this chapter: rows, and for a chapter told over waves
+        (``over_waves``) at least two waves (:func:`waves_shown`) — one wave has no trend to speak
+        of, so its slide is left out rather than drawn as a column of dots or titled "rose"."""
+        return len(table) > 0 and (not self.over_waves or waves_shown(table) >= 2)
+
+
+def waves_shown(table: pd.DataFrame) -> int:
+    """How many waves ``table`` shows a value in (hidden rows do not count).
+
+    >>> waves_shown(pd.DataFrame({"wave": ["W1", "W1", "W2"], "suppressed": [False, False, True]}))
+    1
+    """
+    if "wave" not in table:
+        return 0
+    shown = table[~table["suppressed"].astype(bool)] if "suppressed" in table else table
+    return int(shown["wave"].nunique())
 
 
 def method_text(chapter: Chapter, table: pd.DataFrame | None, shown: Shown, settings: Settings = Settings()) -> str:
@@ -145,16 +164,39 @@ def _chart(draw: Callable[..., go.Figure]) -> Callable[[Plan, pd.DataFrame, Look
     return lambda plan, table, look: Shown(draw(table, options=look.options(plan.settings)))
 
 
+def _end(row: dict, end: str, groups: str) -> str:
+    """The group at one end (``lowest`` or ``highest``) of an item's spread, ties counted."""
+    count = int(row[f"n_{end}"])
+    return str(row[end]) if count == 1 else f"{count} {groups} tied: {row[end]}"
+
+
+def spread_line(table: pd.DataFrame, groups: str) -> str:
+    """The variation chart in one paragraph: the order it uses (ω², rank 1 on top) and, for the
+    item on top and the item at the bottom, the share and the {groups} at each end.
+
+    >>> table = pd.DataFrame({"label": ["A", "B"], "min_p": [0.2, 0.5], "max_p": [0.8, 0.6], "lowest": ["X", "Y"],
+    ...                       "n_lowest": [1, 1], "highest": ["Z", "V and W"], "n_highest": [1, 2],
+    ...                       "omega_sq": [0.07, 0.0], "rank": [1, 2]})
+    >>> spread_line(table, "units")
+    'Ranked by ω², the share of the variation in answers that lies between units net of chance, largest on top. Top: “A”, from 20% (X) to 80% (Z), ω² 7%. Bottom: “B”, from 50% (Y) to 60% (2 units tied: V and W), ω² 0%.'
+    """
+    rows = table.sort_values("rank", kind="stable").to_dict("records")
+    ends = [("Top", rows[0])] + ([("Bottom", rows[-1])] if len(rows) > 1 else [])
+    said = " ".join(f"{where}: “{row['label']}”, from {row['min_p']:.0%} ({_end(row, 'lowest', groups)}) to "
+                    f"{row['max_p']:.0%} ({_end(row, 'highest', groups)}), ω² {row['omega_sq']:.0%}."
+                    for where, row in ends)
+    return (f"Ranked by ω², the share of the variation in answers that lies between {groups} net of chance, "
+            f"largest on top. {said}")
+
+
 def _variation(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
-    """The spread of each item across the units; under it the two largest, in words. The takeaway
-    also reads which units stand out from the rest (the heatmap's marks), so the two never disagree."""
+    """The spread of each item across the units; under it, in one paragraph, the order and the units
+    at each end (:func:`spread_line`). The takeaway also reads which units stand out from the rest
+    (the heatmap's marks), so the two never disagree."""
     groups = grouping_nouns(plan.unit, longest=LONGEST_NOUN)[1]
     shares = rates(plan.survey, plan.unit, items=plan.items, settings=plan.settings)
-    marks = takeaways.marked_groups(shares)
-    lines = tuple(explain(row, plan.settings.confidence, groups, marks.get(row["item"], ""))
-                  for row in table.head(2).to_dict("records"))
-    return Shown(charts.variation_chart(table, groups=groups, options=look.options(plan.settings)), lines, groups=groups,
-                 standouts=takeaways.standouts(shares, plan.settings))
+    return Shown(charts.variation_chart(table, groups=groups, options=look.options(plan.settings)),
+                 (spread_line(table, groups),), groups=groups, standouts=takeaways.standouts(shares, plan.settings))
 
 
 def _pay(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
@@ -163,19 +205,35 @@ def _pay(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
                  tuple(metrics_coverage(plan.survey, plan.metrics)))
 
 
-def _outcomes(plan: Plan, table: pd.DataFrame, look: Look) -> Shown | None:
-    """Pay alignment (the incentive share, else sign 7) against the first outcome metric, per unit,
-    weighted by answers; under it, what the metrics leave out. None without an outcome metric."""
-    incentive = incentive_metric(plan.metrics)
-    outcomes = [m for m in plan.metrics.metrics if m != incentive]
+def outcome_pair(metrics: UnitMetrics) -> tuple[str, str] | None:
+    """The relation the story tells and the dashboard's scatter opens on: pay alignment (the
+    incentive share, else sign 7) against the first outcome metric (NPS, CSAT…); None without an
+    outcome metric. Pay against sign 7 is not the default: both measure pay alignment, so their
+    relation says nothing about customers.
+
+    >>> from cxcommit.demo import load_demo_metrics
+    >>> outcome_pair(load_demo_metrics())
+    ('exec_incentive_cx_pct', 'customer_nps')
+    """
+    incentive = incentive_metric(metrics)
+    outcomes = [m for m in metrics.metrics if m != incentive]
     if not outcomes:
         return None
-    pay = incentive or "sign_7"  # without an incentive share, sign 7 stands for pay alignment
+    return incentive or "sign_7", outcomes[0]  # without an incentive share, sign 7 stands for pay alignment
+
+
+def _outcomes(plan: Plan, table: pd.DataFrame, look: Look) -> Shown | None:
+    """The relation of :func:`outcome_pair`, per unit, weighted by answers; under it, what the
+    metrics leave out. None without an outcome metric."""
+    pair = outcome_pair(plan.metrics)
+    if pair is None:
+        return None
+    pay, outcome = pair
     relations = pay_relations(plan.survey, plan.metrics, settings=plan.settings)
-    fit = unit_fit(table, pay, outcomes[0], confidence=plan.settings.confidence, relations=relations)
-    figure = charts.pay_scatter(table, x=pay, y=outcomes[0], fit=fit, options=look.options(plan.settings))
-    return Shown(figure, tuple(metrics_coverage(plan.survey, plan.metrics)), plotted=(pay, outcomes[0]),
-                 relation={**fit, "x": pay, "y": outcomes[0]})
+    fit = unit_fit(table, pay, outcome, confidence=plan.settings.confidence, relations=relations)
+    figure = charts.pay_scatter(table, x=pay, y=outcome, fit=fit, options=look.options(plan.settings))
+    return Shown(figure, tuple(metrics_coverage(plan.survey, plan.metrics)), plotted=(pay, outcome),
+                 relation={**fit, "x": pay, "y": outcome})
 
 
 CHAPTERS = (
@@ -186,7 +244,8 @@ CHAPTERS = (
             lambda plan: f"Commitment{plan.by_top}",
             lambda plan: commitment_index(plan.survey, plan.top, settings=plan.settings),
             _chart(charts.commitment_chart), lambda table, shown, settings: takeaways.commitment(table, settings),
-            "Mean number of the 8 signs each respondent says yes to, per group.", methods=(ref.COMMITMENT_INDEX,)),
+            "Mean number of the 8 signs each respondent says yes to, and the share fully committed (yes to every "
+            "sign answered, at least 6 of the 8), per group.", methods=(ref.COMMITMENT_INDEX,)),
     Chapter("signs", lambda plan: f"The {'8 signs' if plan.signs else 'items'} by {grouping_nouns(plan.top)[0]}",
             lambda plan: f"{'Signs' if plan.signs else 'Items'}{plan.by_top}",
             lambda plan: rates(plan.survey, plan.top, items=plan.items, settings=plan.settings),
@@ -201,8 +260,8 @@ CHAPTERS = (
             lambda plan: variation(plan.survey, plan.unit, items=plan.items, settings=plan.settings),
             _variation,
             lambda table, shown, settings: takeaways.variation(table, shown.groups, settings, shown.standouts),
-            "Each bar runs from the lowest to the highest {share_lower} among the {groups} shown; most "
-            "disagreement on top.", methods=(ref.VARIATION, ref.EQUAL_SHARES)),
+            "Each bar runs from the lowest to the highest {share_lower} among the {groups} shown, ranked by "
+            "ω² (most disagreement net of chance on top).", methods=(ref.VARIATION, ref.EQUAL_SHARES)),
     Chapter("perception_gap", lambda plan: "Do executives see what their staff see?", lambda plan: "Perception gap",
             lambda plan: perception_gap(plan.survey, None, items=plan.items, settings=plan.settings),
             _chart(charts.gap_dumbbell), lambda table, shown, settings: takeaways.perception_gap(table, settings),
@@ -217,11 +276,12 @@ CHAPTERS = (
     Chapter("pay", lambda plan: "Is executive pay tied to CX?", lambda plan: f"Pay alignment{plan.by_top}",
             lambda plan: pay_alignment(plan.survey, plan.metrics, plan.top, settings=plan.settings),
             _pay, lambda table, shown, settings: takeaways.pay(table, settings),
-            "Sign 7 (executive pay tied to CX objectives): share answering yes per wave.", methods=(ref.TRENDS,)),
+            "Sign 7 (executive pay tied to CX objectives): share answering yes per wave.", methods=(ref.TRENDS,),
+            over_waves=True),
     Chapter("index_waves", lambda plan: "Commitment over waves", lambda plan: "Commitment over waves",
             lambda plan: index_over_waves(plan.survey, plan.top, settings=plan.settings),
             _chart(charts.index_trend_chart), lambda table, shown, settings: takeaways.index_waves(table, settings),
-            "Mean signs met (of 8) per wave.", methods=(ref.COMMITMENT_INDEX, ref.TRENDS)),
+            "Mean signs met (of 8) per wave.", methods=(ref.COMMITMENT_INDEX, ref.TRENDS), over_waves=True),
     Chapter("outcomes", lambda plan: "Pay alignment and customer outcomes", lambda plan: "Pay and outcomes by unit",
             lambda plan: unit_table(plan.survey, plan.metrics, plan.settings),
             _outcomes, lambda table, shown, settings: takeaways.outcomes(shown.relation, settings),
@@ -232,3 +292,22 @@ CHAPTERS = (
                    lambda plan: pay_relations(plan.survey, plan.metrics, settings=plan.settings)),),
             methods=(ref.CORRELATIONS,)),
 )
+
+
+def page_heading(kind: str, table: pd.DataFrame, settings: Settings = Settings(), *, fallback: str,
+                 groups: str = "", standouts: pd.DataFrame | None = None) -> str:
+    """The heading a dashboard page puts over the chart of chapter ``kind``: the chapter's takeaway
+    read off ``table`` as the deck and the presentation read it (so for the same data the page, the
+    slide and the report say the same thing), else ``fallback`` (the page's own question). A chapter
+    over waves with fewer than two waves has no takeaway: its fallback.
+
+    >>> from cxcommit.demo import load_demo
+    >>> from cxcommit.analyses.gaps import gap_to_target
+    >>> target = gap_to_target(load_demo(), None, items=list(SIGN_IDS))
+    >>> page_heading("gap_to_target", target, fallback="How far from full commitment?")
+    'Furthest from full commitment: “Executive pay tied to CX”, 75 points short of everyone saying yes'
+    """
+    chapter = next(chapter for chapter in CHAPTERS if chapter.kind == kind)
+    if not chapter.tells(table):
+        return fallback
+    return chapter.takeaway(table, Shown(None, groups=groups, standouts=standouts), settings) or fallback

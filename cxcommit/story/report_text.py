@@ -247,7 +247,7 @@ class View:
         hidden = f"Groups under {self.minimum} answers hidden"
         return (source, waves, "; ".join(filters) or "The whole organisation, no filter",
                 f"{self.respondents} respondents",
-                hidden + (f"; {self.note[0].lower()}{self.note[1:]}" if self.note else ""),
+                hidden + (f". {self.note}" if self.note else ""),  # the note may open with a question: as written
                 *([self.rest] if self.rest else []))
 
     @property
@@ -299,7 +299,7 @@ def view_lines(survey: Survey, settings, source: str) -> tuple[str, ...]:
     >>> lines[:4]
     ('Demo data', 'Waves: all (2025-Q2 to 2026-Q3)', 'Division: Digital', '771 respondents')
     >>> lines[4]
-    'Groups under 5 answers hidden; roles or regions with fewer than 5 people in a wave are reported within “Other …” groups'
+    'Groups under 5 answers hidden. Roles or regions with fewer than 5 people in a wave are reported within “Other …” groups'
     """
     return view_of(survey, settings).lines(source)
 

@@ -224,7 +224,9 @@ def _span(ends: pd.DataFrame) -> tuple[str, str]:
 def pay(table: pd.DataFrame, settings: Settings = Settings()) -> str:
     """The group whose sign 7 moved most from its first to its last shown wave among moves that hold
     (``change_first_significant``: the score test of the two waves, Holm over every change of the
-    breakdown, and at least the minimum difference; without it, Holm over the groups' ``change_first_p``)."""
+    breakdown, and at least the minimum difference; without it, Holm over the groups' ``change_first_p``),
+    its two shares said as the finding says them (:mod:`cxcommit.analyses.findings`: "20% said yes in
+    2025-Q2, 31% in 2026-Q3"). Empty with fewer than two waves: no move to speak of."""
     ends = _ends(table, "p")
     if ends.empty:
         return ""
@@ -239,8 +241,8 @@ def pay(table: pd.DataFrame, settings: Settings = Settings()) -> str:
     at = np.flatnonzero(real)[np.argmax(np.abs(change.to_numpy()[real]))]
     row = ends.iloc[at]
     direction = "rose" if change.iat[at] > 0 else "fell"
-    return (f"Pay tied to CX {direction} most in {row['group']}: {pct(change.iat[at], signed=True)} from "
-            f"{row['wave_first']} to {row['wave_last']}")
+    return (f"Pay tied to CX {direction} most in {row['group']}: {pct(row['_v_first'])} said yes in "
+            f"{row['wave_first']}, {pct(row['_v_last'])} in {row['wave_last']}")
 
 
 def index_waves(table: pd.DataFrame, settings: Settings = Settings()) -> str:
@@ -258,7 +260,9 @@ def index_waves(table: pd.DataFrame, settings: Settings = Settings()) -> str:
                 f"{_signs_that_matter(settings):.1f} signs")
     at = np.flatnonzero(holds)[np.argmax(np.abs(change[holds]))]
     row = ends.iloc[at]
-    return f"Commitment moved most in {row['group']}: {change[at]:+.1f} signs from {row['wave_first']} to {row['wave_last']}"
+    direction = "rose" if change[at] > 0 else "fell"
+    return (f"Commitment {direction} most in {row['group']}: {row['_v_first']:.1f} of 8 signs met in "
+            f"{row['wave_first']}, {row['_v_last']:.1f} in {row['wave_last']}")
 
 
 def _measure(column: str) -> str:
