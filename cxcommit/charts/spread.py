@@ -23,6 +23,9 @@ def _variation_hover(row: dict, groups: str, groups_word: str) -> str:
             + (f"<br>Test of equal shares: adjusted p = {float(row['p_adj']):.2g}" if "p_adj" in row else ""))
 
 
+END_NAME = 16  # characters of a group's name at a bar's end: with its share, it fits the room beside 0 % and 100 %
+
+
 def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units",
                     options: ChartOptions = ChartOptions()) -> go.Figure:
     """Per item, the range of group shares (lowest to highest group, named) with the pooled share,
@@ -51,8 +54,8 @@ def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units",
     hover = [_variation_hover(r, groups, groups_word) for r in rows]
     for end, names, side in (("min_p", "lowest", "middle left"), ("max_p", "highest", "middle right")):
         fig.add_trace(go.Scatter(x=table[end], y=labels, mode="markers+text",
-                                 text=[f"{escape_html(shorten(name, 24))} {pct(v)}" if side == "middle right" else
-                                       f"{pct(v)} {escape_html(shorten(name, 24))}"
+                                 text=[f"{escape_html(shorten(name, END_NAME))} {pct(v)}" if side == "middle right" else
+                                       f"{pct(v)} {escape_html(shorten(name, END_NAME))}"
                                        for name, v in zip(table[names], table[end])],
                                  textposition=side, marker={"color": ink(dark), "size": 6}, cliponaxis=False,
                                  hovertext=hover, hoverinfo="text", showlegend=False))
@@ -60,7 +63,7 @@ def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units",
                              marker={"symbol": "diamond", "size": 11, "color": colorway(dark)[1],
                                      "line": {"color": ink(dark), "width": 1}},
                              hovertext=hover, hoverinfo="text"))
-    fig.update_xaxes(range=[-0.4, 1.4], tickvals=np.linspace(0, 1, 6), tickformat=".0%", zeroline=False,
+    fig.update_xaxes(range=[-0.85, 1.85], tickvals=np.linspace(0, 1, 6), tickformat=".0%", zeroline=False,
                      title_text=f"{share_label(table)} ({groups} from lowest to highest)")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
     short_ticks(fig, "y", list(labels))
@@ -85,7 +88,8 @@ def _end_names(shown: pd.DataFrame) -> go.Scatter:
     ends = pd.concat([shown.loc[shown.groupby("item")["_p"].idxmin()].assign(_side="middle left"),
                       shown.loc[shown.groupby("item")["_p"].idxmax()].assign(_side="middle right")])
     ends = ends[~ends.index.duplicated(keep="first")]  # one group shown: named once
-    text = [f"{pct(p)} {escape_html(shorten(g, 24))}" if side == "middle left" else f"{escape_html(shorten(g, 24))} {pct(p)}"
+    text = [f"{pct(p)} {escape_html(shorten(g, END_NAME))}" if side == "middle left" else
+            f"{escape_html(shorten(g, END_NAME))} {pct(p)}"
             for g, p, side in zip(ends["group"], ends["_p"], ends["_side"])]
     return go.Scatter(x=ends["_p"], y=ends["_y"], mode="text", text=text, textposition=list(ends["_side"]),
                       cliponaxis=False, hoverinfo="skip", showlegend=False, name="Lowest and highest")
@@ -136,7 +140,7 @@ def spread_chart(rates_table: pd.DataFrame, *, overall: pd.DataFrame | None = No
                              hovertext=[f"<b>{line_name}</b><br>{escape_html(labels[i])}: {pct(organisation.get(i))}"
                                         for i in items], hoverinfo="text"))
     note = _hidden_note(table, options.min_group_size)
-    fig.update_xaxes(range=[-0.3, 1.3], tickvals=np.linspace(0, 1, 6), tickformat=".0%", title_text=share_word,
+    fig.update_xaxes(range=[-0.85, 1.85], tickvals=np.linspace(0, 1, 6), tickformat=".0%", title_text=share_word,
                      zeroline=False)
     fig.update_yaxes(tickvals=list(range(len(items))), ticktext=texts(shorten(labels[i], TICK_CHARS) for i in items),
                      autorange="reversed",

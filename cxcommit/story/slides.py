@@ -120,7 +120,7 @@ class Screen:
     caption_char: float = 8.0
     title_line: int = 56
     title_char: float = 19.0
-    squeeze: float = 0.6
+    squeeze: float = 0.5
 
     def lines(self, text: str, char: float | None = None) -> int:
         """How many lines ``text`` takes as a bullet (``char``: as a caption) on this screen, an
@@ -151,7 +151,7 @@ def chart_height(slide: Slide, screen: Screen = Screen()) -> int | None:
     >>> from cxcommit.demo import load_demo, load_demo_metrics
     >>> slides = deck(load_demo(), load_demo_metrics(), caption="Demo data")
     >>> [chart_height(s) for s in slides[1:4]], chart_height(slides[6]), chart_height(slides[6], Screen(1366, 768))
-    ([810, 766, 722], 810, 568)
+    ([810, 766, 722], 810, 499)
     """
     if slide.figure is None:
         return None
