@@ -81,10 +81,14 @@ def test_the_presentation_of_a_real_export_reads_and_lets_you_out(export_server,
     assert page.locator('[data-testid="stSidebar"]').is_visible()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15, not done: tall charts (a heatmap of 19 rows, Google Forms' 1,950 px "
-                                       "heatmap) need paging across slides to fit a 1366 x 768 screen")
-def test_every_slide_of_a_real_export_fits_a_laptop_screen(export_server, open_page):
+TOO_TALL = {"surveymonkey_538_starwars.csv", "googleforms_rstudio_rsurvey2019_en.csv"}  # issue 15, not done
+
+
+def test_every_slide_of_a_real_export_fits_a_laptop_screen(export_server, open_page, request):
     export, url = export_server
+    if export in TOO_TALL:  # strict: the day they fit, this says to take them off the list
+        request.applymarker(pytest.mark.xfail(strict=True, reason="tall charts (a heatmap of 19 rows, Google Forms' "
+                                                                  "1,950 px heatmap) need paging across slides"))
     page = open_page(WIDTH, HEIGHT)
     for number in _slides(page, url):
         sizes = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
