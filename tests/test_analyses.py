@@ -18,7 +18,6 @@ from cxcommit.analyses.variation import homogeneity_test, variation
 from cxcommit.demo import load_demo
 from cxcommit.errors import NotApplicable
 from cxcommit.stats.correlation import correlation, least_squares
-from cxcommit.stats.intervals import newcombe_interval
 from conftest import REALDATA
 
 
@@ -157,13 +156,6 @@ def test_variation_is_ranked_and_planted_spread_is_found(demo):
 
 
 # --- gaps ---------------------------------------------------------------------------------------
-
-def test_newcombe_interval_matches_statsmodels():
-    # statsmodels.stats.proportion.confint_proportions_2indep(30, 50, 20, 60, method="newcomb")
-    # -> (0.07959456180478794, 0.4297612232971172)
-    low, high = newcombe_interval(30, 50, 20, 60)
-    assert (float(low), float(high)) == pytest.approx((0.07959456180478794, 0.4297612232971172), rel=1e-10)
-
 
 def test_perception_gap_finds_the_planted_units(demo):
     table = perception_gap(demo)

@@ -8,7 +8,7 @@ from scipy import special
 from cxcommit.analyses.extremes import extreme, shrunken_shares
 from cxcommit.analyses.groups import ALL_GROUP, NO_ANSWER, sorted_codes
 from cxcommit.analyses.rates import rates, rates_table
-from cxcommit.analyses.tables import arrays, nullable, text
+from cxcommit.analyses.tables import arrays, items_asked, nullable, text
 from cxcommit.errors import NotApplicable
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.model.derived import key
@@ -44,7 +44,7 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
     if items is None:
         return whole
     wanted = [survey.item(i).id for i in items]
-    return pd.concat([whole[whole["item"] == item] for item in wanted] or [whole.iloc[:0]], ignore_index=True)
+    return items_asked(whole, wanted)
 
 
 def _perception_gap(survey: Survey, by: str | None, leaders: str, staff: str | None,

@@ -41,3 +41,13 @@ def shown_groups(table: pd.DataFrame) -> list[str]:
     ['B', 'A']
     """
     return [str(group) for group in dict.fromkeys(table.loc[~table["suppressed"].astype(bool), "group"])]
+
+
+def items_asked(table: pd.DataFrame, items: list[str]) -> pd.DataFrame:
+    """The rows of ``items`` (ids) of a table computed for every item, in the order asked: a view's
+    numbers and test family come from the whole breakdown, whichever items are shown.
+
+    >>> items_asked(pd.DataFrame({"item": ["a", "b", "a"], "v": [1, 2, 3]}), ["b", "a"])["v"].tolist()
+    [2, 1, 3]
+    """
+    return pd.concat([table[table["item"] == item] for item in items] or [table.iloc[:0]], ignore_index=True)

@@ -7,7 +7,7 @@ import pandas as pd
 from cxcommit.analyses.groups import ALL_GROUP, run_starts, sorted_codes
 from cxcommit.analyses.panels import paired_trend_changes
 from cxcommit.analyses.rates import rates_table
-from cxcommit.analyses.tables import arrays, text
+from cxcommit.analyses.tables import arrays, items_asked, text
 from cxcommit.io.dates import parse_dates
 from cxcommit.model.derived import key
 from cxcommit.model.survey import resolve_grouping
@@ -73,7 +73,7 @@ def trends(survey: Survey, by: str | None = None, *, items: list[str] | None = N
     if items is None:
         return whole
     wanted = [survey.item(i).id for i in items]
-    return pd.concat([whole[whole["item"] == item] for item in wanted] or [whole.iloc[:0]], ignore_index=True)
+    return items_asked(whole, wanted)
 
 
 def wave_times(survey: Survey) -> tuple[np.ndarray, str]:

@@ -1,5 +1,5 @@
-"""Confidence intervals for a share k/n, as a registry of named, vectorised methods, and for the
-difference of two shares (:func:`newcombe_interval`).
+"""Confidence intervals for a share k/n, as a registry of named, vectorised methods (the difference
+of two shares has its own method: :mod:`cxcommit.stats.difference`).
 
 Each method takes arrays ``k`` (successes) and ``n`` (trials) and a confidence level and
 returns ``(low, high)`` arrays, NaN where ``n == 0``.
@@ -12,8 +12,6 @@ References
   in the case of the binomial. Biometrika 26(4), 404–413.
 - Agresti, A. & Coull, B. A. (1998). Approximate is better than "exact" for interval estimation
   of binomial proportions. The American Statistician 52(2), 119–126.
-- Newcombe, R. G. (1998). Interval estimation for the difference between independent proportions:
-  comparison of eleven methods. Statistics in Medicine 17(8), 873–890.
 """
 from __future__ import annotations
 
@@ -91,15 +89,3 @@ def proportion_interval(k, n, *, method: str = "wilson", confidence: float = 0.9
             f"Unknown interval method {method!r}.", hint=f"Use one of: {', '.join(CI_METHODS)}."
         ) from None
     return func(k, n, confidence)
-
-
-def newcombe_interval(k1, n1, k2, n2, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Newcombe's hybrid score interval for p1 − p2 (Newcombe 1998, method 10), from Wilson limits."""
-    k1, n1, k2, n2 = (np.asarray(x, dtype=float) for x in (k1, n1, k2, n2))
-    l1, u1 = wilson(k1, n1, confidence)
-    l2, u2 = wilson(k2, n2, confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p1, p2 = k1 / n1, k2 / n2
-        low = p1 - p2 - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-        high = p1 - p2 + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-    return low, high
