@@ -107,3 +107,11 @@ def waves_text(waves: list[str] | tuple[str, ...]) -> str:
     ('Waves: all (2025-Q2 to 2026-Q3)', 'Wave: 2026-Q1', 'Wave: —')
     """
     return f"Waves: all ({waves[0]} to {waves[-1]})" if len(waves) > 1 else f"Wave: {waves[0] if waves else '—'}"
+
+
+# Columns of the analysis tables that hold a share (0–1) or a difference of shares: the text tables
+# print them in percent, the workbook formats them as percentages (each adds its own few).
+SHARE_COLUMNS = frozenset({
+    "p", "diff", "diff_low", "diff_high", "p_leaders", "p_staff", "gap", "target", "best_p", "min_p", "max_p", "range",
+    "sd", "between_share", "omega_sq", "between_sd", "p_shrunk", "best_shrunk", "change_prev", "change_prev_low",
+    "change_prev_high", "change_first", "change_first_low", "change_first_high", "slope", "slope_low", "slope_high"})

@@ -31,6 +31,7 @@ from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
 from cxcommit.story.chapters import CHAPTERS, Plan
 from cxcommit.text import without_controls
+from cxcommit.vocabulary import SHARE_COLUMNS
 
 __all__ = ["FORMULA_STARTS", "analysis_tables", "safe_cells", "sheet_names", "to_csv_bytes", "to_xlsx_bytes"]
 
@@ -38,11 +39,7 @@ __all__ = ["FORMULA_STARTS", "analysis_tables", "safe_cells", "sheet_names", "to
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Columns holding a share (0–1) or a difference of shares: shown as percentages in the XLSX, kept as numbers.
-_SHARE_COLUMNS = frozenset({
-    "p", "diff", "p_leaders", "p_staff", "gap", "target", "best_p", "min_p", "max_p", "range", "sd", "between_share",
-    "omega_sq", "between_sd", "p_shrunk", "best_shrunk",
-    "change_prev", "change_prev_low", "change_prev_high", "change_first", "change_first_low", "change_first_high",
-    "slope", "slope_low", "slope_high", "diff_low", "diff_high", "fully_committed", "sign_7"})
+_SHARE_COLUMNS = SHARE_COLUMNS | {"fully_committed", "sign_7"}
 _INVALID_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _SHEET_NAME_LENGTH = 31
 _WIDTH = (8, 60)  # narrowest and widest column, in characters

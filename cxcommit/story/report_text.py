@@ -16,7 +16,7 @@ from cxcommit.privacy.publish import generalised_note
 from cxcommit.privacy.suppression import respondents_text
 from cxcommit.story.methods_refs import PRIVACY, SIGNIFICANT, cite
 from cxcommit.text import p_text, pct, shorten
-from cxcommit.vocabulary import column_label, grouping_text, waves_text
+from cxcommit.vocabulary import SHARE_COLUMNS, column_label, grouping_text, waves_text
 
 
 def _problem_lines(table: pd.DataFrame, limit: int = 40) -> list[str]:
@@ -137,11 +137,7 @@ def format_summary(table: pd.DataFrame, min_group_size: int) -> str:
     return shown.to_string(index=False)
 
 
-_PERCENT_COLUMNS = {"p", "ci_low", "ci_high", "diff", "share", "min_p", "max_p", "range", "sd", "between_share",
-                    "omega_sq", "between_sd", "p_shrunk", "best_shrunk",
-                    "p_leaders", "p_staff", "gap", "best_p", "change_prev", "change_prev_low", "change_prev_high",
-                    "change_first", "change_first_low", "change_first_high", "slope", "slope_low", "slope_high",
-                    "target", "diff_low", "diff_high"}
+_PERCENT_COLUMNS = SHARE_COLUMNS | {"ci_low", "ci_high", "share"}
 _P_COLUMNS = {"p_value", "p_adj", "p_holm", "change_prev_p", "change_prev_p_holm", "change_first_p",
               "change_first_p_holm"}
 
