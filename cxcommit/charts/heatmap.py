@@ -8,8 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxcommit.charts.common import choice, grouping_word, require, share_label, texts, with_shares
-from cxcommit.charts.layout import (MIN_CELL_FONT, cell_font, column_names, finish, heatmap_height, short_ticks,
-                                    tick_font)
+from cxcommit.charts.layout import (MIN_CELL_FONT, cell_font, column_names, finish, heatmap_height, short_ticks)
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (DIVERGING, MARK, SEQUENTIAL, hover_text, mark_note, muted, pct,
                                    suppressed_cells, suppressed_label)
@@ -119,6 +118,15 @@ def _fit(table: pd.DataFrame, groups: list, labels: list, values: bool | None, t
     return transpose, max(font, 6), font >= MIN_CELL_FONT if values is None else values
 
 
+def turns(rates_table: pd.DataFrame, options: ChartOptions = ChartOptions()) -> bool:
+    """Whether :func:`signs_heatmap` draws ``rates_table`` turned: one row per group, the items across
+    (:func:`orientation`). A slide that pages a tall heatmap pages its rows: groups then, else items."""
+    table = with_shares(rates_table)
+    groups = list(dict.fromkeys(table["group"]))
+    labels = list(dict(zip(table["item"], table["label"])).values())
+    return _fit(table, groups, labels, None, None, options)[0]
+
+
 def _subtitle(table: pd.DataFrame, values: bool, share_word: str, color: str, options: ChartOptions) -> str:
     what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"
     number = (f"Number: {share_word.lower()}" if values else
@@ -184,9 +192,9 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     fig.add_trace(cells.update(hoverinfo="skip"))
     fig.add_trace(_click_markers(grid, x, y, hover, customdata))
     fig.update_layout(hovermode="closest", hoverdistance=-1, clickmode="event+select")
-    names, angle, names_px = column_names(columns, rows, presentation)
+    names, angle, names_px, names_font = column_names(columns, rows, presentation)
     fig.update_xaxes(tickangle=angle, showgrid=False, tickmode="array", tickvals=x, ticktext=names,  # every column named
-                     tickfont={"size": tick_font(len(columns), presentation)},
+                     tickfont={"size": names_font},
                      side="top" if transpose else "bottom")  # a long heatmap names its columns where it starts
     fig.update_yaxes(autorange="reversed", showgrid=False)
     short_ticks(fig, "y", y)

@@ -30,7 +30,8 @@ def short_ticks(fig: go.Figure, axis: str, categories: list[str], **where) -> No
 
 def finish(fig: go.Figure, title: str, subtitle: str, *, height: float, options: ChartOptions) -> go.Figure:
     """The header placed for ``height`` pixels and the theme applied."""
-    place_header(fig, title, subtitle, height=int(height), presentation=options.presentation)
+    place_header(fig, title, subtitle, height=int(height), presentation=options.presentation,
+                 width=SLIDE_WIDTH if options.presentation else PLOT_WIDTH)
     return apply_theme(fig, presentation=options.presentation, dark=options.dark)
 
 
@@ -65,8 +66,8 @@ def panels(keys: list, columns: int, rows_each: int, presentation: bool) -> tupl
 # --- a heatmap's cells ---------------------------------------------------------------------------------------
 
 PLOT_WIDTH = 900  # pixels a chart has across on a laptop screen (1366 wide, sidebar open); more on a wide one
-SLIDE_WIDTH = 1200  # the same in the presentation (1366 wide, no sidebar)
-COLOUR_BAR = 130  # pixels the colour bar and its title take right of the cells
+SLIDE_WIDTH = 1160  # the same in the presentation (1366 wide, no sidebar, the slide's padding)
+COLOUR_BAR = (130, 230)  # pixels the colour bar and its title take right of the cells (dashboard, presentation)
 MIN_CELL_FONT = 9  # a cell's number smaller than this cannot be read on a projector: the heatmap turns instead
 
 
@@ -82,7 +83,7 @@ def cell_font(columns: int, rows: list[str], widest: int, presentation: bool) ->
     in ``presentation``) less the colour bar, at most the
     chart's own; below :data:`MIN_CELL_FONT` the cells are too narrow for numbers."""
     width = SLIDE_WIDTH if presentation else PLOT_WIDTH
-    room = max(width * 0.4, width - COLOUR_BAR - label_room(rows, presentation))
+    room = max(width * 0.4, width - COLOUR_BAR[presentation] - label_room(rows, presentation))
     return int(min(font_size(presentation), room / max(1, columns) / (0.62 * widest)))
 
 
@@ -112,19 +113,40 @@ def names_height(names: list[str], presentation: bool) -> int:
     return int(font * 1.6 + (longest if angle == -90 else longest * 0.65 if angle == -40 else 0))
 
 
-def column_names(names: list[str], rows: list[str], presentation: bool) -> tuple[list[str], int, int]:
-    """The column names as drawn (escaped; cut at :data:`TICK_CHARS`), their angle and the pixels
-    they take: level and wrapped onto up to three lines where that fits their columns (a slanted
-    name takes a slide's height from its rows), else at :func:`tick_angle`."""
-    font = tick_font(len(names), presentation)
-    width = (SLIDE_WIDTH if presentation else PLOT_WIDTH) - COLOUR_BAR - label_room(rows, presentation)
-    chars = int(width / max(1, len(names)) / (0.6 * font))
-    short = [shorten(name, TICK_CHARS) for name in names]
-    wrapped = [textwrap.wrap(name, max(chars, 1), break_long_words=False) or [""] for name in short]
-    if chars >= 6 and all(len(lines) <= 3 and max(map(len, lines)) <= chars * 1.3 for lines in wrapped):
-        return ["<br>".join(escape_html(line) for line in lines) for lines in wrapped], 0, int(
-            font * 1.3 * max(map(len, wrapped)) + 12)
-    return [escape_html(name) for name in short], tick_angle(names, presentation), names_height(names, presentation)
+def column_names(names: list[str], rows: list[str], presentation: bool) -> tuple[list[str], int, int, int]:
+    """The column names as drawn (escaped; cut at :data:`TICK_CHARS`), their angle, the pixels they
+    take and their font size: level and wrapped onto up to :data:`NAME_LINES` lines where their
+    columns hold at least :data:`LEVEL_CHARS` characters a line, at :func:`tick_font` or down to
+    :data:`SMALLEST_NAME_FONT` on a slide (a longer name cut there, "…": a slanted name takes a
+    slide's height from its rows, and the hover has it whole), else at :func:`tick_angle`."""
+    width = (SLIDE_WIDTH if presentation else PLOT_WIDTH) - COLOUR_BAR[presentation] - label_room(rows, presentation)
+    largest = tick_font(len(names), presentation)
+    for font in range(largest, min(largest, SMALLEST_NAME_FONT if presentation else largest) - 1, -1):
+        chars = int(width / max(1, len(names)) / (0.6 * font))
+        wrapped = [_wrapped(shorten(name, TICK_CHARS), chars) for name in names] if chars >= LEVEL_CHARS else []
+        if wrapped and max(len(line) for lines in wrapped for line in lines) <= chars * 1.3:  # no word too long
+            return (["<br>".join(escape_html(line) for line in lines) for lines in wrapped], 0,
+                    int(font * 1.3 * max(map(len, wrapped)) + 12), font)
+    return ([escape_html(shorten(name, TICK_CHARS)) for name in names], tick_angle(names, presentation),
+            names_height(names, presentation), largest)
+
+
+SMALLEST_NAME_FONT = 13  # pixels: a slide's column names are made this small before they are slanted
+LEVEL_CHARS = 8  # characters a line a column name needs to be written level, wrapped
+NAME_LINES = 4  # lines a level column name takes at most
+
+
+def _wrapped(name: str, chars: int) -> list[str]:
+    """``name`` wrapped at ``chars`` a line (a longer word kept whole), at most
+    :data:`NAME_LINES` lines, the last ending in "…" where the name goes on.
+
+    >>> _wrapped("How difficult do you expect learning R to be?", 10)
+    ['How', 'difficult', 'do you', 'expect le…']
+    """
+    lines = textwrap.wrap(name, chars, break_long_words=False) or [""]
+    if len(lines) <= NAME_LINES:
+        return lines
+    return lines[:NAME_LINES - 1] + [shorten(" ".join(lines[NAME_LINES - 1:]), chars)]
 
 
 def heatmap_height(rows: int, names_px: int, presentation: bool = False) -> float:
