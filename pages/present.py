@@ -8,7 +8,7 @@ buttons in a container the presentation style hides.
 """
 import streamlit as st
 
-from cxcommit.story.slides import Screen, chart_height, fit, for_screen, heading_level
+from cxcommit.story.screen import Screen, chart_height, fit, for_screen, heading_level
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
 from ui.present import NAVIGATION_KEY, exit_button, nothing_to_present, pinned_navigation

@@ -6,7 +6,8 @@ import pytest
 
 from cxcommit import load_demo_metrics
 from cxcommit.settings import Settings
-from cxcommit.story.slides import deck, for_screen
+from cxcommit.story.screen import for_screen
+from cxcommit.story.slides import deck
 
 
 def test_the_demo_deck_tells_the_story_in_order(demo):
@@ -33,7 +34,8 @@ def test_slides_with_nothing_to_show_are_left_out(demo):
 
 
 # Fitting a slide to the screen: the chart's height (chart_height) and the figure drawn at it (fit).
-from cxcommit.story.slides import Screen, Slide, chart_height, fit  # noqa: E402
+from cxcommit.story.screen import Screen, chart_height, fit  # noqa: E402
+from cxcommit.story.slides import Slide  # noqa: E402
 
 
 def _pay_slide(demo) -> Slide:

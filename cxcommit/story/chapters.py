@@ -64,10 +64,13 @@ class Plan:
 
 @dataclass(frozen=True)
 class Look:
-    """How the charts are drawn: large for presenting, and on a dark page."""
+    """How the charts are drawn: large for presenting, and on a dark page; ``turned``: the heatmap's
+    orientation where the story has decided it (a heatmap paged across slides keeps the whole one's,
+    :mod:`cxcommit.story.paging`; None: the heatmap's own choice)."""
 
     presentation: bool = True
     dark: bool = False
+    turned: bool | None = None
 
     def options(self, settings: Settings) -> ChartOptions:
         """What every chart takes: this look, the minimum group size and the confidence."""
@@ -250,7 +253,9 @@ CHAPTERS = (
             lambda plan: f"{'Signs' if plan.signs else 'Items'}{plan.by_top}",
             lambda plan: rates(plan.survey, plan.top, items=plan.items, settings=plan.settings),
             # without a grouping, one column of everyone: nothing to compare on a slide
-            lambda plan, table, look: _chart(charts.signs_heatmap)(plan, table, look) if plan.top else None,
+            lambda plan, table, look: Shown(charts.signs_heatmap(table, transpose=look.turned,
+                                                                 options=look.options(plan.settings)))
+            if plan.top else None,
             lambda table, shown, settings: takeaways.signs(table, settings),
             "{share}; colour: difference to all the other groups together, in points: full and ● where marked, "
             "pale elsewhere.",

@@ -3,7 +3,6 @@ what it reflects. The dashboard's presentation mode steps through it; the deck e
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -13,9 +12,10 @@ from cxcommit.errors import NotApplicable
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
-from cxcommit.story.chapters import CHAPTERS, Look, Plan, method_text
+from cxcommit.story.chapters import CHAPTERS, Chapter, Look, Plan, Shown, method_text
 from cxcommit.story.notes import speaker_notes
 from cxcommit.story.order import in_chart_order
+from cxcommit.story.paging import numbered, page_key, paginate, rows_line, titled
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,14 @@ class Slide:
     takeaway: str = ""
     method: str = ""
     notes: str = ""
+    page: tuple[int, int] = (1, 1)
 
     @property
     def heading(self) -> str:
         """What the slide is headed with in the deck, the HTML report and the presentation: its
-        takeaway, else its chapter's title."""
-        return self.takeaway or self.title
+        takeaway, else its chapter's title, and where its chart takes more than one slide which one
+        (``page``: number, count; :mod:`cxcommit.story.paging`)."""
+        return numbered(self.takeaway or self.title, self.page)
 
 
 SIGNS_TITLE = "Executive commitment to customer experience"
@@ -86,123 +88,43 @@ def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settin
         shown = chapter.show(plan, table, look) if chapter.tells(table) else None
         if shown is None or (shown.figure is None and not shown.bullets):
             continue
-        method = method_text(chapter, table, shown, settings)
-        slides.append(Slide(chapter.title(plan), shown.figure, caption, shown.bullets, chapter.kind,
-                            in_chart_order(chapter.kind, table), shown.plotted, chapter.takeaway(table, shown, settings),
-                            method, speaker_notes(method, table, respondents=survey.size, caption=caption,
-                                                  settings=settings)))
+        slides += _chapter_slides(chapter, plan, table, shown, look, caption)
     return slides
 
 
-@dataclass(frozen=True)
-class Screen:
-    """A screen a slide is shown on, and the parts of the presentation page around its chart, in CSS
-    pixels. The defaults are those of the dashboard's presentation mode (``pages/present.py`` and
-    its style in ``ui/shell.py``, where 1rem is 20px): change them together with that style.
-
-    ``frame``: the padding above and below the slide, its title, one line of caption, the row of
-    buttons and the gaps between them. ``side``: the padding left and right of a bullet's text.
-    Each bullet takes ``bullet`` plus ``line`` per line of text of about ``char`` pixels per
-    character; each further line of caption ``caption_line``, of ``caption_char``; each further line
-    of the heading (a takeaway often takes two) ``title_line``, of ``title_char``. A chart's plot
-    (the figure less its title, legend and margins) is never drawn lower than ``squeeze`` of its own
-    height: lower, its rows and panels would crowd each other, so the page scrolls instead.
-    """
-
-    width: int = 1920
-    height: int = 1080
-    frame: int = 270
-    side: int = 224
-    bullet: int = 24
-    line: int = 32
-    char: float = 9.0
-    caption_line: int = 28
-    caption_char: float = 8.0
-    title_line: int = 56
-    title_char: float = 19.0
-    squeeze: float = 0.5
-
-    def lines(self, text: str, char: float | None = None) -> int:
-        """How many lines ``text`` takes as a bullet (``char``: as a caption) on this screen, an
-        estimate that errs on more."""
-        per_line = max(20, int((self.width - self.side) / (char or self.char)))
-        return max(1, math.ceil(len(text) / per_line))
+def _chapter_slides(chapter: Chapter, plan: Plan, table: pd.DataFrame, shown: Shown, look: Look,
+                    caption: str) -> list[Slide]:
+    """A chapter's slide, or its slides where its chart is too tall for one (:mod:`cxcommit.story.paging`):
+    each page the chapter's chart over its share of the rows, with the takeaway and method of the
+    whole chart, and notes on what it shows."""
+    settings, title = plan.settings, chapter.title(plan)
+    ordered = in_chart_order(chapter.kind, table)
+    takeaway, method = chapter.takeaway(table, shown, settings), method_text(chapter, table, shown, settings)
+    parts, key, turned = _pages(chapter, plan, ordered, shown, look, takeaway or title, caption)
+    slides = []
+    for number, part in enumerate(parts, 1):
+        page = (number, len(parts))
+        drawn = shown if len(parts) == 1 else chapter.show(plan, part, replace(look, turned=turned))
+        notes = speaker_notes(method, part, respondents=plan.survey.size, caption=caption, settings=settings)
+        if len(parts) > 1:
+            notes = f"{rows_line(part, key, ordered, page)}\n{notes}"
+        figure = drawn.figure if len(parts) == 1 else titled(drawn.figure, shown.figure.layout.title.text, page)
+        slides.append(Slide(title, figure, caption,
+                            shown.bullets if number == 1 else (), chapter.kind, part, shown.plotted, takeaway,
+                            method, notes, page))
+    return slides
 
 
-LONG_HEADING = 90  # characters: a longer heading is shown a size smaller in the presentation (heading_level)
-SMALLER_HEADING = 0.8  # that size against the usual, in width and line height
-
-
-def heading_level(slide: Slide) -> int:
-    """The markdown level the presentation heads ``slide`` with: 2, or 3 (a size smaller) for a
-    heading over :data:`LONG_HEADING` characters, so a long takeaway leaves its chart room."""
-    return 2 if len(slide.heading) <= LONG_HEADING else 3
-
-
-GROW = 2.0  # a short chart is drawn up to this much taller on a large screen: a slide should fill it
-
-
-def chart_height(slide: Slide, screen: Screen = Screen()) -> int | None:
-    """The height to draw ``slide``'s chart at so the whole slide (title, chart, bullets, caption,
-    buttons) fits ``screen`` without scrolling, using the room there is: up to ``GROW`` times the
-    chart's own height, and never its plot less than ``screen.squeeze`` of its own. None for a
-    slide without a chart.
-
-    >>> from cxcommit.demo import load_demo, load_demo_metrics
-    >>> slides = deck(load_demo(), load_demo_metrics(), caption="Demo data")
-    >>> [chart_height(s) for s in slides[1:4]], chart_height(slides[6]), chart_height(slides[6], Screen(1366, 768))
-    ([810, 766, 722], 810, 499)
-    """
-    if slide.figure is None:
-        return None
-    lowest, room, own = _heights(slide, screen)
-    return max(lowest, min(room, int(own * GROW)))
-
-
-def _heights(slide: Slide, screen: Screen) -> tuple[int, int, int]:
-    """The lowest a slide's chart may be drawn, the room the screen leaves it, and its own height."""
-    layout = slide.figure.layout
-    own = int(layout.height or 450)
-    margins = (layout.margin.t or 0) + (layout.margin.b or 0)
-    lowest = math.ceil(margins + screen.squeeze * (own - margins))
-    bullets = sum(screen.bullet + screen.lines(line) * screen.line for line in slide.bullets)
-    caption = (screen.lines(slide.caption, screen.caption_char) - 1) * screen.caption_line
-    scale = 1.0 if len(slide.heading) <= LONG_HEADING else SMALLER_HEADING
-    heading = (screen.lines(slide.heading, screen.title_char * scale) - 1) * int(screen.title_line * scale)
-    return lowest, screen.height - screen.frame - bullets - caption - heading, own
-
-
-def for_screen(slide: Slide, screen: Screen = Screen()) -> Slide:
-    """``slide`` as shown on ``screen``: where its chart and explanation bullets cannot both fit, the
-    bullets go, last first, until the chart fits (the chart is the slide; the dashboard and the
-    deck keep the words). A slide that fits, or has no chart, comes back as it is.
-
-    >>> from cxcommit.demo import load_demo
-    >>> variation = next(s for s in deck(load_demo()) if s.kind == "variation")
-    >>> len(variation.bullets), len(for_screen(variation).bullets), len(for_screen(variation, Screen(1366, 768)).bullets)
-    (1, 1, 0)
-    """
-    while slide.figure is not None and slide.bullets:
-        lowest, room, _ = _heights(slide, screen)
-        if room >= lowest:
-            break
-        slide = replace(slide, bullets=slide.bullets[:-1])
-    return slide
-
-
-def fit(figure: go.Figure, height: int | None) -> go.Figure:
-    """``figure`` drawn ``height`` pixels high (a copy; ``figure`` is not changed), its title and
-    legend kept where they were, in pixels from the top. A figure already that high comes back as is.
-
-    The chart functions place the title and legend in fractions of the figure's height
-    (:func:`cxcommit.charts.theme.place_header`); a different height would move them over each other.
-    """
-    old = figure.layout.height
-    if height is None or old is None or height == old:
-        return figure
-    fitted = go.Figure(figure)
-    for part in (fitted.layout.title, fitted.layout.legend):
-        if part.yref == "container" and part.y is not None:
-            part.y = 1 - (1 - part.y) * old / height
-    fitted.update_layout(height=height)
-    return fitted
+def _pages(chapter: Chapter, plan: Plan, ordered: pd.DataFrame, shown: Shown, look: Look, heading: str,
+           caption: str) -> tuple[list[pd.DataFrame], str | None, bool | None]:
+    """The chapter's table in pages (one where its chart fits a slide), the column it is paged by and
+    a paged heatmap's orientation (the whole one's); decided on the presentation's look whatever
+    ``look`` is, so every medium pages alike."""
+    presenting = Look(True, look.dark)
+    key = page_key(chapter.kind, ordered, presenting.options(plan.settings)) if shown.figure is not None else None
+    if key is None:
+        return [ordered], None, None
+    turned = key == "group" if chapter.kind == "signs" else None
+    pages = paginate(ordered, key, lambda part: chapter.show(plan, part, replace(presenting, turned=turned)).figure,
+                     heading, shown.bullets, caption)
+    return pages, key, turned

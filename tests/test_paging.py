@@ -1,0 +1,83 @@
+"""Tall charts across slides (cxcommit.story.paging): every slide of the demo and of the real exports
+fits a laptop's screen by the presentation's own fitting model, a paged chart tells every row once
+in its chart's order, and the presentation, the deck and the HTML report page alike."""
+import pandas as pd
+import pytest
+
+from conftest import REALDATA
+from cxcommit import load_demo, load_demo_metrics, load_survey
+from cxcommit.export.html_report import html_report
+from cxcommit.story.order import in_chart_order
+from cxcommit.story.paging import CAPTION_LINES, SMALLEST
+from cxcommit.story.screen import Screen, for_screen, heights
+from cxcommit.story.slides import deck
+
+EXPORTS = ["surveymonkey_538_starwars.csv", "googleforms_rstudio_rsurvey2019_en.csv",
+           "qualtrics_student_satisfaction_choicetext2023.csv"]
+SCREENS = [SMALLEST, Screen(1536, 864), Screen(1920, 1080)]
+
+
+@pytest.fixture(scope="module")
+def told():
+    """The presentation's slides of the demo (with its unit metrics) and of each real export."""
+    decks = {"demo": deck(load_demo(), load_demo_metrics())}
+    decks.update({name: deck(load_survey(REALDATA / name)) for name in EXPORTS})
+    return decks
+
+
+def caption(screen: Screen) -> str:
+    """A caption as long as paging allows for (the whole organisation's, two lines)."""
+    return "·" * (CAPTION_LINES * int((screen.width - screen.side) / screen.caption_char))
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s.width}x{s.height}")
+def test_every_slide_fits_each_screen_without_squeezing_its_chart_further(told, screen):
+    for name, slides in told.items():
+        for number, slide in enumerate(slides, 1):
+            if slide.figure is None:
+                continue
+            fitted = for_screen(slide.__class__(**{**slide.__dict__, "caption": caption(screen)}), screen)
+            lowest, room, _ = heights(fitted, screen)
+            assert room >= lowest, (name, number, slide.heading, lowest, room)
+
+
+def test_a_tall_chart_is_paged_every_row_once_in_its_charts_order(told):
+    slides = told["surveymonkey_538_starwars.csv"]
+    for kind in ("signs", "variation", "gap_to_target"):
+        pages = [s for s in slides if s.kind == kind]
+        count = len(pages)
+        assert count > 1, kind  # 19 questions do not fit a laptop's slide
+        assert [s.page for s in pages] == [(n, count) for n in range(1, count + 1)]
+        whole = pd.concat([s.table for s in pages], ignore_index=True)
+        key = "label" if kind == "gap_to_target" else "item"
+        assert whole[key].nunique() == 19 and not whole.duplicated().any()
+        assert whole[key].drop_duplicates().tolist() == in_chart_order(kind, whole)[key].drop_duplicates().tolist()
+        for number, slide in enumerate(pages, 1):
+            assert slide.heading.endswith(f"({number} of {count})")
+            assert slide.figure.layout.title.text.endswith(f"({number} of {count})")
+            assert slide.notes.startswith(f"Page {number} of {count} of this chart: rows ")
+            assert slide.takeaway == pages[0].takeaway and slide.method == pages[0].method
+        assert all(not s.bullets for s in pages[1:])  # the chart's explanation once, on its first page
+
+
+def test_a_turned_heatmap_is_paged_by_its_rows_and_stays_turned(told):
+    """Google Forms: 9 questions by 37 countries, one row per country; each page some countries, all questions."""
+    pages = [s for s in told["googleforms_rstudio_rsurvey2019_en.csv"] if s.kind == "signs"]
+    assert len(pages) > 1
+    for slide in pages:
+        rows = slide.figure.data[0].y
+        assert len(rows) == slide.table["group"].nunique() < 37
+        assert len(slide.figure.data[0].x) == slide.table["item"].nunique() == 9
+    assert sum(s.table["group"].nunique() for s in pages) == 37
+
+
+def test_the_demo_tells_each_chart_on_one_slide(told):
+    assert all(s.page == (1, 1) for s in told["demo"])
+
+
+def test_the_deck_and_the_html_report_page_as_the_presentation_does():
+    survey = load_survey(REALDATA / "surveymonkey_538_starwars.csv")
+    presented, written = deck(survey), deck(survey, presentation=False)
+    assert [(s.kind, s.page, s.heading) for s in presented] == [(s.kind, s.page, s.heading) for s in written]
+    page = html_report(written, title="Star Wars")
+    assert all(s.heading.replace("“", "&ldquo;") in page or s.heading in page for s in written if s.page[1] > 1)
