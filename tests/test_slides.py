@@ -109,7 +109,7 @@ def test_on_a_small_screen_the_explanations_give_way_to_the_chart(demo):
     slides = deck(demo, load_demo_metrics(), caption="Demo data")
     variation = next(s for s in slides if s.kind == "variation")
     assert for_screen(variation, Screen(1920, 1080)) is variation  # it fits: as it is
-    small = Screen(1366, 768)
+    small = Screen(1280, 720)
     shown = for_screen(variation, small)
     assert shown.bullets == variation.bullets[:len(shown.bullets)] and len(shown.bullets) < len(variation.bullets)
     room = small.height - small.frame - sum(small.bullet + small.lines(b) * small.line for b in shown.bullets)

@@ -128,6 +128,14 @@ def turns(rates_table: pd.DataFrame, options: ChartOptions = ChartOptions()) -> 
 
 
 def _subtitle(table: pd.DataFrame, values: bool, share_word: str, color: str, options: ChartOptions) -> str:
+    """How to read the cells; on a slide in two lines, the speaker notes and the method line saying
+    the rest (the family of tests)."""
+    if options.presentation and values:
+        points = round(options.min_difference * 100, 6)
+        what = "above (blue) or below (orange) the other groups" if color == "diff" else "the share"
+        mark = f" · {MARK} differs beyond chance and {points:g} points" if "significant" in table else ""
+        return (f"Number: {share_word.lower()} · colour: {what}{mark} · grey {suppressed_label(options.min_group_size)}: "
+                f"fewer than {options.min_group_size} answers")
     what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"
     number = (f"Number: {share_word.lower()}" if values else
               f"Too many rows and columns to write the {share_word.lower()} in each cell: choose fewer items, or "
@@ -196,11 +204,20 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     fig.update_xaxes(tickangle=angle, showgrid=False, tickmode="array", tickvals=x, ticktext=names,  # every column named
                      tickfont={"size": names_font},
                      side="top" if transpose else "bottom")  # a long heatmap names its columns where it starts
-    fig.update_yaxes(autorange="reversed", showgrid=False)
+    # the ranges fixed to the cells: the click markers would widen them, and on a low slide squeeze the cells
+    fig.update_yaxes(range=[len(rows) - 0.5, -0.5], autorange=False, showgrid=False)
+    fig.update_xaxes(range=[-0.5, len(columns) - 0.5], autorange=False)
     short_ticks(fig, "y", y)
     fig = finish(fig, f"The {items_noun(items)} by {grouping_word(table)}",
                  _subtitle(table, values, share_word, color, options),
                  height=heatmap_height(len(rows), names_px, presentation), options=options)
     if transpose:  # the column names above the cells: room for them under the header
         fig.layout.margin.t += names_px
+    # the lowest it reads at (a slide draws it lower when short of room: cells squeeze, nothing else does)
+    below = 0 if transpose else names_px  # turned, the names are in the top margin already
+    lowest = fig.layout.margin.t + fig.layout.margin.b + below + len(rows) * LOWEST_ROW[presentation]
+    fig.update_layout(meta={"lowest_height": int(min(lowest, fig.layout.height))})
     return fig
+
+
+LOWEST_ROW = (18, 24)  # pixels a row of cells needs for its numbers (dashboard, presentation)

@@ -121,14 +121,25 @@ def column_names(names: list[str], rows: list[str], presentation: bool) -> tuple
     slide's height from its rows, and the hover has it whole), else at :func:`tick_angle`."""
     width = (SLIDE_WIDTH if presentation else PLOT_WIDTH) - COLOUR_BAR[presentation] - label_room(rows, presentation)
     largest = tick_font(len(names), presentation)
-    for font in range(largest, min(largest, SMALLEST_NAME_FONT if presentation else largest) - 1, -1):
-        chars = int(width / max(1, len(names)) / (0.6 * font))
-        wrapped = [_wrapped(shorten(name, TICK_CHARS), chars) for name in names] if chars >= LEVEL_CHARS else []
-        if wrapped and max(len(line) for lines in wrapped for line in lines) <= chars * 1.3:  # no word too long
-            return (["<br>".join(escape_html(line) for line in lines) for lines in wrapped], 0,
-                    int(font * 1.3 * max(map(len, wrapped)) + 12), font)
+    smallest = min(largest, SMALLEST_NAME_FONT) if presentation else largest
+    for font in range(largest, smallest - 1, -1):
+        lines = _level(names, int(width / max(1, len(names)) / (0.6 * font)), cut=presentation and font == smallest)
+        if lines:
+            return (["<br>".join(escape_html(line) for line in name) for name in lines], 0,
+                    int(font * 1.3 * max(map(len, lines)) + 12), font)
     return ([escape_html(shorten(name, TICK_CHARS)) for name in names], tick_angle(names, presentation),
             names_height(names, presentation), largest)
+
+
+def _level(names: list[str], chars: int, cut: bool) -> list[list[str]] | None:
+    """Each name's lines, written level at ``chars`` a line (:func:`_wrapped`); None where the columns
+    hold fewer than :data:`LEVEL_CHARS` or a word is longer than a line (``cut``: then cut, "…")."""
+    if chars < LEVEL_CHARS:
+        return None
+    wrapped = [_wrapped(shorten(name, TICK_CHARS), chars) for name in names]
+    if max(len(line) for name in wrapped for line in name) <= chars:
+        return wrapped
+    return [[shorten(line, chars) for line in name] for name in wrapped] if cut else None
 
 
 SMALLEST_NAME_FONT = 13  # pixels: a slide's column names are made this small before they are slanted

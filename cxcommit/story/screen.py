@@ -48,7 +48,7 @@ class Screen:
     caption_char: float = 8.0
     title_line: int = 56
     title_char: float = 19.0
-    squeeze: float = 0.42
+    squeeze: float = 0.4
 
     def lines(self, text: str, char: float | None = None) -> int:
         """How many lines ``text`` takes as a bullet (``char``: as a caption) on this screen, an
@@ -89,11 +89,16 @@ def chart_height(slide: Slide, screen: Screen = Screen()) -> int | None:
 
 
 def heights(slide: Slide, screen: Screen) -> tuple[int, int, int]:
-    """The lowest a slide's chart may be drawn, the room the screen leaves it, and its own height."""
+    """The lowest a slide's chart may be drawn, the room the screen leaves it, and its own height.
+    The lowest is what the chart says it reads at (``layout.meta["lowest_height"]``: a heatmap's
+    header, column names and rows of cells just high enough for their numbers), else its margins and
+    ``screen.squeeze`` of the rest."""
     layout = slide.figure.layout
     own = int(layout.height or 450)
     margins = (layout.margin.t or 0) + (layout.margin.b or 0)
     lowest = math.ceil(margins + screen.squeeze * (own - margins))
+    if isinstance(layout.meta, dict) and "lowest_height" in layout.meta:
+        lowest = int(layout.meta["lowest_height"])
     bullets = sum(screen.bullet + screen.lines(line) * screen.line for line in slide.bullets)
     caption = (screen.lines(slide.caption, screen.caption_char) - 1) * screen.caption_line
     scale = 1.0 if len(slide.heading) <= LONG_HEADING else SMALLER_HEADING
@@ -109,7 +114,7 @@ def for_screen(slide: Slide, screen: Screen = Screen()) -> Slide:
     >>> from cxcommit.demo import load_demo
     >>> from cxcommit.story.slides import deck
     >>> variation = next(s for s in deck(load_demo()) if s.kind == "variation")
-    >>> len(variation.bullets), len(for_screen(variation).bullets), len(for_screen(variation, Screen(1366, 768)).bullets)
+    >>> len(variation.bullets), len(for_screen(variation).bullets), len(for_screen(variation, Screen(1280, 720)).bullets)
     (1, 1, 0)
     """
     while slide.figure is not None and slide.bullets:
