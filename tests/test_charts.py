@@ -158,9 +158,12 @@ def test_heatmap_sort_orders():
     assert list(size.loc[by_size[:len(size)]]) == sorted(size, reverse=True)
     score = shown.groupby("group")["p"].mean()
     assert list(score.loc[by_score[:len(score)]]) == sorted(score, reverse=True)
+    given = table.iloc[::-1]  # a page of a heatmap told across slides: the groups as the table gives them
+    by_table = list(charts.signs_heatmap(given, sort="table", options=ChartOptions(min_group_size=150)).data[0].x)
+    assert by_table == list(dict.fromkeys(given["group"]))
     with pytest.raises(SettingsError, match="Unknown sort 'best' for signs_heatmap") as error:
         charts.signs_heatmap(table, sort="best")
-    assert error.value.hint == "Use one of: score, size, name."
+    assert error.value.hint == "Use one of: score, size, name, table."
 
 
 def hover_strings(fig: go.Figure) -> list[str]:

@@ -71,6 +71,14 @@ def test_a_turned_heatmap_is_paged_by_its_rows_and_stays_turned(told):
     assert sum(s.table["group"].nunique() for s in pages) == 37
 
 
+def test_the_pages_of_a_heatmap_keep_its_columns_in_one_order(told):
+    """Star Wars: 19 questions down, 10 regions across, on four slides: every page the regions in
+    the whole chart's order (by score over every question), not each page's own."""
+    pages = [s for s in told["surveymonkey_538_starwars.csv"] if s.kind == "signs"]
+    orders = {tuple(s.figure.data[0].x) for s in pages}
+    assert len(pages) > 1 and len(orders) == 1
+
+
 def test_the_demo_tells_each_chart_on_one_slide(told):
     assert all(s.page == (1, 1) for s in told["demo"])
 

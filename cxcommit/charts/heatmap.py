@@ -14,13 +14,16 @@ from cxcommit.charts.theme import (DIVERGING, MARK, SEQUENTIAL, hover_text, mark
                                    suppressed_cells, suppressed_label)
 from cxcommit.vocabulary import items_noun
 
-HEATMAP_SORTS = ("score", "size", "name")
+HEATMAP_SORTS = ("score", "size", "name", "table")
 HEATMAP_COLOURS = ("diff", "p")
 
 
 def column_order(table: pd.DataFrame, sort: str) -> list:
     """Groups by overall score (mean share, best first), size (most answers first) or name; from shown
-    cells only, so groups hidden everywhere go last (by name)."""
+    cells only, so groups hidden everywhere go last (by name); or as they first come in the table
+    (``table``: a page of a heatmap told across slides keeps the whole one's order)."""
+    if sort == "table":
+        return list(dict.fromkeys(table["group"]))
     shown = table[~table["suppressed"]]
     score = {"score": shown.groupby("group")["p"].mean(), "size": shown.groupby("group")["n"].max()}.get(sort)
     if score is None:

@@ -253,7 +253,8 @@ CHAPTERS = (
             lambda plan: f"{'Signs' if plan.signs else 'Items'}{plan.by_top}",
             lambda plan: rates(plan.survey, plan.top, items=plan.items, settings=plan.settings),
             # without a grouping, one column of everyone: nothing to compare on a slide
-            lambda plan, table, look: Shown(charts.signs_heatmap(table, transpose=look.turned,
+            # the table comes in its chart's order (story.order): a page of it keeps the whole one's columns
+            lambda plan, table, look: Shown(charts.signs_heatmap(table, sort="table", transpose=look.turned,
                                                                  options=look.options(plan.settings)))
             if plan.top else None,
             lambda table, shown, settings: takeaways.signs(table, settings),

@@ -85,6 +85,7 @@ def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settin
             table = chapter.analysis(plan)
         except NotApplicable:  # e.g. no role grouping for the perception gap
             continue
+        table = in_chart_order(chapter.kind, table)
         shown = chapter.show(plan, table, look) if chapter.tells(table) else None
         if shown is None or (shown.figure is None and not shown.bullets):
             continue
@@ -97,8 +98,7 @@ def _chapter_slides(chapter: Chapter, plan: Plan, table: pd.DataFrame, shown: Sh
     """A chapter's slide, or its slides where its chart is too tall for one (:mod:`cxcommit.story.paging`):
     each page the chapter's chart over its share of the rows, with the takeaway and method of the
     whole chart, and notes on what it shows."""
-    settings, title = plan.settings, chapter.title(plan)
-    ordered = in_chart_order(chapter.kind, table)
+    settings, title, ordered = plan.settings, chapter.title(plan), table  # in its chart's order
     takeaway, method = chapter.takeaway(table, shown, settings), method_text(chapter, table, shown, settings)
     parts, key, turned = _pages(chapter, plan, ordered, shown, look, takeaway or title, caption)
     slides = []
