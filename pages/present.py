@@ -11,7 +11,7 @@ import streamlit as st
 from cxcommit.story.screen import Screen, chart_height, fit, for_screen, heading_level
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
-from ui.present import NAVIGATION_KEY, exit_button, nothing_to_present, pinned_navigation
+from ui.present import NAVIGATION_KEY, clamped_caption, exit_button, nothing_to_present, pinned_navigation
 from ui.shell import context
 from ui.views import slides_of
 
@@ -83,6 +83,7 @@ with guarded():
     for line in slide.bullets:
         st.markdown(f"- {md(line)}")
     st.caption(md(slide.caption))
+    clamped_caption()
     pinned_navigation(ctx.dark)
     back, position, forward, leave = st.container(key=NAVIGATION_KEY).columns([1, 2, 1, 1],
                                                                              vertical_alignment="center")

@@ -8,7 +8,7 @@ from conftest import REALDATA
 from cxcommit import load_demo, load_demo_metrics, load_survey
 from cxcommit.export.html_report import html_report
 from cxcommit.story.order import in_chart_order
-from cxcommit.story.paging import CAPTION_LINES, SMALLEST
+from cxcommit.story.paging import SMALLEST
 from cxcommit.story.screen import Screen, for_screen, heights
 from cxcommit.story.slides import deck
 
@@ -26,8 +26,8 @@ def told():
 
 
 def caption(screen: Screen) -> str:
-    """A caption as long as paging allows for (the whole organisation's, two lines)."""
-    return "·" * (CAPTION_LINES * int((screen.width - screen.side) / screen.caption_char))
+    """A caption as long as the presentation shows (longer ones are cut there)."""
+    return "·" * (screen.caption_lines * int((screen.width - screen.side) / screen.caption_char))
 
 
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s.width}x{s.height}")

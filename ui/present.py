@@ -37,3 +37,13 @@ def pinned_navigation(dark: bool = False) -> None:
         st.html("<style>.st-key-present-nav {background: #0e1117;}</style>")
     else:
         st.html("<style>.st-key-present-nav {background: #ffffff;}</style>")
+
+
+def clamped_caption() -> None:
+    """Style only: the slide's caption (which data, filters and minimum it reflects) in at most three
+    lines, as the slides are fitted (``cxcommit.story.screen.Screen.caption_lines``); the deck's
+    footnote and the speaker notes have it whole."""
+    st.html("""<style>
+        [data-testid="stMain"] [data-testid="stCaptionContainer"] {display: -webkit-box; -webkit-line-clamp: 3;
+            -webkit-box-orient: vertical; overflow: hidden;}
+        </style>""")

@@ -131,13 +131,13 @@ def turns(rates_table: pd.DataFrame, options: ChartOptions = ChartOptions()) -> 
 
 
 def _subtitle(table: pd.DataFrame, values: bool, share_word: str, color: str, options: ChartOptions) -> str:
-    """How to read the cells; on a slide in two lines, the speaker notes and the method line saying
+    """How to read the cells; on a slide in one line, the speaker notes and the method line saying
     the rest (the family of tests)."""
     if options.presentation and values:
         points = round(options.min_difference * 100, 6)
-        what = "above (blue) or below (orange) the other groups" if color == "diff" else "the share"
-        mark = f" · {MARK} differs beyond chance and {points:g} points" if "significant" in table else ""
-        return (f"Number: {share_word.lower()} · colour: {what}{mark} · grey {suppressed_label(options.min_group_size)}: "
+        what = "above/below the others" if color == "diff" else "the share"
+        mark = f" · {MARK} beyond chance and {points:g} points" if "significant" in table else ""
+        return (f"{share_word} · colour: {what}{mark} · grey {suppressed_label(options.min_group_size)}: "
                 f"fewer than {options.min_group_size} answers")
     what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"
     number = (f"Number: {share_word.lower()}" if values else

@@ -6,9 +6,9 @@ the order the chart draws them, each slide the same chart over its share of the 
 How many slides is decided once, for the smallest screen the presentation is made for
 (:data:`SMALLEST`, a 1366 × 768 laptop) and for the presentation's look, so the presentation on every
 screen, the deck and the HTML report page the same rows the same way: one story everywhere. A page
-fits when its chart can be drawn with its plot at least half its own height
-(:func:`cxcommit.story.screen.for_screen`, ``Screen.squeeze``) beside its heading, bullets and a
-caption of at least :data:`CAPTION_LINES` lines.
+fits when its chart can be drawn no lower than it reads at (:func:`cxcommit.story.screen.heights`)
+beside its heading, bullets and a caption of as many lines as the presentation shows
+(``Screen.caption_lines``).
 """
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from cxcommit.charts.heatmap import turns
 from cxcommit.story.screen import Screen, for_screen, heights
 
 SMALLEST = Screen(1366, 768)
-CAPTION_LINES = 2  # the caption a page is fitted with at least: the whole organisation's takes two
 PAGED = ("signs", "variation", "perception_gap", "gap_to_target")  # chapters drawn as one row per item or group
 
 
@@ -37,14 +36,15 @@ class Probe:
     caption: str
 
 
-def fits(figure, heading: str, bullets: tuple[str, ...], caption: str = "", screen: Screen = SMALLEST) -> bool:
-    """Whether a slide with ``figure``, ``heading``, ``bullets`` and a caption of ``caption`` or
-    :data:`CAPTION_LINES` lines, whichever is longer, fits ``screen`` (its bullets may go, as
-    :func:`~cxcommit.story.screen.for_screen` lets them; its chart may not be squeezed further)."""
+def fits(figure, heading: str, bullets: tuple[str, ...], screen: Screen = SMALLEST) -> bool:
+    """Whether a slide with ``figure``, ``heading``, ``bullets`` and the longest caption the
+    presentation shows (``screen.caption_lines``) fits ``screen`` (its bullets may go, as :func:`~cxcommit.story.screen.for_screen` lets them;
+    its chart may not be drawn lower than it reads at). Not its own caption: the deck's and the
+    presentation's differ, and each medium must page alike."""
     if figure is None:
         return True
-    allowance = "·" * (CAPTION_LINES * int((screen.width - screen.side) / screen.caption_char))
-    probe = for_screen(Probe(figure, heading, bullets, max(caption, allowance, key=len)), screen)
+    allowance = "·" * (screen.caption_lines * int((screen.width - screen.side) / screen.caption_char))
+    probe = for_screen(Probe(figure, heading, bullets, allowance), screen)
     lowest, room, _ = heights(probe, screen)
     return room >= lowest
 
@@ -76,15 +76,15 @@ def split(table: pd.DataFrame, key: str, count: int) -> list[pd.DataFrame]:
 
 
 def paginate(table: pd.DataFrame, key: str, draw: Callable[[pd.DataFrame], object], heading: str,
-             bullets: tuple[str, ...], caption: str = "") -> list[pd.DataFrame]:
+             bullets: tuple[str, ...]) -> list[pd.DataFrame]:
     """The fewest pages of ``table`` (split by ``key``, :func:`split`) whose charts (``draw``) each
-    fit :data:`SMALLEST` under ``heading`` with "(n of N)", ``bullets`` and ``caption``: the most
+    fit :data:`SMALLEST` under ``heading`` with "(n of N)" and ``bullets`` (:func:`fits`): the most
     rows a chart of the first rows can hold (a chart's height grows with its rows) sets the count,
     one more while a page of it still does not fit; one row each if nothing fewer does."""
     keys = list(dict.fromkeys(table[key]))
 
     def holds(rows: int, marker: str = " (9 of 9)") -> bool:
-        return fits(draw(table[table[key].isin(set(keys[:rows]))]), heading + marker, bullets, caption)
+        return fits(draw(table[table[key].isin(set(keys[:rows]))]), heading + marker, bullets)
 
     if holds(len(keys), ""):
         return [table]
@@ -94,7 +94,7 @@ def paginate(table: pd.DataFrame, key: str, draw: Callable[[pd.DataFrame], objec
         low, high = (middle, high) if holds(middle) else (low, middle - 1)
     for count in range(math.ceil(len(keys) / low), len(keys) + 1):
         parts = split(table, key, count)
-        if count == len(keys) or all(fits(draw(part), heading + " (9 of 9)", bullets, caption) for part in parts):
+        if count == len(keys) or all(fits(draw(part), heading + " (9 of 9)", bullets) for part in parts):
             return parts
     return [table]
 

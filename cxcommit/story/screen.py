@@ -31,7 +31,8 @@ class Screen:
     ``frame``: the padding above and below the slide, its title, one line of caption, the row of
     buttons and the gaps between them. ``side``: the padding left and right of a bullet's text.
     Each bullet takes ``bullet`` plus ``line`` per line of text of about ``char`` pixels per
-    character; each further line of caption ``caption_line``, of ``caption_char``; each further line
+    character; each further line of caption ``caption_line``, of ``caption_char``, up to
+    ``caption_lines`` (the presentation's style cuts a longer caption there); each further line
     of the heading (a takeaway often takes two) ``title_line``, of ``title_char``. A chart's plot
     (the figure less its title, legend and margins) is never drawn lower than ``squeeze`` of its own
     height: lower, its rows and panels would crowd each other, so the page scrolls instead.
@@ -46,6 +47,7 @@ class Screen:
     char: float = 9.0
     caption_line: int = 28
     caption_char: float = 8.0
+    caption_lines: int = 3
     title_line: int = 56
     title_char: float = 19.0
     squeeze: float = 0.4
@@ -100,7 +102,7 @@ def heights(slide: Slide, screen: Screen) -> tuple[int, int, int]:
     if isinstance(layout.meta, dict) and "lowest_height" in layout.meta:
         lowest = int(layout.meta["lowest_height"])
     bullets = sum(screen.bullet + screen.lines(line) * screen.line for line in slide.bullets)
-    caption = (screen.lines(slide.caption, screen.caption_char) - 1) * screen.caption_line
+    caption = (min(screen.lines(slide.caption, screen.caption_char), screen.caption_lines) - 1) * screen.caption_line
     scale = 1.0 if len(slide.heading) <= LONG_HEADING else SMALLER_HEADING
     heading = (screen.lines(slide.heading, screen.title_char * scale) - 1) * int(screen.title_line * scale)
     return lowest, screen.height - screen.frame - bullets - caption - heading, own

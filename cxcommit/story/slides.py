@@ -100,7 +100,7 @@ def _chapter_slides(chapter: Chapter, plan: Plan, table: pd.DataFrame, shown: Sh
     whole chart, and notes on what it shows."""
     settings, title, ordered = plan.settings, chapter.title(plan), table  # in its chart's order
     takeaway, method = chapter.takeaway(table, shown, settings), method_text(chapter, table, shown, settings)
-    parts, key, turned = _pages(chapter, plan, ordered, shown, look, takeaway or title, caption)
+    parts, key, turned = _pages(chapter, plan, ordered, shown, look, takeaway or title)
     slides = []
     for number, part in enumerate(parts, 1):
         page = (number, len(parts))
@@ -115,8 +115,8 @@ def _chapter_slides(chapter: Chapter, plan: Plan, table: pd.DataFrame, shown: Sh
     return slides
 
 
-def _pages(chapter: Chapter, plan: Plan, ordered: pd.DataFrame, shown: Shown, look: Look, heading: str,
-           caption: str) -> tuple[list[pd.DataFrame], str | None, bool | None]:
+def _pages(chapter: Chapter, plan: Plan, ordered: pd.DataFrame, shown: Shown, look: Look,
+           heading: str) -> tuple[list[pd.DataFrame], str | None, bool | None]:
     """The chapter's table in pages (one where its chart fits a slide), the column it is paged by and
     a paged heatmap's orientation (the whole one's); decided on the presentation's look whatever
     ``look`` is, so every medium pages alike."""
@@ -126,5 +126,5 @@ def _pages(chapter: Chapter, plan: Plan, ordered: pd.DataFrame, shown: Shown, lo
         return [ordered], None, None
     turned = key == "group" if chapter.kind == "signs" else None
     pages = paginate(ordered, key, lambda part: chapter.show(plan, part, replace(presenting, turned=turned)).figure,
-                     heading, shown.bullets, caption)
+                     heading, shown.bullets)
     return pages, key, turned
