@@ -556,3 +556,16 @@ def test_a_one_wave_deck_has_no_trend_slide(demo):
     assert not {"pay", "index_waves"} & {s.kind for s in slides}
     assert not any(chart_of(p).chart_type == XL_CHART_TYPE.LINE_MARKERS for p in list(pptx.slides)[1:]
                    if any(s.has_chart for s in p.shapes))
+
+
+def test_long_bar_names_are_written_small_enough_for_one_line_each():
+    """Star Wars' variation slide: ten bars, each named with its question and both ends ("Emperor
+    Palpatine: Mountain 22% to East South Central 71%"); a name that wraps makes LibreOffice drop
+    every other one, so long names get 10 pt."""
+    from cxcommit import load_survey
+
+    slides = deck(load_survey(REALDATA / "surveymonkey_538_starwars.csv"), presentation=False)
+    pptx = Presentation(io.BytesIO(write_deck(slides)))
+    page = list(pptx.slides)[1 + [s.kind for s in slides].index("variation")]
+    names = list(chart_of(page).plots[0].categories)
+    assert max(map(len, names)) > 45 and chart_of(page).category_axis.tick_labels.font.size.pt == 10

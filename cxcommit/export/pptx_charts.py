@@ -140,14 +140,20 @@ def _bars(slide, box, categories, series: dict[str, list], *, percent: bool, col
     return chart
 
 
+LONG_CATEGORY = 45  # characters: a longer bar name is written smaller, to stay on one line
+
+
 def _first_on_top(chart) -> None:
     """Bars in table order from the top, as on screen, the value axis still at the bottom; every bar
-    named (smaller type for many), never every other one."""
+    named (smaller type for many, or for names too long for one line: a name that wraps makes
+    LibreOffice drop every other one), never every other one."""
     axis = chart.category_axis
     axis.reverse_order = True
     axis.crosses = XL_AXIS_CROSSES.MAXIMUM  # the value axis crosses at the last (lowest) bar
     count = len(chart.plots[0].categories)
-    axis.tick_labels.font.size = Pt(13 if count <= 10 else 11 if count <= 16 else 9)
+    longest = max((len(str(name)) for name in chart.plots[0].categories), default=0)
+    size = 13 if count <= 10 else 11 if count <= 16 else 9
+    axis.tick_labels.font.size = Pt(min(size, 10) if longest > LONG_CATEGORY else size)
     element = axis._element
     skip = element.find(qn("c:tickLblSkip"))
     if skip is None:  # its place in the schema: before these, if present
