@@ -3,6 +3,8 @@ be edited (the signs × groups heatmap as a table with coloured cells). A hidden
 appears by name with no value."""
 from __future__ import annotations
 
+import math
+
 from contextlib import contextmanager
 
 import numpy as np
@@ -327,6 +329,30 @@ def _sign_cell(row: dict, minimum: int, limit: float) -> tuple[str, dict]:
             {"fill": fill, "colour": "#ffffff" if dark else INK, "bold": marked})
 
 
+def table_type(items: list[str], crowded: int, width: int, height: int) -> tuple[int, float]:
+    """The heatmap table's type size and the share of its width its questions take: 14, 11 or 8 pt
+    by how many rows or columns there are, the questions a quarter of the width (a third for long
+    ones), and smaller type still while the questions, wrapped in their column, would make the table
+    taller than its box (a row a line per ~0.5 em of width, 1.2 em a line, 0.1 in of margins).
+
+    >>> table_type(["Han Solo"] * 5, 10, Inches(12), Inches(4.5))
+    (11, 0.24)
+    >>> table_type(["How likely are you to recommend Python to a colleague, friend, or family member?"] * 9, 9,
+    ...            Inches(12), Inches(4.5))
+    (10, 0.32)
+    """
+    labels = 0.32 if len(items) > 14 or max(map(len, items), default=0) > 40 else 0.24
+    size = 14 if crowded <= 8 else 11 if crowded <= 14 else 8
+    column = width * labels / 914400  # inches
+    while size > 8:
+        per_line = max(1, int(column / (size * 0.5 / 72)))
+        rows = [math.ceil(len(item) / per_line) * size * 1.2 / 72 + 0.1 for item in items]
+        if sum(rows) + size * 2.6 / 72 + 0.1 <= height / 914400:  # the head: two lines of group names
+            break
+        size -= 1
+    return size, labels
+
+
 def _signs(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
     """The heatmap as a table: items down, groups across; share in each cell, coloured by the
     difference to the other groups; hidden cells grey with ``n<5``. A cell that differs from the rest
@@ -343,8 +369,7 @@ def _signs(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
                                    min(height, Inches(0.5) * (len(items) + 1)))
     grid = shape.table
     crowded = max(len(groups), len(items))  # many columns or many rows: smaller type, so the table fits
-    size = 14 if crowded <= 8 else 11 if crowded <= 14 else 8
-    labels = 0.32 if len(items) > 14 else 0.24  # many rows: a question on one line keeps each row low
+    size, labels = table_type(items, crowded, width, height)
     grid.columns[0].width = Emu(int(width * labels))
     for j in range(len(groups)):
         grid.columns[j + 1].width = Emu(int(width * (1 - labels) / len(groups)))
