@@ -373,7 +373,9 @@ def _signs(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
     grid.columns[0].width = Emu(int(width * labels))
     for j in range(len(groups)):
         grid.columns[j + 1].width = Emu(int(width * (1 - labels) / len(groups)))
-    head = min(size, 12)  # group names: a long one wraps between words, not inside one
+    # group names: a long one wraps between words, not inside one (a bold letter up to 0.75 em, 0.2 in of margins)
+    longest_word = max((len(word) for group in groups for word in str(group).split()), default=1)
+    head = max(7, min(size, 12, int((width * (1 - labels) / len(groups) / 914400 - 0.2) * 72 / (0.75 * longest_word))))
 
     def write(cell, text, *, fill: str, colour: str = INK, bold: bool = False, align=PP_ALIGN.CENTER, size=size):
         if crowded > 14:  # many rows: thin margins keep each to a line or two
