@@ -167,12 +167,15 @@ def format_table(table: pd.DataFrame) -> str:
 def detail_table(rates_table: pd.DataFrame) -> pd.DataFrame:
     """Rows of :func:`cxcommit.analyses.rates.rates` as a table to read: item, answers, share with its
     interval, difference to the rest in points with its interval, and whether it is significant
-    (adjusted over the breakdown and at least the smallest difference that matters). Suppressed
-    rows show no number.
+    (adjusted over the breakdown and at least the smallest difference that matters), and the mean
+    answer where an item has a scale (no Mean column for yes/no items only). Suppressed rows show no
+    number.
 
     >>> from cxcommit.demo import load_demo
     >>> from cxcommit.analyses.rates import rates
     >>> table = rates(load_demo(), "division", items=["sign_7"])
+    >>> "Mean" in detail_table(table)
+    False
     >>> detail_table(table[table["group"] == "Digital"])[["Item", "Share", "Vs rest", "Its interval"]].iloc[0].tolist()
     ['Executive pay tied to CX', '39%', '+16 points', '+12 to +20 points']
     """
@@ -189,7 +192,8 @@ def detail_table(rates_table: pd.DataFrame) -> pd.DataFrame:
             "Significant": "" if hidden or pd.isna(row.p_adj) else ("yes" if row.significant else "no"),
             "Mean": "" if hidden or pd.isna(row.mean) else f"{row.mean:.2f}",
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    return table.drop(columns="Mean") if not table.empty and (table["Mean"] == "").all() else table  # yes/no items
 
 
 def relations_table(relations: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
