@@ -123,7 +123,7 @@ def column_names(names: list[str], rows: list[str], presentation: bool) -> tuple
     largest = tick_font(len(names), presentation)
     smallest = min(largest, SMALLEST_NAME_FONT) if presentation else largest
     for font in range(largest, smallest - 1, -1):
-        lines = _level(names, int(width / max(1, len(names)) / (0.6 * font)), cut=presentation and font == smallest)
+        lines = _level(names, int(width / max(1, len(names)) / (NAME_CHAR * font)), cut=presentation and font == smallest)
         if lines:
             return (["<br>".join(escape_html(line) for line in name) for name in lines], 0,
                     int(font * 1.3 * max(map(len, lines)) + 12), font)
@@ -142,6 +142,7 @@ def _level(names: list[str], chars: int, cut: bool) -> list[list[str]] | None:
     return [[shorten(line, chars) for line in name] for name in wrapped] if cut else None
 
 
+NAME_CHAR = 0.55  # a column name's letter, on average, in ems of its font (the page's sans serif)
 SMALLEST_NAME_FONT = 13  # pixels: a slide's column names are made this small before they are slanted
 LEVEL_CHARS = 8  # characters a line a column name needs to be written level, wrapped
 NAME_LINES = 4  # lines a level column name takes at most
