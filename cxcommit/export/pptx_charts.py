@@ -262,18 +262,45 @@ def _lines(slide, box, table: pd.DataFrame, value: str, minimum: int, *, percent
         data.add_series(without_controls(group), _numbers(values.reindex(waves)))
     chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *box, data).chart
     _style_chart(chart, legend=True, percent=percent, maximum=maximum)
+    ends = []  # (series, its last shown point, value): each line's latest value written at its end
     for series, colour in zip(chart.plots[0].series, QUALITATIVE * 4):
         series.format.line.color.rgb = rgb(colour)
         series.format.line.width = Pt(2.5)
         series.marker.format.fill.solid()
         series.marker.format.fill.fore_color.rgb = rgb(colour)
         series.smooth = False
-        values = [v for v in series.values]
-        shown = [i for i, v in enumerate(values) if v is not None]
-        if shown:  # the latest value at the end of the line
-            _point_text(series.points[shown[-1]], f"{values[shown[-1]]:.0%}" if percent else f"{values[shown[-1]]:.1f}",
-                        XL_LABEL_POSITION.RIGHT, size=12)
+        shown = [(i, v) for i, v in enumerate(series.values) if v is not None]
+        if shown:
+            ends.append((series, *shown[-1]))
+    span = maximum or max((value for *_, value in ends), default=1) or 1
+    for (series, point, value), where in zip(ends, end_positions([(p, v) for _, p, v in ends], span)):
+        _point_text(series.points[point], f"{value:.0%}" if percent else f"{value:.1f}", where, size=12)
     return chart
+
+
+CLOSE_ENDS = 0.045  # of the value axis: end labels closer than this would print over each other
+
+
+def end_positions(ends: list[tuple[int, float]], span: float) -> list:
+    """Where each line's end label goes (``ends``: its last point and value; ``span``: the value
+    axis' range): right of the point; where lines end at one point with values closer than
+    :data:`CLOSE_ENDS` of the axis, the lowest of them below its point, the highest above, one
+    between them right.
+
+    >>> [str(p).split()[0] for p in end_positions([(5, 0.25), (5, 0.21), (5, 0.21), (5, 0.67)], 1.0)]
+    ['ABOVE', 'BELOW', 'RIGHT', 'RIGHT']
+    """
+    positions = [XL_LABEL_POSITION.RIGHT] * len(ends)
+    order = sorted(range(len(ends)), key=lambda i: (ends[i][0], ends[i][1]))
+    clusters = [[order[0]]] if order else []
+    for before, now in zip(order, order[1:]):
+        if ends[now][0] == ends[before][0] and ends[now][1] - ends[before][1] < CLOSE_ENDS * span:
+            clusters[-1].append(now)
+        else:
+            clusters.append([now])
+    for cluster in (c for c in clusters if len(c) > 1):
+        positions[cluster[0]], positions[cluster[-1]] = XL_LABEL_POSITION.BELOW, XL_LABEL_POSITION.ABOVE
+    return positions
 
 
 def _pay(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
