@@ -10,7 +10,7 @@ from cxcommit.story.chapters import page_heading
 from cxcommit.story.report_text import family_size, significance_line
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
-from ui.shell import context, one_of
+from ui.shell import context, left_out_note, one_of
 from ui.views import chart_footer, demo_notice, group_detail, grouping_choice
 
 ctx = context()
@@ -33,8 +33,9 @@ with guarded():
                                  f"{one_of(survey, by)}")))
     figure = charts.signs_heatmap(table, sort=sort, options=ctx.chart_options)
     event = st.plotly_chart(figure, width="stretch", on_select="rerun", selection_mode="points", key="heatmap")
-    chart_footer(ctx, figure, "colour: difference to all the other groups shown together, in points · "
-                 + significance_line(ctx.settings, family_size(table)), table=table)
+    chart_footer(ctx, figure, " · ".join(filter(None, (
+        "colour: difference to all the other groups shown together, in points",
+        significance_line(ctx.settings, family_size(table)), left_out_note(survey, by)))), table=table)
     points = event.selection.points if event and event.selection else []
     clicked = points[0].get("customdata") if points else None
     shown = shown_groups(table)

@@ -10,7 +10,7 @@ from cxcommit.story.takeaways import marked_groups, standouts
 from cxcommit.text import escape_markdown as md
 from cxcommit.vocabulary import LONGEST_NOUN, grouping_nouns
 from ui.errors import guarded
-from ui.shell import context
+from ui.shell import context, left_out_note
 from ui.views import demo_notice, grouping_choice, show_chart
 
 ctx = context()
@@ -31,10 +31,10 @@ with guarded():
         st.subheader(md(page_heading("variation", table, ctx.settings, fallback=f"Where {words} disagree",
                                      groups=words, standouts=standouts(spread, ctx.settings))))
         figure = charts.variation_chart(table, groups=words, options=ctx.chart_options)
-        show_chart(ctx, figure, table=table)
+        show_chart(ctx, figure, left_out_note(survey, by), table=table)
         marks = marked_groups(spread)  # the heatmap's marks, named where the test of all groups finds none
         for row in table.to_dict("records"):
             st.markdown(f"**{row['rank']}.** " + md(explain(row, ctx.settings.confidence, words,
                                                              marks.get(row["item"], ""))))
         st.subheader("Every group on every sign" if survey.has_signs else "Every group on every item")
-        show_chart(ctx, charts.spread_chart(spread, options=ctx.chart_options), table=spread)
+        show_chart(ctx, charts.spread_chart(spread, options=ctx.chart_options), left_out_note(survey, by), table=spread)

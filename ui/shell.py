@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from cxcommit import Settings, SettingsError, Survey, UnitMetrics
+from cxcommit.analyses.groups import left_out
 from cxcommit.charts.options import ChartOptions
 from cxcommit.io.columns import ATTRIBUTES
 from cxcommit.model.exclusions import keeps_tests_hint, too_few_text
@@ -24,7 +25,7 @@ from cxcommit.settings import MAX_MIN_DIFFERENCE_POINTS, MAX_MIN_GROUP_SIZE, set
 from cxcommit.stats.intervals import CI_METHODS
 from cxcommit.story.report_text import view_of
 from cxcommit.text import escape_markdown as md
-from cxcommit.vocabulary import grouping_label, one_group
+from cxcommit.vocabulary import grouping_label, left_out_text, one_group
 from ui.data import LINK_PARAM, Dataset, current, demo_dataset, link_key, lost_link, opened_dataset
 from ui.errors import guarded, show_error
 from ui.sessions import remembered
@@ -89,6 +90,12 @@ def page_url(file: str) -> str:
 def one_of(survey: Survey, name: str) -> str:
     """How to name one group of a grouping in a sentence: "business unit", "division"."""
     return one_group(label_of(survey, name))
+
+
+def left_out_note(survey: Survey, by: str | None) -> str:
+    """The note under a breakdown by ``by`` that leaves out those who left it blank ("143
+    respondents without a region are left out of this breakdown"); empty when nobody did."""
+    return left_out_text(left_out(survey, by), label_of(survey, by)) if by else ""
 
 
 def label_of(survey: Survey, name: str) -> str:
