@@ -10,11 +10,12 @@ from cxcommit.story.chapters import page_heading
 from cxcommit.story.report_text import family_size, significance_line
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
-from ui.shell import context, left_out_note, one_of
+from ui.shell import context, left_out_note, one_of, page_title
 from ui.views import chart_footer, demo_notice, group_detail, grouping_choice
 
 ctx = context()
-st.title("Signs × units" if ctx.survey.has_signs else "Items × groups")
+title = st.empty()  # named by the grouping chosen below
+title.title(page_title("signs_by_unit.py", ctx.survey))
 demo_notice(ctx)
 with guarded():
     survey = ctx.survey
@@ -23,6 +24,7 @@ with guarded():
                          container=left)
     if by is None:
         st.stop()
+    title.title(page_title("signs_by_unit.py", survey, by))
     sort = middle.radio("Sort columns by", ("score", "size", "name"), horizontal=True, key="heatmap_sort", bind="query-params",
                         format_func={"score": "Score", "size": "Size", "name": "Name"}.get)
     signs_only = right.toggle("The 8 signs only", value=survey.has_signs, disabled=not survey.has_signs,

@@ -10,17 +10,19 @@ from cxcommit.story.takeaways import marked_groups, standouts
 from cxcommit.text import escape_markdown as md
 from cxcommit.vocabulary import LONGEST_NOUN, grouping_nouns
 from ui.errors import guarded
-from ui.shell import context, left_out_note
+from ui.shell import context, left_out_note, page_title
 from ui.views import demo_notice, grouping_choice, show_chart
 
 ctx = context()
-st.title("Where units disagree")
+title = st.empty()  # named by the grouping chosen below
+title.title(page_title("variation.py", ctx.survey))
 demo_notice(ctx)
 with guarded():
     survey = ctx.survey
     by = grouping_choice(ctx, "Across", ("business_unit", "division", "region"), "variation_by")
     if by is None:
         st.stop()
+    title.title(page_title("variation.py", survey, by))
     items = list(SIGN_IDS) if survey.has_signs else None
     table = variation(survey, by, items=items, settings=ctx.settings)
     if table.empty:
