@@ -20,17 +20,18 @@ demo_notice(ctx)
 with guarded():
     survey = ctx.survey
     left, middle, right = st.columns([2, 2, 3])
-    by = grouping_choice(ctx, "Columns", ("business_unit", "division", "region", "role"), "heatmap_by",
+    by = grouping_choice(ctx, "Groups", ("business_unit", "division", "region", "role"), "heatmap_by",
                          container=left)
     if by is None:
         st.stop()
     title.title(page_title("signs_by_unit.py", survey, by))
-    sort = middle.radio("Sort columns by", ("score", "size", "name"), horizontal=True, key="heatmap_sort", bind="query-params",
-                        format_func={"score": "Score", "size": "Size", "name": "Name"}.get)
     signs_only = right.toggle("The 8 signs only", value=survey.has_signs, disabled=not survey.has_signs,
                               key="heatmap_signs", bind="query-params")
     items = list(SIGN_IDS) if signs_only and survey.has_signs else None
     table = rates(survey, by, items=items, settings=ctx.settings)
+    lines = "rows" if charts.groups_run_down(table, options=ctx.chart_options) else "columns"  # as the chart draws them
+    sort = middle.radio(f"Sort {lines} by", ("score", "size", "name"), horizontal=True, key="heatmap_sort",
+                        bind="query-params", format_func={"score": "Score", "size": "Size", "name": "Name"}.get)
     st.subheader(md(page_heading("signs", table, ctx.settings, fallback=f"The {'8 signs' if items else 'items'} by "
                                  f"{one_of(survey, by)}")))
     figure = charts.signs_heatmap(table, sort=sort, options=ctx.chart_options)

@@ -658,3 +658,16 @@ def test_no_chart_asks_the_reader_to_hover(figures):
     for name, fig in figures.items():
         assert "hover" not in (fig.layout.title.subtitle.text or "").lower(), name
         assert "hover" not in (fig.layout.title.text or "").lower(), name
+
+
+@pytest.mark.parametrize("by, presentation", [("division", False), ("business_unit", False), ("business_unit", True)])
+def test_the_page_knows_whether_the_heatmap_turns(demo, by, presentation):
+    """groups_run_down says what the heatmap does with its groups (the page's "Sort rows by" or
+    "Sort columns by"): groups down the side when its y axis names them."""
+    table = rates(demo, by, items=list(SIGN_IDS))
+    options = ChartOptions(presentation=presentation)
+    fig = charts.signs_heatmap(table, options=options)
+    groups = {str(g) for g in table["group"]}
+    down = {html.unescape(str(v)) for v in fig.data[0].y} <= groups
+    assert charts.groups_run_down(table, options=options) == down
+    assert down == (by == "business_unit")  # 30 units beside the 8 signs turn; 6 divisions do not

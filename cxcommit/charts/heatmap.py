@@ -119,6 +119,22 @@ def _fit(table: pd.DataFrame, groups: list, labels: list, values: bool | None, t
     return transpose, max(font, 6), font >= MIN_CELL_FONT if values is None else values
 
 
+def groups_run_down(rates_table: pd.DataFrame, *, transpose: bool | None = None,
+                    options: ChartOptions = ChartOptions()) -> bool:
+    """Whether :func:`signs_heatmap` draws this table's groups down the side, one row each (True), or
+    across, one column each: what a page's controls call the groups ("Sort rows by").
+
+    >>> from cxcommit.analyses.rates import rates
+    >>> from cxcommit.demo import load_demo
+    >>> groups_run_down(rates(load_demo(), by="division")), groups_run_down(rates(load_demo(), by="business_unit"))
+    (False, True)
+    """
+    table = with_shares(rates_table)
+    groups = list(dict.fromkeys(table["group"]))
+    labels = list(dict(zip(table["item"], table["label"])).values())
+    return _fit(table, groups, labels, None, transpose, options)[0]
+
+
 def _subtitle(table: pd.DataFrame, values: bool, share_word: str, color: str, options: ChartOptions) -> str:
     what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"
     number = (f"Number: {share_word.lower()}" if values else
