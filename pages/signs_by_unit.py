@@ -5,6 +5,7 @@ import streamlit as st
 from cxcommit import charts
 from cxcommit.analyses.rates import rates
 from cxcommit.analyses.tables import shown_groups
+from cxcommit.charts.heatmap import groups_run_down
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.story.chapters import page_heading
 from cxcommit.story.report_text import family_size, significance_line
@@ -29,7 +30,7 @@ with guarded():
                               key="heatmap_signs", bind="query-params")
     items = list(SIGN_IDS) if signs_only and survey.has_signs else None
     table = rates(survey, by, items=items, settings=ctx.settings)
-    lines = "rows" if charts.groups_run_down(table, options=ctx.chart_options) else "columns"  # as the chart draws them
+    lines = "rows" if groups_run_down(table, options=ctx.chart_options) else "columns"  # as the chart draws them
     sort = middle.radio(f"Sort {lines} by", ("score", "size", "name"), horizontal=True, key="heatmap_sort",
                         bind="query-params", format_func={"score": "Score", "size": "Size", "name": "Name"}.get)
     st.subheader(md(page_heading("signs", table, ctx.settings, fallback=f"The {'8 signs' if items else 'items'} by "

@@ -34,12 +34,12 @@ from cxcommit.charts.best import best_group_chart
 from cxcommit.charts.common import share_label
 from cxcommit.charts.diverging import diverging_chart
 from cxcommit.charts.dumbbell import gap_dumbbell
-from cxcommit.charts.heatmap import HEATMAP_COLOURS, HEATMAP_SORTS, groups_run_down, signs_heatmap
+from cxcommit.charts.heatmap import HEATMAP_COLOURS, HEATMAP_SORTS, signs_heatmap
 from cxcommit.charts.layout import TICK_CHARS
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.scatter import SHARE_COLUMNS, pay_scatter
 from cxcommit.charts.spread import spread_chart, variation_chart
 from cxcommit.charts.waves import index_trend_chart, pay_trend_chart, trend_chart
 
-__all__ = ["best_group_chart", "commitment_chart", "gap_bars", "gap_dumbbell", "groups_run_down", "index_trend_chart",
-           "pay_scatter", "pay_trend_chart", "signs_heatmap", "spread_chart", "trend_chart", "variation_chart"]
+__all__ = ["best_group_chart", "commitment_chart", "gap_bars", "gap_dumbbell", "index_trend_chart", "pay_scatter", "pay_trend_chart",
+           "signs_heatmap", "spread_chart", "trend_chart", "variation_chart"]
