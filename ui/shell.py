@@ -43,8 +43,7 @@ PAGES = (
     ("export.py", "Export"),
     ("data.py", "Data"),
 )
-# The groupings a page compares, first choice first: a page named by them ("Signs × units") takes
-# its title from the first the survey has (:func:`page_title`).
+# The groupings a page compares, first choice first; the first the survey has names it (page_title)
 COMPARED = {"signs_by_unit.py": ("business_unit", "division", "region", "role"),
             "variation.py": ("business_unit", "division", "region")}
 SETTING_PARAMS = ("min_group_size", "confidence", "ci_method", "dont_know", "min_difference")
@@ -125,8 +124,7 @@ def one_of(survey: Survey, name: str) -> str:
 
 
 def left_out_note(survey: Survey, by: str | None) -> str:
-    """The note under a breakdown by ``by`` that leaves out those who left it blank ("143
-    respondents without a region are left out of this breakdown"); empty when nobody did."""
+    """The note under a breakdown by ``by`` leaving out those who left it blank; empty if none did."""
     return left_out_text(left_out(survey, by), label_of(survey, by)) if by else ""
 
 

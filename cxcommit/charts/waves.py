@@ -221,16 +221,7 @@ def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, options: ChartOptions 
     incentive = numbers(table["incentive_share"])
     shown = ~table["suppressed"].to_numpy(dtype=bool)
     has_incentive = bool(np.isfinite(incentive[shown]).any())
-    side = options.presentation and has_incentive
-    titles = ["Sign 7: executive pay tied to CX (share answering yes)"]
-    titles += ["Share of executive incentive tied to CX (mean over units)"] if has_incentive else []
-    if side:
-        titles = [title.replace(" (", "<br>(") for title in titles]
-    second = (1, 2) if side else (2, 1)
-    fig = make_subplots(rows=1 if side else len(titles), cols=2 if side else 1, shared_xaxes=not side,
-                        vertical_spacing=0.1, horizontal_spacing=0.16, subplot_titles=titles)
-    height = 560 if side else (340 if options.presentation else 320) * len(titles) + 160
-    panel = height - PLOT_MARGINS - 40 if side else (height - PLOT_MARGINS) / len(titles)
+    fig, second, height, panel = _pay_panels(has_incentive, options.presentation)
     colours = group_colours(table, options.dark)
     draw = _draw(table)
     draw(fig, table, y="p", low="ci_low", high="ci_high", colours=colours, position=(1, 1),
@@ -248,11 +239,27 @@ def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, options: ChartOptions 
         fig.update_yaxes(range=[0, top], ticksuffix="%", title_text="Incentive", row=second[0], col=second[1])
     _wave_axis(fig, table)
     axis = "Wave" if one_wave(table) is None else grouping_word(table).capitalize()
-    for row, col in [(1, 1), second] if side else [(len(titles), 1)]:
-        fig.update_xaxes(title_text=axis, row=row, col=col)
+    for row, col in {(1, 1), second} if second == (1, 2) else [second if has_incentive else (1, 1)]:
+        fig.update_xaxes(title_text=axis, row=row, col=col)  # under each panel side by side, under the lowest stacked
     return finish(fig, "Is executive pay moving toward CX?" if one_wave(table) is None else
                   f"Executive pay and CX in {escape_html(one_wave(table))}", _whiskers_note(options, table),
                   height=height, options=options)
+
+
+def _pay_panels(has_incentive: bool, presentation: bool) -> tuple[go.Figure, tuple[int, int], int, float]:
+    """The pay chart's panels: the figure, the incentive panel's (row, col), the height and each
+    panel's plot height: side by side in presentation (560 high, like the other line charts), else
+    stacked (sign 7 above)."""
+    side = presentation and has_incentive
+    titles = ["Sign 7: executive pay tied to CX (share answering yes)"]
+    titles += ["Share of executive incentive tied to CX (mean over units)"] if has_incentive else []
+    if side:
+        titles = [title.replace(" (", "<br>(") for title in titles]
+    fig = make_subplots(rows=1 if side else len(titles), cols=2 if side else 1, shared_xaxes=not side,
+                        vertical_spacing=0.1, horizontal_spacing=0.16, subplot_titles=titles)
+    height = 560 if side else (340 if presentation else 320) * len(titles) + 160
+    panel = height - PLOT_MARGINS - 40 if side else (height - PLOT_MARGINS) / len(titles)
+    return fig, (1, 2) if side else (2, 1), height, panel
 
 
 def index_trend_chart(index_waves_table: pd.DataFrame, *, options: ChartOptions = ChartOptions()) -> go.Figure:
