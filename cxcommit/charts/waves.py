@@ -41,10 +41,15 @@ def _hidden_suffix(waves: list[str], min_group_size: int) -> str:
     return f" ({suppressed_label(min_group_size)} in {which})"
 
 
+SLIDE_SQUEEZE = 0.6  # a slide may draw a chart's plot this low against its own height (a laptop screen)
+
+
 @dataclass(frozen=True)
 class Room:
     """Where a panel's end labels go: its y axis from ``low`` to ``high`` over ``pixels`` of plot
-    height, and the labels' font size (``presentation``)."""
+    height, and the labels' font size (``presentation``). A slide fits a chart to its screen (the
+    presentation draws it lower on a laptop), so in presentation the labels are spaced for a plot
+    :data:`SLIDE_SQUEEZE` as high: still a line apart there, further apart on a large screen."""
 
     low: float
     high: float
@@ -53,7 +58,7 @@ class Room:
 
     @property
     def per_unit(self) -> float:
-        return self.pixels / (self.high - self.low)
+        return self.pixels * (SLIDE_SQUEEZE if self.presentation else 1.0) / (self.high - self.low)
 
     @property
     def gap(self) -> float:
@@ -92,6 +97,14 @@ def _lines_over_waves(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: d
     _end_labels(fig, ends, room, position)
 
 
+def _axis_of(fig: go.Figure, position: tuple[int, int] | None) -> str:
+    """The y axis (``y``, ``y2``, …) of the panel at ``position`` (row, col) of a figure with subplots."""
+    if position is None:
+        return "y"
+    axis = fig.get_subplot(*position).yaxis.plotly_name  # "yaxis", "yaxis2", …
+    return "y" + axis.removeprefix("yaxis")
+
+
 PLOT_MARGINS = 250  # pixels of a line chart's height above and below its plot: title, subtitle, legend, wave axis
 END_OFFSET = 16  # pixels from a line's last point to its value: room for a connector when moved
 
@@ -100,7 +113,8 @@ def _end_labels(fig: go.Figure, ends: list[tuple[str, float, str, str]], room: R
                 position: tuple[int, int] | None) -> None:
     """Each line's latest value (wave, value, text, colour) beside its last point, in its colour;
     values at the same wave closer than a line of text are moved apart (:func:`dodge`) and joined
-    to their point by a thin line in that colour."""
+    to their point by a thin line in that colour. A label's height is in the axis' units, so it stays
+    beside its line when a slide draws the chart lower or higher."""
     where = {"row": position[0], "col": position[1]} if position else {}
     for wave in dict.fromkeys(end[0] for end in ends):
         here = [end for end in ends if end[0] == wave]
@@ -108,8 +122,8 @@ def _end_labels(fig: go.Figure, ends: list[tuple[str, float, str, str]], room: R
         for (_, value, text, colour), at in zip(here, placed):
             moved = abs(at - value) * room.per_unit >= 2
             fig.add_annotation(x=wave, y=value, text=text, showarrow=True, arrowhead=0, arrowwidth=1,
-                               arrowcolor=colour if moved else "rgba(0,0,0,0)", ax=END_OFFSET,
-                               ay=-(at - value) * room.per_unit, axref="pixel", ayref="pixel", xanchor="left",
+                               arrowcolor=colour if moved else "rgba(0,0,0,0)", ax=END_OFFSET, ay=at,
+                               axref="pixel", ayref=_axis_of(fig, position), xanchor="left",
                                yanchor="middle", font={"color": colour}, name="latest value", **where)
 
 
