@@ -91,15 +91,22 @@ def one_group(label: str) -> str:
 
     >>> one_group("Business units"), one_group("Gender"), one_group("Status")
     ('business unit', 'gender', 'status')
+    >>> one_group("regions"), one_group("gender groups"), one_group("groups")
+    ('region', 'gender group', 'group')
+    >>> one_group(grouping_nouns("q7", label="Which character shot first?")[1])
+    'group by “Which character shot first?”'
     >>> one_group("Which character shot first?")
     'group by “Which character shot first?”'
     """
-    standard = {plural: one for one, _, plural in GROUPINGS.values()}
-    if label in standard:
-        return "business unit" if label == "Business units" else standard[label]
+    standard = {**{many: one for one, many, _ in GROUPINGS.values()},
+                **{plural.lower(): one for one, _, plural in GROUPINGS.values()}, "business units": "business unit"}
+    if label.lower() in standard:
+        return standard[label.lower()]
+    if label.startswith("groups by "):  # many of a question's groups (grouping_nouns)
+        return "group" + label[len("groups"):]
     if is_question(label):
         return f"group by {quoted(label)}"
-    return _small_first(label)
+    return _small_first(label[:-1] if label.endswith(" groups") or label == "groups" else label)
 
 
 def left_out_text(count: int, label: str) -> str:

@@ -255,6 +255,8 @@ def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, options: ChartOptions 
     axis = "Wave" if one_wave(table) is None else grouping_word(table).capitalize()
     for row, col in {(1, 1), second} if second == (1, 2) else [second if has_incentive else (1, 1)]:
         fig.update_xaxes(title_text=axis, row=row, col=col)  # under each panel side by side, under the lowest stacked
+    if second == (1, 2):
+        fig.update_xaxes(tickangle=30)  # two narrow panels: their waves slanted alike
     return finish(fig, "Is executive pay moving toward CX?" if one_wave(table) is None else
                   f"Executive pay and CX in {escape_html(one_wave(table))}", _whiskers_note(options, table),
                   height=height, options=options)
