@@ -302,3 +302,12 @@ def test_everyone_minus_the_groups_shown_leaves_nobody_or_a_group(name):
             assert people == 0 or people >= K
             blanks += people
     assert blanks > 0  # the exports do have blank groupings
+
+
+def test_the_privacy_note_quotes_a_question_instead_of_lowercasing_it():
+    """A grouping named by a question enters the note quoted as asked, never lowercased into it."""
+    from cxcommit.privacy.publish import generalised_note
+    note = generalised_note(load_survey(REALDATA / "surveymonkey_538_starwars.csv"))
+    assert note.startswith("Groups by “Which character shot first?”, gender groups or age groups with fewer than 5")
+    forms = generalised_note(load_survey(REALDATA / "googleforms_rstudio_rsurvey2019_en.csv"))
+    assert "“How would you rate your level of experience using R?”" in forms and "using r?" not in forms

@@ -206,7 +206,7 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
                      side="top" if transpose else "bottom")  # a long heatmap names its columns where it starts
     fig.update_yaxes(autorange="reversed", showgrid=False)
     short_ticks(fig, "y", y)
-    fig = finish(fig, f"The {items_noun(items)} by {grouping_word(table)}",
+    fig = finish(fig, f"The {items_noun(items)} by {grouping_word(table, 'by')}",
                  _subtitle(table, values, share_word, color, options),
                  height=heatmap_height(len(rows), names_px, presentation), options=options)
     if transpose:  # the column names above the cells: room for them under the header

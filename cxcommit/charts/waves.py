@@ -252,7 +252,7 @@ def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, options: ChartOptions 
              room=Room(0, top, panel, options.presentation))
         fig.update_yaxes(range=[0, top], ticksuffix="%", title_text="Incentive", row=second[0], col=second[1])
     _wave_axis(fig, table)
-    axis = "Wave" if one_wave(table) is None else grouping_word(table).capitalize()
+    axis = "Wave" if one_wave(table) is None else grouping_word(table, "axis")
     for row, col in {(1, 1), second} if second == (1, 2) else [second if has_incentive else (1, 1)]:
         fig.update_xaxes(title_text=axis, row=row, col=col)  # under each panel side by side, under the lowest stacked
     if second == (1, 2):
@@ -293,7 +293,7 @@ def index_trend_chart(index_waves_table: pd.DataFrame, *, options: ChartOptions 
                  room=Room(0, 8, height - PLOT_MARGINS, options.presentation),
                  hover=lambda r: index_hover(r, options.confidence), fmt=lambda v: f"{v:.1f}")
     _wave_axis(fig, table)
-    fig.update_xaxes(title_text="Wave" if one_wave(table) is None else grouping_word(table).capitalize())
+    fig.update_xaxes(title_text="Wave" if one_wave(table) is None else grouping_word(table, "axis"))
     fig.update_yaxes(range=[0, 8], dtick=1, title_text="Mean signs met (0–8)")
     title = "Commitment index over waves" if one_wave(table) is None else f"Commitment index in {escape_html(one_wave(table))}"
     return finish(fig, title, _whiskers_note(options, table), height=height, options=options)
