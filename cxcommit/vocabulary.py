@@ -27,21 +27,51 @@ def grouping_text(name: str) -> str:
     return str(name).replace("_", " ")
 
 
-def grouping_nouns(grouping: str | None, *, longest: int | None = None) -> tuple[str, str]:
+def is_question(text: str) -> bool:
+    """True for a grouping named by a question or a long phrase (an export's own column): a sentence
+    quotes it as it is, never lowercases it into its grammar.
+
+    >>> is_question("Which character shot first?"), is_question("Gender"), is_question("store type")
+    (True, False, False)
+    """
+    text = str(text).strip()
+    return text.endswith("?") or len(text) > LONGEST_NOUN
+
+
+def quoted(text: str) -> str:
+    """A question as a sentence quotes it: “Which character shot first?”."""
+    return f"“{str(text).strip()}”"
+
+
+def grouping_nouns(grouping: str | None, *, longest: int | None = None, label: str | None = None) -> tuple[str, str]:
     """One group and many groups of ``grouping`` in words: ``("unit", "units")`` for business_unit;
-    another grouping's name with "groups" (``longest``: a name longer than that as plain "groups").
+    another grouping's name (or ``label``, the question it was read from) with "groups", or quoted
+    when it is a question (:func:`is_question`); ``longest``: many of a name longer than that as
+    plain "groups".
 
     >>> grouping_nouns("business_unit"), grouping_nouns("store_type"), grouping_nouns(None)
     (('unit', 'units'), ('store type', 'store type groups'), ('group', 'groups'))
+    >>> grouping_nouns("Gender")
+    ('gender', 'gender groups')
+    >>> grouping_nouns("q7", label="Which character shot first?")
+    ('“Which character shot first?”', 'groups by “Which character shot first?”')
     >>> grouping_nouns("how_would_you_describe_your_team", longest=LONGEST_NOUN)
-    ('how would you describe your team', 'groups')
+    ('“how would you describe your team”', 'groups')
     """
     if grouping in GROUPINGS:
         return GROUPINGS[grouping][:2]
     if not grouping:
         return "group", "groups"
-    name = grouping_text(grouping)
+    name = label or grouping_text(grouping)
+    if is_question(name):
+        return quoted(name), "groups" if longest is not None else f"groups by {quoted(name)}"
+    name = _small_first(name)
     return name, "groups" if longest is not None and len(name) > longest else f"{name} groups"
+
+
+def _small_first(name: str) -> str:
+    """A short name inside a sentence: "Gender" as "gender", "NPS band" as it is."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
 
 
 def grouping_label(name: str, source: str | None = None) -> str:
@@ -55,12 +85,45 @@ def grouping_label(name: str, source: str | None = None) -> str:
 
 
 def one_group(label: str) -> str:
-    """How to name one group in a sentence, from the grouping's label: "business unit", "division".
+    """How to name one group in a sentence, from the grouping's label: "business unit", "division";
+    an export's short column name with a small first letter ("gender"; "NPS band" as it is); a
+    question quoted as it is, never lowercased into the sentence.
 
-    >>> one_group("Business units")
-    'business unit'
+    >>> one_group("Business units"), one_group("Gender"), one_group("Status")
+    ('business unit', 'gender', 'status')
+    >>> one_group("regions"), one_group("gender groups"), one_group("groups")
+    ('region', 'gender group', 'group')
+    >>> one_group(grouping_nouns("q7", label="Which character shot first?")[1])
+    'group by “Which character shot first?”'
+    >>> one_group("Which character shot first?")
+    'group by “Which character shot first?”'
     """
-    return label.lower().rstrip("s")
+    standard = {**{many: one for one, many, _ in GROUPINGS.values()},
+                **{plural.lower(): one for one, _, plural in GROUPINGS.values()}, "business units": "business unit"}
+    if label.lower() in standard:
+        return standard[label.lower()]
+    if label.startswith("groups by "):  # many of a question's groups (grouping_nouns)
+        return "group" + label[len("groups"):]
+    if is_question(label):
+        return f"group by {quoted(label)}"
+    return _small_first(label[:-1] if label.endswith(" groups") or label == "groups" else label)
+
+
+def left_out_text(count: int, label: str) -> str:
+    """The note under a breakdown that leaves out the people who left its grouping blank (``count``
+    of them; ``label``: the grouping's label); empty when there are none.
+
+    >>> left_out_text(143, "Regions")
+    '143 respondents without a region are left out of this breakdown'
+    >>> left_out_text(1, "Which character shot first?")
+    '1 respondent without an answer to “Which character shot first?” is left out of this breakdown'
+    """
+    if count <= 0:
+        return ""
+    one = one_group(label)
+    what = f"an answer to {quoted(label)}" if is_question(label) else f"{'an' if one[:1] in 'aeiou' else 'a'} {one}"
+    people, verb = ("respondent", "is") if count == 1 else ("respondents", "are")
+    return f"{count:,} {people} without {what} {verb} left out of this breakdown"
 
 
 def items_noun(item_ids) -> str:

@@ -7,7 +7,7 @@ from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.story.chapters import page_heading
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
-from ui.shell import context, one_of
+from ui.shell import context, left_out_note, one_of
 from ui.views import demo_notice, grouping_choice, show_chart
 
 ctx = context()
@@ -25,7 +25,7 @@ with guarded():
     if groups:
         group = st.selectbox(md(f"One {one_of(survey, by)}"), groups, key="gaps_group", bind="query-params")
         show_chart(ctx, charts.gap_dumbbell(by_group, group=group, options=ctx.chart_options),
-                   table=by_group[by_group["group"] == group])
+                   left_out_note(survey, by), table=by_group[by_group["group"] == group])
 with guarded():
     target = gap_to_target(survey, None, items=items, settings=ctx.settings)
     st.subheader(md(page_heading("gap_to_target", target, ctx.settings, fallback="How far from full commitment?"
@@ -37,7 +37,8 @@ with guarded():
     st.subheader(md(f"How far from the best {one_of(survey, by)}?"))
     best = gap_to_best(survey, by, items=items, settings=ctx.settings)
     show_chart(ctx, charts.best_group_chart(best, group_word=one_of(survey, by), options=ctx.chart_options),
-               table=best)
+               left_out_note(survey, by), table=best)
     item = st.selectbox("Every group on one item", list(dict.fromkeys(best["item"])), key="gaps_best_item",
                         format_func=dict(zip(best["item"], best["label"])).get, bind="query-params")
-    show_chart(ctx, charts.gap_bars(best, item=item, options=ctx.chart_options), table=best[best["item"] == item])
+    show_chart(ctx, charts.gap_bars(best, item=item, options=ctx.chart_options), left_out_note(survey, by),
+               table=best[best["item"] == item])

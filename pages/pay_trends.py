@@ -11,7 +11,7 @@ from cxcommit.story.chapters import outcome_pair, page_heading
 from cxcommit.story.report_text import relations_table
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
-from ui.shell import context
+from ui.shell import context, left_out_note
 from ui.views import demo_notice, grouping_choice, show_chart
 
 ctx = context()
@@ -31,12 +31,14 @@ with guarded():
 with guarded():
     over_waves = index_over_waves(survey, by, settings=ctx.settings)
     st.subheader(md(page_heading("index_waves", over_waves, ctx.settings, fallback="Commitment over waves")))
-    show_chart(ctx, charts.index_trend_chart(over_waves, options=ctx.chart_options), table=over_waves)
+    show_chart(ctx, charts.index_trend_chart(over_waves, options=ctx.chart_options), left_out_note(survey, by),
+               table=over_waves)
 with guarded():
     item = st.selectbox("One item over waves", list(survey.item_ids),
                         format_func=lambda i: survey.item(i).label, key="trends_item", bind="query-params")
     moves = trends(survey, by, items=[item], settings=ctx.settings)
-    show_chart(ctx, charts.trend_chart(moves, item=item, options=ctx.chart_options), table=moves)
+    show_chart(ctx, charts.trend_chart(moves, item=item, options=ctx.chart_options), left_out_note(survey, by),
+               table=moves)
 if ctx.metrics is None or "business_unit" not in survey.groupings:
     st.info("To relate pay alignment to NPS, CSAT and other outcomes across business units, load a unit-metrics "
             "file with survey data that has a business unit column, on the **Data** page.")

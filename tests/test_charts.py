@@ -6,6 +6,7 @@ import re
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from hypothesis import given, strategies as st
 from conftest import ROOT
 
 from cxcommit import charts
@@ -589,8 +590,10 @@ def test_one_wave_is_drawn_as_bars_with_their_values_never_as_a_column_of_dots(d
         assert all(text for text in values.text)
     several = charts.index_trend_chart(index_over_waves(demo, "division"))
     assert not any(t.type == "bar" for t in several.data)
-    for line in several.data:  # the latest value written at the end of each line
-        assert [t for t in line.text if t] == [f"{numbers(line.y)[np.isfinite(numbers(line.y))][-1]:.1f}"]
+    ends = {a.font.color: a for a in several.layout.annotations if a.yref != "paper"}
+    for line in several.data:  # the latest value written at the end of each line, in its colour
+        last = numbers(line.y)[np.isfinite(numbers(line.y))][-1]
+        assert ends[line.line.color].text == f"{last:.1f}" and ends[line.line.color].y == last
 
 
 def test_the_best_group_chart_names_the_best_on_each_item_with_its_share(demo):
@@ -661,3 +664,65 @@ def test_no_chart_asks_the_reader_to_hover(figures):
     for name, fig in figures.items():
         assert "hover" not in (fig.layout.title.subtitle.text or "").lower(), name
         assert "hover" not in (fig.layout.title.text or "").lower(), name
+
+
+@pytest.mark.parametrize("by, presentation", [("division", False), ("business_unit", False), ("business_unit", True)])
+def test_the_page_knows_whether_the_heatmap_turns(demo, by, presentation):
+    from cxcommit.charts.heatmap import groups_run_down
+    """groups_run_down says what the heatmap does with its groups (the page's "Sort rows by" or
+    "Sort columns by"): groups down the side when its y axis names them."""
+    table = rates(demo, by, items=list(SIGN_IDS))
+    options = ChartOptions(presentation=presentation)
+    fig = charts.signs_heatmap(table, options=options)
+    groups = {str(g) for g in table["group"]}
+    down = {html.unescape(str(v)) for v in fig.data[0].y} <= groups
+    assert groups_run_down(table, options=options) == down
+    assert down == (by == "business_unit")  # 30 units beside the 8 signs turn; 6 divisions do not
+
+
+@pytest.mark.parametrize("chart", ["index", "pay", "pay_presentation", "trend"])
+def test_the_latest_values_at_the_lines_ends_never_overlap(demo, chart):
+    """Lines that end close together (the demo's divisions at 3.6 and 3.7 signs) have their latest
+    values moved apart by a line of text at least, each still its line's value, beside its last
+    point, in its colour, joined to it by a thin line when moved."""
+    from cxcommit.charts.waves import PLOT_MARGINS
+    metrics, presentation = load_demo_metrics(), chart == "pay_presentation"
+    options = ChartOptions(presentation=presentation)
+    fig = {"index": lambda: charts.index_trend_chart(index_over_waves(demo, "division"), options=options),
+           "pay": lambda: charts.pay_trend_chart(pay_alignment(demo, metrics, "division"), options=options),
+           "pay_presentation": lambda: charts.pay_trend_chart(pay_alignment(demo, metrics, "division"), options=options),
+           "trend": lambda: charts.trend_chart(trends(demo, "division", items=["sign_7"]), options=options)}[chart]()
+    labels = [a for a in fig.layout.annotations if a.yref != "paper"]
+    ends: dict = {}
+    for trace in fig.data:
+        values = numbers(trace.y)
+        shown = np.flatnonzero(np.isfinite(values))
+        if len(shown):
+            ends.setdefault(trace.yaxis or "y", {})[trace.line.color] = (trace.x[shown[-1]], values[shown[-1]])
+    assert sorted((a.yref or "y", a.font.color) for a in labels) == sorted((y, c) for y in ends for c in ends[y])
+    for a in labels:
+        assert (a.x, a.y) == ends[a.yref or "y"][a.font.color]  # beside its own line's last point
+        assert a.ayref == (a.yref or "y")  # the label's height in its axis' units: it follows a resized plot
+    moved = [a for a in labels if a.arrowcolor == a.font.color]  # a connector where a label was moved
+    assert moved and all(a.ay != a.y for a in moved)  # the demo's lines do end close together
+    assert all(abs(a.ay - a.y) < 0.01 * 8 for a in labels if a not in moved)
+    if chart == "index":  # on screen, in pixels of the plot (8 signs over its height)
+        per_unit = (480 - PLOT_MARGINS) / 8
+        heights = sorted(a.ay * per_unit for a in labels)
+        assert min(np.diff(heights)) >= 14 * 1.3 - 1e-6, heights
+    if chart == "pay_presentation":  # side by side: one row, two panels with their own y axis
+        assert {a.yref or "y" for a in labels} == {"y", "y2"} and fig.layout.height == 560
+        assert fig.layout.xaxis2.domain[0] > fig.layout.xaxis.domain[1] and fig.layout.yaxis2.anchor == "x2"
+
+
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=12), st.floats(0.01, 0.08))
+def test_dodged_labels_keep_their_order_and_a_line_apart(values, gap):
+    from cxcommit.charts.layout import dodge
+    placed = dodge(values, gap, 0, 1)
+    order = np.argsort(values, kind="stable")
+    assert np.all(np.diff(placed[order]) >= gap - 1e-9)
+    if len(values) * gap <= 1:  # room for all: inside the axis
+        assert placed.min() >= -1e-9 and placed.max() <= 1 + 1e-9
+    alone = [i for i in range(len(values)) if all(abs(values[i] - v) >= 2 * gap * len(values) for j, v in
+                                                  enumerate(values) if j != i)]
+    assert all(abs(placed[i] - values[i]) < 1e-9 for i in alone if gap <= values[i] <= 1 - gap)

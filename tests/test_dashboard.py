@@ -554,3 +554,20 @@ def test_the_import_summary_says_how_many_people_answered_more_than_one_wave():
     test.get("form_submit_button")[0].click().run()
     assert not test.exception, test.exception
     assert any(c.value.startswith("120 respondent id(s) answered in more than one wave") for c in test.caption)
+
+
+def test_pages_are_named_in_the_words_of_the_survey_loaded():
+    """The heatmap and the variation page say what they compare: units and signs on the demo,
+    items and regions on the Star Wars export (no signs, no units), the grouping chosen when one is."""
+    from cxcommit import load_survey
+    from ui.shell import nav_title, page_title
+    demo, stars = load_demo(), load_survey(REALDATA / "surveymonkey_538_starwars.csv")
+    assert [page_title(file, demo) for file in ("signs_by_unit.py", "variation.py")] == \
+        ["Signs × units", "Where units disagree"]
+    assert [nav_title(file, demo) for file, _ in PAGES] == [title for _, title in PAGES]  # the demo's words
+    assert nav_title("signs_by_unit.py", stars) == "Items × regions" and nav_title("variation.py", stars) == "Variation"
+    assert page_title("signs_by_unit.py", stars) == "Items × regions"
+    assert page_title("variation.py", stars) == "Where regions disagree"
+    assert page_title("signs_by_unit.py", stars, "Gender") == "Items × gender groups"
+    assert page_title("variation.py", stars, "Which character shot first?") == "Where groups disagree"
+    assert page_title("gaps.py", stars) == dict(PAGES)["gaps.py"]

@@ -140,3 +140,22 @@ def test_item_names_tell_apart_questions_that_read_alike():
     labels = [label for _, label in names]
     assert len(set(labels)) == 4 and labels[3] == "Acme"
     assert labels[0].endswith("(week)") and labels[1].endswith("(month)")
+
+
+def test_questions_answered_mostly_in_write_ins_are_not_offered_as_groupings():
+    """Google Forms' "How did you learn R?" has 53 distinct answers, 49 of them typed in by one to
+    four people: no grouping. It is neither suggested nor offered in the form, and the Data page's
+    list of columns says why. Country keeps its rare values: it is the region, pooled when published."""
+    from cxcommit.mapping.form import column_roles, groupable, items_table
+    raw = read_raw(REALDATA / "googleforms_rstudio_rsurvey2019_en.csv")
+    mapping = suggest_mapping(raw)
+    learned = next(key for key in raw.keys if key.startswith("How did you learn R?"))
+    assert learned not in mapping.groupings
+    assert mapping.ignored[learned] == "write-in answers: 49 of its 53 answers are given by fewer than 5 people each"
+    roles = column_roles(mapping, list(raw.keys), dict(zip(raw.keys, raw.labels)))
+    assert learned not in groupable(roles)
+    notes = items_table(mapping, list(raw.keys), dict(zip(raw.keys, raw.labels))).set_index("column")["note"]
+    assert notes[learned].startswith("write-in answers")
+    assert mapping.attributes["region"] == "In what country do you currently reside?"
+    survivors = [key for key in groupable(roles) if key in mapping.ignored]
+    assert survivors and all(not mapping.ignored[key].startswith("write-in") for key in survivors)

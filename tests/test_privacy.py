@@ -16,7 +16,7 @@ from audit import audit
 from conftest import REALDATA
 from cxcommit import Settings, SettingsError, apply_mapping, load_survey, read_raw, suggest_mapping
 from cxcommit.analyses.commitment import commitment_index
-from cxcommit.analyses.groups import make_groups
+from cxcommit.analyses.groups import left_out, make_groups
 from cxcommit.analyses.rates import rates
 from cxcommit.demo import import_demo
 from cxcommit.instrument.items import SIGN_IDS
@@ -280,3 +280,34 @@ def test_a_real_unit_named_like_the_pool_of_small_units_is_told_apart():
         ("business_unit", "Other units"), ("business_unit", "other units of Digital")]
     pooled = survey.disclosure.others.get("business_unit", [])
     assert all(not label.endswith("(so named in the file)") for label in pooled)
+
+
+@pytest.mark.parametrize("name", ["surveymonkey_538_starwars.csv", "googleforms_rstudio_rsurvey2019_en.csv"])
+def test_everyone_minus_the_groups_shown_leaves_nobody_or_a_group(name):
+    """People who left a grouping blank are no group and are not shown, but they are in everyone:
+    an attacker subtracting the groups shown from everyone (per item, wave and filter) finds the
+    blank ones, who must be none or at least k people and answers (a blank is a value of the
+    reporting attribute when publishing, so they are a union of classes)."""
+    survey = load_survey(REALDATA / name, settings=Settings(min_group_size=K))
+    views = [survey, *(survey.filter(wave=[wave]) for wave in survey.codes("wave")[1])]
+    blanks = 0
+    for view in views:
+        everyone = rates(view, None).set_index("item")["n"].fillna(0)
+        for by in (g for g in view.groupings if g != "wave"):
+            shown = rates(view, by)
+            assert not shown["group"].isna().any() and "(no answer)" not in set(shown["group"])
+            difference = everyone - shown.groupby("item")["n"].sum().reindex(everyone.index).fillna(0)
+            assert ((difference == 0) | (difference >= K)).all(), (by, difference[difference.between(1, K - 1)])
+            people = left_out(view, by)
+            assert people == 0 or people >= K
+            blanks += people
+    assert blanks > 0  # the exports do have blank groupings
+
+
+def test_the_privacy_note_quotes_a_question_instead_of_lowercasing_it():
+    """A grouping named by a question enters the note quoted as asked, never lowercased into it."""
+    from cxcommit.privacy.publish import generalised_note
+    note = generalised_note(load_survey(REALDATA / "surveymonkey_538_starwars.csv"))
+    assert note.startswith("Groups by “Which character shot first?”, gender groups or age groups with fewer than 5")
+    forms = generalised_note(load_survey(REALDATA / "googleforms_rstudio_rsurvey2019_en.csv"))
+    assert "“How would you rate your level of experience using R?”" in forms and "using r?" not in forms

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from cxcommit import SUMMARY_COLUMNS, Settings, SettingsError, item_summary, load_survey
+from cxcommit.analyses import groups
 from cxcommit.demo import load_demo
 from cxcommit.instrument.scales import DONT_KNOW
 from cxcommit.stats.intervals import wilson
@@ -83,10 +84,16 @@ def test_group_by_any_export_column_by_its_name():
     survey = load_survey(REALDATA / "surveymonkey_538_starwars.csv")
     table = item_summary(survey, by="Gender", items=["seen_films_star_wars"])
     # "Other": people whose combination of groupings is too small keep no gender of their own
-    assert set(table["group"]) == {"Female", "Male", "Other", "(no answer)"}
+    # those who gave no gender are no group: left out of the breakdown, counted in everyone
+    assert set(table["group"]) == {"Female", "Male", "Other"}
     left_out = sum(survey.disclosure.left_out.values())
     assert survey.report.rows_kept == 1186 and left_out == 5 and len(survey.frame) == 1186 - left_out
-    assert table["n"].sum() == survey.frame["seen_films_star_wars"].notna().sum() == 1186 - left_out
+    blank = groups.left_out(survey, "Gender")
+    assert blank == 132 and survey.frame["Gender"].isna().sum() == blank
+    answered = survey.frame["seen_films_star_wars"].notna()
+    assert table["n"].sum() == (answered & survey.frame["Gender"].notna()).sum()
+    everyone = item_summary(survey, items=["seen_films_star_wars"])
+    assert everyone["n"].sum() == answered.sum() == 1186 - left_out
 
 
 def test_unknown_grouping_lists_the_valid_ones_and_explains_ignored_columns(demo):

@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from cxcommit import Settings, SettingsError, Survey, UnitMetrics
+from cxcommit.analyses.groups import left_out
 from cxcommit.charts.options import ChartOptions
 from cxcommit.io.columns import ATTRIBUTES
 from cxcommit.model.exclusions import keeps_tests_hint, too_few_text
@@ -24,7 +25,7 @@ from cxcommit.settings import MAX_MIN_DIFFERENCE_POINTS, MAX_MIN_GROUP_SIZE, set
 from cxcommit.stats.intervals import CI_METHODS
 from cxcommit.story.report_text import view_of
 from cxcommit.text import escape_markdown as md
-from cxcommit.vocabulary import grouping_label, one_group
+from cxcommit.vocabulary import LONGEST_NOUN, grouping_label, grouping_nouns, left_out_text, one_group
 from ui.data import LINK_PARAM, Dataset, current, demo_dataset, link_key, lost_link, opened_dataset
 from ui.errors import guarded, show_error
 from ui.sessions import remembered
@@ -42,6 +43,9 @@ PAGES = (
     ("export.py", "Export"),
     ("data.py", "Data"),
 )
+# The groupings a page compares, first choice first; the first the survey has names it (page_title)
+COMPARED = {"signs_by_unit.py": ("business_unit", "division", "region", "role"),
+            "variation.py": ("business_unit", "division", "region")}
 SETTING_PARAMS = ("min_group_size", "confidence", "ci_method", "dont_know", "min_difference")
 POINTS = 100  # the sidebar shows min_difference in percentage points; Settings holds a fraction
 ROUTED = "_routed"
@@ -86,9 +90,42 @@ def page_url(file: str) -> str:
     return "" if file == PAGES[0][0] else Path(file).stem
 
 
+def groupings_to_compare(survey: Survey, preferred: tuple[str, ...]) -> list[str]:
+    """The groupings a page may compare: the ``preferred`` ones the survey has first, then any other
+    with two or more values, never the wave."""
+    others = [g for g in survey.groupings if g not in preferred and g != "wave"]
+    return [g for g in (*preferred, *others) if g in survey.groupings and len(survey.codes(g)[1]) >= 2]
+
+
+def page_title(file: str, survey: Survey, by: str | None = None) -> str:
+    """A page's heading in the words of the survey loaded: the heatmap's "Signs × units" reads "Items ×
+    regions" on a survey without the 8 signs, grouped by region, and "Where units disagree" "Where
+    regions disagree" (``by``: the grouping chosen; default the first the page compares); the other
+    pages keep their title in :data:`PAGES`."""
+    title = dict(PAGES)[file]
+    if file not in COMPARED:
+        return title
+    first = by or next(iter(groupings_to_compare(survey, COMPARED[file])), None)
+    groups = grouping_nouns(first, longest=LONGEST_NOUN)[1]
+    if file == "variation.py":
+        return f"Where {groups} disagree"
+    return f"{'Signs' if survey.has_signs else 'Items'} × {groups}"
+
+
+def nav_title(file: str, survey: Survey) -> str:
+    """A page's name in the navigation: the heatmap's as its heading for the survey loaded ("Items ×
+    regions"), the others as in :data:`PAGES` (neutral: "Variation")."""
+    return page_title(file, survey) if file == "signs_by_unit.py" else dict(PAGES)[file]
+
+
 def one_of(survey: Survey, name: str) -> str:
     """How to name one group of a grouping in a sentence: "business unit", "division"."""
     return one_group(label_of(survey, name))
+
+
+def left_out_note(survey: Survey, by: str | None) -> str:
+    """The note under a breakdown by ``by`` leaving out those who left it blank; empty if none did."""
+    return left_out_text(left_out(survey, by), label_of(survey, by)) if by else ""
 
 
 def label_of(survey: Survey, name: str) -> str:
@@ -100,8 +137,9 @@ def main() -> None:
     """The entrypoint: page config, navigation, the sidebar, then the chosen page."""
     st.set_page_config(page_title="cxcommit — executive commitment to CX", page_icon="📊", layout="wide")
     st.session_state["_chart_keys"] = {}  # ui.views: charts given download buttons in this run
-    pages = [st.Page(str(ROOT / "pages" / file), title=title, url_path=Path(file).stem, default=(i == 0))
-             for i, (file, title) in enumerate(PAGES)]
+    survey = current().survey  # the pages are named in its words
+    pages = [st.Page(str(ROOT / "pages" / file), title=nav_title(file, survey), url_path=Path(file).stem,
+                     default=(i == 0)) for i, (file, _) in enumerate(PAGES)]
     page = st.navigation(pages, position="hidden" if _presenting() else "sidebar")
     ctx = st.session_state["_context"] = _frame()
     _presentation_button(page.url_path)

@@ -26,7 +26,7 @@ from cxcommit.text import escape_markdown as md, slugify
 from cxcommit.vocabulary import grouping_text
 from ui.errors import download_button, show_error
 from ui.sessions import remembered
-from ui.shell import Context, label_of
+from ui.shell import Context, groupings_to_compare, label_of
 
 
 def slides_of(ctx: Context, *, presentation: bool, dark: bool = False) -> list:
@@ -350,8 +350,7 @@ def grouping_choice(ctx: Context, label: str, preferred: tuple[str, ...], key: s
     """A radio of the groupings to compare (the preferred ones first, then any other grouping with two
     or more values, never the wave); None, with a note saying what to map, when there is none."""
     survey = ctx.survey
-    others = [g for g in survey.groupings if g not in preferred and g != "wave"]
-    choices = [g for g in (*preferred, *others) if g in survey.groupings and len(survey.codes(g)[1]) >= 2]
+    choices = groupings_to_compare(survey, preferred)
     if not choices:
         st.info("There is no grouping to compare with these data and filters. Map a division, business unit, "
                 "region or role column on the **Data** page, or widen the filters.")

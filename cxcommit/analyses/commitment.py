@@ -55,7 +55,8 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
                      settings: Settings = Settings()) -> pd.DataFrame:
     """Mean signs met and share fully committed per group.
 
-    Returns one row per group with the grouping columns and:
+    Returns one row per group (those who left a grouping blank are no group, as in
+    :func:`cxcommit.analyses.rates.rates`) with the grouping columns and:
 
     - ``n``: respondents scored (at least 6 of the 8 signs answered); ``n_prorated``: of them, those
       scored on 6 or 7 signs, prorated to 8; ``n_incomplete``: those not scored (fewer answered, or
@@ -77,8 +78,9 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
 
 
 def _commitment_index(survey: Survey, by: str | list[str] | None, settings: Settings) -> pd.DataFrame:
-    histogram = _histogram(survey, by, settings)  # groups x (codes of met and answered, incomplete)
     groups = make_groups(survey, by)
+    named = groups.named  # a blank is no group (Groups.named)
+    histogram = _histogram(survey, by, settings)[named]  # groups x (codes of met and answered, incomplete)
     scored = histogram[:, :INCOMPLETE]
     n, n_prorated = scored.sum(axis=1), scored[:, ANSWERED < 8].sum(axis=1)
     total, total_sq = scored @ SCORE, scored @ SCORE**2
@@ -89,7 +91,7 @@ def _commitment_index(survey: Survey, by: str | list[str] | None, settings: Sett
         half = special.stdtrit(n - 1, 1 - (1 - settings.confidence) / 2) * sd / np.sqrt(n)  # t quantile (stats.t.ppf)
         p = k / n
     low, high = proportion_interval(k, n, method=settings.ci_method, confidence=settings.confidence)
-    keys = {name: groups.frame[name].to_numpy(dtype=object) for name in groups.frame.columns}
+    keys = {name: groups.frame[name].to_numpy(dtype=object)[named] for name in groups.frame.columns}
     numbers = {"n": n, "mean_signs": mean, "mean_ci_low": mean - half, "mean_ci_high": mean + half, "k": k, "p": p,
                "ci_low": low, "ci_high": high, "n_prorated": n_prorated, "n_incomplete": incomplete}
     flags = n < settings.min_group_size  # nobody scored: every cell is a union of classes (cxcommit.privacy.publish)
@@ -137,9 +139,10 @@ def index_distribution(survey: Survey, by: str | list[str] | None = None, *,
     index = commitment_index(survey, by, settings=settings)
     groups = make_groups(survey, by)
     whole = np.floor(SCORE + 0.5).astype(np.int64)
-    counts = _histogram(survey, by, settings)[:, :INCOMPLETE] @ (whole[:, None] == np.arange(9)).astype(np.int64)
+    counts = (_histogram(survey, by, settings)[groups.named, :INCOMPLETE]
+              @ (whole[:, None] == np.arange(9)).astype(np.int64))
     rows = []
-    for g, label in enumerate(groups.frame["group"]):
+    for g, label in enumerate(groups.frame["group"][groups.named]):
         hidden, why = bool(index["suppressed"].iloc[g]), index["suppression"].iloc[g]
         total = counts[g].sum()
         for signs in range(9):

@@ -49,6 +49,13 @@ class Groups:
     def codes(self) -> np.ndarray:
         return self.make_codes()
 
+    @property
+    def named(self) -> np.ndarray:
+        """Per group: True where its respondents gave a value for every grouping. People who left a
+        grouping blank are not a group to compare: breakdowns leave their group out (they still count
+        in "everyone" and in the rest a group is compared with); :func:`left_out` says how many."""
+        return (self.keys >= 0).all(axis=1)
+
     def roll_up(self, table: np.ndarray) -> np.ndarray:
         """Rows of a table over ``source``'s groups (first axis) summed into this survey's groups."""
         return _summed(table, self.picked, self.starts, self.size)
@@ -93,6 +100,21 @@ def make_groups(survey: Survey, by: str | list[str] | None) -> Groups:
     names = tuple(resolve_grouping(survey, b) for b in as_list(by))
     return survey.derived.get(key("groups", names),
                               lambda: rolled_up(survey, names) if can_roll_up(survey) else _make_groups(survey, names))
+
+
+def left_out(survey: Survey, by: str | list[str] | None) -> int:
+    """Respondents of ``survey`` left out of a breakdown by ``by``: those who left a grouping of it
+    blank (:attr:`Groups.named`). In published data a blank is a value of the grouping like any
+    other, so these people are a union of classes: none or at least the minimum group size
+    (:mod:`cxcommit.privacy.publish`), and subtracting the groups shown from everyone recovers no
+    smaller group.
+
+    >>> from cxcommit.demo import load_demo
+    >>> left_out(load_demo(), "division")
+    0
+    """
+    groups = make_groups(survey, by)
+    return int(groups.sizes[~groups.named].sum())
 
 
 def can_roll_up(survey: Survey) -> bool:

@@ -67,7 +67,10 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
 
     Returns
     -------
-    One row per item and group, with the columns of :func:`cxcommit.analyses.summary.item_summary`
+    One row per item and group (people who left a grouping of ``by`` blank are no group: they are
+    left out of the rows, counted in the rest each group is compared with;
+    :func:`cxcommit.analyses.groups.left_out` says how many), with the columns of
+    :func:`cxcommit.analyses.summary.item_summary`
     (``item, label, scale, group, n, k, p, ci_low, ci_high, mean, n_dont_know``), one column per
     grouping (and ``division`` for a breakdown by business unit), and:
 
@@ -110,8 +113,8 @@ def rates_table(survey: Survey, by: str | list[str] | None = None, *, items: lis
                                lambda: _rates(survey, groups, list(survey.items), settings, p_adjust))
     if items is None:
         return whole
-    place = {item.id: i for i, item in enumerate(survey.items)}
-    rows = [place[survey.item(i).id] * groups.size + np.arange(groups.size) for i in items]
+    place, size = {item.id: i for i, item in enumerate(survey.items)}, int(groups.named.sum())
+    rows = [place[survey.item(i).id] * size + np.arange(size) for i in items]
     return whole.take(np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)).reset_index(drop=True)
 
 
@@ -120,9 +123,10 @@ def _rates(survey: Survey, groups: Groups, wanted: list, settings: Settings, p_a
         raise NotApplicable("No question of this survey is mapped to an item, so there is nothing to count.",
                            hint="Map at least one rated question (yes/no, Likert, 0–10) to an item in the mapping; "
                                 "`check` lists the columns and why they were not used.")
+    named = groups.named  # a blank is no group: compared as part of the rest, never shown
     numbers = _item_numbers(survey, groups, wanted, settings)
-    keys = _row_keys(wanted, groups, _parent_divisions(survey, groups))
-    numbers = {name: values.ravel() for name, values in numbers.items()}
+    keys = _row_keys(wanted, groups, _parent_divisions(survey, groups), named)
+    numbers = {name: values[:, named].ravel() for name, values in numbers.items()}
     method = numbers.pop("method")
     # no answers: every cell is a union of classes (cxcommit.privacy.publish)
     flags = numbers["n"] < settings.min_group_size
@@ -166,13 +170,13 @@ def _item_numbers(survey: Survey, groups: Groups, wanted: list, settings: Settin
             "method": method}
 
 
-def _row_keys(wanted: list, groups: Groups, parents: np.ndarray | None) -> dict[str, np.ndarray]:
-    """What names each row (item by item, the groups within): item, label, scale, the grouping
-    columns and, for units, their division."""
-    size, count = groups.size, len(wanted)
+def _row_keys(wanted: list, groups: Groups, parents: np.ndarray | None, named: np.ndarray) -> dict[str, np.ndarray]:
+    """What names each row (item by item, the ``named`` groups within): item, label, scale, the
+    grouping columns and, for units, their division."""
+    size, count = int(named.sum()), len(wanted)
     labels = {"item": [i.id for i in wanted], "label": [i.label for i in wanted], "scale": [i.scale.kind for i in wanted]}
     return {
         **{name: np.repeat(np.array(values, dtype=object), size) for name, values in labels.items()},
-        **{name: np.tile(groups.frame[name].to_numpy(dtype=object), count) for name in groups.frame.columns},
-        **({"division": np.tile(parents, count)} if parents is not None else {}),
+        **{name: np.tile(groups.frame[name].to_numpy(dtype=object)[named], count) for name in groups.frame.columns},
+        **({"division": np.tile(parents[named], count)} if parents is not None else {}),
     }

@@ -44,7 +44,8 @@ def item_summary(survey: Survey, by: str | None = None, *, settings: Settings = 
     DataFrame with one row per item and group, ordered by item then group:
 
     - ``item``, ``label``, ``scale``: the item's id, short label and scale kind.
-    - ``group``: the group's value (``"(no answer)"`` for respondents who left it blank).
+    - ``group``: the group's value (respondents who left the grouping blank are no group: left out,
+      see :func:`cxcommit.analyses.groups.left_out`).
     - ``n``: answers in the base of the share: yes + no (+ "don't know" when ``dont_know`` is
       ``not_yes``) for yes/no items; valid scale answers otherwise ("don't know" excluded).
     - ``k``: favourable answers: yes; top boxes of a Likert scale (``>= favourable_from``);

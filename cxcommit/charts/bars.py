@@ -50,7 +50,7 @@ def commitment_chart(index_table: pd.DataFrame, *, options: ChartOptions = Chart
     fig.update_xaxes(range=[0, max(0.1, top * 1.25)], tickformat=".0%", title_text="Share fully committed", row=1, col=2)
     fig.update_yaxes(categoryorder="array", categoryarray=texts(table["group"]), showgrid=False)
     short_ticks(fig, "y", texts(table["group"]))
-    return finish(fig, f"Commitment index by {grouping_word(index_table)}",
+    return finish(fig, f"Commitment index by {grouping_word(index_table, 'by')}",
                   f"Bars: estimate · whiskers: {options.confidence:.0%} interval · fully committed = yes to every sign "
                   "answered (at least 6 of the 8)",
                   height=200 + len(table) * row_height(options.presentation), options=options)
@@ -83,7 +83,7 @@ def _gap_subtitle(table: pd.DataFrame, value: str, axis: str, panel_count: int, 
     """What the bars show; with a panel per item (``panel_count`` > 1), also how the groups are ordered."""
     what = "largest gap on top" if value == "gap" else "largest on top"
     if panel_count > 1:
-        what = (f"{axis[0].lower()}{axis[1:]} · {grouping_word(table)}s ordered by their mean over the "
+        what = (f"{axis[0].lower()}{axis[1:]} · {grouping_word(table, 'many')} ordered by their mean over the "
                 f"{panel_count} items, {what}")
     return f"Bars: estimate · whiskers: {confidence:.0%} interval · {what}" if with_interval else what.capitalize()
 

@@ -8,7 +8,7 @@ from cxcommit.charts.theme import colorway, interval, pct
 from cxcommit.errors import SettingsError
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.text import escape_html
-from cxcommit.vocabulary import grouping_text
+from cxcommit.vocabulary import grouping_text, is_question, quoted
 
 
 def require(table: pd.DataFrame, columns: list[str], chart: str, producer: str) -> None:
@@ -46,11 +46,26 @@ def pick(table: pd.DataFrame, column: str, value, chart: str) -> pd.DataFrame:
     return table[table[column] == value]
 
 
-def grouping_word(table: pd.DataFrame) -> str:
-    """``business unit`` for a table by business unit: the grouping column right after ``group``."""
+def grouping_word(table: pd.DataFrame, form: str = "one") -> str:
+    """What the groups of a table are called (the grouping column right after ``group``), as HTML:
+    ``one`` of them ("business unit"), ``many`` ("business units"), after ``by`` in a title, or an
+    ``axis`` title ("Business unit"). A grouping named by a question is quoted as it is, never
+    lowercased into the sentence ("group by “Which character shot first?”", "by “Which …?”").
+
+    >>> table = pd.DataFrame(columns=["group", "Which character shot first?", "n"])
+    >>> [grouping_word(table, form) for form in ("one", "many", "by", "axis")]
+    ['group by “Which character shot first?”', 'groups by “Which character shot first?”', '“Which character shot first?”', 'Which character shot first?']
+    >>> grouping_word(pd.DataFrame(columns=["group", "business_unit", "n"]), "many")
+    'business units'
+    """
     columns = list(table.columns)
     after = columns[columns.index("group") + 1] if "group" in columns[:-1] else "n"
-    return "group" if after in ("n", "wave", "item", "label") else escape_html(grouping_text(after))
+    word = "group" if after in ("n", "wave", "item", "label") else grouping_text(after)
+    if is_question(word):
+        return escape_html({"one": f"group by {quoted(word)}", "many": f"groups by {quoted(word)}",
+                            "by": quoted(word), "axis": word}[form])
+    word = escape_html(word)
+    return {"one": word, "many": f"{word}s", "by": word, "axis": word[:1].upper() + word[1:]}[form]
 
 
 def share_label(table: pd.DataFrame) -> str:

@@ -121,13 +121,21 @@ def _fit(table: pd.DataFrame, groups: list, labels: list, values: bool | None, t
     return transpose, max(font, 6), font >= MIN_CELL_FONT if values is None else values
 
 
-def turns(rates_table: pd.DataFrame, options: ChartOptions = ChartOptions()) -> bool:
-    """Whether :func:`signs_heatmap` draws ``rates_table`` turned: one row per group, the items across
-    (:func:`orientation`). A slide that pages a tall heatmap pages its rows: groups then, else items."""
+def groups_run_down(rates_table: pd.DataFrame, *, transpose: bool | None = None,
+                    options: ChartOptions = ChartOptions()) -> bool:
+    """Whether :func:`signs_heatmap` draws this table's groups down the side, one row each (True), or
+    across, one column each: what a page's controls call the groups ("Sort rows by"), and what a
+    slide paging a tall heatmap splits (its rows).
+
+    >>> from cxcommit.analyses.rates import rates
+    >>> from cxcommit.demo import load_demo
+    >>> groups_run_down(rates(load_demo(), by="division")), groups_run_down(rates(load_demo(), by="business_unit"))
+    (False, True)
+    """
     table = with_shares(rates_table)
     groups = list(dict.fromkeys(table["group"]))
     labels = list(dict(zip(table["item"], table["label"])).values())
-    return _fit(table, groups, labels, None, None, options)[0]
+    return _fit(table, groups, labels, None, transpose, options)[0]
 
 
 def _subtitle(table: pd.DataFrame, values: bool, share_word: str, color: str, options: ChartOptions) -> str:
@@ -211,7 +219,7 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     fig.update_yaxes(range=[len(rows) - 0.5, -0.5], autorange=False, showgrid=False)
     fig.update_xaxes(range=[-0.5, len(columns) - 0.5], autorange=False)
     short_ticks(fig, "y", y)
-    fig = finish(fig, f"The {items_noun(items)} by {grouping_word(table)}",
+    fig = finish(fig, f"The {items_noun(items)} by {grouping_word(table, 'by')}",
                  _subtitle(table, values, share_word, color, options),
                  height=heatmap_height(len(rows), names_px, presentation), options=options)
     if transpose:  # the column names above the cells: room for them under the header

@@ -5,6 +5,7 @@ import html
 import math
 import textwrap
 
+import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -61,6 +62,37 @@ def panels(keys: list, columns: int, rows_each: int, presentation: bool) -> tupl
                 fig.update_xaxes(showticklabels=row == lowest[col], row=row, col=col)
     fig.update_xaxes(matches="x")
     return fig, positions, height
+
+
+def dodge(values, gap: float, low: float = -math.inf, high: float = math.inf) -> np.ndarray:
+    """Positions for labels at ``values`` (one axis), at least ``gap`` apart and each as near its
+    value as the others allow: labels that would overlap gather in a stack centred on their values'
+    mean, stacks merging until none overlaps (a one-dimensional dodge, as ggrepel does along one
+    axis), then kept within [``low``, ``high``]. The order of the values is kept.
+
+    >>> dodge([0.50, 0.51, 0.90], 0.05).round(3).tolist()
+    [0.48, 0.53, 0.9]
+    >>> dodge([0.99, 1.0], 0.05, high=1.0).round(3).tolist()
+    [0.95, 1.0]
+    """
+    values = np.asarray(values, dtype=float)
+    order = np.argsort(values, kind="stable")
+    stacks: list[list[float]] = []  # [labels, sum of their values]
+    for value in values[order]:
+        stacks.append([1, value])
+        while len(stacks) > 1:
+            (n1, s1), (n2, s2) = stacks[-2], stacks[-1]
+            if (s2 / n2 - (n2 - 1) / 2 * gap) - (s1 / n1 + (n1 - 1) / 2 * gap) >= gap * (1 - 1e-9):
+                break
+            stacks[-2:] = [[n1 + n2, s1 + s2]]
+    placed = np.concatenate([s / n + (np.arange(n) - (n - 1) / 2) * gap for n, s in stacks]) if stacks else values
+    for i in range(len(placed)):  # within the bounds, still apart: up from the bottom, then down from the top
+        placed[i] = max(placed[i], low, placed[i - 1] + gap if i else -math.inf)
+    for i in reversed(range(len(placed))):
+        placed[i] = min(placed[i], high, placed[i + 1] - gap if i + 1 < len(placed) else math.inf)
+    result = np.empty_like(values)
+    result[order] = placed
+    return result
 
 
 # --- a heatmap's cells ---------------------------------------------------------------------------------------

@@ -82,7 +82,8 @@ def apply_theme(fig: go.Figure, *, presentation: bool = False, dark: bool = Fals
         legend={"bgcolor": "rgba(0,0,0,0)", "font": {"size": look["font"]}},
         hoverlabel={"font": {"family": FONT_FAMILY, "size": look["font"]}},
     )
-    fig.update_annotations(font={"color": back["font"], "size": look["font"] + 1})
+    fig.update_annotations(font={"size": look["font"] + 1})
+    fig.update_annotations(font={"color": back["font"]}, selector={"yref": "paper"})  # titles; a line's value keeps its colour
     axes = {"gridcolor": back["grid"], "linecolor": back["line"], "zerolinecolor": back["line"],
             "title_font_size": look["font"], "tickfont_size": look["font"] - 1, "automargin": True}
     fig.update_xaxes(**axes)
@@ -125,7 +126,7 @@ def place_header(fig: go.Figure, title: str, subtitle: str = "", *, height: int,
     across = len(entries) <= 6
     legend_rows = math.ceil(sum(len(name) * 0.58 * look["font"] + 44 for name in entries) / width)
     legend_h = look["font"] * 1.9 * legend_rows if across and len(entries) >= 2 else 0
-    panel_titles = look["font"] * 1.9 if len(fig.layout.annotations) else 0
+    panel_titles = look["font"] * 1.9 if any(a.yref == "paper" for a in fig.layout.annotations) else 0
     fig.update_layout(
         height=height, showlegend=len(entries) >= 2,
         title={"text": title, "subtitle": {"text": subtitle}, "yref": "container", "y": 1 - 14 / height,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -10,9 +11,10 @@ from plotly.subplots import make_subplots
 
 from cxcommit.charts.common import (error_bars, group_colours, grouping_word, index_hover, numbers, pick, require,
                                     share_label, texts)
-from cxcommit.charts.layout import TICK_CHARS, finish, panels
+from cxcommit.charts.layout import TICK_CHARS, dodge, finish, panels
 from cxcommit.charts.options import ChartOptions
-from cxcommit.charts.theme import hover_text, pct, suppressed_hover, suppressed_label, suppressed_trace
+from cxcommit.charts.theme import (font_size, hover_text, pct, row_height, suppressed_hover, suppressed_label,
+                                   suppressed_trace)
 from cxcommit.text import escape_html, shorten
 
 
@@ -39,11 +41,38 @@ def _hidden_suffix(waves: list[str], min_group_size: int) -> str:
     return f" ({suppressed_label(min_group_size)} in {which})"
 
 
+SLIDE_SQUEEZE = 0.4  # a slide may draw a chart's plot this low against its own height (story.screen.Screen.squeeze)
+
+
+@dataclass(frozen=True)
+class Room:
+    """Where a panel's end labels go: its y axis from ``low`` to ``high`` over ``pixels`` of plot
+    height, and the labels' font size (``presentation``). A slide fits a chart to its screen (the
+    presentation draws it lower on a laptop), so in presentation the labels are spaced for a plot
+    :data:`SLIDE_SQUEEZE` as high: still a line apart there, further apart on a large screen."""
+
+    low: float
+    high: float
+    pixels: float
+    presentation: bool = False
+
+    @property
+    def per_unit(self) -> float:
+        return self.pixels * (SLIDE_SQUEEZE if self.presentation else 1.0) / (self.high - self.low)
+
+    @property
+    def gap(self) -> float:
+        """The least distance between two labels' centres, in the axis' units: a line of text."""
+        return (font_size(self.presentation) + 1) * 1.3 / self.per_unit
+
+
 def _lines_over_waves(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: dict, hover: Callable,
-                      min_group_size: int, low: str | None = None, high: str | None = None,
+                      min_group_size: int, room: Room, low: str | None = None, high: str | None = None,
                       position: tuple[int, int] | None = None, legend: bool = True, fmt: Callable = pct) -> None:
-    """One line per group across waves, its latest value written at its end (``fmt``); a suppressed
-    wave is a break in the line and named in the legend."""
+    """One line per group across waves, its latest value written at its end (``fmt``; moved apart
+    from its neighbours' where they would overlap, :func:`_end_labels`); a suppressed wave is a break
+    in the line and named in the legend."""
+    ends = []
     for group, part in table.groupby("group", sort=False):
         hidden = part["suppressed"].to_numpy(dtype=bool)
         values = np.where(hidden, np.nan, numbers(part[y]))
@@ -53,22 +82,49 @@ def _lines_over_waves(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: d
                                 np.where(hidden, np.nan, numbers(part[high])))
             errors.update(color=colours[group])
         rows = part.to_dict("records")
+        x = texts(part["wave"])
         fig.add_trace(go.Scatter(
-            x=texts(part["wave"]), y=values, mode="lines+markers+text", connectgaps=False, error_y=errors,
-            text=_last_value(values, fmt), textposition="middle right", textfont={"color": colours[group]},
-            cliponaxis=False,
+            x=x, y=values, mode="lines+markers", connectgaps=False, error_y=errors,
             name=escape_html(shorten(group, TICK_CHARS)) + _hidden_suffix(part.loc[hidden, "wave"].tolist(), min_group_size),
             legendgroup=str(group), showlegend=legend, line={"color": colours[group]},
             hovertext=[suppressed_hover(f"{r['group']} · {r['wave']}", min_group_size)
                        if r["suppressed"] else hover(r) for r in rows],
             hoverinfo="text", customdata=[[r["group"], r["wave"]] for r in rows],
         ), **({"row": position[0], "col": position[1]} if position else {}))
+        shown = np.flatnonzero(np.isfinite(values))
+        if len(shown):
+            ends.append((x[shown[-1]], float(values[shown[-1]]), fmt(values[shown[-1]]), colours[group]))
+    _end_labels(fig, ends, room, position)
 
 
-def _last_value(values: np.ndarray, fmt: Callable) -> list[str]:
-    """The line's texts: its last shown value (``fmt``), nothing at the other points."""
-    shown = np.flatnonzero(np.isfinite(values))
-    return ["" if i != (shown[-1] if len(shown) else -1) else fmt(v) for i, v in enumerate(values)]
+def _axis_of(fig: go.Figure, position: tuple[int, int] | None) -> str:
+    """The y axis (``y``, ``y2``, …) of the panel at ``position`` (row, col) of a figure with subplots."""
+    if position is None:
+        return "y"
+    axis = fig.get_subplot(*position).yaxis.plotly_name  # "yaxis", "yaxis2", …
+    return "y" + axis.removeprefix("yaxis")
+
+
+PLOT_MARGINS = 250  # pixels of a line chart's height above and below its plot: title, subtitle, legend, wave axis
+END_OFFSET = 16  # pixels from a line's last point to its value: room for a connector when moved
+
+
+def _end_labels(fig: go.Figure, ends: list[tuple[str, float, str, str]], room: Room,
+                position: tuple[int, int] | None) -> None:
+    """Each line's latest value (wave, value, text, colour) beside its last point, in its colour;
+    values at the same wave closer than a line of text are moved apart (:func:`dodge`) and joined
+    to their point by a thin line in that colour. A label's height is in the axis' units, so it stays
+    beside its line when a slide draws the chart lower or higher."""
+    where = {"row": position[0], "col": position[1]} if position else {}
+    for wave in dict.fromkeys(end[0] for end in ends):
+        here = [end for end in ends if end[0] == wave]
+        placed = dodge([end[1] for end in here], room.gap, room.low, room.high)
+        for (_, value, text, colour), at in zip(here, placed):
+            moved = abs(at - value) * room.per_unit >= 2
+            fig.add_annotation(x=wave, y=value, text=text, showarrow=True, arrowhead=0, arrowwidth=1,
+                               arrowcolor=colour if moved else "rgba(0,0,0,0)", ax=END_OFFSET, ay=at,
+                               axref="pixel", ayref=_axis_of(fig, position), xanchor="left",
+                               yanchor="middle", font={"color": colour}, name="latest value", **where)
 
 
 def one_wave(table: pd.DataFrame) -> str | None:
@@ -78,7 +134,7 @@ def one_wave(table: pd.DataFrame) -> str | None:
 
 
 def _bars_of_one_wave(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: dict, hover: Callable,
-                      min_group_size: int, low: str | None = None, high: str | None = None,
+                      min_group_size: int, room: Room | None = None, low: str | None = None, high: str | None = None,
                       position: tuple[int, int] | None = None, legend: bool = True, fmt: Callable = pct) -> None:
     """The one wave as a bar per group, its value written on it, whiskers for its interval; a hidden
     group as a grey ``n<5`` (what :func:`_lines_over_waves` draws when there is a trend)."""
@@ -147,8 +203,9 @@ def trend_chart(trends_table: pd.DataFrame, *, item: str | None = None,
         return hover_text({**row, "group": f"{row['group']} · {row['wave']}"}, confidence=options.confidence,
                           share_word=share_word)
 
+    room = Room(0, 1, 8 * row_height(options.presentation), options.presentation)
     for number, (name, part) in enumerate(table.groupby("label", sort=False)):
-        _draw(table)(fig, part, y="p", low="ci_low", high="ci_high", colours=colours, hover=hover,
+        _draw(table)(fig, part, y="p", low="ci_low", high="ci_high", colours=colours, hover=hover, room=room,
                      min_group_size=options.min_group_size, position=positions[name], legend=number == 0)
     _wave_axis(fig, table)
     fig.update_yaxes(range=[0, 1], tickformat=".0%")
@@ -165,8 +222,10 @@ def _incentive_hover(row: dict) -> str:
 
 
 def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, options: ChartOptions = ChartOptions()) -> go.Figure:
-    """Is executive pay moving toward CX? Sign 7's share (top) and the share of executive incentive
-    tied to CX (bottom, when unit metrics are known) over waves, a line per group.
+    """Is executive pay moving toward CX? Sign 7's share and the share of executive incentive tied to
+    CX (when unit metrics are known) over waves, a line per group: on a page one panel above the
+    other; in presentation side by side, each with its own y axis and title, as tall as the other
+    line charts (a screen is wider than tall: two stacked panels would not fit a laptop's).
 
     Input: :func:`cxcommit.analyses.pay.pay_alignment`. A hidden wave shows neither number for that group.
     """
@@ -174,30 +233,49 @@ def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, options: ChartOptions 
             "pay_trend_chart", "cxcommit.analyses.pay.pay_alignment(survey, metrics, by=...)")
     table = pay_alignment_table
     incentive = numbers(table["incentive_share"])
-    has_incentive = bool(np.isfinite(incentive[~table["suppressed"].to_numpy(dtype=bool)]).any())
-    titles = ["Sign 7: executive pay tied to CX (share answering yes)"]
-    titles += ["Share of executive incentive tied to CX (mean over units)"] if has_incentive else []
-    fig = make_subplots(rows=len(titles), cols=1, shared_xaxes=True, vertical_spacing=0.1, subplot_titles=titles)
+    shown = ~table["suppressed"].to_numpy(dtype=bool)
+    has_incentive = bool(np.isfinite(incentive[shown]).any())
+    fig, second, height, panel = _pay_panels(has_incentive, options.presentation)
     colours = group_colours(table, options.dark)
     draw = _draw(table)
     draw(fig, table, y="p", low="ci_low", high="ci_high", colours=colours, position=(1, 1),
-                      min_group_size=options.min_group_size,
-                      hover=lambda r: hover_text({**r, "group": f"{r['group']} · {r['wave']}"},
-                                                 confidence=options.confidence,
-                                                 share_word="Sign 7, share answering yes"))
+         min_group_size=options.min_group_size, room=Room(0, 1, panel, options.presentation),
+         hover=lambda r: hover_text({**r, "group": f"{r['group']} · {r['wave']}"}, confidence=options.confidence,
+                                    share_word="Sign 7, share answering yes"))
     # short axis titles (the panel titles say the rest): two squeezed panels' titles must not run into each other
     fig.update_yaxes(range=[0, 1], tickformat=".0%", title_text="Share yes" if has_incentive else "Share answering yes",
                      row=1, col=1)
     if has_incentive:
-        draw(fig, table, y="incentive_share", colours=colours, position=(2, 1), legend=False,
-             min_group_size=options.min_group_size, hover=_incentive_hover, fmt=lambda v: f"{v:.1f}%")
-        fig.update_yaxes(rangemode="tozero", ticksuffix="%", title_text="Incentive", row=2, col=1)
+        top = float(np.nanmax(incentive[shown])) * 1.15 or 1.0
+        draw(fig, table, y="incentive_share", colours=colours, position=second, legend=False,
+             min_group_size=options.min_group_size, hover=_incentive_hover, fmt=lambda v: f"{v:.1f}%",
+             room=Room(0, top, panel, options.presentation))
+        fig.update_yaxes(range=[0, top], ticksuffix="%", title_text="Incentive", row=second[0], col=second[1])
     _wave_axis(fig, table)
-    fig.update_xaxes(title_text="Wave" if one_wave(table) is None else grouping_word(table).capitalize(),
-                     row=len(titles), col=1)
+    axis = "Wave" if one_wave(table) is None else grouping_word(table, "axis")
+    for row, col in {(1, 1), second} if second == (1, 2) else [second if has_incentive else (1, 1)]:
+        fig.update_xaxes(title_text=axis, row=row, col=col)  # under each panel side by side, under the lowest stacked
+    if second == (1, 2):
+        fig.update_xaxes(tickangle=30)  # two narrow panels: their waves slanted alike
     return finish(fig, "Is executive pay moving toward CX?" if one_wave(table) is None else
                   f"Executive pay and CX in {escape_html(one_wave(table))}", _whiskers_note(options, table),
-                  height=(340 if options.presentation else 320) * len(titles) + 160, options=options)
+                  height=height, options=options)
+
+
+def _pay_panels(has_incentive: bool, presentation: bool) -> tuple[go.Figure, tuple[int, int], int, float]:
+    """The pay chart's panels: the figure, the incentive panel's (row, col), the height and each
+    panel's plot height: side by side in presentation (560 high, like the other line charts), else
+    stacked (sign 7 above)."""
+    side = presentation and has_incentive
+    titles = ["Sign 7: executive pay tied to CX (share answering yes)"]
+    titles += ["Share of executive incentive tied to CX (mean over units)"] if has_incentive else []
+    if side:
+        titles = [title.replace(" (", "<br>(") for title in titles]
+    fig = make_subplots(rows=1 if side else len(titles), cols=2 if side else 1, shared_xaxes=not side,
+                        vertical_spacing=0.1, horizontal_spacing=0.16, subplot_titles=titles)
+    height = 560 if side else (340 if presentation else 320) * len(titles) + 160
+    panel = height - PLOT_MARGINS - 40 if side else (height - PLOT_MARGINS) / len(titles)
+    return fig, (1, 2) if side else (2, 1), height, panel
 
 
 def index_trend_chart(index_waves_table: pd.DataFrame, *, options: ChartOptions = ChartOptions()) -> go.Figure:
@@ -209,12 +287,13 @@ def index_trend_chart(index_waves_table: pd.DataFrame, *, options: ChartOptions 
             "index_trend_chart", "cxcommit.analyses.commitment.index_over_waves(survey, by=...)")
     fig = go.Figure()
     table = index_waves_table
+    height = 560 if options.presentation else 480
     _draw(table)(fig, table, y="mean_signs", low="mean_ci_low", high="mean_ci_high",
                  colours=group_colours(table, options.dark), min_group_size=options.min_group_size,
+                 room=Room(0, 8, height - PLOT_MARGINS, options.presentation),
                  hover=lambda r: index_hover(r, options.confidence), fmt=lambda v: f"{v:.1f}")
     _wave_axis(fig, table)
-    fig.update_xaxes(title_text="Wave" if one_wave(table) is None else grouping_word(table).capitalize())
+    fig.update_xaxes(title_text="Wave" if one_wave(table) is None else grouping_word(table, "axis"))
     fig.update_yaxes(range=[0, 8], dtick=1, title_text="Mean signs met (0–8)")
     title = "Commitment index over waves" if one_wave(table) is None else f"Commitment index in {escape_html(one_wave(table))}"
-    return finish(fig, title, _whiskers_note(options, table),
-                  height=560 if options.presentation else 480, options=options)
+    return finish(fig, title, _whiskers_note(options, table), height=height, options=options)

@@ -26,6 +26,7 @@ from cxcommit.io.personal import personal_reason
 from cxcommit.io.readers import RawTable
 from cxcommit.mapping.names import item_names
 from cxcommit.mapping.schema import DEFAULT_MISSING_CODES, ItemMapping, Mapping, WaveRule
+from cxcommit.settings import Settings
 from cxcommit.text import normalize_label
 
 MATCH_THRESHOLD = 0.72
@@ -121,7 +122,8 @@ def similarity(question: str, item: Item) -> float:
 # is its own (free text, numbers, one value per respondent), answers are several options at once, or
 # the column checks the respondent rather than asking (captcha, consent).
 NOT_GROUPINGS = ("free text", "multi-select answers", "captcha", "consent", "ranking question", "numbers, not a rating",
-                 "empty", "one answer only", "NPS group", "one value per respondent", "survey metadata")
+                 "empty", "one answer only", "NPS group", "one value per respondent", "survey metadata",
+                 "write-in answers")
 MAX_GROUPINGS = 3  # an export's other columns suggested as reporting attributes, beside the standard ones
 OFF_GROUPING = ("could be a grouping; left off because every reporting attribute splits the respondents further "
                 "and small groups then lose detail (turn it on in the mapping)")
@@ -219,7 +221,9 @@ class _Found:
         if reason:
             self.ignored[key] = reason
         elif "region" not in self.attributes and asks_region(label):
-            self.attributes["region"] = key
+            self.attributes["region"] = key  # rare countries are pooled under "Other regions" when publishing
+        elif write_in_reason(counts):
+            self.ignored[key] = write_in_reason(counts)
         else:
             self.groupings.append((info.distinct, len(self.groupings), key))
 
@@ -262,6 +266,28 @@ def _categorical_reason(counts: dict[str, int], n_rows: int, fmt: str) -> str | 
         return f"{alone}: not a grouping"
     if all(parse_number(v) is not None for v in counts) and distinct > 30:
         return "numbers, not a rating"
+    return None
+
+
+FEW_PEOPLE = Settings().min_group_size  # an answer given by fewer people than this is no group to report
+MIN_WRITE_INS = 10
+
+
+def write_in_reason(counts: dict[str, int], few: int = FEW_PEOPLE) -> str | None:
+    """Why a question is no grouping although its answers repeat: most of its distinct answers are
+    given by fewer than ``few`` people each (at least :data:`MIN_WRITE_INS` of them), the mark of an
+    "Other, please specify" box or answers typed in. A grouping needs few values, each held by enough
+    people to be reported; publishing would pool these into one "Other" group, which compares nothing.
+    None for a grouping.
+
+    >>> write_in_reason({"On the job": 867, "University": 340, **{f"write-in {i}": 1 for i in range(49)}})
+    'write-in answers: 49 of its 51 answers are given by fewer than 5 people each'
+    >>> write_in_reason({"North": 40, "South": 35, "East": 3}) is None
+    True
+    """
+    rare = sum(1 for n in counts.values() if n < few)
+    if rare >= MIN_WRITE_INS and rare > len(counts) / 2:
+        return f"write-in answers: {rare} of its {len(counts)} answers are given by fewer than {few} people each"
     return None
 
 

@@ -59,6 +59,7 @@ from cxcommit.privacy.classes import OTHER, placement
 from cxcommit.privacy.disclosure import Disclosure, changes_table, units_reported
 from cxcommit.privacy.withhold import unscored_index, withhold_answers
 from cxcommit.settings import MIN_GROUP_SIZE_FLOOR
+from cxcommit.vocabulary import grouping_nouns
 
 def generalised_note(survey: Survey) -> str | None:
     """A caption's words where a published view holds generalised groups ("Other units of Digital"),
@@ -67,14 +68,16 @@ def generalised_note(survey: Survey) -> str | None:
     >>> from cxcommit.demo import import_demo
     >>> generalised_note(publish(import_demo(), 5).filter(division="Digital"))[:46]
     'Roles or regions with fewer than 5 people in a'
+
+    A grouping named by a question is quoted, not lowercased into the sentence ("Groups by “Which
+    character shot first?” with fewer than 5 people …").
     """
     if survey.minimum is None:
         return None
     names = [name for name in survey.groupings if set(generalised_values(survey, name)) & set(survey.codes(name)[1])]
     if not names:
         return None
-    nouns = [{"business_unit": "units", "division": "divisions", "role": "roles", "region": "regions"}.get(n, n)
-             for n in names]
+    nouns = [grouping_nouns(name, label=survey.groupings.get(name))[1] for name in names]  # a question quoted
     listed = ", ".join(nouns[:-1]) + f" or {nouns[-1]}" if len(nouns) > 1 else nouns[0]
     return (f"{listed[0].upper()}{listed[1:]} with fewer than {survey.minimum} people in a wave are reported "
             "within “Other …” groups")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cxcommit.charts.heatmap import turns
+from cxcommit.charts.heatmap import groups_run_down
 from cxcommit.story.screen import Screen, for_screen, heights
 
 SMALLEST = Screen(1366, 768)
@@ -59,7 +59,7 @@ def page_key(kind: str, table: pd.DataFrame, options) -> str | None:
     if kind not in PAGED or table is None or table.empty:
         return None
     if kind == "signs":
-        return "group" if turns(table, options) else "item"
+        return "group" if groups_run_down(table, options=options) else "item"
     return "label" if kind in ("perception_gap", "gap_to_target") else "item"
 
 
