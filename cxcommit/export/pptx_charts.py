@@ -5,68 +5,26 @@ from __future__ import annotations
 
 import math
 
-from contextlib import contextmanager
-
 import numpy as np
 import pandas as pd
 from plotly.colors import sample_colorscale
-from pptx.chart.data import CategoryChartData, XyChartData
-from pptx.chart.xlsx import CategoryWorkbookWriter, XyWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
-from pptx.util import Emu, Inches, Pt, lazyproperty
-from xlsxwriter import Workbook
+from pptx.util import Emu, Inches, Pt
 
 from cxcommit.charts.scatter import dot_labels
 from cxcommit.charts.theme import (DIVERGING, LEADERS_COLOR, MARK, QUALITATIVE, STAFF_COLOR, SUPPRESSED_COLOR,
                                    SUPPRESSED_TEXT, muted, suppressed_label)
 from cxcommit.export.pptx_cover import Cover
+from cxcommit.export.pptx_data import CategoryData, XyData
 from cxcommit.text import pct, shorten, without_controls
 from cxcommit.vocabulary import column_label
 
 INK = "222222"
 PALE = muted(DIVERGING)  # the colours of cells whose difference may be chance
-
-
-class _TextOnly:
-    """A python-pptx chart workbook writer whose workbook writes text as text. python-pptx writes
-    each category and series name with XlsxWriter's ``write()``, which by default stores text
-    starting with ``=`` as a live formula (``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``) and text
-    like ``http://…`` as a link, in the workbook PowerPoint opens to edit the chart's data."""
-
-    @contextmanager
-    def _open_worksheet(self, xlsx_file):  # python-pptx's own, with the two options turned off
-        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-        worksheet = workbook.add_worksheet()
-        yield workbook, worksheet
-        workbook.close()
-
-
-class _CategoryWriter(_TextOnly, CategoryWorkbookWriter):
-    pass
-
-
-class _XyWriter(_TextOnly, XyWorkbookWriter):
-    pass
-
-
-class _CategoryData(CategoryChartData):
-    """Chart data whose categories and series names go into the chart's workbook as text."""
-
-    @lazyproperty
-    def _workbook_writer(self):
-        return _CategoryWriter(self)
-
-
-class _XyData(XyChartData):
-    """Chart data whose series names go into the chart's workbook as text."""
-
-    @lazyproperty
-    def _workbook_writer(self):
-        return _XyWriter(self)
 
 
 def rgb(colour: str) -> RGBColor:
@@ -128,7 +86,7 @@ def _categories(table: pd.DataFrame, minimum: int, column: str = "group") -> lis
 
 def _bars(slide, box, categories, series: dict[str, list], *, percent: bool, colours: list[str], maximum=None,
           horizontal: bool = True):
-    data = _CategoryData()
+    data = CategoryData()
     data.categories = categories
     for name, values in series.items():
         data.add_series(name, values)
@@ -218,7 +176,7 @@ def variation_category(row: dict) -> str:
 def _variation(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
     """Each item's bar from its lowest to its highest group's share; the bar's name says both
     groups and their shares (a data label beside a floating bar wraps and crowds in small bars)."""
-    data = _CategoryData()
+    data = CategoryData()
     data.categories = [variation_category(row) for row in table.to_dict("records")]
     data.add_series("Lowest unit", _numbers(table["min_p"]))
     data.add_series("Range to the highest unit", _numbers(table["range"]))
@@ -255,7 +213,7 @@ def _lines(slide, box, table: pd.DataFrame, value: str, minimum: int, *, percent
         return _bars(slide, box, _categories(shown, minimum),
                      {without_controls(waves[0]): _numbers(shown["_v"])}, percent=percent,
                      colours=[QUALITATIVE[0]], maximum=maximum)
-    data = _CategoryData()
+    data = CategoryData()
     data.categories = [without_controls(wave) for wave in waves]
     for group, part in table.groupby("group", sort=False):
         values = part.assign(_v=np.where(part["suppressed"], np.nan, part[value].astype(float))).set_index("wave")["_v"]
@@ -316,7 +274,7 @@ def _outcomes(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple
     unit = "business_unit" if "business_unit" in table else table.columns[0]
     shown = table[~table["suppressed"].astype(bool)] if "suppressed" in table else table
     shown = shown[shown[x].notna() & shown[y].notna()]
-    data = _XyData()
+    data = XyData()
     series = data.add_series("Business units")
     for a, b in zip(shown[x].astype(float), shown[y].astype(float)):
         series.add_data_point(a, b)

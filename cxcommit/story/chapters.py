@@ -59,7 +59,12 @@ class Plan:
     @property
     def by_top(self) -> str:
         """`` by division`` (the top grouping in words), or nothing without one."""
-        return f" by {grouping_nouns(self.top)[0]}" if self.top else ""
+        return f" by {self.nouns(self.top)[0]}" if self.top else ""
+
+    def nouns(self, grouping: str | None, longest: int | None = None) -> tuple[str, str]:
+        """One and many groups of ``grouping`` in words, a question quoted as asked
+        (:func:`cxcommit.vocabulary.grouping_nouns` with the survey's label)."""
+        return grouping_nouns(grouping, longest=longest, label=self.survey.groupings.get(grouping) if grouping else None)
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,8 @@ class Chapter:
     the workbook, where ``more`` adds further tables (name, analysis). ``needs_metrics``: told only
     with unit metrics. ``methods``: the sections of docs/methods.md its method line cites
     (:mod:`cxcommit.story.methods_refs`); ``marks``: the family of tests its chart marks
-    significance in (:data:`cxcommit.story.report_text.FAMILIES`; empty: it marks none)."""
+    significance in (:data:`cxcommit.story.report_text.FAMILIES`; empty: it marks none); ``by``: the
+    grouping its chart breaks the survey down by (None: none, or roles)."""
 
     kind: str
     title: Callable[[Plan], str]
@@ -118,6 +124,7 @@ class Chapter:
     methods: tuple[str, ...] = ()
     marks: str = ""
     over_waves: bool = False
+    by: Callable[[Plan], str | None] = lambda plan: None
 
     def applies(self, plan: Plan) -> bool:
         return plan.metrics is not None or not self.needs_metrics
@@ -196,7 +203,7 @@ def _variation(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
     """The spread of each item across the units; under it, in one paragraph, the order and the units
     at each end (:func:`spread_line`). The takeaway also reads which units stand out from the rest
     (the heatmap's marks), so the two never disagree."""
-    groups = grouping_nouns(plan.unit, longest=LONGEST_NOUN)[1]
+    groups = plan.nouns(plan.unit, longest=LONGEST_NOUN)[1]
     shares = rates(plan.survey, plan.unit, items=plan.items, settings=plan.settings)
     return Shown(charts.variation_chart(table, groups=groups, options=look.options(plan.settings)),
                  (spread_line(table, groups),), groups=groups, standouts=takeaways.standouts(shares, plan.settings))
@@ -243,13 +250,13 @@ CHAPTERS = (
     Chapter("findings", lambda plan: "What to lead with", lambda plan: "Findings",
             lambda plan: findings(plan.survey, plan.metrics, settings=plan.settings),
             lambda plan, table, look: Shown(None, tuple(table["headline"])), methods=(ref.HEADLINES,)),
-    Chapter("commitment", lambda plan: f"Commitment by {grouping_nouns(plan.top)[0]}",
+    Chapter("commitment", lambda plan: f"Commitment by {plan.nouns(plan.top)[0]}",
             lambda plan: f"Commitment{plan.by_top}",
             lambda plan: commitment_index(plan.survey, plan.top, settings=plan.settings),
             _chart(charts.commitment_chart), lambda table, shown, settings: takeaways.commitment(table, settings),
             "Mean number of the 8 signs each respondent says yes to, and the share fully committed (yes to every "
-            "sign answered, at least 6 of the 8), per group.", methods=(ref.COMMITMENT_INDEX,)),
-    Chapter("signs", lambda plan: f"The {'8 signs' if plan.signs else 'items'} by {grouping_nouns(plan.top)[0]}",
+            "sign answered, at least 6 of the 8), per group.", methods=(ref.COMMITMENT_INDEX,), by=lambda plan: plan.top),
+    Chapter("signs", lambda plan: f"The {'8 signs' if plan.signs else 'items'} by {plan.nouns(plan.top)[0]}",
             lambda plan: f"{'Signs' if plan.signs else 'Items'}{plan.by_top}",
             lambda plan: rates(plan.survey, plan.top, items=plan.items, settings=plan.settings),
             # without a grouping, one column of everyone: nothing to compare on a slide
@@ -260,14 +267,14 @@ CHAPTERS = (
             lambda table, shown, settings: takeaways.signs(table, settings),
             "{share}; colour: difference to all the other groups together, in points: full and ● where marked, "
             "pale elsewhere.",
-            methods=(ref.DIFFERENCES, ref.SIGNIFICANT), marks="screen"),
-    Chapter("variation", lambda plan: f"Where {grouping_nouns(plan.unit, longest=LONGEST_NOUN)[1]} disagree",
-            lambda plan: f"Variation across {grouping_nouns(plan.unit)[1]}",
+            methods=(ref.DIFFERENCES, ref.SIGNIFICANT), marks="screen", by=lambda plan: plan.top),
+    Chapter("variation", lambda plan: f"Where {plan.nouns(plan.unit, longest=LONGEST_NOUN)[1]} disagree",
+            lambda plan: f"Variation across {plan.nouns(plan.unit)[1]}",
             lambda plan: variation(plan.survey, plan.unit, items=plan.items, settings=plan.settings),
             _variation,
             lambda table, shown, settings: takeaways.variation(table, shown.groups, settings, shown.standouts),
             "Each bar runs from the lowest to the highest {share_lower} among the {groups} shown, ranked by "
-            "ω² (most disagreement net of chance on top).", methods=(ref.VARIATION, ref.EQUAL_SHARES)),
+            "ω² (most disagreement net of chance on top).", methods=(ref.VARIATION, ref.EQUAL_SHARES), by=lambda plan: plan.unit),
     Chapter("perception_gap", lambda plan: "Do executives see what their staff see?", lambda plan: "Perception gap",
             lambda plan: perception_gap(plan.survey, None, items=plan.items, settings=plan.settings),
             _chart(charts.gap_dumbbell), lambda table, shown, settings: takeaways.perception_gap(table, settings),
@@ -283,11 +290,11 @@ CHAPTERS = (
             lambda plan: pay_alignment(plan.survey, plan.metrics, plan.top, settings=plan.settings),
             _pay, lambda table, shown, settings: takeaways.pay(table, settings),
             "Sign 7 (executive pay tied to CX objectives): share answering yes per wave.", methods=(ref.TRENDS,),
-            over_waves=True),
+            over_waves=True, by=lambda plan: plan.top),
     Chapter("index_waves", lambda plan: "Commitment over waves", lambda plan: "Commitment over waves",
             lambda plan: index_over_waves(plan.survey, plan.top, settings=plan.settings),
             _chart(charts.index_trend_chart), lambda table, shown, settings: takeaways.index_waves(table, settings),
-            "Mean signs met (of 8) per wave.", methods=(ref.COMMITMENT_INDEX, ref.TRENDS), over_waves=True),
+            "Mean signs met (of 8) per wave.", methods=(ref.COMMITMENT_INDEX, ref.TRENDS), over_waves=True, by=lambda plan: plan.top),
     Chapter("outcomes", lambda plan: "Pay alignment and customer outcomes", lambda plan: "Pay and outcomes by unit",
             lambda plan: unit_table(plan.survey, plan.metrics, plan.settings),
             _outcomes, lambda table, shown, settings: takeaways.outcomes(shown.relation, settings),
@@ -296,7 +303,7 @@ CHAPTERS = (
             "the relations tested (Holm).", needs_metrics=True,
             more=(("Pay and outcomes correlations",
                    lambda plan: pay_relations(plan.survey, plan.metrics, settings=plan.settings)),),
-            methods=(ref.CORRELATIONS,)),
+            methods=(ref.CORRELATIONS,), by=lambda plan: plan.unit),
 )
 
 

@@ -179,21 +179,22 @@ def detail_table(rates_table: pd.DataFrame) -> pd.DataFrame:
     >>> detail_table(table[table["group"] == "Digital"])[["Item", "Share", "Vs rest", "Its interval"]].iloc[0].tolist()
     ['Executive pay tied to CX', '39%', '+16 points', '+12 to +20 points']
     """
-    rows = []
-    for row in rates_table.itertuples(index=False):
-        hidden = bool(row.suppressed)
-        rows.append({
-            "Item": row.label, "Answers": "" if hidden else f"{int(row.n):,}",
-            "Share": "" if hidden else pct(row.p),
-            "95% interval": "" if hidden or pd.isna(row.ci_low) else f"{row.ci_low:.0%}–{row.ci_high:.0%}",
-            "Vs rest": "" if hidden else pct(row.diff, signed=True),
-            "Its interval": "" if hidden or pd.isna(row.diff_low) else
-            f"{row.diff_low * 100:+.0f} to {row.diff_high * 100:+.0f} points",
-            "Significant": "" if hidden or pd.isna(row.p_adj) else ("yes" if row.significant else "no"),
-            "Mean": "" if hidden or pd.isna(row.mean) else f"{row.mean:.2f}",
-        })
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame([_detail_row(row) for row in rates_table.itertuples(index=False)])
     return table.drop(columns="Mean") if not table.empty and (table["Mean"] == "").all() else table  # yes/no items
+
+
+def _detail_row(row) -> dict:
+    hidden = bool(row.suppressed)
+    return {
+        "Item": row.label, "Answers": "" if hidden else f"{int(row.n):,}",
+        "Share": "" if hidden else pct(row.p),
+        "95% interval": "" if hidden or pd.isna(row.ci_low) else f"{row.ci_low:.0%}–{row.ci_high:.0%}",
+        "Vs rest": "" if hidden else pct(row.diff, signed=True),
+        "Its interval": "" if hidden or pd.isna(row.diff_low) else
+        f"{row.diff_low * 100:+.0f} to {row.diff_high * 100:+.0f} points",
+        "Significant": "" if hidden or pd.isna(row.p_adj) else ("yes" if row.significant else "no"),
+        "Mean": "" if hidden or pd.isna(row.mean) else f"{row.mean:.2f}",
+    }
 
 
 def relations_table(relations: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
@@ -242,7 +243,7 @@ class View:
     def lines(self, source: str) -> tuple[str, ...]:
         """The data, the waves, the other filters, the respondents and the minimum, a line each."""
         waves = "Waves: " + ", ".join(self.chosen_waves) if self.chosen_waves else waves_text(self.waves)
-        filters = [f"{grouping_text(name).capitalize()}: {', '.join(values)}" for name, values in self.filters
+        filters = [f"{_first_up(grouping_text(name))}: {', '.join(values)}" for name, values in self.filters
                    if name != "wave" and values]
         hidden = f"Groups under {self.minimum} answers hidden"
         return (source, waves, "; ".join(filters) or "The whole organisation, no filter",
@@ -372,3 +373,12 @@ def workbook_notes(survey: Survey, settings, source: str) -> tuple[str, ...]:
     """
     return (*view_lines(survey, settings, source), significance_meaning(settings), cite(SIGNIFICANT),
             "Hidden groups (too few answers) have no numbers and are not tested. " + cite(PRIVACY))
+
+
+def _first_up(text: str) -> str:
+    """``text`` with its first letter a capital and the rest as written (a question keeps its "R").
+
+    >>> _first_up("how would you rate your level of experience using R?")
+    'How would you rate your level of experience using R?'
+    """
+    return text[:1].upper() + text[1:]

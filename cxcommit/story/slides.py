@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 import plotly.graph_objects as go
 
+from cxcommit.analyses.groups import left_out
 from cxcommit.errors import NotApplicable
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
@@ -15,6 +16,7 @@ from cxcommit.settings import Settings
 from cxcommit.story.chapters import CHAPTERS, Chapter, Look, Plan, Shown, method_text
 from cxcommit.story.notes import speaker_notes
 from cxcommit.story.order import in_chart_order
+from cxcommit.vocabulary import left_out_text
 from cxcommit.story.paging import numbered, page_key, paginate, rows_line, titled
 
 
@@ -100,6 +102,9 @@ def _chapter_slides(chapter: Chapter, plan: Plan, table: pd.DataFrame, shown: Sh
     whole chart, and notes on what it shows."""
     settings, title, ordered = plan.settings, chapter.title(plan), table  # in its chart's order
     takeaway, method = chapter.takeaway(table, shown, settings), method_text(chapter, table, shown, settings)
+    by = chapter.by(plan)
+    left = left_out_text(left_out(plan.survey, by), plan.survey.groupings.get(by, by)) if by else ""
+    method = f"{method} {left[:1].upper()}{left[1:]}." if left else method
     parts, key, turned = _pages(chapter, plan, ordered, shown, look, takeaway or title)
     slides = []
     for number, part in enumerate(parts, 1):
