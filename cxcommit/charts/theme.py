@@ -116,14 +116,14 @@ def place_header(fig: go.Figure, title: str, subtitle: str = "", *, height: int,
     """Title, subtitle, legend and panel titles stacked above the plot, none covering another.
 
     Pixel positions need the figure's ``height``; ``width`` is the plot width to expect (the
-    figure itself stays responsive). The subtitle wraps at " · "; a legend of up to six entries
+    figure itself stays responsive). The subtitle wraps at " · "; a legend of up to six entries (ten on a slide)
     runs across under the subtitle (wrapping as plotly does), a longer one down the right-hand side.
     """
     look = _LOOKS[bool(presentation)]
     subtitle = wrap(subtitle, int(width / (0.58 * look["subtitle"]))) if subtitle else ""
     entries = [t.name or "" for t in fig.data if t.type in ("scatter", "bar") and t.showlegend is not False]
     below_title = 14 + look["title"] * 1.4 + (subtitle.count("<br>") + 1) * look["subtitle"] * 1.5 * bool(subtitle)
-    across = len(entries) <= 6
+    across = len(entries) <= (10 if presentation else 6)  # a slide is wide: two rows of names before a side list
     legend_rows = math.ceil(sum(len(name) * 0.58 * look["font"] + 44 for name in entries) / width)
     legend_h = look["font"] * 1.9 * legend_rows if across and len(entries) >= 2 else 0
     panel_titles = look["font"] * 1.9 if any(a.yref == "paper" for a in fig.layout.annotations) else 0
