@@ -83,8 +83,12 @@ def test_on_a_small_screen_the_plot_is_not_squeezed_below_its_share(demo):
 
 
 def test_fit_keeps_title_and_legend_where_they_were_in_pixels(demo):
-    across = _pay_slide(demo.filter(division=["Digital", "Insurance", "Operations"])).figure  # legend under the title
-    down = _pay_slide(demo).figure  # 7 divisions with "Other divisions": the legend runs down the right of the plot
+    across = _pay_slide(demo).figure  # 7 divisions with "Other divisions": on a slide, across under the title
+    from cxcommit import charts
+    from cxcommit.analyses.pay import pay_alignment
+    from cxcommit.charts.options import ChartOptions
+    down = charts.pay_trend_chart(pay_alignment(demo, load_demo_metrics(), "business_unit"),  # 30 units: down the side
+                                  options=ChartOptions(presentation=True))
     assert across.layout.legend.yref == "container" and down.layout.legend.yref == "paper"
     for figure in (across, down):
         before = figure.to_dict()
