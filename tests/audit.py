@@ -35,13 +35,23 @@ INDEX = "commitment_index"
 
 @dataclass
 class Equations:
-    """Rows of 0/1 coefficients over fine cells, one system per measure (people, each item, the index)."""
+    """Rows of 0/1 coefficients over fine cells, one system per measure (people, each item, the index),
+    added a block of rows at a time."""
 
     cells: int
     rows: dict[str, list[np.ndarray]] = field(default_factory=dict)
 
     def add(self, measure: str, coefficients: np.ndarray) -> None:
-        self.rows.setdefault(measure, []).append(coefficients)
+        self.rows.setdefault(measure, []).append(coefficients.reshape(-1, self.cells))
+
+    def count(self) -> int:
+        return sum(len(block) for blocks in self.rows.values() for block in blocks)
+
+    def distinct(self, measure: str) -> np.ndarray:
+        """The measure's equations, each once (packed to bits to find the repeats)."""
+        blocks = self.rows.get(measure) or [np.zeros((1, self.cells))]
+        packed = np.unique(np.packbits(np.vstack(blocks).astype(bool), axis=1), axis=0)
+        return np.unpackbits(packed, axis=1, count=self.cells).astype(float)
 
 
 def _labels(column: pd.Series) -> np.ndarray:
@@ -98,30 +108,28 @@ def audit(imported, minimum: int, *, items: list[str] | None = None, published_f
                 for measure in measures:
                     matrix = np.zeros((len(uniques), cells))
                     np.add.at(matrix, (codes, published_fine[inside]), used[measure][inside])
-                    for position, key in enumerate(uniques):
-                        row = matrix[position]
-                        shown = published[measure].get(tuple(key))
-                        if shown is None:  # not published: a suppressed row
-                            continue
-                        assert np.isclose(shown, row.sum()), (filters, by, measure, key, shown, row.sum())
-                        coefficients = row / np.maximum(totals[measure], 1)
-                        assert np.all(np.isclose(coefficients, 0) | np.isclose(coefficients, 1)), (
-                            f"a published cell holds part of a fine cell: {filters} {by} {measure} {key}")
-                        equations.add(measure, np.round(coefficients))
+                    shown = np.array([published[measure].get(tuple(key), np.nan) for key in uniques])
+                    listed = ~np.isnan(shown)  # not published: a suppressed row
+                    recount = matrix.sum(axis=1)
+                    wrong = np.flatnonzero(listed & ~np.isclose(shown, recount))
+                    assert not len(wrong), [(filters, by, measure, uniques[i], shown[i], recount[i]) for i in wrong]
+                    coefficients = matrix[listed] / np.maximum(totals[measure], 1)
+                    whole = (np.isclose(coefficients, 0) | np.isclose(coefficients, 1)).all(axis=1)
+                    assert whole.all(), (f"a published cell holds part of a fine cell: {filters} {by} {measure} "
+                                         f"{[key for key, ok in zip(uniques[listed], whole) if not ok]}")
+                    equations.add(measure, np.round(coefficients))
     targets = _targets(fine_cells, ("wave", *names))
     determined, checked = [], 0
     for measure in measures:
-        basis = _row_space(np.array(equations.rows.get(measure, [np.zeros(cells)])))
-        for label, members in targets:
-            value = totals[measure][members].sum()
-            if not 0 < value < minimum:
-                continue
-            checked += 1
-            vector = np.zeros(cells)
-            vector[members] = 1.0
-            if _in_span(vector, basis):
-                determined.append((measure, label, int(round(value))))
-    return {"determined": determined, "equations": sum(len(r) for r in equations.rows.values()), "targets": checked}
+        values = np.array([totals[measure][members].sum() for _, members in targets])
+        small = np.flatnonzero((values > 0) & (values < minimum))
+        checked += len(small)
+        vectors = np.zeros((cells, len(small)))
+        for column, target in enumerate(small):
+            vectors[targets[target][1], column] = 1.0
+        inside = _in_span(vectors, _row_space(equations.distinct(measure)))
+        determined += [(measure, targets[t][0], int(round(values[t]))) for t in small[inside]]
+    return {"determined": determined, "equations": equations.count(), "targets": checked}
 
 
 def _published_rows(imported, survey) -> np.ndarray:
@@ -145,26 +153,35 @@ def _published(view, by, items, settings, measures) -> dict[str, dict]:
                       for key, n in _sizes(view, by).items()})
     if items:
         table = rates(view, by or None, items=items, settings=settings)
+        table = table[~table["suppressed"].to_numpy(dtype=bool)]
+        # answered: the share's base, plus "don't know" where the base leaves it out
+        with_dont_know = {item: not (view.item(item).scale.kind == "yes_no" and settings.dont_know == "not_yes")
+                          for item in items}
+        named = table["item"].to_numpy(dtype=object)
+        answered = table["n"].to_numpy(dtype=float) + table["n_dont_know"].fillna(0).to_numpy(dtype=float) * [
+            with_dont_know.get(item, False) for item in named]
         for item in items:
-            part = table[(table["item"] == item) & ~table["suppressed"]]
-            # answered: the share's base, plus "don't know" where the base leaves it out
-            with_dont_know = not (view.item(item).scale.kind == "yes_no" and settings.dont_know == "not_yes")
-            answered = part["n"] + (part["n_dont_know"].fillna(0) if with_dont_know else 0)
-            out[item] = {(tuple(part.iloc[i][n] for n in by) if by else ()): float(answered.iloc[i])
-                         for i in range(len(part))}
+            out[item] = {}
+        for item, key, value in zip(named, _keys(table, by), answered):
+            if item in out:
+                out[item][key] = float(value)
     if INDEX in measures:
         index = commitment_index(view, by or None, settings=settings)
         index = index[~index["suppressed"]]
-        out[INDEX] = {(tuple(index.iloc[i][n] for n in by) if by else ()): float(index.iloc[i]["n"])
-                      for i in range(len(index))}
+        out[INDEX] = dict(zip(_keys(index, by), index["n"].astype(float)))
     return out
+
+
+def _keys(table: pd.DataFrame, by: list[str]) -> list[tuple]:
+    """Each row's group: its values of ``by`` (``()`` for the whole view)."""
+    return list(zip(*(table[n] for n in by))) if by else [()] * len(table)
 
 
 def _sizes(view, by) -> dict:
     from cxcommit.analyses.groups import make_groups
 
     groups = make_groups(view, by)
-    return {tuple(groups.frame[n].iloc[i] for n in by): groups.sizes[i] for i in range(groups.size)}
+    return dict(zip(_keys(groups.frame, by), groups.sizes))
 
 
 def _answered(survey, item_id: str, settings: Settings) -> np.ndarray:
@@ -213,12 +230,12 @@ def _targets(fine_cells: pd.MultiIndex, names: tuple[str, ...]) -> list[tuple[st
 
 def _row_space(rows: np.ndarray) -> np.ndarray:
     """An orthonormal basis (columns) of the span of ``rows``."""
-    unique = np.unique(rows, axis=0)
-    gram = unique.T @ unique
+    gram = rows.T @ rows
     values, vectors = linalg.eigh(gram)
     return vectors[:, values > 1e-8 * max(values.max(), 1.0)]
 
 
-def _in_span(vector: np.ndarray, basis: np.ndarray) -> bool:
-    residual = vector - basis @ (basis.T @ vector)
-    return bool(np.linalg.norm(residual) < 1e-6 * max(1.0, np.linalg.norm(vector)))
+def _in_span(vectors: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    """Whether each column of ``vectors`` lies in the span of ``basis``'s columns."""
+    residual = vectors - basis @ (basis.T @ vectors)
+    return np.linalg.norm(residual, axis=0) < 1e-6 * np.maximum(1.0, np.linalg.norm(vectors, axis=0))

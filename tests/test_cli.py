@@ -67,7 +67,7 @@ def test_check_on_the_demo_and_its_unit_metrics():
 
 
 def test_check_with_a_forced_format():
-    result = cli_process("check", REALDATA / "surveymonkey_538_starwars.csv", "--format", "generic")
+    result = cli("check", REALDATA / "surveymonkey_538_starwars.csv", "--format", "generic")
     assert result.returncode == 0 and "Format:     generic table, 1 header row(s)\n" in result.stdout
 
 

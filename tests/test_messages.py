@@ -318,6 +318,8 @@ def test_demo_into_a_file_or_an_impossible_folder_says_so(tmp_path):
 
 
 # Every subcommand with plausible wrong values: one message, exit 1 (2 for what argparse itself refuses), no traceback.
+# What argparse refuses goes through python -m cxcommit (the exit code the shell sees); the rest in this process
+# (test_cli and test_bad_input check that an error's exit 1 reaches the shell).
 WRONG_ARGUMENTS = [
     (["check", DEMO, "--min-group-size", "2"], 1, "Error: min_group_size must be a whole number of at least 3; got 2."),
     (["check", DEMO, "--mapping", "{tmp}"], 1, "Error: {tmp} is a folder, not a mapping file."),
@@ -338,7 +340,7 @@ WRONG_ARGUMENTS = [
 @pytest.mark.parametrize("args, code, first_line", WRONG_ARGUMENTS, ids=[" ".join(map(str, a[:1] + a[2:]))
                                                                           for a, _, _ in WRONG_ARGUMENTS])
 def test_every_subcommand_answers_wrong_arguments_with_a_message(tmp_path, args, code, first_line):
-    result = cli_process(*[str(a).format(tmp=tmp_path) for a in args])
+    result = (cli_process if code == 2 else cli)(*[str(a).format(tmp=tmp_path) for a in args])
     assert result.returncode == code, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(first_line.format(tmp=tmp_path)), result.stderr
