@@ -81,14 +81,10 @@ def test_the_presentation_of_a_real_export_reads_and_lets_you_out(export_server,
     page.locator('[data-testid="stSidebar"]').wait_for(state="visible")  # the rerun that shows it may lag the URL
 
 
-TOO_TALL = {"surveymonkey_538_starwars.csv", "googleforms_rstudio_rsurvey2019_en.csv"}  # issue 15, not done
-
-
-def test_every_slide_of_a_real_export_fits_a_laptop_screen(export_server, open_page, request):
+def test_every_slide_of_a_real_export_fits_a_laptop_screen(export_server, open_page):
+    """Tall charts are told across slides (cxcommit.story.paging): none scrolls on the smallest screen
+    they are fitted for; tests/test_paging.py checks the larger ones by the same fitting model."""
     export, url = export_server
-    if export in TOO_TALL:  # strict: the day they fit, this says to take them off the list
-        request.applymarker(pytest.mark.xfail(strict=True, reason="tall charts (a heatmap of 19 rows, Google Forms' "
-                                                                  "1,950 px heatmap) need paging across slides"))
     page = open_page(WIDTH, HEIGHT)
     for number in _slides(page, url):
         sizes = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
