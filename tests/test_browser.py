@@ -234,7 +234,7 @@ def test_presentation_keys_step_through_the_slides_and_escape_returns_with_the_f
     assert urlparse(page.url).path == "/gaps" and "slide" not in _query(page)
 
 
-@pytest.mark.parametrize("width, height", [(1920, 1080), (1536, 864)])  # full HD, and a laptop at 125 %
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1536, 864), (1366, 768)])  # full HD, laptops at 125 % and 100 %
 def test_every_presentation_slide_fits_the_screen_without_scrolling(width, height, app_server, open_page):
     url, page = app_server, open_page(width, height)
     page.goto(f"{url}/present?present=1&slide=1")
