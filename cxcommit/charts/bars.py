@@ -8,7 +8,7 @@ from plotly.subplots import make_subplots
 
 from cxcommit.charts.common import (choice, error_bars, grouping_word, index_hover, numbers, pick, require,
                                     share_label, texts)
-from cxcommit.charts.layout import finish, panels, short_ticks
+from cxcommit.charts.layout import AXIS_BELOW, finish, mark_lowest, panels, short_ticks
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import BELOW, colorway, ink, interval, pct, row_height, suppressed_trace
 from cxcommit.text import ALL_GROUP, escape_html
@@ -152,4 +152,6 @@ def gap_bars(table: pd.DataFrame, *, value: str = "gap", item: str | None = None
     heading = title + (f": “{escape_html(labels[0])}”" if len(labels) == 1 else "")
     if single and table["group"].iloc[0] != ALL_GROUP:
         heading += f" — {escape_html(table['group'].iloc[0])}"
-    return finish(fig, heading, subtitle, height=height, options=options)
+    fig = finish(fig, heading, subtitle, height=height, options=options)
+    panel_rows = len({row for row, _ in positions.values()})
+    return mark_lowest(fig, panel_rows * len(bars), options.presentation, below=AXIS_BELOW + (panel_rows - 1) * 60)

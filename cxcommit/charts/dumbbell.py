@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxcommit.charts.common import numbers, pick, require, share_label, texts
-from cxcommit.charts.layout import TICK_CHARS, finish, panels, short_ticks
+from cxcommit.charts.layout import TICK_CHARS, finish, mark_lowest, panels, short_ticks
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (LEADERS_COLOR, MARK, NEUTRAL, STAFF_COLOR, interval, pct, suppressed_label,
                                    suppressed_trace)
@@ -120,7 +120,11 @@ def gap_dumbbell(perception_gap_table: pd.DataFrame, *, group: str | None = None
         short_ticks(fig, "y", texts(labels))
     where = f" — {escape_html(groups[0])}" if len(groups) == 1 and groups[0] != ALL_GROUP else ""
     n_where = "under each item" if single else f"under each gap ({leaders.lower()} | {staff.lower()})"
-    return finish(fig, f"{leaders} vs {staff}: how each side sees the signs{where}",
+    fig = finish(fig, f"{leaders} vs {staff}: how each side sees the signs{where}",
                   f"Shares beside the dots · at the right: gap ({leaders.lower()} minus {staff.lower()}, points), "
                   f"{MARK} where it holds after adjusting for the items tested (Holm) · n {n_where} · "
-                  "largest gap on top", height=height * (1.25 if single else 1), options=options)
+                 "largest gap on top", height=height * (1.25 if single else 1), options=options)
+    panel_rows = len({row for row, _ in positions.values()})
+    # a dumbbell's row is one line (its dots and numbers), its axis numbers only under it: lower than a bar's
+    return mark_lowest(fig, panel_rows * len(labels), options.presentation, below=50 + (panel_rows - 1) * 60,
+                       per_row=20 if options.presentation else None)

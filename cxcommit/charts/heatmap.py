@@ -8,7 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxcommit.charts.common import choice, grouping_word, require, share_label, texts, with_shares
-from cxcommit.charts.layout import (MIN_CELL_FONT, cell_font, column_names, finish, heatmap_height, short_ticks)
+from cxcommit.charts.layout import (MIN_CELL_FONT, cell_font, column_names, finish, heatmap_height, mark_lowest,
+                                    short_ticks)
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (DIVERGING, MARK, SEQUENTIAL, hover_text, mark_note, muted, pct,
                                    suppressed_cells, suppressed_label)
@@ -224,11 +225,8 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
                  height=heatmap_height(len(rows), names_px, presentation), options=options)
     if transpose:  # the column names above the cells: room for them under the header
         fig.layout.margin.t += names_px
-    # the lowest it reads at (a slide draws it lower when short of room: cells squeeze, nothing else does)
-    below = 0 if transpose else names_px  # turned, the names are in the top margin already
-    lowest = fig.layout.margin.t + fig.layout.margin.b + below + len(rows) * LOWEST_ROW[presentation]
-    fig.update_layout(meta={"lowest_height": int(min(lowest, fig.layout.height))})
-    return fig
+    # the lowest it reads at: turned, its names are in the top margin already
+    return mark_lowest(fig, len(rows), presentation, below=0 if transpose else names_px, per_row=LOWEST_CELL[presentation])
 
 
-LOWEST_ROW = (18, 24)  # pixels a row of cells needs for its numbers (dashboard, presentation)
+LOWEST_CELL = (18, 24)  # pixels a row of cells needs for its numbers (dashboard, presentation)

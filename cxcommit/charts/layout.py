@@ -36,6 +36,28 @@ def finish(fig: go.Figure, title: str, subtitle: str, *, height: float, options:
     return apply_theme(fig, presentation=options.presentation, dark=options.dark)
 
 
+LOWEST_ROW = (18, 22)  # pixels a bar, a dumbbell or a row of cells needs for its name and number (dashboard, slide)
+AXIS_BELOW = 70  # pixels a value axis' numbers and title take under the plot
+
+
+def mark_lowest(fig: go.Figure, rows: int, presentation: bool, *, below: int = AXIS_BELOW,
+                per_row: int | None = None) -> go.Figure:
+    """Say in ``layout.meta["lowest_height"]`` the lowest ``fig`` reads at: its margins, what is under
+    its plot (``below``), and ``rows`` rows (bars, dumbbells, cells) of ``per_row`` pixels
+    (:data:`LOWEST_ROW`). A slide short of room draws the chart down to that and no lower; it tells a
+    taller chart over several slides instead (``cxcommit.story.screen.heights``, ``story.paging``).
+
+    >>> fig = mark_lowest(go.Figure(layout={"height": 600, "margin": {"t": 100, "b": 10}}), 8, True)
+    >>> fig.layout.meta["lowest_height"]
+    356
+    """
+    per_row = LOWEST_ROW[presentation] if per_row is None else per_row
+    lowest = (fig.layout.margin.t or 0) + (fig.layout.margin.b or 0) + below + rows * per_row
+    meta = dict(fig.layout.meta) if isinstance(fig.layout.meta, dict) else {}
+    fig.update_layout(meta={**meta, "lowest_height": int(min(lowest, fig.layout.height or lowest))})
+    return fig
+
+
 def panels(keys: list, columns: int, rows_each: int, presentation: bool) -> tuple[go.Figure, dict, int]:
     """Small multiples on one scale: the figure, each key's (row, col), and a height that fits.
 

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxcommit.charts.common import grouping_word, numbers, require, share_label, texts, with_shares
-from cxcommit.charts.layout import TICK_CHARS, finish, short_ticks
+from cxcommit.charts.layout import TICK_CHARS, finish, mark_lowest, short_ticks
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (ABOVE, BELOW, NEUTRAL, colorway, hover_text, ink, pct, row_height,
                                    suppressed_label)
@@ -67,10 +67,11 @@ def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units",
                      title_text=f"{share_label(table)} ({groups} from lowest to highest)")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
     short_ticks(fig, "y", list(labels))
-    return finish(fig, f"Where {groups} disagree most",
-                  f"Each bar runs from the lowest to the highest of the {groups}, each end named with its share; "
-                  f"◆ the organisation; most disagreement on top", height=200 + len(table) * row_height(options.presentation) * 1.3,
-                  options=options)
+    fig = finish(fig, f"Where {groups} disagree most",
+                 f"Each bar runs from the lowest to the highest of the {groups}, each end named with its share; "
+                 f"◆ the organisation; most disagreement on top",
+                 height=200 + len(table) * row_height(options.presentation) * 1.3, options=options)
+    return mark_lowest(fig, len(table), options.presentation)
 
 
 def _hidden_note(table: pd.DataFrame, min_group_size: int) -> str:

@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from cxcommit.charts.common import (error_bars, group_colours, grouping_word, index_hover, numbers, pick, require,
                                     share_label, texts)
-from cxcommit.charts.layout import TICK_CHARS, dodge, finish, panels
+from cxcommit.charts.layout import TICK_CHARS, dodge, finish, mark_lowest, panels
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (font_size, hover_text, pct, row_height, suppressed_hover, suppressed_label,
                                    suppressed_trace)
@@ -257,9 +257,10 @@ def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, options: ChartOptions 
         fig.update_xaxes(title_text=axis, row=row, col=col)  # under each panel side by side, under the lowest stacked
     if second == (1, 2):
         fig.update_xaxes(tickangle=30)  # two narrow panels: their waves slanted alike
-    return finish(fig, "Is executive pay moving toward CX?" if one_wave(table) is None else
-                  f"Executive pay and CX in {escape_html(one_wave(table))}", _whiskers_note(options, table),
-                  height=height, options=options)
+    fig = finish(fig, "Is executive pay moving toward CX?" if one_wave(table) is None else
+                 f"Executive pay and CX in {escape_html(one_wave(table))}", _whiskers_note(options, table),
+                 height=height, options=options)
+    return mark_lowest(fig, 0, options.presentation, below=LOWEST_LINES)
 
 
 def _pay_panels(has_incentive: bool, presentation: bool) -> tuple[go.Figure, tuple[int, int], int, float]:
@@ -296,4 +297,8 @@ def index_trend_chart(index_waves_table: pd.DataFrame, *, options: ChartOptions 
     fig.update_xaxes(title_text="Wave" if one_wave(table) is None else grouping_word(table, "axis"))
     fig.update_yaxes(range=[0, 8], dtick=1, title_text="Mean signs met (0–8)")
     title = "Commitment index over waves" if one_wave(table) is None else f"Commitment index in {escape_html(one_wave(table))}"
-    return finish(fig, title, _whiskers_note(options, table), height=height, options=options)
+    fig = finish(fig, title, _whiskers_note(options, table), height=height, options=options)
+    return mark_lowest(fig, 0, options.presentation, below=LOWEST_LINES)
+
+
+LOWEST_LINES = 200  # pixels a chart of lines over waves needs under its header: a plot of 150 and its axis
