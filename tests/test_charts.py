@@ -363,6 +363,12 @@ def test_gap_to_target_of_the_organisation_is_one_bar_per_sign_largest_on_top(de
     assert "largest gap on top" in fig.layout.title.subtitle.text
 
 
+def test_gaps_are_written_clear_of_their_whiskers(demo):
+    """Each number sits past an unseen dot at its whisker's end, so it does not touch the whisker."""
+    written = charts.gap_bars(gap_to_target(demo, None, items=list(SIGN_IDS))).data[1]
+    assert written.mode == "markers+text" and written.marker.size >= 10 and written.marker.color == "rgba(0,0,0,0)"
+
+
 def test_gap_panels_share_one_scale_and_each_column_has_tick_labels(demo):
     fig = charts.gap_bars(gap_to_best(demo, "division", items=list(SIGN_IDS)))  # two rows of four panels
     axes = [fig.layout[name] for name in fig.layout if name.startswith("xaxis")]

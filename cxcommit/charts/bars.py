@@ -106,8 +106,9 @@ def _gap_panel(fig: go.Figure, part: pd.DataFrame, bar: str, value: str, where: 
                          customdata=[[g, i] for g, i in zip(shown["group"], shown["item"])]), **where)
     values = numbers(shown[value])
     ends = np.fmax(values, numbers(shown["ci_high"])) if with_interval else values  # each number past its whisker
-    fig.add_trace(go.Scatter(x=np.nan_to_num(ends, nan=0.0), y=texts(shown[bar]), mode="text", name="Values",
+    fig.add_trace(go.Scatter(x=np.nan_to_num(ends, nan=0.0), y=texts(shown[bar]), mode="markers+text", name="Values",
                              text=[_bar_text(v, value) for v in values], textposition="middle right",
+                             marker={"size": 12, "color": "rgba(0,0,0,0)"},  # an unseen dot: the number clear of the whisker
                              cliponaxis=False, hoverinfo="skip", showlegend=False), **where)
     if len(hidden):
         fig.add_trace(suppressed_trace([0] * len(hidden), hidden[bar].tolist(), hidden["group"].tolist(),
