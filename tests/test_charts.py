@@ -363,10 +363,17 @@ def test_gap_to_target_of_the_organisation_is_one_bar_per_sign_largest_on_top(de
     assert "largest gap on top" in fig.layout.title.subtitle.text
 
 
-def test_gaps_are_written_clear_of_their_whiskers(demo):
-    """Each number sits past an unseen dot at its whisker's end, so it does not touch the whisker."""
-    written = charts.gap_bars(gap_to_target(demo, None, items=list(SIGN_IDS))).data[1]
+def test_gaps_are_ticked_in_points_and_written_clear_of_their_whiskers(demo):
+    """A gap is a difference of shares: its axis reads 10, 20, … (percentage points), not 10%, and
+    each number sits past an unseen dot at its whisker's end, so it does not touch the whisker."""
+    fig = charts.gap_bars(gap_to_target(demo, None, items=list(SIGN_IDS)))
+    axis = fig.layout.xaxis
+    assert "percentage points" in axis.title.text and axis.tickformat is None
+    assert list(axis.ticktext) == [str(round(v * 100)) for v in axis.tickvals] and "%" not in "".join(axis.ticktext)
+    written = fig.data[1]
     assert written.mode == "markers+text" and written.marker.size >= 10 and written.marker.color == "rgba(0,0,0,0)"
+    shares = charts.gap_bars(gap_to_target(demo, None, items=list(SIGN_IDS)), value="p")
+    assert shares.layout.xaxis.tickformat == ".0%"  # a share stays a per cent
 
 
 def test_gap_panels_share_one_scale_and_each_column_has_tick_labels(demo):
