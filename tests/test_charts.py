@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 from hypothesis import given, strategies as st
-from conftest import ROOT
+from conftest import REALDATA, ROOT
 
 from cxcommit import charts
 from cxcommit.charts import ChartOptions
@@ -363,6 +363,19 @@ def test_gap_to_target_of_the_organisation_is_one_bar_per_sign_largest_on_top(de
     assert "largest gap on top" in fig.layout.title.subtitle.text
 
 
+def test_gaps_are_ticked_in_points_and_written_clear_of_their_whiskers(demo):
+    """A gap is a difference of shares: its axis reads 10, 20, … (percentage points), not 10%, and
+    each number sits past an unseen dot at its whisker's end, so it does not touch the whisker."""
+    fig = charts.gap_bars(gap_to_target(demo, None, items=list(SIGN_IDS)))
+    axis = fig.layout.xaxis
+    assert "percentage points" in axis.title.text and axis.tickformat is None
+    assert list(axis.ticktext) == [str(round(v * 100)) for v in axis.tickvals] and "%" not in "".join(axis.ticktext)
+    written = fig.data[1]
+    assert written.mode == "markers+text" and written.marker.size >= 10 and written.marker.color == "rgba(0,0,0,0)"
+    shares = charts.gap_bars(gap_to_target(demo, None, items=list(SIGN_IDS)), value="p")
+    assert shares.layout.xaxis.tickformat == ".0%"  # a share stays a per cent
+
+
 def test_gap_panels_share_one_scale_and_each_column_has_tick_labels(demo):
     fig = charts.gap_bars(gap_to_best(demo, "division", items=list(SIGN_IDS)))  # two rows of four panels
     axes = [fig.layout[name] for name in fig.layout if name.startswith("xaxis")]
@@ -439,7 +452,6 @@ def test_index_over_waves_matches_the_index_of_each_wave(demo):
 
 def test_items_shortened_to_the_same_words_keep_their_own_heatmap_rows():
     """Two Google Forms questions shorten to the same label: each keeps its row and its numbers."""
-    from conftest import REALDATA
     from cxcommit import load_survey
 
     survey = load_survey(REALDATA / "googleforms_rstudio_rsurvey2019_en.xlsx")
@@ -596,24 +608,48 @@ def test_one_wave_is_drawn_as_bars_with_their_values_never_as_a_column_of_dots(d
         assert ends[line.line.color].text == f"{last:.1f}" and ends[line.line.color].y == last
 
 
-def test_the_best_group_chart_names_the_best_on_each_item_with_its_share(demo):
+def test_the_best_group_chart_names_the_best_on_each_item_with_its_estimate(demo):
     table = gap_to_best(demo, "business_unit", items=list(SIGN_IDS))
     fig = charts.best_group_chart(table, group_word="business unit")
     best = next(t for t in fig.data if t.name == "Best business unit")
+    median = next(t for t in fig.data if t.name == "Median business unit")
     rows = table[table["group"] == table["best_group"]].set_index("label")
-    assert len(best.y) == len(SIGN_IDS)  # one row per item, not a panel per item
-    for label, text in zip(best.y, best.text):
-        row = rows.loc[html.unescape(label)]
-        assert text.startswith(html.escape(row["best_group"])) and text.endswith(f"{row['best_p']:.0%}")
-        assert ("tied" in text) == (row["n_best_tied"] > 1)
-    behind = next(t for t in fig.data if t.name == "Behind")
     summary = charts.best.best_rows(table).set_index("label")
+    assert len(best.y) + len(summary[summary["all_tied"]]) == len(SIGN_IDS)  # one row per item, not a panel per item
+    for label, text, x in zip(best.y, best.text, best.x):
+        row = rows.loc[html.unescape(label)]
+        assert text.startswith(html.escape(row["best_group"])) and text.endswith(f"{row['best_shrunk']:.0%}")
+        assert ("tied" in text) == (row["n_best_tied"] > 1)
+        assert x == row["best_shrunk"]  # drawn where it was picked: its estimate net of chance
+    medians = dict(zip(median.y, median.x))
+    for label, x in zip(best.y, best.x):  # the best is never left of the others' median
+        assert medians[label] <= x
+    behind = next(t for t in fig.data if t.name == "Behind")
     for label, text in zip(behind.y, behind.text):
         row = summary.loc[html.unescape(label)]
         assert text.startswith(f"{row['behind']} of {row['others']} behind")
     gaps = list(summary["median_gap"])
     assert gaps == sorted(gaps, reverse=True)  # largest median gap on top
     assert "hover" not in fig.layout.title.subtitle.text.lower()
+
+
+def test_where_every_group_ties_the_best_group_chart_names_none():
+    """Star Wars by region: on most items every region's estimate lies in the top one's interval;
+    those rows say all tie, in grey, and name no region; a best's text is written away from the
+    "behind" column."""
+    from cxcommit import load_survey
+
+    table = gap_to_best(load_survey(REALDATA / "surveymonkey_538_starwars.csv"), "region")
+    fig = charts.best_group_chart(table, group_word="region")
+    summary = charts.best.best_rows(table).set_index("label")
+    tied = next(t for t in fig.data if t.name == "All tied: no best")
+    assert len(tied.y) == int(summary["all_tied"].sum()) > 0
+    for label, text in zip(tied.y, tied.text):
+        row = summary.loc[html.unescape(label)]
+        assert text == f"all {row['others'] + 1} tied, highest {row['best_shrunk']:.0%}"
+        assert row["best_group"] not in text
+    best = next(t for t in fig.data if t.name == "Best region")
+    assert all(side == ("top left" if x >= 0.45 else "top right") for side, x in zip(best.textposition, best.x))
 
 
 def test_scatter_dots_carry_their_units_names_extremes_and_named_first(demo):

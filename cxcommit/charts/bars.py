@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from cxcommit.charts.common import (choice, error_bars, grouping_word, index_hover, numbers, pick, require,
+from cxcommit.charts.common import (choice, error_bars, grouping_word, index_hover, numbers, pick, points_ticks, require,
                                     share_label, texts)
 from cxcommit.charts.layout import AXIS_BELOW, finish, mark_lowest, panels, short_ticks
 from cxcommit.charts.options import ChartOptions
@@ -106,8 +106,9 @@ def _gap_panel(fig: go.Figure, part: pd.DataFrame, bar: str, value: str, where: 
                          customdata=[[g, i] for g, i in zip(shown["group"], shown["item"])]), **where)
     values = numbers(shown[value])
     ends = np.fmax(values, numbers(shown["ci_high"])) if with_interval else values  # each number past its whisker
-    fig.add_trace(go.Scatter(x=np.nan_to_num(ends, nan=0.0), y=texts(shown[bar]), mode="text", name="Values",
+    fig.add_trace(go.Scatter(x=np.nan_to_num(ends, nan=0.0), y=texts(shown[bar]), mode="markers+text", name="Values",
                              text=[_bar_text(v, value) for v in values], textposition="middle right",
+                             marker={"size": 12, "color": "rgba(0,0,0,0)"},  # an unseen dot: the number clear of the whisker
                              cliponaxis=False, hoverinfo="skip", showlegend=False), **where)
     if len(hidden):
         fig.add_trace(suppressed_trace([0] * len(hidden), hidden[bar].tolist(), hidden["group"].tolist(),
@@ -143,7 +144,8 @@ def gap_bars(table: pd.DataFrame, *, value: str = "gap", item: str | None = None
     axis = {"gap": f"{title} (percentage points)", "p": share_label(table)}[value]
     ends = numbers(table["ci_high"]) if with_interval else numbers(table[value])
     lowest = min(0.0, float(np.nanmin(numbers(table[value]), initial=0.0)))
-    fig.update_xaxes(tickformat=".0%", range=[lowest, max(0.05, float(np.nanmax(ends, initial=0.0))) * 1.2])  # room for the numbers
+    span = [lowest, max(0.05, float(np.nanmax(ends, initial=0.0))) * 1.2]  # room for the numbers
+    fig.update_xaxes(range=span, **(points_ticks(*span) if value == "gap" else {"tickformat": ".0%"}))
     if len(positions) == 1:
         fig.update_xaxes(title_text=axis)
     fig.update_yaxes(categoryorder="array", categoryarray=texts(bars), range=[-0.6, len(bars) - 0.4], showgrid=False)

@@ -105,3 +105,18 @@ def index_hover(row: dict, confidence: float) -> str:
         spread = interval(row.get("ci_low"), row.get("ci_high"), confidence)
         lines.append(f"Fully committed (yes to every sign answered): {pct(row['p'])}" + (f" ({spread})" if spread else ""))
     return "<br>".join(lines)
+
+
+def points_ticks(low: float, high: float) -> dict:
+    """Axis ticks for differences of shares stored as fractions, written in percentage points (``0.1``
+    reads ``10``, not ``10%``: a gap is not a share): the roundest step of 1, 2, 5, 10, 20 or 25
+    points that gives at most 10 steps between ``low`` and ``high``.
+
+    >>> points_ticks(0.0, 0.9)["ticktext"]
+    ['0', '10', '20', '30', '40', '50', '60', '70', '80', '90']
+    >>> points_ticks(-0.04, 0.12)["ticktext"]
+    ['-4', '-2', '0', '2', '4', '6', '8', '10', '12']
+    """
+    step = next((s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25) if (high - low) / s <= 10), 0.5)
+    ticks = np.arange(np.ceil(low / step - 1e-9), np.floor(high / step + 1e-9) + 1) * step
+    return {"tickmode": "array", "tickvals": ticks.tolist(), "ticktext": [str(round(t * 100)) for t in ticks]}

@@ -193,16 +193,26 @@ def perception_gap(table: pd.DataFrame, settings: Settings = Settings()) -> str:
 
 
 def gap_to_target(table: pd.DataFrame, settings: Settings = Settings()) -> str:
-    """The item furthest from everyone answering favourably, among items of one kind of scale."""
+    """The chart's top bar: the item furthest from everyone answering favourably (a yes, or a scale's
+    favourable answers), ranked as :func:`cxcommit.charts.gap_bars` ranks its bars (mean gap per
+    label, every kind of scale on one axis of points short). Items whose gap rounds to the same whole
+    points as the top bar's are named with it, as a tie, in the chart's order from the top.
+
+    >>> table = pd.DataFrame({"item": ["a", "b", "c"], "label": ["A", "B", "C"], "gap": [0.5, 0.682, 0.679]})
+    >>> gap_to_target(table)
+    'Furthest from everyone answering favourably: “B” and “C”, tied at 68 points short'
+    """
     shown = _shown(table, "gap")
     if shown.empty:
         return ""
-    part, _, among = _one_scale(shown)
-    top = part.loc[part["_v"].idxmax()]
+    gaps = shown.groupby("label", sort=False)["_v"].mean().sort_values(kind="stable").iloc[::-1]
+    points = np.array([f"{v * 100:.0f}" for v in gaps])  # as the bars' numbers say them
+    tied = gaps.index[points == points[0]]
+    named = name_list([f"“{label}”" for label in tied])
+    short = f"{named}, {'tied at ' if len(tied) > 1 else ''}{points[0]} points short"
     if not _signs_only(table):
-        lead = f"Of{among[3:]}, furthest" if among else "Furthest"  # " of the 14 rating items" leads
-        return f"{lead} from everyone answering favourably: “{top['label']}”, {top['_v'] * 100:.0f} points short"
-    return f"Furthest from full commitment: “{top['label']}”, {top['_v'] * 100:.0f} points short of everyone saying yes"
+        return f"Furthest from everyone answering favourably: {short}"
+    return f"Furthest from full commitment: {short} of everyone saying yes"
 
 
 def _ends(table: pd.DataFrame, column: str) -> pd.DataFrame:
