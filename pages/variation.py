@@ -28,7 +28,7 @@ with guarded():
     if table.empty:
         st.info("Fewer than two groups clear the minimum group size with these filters, so there is no spread to show.")
     else:
-        words = grouping_nouns(by, longest=LONGEST_NOUN)[1]  # as the deck says it: a long question is "groups"
+        words = grouping_nouns(by, longest=LONGEST_NOUN, label=survey.groupings.get(by))[1]  # as the deck says it
         spread = rates(survey, by, items=items, settings=ctx.settings)
         st.subheader(md(page_heading("variation", table, ctx.settings, fallback=f"Where {words} disagree",
                                      groups=words, standouts=standouts(spread, ctx.settings))))
