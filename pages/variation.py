@@ -10,7 +10,8 @@ from cxcommit.story.takeaways import marked_groups, standouts
 from cxcommit.text import escape_markdown as md
 from cxcommit.vocabulary import LONGEST_NOUN, grouping_nouns
 from ui.errors import guarded
-from ui.shell import context, left_out_note, page_title
+from ui.shell import context, left_out_note
+from ui.titles import page_title
 from ui.views import demo_notice, grouping_choice, show_chart
 
 ctx = context()

@@ -26,7 +26,8 @@ from cxcommit.text import escape_markdown as md, slugify
 from cxcommit.vocabulary import grouping_text
 from ui.errors import download_button, show_error
 from ui.sessions import remembered
-from ui.shell import Context, groupings_to_compare, label_of
+from ui.shell import Context, label_of
+from ui.titles import groupings_to_compare
 
 
 def slides_of(ctx: Context, *, presentation: bool, dark: bool = False) -> list:
