@@ -45,6 +45,21 @@ def problems_frame(problems: list[Problem] | tuple[Problem, ...]) -> pd.DataFram
     return frame
 
 
+def problem_sentence(problem: Problem) -> str:
+    """One problem in a sentence: where it is (row, column), what it is, and the value seen — for a
+    problem about the whole file (no row), which a table would show with an empty row and cut short.
+
+    >>> problem_sentence(Problem("all 25 responses are test responses", column="Status", value="survey test"))
+    "column 'Status': all 25 responses are test responses (value: survey test)"
+    >>> problem_sentence(Problem("not a date", row=7))
+    'row 7: not a date'
+    """
+    where = ", ".join(part for part in (f"row {problem.row}" if problem.row is not None else "",
+                                        f"column {problem.column!r}" if problem.column else "") if part)
+    value = f" (value: {problem.value})" if problem.value else ""
+    return f"{where + ': ' if where else ''}{problem.problem}{value}"
+
+
 class CxcommitError(Exception):
     """A problem with the user's input: says what is wrong, where, and what to do.
 

@@ -13,7 +13,7 @@ from ui.data import Dataset, current, demo_dataset, digest, forget_exports, impo
 from ui.data_state import JUST_LOADED, TEST_CHOICES, commit, in_use, loading, pending_choice
 from ui.errors import guarded, show_error
 from ui.shell import context
-from ui.views import disclosure_report, import_report, mapping_form, raw_summary
+from ui.views import disclosure_report, import_report, mapping_form, problems_shown, raw_summary
 
 
 def suggestion(key: str, raw):
@@ -48,9 +48,8 @@ def unit_metrics(metrics_file, dataset: Dataset, with_exports: bool):
         return metrics
     with guarded(f"{metrics_file.name}: "):
         metrics = read_metrics(metrics_file.file_id, metrics_file.getvalue(), metrics_file.name)
-        if not metrics.warnings.empty:
-            st.warning(md(f"{metrics_file.name}: {len(metrics.warnings)} warning(s); the rest was read."))
-            st.dataframe(metrics.warnings, hide_index=True, width="stretch")
+        if metrics.problems:
+            problems_shown(metrics.problems, f"{metrics_file.name}: {len(metrics.problems)} warning(s); the rest was read.")
         if not with_exports and not dataset.is_demo and metrics is not dataset.metrics:
             use(Dataset(digest(dataset.key, metrics.source), dataset.label, dataset.survey, metrics))
             st.success(md(f"Unit metrics loaded from {metrics_file.name}: {', '.join(metrics.metrics)}."))

@@ -8,10 +8,11 @@ from cxcommit.story.chapters import page_heading
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
 from ui.shell import context, left_out_note, one_of
+from ui.titles import page_title
 from ui.views import demo_notice, grouping_choice, show_chart
 
 ctx = context()
-st.title("Commitment gaps")
+st.title(page_title("gaps.py", ctx.survey))
 demo_notice(ctx)
 survey = ctx.survey
 items = list(SIGN_IDS) if survey.has_signs else None

@@ -11,7 +11,8 @@ from cxcommit.story.chapters import page_heading
 from cxcommit.story.report_text import family_size, significance_line
 from cxcommit.text import escape_markdown as md
 from ui.errors import guarded
-from ui.shell import context, left_out_note, one_of, page_title
+from ui.shell import context, left_out_note, one_of
+from ui.titles import page_title
 from ui.views import chart_footer, demo_notice, group_detail, grouping_choice
 
 ctx = context()
@@ -26,9 +27,9 @@ with guarded():
     if by is None:
         st.stop()
     title.title(page_title("signs_by_unit.py", survey, by))
-    signs_only = right.toggle("The 8 signs only", value=survey.has_signs, disabled=not survey.has_signs,
-                              key="heatmap_signs", bind="query-params")
-    items = list(SIGN_IDS) if signs_only and survey.has_signs else None
+    signs_only = survey.has_signs and right.toggle("The 8 signs only", value=True, key="heatmap_signs",
+                                                   bind="query-params")  # no choice on a survey without them
+    items = list(SIGN_IDS) if signs_only else None
     table = rates(survey, by, items=items, settings=ctx.settings)
     lines = "rows" if groups_run_down(table, options=ctx.chart_options) else "columns"  # as the chart draws them
     sort = middle.radio(f"Sort {lines} by", ("score", "size", "name"), horizontal=True, key="heatmap_sort",

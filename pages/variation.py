@@ -10,7 +10,8 @@ from cxcommit.story.takeaways import marked_groups, standouts
 from cxcommit.text import escape_markdown as md
 from cxcommit.vocabulary import LONGEST_NOUN, grouping_nouns
 from ui.errors import guarded
-from ui.shell import context, left_out_note, page_title
+from ui.shell import context, left_out_note
+from ui.titles import page_title
 from ui.views import demo_notice, grouping_choice, show_chart
 
 ctx = context()
@@ -28,7 +29,7 @@ with guarded():
     if table.empty:
         st.info("Fewer than two groups clear the minimum group size with these filters, so there is no spread to show.")
     else:
-        words = grouping_nouns(by, longest=LONGEST_NOUN)[1]  # as the deck says it: a long question is "groups"
+        words = grouping_nouns(by, longest=LONGEST_NOUN, label=survey.groupings.get(by))[1]  # as the deck says it
         spread = rates(survey, by, items=items, settings=ctx.settings)
         st.subheader(md(page_heading("variation", table, ctx.settings, fallback=f"Where {words} disagree",
                                      groups=words, standouts=standouts(spread, ctx.settings))))

@@ -762,3 +762,15 @@ def test_dodged_labels_keep_their_order_and_a_line_apart(values, gap):
     alone = [i for i in range(len(values)) if all(abs(values[i] - v) >= 2 * gap * len(values) for j, v in
                                                   enumerate(values) if j != i)]
     assert all(abs(placed[i] - values[i]) < 1e-9 for i in alone if gap <= values[i] <= 1 - gap)
+
+
+def test_the_spread_caption_tells_groups_hidden_everywhere_from_groups_hidden_on_some_items(demo):
+    """A group under the minimum on some items is still a dot (maybe named lowest or highest) on the
+    others: the caption must not call it hidden outright."""
+    table = rates(demo, "business_unit")
+    first, second = table["group"].drop_duplicates().iloc[:2]
+    one_item = (table["group"] == second) & (table["item"] == table["item"].iloc[0])
+    hidden = table.assign(suppressed=(table["group"] == first) | one_item)
+    subtitle = charts.spread_chart(hidden).layout.title.subtitle.text
+    assert f"hidden (n<5): {first}" in subtitle and f"n<5 on some items: {second}" in subtitle
+    assert "hidden" not in charts.spread_chart(table.assign(suppressed=False)).layout.title.subtitle.text

@@ -191,6 +191,9 @@ def test_every_page_explains_what_an_export_without_the_signs_lacks(name):
         assert not test.exception, (file, test.exception)
         assert not test.error, (file, [e.value for e in test.error])
         assert "Signs × units" not in [t.value for t in test.title]  # no signs mapped: not called signs
+        assert not {"Commitment gaps", "Compensation alignment and trends"} & {t.value for t in test.title}
+        assert "sign_1" not in texts(test) and "sign 7" not in texts(test), file  # nor told about signs it lacks
+        assert not [t for t in test.toggle if "signs" in t.label], file  # no choice of signs it does not ask
 
 
 def test_an_exports_other_groupings_wait_under_more_filters():
@@ -560,7 +563,7 @@ def test_pages_are_named_in_the_words_of_the_survey_loaded():
     """The heatmap and the variation page say what they compare: units and signs on the demo,
     items and regions on the Star Wars export (no signs, no units), the grouping chosen when one is."""
     from cxcommit import load_survey
-    from ui.shell import nav_title, page_title
+    from ui.titles import nav_title, page_title
     demo, stars = load_demo(), load_survey(REALDATA / "surveymonkey_538_starwars.csv")
     assert [page_title(file, demo) for file in ("signs_by_unit.py", "variation.py")] == \
         ["Signs × units", "Where units disagree"]
@@ -570,4 +573,6 @@ def test_pages_are_named_in_the_words_of_the_survey_loaded():
     assert page_title("variation.py", stars) == "Where regions disagree"
     assert page_title("signs_by_unit.py", stars, "Gender") == "Items × gender groups"
     assert page_title("variation.py", stars, "Which character shot first?") == "Where groups disagree"
-    assert page_title("gaps.py", stars) == dict(PAGES)["gaps.py"]
+    assert [page_title(file, demo) for file in ("gaps.py", "pay_trends.py")] == \
+        ["Commitment gaps", "Compensation alignment and trends"]
+    assert [page_title(file, stars) for file in ("gaps.py", "pay_trends.py")] == ["Gaps", "Trends over waves"]

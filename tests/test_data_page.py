@@ -104,3 +104,13 @@ def test_data_of_ones_own_can_be_replaced_and_the_form_folds_away_again():
     assert "In use:** qualtrics_QT_dummy" in test.markdown[0].value and "61 respondents" in test.markdown[0].value
     assert next(t for t in test.toggle if t.label.startswith("Change the data")).value is False
     assert not test.get("form_submit_button")
+
+
+def test_a_warning_about_the_whole_file_is_said_in_full_not_as_a_table_row():
+    """Every response of this export is a Qualtrics test response: the warning names no row, so it is
+    a whole sentence (never cut short in a table cell, never a row "None")."""
+    test = use_this_data(upload(data_page(), SATISFACTION))
+    said = warnings(test)
+    assert "column 'Status': all 25 responses are Qualtrics preview/test responses (Status); they were kept so " \
+           "that the file can be looked at. Exclude them once real responses come in (value: survey test)" in said, said
+    assert not [frame for frame in test.dataframe if "problem" in frame.value.columns]

@@ -270,6 +270,7 @@ def test_report_takes_a_colour_name_and_a_good_logo(tmp_path):
     deck = Presentation(str(tmp_path / "deck.pptx"))
     pictures = [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13]
     assert len(pictures) == len(deck.slides)  # the logo on every slide
+    assert "deck.pptx (2 slides, the cover included)" in result.stdout and len(deck.slides) == 2
     for page in deck.slides:
         filled = [s for s in page.shapes if s.shape_type == 1 and s.fill.type == 1]  # autoshape, solid fill
         assert any(str(s.fill.fore_color.rgb) == "FF0000" for s in filled)  # the accent bar in red

@@ -141,6 +141,21 @@ def test_groups_tied_at_an_end_are_named_as_ties():
     assert "to 100% (3 units tied: Unit A, Unit B and Unit D)" in words and "from 33% (Unit C)" in words
 
 
+@pytest.mark.parametrize(("groups", "said"), [("units", "a unit"), ("regions", "a region"),
+                                               ("groups by “Which character shot first?”",
+                                                "a group by “Which character shot first?”")])
+def test_the_variation_line_names_the_groups_compared(groups, said):
+    """No "unit" on a survey grouped by region; a question ending in "?" is quoted before its colon."""
+    from cxcommit.analyses.variation import explain
+
+    row = {"label": "Are you a fan of the franchise?", "n_groups": 3, "min_p": 0.2, "max_p": 0.4, "lowest": "A",
+           "n_lowest": 1, "highest": "B", "n_highest": 1, "p_adj": 0.5, "method": "chi-square"}
+    words = explain(row, groups=groups)
+    assert words.startswith("“Are you a fan of the franchise?”: from") and "?:" not in words
+    assert words.endswith(f"do not single out {said} on this item.")
+    assert explain({**row, "label": "Pay tied to CX"}, groups=groups).startswith("Pay tied to CX: from")
+
+
 # --- extremes: best, furthest, most improved ----------------------------------------------------
 
 def _reference_shrinkage(y, v):

@@ -25,27 +25,13 @@ from cxcommit.settings import MAX_MIN_DIFFERENCE_POINTS, MAX_MIN_GROUP_SIZE, set
 from cxcommit.stats.intervals import CI_METHODS
 from cxcommit.story.report_text import view_of
 from cxcommit.text import escape_markdown as md
-from cxcommit.vocabulary import LONGEST_NOUN, grouping_label, grouping_nouns, left_out_text, one_group
+from cxcommit.vocabulary import grouping_label, left_out_text, one_group
 from ui.data import LINK_PARAM, Dataset, current, demo_dataset, link_key, lost_link, opened_dataset
 from ui.errors import guarded, show_error
 from ui.sessions import remembered
+from ui.titles import PAGES, nav_title
 
 ROOT = Path(__file__).resolve().parent.parent
-# (file in pages/, title), in the order of the navigation. Each page's URL is its file's name
-# (/signs_by_unit): then a server that runs a page file on its own finds the same page.
-PAGES = (
-    ("overview.py", "Overview"),
-    ("signs_by_unit.py", "Signs × units"),
-    ("variation.py", "Variation"),
-    ("gaps.py", "Gaps"),
-    ("pay_trends.py", "Pay & trends"),
-    ("present.py", "Present"),
-    ("export.py", "Export"),
-    ("data.py", "Data"),
-)
-# The groupings a page compares, first choice first; the first the survey has names it (page_title)
-COMPARED = {"signs_by_unit.py": ("business_unit", "division", "region", "role"),
-            "variation.py": ("business_unit", "division", "region")}
 SETTING_PARAMS = ("min_group_size", "confidence", "ci_method", "dont_know", "min_difference")
 POINTS = 100  # the sidebar shows min_difference in percentage points; Settings holds a fraction
 ROUTED = "_routed"
@@ -88,34 +74,6 @@ class Context:
 def page_url(file: str) -> str:
     """The path a page is served at: the first page at the root, the others at their file's name."""
     return "" if file == PAGES[0][0] else Path(file).stem
-
-
-def groupings_to_compare(survey: Survey, preferred: tuple[str, ...]) -> list[str]:
-    """The groupings a page may compare: the ``preferred`` ones the survey has first, then any other
-    with two or more values, never the wave."""
-    others = [g for g in survey.groupings if g not in preferred and g != "wave"]
-    return [g for g in (*preferred, *others) if g in survey.groupings and len(survey.codes(g)[1]) >= 2]
-
-
-def page_title(file: str, survey: Survey, by: str | None = None) -> str:
-    """A page's heading in the words of the survey loaded: the heatmap's "Signs × units" reads "Items ×
-    regions" on a survey without the 8 signs, grouped by region, and "Where units disagree" "Where
-    regions disagree" (``by``: the grouping chosen; default the first the page compares); the other
-    pages keep their title in :data:`PAGES`."""
-    title = dict(PAGES)[file]
-    if file not in COMPARED:
-        return title
-    first = by or next(iter(groupings_to_compare(survey, COMPARED[file])), None)
-    groups = grouping_nouns(first, longest=LONGEST_NOUN)[1]
-    if file == "variation.py":
-        return f"Where {groups} disagree"
-    return f"{'Signs' if survey.has_signs else 'Items'} × {groups}"
-
-
-def nav_title(file: str, survey: Survey) -> str:
-    """A page's name in the navigation: the heatmap's as its heading for the survey loaded ("Items ×
-    regions"), the others as in :data:`PAGES` (neutral: "Variation")."""
-    return page_title(file, survey) if file == "signs_by_unit.py" else dict(PAGES)[file]
 
 
 def one_of(survey: Survey, name: str) -> str:

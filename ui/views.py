@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cxcommit.analyses.rates import rates
+from cxcommit.errors import problem_sentence, problems_frame
 from cxcommit.charts.theme import apply_theme
 from cxcommit.export.images import HINT, figure_image, images_available
 from cxcommit.export.table_export import to_csv_bytes
@@ -26,7 +27,8 @@ from cxcommit.text import escape_markdown as md, slugify
 from cxcommit.vocabulary import grouping_text
 from ui.errors import download_button, show_error
 from ui.sessions import remembered
-from ui.shell import Context, groupings_to_compare, label_of
+from ui.shell import Context, label_of
+from ui.titles import groupings_to_compare
 
 
 def slides_of(ctx: Context, *, presentation: bool, dark: bool = False) -> list:
@@ -142,8 +144,17 @@ def import_report(survey) -> None:
     for note in r.notes:
         st.caption(md(note))
     if r.problems:
-        st.warning(f"{len(r.problems)} warning(s): the rows and columns below were read as described.")
-        st.dataframe(r.warnings, hide_index=True, width="stretch")
+        problems_shown(r.problems, f"{len(r.problems)} warning(s): the data were read as described below.")
+
+
+def problems_shown(problems, heading: str) -> None:
+    """Warnings under ``heading``: those about the whole file (no row) as whole sentences, those about
+    rows in a table (row, column, problem, value)."""
+    whole = [problem for problem in problems if problem.row is None]
+    st.warning(md(heading) + "".join(f"\n\n- {md(problem_sentence(problem))}" for problem in whole))
+    if len(whole) < len(problems):
+        st.dataframe(problems_frame([problem for problem in problems if problem.row is not None]),
+                     hide_index=True, width="stretch")
 
 
 def disclosure_report(ctx: Context) -> None:

@@ -22,6 +22,7 @@ from cxcommit.settings import Settings
 from cxcommit.stats.adjust import adjust_p
 from cxcommit.stats.shrinkage import dersimonian_laird
 from cxcommit.text import name_list
+from cxcommit.vocabulary import one_group, quoted
 
 VARIATION_COLUMNS = ["item", "label", "n_groups", "n", "p", "min_p", "max_p", "range", "sd", "between_share",
                      "omega_sq", "between_sd", "lowest", "n_lowest", "highest", "n_highest", "statistic", "dof",
@@ -136,17 +137,24 @@ def explain(row, confidence: float = 0.95, groups: str = "units", marked: str = 
     tied at either end are said to be tied, with their number. ``marked``: the groups that differ
     from the rest on this item by :func:`cxcommit.analyses.rates.rates` (the heatmap's marks), in
     words; where the test of all groups together finds nothing beyond chance, they are named rather
-    than "no unit singled out", so the two views never contradict each other.
+    than "no unit singled out", so the two views never contradict each other. ``groups``: many groups
+    in words (:func:`cxcommit.vocabulary.grouping_nouns`), one of them read from it
+    (:func:`cxcommit.vocabulary.one_group`); a label that ends a sentence (a question) is quoted
+    before its colon.
 
     >>> explain({"label": "Pay tied to CX", "n_groups": 58, "min_p": 0.2, "max_p": 1.0, "lowest": "A",
     ...          "n_lowest": 1, "highest": "B, C and 54 others", "n_highest": 56, "omega_sq": 0.05,
     ...          "between_sd": 0.08, "p_adj": 0.001, "method": "chi-square"})
     'Pay tied to CX: from 20% (A) to 100% (56 units tied: B, C and 54 others) across 58 units. Differences this large would rarely arise by chance if all units felt the same (chi-square test, adjusted p = 0.001): net of chance, 5% of the variation in answers lies between units, and their true shares differ by about 8 points (SD).'
+    >>> explain({"label": "Are you a fan?", "n_groups": 3, "min_p": 0.2, "max_p": 0.4, "lowest": "A",
+    ...          "n_lowest": 1, "highest": "B", "n_highest": 1, "p_adj": 0.4, "method": "chi-square"}, groups="regions")
+    '“Are you a fan?”: from 20% (A) to 40% (B) across 3 regions. The differences are within what chance alone could produce (chi-square test, adjusted p = 0.400): do not single out a region on this item.'
     """
     get = row.get if isinstance(row, dict) else row.__getitem__
     ends = {end: get(end) if int(get(f"n_{end}")) == 1 else f"{int(get(f'n_{end}'))} {groups} tied: {get(end)}"
             for end in ("lowest", "highest")}
-    spread = (f"{get('label')}: from {get('min_p'):.0%} ({ends['lowest']}) to {get('max_p'):.0%} ({ends['highest']}) "
+    label = str(get("label"))
+    spread = (f"{quoted(label) if label.rstrip()[-1:] in '?.!' else label}: from {get('min_p'):.0%} ({ends['lowest']}) to {get('max_p'):.0%} ({ends['highest']}) "
               f"across {get('n_groups')} {groups}.")
     p_adj = get("p_adj")
     test = f"{get('method')} test, adjusted p = {p_adj:.3f}" if p_adj >= 0.001 else f"{get('method')} test, adjusted p < 0.001"
@@ -158,6 +166,7 @@ def explain(row, confidence: float = 0.95, groups: str = "units", marked: str = 
         verdict = (f" Across all {groups} together, the differences are within what chance alone could produce "
                    f"({test}); on its own, {marked} differs from the rest (marked on the heatmap).")
     else:
+        one = one_group(groups)
         verdict = (f" The differences are within what chance alone could produce ({test}): "
-                   f"do not single out a unit on this item.")
+                   f"do not single out {'an' if one[:1] in 'aeio' else 'a'} {one} on this item.")  # "a unit", "an office"
     return spread + verdict

@@ -75,12 +75,15 @@ def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units",
 
 
 def _hidden_note(table: pd.DataFrame, min_group_size: int) -> str:
-    """`` · hidden (n<5): A, B, C, D and 2 more`` for the groups hidden somewhere, else nothing."""
+    """`` · hidden (n<5): A · n<5 on some items: B, C, D and 2 more`` for the groups hidden on every
+    item, then those hidden on some (shown as dots, maybe named at an end, on the others); else nothing."""
+    everywhere = table.groupby("group", observed=True, sort=False)["suppressed"].all()
     hidden = list(dict.fromkeys(table.loc[table["suppressed"], "group"]))
-    if not hidden:
-        return ""
-    return (f" · hidden ({suppressed_label(min_group_size)}): " + ", ".join(texts(hidden[:4]))
-            + (f" and {len(hidden) - 4} more" if len(hidden) > 4 else ""))
+    label = suppressed_label(min_group_size)
+    parts = [(f"hidden ({label})", [g for g in hidden if everywhere[g]]),
+             (f"{label} on some items", [g for g in hidden if not everywhere[g]])]
+    return "".join(f" · {what}: " + ", ".join(texts(names[:4])) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+                   for what, names in parts if names)
 
 
 def _end_names(shown: pd.DataFrame) -> go.Scatter:

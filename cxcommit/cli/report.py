@@ -91,5 +91,6 @@ def _write_report(args, survey: Survey, settings: Settings, out: Path, cover: Co
         raise SettingsError(f"--out {args.out!r} cannot be written: {error.strerror or error}.",
                             hint="Choose a file in a folder you can write to, and close the file if it is open "
                                  "in another program.") from None
-    print(f"wrote {out} ({len(slides)} slides)")
+    cover_too = out.suffix.lower() == ".pptx"  # a deck opens with its cover; the HTML report with a header
+    print(f"wrote {out} ({len(slides) + cover_too} slides{', the cover included' if cover_too else ''})")
     return 0
