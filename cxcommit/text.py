@@ -138,6 +138,60 @@ def shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def shorten_all(texts, width: int = 60) -> list[str]:
+    """Each text cut to ``width`` characters (:func:`shorten`), the texts cut together so that two
+    different texts never read the same: where cutting the end would make them identical, each keeps
+    its start and its distinguishing end, the words they share replaced by "…" (a label that still
+    collides after that is numbered). Equal texts stay equal; the order is kept.
+
+    >>> shorten_all(["Do you consider yourself to be a fan of the Star Wars film franchise?",
+    ...              "Do you consider yourself to be a fan of the Star Trek franchise?", "North"], 40)
+    ['Do you… Star Wars film franchise?', 'Do you consider… Star Trek franchise?', 'North']
+    """
+    texts = [_SPACES.sub(" ", str(t)).strip() for t in texts]
+    cut = [shorten(t, width) for t in texts]
+    by_cut: dict[str, list[str]] = {}
+    for text, short in zip(texts, cut):
+        by_cut.setdefault(short, [])
+        if text not in by_cut[short]:
+            by_cut[short].append(text)
+    mended = {text: _told_apart(text, others, width)
+              for others in by_cut.values() if len(others) > 1 for text in others}
+    result = [mended.get(text, short) for text, short in zip(texts, cut)]
+    seen: dict[str, list[str]] = {}
+    for text, short in zip(texts, result):
+        seen.setdefault(short, [])
+        if text not in seen[short]:
+            seen[short].append(text)
+    numbered = {text: shorten(short, width - 4) + f" ({k})" for short, others in seen.items() if len(others) > 1
+                for k, text in enumerate(others, start=1)}
+    return [numbered.get(text, short) for text, short in zip(texts, result)]
+
+
+def _told_apart(text: str, others: list[str], width: int) -> str:
+    """``text`` cut to ``width`` keeping its start and its end from the word before the one where it
+    first differs from any of ``others`` (texts that read the same when cut at their end)."""
+    common = min(len(_common_prefix(text, other)) for other in others if other != text)
+    start = text.rfind(" ", 0, common + 1) + 1  # the word where they part
+    before = text.rfind(" ", 0, max(start - 1, 0)) + 1  # and the word before it, for context, where it fits
+    start = before if 0 < start and len(text) - before + 2 + 6 <= width else start
+    tail = text[start:]
+    room = width - len(tail) - 2  # the start's characters before "… "
+    if room < 6:
+        return "…" + shorten(tail, width - 1)
+    head = text[:start].rstrip()
+    head = head[:room].rsplit(" ", 1)[0] if len(head) > room else head
+    return f"{head.rstrip(' ,;:')}… {tail}"
+
+
+def _common_prefix(a: str, b: str) -> str:
+    """The characters ``a`` and ``b`` start with."""
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return a[:i]
+
+
 def pct(x, signed: bool = False) -> str:
     """A share as a whole percentage (``68%``), or a difference in points (``+3 points``, ``-1 point``,
     ``0 points``: a sign only where there is a change); empty where there is no value.
