@@ -150,22 +150,19 @@ def shorten_all(texts, width: int = 60) -> list[str]:
     """
     texts = [_SPACES.sub(" ", str(t)).strip() for t in texts]
     cut = [shorten(t, width) for t in texts]
-    by_cut: dict[str, list[str]] = {}
-    for text, short in zip(texts, cut):
-        by_cut.setdefault(short, [])
-        if text not in by_cut[short]:
-            by_cut[short].append(text)
-    mended = {text: _told_apart(text, others, width)
-              for others in by_cut.values() if len(others) > 1 for text in others}
+    mended = {text: _told_apart(text, alike, width) for alike in _alike(texts, cut) for text in alike}
     result = [mended.get(text, short) for text, short in zip(texts, cut)]
-    seen: dict[str, list[str]] = {}
-    for text, short in zip(texts, result):
-        seen.setdefault(short, [])
-        if text not in seen[short]:
-            seen[short].append(text)
-    numbered = {text: shorten(short, width - 4) + f" ({k})" for short, others in seen.items() if len(others) > 1
-                for k, text in enumerate(others, start=1)}
+    numbered = {text: shorten(short, width - 4) + f" ({k})" for alike in _alike(texts, result)
+                for k, (text, short) in enumerate(zip(alike, alike.values()), start=1)}
     return [numbered.get(text, short) for text, short in zip(texts, result)]
+
+
+def _alike(texts: list[str], cut: list[str]) -> list[dict]:
+    """The different texts that read the same when cut, each set as {text: cut}."""
+    by_cut: dict[str, dict] = {}
+    for text, short in zip(texts, cut):
+        by_cut.setdefault(short, {})[text] = short
+    return [alike for alike in by_cut.values() if len(alike) > 1]
 
 
 def _told_apart(text: str, others: list[str], width: int) -> str:

@@ -504,6 +504,15 @@ def test_long_names_are_cut_on_every_category_axis_and_whole_in_the_data(demo):
     assert [t.replace("<br>", " ") for t in short.ticktext] == list(short.tickvals)  # short names whole, maybe wrapped
 
 
+@given(st.lists(st.text(alphabet="ab ", min_size=0, max_size=60), max_size=8), st.integers(min_value=12, max_value=40))
+def test_labels_cut_together_stay_apart_and_within_width(labels, width):
+    from cxcommit.text import shorten_all
+    tidy = [" ".join(label.split()) for label in labels]
+    cut = shorten_all(labels, width)
+    assert all(len(c) <= width for c in cut)
+    assert len(set(zip(tidy, cut))) == len(set(tidy)) == len(set(cut))  # equal stay equal, different differ
+
+
 FANS = {"Retail Banking": "Do you consider yourself to be a fan of the Star Wars film franchise?",
         "Digital": "Do you consider yourself to be a fan of the Expanded Universe?",
         "Operations": "Do you consider yourself to be a fan of the Star Trek franchise?"}
