@@ -571,3 +571,20 @@ def test_pages_are_named_in_the_words_of_the_survey_loaded():
     assert page_title("signs_by_unit.py", stars, "Gender") == "Items × gender groups"
     assert page_title("variation.py", stars, "Which character shot first?") == "Where groups disagree"
     assert page_title("gaps.py", stars) == dict(PAGES)["gaps.py"]
+
+
+def test_a_language_survey_opens_its_one_item_charts_on_a_well_answered_item_with_groupings_cut_by_words():
+    """Google Forms: the first question (8 answers) is not what Gaps and Pay & trends open on, and
+    the groupings' questions in the radio are cut with "…", never mid-word."""
+    test = opened("data.py")
+    path = REALDATA / "googleforms_rstudio_rsurvey2019_en.csv"
+    upload(test, [(path.name, path.read_bytes())])
+    test.get("form_submit_button")[0].click().run()
+    for page, label in (("gaps.py", "Every group on one item"), ("pay_trends.py", "One item over waves")):
+        test.switch_page(f"pages/{page}").run()
+        assert not test.exception, (page, test.exception)
+        box = next(s for s in test.selectbox if s.label == label)
+        assert box.value != "difficult_expect_learning_r", page
+    options = [o for r in test.radio for o in r.options]
+    long = [o for o in options if len(o) >= 40]
+    assert long and all(o.endswith("…") for o in long), options

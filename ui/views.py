@@ -22,7 +22,7 @@ from cxcommit.mapping.schema import PERIODS
 from cxcommit.privacy.publish import attribute_costs
 from cxcommit.story.report_text import detail_table
 from cxcommit.story.slides import deck
-from cxcommit.text import escape_markdown as md, slugify
+from cxcommit.text import escape_markdown as md, shorten_all, slugify
 from cxcommit.vocabulary import grouping_text
 from ui.errors import download_button, show_error
 from ui.sessions import remembered
@@ -346,6 +346,9 @@ def raw_summary(raw) -> None:
         st.caption("Not loaded: " + md("; ".join(f"{column} ({why})" for column, why in raw.omitted.items())))
 
 
+CHOICE_CHARS = 40  # a grouping's name in the radio of groupings, cut with "…" (a question can be a grouping)
+
+
 def grouping_choice(ctx: Context, label: str, preferred: tuple[str, ...], key: str, *, container=None) -> str | None:
     """A radio of the groupings to compare (the preferred ones first, then any other grouping with two
     or more values, never the wave); None, with a note saying what to map, when there is none."""
@@ -355,5 +358,6 @@ def grouping_choice(ctx: Context, label: str, preferred: tuple[str, ...], key: s
         st.info("There is no grouping to compare with these data and filters. Map a division, business unit, "
                 "region or role column on the **Data** page, or widen the filters.")
         return None
-    return (container or st).radio(label, choices, format_func=lambda g: md(label_of(survey, g)[:40]),
+    names = dict(zip(choices, shorten_all([label_of(survey, g) for g in choices], CHOICE_CHARS)))
+    return (container or st).radio(label, choices, format_func=lambda g: md(names[g]),
                                    horizontal=True, key=key, bind="query-params")
