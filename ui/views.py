@@ -54,8 +54,9 @@ def chart_footer(ctx: Context, figure, note: str = "", *, table=None) -> None:
 @st.fragment
 def _footer(ctx: Context, figure, note: str, table, key: str) -> None:
     """A fragment: a download's click runs only this footer again (:func:`ui.errors.download_button`)."""
-    caption, downloads = st.columns([6, 1], vertical_alignment="top")
-    caption.caption(md(ctx.caption() + (f" · {note}" if note else "")))
+    row = st.container(horizontal=True, wrap=False, gap="medium")  # the menu as wide as "Download", the caption the rest
+    row.caption(md(ctx.caption() + (f" · {note}" if note else "")), width="stretch")
+    downloads = row.container(width="content")
     errors = st.container()  # a download that cannot be made says why here, across the page
     with downloads:
         chart_downloads(ctx, figure, table, errors=errors, key=key)
@@ -75,7 +76,7 @@ def chart_downloads(ctx: Context, figure, table=None, *, errors=None, key: str |
         return figure_image(apply_theme(go.Figure(figure)) if ctx.dark else figure, fmt)
 
     available = images_available()
-    with st.popover("Download", icon=":material/download:", width="stretch"):
+    with st.popover("Download", icon=":material/download:", width="content"):
         if not available:
             st.caption(f"Images are unavailable here. {HINT}")
         for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")) if available else ():
