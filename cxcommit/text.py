@@ -206,12 +206,14 @@ def pct(x, signed: bool = False) -> str:
 
 
 def survey_name(label: str) -> str:
-    """A data set's label as a title: without the file extension of each file.
+    """A data set's label as a title: without the file extension of each file, and underscores as
+    spaces, so that a long file name wraps between its words, never mid-word.
 
-    >>> survey_name("rsurvey2019_en.csv"), survey_name("a.xlsx + b.csv")
-    ('rsurvey2019_en', 'a + b')
+    >>> survey_name("qualtrics_student_satisfaction_choicetext2023.csv"), survey_name("a.xlsx + b.csv")
+    ('qualtrics student satisfaction choicetext2023', 'a + b')
     """
-    return re.sub(r"\.(csv|tsv|txt|xlsx|xls|sav|json)\b", "", str(label), flags=re.IGNORECASE)
+    name = re.sub(r"\.(csv|tsv|txt|xlsx|xls|sav|json)\b", "", str(label), flags=re.IGNORECASE)
+    return " ".join(name.replace("_", " ").split())
 
 
 def share_and_change(p, change=None) -> tuple[str, str]:

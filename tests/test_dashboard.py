@@ -210,7 +210,7 @@ def test_an_exports_other_groupings_wait_under_more_filters():
     assert not test.exception and any(f"{box.label}: {box.options[0]}" in c.value for c in test.caption)
     assert [m.label for m in test.metric] == ["Respondents, Wave 1", "Regions, Wave 1", "Items rated, Wave 1",
                                               "Mostly favourable, Wave 1"]  # no units, no signs
-    assert test.title[0].value == "Survey overview: surveymonkey_538_starwars"
+    assert test.title[0].value == "Survey overview: surveymonkey 538 starwars"  # wraps between words
 
 
 def test_a_mapping_without_items_is_refused_and_says_why():
