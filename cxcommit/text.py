@@ -138,6 +138,57 @@ def shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def shorten_all(texts, width: int = 60) -> list[str]:
+    """Each text cut to ``width`` characters (:func:`shorten`), the texts cut together so that two
+    different texts never read the same: where cutting the end would make them identical, each keeps
+    its start and its distinguishing end, the words they share replaced by "…" (a label that still
+    collides after that is numbered). Equal texts stay equal; the order is kept.
+
+    >>> shorten_all(["Do you consider yourself to be a fan of the Star Wars film franchise?",
+    ...              "Do you consider yourself to be a fan of the Star Trek franchise?", "North"], 40)
+    ['Do you… Star Wars film franchise?', 'Do you consider… Star Trek franchise?', 'North']
+    """
+    texts = [_SPACES.sub(" ", str(t)).strip() for t in texts]
+    cut = [shorten(t, width) for t in texts]
+    mended = {text: _told_apart(text, alike, width) for alike in _alike(texts, cut) for text in alike}
+    result = [mended.get(text, short) for text, short in zip(texts, cut)]
+    numbered = {text: shorten(short, width - 4) + f" ({k})" for alike in _alike(texts, result)
+                for k, (text, short) in enumerate(zip(alike, alike.values()), start=1)}
+    return [numbered.get(text, short) for text, short in zip(texts, result)]
+
+
+def _alike(texts: list[str], cut: list[str]) -> list[dict]:
+    """The different texts that read the same when cut, each set as {text: cut}."""
+    by_cut: dict[str, dict] = {}
+    for text, short in zip(texts, cut):
+        by_cut.setdefault(short, {})[text] = short
+    return [alike for alike in by_cut.values() if len(alike) > 1]
+
+
+def _told_apart(text: str, others: list[str], width: int) -> str:
+    """``text`` cut to ``width`` keeping its start and its end from the word before the one where it
+    first differs from any of ``others`` (texts that read the same when cut at their end)."""
+    common = min(len(_common_prefix(text, other)) for other in others if other != text)
+    start = text.rfind(" ", 0, common + 1) + 1  # the word where they part
+    before = text.rfind(" ", 0, max(start - 1, 0)) + 1  # and the word before it, for context, where it fits
+    start = before if 0 < start and len(text) - before + 2 + 6 <= width else start
+    tail = text[start:]
+    room = width - len(tail) - 2  # the start's characters before "… "
+    if room < 6:
+        return "…" + shorten(tail, width - 1)
+    head = text[:start].rstrip()
+    head = head[:room].rsplit(" ", 1)[0] if len(head) > room else head
+    return f"{head.rstrip(' ,;:')}… {tail}"
+
+
+def _common_prefix(a: str, b: str) -> str:
+    """The characters ``a`` and ``b`` start with."""
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return a[:i]
+
+
 def pct(x, signed: bool = False) -> str:
     """A share as a whole percentage (``68%``), or a difference in points (``+3 points``, ``-1 point``,
     ``0 points``: a sign only where there is a change); empty where there is no value.
@@ -155,12 +206,14 @@ def pct(x, signed: bool = False) -> str:
 
 
 def survey_name(label: str) -> str:
-    """A data set's label as a title: without the file extension of each file.
+    """A data set's label as a title: without the file extension of each file, and underscores as
+    spaces, so that a long file name wraps between its words, never mid-word.
 
-    >>> survey_name("rsurvey2019_en.csv"), survey_name("a.xlsx + b.csv")
-    ('rsurvey2019_en', 'a + b')
+    >>> survey_name("qualtrics_student_satisfaction_choicetext2023.csv"), survey_name("a.xlsx + b.csv")
+    ('qualtrics student satisfaction choicetext2023', 'a + b')
     """
-    return re.sub(r"\.(csv|tsv|txt|xlsx|xls|sav|json)\b", "", str(label), flags=re.IGNORECASE)
+    name = re.sub(r"\.(csv|tsv|txt|xlsx|xls|sav|json)\b", "", str(label), flags=re.IGNORECASE)
+    return " ".join(name.replace("_", " ").split())
 
 
 def share_and_change(p, change=None) -> tuple[str, str]:

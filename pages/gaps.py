@@ -3,6 +3,7 @@ import streamlit as st
 
 from cxcommit import charts
 from cxcommit.analyses.gaps import gap_to_best, gap_to_target, groups_by_largest_gap, perception_gap
+from cxcommit.analyses.summary import default_item
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.story.chapters import page_heading
 from cxcommit.text import escape_markdown as md
@@ -39,7 +40,8 @@ with guarded():
     best = gap_to_best(survey, by, items=items, settings=ctx.settings)
     show_chart(ctx, charts.best_group_chart(best, group_word=one_of(survey, by), options=ctx.chart_options),
                left_out_note(survey, by), table=best)
-    item = st.selectbox("Every group on one item", list(dict.fromkeys(best["item"])), key="gaps_best_item",
-                        format_func=dict(zip(best["item"], best["label"])).get, bind="query-params")
+    choices = list(dict.fromkeys(best["item"]))
+    item = st.selectbox("Every group on one item", choices, index=choices.index(default_item(survey, choices, settings=ctx.settings)),
+                        format_func=dict(zip(best["item"], best["label"])).get, key="gaps_best_item", bind="query-params")
     show_chart(ctx, charts.gap_bars(best, item=item, options=ctx.chart_options), left_out_note(survey, by),
                table=best[best["item"] == item])

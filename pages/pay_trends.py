@@ -7,6 +7,7 @@ from cxcommit import charts
 from cxcommit.analyses.commitment import index_over_waves
 from cxcommit.analyses.pay import (metrics_coverage, pay_alignment, pay_relations, relation_choices, unit_fit,
                                    unit_table)
+from cxcommit.analyses.summary import default_item
 from cxcommit.analyses.trends import trends
 from cxcommit.story.chapters import outcome_pair, page_heading
 from cxcommit.story.report_text import relations_table
@@ -41,7 +42,8 @@ else:
     st.caption("Pay alignment and the commitment index are read from the 8 signs of executive commitment, "
                "which this survey does not ask; here each of its own items is followed over waves.")
 with guarded():
-    item = st.selectbox("One item over waves", list(survey.item_ids),
+    choices = list(survey.item_ids)
+    item = st.selectbox("One item over waves", choices, index=choices.index(default_item(survey, settings=ctx.settings)),
                         format_func=lambda i: survey.item(i).label, key="trends_item", bind="query-params")
     moves = trends(survey, by, items=[item], settings=ctx.settings)
     show_chart(ctx, charts.trend_chart(moves, item=item, options=ctx.chart_options), left_out_note(survey, by),

@@ -516,6 +516,44 @@ def test_long_names_are_cut_on_every_category_axis_and_whole_in_the_data(demo):
     assert [t.replace("<br>", " ") for t in short.ticktext] == list(short.tickvals)  # short names whole, maybe wrapped
 
 
+@given(st.lists(st.text(alphabet="ab ", min_size=0, max_size=60), max_size=8), st.integers(min_value=12, max_value=40))
+def test_labels_cut_together_stay_apart_and_within_width(labels, width):
+    from cxcommit.text import shorten_all
+    tidy = [" ".join(label.split()) for label in labels]
+    cut = shorten_all(labels, width)
+    assert all(len(c) <= width for c in cut)
+    assert len(set(zip(tidy, cut))) == len(set(tidy)) == len(set(cut))  # equal stay equal, different differ
+
+
+FANS = {"Retail Banking": "Do you consider yourself to be a fan of the Star Wars film franchise?",
+        "Digital": "Do you consider yourself to be a fan of the Expanded Universe?",
+        "Operations": "Do you consider yourself to be a fan of the Star Trek franchise?"}
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_names_cut_alike_keep_the_ends_that_tell_them_apart(demo, presentation):
+    """Three questions that share their first 40 characters (the Star Wars survey) read differently
+    wherever a chart cuts its category names: heatmap columns (wrapped on a slide) and rows, bars, the
+    one-wave bars of a trend and its legend."""
+    def relabel(table):
+        return table.assign(group=table["group"].replace(FANS))
+
+    options = ChartOptions(presentation=presentation)
+    one_wave = demo.filter(wave=["2026-Q3"])
+    made = {"heatmap columns": (charts.signs_heatmap(relabel(rates(demo, "division")), options=options), "x"),
+            "commitment": (charts.commitment_chart(relabel(commitment_index(demo, "division")), options=options), "y"),
+            "gap_bars": (charts.gap_bars(relabel(gap_to_best(demo, "division", items=["sign_1"])), options=options), "y"),
+            "one wave": (charts.trend_chart(relabel(trends(one_wave, "division", items=["sign_7"])), options=options), "x")}
+    for name, (fig, axis) in made.items():
+        ticks = [html.unescape(t) for t in _axis_texts(fig, axis)] or [html.unescape(x) for x in fig.data[0].x]
+        fans = [t for t in ticks if t.startswith("Do you") or t.startswith("…")]
+        assert len(set(fans)) == 3, (name, ticks)  # each panel names the three apart
+        assert any("Star Trek" in t for t in fans) and any("Expanded Universe" in t for t in fans), (name, fans)
+    lines = charts.trend_chart(relabel(trends(demo, "division", items=["sign_7"])), options=options)
+    legend = [html.unescape(t.name) for t in lines.data if t.showlegend is not False and t.name.startswith("Do you")]
+    assert len(legend) == 3 and len(set(legend)) == 3, legend
+
+
 def drawn_cells(fig) -> tuple[list, list, list]:
     """Each heatmap cell's text (muted layer, marked layer or hidden layer), whether it is hidden,
     and its [group, item], row by row."""

@@ -213,7 +213,7 @@ def test_an_exports_other_groupings_wait_under_more_filters():
     assert not test.exception and any(f"{box.label}: {box.options[0]}" in c.value for c in test.caption)
     assert [m.label for m in test.metric] == ["Respondents, Wave 1", "Regions, Wave 1", "Items rated, Wave 1",
                                               "Mostly favourable, Wave 1"]  # no units, no signs
-    assert test.title[0].value == "Survey overview: surveymonkey_538_starwars"
+    assert test.title[0].value == "Survey overview: surveymonkey 538 starwars"  # wraps between words
 
 
 def test_a_mapping_without_items_is_refused_and_says_why():
@@ -576,3 +576,20 @@ def test_pages_are_named_in_the_words_of_the_survey_loaded():
     assert [page_title(file, demo) for file in ("gaps.py", "pay_trends.py")] == \
         ["Commitment gaps", "Compensation alignment and trends"]
     assert [page_title(file, stars) for file in ("gaps.py", "pay_trends.py")] == ["Gaps", "Trends over waves"]
+
+
+def test_a_language_survey_opens_its_one_item_charts_on_a_well_answered_item_with_groupings_cut_by_words():
+    """Google Forms: the first question (8 answers) is not what Gaps and Pay & trends open on, and
+    the groupings' questions in the radio are cut with "…", never mid-word."""
+    test = opened("data.py")
+    path = REALDATA / "googleforms_rstudio_rsurvey2019_en.csv"
+    upload(test, [(path.name, path.read_bytes())])
+    test.get("form_submit_button")[0].click().run()
+    for page, label in (("gaps.py", "Every group on one item"), ("pay_trends.py", "One item over waves")):
+        test.switch_page(f"pages/{page}").run()
+        assert not test.exception, (page, test.exception)
+        box = next(s for s in test.selectbox if s.label == label)
+        assert box.value != "difficult_expect_learning_r", page
+    options = [o for r in test.radio for o in r.options]
+    long = [o for o in options if len(o) >= 40]
+    assert long and all(o.endswith("…") for o in long), options

@@ -243,3 +243,20 @@ def test_two_questions_with_the_same_opening_are_labelled_by_what_they_ask():
     assert [item.label for item in items[:3]] == ["How difficult do you expect learning R to be?",
                                                   "How difficult has it been for you to learn R?",
                                                   "Please rate how much you enjoy using R."]
+
+
+def test_a_chart_of_one_item_opens_on_the_most_answered_item_or_the_first_sign():
+    """The language survey's first question was answered by 8 of 1,838: a page of one item opens on
+    the one most answered instead (the first sign on a survey of the 8 signs)."""
+    from cxcommit.analyses.rates import rates
+    from cxcommit.analyses.summary import default_item
+    from cxcommit.demo import load_demo
+    from cxcommit.privacy.publish import publish
+
+    survey = publish(imported(REALDATA / "googleforms_rstudio_rsurvey2019_en.csv"), 5)
+    table = rates(survey, None)
+    answered = (table["n"].fillna(0) + table["n_dont_know"].fillna(0)).groupby(table["item"]).sum()
+    first = survey.item_ids[0]
+    assert answered[first] < 10 and default_item(survey) == answered.idxmax() != first
+    assert default_item(survey, [first, "often_use_shiny"]) == "often_use_shiny"
+    assert default_item(load_demo()) == "sign_1" and default_item(load_demo(), ["sign_3", "sign_2"]) == "sign_3"

@@ -14,7 +14,8 @@ EXPORTS = ["surveymonkey_538_starwars.csv", "googleforms_rstudio_rsurvey2019_en.
            "qualtrics_student_satisfaction_choicetext2023.csv"]
 WIDTH, HEIGHT = 1366, 768
 
-# What a reader cannot read: text wider than the main column (cut at its right edge), and chart text
+# What a reader cannot read: text wider than the main column (cut at its right edge), a button's label
+# cut short ("Downlo…"), and chart text
 # (tick labels, cell values, annotations) drawn outside its chart's box.
 OVERFLOW = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
@@ -22,6 +23,9 @@ OVERFLOW = """() => {
   const cut = [...main.querySelectorAll('h1, h2, h3, p, li, label, [data-testid="stMetricValue"]')]
     .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > right)
     .map(e => 'cut: ' + e.innerText.slice(0, 60));
+  const ellipsed = [...main.querySelectorAll('button *')]  // "Downlo…"
+    .filter(e => getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1)
+    .map(e => 'button cut: ' + e.innerText.slice(0, 60));
   const outside = [];
   for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')) {
     const box = chart.getBoundingClientRect();
@@ -32,7 +36,7 @@ OVERFLOW = """() => {
         outside.push('outside its chart: ' + t.textContent.slice(0, 60));
     }
   }
-  return cut.concat(outside);
+  return cut.concat(ellipsed, outside);
 }"""
 
 

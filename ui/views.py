@@ -23,7 +23,7 @@ from cxcommit.mapping.schema import PERIODS
 from cxcommit.privacy.publish import attribute_costs
 from cxcommit.story.report_text import detail_table
 from cxcommit.story.slides import deck
-from cxcommit.text import escape_markdown as md, slugify
+from cxcommit.text import escape_markdown as md, shorten_all, slugify
 from cxcommit.vocabulary import grouping_text
 from ui.errors import download_button, show_error
 from ui.sessions import remembered
@@ -56,8 +56,9 @@ def chart_footer(ctx: Context, figure, note: str = "", *, table=None) -> None:
 @st.fragment
 def _footer(ctx: Context, figure, note: str, table, key: str) -> None:
     """A fragment: a download's click runs only this footer again (:func:`ui.errors.download_button`)."""
-    caption, downloads = st.columns([6, 1], vertical_alignment="top")
-    caption.caption(md(ctx.caption() + (f" · {note}" if note else "")))
+    row = st.container(horizontal=True, wrap=False, gap="medium")  # the menu as wide as "Download", the caption the rest
+    row.caption(md(ctx.caption() + (f" · {note}" if note else "")), width="stretch")
+    downloads = row.container(width="content")
     errors = st.container()  # a download that cannot be made says why here, across the page
     with downloads:
         chart_downloads(ctx, figure, table, errors=errors, key=key)
@@ -77,7 +78,7 @@ def chart_downloads(ctx: Context, figure, table=None, *, errors=None, key: str |
         return figure_image(apply_theme(go.Figure(figure)) if ctx.dark else figure, fmt)
 
     available = images_available()
-    with st.popover("Download", icon=":material/download:", width="stretch"):
+    with st.popover("Download", icon=":material/download:", width="content"):
         if not available:
             st.caption(f"Images are unavailable here. {HINT}")
         for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")) if available else ():
@@ -357,6 +358,9 @@ def raw_summary(raw) -> None:
         st.caption("Not loaded: " + md("; ".join(f"{column} ({why})" for column, why in raw.omitted.items())))
 
 
+CHOICE_CHARS = 40  # a grouping's name in the radio of groupings, cut with "…" (a question can be a grouping)
+
+
 def grouping_choice(ctx: Context, label: str, preferred: tuple[str, ...], key: str, *, container=None) -> str | None:
     """A radio of the groupings to compare (the preferred ones first, then any other grouping with two
     or more values, never the wave); None, with a note saying what to map, when there is none."""
@@ -366,5 +370,6 @@ def grouping_choice(ctx: Context, label: str, preferred: tuple[str, ...], key: s
         st.info("There is no grouping to compare with these data and filters. Map a division, business unit, "
                 "region or role column on the **Data** page, or widen the filters.")
         return None
-    return (container or st).radio(label, choices, format_func=lambda g: md(label_of(survey, g)[:40]),
+    names = dict(zip(choices, shorten_all([label_of(survey, g) for g in choices], CHOICE_CHARS)))
+    return (container or st).radio(label, choices, format_func=lambda g: md(names[g]),
                                    horizontal=True, key=key, bind="query-params")

@@ -9,6 +9,7 @@ import pandas as pd
 
 from cxcommit.analyses.groups import make_groups
 from cxcommit.analyses.rates import rates
+from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
 
@@ -25,6 +26,26 @@ def default_grouping(survey: Survey, preferred: str | None = "business_unit") ->
             if (make_groups(survey, name).keys[:, 0] >= 0).sum() >= 2:  # two values besides blank
                 return name
     return None
+
+
+def default_item(survey: Survey, items: list[str] | None = None, *, settings: Settings = Settings()) -> str | None:
+    """The item a chart of one item opens on: the first sign on a survey of the 8 signs (the story
+    starts there), else the item most respondents answered (``n`` plus "don't know" over the whole
+    survey; the first of those tied), so that a question a handful answered (8 of 1,838 in a
+    language survey's follow-up) never opens a page as a chart of hidden groups. ``items``: the
+    choices (default: all mapped items, in mapping order); None if there are none.
+
+    >>> from cxcommit.demo import load_demo
+    >>> default_item(load_demo())
+    'sign_1'
+    """
+    items = list(survey.item_ids if items is None else items)
+    if not items or survey.has_signs:
+        return next((i for i in items if i in SIGN_IDS), items[0]) if items else None
+    table = rates(survey, None, items=items, settings=settings)
+    answered = table["n"].astype(float).fillna(0) + table["n_dont_know"].astype(float).fillna(0)
+    counts = answered.groupby(table["item"], sort=False).sum().reindex(items, fill_value=0)
+    return str(counts.idxmax())
 
 
 def item_summary(survey: Survey, by: str | None = None, *, settings: Settings = Settings(),

@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import apply_theme, font_size, place_header, row_height
-from cxcommit.text import escape_html, shorten
+from cxcommit.text import escape_html, shorten, shorten_all
 
 TICK_CHARS = 40  # a category's name on an axis is cut to this many characters ("…"); the hover has it whole
 LAPTOP_COLUMNS = 600  # pixels the columns of a heatmap have together on a laptop screen (more on a wide one)
@@ -21,9 +21,10 @@ CELL_ROOM = 840  # pixels the cells' numbers may take together across a heatmap
 def short_ticks(fig: go.Figure, axis: str, categories: list[str], **where) -> None:
     """Name the categories of ``axis`` ("x" or "y"), given as drawn (:func:`~cxcommit.charts.common.texts`),
     with at most :data:`TICK_CHARS` characters each, so that a unit named in 100 characters does not
-    squeeze the plot into a strip. The categories themselves (and the clicks' ``customdata``) stay whole."""
+    squeeze the plot into a strip; two names cut alike keep the ends that tell them apart
+    (:func:`~cxcommit.text.shorten_all`). The categories themselves (and the clicks' ``customdata``) stay whole."""
     categories = [c for c in dict.fromkeys(categories) if c is not None]
-    texts = [escape_html(shorten(html.unescape(c), TICK_CHARS)) for c in categories]
+    texts = [escape_html(t) for t in shorten_all([html.unescape(c) for c in categories], TICK_CHARS)]
     if texts != categories:
         update = fig.update_xaxes if axis == "x" else fig.update_yaxes
         update(tickmode="array", tickvals=categories, ticktext=texts, **where)
@@ -181,7 +182,7 @@ def column_names(names: list[str], rows: list[str], presentation: bool) -> tuple
         if lines:
             return (["<br>".join(escape_html(line) for line in name) for name in lines], 0,
                     int(font * 1.3 * max(map(len, lines)) + 12), font)
-    return ([escape_html(shorten(name, TICK_CHARS)) for name in names], tick_angle(names, presentation),
+    return ([escape_html(name) for name in shorten_all(names, TICK_CHARS)], tick_angle(names, presentation),
             names_height(names, presentation), largest)
 
 
@@ -190,10 +191,24 @@ def _level(names: list[str], chars: int, cut: bool) -> list[list[str]] | None:
     hold fewer than :data:`LEVEL_CHARS` or a word is longer than a line (``cut``: then cut, "…")."""
     if chars < LEVEL_CHARS:
         return None
-    wrapped = [_wrapped(shorten(name, TICK_CHARS), chars) for name in names]
+    wrapped = _distinct_wrapped(names, chars)
     if max(len(line) for name in wrapped for line in name) <= chars:
         return wrapped
     return [[shorten(line, chars) for line in name] for name in wrapped] if cut else None
+
+
+def _distinct_wrapped(names: list[str], chars: int) -> list[list[str]]:
+    """Each name cut (:func:`~cxcommit.text.shorten_all`) and wrapped (:func:`_wrapped`) so that two
+    different names never read the same: cut shorter, keeping the ends that tell them apart, until
+    every cut name fits its lines whole (wrapping cuts only at the end, which may be what tells two
+    names apart) or is as short as a line."""
+    width = TICK_CHARS
+    while True:
+        cut = shorten_all(names, width)
+        wrapped = [_wrapped(name, chars) for name in cut]
+        if all(" ".join(lines) == name for lines, name in zip(wrapped, cut)) or width <= LEVEL_CHARS:
+            return wrapped
+        width -= 2
 
 
 NAME_CHAR = 0.55  # a column name's letter, on average, in ems of its font (the page's sans serif)

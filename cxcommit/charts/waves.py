@@ -15,7 +15,7 @@ from cxcommit.charts.layout import TICK_CHARS, dodge, finish, mark_lowest, panel
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (font_size, hover_text, pct, row_height, suppressed_hover, suppressed_label,
                                    suppressed_trace)
-from cxcommit.text import escape_html, shorten
+from cxcommit.text import escape_html, shorten_all
 
 
 def wave_order(table: pd.DataFrame) -> list[str]:
@@ -85,7 +85,7 @@ def _lines_over_waves(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: d
         x = texts(part["wave"])
         fig.add_trace(go.Scatter(
             x=x, y=values, mode="lines+markers", connectgaps=False, error_y=errors,
-            name=escape_html(shorten(group, TICK_CHARS)) + _hidden_suffix(part.loc[hidden, "wave"].tolist(), min_group_size),
+            name=escape_html(_short_groups(colours)[group]) + _hidden_suffix(part.loc[hidden, "wave"].tolist(), min_group_size),
             legendgroup=str(group), showlegend=legend, line={"color": colours[group]},
             hovertext=[suppressed_hover(f"{r['group']} · {r['wave']}", min_group_size)
                        if r["suppressed"] else hover(r) for r in rows],
@@ -142,7 +142,8 @@ def _bars_of_one_wave(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: d
     shown, hidden = table[~table["suppressed"]], table[table["suppressed"]]
     values = numbers(shown[y])
     errors = error_bars(values, shown[low], shown[high]) if low and high else None
-    x = texts(shorten(g, TICK_CHARS) for g in shown["group"])
+    short = _short_groups(colours)
+    x = texts(short[g] for g in shown["group"])
     fig.add_trace(go.Bar(x=x, y=values, marker_color=[colours[g] for g in shown["group"]], error_y=errors,
                          showlegend=False, hovertext=[hover(r) for r in shown.to_dict("records")], hoverinfo="text",
                          customdata=[[g, w] for g, w in zip(shown["group"], shown["wave"])], name="One wave"),
@@ -152,9 +153,16 @@ def _bars_of_one_wave(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: d
                              text=[fmt(v) if np.isfinite(v) else "no data" for v in values], cliponaxis=False,
                              hoverinfo="skip", showlegend=False, name="Values"), **where)
     if len(hidden):
-        names = [shorten(g, TICK_CHARS) for g in hidden["group"]]
+        names = [short[g] for g in hidden["group"]]
         fig.add_trace(suppressed_trace(texts(names), [0] * len(hidden), hidden["group"].tolist(), min_group_size)
                       .update(textposition="top center"), **where)
+
+
+def _short_groups(groups) -> dict:
+    """Each of the chart's groups (all of them, whichever a panel draws) by its name as drawn: cut at
+    :data:`TICK_CHARS`, two names cut alike keeping the ends that tell them apart."""
+    groups = list(groups)
+    return dict(zip(groups, shorten_all(groups, TICK_CHARS)))
 
 
 def _draw(table: pd.DataFrame) -> Callable:
@@ -172,7 +180,7 @@ def _wave_axis(fig: go.Figure, table: pd.DataFrame) -> None:
     """Waves as categories in time order, on every x axis (groups, in table order, for one wave)."""
     if one_wave(table) is not None:
         fig.update_xaxes(type="category", categoryorder="array",
-                         categoryarray=texts(dict.fromkeys(shorten(g, TICK_CHARS) for g in table["group"])))
+                         categoryarray=texts(_short_groups(dict.fromkeys(table["group"])).values()))
         return
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=texts(wave_order(table)))
 
