@@ -10,7 +10,7 @@ from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (LEADERS_COLOR, MARK, NEUTRAL, STAFF_COLOR, interval, pct, suppressed_label,
                                    suppressed_trace)
 from cxcommit.errors import SettingsError
-from cxcommit.text import ALL_GROUP, escape_html, shorten
+from cxcommit.text import ALL_GROUP, escape_html, shorten, shorten_all
 
 
 def _gap_hover(row: dict, leaders: str, staff: str, confidence: float) -> str:
@@ -69,9 +69,10 @@ def _group_panel(fig: go.Figure, part: pd.DataFrame, where: dict, sides: tuple[s
 def _row_names(table: pd.DataFrame, labels: list, sides: tuple[str, str]) -> list[str]:
     """Each item's row name with both sides' n under it (one group: the n are the row's own)."""
     n = {r["label"]: r for r in table.to_dict("records")}
+    short = dict(zip(labels, shorten_all([str(label) for label in labels], TICK_CHARS)))  # kept apart
     names = []
     for label in labels:
-        row, name = n[label], escape_html(shorten(label, TICK_CHARS))
+        row, name = n[label], escape_html(short[label])
         if not bool(row["suppressed"]):
             name += (f"<br><span style='font-size:0.85em'>{sides[0].lower()} n={int(row['n_leaders']):,}, "
                      f"{sides[1].lower()} n={int(row['n_staff']):,}</span>")

@@ -20,11 +20,12 @@ from cxcommit.charts.theme import (DIVERGING, LEADERS_COLOR, MARK, QUALITATIVE, 
                                    SUPPRESSED_TEXT, muted, suppressed_label)
 from cxcommit.export.pptx_cover import Cover
 from cxcommit.export.pptx_data import CategoryData, XyData
-from cxcommit.text import pct, shorten, without_controls
+from cxcommit.text import pct, shorten, shorten_all, without_controls
 from cxcommit.vocabulary import column_label
 
 INK = "222222"
 PALE = muted(DIVERGING)  # the colours of cells whose difference may be chance
+LONG_CATEGORY = 45  # characters: a longer bar name is written smaller, to stay on one line
 
 
 def rgb(colour: str) -> RGBColor:
@@ -100,9 +101,6 @@ def _bars(slide, box, categories, series: dict[str, list], *, percent: bool, col
     return chart
 
 
-LONG_CATEGORY = 45  # characters: a longer bar name is written smaller, to stay on one line
-
-
 def _first_on_top(chart) -> None:
     """Bars in table order from the top, as on screen, the value axis still at the bottom; every bar
     named (smaller type for many, or for names too long for one line: a name that wraps makes
@@ -166,18 +164,19 @@ def _gap_to_target(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: 
                  colours=[DIVERGING[0][1]])
 
 
-def variation_category(row: dict) -> str:
-    """An item's bar name on one line: the item, then its lowest and highest group with their shares
-    (each cut short, "…", so that a long list of bars keeps one line per bar and every bar named)."""
-    return without_controls(f"{shorten(row['label'], 32)}: {shorten(row['lowest'], 18)} {pct(row['min_p'])} to "
+def variation_category(row: dict, short: dict | None = None) -> str:
+    """An item's bar name on one line: the item (``short``: as the bars' names were cut apart), then its
+    lowest and highest group with their shares (each cut short, "…": one line per bar, every bar named)."""
+    return without_controls(f"{(short or {}).get(row['label']) or shorten(row['label'], 32)}: "
+                            f"{shorten(row['lowest'], 18)} {pct(row['min_p'])} to "
                             f"{shorten(row['highest'], 18)} {pct(row['max_p'])}")
 
 
 def _variation(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
     """Each item's bar from its lowest to its highest group's share; the bar's name says both
     groups and their shares (a data label beside a floating bar wraps and crowds in small bars)."""
-    data = CategoryData()
-    data.categories = [variation_category(row) for row in table.to_dict("records")]
+    data, short = CategoryData(), dict(zip(table["label"], shorten_all([str(x) for x in table["label"]], 32)))
+    data.categories = [variation_category(row, short) for row in table.to_dict("records")]
     data.add_series("Lowest unit", _numbers(table["min_p"]))
     data.add_series("Range to the highest unit", _numbers(table["range"]))
     chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED, *box, data).chart
@@ -236,7 +235,7 @@ def _lines(slide, box, table: pd.DataFrame, value: str, minimum: int, *, percent
     return chart
 
 
-CLOSE_ENDS = 0.045  # of the value axis: end labels closer than this would print over each other
+CLOSE_ENDS = 0.07  # of the value axis: end labels closer than this would print over each other
 
 
 def end_positions(ends: list[tuple[int, float]], span: float) -> list:

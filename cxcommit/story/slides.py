@@ -63,7 +63,8 @@ def deck_title(survey: Survey) -> str:
     if survey.has_signs:
         return SIGNS_TITLE
     count = len(survey.item_ids)
-    return f"Survey results: {count} question{'' if count == 1 else 's'} by group"
+    by_group = any(name != "wave" for name in survey.groupings)  # a survey of everyone together is not "by group"
+    return f"Survey results: {count} question{'' if count == 1 else 's'}" + (" by group" if by_group else "")
 
 
 def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settings = Settings(), caption: str = "",
