@@ -82,21 +82,21 @@ def paginate(table: pd.DataFrame, key: str, draw: Callable[[pd.DataFrame], objec
     rows a chart of the first rows can hold (a chart's height grows with its rows) sets the count,
     one more while a page of it still does not fit; one row each if nothing fewer does."""
     keys = list(dict.fromkeys(table[key]))
+    paged = numbered(heading, (len(keys), len(keys)))  # the longest a page's heading can be
 
-    def holds(rows: int, marker: str = " (9 of 9)") -> bool:
-        return fits(draw(table[table[key].isin(set(keys[:rows]))]), heading + marker, bullets)
+    def holds(rows: int, title: str = paged) -> bool:
+        return fits(draw(table[table[key].isin(set(keys[:rows]))]), title, bullets)
 
-    if holds(len(keys), ""):
+    if holds(len(keys), heading):
         return [table]
     low, high = 1, len(keys) - 1  # the most rows one page holds, found in log2(rows) charts
     while low < high:
         middle = (low + high + 1) // 2
         low, high = (middle, high) if holds(middle) else (low, middle - 1)
-    for count in range(math.ceil(len(keys) / low), len(keys) + 1):
-        parts = split(table, key, count)
-        if count == len(keys) or all(fits(draw(part), heading + " (9 of 9)", bullets) for part in parts):
-            return parts
-    return [table]
+    count = math.ceil(len(keys) / low)
+    while count < len(keys) and not all(fits(draw(part), paged, bullets) for part in split(table, key, count)):
+        count += 1
+    return split(table, key, count)
 
 
 def numbered(heading: str, page: tuple[int, int]) -> str:
