@@ -101,19 +101,19 @@ def _chapter_slides(chapter: Chapter, plan: Plan, table: pd.DataFrame, shown: Sh
     """A chapter's slide, or its slides where its chart is too tall for one (:mod:`cxcommit.story.paging`):
     each page the chapter's chart over its share of the rows, with the takeaway and method of the
     whole chart, and notes on what it shows."""
-    settings, title, ordered = plan.settings, chapter.title(plan), table  # in its chart's order
+    settings, title = plan.settings, chapter.title(plan)  # table: in its chart's order (deck)
     takeaway, method = chapter.takeaway(table, shown, settings), method_text(chapter, table, shown, settings)
     by = chapter.by(plan)
     left = left_out_text(left_out(plan.survey, by), plan.survey.groupings.get(by, by)) if by else ""
     method = f"{method} {left[:1].upper()}{left[1:]}." if left else method
-    parts, key, turned = _pages(chapter, plan, ordered, shown, look, takeaway or title)
+    parts, key, turned = _pages(chapter, plan, table, shown, look, takeaway or title)
     slides = []
     for number, part in enumerate(parts, 1):
         page = (number, len(parts))
         drawn = shown if len(parts) == 1 else chapter.show(plan, part, replace(look, turned=turned))
         notes = speaker_notes(method, part, respondents=plan.survey.size, caption=caption, settings=settings)
         if len(parts) > 1:
-            notes = f"{rows_line(part, key, ordered, page)}\n{notes}"
+            notes = f"{rows_line(part, key, table, page)}\n{notes}"
         figure = drawn.figure if len(parts) == 1 else titled(drawn.figure, shown.figure.layout.title.text, page)
         slides.append(Slide(title, figure, caption,
                             shown.bullets if number == 1 else (), chapter.kind, part, shown.plotted, takeaway,
