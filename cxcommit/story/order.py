@@ -18,6 +18,9 @@ import pandas as pd
 
 from cxcommit.charts.heatmap import column_order
 
+ROW_KEYS = {"commitment": "group", "signs": "item", "perception_gap": "label", "gap_to_target": "label",
+            "variation": "item"}  # the column naming a chart's rows (a heatmap's columns are its groups)
+
 
 def _by(table: pd.DataFrame, key: str, column: str) -> pd.DataFrame:
     """Rows grouped by ``key`` (a group or an item), the keys by their mean ``column`` over the shown
@@ -42,12 +45,12 @@ def in_chart_order(kind: str, table: pd.DataFrame) -> pd.DataFrame:
     if table is None or table.empty:
         return table
     if kind == "commitment":
-        return _by(table, "group", "mean_signs")
+        return _by(table, ROW_KEYS[kind], "mean_signs")
     if kind == "signs":
         rank = {group: i for i, group in enumerate(column_order(table, "score"))}
         return table.iloc[table["group"].map(rank).argsort(kind="stable")].reset_index(drop=True)
     if kind in ("perception_gap", "gap_to_target"):
-        return _by(table, "label", "gap")
+        return _by(table, ROW_KEYS[kind], "gap")
     if kind == "variation" and "omega_sq" in table:
         return table.sort_values("omega_sq", ascending=False, kind="stable").reset_index(drop=True)
     return table

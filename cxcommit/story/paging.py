@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from cxcommit.charts.heatmap import groups_run_down
+from cxcommit.story.order import ROW_KEYS
 from cxcommit.story.screen import Screen, for_screen, heights
 
 SMALLEST = Screen(1366, 768)
@@ -43,7 +44,7 @@ def fits(figure, heading: str, bullets: tuple[str, ...], screen: Screen = SMALLE
     presentation's differ, and each medium must page alike."""
     if figure is None:
         return True
-    allowance = "·" * (screen.caption_lines * int((screen.width - screen.side) / screen.caption_char))
+    allowance = "·" * (screen.caption_lines * screen.per_line(screen.caption_char))
     probe = for_screen(Probe(figure, heading, bullets, allowance), screen)
     lowest, room, _ = heights(probe, screen)
     return room >= lowest
@@ -58,9 +59,7 @@ def page_key(kind: str, table: pd.DataFrame, options) -> str | None:
     """
     if kind not in PAGED or table is None or table.empty:
         return None
-    if kind == "signs":
-        return "group" if groups_run_down(table, options=options) else "item"
-    return "label" if kind in ("perception_gap", "gap_to_target") else "item"
+    return "group" if kind == "signs" and groups_run_down(table, options=options) else ROW_KEYS[kind]
 
 
 def split(table: pd.DataFrame, key: str, count: int) -> list[pd.DataFrame]:
@@ -76,27 +75,32 @@ def split(table: pd.DataFrame, key: str, count: int) -> list[pd.DataFrame]:
 
 
 def paginate(table: pd.DataFrame, key: str, draw: Callable[[pd.DataFrame], object], heading: str,
-             bullets: tuple[str, ...]) -> list[pd.DataFrame]:
+             bullets: tuple[str, ...], whole=None) -> list[tuple[pd.DataFrame, object]]:
     """The fewest pages of ``table`` (split by ``key``, :func:`split`) whose charts (``draw``) each
     fit :data:`SMALLEST` under ``heading`` with "(n of N)" and ``bullets`` (:func:`fits`): the most
     rows a chart of the first rows can hold (a chart's height grows with its rows) sets the count,
-    one more while a page of it still does not fit; one row each if nothing fewer does."""
+    one more while a page of it still does not fit; one row each if nothing fewer does. Each page
+    comes with its chart as ``draw`` drew it (``whole``: the whole table's, where already drawn), so
+    a medium that draws alike need not draw it again."""
     keys = list(dict.fromkeys(table[key]))
     paged = numbered(heading, (len(keys), len(keys)))  # the longest a page's heading can be
+    whole = draw(table) if whole is None else whole
+    if fits(whole, heading, bullets):
+        return [(table, whole)]
 
-    def holds(rows: int, title: str = paged) -> bool:
-        return fits(draw(table[table[key].isin(set(keys[:rows]))]), title, bullets)
+    def holds(rows: int) -> bool:
+        return fits(draw(table[table[key].isin(set(keys[:rows]))]), paged, bullets)
 
-    if holds(len(keys), heading):
-        return [table]
     low, high = 1, len(keys) - 1  # the most rows one page holds, found in log2(rows) charts
     while low < high:
         middle = (low + high + 1) // 2
         low, high = (middle, high) if holds(middle) else (low, middle - 1)
     count = math.ceil(len(keys) / low)
-    while count < len(keys) and not all(fits(draw(part), paged, bullets) for part in split(table, key, count)):
+    pages = [(part, draw(part)) for part in split(table, key, count)]
+    while count < len(keys) and not all(fits(figure, paged, bullets) for _, figure in pages):
         count += 1
-    return split(table, key, count)
+        pages = [(part, draw(part)) for part in split(table, key, count)]
+    return pages
 
 
 def numbered(heading: str, page: tuple[int, int]) -> str:

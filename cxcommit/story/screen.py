@@ -52,11 +52,14 @@ class Screen:
     title_char: float = 19.0
     squeeze: float = 0.4
 
+    def per_line(self, char: float | None = None) -> int:
+        """How many characters a line of bullet (``char``: of caption) holds on this screen."""
+        return max(20, int((self.width - self.side) / (char or self.char)))
+
     def lines(self, text: str, char: float | None = None) -> int:
         """How many lines ``text`` takes as a bullet (``char``: as a caption) on this screen, an
         estimate that errs on more."""
-        per_line = max(20, int((self.width - self.side) / (char or self.char)))
-        return max(1, math.ceil(len(text) / per_line))
+        return max(1, math.ceil(len(text) / self.per_line(char)))
 
 
 LONG_HEADING = 90  # characters: a longer heading is shown a size smaller in the presentation (heading_level)

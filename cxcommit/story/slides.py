@@ -106,15 +106,14 @@ def _chapter_slides(chapter: Chapter, plan: Plan, table: pd.DataFrame, shown: Sh
     by = chapter.by(plan)
     left = left_out_text(left_out(plan.survey, by), plan.survey.groupings.get(by, by)) if by else ""
     method = f"{method} {left[:1].upper()}{left[1:]}." if left else method
-    parts, key, turned = _pages(chapter, plan, table, shown, look, takeaway or title)
+    pages, key = _pages(chapter, plan, table, shown, look, takeaway or title)
     slides = []
-    for number, part in enumerate(parts, 1):
-        page = (number, len(parts))
-        drawn = shown if len(parts) == 1 else chapter.show(plan, part, replace(look, turned=turned))
+    for number, (part, figure) in enumerate(pages, 1):
+        page = (number, len(pages))
         notes = speaker_notes(method, part, respondents=plan.survey.size, caption=caption, settings=settings)
-        if len(parts) > 1:
+        if len(pages) > 1:
             notes = f"{rows_line(part, key, table, page)}\n{notes}"
-        figure = drawn.figure if len(parts) == 1 else titled(drawn.figure, shown.figure.layout.title.text, page)
+            figure = titled(figure, shown.figure.layout.title.text, page)
         slides.append(Slide(title, figure, caption,
                             shown.bullets if number == 1 else (), chapter.kind, part, shown.plotted, takeaway,
                             method, notes, page))
@@ -122,15 +121,20 @@ def _chapter_slides(chapter: Chapter, plan: Plan, table: pd.DataFrame, shown: Sh
 
 
 def _pages(chapter: Chapter, plan: Plan, ordered: pd.DataFrame, shown: Shown, look: Look,
-           heading: str) -> tuple[list[pd.DataFrame], str | None, bool | None]:
-    """The chapter's table in pages (one where its chart fits a slide), the column it is paged by and
-    a paged heatmap's orientation (the whole one's); decided on the presentation's look whatever
-    ``look`` is, so every medium pages alike."""
+           heading: str) -> tuple[list[tuple[pd.DataFrame, object]], str | None]:
+    """The chapter's table in pages (one where its chart fits a slide), each with its chart in
+    ``look``, and the column it is paged by. Decided on the presentation's look whatever ``look``
+    is, so every medium pages alike; a paged heatmap keeps the whole one's orientation."""
     presenting = Look(True, look.dark)
     key = page_key(chapter.kind, ordered, presenting.options(plan.settings)) if shown.figure is not None else None
     if key is None:
-        return [ordered], None, None
-    turned = key == "group" if chapter.kind == "signs" else None
-    pages = paginate(ordered, key, lambda part: chapter.show(plan, part, replace(presenting, turned=turned)).figure,
-                     heading, shown.bullets)
-    return pages, key, turned
+        return [(ordered, shown.figure)], None
+    paged = replace(presenting, turned=key == "group" if chapter.kind == "signs" else None)
+    pages = paginate(ordered, key, lambda part: chapter.show(plan, part, paged).figure, heading, shown.bullets,
+                     whole=shown.figure if look == presenting else None)
+    if len(pages) == 1:
+        return [(ordered, shown.figure)], key
+    if look != presenting:  # the deck: each page drawn again in its own look
+        drawn = replace(look, turned=paged.turned)
+        pages = [(part, chapter.show(plan, part, drawn).figure) for part, _ in pages]
+    return pages, key
