@@ -255,7 +255,7 @@ def test_min_difference_is_in_points_and_said_above_the_table():
     assert settings_from(build_parser().parse_args(["summary", "x.csv"])).min_difference == 0.05
     table = cli("analyze", "data/demo_responses.csv", "--view", "rates", "--items", "sign_7", "--min-difference", "10",
                 "--division", "Digital").stdout.splitlines()
-    assert table[:2] == ["“difference to the rest” compares with the rest of this filtered view, not the whole organisation",
+    assert table[:2] == ["“difference to the rest” compares with the rest of this filtered view, not with all respondents",
                          "Significant: holds after adjusting for every comparison of its breakdown (Benjamini–Hochberg for "
                          "differences to the rest; Holm for perception gaps, changes over time, findings and slide titles) "
                          "and at least 10 points."]

@@ -167,7 +167,7 @@ def test_a_filtered_view_says_what_the_rest_is(demo):
     from cxcommit.analyses.rates import rates
     from cxcommit.story.report_text import view_lines, view_of
 
-    rest = "“difference to the rest” compares with the rest of this filtered view, not the whole organisation"
+    rest = "“difference to the rest” compares with the rest of this filtered view, not with all respondents"
     digital = demo.filter(division="Digital")
     assert view_of(digital, Settings()).caption("Demo data", str).endswith(" · " + rest)
     assert view_lines(digital, Settings(), "Demo data")[-1] == rest

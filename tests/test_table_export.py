@@ -443,7 +443,7 @@ def test_the_workbook_opens_with_its_notes():
     assert book.sheetnames == ["Notes", "Notes (2)"]  # a table of that name keeps its own sheet
     column = [row[0].value for row in book["Notes"].iter_rows()]
     assert column == ["Notes", *notes]
-    assert "“difference to the rest” compares with the rest of this filtered view, not the whole organisation" in notes
+    assert "“difference to the rest” compares with the rest of this filtered view, not with all respondents" in notes
     assert any(note.startswith("Significant: ") and note.endswith("and at least 10 points.") for note in notes)
     assert any("Methods: docs/methods.md §" in note for note in notes)
     assert openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"T": pd.DataFrame({"p": [0.5]})}))).sheetnames == ["T"]

@@ -14,7 +14,7 @@ from cxcommit.text import escape_html, shorten
 
 
 def _variation_hover(row: dict, groups: str, groups_word: str) -> str:
-    return (f"<b>{escape_html(row['label'])}</b><br>Organisation: {pct(row['p'])}"
+    return (f"<b>{escape_html(row['label'])}</b><br>All respondents: {pct(row['p'])}"
             + (f" (n = {int(row['n']):,})" if "n" in row else "")
             + f"<br>{groups_word} from {pct(row['min_p'])} ({escape_html(row['lowest'])}) to {pct(row['max_p'])} "
               f"({escape_html(row['highest'])})"
@@ -59,7 +59,7 @@ def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units",
                                        for name, v in zip(table[names], table[end])],
                                  textposition=side, marker={"color": ink(dark), "size": 6}, cliponaxis=False,
                                  hovertext=hover, hoverinfo="text", showlegend=False))
-    fig.add_trace(go.Scatter(x=table["p"], y=labels, mode="markers", name="Organisation",
+    fig.add_trace(go.Scatter(x=table["p"], y=labels, mode="markers", name="All respondents",
                              marker={"symbol": "diamond", "size": 11, "color": colorway(dark)[1],
                                      "line": {"color": ink(dark), "width": 1}},
                              hovertext=hover, hoverinfo="text"))
@@ -69,7 +69,7 @@ def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units",
     short_ticks(fig, "y", list(labels))
     fig = finish(fig, f"Where {groups} disagree most",
                  f"Each bar runs from the lowest to the highest of the {groups}, each end named with its share; "
-                 f"◆ the organisation; most disagreement on top",
+                 f"◆ all respondents; most disagreement on top",
                  height=200 + len(table) * row_height(options.presentation) * 1.3, options=options)
     return mark_lowest(fig, len(table), options.presentation)
 
@@ -134,7 +134,7 @@ def spread_chart(rates_table: pd.DataFrame, *, overall: pd.DataFrame | None = No
                                  customdata=[[g, i] for g, i in zip(part["group"], part["item"])]))
     fig.add_trace(_end_names(shown))
     if overall is not None:
-        organisation, line_name = overall.set_index("item")["p"], "Organisation"
+        organisation, line_name = overall.set_index("item")["p"], "All respondents"
     else:
         sums = shown.groupby("item")[["k", "n"]].sum()
         organisation, line_name = sums["k"] / sums["n"], "Shown groups together"

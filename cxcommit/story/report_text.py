@@ -246,7 +246,7 @@ class View:
         filters = [f"{_first_up(grouping_text(name))}: {', '.join(values)}" for name, values in self.filters
                    if name != "wave" and values]
         hidden = f"Groups under {self.minimum} answers hidden"
-        return (source, waves, "; ".join(filters) or "The whole organisation, no filter",
+        return (source, waves, "; ".join(filters) or "All respondents, no filter",
                 f"{self.respondents} respondents",
                 hidden + (f". {self.note}" if self.note else ""),  # the note may open with a question: as written
                 *([self.rest] if self.rest else []))
@@ -257,7 +257,7 @@ class View:
         of the filtered view, not the whole organisation); empty without one."""
         if not any(values for name, values in self.filters if name != "wave"):
             return ""
-        return "“difference to the rest” compares with the rest of this filtered view, not the whole organisation"
+        return "“difference to the rest” compares with the rest of this filtered view, not with all respondents"
 
     def caption(self, source: str | None, label: Callable[[str], str]) -> str:
         """One line for under a chart: the data (``source``, if named), each filter by its ``label``,
