@@ -76,9 +76,9 @@ def _weakest_sign(survey, metrics, *, by, focus, settings):
 
 
 def _one_scale(survey) -> list[str]:
-    """The items of the scale most items share (the first such scale on a tie; numeric items have no
-    favourable share): "weakest" compares only shares that mean the same thing."""
-    scales = [item.scale for item in survey.items if item.scale.kind != "numeric"]
+    """The items of the scale most items share (the first such scale on a tie; numeric and not-rated
+    items have no favourable share): "weakest" compares only shares that mean the same thing."""
+    scales = [item.scale for item in survey.items if item.scale.rated]
     if not scales:
         return []
     common = max(dict.fromkeys(scales), key=scales.count)
@@ -86,11 +86,15 @@ def _one_scale(survey) -> list[str]:
 
 
 def _favourable_words(scale) -> str:
-    """What the favourable share counts, in words: ``say yes``, ``answer 4–5 on the 5-point scale``."""
+    """What the favourable share counts, in words: ``say yes``, ``answer 4–5 on the 5-point scale``,
+    ``answer 1–2 on the 5-point scale (reverse-worded)``."""
     if scale.kind == "yes_no":
-        return "say yes"
-    top = f"{scale.favourable_from:g}–{scale.high:g}"
-    return f"are promoters ({top})" if scale.kind == "nps" else f"answer {top} on the {scale.points}-point scale"
+        return f"say {scale.favourable_text()}"
+    top = scale.favourable_text()
+    if scale.kind == "nps":
+        return f"are promoters ({top})"
+    reverse = " (reverse-worded)" if scale.direction == "lower" else ""
+    return f"answer {top} on the {scale.points}-point scale{reverse}"
 
 
 def _perception_gap(survey, metrics, *, by, focus, settings):

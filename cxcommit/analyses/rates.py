@@ -67,6 +67,11 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
 
     Returns
     -------
+    An item without a favourable answer (numeric, or not rated: a factual question, see
+    :mod:`cxcommit.instrument.scales`) has no ``k``, share, interval or comparison, so no ranking,
+    gap or finding takes it; its ``mean`` describes it (of a factual yes/no item: the share
+    answering yes).
+
     One row per item and group (people who left a grouping of ``by`` blank are no group: they are
     left out of the rows, counted in the rest each group is compared with;
     :func:`cxcommit.analyses.groups.left_out` says how many), with the columns of
@@ -153,7 +158,7 @@ def _item_numbers(survey: Survey, groups: Groups, wanted: list, settings: Settin
     n, k, n_valid, total, n_dont_know = (np.stack([getattr(c, name) for c in counts])  # items x groups
                                          for name in ("n", "k", "n_valid", "total", "n_dont_know"))
     favourable = np.array([[i.scale.favourable_from is not None] for i in wanted])
-    averaged = np.array([[i.scale.kind != "yes_no"] for i in wanted])
+    averaged = np.array([[i.scale.kind != "yes_no" or not i.scale.rated] for i in wanted])  # a factual yes/no: share yes
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(favourable & (n > 0), k / n, np.nan)
         mean = np.where(averaged & (n_valid > 0), total / n_valid, np.nan)

@@ -69,10 +69,13 @@ def item_summary(survey: Survey, by: str | None = None, *, settings: Settings = 
       see :func:`cxcommit.analyses.groups.left_out`).
     - ``n``: answers in the base of the share: yes + no (+ "don't know" when ``dont_know`` is
       ``not_yes``) for yes/no items; valid scale answers otherwise ("don't know" excluded).
-    - ``k``: favourable answers: yes; top boxes of a Likert scale (``>= favourable_from``);
-      promoters (9–10) of an NPS item; null for numeric items.
+    - ``k``: favourable answers: yes; top boxes of a Likert scale (``>= favourable_from``), or its
+      bottom boxes for a reverse-worded item (``<= favourable_from``, direction ``lower``);
+      promoters (9–10) of an NPS item; null for numeric items and items not rated (direction
+      ``none``: factual questions with no favourable answer).
     - ``p``: k / n. ``ci_low``, ``ci_high``: its confidence interval (Wilson by default).
-    - ``mean``: mean scale value of valid answers; null for yes/no items.
+    - ``mean``: mean scale value of valid answers; null for rated yes/no items; of a factual yes/no
+      item, the share answering yes.
     - ``n_dont_know``: "don't know" answers.
     - ``suppressed``: True when n is below the minimum group size (published data hold none or
       at least the minimum per cell, :mod:`cxcommit.privacy.publish`); every number of that row is then null.
