@@ -1,0 +1,37 @@
+"""What a reader must know of the items' directions under a chart: which items were counted at the
+bottom of their scale (reverse-worded), and which were left out because nothing about them is
+favourable (factual questions). Empty when every item of the chart is read the usual way, so the
+demo's captions and slides stay as they are."""
+from __future__ import annotations
+
+import pandas as pd
+
+from cxcommit.model.survey import Survey
+from cxcommit.text import name_list, shorten
+
+
+def direction_line(survey: Survey, table: pd.DataFrame | None) -> str:
+    """One or two sentences on the directions of the items in ``table`` (a result table with an
+    ``item`` column): the reverse-worded ones with the answers counted favourable, and how many
+    factual ones take no part. Empty when none is either.
+
+    >>> from cxcommit.demo import load_demo
+    >>> from cxcommit.analyses.rates import rates
+    >>> direction_line(load_demo(), rates(load_demo(), "division"))
+    ''
+    """
+    if table is None or "item" not in table or not len(table):
+        return ""
+    items = [survey.item(i) for i in dict.fromkeys(table["item"]) if i in survey.item_ids]
+    reversed_ = [f"“{shorten(item.label, 40)}” ({item.scale.favourable_text()})" for item in items
+                 if item.scale.direction == "lower"]
+    factual = [f"“{shorten(item.label, 40)}”" for item in items if item.scale.direction == "none"
+               and item.scale.kind != "numeric"]
+    parts = []
+    if reversed_:
+        parts.append(f"Reverse-worded, counted favourable at the bottom of the scale: {name_list(reversed_, 3)}.")
+    if factual:
+        count = len(factual)
+        parts.append(f"Not rated (factual question{'s' if count > 1 else ''}, no favourable answer), left out of "
+                     f"shares, gaps and rankings: {name_list(factual, 2)}.")
+    return " ".join(parts)
