@@ -12,6 +12,7 @@ from cxcommit.analyses.favourability import favourability
 from cxcommit.analyses.findings import findings
 from cxcommit.analyses.gaps import gap_to_best, gap_to_target
 from cxcommit.analyses.rates import rates
+from cxcommit.analyses.summary import default_item
 from cxcommit.analyses.variation import variation
 from cxcommit.errors import MappingError
 from cxcommit.instrument.items import built_in_items
@@ -22,7 +23,7 @@ from cxcommit.mapping.mapping_file import mapping_from_dict
 from cxcommit.mapping.schema import ItemMapping, Mapping
 from cxcommit.story import takeaways
 from cxcommit.story.directions import direction_line
-from conftest import REALDATA
+from conftest import REALDATA, ROOT
 
 SW, GF = "surveymonkey_538_starwars.csv", "googleforms_rstudio_rsurvey2019_en.csv"
 SW_FACTUAL = {"seen_films_star_wars", "consider_yourself_fan_star", "familiar_expanded_universe",
@@ -106,8 +107,9 @@ def test_a_factual_item_takes_no_part_in_any_ranking(star_wars):
     assert table.loc[factual, ["k", "p", "diff", "p_value"]].isna().all().all()
     assert table.loc[factual & ~table["suppressed"], "mean"].between(0, 1).all()  # the share answering yes, described
     assert not table.loc[factual & ~table["suppressed"], "mean"].isna().any()
-    assert gap_to_target(star_wars, None).loc[lambda t: t["item"].isin(SW_FACTUAL), "gap"].isna().all()
-    assert gap_to_best(star_wars, "region").loc[lambda t: t["item"].isin(SW_FACTUAL), "best_group"].isna().all()
+    assert set(gap_to_target(star_wars, None)["item"]) == set(star_wars.item_ids) - SW_FACTUAL  # 14 characters
+    assert set(gap_to_best(star_wars, "region")["item"]) == set(star_wars.item_ids) - SW_FACTUAL
+    assert default_item(star_wars) not in SW_FACTUAL
     assert not set(variation(star_wars, "region")["item"]) & SW_FACTUAL
     assert not set(findings(star_wars)["item"]) & SW_FACTUAL
     assert not set(favourability(star_wars)["item"]) & SW_FACTUAL
@@ -122,7 +124,8 @@ def test_captions_name_reverse_worded_and_factual_items(star_wars, google_forms)
     line = direction_line(star_wars, rates(star_wars, None))
     assert line.startswith("Not rated (factual questions, no favourable answer), left out of shares, gaps and rankings: "
                            "“Have you seen any of the 6 films in the…”") and line.endswith("and 3 others.")
-    assert direction_line(star_wars, rates(star_wars, None, items=["han_solo"])) == ""
+    assert direction_line(star_wars, gap_to_target(star_wars, None)) == line  # why a question is not ranked
+    assert direction_line(star_wars, pd.DataFrame({"group": ["A"]})) == ""  # not a chart of items
 
 
 def test_the_direction_goes_through_the_mapping_json_and_back():
@@ -172,3 +175,26 @@ def test_a_reversed_yes_no_counts_no():
     assert scale.favourable(np.array([0.0, 1.0, -1.0, np.nan])).tolist() == [True, False, False, False]
     assert scale.favourable_text() == "no"
     assert not make_scale("likert", 1, 5, direction="none").favourable(pd.Series([1.0, 5.0]).to_numpy()).any()
+
+
+def test_a_sign_mapped_reverse_worded_is_met_by_a_no_and_a_factual_sign_leaves_no_index():
+    from dataclasses import replace
+
+    from cxcommit.analyses.commitment import commitment_index
+    from cxcommit.errors import NotApplicable
+    from cxcommit.model.signs import INCOMPLETE, met_and_answered, signs_met_codes
+    demo = ROOT / "data" / "demo_responses.csv"
+    mapping = suggest_mapping(read_raw(demo))
+
+    def turned(direction):
+        return replace(mapping, items=tuple(replace(m, direction=direction) if m.item == "sign_1" else m
+                                            for m in mapping.items))
+
+    usual, reversed_ = load_survey(demo, mapping=mapping), load_survey(demo, mapping=turned("lower"))
+    before, after = signs_met_codes(usual), signs_met_codes(reversed_)
+    scored = before != INCOMPLETE
+    answers = usual.values("sign_1")[scored]
+    change = np.where(answers == 0, 1, np.where(answers == 1, -1, 0))  # a no now meets the sign, a yes no longer
+    assert np.array_equal(met_and_answered(after[scored])[0], met_and_answered(before[scored])[0] + change)
+    with pytest.raises(NotApplicable, match="marks sign_1 as not rated"):
+        commitment_index(load_survey(demo, mapping=turned("none")))

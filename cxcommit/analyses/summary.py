@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cxcommit.analyses.groups import make_groups
-from cxcommit.analyses.rates import rates
+from cxcommit.analyses.rates import rated_items, rates
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
@@ -33,13 +33,15 @@ def default_item(survey: Survey, items: list[str] | None = None, *, settings: Se
     starts there), else the item most respondents answered (``n`` plus "don't know" over the whole
     survey; the first of those tied), so that a question a handful answered (8 of 1,838 in a
     language survey's follow-up) never opens a page as a chart of hidden groups. ``items``: the
-    choices (default: all mapped items, in mapping order); None if there are none.
+    choices (default: all mapped items, in mapping order), the rated ones among them first choice (a
+    factual question or a number has no favourable share to chart); None if there are none.
 
     >>> from cxcommit.demo import load_demo
     >>> default_item(load_demo())
     'sign_1'
     """
     items = list(survey.item_ids if items is None else items)
+    items = rated_items(survey, items) or items  # a chart of one item's favourable shares opens on a rated one
     if not items or survey.has_signs:
         return next((i for i in items if i in SIGN_IDS), items[0]) if items else None
     table = rates(survey, None, items=items, settings=settings)

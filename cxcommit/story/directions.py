@@ -11,9 +11,10 @@ from cxcommit.text import name_list, shorten
 
 
 def direction_line(survey: Survey, table: pd.DataFrame | None) -> str:
-    """One or two sentences on the directions of the items in ``table`` (a result table with an
-    ``item`` column): the reverse-worded ones with the answers counted favourable, and how many
-    factual ones take no part. Empty when none is either.
+    """One or two sentences for a chart of items (``table``: a result table with an ``item``
+    column): its reverse-worded items with the answers counted favourable, and the survey's factual
+    questions, which take no part (a ranking's table has no row of them, yet its reader should know
+    why a question is missing). Empty when there is neither, or the table is not of items.
 
     >>> from cxcommit.demo import load_demo
     >>> from cxcommit.analyses.rates import rates
@@ -25,7 +26,7 @@ def direction_line(survey: Survey, table: pd.DataFrame | None) -> str:
     items = [survey.item(i) for i in dict.fromkeys(table["item"]) if i in survey.item_ids]
     reversed_ = [f"“{shorten(item.label, 40)}” ({item.scale.favourable_text()})" for item in items
                  if item.scale.direction == "lower"]
-    factual = [f"“{shorten(item.label, 40)}”" for item in items if item.scale.direction == "none"
+    factual = [f"“{shorten(item.label, 40)}”" for item in survey.items if item.scale.direction == "none"
                and item.scale.kind != "numeric"]
     parts = []
     if reversed_:
