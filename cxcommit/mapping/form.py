@@ -348,6 +348,21 @@ def _number(value):
     return None if value is None or (isinstance(value, float) and math.isnan(value)) or value == "" else float(value)
 
 
+def _item_entry(row: dict, before) -> dict:
+    """A ticked row of the form's items as an ``items`` entry of a mapping (``before``: the column's
+    entry in the mapping shown, or None); a direction changed without a new ``favourable_from``
+    drops the old end's boundary."""
+    entry = {"column": row["column"], "item": str(row["item"] or "").strip(), "scale": row["scale"],
+             "label": str(row["label"] or ""), "low": _number(row["low"]), "high": _number(row["high"]),
+             "favourable_from": _number(row["favourable_from"]), "direction": row.get("direction") or "higher",
+             "labels": parse_labels(row["answer_labels"], f"answer labels of {row['column']!r}")}
+    if before is not None and before.question:
+        entry["question"] = before.question
+    if before is not None and entry["direction"] != before.direction and entry["favourable_from"] == before.favourable_from:
+        entry["favourable_from"] = None  # turned round: the new direction's own boxes, not the old end's
+    return {k: v for k, v in entry.items() if v is not None}
+
+
 def edited_mapping(mapping: Mapping, items: pd.DataFrame, *, attributes: dict[str, str | None],
                    wave: dict, respondent_id: str | None, groupings: list[str] | None = None) -> Mapping:
     """``mapping`` with the items, attributes, wave rule, respondent id (and, if given, groupings)
@@ -355,18 +370,8 @@ def edited_mapping(mapping: Mapping, items: pd.DataFrame, *, attributes: dict[st
     takes the new direction's default boxes (a 1–5 item turned to ``lower``: 1–2, not 1–4)."""
     data = mapping.to_dict()
     kept = {m.column: m for m in mapping.items}
-    entries = []
-    for row in items[items["use"].fillna(False).astype(bool)].to_dict("records"):
-        before = kept.get(row["column"])
-        entry = {"column": row["column"], "item": str(row["item"] or "").strip(), "scale": row["scale"],
-                 "label": str(row["label"] or ""), "low": _number(row["low"]), "high": _number(row["high"]),
-                 "favourable_from": _number(row["favourable_from"]), "direction": row.get("direction") or "higher",
-                 "labels": parse_labels(row["answer_labels"], f"answer labels of {row['column']!r}")}
-        if before is not None and before.question:
-            entry["question"] = before.question
-        if before is not None and entry["direction"] != before.direction and entry["favourable_from"] == before.favourable_from:
-            entry["favourable_from"] = None  # turned round: the new direction's own boxes, not the old end's
-        entries.append({k: v for k, v in entry.items() if v is not None})
+    entries = [_item_entry(row, kept.get(row["column"]))
+               for row in items[items["use"].fillna(False).astype(bool)].to_dict("records")]
     data["items"] = entries
     data["attributes"] = {name: column for name, column in attributes.items() if column}
     data["wave"] = wave
