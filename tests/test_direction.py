@@ -119,11 +119,12 @@ def test_a_factual_item_takes_no_part_in_any_ranking(star_wars):
 
 def test_captions_name_reverse_worded_and_factual_items(star_wars, google_forms):
     line = direction_line(google_forms, rates(google_forms, None))
-    assert "Reverse-worded, counted favourable at the bottom of the scale:" in line and "(1–2)" in line
-    assert "“Did you use tidyverse packages" in line
+    assert line == ("Reverse-worded (the bottom boxes favourable): “How difficult do you expect lea…” 1–2 and "
+                    "“How difficult has it been for y…” 1–2. Factual, not rated (no share, gap or ranking): "
+                    "“Did you use tidyverse packages…”.")
     line = direction_line(star_wars, rates(star_wars, None))
-    assert line.startswith("Not rated (factual questions, no favourable answer), left out of shares, gaps and rankings: "
-                           "“Have you seen any of the 6 films in the…”") and line.endswith("and 3 others.")
+    assert line == ("Factual, not rated (no share, gap or ranking): “Have you seen any of the 6 film…”, “Do you "
+                    "consider yourself to be…” and 3 others.")
     assert direction_line(star_wars, gap_to_target(star_wars, None)) == line  # why a question is not ranked
     assert direction_line(star_wars, pd.DataFrame({"group": ["A"]})) == ""  # not a chart of items
 

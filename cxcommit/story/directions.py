@@ -24,15 +24,13 @@ def direction_line(survey: Survey, table: pd.DataFrame | None) -> str:
     if table is None or "item" not in table or not len(table):
         return ""
     items = [survey.item(i) for i in dict.fromkeys(table["item"]) if i in survey.item_ids]
-    reversed_ = [f"“{shorten(item.label, 40)}” ({item.scale.favourable_text()})" for item in items
+    reversed_ = [f"“{shorten(item.label, 32)}” {item.scale.favourable_text()}" for item in items
                  if item.scale.direction == "lower"]
-    factual = [f"“{shorten(item.label, 40)}”" for item in survey.items if item.scale.direction == "none"
+    factual = [f"“{shorten(item.label, 32)}”" for item in survey.items if item.scale.direction == "none"
                and item.scale.kind != "numeric"]
     parts = []
     if reversed_:
-        parts.append(f"Reverse-worded, counted favourable at the bottom of the scale: {name_list(reversed_, 3)}.")
+        parts.append(f"Reverse-worded (the bottom boxes favourable): {name_list(reversed_, 2)}.")
     if factual:
-        count = len(factual)
-        parts.append(f"Not rated (factual question{'s' if count > 1 else ''}, no favourable answer), left out of "
-                     f"shares, gaps and rankings: {name_list(factual, 2)}.")
+        parts.append(f"Factual, not rated (no share, gap or ranking): {name_list(factual, 2)}.")
     return " ".join(parts)
