@@ -67,7 +67,8 @@ def test_the_demo_and_the_instruments_items_are_never_turned():
 
 def test_a_suggested_direction_is_a_note_to_check():
     items = {m.item: m for m in suggest_mapping(read_raw(REALDATA / GF)).items}
-    assert "reverse-worded ('difficult')" in items["difficult_learn_r"].review
+    assert items["difficult_learn_r"].review == "reverse-worded ('difficult'): the bottom boxes are counted favourable; check"
+    assert items["enjoy_using_r"].review == "higher numbers are taken as better"  # what the guess says of numbers
     assert items["difficult_learn_r"].make_scale().favourable_range == (1.0, 2.0)
     assert "factual" in items["use_tidyverse_packages_ggplot2"].review
 

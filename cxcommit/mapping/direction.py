@@ -70,3 +70,20 @@ def _worded(labels: dict) -> bool:
     """Whether answers are words placed on the scale (their order comes from the labels, not the
     question): any label that is not a number and maps to a scale value."""
     return any(parse_number(text) is None and isinstance(value, float) for text, value in labels.items())
+
+
+_HIGHER_BETTER = re.compile(r"(?:;\s*)?higher numbers are taken as better")
+
+
+def with_direction(note: str | None, review: str | None, direction: str) -> str | None:
+    """An item's review note with its direction's ``note`` first; the guess's "higher numbers are
+    taken as better" goes where the direction says otherwise.
+
+    >>> with_direction("reverse-worded ('difficult'): …; check", "higher numbers are taken as better", "lower")
+    "reverse-worded ('difficult'): …; check"
+    >>> with_direction(None, "range 1–5 taken from the answers seen; higher numbers are taken as better", "higher")
+    'range 1–5 taken from the answers seen; higher numbers are taken as better'
+    """
+    if direction != "higher" and review:
+        review = _HIGHER_BETTER.sub("", review).strip("; ") or None
+    return "; ".join(filter(None, (note, review))) or None

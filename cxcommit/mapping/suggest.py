@@ -25,7 +25,7 @@ from cxcommit.io.columns import (asks_region, attribute_for, canonical_role, che
 from cxcommit.io.dates import date_part, parse_dates
 from cxcommit.io.personal import personal_reason
 from cxcommit.io.readers import RawTable
-from cxcommit.mapping.direction import suggested_direction
+from cxcommit.mapping.direction import suggested_direction, with_direction
 from cxcommit.mapping.names import item_names
 from cxcommit.mapping.schema import DEFAULT_MISSING_CODES, ItemMapping, Mapping, WaveRule
 from cxcommit.settings import Settings
@@ -324,9 +324,9 @@ def _match_items(raw: RawTable, rated, items, ignored) -> list[ItemMapping]:
             continue
         item_id, short = next(own)
         direction, note = suggested_direction(label, guess.scale.kind, guess.labels)
-        review = "; ".join(filter(None, (note, guess.review))) or None
         result.append(ItemMapping(column=key, item=item_id, label=short, question=label, labels=_text_labels(guess.labels),
-                                  review=review, direction=direction, **_scale_fields(guess.scale, direction)))
+                                  review=with_direction(note, guess.review, direction), direction=direction,
+                                  **_scale_fields(guess.scale, direction)))
     return result
 
 
