@@ -7,6 +7,7 @@ from cxcommit import charts
 from cxcommit.analyses.commitment import index_over_waves
 from cxcommit.analyses.pay import (metrics_coverage, pay_alignment, pay_relations, relation_choices, unit_fit,
                                    unit_table)
+from cxcommit.analyses.rates import rated_items
 from cxcommit.analyses.summary import default_item
 from cxcommit.analyses.trends import trends
 from cxcommit.story.chapters import outcome_pair, page_heading
@@ -42,7 +43,7 @@ else:
     st.caption("Pay alignment and the commitment index are read from the 8 signs of executive commitment, "
                "which this survey does not ask; here each of its own items is followed over waves.")
 with guarded():
-    choices = list(survey.item_ids)
+    choices = rated_items(survey) or list(survey.item_ids)  # a factual question has no share to follow
     item = st.selectbox("One item over waves", choices, index=choices.index(default_item(survey, settings=ctx.settings)),
                         format_func=lambda i: survey.item(i).label, key="trends_item", bind="query-params")
     moves = trends(survey, by, items=[item], settings=ctx.settings)

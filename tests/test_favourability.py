@@ -18,9 +18,12 @@ def survey():
     return load_demo()
 
 
-@pytest.mark.parametrize("scale, band", [(make_scale("likert", 1, 5), (3, 4)), (make_scale("likert", 1, 7, 5), (4, 5)),
-                                         (make_scale("likert", 1, 5, 5), (3, 5)), (make_scale("likert", 1, 6), None),
-                                         (make_scale("nps"), (7, 9)), (make_scale("yes_no"), None),
+@pytest.mark.parametrize("scale, band", [(make_scale("likert", 1, 5), (3, 3)), (make_scale("likert", 1, 7, 5), (4, 4)),
+                                         (make_scale("likert", 1, 5, 5), (3, 4)), (make_scale("likert", 1, 6), None),
+                                         (make_scale("likert", 1, 5, direction="lower"), (3, 3)),
+                                         (make_scale("likert", 1, 5, 1, direction="lower"), (2, 3)),
+                                         (make_scale("likert", 1, 5, direction="none"), None),
+                                         (make_scale("nps"), (7, 8)), (make_scale("yes_no"), None),
                                          (make_scale("numeric"), None)])
 def test_the_neutral_band_is_the_middle_of_an_odd_scale_or_the_passives(scale, band):
     assert neutral_band(scale) == band

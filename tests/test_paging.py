@@ -48,11 +48,11 @@ def test_a_tall_chart_is_paged_every_row_once_in_its_charts_order(told):
     for kind in ("signs", "variation", "gap_to_target"):
         pages = [s for s in slides if s.kind == kind]
         count = len(pages)
-        assert count > 1, kind  # 19 questions do not fit a laptop's slide
+        assert count > 1, kind  # 14 rated questions do not fit a laptop's slide (its 5 factual ones are not rated)
         assert [s.page for s in pages] == [(n, count) for n in range(1, count + 1)]
         whole = pd.concat([s.table for s in pages], ignore_index=True)
         key = "label" if kind == "gap_to_target" else "item"
-        assert whole[key].nunique() == 19 and not whole.duplicated().any()
+        assert whole[key].nunique() == 14 and not whole.duplicated().any()
         assert whole[key].drop_duplicates().tolist() == in_chart_order(kind, whole)[key].drop_duplicates().tolist()
         for number, slide in enumerate(pages, 1):
             assert slide.heading.endswith(f"({number} of {count})")
@@ -63,19 +63,19 @@ def test_a_tall_chart_is_paged_every_row_once_in_its_charts_order(told):
 
 
 def test_a_turned_heatmap_is_paged_by_its_rows_and_stays_turned(told):
-    """Google Forms: 9 questions by 36 countries (and those who gave none, left out), one row per
-    country; each page some countries, all questions."""
+    """Google Forms: 8 rated questions (the factual 9th is not rated) by 36 countries (and those who
+    gave none, left out), one row per country; each page some countries, all questions."""
     pages = [s for s in told["googleforms_rstudio_rsurvey2019_en.csv"] if s.kind == "signs"]
     assert len(pages) > 1
     for slide in pages:
         rows = slide.figure.data[0].y
         assert len(rows) == slide.table["group"].nunique() < 36
-        assert len(slide.figure.data[0].x) == slide.table["item"].nunique() == 9
+        assert len(slide.figure.data[0].x) == slide.table["item"].nunique() == 8
     assert sum(s.table["group"].nunique() for s in pages) == 36
 
 
 def test_the_pages_of_a_heatmap_keep_its_columns_in_one_order(told):
-    """Star Wars: 19 questions down, 10 regions across, on four slides: every page the regions in
+    """Star Wars: 14 rated questions down, 10 regions across, on several slides: every page the regions in
     the whole chart's order (by score over every question), not each page's own."""
     pages = [s for s in told["surveymonkey_538_starwars.csv"] if s.kind == "signs"]
     orders = {tuple(s.figure.data[0].x) for s in pages}

@@ -16,10 +16,11 @@ from cxcommit.export.table_export import to_csv_bytes
 from cxcommit.instrument.scales import SCALE_KINDS
 from cxcommit.io.columns import ATTRIBUTES
 from cxcommit.io.formats import FORMAT_NAMES
-from cxcommit.mapping.form import (WAVE_MODES, column_roles, coverage_text, edited_mapping, groupable, items_table,
-                                   not_offered, short_question, shortened_questions, sign_coverage,
+from cxcommit.mapping.form import (DIRECTION_CHOICES, WAVE_MODES, column_roles, coverage_text, edited_mapping,
+                                   groupable, items_table, not_offered, short_question, shortened_questions, sign_coverage,
                                    suggested_wave_column, wave_columns, wave_mode, wave_rule)
 from cxcommit.mapping.schema import PERIODS
+from cxcommit.story.directions import direction_line
 from cxcommit.privacy.publish import attribute_costs
 from cxcommit.story.report_text import detail_table
 from cxcommit.story.slides import deck
@@ -57,7 +58,8 @@ def chart_footer(ctx: Context, figure, note: str = "", *, table=None) -> None:
 def _footer(ctx: Context, figure, note: str, table, key: str) -> None:
     """A fragment: a download's click runs only this footer again (:func:`ui.errors.download_button`)."""
     row = st.container(horizontal=True, wrap=False, gap="medium")  # the menu as wide as "Download", the caption the rest
-    row.caption(md(ctx.caption() + (f" · {note}" if note else "")), width="stretch")
+    said = " · ".join(filter(None, (ctx.caption(), note, direction_line(ctx.survey, table))))
+    row.caption(md(said), width="stretch")
     downloads = row.container(width="content")
     errors = st.container()  # a download that cannot be made says why here, across the page
     with downloads:
@@ -216,8 +218,8 @@ def _items_editor(mapping, keys, labels, roles, key):
     edited = st.data_editor(
         table, hide_index=True, width="stretch", height=min(len(table), 12) * 35 + 40, num_rows="fixed",
         key=f"{key}_items", disabled=["question", "note"],
-        column_order=["use", "question", "item", "label", "scale", "answer_labels", "note", "favourable_from", "low",
-                      "high"],
+        column_order=["use", "question", "item", "label", "scale", "direction", "answer_labels", "note",
+                      "favourable_from", "low", "high"],
         column_config={
             "use": st.column_config.CheckboxColumn("Use", width=60, pinned=True),
             "question": st.column_config.TextColumn(
@@ -228,8 +230,14 @@ def _items_editor(mapping, keys, labels, roles, key):
             "label": st.column_config.TextColumn("Label", width=170, help="How charts name the item"),
             "scale": st.column_config.SelectboxColumn("Scale", options=list(SCALE_KINDS), width=90),
             "answer_labels": st.column_config.TextColumn("Answer labels", width=260),
-            "favourable_from": st.column_config.NumberColumn("Favourable from", width=125,
-                                                             help="Likert: the lowest value counted as favourable"),
+            "direction": st.column_config.SelectboxColumn(
+                "Direction", options=list(DIRECTION_CHOICES), format_func=DIRECTION_CHOICES.get, width=200,
+                help="Which answers are favourable: the top boxes, the bottom boxes of a reverse-worded question "
+                     "(\"How difficult …?\"), or none for a factual question (\"Have you seen …?\"), which then "
+                     "takes no part in rankings, gaps or findings"),
+            "favourable_from": st.column_config.NumberColumn(
+                "Favourable from", width=125,
+                help="Likert: the lowest value counted as favourable; for a reverse-worded item the highest"),
             "low": st.column_config.NumberColumn("Low", width=60),
             "high": st.column_config.NumberColumn("High", width=60),
             "note": st.column_config.TextColumn("Note", width=260,

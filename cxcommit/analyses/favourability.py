@@ -11,7 +11,9 @@ Which answers are neutral:
   number of points has no middle, so no neutral;
 - 0–10 likelihood (NPS): passives, 7 and 8 (Reichheld 2003, *Harvard Business Review* 81(12):
   promoters 9–10, passives 7–8, detractors 0–6);
-- numeric items: not shown (no favourable answer).
+- reverse-worded items (direction ``lower``): the same band mirrored, from the middle down to
+  just above the favourable bottom boxes (a 5-point item favourable at 1–2: 3 is neutral);
+- numeric items and items not rated (factual questions): not shown (no favourable answer).
 """
 from __future__ import annotations
 
@@ -33,20 +35,28 @@ FAVOURABILITY_COLUMNS = ["item", "label", "scale", "wave", "n", "favourable", "n
 
 
 def neutral_band(scale: Scale) -> tuple[float, float] | None:
-    """The scale values counted neutral, as [low, high); None where the scale has no neutral answer.
+    """The scale values counted neutral, as [low, high] (both included); None where the scale has
+    no neutral answer. A reverse-worded item's band mirrors the usual one: from the middle down to
+    just above its favourable bottom boxes.
 
     >>> from cxcommit.instrument.scales import make_scale
     >>> neutral_band(make_scale("likert", 1, 5)), neutral_band(make_scale("likert", 1, 4))
-    ((3.0, 4.0), None)
+    ((3.0, 3.0), None)
+    >>> neutral_band(make_scale("likert", 1, 7, direction="lower"))
+    (4.0, 4.0)
     >>> neutral_band(make_scale("nps")), neutral_band(make_scale("yes_no"))
-    ((7.0, 9.0), None)
+    ((7.0, 8.0), None)
     """
+    if not scale.rated:
+        return None
     if scale.kind == "nps":
-        return 7.0, scale.favourable_from
+        return 7.0, scale.favourable_from - 1
     if scale.kind != "likert" or scale.points % 2 == 0:
         return None
     middle = (scale.low + scale.high) / 2
-    return (middle, scale.favourable_from) if middle < scale.favourable_from else None
+    if scale.direction == "lower":
+        return (scale.favourable_from + 1, middle) if middle > scale.favourable_from else None
+    return (middle, scale.favourable_from - 1) if middle < scale.favourable_from else None
 
 
 def wave_sizes(survey: Survey, settings: Settings = Settings()) -> dict[str, int]:
@@ -109,7 +119,7 @@ def favourability(survey: Survey, *, items: list[str] | None = None,
     """
     wave = latest_shown_wave(survey, settings)
     wanted = [survey.item(i) for i in (items or survey.item_ids)]
-    wanted = [item.id for item in wanted if item.scale.favourable_from is not None]
+    wanted = [item.id for item in wanted if item.scale.rated]
     if wave is None or not wanted:
         return pd.DataFrame(columns=FAVOURABILITY_COLUMNS)
     latest = view(survey, wave=[wave])
@@ -143,6 +153,6 @@ def _neutral_counts(survey: Survey, wanted: list[str]) -> tuple[np.ndarray, np.n
         codes, values = levels
         tally = np.bincount(codes.astype(np.int64), minlength=len(values))
         with np.errstate(invalid="ignore"):
-            counts[i] = tally[(values >= band[0]) & (values < band[1])].sum()
+            counts[i] = tally[(values >= band[0]) & (values <= band[1])].sum()
         has[i] = True
     return counts, has

@@ -76,21 +76,32 @@ def _weakest_sign(survey, metrics, *, by, focus, settings):
 
 
 def _one_scale(survey) -> list[str]:
-    """The items of the scale most items share (the first such scale on a tie; numeric items have no
-    favourable share): "weakest" compares only shares that mean the same thing."""
-    scales = [item.scale for item in survey.items if item.scale.kind != "numeric"]
+    """The items of the scale most items share (the first such scale on a tie; numeric and not-rated
+    items have no favourable share): "weakest" compares only shares that mean the same thing."""
+    scales = [_alike(item.scale) for item in survey.items if item.scale.rated]
     if not scales:
         return []
     common = max(dict.fromkeys(scales), key=scales.count)
-    return [item.id for item in survey.items if item.scale == common]
+    return [item.id for item in survey.items if item.scale.rated and _alike(item.scale) == common]
+
+
+def _alike(scale) -> tuple:
+    """What makes two favourable shares comparable: the scale and how many of its boxes count, whichever
+    end they are at (a reverse-worded 1–5 item favourable at 1–2 is compared with one at 4–5)."""
+    low, high = scale.favourable_range
+    return scale.kind, scale.low, scale.high, high - low
 
 
 def _favourable_words(scale) -> str:
-    """What the favourable share counts, in words: ``say yes``, ``answer 4–5 on the 5-point scale``."""
+    """What the favourable share counts, in words: ``say yes``, ``answer 4–5 on the 5-point scale``,
+    ``answer 1–2 on the reverse-worded 5-point scale``."""
     if scale.kind == "yes_no":
-        return "say yes"
-    top = f"{scale.favourable_from:g}–{scale.high:g}"
-    return f"are promoters ({top})" if scale.kind == "nps" else f"answer {top} on the {scale.points}-point scale"
+        return f"say {scale.favourable_text()}"
+    top = scale.favourable_text()
+    if scale.kind == "nps":
+        return f"are promoters ({top})"
+    reverse = "reverse-worded " if scale.direction == "lower" else ""
+    return f"answer {top} on the {reverse}{scale.points}-point scale"
 
 
 def _perception_gap(survey, metrics, *, by, focus, settings):

@@ -7,7 +7,7 @@ from scipy import special
 
 from cxcommit.analyses.extremes import extreme, shrunken_shares
 from cxcommit.analyses.groups import ALL_GROUP, NO_ANSWER, sorted_codes
-from cxcommit.analyses.rates import rates, rates_table
+from cxcommit.analyses.rates import rated_items, rates, rates_table
 from cxcommit.analyses.tables import arrays, items_asked, nullable, text
 from cxcommit.errors import NotApplicable
 from cxcommit.instrument.items import SIGN_IDS
@@ -49,7 +49,7 @@ def perception_gap(survey: Survey, by: str | None = "business_unit", *, items: l
 
 def _perception_gap(survey: Survey, by: str | None, leaders: str, staff: str | None,
                     settings: Settings) -> pd.DataFrame:
-    items = [i for i in SIGN_IDS if i in survey.item_ids] or list(survey.item_ids)
+    items = [i for i in SIGN_IDS if i in survey.item_ids] or rated_items(survey)
     if "role" not in survey.frame:
         raise NotApplicable("The perception gap compares roles, but this survey has no role grouping.",
                            hint="Map the column that says whether a respondent is an executive, manager or employee "
@@ -121,8 +121,9 @@ def gap_to_target(survey: Survey, by: str | None = "business_unit", *, items: li
 
     Columns: the rates columns ``item, label, scale, group, n, p`` plus ``target``, ``gap`` (target − p)
     and its interval ``ci_low``, ``ci_high`` (target minus the share's interval), ``suppressed``, ``suppression``.
+    Items without a favourable answer (numeric, or factual questions) have no gap: no rows.
     """
-    table = rates(survey, by, items=items, settings=settings)
+    table = rates(survey, by, items=rated_items(survey, items), settings=settings)
     return table.assign(target=target, gap=target - table["p"], gap_ci_low=target - table["ci_high"],
                         gap_ci_high=target - table["ci_low"])[
         ["item", "label", "scale", "group", "n", "p", "target", "gap", "gap_ci_low", "gap_ci_high", "suppressed",
@@ -147,9 +148,10 @@ def gap_to_best(survey: Survey, by: str = "business_unit", *, items: list[str] |
     in its interval — named as in ``"A, B and 3 others"``, the best first) and ``n_best_tied`` (how
     many), ``best_p`` (the best group's observed share), ``best_shrunk`` (its estimate), ``gap``
     (best_shrunk − p_shrunk, ≥ 0), ``ci_low, ci_high`` (the gap's interval; null for the best group
-    itself), ``suppressed``, ``suppression``.
+    itself), ``suppressed``, ``suppression``. Items without a favourable answer (numeric, or factual
+    questions) have no best group: no rows.
     """
-    table = rates(survey, by, items=items, settings=settings)
+    table = rates(survey, by, items=rated_items(survey, items), settings=settings)
     read = arrays(table, "item", "group", "k", "n", "suppressed")
     family = sorted_codes(read["item"])
     taking_part = ~read["suppressed"] & (read["group"] != NO_ANSWER) & (read["n"] > 0)

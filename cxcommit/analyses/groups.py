@@ -219,10 +219,7 @@ def item_masks(values: np.ndarray, item: Item, settings: Settings) -> tuple[np.n
     dont_know = values == DONT_KNOW if scale.kind in ("yes_no", "likert") else np.zeros(len(values), bool)
     valid = ~np.isnan(values) & ~dont_know
     base = valid | dont_know if (scale.kind == "yes_no" and settings.dont_know == "not_yes") else valid
-    if scale.favourable_from is None:
-        favourable = np.zeros(len(values), bool)
-    else:
-        favourable = valid & (values >= scale.favourable_from)
+    favourable = valid & scale.favourable(values)  # top or bottom boxes, by the item's direction
     return base, favourable, dont_know, valid
 
 

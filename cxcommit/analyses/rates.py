@@ -49,6 +49,18 @@ def compare_to_rest(k: np.ndarray, n: np.ndarray, min_rest: int, confidence: flo
             (("diff", result.diff), ("diff_low", result.low), ("diff_high", result.high), ("p_value", result.p_value))}
 
 
+def rated_items(survey: Survey, items: list[str] | None = None) -> list[str]:
+    """The ids of ``items`` (default: every item) that have a favourable answer, in the order given:
+    what a ranking, a gap or a choice of "one item" of favourable shares takes (numeric items and
+    factual questions, direction ``none``, have no share to rank; :mod:`cxcommit.instrument.scales`).
+
+    >>> from cxcommit.demo import load_demo
+    >>> len(rated_items(load_demo()))
+    14
+    """
+    return [survey.item(i).id for i in (survey.item_ids if items is None else items) if survey.item(i).scale.rated]
+
+
 def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str] | None = None,
           settings: Settings = Settings(), p_adjust: str = SCREEN) -> pd.DataFrame:
     """n, favourable share with interval, mean, and the difference to the rest of the organisation.
@@ -67,6 +79,11 @@ def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str]
 
     Returns
     -------
+    An item without a favourable answer (numeric, or not rated: a factual question, see
+    :mod:`cxcommit.instrument.scales`) has no ``k``, share, interval or comparison, so no ranking,
+    gap or finding takes it; its ``mean`` describes it (of a factual yes/no item: the share
+    answering yes).
+
     One row per item and group (people who left a grouping of ``by`` blank are no group: they are
     left out of the rows, counted in the rest each group is compared with;
     :func:`cxcommit.analyses.groups.left_out` says how many), with the columns of
@@ -152,8 +169,8 @@ def _item_numbers(survey: Survey, groups: Groups, wanted: list, settings: Settin
     counts = count_items(survey, wanted, groups, settings)
     n, k, n_valid, total, n_dont_know = (np.stack([getattr(c, name) for c in counts])  # items x groups
                                          for name in ("n", "k", "n_valid", "total", "n_dont_know"))
-    favourable = np.array([[i.scale.favourable_from is not None] for i in wanted])
-    averaged = np.array([[i.scale.kind != "yes_no"] for i in wanted])
+    favourable = np.array([[i.scale.rated] for i in wanted])
+    averaged = np.array([[i.scale.kind != "yes_no" or not i.scale.rated] for i in wanted])  # a factual yes/no: share yes
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(favourable & (n > 0), k / n, np.nan)
         mean = np.where(averaged & (n_valid > 0), total / n_valid, np.nan)

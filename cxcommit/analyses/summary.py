@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cxcommit.analyses.groups import make_groups
-from cxcommit.analyses.rates import rates
+from cxcommit.analyses.rates import rated_items, rates
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
@@ -33,13 +33,15 @@ def default_item(survey: Survey, items: list[str] | None = None, *, settings: Se
     starts there), else the item most respondents answered (``n`` plus "don't know" over the whole
     survey; the first of those tied), so that a question a handful answered (8 of 1,838 in a
     language survey's follow-up) never opens a page as a chart of hidden groups. ``items``: the
-    choices (default: all mapped items, in mapping order); None if there are none.
+    choices (default: all mapped items, in mapping order), the rated ones among them first choice (a
+    factual question or a number has no favourable share to chart); None if there are none.
 
     >>> from cxcommit.demo import load_demo
     >>> default_item(load_demo())
     'sign_1'
     """
     items = list(survey.item_ids if items is None else items)
+    items = rated_items(survey, items) or items  # a chart of one item's favourable shares opens on a rated one
     if not items or survey.has_signs:
         return next((i for i in items if i in SIGN_IDS), items[0]) if items else None
     table = rates(survey, None, items=items, settings=settings)
@@ -69,10 +71,13 @@ def item_summary(survey: Survey, by: str | None = None, *, settings: Settings = 
       see :func:`cxcommit.analyses.groups.left_out`).
     - ``n``: answers in the base of the share: yes + no (+ "don't know" when ``dont_know`` is
       ``not_yes``) for yes/no items; valid scale answers otherwise ("don't know" excluded).
-    - ``k``: favourable answers: yes; top boxes of a Likert scale (``>= favourable_from``);
-      promoters (9–10) of an NPS item; null for numeric items.
+    - ``k``: favourable answers: yes; top boxes of a Likert scale (``>= favourable_from``), or its
+      bottom boxes for a reverse-worded item (``<= favourable_from``, direction ``lower``);
+      promoters (9–10) of an NPS item; null for numeric items and items not rated (direction
+      ``none``: factual questions with no favourable answer).
     - ``p``: k / n. ``ci_low``, ``ci_high``: its confidence interval (Wilson by default).
-    - ``mean``: mean scale value of valid answers; null for yes/no items.
+    - ``mean``: mean scale value of valid answers; null for rated yes/no items; of a factual yes/no
+      item, the share answering yes.
     - ``n_dont_know``: "don't know" answers.
     - ``suppressed``: True when n is below the minimum group size (published data hold none or
       at least the minimum per cell, :mod:`cxcommit.privacy.publish`); every number of that row is then null.

@@ -9,6 +9,21 @@ A scale says what the numbers of an item mean:
 - ``nps``: 0–10 likelihood to recommend; promoters 9–10 are favourable, detractors 0–6.
 - ``numeric``: a metric with an optional range; no favourable share.
 
+Which way an item points (its ``direction``, :data:`DIRECTIONS`):
+
+- ``higher`` (the default): the top of the scale is favourable, as above.
+- ``lower``: a reverse-worded item ("How difficult do you expect learning R to be?", 5 = very
+  difficult): the bottom boxes are favourable, values ``<= favourable_from``, by default as many
+  boxes as the top boxes of the same scale (1–2 of 1–5); a yes/no item's "no". Reverse-scoring
+  negatively worded items before counting them is the usual practice (Spector 1992, *Summated
+  Rating Scale Construction*, Sage, ch. 3; DeVellis 2017, *Scale Development*, 4th ed., ch. 5).
+- ``none``: a factual or descriptive question ("Have you seen any of the films?", "Are you
+  familiar with …?") has no favourable answer: no favourable share, so it takes part in no
+  ranking, gap, best group, index or finding; its distribution (the share answering yes, the
+  mean) is still described.
+
+:meth:`Scale.favourable` is the one place answers are counted favourable.
+
 Answers that mean "not applicable", "no basis to judge" or "seen but not answered" (Qualtrics
 codes -1, -99 and 997–999 among them) are missing values, never averaged.
 """
@@ -19,6 +34,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
+
 from cxcommit.errors import MappingError
 from cxcommit.text import normalize_label
 
@@ -27,6 +44,9 @@ SCALE_KINDS = ("yes_no", "likert", "nps", "numeric")
 DONT_KNOW_LABEL = "dont_know"
 MISSING_LABEL = "missing"
 
+DIRECTIONS = ("higher", "lower", "none")
+DIRECTION_WORDS = {"higher": "the top boxes are favourable", "lower": "reverse-worded, the bottom boxes are favourable",
+                   "none": "a factual question, not rated"}
 # Top boxes counted as favourable, by number of points (user can override per item).
 TOP_BOXES = {3: 1, 4: 2, 5: 2, 6: 3, 7: 3, 8: 3, 9: 3, 10: 3, 11: 3}
 
@@ -38,7 +58,8 @@ class Scale:
     kind: str
     low: float | None = None
     high: float | None = None
-    favourable_from: float | None = None
+    favourable_from: float | None = None  # None: no favourable answer (numeric, or not rated)
+    direction: str = "higher"
 
     @property
     def points(self) -> int | None:
@@ -46,13 +67,69 @@ class Scale:
             return int(self.high - self.low + 1)
         return None
 
-    def describe(self) -> str:
+    @property
+    def rated(self) -> bool:
+        """Whether the item has favourable answers (a share favourable, rankings, gaps)."""
+        return self.favourable_from is not None
+
+    @property
+    def favourable_range(self) -> tuple[float, float] | None:
+        """The scale values counted favourable, both ends included; None where none is.
+
+        >>> make_scale("likert", 1, 5).favourable_range, make_scale("likert", 1, 5, direction="lower").favourable_range
+        ((4.0, 5.0), (1.0, 2.0))
+        """
+        if not self.rated:
+            return None
+        return (self.low, self.favourable_from) if self.direction == "lower" else (self.favourable_from, self.high)
+
+    def favourable(self, values: np.ndarray) -> np.ndarray:
+        """Which of ``values`` are favourable answers (NaN, "don't know" and every answer of an
+        item without favourable answers are not): the one place the direction is applied.
+
+        >>> make_scale("likert", 1, 5, direction="lower").favourable(np.array([1.0, 2.0, 3.0, 5.0, np.nan]))
+        array([ True,  True, False, False, False])
+        """
+        values = np.asarray(values)
+        if not self.rated:
+            return np.zeros(values.shape, dtype=bool)
+        low, high = self.favourable_range
+        with np.errstate(invalid="ignore"):
+            return (values >= low) & (values <= high)
+
+    def favourable_text(self) -> str:
+        """The favourable answers in words: ``"yes"``, ``"no"``, ``"4–5"``, ``"9–10"``; empty if none."""
+        if not self.rated:
+            return ""
         if self.kind == "yes_no":
-            return "yes/no"
+            return "no" if self.direction == "lower" else "yes"
+        low, high = self.favourable_range
+        return _fmt(low) if low == high else f"{_fmt(low)}–{_fmt(high)}"
+
+    def direction_note(self) -> str:
+        """What a reader must know of the item's direction, for a method line or a caption: empty for
+        an item read the usual way.
+
+        >>> make_scale("likert", 1, 5, direction="lower").direction_note()
+        'reverse-worded: 1–2 counted favourable'
+        >>> make_scale("yes_no", direction="none").direction_note()
+        'factual: no answer counted favourable'
+        """
+        if self.direction == "lower":
+            return f"reverse-worded: {self.favourable_text()} counted favourable"
+        if self.direction == "none" and self.kind != "numeric":
+            return "factual: no answer counted favourable"
+        return ""
+
+    def describe(self) -> str:
+        note = self.direction_note()
+        if self.kind == "yes_no":
+            return f"yes/no ({note})" if note else "yes/no"
         if self.kind == "nps":
-            return "0–10 likelihood (NPS)"
+            return f"0–10 likelihood (NPS, {note})" if note else "0–10 likelihood (NPS)"
         if self.kind == "likert":
-            return f"{self.points}-point ({_fmt(self.low)}–{_fmt(self.high)}, favourable ≥ {_fmt(self.favourable_from)})"
+            rule = note or f"favourable ≥ {_fmt(self.favourable_from)}"
+            return f"{self.points}-point ({_fmt(self.low)}–{_fmt(self.high)}, {rule})"
         if self.low is not None or self.high is not None:
             return f"number {_fmt(self.low)}–{_fmt(self.high)}"
         return "number"
@@ -70,41 +147,68 @@ def _fmt(x: float | None) -> str:
 
 
 def make_scale(kind: str, low: float | None = None, high: float | None = None,
-               favourable_from: float | None = None) -> Scale:
-    """A validated :class:`Scale` with the usual defaults filled in.
+               favourable_from: float | None = None, direction: str = "higher") -> Scale:
+    """A validated :class:`Scale` with the usual defaults filled in; ``direction`` is one of
+    :data:`DIRECTIONS` (for ``lower``, ``favourable_from`` is the highest value counted favourable).
 
     >>> make_scale("likert", 1, 5).favourable_from
     4.0
+    >>> make_scale("likert", 1, 5, direction="lower").favourable_from
+    2.0
     >>> make_scale("nps").describe()
     '0–10 likelihood (NPS)'
     """
     if kind not in SCALE_KINDS:
         raise MappingError(f"Unknown scale {kind!r}.", hint=f"Use one of: {', '.join(SCALE_KINDS)}.")
+    _check_direction(kind, direction)
     if kind == "yes_no":
-        return Scale("yes_no", 0.0, 1.0, 1.0)
+        return Scale("yes_no", 0.0, 1.0, None if direction == "none" else 0.0 if direction == "lower" else 1.0,
+                     direction)
     if kind == "nps":
-        return Scale("nps", 0.0, 10.0, 9.0 if favourable_from is None else float(favourable_from))
+        return Scale("nps", 0.0, 10.0, None if direction == "none" else
+                     9.0 if favourable_from is None else float(favourable_from), direction)
     if kind == "likert":
-        return _likert_scale(low, high, favourable_from)
+        return _likert_scale(low, high, favourable_from, direction)
     if low is not None and high is not None and low > high:
         raise MappingError(f"A numeric range needs low <= high; got {low!r} > {high!r}.")
-    return Scale("numeric", None if low is None else float(low), None if high is None else float(high), None)
+    return Scale("numeric", None if low is None else float(low), None if high is None else float(high), None,
+                 direction)
 
 
-def _likert_scale(low: float | None, high: float | None, favourable_from: float | None) -> Scale:
+def _check_direction(kind: str, direction: str) -> None:
+    """A direction the scale can have: any of :data:`DIRECTIONS` for yes/no and Likert items;
+    an NPS item is never reversed (its promoters are defined at the top), a number is never rated."""
+    if direction not in DIRECTIONS:
+        raise MappingError(f"Unknown direction {direction!r}.",
+                           hint=f"Use one of: {', '.join(DIRECTIONS)} ({'; '.join(f'{d}: {w}' for d, w in DIRECTION_WORDS.items())}).")
+    if direction == "lower" and kind in ("nps", "numeric"):
+        raise MappingError(f"{'An NPS' if kind == 'nps' else 'A numeric'} item cannot be reverse-worded "
+                           "(direction 'lower').",
+                           hint="Use direction 'higher' or 'none'; reverse a Likert or yes/no item only.")
+
+
+def _likert_scale(low: float | None, high: float | None, favourable_from: float | None, direction: str) -> Scale:
     """A likert scale of whole points from 0 upwards, 3 to 11 of them; favourable from the top boxes
-    (:data:`TOP_BOXES`) unless said."""
+    (:data:`TOP_BOXES`) unless said, or as many bottom boxes for a reverse-worded item."""
     if low is None or high is None or not float(low).is_integer() or not float(high).is_integer():
         raise MappingError(f"A likert scale needs whole-number low and high values; got low={low!r}, high={high!r}.",
                            hint='Write e.g. "low": 1, "high": 5.')
     points = int(high) - int(low) + 1
     if not 3 <= points <= 11 or low < 0:
         raise MappingError(f"A likert scale has 3 to 11 points from 0 upwards; got {_fmt(low)}–{_fmt(high)}.")
+    if direction == "none":
+        return Scale("likert", float(low), float(high), None, direction)
+    if direction == "lower":
+        favourable_from = float(low) + TOP_BOXES[points] - 1 if favourable_from is None else favourable_from
+        if not low <= favourable_from < high:
+            raise MappingError(f"A reverse-worded item's favourable_from (the highest value counted favourable) must "
+                               f"lie at least {_fmt(low)} and below {_fmt(high)}; got {favourable_from!r}.")
+        return Scale("likert", float(low), float(high), float(favourable_from), direction)
     if favourable_from is None:
         favourable_from = float(high) - TOP_BOXES[points] + 1
     if not low < favourable_from <= high:
         raise MappingError(f"favourable_from must lie above {_fmt(low)} and at most {_fmt(high)}; got {favourable_from!r}.")
-    return Scale("likert", float(low), float(high), float(favourable_from))
+    return Scale("likert", float(low), float(high), float(favourable_from), direction)
 
 
 # --- recognising labels -------------------------------------------------------------------------

@@ -21,8 +21,11 @@ from cxcommit.mapping.names import SUB_QUESTION
 from cxcommit.mapping.suggest import NOT_GROUPINGS, is_survey_metadata
 from cxcommit.text import shorten
 
-ITEM_COLUMNS = ["use", "column", "question", "item", "label", "scale", "low", "high", "favourable_from",
+ITEM_COLUMNS = ["use", "column", "question", "item", "label", "scale", "direction", "low", "high", "favourable_from",
                 "answer_labels", "note", "full_question"]
+# How the form names each direction (cxcommit.instrument.scales.DIRECTIONS).
+DIRECTION_CHOICES = {"higher": "Higher is favourable", "lower": "Lower is favourable (reverse-worded)",
+                     "none": "Not rated (factual)"}
 ROLE_COLUMNS = ["column", "question", "role", "reason"]
 COVERAGE_COLUMNS = ["item", "label", "mapped", "column", "scale"]
 # What a column is, in the order the form names them. The last three are never offered as items.
@@ -154,18 +157,20 @@ def items_table(mapping: Mapping, columns: list[str] | None = None,
     the wave, an attribute or a grouping. ``labels`` maps columns to their question texts.
 
     Columns: ``use``, ``column``, ``question`` (short, see :func:`short_question`), ``item``,
-    ``label``, ``scale``, ``low``, ``high``, ``favourable_from``, ``answer_labels`` (see
+    ``label``, ``scale``, ``direction`` (``higher``, ``lower`` or ``none``; the form names them by
+    :data:`DIRECTION_CHOICES`), ``low``, ``high``, ``favourable_from``, ``answer_labels`` (see
     :func:`format_labels`), ``note`` (what to check about a suggested item, or why a column was
     not suggested), ``full_question`` (the question as in the export).
     """
     labels = labels or {}
-    rows = [{"use": True, "column": m.column, "item": m.item, "label": m.label, "scale": m.scale, "low": m.low,
-             "high": m.high, "favourable_from": m.favourable_from, "answer_labels": format_labels(m.labels),
+    rows = [{"use": True, "column": m.column, "item": m.item, "label": m.label, "scale": m.scale,
+             "direction": m.direction, "low": m.low, "high": m.high, "favourable_from": m.favourable_from, "answer_labels": format_labels(m.labels),
              "note": m.review or "", "full_question": m.question or labels.get(m.column) or m.column}
             for m in mapping.items]
     if columns:
         roles = column_roles(mapping, columns, labels)
-        rows += [{"use": False, "column": r.column, "item": "", "label": "", "scale": "likert", "low": None,
+        rows += [{"use": False, "column": r.column, "item": "", "label": "", "scale": "likert", "direction": "higher",
+                  "low": None,
                   "high": None, "favourable_from": None, "answer_labels": "", "note": r.reason,
                   "full_question": r.question}
                  for r in roles[roles["role"] == "other"].itertuples()]
@@ -343,22 +348,30 @@ def _number(value):
     return None if value is None or (isinstance(value, float) and math.isnan(value)) or value == "" else float(value)
 
 
+def _item_entry(row: dict, before) -> dict:
+    """A ticked row of the form's items as an ``items`` entry of a mapping (``before``: the column's
+    entry in the mapping shown, or None); a direction changed without a new ``favourable_from``
+    drops the old end's boundary."""
+    entry = {"column": row["column"], "item": str(row["item"] or "").strip(), "scale": row["scale"],
+             "label": str(row["label"] or ""), "low": _number(row["low"]), "high": _number(row["high"]),
+             "favourable_from": _number(row["favourable_from"]), "direction": row.get("direction") or "higher",
+             "labels": parse_labels(row["answer_labels"], f"answer labels of {row['column']!r}")}
+    if before is not None and before.question:
+        entry["question"] = before.question
+    if before is not None and entry["direction"] != before.direction and entry["favourable_from"] == before.favourable_from:
+        entry["favourable_from"] = None  # turned round: the new direction's own boxes, not the old end's
+    return {k: v for k, v in entry.items() if v is not None}
+
+
 def edited_mapping(mapping: Mapping, items: pd.DataFrame, *, attributes: dict[str, str | None],
                    wave: dict, respondent_id: str | None, groupings: list[str] | None = None) -> Mapping:
     """``mapping`` with the items, attributes, wave rule, respondent id (and, if given, groupings)
-    of the form, validated."""
+    of the form, validated. An item whose direction was changed and its ``favourable_from`` not
+    takes the new direction's default boxes (a 1–5 item turned to ``lower``: 1–2, not 1–4)."""
     data = mapping.to_dict()
     kept = {m.column: m for m in mapping.items}
-    entries = []
-    for row in items[items["use"].fillna(False).astype(bool)].to_dict("records"):
-        before = kept.get(row["column"])
-        entry = {"column": row["column"], "item": str(row["item"] or "").strip(), "scale": row["scale"],
-                 "label": str(row["label"] or ""), "low": _number(row["low"]), "high": _number(row["high"]),
-                 "favourable_from": _number(row["favourable_from"]),
-                 "labels": parse_labels(row["answer_labels"], f"answer labels of {row['column']!r}")}
-        if before is not None and before.question:
-            entry["question"] = before.question
-        entries.append({k: v for k, v in entry.items() if v is not None})
+    entries = [_item_entry(row, kept.get(row["column"]))
+               for row in items[items["use"].fillna(False).astype(bool)].to_dict("records")]
     data["items"] = entries
     data["attributes"] = {name: column for name, column in attributes.items() if column}
     data["wave"] = wave

@@ -34,7 +34,8 @@ def is_number(value: object) -> bool:
 TOP_FIELDS = ("cxcommit_mapping", "format", "respondent_id", "wave", "attributes", "role_values", "groupings",
                "items", "missing_codes", "personal", "ignored")
 WAVE_FIELDS = ("column", "period", "whole_file", "value")
-ITEM_FIELDS = ("column", "item", "scale", "label", "question", "low", "high", "favourable_from", "labels", "review")
+ITEM_FIELDS = ("column", "item", "scale", "label", "question", "low", "high", "favourable_from", "direction", "labels",
+               "review")
 TEXT = "text"
 COLUMN = "text (a column's header as in the export)"
 

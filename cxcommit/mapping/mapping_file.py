@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from cxcommit.errors import MappingError
-from cxcommit.instrument.scales import DONT_KNOW_LABEL, MISSING_LABEL, SCALE_KINDS
+from cxcommit.instrument.scales import DIRECTION_WORDS, DIRECTIONS, DONT_KNOW_LABEL, MISSING_LABEL, SCALE_KINDS
 from cxcommit.io.columns import ATTRIBUTES
 from cxcommit.io.formats import FORMATS
 from cxcommit.mapping.json_checks import (COLUMN, ITEM_FIELDS, TOP_FIELDS, WAVE_FIELDS, Checker, is_number, received,
@@ -193,10 +193,12 @@ def _item(check: Checker, entry: object, where: str, seen: set[str]) -> ItemMapp
     low, high, favourable = (check.number(entry.get(key), f"{where}.{key}", null=True)
                              for key in ("low", "high", "favourable_from"))
     labels = _labels(check, entry.get("labels"), where)
+    direction = check.choice(entry.get("direction", "higher"), f"{where}.direction", DIRECTIONS,
+                             f"direction ({'; '.join(f'{d}: {w}' for d, w in DIRECTION_WORDS.items())})")
     if len(check.problems) > before:
         return None
     item = ItemMapping(column=column, item=item_id, scale=scale, label=label, question=question, low=low, high=high,
-                       favourable_from=favourable, labels=labels, review=review)
+                       favourable_from=favourable, labels=labels, review=review, direction=direction)
     return item if _labels_on_scale(check, item, where) else None
 
 

@@ -27,6 +27,9 @@ class ItemMapping:
 
     ``labels`` maps answer texts as they appear in the file to scale values, or to
     ``"dont_know"`` / ``"missing"``. Numeric answers within the scale's range need no entry.
+    ``direction`` says which way the item points (:data:`cxcommit.instrument.scales.DIRECTIONS`):
+    ``higher`` (the top boxes favourable), ``lower`` (reverse-worded: the bottom boxes favourable,
+    ``favourable_from`` then the highest of them) or ``none`` (a factual question, not rated).
     """
 
     column: str
@@ -39,9 +42,10 @@ class ItemMapping:
     favourable_from: float | None = None
     labels: dict[str, float | str] = field(default_factory=dict)
     review: str | None = None
+    direction: str = "higher"
 
     def make_scale(self) -> Scale:
-        return make_scale(self.scale, self.low, self.high, self.favourable_from)
+        return make_scale(self.scale, self.low, self.high, self.favourable_from, self.direction)
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,8 @@ class Mapping:
     def to_dict(self) -> dict:
         items = []
         for m in self.items:
-            entry = {k: v for k, v in asdict(m).items() if v not in (None, "", {})}
+            entry = {k: v for k, v in asdict(m).items() if v not in (None, "", {})
+                     and not (k == "direction" and v == "higher")}  # the default, as older files have it
             items.append(entry)
         return {
             "cxcommit_mapping": MAPPING_VERSION,

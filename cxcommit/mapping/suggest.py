@@ -4,7 +4,8 @@ groupings, the wave, the respondent id, and which hold personal data.
 Items of the instrument are recognised by question-text similarity (or their id as column
 name); any other rated question becomes an item of its own; categorical columns become
 groupings, those with the usual names (Division, Department, Role, Region, ...) the standard
-attributes. Every guess a person should check carries a ``review`` note.
+attributes; an item of its own is read as its wording points (:mod:`cxcommit.mapping.direction`:
+reverse-worded, or a factual question not rated). Every guess a person should check carries a ``review`` note.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from cxcommit.io.columns import (asks_region, attribute_for, canonical_role, che
 from cxcommit.io.dates import date_part, parse_dates
 from cxcommit.io.personal import personal_reason
 from cxcommit.io.readers import RawTable
+from cxcommit.mapping.direction import suggested_direction, with_direction
 from cxcommit.mapping.names import item_names
 from cxcommit.mapping.schema import DEFAULT_MISSING_CODES, ItemMapping, Mapping, WaveRule
 from cxcommit.settings import Settings
@@ -321,14 +323,19 @@ def _match_items(raw: RawTable, rated, items, ignored) -> list[ItemMapping]:
             result.append(_instrument_item(raw, key, label, guess, item, score))
             continue
         item_id, short = next(own)
-        scale = guess.scale
-        result.append(ItemMapping(
-            column=key, item=item_id, scale=scale.kind, label=short, question=label,
-            low=scale.low if scale.kind == "likert" else None, high=scale.high if scale.kind == "likert" else None,
-            favourable_from=scale.favourable_from if scale.kind == "likert" else None,
-            labels=_text_labels(guess.labels), review=guess.review,
-        ))
+        direction, note = suggested_direction(label, guess.scale.kind, guess.labels)
+        result.append(ItemMapping(column=key, item=item_id, label=short, question=label, labels=_text_labels(guess.labels),
+                                  review=with_direction(note, guess.review, direction), direction=direction,
+                                  **_scale_fields(guess.scale, direction)))
     return result
+
+
+def _scale_fields(scale, direction: str = "higher") -> dict:
+    """The mapping's scale fields of a guessed scale: the kind, a Likert range and where favourable
+    starts (left to the scale's default for a reverse-worded or unrated item)."""
+    likert = scale.kind == "likert"
+    return {"scale": scale.kind, "low": scale.low if likert else None, "high": scale.high if likert else None,
+            "favourable_from": scale.favourable_from if likert and direction == "higher" else None}
 
 
 def _best_matches(rated, items) -> dict[str, tuple[Item, float]]:
@@ -365,13 +372,8 @@ def _instrument_item(raw, key, label, guess, item: Item, score: float) -> ItemMa
         labels = {"1": 1.0, "2": 0.0, "3": DONT_KNOW_LABEL}
         review = "numeric codes read as 1 = yes, 2 = no, 3 = don't know (Qualtrics' default); check"
         return ItemMapping(key, item.id, "yes_no", item.label, label, labels=labels, review=review)
-    scale = guess.scale
-    return ItemMapping(
-        column=key, item=item.id, scale=scale.kind, label=item.label, question=label,
-        low=scale.low if scale.kind == "likert" else None, high=scale.high if scale.kind == "likert" else None,
-        favourable_from=scale.favourable_from if scale.kind == "likert" else None,
-        labels=_text_labels(guess.labels), review=review,
-    )
+    return ItemMapping(column=key, item=item.id, label=item.label, question=label, labels=_text_labels(guess.labels),
+                       review=review, **_scale_fields(guess.scale))
 
 
 def _text_labels(labels: dict) -> dict:

@@ -2,6 +2,8 @@
 what publishing counts to withhold scored respondents where too few of their class are
 (:mod:`cxcommit.privacy.publish`).
 
+A sign is met when its answer is favourable (:meth:`cxcommit.instrument.scales.Scale.favourable`:
+a yes, or a no for a sign mapped as reverse-worded); a sign mapped as not rated leaves no index.
 A respondent is scored when they answered at least ``MIN_SIGNS_ANSWERED`` (6) of the 8 signs; the
 code is ``met + 9 × (8 − answered)`` (0–8 for all 8 answered, 9–16 for 7, 18–24 for 6), and
 ``INCOMPLETE`` for everyone else. :func:`met_and_answered` turns a code back into its two counts.
@@ -12,6 +14,7 @@ import numpy as np
 
 from cxcommit.errors import NotApplicable
 from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.instrument.scales import DONT_KNOW
 from cxcommit.model.levels import item_levels
 from cxcommit.model.derived import key
 from cxcommit.model.survey import Survey
@@ -40,10 +43,16 @@ def _signs_met(survey: Survey, settings: Settings) -> np.ndarray:
         raise NotApplicable(
             f"The commitment index needs all 8 signs; the mapping lacks {', '.join(missing)}.",
             hint="Map the 8 sign questions to sign_1 … sign_8 (yes/no items) in the mapping.")
+    unrated = [s for s in SIGN_IDS if not survey.item(s).scale.rated]
+    if unrated:
+        raise NotApplicable(f"The commitment index counts each sign's favourable answer; the mapping marks "
+                            f"{', '.join(unrated)} as not rated (a factual question).",
+                            hint="Set the direction of the 8 signs to 'higher' in the mapping.")
     met, unanswered = np.zeros(survey.size, dtype=np.uint8), np.zeros(survey.size, dtype=np.uint8)
     for sign in SIGN_IDS:
-        codes, _ = item_levels(survey, survey.item(sign))  # yes/no levels: 0 don't know, 1 no, 2 yes, 3 blank
-        met += (codes == 2).view(np.uint8)
+        scale = survey.item(sign).scale
+        codes, values = item_levels(survey, survey.item(sign))  # yes/no levels: 0 don't know, 1 no, 2 yes, 3 blank
+        met += (scale.favourable(values) & (values != DONT_KNOW)).view(np.uint8)[codes]  # a yes (a no if reversed)
         unanswered += (((codes == 3) | (codes == 0)) if settings.dont_know == "missing" else codes == 3).view(np.uint8)
     met += 9 * unanswered
     np.putmask(met, unanswered > 8 - MIN_SIGNS_ANSWERED, INCOMPLETE)

@@ -19,7 +19,7 @@ from cxcommit.analyses.findings import findings
 from cxcommit.analyses.gaps import gap_to_target, perception_gap
 from cxcommit.analyses.pay import (incentive_metric, metrics_coverage, pay_alignment, pay_relations, unit_fit,
                                    unit_table)
-from cxcommit.analyses.rates import rates
+from cxcommit.analyses.rates import rated_items, rates
 from cxcommit.analyses.summary import default_grouping
 from cxcommit.analyses.variation import variation
 from cxcommit.charts.options import ChartOptions
@@ -52,9 +52,10 @@ class Plan:
                    default_grouping(survey, "division"), default_grouping(survey, "business_unit"))
 
     @property
-    def items(self) -> list[str] | None:
-        """The items the analyses take: the 8 signs, or None (every item)."""
-        return None if self.signs is None else list(self.signs)
+    def items(self) -> list[str]:
+        """The items the analyses take: the 8 signs, or every item with a favourable answer (a factual
+        question or a number has no share for a chart of shares; the method says it is left out)."""
+        return rated_items(self.survey) if self.signs is None else list(self.signs)
 
     @property
     def by_top(self) -> str:

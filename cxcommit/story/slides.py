@@ -14,6 +14,7 @@ from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
 from cxcommit.story.chapters import CHAPTERS, Chapter, Look, Plan, Shown, method_text
+from cxcommit.story.directions import direction_line
 from cxcommit.story.notes import speaker_notes
 from cxcommit.story.order import in_chart_order
 from cxcommit.vocabulary import left_out_text
@@ -106,6 +107,7 @@ def _chapter_slides(chapter: Chapter, plan: Plan, table: pd.DataFrame, shown: Sh
     by = chapter.by(plan)
     left = left_out_text(left_out(plan.survey, by), plan.survey.groupings.get(by, by)) if by else ""
     method = f"{method} {left[:1].upper()}{left[1:]}." if left else method
+    method = " ".join(filter(None, (method, direction_line(plan.survey, table))))
     pages, key = _pages(chapter, plan, table, shown, look, takeaway or title)
     slides = []
     for number, (part, figure) in enumerate(pages, 1):
