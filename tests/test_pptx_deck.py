@@ -22,7 +22,7 @@ from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.settings import Settings
 from cxcommit.story.slides import deck
 from cxcommit.story.takeaways import takeaway
-from cxcommit.text import pct
+from cxcommit.text import pct, points
 
 CHART_TYPES = {"commitment": XL_CHART_TYPE.BAR_CLUSTERED, "variation": XL_CHART_TYPE.BAR_STACKED,
                "perception_gap": XL_CHART_TYPE.BAR_CLUSTERED, "gap_to_target": XL_CHART_TYPE.BAR_CLUSTERED,
@@ -499,7 +499,7 @@ def test_every_native_chart_carries_its_numbers_and_names(demo, demo_deck):
     gap = tables["perception_gap"]
     names = list(chart_of(pages["perception_gap"]).plots[0].categories)
     for row, name in zip(gap.to_dict("records"), names):
-        assert f"{row['gap'] * 100:+.0f} pts" in name and f"n {row['n_leaders']:,} | {row['n_staff']:,}" in name
+        assert points(row['gap'], signed=True) in name and f"n {row['n_leaders']:,} | {row['n_staff']:,}" in name
     spread = tables["variation"]
     names = list(chart_of(pages["variation"]).plots[0].categories)
     for row, name in zip(spread.to_dict("records"), names):

@@ -20,7 +20,7 @@ from cxcommit.settings import Settings
 from cxcommit.stats.adjust import adjust_p
 from cxcommit.stats.means import standard_error, welch_test
 from cxcommit.story.report_text import points_text
-from cxcommit.text import name_list, pct
+from cxcommit.text import name_list, pct, points
 from cxcommit.vocabulary import SCALE_WORDS, column_label, one_group
 
 
@@ -188,7 +188,7 @@ def perception_gap(table: pd.DataFrame, settings: Settings = Settings()) -> str:
         return (f"Executives see no {noun} more favourably than their staff by more than chance and "
                 f"{_points(settings)} (largest gap {pct(shown['_v'].max(), signed=True)})")
     top = real.loc[real["_v"].idxmax()]
-    return (f"Executives see “{top['label']}” {top['_v'] * 100:.0f} points more favourably than their staff "
+    return (f"Executives see “{top['label']}” {points(top['_v'], short=False)} more favourably than their staff "
             f"({pct(top['p_leaders'])} against {pct(top['p_staff'])})")
 
 
