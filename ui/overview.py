@@ -100,8 +100,9 @@ def lead_findings(ctx: Context) -> None:
         elif page:
             link.page_link(f"pages/{page}", label="See the chart →", help=label,
                            query_params={name: st.query_params.get_all(name) for name in st.query_params})
-    st.caption(md(ctx.caption() + " · the tiles above and a finding that names a wave are that wave, as its chart "
-                                  "is; the other findings take the waves chosen together"))
+    waves = len(wave_sizes(ctx.survey, ctx.settings))
+    st.caption(md(ctx.caption() + (" · the tiles above and a finding that names a wave are that wave, as its chart "
+                                   "is; the other findings take the waves chosen together" if waves > 1 else "")))
 
 
 def answers_per_item(ctx: Context) -> None:

@@ -142,7 +142,7 @@ def import_report(survey, published) -> None:
     cols[2].metric("Respondents kept", f"{r.rows_kept:,}")
     counts = respondent_counts(published)
     cols[3].metric("Respondents reported", respondents_text(counts.reported, published.minimum or 0),
-                   help=md(counts.why(published.minimum or 0)) or "Every respondent kept is reported.")
+                   help="The respondents every page counts (all waves, no filter).")
     if counts.left_out > 0:
         st.caption(md(counts.why(published.minimum or 0)))
     for reason, count in r.excluded.items():
