@@ -82,3 +82,13 @@ def test_a_finding_that_compares_two_sides_shows_the_smaller_n():
     gap = facts.loc["perception_gap"]
     sides = [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", gap["base"])]
     assert len(sides) == 2 and gap["n"] == min(sides) and "executive" in gap["base"]
+
+
+def test_the_findings_slide_states_the_n_the_overview_states():
+    from cxcommit.story.slides import deck
+
+    demo = load_demo()
+    facts = findings(demo)
+    slide = deck(demo)[0]
+    assert slide.bullets == tuple(f"{row.headline} ({row.base})" for row in facts.itertuples())
+    assert any("(n = 5 executives, 164 staff)" in line for line in slide.bullets)

@@ -37,8 +37,9 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
     (:func:`cxcommit.analyses.favourability.favourability`, the same shares and n), and its headline
     names the wave; the other kinds take the waves chosen together.
 
-    Kinds: ``weakest_sign`` (lowest share organisation-wide among items whose favourable share
-    means the same: the 8 signs when they are mapped, otherwise the items of the most common scale;
+    Kinds: ``weakest_sign`` (lowest share organisation-wide in the latest wave among items whose
+    favourable share means the same: the 8 signs when they are mapped, otherwise the items of the
+    most common scale, :func:`cxcommit.analyses.tables.one_scale`;
     the headline says what favourable means), ``perception_gap`` (largest leaders-vs-staff gap that
     holds after Holm adjustment and reaches the smallest difference that matters),
     ``furthest_unit`` (lowest empirical-Bayes estimate of mean signs met), ``disagreement`` (the
@@ -73,6 +74,8 @@ def _weakest_sign(survey, metrics, *, by, focus, settings):
     """The lowest favourable share in the latest wave shown, from the table of the chart the
     finding links to (:func:`cxcommit.analyses.favourability.favourability`)."""
     table, _, among = one_scale(favourability(survey, items=focus, settings=settings), item_scales(survey))
+    if table.empty:  # no item with a favourable answer, or no wave with enough respondents
+        return None
     if focus:
         among = ""
     overall = arrays(table, "favourable", "suppressed", "label", "item", "n")
@@ -95,7 +98,9 @@ def _favourable_words(scale, named: bool = False) -> str:
     if scale.kind == "yes_no":
         return "say yes"
     top = f"{scale.favourable_from:g}–{scale.high:g}"
-    return f"are promoters ({top})" if scale.kind == "nps" else f"answer {top}" + ("" if named else f" on the {scale.points}-point scale")
+    if scale.kind == "nps":
+        return f"are promoters ({top})"
+    return f"answer {top}" + ("" if named else f" on the {scale.points}-point scale")
 
 
 def _perception_gap(survey, metrics, *, by, focus, settings):

@@ -253,7 +253,9 @@ def _outcomes(plan: Plan, table: pd.DataFrame, look: Look) -> Shown | None:
 CHAPTERS = (
     Chapter("findings", lambda plan: "What to lead with", lambda plan: "Findings",
             lambda plan: findings(plan.survey, plan.metrics, settings=plan.settings),
-            lambda plan, table, look: Shown(None, tuple(table["headline"])), methods=(ref.HEADLINES,)),
+            # each with the n the Overview shows under it: both sides of a comparison
+            lambda plan, table, look: Shown(None, tuple(f"{row.headline} ({row.base})" for row in table.itertuples())),
+            methods=(ref.HEADLINES,)),
     Chapter("commitment", lambda plan: f"Commitment by {plan.nouns(plan.top)[0]}",
             lambda plan: f"Commitment{plan.by_top}",
             lambda plan: commitment_index(plan.survey, plan.top, settings=plan.settings),
