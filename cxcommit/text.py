@@ -205,6 +205,34 @@ def pct(x, signed: bool = False) -> str:
     return f"{sign}{abs(points)} point{'' if abs(points) == 1 else 's'}"
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """A count and its noun, singular for one: ``1 item``, ``9 items``, ``1,838 respondents``,
+    ``1 person`` (``plural`` where adding an "s" is wrong).
+
+    >>> counted(1, "item"), counted(9, "item"), counted(1838, "respondent"), counted(2, "person", "people")
+    ('1 item', '9 items', '1,838 respondents', '2 people')
+    """
+    return f"{int(count):,} {noun if int(count) == 1 else plural or noun + 's'}"
+
+
+def points(x, *, signed: bool = False, short: bool = True, exact: bool = False) -> str:
+    """A difference of shares (0–1) in whole percentage points, singular for one: ``1 pt``,
+    ``9 pts`` (``short=False``: ``1 point``, ``9 points``; ``exact``: as many decimals as a setting
+    has, ``2.5 points``); ``signed`` puts ``+``/``−`` before a change; empty where there is no value.
+
+    >>> points(0.0114), points(0.74), points(-0.012, signed=True), points(0.09, short=False)
+    ('1 pt', '74 pts', '−1 pt', '9 points')
+    >>> points(0.025, short=False, exact=True), points(0.01, short=False, exact=True)
+    ('2.5 points', '1 point')
+    """
+    if _missing(x):
+        return ""
+    value = round(float(x) * 100, 6 if exact else None)
+    sign = ("+" if value > 0 else "−" if value < 0 else "") if signed else ("−" if value < 0 else "")
+    unit = ("pt" if short else "point") + ("" if abs(value) == 1 else "s")
+    return f"{sign}{abs(value):g} {unit}"
+
+
 def survey_name(label: str) -> str:
     """A data set's label as a title: without the file extension of each file, and underscores as
     spaces, so that a long file name wraps between its words, never mid-word.

@@ -117,7 +117,7 @@ if just_loaded:
                        mime="application/json", key="download_used")
 if not dataset.is_demo:
     with st.expander("What the import found", expanded=not st.session_state.get("upload_exports")):
-        import_report(dataset.survey)
+        import_report(dataset.survey, ctx.full)
 with st.expander(f"Small groups: what is reported within “Other …” (minimum {ctx.settings.min_group_size})",
                  expanded=just_loaded):
     disclosure_report(ctx)

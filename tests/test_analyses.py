@@ -10,6 +10,7 @@ from scipy import stats
 from cxcommit import Settings, apply_mapping, load_demo_metrics, load_survey, read_raw, suggest_mapping
 from cxcommit.analyses.commitment import commitment_index, index_distribution, signs_met
 from cxcommit.analyses.findings import findings
+from cxcommit.analyses.favourability import favourability
 from cxcommit.analyses.gaps import gap_to_best, gap_to_target, perception_gap
 from cxcommit.analyses.pay import pay_alignment, pay_relations, relation_caveat, unit_table
 from cxcommit.analyses.rates import rates
@@ -470,7 +471,13 @@ def test_the_pay_finding_says_when_the_change_is_within_chance(demo):
 def test_findings_lead_with_facts_and_never_name_a_suppressed_unit(demo):
     table = findings(demo, load_demo_metrics())
     assert table["kind"].tolist()[:4] == ["weakest_sign", "perception_gap", "furthest_unit", "disagreement"]
-    assert table["headline"].iat[0] == "Weakest: “Executive pay tied to CX” — only 25% say yes"
+    # the latest wave, as the favourable bar per item it links to: the same item, share and n
+    assert table["headline"].iat[0] == "Weakest in 2026-Q3: “CEO trades short-term results for CX” — only 25% say yes"
+    bars = favourability(demo, items=[f"sign_{i}" for i in range(1, 9)]).set_index("item")
+    weakest = table.iloc[0]
+    assert bars["favourable"].idxmin() == weakest["item"] and bars.at[weakest["item"], "n"] == weakest["n"]
+    gap = table.set_index("kind").loc["perception_gap"]  # rests on both sides: the smaller is n, both are said
+    assert gap["base"] == "n = 5 executives, 164 staff" and gap["n"] == 5
     assert "Corporate Clients" in table["headline"].iat[1] or "Claims" in table["headline"].iat[1]
     assert not table["headline"].str.contains("Innovation Lab").any()
     assert (table["n"] >= 5).all()

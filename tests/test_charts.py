@@ -10,6 +10,7 @@ from hypothesis import given, strategies as st
 from conftest import REALDATA, ROOT
 
 from cxcommit import charts
+from cxcommit.text import points
 from cxcommit.charts import ChartOptions
 from cxcommit.analyses.commitment import commitment_index, index_over_waves
 from cxcommit.analyses.gaps import gap_to_best, gap_to_target, perception_gap
@@ -355,7 +356,7 @@ def test_gap_to_target_of_the_organisation_is_one_bar_per_sign_largest_on_top(de
     fig = charts.gap_bars(table)
     assert not [name for name in fig.layout if name.startswith("xaxis2")]  # one panel
     bars, written = fig.data  # the bars and their numbers, past the whiskers
-    assert list(written.text) == [f"{gaps * 100:.0f} pts" for gaps in numbers(bars.x)]
+    assert list(written.text) == [points(gaps) for gaps in numbers(bars.x)]
     gaps = dict(zip(table["label"], table["gap"].astype(float)))
     np.testing.assert_allclose(numbers(bars.x), [gaps[label] for label in bars.y])
     order = list(fig.layout.yaxis.categoryarray)  # the first category is drawn lowest
@@ -605,7 +606,7 @@ def test_a_dumbbell_writes_both_shares_the_gap_and_both_n(demo):
     gap = next(t for t in fig.data if t.name == "Gap")
     for y, text in zip(gap.y, gap.text):
         row = rows[html.unescape(y)]
-        assert f"{row['gap'] * 100:+.0f} pts" in text and text.startswith("●") == bool(row["significant"])
+        assert points(row['gap'], signed=True) in text and text.startswith("●") == bool(row["significant"])
     names = fig.layout.yaxis.ticktext
     for y, name in zip(fig.layout.yaxis.tickvals, names):
         row = rows[html.unescape(y)]

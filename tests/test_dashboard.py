@@ -51,6 +51,9 @@ def test_opens_on_the_overview_of_the_demo_data():
     assert tiles["Respondents, 2026-Q3"] == f"{published_count(wave=['2026-Q3']):,}" == "905"  # the latest wave
     assert list(tiles) == ["Respondents, 2026-Q3", "Business units, 2026-Q3", "Mean signs met, 2026-Q3",
                            "Fully committed, 2026-Q3"]  # every tile names the wave it is from
+    # the groups a breakdown shows, as the Variation page counts them: 29 units and "Other units"
+    assert tiles["Business units, 2026-Q3"] == "30"
+    assert any("n = 5 executives, 164 staff" in m.value for m in test.markdown)  # both sides, never only 169
     assert f"{published_count():,}" == "5,455"  # of 5,458 imported: 3 fit no group of 5
     assert "What to lead with" in [s.value for s in test.subheader]
 
@@ -136,7 +139,8 @@ def test_uploading_a_qualtrics_export_and_using_it():
     test.get("form_submit_button")[0].click().run()
     assert not test.exception, test.exception
     assert any("Now analysing" in s.value for s in test.success), [e.value for e in test.error]
-    assert "Respondents kept" in [m.label for m in test.metric]
+    tiles = {m.label: m.value for m in test.metric}
+    assert tiles["Respondents kept"] == tiles["Respondents reported"] == "25"  # nobody left out by the privacy rules
 
 
 def test_a_link_to_data_no_longer_loaded_says_so_and_shows_the_demo():
@@ -529,7 +533,7 @@ def test_unit_metrics_without_an_incentive_share_leave_the_overview_and_pay_char
     text = "\n".join(",".join(line.split(",")[:3] + line.split(",")[4:]) for line in METRICS.splitlines() if line)
     test = _with_metrics(text).run()
     assert not test.exception and not test.error, [e.value for e in test.error]
-    assert "Commitment by division" in texts(test) and "**1.** Weakest:" in texts(test)
+    assert "Commitment by division" in texts(test) and "**1.** Weakest in 2026-Q3:" in texts(test)
     test.switch_page("pages/pay_trends.py").run()
     assert not test.exception and not test.error, [e.value for e in test.error]
     assert any(s.value.startswith("Pay tied to CX ") for s in test.subheader)  # the slide's takeaway

@@ -22,7 +22,7 @@ from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.settings import Settings
 from cxcommit.story.slides import deck
 from cxcommit.story.takeaways import takeaway
-from cxcommit.text import pct
+from cxcommit.text import pct, points
 
 CHART_TYPES = {"commitment": XL_CHART_TYPE.BAR_CLUSTERED, "variation": XL_CHART_TYPE.BAR_STACKED,
                "perception_gap": XL_CHART_TYPE.BAR_CLUSTERED, "gap_to_target": XL_CHART_TYPE.BAR_CLUSTERED,
@@ -364,18 +364,22 @@ def test_a_difference_is_a_title_only_where_it_holds():
 
 @pytest.mark.parametrize("export", ["googleforms_rstudio_rsurvey2019_en.csv"])  # Star Wars: its yes/no items are factual
 def test_the_weakest_item_is_named_among_items_of_one_kind_of_scale(export):
-    """A yes is not a scale's top box: the weakest and strongest are items of the kind most items have, and the title says so."""
+    """A yes is not a scale's top box, nor a 5-point scale's top two a 10-point's: the weakest and strongest are
+    items of the scale most items have, and the title says so."""
     from cxcommit import load_survey
 
-    told = deck(load_survey(REALDATA / export), presentation=False)
+    survey = load_survey(REALDATA / export)
+    told = deck(survey, presentation=False)
     slides = {s.kind: s for s in reversed(told)}  # a chart told on several slides: its first
     table = whole_table(told, "signs")
     table = table[~table["suppressed"].astype(bool)]  # an item every group of which is too small is not ranked
-    kinds = table.groupby("scale")["item"].nunique()
-    assert len(kinds) > 1 and kinds.idxmax() == "likert"
-    rated = table[table["scale"] == "likert"]
+    scales = table["item"].map({item.id: item.scale.describe() for item in survey.items})
+    counts = table.groupby(scales)["item"].nunique()
+    assert len(counts) > 1 and counts.idxmax() == "5-point (1–5, favourable ≥ 4)"
+    rated = table[scales == counts.idxmax()]
     pooled = rated.groupby("label")["k"].sum() / rated.groupby("label")["n"].sum()
-    assert takeaway(slides["signs"]).startswith(f"Weakest of the {kinds['likert']} rating items: “{pooled.idxmin()}”")
+    assert takeaway(slides["signs"]).startswith(f"Weakest of the {counts.max()} items on the 5-point scale: "
+                                                f"“{pooled.idxmin()}”")
 
 
 @pytest.mark.parametrize("export", ["surveymonkey_538_starwars.csv", "qualtrics_student_satisfaction_choicetext2023.csv"])
@@ -507,7 +511,7 @@ def test_every_native_chart_carries_its_numbers_and_names(demo, demo_deck):
     gap = tables["perception_gap"]
     names = list(chart_of(pages["perception_gap"]).plots[0].categories)
     for row, name in zip(gap.to_dict("records"), names):
-        assert f"{row['gap'] * 100:+.0f} pts" in name and f"n {row['n_leaders']:,} | {row['n_staff']:,}" in name
+        assert points(row['gap'], signed=True) in name and f"n {row['n_leaders']:,} | {row['n_staff']:,}" in name
     spread = tables["variation"]
     names = list(chart_of(pages["variation"]).plots[0].categories)
     for row, name in zip(spread.to_dict("records"), names):

@@ -282,8 +282,9 @@ def test_the_weakest_item_compares_only_items_whose_favourable_means_the_same():
     assert survey.item(lowest).scale.points == 3  # top-1 box of a 3-point scale: not comparable
     row = findings(survey).set_index("kind").loc["weakest_sign"]
     assert survey.item(row["item"]).scale.points == 5
-    assert row["headline"] == ("Weakest: “New information” — only 38% answer 4–5 on the 5-point scale "
-                               "(the weakest of the 15 items on this scale)")
+    # the latest wave, as the favourable bar per item the finding links to
+    assert row["headline"] == ("Weakest in 2018-Q3: “New information” — only 38% answer 4–5 (the weakest of the 14 "
+                               "items on the 5-point scale)")
 
 
 @hsettings(deadline=None, max_examples=50)

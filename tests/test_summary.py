@@ -110,3 +110,12 @@ def test_settings_reject_a_minimum_below_three():
     with pytest.raises(SettingsError) as caught:
         Settings(min_group_size=2)
     assert "at least 3" in caught.value.message
+
+
+def test_points_and_counts_are_singular_for_one():
+    """Numbers meet their units in the singular for one: "median 1 pt", "1 point", "1 item"."""
+    from cxcommit.text import counted, points
+    assert [points(x) for x in (0.01, 0.012, -0.009, 0.0, 0.25)] == ["1 pt", "1 pt", "−1 pt", "0 pts", "25 pts"]
+    assert points(0.01, short=False) == "1 point" and points(0.01, signed=True) == "+1 pt"
+    assert points(0.025, short=False, exact=True) == "2.5 points"
+    assert [counted(n, "unit") for n in (1, 30)] == ["1 unit", "30 units"]

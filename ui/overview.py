@@ -7,14 +7,14 @@ import streamlit as st
 from cxcommit.analyses.commitment import latest_wave
 from cxcommit.analyses.favourability import favourability, item_counts, wave_sizes
 from cxcommit.analyses.findings import findings
+from cxcommit.analyses.summary import group_count
 from cxcommit.analyses.participation import (LOW_PARTICIPATION, participation, participation_applies,
                                              participation_caption)
 from cxcommit.charts.diverging import diverging_chart
 from cxcommit.charts.participation import participation_chart
-from cxcommit.privacy.publish import own_values
 from cxcommit.privacy.view import view
 from cxcommit.text import escape_markdown as md, share_and_change, survey_name
-from cxcommit.vocabulary import grouping_text
+from cxcommit.vocabulary import grouping_nouns, grouping_text
 from ui.shell import Context
 from ui.views import show_chart
 
@@ -52,10 +52,11 @@ def tiles(ctx: Context) -> str | None:
                   help=f"{sum(sizes.values()):,} across the {len(sizes)} waves shown." if previous else None)]
     by = next((name for name in ("business_unit", "division", "region") if name in ctx.survey.groupings), None)
     if by:
-        shown.append(dict(label=f"{md(grouping_text(by).capitalize())}s, {md(wave)}",
-                          value=f"{len(own_values(view(ctx.survey, wave=[wave]), by))}",
-                          help="Groups reported on their own in the latest wave; smaller ones are within “Other …” "
-                               "(see Data)."))
+        count, nouns = group_count(view(ctx.survey, wave=[wave]), by), grouping_nouns(by)
+        why = count.why(nouns, ctx.settings.min_group_size)
+        shown.append(dict(label=f"{md(grouping_text(by).capitalize())}s, {md(wave)}", value=f"{count.shown:,}",
+                          help=md(f"The {nouns[1]} a breakdown shows in {wave}" + (f": {why}" if why else "")
+                                  + " (see Data).")))
     shown += _commitment_tiles(ctx) if ctx.survey.has_signs else _item_tiles(ctx, wave)
     for col, tile in zip(st.columns(4), shown):
         col.metric(**tile)
@@ -78,7 +79,7 @@ def _commitment_tiles(ctx: Context) -> list[dict]:
 def _item_tiles(ctx: Context, wave: str) -> list[dict]:
     counts = item_counts(favourability(ctx.survey, settings=ctx.settings))
     return [dict(label=f"Items rated, {md(wave)}", value=f"{counts.rated}",
-                 help="Questions with a favourable answer (yes, the top of a scale, promoters) and enough answers."),
+                 help=md(counts.why(ctx.settings.min_group_size))),
             dict(label=f"Mostly favourable, {md(wave)}", value=f"{counts.mostly_favourable} of {counts.rated}",
                  help="Items that at least half of those answering answer favourably.")]
 
@@ -92,15 +93,16 @@ def lead_findings(ctx: Context) -> None:
         return
     for fact in facts.itertuples():
         text, link = st.columns([5, 1], vertical_alignment="center")
-        text.markdown(f"**{fact.rank}.** {md(fact.headline)}  \n:small[n = {fact.n:,}]")
+        text.markdown(f"**{fact.rank}.** {md(fact.headline)}  \n:small[{md(fact.base)}]")
         page, anchor, label = FINDING_CHARTS.get(fact.kind, (None, None, ""))
         if anchor:
             link.markdown(f"[See the chart ↓](#{anchor})", help=label)
         elif page:
             link.page_link(f"pages/{page}", label="See the chart →", help=label,
                            query_params={name: st.query_params.get_all(name) for name in st.query_params})
-    st.caption(md(ctx.caption() + " · the tiles above are the latest wave; the findings take the waves chosen "
-                                  "together"))
+    waves = len(wave_sizes(ctx.survey, ctx.settings))
+    st.caption(md(ctx.caption() + (" · the tiles above and a finding that names a wave are that wave, as its chart "
+                                   "is; the other findings take the waves chosen together" if waves > 1 else "")))
 
 
 def answers_per_item(ctx: Context) -> None:

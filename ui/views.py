@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cxcommit.analyses.rates import rates
+from cxcommit.analyses.summary import respondent_counts
 from cxcommit.errors import problem_sentence, problems_frame
 from cxcommit.charts.theme import apply_theme
 from cxcommit.export.images import HINT, figure_image, images_available
@@ -20,6 +21,7 @@ from cxcommit.mapping.form import (DIRECTION_CHOICES, WAVE_MODES, column_roles, 
                                    groupable, items_table, not_offered, short_question, shortened_questions, sign_coverage,
                                    suggested_wave_column, wave_columns, wave_mode, wave_rule)
 from cxcommit.mapping.schema import PERIODS
+from cxcommit.privacy.suppression import respondents_text
 from cxcommit.story.directions import direction_line
 from cxcommit.privacy.publish import attribute_costs
 from cxcommit.story.report_text import detail_table
@@ -129,16 +131,22 @@ def group_detail(ctx: Context, by: str, group: str, items: list[str] | None) -> 
     st.dataframe(detail_table(part), hide_index=True, width="stretch")
 
 
-def import_report(survey) -> None:
-    """What the import detected, kept, excluded and dropped."""
+def import_report(survey, published) -> None:
+    """What the import detected, kept, excluded and dropped, and (``published``: the survey the pages
+    analyse) how many of those kept every page reports."""
     r = survey.report
     st.markdown(f"**{md(r.source)}** — " + md(FORMAT_NAMES.get(r.format, r.format)
                 + (f", sheet {r.sheet!r}" if r.sheet else f", {r.encoding}, delimiter {r.delimiter!r}")
                 + f", {r.header_rows} header row(s)"))
-    cols = st.columns(3)
+    cols = st.columns(4)
     cols[0].metric("Rows in the file(s)", f"{r.rows_in_file:,}")
-    cols[1].metric("Respondents kept", f"{r.rows_kept:,}")
-    cols[2].metric("Excluded", f"{sum(r.excluded.values()):,}")
+    cols[1].metric("Excluded", f"{sum(r.excluded.values()):,}")
+    cols[2].metric("Respondents kept", f"{r.rows_kept:,}")
+    counts = respondent_counts(published)
+    cols[3].metric("Respondents reported", respondents_text(counts.reported, published.minimum or 0),
+                   help="The respondents every page counts (all waves, no filter).")
+    if counts.left_out > 0:
+        st.caption(md(counts.why(published.minimum or 0)))
     for reason, count in r.excluded.items():
         st.markdown(f"- {count:,} excluded: {md(reason)}")
     if r.personal_dropped:

@@ -29,6 +29,7 @@ from cxcommit.model.levels import item_levels
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.view import view
 from cxcommit.settings import Settings
+from cxcommit.text import counted
 
 FAVOURABILITY_COLUMNS = ["item", "label", "scale", "wave", "n", "favourable", "neutral", "unfavourable", "has_neutral",
                          "prev_wave", "change_prev", "change_prev_significant", "suppressed"]
@@ -79,17 +80,27 @@ def latest_shown_wave(survey: Survey, settings: Settings = Settings()) -> str | 
 
 @dataclass(frozen=True)
 class ItemCounts:
-    """Items shown in a :func:`favourability` table (``rated``) and how many of them at least half
-    answer favourably (``mostly_favourable``)."""
+    """The items of a :func:`favourability` table: the rating items analysed (``rated``: shown, with
+    enough answers), the rows of its chart (``asked``: every item with a favourable answer, those
+    with too few answers drawn as hidden) and how many rated items at least half answer favourably
+    (``mostly_favourable``)."""
 
     rated: int
     mostly_favourable: int
+    asked: int = 0
+
+    def why(self, minimum: int) -> str:
+        """What the count of items rated counts, and why the chart may draw more rows."""
+        hidden = self.asked - self.rated
+        rest = (f"; {counted(hidden, 'more item')} {'is' if hidden == 1 else 'are'} drawn without a number, "
+                f"with fewer than {minimum} answers" if hidden > 0 else "")
+        return f"Items with a favourable answer (yes, the top of a scale, promoters) and enough answers{rest}."
 
 
 def item_counts(table: pd.DataFrame) -> ItemCounts:
     """What the Overview's tiles say of a :func:`favourability` table on a survey without the signs."""
     shown = table[~table["suppressed"].astype(bool)]
-    return ItemCounts(len(shown), int((shown["favourable"] >= 0.5).sum()))
+    return ItemCounts(len(shown), int((shown["favourable"] >= 0.5).sum()), len(table))
 
 
 def favourability(survey: Survey, *, items: list[str] | None = None,

@@ -8,11 +8,11 @@ from scipy import special
 from cxcommit.analyses.commitment import commitment_index
 from cxcommit.analyses.gaps import perception_gap
 from cxcommit.analyses.extremes import change_variance, extreme
+from cxcommit.analyses.favourability import favourability
 from cxcommit.analyses.groups import ALL_GROUP, NO_ANSWER, sorted_codes
 from cxcommit.analyses.pay import pay_alignment
-from cxcommit.analyses.rates import rates_table
 from cxcommit.analyses.summary import default_grouping
-from cxcommit.analyses.tables import arrays
+from cxcommit.analyses.tables import arrays, item_scales, one_scale
 from cxcommit.analyses.trends import trends
 from cxcommit.analyses.variation import variation
 from cxcommit.instrument.items import PAY_SIGN, SIGN_IDS
@@ -20,18 +20,26 @@ from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
 from cxcommit.stats.shrinkage import shrink
-from cxcommit.text import name_list, pct
+from cxcommit.text import counted, name_list, pct
 
-FINDING_COLUMNS = ["rank", "kind", "headline", "item", "group", "value", "n"]
+FINDING_COLUMNS = ["rank", "kind", "headline", "item", "group", "value", "n", "base"]
 _GROUP_WORDS = {"business_unit": "unit", "division": "division", "region": "region", "role": "role"}
 
 
 def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "business_unit",
              settings: Settings = Settings(), limit: int = 6) -> pd.DataFrame:
-    """The facts to lead with, ranked: columns ``rank, kind, headline, item, group, value, n``.
+    """The facts to lead with, ranked: columns ``rank, kind, headline, item, group, value, n, base``.
 
-    Kinds: ``weakest_sign`` (lowest share organisation-wide among items whose favourable share
-    means the same: the 8 signs when they are mapped, otherwise the items of the most common scale;
+    ``n`` is the answers the finding rests on; where it compares two sides (executives and their
+    staff, one wave and another) the smaller side's, and ``base`` says both ("n = 5 executives,
+    164 staff"): a share of 5 people is never shown as resting on 169. ``weakest_sign`` is the
+    latest wave shown, as the favourable bar per item it links to
+    (:func:`cxcommit.analyses.favourability.favourability`, the same shares and n), and its headline
+    names the wave; the other kinds take the waves chosen together.
+
+    Kinds: ``weakest_sign`` (lowest share organisation-wide in the latest wave among items whose
+    favourable share means the same: the 8 signs when they are mapped, otherwise the items of the
+    most common scale, :func:`cxcommit.analyses.tables.one_scale`;
     the headline says what favourable means), ``perception_gap`` (largest leaders-vs-staff gap that
     holds after Holm adjustment and reaches the smallest difference that matters),
     ``furthest_unit`` (lowest empirical-Bayes estimate of mean signs met), ``disagreement`` (the
@@ -53,55 +61,50 @@ def findings(survey: Survey, metrics: UnitMetrics | None = None, *, by: str = "b
             if (row := find(survey, metrics, by=by, focus=focus, settings=settings)) is not None]
     rows = rows[:limit]
     table = pd.DataFrame({"rank": range(1, len(rows) + 1),
-                          **{name: [row[i] for row in rows] for i, name in enumerate(FINDING_COLUMNS[1:])}})
+                          **{name: [row[i] for row in rows] for i, name in enumerate(FINDING_COLUMNS[1:-1])}})
     table["n"] = table["n"].astype("Int64")
+    table["base"] = [row[6] if len(row) > 6 else f"n = {row[5]:,}" for row in rows]
     return table
 
 
-# Each finder returns one row (kind, headline, item, group, value, n), or None when its kind has no data.
+# Each finder returns one row (kind, headline, item, group, value, n[, base]), or None when its kind has no
+# data; without a base, "n = {n}".
 
 def _weakest_sign(survey, metrics, *, by, focus, settings):
-    items = focus or _one_scale(survey)
-    overall = arrays(rates_table(survey, items=items, settings=settings), "p", "suppressed", "label", "item", "n")
-    at = _first(overall["p"], ~overall["suppressed"], np.argmin)
+    """The lowest favourable share in the latest wave shown, from the table of the chart the
+    finding links to (:func:`cxcommit.analyses.favourability.favourability`)."""
+    table, _, among = one_scale(favourability(survey, items=focus, settings=settings), item_scales(survey))
+    if table.empty:  # no item with a favourable answer, or no wave with enough respondents
+        return None
+    if focus:
+        among = ""
+    overall = arrays(table, "favourable", "suppressed", "label", "item", "n")
+    at = _first(overall["favourable"], ~overall["suppressed"], np.argmin)
     if at is None:
         return None
-    tied = np.flatnonzero(~overall["suppressed"] & np.isclose(overall["p"], overall["p"][at], rtol=1e-12, atol=0))
+    p = overall["favourable"]
+    tied = np.flatnonzero(~overall["suppressed"] & np.isclose(p, p[at], rtol=1e-12, atol=0))
     labels = name_list([f"“{overall['label'][i]}”" for i in tied])
-    favourable = _favourable_words(survey.item(overall["item"][at]).scale)
-    among = "" if focus else f" (the weakest of the {len(items)} items on this scale)"
-    return ("weakest_sign", f"Weakest: {labels}{' (tied)' if len(tied) > 1 else ''} — only "
-            f"{pct(overall['p'][at])} {favourable}{among}", overall["item"][at], ALL_GROUP, float(overall["p"][at]),
-            int(overall["n"][at]))
+    scale = survey.item(overall["item"][at]).scale
+    favourable = _favourable_words(scale, named=among.endswith(f" on the {scale.points}-point scale"))
+    among = f" (the weakest {among})" if among else ""
+    return ("weakest_sign", f"Weakest in {table['wave'].iat[0]}: {labels}{' (tied)' if len(tied) > 1 else ''} — only "
+            f"{pct(p[at])} {favourable}{among}", overall["item"][at], ALL_GROUP, float(p[at]), int(overall["n"][at]))
 
 
-def _one_scale(survey) -> list[str]:
-    """The items of the scale most items share (the first such scale on a tie; numeric and not-rated
-    items have no favourable share): "weakest" compares only shares that mean the same thing."""
-    scales = [_alike(item.scale) for item in survey.items if item.scale.rated]
-    if not scales:
-        return []
-    common = max(dict.fromkeys(scales), key=scales.count)
-    return [item.id for item in survey.items if item.scale.rated and _alike(item.scale) == common]
-
-
-def _alike(scale) -> tuple:
-    """What makes two favourable shares comparable: the scale and how many of its boxes count, whichever
-    end they are at (a reverse-worded 1–5 item favourable at 1–2 is compared with one at 4–5)."""
-    low, high = scale.favourable_range
-    return scale.kind, scale.low, scale.high, high - low
-
-
-def _favourable_words(scale) -> str:
+def _favourable_words(scale, named: bool = False) -> str:
     """What the favourable share counts, in words: ``say yes``, ``answer 4–5 on the 5-point scale``,
-    ``answer 1–2 on the reverse-worded 5-point scale``."""
+    ``answer 1–2 on the reverse-worded 5-point scale`` (``answer 4–5`` where the sentence names the
+    scale already: ``named``)."""
     if scale.kind == "yes_no":
         return f"say {scale.favourable_text()}"
     top = scale.favourable_text()
     if scale.kind == "nps":
         return f"are promoters ({top})"
-    reverse = "reverse-worded " if scale.direction == "lower" else ""
-    return f"answer {top} on the {reverse}{scale.points}-point scale"
+    reverse = scale.direction == "lower"
+    if named:
+        return f"answer {top}" + (" (reverse-worded)" if reverse else "")
+    return f"answer {top} on the {'reverse-worded ' if reverse else ''}{scale.points}-point scale"
 
 
 def _perception_gap(survey, metrics, *, by, focus, settings):
@@ -112,10 +115,11 @@ def _perception_gap(survey, metrics, *, by, focus, settings):
     at = _first(gaps["gap"], table["significant"].to_numpy(dtype=bool) & (gaps["group"] != NO_ANSWER), np.argmax)
     if at is None:
         return None
+    leaders, staff = int(gaps["n_leaders"][at]), int(gaps["n_staff"][at])
     return ("perception_gap",
             f"{gaps['group'][at]}: executives say yes to “{gaps['label'][at]}” {pct(gaps['p_leaders'][at])}, "
             f"their staff {pct(gaps['p_staff'][at])}", gaps["item"][at], gaps["group"][at],
-            float(gaps["gap"][at]), int(gaps["n_leaders"][at] + gaps["n_staff"][at]))
+            float(gaps["gap"][at]), min(leaders, staff), f"n = {counted(leaders, 'executive')}, {staff:,} staff")
 
 
 def _furthest_unit(survey, metrics, *, by, focus, settings):
@@ -182,7 +186,8 @@ def _mover(survey, metrics, *, by, focus, settings):
     return ("mover", f"{moves['group'][at]}: “{moves['label'][at]}” moved about "
             f"{pct(top.estimate, signed=True)} since {moves['prev_wave'][at]} (likely {top.low * 100:+.0f} to "
             f"{top.high * 100:+.0f} points), to {pct(moves['p'][at])}{tied}",
-            moves["item"][at], moves["group"][at], top.estimate, int(moves["n"][at]))
+            moves["item"][at], moves["group"][at], top.estimate, int(min(moves["n"][at], n_before[top.at])),
+            f"n = {int(n_before[top.at]):,} in {moves['prev_wave'][at]}, {int(moves['n'][at]):,} in {moves['wave'][at]}")
 
 
 def _previous(moves: dict, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -212,7 +217,9 @@ def _pay_trend(survey, metrics, *, by, focus, settings):
                  f"{pay['incentive_share'][end]:.0f}%"
                  + ("" if (start, end) == (first, final) else
                     f" ({pay['wave'][start]} to {pay['wave'][end]}, the waves with unit metrics)"))
-    return ("pay_trend", text, PAY_SIGN, ALL_GROUP, float(pay["p"][final] - pay["p"][first]), int(pay["n"][final]))
+    return ("pay_trend", text, PAY_SIGN, ALL_GROUP, float(pay["p"][final] - pay["p"][first]),
+            int(min(pay["n"][first], pay["n"][final])),
+            f"n = {int(pay['n'][first]):,} in {pay['wave'][first]}, {int(pay['n'][final]):,} in {pay['wave'][final]}")
 
 
 def _first(values: np.ndarray, where: np.ndarray, pick) -> int | None:

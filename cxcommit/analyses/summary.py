@@ -5,12 +5,15 @@ minimum group size.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from cxcommit.analyses.groups import make_groups
+from cxcommit.analyses.groups import NO_ANSWER, make_groups
 from cxcommit.analyses.rates import rated_items, rates
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.model.survey import Survey
+from cxcommit.privacy.publish import generalised_values
 from cxcommit.settings import Settings
 
 SUMMARY_COLUMNS = ["item", "label", "scale", "group", "n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know",
@@ -90,3 +93,80 @@ def item_summary(survey: Survey, by: str | None = None, *, settings: Settings = 
     (True, True)
     """
     return rates(survey, by, items=items, settings=settings)[SUMMARY_COLUMNS].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """The groups a breakdown by one grouping shows (``shown``: its published values, the "Other …"
+    pools of smaller groups among them, never the respondents who left it blank), and which of them
+    are such pools (``pooled``): the one count of units, divisions or regions every page, tile and
+    slide states."""
+
+    shown: int
+    pooled: tuple[str, ...]
+
+    @property
+    def own(self) -> int:
+        """Groups reported under their own name."""
+        return self.shown - len(self.pooled)
+
+    def why(self, nouns: tuple[str, str], minimum: int) -> str:
+        """Why the count holds a pool, for a tile's help: ``29 units under their own name and “Other
+        units”, which pools the units with fewer than 5 people``; empty without a pool."""
+        if not self.pooled:
+            return ""
+        one, many = nouns
+        own = f"{self.own:,} {one if self.own == 1 else many} under their own name"
+        pools = " and ".join(f"“{name}”" for name in self.pooled)
+        return (f"{own} and {pools}, which pool{'s' if len(self.pooled) == 1 else ''} the {many} with fewer than "
+                f"{minimum} people")
+
+
+def group_count(survey: Survey, by: str) -> GroupCount:
+    """How many groups a breakdown of ``survey`` by ``by`` shows (:class:`GroupCount`).
+
+    >>> from cxcommit.demo import load_demo
+    >>> count = group_count(load_demo(), "business_unit")
+    >>> count.shown, count.own, count.pooled
+    (30, 29, ('Other units',))
+    >>> count.why(("unit", "units"), 5)
+    '29 units under their own name and “Other units”, which pools the units with fewer than 5 people'
+    """
+    labels = [label for label in survey.codes(by)[1] if label != NO_ANSWER]
+    pooled = set(generalised_values(survey, by))
+    return GroupCount(len(labels), tuple(label for label in labels if label in pooled))
+
+
+@dataclass(frozen=True)
+class RespondentCounts:
+    """Respondents of a published survey: ``kept`` at import (after test responses, duplicates and
+    rows without a wave are excluded) and ``reported`` (every page's respondents, all waves, no
+    filter): the ``left_out`` difference are people who fit no group of the minimum size in their
+    wave (:mod:`cxcommit.privacy.publish`)."""
+
+    kept: int
+    reported: int
+
+    @property
+    def left_out(self) -> int:
+        return self.kept - self.reported
+
+    def why(self, minimum: int) -> str:
+        """Why the two differ, for the Data page; empty when they do not."""
+        if self.left_out <= 0:
+            return ""
+        people = "people" if self.left_out >= minimum else "respondents"
+        count = f"{self.left_out:,}" if self.left_out >= minimum else f"fewer than {minimum}"
+        return (f"{self.kept:,} kept at import; {count} {people} fit no group of {minimum} in their wave and are "
+                f"left out of every number, so the pages report {self.reported:,}.")
+
+
+def respondent_counts(published: Survey) -> RespondentCounts:
+    """:class:`RespondentCounts` of a published survey (unfiltered).
+
+    >>> from cxcommit.demo import load_demo
+    >>> counts = respondent_counts(load_demo())
+    >>> counts.kept - counts.reported == counts.left_out >= 0
+    True
+    """
+    return RespondentCounts(int(published.report.rows_kept), int(published.size))

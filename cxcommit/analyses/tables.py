@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cxcommit.vocabulary import SCALE_WORDS
+
 
 def arrays(table: pd.DataFrame, *names: str) -> dict[str, np.ndarray]:
     """Columns of a table as numpy arrays: ``suppressed`` as booleans, numbers as floats (NaN: none),
@@ -51,3 +53,62 @@ def items_asked(table: pd.DataFrame, items: list[str]) -> pd.DataFrame:
     [2, 1, 3]
     """
     return pd.concat([table[table["item"] == item] for item in items] or [table.iloc[:0]], ignore_index=True)
+
+
+def item_scales(survey) -> dict:
+    """Each item's answer scale (:class:`cxcommit.instrument.scales.Scale`), by id: what tells apart
+    items whose favourable share means the same (:func:`one_scale`)."""
+    return {item.id: item.scale for item in survey.items}
+
+
+def comparable(scale) -> tuple:
+    """What makes two items' favourable shares comparable: the kind of scale, its range and how
+    many of its boxes count, whichever end they are at (a reverse-worded 1–5 item favourable at 1–2
+    compares with one favourable at 4–5).
+
+    >>> from cxcommit.instrument.scales import make_scale
+    >>> comparable(make_scale("likert", 1, 5)) == comparable(make_scale("likert", 1, 5, direction="lower"))
+    True
+    """
+    low, high = scale.favourable_range or (None, None)
+    return scale.kind, scale.low, scale.high, None if low is None else high - low
+
+
+def one_scale(table: pd.DataFrame, scales: dict | None = None) -> tuple[pd.DataFrame, str, str]:
+    """The shown rows (not suppressed) of the scale most shown items have (the first on a tie), that
+    scale's kind, and how a sentence says the items were narrowed to it: ``"of the 4 items on the
+    5-point scale"`` (empty when every shown item has it). A yes, a scale's top box and a 3-point
+    scale's top answer are not the same answer, so "weakest" ranks only items of one scale: the
+    Overview's finding and the slide's and page's title all narrow here, so they name the same item
+    and the same count. ``table``: a result table with ``item``, ``scale`` (kind) and ``suppressed``
+    (:func:`cxcommit.analyses.rates.rates`, :func:`cxcommit.analyses.favourability.favourability`);
+    ``scales``: :func:`item_scales` of the survey (without it, items are told apart by kind only).
+
+    >>> from cxcommit.instrument.scales import make_scale
+    >>> t = pd.DataFrame({"item": ["a", "b", "c", "d", "e"], "scale": ["likert", "likert", "nps", "likert", "likert"],
+    ...                   "suppressed": [False, False, False, True, False]})
+    >>> five, three = make_scale("likert", 1, 5), make_scale("likert", 1, 3)
+    >>> rows, kind, among = one_scale(t, {"a": five, "b": five, "c": make_scale("nps"), "d": five, "e": three})
+    >>> rows["item"].tolist(), kind, among
+    (['a', 'b'], 'likert', 'of the 2 items on the 5-point scale')
+    >>> one_scale(t)[2]
+    'of the 3 rating items'
+    """
+    shown = table[~table["suppressed"].astype(bool)] if "suppressed" in table else table
+    if "scale" not in shown or shown.empty:
+        return shown, "yes_no", ""
+    known = scales and shown["item"].isin(set(scales)).all()
+    if known:  # items without a favourable answer (not rated) take no part
+        shown = shown[shown["item"].map(lambda item: scales[item].rated).astype(bool)]
+        if shown.empty:
+            return shown, "yes_no", ""
+    keys = shown["item"].map(lambda item: repr(comparable(scales[item]))) if known else shown["scale"]
+    counts = shown.groupby(keys.to_numpy(), sort=False)["item"].nunique()
+    common = max(dict.fromkeys(keys), key=lambda k: counts[k])
+    part = shown[(keys == common).to_numpy()]
+    kind = str(part["scale"].iat[0])
+    if len(counts) == 1:
+        return part, kind, ""
+    points = scales[part["item"].iat[0]].points if known else None
+    words = f"items on the {points}-point scale" if points else f"{SCALE_WORDS.get(kind, kind)} items"
+    return part, kind, f"of the {counts[common]} {words}"

@@ -21,7 +21,7 @@ from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
 from cxcommit.stats.adjust import adjust_p
 from cxcommit.stats.shrinkage import dersimonian_laird
-from cxcommit.text import name_list
+from cxcommit.text import name_list, points
 from cxcommit.vocabulary import one_group, quoted
 
 VARIATION_COLUMNS = ["item", "label", "n_groups", "n", "p", "min_p", "max_p", "range", "sd", "between_share",
@@ -161,7 +161,7 @@ def explain(row, confidence: float = 0.95, groups: str = "units", marked: str = 
     if p_adj < 1 - confidence:
         verdict = (f" Differences this large would rarely arise by chance if all {groups} felt the same "
                    f"({test}): net of chance, {get('omega_sq'):.0%} of the variation in answers lies between "
-                   f"{groups}, and their true shares differ by about {get('between_sd') * 100:.0f} points (SD).")
+                   f"{groups}, and their true shares differ by about {points(get('between_sd'), short=False)} (SD).")
     elif marked:
         verdict = (f" Across all {groups} together, the differences are within what chance alone could produce "
                    f"({test}); on its own, {marked} differs from the rest (marked on the heatmap).")

@@ -11,7 +11,7 @@ from cxcommit.charts.common import (choice, error_bars, grouping_word, index_hov
 from cxcommit.charts.layout import AXIS_BELOW, finish, mark_lowest, panels, short_ticks
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import BELOW, colorway, ink, interval, pct, row_height, suppressed_trace
-from cxcommit.text import ALL_GROUP, escape_html
+from cxcommit.text import ALL_GROUP, escape_html, points
 
 GAP_VALUES = ("gap", "p")
 
@@ -90,7 +90,7 @@ def _gap_subtitle(table: pd.DataFrame, value: str, axis: str, panel_count: int, 
 
 def _bar_text(v: float, value: str) -> str:
     """A bar's number: a gap in points, a share in per cent."""
-    return f"{v * 100:.0f} pts" if value == "gap" and np.isfinite(v) else pct(v)
+    return points(v) if value == "gap" and np.isfinite(v) else pct(v)
 
 
 def _gap_panel(fig: go.Figure, part: pd.DataFrame, bar: str, value: str, where: dict, with_interval: bool,

@@ -9,7 +9,7 @@ from cxcommit.charts.common import grouping_word, require, share_label, texts
 from cxcommit.charts.layout import finish, short_ticks
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import ABOVE, NEUTRAL, colorway, ink, pct, row_height, suppressed_label
-from cxcommit.text import escape_html, shorten
+from cxcommit.text import escape_html, points, shorten
 
 BEHIND_AT = 1.22  # where each row's "how many are behind" is written, right of the 100% line
 
@@ -91,7 +91,7 @@ def _rows(rows: list[dict], labels: list[str], word: str, options: ChartOptions)
             fig.add_trace(_best_dots(part, name, color))
     fig.add_trace(go.Scatter(x=[BEHIND_AT] * len(rows), y=labels, mode="text", name="Behind", showlegend=False,
                              text=[f"{int(r['behind'])} of {int(r['others'])} behind<br>median "
-                                   f"{float(r['median_gap']) * 100:.0f} pts" for r in rows],
+                                   f"{points(r['median_gap'])}" for r in rows],
                              textfont={"color": ink(options.dark)}, hoverinfo="skip", cliponaxis=False))
     return fig
 

@@ -10,7 +10,7 @@ from cxcommit.charts.common import numbers, require, texts
 from cxcommit.charts.layout import finish, short_ticks
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import MARK, ink, row_height, suppressed_label
-from cxcommit.text import escape_html
+from cxcommit.text import escape_html, points
 
 FAVOURABLE, NEUTRAL, UNFAVOURABLE = "#2166ac", "#bdbdbd", "#d6604d"  # blue for good, grey middle, red for bad
 MIN_WRITTEN = 0.06  # a segment narrower than this share has no room for its number (the hover has it)
@@ -25,12 +25,10 @@ def change_text(change, prev_wave, significant: bool) -> str:
     """
     if change is None or prev_wave is None or pd.isna(change) or pd.isna(prev_wave):
         return ""
-    points = round(float(change) * 100)
     mark = f" {MARK}" if significant else ""
-    if points == 0:
+    if round(float(change) * 100) == 0:
         return f"no change since {prev_wave}{mark}"
-    unit = "pt" if abs(points) == 1 else "pts"
-    return f"{'+' if points > 0 else '−'}{abs(points)} {unit} since {prev_wave}{mark}"
+    return f"{points(change, signed=True)} since {prev_wave}{mark}"
 
 
 def diverging_chart(table: pd.DataFrame, *, options: ChartOptions = ChartOptions()) -> go.Figure:

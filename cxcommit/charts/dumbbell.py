@@ -10,7 +10,7 @@ from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (LEADERS_COLOR, MARK, NEUTRAL, STAFF_COLOR, interval, pct, suppressed_label,
                                    suppressed_trace)
 from cxcommit.errors import SettingsError
-from cxcommit.text import ALL_GROUP, escape_html, shorten, shorten_all
+from cxcommit.text import ALL_GROUP, escape_html, points, shorten, shorten_all
 
 
 def _gap_hover(row: dict, leaders: str, staff: str, confidence: float) -> str:
@@ -33,7 +33,7 @@ def _ends(rows: list[dict]) -> tuple[list[str], list[str]]:
 def _gap_text(row: dict, with_n: bool) -> str:
     """A row's gap in points (``●`` where significant), with both sides' n where the row label has no room."""
     mark = f"{MARK} " if bool(row.get("significant", False)) else ""
-    text = f"{mark}{float(row['gap']) * 100:+.0f} pts"
+    text = f"{mark}{points(row['gap'], signed=True)}"
     return text + (f" · n {int(row['n_leaders']):,} | {int(row['n_staff']):,}" if with_n else "")
 
 

@@ -14,6 +14,7 @@ from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (DIVERGING, MARK, SEQUENTIAL, hover_text, mark_note, muted, pct,
                                    suppressed_cells, suppressed_label)
 from cxcommit.vocabulary import items_noun
+from cxcommit.text import points
 
 HEATMAP_SORTS = ("score", "size", "name", "table")
 HEATMAP_COLOURS = ("diff", "p")
@@ -143,9 +144,8 @@ def _subtitle(table: pd.DataFrame, values: bool, share_word: str, color: str, op
     """How to read the cells; on a slide in one line, the speaker notes and the method line saying
     the rest (the family of tests)."""
     if options.presentation and values:
-        points = round(options.min_difference * 100, 6)
         what = "above/below the others" if color == "diff" else "the share"
-        mark = f" · {MARK} beyond chance and {points:g} points" if "significant" in table else ""
+        mark = f" · {MARK} beyond chance and {points(options.min_difference, short=False, exact=True)}" if "significant" in table else ""
         return (f"{share_word} · colour: {what}{mark} · grey {suppressed_label(options.min_group_size)}: "
                 f"fewer than {options.min_group_size} answers")
     what = "difference to the other groups together (blue above, orange below)" if color == "diff" else "the share"

@@ -10,7 +10,7 @@ from cxcommit.charts.layout import TICK_CHARS, finish, mark_lowest, short_ticks
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (ABOVE, BELOW, NEUTRAL, colorway, hover_text, ink, pct, row_height,
                                    suppressed_label)
-from cxcommit.text import escape_html, shorten
+from cxcommit.text import escape_html, points, shorten
 
 
 def _variation_hover(row: dict, groups: str, groups_word: str) -> str:
@@ -19,7 +19,7 @@ def _variation_hover(row: dict, groups: str, groups_word: str) -> str:
             + f"<br>{groups_word} from {pct(row['min_p'])} ({escape_html(row['lowest'])}) to {pct(row['max_p'])} "
               f"({escape_html(row['highest'])})"
             + f"<br>Share of variance between {groups}, net of chance (ω²): {pct(row['omega_sq'])}"
-            + f"<br>SD of true shares between {groups}: {float(row['between_sd']) * 100:.0f} points"
+            + f"<br>SD of true shares between {groups}: {points(row['between_sd'], short=False)}"
             + (f"<br>Test of equal shares: adjusted p = {float(row['p_adj']):.2g}" if "p_adj" in row else ""))
 
 

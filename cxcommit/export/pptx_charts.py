@@ -20,7 +20,7 @@ from cxcommit.charts.theme import (DIVERGING, LEADERS_COLOR, MARK, QUALITATIVE, 
                                    SUPPRESSED_TEXT, muted, suppressed_label)
 from cxcommit.export.pptx_cover import Cover
 from cxcommit.export.pptx_data import CategoryData, XyData
-from cxcommit.text import pct, shorten, shorten_all, without_controls
+from cxcommit.text import pct, points, shorten, shorten_all, without_controls
 from cxcommit.vocabulary import column_label
 
 INK = "222222"
@@ -148,7 +148,7 @@ def gap_category(row: dict, minimum: int) -> str:
     if row["suppressed"]:
         return without_controls(f"{row['label']} ({suppressed_label(minimum)}: too few executives or staff)")
     mark = f"{MARK} " if bool(row.get("significant", False)) else ""
-    return without_controls(f"{row['label']} · {mark}{float(row['gap']) * 100:+.0f} pts · "
+    return without_controls(f"{row['label']} · {mark}{points(row['gap'], signed=True)} · "
                             f"n {int(row['n_leaders']):,} | {int(row['n_staff']):,}")
 
 

@@ -21,6 +21,7 @@ from cxcommit.analyses.pay import (incentive_metric, metrics_coverage, pay_align
                                    unit_table)
 from cxcommit.analyses.rates import rated_items, rates
 from cxcommit.analyses.summary import default_grouping
+from cxcommit.analyses.tables import item_scales
 from cxcommit.analyses.variation import variation
 from cxcommit.charts.options import ChartOptions
 from cxcommit.instrument.items import SIGN_IDS
@@ -89,7 +90,9 @@ class Shown:
     the takeaway needs besides the table: the two columns a scatter plots (``plotted``), what the
     groups are called (``groups``), for a scatter the relation it shows (``relation``:
     :func:`cxcommit.analyses.pay.unit_fit` with the family's Holm p-value, ``x`` and ``y``), and the
-    groups that stand out from the rest (``standouts``: :func:`cxcommit.story.takeaways.standouts`)."""
+    groups that stand out from the rest (``standouts``: :func:`cxcommit.story.takeaways.standouts`), and
+    each item's scale (``scales``: :func:`cxcommit.analyses.tables.item_scales`), so that a title ranks
+    only items whose favourable answer means the same, as the Overview's finding does."""
 
     figure: go.Figure | None
     bullets: tuple[str, ...] = ()
@@ -97,6 +100,7 @@ class Shown:
     groups: str = ""
     relation: dict | None = None
     standouts: pd.DataFrame | None = field(default=None, compare=False)
+    scales: dict | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -250,7 +254,9 @@ def _outcomes(plan: Plan, table: pd.DataFrame, look: Look) -> Shown | None:
 CHAPTERS = (
     Chapter("findings", lambda plan: "What to lead with", lambda plan: "Findings",
             lambda plan: findings(plan.survey, plan.metrics, settings=plan.settings),
-            lambda plan, table, look: Shown(None, tuple(table["headline"])), methods=(ref.HEADLINES,)),
+            # each with the n the Overview shows under it: both sides of a comparison
+            lambda plan, table, look: Shown(None, tuple(f"{row.headline} ({row.base})" for row in table.itertuples())),
+            methods=(ref.HEADLINES,)),
     Chapter("commitment", lambda plan: f"Commitment by {plan.nouns(plan.top)[0]}",
             lambda plan: f"Commitment{plan.by_top}",
             lambda plan: commitment_index(plan.survey, plan.top, settings=plan.settings),
@@ -263,9 +269,10 @@ CHAPTERS = (
             # without a grouping, one column of everyone: nothing to compare on a slide
             # the table comes in its chart's order (story.order): a page of it keeps the whole one's columns
             lambda plan, table, look: Shown(charts.signs_heatmap(table, sort="table", transpose=look.turned,
-                                                                 options=look.options(plan.settings)))
+                                                                 options=look.options(plan.settings)),
+                                                 scales=item_scales(plan.survey))
             if plan.top else None,
-            lambda table, shown, settings: takeaways.signs(table, settings),
+            lambda table, shown, settings: takeaways.signs(table, settings, shown.scales),
             "{share}; colour: difference to all the other groups together, in points: full and ● where marked, "
             "pale elsewhere.",
             methods=(ref.DIFFERENCES, ref.SIGNIFICANT), marks="screen", by=lambda plan: plan.top),
@@ -309,7 +316,7 @@ CHAPTERS = (
 
 
 def page_heading(kind: str, table: pd.DataFrame, settings: Settings = Settings(), *, fallback: str,
-                 groups: str = "", standouts: pd.DataFrame | None = None) -> str:
+                 groups: str = "", standouts: pd.DataFrame | None = None, scales: dict | None = None) -> str:
     """The heading a dashboard page puts over the chart of chapter ``kind``: the chapter's takeaway
     read off ``table`` as the deck and the presentation read it (so for the same data the page, the
     slide and the report say the same thing), else ``fallback`` (the page's own question). A chapter
@@ -324,4 +331,4 @@ def page_heading(kind: str, table: pd.DataFrame, settings: Settings = Settings()
     chapter = next(chapter for chapter in CHAPTERS if chapter.kind == kind)
     if not chapter.tells(table):
         return fallback
-    return chapter.takeaway(table, Shown(None, groups=groups, standouts=standouts), settings) or fallback
+    return chapter.takeaway(table, Shown(None, groups=groups, standouts=standouts, scales=scales), settings) or fallback

@@ -15,7 +15,7 @@ from cxcommit.model.survey import Survey
 from cxcommit.privacy.publish import generalised_note
 from cxcommit.privacy.suppression import respondents_text
 from cxcommit.story.methods_refs import PRIVACY, SIGNIFICANT, cite
-from cxcommit.text import p_text, pct, shorten
+from cxcommit.text import p_text, pct, points, shorten
 from cxcommit.vocabulary import SHARE_COLUMNS, column_label, grouping_text, waves_text
 
 
@@ -318,8 +318,7 @@ def points_text(difference: float) -> str:
     >>> points_text(0.05), points_text(0.025), points_text(0.01)
     ('5 points', '2.5 points', '1 point')
     """
-    value = round(float(difference) * 100, 6)
-    return f"{value:g} point{'' if value == 1 else 's'}"
+    return points(difference, short=False, exact=True)
 
 
 def family_size(table: pd.DataFrame) -> int:

@@ -17,6 +17,7 @@ from cxcommit.story.chapters import CHAPTERS, Chapter, Look, Plan, Shown, method
 from cxcommit.story.directions import direction_line
 from cxcommit.story.notes import speaker_notes
 from cxcommit.story.order import in_chart_order
+from cxcommit.text import counted
 from cxcommit.vocabulary import left_out_text
 from cxcommit.story.paging import numbered, page_key, paginate, rows_line, titled
 
@@ -63,9 +64,9 @@ def deck_title(survey: Survey) -> str:
     """
     if survey.has_signs:
         return SIGNS_TITLE
-    count = len(survey.item_ids)
+    count = len(survey.item_ids)  # the questions mapped as items (the Overview's tile: those rated with answers)
     by_group = any(name != "wave" for name in survey.groupings)  # a survey of everyone together is not "by group"
-    return f"Survey results: {count} question{'' if count == 1 else 's'}" + (" by group" if by_group else "")
+    return f"Survey results: {counted(count, 'question')}" + (" by group" if by_group else "")
 
 
 def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settings = Settings(), caption: str = "",

@@ -15,13 +15,14 @@ import numpy as np
 import pandas as pd
 
 from cxcommit.analyses.pay import MIN_UNITS
+from cxcommit.analyses.tables import one_scale
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.settings import Settings
 from cxcommit.stats.adjust import adjust_p
 from cxcommit.stats.means import standard_error, welch_test
 from cxcommit.story.report_text import points_text
-from cxcommit.text import name_list, pct
-from cxcommit.vocabulary import SCALE_WORDS, column_label, one_group
+from cxcommit.text import name_list, pct, points
+from cxcommit.vocabulary import column_label, one_group
 
 
 def _shown(table: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -79,27 +80,16 @@ def commitment(table: pd.DataFrame, settings: Settings = Settings()) -> str:
             f"{worst['group']} trails ({worst['_v']:.1f})")
 
 
-def _one_scale(shown: pd.DataFrame) -> tuple[pd.DataFrame, str, str]:
-    """The rows of the kind of scale most items have (the first on a tie), that kind, and how a title
-    says the items were narrowed to it (" of the 14 rating items"; empty when every item has it): a
-    yes and a scale's top box are not the same answer, so items of different kinds are not ranked
-    together."""
-    if "scale" not in shown:
-        return shown, "yes_no", ""
-    scales = shown.groupby("scale", sort=False)["item"].nunique()
-    scale = scales.idxmax()
-    among = "" if len(scales) == 1 else f" of the {scales[scale]} {SCALE_WORDS.get(scale, scale)} items"
-    return shown[shown["scale"] == scale], scale, among
-
-
-def signs(table: pd.DataFrame, settings: Settings = Settings()) -> str:
+def signs(table: pd.DataFrame, settings: Settings = Settings(), scales: dict | None = None) -> str:
     """The weakest and the strongest item organisation-wide, among items whose favourable answer
-    means the same (one kind of scale: a yes is not a top box); items within the minimum difference
+    means the same (one scale, :func:`cxcommit.analyses.tables.one_scale` with ``scales``, as the
+    Overview's finding narrows them: a yes is not a top box); items within the minimum difference
     of the weakest are named with it, as a tie."""
     shown = _shown(table, "p")
     if shown.empty:
         return ""
-    part, scale, among = _one_scale(shown)
+    part, scale, among = one_scale(shown, scales)
+    among = f" {among}" if among else ""
     pooled = part.groupby("label", sort=False).apply(lambda t: t["k"].astype(float).sum() / t["n"].astype(float).sum(),
                                                      include_groups=False).sort_values(kind="stable")
     noun = "sign" if _signs_only(table) else "item"
@@ -188,7 +178,7 @@ def perception_gap(table: pd.DataFrame, settings: Settings = Settings()) -> str:
         return (f"Executives see no {noun} more favourably than their staff by more than chance and "
                 f"{_points(settings)} (largest gap {pct(shown['_v'].max(), signed=True)})")
     top = real.loc[real["_v"].idxmax()]
-    return (f"Executives see “{top['label']}” {top['_v'] * 100:.0f} points more favourably than their staff "
+    return (f"Executives see “{top['label']}” {points(top['_v'], short=False)} more favourably than their staff "
             f"({pct(top['p_leaders'])} against {pct(top['p_staff'])})")
 
 
