@@ -15,7 +15,7 @@ from cxcommit.charts import ChartOptions
 from cxcommit.analyses.commitment import commitment_index, index_over_waves
 from cxcommit.analyses.gaps import gap_to_best, gap_to_target, perception_gap
 from cxcommit.analyses.pay import pay_alignment, pay_relations, unit_fit, unit_table
-from cxcommit.analyses.rates import rates
+from cxcommit.analyses.rates import rated_items, rates
 from cxcommit.analyses.trends import trends
 from cxcommit.analyses.variation import variation
 from cxcommit.demo import load_demo, load_demo_metrics
@@ -457,7 +457,7 @@ def test_items_shortened_to_the_same_words_keep_their_own_heatmap_rows():
 
     survey = load_survey(REALDATA / "googleforms_rstudio_rsurvey2019_en.xlsx")
     by = next(g for g in survey.groupings if g != "wave" and len(survey.codes(g)[1]) >= 2)
-    table = rates(survey, by)
+    table = rates(survey, by, items=rated_items(survey))  # a factual question has no share to colour
     fig = charts.signs_heatmap(table, values=True, transpose=False)  # items as rows, however many groups
     cells = fig.data[0]
     assert len(cells.y) == table["item"].nunique() == len(set(cells.y))
