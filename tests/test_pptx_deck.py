@@ -88,8 +88,9 @@ def test_charts_are_native_and_hold_the_librarys_numbers(demo_deck):
     chart = chart_of(page)
     gaps = dict(zip(slide.table["label"], slide.table["gap"].astype(float)))
     shown = values(chart.plots[0].series[0])
-    assert shown == [round(gaps[label], 9) for label in chart.plots[0].categories]
+    assert shown == [round(gaps[label] * 100, 9) for label in chart.plots[0].categories]  # percentage points
     assert shown == sorted(shown, reverse=True)  # largest gap first (on top)
+    assert chart.plots[0].data_labels.number_format == chart.value_axis.tick_labels.number_format == '0" pts"'
     for kind, column in (("pay", "p"), ("index_waves", "mean_signs")):
         slide, page = by_kind[kind]
         chart = chart_of(page)

@@ -12,13 +12,13 @@ from pptx.util import Emu, Pt
 from cxcommit.charts.theme import DIVERGING, LEADERS_COLOR, MARK, QUALITATIVE, STAFF_COLOR, suppressed_label
 from cxcommit.export.pptx_cover import Cover
 from cxcommit.export.pptx_data import CategoryData
-from cxcommit.export.pptx_style import categories, colour_series, labels, numbers, rgb, style_chart
+from cxcommit.export.pptx_style import MEAN, POINTS, SHARE, categories, colour_series, labels, numbers, rgb, style_chart
 from cxcommit.text import pct, shorten, shorten_all, without_controls
 
 LONG_CATEGORY = 45  # characters: a longer bar name is written smaller, to stay on one line
 
 
-def bars(slide, box, categories, series: dict[str, list], *, percent: bool, colours: list[str], maximum=None,
+def bars(slide, box, categories, series: dict[str, list], *, number_format: str, colours: list[str], maximum=None,
           horizontal: bool = True):
     data = CategoryData()
     data.categories = categories
@@ -26,8 +26,8 @@ def bars(slide, box, categories, series: dict[str, list], *, percent: bool, colo
         data.add_series(name, values)
     kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
     chart = slide.shapes.add_chart(kind, *box, data).chart
-    style_chart(chart, legend=len(series) > 1, percent=percent, maximum=maximum)
-    labels(chart.plots[0], percent)
+    style_chart(chart, legend=len(series) > 1, number_format=number_format, maximum=maximum)
+    labels(chart.plots[0], number_format)
     colour_series(chart, colours)
     if horizontal:
         _first_on_top(chart)
@@ -64,10 +64,10 @@ def commitment(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tupl
     left, top, width, height = box
     half = Emu(int(width * 0.5))
     mean = bars(slide, (left, top, half, height), categories(table, minimum),
-                 {"Mean signs met (of 8)": numbers(table["mean_signs"])}, percent=False, colours=[cover.accent],
+                 {"Mean signs met (of 8)": numbers(table["mean_signs"])}, number_format=MEAN, colours=[cover.accent],
                  maximum=8)
     share = bars(slide, (left + half, top, width - half, height), categories(table, minimum),
-                  {"Share fully committed": numbers(table["p"])}, percent=True, colours=[QUALITATIVE[2]])
+                  {"Share fully committed": numbers(table["p"])}, number_format=SHARE, colours=[QUALITATIVE[2]])
     for chart, name in ((mean, "Mean signs met (of 8)"), (share, "Share fully committed")):
         chart.has_title = True
         chart.chart_title.text_frame.text = name
@@ -88,13 +88,15 @@ def gap_category(row: dict, minimum: int) -> str:
 def perception_gap(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
     return bars(slide, box, [gap_category(r, minimum) for r in table.to_dict("records")],
                  {"Executives": numbers(table["p_leaders"]), "Staff (managers and employees)": numbers(table["p_staff"])},
-                 percent=True, colours=[LEADERS_COLOR, STAFF_COLOR], maximum=1)
+                 number_format=SHARE, colours=[LEADERS_COLOR, STAFF_COLOR], maximum=1)
 
 
 def gap_to_target(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
+    """Each item's gap to everyone answering favourably, largest on top: a difference of two shares,
+    so its bars, labels and axis are in percentage points ("74 pts"), not a share of anyone."""
     table = table.assign(_gap=table["gap"].astype(float)).sort_values("_gap", ascending=False, na_position="last")
-    return bars(slide, box, categories(table, minimum, "label"), {"Points short of 100%": numbers(table["gap"])}, percent=True,
-                 colours=[DIVERGING[0][1]])
+    return bars(slide, box, categories(table, minimum, "label"),
+                {"Points short of 100%": numbers(table["_gap"] * 100)}, number_format=POINTS, colours=[DIVERGING[0][1]])
 
 
 def variation_category(row: dict, short: dict | None = None) -> str:
@@ -113,7 +115,7 @@ def variation(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple
     data.add_series("Lowest unit", numbers(table["min_p"]))
     data.add_series("Range to the highest unit", numbers(table["range"]))
     chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED, *box, data).chart
-    style_chart(chart, legend=False, percent=True, maximum=1)
+    style_chart(chart, legend=False, number_format=SHARE, maximum=1)
     _first_on_top(chart)
     lowest, spread = chart.plots[0].series
     lowest.format.fill.background()  # the bar floats from the lowest share to the highest

@@ -13,7 +13,7 @@ from cxcommit.charts.theme import QUALITATIVE
 from cxcommit.export.pptx_bars import bars
 from cxcommit.export.pptx_cover import Cover
 from cxcommit.export.pptx_data import CategoryData, XyData
-from cxcommit.export.pptx_style import categories, numbers, point_text, rgb, style_chart
+from cxcommit.export.pptx_style import MEAN, SHARE, categories, numbers, point_text, rgb, style_chart
 from cxcommit.text import without_controls
 from cxcommit.vocabulary import column_label
 
@@ -26,7 +26,7 @@ def lines(slide, box, table: pd.DataFrame, value: str, minimum: int, *, percent:
     if len(waves) == 1:
         shown = table.assign(_v=np.where(table["suppressed"], np.nan, table[value].astype(float)))
         return bars(slide, box, categories(shown, minimum),
-                     {without_controls(waves[0]): numbers(shown["_v"])}, percent=percent,
+                     {without_controls(waves[0]): numbers(shown["_v"])}, number_format=SHARE if percent else MEAN,
                      colours=[QUALITATIVE[0]], maximum=maximum)
     data = CategoryData()
     data.categories = [without_controls(wave) for wave in waves]
@@ -34,7 +34,7 @@ def lines(slide, box, table: pd.DataFrame, value: str, minimum: int, *, percent:
         values = part.assign(_v=np.where(part["suppressed"], np.nan, part[value].astype(float))).set_index("wave")["_v"]
         data.add_series(without_controls(group), numbers(values.reindex(waves)))
     chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *box, data).chart
-    style_chart(chart, legend=True, percent=percent, maximum=maximum)
+    style_chart(chart, legend=True, number_format=SHARE if percent else MEAN, maximum=maximum)
     ends = []  # (series, its last shown point, value): each line's latest value written at its end
     for series, colour in zip(chart.plots[0].series, QUALITATIVE * 4):
         series.format.line.color.rgb = rgb(colour)

@@ -1,6 +1,6 @@
 """What every native chart of the deck shares: colours as PowerPoint takes them, values as a chart
-holds them (None where a cell is hidden or missing), the value axis and data labels in percent or in
-a plain number, bars' names with ``(n<5)`` for a hidden group, and one point's written label."""
+holds them (None where a cell is hidden or missing), the value axis and data labels as a share, a gap in
+percentage points or a mean, bars' names with ``(n<5)`` for a hidden group, and one point's written label."""
 from __future__ import annotations
 
 import pandas as pd
@@ -12,6 +12,7 @@ from cxcommit.charts.theme import suppressed_label
 from cxcommit.text import without_controls
 
 INK = "222222"
+SHARE, POINTS, MEAN = "0%", '0" pts"', "0.0"  # number formats: a share, a gap in percentage points, a mean
 
 
 def rgb(colour: str) -> RGBColor:
@@ -27,7 +28,8 @@ def numbers(values) -> list:
     return [None if pd.isna(v) else float(v) for v in values]
 
 
-def style_chart(chart, *, legend: bool, percent: bool, maximum: float | None = None) -> None:
+def style_chart(chart, *, legend: bool, number_format: str, maximum: float | None = None) -> None:
+    """The value axis in ``number_format`` (:data:`SHARE`, :data:`POINTS` or :data:`MEAN`) from 0."""
     chart.has_title = False  # the slide's title says it
     chart.font.size = Pt(14)
     chart.has_legend = legend
@@ -39,7 +41,7 @@ def style_chart(chart, *, legend: bool, percent: bool, maximum: float | None = N
     axis.has_major_gridlines = True
     axis.major_gridlines.format.line.color.rgb = rgb("#e6e6e6")
     axis.tick_labels.font.size = Pt(13)
-    axis.tick_labels.number_format = "0%" if percent else "0.0"
+    axis.tick_labels.number_format = number_format
     axis.tick_labels.number_format_is_linked = False
     axis.minimum_scale = 0
     if maximum is not None:
@@ -48,10 +50,10 @@ def style_chart(chart, *, legend: bool, percent: bool, maximum: float | None = N
     chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
 
 
-def labels(plot, percent: bool) -> None:
+def labels(plot, number_format: str) -> None:
     plot.has_data_labels = True
     labels = plot.data_labels
-    labels.number_format = "0%" if percent else "0.0"
+    labels.number_format = number_format
     labels.number_format_is_linked = False
     labels.font.size = Pt(13)
     labels.position = XL_LABEL_POSITION.OUTSIDE_END
