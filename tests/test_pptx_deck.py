@@ -586,3 +586,23 @@ def test_long_bar_names_are_written_small_enough_for_one_line_each():
     page = list(pptx.slides)[1 + [s.kind for s in slides].index("variation")]
     names = list(chart_of(page).plots[0].categories)
     assert max(map(len, names)) > 45 and chart_of(page).category_axis.tick_labels.font.size.pt == 10
+
+
+def test_the_scatter_names_its_extreme_dots_and_its_axes_cross_at_the_bottom_left(demo_deck):
+    from pptx.enum.chart import XL_AXIS_CROSSES
+
+    slides, pptx = demo_deck
+    slide, page = next((s, p) for s, p in zip(slides, list(pptx.slides)[1:]) if s.kind == "outcomes")
+    chart = chart_of(page)
+    x, y = slide.columns
+    for axis, column in ((chart.category_axis, x), (chart.value_axis, y)):
+        assert axis.crosses == XL_AXIS_CROSSES.MINIMUM  # never through a dot or a name at 0
+        assert axis.minimum_scale < slide.table[column].min() and axis.maximum_scale > slide.table[column].max()
+    dots = chart.plots[0].series[0]
+    written = [p.data_label.text_frame.text if p.data_label.has_text_frame else "" for p in dots.points]
+    plotted = slide.table.dropna(subset=[x, y])
+    names = [str(u) for u in plotted["business_unit"]]
+    assert all(t == "" or t == n or t.rstrip("…") in n for t, n in zip(written, names))
+    for extreme in (plotted[x].argmax(), plotted[x].argmin(), plotted[y].argmax(), plotted[y].argmin()):
+        assert written[extreme], names[extreme]
+    assert sum(1 for t in written if t) >= len(names) * 2 // 3

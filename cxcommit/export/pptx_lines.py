@@ -3,10 +3,12 @@ is one wave), each line's latest value written at its end, and the scatter of bu
 against a sign, its dots named."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
-from pptx.util import Pt
+from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION
+from pptx.util import Inches, Pt
 
 from cxcommit.charts.scatter import dot_labels
 from cxcommit.charts.theme import QUALITATIVE
@@ -84,33 +86,61 @@ def index_waves(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tup
     return lines(slide, box, table, "mean_signs", minimum, percent=False, maximum=8)
 
 
+def axis_limits(values: np.ndarray) -> tuple[float, float]:
+    """A scatter axis' range: the values with a twentieth of their spread either side, out to a
+    round step (1, 2 or 5 × a power of ten, five to eight steps), so the lowest dot sits above the
+    axis that crosses at the bottom-left, clear of its numbers.
+
+    >>> axis_limits(np.array([1.3, 22.1])), axis_limits(np.array([-2.3, 28.5])), axis_limits(np.array([4.0]))
+    ((0.0, 25.0), (-5.0, 35.0), (3.6, 4.4))
+    """
+    low, high = float(np.min(values)), float(np.max(values))
+    pad = (high - low) / 20 or max(abs(high), 1.0) / 10
+    rough = (high - low + 2 * pad) / 8
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(power * m for m in (1, 2, 5, 10) if power * m >= rough)
+    return round(math.floor((low - pad) / step) * step, 9) + 0.0, round(math.ceil((high + pad) / step) * step, 9) + 0.0
+
+
 def outcomes(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple, columns: tuple[str, ...] = ()):
+    """The business units as dots, one outcome against another; the axes cross at the bottom-left
+    (never through a dot or a name) and the dots carry their units' names by the dashboard's rule
+    (:func:`cxcommit.charts.scatter.dot_labels`: every one that has room, else the most extreme first),
+    fitted to this chart's plot area and type."""
     x, y = columns
     unit = "business_unit" if "business_unit" in table else table.columns[0]
     shown = table[~table["suppressed"].astype(bool)] if "suppressed" in table else table
     shown = shown[shown[x].notna() & shown[y].notna()]
+    xs, ys = shown[x].to_numpy(float), shown[y].to_numpy(float)
     data = XyData()
     series = data.add_series("Business units")
-    for a, b in zip(shown[x].astype(float), shown[y].astype(float)):
+    for a, b in zip(xs, ys):
         series.add_data_point(a, b)
     chart = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, *box, data).chart
     chart.has_legend = False
     chart.has_title = False
     chart.font.size = Pt(14)
-    for axis, column in ((chart.category_axis, x), (chart.value_axis, y)):
+    limits = (axis_limits(xs), axis_limits(ys)) if len(xs) else None
+    for axis, column, span in ((chart.category_axis, x, limits and limits[0]), (chart.value_axis, y, limits and limits[1])):
         axis.has_title = True
         axis.axis_title.text_frame.text = without_controls(column_label(column))
         axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
         axis.tick_labels.font.size = Pt(13)
         axis.has_major_gridlines = axis is chart.value_axis
-    chart.plots[0].series[0].marker.size = 11
-    chart.plots[0].series[0].marker.format.fill.solid()
-    chart.plots[0].series[0].marker.format.fill.fore_color.rgb = rgb(cover.accent)
-    chart.plots[0].series[0].format.line.fill.background()
-    names, sides = dot_labels(shown[x].to_numpy(float), shown[y].to_numpy(float), [str(u) for u in shown[unit]],
-                              width=900, height=380, font=12)
-    for point, name, side in zip(chart.plots[0].series[0].points, names, sides):
-        if name:  # the dots' names by the dashboard's rule: all that have room, the most extreme first
+        axis.crosses = XL_AXIS_CROSSES.MINIMUM  # at the bottom-left corner, not through the dots at 0
+        if span:
+            axis.minimum_scale, axis.maximum_scale = span
+    dots = chart.plots[0].series[0]
+    dots.marker.size = 11
+    dots.marker.format.fill.solid()
+    dots.marker.format.fill.fore_color.rgb = rgb(cover.accent)
+    dots.format.line.fill.background()
+    # the plot area in points: the box less the value axis' title and numbers (left), the other's (below)
+    width, height = (box[2] - Inches(1.0)) / 12700, (box[3] - Inches(0.9)) / 12700
+    names, sides = dot_labels(xs, ys, [str(u) for u in shown[unit]], width=width, height=height, font=11, dot=11,
+                              limits=limits)
+    for point, name, side in zip(dots.points, names, sides):
+        if name:
             point_text(point, name, XL_LABEL_POSITION.LEFT if side == "middle left" else XL_LABEL_POSITION.RIGHT,
-                        size=11)
+                       size=11)
     return chart
