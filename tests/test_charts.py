@@ -108,11 +108,22 @@ def test_heatmap_marks_exactly_the_cells_that_differ_from_the_rest(demo, values)
         has_mark = np.array([[text.startswith("●") for text in line] for line in marked.text])
         np.testing.assert_array_equal(has_mark, significant)
         assert not any("●" in text for line in muted.text for text in line)
-        assert marked.showscale is not False and muted.showscale is False  # the legend bar: the full colours
+        # the colour bar: the full colours where a cell is marked, else the muted ones the cells are drawn in
+        assert (marked.showscale, muted.showscale) == ((True, False) if significant.any() else (False, True))
         assert muted.colorscale != marked.colorscale and (muted.zmin, muted.zmax) == (marked.zmin, marked.zmax)
         assert "● differs from the rest: adjusted for the number of tests and at least 5 points" in \
             fig.layout.title.subtitle.text
     assert 0 < significant.sum() < significant.size // 2  # some marked in a small division, most not
+
+
+def test_a_heatmap_with_no_cell_beyond_chance_still_shows_its_colour_scale(demo):
+    """No cell marked (as on surveys where no region stands out): the colour bar shows the muted
+    colours the cells are drawn in, so a reader still knows what the colour means."""
+    table = rates(demo, "division").assign(significant=False)
+    fig = charts.signs_heatmap(table)
+    muted, marked = fig.data[0], fig.data[1]
+    assert muted.showscale is True and marked.showscale is False
+    assert "points" in muted.colorbar.title.text and list(muted.colorbar.tickvals)
 
 
 @pytest.mark.parametrize("filters", [{}, {"wave": ["2026-Q3"]}, {"division": ["Retail Banking"], "wave": ["2026-Q3"]}])

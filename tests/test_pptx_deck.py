@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 
+import numpy as np
 import pandas as pd
 import pytest
 from pptx import Presentation
@@ -606,3 +607,28 @@ def test_the_scatter_names_its_extreme_dots_and_its_axes_cross_at_the_bottom_lef
     for extreme in (plotted[x].argmax(), plotted[x].argmin(), plotted[y].argmax(), plotted[y].argmin()):
         assert written[extreme], names[extreme]
     assert sum(1 for t in written if t) >= len(names) * 2 // 3
+
+
+@pytest.mark.parametrize("marked", [True, False])
+def test_the_heatmap_table_has_a_colour_scale_under_it(demo, marked):
+    """The deck's heatmap says what its colours mean: a strip of differences in points under the
+    table, on the table's own scale, in full colour where some cell is marked, else muted."""
+    from cxcommit.analyses.rates import rates
+    from cxcommit.export.pptx_charts import draw
+    from cxcommit.export.pptx_heatmap import legend_steps
+
+    table = rates(demo, "division")
+    table = table.assign(label=table["item"]) if "label" not in table else table
+    table = table if marked else table.assign(significant=False)
+    pptx = Presentation()
+    page = pptx.slides.add_slide(pptx.slide_layouts[6])
+    box = (Inches(0.6), Inches(1.45), Inches(12), Inches(5.1))
+    grid = draw(page, "signs", table, 5, Cover(), box)
+    strip = [s for s in page.shapes if s.has_table and s.shape_id != grid.shape_id]
+    assert len(strip) == 1
+    limit = max(0.05, float(np.ceil(table.loc[~table["suppressed"], "diff"].abs().max() * 20) / 20))
+    cells = [strip[0].table.cell(0, j).text for j in range(len(strip[0].table.columns))]
+    assert cells == [f"{s * 100:+.0f}" if round(s * 100) else "0" for s in legend_steps(limit)]
+    assert strip[0].top >= grid.top + grid.height and strip[0].top + strip[0].height <= box[1] + box[3]
+    words = next(s.text_frame.text for s in page.shapes if s.has_text_frame and s.text_frame.text.startswith("Colour"))
+    assert ("beyond chance" in words) == marked
