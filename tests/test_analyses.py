@@ -555,3 +555,22 @@ def test_a_table_the_survey_keeps_is_handed_out_as_a_copy(demo):
     gaps = perception_gap(survey, "business_unit")
     gaps["gap"] = 9.0
     assert not perception_gap(survey, "business_unit")["gap"].eq(9.0).any()
+
+
+def test_a_merged_remainder_is_never_the_best_group_but_keeps_its_gap(demo):
+    """"Other divisions" (groups merged when published) is drawn with its estimate and gap, but the
+    best is picked among the groups a leader can act on, even where the remainder's estimate is highest."""
+    from cxcommit.analyses.gaps import gap_to_best
+    from cxcommit.privacy.publish import generalised_values
+
+    pooled = set(generalised_values(demo, "division"))
+    assert pooled
+    table = gap_to_best(demo, "division")
+    assert not set(table["best_group"].dropna()) & pooled
+    remainder = table[table["group"].isin(pooled) & ~table["suppressed"]]
+    assert remainder["p_shrunk"].notna().all() and remainder["gap"].notna().all()
+    top = table.loc[table.groupby("item")["p_shrunk"].idxmax()]
+    assert top["group"].isin(pooled).any()  # on some item the remainder's estimate is highest: the rule bites there
+    for item, part in table[~table["suppressed"]].groupby("item"):
+        own = part[~part["group"].isin(pooled)]
+        assert part["best_group"].iloc[0] == own.loc[own["p_shrunk"].idxmax(), "group"], item
