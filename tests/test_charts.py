@@ -664,7 +664,7 @@ def test_the_best_group_chart_names_the_best_on_each_item_with_its_estimate(demo
     median = next(t for t in fig.data if t.name == "Median business unit")
     rows = table[table["group"] == table["best_group"]].set_index("label")
     summary = charts.best.best_rows(table).set_index("label")
-    assert len(best.y) + len(summary[summary["all_tied"]]) == len(SIGN_IDS)  # one row per item, not a panel per item
+    assert len(best.y) + len(summary[summary["most_tied"]]) == len(SIGN_IDS)  # one row per item, not a panel per item
     for label, text, x in zip(best.y, best.text, best.x):
         row = rows.loc[html.unescape(label)]
         assert text.startswith(html.escape(row["best_group"])) and text.endswith(f"{row['best_shrunk']:.0%}")
@@ -676,7 +676,7 @@ def test_the_best_group_chart_names_the_best_on_each_item_with_its_estimate(demo
     behind = next(t for t in fig.data if t.name == "Behind")
     for label, text in zip(behind.y, behind.text):
         row = summary.loc[html.unescape(label)]
-        assert text.startswith(f"{row['behind']} of {row['others']} behind")
+        assert text.startswith(f"{row['behind']} of {row['others']} behind" if row["behind"] else "none behind")
     gaps = list(summary["median_gap"])
     assert gaps == sorted(gaps, reverse=True)  # largest median gap on top
     assert "hover" not in fig.layout.title.subtitle.text.lower()
@@ -697,8 +697,35 @@ def test_where_every_group_ties_the_best_group_chart_names_none():
         row = summary.loc[html.unescape(label)]
         assert text == f"all {row['others'] + 1} tied, highest {row['best_shrunk']:.0%}"
         assert row["best_group"] not in text
-    best = next(t for t in fig.data if t.name == "Best region")
-    assert all(side == ("top left" if x >= 0.45 else "top right") for side, x in zip(best.textposition, best.x))
+    for best in (t for t in fig.data if t.name == "Best region"):
+        assert all(side == ("top left" if x >= 0.45 else "top right") for side, x in zip(best.textposition, best.x))
+
+
+def test_where_nearly_every_group_ties_with_the_best_the_chart_says_so_plainly():
+    """Google Forms by country: on some items most of 36 countries tie at the top and none is behind
+    beyond chance ("Canada (+33 tied) · 0 of 35 behind" puzzled); the row says "34 of 36 tie at the
+    top", names no country, and "none behind"."""
+    from cxcommit import load_survey
+
+    survey = load_survey(REALDATA / "googleforms_rstudio_rsurvey2019_en.csv")
+    by = next(name for name in survey.groupings if name == "region")
+    table = gap_to_best(survey, by)
+    fig = charts.best_group_chart(table, group_word="country")
+    summary = charts.best.best_rows(table).set_index("label")
+    most = summary[summary["most_tied"] & ~summary["all_tied"]]
+    assert len(most)
+    trace = next(t for t in fig.data if t.name == "Most tied at the top: no best")
+    for label, text in zip(trace.y, trace.text):
+        row = summary.loc[html.unescape(label)]
+        assert text == f"{row['n_best_tied']} of {row['others'] + 1} tie at the top, highest {row['best_shrunk']:.0%}"
+        assert row["best_group"] not in text
+    named = next((t for t in fig.data if t.name == "Best country"), None)
+    for label in (named.y if named is not None else ()):  # a best is named only where some are behind it
+        row = summary.loc[html.unescape(label)]
+        assert row["behind"] > 0 and row["n_best_tied"] * 2 <= row["others"] + 1
+    behind = next(t for t in fig.data if t.name == "Behind")
+    assert all(text.startswith("none behind") == (summary.loc[html.unescape(label), "behind"] == 0)
+               for label, text in zip(behind.y, behind.text))
 
 
 def test_scatter_dots_carry_their_units_names_extremes_and_named_first(demo):
