@@ -8,6 +8,7 @@ page appears in its frame either way.
 """
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from cxcommit.privacy.view import view
 from cxcommit.settings import MAX_MIN_DIFFERENCE_POINTS, MAX_MIN_GROUP_SIZE, setting_from_text, setting_link_text
 from cxcommit.stats.intervals import CI_METHODS
 from cxcommit.story.report_text import view_of
-from cxcommit.text import WORD_BREAK, escape_markdown as md, file_label
+from cxcommit.text import WORD_BREAK, escape_html, escape_markdown as md, file_label, one_line
 from cxcommit.vocabulary import grouping_label, left_out_text, one_group
 from ui.data import LINK_PARAM, Dataset, current, demo_dataset, link_key, lost_link, opened_dataset
 from ui.errors import guarded, show_error
@@ -244,9 +245,9 @@ def _options(survey: Survey, name: str, filters: dict[str, list[str]]) -> list[s
 def _filters(dataset: Dataset, survey: Survey, sidebar) -> dict[str, list[str]]:
     """The sidebar's filters (in ``sidebar``), offering the published values of ``survey``."""
     filters: dict[str, list[str]] = {}
-    name, cut = file_label(dataset.label)  # wraps between its parts; where cut, the full name on hover
-    name = WORD_BREAK.join(md(part) for part in name.split(WORD_BREAK))  # each part escaped, the breaks kept
-    sidebar.markdown(f"**Data:** {name}", help=md(dataset.label) if cut else None)
+    name, cut = file_label(dataset.label)  # wraps between its parts (<wbr>: nothing copied); where cut, the full name on hover
+    hover = f' title="{html.escape(one_line(dataset.label), quote=True)}"' if cut else ""
+    sidebar.html(f'<p{hover}><b>Data:</b> {"<wbr>".join(escape_html(part) for part in name.split(WORD_BREAK))}</p>')
     sidebar.markdown("**Filters**")
     from_url = st.session_state.get("_url_filters", {})
     standard = [name for name in survey.groupings if name == "wave" or name in ATTRIBUTES]
