@@ -574,3 +574,27 @@ def test_a_merged_remainder_is_never_the_best_group_but_keeps_its_gap(demo):
     for item, part in table[~table["suppressed"]].groupby("item"):
         own = part[~part["group"].isin(pooled)]
         assert part["best_group"].iloc[0] == own.loc[own["p_shrunk"].idxmax(), "group"], item
+
+
+@pytest.mark.parametrize("by", ["division", "business_unit"])
+def test_a_merged_remainder_is_never_named_at_either_end_of_an_items_spread(demo, by):
+    """The variation's lowest and highest (a title's "from 25% (Procurement) to 80% (…)") are groups a
+    leader can act on, never "Other divisions"; the remainder still counts in the test and ω²."""
+    from cxcommit.analyses.rates import rates
+    from cxcommit.analyses.variation import _spread, variation
+    from cxcommit.privacy.publish import generalised_values
+
+    pooled = set(generalised_values(demo, by))
+    table = variation(demo, by)
+    shown = rates(demo, by)
+    shown = shown[~shown["suppressed"].astype(bool) & shown["p"].notna()]
+    for row in table.to_dict("records"):
+        part = shown[(shown["item"] == row["item"]) & ~shown["group"].isin(pooled)]
+        assert not {row["lowest"], row["highest"]} & pooled
+        assert row["min_p"] == pytest.approx(part["p"].astype(float).min())
+        assert row["max_p"] == pytest.approx(part["p"].astype(float).max())
+    k, n, names = np.array([9.0, 2, 5, 6]), np.array([10.0, 10, 10, 10]), np.array(["Other regions", "A", "B", "C"])
+    own = _spread(k, n, names, np.array([False, True, True, True]))
+    every = _spread(k, n, names)
+    assert (own["highest"], own["max_p"], own["lowest"]) == ("C", 0.6, "A") and every["highest"] == "Other regions"
+    assert own["omega_sq"] == every["omega_sq"] and own["p_value"] == every["p_value"]
