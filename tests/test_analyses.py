@@ -598,3 +598,20 @@ def test_a_merged_remainder_is_never_named_at_either_end_of_an_items_spread(demo
     every = _spread(k, n, names)
     assert (own["highest"], own["max_p"], own["lowest"]) == ("C", 0.6, "A") and every["highest"] == "Other regions"
     assert own["omega_sq"] == every["omega_sq"] and own["p_value"] == every["p_value"]
+
+
+@pytest.mark.parametrize("division", [None, "Digital", "Retail Banking", "Operations"])
+def test_no_finding_names_a_merged_remainder(demo, division):
+    """A finding names a group a leader can act on: "Other units" (units merged when published) may
+    be in every fit, but is never the furthest unit, the largest gap or the mover."""
+    from cxcommit.analyses.findings import _own, findings
+    from cxcommit.privacy.publish import generalised_values
+
+    survey = demo.filter(division=[division]) if division else demo
+    pooled = set(generalised_values(survey, "business_unit"))
+    assert pooled
+    facts = findings(survey)
+    assert not set(facts["group"].dropna()) & pooled
+    assert not any(name in headline for name in pooled for headline in facts["headline"])
+    assert _own(survey, "business_unit", np.array(["Other units", "Mortgages"])).tolist() == [False, True]
+    assert _own(survey, None, np.array(["Other units"])).tolist() == [True]
