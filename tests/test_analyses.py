@@ -615,3 +615,23 @@ def test_no_finding_names_a_merged_remainder(demo, division):
     assert not any(name in headline for name in pooled for headline in facts["headline"])
     assert _own(survey, "business_unit", np.array(["Other units", "Mortgages"])).tolist() == [False, True]
     assert _own(survey, None, np.array(["Other units"])).tolist() == [True]
+
+
+def test_a_takeaway_never_names_a_merged_remainder_leading_trailing_or_standing_out(demo):
+    """"Other divisions" made to lead on commitment is still drawn, but the title names the best of
+    the divisions a leader can act on; nor is it a group that "stands out" on the variation slide."""
+    from cxcommit.analyses.commitment import commitment_index
+    from cxcommit.analyses.rates import rates
+    from cxcommit.privacy.publish import generalised_values
+    from cxcommit.story import takeaways
+
+    pooled = generalised_values(demo, "division")
+    table = commitment_index(demo, "division")
+    table.loc[table["group"].isin(pooled), "mean_signs"] = 7.9
+    assert takeaways.commitment(table).startswith("Other divisions leads")  # without the rule: the remainder
+    said = takeaways.commitment(table, pooled=pooled)
+    assert said.startswith("Digital leads") and "Other divisions" not in said
+    shares = rates(demo, "division")
+    shares = shares.assign(confirmed=True)
+    assert set(takeaways.standouts(shares, pooled=pooled)["group"]).isdisjoint(pooled)
+    assert not set(takeaways.standouts(shares)["group"]).isdisjoint(pooled)
