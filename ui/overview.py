@@ -34,7 +34,7 @@ FINDING_CHARTS = {
 LINK_STYLE = """<style>
     [class*="st-key-chart-link-"] [data-testid="stMarkdownContainer"] a {
         color: inherit; text-decoration: none; display: inline-block; padding: 0.125rem 0.5rem;
-        border-radius: 0.5rem;}
+        border-radius: 0.5rem; font-size: 0.875rem;}
     [class*="st-key-chart-link-"] [data-testid="stMarkdownContainer"] a:hover {
         background-color: rgba(151, 166, 195, 0.15);}
     </style>"""
@@ -106,7 +106,7 @@ def lead_findings(ctx: Context) -> None:
         text.markdown(f"**{fact.rank}.** {md(fact.headline)}  \n:small[n = {fact.n:,}]")
         page, anchor, label = FINDING_CHARTS.get(fact.kind, (None, None, ""))
         if anchor:  # a chart on this page: a link down to it, drawn as the links to other pages are
-            link.container(key=f"chart-link-{fact.rank}").markdown(f"[See the chart ↓](#{anchor})", help=label)
+            link.container(key=f"chart-link-{fact.rank}").markdown(f"[See the chart ↓](#{anchor} \"{label}\")")
         elif page:
             link.page_link(f"pages/{page}", label="See the chart →", help=label,
                            query_params={name: st.query_params.get_all(name) for name in st.query_params})
