@@ -242,12 +242,18 @@ def _options(survey: Survey, name: str, filters: dict[str, list[str]]) -> list[s
     return list(survey.codes(name)[1])
 
 
+def _data_name(sidebar, label: str) -> None:
+    """The data in use: its file name wraps between its parts (``<wbr>``: nothing extra is copied),
+    never mid-word; where a part is cut short, the full name on hover."""
+    name, cut = file_label(label)
+    hover = f' title="{html.escape(one_line(label), quote=True)}"' if cut else ""
+    sidebar.html(f'<p{hover}><b>Data:</b> {"<wbr>".join(escape_html(part) for part in name.split(WORD_BREAK))}</p>')
+
+
 def _filters(dataset: Dataset, survey: Survey, sidebar) -> dict[str, list[str]]:
     """The sidebar's filters (in ``sidebar``), offering the published values of ``survey``."""
     filters: dict[str, list[str]] = {}
-    name, cut = file_label(dataset.label)  # wraps between its parts (<wbr>: nothing copied); where cut, the full name on hover
-    hover = f' title="{html.escape(one_line(dataset.label), quote=True)}"' if cut else ""
-    sidebar.html(f'<p{hover}><b>Data:</b> {"<wbr>".join(escape_html(part) for part in name.split(WORD_BREAK))}</p>')
+    _data_name(sidebar, dataset.label)
     sidebar.markdown("**Filters**")
     from_url = st.session_state.get("_url_filters", {})
     standard = [name for name in survey.groupings if name == "wave" or name in ATTRIBUTES]

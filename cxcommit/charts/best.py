@@ -93,17 +93,26 @@ def _rows(rows: list[dict], labels: list[str], word: str, options: ChartOptions)
                              marker={"color": colorway(options.dark)[1], "size": 11},
                              hovertext=[f"Median estimate: {pct(r['median_shrunk'])}<br>Median observed share: "
                                         f"{pct(r['median_p'])}" for r in rows], hoverinfo="text"))
-    for name, part, color in ((f"Best {word}", [r for r in rows if not r["most_tied"]], ABOVE),
-                              ("All tied: no best", [r for r in rows if r["all_tied"]], NEUTRAL),
-                              ("Most tied at the top: no best", [r for r in rows if r["most_tied"] and not r["all_tied"]],
-                               NEUTRAL)):
+    for name, part, color in _best_kinds(rows, word):
         if part:
             fig.add_trace(_best_dots(part, name, color))
     fig.add_trace(go.Scatter(x=[BEHIND_AT] * len(rows), y=labels, mode="text", name="Behind", showlegend=False,
-                             text=[(f"{int(r['behind'])} of {int(r['others'])} behind" if r["behind"] else
-                                    "none behind") + f"<br>median {float(r['median_gap']) * 100:.0f} pts" for r in rows],
-                             textfont={"color": ink(options.dark)}, hoverinfo="skip", cliponaxis=False))
+                             text=[_behind_text(r) for r in rows], textfont={"color": ink(options.dark)},
+                             hoverinfo="skip", cliponaxis=False))
     return fig
+
+
+def _best_kinds(rows: list[dict], word: str) -> list[tuple[str, list[dict], str]]:
+    """The rows with a best (its colour), those where all tie and those where most do (grey, no best)."""
+    return [(f"Best {word}", [r for r in rows if not r["most_tied"]], ABOVE),
+            ("All tied: no best", [r for r in rows if r["all_tied"]], NEUTRAL),
+            ("Most tied at the top: no best", [r for r in rows if r["most_tied"] and not r["all_tied"]], NEUTRAL)]
+
+
+def _behind_text(row: dict) -> str:
+    """How many are behind the best beyond chance ("none behind" where none is), and the median gap."""
+    behind = f"{int(row['behind'])} of {int(row['others'])} behind" if row["behind"] else "none behind"
+    return f"{behind}<br>median {float(row['median_gap']) * 100:.0f} pts"
 
 
 def best_group_chart(gap_to_best_table: pd.DataFrame, *, group_word: str | None = None,

@@ -20,7 +20,7 @@ from cxcommit.text import without_controls
 from cxcommit.vocabulary import column_label
 
 
-def lines(slide, box, table: pd.DataFrame, value: str, minimum: int, *, percent: bool, maximum=None):
+def lines(slide, box, table: pd.DataFrame, value: str, minimum: int, *, number_format: str, maximum=None):
     """A line per group over the waves, each one's latest value written at its end; with one wave,
     that wave's bars (a trend needs two waves), their values written, hidden groups named with ``n<5``."""
     waves = list(dict.fromkeys(table.sort_values("_order")["wave"])) if "_order" in table else list(
@@ -28,7 +28,7 @@ def lines(slide, box, table: pd.DataFrame, value: str, minimum: int, *, percent:
     if len(waves) == 1:
         shown = table.assign(_v=np.where(table["suppressed"], np.nan, table[value].astype(float)))
         return bars(slide, box, categories(shown, minimum),
-                     {without_controls(waves[0]): numbers(shown["_v"])}, number_format=SHARE if percent else MEAN,
+                     {without_controls(waves[0]): numbers(shown["_v"])}, number_format=number_format,
                      colours=[QUALITATIVE[0]], maximum=maximum)
     data = CategoryData()
     data.categories = [without_controls(wave) for wave in waves]
@@ -36,7 +36,7 @@ def lines(slide, box, table: pd.DataFrame, value: str, minimum: int, *, percent:
         values = part.assign(_v=np.where(part["suppressed"], np.nan, part[value].astype(float))).set_index("wave")["_v"]
         data.add_series(without_controls(group), numbers(values.reindex(waves)))
     chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *box, data).chart
-    style_chart(chart, legend=True, number_format=SHARE if percent else MEAN, maximum=maximum)
+    style_chart(chart, legend=True, number_format=number_format, maximum=maximum)
     ends = []  # (series, its last shown point, value): each line's latest value written at its end
     for series, colour in zip(chart.plots[0].series, QUALITATIVE * 4):
         series.format.line.color.rgb = rgb(colour)
@@ -49,7 +49,7 @@ def lines(slide, box, table: pd.DataFrame, value: str, minimum: int, *, percent:
             ends.append((series, *shown[-1]))
     span = maximum or max((value for *_, value in ends), default=1) or 1
     for (series, point, value), where in zip(ends, end_positions([(p, v) for _, p, v in ends], span)):
-        point_text(series.points[point], f"{value:.0%}" if percent else f"{value:.1f}", where, size=12)
+        point_text(series.points[point], f"{value:.0%}" if number_format == SHARE else f"{value:.1f}", where, size=12)
     return chart
 
 
@@ -79,11 +79,11 @@ def end_positions(ends: list[tuple[int, float]], span: float) -> list:
 
 
 def pay(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    return lines(slide, box, table, "p", minimum, percent=True, maximum=1)
+    return lines(slide, box, table, "p", minimum, number_format=SHARE, maximum=1)
 
 
 def index_waves(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
-    return lines(slide, box, table, "mean_signs", minimum, percent=False, maximum=8)
+    return lines(slide, box, table, "mean_signs", minimum, number_format=MEAN, maximum=8)
 
 
 def axis_limits(values: np.ndarray) -> tuple[float, float]:
