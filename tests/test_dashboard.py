@@ -431,9 +431,8 @@ def test_the_overview_links_each_finding_to_its_chart():
     assert all(link.label == "See the chart →" for link in links)
     assert any("(#answers-per-item \"" in m.value for m in test.markdown) == ("weakest_sign" in kinds)
     # the link down this page is drawn as the links to other pages: one style for every "See the chart"
-    from ui.overview import LINK_STYLE
-    assert any(LINK_STYLE in getattr(e, "proto", None).body for e in test.get("html") if hasattr(e.proto, "body"))
-    assert "text-decoration: none" in LINK_STYLE and "color: inherit" in LINK_STYLE
+    style = " ".join(e.proto.body for e in test.get("html") if "st-key-chart-link-" in e.proto.body)
+    assert "text-decoration: none" in style and "color: inherit" in style
     assert "How each item is answered" in [h.value for h in test.subheader]
     assert "Commitment by division" in [h.value for h in test.subheader]  # as the chart names its grouping
     assert "Participation" in [h.value for h in test.subheader]

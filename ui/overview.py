@@ -29,15 +29,6 @@ FINDING_CHARTS = {
     "pay_trend": ("pay_trends.py", None, "Pay and trends"),
 }
 
-# a finding's link to a chart further down this page, in the look of a link to another page
-# (``st.page_link``: the text's own colour, no underline, a tint on hover); style only, no room taken
-LINK_STYLE = """<style>
-    [class*="st-key-chart-link-"] [data-testid="stMarkdownContainer"] a {
-        color: inherit; text-decoration: none; display: inline-block; padding: 0.125rem 0.5rem;
-        border-radius: 0.5rem; font-size: 0.875rem;}
-    [class*="st-key-chart-link-"] [data-testid="stMarkdownContainer"] a:hover {
-        background-color: rgba(151, 166, 195, 0.15);}
-    </style>"""
 
 
 def title(ctx: Context) -> str:
@@ -100,7 +91,14 @@ def lead_findings(ctx: Context) -> None:
     if facts.empty:
         st.info("No finding clears the minimum group size with these filters.")
         return
-    st.html(LINK_STYLE)
+    # a link down this page drawn as the links to other pages (st.page_link): the text's colour, no underline
+    st.html("""<style>
+        [class*="st-key-chart-link-"] [data-testid="stMarkdownContainer"] a {
+            color: inherit; text-decoration: none; display: inline-block; padding: 0.125rem 0.5rem;
+            border-radius: 0.5rem; font-size: 0.875rem;}
+        [class*="st-key-chart-link-"] [data-testid="stMarkdownContainer"] a:hover {
+            background-color: rgba(151, 166, 195, 0.15);}
+        </style>""")
     for fact in facts.itertuples():
         text, link = st.columns([5, 1], vertical_alignment="center")
         text.markdown(f"**{fact.rank}.** {md(fact.headline)}  \n:small[n = {fact.n:,}]")

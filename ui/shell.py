@@ -8,7 +8,6 @@ page appears in its frame either way.
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from cxcommit.privacy.view import view
 from cxcommit.settings import MAX_MIN_DIFFERENCE_POINTS, MAX_MIN_GROUP_SIZE, setting_from_text, setting_link_text
 from cxcommit.stats.intervals import CI_METHODS
 from cxcommit.story.report_text import view_of
-from cxcommit.text import WORD_BREAK, escape_html, escape_markdown as md, file_label, one_line
+from cxcommit.text import WORD_BREAK, escape_markdown as md, file_label
 from cxcommit.vocabulary import grouping_label, left_out_text, one_group
 from ui.data import LINK_PARAM, Dataset, current, demo_dataset, link_key, lost_link, opened_dataset
 from ui.errors import guarded, show_error
@@ -243,11 +242,12 @@ def _options(survey: Survey, name: str, filters: dict[str, list[str]]) -> list[s
 
 
 def _data_name(sidebar, label: str) -> None:
-    """The data in use: its file name wraps between its parts (``<wbr>``: nothing extra is copied),
-    never mid-word; where a part is cut short, the full name on hover."""
+    """The data in use: its file name wraps between its parts (a zero-width space after each "_",
+    "-" and ".", each part escaped on its own), never mid-word; where a part is cut short, the full
+    name on hover."""
     name, cut = file_label(label)
-    hover = f' title="{html.escape(one_line(label), quote=True)}"' if cut else ""
-    sidebar.html(f'<p{hover}><b>Data:</b> {"<wbr>".join(escape_html(part) for part in name.split(WORD_BREAK))}</p>')
+    sidebar.markdown("**Data:** " + WORD_BREAK.join(md(part) for part in name.split(WORD_BREAK)),
+                     help=md(label) if cut else None)
 
 
 def _filters(dataset: Dataset, survey: Survey, sidebar) -> dict[str, list[str]]:
