@@ -244,6 +244,27 @@ def survey_name(label: str) -> str:
     return " ".join(name.replace("_", " ").split())
 
 
+WORD_BREAK = "\u200b"  # zero-width space: where a browser may wrap a name that has no spaces
+
+
+def file_label(label: str, longest: int = 26) -> tuple[str, bool]:
+    """A file name for a narrow column (the sidebar): a place to wrap after each ``_``, ``-`` and ``.``
+    (a zero-width space) so it wraps between its parts, never mid-word; a part longer than
+    ``longest`` characters (one line of the column) cut short with "…". Returns the text and
+    whether anything was cut (then show the full name on hover).
+
+    >>> text, cut = file_label("qualtrics_student_satisfaction_choicetext2023.csv")
+    >>> text.split(WORD_BREAK), cut
+    (['qualtrics_', 'student_', 'satisfaction_', 'choicetext2023.', 'csv'], False)
+    >>> text, cut = file_label("averyveryveryverylongexportnamewithoutanybreak.csv")
+    >>> text.split(WORD_BREAK), cut
+    (['averyveryveryverylongexpo…', 'csv'], True)
+    """
+    parts = re.split(r"(?<=[_\-.])", str(label))
+    cut = [part if len(part) <= longest else shorten(part, longest) for part in parts]
+    return WORD_BREAK.join(part for part in cut if part), cut != parts
+
+
 def share_and_change(p, change=None) -> tuple[str, str]:
     """A share and its change in points at the same precision, for a tile: whole percent and whole
     points, or one decimal of each below 10 % (so that "2 %" never sits over "+0.1 points": it reads

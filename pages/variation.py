@@ -4,6 +4,7 @@ import streamlit as st
 from cxcommit import charts
 from cxcommit.analyses.rates import rates
 from cxcommit.analyses.variation import explain, variation
+from cxcommit.privacy.publish import generalised_values
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.story.chapters import page_heading
 from cxcommit.story.takeaways import marked_groups, standouts
@@ -32,7 +33,7 @@ with guarded():
         words = grouping_nouns(by, longest=LONGEST_NOUN, label=survey.groupings.get(by))[1]  # as the deck says it
         spread = rates(survey, by, items=items, settings=ctx.settings)
         st.subheader(md(page_heading("variation", table, ctx.settings, fallback=f"Where {words} disagree",
-                                     groups=words, standouts=standouts(spread, ctx.settings))))
+                                     groups=words, standouts=standouts(spread, ctx.settings, generalised_values(survey, by)))))
         figure = charts.variation_chart(table, groups=words, options=ctx.chart_options)
         show_chart(ctx, figure, left_out_note(survey, by), table=table)
         marks = marked_groups(spread)  # the heatmap's marks, named where the test of all groups finds none

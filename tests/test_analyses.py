@@ -562,3 +562,83 @@ def test_a_table_the_survey_keeps_is_handed_out_as_a_copy(demo):
     gaps = perception_gap(survey, "business_unit")
     gaps["gap"] = 9.0
     assert not perception_gap(survey, "business_unit")["gap"].eq(9.0).any()
+
+
+def test_a_merged_remainder_is_never_the_best_group_but_keeps_its_gap(demo):
+    """"Other divisions" (groups merged when published) is drawn with its estimate and gap, but the
+    best is picked among the groups a leader can act on, even where the remainder's estimate is highest."""
+    from cxcommit.analyses.gaps import gap_to_best
+    from cxcommit.privacy.publish import generalised_values
+
+    pooled = set(generalised_values(demo, "division"))
+    assert pooled
+    table = gap_to_best(demo, "division")
+    assert not set(table["best_group"].dropna()) & pooled
+    remainder = table[table["group"].isin(pooled) & ~table["suppressed"]]
+    assert remainder["p_shrunk"].notna().all() and remainder["gap"].notna().all()
+    top = table.loc[table.groupby("item")["p_shrunk"].idxmax()]
+    assert top["group"].isin(pooled).any()  # on some item the remainder's estimate is highest: the rule bites there
+    for item, part in table[~table["suppressed"]].groupby("item"):
+        own = part[~part["group"].isin(pooled)]
+        assert part["best_group"].iloc[0] == own.loc[own["p_shrunk"].idxmax(), "group"], item
+
+
+@pytest.mark.parametrize("by", ["division", "business_unit"])
+def test_a_merged_remainder_is_never_named_at_either_end_of_an_items_spread(demo, by):
+    """The variation's lowest and highest (a title's "from 25% (Procurement) to 80% (…)") are groups a
+    leader can act on, never "Other divisions"; the remainder still counts in the test and ω²."""
+    from cxcommit.analyses.rates import rates
+    from cxcommit.analyses.variation import _spread, variation
+    from cxcommit.privacy.publish import generalised_values
+
+    pooled = set(generalised_values(demo, by))
+    table = variation(demo, by)
+    shown = rates(demo, by)
+    shown = shown[~shown["suppressed"].astype(bool) & shown["p"].notna()]
+    for row in table.to_dict("records"):
+        part = shown[(shown["item"] == row["item"]) & ~shown["group"].isin(pooled)]
+        assert not {row["lowest"], row["highest"]} & pooled
+        assert row["min_p"] == pytest.approx(part["p"].astype(float).min())
+        assert row["max_p"] == pytest.approx(part["p"].astype(float).max())
+    k, n, names = np.array([9.0, 2, 5, 6]), np.array([10.0, 10, 10, 10]), np.array(["Other regions", "A", "B", "C"])
+    own = _spread(k, n, names, np.array([False, True, True, True]))
+    every = _spread(k, n, names)
+    assert (own["highest"], own["max_p"], own["lowest"]) == ("C", 0.6, "A") and every["highest"] == "Other regions"
+    assert own["omega_sq"] == every["omega_sq"] and own["p_value"] == every["p_value"]
+
+
+@pytest.mark.parametrize("division", [None, "Digital", "Retail Banking", "Operations"])
+def test_no_finding_names_a_merged_remainder(demo, division):
+    """A finding names a group a leader can act on: "Other units" (units merged when published) may
+    be in every fit, but is never the furthest unit, the largest gap or the mover."""
+    from cxcommit.analyses.findings import _own, findings
+    from cxcommit.privacy.publish import generalised_values
+
+    survey = demo.filter(division=[division]) if division else demo
+    pooled = set(generalised_values(survey, "business_unit"))
+    assert pooled
+    facts = findings(survey)
+    assert not set(facts["group"].dropna()) & pooled
+    assert not any(name in headline for name in pooled for headline in facts["headline"])
+    assert _own(survey, "business_unit", np.array(["Other units", "Mortgages"])).tolist() == [False, True]
+    assert _own(survey, None, np.array(["Other units"])).tolist() == [True]
+
+
+def test_a_takeaway_never_names_a_merged_remainder_leading_trailing_or_standing_out(demo):
+    """"Other divisions" made to lead on commitment is still drawn, but the title names the best of
+    the divisions a leader can act on; nor is it a group that "stands out" on the variation slide."""
+    from cxcommit.analyses.commitment import commitment_index
+    from cxcommit.analyses.rates import rates
+    from cxcommit.privacy.publish import generalised_values
+    from cxcommit.story import takeaways
+
+    pooled = generalised_values(demo, "division")
+    table = commitment_index(demo, "division")
+    table.loc[table["group"].isin(pooled), "mean_signs"] = 7.9
+    assert takeaways.commitment(table).startswith("Other divisions leads")  # without the rule: the remainder
+    said = takeaways.commitment(table, pooled=pooled)
+    assert said.startswith("Digital leads") and "Other divisions" not in said
+    shares = rates(demo, "division")
+    shares = shares.assign(confirmed=True)
+    assert set(takeaways.standouts(shares, pooled=pooled)["group"]).isdisjoint(pooled)
+    assert not set(takeaways.standouts(shares)["group"]).isdisjoint(pooled)

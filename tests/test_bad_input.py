@@ -385,3 +385,31 @@ def test_cli_views_take_unit_metrics_without_an_incentive_share(tmp_path):
         result = cli("analyze", "data/demo_responses.csv", "--view", view, "--metrics", path)
         assert result.returncode == 0, (view, result.stderr)
         assert result.stderr.startswith("Note: The unit metrics (m.csv) have no incentive-share column")
+
+
+def test_text_saved_twice_as_utf8_is_repaired_and_said():
+    """An export read once as Windows-1252 and saved again as UTF-8 ("CafÃ©", "donâ€™t") is a known
+    double encoding: repaired, and each repair named as a warning."""
+    from cxcommit.io.decoding import to_utf8
+
+    raw = "id,unit,q\nR1,Café,I don’t know\nR2,Crème,yes\n".encode("utf-8").decode("cp1252").encode("utf-8")
+    decoded = to_utf8(raw)
+    assert decoded.data.decode("utf-8") == "id,unit,q\nR1,Café,I don’t know\nR2,Crème,yes\n"
+    said = " ".join(p.problem for p in decoded.problems)
+    assert "“Ã©” reads “é”" in said and "“â€™” reads “’”" in said
+    plain = to_utf8("id,unit\nR1,Café\n".encode("utf-8"))
+    assert plain.data == "id,unit\nR1,Café\n".encode("utf-8") and not plain.problems
+
+
+def test_a_few_bytes_of_no_known_encoding_are_named_in_the_import_report():
+    """The Star Wars export holds two bytes (8C E6) after a question that no encoding reads as text
+    there: read as cp1252 ("Œæ"), and the import report says where, so that the reader checks it."""
+    from conftest import REALDATA
+    from cxcommit.io.decoding import to_utf8
+
+    decoded = to_utf8((REALDATA / "surveymonkey_538_starwars.csv").read_bytes())
+    assert decoded.encoding == "cp1252"
+    [problem] = decoded.problems
+    assert problem.severity == "warning" and problem.row == 1
+    assert "bytes 8C E6" in problem.problem and "“Œæ”" in problem.problem
+    assert problem.value.endswith("Expanded Universe?Œæ")

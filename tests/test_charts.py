@@ -109,11 +109,22 @@ def test_heatmap_marks_exactly_the_cells_that_differ_from_the_rest(demo, values)
         has_mark = np.array([[text.startswith("●") for text in line] for line in marked.text])
         np.testing.assert_array_equal(has_mark, significant)
         assert not any("●" in text for line in muted.text for text in line)
-        assert marked.showscale is not False and muted.showscale is False  # the legend bar: the full colours
+        # the colour bar: the full colours where a cell is marked, else the muted ones the cells are drawn in
+        assert (marked.showscale, muted.showscale) == ((True, False) if significant.any() else (False, True))
         assert muted.colorscale != marked.colorscale and (muted.zmin, muted.zmax) == (marked.zmin, marked.zmax)
         assert "● differs from the rest: adjusted for the number of tests and at least 5 points" in \
             fig.layout.title.subtitle.text
     assert 0 < significant.sum() < significant.size // 2  # some marked in a small division, most not
+
+
+def test_a_heatmap_with_no_cell_beyond_chance_still_shows_its_colour_scale(demo):
+    """No cell marked (as on surveys where no region stands out): the colour bar shows the muted
+    colours the cells are drawn in, so a reader still knows what the colour means."""
+    table = rates(demo, "division").assign(significant=False)
+    fig = charts.signs_heatmap(table)
+    muted, marked = fig.data[0], fig.data[1]
+    assert muted.showscale is True and marked.showscale is False
+    assert "points" in muted.colorbar.title.text and list(muted.colorbar.tickvals)
 
 
 @pytest.mark.parametrize("filters", [{}, {"wave": ["2026-Q3"]}, {"division": ["Retail Banking"], "wave": ["2026-Q3"]}])
@@ -654,7 +665,7 @@ def test_the_best_group_chart_names_the_best_on_each_item_with_its_estimate(demo
     median = next(t for t in fig.data if t.name == "Median business unit")
     rows = table[table["group"] == table["best_group"]].set_index("label")
     summary = charts.best.best_rows(table).set_index("label")
-    assert len(best.y) + len(summary[summary["all_tied"]]) == len(SIGN_IDS)  # one row per item, not a panel per item
+    assert len(best.y) + len(summary[summary["most_tied"]]) == len(SIGN_IDS)  # one row per item, not a panel per item
     for label, text, x in zip(best.y, best.text, best.x):
         row = rows.loc[html.unescape(label)]
         assert text.startswith(html.escape(row["best_group"])) and text.endswith(f"{row['best_shrunk']:.0%}")
@@ -666,7 +677,7 @@ def test_the_best_group_chart_names_the_best_on_each_item_with_its_estimate(demo
     behind = next(t for t in fig.data if t.name == "Behind")
     for label, text in zip(behind.y, behind.text):
         row = summary.loc[html.unescape(label)]
-        assert text.startswith(f"{row['behind']} of {row['others']} behind")
+        assert text.startswith(f"{row['behind']} of {row['others']} behind" if row["behind"] else "none behind")
     gaps = list(summary["median_gap"])
     assert gaps == sorted(gaps, reverse=True)  # largest median gap on top
     assert "hover" not in fig.layout.title.subtitle.text.lower()
@@ -687,8 +698,35 @@ def test_where_every_group_ties_the_best_group_chart_names_none():
         row = summary.loc[html.unescape(label)]
         assert text == f"all {row['others'] + 1} tied, highest {row['best_shrunk']:.0%}"
         assert row["best_group"] not in text
-    best = next(t for t in fig.data if t.name == "Best region")
-    assert all(side == ("top left" if x >= 0.45 else "top right") for side, x in zip(best.textposition, best.x))
+    for best in (t for t in fig.data if t.name == "Best region"):
+        assert all(side == ("top left" if x >= 0.45 else "top right") for side, x in zip(best.textposition, best.x))
+
+
+def test_where_nearly_every_group_ties_with_the_best_the_chart_says_so_plainly():
+    """Google Forms by country: on some items most of 36 countries tie at the top and none is behind
+    beyond chance ("Canada (+33 tied) · 0 of 35 behind" puzzled); the row says "34 of 36 tie at the
+    top", names no country, and "none behind"."""
+    from cxcommit import load_survey
+
+    survey = load_survey(REALDATA / "googleforms_rstudio_rsurvey2019_en.csv")
+    by = next(name for name in survey.groupings if name == "region")
+    table = gap_to_best(survey, by)
+    fig = charts.best_group_chart(table, group_word="country")
+    summary = charts.best.best_rows(table).set_index("label")
+    most = summary[summary["most_tied"] & ~summary["all_tied"]]
+    assert len(most)
+    trace = next(t for t in fig.data if t.name == "Most tied at the top: no best")
+    for label, text in zip(trace.y, trace.text):
+        row = summary.loc[html.unescape(label)]
+        assert text == f"{row['n_best_tied']} of {row['others'] + 1} tie at the top, highest {row['best_shrunk']:.0%}"
+        assert row["best_group"] not in text
+    named = next((t for t in fig.data if t.name == "Best country"), None)
+    for label in (named.y if named is not None else ()):  # a best is named only where some are behind it
+        row = summary.loc[html.unescape(label)]
+        assert row["behind"] > 0 and row["n_best_tied"] * 2 <= row["others"] + 1
+    behind = next(t for t in fig.data if t.name == "Behind")
+    assert all(text.startswith("none behind") == (summary.loc[html.unescape(label), "behind"] == 0)
+               for label, text in zip(behind.y, behind.text))
 
 
 def test_scatter_dots_carry_their_units_names_extremes_and_named_first(demo):

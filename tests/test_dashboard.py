@@ -433,7 +433,10 @@ def test_the_overview_links_each_finding_to_its_chart():
     pages = {FINDING_CHARTS[kind][0] for kind in kinds if FINDING_CHARTS[kind][1] is None}
     assert {link.proto.page.strip("/").split("/")[-1] for link in links} == {page.removesuffix(".py") for page in pages}
     assert all(link.label == "See the chart →" for link in links)
-    assert any("(#answers-per-item)" in m.value for m in test.markdown) == ("weakest_sign" in kinds)
+    assert any("(#answers-per-item \"" in m.value for m in test.markdown) == ("weakest_sign" in kinds)
+    # the link down this page is drawn as the links to other pages: one style for every "See the chart"
+    style = " ".join(e.proto.body for e in test.get("html") if "st-key-chart-link-" in e.proto.body)
+    assert "text-decoration: none" in style and "color: inherit" in style
     assert "How each item is answered" in [h.value for h in test.subheader]
     assert "Commitment by division" in [h.value for h in test.subheader]  # as the chart names its grouping
     assert "Participation" in [h.value for h in test.subheader]

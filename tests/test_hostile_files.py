@@ -664,7 +664,7 @@ def test_a_long_read_of_the_file_named_on_the_command_line_shows_progress(folder
         assert "Reading named.xlsx: row " in page.locator('[data-testid="stProgress"]').first.inner_text()
         wait_for_app(page, timeout=180_000)
         assert not page.locator('[data-testid="stProgress"]').count()
-        assert "named.xlsx" in page.locator('[data-testid="stSidebar"]').inner_text()
+        assert "named.xlsx" in page.locator('[data-testid="stSidebar"]').inner_text().replace("\u200b", "")  # wraps at "."
 
 
 def test_a_nul_in_the_header_is_said_to_be_in_the_header():

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 
+import numpy as np
 import pandas as pd
 import pytest
 from pptx import Presentation
@@ -88,8 +89,9 @@ def test_charts_are_native_and_hold_the_librarys_numbers(demo_deck):
     chart = chart_of(page)
     gaps = dict(zip(slide.table["label"], slide.table["gap"].astype(float)))
     shown = values(chart.plots[0].series[0])
-    assert shown == [round(gaps[label], 9) for label in chart.plots[0].categories]
+    assert shown == [round(gaps[label] * 100, 9) for label in chart.plots[0].categories]  # percentage points
     assert shown == sorted(shown, reverse=True)  # largest gap first (on top)
+    assert chart.plots[0].data_labels.number_format == chart.value_axis.tick_labels.number_format == '0" pts"'
     for kind, column in (("pay", "p"), ("index_waves", "mean_signs")):
         slide, page = by_kind[kind]
         chart = chart_of(page)
@@ -599,3 +601,48 @@ def test_long_bar_names_are_written_small_enough_for_one_line_each():
     page = list(pptx.slides)[1 + [s.kind for s in slides].index("variation")]
     names = list(chart_of(page).plots[0].categories)
     assert max(map(len, names)) > 45 and chart_of(page).category_axis.tick_labels.font.size.pt == 10
+
+
+def test_the_scatter_names_its_extreme_dots_and_its_axes_cross_at_the_bottom_left(demo_deck):
+    from pptx.enum.chart import XL_AXIS_CROSSES
+
+    slides, pptx = demo_deck
+    slide, page = next((s, p) for s, p in zip(slides, list(pptx.slides)[1:]) if s.kind == "outcomes")
+    chart = chart_of(page)
+    x, y = slide.columns
+    for axis, column in ((chart.category_axis, x), (chart.value_axis, y)):
+        assert axis.crosses == XL_AXIS_CROSSES.MINIMUM  # never through a dot or a name at 0
+        assert axis.minimum_scale < slide.table[column].min() and axis.maximum_scale > slide.table[column].max()
+    dots = chart.plots[0].series[0]
+    written = [p.data_label.text_frame.text if p.data_label.has_text_frame else "" for p in dots.points]
+    plotted = slide.table.dropna(subset=[x, y])
+    names = [str(u) for u in plotted["business_unit"]]
+    assert all(t == "" or t == n or t.rstrip("…") in n for t, n in zip(written, names))
+    for extreme in (plotted[x].argmax(), plotted[x].argmin(), plotted[y].argmax(), plotted[y].argmin()):
+        assert written[extreme], names[extreme]
+    assert sum(1 for t in written if t) >= len(names) * 2 // 3
+
+
+@pytest.mark.parametrize("marked", [True, False])
+def test_the_heatmap_table_has_a_colour_scale_under_it(demo, marked):
+    """The deck's heatmap says what its colours mean: a strip of differences in points under the
+    table, on the table's own scale, in full colour where some cell is marked, else muted."""
+    from cxcommit.analyses.rates import rates
+    from cxcommit.export.pptx_charts import draw
+    from cxcommit.export.pptx_heatmap import legend_steps
+
+    table = rates(demo, "division")
+    table = table.assign(label=table["item"]) if "label" not in table else table
+    table = table if marked else table.assign(significant=False)
+    pptx = Presentation()
+    page = pptx.slides.add_slide(pptx.slide_layouts[6])
+    box = (Inches(0.6), Inches(1.45), Inches(12), Inches(5.1))
+    grid = draw(page, "signs", table, 5, Cover(), box)
+    strip = [s for s in page.shapes if s.has_table and s.shape_id != grid.shape_id]
+    assert len(strip) == 1
+    limit = max(0.05, float(np.ceil(table.loc[~table["suppressed"], "diff"].abs().max() * 20) / 20))
+    cells = [strip[0].table.cell(0, j).text for j in range(len(strip[0].table.columns))]
+    assert cells == [f"{s * 100:+.0f}" if round(s * 100) else "0" for s in legend_steps(limit)]
+    assert strip[0].top >= grid.top + grid.height and strip[0].top + strip[0].height <= box[1] + box[3]
+    words = next(s.text_frame.text for s in page.shapes if s.has_text_frame and s.text_frame.text.startswith("Colour"))
+    assert ("beyond chance" in words) == marked

@@ -72,6 +72,24 @@ def test_no_heterogeneity_pulls_everyone_to_the_mean_and_nan_rows_stay_out():
     assert lone.estimate[0] == 0.7 and lone.sd[0] == pytest.approx(0.1)
 
 
+def test_a_family_with_no_group_taking_part_has_no_mean_and_raises_no_warning():
+    """An item whose every group is hidden (Google Forms by wave: one question answered by 8, all
+    under the minimum) is a family with no rows: its mean and the mean's variance are undefined
+    (NaN), not 1 / 0, and the other families are shrunk as if it were not there."""
+    import warnings
+
+    y, v = np.array([0.2, 0.5, 0.6, np.nan, np.nan]), np.array([0.01, 0.01, 0.02, 0.01, 0.01])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tau2, mean, mean_var, groups = dersimonian_laird(y, v, [0, 0, 0, 1, 1])
+        fit = shrink(y, v, [0, 0, 0, 1, 1])
+    assert groups.tolist() == [3, 0] and np.isnan([tau2[1], mean[1], mean_var[1]]).all()
+    alone = shrink(y[:3], v[:3])
+    np.testing.assert_allclose(fit.estimate[:3], alone.estimate)
+    np.testing.assert_allclose(fit.sd[:3], alone.sd)
+    assert np.isnan(fit.estimate[3:]).all() and np.isnan(fit.sd[3:]).all()
+
+
 def test_ties_are_the_rows_inside_the_extremes_interval():
     estimate, low, high = np.array([0.4, 0.42, 0.6, np.nan]), np.array([0.3, 0.35, 0.5, np.nan]), np.array(
         [0.5, 0.5, 0.7, np.nan])

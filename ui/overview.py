@@ -30,6 +30,7 @@ FINDING_CHARTS = {
 }
 
 
+
 def title(ctx: Context) -> str:
     """The page's title: the 8 signs' question, or the data's own name for another survey."""
     if ctx.survey.has_signs:
@@ -91,12 +92,20 @@ def lead_findings(ctx: Context) -> None:
     if facts.empty:
         st.info("No finding clears the minimum group size with these filters.")
         return
+    # a link down this page drawn as the links to other pages (st.page_link): the text's colour, no underline
+    st.html("""<style>
+        [class*="st-key-chart-link-"] [data-testid="stMarkdownContainer"] a {
+            color: inherit; text-decoration: none; display: inline-block; padding: 0.125rem 0.5rem;
+            border-radius: 0.5rem; font-size: 0.875rem;}
+        [class*="st-key-chart-link-"] [data-testid="stMarkdownContainer"] a:hover {
+            background-color: rgba(151, 166, 195, 0.15);}
+        </style>""")
     for fact in facts.itertuples():
         text, link = st.columns([5, 1], vertical_alignment="center")
         text.markdown(f"**{fact.rank}.** {md(fact.headline)}  \n:small[{md(fact.base)}]")
         page, anchor, label = FINDING_CHARTS.get(fact.kind, (None, None, ""))
-        if anchor:
-            link.markdown(f"[See the chart ↓](#{anchor})", help=label)
+        if anchor:  # a chart on this page: a link down to it, drawn as the links to other pages are
+            link.container(key=f"chart-link-{fact.rank}").markdown(f"[See the chart ↓](#{anchor} \"{label}\")")
         elif page:
             link.page_link(f"pages/{page}", label="See the chart →", help=label,
                            query_params={name: st.query_params.get_all(name) for name in st.query_params})

@@ -24,7 +24,7 @@ from cxcommit.privacy.view import view
 from cxcommit.settings import MAX_MIN_DIFFERENCE_POINTS, MAX_MIN_GROUP_SIZE, setting_from_text, setting_link_text
 from cxcommit.stats.intervals import CI_METHODS
 from cxcommit.story.report_text import view_of
-from cxcommit.text import escape_markdown as md
+from cxcommit.text import WORD_BREAK, escape_markdown as md, file_label
 from cxcommit.vocabulary import grouping_label, left_out_text, one_group
 from ui.data import LINK_PARAM, Dataset, current, demo_dataset, link_key, lost_link, opened_dataset
 from ui.errors import guarded, show_error
@@ -241,10 +241,19 @@ def _options(survey: Survey, name: str, filters: dict[str, list[str]]) -> list[s
     return list(survey.codes(name)[1])
 
 
+def _data_name(sidebar, label: str) -> None:
+    """The data in use: its file name wraps between its parts (a zero-width space after each "_",
+    "-" and ".", each part escaped on its own), never mid-word; where a part is cut short, the full
+    name on hover."""
+    name, cut = file_label(label)
+    sidebar.markdown("**Data:** " + WORD_BREAK.join(md(part) for part in name.split(WORD_BREAK)),
+                     help=md(label) if cut else None)
+
+
 def _filters(dataset: Dataset, survey: Survey, sidebar) -> dict[str, list[str]]:
     """The sidebar's filters (in ``sidebar``), offering the published values of ``survey``."""
     filters: dict[str, list[str]] = {}
-    sidebar.markdown(f"**Data:** {md(dataset.label)}")
+    _data_name(sidebar, dataset.label)
     sidebar.markdown("**Filters**")
     from_url = st.session_state.get("_url_filters", {})
     standard = [name for name in survey.groupings if name == "wave" or name in ATTRIBUTES]

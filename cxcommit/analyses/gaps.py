@@ -141,22 +141,25 @@ def gap_to_best(survey: Survey, by: str = "business_unit", *, items: list[str] |
     model, DerSimonian–Laird τ², Morris 1983 intervals), the best group is the one with the highest
     estimate, and each gap is the difference of the two estimates with its posterior interval
     (:func:`cxcommit.stats.shrinkage.difference_sd`). Groups shown (not suppressed) take part;
-    respondents who left the grouping blank do not (their row has no estimate or gap).
+    respondents who left the grouping blank do not (their row has no estimate or gap). A group
+    publishing merged from small ones ("Other regions") has its estimate and gap but is never the
+    best nor counted tied with it: a remainder is not a group a leader can act on.
 
     Columns: ``item, label, group, n, p`` (observed share), ``p_shrunk`` (estimated true share),
     ``best_group`` (highest estimate), ``best_tied`` (the groups tied with it — whose estimate lies
     in its interval — named as in ``"A, B and 3 others"``, the best first) and ``n_best_tied`` (how
     many), ``best_p`` (the best group's observed share), ``best_shrunk`` (its estimate), ``gap``
-    (best_shrunk − p_shrunk, ≥ 0), ``ci_low, ci_high`` (the gap's interval; null for the best group
-    itself), ``suppressed``, ``suppression``. Items without a favourable answer (numeric, or factual
-    questions) have no best group: no rows.
+    (best_shrunk − p_shrunk, ≥ 0 but for a merged remainder, which may lie above the best), ``ci_low,
+    ci_high`` (the gap's interval; null for the best group itself), ``suppressed``, ``suppression``.
+    Items without a favourable answer (numeric, or factual questions) have no best group: no rows.
     """
     table = rates(survey, by, items=rated_items(survey, items), settings=settings)
     read = arrays(table, "item", "group", "k", "n", "suppressed")
     family = sorted_codes(read["item"])
     taking_part = ~read["suppressed"] & (read["group"] != NO_ANSWER) & (read["n"] > 0)
     fit = shrunken_shares(np.where(taking_part, read["k"], np.nan), read["n"], family, settings.confidence)
-    best_of, named, n_tied = _best_per_item(fit, read["group"], family, taking_part)
+    pooled = np.isin(read["group"], list(generalised_values(survey, by)))  # "Other regions": no one to act on
+    best_of, named, n_tied = _best_per_item(fit, read["group"], family, taking_part & ~pooled)
     has, rows = best_of >= 0, np.arange(len(table))
     at = np.where(has, best_of, 0)
     z = special.ndtri(1 - (1 - settings.confidence) / 2)

@@ -18,6 +18,7 @@ from cxcommit.analyses.groups import NO_ANSWER, run_starts
 from cxcommit.analyses.rates import rates_table
 from cxcommit.analyses.tables import arrays, text
 from cxcommit.model.survey import Survey
+from cxcommit.privacy.publish import generalised_values
 from cxcommit.settings import Settings
 from cxcommit.stats.adjust import adjust_p
 from cxcommit.stats.shrinkage import dersimonian_laird
@@ -79,7 +80,10 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
       a small group's own share of 0 or 1 would claim no sampling error); 0 where the spread is
       within chance;
     - ``lowest``, ``highest``: the groups at either end, every group tied at the extreme share named
-      as a tie (``"A, B and 54 others"``); ``n_lowest``, ``n_highest``: how many are tied there;
+      as a tie (``"A, B and 54 others"``); ``n_lowest``, ``n_highest``: how many are tied there. A
+      group publishing merged from small ones ("Other regions") is never an end: no one can act on
+      a remainder, so ``min_p``, ``max_p`` and ``range`` are those of the other groups (where two or
+      more are shown), while the test and ω² take it in;
     - ``statistic``, ``dof``, ``p_value``, ``method``: chi-square test of homogeneity
       (Monte Carlo exact p where expected counts are small), ``p_adj`` over all items
       (Holm by default), ``significant``;
@@ -90,6 +94,7 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
     labels = dict(zip(read["item"], read["label"]))
     shown = ~read["suppressed"] & ~np.isnan(read["p"]) & (read["group"] != NO_ANSWER)
     items_all, groups_all, n_all, k_all = (read[name][shown] for name in ("item", "group", "n", "k"))
+    own_all = ~np.isin(groups_all, list(generalised_values(survey, by)))  # not a merged remainder ("Other regions")
     columns: dict[str, list] = {name: [] for name in VARIATION_COLUMNS[:-3]}
     starts = run_starts(items_all)
     for start, stop in zip(starts, [*starts[1:], len(items_all)]):  # items in table order, each a block of rows
@@ -97,7 +102,8 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
             continue
         item = items_all[start]
         row = {"item": item, "label": labels[item],
-               **_spread(k_all[start:stop].astype(float), n_all[start:stop].astype(float), groups_all[start:stop])}
+               **_spread(k_all[start:stop].astype(float), n_all[start:stop].astype(float), groups_all[start:stop],
+                         own_all[start:stop])}
         for name in columns:
             columns[name].append(row[name])
     order = np.argsort(-np.asarray(columns["omega_sq"], dtype=float), kind="stable")  # ties keep table order
@@ -111,9 +117,13 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
     return pd.DataFrame(result, columns=VARIATION_COLUMNS)
 
 
-def _spread(k: np.ndarray, n: np.ndarray, names: np.ndarray) -> dict:
-    """One item's spread over its groups (``k`` favourable of ``n``): the columns of :func:`variation`."""
+def _spread(k: np.ndarray, n: np.ndarray, names: np.ndarray, own: np.ndarray | None = None) -> dict:
+    """One item's spread over its groups (``k`` favourable of ``n``): the columns of :func:`variation`.
+    The ends (``min_p``, ``max_p``, ``range``, ``lowest``, ``highest``) are those of the ``own`` groups
+    (not merged remainders) where two or more are; the tests and ω² take every group."""
     shares, total, favourable = k / n, n.sum(), k.sum()
+    ends = shares if own is None or own.sum() < 2 else shares[own]
+    end_names = names if own is None or own.sum() < 2 else names[own]
     pooled, groups = favourable / total, len(n)
     statistic, dof, p_value, method = homogeneity_test(k, n)
     sst = favourable - favourable**2 / total  # Σ (y − ȳ)² of the 0/1 answers
@@ -121,14 +131,13 @@ def _spread(k: np.ndarray, n: np.ndarray, names: np.ndarray) -> dict:
     msw = (sst - ssb) / (total - groups) if total > groups else np.nan
     omega = max(0.0, (ssb - (groups - 1) * msw) / (sst + msw)) if sst > 0 and np.isfinite(msw) else 0.0
     tau2 = dersimonian_laird(shares, pooled * (1 - pooled) / n)[0][0] if 0 < pooled < 1 else 0.0
-    lowest, highest = (np.flatnonzero(np.isclose(shares, end, rtol=1e-12, atol=0)) for end in (shares.min(),
-                                                                                               shares.max()))
-    return {"n_groups": groups, "n": int(total), "p": pooled, "min_p": shares.min(), "max_p": shares.max(),
-            "range": shares.max() - shares.min(), "sd": float(np.std(shares, ddof=1)),
+    lowest, highest = (np.flatnonzero(np.isclose(ends, end, rtol=1e-12, atol=0)) for end in (ends.min(), ends.max()))
+    return {"n_groups": groups, "n": int(total), "p": pooled, "min_p": ends.min(), "max_p": ends.max(),
+            "range": ends.max() - ends.min(), "sd": float(np.std(shares, ddof=1)),
             "between_share": statistic / total,  # η²: the chi-square statistic is N x eta squared
             "omega_sq": omega, "between_sd": float(np.sqrt(tau2)),
-            "lowest": name_list(names[lowest]), "n_lowest": len(lowest),
-            "highest": name_list(names[highest]), "n_highest": len(highest),
+            "lowest": name_list(end_names[lowest]), "n_lowest": len(lowest),
+            "highest": name_list(end_names[highest]), "n_highest": len(highest),
             "statistic": statistic, "dof": dof, "p_value": p_value, "method": method}
 
 

@@ -21,8 +21,9 @@ def best_rows(gap_to_best_table: pd.DataFrame) -> pd.DataFrame:
     and the median estimate of the other shown groups), ``median_gap`` (their median gap to the best,
     between estimates), ``behind`` (how many of them are behind it beyond chance: the gap's interval
     above 0), ``others`` (how many shown groups besides the best), ``all_tied`` (every other group is
-    tied with the best: no group is best) and ``hidden`` (groups under the minimum); largest median
-    gap first.
+    tied with the best: no group is best), ``most_tied`` (more than half the shown groups tie at the
+    top, or none is behind the best beyond chance: naming one of them as best would mislead; true
+    wherever ``all_tied`` is) and ``hidden`` (groups under the minimum); largest median gap first.
 
     The median estimate is never above the best's: the best has the highest estimate, and the chart
     draws estimates for that reason (an observed share may lie below the others' median)."""
@@ -37,15 +38,20 @@ def best_rows(gap_to_best_table: pd.DataFrame) -> pd.DataFrame:
                          "others": others.size()})
     rows = best[["label", "best_group", "n_best_tied", "best_p", "best_shrunk"]].join(rows, how="inner")
     rows["all_tied"] = rows["n_best_tied"].astype(float) - 1 >= rows["others"]
+    rows["most_tied"] = rows["all_tied"] | (rows["n_best_tied"].astype(float) * 2 > rows["others"] + 1) | (
+        rows["behind"] == 0)
     hidden = gap_to_best_table[gap_to_best_table["suppressed"].astype(bool)].groupby("item").size()
     rows["hidden"] = hidden.reindex(rows.index, fill_value=0).astype(int)
     return rows.reset_index().sort_values("median_gap", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _best_name(row: dict) -> str:
-    """The best group's name, how many tie with it and its estimate; where all tie, that they do."""
+    """The best group's name, how many tie with it and its estimate; where all or most tie, that they
+    do ("all 9 tied", "34 of 36 tie at the top"), naming none."""
     if row["all_tied"]:
         return f"all {int(row['others']) + 1} tied, highest {pct(row['best_shrunk'])}"
+    if row["most_tied"]:
+        return f"{int(row['n_best_tied'])} of {int(row['others']) + 1} tie at the top, highest {pct(row['best_shrunk'])}"
     tied = int(row["n_best_tied"]) - 1 if pd.notna(row["n_best_tied"]) else 0
     return (escape_html(shorten(row["best_group"], 28)) + (f" (+{tied} tied)" if tied > 0 else "")
             + f" {pct(row['best_shrunk'])}")
@@ -53,8 +59,10 @@ def _best_name(row: dict) -> str:
 
 def _best_hover(row: dict) -> str:
     """The best group's hover: its name (where all tie, that none is best), estimate and observed share."""
-    if row["all_tied"]:
-        return f"No best: all {int(row['others']) + 1} tied<br>Highest estimate net of chance: {pct(row['best_shrunk'])}"
+    if row["most_tied"]:
+        who = "all" if row["all_tied"] else f"{int(row['n_best_tied'])} of"
+        return (f"No best: {who} {int(row['others']) + 1} tied at the top<br>Highest estimate net of chance: "
+                f"{pct(row['best_shrunk'])}")
     return (f"{escape_html(row['best_group'])}<br>Estimate net of chance: {pct(row['best_shrunk'])}"
             f"<br>Observed share: {pct(row['best_p'])}")
 
@@ -85,15 +93,26 @@ def _rows(rows: list[dict], labels: list[str], word: str, options: ChartOptions)
                              marker={"color": colorway(options.dark)[1], "size": 11},
                              hovertext=[f"Median estimate: {pct(r['median_shrunk'])}<br>Median observed share: "
                                         f"{pct(r['median_p'])}" for r in rows], hoverinfo="text"))
-    for name, part, color in ((f"Best {word}", [r for r in rows if not r["all_tied"]], ABOVE),
-                              ("All tied: no best", [r for r in rows if r["all_tied"]], NEUTRAL)):
+    for name, part, color in _best_kinds(rows, word):
         if part:
             fig.add_trace(_best_dots(part, name, color))
     fig.add_trace(go.Scatter(x=[BEHIND_AT] * len(rows), y=labels, mode="text", name="Behind", showlegend=False,
-                             text=[f"{int(r['behind'])} of {int(r['others'])} behind<br>median "
-                                   f"{points(r['median_gap'])}" for r in rows],
-                             textfont={"color": ink(options.dark)}, hoverinfo="skip", cliponaxis=False))
+                             text=[_behind_text(r) for r in rows], textfont={"color": ink(options.dark)},
+                             hoverinfo="skip", cliponaxis=False))
     return fig
+
+
+def _best_kinds(rows: list[dict], word: str) -> list[tuple[str, list[dict], str]]:
+    """The rows with a best (its colour), those where all tie and those where most do (grey, no best)."""
+    return [(f"Best {word}", [r for r in rows if not r["most_tied"]], ABOVE),
+            ("All tied: no best", [r for r in rows if r["all_tied"]], NEUTRAL),
+            ("Most tied at the top: no best", [r for r in rows if r["most_tied"] and not r["all_tied"]], NEUTRAL)]
+
+
+def _behind_text(row: dict) -> str:
+    """How many are behind the best beyond chance ("none behind" where none is), and the median gap."""
+    behind = f"{int(row['behind'])} of {int(row['others'])} behind" if row["behind"] else "none behind"
+    return f"{behind}<br>median {points(row['median_gap'])}"
 
 
 def best_group_chart(gap_to_best_table: pd.DataFrame, *, group_word: str | None = None,
@@ -105,7 +124,8 @@ def best_group_chart(gap_to_best_table: pd.DataFrame, *, group_word: str | None 
     Input: :func:`cxcommit.analyses.gaps.gap_to_best` (rows per group and item; :func:`best_rows`
     summarises them). The best is the group with the highest estimate net of chance (shrunk toward
     the mean, so a small group's lucky share does not win); "+2 tied" counts the groups whose
-    estimate lies within its interval; where every group ties, no group is best and the row says so.
+    estimate lies within its interval; where every group ties, or most do, or none is behind the best
+    beyond chance, no group is named best and the row says so ("34 of 36 tie at the top", "none behind").
     The dots are the estimates the best was picked on (the observed shares are in the hovers): drawn
     as observed, a best group could sit below the others' median. The gaps are between the same
     estimates (Morris 1983, as in the analysis); where all tie, the highest estimate is drawn in grey. ``group_word``: what one group is called ("business unit"; default: read off the table). Groups under the minimum group size take no part and are counted in the subtitle.
@@ -124,6 +144,6 @@ def best_group_chart(gap_to_best_table: pd.DataFrame, *, group_word: str | None 
     note = (f" · {hidden} {word}s hidden ({suppressed_label(options.min_group_size)}) take no part" if hidden else "")
     return finish(fig, f"The best {word} on each item, and how far the others are behind",
                   f"Best: highest estimate net of chance, the estimate written (+k: tied within its interval; "
-                  f"all tied: no best) · median estimate of the other {word}s at the left · at the right: how many are behind the best beyond "
+                  f"all or most tied, or none behind: no best) · median estimate of the other {word}s at the left · at the right: how many are behind the best beyond "
                   f"chance ({options.confidence:.0%} interval), and the median gap · largest median gap on top{note}",
                   height=220 + len(rows) * row_height(options.presentation) * 1.8, options=options)

@@ -177,7 +177,9 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     tests and at least the minimum difference, ``options.min_difference``) is drawn in full colour
     with a mark (●) before its number, by the second trace; every other shown cell in a muted colour,
     by the first (which holds every shown cell's value), so the colours cannot tell a difference
-    chance could produce as a real one. The subtitle says what the mark means.
+    chance could produce as a real one. The subtitle says what the mark means. The colour bar shows
+    the full colours, or the muted ones where no cell differs from the rest (the colours then drawn):
+    every heatmap says what its colours mean.
     """
     require(rates_table, ["item", "label", "group", "n", "p", "diff", "suppressed"], "signs_heatmap",
             "cxcommit.analyses.rates.rates(survey, by=...)")
@@ -200,11 +202,11 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
     fig = go.Figure(go.Heatmap(  # every shown cell, muted: what may be chance does not shout
         z=z, x=x, y=y, text=text, texttemplate="%{text}", textfont={"size": font}, hoverinfo="skip",
         customdata=customdata, xgap=2, ygap=2, name="Share", **{**scale, "colorscale": muted(scale["colorscale"])},
-        showscale=False))
+        showscale=not marked.any()))  # the colour bar: the muted colours where no cell is in full colour
     fig.add_trace(go.Heatmap(  # the cells that differ from the rest, in full colour, with the mark
         z=np.where(marked, z, np.nan), x=x, y=y, text=marks, texttemplate="%{text}", hoverinfo="skip",
         textfont={"size": font}, customdata=customdata, xgap=2, ygap=2, name="Differs from the rest",
-        hoverongaps=False, **scale))
+        hoverongaps=False, **scale, showscale=bool(marked.any())))
     hidden = [[c is not None and bool(c["suppressed"]) for c in line] for line in grid]
     hidden_font = cell_font(len(columns), rows, len(suppressed_label(min_group_size)), presentation)
     cells = suppressed_cells(hidden, columns, rows, customdata, min_group_size, font=max(6, min(font, hidden_font)),

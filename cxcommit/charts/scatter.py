@@ -41,35 +41,42 @@ LABEL_CHARS = 22  # a dot's name is cut to this many characters
 
 
 def dot_labels(xs: np.ndarray, ys: np.ndarray, names: list[str], named: tuple = (), *, width: float = 760,
-               height: float = 340, font: int = 12) -> tuple[list[str], list[str]]:
+               height: float = 340, font: int = 12, dot: float = 6,
+               limits: tuple | None = None) -> tuple[list[str], list[str]]:
     """The name to write beside each dot (empty: left out) and on which side: the ``named`` units first, then the
     others from the most extreme (farthest from the middle, each axis scaled to its range) inward,
-    each written only if its box (right of the dot, left of it at the right edge, in a plot of
-    ``width`` × ``height`` pixels) keeps clear of the dots and of the names already written. With few
-    units every dot is named.
+    each written right of its dot, or left of it where the right is taken or past the plot's edge
+    (in a plot of ``width`` × ``height`` pixels spanning the data's range, or ``limits``, ``((x0, x1), (y0,
+    y1))``, where the axes are set; dots ``dot`` pixels across), only if its box keeps
+    clear of the dots and of the names already written. With few units every dot is named.
 
     >>> dot_labels(np.array([0.0, 1.0, 0.5]), np.array([0.0, 1.0, 0.5]), ["A", "B", "C"])[0]
     ['A', 'B', 'C']
+    >>> dot_labels(np.array([0.0, 0.5, 1.0]), np.array([0.0, 0.0, 0.0]), ["Left", "Middle", "Right"], width=120)
+    (['Left', '', 'Right'], ['middle right', 'middle right', 'middle left'])
     """
-    def scaled(v: np.ndarray) -> np.ndarray:
-        spread = np.ptp(v) if len(v) and np.ptp(v) > 0 else 1.0
-        return (v - v.min()) / spread if len(v) else v
-    px, py = scaled(xs) * width, (1 - scaled(ys)) * height
+    def scaled(v: np.ndarray, axis: int) -> np.ndarray:
+        low, high = limits[axis] if limits else (v.min() if len(v) else 0.0, v.max() if len(v) else 1.0)
+        return (v - low) / (high - low if high > low else 1.0)
+    px, py = scaled(xs, 0) * width, (1 - scaled(ys, 1)) * height
     centre = np.hypot(px - width / 2, py - height / 2)
     order = sorted(range(len(names)), key=lambda i: (names[i] not in named, -centre[i]))
     boxes: list[tuple[float, float, float, float]] = []
     texts, sides = [""] * len(names), ["middle right"] * len(names)
     for i in order:
         text = shorten(str(names[i]), LABEL_CHARS)
-        wide = len(text) * 0.58 * font
-        left = px[i] + 7 + wide > width  # at the right edge: the name goes left of its dot
-        start = px[i] - 7 - wide if left else px[i] + 7
-        box = (start, py[i] - font * 0.7, start + wide, py[i] + font * 0.7)
-        clear = all(box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3] for b in boxes)
-        dots = np.any((px > box[0]) & (px < box[2]) & (py > box[1]) & (py < box[3]))
-        if clear and not dots:
-            boxes.append(box)
-            texts[i], sides[i] = text, "middle left" if left else "middle right"
+        wide, gap = len(text) * 0.58 * font, dot / 2 + 3
+        right = (px[i] + gap, py[i] - font * 0.7, px[i] + gap + wide, py[i] + font * 0.7)
+        left = (px[i] - gap - wide, right[1], px[i] - gap, right[3])
+        for side, box in (("middle right", right), ("middle left", left)):
+            inside = box[0] >= -gap and box[2] <= width + gap
+            clear = all(box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3] for b in boxes)
+            dots = np.any((px + dot / 2 > box[0]) & (px - dot / 2 < box[2]) & (py + dot / 2 > box[1])
+                          & (py - dot / 2 < box[3]))
+            if inside and clear and not dots:
+                boxes.append(box)
+                texts[i], sides[i] = text, side
+                break
     return texts, sides
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -57,10 +58,43 @@ def _decode(raw: bytes, encoding: str) -> str:
         ) from None
 
 
+# UTF-8 read as Windows-1252 and saved again as UTF-8 ("CafÃ©", "donâ€™t"): a lead byte's letter
+# (Â-ô) then one to three continuation bytes' letters (U+0080-U+00BF, or cp1252's 0x80-0x9F)
+_CP1252_HIGH = "".join(bytes([b]).decode("cp1252") for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D))
+_DOUBLE_ENCODED = re.compile(f"[\u00c2-\u00f4][\u00a0-\u00bf{_CP1252_HIGH}]{{1,3}}")
+
+
+def repair_double_encoding(text: str) -> tuple[str, tuple[Problem, ...]]:
+    """``text`` with each run that is UTF-8 read as Windows-1252 and saved again as UTF-8 decoded
+    once more ("CafÃ©" → "Café", "donâ€™t" → "don’t"), and a warning per kind of run repaired (the
+    first 20). A run whose bytes are not UTF-8 stays as it is (it may be meant: "Ã" before "©").
+
+    >>> repair_double_encoding("CafÃ© and donâ€™t, Ã  la")[0]
+    'Café and don’t, Ã  la'
+    """
+    repaired: dict[str, str] = {}
+
+    def fix(match: re.Match) -> str:
+        run = match.group(0)
+        try:
+            good = run.encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return run
+        repaired.setdefault(run, good)
+        return good
+
+    if not _DOUBLE_ENCODED.search(text):
+        return text, ()
+    text = _DOUBLE_ENCODED.sub(fix, text)
+    return text, tuple(Problem(f"text saved twice as UTF-8 (read once as Windows-1252) was repaired: "
+                               f"“{run}” reads “{good}”", value=run, severity="warning")
+                       for run, good in list(repaired.items())[:20])
+
+
 def _checked_utf8(raw: bytes, name: str) -> Decoded:
     try:
-        raw.decode("utf-8")
-        return Decoded(raw, name)
+        text, repaired = repair_double_encoding(raw.decode("utf-8"))
+        return Decoded(text.encode("utf-8") if repaired else raw, name, repaired)
     except UnicodeDecodeError:
         pass
     # Line by line, never holding the lines as a list: a file of millions of short lines would take
@@ -83,7 +117,27 @@ def _checked_utf8(raw: bytes, name: str) -> Decoded:
         text = raw.decode(encoding)
     except UnicodeDecodeError:
         encoding, text = "cp1252", raw.decode("cp1252", errors="replace")
-    return Decoded(text.encode("utf-8"), encoding.replace("_", "-"))
+    return Decoded(text.encode("utf-8"), encoding.replace("_", "-"), _unsure_bytes(raw, encoding))
+
+
+def _unsure_bytes(raw: bytes, encoding: str) -> tuple[Problem, ...]:
+    """Where a file is not UTF-8 and holds too few non-ASCII bytes to tell its encoding (under 20),
+    each run of them as read, with its line: a guess to check ("?Œæ" after a question is likely
+    bytes damaged in an earlier export, not text), the first 20.
+
+    >>> [p.problem for p in _unsure_bytes(b"id,q\\nR1,Universe?\\x8c\\xe6\\n", "cp1252")]
+    ['bytes 8C E6 are not UTF-8 and too few to tell the encoding: read as cp1252, “Œæ”; check the text, it may be damaged']
+    """
+    if sum(1 for b in raw[:200_000] if b > 127) >= 20:
+        return ()
+    found = []
+    for number, line in enumerate(io.BytesIO(raw[:200_000]), start=1):
+        for match in re.finditer(rb"[\x80-\xff]+", line) if not line.isascii() else ():
+            run, before = match.group(0), line[max(0, match.start() - 50):match.end()]  # the text it ends
+            found.append(Problem(f"bytes {run.hex(' ').upper()} are not UTF-8 and too few to tell the encoding: read as "
+                                 f"{encoding}, “{run.decode(encoding, errors='replace')}”; check the text, it may be damaged",
+                                 row=number, value=before.decode(encoding, errors="replace").strip(), severity="warning"))
+    return tuple(found[:20])
 
 
 def _mixed_lines(raw: bytes, bad: int, first_bad: list[int]) -> Decoded:

@@ -77,7 +77,13 @@ def dersimonian_laird(y, v, family=None) -> tuple[np.ndarray, np.ndarray, np.nda
     τ² = max(0, (Q − (G − 1)) / (Σw − Σw² / Σw)) with w = 1 / v and Q = Σ w (y − ȳ_w)², the
     random-effects mean μ̂ = Σ w* y / Σ w* with w* = 1 / (v + τ²), its variance 1 / Σ w*, and G.
 
-    Rows with a non-finite ``y`` or ``v`` ≤ 0 take no part. τ² is NaN for a family of fewer than two.
+    Rows with a non-finite ``y`` or ``v`` ≤ 0 take no part. τ² is NaN for a family of fewer than two;
+    a family where no row takes part (every group hidden, or a family code with no rows) has no
+    mean either: μ̂ and Var(μ̂) are NaN, not 1 / 0.
+
+    >>> tau2, mean, mean_var, groups = dersimonian_laird([0.2, 0.4, np.nan], [0.01, 0.01, 0.01], [0, 0, 1])
+    >>> [round(x, 4) for x in mean.tolist()], [round(x, 4) for x in mean_var.tolist()], groups.tolist()
+    ([0.3, nan], [0.01, nan], [2.0, 0.0])
 
     >>> tau2, mean, _, _ = dersimonian_laird([0.2, 0.5, 0.6], [0.01, 0.01, 0.02])
     >>> round(float(tau2[0]), 4), round(float(mean[0]), 4)
@@ -94,7 +100,8 @@ def dersimonian_laird(y, v, family=None) -> tuple[np.ndarray, np.ndarray, np.nda
         w_star = np.where(used, 1 / (np.where(used, v, 1) + tau2[family]), 0.0)
         sw_star = _sum(w_star, family, used, size)
         mean = _sum(w_star * np.where(used, y, 0), family, used, size) / sw_star
-    return tau2, mean, 1 / sw_star, groups
+        mean_var = np.where(groups > 0, 1 / sw_star, np.nan)
+    return tau2, np.where(groups > 0, mean, np.nan), mean_var, groups
 
 
 def shrink(y, v, family=None, *, confidence: float = 0.95, tau_uncertainty: bool = True) -> Shrunk:

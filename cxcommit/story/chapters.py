@@ -27,6 +27,7 @@ from cxcommit.charts.options import ChartOptions
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
+from cxcommit.privacy.publish import generalised_values
 from cxcommit.settings import Settings
 from cxcommit.story import methods_refs as ref, takeaways
 from cxcommit.story.methods_refs import cite
@@ -90,9 +91,10 @@ class Shown:
     the takeaway needs besides the table: the two columns a scatter plots (``plotted``), what the
     groups are called (``groups``), for a scatter the relation it shows (``relation``:
     :func:`cxcommit.analyses.pay.unit_fit` with the family's Holm p-value, ``x`` and ``y``), and the
-    groups that stand out from the rest (``standouts``: :func:`cxcommit.story.takeaways.standouts`), and
+    groups that stand out from the rest (``standouts``: :func:`cxcommit.story.takeaways.standouts`),
     each item's scale (``scales``: :func:`cxcommit.analyses.tables.item_scales`), so that a title ranks
-    only items whose favourable answer means the same, as the Overview's finding does."""
+    only items whose favourable answer means the same, as the Overview's finding does, and the groups
+    publishing merged (``pooled``), which a takeaway never names best or worst."""
 
     figure: go.Figure | None
     bullets: tuple[str, ...] = ()
@@ -101,6 +103,7 @@ class Shown:
     relation: dict | None = None
     standouts: pd.DataFrame | None = field(default=None, compare=False)
     scales: dict | None = field(default=None, compare=False)
+    pooled: tuple[str, ...] = ()  # groups merged when published ("Other regions"): a takeaway never names them
 
 
 @dataclass(frozen=True)
@@ -210,8 +213,16 @@ def _variation(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
     (the heatmap's marks), so the two never disagree."""
     groups = plan.nouns(plan.unit, longest=LONGEST_NOUN)[1]
     shares = rates(plan.survey, plan.unit, items=plan.items, settings=plan.settings)
+    pooled = generalised_values(plan.survey, plan.unit)
     return Shown(charts.variation_chart(table, groups=groups, options=look.options(plan.settings)),
-                 (spread_line(table, groups),), groups=groups, standouts=takeaways.standouts(shares, plan.settings))
+                 (spread_line(table, groups),), groups=groups, standouts=takeaways.standouts(shares, plan.settings, pooled),
+                 pooled=pooled)
+
+
+def _commitment(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
+    """The commitment chart; its takeaway leaves out the groups merged when published."""
+    return Shown(charts.commitment_chart(table, options=look.options(plan.settings)),
+                 pooled=generalised_values(plan.survey, plan.top))
 
 
 def _pay(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
@@ -260,7 +271,7 @@ CHAPTERS = (
     Chapter("commitment", lambda plan: f"Commitment by {plan.nouns(plan.top)[0]}",
             lambda plan: f"Commitment{plan.by_top}",
             lambda plan: commitment_index(plan.survey, plan.top, settings=plan.settings),
-            _chart(charts.commitment_chart), lambda table, shown, settings: takeaways.commitment(table, settings),
+            _commitment, lambda table, shown, settings: takeaways.commitment(table, settings, shown.pooled),
             "Mean number of the 8 signs each respondent says yes to, and the share fully committed (yes to every "
             "sign answered, at least 6 of the 8), per group.", methods=(ref.COMMITMENT_INDEX,), by=lambda plan: plan.top),
     Chapter("signs", lambda plan: f"The {'8 signs' if plan.signs else 'items'} by {plan.nouns(plan.top)[0]}",

@@ -66,10 +66,12 @@ def _mean_holds(first: pd.Series, second: pd.Series, tests: int, settings: Setti
     return bool(min(p * tests, 1.0) < 1 - settings.confidence) and abs(float(diff)) >= _signs_that_matter(settings)
 
 
-def commitment(table: pd.DataFrame, settings: Settings = Settings()) -> str:
+def commitment(table: pd.DataFrame, settings: Settings = Settings(), pooled=()) -> str:
     """The group highest and the group lowest on mean signs met, where they differ: Welch's test,
-    Bonferroni over the g(g − 1)/2 pairs of groups (the two were picked as the extremes)."""
+    Bonferroni over the g(g − 1)/2 pairs of groups (the two were picked as the extremes). ``pooled``:
+    groups publishing merged from small ones ("Other divisions"), never named leading or trailing."""
     shown = _shown(table, "mean_signs").sort_values("_v")
+    shown = shown[~shown["group"].isin(list(pooled))]
     if len(shown) < 2:
         return ""
     best, worst = shown.iloc[-1], shown.iloc[0]
@@ -141,11 +143,14 @@ def marked_groups(rates_table: pd.DataFrame) -> dict[str, str]:
     return {item: name_list(part["group"]) for item, part in shown.groupby("item", sort=False)}
 
 
-def standouts(rates_table: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
+def standouts(rates_table: pd.DataFrame, settings: Settings = Settings(), pooled=()) -> pd.DataFrame:
     """The shown rows of a rates table that differ from the rest and hold for a title (its
     ``confirmed``: Holm over the whole breakdown and at least the minimum difference; where the table
-    has none, its ``p_adj`` below 1 − confidence and the minimum difference), largest difference first."""
+    has none, its ``p_adj`` below 1 − confidence and the minimum difference), largest difference first.
+    ``pooled``: groups publishing merged from small ones ("Other regions"), never named: no one can
+    act on a remainder."""
     shown = _shown(rates_table, "diff")
+    shown = shown[~shown["group"].isin(list(pooled))]
     if "confirmed" in shown:
         holds = shown["confirmed"].fillna(False).astype(bool)
     else:
