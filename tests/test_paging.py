@@ -28,7 +28,7 @@ def told():
 def caption(screen: Screen, lines: int) -> str:
     """A caption of ``lines`` lines (the presentation shows at most ``screen.caption_lines``; the whole
     organisation's takes two)."""
-    return "·" * (lines * int((screen.width - screen.side) / screen.caption_char))
+    return "·" * (lines * screen.per_line(screen.caption_char))
 
 
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s.width}x{s.height}")
@@ -92,3 +92,35 @@ def test_the_deck_and_the_html_report_page_as_the_presentation_does():
     assert [(s.kind, s.page, s.heading) for s in presented] == [(s.kind, s.page, s.heading) for s in written]
     page = html_report(written, title="Star Wars")
     assert all(s.heading.replace("“", "&ldquo;") in page or s.heading in page for s in written if s.page[1] > 1)
+
+
+def test_the_pages_of_a_chart_keep_its_colour_scale_and_axis(told):
+    """The same colour or bar length means the same number on every page of a chart told across
+    slides: the heatmap's colour scale and the gap bars' axis are the whole chart's, on screen and
+    in the deck (Google Forms' 36 countries on six heatmap slides; Star Wars' items on two gap slides)."""
+    import io
+
+    from pptx import Presentation
+
+    from cxcommit.export.pptx_deck import write_deck
+
+    checked = 0
+    for name, slides in told.items():
+        for kind in ("signs", "gap_to_target"):
+            pages = [s for s in slides if s.kind == kind]
+            if len(pages) < 2:
+                continue
+            if kind == "signs":
+                scales = {(s.figure.data[0].zmin, s.figure.data[0].zmax) for s in pages}
+            else:
+                scales = {tuple(s.figure.layout.xaxis.range) for s in pages}
+            assert len(scales) == 1, (name, kind, scales)
+            checked += 1
+    assert checked >= 2
+    survey = load_survey(REALDATA / "surveymonkey_538_starwars.csv")
+    told_deck = deck(survey, presentation=False)
+    assert sum(s.kind == "gap_to_target" for s in told_deck) >= 2
+    written = Presentation(io.BytesIO(write_deck(told_deck, include=["gap_to_target"])))
+    maxima = [shape.chart.value_axis.maximum_scale for slide in written.slides for shape in slide.shapes
+              if shape.has_chart]
+    assert len(maxima) >= 2 and len(set(maxima)) == 1 and None not in maxima, maxima

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from cxcommit.charts.common import (choice, error_bars, grouping_word, index_hover, numbers, pick, points_ticks, require,
-                                    share_label, texts)
+                                    share_label, texts, whole_of)
 from cxcommit.charts.layout import AXIS_BELOW, finish, mark_lowest, panels, short_ticks
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import BELOW, colorway, ink, interval, pct, row_height, suppressed_trace
@@ -142,8 +142,9 @@ def gap_bars(table: pd.DataFrame, *, value: str = "gap", item: str | None = None
         _gap_panel(fig, part, bar, value, where, with_interval, options)
     title = _gap_title(table)
     axis = {"gap": f"{title} (percentage points)", "p": share_label(table)}[value]
-    ends = numbers(table["ci_high"]) if with_interval else numbers(table[value])
-    lowest = min(0.0, float(np.nanmin(numbers(table[value]), initial=0.0)))
+    whole = whole_of(table)  # a page of bars told across slides: the whole chart's axis
+    ends = numbers(whole["ci_high"]) if with_interval else numbers(whole[value])
+    lowest = min(0.0, float(np.nanmin(numbers(whole[value]), initial=0.0)))
     span = [lowest, max(0.05, float(np.nanmax(ends, initial=0.0))) * 1.2]  # room for the numbers
     fig.update_xaxes(range=span, **(points_ticks(*span) if value == "gap" else {"tickformat": ".0%"}))
     if len(positions) == 1:

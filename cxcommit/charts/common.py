@@ -26,6 +26,24 @@ def choice(value: str, allowed: tuple[str, ...], name: str, chart: str) -> None:
         raise SettingsError(f"Unknown {name} {value!r} for {chart}.", hint=f"Use one of: {', '.join(allowed)}.")
 
 
+WHOLE = "whole"  # a page's table: the key of its whole chart's table in ``table.attrs`` (cxcommit.story.paging)
+
+
+def whole_of(table: pd.DataFrame) -> pd.DataFrame:
+    """The whole chart's table where ``table`` is one page of a chart told across slides, else
+    ``table``: a page draws its colours and axes on the whole chart's scale, so that the same colour
+    or length means the same number on every page.
+
+    >>> t = pd.DataFrame({"v": [1, 2, 3]})
+    >>> page = t.iloc[:1].copy()
+    >>> page.attrs[WHOLE] = t
+    >>> len(whole_of(page)), len(whole_of(t))
+    (3, 3)
+    """
+    whole = table.attrs.get(WHOLE)
+    return whole if isinstance(whole, pd.DataFrame) else table
+
+
 def texts(values) -> list[str]:
     """Names or labels from the data as plotly should draw them (:func:`~cxcommit.text.escape_html`)."""
     return [escape_html(v) for v in values]

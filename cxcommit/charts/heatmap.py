@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cxcommit.charts.common import choice, grouping_word, require, share_label, texts, with_shares
+from cxcommit.charts.common import choice, grouping_word, numbers, require, share_label, texts, whole_of, with_shares
 from cxcommit.charts.layout import (MIN_CELL_FONT, cell_font, column_names, finish, heatmap_height, mark_lowest,
                                     short_ticks)
 from cxcommit.charts.options import ChartOptions
@@ -198,7 +198,9 @@ def signs_heatmap(rates_table: pd.DataFrame, *, sort: str = "score", color: str 
         grid, customdata = [list(line) for line in zip(*grid)], [list(line) for line in zip(*customdata)]
     z, marked, text, marks, hover = _cell_layers(grid, color, values, share_word, options)
     x, y = texts(columns), texts(rows)
-    scale = colour_scale(z, color, share_word)
+    whole = whole_of(rates_table)  # a page of a heatmap told across slides: the whole one's colours
+    scale = colour_scale(z if whole is rates_table else numbers(whole.loc[~whole["suppressed"].astype(bool), "diff"]),
+                         color, share_word)
     fig = go.Figure(go.Heatmap(  # every shown cell, muted: what may be chance does not shout
         z=z, x=x, y=y, text=text, texttemplate="%{text}", textfont={"size": font}, hoverinfo="skip",
         customdata=customdata, xgap=2, ygap=2, name="Share", **{**scale, "colorscale": muted(scale["colorscale"])},

@@ -3,12 +3,16 @@ spread of each item across groups, each as a native PowerPoint chart whose data 
 hidden (suppressed) group appears by name with no value."""
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE
 from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Pt
 
+from cxcommit.charts.common import whole_of
 from cxcommit.charts.theme import DIVERGING, LEADERS_COLOR, MARK, QUALITATIVE, STAFF_COLOR, suppressed_label
 from cxcommit.export.pptx_cover import Cover
 from cxcommit.export.pptx_data import CategoryData
@@ -95,8 +99,10 @@ def gap_to_target(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: t
     """Each item's gap to everyone answering favourably, largest on top: a difference of two shares,
     so its bars, labels and axis are in percentage points ("74 pts"), not a share of anyone."""
     table = table.assign(_gap=table["gap"].astype(float)).sort_values("_gap", ascending=False, na_position="last")
-    return bars(slide, box, categories(table, minimum, "label"),
-                {"Points short of 100%": numbers(table["_gap"] * 100)}, number_format=POINTS, colours=[DIVERGING[0][1]])
+    top = np.nanmax(pd.to_numeric(whole_of(table)["gap"], errors="coerce").to_numpy(float) * 100, initial=0.0)
+    return bars(slide, box, categories(table, minimum, "label"), {"Points short of 100%": numbers(table["_gap"] * 100)},
+                number_format=POINTS, colours=[DIVERGING[0][1]],
+                maximum=max(10, math.ceil(top / 10) * 10))  # a page of the chart: the whole chart's axis
 
 
 def variation_category(row: dict, short: dict | None = None) -> str:

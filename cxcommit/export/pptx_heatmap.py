@@ -11,6 +11,7 @@ from plotly.colors import sample_colorscale
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from cxcommit.charts.common import whole_of
 from cxcommit.charts.theme import DIVERGING, MARK, SUPPRESSED_COLOR, SUPPRESSED_TEXT, muted, suppressed_label
 from cxcommit.export.pptx_cover import Cover
 from cxcommit.export.pptx_style import INK, rgb
@@ -90,7 +91,8 @@ def signs(slide, table: pd.DataFrame, minimum: int, cover: Cover, box: tuple):
     items = list(dict.fromkeys(table["label"]))
     groups = list(dict.fromkeys(table["group"]))
     cells = {(r["label"], r["group"]): r for r in table.to_dict("records")}
-    diffs = table.loc[~table["suppressed"], "diff"].astype(float).abs().dropna()
+    whole = whole_of(table)  # a page of a heatmap told across slides: the whole one's colours
+    diffs = whole.loc[~whole["suppressed"].astype(bool), "diff"].astype(float).abs().dropna()
     limit = max(0.05, float(np.ceil(diffs.max() * 20) / 20) if len(diffs) else 0.05)
     left, top, width, height = box
     height -= LEGEND_HEIGHT  # the colour scale under the table

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cxcommit.charts.common import WHOLE, whole_of
 from cxcommit.charts.heatmap import groups_run_down
 from cxcommit.story.order import ROW_KEYS
 from cxcommit.story.screen import Screen, for_screen, heights
@@ -63,15 +64,20 @@ def page_key(kind: str, table: pd.DataFrame, options) -> str | None:
 
 
 def split(table: pd.DataFrame, key: str, count: int) -> list[pd.DataFrame]:
-    """``table``'s rows in ``count`` pages of as equal a number of ``key`` values as can be, in order.
+    """``table``'s rows in ``count`` pages of as equal a number of ``key`` values as can be, in order;
+    each page knows the whole table (:func:`cxcommit.charts.common.whole_of`), so its chart keeps the
+    whole one's colour scale and axis.
 
     >>> table = pd.DataFrame({"item": list("aabbcd"), "v": range(6)})
     >>> [part["item"].tolist() for part in split(table, "item", 2)]
     [['a', 'a', 'b', 'b'], ['c', 'd']]
     """
-    keys = list(dict.fromkeys(table[key]))
-    return [table[table[key].isin(set(chunk))].reset_index(drop=True)
-            for chunk in np.array_split(np.array(keys, dtype=object), count)]
+    keys, whole = list(dict.fromkeys(table[key])), whole_of(table)
+    parts = [table[table[key].isin(set(chunk))].reset_index(drop=True)
+             for chunk in np.array_split(np.array(keys, dtype=object), count)]
+    for part in parts:
+        part.attrs = {WHOLE: whole}
+    return parts
 
 
 def paginate(table: pd.DataFrame, key: str, draw: Callable[[pd.DataFrame], object], heading: str,
