@@ -484,16 +484,23 @@ def test_every_footnote_cites_the_methods_page_and_fits_above_the_slides_edge():
     from cxcommit.export.pptx_deck import HEIGHT
     from cxcommit.story.report_text import view_lines
 
-    survey = load_demo().filter(division="Digital")
-    caption = " · ".join(view_lines(survey, Settings(), "Demo data"))
-    slides = deck(survey, load_demo_metrics(), caption=caption, presentation=False)
-    shown = Presentation(io.BytesIO(write_deck(slides))).slides
-    for slide, page in zip(slides, list(shown)[1:]):
-        box = next(s for s in page.shapes if s.has_text_frame and s.text_frame.text.endswith(caption))
-        assert "Methods: docs/methods.md §" in box.text_frame.text
-        size = box.text_frame.paragraphs[0].runs[0].font.size.pt
-        lines = -(-len(box.text_frame.text) // int(box.width / 914_400 * 144 / size))  # ≈ 12 characters an inch at 12 pt
-        assert box.top + lines * size * 1.2 * 12_700 <= HEIGHT, slide.kind  # 12,700 EMU a point
+    from cxcommit import load_survey
+
+    demo = load_demo().filter(division="Digital")
+    star_wars = load_survey(REALDATA / "surveymonkey_538_starwars.csv")  # long footnotes: factual items, groupings
+    for survey, metrics, source in ((demo, load_demo_metrics(), "Demo data"), (star_wars, None, "Star Wars")):
+        caption = " · ".join(view_lines(survey, Settings(), source))
+        slides = deck(survey, metrics, caption=caption, presentation=False)
+        shown = Presentation(io.BytesIO(write_deck(slides))).slides
+        for slide, page in zip(slides, list(shown)[1:]):
+            box = next(s for s in page.shapes if s.has_text_frame and s.text_frame.text.endswith(caption))
+            assert "Methods: docs/methods.md §" in box.text_frame.text
+            size = box.text_frame.paragraphs[0].runs[0].font.size.pt
+            per_line = int(box.width / 12_700 / (0.6 * size))  # a character about 0.6 of the type size wide
+            lines = -(-len(box.text_frame.text) // per_line)
+            height = lines * size * 1.2 + 7.2  # and the box's insets, 0.05 in above and below
+            assert box.top + height * 12_700 <= HEIGHT, (source, slide.kind, size, lines)  # 12,700 EMU a point
+    slides = deck(demo, load_demo_metrics(), presentation=False)
     signs = next(s for s in slides if s.kind == "signs")
     assert "Marked: differs from the rest after adjusting for the " in signs.method
     assert "of this breakdown (Benjamini–Hochberg) and by at least 5 points." in signs.method

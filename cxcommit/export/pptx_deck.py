@@ -28,7 +28,22 @@ __all__ = ["DRAW", "Cover", "write_deck"]
 WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 inches: PowerPoint's 16:9
 MARGIN = Inches(0.6)
 GREY = "595959"
-FOOTNOTE_CHARACTERS = 360  # about three lines at 12 points across the slide; longer ones at 10 points (five lines)
+FOOTNOTE = Inches(0.8)  # the footnote's box at the foot of a slide, under the chart
+
+
+def footnote_size(text: str, sizes: tuple[int, ...] = (12, 10, 9, 8, 7)) -> int:
+    """The largest type size (points) at which ``text`` fits the footnote's box: a character about
+    0.6 of the size wide across the slide's width, lines 1.2 of the size apart in the box less its
+    insets (three lines at 12 points hold about 360 characters).
+
+    >>> footnote_size("x" * 300), footnote_size("x" * 500), footnote_size("x" * 1000)
+    (12, 10, 7)
+    """
+    width, height = (WIDTH - 2 * MARGIN) / 12700, FOOTNOTE / 12700 - 7.2  # points; 0.05 in inset above and below
+    for size in sizes:
+        if len(text) <= int(width / (0.6 * size)) * int(height / (1.2 * size)):
+            return size
+    return sizes[-1]
 
 
 def _text(slide, text: str, left, top, width, height, *, size: int, bold: bool = False, colour: str = INK,
@@ -58,8 +73,8 @@ def _frame(deck, cover: Cover, title: str, footnote: str):
     if cover.logo:
         add_logo(slide, cover.logo, WIDTH - MARGIN, Inches(0.3), Inches(1.5), Inches(0.7))
     if footnote:
-        size = 12 if len(footnote) <= FOOTNOTE_CHARACTERS else 10  # method, significance, methods page, filters
-        _text(slide, footnote, MARGIN, HEIGHT - Inches(0.85), WIDTH - 2 * MARGIN, Inches(0.8), size=size, colour=GREY)
+        _text(slide, footnote, MARGIN, HEIGHT - FOOTNOTE - Inches(0.05), WIDTH - 2 * MARGIN, FOOTNOTE,
+              size=footnote_size(footnote), colour=GREY)  # method, significance, methods page, filters
     return slide
 
 
