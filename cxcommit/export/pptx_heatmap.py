@@ -145,9 +145,11 @@ def legend_steps(limit: float) -> list[float]:
 
     >>> legend_steps(0.15), legend_steps(0.3)
     ([-0.15, -0.1, -0.05, 0.0, 0.05, 0.1, 0.15], [-0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3])
+    >>> legend_steps(0.55)[-1]
+    0.5
     """
     step = 0.1 if limit > 0.2 else 0.05
-    count = int(round(limit / step))
+    count = math.floor(limit / step + 1e-9)  # never beyond the scale's end (0.55: to 0.5)
     return [round(k * step, 9) + 0.0 for k in range(-count, count + 1)]
 
 
@@ -174,11 +176,12 @@ def colour_legend(slide, box: tuple, limit: float, *, marked: bool):
         cell.fill.fore_color.rgb = rgb(fill)
         cell.vertical_anchor = MSO_ANCHOR.MIDDLE
         cell.margin_top = cell.margin_bottom = Inches(0.01)
+        cell.margin_left = cell.margin_right = Inches(0.02)  # "+60" on one line in a strip of 13
         cell.text = f"{step * 100:+.0f}" if round(step * 100) else "0"
         paragraph = cell.text_frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.CENTER
         dark = marked and abs(step) > 0.6 * limit
         for run in paragraph.runs:
-            run.font.size, run.font.color.rgb = Pt(11), rgb("#ffffff" if dark else INK)
+            run.font.size, run.font.color.rgb = Pt(11 if len(steps) <= 9 else 10), rgb("#ffffff" if dark else INK)
     strip.table.rows[0].height = height
     return strip
