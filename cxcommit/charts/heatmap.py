@@ -41,8 +41,9 @@ def colour_scale(z: np.ndarray, color: str, share_word: str) -> dict:
         return {"colorscale": SEQUENTIAL, "zmin": 0, "zmax": 1, "colorbar": {
             "title": {"text": share_word}, "tickvals": ticks, "ticktext": [pct(t) for t in ticks], "thickness": 14}}
     limit = max(0.05, math.ceil(np.nanmax(np.abs(z), initial=0.0) * 20) / 20)  # up to the next 5 points
-    step = 0.1 if limit > 0.2 else 0.05
-    ticks = np.arange(-(limit // step), limit // step + 1) * step
+    step = math.ceil(round(limit / 2 / 0.05, 9)) * 0.05  # at most five ticks: a slide's colour bar is short
+    count = math.floor(limit / step + 1e-9)
+    ticks = np.arange(-count, count + 1) * step
     return {"colorscale": DIVERGING, "zmid": 0, "zmin": -limit, "zmax": limit, "colorbar": {
         "title": {"text": "Difference to<br>the others (points)"}, "tickvals": ticks, "thickness": 14,
         "ticktext": [f"{t * 100:+.0f}" if round(t * 100) else "0" for t in ticks]}}
