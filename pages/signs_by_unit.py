@@ -4,6 +4,7 @@ import streamlit as st
 
 from cxcommit import charts
 from cxcommit.analyses.rates import rates
+from cxcommit.analyses.rates import everyone_shares
 from cxcommit.analyses.tables import item_scales, shown_groups
 from cxcommit.charts.heatmap import groups_run_down
 from cxcommit.instrument.items import SIGN_IDS
@@ -35,7 +36,8 @@ with guarded():
     sort = middle.radio(f"Sort {lines} by", ("score", "size", "name"), horizontal=True, key="heatmap_sort",
                         bind="query-params", format_func={"score": "Score", "size": "Size", "name": "Name"}.get)
     st.subheader(md(page_heading("signs", table, ctx.settings, fallback=f"The {'8 signs' if items else 'items'} by "
-                                 f"{one_of(survey, by)}", scales=item_scales(survey))))
+                                 f"{one_of(survey, by)}", scales=item_scales(survey),
+                                 everyone=everyone_shares(survey, items, ctx.settings))))
     figure = charts.signs_heatmap(table, sort=sort, options=ctx.chart_options)
     event = st.plotly_chart(figure, width="stretch", on_select="rerun", selection_mode="points", key="heatmap")
     chart_footer(ctx, figure, " · ".join(filter(None, (

@@ -3,6 +3,7 @@ import json
 
 import plotly.graph_objects as go
 import pytest
+from conftest import REALDATA
 
 from cxcommit import load_demo_metrics
 from cxcommit.settings import Settings
@@ -261,3 +262,17 @@ def test_the_variation_slide_says_its_order_and_the_units_at_each_end_in_one_par
 def test_the_scatter_tells_the_pair_the_page_opens_on(demo):
     outcomes = next(s for s in deck(demo, load_demo_metrics()) if s.kind == "outcomes")
     assert outcomes.columns == outcome_pair(load_demo_metrics()) == ("exec_incentive_cx_pct", "customer_nps")
+
+
+def test_the_heatmaps_title_gives_each_items_share_among_everyone():
+    """Google Forms: 143 respondents gave no country; the title's "strongest … (95%)" is the share
+    among everyone, as the Overview's bars say, not pooled over the countries shown (96%)."""
+    from cxcommit import load_survey
+    from cxcommit.analyses.rates import everyone_shares
+    from cxcommit.text import pct
+
+    survey = load_survey(REALDATA / "googleforms_rstudio_rsurvey2019_en.csv")
+    heading = next(s for s in deck(survey) if s.kind == "signs").heading
+    shares = everyone_shares(survey)
+    strongest = heading.split("strongest: “")[1].split("”")[0]
+    assert f"“{strongest}” ({pct(shares[strongest])})" in heading

@@ -61,6 +61,20 @@ def rated_items(survey: Survey, items: list[str] | None = None) -> list[str]:
     return [survey.item(i).id for i in (survey.item_ids if items is None else items) if survey.item(i).scale.rated]
 
 
+def everyone_shares(survey: Survey, items: list[str] | None = None, settings: Settings = Settings()) -> dict[str, float]:
+    """Each item's favourable share among everyone (no breakdown), by label, where published: what a
+    title calls an item's share organisation-wide. Pooling a breakdown's shown groups instead would
+    leave out its hidden groups and the respondents without an answer to the grouping.
+
+    >>> from cxcommit.demo import load_demo
+    >>> round(everyone_shares(load_demo(), ["sign_7"])["Executive pay tied to CX"], 3)
+    0.255
+    """
+    table = rates(survey, None, items=items, settings=settings)
+    shown = table[~table["suppressed"].astype(bool) & table["p"].notna()]
+    return dict(zip(shown["label"], shown["p"].astype(float)))
+
+
 def rates(survey: Survey, by: str | list[str] | None = None, *, items: list[str] | None = None,
           settings: Settings = Settings(), p_adjust: str = SCREEN) -> pd.DataFrame:
     """n, favourable share with interval, mean, and the difference to the rest of the organisation.

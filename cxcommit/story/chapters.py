@@ -19,7 +19,7 @@ from cxcommit.analyses.findings import findings
 from cxcommit.analyses.gaps import gap_to_target, perception_gap
 from cxcommit.analyses.pay import (incentive_metric, metrics_coverage, pay_alignment, pay_relations, unit_fit,
                                    unit_table)
-from cxcommit.analyses.rates import rated_items, rates
+from cxcommit.analyses.rates import everyone_shares, rated_items, rates
 from cxcommit.analyses.summary import default_grouping
 from cxcommit.analyses.tables import item_scales
 from cxcommit.analyses.variation import variation
@@ -93,7 +93,8 @@ class Shown:
     :func:`cxcommit.analyses.pay.unit_fit` with the family's Holm p-value, ``x`` and ``y``), and the
     groups that stand out from the rest (``standouts``: :func:`cxcommit.story.takeaways.standouts`),
     each item's scale (``scales``: :func:`cxcommit.analyses.tables.item_scales`), so that a title ranks
-    only items whose favourable answer means the same, as the Overview's finding does, and the groups
+    only items whose favourable answer means the same, as the Overview's finding does, each item's
+    share among everyone (``everyone``: :func:`cxcommit.analyses.rates.everyone_shares`), and the groups
     publishing merged (``pooled``), which a takeaway never names best or worst."""
 
     figure: go.Figure | None
@@ -103,6 +104,7 @@ class Shown:
     relation: dict | None = None
     standouts: pd.DataFrame | None = field(default=None, compare=False)
     scales: dict | None = field(default=None, compare=False)
+    everyone: dict | None = field(default=None, compare=False)
     pooled: tuple[str, ...] = ()  # groups merged when published ("Other regions"): a takeaway never names them
 
 
@@ -281,9 +283,10 @@ CHAPTERS = (
             # the table comes in its chart's order (story.order): a page of it keeps the whole one's columns
             lambda plan, table, look: Shown(charts.signs_heatmap(table, sort="table", transpose=look.turned,
                                                                  options=look.options(plan.settings)),
-                                                 scales=item_scales(plan.survey))
+                                                 scales=item_scales(plan.survey),
+                                                 everyone=everyone_shares(plan.survey, plan.items, plan.settings))
             if plan.top else None,
-            lambda table, shown, settings: takeaways.signs(table, settings, shown.scales),
+            lambda table, shown, settings: takeaways.signs(table, settings, shown.scales, shown.everyone),
             "{share}; colour: difference to all the other groups together, in points: full and ● where marked, "
             "pale elsewhere.",
             methods=(ref.DIFFERENCES, ref.SIGNIFICANT), marks="screen", by=lambda plan: plan.top),
@@ -327,7 +330,8 @@ CHAPTERS = (
 
 
 def page_heading(kind: str, table: pd.DataFrame, settings: Settings = Settings(), *, fallback: str,
-                 groups: str = "", standouts: pd.DataFrame | None = None, scales: dict | None = None) -> str:
+                 groups: str = "", standouts: pd.DataFrame | None = None, scales: dict | None = None,
+                 everyone: dict | None = None) -> str:
     """The heading a dashboard page puts over the chart of chapter ``kind``: the chapter's takeaway
     read off ``table`` as the deck and the presentation read it (so for the same data the page, the
     slide and the report say the same thing), else ``fallback`` (the page's own question). A chapter
@@ -342,4 +346,5 @@ def page_heading(kind: str, table: pd.DataFrame, settings: Settings = Settings()
     chapter = next(chapter for chapter in CHAPTERS if chapter.kind == kind)
     if not chapter.tells(table):
         return fallback
-    return chapter.takeaway(table, Shown(None, groups=groups, standouts=standouts, scales=scales), settings) or fallback
+    shown = Shown(None, groups=groups, standouts=standouts, scales=scales, everyone=everyone)
+    return chapter.takeaway(table, shown, settings) or fallback

@@ -82,18 +82,24 @@ def commitment(table: pd.DataFrame, settings: Settings = Settings(), pooled=()) 
             f"{worst['group']} trails ({worst['_v']:.1f})")
 
 
-def signs(table: pd.DataFrame, settings: Settings = Settings(), scales: dict | None = None) -> str:
+def signs(table: pd.DataFrame, settings: Settings = Settings(), scales: dict | None = None,
+          everyone: dict | None = None) -> str:
     """The weakest and the strongest item organisation-wide, among items whose favourable answer
     means the same (one scale, :func:`cxcommit.analyses.tables.one_scale` with ``scales``, as the
     Overview's finding narrows them: a yes is not a top box); items within the minimum difference
-    of the weakest are named with it, as a tie."""
+    of the weakest are named with it, as a tie. Each item's share is among everyone (``everyone``:
+    :func:`cxcommit.analyses.rates.everyone_shares`, as the Overview's bars give it), else pooled
+    over the shown groups of ``table``."""
     shown = _shown(table, "p")
     if shown.empty:
         return ""
     part, scale, among = one_scale(shown, scales)
     among = f" {among}" if among else ""
     pooled = part.groupby("label", sort=False).apply(lambda t: t["k"].astype(float).sum() / t["n"].astype(float).sum(),
-                                                     include_groups=False).sort_values(kind="stable")
+                                                     include_groups=False)
+    if everyone:
+        pooled = pd.Series({label: everyone.get(label, share) for label, share in pooled.items()})
+    pooled = pooled.sort_values(kind="stable")
     noun = "sign" if _signs_only(table) else "item"
     answer = "yes" if noun == "sign" or scale == "yes_no" else "favourable"
     tied = pooled[pooled - pooled.iloc[0] < settings.min_difference].index[:3]
