@@ -668,7 +668,7 @@ def test_the_best_group_chart_names_the_best_on_each_item_with_its_estimate(demo
     assert len(best.y) + len(summary[summary["most_tied"]]) == len(SIGN_IDS)  # one row per item, not a panel per item
     for label, text, x in zip(best.y, best.text, best.x):
         row = rows.loc[html.unescape(label)]
-        assert text.startswith(html.escape(row["best_group"])) and text.endswith(f"{row['best_shrunk']:.0%}")
+        assert text.startswith(html.escape(row["best_group"])) and text.endswith(f" est. {row['best_shrunk']:.0%}")
         assert ("tied" in text) == (row["n_best_tied"] > 1)
         assert x == row["best_shrunk"]  # drawn where it was picked: its estimate net of chance
     medians = dict(zip(median.y, median.x))
@@ -696,7 +696,7 @@ def test_where_every_group_ties_the_best_group_chart_names_none():
     assert len(tied.y) == int(summary["all_tied"].sum()) > 0
     for label, text in zip(tied.y, tied.text):
         row = summary.loc[html.unescape(label)]
-        assert text == f"all {row['others'] + 1} tied, highest {row['best_shrunk']:.0%}"
+        assert text == f"all {row['others'] + 1} tied, highest est. {row['best_shrunk']:.0%}"
         assert row["best_group"] not in text
     for best in (t for t in fig.data if t.name == "Best region"):
         assert all(side == ("top left" if x >= 0.45 else "top right") for side, x in zip(best.textposition, best.x))
@@ -718,7 +718,7 @@ def test_where_nearly_every_group_ties_with_the_best_the_chart_says_so_plainly()
     trace = next(t for t in fig.data if t.name == "Most tied at the top: no best")
     for label, text in zip(trace.y, trace.text):
         row = summary.loc[html.unescape(label)]
-        assert text == f"{row['n_best_tied']} of {row['others'] + 1} tie at the top, highest {row['best_shrunk']:.0%}"
+        assert text == f"{row['n_best_tied']} of {row['others'] + 1} tie at the top, highest est. {row['best_shrunk']:.0%}"
         assert row["best_group"] not in text
     named = next((t for t in fig.data if t.name == "Best country"), None)
     for label in (named.y if named is not None else ()):  # a best is named only where some are behind it

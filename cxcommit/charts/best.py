@@ -46,15 +46,17 @@ def best_rows(gap_to_best_table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _best_name(row: dict) -> str:
-    """The best group's name, how many tie with it and its estimate; where all or most tie, that they
-    do ("all 9 tied", "34 of 36 tie at the top"), naming none."""
+    """The best group's name, how many tie with it and its estimate, marked "est." (the heatmap and
+    the variation chart give observed shares, which differ); where all or most tie, that they do
+    ("all 9 tied", "34 of 36 tie at the top"), naming none."""
     if row["all_tied"]:
-        return f"all {int(row['others']) + 1} tied, highest {pct(row['best_shrunk'])}"
+        return f"all {int(row['others']) + 1} tied, highest est. {pct(row['best_shrunk'])}"
     if row["most_tied"]:
-        return f"{int(row['n_best_tied'])} of {int(row['others']) + 1} tie at the top, highest {pct(row['best_shrunk'])}"
+        return (f"{int(row['n_best_tied'])} of {int(row['others']) + 1} tie at the top, highest est. "
+                f"{pct(row['best_shrunk'])}")
     tied = int(row["n_best_tied"]) - 1 if pd.notna(row["n_best_tied"]) else 0
     return (escape_html(shorten(row["best_group"], 28)) + (f" (+{tied} tied)" if tied > 0 else "")
-            + f" {pct(row['best_shrunk'])}")
+            + f" est. {pct(row['best_shrunk'])}")
 
 
 def _best_hover(row: dict) -> str:
@@ -143,7 +145,7 @@ def best_group_chart(gap_to_best_table: pd.DataFrame, *, group_word: str | None 
     hidden = max((r["hidden"] for r in rows), default=0)
     note = (f" · {hidden} {word}s hidden ({suppressed_label(options.min_group_size)}) take no part" if hidden else "")
     return finish(fig, f"The best {word} on each item, and how far the others are behind",
-                  f"Best: highest estimate net of chance, the estimate written (+k: tied within its interval; "
-                  f"all or most tied, or none behind: no best) · median estimate of the other {word}s at the left · at the right: how many are behind the best beyond "
+                  f"Best: highest estimate net of chance (est.), not the observed share · +k: tied within its interval; "
+                  f"all or most tied, or none behind: no best · median estimate of the other {word}s at the left · at the right: how many are behind the best beyond "
                   f"chance ({options.confidence:.0%} interval), and the median gap · largest median gap on top{note}",
                   height=220 + len(rows) * row_height(options.presentation) * 1.8, options=options)
