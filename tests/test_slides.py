@@ -276,3 +276,13 @@ def test_the_heatmaps_title_gives_each_items_share_among_everyone():
     shares = everyone_shares(survey)
     strongest = heading.split("strongest: “")[1].split("”")[0]
     assert f"“{strongest}” ({pct(shares[strongest])})" in heading
+
+
+def test_a_scatter_of_fewer_than_three_units_is_left_out():
+    """Filtered to one unit, the outcomes scatter would be one dot titled "Too few units to tell": the
+    slide is left out; with every unit it is told."""
+    from cxcommit import load_demo
+
+    one = deck(load_demo().filter(business_unit=["Procurement"]), load_demo_metrics())
+    assert "outcomes" not in {s.kind for s in one} and "pay" in {s.kind for s in one}
+    assert "outcomes" in {s.kind for s in deck(load_demo(), load_demo_metrics())}

@@ -120,7 +120,8 @@ class Chapter:
     with unit metrics. ``methods``: the sections of docs/methods.md its method line cites
     (:mod:`cxcommit.story.methods_refs`); ``marks``: the family of tests its chart marks
     significance in (:data:`cxcommit.story.report_text.FAMILIES`; empty: it marks none); ``by``: the
-    grouping its chart breaks the survey down by (None: none, or roles)."""
+    grouping its chart breaks the survey down by (None: none, or roles); ``least``: the fewest rows
+    its chart needs to show anything (a scatter of one unit shows no relation)."""
 
     kind: str
     title: Callable[[Plan], str]
@@ -135,15 +136,17 @@ class Chapter:
     marks: str = ""
     over_waves: bool = False
     by: Callable[[Plan], str | None] = lambda plan: None
+    least: int = 1
 
     def applies(self, plan: Plan) -> bool:
         return plan.metrics is not None or not self.needs_metrics
 
     def tells(self, table: pd.DataFrame) -> bool:
-        """Whether ``table`` has a story for this chapter: rows, and for a chapter told over waves
-        (``over_waves``) at least two waves (:func:`waves_shown`) — one wave has no trend to speak
-        of, so its slide is left out rather than drawn as a column of dots or titled "rose"."""
-        return len(table) > 0 and (not self.over_waves or waves_shown(table) >= 2)
+        """Whether ``table`` has a story for this chapter: rows (at least ``least``), and for a chapter
+        told over waves (``over_waves``) at least two waves (:func:`waves_shown`) — one wave has no
+        trend to speak of, so its slide is left out rather than drawn as a column of dots or titled
+        "rose"; one unit has no relation across units, so its scatter is left out."""
+        return len(table) >= max(1, self.least) and (not self.over_waves or waves_shown(table) >= 2)
 
 
 def waves_shown(table: pd.DataFrame) -> int:
@@ -325,7 +328,7 @@ CHAPTERS = (
             "the relations tested (Holm).", needs_metrics=True,
             more=(("Pay and outcomes correlations",
                    lambda plan: pay_relations(plan.survey, plan.metrics, settings=plan.settings)),),
-            methods=(ref.CORRELATIONS,), by=lambda plan: plan.unit),
+            methods=(ref.CORRELATIONS,), by=lambda plan: plan.unit, least=3),
 )
 
 
