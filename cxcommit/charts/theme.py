@@ -85,9 +85,12 @@ def apply_theme(fig: go.Figure, *, presentation: bool = False, dark: bool = Fals
     fig.update_annotations(font={"size": look["font"] + 1})
     fig.update_annotations(font={"color": back["font"]}, selector={"yref": "paper"})  # titles; a line's value keeps its colour
     axes = {"gridcolor": back["grid"], "linecolor": back["line"], "zerolinecolor": back["line"],
-            "title_font_size": look["font"], "tickfont_size": look["font"] - 1, "automargin": True}
+            "title_font_size": look["font"], "automargin": True}
     fig.update_xaxes(**axes)
     fig.update_yaxes(**axes)
+    for axis in (*fig.select_xaxes(), *fig.select_yaxes()):  # a size the chart chose (a heatmap's column names) stays
+        if axis.tickfont.size is None:
+            axis.tickfont.size = look["font"] - 1
     for trace in fig.data:
         if trace.type == "scatter":
             trace.line.width = (trace.line.width or 2) * look["line"]
