@@ -43,10 +43,10 @@ def test_respondents_agree_between_the_tiles_the_data_page_and_the_caption(surve
         assert f"{counts.kept:,} kept" in counts.why(5) and f"report {counts.reported:,}" in counts.why(5)
 
 
-def test_groups_agree_between_the_tile_and_the_variation_page(survey):
-    by = next((name for name in ("business_unit", "division", "region") if name in survey.groupings), None)
-    if by is None:
-        pytest.skip("no unit, division or region")
+@pytest.mark.parametrize("name", ["demo", "gf", "sw"])  # qt has no grouping: no tile of groups, no variation
+def test_groups_agree_between_the_tile_and_the_variation_page(name):
+    survey = load_demo() if name == "demo" else load_survey(REALDATA / EXPORTS[name])
+    by = next(name for name in ("business_unit", "division", "region") if name in survey.groupings)
     latest = view(survey, wave=[latest_shown_wave(survey)])
     tile = group_count(latest, by)  # the Overview's tile
     spread = variation(latest, by)  # the Variation page's "across N units" for the same wave
