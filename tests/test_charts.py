@@ -866,3 +866,22 @@ def test_the_heatmaps_column_names_are_drawn_at_the_size_chosen_to_fit_them(demo
     rows = list(dict.fromkeys(table["label"]))
     chosen = column_names(list(dict.fromkeys(fig.data[0].x)), rows, presentation)[3]
     assert fig.layout.xaxis.tickfont.size == chosen
+
+
+def test_one_waves_bars_of_many_groups_take_one_colour_and_numbers_that_stay_apart():
+    """Google Forms has one wave and 36 regions: a bar each, in one colour (the palette's 8 colours
+    repeated would pair unrelated countries), the numbers written small enough for a bar's width."""
+    from cxcommit import load_survey
+    from cxcommit.analyses.summary import default_item
+    from cxcommit.analyses.trends import trends
+
+    survey = load_survey(REALDATA / "googleforms_rstudio_rsurvey2019_en.csv")
+    item = default_item(survey)  # the most answered
+    table = trends(survey, "region", items=[item])
+    fig = charts.trend_chart(table)
+    bars = next(t for t in fig.data if t.type == "bar")
+    assert len(bars.x) > 20 and len(set(bars.marker.color)) == 1
+    values = next(t for t in fig.data if t.name == "Values")
+    assert values.textfont.size * 2.4 * len(bars.x) <= 900  # about three characters a bar's width
+    few = charts.trend_chart(trends(load_demo().filter(wave=["2026-Q3"]), "division", items=["sign_7"]))
+    assert len(set(next(t for t in few.data if t.type == "bar").marker.color)) > 1  # a few groups keep their colours

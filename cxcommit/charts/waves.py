@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from cxcommit.charts.common import (error_bars, group_colours, grouping_word, index_hover, numbers, pick, require,
                                     share_label, texts)
-from cxcommit.charts.layout import TICK_CHARS, dodge, finish, mark_lowest, panels
+from cxcommit.charts.layout import PLOT_WIDTH, SLIDE_WIDTH, TICK_CHARS, dodge, finish, mark_lowest, panels
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (font_size, hover_text, pct, row_height, suppressed_hover, suppressed_label,
                                    suppressed_trace)
@@ -137,25 +137,34 @@ def _bars_of_one_wave(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: d
                       min_group_size: int, room: Room | None = None, low: str | None = None, high: str | None = None,
                       position: tuple[int, int] | None = None, legend: bool = True, fmt: Callable = pct) -> None:
     """The one wave as a bar per group, its value written on it, whiskers for its interval; a hidden
-    group as a grey ``n<5`` (what :func:`_lines_over_waves` draws when there is a trend)."""
+    group as a grey ``n<5`` (what :func:`_lines_over_waves` draws when there is a trend). More groups
+    than the palette has colours: one colour (a repeated colour would pair groups that have nothing in
+    common; the axis names them), and the numbers written small enough to stay apart."""
     where = {"row": position[0], "col": position[1]} if position else {}
     shown, hidden = table[~table["suppressed"]], table[table["suppressed"]]
     values = numbers(shown[y])
     errors = error_bars(values, shown[low], shown[high]) if low and high else None
     short = _short_groups(colours)
     x = texts(short[g] for g in shown["group"])
-    fig.add_trace(go.Bar(x=x, y=values, marker_color=[colours[g] for g in shown["group"]], error_y=errors,
+    many = len(colours) > len(set(colours.values()))
+    fill = [next(iter(colours.values()))] * len(shown) if many else [colours[g] for g in shown["group"]]
+    presentation = bool(room and room.presentation)
+    size = min(font_size(presentation), max(8, int(BAR_ROOM[presentation] / max(1, len(colours)) / 2.4)))
+    fig.add_trace(go.Bar(x=x, y=values, marker_color=fill, error_y=errors,
                          showlegend=False, hovertext=[hover(r) for r in shown.to_dict("records")], hoverinfo="text",
                          customdata=[[g, w] for g, w in zip(shown["group"], shown["wave"])], name="One wave"),
                   **where)
     tops = np.fmax(values, numbers(shown[high])) if high else values  # each number above its whisker
     fig.add_trace(go.Scatter(x=x, y=np.nan_to_num(tops, nan=0.0), mode="text", textposition="top center",
                              text=[fmt(v) if np.isfinite(v) else "no data" for v in values], cliponaxis=False,
-                             hoverinfo="skip", showlegend=False, name="Values"), **where)
+                             textfont={"size": size}, hoverinfo="skip", showlegend=False, name="Values"), **where)
     if len(hidden):
         names = [short[g] for g in hidden["group"]]
         fig.add_trace(suppressed_trace(texts(names), [0] * len(hidden), hidden["group"].tolist(), min_group_size)
                       .update(textposition="top center"), **where)
+
+
+BAR_ROOM = (PLOT_WIDTH * 0.9, SLIDE_WIDTH * 0.9)  # pixels the bars of one wave share across (dashboard, slide)
 
 
 def _short_groups(groups) -> dict:
