@@ -322,7 +322,10 @@ def test_variation_and_spread_plot_the_table(demo):
     lowest = next(t for t in fig.data if t.textposition == "middle left")
     np.testing.assert_allclose(numbers(lowest.x), table["min_p"].to_numpy(float))
     assert list(lowest.text) == [f"{p:.0%} {name}" for p, name in zip(table["min_p"], table["lowest"])]
-    assert list(fig.layout.yaxis.categoryarray) == list(table["label"])  # ranked, most disagreement first
+    assert list(fig.layout.yaxis.categoryarray) == list(table.sort_values("omega_sq", ascending=False, kind="stable")["label"])
+    subtitle = fig.layout.title.subtitle.text
+    assert "ranked by how much of the spread is beyond chance (ω²), top first" in subtitle
+    assert "most disagreement" not in subtitle  # the order is ω², not the width of the bar
     units = rates(demo, "business_unit", items=["sign_3"])
     dots = [t for t in charts.spread_chart(units).data if t.name not in ("Shown groups together", "Lowest and highest")]
     shown = units[~units["suppressed"]]
