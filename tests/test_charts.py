@@ -854,3 +854,24 @@ def test_the_spread_caption_tells_groups_hidden_everywhere_from_groups_hidden_on
     subtitle = charts.spread_chart(hidden).layout.title.subtitle.text
     assert f"hidden (n<5): {first}" in subtitle and f"n<5 on some items: {second}" in subtitle
     assert "hidden" not in charts.spread_chart(table.assign(suppressed=False)).layout.title.subtitle.text
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_each_bars_number_sits_beyond_its_whiskers_end_clear_of_the_cap(demo, presentation):
+    options = ChartOptions(presentation=presentation)
+    one = demo.filter(wave=["2026-Q3"])
+    for fig in (charts.commitment_chart(commitment_index(demo, "division"), options=options),
+                charts.gap_bars(gap_to_target(demo, "division", items=["sign_7"]), options=options),
+                charts.index_trend_chart(index_over_waves(one, "division"), options=options)):
+        pairs = [(bar, label) for bar, label in zip(fig.data, fig.data[1:])
+                 if bar.type == "bar" and label.name == "Values"]
+        assert pairs, fig.layout.title.text
+        for bar, label in pairs:
+            upright = bar.orientation != "h"
+            value, error = (numbers(bar.y), bar.error_y) if upright else (numbers(bar.x), bar.error_x)
+            assert error.thickness == 1.5 * (1.6 if presentation else 1.0)  # whiskers in the look's line width
+            end = value + numbers(error.array)  # the interval's high end
+            np.testing.assert_allclose(numbers(label.y if upright else label.x), np.fmax(value, end))
+            assert label.textposition == ("top center" if upright else "middle right")
+            assert label.marker.color == "rgba(0,0,0,0)"  # the unseen dot the number is written beside
+            assert label.marker.size / 2 >= error.thickness / 2 + 4  # pixels between the cap and the number

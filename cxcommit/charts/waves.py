@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from cxcommit.charts.common import (error_bars, group_colours, grouping_word, index_hover, numbers, pick, require,
-                                    share_label, texts)
+                                    share_label, texts, whisker_labels)
 from cxcommit.charts.layout import TICK_CHARS, dodge, finish, mark_lowest, panels
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (font_size, hover_text, pct, row_height, suppressed_hover, suppressed_label,
@@ -148,10 +148,8 @@ def _bars_of_one_wave(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: d
                          showlegend=False, hovertext=[hover(r) for r in shown.to_dict("records")], hoverinfo="text",
                          customdata=[[g, w] for g, w in zip(shown["group"], shown["wave"])], name="One wave"),
                   **where)
-    tops = np.fmax(values, numbers(shown[high])) if high else values  # each number above its whisker
-    fig.add_trace(go.Scatter(x=x, y=np.nan_to_num(tops, nan=0.0), mode="text", textposition="top center",
-                             text=[fmt(v) if np.isfinite(v) else "no data" for v in values], cliponaxis=False,
-                             hoverinfo="skip", showlegend=False, name="Values"), **where)
+    fig.add_trace(whisker_labels(values, shown[high] if high else None, x,
+                                 [fmt(v) if np.isfinite(v) else "no data" for v in values], upright=True), **where)
     if len(hidden):
         names = [short[g] for g in hidden["group"]]
         fig.add_trace(suppressed_trace(texts(names), [0] * len(hidden), hidden["group"].tolist(), min_group_size)
