@@ -875,3 +875,28 @@ def test_each_bars_number_sits_beyond_its_whiskers_end_clear_of_the_cap(demo, pr
             assert label.textposition == ("top center" if upright else "middle right")
             assert label.marker.color == "rgba(0,0,0,0)"  # the unseen dot the number is written beside
             assert label.marker.size / 2 >= error.thickness / 2 + 4  # pixels between the cap and the number
+
+
+def test_participation_numbers_stand_clear_of_the_threshold_and_the_caption_counts_who_is_not_drawn(demo):
+    from cxcommit.analyses.participation import participation
+    from cxcommit.charts.participation import participation_chart
+    metrics = load_demo_metrics()
+    table = participation(demo, metrics, "division")
+    fig = participation_chart(table, "2026-Q3", threshold=0.75, grouping="division")
+    bars, values = fig.data[0], next(t for t in fig.data if t.name == "Values")
+    rows = table[table["wave"] == "2026-Q3"]
+    assert set(numbers(values.x)) == {1.0}  # one column right of 100 %: the dashed line at 75 % crosses no number
+    assert fig.layout.xaxis.range[1] > 1.2 and max(fig.layout.xaxis.tickvals) == 1.0  # room for the numbers, no 120 %
+    line = fig.layout.annotations[0]  # "75%" inside the plot, in the band above the top bar, not in the subtitle
+    assert line.text == "75%" and line.y == 1 and line.yanchor == "top" and fig.layout.yaxis.range[1] > len(rows) - 0.5
+    subtitle = fig.layout.title.subtitle.text
+    assert "red: below 75%" in subtitle and "grey" not in subtitle  # no grey row drawn, no word for one
+    codes, waves = demo.codes("wave")
+    wave_total = int((codes == list(waves).index("2026-Q3")).sum())
+    drawn = int(rows["respondents"].sum())
+    assert wave_total - drawn == 14 and "14 respondents in “Other divisions” (no headcount of its own) not shown" in subtitle
+    assert len(bars.y) == len(rows)
+    units = participation_chart(participation(demo, metrics, "business_unit"), "2026-Q3", threshold=0.75)
+    assert "grey: no rate (fewer than 5 answered)" in units.layout.title.subtitle.text  # Innovation Lab: n<5
+    whole = participation_chart(participation(demo, metrics, None), "2026-Q3", threshold=0.75, grouping="organisation")
+    assert "not shown" not in whole.layout.title.subtitle.text
