@@ -821,7 +821,8 @@ def test_the_latest_values_at_the_lines_ends_never_overlap(demo, chart):
         assert a.ayref == (a.yref or "y")  # the label's height in its axis' units: it follows a resized plot
     moved = [a for a in labels if a.arrowcolor == a.font.color]  # a connector where a label was moved
     assert moved and all(a.ay != a.y for a in moved)  # the demo's lines do end close together
-    assert all(abs(a.ay - a.y) < 0.01 * 8 for a in labels if a not in moved)
+    span = {a.yref or "y": np.diff(fig.layout[(a.yref or "y").replace("y", "yaxis")].range)[0] for a in labels}
+    assert all(abs(a.ay - a.y) < 0.015 * span[a.yref or "y"] for a in labels if a not in moved)  # under 2 px off
     if chart == "index":  # on screen, in pixels of the plot (8 signs over its height)
         per_unit = (480 - PLOT_MARGINS) / 8
         heights = sorted(a.ay * per_unit for a in labels)
@@ -900,3 +901,23 @@ def test_participation_numbers_stand_clear_of_the_threshold_and_the_caption_coun
     assert "grey: no rate (fewer than 5 answered)" in units.layout.title.subtitle.text  # Innovation Lab: n<5
     whole = participation_chart(participation(demo, metrics, None), "2026-Q3", threshold=0.75, grouping="organisation")
     assert "not shown" not in whole.layout.title.subtitle.text
+
+
+@pytest.mark.parametrize("presentation", [True, False])
+def test_line_end_values_are_a_line_of_their_font_apart_at_the_lowest_height_the_chart_says(demo, presentation):
+    from cxcommit.charts.waves import WAVE_AXIS
+    options = ChartOptions(presentation=presentation)
+    for fig in (charts.pay_trend_chart(pay_alignment(demo, load_demo_metrics()), options=options),
+                charts.index_trend_chart(index_over_waves(demo, "division"), options=options)):
+        layout = fig.layout
+        plot = layout.meta["lowest_height"] - layout.margin.t - layout.margin.b - WAVE_AXIS[presentation]
+        if not presentation:  # a page draws the chart at its own height
+            plot = layout.height - layout.margin.t - layout.margin.b - WAVE_AXIS[presentation]
+        for axis in {a.ayref for a in layout.annotations if a.name == "latest value"}:
+            ends = [a for a in layout.annotations if a.name == "latest value" and a.ayref == axis]
+            low, high = fig.layout[axis.replace("y", "yaxis")].range
+            at = np.sort([a.ay for a in ends]) * plot / (high - low)  # pixels from the axis' foot at that height
+            size = ends[0].font.size
+            assert len(ends) >= 6 and size >= 12
+            assert np.diff(at).min() >= (size + 1) * 1.3 - 0.5, (fig.layout.title.text, axis)  # never on each other
+            assert at[0] >= -0.5 and at[-1] <= plot + 0.5  # within the plot: not on the waves' axis below
