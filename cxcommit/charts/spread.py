@@ -69,8 +69,8 @@ def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units",
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
     short_ticks(fig, "y", list(labels))
     fig = finish(fig, f"Where {groups} disagree most",
-                 f"Each bar runs from the lowest to the highest of the {groups}, each end named with its share; "
-                 f"◆ all respondents; ranked by how much of the spread is beyond chance (ω²), top first",
+                 f"Each bar: lowest to highest of the {groups} · ◆ all respondents · "
+                 f"ranked by how much of the spread is beyond chance (ω²)",
                  height=200 + len(table) * row_height(options.presentation) * 1.3, options=options)
     return mark_lowest(fig, len(table), options.presentation)
 
