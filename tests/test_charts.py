@@ -322,7 +322,10 @@ def test_variation_and_spread_plot_the_table(demo):
     lowest = next(t for t in fig.data if t.textposition == "middle left")
     np.testing.assert_allclose(numbers(lowest.x), table["min_p"].to_numpy(float))
     assert list(lowest.text) == [f"{p:.0%} {name}" for p, name in zip(table["min_p"], table["lowest"])]
-    assert list(fig.layout.yaxis.categoryarray) == list(table["label"])  # ranked, most disagreement first
+    assert list(fig.layout.yaxis.categoryarray) == list(table.sort_values("omega_sq", ascending=False, kind="stable")["label"])
+    subtitle = fig.layout.title.subtitle.text
+    assert "ranked by how much of the spread is beyond chance (ω²)" in subtitle and "<br>" not in subtitle
+    assert "most disagreement" not in subtitle  # the order is ω², not the width of the bar
     units = rates(demo, "business_unit", items=["sign_3"])
     dots = [t for t in charts.spread_chart(units).data if t.name not in ("Shown groups together", "Lowest and highest")]
     shown = units[~units["suppressed"]]
@@ -818,7 +821,8 @@ def test_the_latest_values_at_the_lines_ends_never_overlap(demo, chart):
         assert a.ayref == (a.yref or "y")  # the label's height in its axis' units: it follows a resized plot
     moved = [a for a in labels if a.arrowcolor == a.font.color]  # a connector where a label was moved
     assert moved and all(a.ay != a.y for a in moved)  # the demo's lines do end close together
-    assert all(abs(a.ay - a.y) < 0.01 * 8 for a in labels if a not in moved)
+    span = {a.yref or "y": np.diff(fig.layout[(a.yref or "y").replace("y", "yaxis")].range)[0] for a in labels}
+    assert all(abs(a.ay - a.y) < 0.015 * span[a.yref or "y"] for a in labels if a not in moved)  # under 2 px off
     if chart == "index":  # on screen, in pixels of the plot (8 signs over its height)
         per_unit = (480 - PLOT_MARGINS) / 8
         heights = sorted(a.ay * per_unit for a in labels)
@@ -885,3 +889,69 @@ def test_one_waves_bars_of_many_groups_take_one_colour_and_numbers_that_stay_apa
     assert values.textfont.size * 2.4 * len(bars.x) <= 900  # about three characters a bar's width
     few = charts.trend_chart(trends(load_demo().filter(wave=["2026-Q3"]), "division", items=["sign_7"]))
     assert len(set(next(t for t in few.data if t.type == "bar").marker.color)) > 1  # a few groups keep their colours
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_each_bars_number_sits_beyond_its_whiskers_end_clear_of_the_cap(demo, presentation):
+    options = ChartOptions(presentation=presentation)
+    one = demo.filter(wave=["2026-Q3"])
+    for fig in (charts.commitment_chart(commitment_index(demo, "division"), options=options),
+                charts.gap_bars(gap_to_target(demo, "division", items=["sign_7"]), options=options),
+                charts.index_trend_chart(index_over_waves(one, "division"), options=options)):
+        pairs = [(bar, label) for bar, label in zip(fig.data, fig.data[1:])
+                 if bar.type == "bar" and label.name == "Values"]
+        assert pairs, fig.layout.title.text
+        for bar, label in pairs:
+            upright = bar.orientation != "h"
+            value, error = (numbers(bar.y), bar.error_y) if upright else (numbers(bar.x), bar.error_x)
+            assert error.thickness == 1.5 * (1.6 if presentation else 1.0)  # whiskers in the look's line width
+            end = value + numbers(error.array)  # the interval's high end
+            np.testing.assert_allclose(numbers(label.y if upright else label.x), np.fmax(value, end))
+            assert label.textposition == ("top center" if upright else "middle right")
+            assert label.marker.color == "rgba(0,0,0,0)"  # the unseen dot the number is written beside
+            assert label.marker.size / 2 >= error.thickness / 2 + 4  # pixels between the cap and the number
+
+
+def test_participation_numbers_stand_clear_of_the_threshold_and_the_caption_counts_who_is_not_drawn(demo):
+    from cxcommit.analyses.participation import participation
+    from cxcommit.charts.participation import participation_chart
+    metrics = load_demo_metrics()
+    table = participation(demo, metrics, "division")
+    fig = participation_chart(table, "2026-Q3", threshold=0.75, grouping="division")
+    bars, values = fig.data[0], next(t for t in fig.data if t.name == "Values")
+    rows = table[table["wave"] == "2026-Q3"]
+    assert set(numbers(values.x)) == {1.0}  # one column right of 100 %: the dashed line at 75 % crosses no number
+    assert fig.layout.xaxis.range[1] > 1.2 and max(fig.layout.xaxis.tickvals) == 1.0  # room for the numbers, no 120 %
+    line = fig.layout.annotations[0]  # "75%" inside the plot, in the band above the top bar, not in the subtitle
+    assert line.text == "75%" and line.y == 1 and line.yanchor == "top" and fig.layout.yaxis.range[1] > len(rows) - 0.5
+    subtitle = fig.layout.title.subtitle.text
+    assert "red: below 75%" in subtitle and "grey" not in subtitle  # no grey row drawn, no word for one
+    codes, waves = demo.codes("wave")
+    wave_total = int((codes == list(waves).index("2026-Q3")).sum())
+    drawn = int(rows["respondents"].sum())
+    assert wave_total - drawn == 14 and "14 respondents in “Other divisions” (no headcount of its own) not shown" in subtitle
+    assert len(bars.y) == len(rows)
+    units = participation_chart(participation(demo, metrics, "business_unit"), "2026-Q3", threshold=0.75)
+    assert "grey: no rate (fewer than 5 answered)" in units.layout.title.subtitle.text  # Innovation Lab: n<5
+    whole = participation_chart(participation(demo, metrics, None), "2026-Q3", threshold=0.75, grouping="organisation")
+    assert "not shown" not in whole.layout.title.subtitle.text
+
+
+@pytest.mark.parametrize("presentation", [True, False])
+def test_line_end_values_are_a_line_of_their_font_apart_at_the_lowest_height_the_chart_says(demo, presentation):
+    from cxcommit.charts.waves import WAVE_AXIS
+    options = ChartOptions(presentation=presentation)
+    for fig in (charts.pay_trend_chart(pay_alignment(demo, load_demo_metrics()), options=options),
+                charts.index_trend_chart(index_over_waves(demo, "division"), options=options)):
+        layout = fig.layout
+        plot = layout.meta["lowest_height"] - layout.margin.t - layout.margin.b - WAVE_AXIS[presentation]
+        if not presentation:  # a page draws the chart at its own height
+            plot = layout.height - layout.margin.t - layout.margin.b - WAVE_AXIS[presentation]
+        for axis in {a.ayref for a in layout.annotations if a.name == "latest value"}:
+            ends = [a for a in layout.annotations if a.name == "latest value" and a.ayref == axis]
+            low, high = fig.layout[axis.replace("y", "yaxis")].range
+            at = np.sort([a.ay for a in ends]) * plot / (high - low)  # pixels from the axis' foot at that height
+            size = ends[0].font.size
+            assert len(ends) >= 6 and size >= 12
+            assert np.diff(at).min() >= (size + 1) * 1.3 - 0.5, (fig.layout.title.text, axis)  # never on each other
+            assert at[0] >= -0.5 and at[-1] <= plot + 0.5  # within the plot: not on the waves' axis below

@@ -56,6 +56,9 @@ def participation(survey: Survey, metrics: UnitMetrics | None, by: str | None = 
     - ``suppressed``: fewer than the minimum group size answered, or the unit is reported only
       within another group: ``respondents`` and ``rate`` are null.
 
+    ``table.attrs["outside"]``: per wave, the respondents in no row (see :func:`_outside`), so a
+    chart can say why its bars add up to fewer than the wave's respondents.
+
     Respondents are everyone of the group, whatever their role or region: a survey filtered by role
     or region would be set against the whole unit's headcount, so the dashboard shows participation
     only under filters of the division, business unit and wave (:func:`participation_applies`).
@@ -84,7 +87,28 @@ def participation(survey: Survey, metrics: UnitMetrics | None, by: str | None = 
     table = counts.to_frame().join(heads, how="outer").reset_index()
     if by:  # "Other units of …", "Other divisions": no group with a headcount of its own
         table = table[~table["group"].isin(generalised_values(survey, by))]
-    return _rates(table, waves, settings.min_group_size)
+    out = _rates(table, waves, settings.min_group_size)
+    out.attrs["outside"] = _outside(survey, by, counts)
+    return out
+
+
+def _outside(survey: Survey, by: str | None, counts: pd.Series) -> dict:
+    """Respondents of each wave in no row of the table: ``{wave: {"pooled": {"Other divisions": 14},
+    "without": 2}}``: those reported within an "Other …" group (no headcount of its own) and those
+    without a value of ``by``; a wave with neither is left out."""
+    if not by:
+        return {}
+    total = _respondents(survey, []).groupby(level="wave", observed=True).sum()
+    total.index = total.index.astype(str)
+    pooled = counts[counts.index.get_level_values("group").isin(generalised_values(survey, by))]
+    grouped = counts.groupby(level="wave", observed=True).sum()
+    outside = {}
+    for wave, n in total.items():
+        parts = {"pooled": {str(g): int(k) for (g, w), k in pooled.items() if w == wave and k},
+                 "without": int(n - grouped.get(wave, 0))}
+        if parts["pooled"] or parts["without"]:
+            outside[wave] = parts
+    return outside
 
 
 def _require(survey: Survey, metrics: UnitMetrics | None, by: str | None) -> None:

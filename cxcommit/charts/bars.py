@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from cxcommit.charts.common import (choice, error_bars, grouping_word, index_hover, numbers, pick, points_ticks, require,
-                                    share_label, texts, whole_of)
+                                    share_label, texts, whisker_labels, whole_of)
 from cxcommit.charts.layout import AXIS_BELOW, finish, mark_lowest, panels, short_ticks
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import BELOW, colorway, ink, interval, pct, row_height, suppressed_trace
@@ -37,11 +37,8 @@ def commitment_chart(index_table: pd.DataFrame, *, options: ChartOptions = Chart
         fig.add_trace(go.Bar(y=texts(shown["group"]), x=numbers(shown[x]), orientation="h", marker_color=colour,
                              error_x={**error_bars(shown[x], shown[low], shown[high]), "color": ink(dark)},
                              hovertext=hover, hoverinfo="text", customdata=custom, showlegend=False), row=1, col=col)
-        values = numbers(shown[x])
-        fig.add_trace(go.Scatter(x=np.fmax(values, numbers(shown[high])), y=texts(shown["group"]), mode="text",
-                                 text=[f"{v:.1f}" if col == 1 else pct(v) for v in values], name="Values",
-                                 textposition="middle right", cliponaxis=False, hoverinfo="skip", showlegend=False),
-                      row=1, col=col)  # each number past its whisker
+        fig.add_trace(whisker_labels(shown[x], shown[high], texts(shown["group"]),
+                                     [f"{v:.1f}" if col == 1 else pct(v) for v in numbers(shown[x])]), row=1, col=col)
         if len(hidden):
             fig.add_trace(suppressed_trace([0] * len(hidden), hidden["group"].tolist(), hidden["group"].tolist(),
                                            options.min_group_size), row=1, col=col)
@@ -104,12 +101,8 @@ def _gap_panel(fig: go.Figure, part: pd.DataFrame, bar: str, value: str, where: 
                                   "color": ink(options.dark)} if with_interval else None,
                          hovertext=hover, hoverinfo="text",
                          customdata=[[g, i] for g, i in zip(shown["group"], shown["item"])]), **where)
-    values = numbers(shown[value])
-    ends = np.fmax(values, numbers(shown["ci_high"])) if with_interval else values  # each number past its whisker
-    fig.add_trace(go.Scatter(x=np.nan_to_num(ends, nan=0.0), y=texts(shown[bar]), mode="markers+text", name="Values",
-                             text=[_bar_text(v, value) for v in values], textposition="middle right",
-                             marker={"size": 12, "color": "rgba(0,0,0,0)"},  # an unseen dot: the number clear of the whisker
-                             cliponaxis=False, hoverinfo="skip", showlegend=False), **where)
+    fig.add_trace(whisker_labels(shown[value], shown["ci_high"] if with_interval else None, texts(shown[bar]),
+                                 [_bar_text(v, value) for v in numbers(shown[value])]), **where)
     if len(hidden):
         fig.add_trace(suppressed_trace([0] * len(hidden), hidden[bar].tolist(), hidden["group"].tolist(),
                                        options.min_group_size), **where)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from cxcommit.charts.theme import colorway, interval, pct
 from cxcommit.errors import SettingsError
@@ -105,6 +106,21 @@ def error_bars(value, low, high) -> dict:
     """Asymmetric error bars from an interval (plotly wants distances, not ends)."""
     return {"type": "data", "symmetric": False, "array": numbers(high) - numbers(value),
             "arrayminus": numbers(value) - numbers(low), "width": 3}
+
+
+LABEL_CLEARANCE = 14  # px: an unseen dot this wide under a bar's number keeps the number clear of its whisker's cap
+
+
+def whisker_labels(value, high, bars: list, text: list, *, upright: bool = False) -> go.Scatter:
+    """Each bar's number just beyond the far end of its whisker (``high``; the bar's end without one):
+    written beside an unseen dot of :data:`LABEL_CLEARANCE` px, so it never touches the cap (the
+    presentation look scales the dot with its thicker lines). ``upright``: vertical bars, numbers above."""
+    ends = np.nan_to_num(np.fmax(numbers(value), numbers(high)) if high is not None else numbers(value), nan=0.0)
+    at = {"x": bars, "y": ends} if upright else {"x": ends, "y": bars}
+    return go.Scatter(**at, mode="markers+text", name="Values", text=text,
+                      textposition="top center" if upright else "middle right",
+                      marker={"size": LABEL_CLEARANCE, "color": "rgba(0,0,0,0)"},
+                      cliponaxis=False, hoverinfo="skip", showlegend=False)
 
 
 def group_colours(table: pd.DataFrame, dark: bool) -> dict:

@@ -29,8 +29,9 @@ END_NAME = 16  # characters of a group's name at a bar's end: with its share, it
 def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units",
                     options: ChartOptions = ChartOptions()) -> go.Figure:
     """Per item, the range of group shares (lowest to highest group, named) with the pooled share,
-    ranked by the between-group share of variance net of chance (ω², most disagreement on top); a
-    name at either end may stand for several groups tied there.
+    ranked by the between-group share of variance net of chance (ω²), top first: the share of the spread
+    beyond what chance would make, not the width of the bar, so a short bar with little noise may rank
+    above a long one; a name at either end may stand for several groups tied there.
 
     Input: :func:`cxcommit.analyses.variation.variation`. Items whose test of equal shares is significant
     (after adjustment) are drawn in blue, the others in grey.
@@ -68,8 +69,8 @@ def variation_chart(variation_table: pd.DataFrame, *, groups: str = "units",
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
     short_ticks(fig, "y", list(labels))
     fig = finish(fig, f"Where {groups} disagree most",
-                 f"Each bar runs from the lowest to the highest of the {groups}, each end named with its share; "
-                 f"◆ all respondents; most disagreement on top",
+                 f"Each bar: lowest to highest of the {groups} · ◆ all respondents · "
+                 f"ranked by how much of the spread is beyond chance (ω²)",
                  height=200 + len(table) * row_height(options.presentation) * 1.3, options=options)
     return mark_lowest(fig, len(table), options.presentation)
 

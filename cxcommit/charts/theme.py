@@ -96,10 +96,9 @@ def apply_theme(fig: go.Figure, *, presentation: bool = False, dark: bool = Fals
             trace.line.width = (trace.line.width or 2) * look["line"]
             if not isinstance(trace.marker.size, (list, tuple)):
                 trace.marker.size = (trace.marker.size or 8) * look["line"]
-        if trace.type in ("scatter", "bar") and trace.error_x.visible:
-            trace.error_x.thickness = 1.5 * look["line"]
-        if trace.type in ("scatter", "bar") and trace.error_y.visible:
-            trace.error_y.thickness = 1.5 * look["line"]
+        for error in ("error_x", "error_y"):  # whiskers given as data (``visible`` is unset: plotly shows them)
+            if trace.type in ("scatter", "bar") and trace[error].array is not None and trace[error].visible is not False:
+                trace[error].thickness = 1.5 * look["line"]
     return fig
 
 

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from cxcommit.charts.common import (error_bars, group_colours, grouping_word, index_hover, numbers, pick, require,
-                                    share_label, texts)
+                                    share_label, texts, whisker_labels)
 from cxcommit.charts.layout import PLOT_WIDTH, SLIDE_WIDTH, TICK_CHARS, dodge, finish, mark_lowest, panels
 from cxcommit.charts.options import ChartOptions
 from cxcommit.charts.theme import (font_size, hover_text, pct, row_height, suppressed_hover, suppressed_label,
@@ -42,28 +42,45 @@ def _hidden_suffix(waves: list[str], min_group_size: int) -> str:
 
 
 SLIDE_SQUEEZE = 0.4  # a slide may draw a chart's plot this low against its own height (story.screen.Screen.squeeze)
+LOWEST_PLOT = 120  # px: the lowest a slide draws the plot of a chart of lines that says its lowest height (mark_lowest)
+WAVE_AXIS = (70, 90)  # px under such a plot: the waves (slanted in two panels side by side) and the axis' title
+MIN_END_FONT = 12  # px: a line's end value is never written smaller; the chart is drawn higher instead
 
 
 @dataclass(frozen=True)
 class Room:
     """Where a panel's end labels go: its y axis from ``low`` to ``high`` over ``pixels`` of plot
-    height, and the labels' font size (``presentation``). A slide fits a chart to its screen (the
-    presentation draws it lower on a laptop), so in presentation the labels are spaced for a plot
-    :data:`SLIDE_SQUEEZE` as high: still a line apart there, further apart on a large screen."""
+    height, the lowest it may be drawn at (a slide fits a chart to its screen), and the most labels
+    ``labels`` that may end at one wave. The labels are spaced a line of their font apart at that
+    height, so they are at least that far apart at any height a slide or page draws; their font is
+    the chart's, smaller (down to :data:`MIN_END_FONT`) where that many lines would not fit the plot,
+    and :attr:`plot` is the plot height they need (more than ``pixels`` when even that is too big)."""
 
     low: float
     high: float
     pixels: float
     presentation: bool = False
+    labels: int = 1
+
+    @property
+    def font(self) -> int:
+        """The end labels' font size: the chart's, or the largest that stacks ``labels`` in the plot."""
+        fits = int(self.pixels / max(1, self.labels) / 1.3 - 1)
+        return max(MIN_END_FONT, min(font_size(self.presentation) + 1, fits))  # the theme writes annotations at +1
+
+    @property
+    def plot(self) -> float:
+        """The plot height (px) the labels are spaced for: ``pixels``, or the stack of labels if taller."""
+        return max(self.pixels, self.labels * (self.font + 1) * 1.3)
 
     @property
     def per_unit(self) -> float:
-        return self.pixels * (SLIDE_SQUEEZE if self.presentation else 1.0) / (self.high - self.low)
+        return self.plot / (self.high - self.low)
 
     @property
     def gap(self) -> float:
         """The least distance between two labels' centres, in the axis' units: a line of text."""
-        return (font_size(self.presentation) + 1) * 1.3 / self.per_unit
+        return (self.font + 1) * 1.3 / self.per_unit
 
 
 def _lines_over_waves(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: dict, hover: Callable,
@@ -154,10 +171,9 @@ def _bars_of_one_wave(fig: go.Figure, table: pd.DataFrame, *, y: str, colours: d
                          showlegend=False, hovertext=[hover(r) for r in shown.to_dict("records")], hoverinfo="text",
                          customdata=[[g, w] for g, w in zip(shown["group"], shown["wave"])], name="One wave"),
                   **where)
-    tops = np.fmax(values, numbers(shown[high])) if high else values  # each number above its whisker
-    fig.add_trace(go.Scatter(x=x, y=np.nan_to_num(tops, nan=0.0), mode="text", textposition="top center",
-                             text=[fmt(v) if np.isfinite(v) else "no data" for v in values], cliponaxis=False,
-                             textfont={"size": size}, hoverinfo="skip", showlegend=False, name="Values"), **where)
+    fig.add_trace(whisker_labels(values, shown[high] if high else None, x,
+                                 [fmt(v) if np.isfinite(v) else "no data" for v in values], upright=True)
+                  .update(textfont={"size": size}), **where)
     if len(hidden):
         names = [short[g] for g in hidden["group"]]
         fig.add_trace(suppressed_trace(texts(names), [0] * len(hidden), hidden["group"].tolist(), min_group_size)
@@ -220,7 +236,8 @@ def trend_chart(trends_table: pd.DataFrame, *, item: str | None = None,
         return hover_text({**row, "group": f"{row['group']} · {row['wave']}"}, confidence=options.confidence,
                           share_word=share_word)
 
-    room = Room(0, 1, 8 * row_height(options.presentation), options.presentation)
+    room = Room(0, 1, 8 * row_height(options.presentation) * (SLIDE_SQUEEZE if options.presentation else 1.0),
+                options.presentation, _most_ends(table))
     for number, (name, part) in enumerate(table.groupby("label", sort=False)):
         _draw(table)(fig, part, y="p", low="ci_low", high="ci_high", colours=colours, hover=hover, room=room,
                      min_group_size=options.min_group_size, position=positions[name], legend=number == 0)
@@ -229,7 +246,7 @@ def trend_chart(trends_table: pd.DataFrame, *, item: str | None = None,
     fig.update_yaxes(title_text=share_word, col=1)
     title = f"“{escape_html(labels[0])}”" if len(labels) == 1 else "The items"
     title += f" in {escape_html(one_wave(table))}" if one_wave(table) is not None else " over waves"
-    return finish(fig, title, _whiskers_note(options, table), height=max(height, 420), options=options)
+    return _sized_ends(finish(fig, title, _whiskers_note(options, table), height=max(height, 420), options=options), room)
 
 
 def _incentive_hover(row: dict) -> str:
@@ -256,7 +273,7 @@ def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, options: ChartOptions 
     colours = group_colours(table, options.dark)
     draw = _draw(table)
     draw(fig, table, y="p", low="ci_low", high="ci_high", colours=colours, position=(1, 1),
-         min_group_size=options.min_group_size, room=Room(0, 1, panel, options.presentation),
+         min_group_size=options.min_group_size, room=(room := _room(1, panel, table, options)),
          hover=lambda r: hover_text({**r, "group": f"{r['group']} · {r['wave']}"}, confidence=options.confidence,
                                     share_word="Sign 7, share answering yes"))
     # short axis titles (the panel titles say the rest): two squeezed panels' titles must not run into each other
@@ -266,7 +283,7 @@ def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, options: ChartOptions 
         top = float(np.nanmax(incentive[shown])) * 1.15 or 1.0
         draw(fig, table, y="incentive_share", colours=colours, position=second, legend=False,
              min_group_size=options.min_group_size, hover=_incentive_hover, fmt=lambda v: f"{v:.1f}%",
-             room=Room(0, top, panel, options.presentation))
+             room=_room(top, panel, table, options))
         fig.update_yaxes(range=[0, top], ticksuffix="%", title_text="Incentive", row=second[0], col=second[1])
     _wave_axis(fig, table)
     axis = "Wave" if one_wave(table) is None else grouping_word(table, "axis")
@@ -277,7 +294,7 @@ def pay_trend_chart(pay_alignment_table: pd.DataFrame, *, options: ChartOptions 
     fig = finish(fig, "Is executive pay moving toward CX?" if one_wave(table) is None else
                  f"Executive pay and CX in {escape_html(one_wave(table))}", _whiskers_note(options, table),
                  height=height, options=options)
-    return mark_lowest(fig, 0, options.presentation, below=LOWEST_LINES)
+    return _sized_ends(mark_lowest(fig, 0, options.presentation, below=WAVE_AXIS[options.presentation] + room.plot), room)
 
 
 def _pay_panels(has_incentive: bool, presentation: bool) -> tuple[go.Figure, tuple[int, int], int, float]:
@@ -308,14 +325,27 @@ def index_trend_chart(index_waves_table: pd.DataFrame, *, options: ChartOptions 
     height = 560 if options.presentation else 480
     _draw(table)(fig, table, y="mean_signs", low="mean_ci_low", high="mean_ci_high",
                  colours=group_colours(table, options.dark), min_group_size=options.min_group_size,
-                 room=Room(0, 8, height - PLOT_MARGINS, options.presentation),
+                 room=(room := _room(8, height - PLOT_MARGINS, table, options)),
                  hover=lambda r: index_hover(r, options.confidence), fmt=lambda v: f"{v:.1f}")
     _wave_axis(fig, table)
     fig.update_xaxes(title_text="Wave" if one_wave(table) is None else grouping_word(table, "axis"))
     fig.update_yaxes(range=[0, 8], dtick=1, title_text="Mean signs met (0–8)")
     title = "Commitment index over waves" if one_wave(table) is None else f"Commitment index in {escape_html(one_wave(table))}"
     fig = finish(fig, title, _whiskers_note(options, table), height=height, options=options)
-    return mark_lowest(fig, 0, options.presentation, below=LOWEST_LINES)
+    return _sized_ends(mark_lowest(fig, 0, options.presentation, below=WAVE_AXIS[options.presentation] + room.plot), room)
 
 
-LOWEST_LINES = 200  # pixels a chart of lines over waves needs under its header: a plot of 150 and its axis
+def _sized_ends(fig: go.Figure, room: Room) -> go.Figure:
+    """The lines' end values in the font they were spaced for (the theme sizes every annotation alike)."""
+    return fig.update_annotations(font_size=room.font, selector={"name": "latest value"})
+
+
+def _most_ends(table: pd.DataFrame) -> int:
+    """The most lines that may end at one wave: the groups drawn."""
+    return max(1, int(table.loc[~table["suppressed"].astype(bool), "group"].nunique()))
+
+
+def _room(top: float, pixels: float, table: pd.DataFrame, options: ChartOptions) -> Room:
+    """The end labels' room on an axis from 0 to ``top``: a page draws the plot ``pixels`` high, a
+    slide down to :data:`LOWEST_PLOT` (the chart's lowest height says so, :func:`mark_lowest`)."""
+    return Room(0, top, LOWEST_PLOT if options.presentation else pixels, options.presentation, _most_ends(table))
