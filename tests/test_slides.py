@@ -256,7 +256,7 @@ def test_the_variation_slide_says_its_order_and_the_units_at_each_end_in_one_par
     top, bottom = slide.table.iloc[0], slide.table.iloc[-1]
     for row in (top, bottom):
         assert f"“{row['label']}”, from {row['min_p']:.0%} ({row['lowest']}) to {row['max_p']:.0%}" in slide.bullets[0]
-    assert slide.bullets[0].startswith("Ranked by ω²") and "ranked by ω²" in slide.method
+    assert slide.bullets[0].startswith("Ranked by ω²") and "beyond chance (ω²)" in slide.method
 
 
 def test_the_scatter_tells_the_pair_the_page_opens_on(demo):

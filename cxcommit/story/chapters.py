@@ -299,7 +299,8 @@ CHAPTERS = (
             _variation,
             lambda table, shown, settings: takeaways.variation(table, shown.groups, settings, shown.standouts),
             "Each bar runs from the lowest to the highest {share_lower} among the {groups} shown, ranked by "
-            "ω² (most disagreement net of chance on top).", methods=(ref.VARIATION, ref.EQUAL_SHARES), by=lambda plan: plan.unit),
+            "how much of the spread is beyond chance (ω²), top first: a short bar may rank above a long one.",
+            methods=(ref.VARIATION, ref.EQUAL_SHARES), by=lambda plan: plan.unit),
     Chapter("perception_gap", lambda plan: "Do executives see what their staff see?", lambda plan: "Perception gap",
             lambda plan: perception_gap(plan.survey, None, items=plan.items, settings=plan.settings),
             _chart(charts.gap_dumbbell), lambda table, shown, settings: takeaways.perception_gap(table, settings),
