@@ -94,6 +94,16 @@ def test_no_page_says_widen_the_filters_when_no_filter_is_set():
         assert "Keep the test responses on the **Data** page" in said
 
 
+def test_a_survey_without_a_grouping_asks_for_one_and_not_for_wider_filters():
+    test = use_this_data(upload(data_page(), SATISFACTION))  # no grouping column, no filter set
+    for file in ("signs_by_unit.py", "variation.py", "gaps.py", "pay_trends.py"):
+        test.switch_page(f"pages/{file}").run()
+        assert not test.exception, (file, test.exception)
+        said = infos(test)
+        assert "no grouping to compare with these data." in said, (file, said)
+        assert "widen the filters" not in said.lower(), (file, said)
+
+
 def test_data_of_ones_own_can_be_replaced_and_the_form_folds_away_again():
     test = use_this_data(upload(data_page(), SATISFACTION))
     next(t for t in test.toggle if t.label.startswith("Change the data")).set_value(True).run()

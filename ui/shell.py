@@ -60,6 +60,11 @@ class Context:
         return ChartOptions.from_settings(self.settings, presentation=self.presentation, dark=self.dark)
 
     @property
+    def filtered(self) -> bool:
+        """Whether a filter is set: only then may a page say "widen the filters"."""
+        return any(self.filters.values())
+
+    @property
     def respondents(self) -> str:
         """How many respondents the filters leave; "fewer than N" under the minimum group size."""
         return respondents_text(self.survey.size, self.settings.min_group_size)
@@ -123,7 +128,7 @@ def too_few_shown(ctx: Context) -> str:
     filter set or too few in the data themselves, the import's exclusions (named), else the minimum
     group size is above the data's size."""
     minimum = ctx.settings.min_group_size
-    if ctx.full.size >= minimum and any(ctx.filters.values()):
+    if ctx.full.size >= minimum and ctx.filtered:
         return (f"These filters leave fewer than {minimum} respondents: nothing about them is shown. Widen the "
                 "filters in the sidebar.")
     report = ctx.full.report

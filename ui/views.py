@@ -383,8 +383,9 @@ def grouping_choice(ctx: Context, label: str, preferred: tuple[str, ...], key: s
     survey = ctx.survey
     choices = groupings_to_compare(survey, preferred)
     if not choices:
-        st.info("There is no grouping to compare with these data and filters. Map a division, business unit, "
-                "region or role column on the **Data** page, or widen the filters.")
+        st.info(f"There is no grouping to compare with these data{' and filters' if ctx.filtered else ''}. Map a "
+                "division, business unit, region or role column on the **Data** page"
+                + (", or widen the filters." if ctx.filtered else "."))
         return None
     names = dict(zip(choices, shorten_all([label_of(survey, g) for g in choices], CHOICE_CHARS)))
     return (container or st).radio(label, choices, format_func=lambda g: md(names[g]),
