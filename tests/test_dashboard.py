@@ -408,6 +408,13 @@ def test_exit_without_a_known_origin_returns_to_the_overview():
         assert test.title[0].value == "Executive commitment to customer experience", origin
 
 
+def test_presenting_under_a_minimum_group_size_above_the_data_says_to_lower_it():
+    """The demo's respondents would be shown at the default minimum: the minimum set is the cause, not the data."""
+    said = " ".join(i.value for i in presenting(min_group_size="1000000000").info)
+    assert "then lower the minimum group size under **Settings** in the sidebar." in said, said
+    assert "load more data" not in said
+
+
 def test_presenting_filters_that_leave_too_few_offers_the_way_out():
     """Claims in the North leaves nobody: with the sidebar hidden, the page says what to do and Exit (Esc) leaves."""
     test = presenting(slide="2", business_unit="Claims", region="North", **{"from": "gaps"})
