@@ -8,6 +8,7 @@ from ui.shell import PAGES
 TIMEOUT = 120
 DUMMY = REALDATA / "qualtrics_QT_dummy_enhancement2020.csv"  # 60 of its 61 rows are Qualtrics test responses
 SATISFACTION = REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv"
+STAR_WARS = REALDATA / "surveymonkey_538_starwars.csv"  # its header row is not UTF-8: one warning about row 1
 
 
 def data_page() -> AppTest:
@@ -104,6 +105,15 @@ def test_a_survey_without_a_grouping_asks_for_one_and_not_for_wider_filters():
         assert "widen the filters" not in said.lower(), (file, said)
 
 
+def test_a_warning_about_a_row_is_read_whole_with_no_none_for_its_column():
+    test = use_this_data(upload(data_page(), STAR_WARS))
+    table = test.table[0].value
+    assert list(table.columns) == ["row", "column", "problem", "value"]
+    assert table["column"].tolist() == [""]  # the whole row: no column, not "None"
+    assert table["problem"][0].startswith("bytes 8C E6 are not UTF-8") and table["problem"][0].endswith("damaged")
+    assert not [frame for frame in test.dataframe if "problem" in frame.value.columns]  # wrapped, not cut
+
+
 def test_data_of_ones_own_can_be_replaced_and_the_form_folds_away_again():
     test = use_this_data(upload(data_page(), SATISFACTION))
     next(t for t in test.toggle if t.label.startswith("Change the data")).set_value(True).run()
@@ -123,4 +133,4 @@ def test_a_warning_about_the_whole_file_is_said_in_full_not_as_a_table_row():
     said = warnings(test)
     assert "column 'Status': all 25 responses are Qualtrics preview/test responses (Status); they were kept so " \
            "that the file can be looked at. Exclude them once real responses come in (value: survey test)" in said, said
-    assert not [frame for frame in test.dataframe if "problem" in frame.value.columns]
+    assert not [frame for frame in [*test.dataframe, *test.table] if "problem" in frame.value.columns]
