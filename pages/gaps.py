@@ -31,7 +31,7 @@ with guarded():
 with guarded():
     target = gap_to_target(survey, None, items=items, settings=ctx.settings)
     st.subheader(md(page_heading("gap_to_target", target, ctx.settings, fallback="How far from full commitment?"
-                                 if survey.has_signs else "How far from everyone agreeing?")))
+                                 if survey.has_signs else "How far from everyone answering favourably?")))
     show_chart(ctx, charts.gap_bars(target, options=ctx.chart_options), table=target)
 with guarded():
     if by is None:
