@@ -114,6 +114,18 @@ def test_a_warning_about_a_row_is_read_whole_with_no_none_for_its_column():
     assert not [frame for frame in test.dataframe if "problem" in frame.value.columns]  # wrapped, not cut
 
 
+def test_without_roles_the_gaps_page_names_the_perception_gap_in_one_line_under_its_charts():
+    for path in (STAR_WARS, SATISFACTION):  # grouped by region; no grouping at all
+        test = use_this_data(upload(data_page(), path))
+        test.switch_page("pages/gaps.py").run()
+        assert not test.exception and not test.error, (path.name, test.exception)
+        assert not any("executive, manager or employee" in i.value for i in test.info), path.name  # not above the charts
+        assert test.caption[-1].value == ("No perception gap (executives against their staff): no column is mapped "
+                                          "to the role on the **Data** page."), path.name
+        assert "How far from everyone answering favourably?" in [s.value for s in test.subheader] or any(
+            "Furthest from everyone answering favourably" in s.value for s in test.subheader), path.name
+
+
 def test_data_of_ones_own_can_be_replaced_and_the_form_folds_away_again():
     test = use_this_data(upload(data_page(), SATISFACTION))
     next(t for t in test.toggle if t.label.startswith("Change the data")).set_value(True).run()
