@@ -103,6 +103,8 @@ def test_a_survey_without_a_grouping_asks_for_one_and_not_for_wider_filters():
         said = infos(test)
         assert "no grouping to compare with these data." in said, (file, said)
         assert "widen the filters" not in said.lower(), (file, said)
+    test.switch_page("pages/overview.py").run()  # and every chart says what the responses are
+    assert any("All 25 responses are Qualtrics test/preview responses" in c.value for c in test.caption)
 
 
 def test_a_warning_about_a_row_is_read_whole_with_no_none_for_its_column():
