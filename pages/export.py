@@ -30,8 +30,9 @@ with guarded():
     chosen_values = " ".join(v for values in ctx.filters.values() for v in values)
     stem = "cxcommit" + (f"-{slugify(chosen_values, max_length=60)}" if chosen_values else "")
     if not slides:
-        st.info("Nothing here can be charted with these data and filters, so there is nothing to export. "
-                "Map rated questions and a grouping on the **Data** page, or widen the filters.")
+        st.info(f"Nothing here can be charted with these data{' and filters' if ctx.filtered else ''}, so there is "
+                "nothing to export. Map rated questions and a grouping on the **Data** page"
+                + (", or widen the filters." if ctx.filtered else "."))
         st.stop()
 
     st.subheader("Slide deck (PowerPoint)")

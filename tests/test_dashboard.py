@@ -408,6 +408,13 @@ def test_exit_without_a_known_origin_returns_to_the_overview():
         assert test.title[0].value == "Executive commitment to customer experience", origin
 
 
+def test_presenting_under_a_minimum_group_size_above_the_data_says_to_lower_it():
+    """The demo's respondents would be shown at the default minimum: the minimum set is the cause, not the data."""
+    said = " ".join(i.value for i in presenting(min_group_size="1000000000").info)
+    assert "then lower the minimum group size under **Settings** in the sidebar." in said, said
+    assert "load more data" not in said
+
+
 def test_presenting_filters_that_leave_too_few_offers_the_way_out():
     """Claims in the North leaves nobody: with the sidebar hidden, the page says what to do and Exit (Esc) leaves."""
     test = presenting(slide="2", business_unit="Claims", region="North", **{"from": "gaps"})
@@ -600,3 +607,19 @@ def test_a_language_survey_opens_its_one_item_charts_on_a_well_answered_item_wit
     options = [o for r in test.radio for o in r.options]
     long = [o for o in options if len(o) >= 40]
     assert long and all(o.endswith("…") for o in long), options
+
+
+def test_the_answers_chart_speaks_of_a_change_only_when_it_shows_one():
+    from cxcommit import load_demo
+    from cxcommit.analyses.favourability import favourability, shows_change
+    from cxcommit.privacy.view import view
+
+    assert shows_change(favourability(load_demo()))
+    assert not shows_change(favourability(view(load_demo(), wave=["2026-Q3"])))  # one wave: nothing to change from
+    for waves, said in ((["2026-Q2", "2026-Q3"], True), (["2026-Q3"], False)):
+        test = app()
+        test.query_params["wave"] = waves
+        test.run()
+        assert not test.exception
+        captions = " ".join(c.value for c in test.caption)
+        assert ("the change is that of the favourable share" in captions) is said, (waves, captions)

@@ -8,6 +8,7 @@ from ui.shell import PAGES
 TIMEOUT = 120
 DUMMY = REALDATA / "qualtrics_QT_dummy_enhancement2020.csv"  # 60 of its 61 rows are Qualtrics test responses
 SATISFACTION = REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv"
+STAR_WARS = REALDATA / "surveymonkey_538_starwars.csv"  # its header row is not UTF-8: one warning about row 1
 
 
 def data_page() -> AppTest:
@@ -94,6 +95,39 @@ def test_no_page_says_widen_the_filters_when_no_filter_is_set():
         assert "Keep the test responses on the **Data** page" in said
 
 
+def test_a_survey_without_a_grouping_asks_for_one_and_not_for_wider_filters():
+    test = use_this_data(upload(data_page(), SATISFACTION))  # no grouping column, no filter set
+    for file in ("signs_by_unit.py", "variation.py", "gaps.py", "pay_trends.py"):
+        test.switch_page(f"pages/{file}").run()
+        assert not test.exception, (file, test.exception)
+        said = infos(test)
+        assert "no grouping to compare with these data." in said, (file, said)
+        assert "widen the filters" not in said.lower(), (file, said)
+    test.switch_page("pages/overview.py").run()  # and every chart says what the responses are
+    assert any("All 25 responses are Qualtrics test/preview responses" in c.value for c in test.caption)
+
+
+def test_a_warning_about_a_row_is_read_whole_with_no_none_for_its_column():
+    test = use_this_data(upload(data_page(), STAR_WARS))
+    table = test.table[0].value
+    assert list(table.columns) == ["row", "column", "problem", "value"]
+    assert table["column"].tolist() == [""]  # the whole row: no column, not "None"
+    assert table["problem"][0].startswith("bytes 8C E6 are not UTF-8") and table["problem"][0].endswith("damaged")
+    assert not [frame for frame in test.dataframe if "problem" in frame.value.columns]  # wrapped, not cut
+
+
+def test_without_roles_the_gaps_page_names_the_perception_gap_in_one_line_under_its_charts():
+    for path in (STAR_WARS, SATISFACTION):  # grouped by region; no grouping at all
+        test = use_this_data(upload(data_page(), path))
+        test.switch_page("pages/gaps.py").run()
+        assert not test.exception and not test.error, (path.name, test.exception)
+        assert not any("executive, manager or employee" in i.value for i in test.info), path.name  # not above the charts
+        assert test.caption[-1].value == ("No perception gap (executives against their staff): no column is mapped "
+                                          "to the role on the **Data** page."), path.name
+        assert "How far from everyone answering favourably?" in [s.value for s in test.subheader] or any(
+            "Furthest from everyone answering favourably" in s.value for s in test.subheader), path.name
+
+
 def test_data_of_ones_own_can_be_replaced_and_the_form_folds_away_again():
     test = use_this_data(upload(data_page(), SATISFACTION))
     next(t for t in test.toggle if t.label.startswith("Change the data")).set_value(True).run()
@@ -113,4 +147,4 @@ def test_a_warning_about_the_whole_file_is_said_in_full_not_as_a_table_row():
     said = warnings(test)
     assert "column 'Status': all 25 responses are Qualtrics preview/test responses (Status); they were kept so " \
            "that the file can be looked at. Exclude them once real responses come in (value: survey test)" in said, said
-    assert not [frame for frame in test.dataframe if "problem" in frame.value.columns]
+    assert not [frame for frame in [*test.dataframe, *test.table] if "problem" in frame.value.columns]

@@ -178,7 +178,7 @@ def test_the_data_page_lists_the_problems_of_an_uploaded_mapping_and_keeps_the_d
     assert not test.exception, test.exception
     errors = [e.value for e in test.error]
     assert errors and errors[0].startswith("bad.json: bad.json has 2 problem(s).\n\n**What to do:** Fix them"), errors
-    table = next(frame.value for frame in test.dataframe if "problem" in frame.value.columns)
+    table = next(frame.value for frame in test.table if "problem" in frame.value.columns)  # wrapped: read whole
     assert list(table["column"]) == ["groupings", "items[0].column"]
     assert list(table["problem"]) == ["must be a list of column headers; got the text 'Gender'",
                                       "must be text (a column's header as in the export); got the number 5"]
@@ -761,7 +761,7 @@ def test_a_data_file_is_never_quoted_on_the_page_but_an_upload_shows_its_owner_t
     path.write_bytes(secret)
     test = with_arguments(monkeypatch, "--data", path)  # every visitor sees this page
     shown = [read(e.value) for e in test.error] + [c.value for c in test.caption] + [
-        str(d.value) for d in test.dataframe]
+        str(d.value) for d in [*test.dataframe, *test.table]]
     assert shown[0] == ("--data notexport.txt (on the command line) is not used: notexport.txt has only one column."
                         "\n\n**What to do:** A survey export is a table with a header row and one row per response, "
                         "separated by commas, semicolons, tabs or pipes.")
@@ -771,7 +771,7 @@ def test_a_data_file_is_never_quoted_on_the_page_but_an_upload_shows_its_owner_t
     uploader = next(u for u in test.get("file_uploader") if u.label.startswith("Survey exports"))
     uploader.set_value([("mine.csv", secret, "text/csv")]).run()
     assert any(read(e.value).startswith("mine.csv") and "has only one column." in read(e.value) for e in test.error)
-    assert any("hunter2" in d.value.to_string() for d in test.dataframe)
+    assert any("hunter2" in d.value.to_string() for d in test.table)
 
 
 @pytest.mark.parametrize("accent", ["rgb(300,0,0)", "rgb(0, 256, 0)", "rgb(101%, 0%, 0%)"])

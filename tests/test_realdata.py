@@ -260,3 +260,21 @@ def test_a_chart_of_one_item_opens_on_the_most_answered_item_or_the_first_sign()
     assert answered[first] < 10 and default_item(survey) == answered.idxmax() != first
     assert default_item(survey, [first, "often_use_shiny"]) == "often_use_shiny"
     assert default_item(load_demo()) == "sign_1" and default_item(load_demo(), ["sign_3", "sign_2"]) == "sign_3"
+
+
+def test_test_responses_kept_are_said_with_every_chart_and_slide():
+    from cxcommit import Settings
+    from cxcommit.privacy.publish import publish
+    from cxcommit.story.report_text import view_lines, view_of
+
+    every = load_survey(REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv")  # all 25 kept under auto
+    assert every.report.tests_note == "All 25 responses are Qualtrics test/preview responses"
+    published = publish(every, 5)
+    assert view_lines(published, Settings(), "qt.csv")[1] == "All 25 responses are Qualtrics test/preview responses"
+    assert "All 25 responses are Qualtrics test/preview responses" in view_of(published, Settings()).caption(
+        None, str)
+    kept = load_survey(REALDATA / "qualtrics_QT_dummy_enhancement2020.csv", settings=Settings(test_responses="keep"))
+    assert kept.report.tests_note == "Qualtrics test/preview responses are kept among the 61 responses"  # no count of 60
+    left_out = load_survey(REALDATA / "qualtrics_QT_dummy_enhancement2020.csv")  # 60 left out: the one kept is real
+    assert left_out.report.test_responses == 0 and left_out.report.tests_note == ""
+    assert not load_survey(REALDATA / "surveymonkey_538_starwars.csv").report.tests_note

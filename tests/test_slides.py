@@ -286,3 +286,27 @@ def test_a_scatter_of_fewer_than_three_units_is_left_out():
     one = deck(load_demo().filter(business_unit=["Procurement"]), load_demo_metrics())
     assert "outcomes" not in {s.kind for s in one} and "pay" in {s.kind for s in one}
     assert "outcomes" in {s.kind for s in deck(load_demo(), load_demo_metrics())}
+
+
+def test_a_survey_without_the_signs_is_titled_by_its_rated_questions_as_the_overview_counts_them():
+    from conftest import REALDATA
+    from cxcommit import load_survey
+    from cxcommit.analyses.favourability import favourability, item_counts
+    from cxcommit.story.slides import deck_title
+
+    survey = load_survey(REALDATA / "surveymonkey_538_starwars.csv")  # 19 questions, 5 of them factual
+    rated = item_counts(favourability(survey)).rated  # the Overview's tile "Items rated"
+    assert len(survey.item_ids) > rated
+    assert deck_title(survey) == f"Survey results: {rated} rated questions by group"
+
+
+def test_the_gap_to_target_chapter_is_named_as_its_slide_says_it(demo):
+    from conftest import REALDATA
+    from cxcommit import load_survey
+
+    survey = load_survey(REALDATA / "surveymonkey_538_starwars.csv")
+    slide = next(s for s in deck(survey) if s.kind == "gap_to_target")
+    assert slide.title == "How far from everyone answering favourably?"
+    assert slide.takeaway.startswith("Furthest from everyone answering favourably")
+    slide = next(s for s in deck(demo) if s.kind == "gap_to_target")
+    assert (slide.title, slide.takeaway.split(":")[0]) == ("How far from full commitment?", "Furthest from full commitment")

@@ -49,12 +49,29 @@ def show_error(error: Exception, *, what: str = "", logged: bool = False, proble
                        "server's log, not here.")
         elif error.problems:
             st.caption(f"{len(error.problems)} problem(s) found — where they are:")
-            st.dataframe(error.problem_table, hide_index=True, width="stretch")
+            problems_table(error.problems)
         return
     if not logged:
         log.exception("unexpected error in the dashboard")
     st.error(md(f"{what}Something went wrong that cxcommit did not expect ({type(error).__name__}). "
                 "Nothing you loaded was changed. The details are in the server log; please report them."))
+
+
+WRAPPED_PROBLEMS = 20  # up to this many problems in a table that wraps their text; more scroll in a grid
+
+
+def problems_table(problems) -> None:
+    """Problems as a table of row, column, problem and value, a cell left empty where a problem has no
+    row or column (a whole row, a whole column): wrapped so that each is read whole when there are
+    few, in a scrolling grid (long texts cut, whole on hover) when there are many."""
+    if not problems:
+        return
+    rows = [{"row": "" if p.row is None else f"{p.row:,}", "column": p.column or "", "problem": p.problem, "value": p.value or ""}
+            for p in problems]
+    if len(rows) > WRAPPED_PROBLEMS:
+        st.dataframe(rows, hide_index=True, width="stretch")
+    else:
+        st.table(rows, hide_index=True)
 
 
 def kept(error: Exception, what: str) -> Exception:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cxcommit.analyses.commitment import latest_wave
-from cxcommit.analyses.favourability import favourability, item_counts, wave_sizes
+from cxcommit.analyses.favourability import favourability, item_counts, shows_change, wave_sizes
 from cxcommit.analyses.findings import findings
 from cxcommit.analyses.summary import group_count
 from cxcommit.analyses.participation import (LOW_PARTICIPATION, participation, participation_applies,
@@ -121,7 +121,7 @@ def answers_per_item(ctx: Context) -> None:
         return
     st.subheader("How each item is answered", anchor=ANSWERS_ANCHOR)
     show_chart(ctx, diverging_chart(table, options=ctx.chart_options), table=table,
-               note="the latest wave shown; the change is that of the favourable share")
+               note="the latest wave shown; the change is that of the favourable share" if shows_change(table) else "")
 
 
 def response_rates(ctx: Context, wave: str) -> None:

@@ -15,9 +15,12 @@ def exit_button(*, key: str = "present-exit", width: str = "stretch") -> None:
 
 def nothing_to_present(ctx: Context, why: str) -> None:
     """Say why there is nothing to present and what to do, with the way out beside it."""
-    st.info(f"{why} Press Esc or Exit to leave the presentation"
-            + (", then widen the filters in the sidebar." if any(ctx.filters.values()) else
-               ", then load more data on the **Data** page."))
+    minimum = "lower the minimum group size under **Settings**" if ctx.minimum_hides else ""
+    if ctx.filtered:
+        then = f"widen the filters{' or ' + minimum if minimum else ''} in the sidebar."
+    else:
+        then = f"{minimum} in the sidebar." if minimum else "load more data on the **Data** page."
+    st.info(f"{why} Press Esc or Exit to leave the presentation, then {then}")
     exit_button(key="present-exit-empty", width="content")
 
 

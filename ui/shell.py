@@ -60,6 +60,22 @@ class Context:
         return ChartOptions.from_settings(self.settings, presentation=self.presentation, dark=self.dark)
 
     @property
+    def filtered(self) -> bool:
+        """Whether a filter is set: only then may a page say "widen the filters"."""
+        return any(self.filters.values())
+
+    @property
+    def minimum_hides(self) -> bool:
+        """Whether the minimum group size set, not the data, hides the respondents left: fewer than it,
+        but as many as the default minimum (:class:`cxcommit.Settings`) would show (counted in the survey
+        published for the default: one published for the minimum set holds no row when it hides them all)."""
+        default = Settings().min_group_size
+        if self.survey.size >= self.settings.min_group_size or self.settings.min_group_size <= default:
+            return False
+        chosen = {name: values for name, values in self.filters.items() if values}
+        return view(publish(self.dataset.survey, default), **chosen).size >= default
+
+    @property
     def respondents(self) -> str:
         """How many respondents the filters leave; "fewer than N" under the minimum group size."""
         return respondents_text(self.survey.size, self.settings.min_group_size)
@@ -123,9 +139,10 @@ def too_few_shown(ctx: Context) -> str:
     filter set or too few in the data themselves, the import's exclusions (named), else the minimum
     group size is above the data's size."""
     minimum = ctx.settings.min_group_size
-    if ctx.full.size >= minimum and any(ctx.filters.values()):
+    if ctx.full.size >= minimum and ctx.filtered:
         return (f"These filters leave fewer than {minimum} respondents: nothing about them is shown. Widen the "
-                "filters in the sidebar.")
+                "filters" + (" or lower the minimum group size under **Settings**" if ctx.minimum_hides else "")
+                + " in the sidebar.")
     report = ctx.full.report
     if not any(report.excluded.values()):
         return (f"The data hold fewer respondents than the minimum group size, {minimum:,}: nothing about them is "
@@ -133,7 +150,9 @@ def too_few_shown(ctx: Context) -> str:
     hint = (" Keep the test responses on the **Data** page to look at the file anyway."
             if keeps_tests_hint(report) else "")
     return (f"{md(too_few_text(report, ctx.full.size, minimum))} Nothing about them is shown (minimum group size "
-            f"{minimum}).{hint} Load other data on the **Data** page.")
+            f"{minimum}).{hint} "
+            + ("Lower the minimum group size under **Settings** in the sidebar, or load other data on the **Data** "
+               "page." if ctx.minimum_hides else "Load other data on the **Data** page."))
 
 
 def context() -> Context:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from cxcommit.analyses.rates import rates
 from cxcommit.analyses.summary import respondent_counts
-from cxcommit.errors import problem_sentence, problems_frame
+from cxcommit.errors import problem_sentence
 from cxcommit.charts.theme import apply_theme
 from cxcommit.export.images import HINT, figure_image, images_available
 from cxcommit.export.table_export import to_csv_bytes
@@ -28,7 +28,7 @@ from cxcommit.story.report_text import detail_table
 from cxcommit.story.slides import deck
 from cxcommit.text import escape_markdown as md, shorten_all, slugify
 from cxcommit.vocabulary import grouping_text
-from ui.errors import download_button, show_error
+from ui.errors import download_button, problems_table, show_error
 from ui.sessions import remembered
 from ui.shell import Context, label_of
 from ui.titles import groupings_to_compare
@@ -160,12 +160,10 @@ def import_report(survey, published) -> None:
 
 def problems_shown(problems, heading: str) -> None:
     """Warnings under ``heading``: those about the whole file (no row) as whole sentences, those about
-    rows in a table (row, column, problem, value)."""
+    rows in a table (:func:`ui.errors.problems_table`)."""
     whole = [problem for problem in problems if problem.row is None]
     st.warning(md(heading) + "".join(f"\n\n- {md(problem_sentence(problem))}" for problem in whole))
-    if len(whole) < len(problems):
-        st.dataframe(problems_frame([problem for problem in problems if problem.row is not None]),
-                     hide_index=True, width="stretch")
+    problems_table([problem for problem in problems if problem.row is not None])
 
 
 def disclosure_report(ctx: Context) -> None:
@@ -383,8 +381,9 @@ def grouping_choice(ctx: Context, label: str, preferred: tuple[str, ...], key: s
     survey = ctx.survey
     choices = groupings_to_compare(survey, preferred)
     if not choices:
-        st.info("There is no grouping to compare with these data and filters. Map a division, business unit, "
-                "region or role column on the **Data** page, or widen the filters.")
+        st.info(f"There is no grouping to compare with these data{' and filters' if ctx.filtered else ''}. Map a "
+                "division, business unit, region or role column on the **Data** page"
+                + (", or widen the filters." if ctx.filtered else "."))
         return None
     names = dict(zip(choices, shorten_all([label_of(survey, g) for g in choices], CHOICE_CHARS)))
     return (container or st).radio(label, choices, format_func=lambda g: md(names[g]),

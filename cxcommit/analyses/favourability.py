@@ -103,6 +103,12 @@ def item_counts(table: pd.DataFrame) -> ItemCounts:
     return ItemCounts(len(shown), int((shown["favourable"] >= 0.5).sum()), len(table))
 
 
+def shows_change(table: pd.DataFrame) -> bool:
+    """Whether a :func:`favourability` table has a change of the favourable share for some item: none
+    when a single wave is shown, or every item is new in the latest wave or hidden under the minimum."""
+    return bool(table["change_prev"].notna().any())
+
+
 def favourability(survey: Survey, *, items: list[str] | None = None,
                   settings: Settings = Settings()) -> pd.DataFrame:
     """Per item, the shares of favourable, neutral and unfavourable answers in the latest wave shown,

@@ -52,7 +52,8 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
         problems.append(Problem("column holds personal data and was dropped, though the mapping uses it",
                                 column=key, value=personal[key], severity="warning"))
 
-    keep &= _exclude_tests(raw, settings, excluded, problems)
+    is_test, status = _test_rows(raw)
+    keep &= _exclude_tests(raw, settings, is_test, status, excluded, problems)
 
     frame: dict[str, object] = {"source_row": np.arange(raw.header_rows + 1, raw.header_rows + 1 + n, dtype=np.int32)}
     if mapping.respondent_id and mapping.respondent_id not in personal:
@@ -62,7 +63,8 @@ def apply_mapping(raw: RawTable, mapping: Mapping, settings: Settings = Settings
     pool = ThreadPoolExecutor(max_workers=1)
     ids_hashed = pool.submit(pc.dictionary_encode, frame["respondent_id"].array._pa_array) if "respondent_id" in frame else None
     try:
-        return _build(raw, mapping, settings, frame, ids_hashed, keep, excluded, personal, problems, notes)
+        return _build(raw, mapping, settings, frame, ids_hashed, keep, excluded, personal, problems, notes,
+                      is_test=is_test)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
@@ -85,7 +87,8 @@ def distinct_labels(items: list[Item]) -> tuple[Item, ...]:
 
 
 def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids_hashed, keep: np.ndarray,
-           excluded: Counter, personal: dict, problems: list[Problem], notes: list[str]) -> Survey:
+           excluded: Counter, personal: dict, problems: list[Problem], notes: list[str], *,
+           is_test: np.ndarray) -> Survey:
     frame["wave"] = waves(raw, mapping, problems)
     groupings: dict[str, str] = {"wave": mapping.wave.column or "(fixed)"}
     keep &= with_wave(raw, mapping.wave, frame["wave"], excluded, problems)
@@ -99,6 +102,7 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
         notes += [repeat_note(repeated)] if repeated else []
     if "division" in responses and "business_unit" in responses:
         problems += _nesting_problems(responses, keep)
+    test_responses = int(np.count_nonzero(is_test & keep))  # kept: all of them under auto, any under keep
     if not keep.all():
         responses = responses[keep].reset_index(drop=True)
         levels = {item: (codes[keep], values) for item, (codes, values) in levels.items()}
@@ -117,6 +121,7 @@ def _build(raw: RawTable, mapping: Mapping, settings: Settings, frame: dict, ids
         header_rows=raw.header_rows, rows_in_file=raw.n_rows + raw.skipped_rows + raw.merged_rows,
         rows_kept=len(responses), excluded=dict(excluded), personal_dropped=personal, problems=tuple(problems),
         notes=tuple(notes), waves=tuple(str(w) for w in responses["wave"].cat.categories), repeat_respondents=repeated,
+        test_responses=test_responses,
     )
     return Survey(responses, distinct_labels(items), groupings, mapping, report, levels=levels,
                   persons=numbered(persons, keep))
@@ -159,15 +164,22 @@ def _personal_columns(raw: RawTable, mapping: Mapping) -> dict[str, str]:
     return found
 
 
-def _exclude_tests(raw: RawTable, settings: Settings, excluded: Counter, problems: list[Problem]) -> np.ndarray:
-    if not raw.format.startswith("qualtrics") or "Status" not in raw.keys or settings.test_responses == "keep":
-        return np.ones(raw.n_rows, dtype=bool)
+def _test_rows(raw: RawTable) -> tuple[np.ndarray, pd.Series]:
+    """Which rows are Qualtrics preview, test or spam responses (by their Status), and each row's
+    Status as read (casefolded); none outside a Qualtrics export with a Status column."""
+    if not raw.format.startswith("qualtrics") or "Status" not in raw.keys:
+        return np.zeros(raw.n_rows, dtype=bool), pd.Series("", index=range(raw.n_rows))
     values, indices = raw.encoded("Status")
     statuses = [str(v).strip().casefold() if v is not None else "" for v in values]
     test_code = np.array([v in _TEST_STATUS for v in statuses] + [False])
-    is_test = test_code[indices]
-    status = pd.Series(np.append(np.array(statuses, dtype=object), "")[indices])
-    if not is_test.any():
+    return test_code[indices], pd.Series(np.append(np.array(statuses, dtype=object), "")[indices])
+
+
+def _exclude_tests(raw: RawTable, settings: Settings, is_test: np.ndarray, status: pd.Series, excluded: Counter,
+                   problems: list[Problem]) -> np.ndarray:
+    """The rows kept: test responses left out (counted by Status), unless the settings keep them or,
+    under ``auto``, every response is one (said as a warning)."""
+    if settings.test_responses == "keep" or not is_test.any():
         return np.ones(raw.n_rows, dtype=bool)
     if is_test.all() and settings.test_responses == "auto":
         problems.append(Problem(

@@ -75,6 +75,18 @@ class ImportReport:
     notes: tuple[str, ...] = ()
     waves: tuple[str, ...] = ()
     repeat_respondents: int = 0  # people (respondent ids) with answers in more than one wave
+    test_responses: int = 0  # kept rows that are Qualtrics preview/test responses (kept by choice, or all of them)
+
+    @property
+    def tests_note(self) -> str:
+        """What every chart of these data must say when responses kept are test or preview
+        responses, not real ones: "All 25 responses are Qualtrics test/preview responses" (some only:
+        said without their count, which may be under the minimum group size); empty when none is."""
+        if not self.test_responses:
+            return ""
+        if self.test_responses >= self.rows_kept:
+            return f"All {self.rows_kept:,} responses are Qualtrics test/preview responses"
+        return f"Qualtrics test/preview responses are kept among the {self.rows_kept:,} responses"  # no small count
 
     @property
     def warnings(self) -> pd.DataFrame:

@@ -307,7 +307,7 @@ CHAPTERS = (
             "{share} among executives and among their staff (managers and employees), per {item}.",
             methods=(ref.PERCEPTION_GAP,)),
     Chapter("gap_to_target",
-            lambda plan: "How far from full commitment?" if plan.signs else "How far from everyone agreeing?",
+            lambda plan: "How far from full commitment?" if plan.signs else "How far from everyone answering favourably?",
             lambda plan: "Gap to full commitment" if plan.signs else "Gap to target",
             lambda plan: gap_to_target(plan.survey, None, items=plan.items, settings=plan.settings),
             _chart(charts.gap_bars), lambda table, shown, settings: takeaways.gap_to_target(table, settings),

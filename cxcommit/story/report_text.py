@@ -235,6 +235,7 @@ class View:
     respondents: str
     minimum: int
     note: str = ""
+    tests: str = ""  # responses kept that are test/preview ones (:attr:`ImportReport.tests_note`), said first
 
     @property
     def chosen_waves(self) -> tuple[str, ...]:
@@ -246,7 +247,7 @@ class View:
         filters = [f"{_first_up(grouping_text(name))}: {', '.join(values)}" for name, values in self.filters
                    if name != "wave" and values]
         hidden = f"Groups under {self.minimum} answers hidden"
-        return (source, waves, "; ".join(filters) or "All respondents, no filter",
+        return (source, *([self.tests] if self.tests else []), waves, "; ".join(filters) or "All respondents, no filter",
                 f"{self.respondents} respondents",
                 hidden + (f". {self.note}" if self.note else ""),  # the note may open with a question: as written
                 *([self.rest] if self.rest else []))
@@ -262,7 +263,7 @@ class View:
     def caption(self, source: str | None, label: Callable[[str], str]) -> str:
         """One line for under a chart: the data (``source``, if named), each filter by its ``label``,
         the waves unless filtered, the respondents, the minimum and where small groups are."""
-        parts = [source] if source else []
+        parts = ([source] if source else []) + ([self.tests] if self.tests else [])
         parts += [f"{label(name)}: {', '.join(values)}" for name, values in self.filters if values]
         if not self.chosen_waves:
             parts.append(waves_text(self.waves))
@@ -285,10 +286,10 @@ def view_of(survey: Survey, settings, filters: dict | None = None) -> View:
     'Demo data · Division: Digital · Waves: all (2025-Q2 to 2026-Q3) · 771'
     """
     chosen = dict(survey.filters) if filters is None else filters
-    return View(tuple((survey.base or survey).report.waves),
-                tuple((name, tuple(values)) for name, values in chosen.items()),
+    report = (survey.base or survey).report
+    return View(tuple(report.waves), tuple((name, tuple(values)) for name, values in chosen.items()),
                 respondents_text(survey.size, settings.min_group_size), settings.min_group_size,
-                generalised_note(survey) or "")
+                generalised_note(survey) or "", report.tests_note)
 
 
 def view_lines(survey: Survey, settings, source: str) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxcommit.analyses.groups import left_out
+from cxcommit.analyses.rates import rated_items
 from cxcommit.errors import NotApplicable
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
@@ -56,7 +57,10 @@ SIGNS_TITLE = "Executive commitment to customer experience"
 
 def deck_title(survey: Survey) -> str:
     """The title a deck or report of ``survey`` opens with: the 8 signs' subject where they are
-    mapped; otherwise the survey's own questions, counted (never "commitment" or "signs").
+    mapped; otherwise the survey's own questions counted as the Overview's tile "Items rated" counts
+    them: those with a favourable answer (:func:`~cxcommit.analyses.rates.rated_items`; a factual
+    question, direction "none", or a number is not rated), every question mapped where none is rated
+    (never "commitment" or "signs").
 
     >>> from cxcommit.demo import load_demo
     >>> deck_title(load_demo())
@@ -64,9 +68,10 @@ def deck_title(survey: Survey) -> str:
     """
     if survey.has_signs:
         return SIGNS_TITLE
-    count = len(survey.item_ids)  # the questions mapped as items (the Overview's tile: those rated with answers)
+    rated = len(rated_items(survey))
+    count = counted(rated, "rated question") if rated else counted(len(survey.item_ids), "question")
     by_group = any(name != "wave" for name in survey.groupings)  # a survey of everyone together is not "by group"
-    return f"Survey results: {counted(count, 'question')}" + (" by group" if by_group else "")
+    return f"Survey results: {count}" + (" by group" if by_group else "")
 
 
 def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settings = Settings(), caption: str = "",
