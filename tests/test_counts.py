@@ -92,3 +92,18 @@ def test_the_findings_slide_states_the_n_the_overview_states():
     slide = deck(demo)[0]
     assert slide.bullets == tuple(f"{row.headline} ({row.base})" for row in facts.itertuples())
     assert any("(n = 5 executives, 164 staff)" in line for line in slide.bullets)
+
+
+def test_an_end_of_a_spread_resting_on_few_answers_is_named_with_them():
+    """Google Forms' regions disagree most on Shiny "from 0% (Portugal)": 5 answers. The finding, the
+    title and the slide say so; the count is the group's n as every rates table publishes it."""
+    survey = load_survey(REALDATA / EXPORTS["gf"])
+    spread = variation(survey, "region")
+    top = spread[spread["significant"]].iloc[0]
+    published = rates(survey, "region", items=[top["item"]]).set_index("group")["n"]
+    assert top["answers_lowest"] == published[top["lowest"]] < 30
+    said = f"({top['lowest']}, {top['answers_lowest']} answers)"
+    assert any(said in headline for headline in findings(survey)["headline"])
+    assert said in takeaways.variation(spread, "regions")
+    demo = variation(load_demo(), "business_unit")
+    assert (demo[["answers_lowest", "answers_highest"]] >= 30).all().all()  # large ends: named alone

@@ -14,7 +14,7 @@ from cxcommit.analyses.pay import pay_alignment
 from cxcommit.analyses.summary import default_grouping
 from cxcommit.analyses.tables import arrays, item_scales, one_scale
 from cxcommit.analyses.trends import trends
-from cxcommit.analyses.variation import variation
+from cxcommit.analyses.variation import end_name, variation
 from cxcommit.instrument.items import PAY_SIGN, SIGN_IDS
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
@@ -156,7 +156,7 @@ def _disagreement(survey, metrics, *, by, focus, settings):
         return None
     top = spread.iloc[0]
     who = _GROUP_WORDS.get(by, "group").capitalize() + "s"
-    ends = {end: top[end] + (" (tied)" if int(top[f"n_{end}"]) > 1 else "") for end in ("lowest", "highest")}
+    ends = {end: end_name(top, end) for end in ("lowest", "highest")}
     return ("disagreement", f"{who} disagree most on “{top['label']}”: from {pct(top['min_p'])} "
             f"({ends['lowest']}) to {pct(top['max_p'])} ({ends['highest']})", top["item"], None,
             float(top["range"]), int(top["n"]))

@@ -26,7 +26,8 @@ from cxcommit.text import name_list, points
 from cxcommit.vocabulary import one_group, quoted
 
 VARIATION_COLUMNS = ["item", "label", "n_groups", "n", "p", "min_p", "max_p", "range", "sd", "between_share",
-                     "omega_sq", "between_sd", "lowest", "n_lowest", "highest", "n_highest", "statistic", "dof",
+                     "omega_sq", "between_sd", "lowest", "n_lowest", "answers_lowest", "highest", "n_highest",
+                     "answers_highest", "statistic", "dof",
                      "p_value", "method", "p_adj", "significant", "rank"]
 TEXT_COLUMNS = ("item", "label", "lowest", "highest", "method")
 MONTE_CARLO_TABLES = 9999
@@ -80,7 +81,9 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
       a small group's own share of 0 or 1 would claim no sampling error); 0 where the spread is
       within chance;
     - ``lowest``, ``highest``: the groups at either end, every group tied at the extreme share named
-      as a tie (``"A, B and 54 others"``); ``n_lowest``, ``n_highest``: how many are tied there. A
+      as a tie (``"A, B and 54 others"``); ``n_lowest``, ``n_highest``: how many are tied there;
+      ``answers_lowest``, ``answers_highest``: how many answers those groups hold together (an end
+      resting on a few answers is said with them, :func:`end_name`). A
       group publishing merged from small ones ("Other regions") is never an end: no one can act on
       a remainder, so ``min_p``, ``max_p`` and ``range`` are those of the other groups (where two or
       more are shown), while the test and ω² take it in;
@@ -124,6 +127,7 @@ def _spread(k: np.ndarray, n: np.ndarray, names: np.ndarray, own: np.ndarray | N
     shares, total, favourable = k / n, n.sum(), k.sum()
     ends = shares if own is None or own.sum() < 2 else shares[own]
     end_names = names if own is None or own.sum() < 2 else names[own]
+    end_sizes = n if own is None or own.sum() < 2 else n[own]
     pooled, groups = favourable / total, len(n)
     statistic, dof, p_value, method = homogeneity_test(k, n)
     sst = favourable - favourable**2 / total  # Σ (y − ȳ)² of the 0/1 answers
@@ -136,9 +140,30 @@ def _spread(k: np.ndarray, n: np.ndarray, names: np.ndarray, own: np.ndarray | N
             "range": ends.max() - ends.min(), "sd": float(np.std(shares, ddof=1)),
             "between_share": statistic / total,  # η²: the chi-square statistic is N x eta squared
             "omega_sq": omega, "between_sd": float(np.sqrt(tau2)),
-            "lowest": name_list(end_names[lowest]), "n_lowest": len(lowest),
+            "lowest": name_list(end_names[lowest]), "n_lowest": len(lowest), "answers_lowest": int(end_sizes[lowest].sum()),
             "highest": name_list(end_names[highest]), "n_highest": len(highest),
+            "answers_highest": int(end_sizes[highest].sum()),
             "statistic": statistic, "dof": dof, "p_value": p_value, "method": method}
+
+
+SMALL_END = 30  # answers: an end of an item's spread resting on fewer is named with them
+
+
+def end_name(row, end: str) -> str:
+    """The group(s) at one ``end`` ("lowest", "highest") of a :func:`variation` row as a sentence
+    names them: "(tied)" where several are, and their answers where fewer than :data:`SMALL_END`
+    (a share of 0% from 5 answers is not one from 500: the reader weighs it).
+
+    >>> end_name({"lowest": "Portugal", "n_lowest": 1, "answers_lowest": 5}, "lowest")
+    'Portugal, 5 answers'
+    >>> end_name({"highest": "Spain", "n_highest": 2, "answers_highest": 130}, "highest")
+    'Spain (tied)'
+    """
+    tied, answers = row.get(f"n_{end}"), row.get(f"answers_{end}")  # a row without them: its name alone
+    name = str(row[end]) + (" (tied)" if tied is not None and pd.notna(tied) and int(tied) > 1 else "")
+    if answers is not None and pd.notna(answers) and int(answers) < SMALL_END:
+        name += f", {int(answers)} answer{'' if int(answers) == 1 else 's'}"
+    return name
 
 
 def explain(row, confidence: float = 0.95, groups: str = "units", marked: str = "") -> str:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from cxcommit.analyses.pay import MIN_UNITS
 from cxcommit.analyses.tables import one_scale
+from cxcommit.analyses.variation import end_name
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.settings import Settings
 from cxcommit.stats.adjust import adjust_p
@@ -124,7 +125,7 @@ def variation(table: pd.DataFrame, groups: str = "groups", settings: Settings = 
     if not real.empty:
         top = real.iloc[0]
         return (f"{groups[:1].upper() + groups[1:]} disagree most on “{top['label']}”: from {pct(top['min_p'])} "
-                f"({top['lowest']}) to {pct(top['max_p'])} ({top['highest']})")
+                f"({end_name(top, 'lowest')}) to {pct(top['max_p'])} ({end_name(top, 'highest')})")
     if standouts is not None and len(standouts):
         top = standouts.iloc[0]
         return (f"No {noun} splits the {groups} beyond chance; {top['group']} stands out on “{top['label']}” "
