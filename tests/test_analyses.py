@@ -611,7 +611,8 @@ def test_a_merged_remainder_is_never_named_at_either_end_of_an_items_spread(demo
 def test_no_finding_names_a_merged_remainder(demo, division):
     """A finding names a group a leader can act on: "Other units" (units merged when published) may
     be in every fit, but is never the furthest unit, the largest gap or the mover."""
-    from cxcommit.analyses.findings import _own, findings
+    from cxcommit.analyses.findings import findings
+    from cxcommit.privacy.publish import is_own
     from cxcommit.privacy.publish import generalised_values
 
     survey = demo.filter(division=[division]) if division else demo
@@ -620,8 +621,8 @@ def test_no_finding_names_a_merged_remainder(demo, division):
     facts = findings(survey)
     assert not set(facts["group"].dropna()) & pooled
     assert not any(name in headline for name in pooled for headline in facts["headline"])
-    assert _own(survey, "business_unit", np.array(["Other units", "Mortgages"])).tolist() == [False, True]
-    assert _own(survey, None, np.array(["Other units"])).tolist() == [True]
+    assert is_own(survey, "business_unit", np.array(["Other units", "Mortgages"])).tolist() == [False, True]
+    assert is_own(survey, None, np.array(["Other units"])).tolist() == [True]
 
 
 def test_a_takeaway_never_names_a_merged_remainder_leading_trailing_or_standing_out(demo):

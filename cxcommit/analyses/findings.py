@@ -18,7 +18,7 @@ from cxcommit.analyses.variation import end_name, variation
 from cxcommit.instrument.items import PAY_SIGN, SIGN_IDS
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
-from cxcommit.privacy.publish import generalised_values
+from cxcommit.privacy.publish import is_own
 from cxcommit.settings import Settings
 from cxcommit.stats.shrinkage import shrink
 from cxcommit.text import counted, name_list, pct
@@ -114,7 +114,7 @@ def _perception_gap(survey, metrics, *, by, focus, settings):
     table = perception_gap(survey, by, settings=settings)
     gaps = arrays(table, "gap", "suppressed", "group", "label", "p_leaders", "p_staff", "item", "n_leaders", "n_staff")
     at = _first(gaps["gap"], table["significant"].to_numpy(dtype=bool) & (gaps["group"] != NO_ANSWER)
-                & _own(survey, by, gaps["group"]), np.argmax)
+                & is_own(survey, by, gaps["group"]), np.argmax)
     if at is None:
         return None
     leaders, staff = int(gaps["n_leaders"][at]), int(gaps["n_staff"][at])
@@ -136,10 +136,11 @@ def _furthest_unit(survey, metrics, *, by, focus, settings):
         se = (index["mean_ci_high"] - mean) / special.stdtrit(n - 1, 1 - (1 - settings.confidence) / 2)
     shown = ~index["suppressed"] & (index["group"] != NO_ANSWER) & (se > 0)
     fit = shrink(np.where(shown, mean, np.nan), se**2, confidence=settings.confidence)
-    far = extreme(fit, index["group"], shown & _own(survey, by, index["group"]), pick="lowest")
+    named = shown & is_own(survey, by, index["group"])  # a merged remainder is never named
+    far = extreme(fit, index["group"], named, pick="lowest")
     if far is None:
         return None
-    if far.is_tie and len(far.tied) == int((shown & _own(survey, by, index["group"])).sum()):  # nobody stands apart
+    if far.is_tie and len(far.tied) == int(named.sum()):  # nobody stands apart
         return ("furthest_unit", f"No {_GROUP_WORDS.get(by, 'group')} stands out as furthest from full commitment: "
                 f"all {len(far.tied)} are too close to tell apart (about {far.estimate:.1f} of 8 signs on average "
                 f"at the lowest)", None, None, far.estimate, int(n[shown].sum()))
@@ -180,7 +181,7 @@ def _mover(survey, metrics, *, by, focus, settings):
                  sorted_codes(moves["item"][last]), confidence=settings.confidence)
     clear = significant & ((fit.low > 0) | (fit.high < 0))  # and the estimate net of chance is clear of 0
     where = [f"{moves['group'][i]} on “{moves['label'][i]}”" for i in last]
-    top = extreme(fit, where, clear & _own(survey, by, moves["group"][last]), pick="largest")
+    top = extreme(fit, where, clear & is_own(survey, by, moves["group"][last]), pick="largest")
     if top is None:
         return None
     at = last[top.at]
@@ -222,12 +223,6 @@ def _pay_trend(survey, metrics, *, by, focus, settings):
     return ("pay_trend", text, PAY_SIGN, ALL_GROUP, float(pay["p"][final] - pay["p"][first]),
             int(min(pay["n"][first], pay["n"][final])),
             f"n = {int(pay['n'][first]):,} in {pay['wave'][first]}, {int(pay['n'][final]):,} in {pay['wave'][final]}")
-
-
-def _own(survey: Survey, by: str | None, groups: np.ndarray) -> np.ndarray:
-    """Which of ``groups`` a finding may name: not a group publishing merged from small ones ("Other
-    regions"), which no one can act on (it stays in every fit and test; it is only never named)."""
-    return ~np.isin(np.asarray(groups, dtype=object), list(generalised_values(survey, by) if by else ()))
 
 
 def _first(values: np.ndarray, where: np.ndarray, pick) -> int | None:

@@ -16,7 +16,7 @@ from cxcommit.model.survey import resolve_grouping
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.suppression import blank_suppressed, suppression_reason
 from cxcommit.settings import Settings
-from cxcommit.privacy.publish import generalised_values
+from cxcommit.privacy.publish import generalised_values, is_own
 from cxcommit.stats.adjust import adjust_p
 from cxcommit.stats.difference import score_difference
 from cxcommit.stats.families import STATEMENT, significant
@@ -158,8 +158,7 @@ def gap_to_best(survey: Survey, by: str = "business_unit", *, items: list[str] |
     family = sorted_codes(read["item"])
     taking_part = ~read["suppressed"] & (read["group"] != NO_ANSWER) & (read["n"] > 0)
     fit = shrunken_shares(np.where(taking_part, read["k"], np.nan), read["n"], family, settings.confidence)
-    pooled = np.isin(read["group"], list(generalised_values(survey, by)))  # "Other regions": no one to act on
-    best_of, named, n_tied = _best_per_item(fit, read["group"], family, taking_part & ~pooled)
+    best_of, named, n_tied = _best_per_item(fit, read["group"], family, taking_part & is_own(survey, by, read["group"]))
     has, rows = best_of >= 0, np.arange(len(table))
     at = np.where(has, best_of, 0)
     z = special.ndtri(1 - (1 - settings.confidence) / 2)

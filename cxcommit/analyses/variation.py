@@ -18,11 +18,11 @@ from cxcommit.analyses.groups import NO_ANSWER, run_starts
 from cxcommit.analyses.rates import rates_table
 from cxcommit.analyses.tables import arrays, text
 from cxcommit.model.survey import Survey
-from cxcommit.privacy.publish import generalised_values
+from cxcommit.privacy.publish import is_own
 from cxcommit.settings import Settings
 from cxcommit.stats.adjust import adjust_p
 from cxcommit.stats.shrinkage import dersimonian_laird
-from cxcommit.text import name_list, points
+from cxcommit.text import counted, name_list, points
 from cxcommit.vocabulary import one_group, quoted
 
 VARIATION_COLUMNS = ["item", "label", "n_groups", "n", "p", "min_p", "max_p", "range", "sd", "between_share",
@@ -97,7 +97,7 @@ def variation(survey: Survey, by: str = "business_unit", *, items: list[str] | N
     labels = dict(zip(read["item"], read["label"]))
     shown = ~read["suppressed"] & ~np.isnan(read["p"]) & (read["group"] != NO_ANSWER)
     items_all, groups_all, n_all, k_all = (read[name][shown] for name in ("item", "group", "n", "k"))
-    own_all = ~np.isin(groups_all, list(generalised_values(survey, by)))  # not a merged remainder ("Other regions")
+    own_all = is_own(survey, by, groups_all)
     columns: dict[str, list] = {name: [] for name in VARIATION_COLUMNS[:-3]}
     starts = run_starts(items_all)
     for start, stop in zip(starts, [*starts[1:], len(items_all)]):  # items in table order, each a block of rows
@@ -125,9 +125,8 @@ def _spread(k: np.ndarray, n: np.ndarray, names: np.ndarray, own: np.ndarray | N
     The ends (``min_p``, ``max_p``, ``range``, ``lowest``, ``highest``) are those of the ``own`` groups
     (not merged remainders) where two or more are; the tests and ω² take every group."""
     shares, total, favourable = k / n, n.sum(), k.sum()
-    ends = shares if own is None or own.sum() < 2 else shares[own]
-    end_names = names if own is None or own.sum() < 2 else names[own]
-    end_sizes = n if own is None or own.sum() < 2 else n[own]
+    pick = own if own is not None and own.sum() >= 2 else slice(None)
+    ends, end_names, end_sizes = shares[pick], names[pick], n[pick]
     pooled, groups = favourable / total, len(n)
     statistic, dof, p_value, method = homogeneity_test(k, n)
     sst = favourable - favourable**2 / total  # Σ (y − ȳ)² of the 0/1 answers
@@ -162,7 +161,7 @@ def end_name(row, end: str) -> str:
     tied, answers = row.get(f"n_{end}"), row.get(f"answers_{end}")  # a row without them: its name alone
     name = str(row[end]) + (" (tied)" if tied is not None and pd.notna(tied) and int(tied) > 1 else "")
     if answers is not None and pd.notna(answers) and int(answers) < SMALL_END:
-        name += f", {int(answers)} answer{'' if int(answers) == 1 else 's'}"
+        name += f", {counted(int(answers), 'answer')}"
     return name
 
 

@@ -99,6 +99,18 @@ def own_values(survey: Survey, name: str) -> list[str]:
     return [label for label in survey.codes(name)[1] if label not in others]
 
 
+def is_own(survey: Survey, name: str | None, groups) -> np.ndarray:
+    """Which of ``groups`` (values of grouping ``name``) are reported on their own: not a group
+    publishing merged from small ones ("Other regions"), which no one can act on, so no title or
+    finding names it best, worst or at an end (it stays in every fit and test).
+
+    >>> from cxcommit.demo import load_demo
+    >>> is_own(load_demo(), "business_unit", ["Cards", "Other units"]).tolist()
+    [True, False]
+    """
+    return ~np.isin(np.asarray(groups, dtype=object), list(generalised_values(survey, name) if name else ()))
+
+
 def reporting_attributes(survey: Survey) -> tuple[str, ...]:
     """The groupings that may be filters and breakdowns, in the order they keep their values:
     division, business unit, role, region, then the export's other groupings as mapped (the wave
