@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -58,6 +59,19 @@ class Plan:
         """The items the analyses take: the 8 signs, or every item with a favourable answer (a factual
         question or a number has no share for a chart of shares; the method says it is left out)."""
         return rated_items(self.survey) if self.signs is None else list(self.signs)
+
+    @cached_property
+    def everyone(self) -> dict[str, float]:
+        """Each item's share among everyone (:func:`cxcommit.analyses.rates.everyone_shares`), worked
+        out once: a chart told across slides is drawn many times while its pages are fitted."""
+        return everyone_shares(self.survey, self.items, self.settings)
+
+    @cached_property
+    def unit_standouts(self) -> pd.DataFrame:
+        """The units that stand out from the rest on an item (:func:`cxcommit.story.takeaways.standouts`
+        of the rates by unit), worked out once for the variation chapter's pages."""
+        shares = rates(self.survey, self.unit, items=self.items, settings=self.settings)
+        return takeaways.standouts(shares, self.settings, generalised_values(self.survey, self.unit))
 
     @property
     def by_top(self) -> str:
@@ -217,11 +231,9 @@ def _variation(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
     at each end (:func:`spread_line`). The takeaway also reads which units stand out from the rest
     (the heatmap's marks), so the two never disagree."""
     groups = plan.nouns(plan.unit, longest=LONGEST_NOUN)[1]
-    shares = rates(plan.survey, plan.unit, items=plan.items, settings=plan.settings)
-    pooled = generalised_values(plan.survey, plan.unit)
     return Shown(charts.variation_chart(table, groups=groups, options=look.options(plan.settings)),
-                 (spread_line(table, groups),), groups=groups, standouts=takeaways.standouts(shares, plan.settings, pooled),
-                 pooled=pooled)
+                 (spread_line(table, groups),), groups=groups, standouts=plan.unit_standouts,
+                 pooled=generalised_values(plan.survey, plan.unit))
 
 
 def _commitment(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
@@ -287,7 +299,7 @@ CHAPTERS = (
             lambda plan, table, look: Shown(charts.signs_heatmap(table, sort="table", transpose=look.turned,
                                                                  options=look.options(plan.settings)),
                                                  scales=item_scales(plan.survey),
-                                                 everyone=everyone_shares(plan.survey, plan.items, plan.settings))
+                                                 everyone=plan.everyone)
             if plan.top else None,
             lambda table, shown, settings: takeaways.signs(table, settings, shown.scales, shown.everyone),
             "{share}; colour: difference to all the other groups together, in points: full and ● where marked, "
