@@ -17,7 +17,7 @@ from cxcommit.export import images
 from cxcommit.export.images import ImagesUnavailableError, chart_images_zip, figure_image, images_available
 
 needs_chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
-                                    reason="chart images need Chromium at /usr/bin/chromium (bash tests/install_browser.sh)")
+                                    reason="chart images need Chromium at /usr/bin/chromium (bash tests/install_system.sh)")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 

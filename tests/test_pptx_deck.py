@@ -217,7 +217,7 @@ def test_the_report_command_on_real_exports(path, tmp_path, capsys):
 @pytest.mark.slow
 def test_the_demo_deck_renders_in_libreoffice(demo_deck, tmp_path):
     if not shutil.which("soffice"):
-        pytest.skip("LibreOffice is not installed (tests/install_browser.sh installs it)")
+        pytest.skip("LibreOffice is not installed (tests/install_system.sh installs it)")
     slides, _ = demo_deck
     path = tmp_path / "demo.pptx"
     path.write_bytes(write_deck(slides, Cover(details=("Demo data",))))
