@@ -84,6 +84,37 @@ def cli_process(*args) -> subprocess.CompletedProcess:
                           cwd=ROOT)
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """This worker's own PostgreSQL server (``tests/postgres.py``), started on first use and stopped,
+    its folder removed, when the session ends. ``postgres_server.database()`` gives a fresh database's
+    URL for a block; ``postgres_server.url(name)`` one to share, e.g. with ``streamlit_server``."""
+    from postgres import PostgresMissing, start_server
+
+    try:
+        server, missing = start_server(), None
+    except PostgresMissing as error:
+        server, missing = None, str(error)
+    if missing:  # outside the handler: the message alone, not chained to the exception
+        pytest.fail(missing, pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, empty database for one test, as a SQLAlchemy URL, on each backend the workspace
+    runs on: a SQLite file in the test's folder (``[sqlite]``), and a database of its own on this
+    worker's PostgreSQL server (``[postgresql]``), dropped after the test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cxcommit.db'}"
+        return
+    with request.getfixturevalue("postgres_server").database() as url:
+        yield url
+
+
 @pytest.fixture(scope="module")
 def app_server():
     """One ``streamlit run dashboard.py`` (demo data, default options) for a module's browser tests;
