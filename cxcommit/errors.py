@@ -103,6 +103,12 @@ class SettingsError(CxcommitError):
     """A setting or an argument has a value outside what is allowed."""
 
 
+class WorkspaceError(CxcommitError):
+    """The workspace cannot do what was asked: its database cannot be reached or opened, a survey or
+    wave named does not exist or already does, or another person changed it at the same moment.
+    Nothing stored was changed."""
+
+
 class ImagesUnavailableError(CxcommitError):
     """Chart images cannot be drawn here: kaleido or a Chrome/Chromium browser is missing or
     does not start. ``hint`` says how to enable them. Interactive charts are unaffected."""

@@ -8,6 +8,13 @@ import os
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
+# Never the user's own workspace: each worker's default workspace (cxcommit.store.engine) is a
+# folder of its own, which the dashboards and commands the tests start inherit.
+import tempfile  # noqa: E402
+
+os.environ.pop("CXCOMMIT_DATABASE_URL", None)
+os.environ["CXCOMMIT_DATA"] = tempfile.mkdtemp(prefix="cxcommit-tests-")
+
 import contextlib  # noqa: E402
 import io  # noqa: E402
 import subprocess  # noqa: E402

@@ -51,7 +51,7 @@ def combine_surveys(surveys: list[Survey]) -> Survey:
         levels = {item: (codes[~repeated], values) for item, (codes, values) in levels.items()}
     persons = person_codes(responses["respondent_id"]) if "respondent_id" in responses else None
     repeats = 0 if persons is None else repeated_people(persons, responses["wave"].cat.codes.to_numpy())
-    report = _combined_report(surveys, responses, repeats)
+    report = combined_report([s.report for s in surveys], responses, repeats)
     if repeated.any():
         excluded = {**report.excluded, REPEATED_ACROSS_FILES: int(repeated.sum())}
         report = replace(report, excluded=excluded)
@@ -123,9 +123,9 @@ def _common_items(surveys: list[Survey]) -> list:
     return list(items.values())
 
 
-def _combined_report(surveys: list[Survey], responses: pd.DataFrame, repeats: int) -> ImportReport:
-    """The files' reports added up; the note on people in more than one wave counts them over all files."""
-    reports = [s.report for s in surveys]
+def combined_report(reports: list[ImportReport], responses: pd.DataFrame, repeats: int) -> ImportReport:
+    """The files' reports added up over ``responses`` (every file's rows, with their waves); the note on
+    people in more than one wave counts them over all files."""
     excluded: Counter = Counter()
     for r in reports:
         excluded.update(r.excluded)

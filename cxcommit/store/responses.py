@@ -1,0 +1,184 @@
+"""A survey's responses in two tables of its own, for cxcommit and a BI tool alike:
+
+- ``groups_<survey id>``: one row a combination of groupings that occurs (``cell``), one text column
+  per grouping (division, business unit, role, region, the export's questions used as groupings);
+- ``responses_<survey id>``: one row a respondent in a wave: its ``wave_id`` (``waves``), ``row_no`` (its
+  row in the file), ``person`` (a keyed hash of the respondent id, so that a person answering in two
+  waves is one person without the id being kept; NULL without ids), ``cell`` (its groupings), and one
+  column per item holding the scale value (NULL for no answer, -1 for "don't know" on yes/no and
+  agreement scales, :data:`cxcommit.instrument.scales.DONT_KNOW`).
+
+``SELECT g.division, AVG(r.sign_1) FROM responses_1 r JOIN groups_1 g USING (cell)`` is the share of
+yes to sign 1 by division (blank and "don't know" aside). The columns are named from the survey's ids,
+made safe (:func:`column_name`) and recorded in ``response_columns``; a wave that brings a new grouping or
+item adds a column, blank before. Identifiers are quoted by the dialect, every value is a parameter.
+Rows go in through the driver's bulk path (executemany on SQLite, COPY on PostgreSQL) and come out as
+Arrow columns (:func:`read`).
+"""
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+KEYS = ("wave_id", "row_no", "person", "cell")  # the responses table's own columns
+BATCH = 50_000  # rows written or read at a time (SQLite)
+
+
+def table_names(survey_id: int) -> tuple[str, str]:
+    """The survey's responses and groups tables."""
+    return f"responses_{survey_id}", f"groups_{survey_id}"
+
+
+def column_name(name: str, taken: set[str]) -> str:
+    """A column name for the grouping or item ``name``: lower case letters, digits and _, at most 60
+    characters, never one of :data:`KEYS` or a name in ``taken``.
+
+    >>> column_name("Sign 1 (CX agenda)", set()), column_name("row_no", set()), column_name("a", {"a"})
+    ('sign_1_cx_agenda', 'c_row_no', 'a_2')
+    """
+    base = re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_")[:56] or "c"
+    if base[0].isdigit() or base in KEYS:
+        base = f"c_{base}"
+    candidate, n = base, 1
+    while candidate in taken or candidate in KEYS:
+        n += 1
+        candidate = f"{base}_{n}"
+    return candidate
+
+
+def responses_table(name: str, items: list[str]) -> sa.Table:
+    return sa.Table(name, sa.MetaData(),
+                    sa.Column("wave_id", sa.Integer, nullable=False, index=True),
+                    sa.Column("row_no", sa.Integer, nullable=False),
+                    sa.Column("person", sa.BigInteger),
+                    sa.Column("cell", sa.Integer, nullable=False),
+                    *(sa.Column(item, sa.Float) for item in items))
+
+
+def groups_table(name: str, groupings: list[str]) -> sa.Table:
+    return sa.Table(name, sa.MetaData(), sa.Column("cell", sa.Integer, primary_key=True, autoincrement=False),
+                    *(sa.Column(grouping, sa.Text) for grouping in groupings))
+
+
+def create(connection: Connection, survey_id: int) -> None:
+    answers, groups = table_names(survey_id)
+    responses_table(answers, []).create(connection)
+    groups_table(groups, []).create(connection)
+
+
+def drop(connection: Connection, survey_id: int) -> None:
+    answers, groups = table_names(survey_id)
+    responses_table(answers, []).drop(connection, checkfirst=True)
+    groups_table(groups, []).drop(connection, checkfirst=True)
+
+
+def add_columns(connection: Connection, table: str, columns: list[str], kind: sa.types.TypeEngine) -> None:
+    """New columns of type ``kind`` for ``table`` (blank for the rows already in it)."""
+    preparer = connection.dialect.identifier_preparer
+    type_ = kind.compile(dialect=connection.dialect)
+    for column in columns:
+        connection.exec_driver_sql(f"ALTER TABLE {preparer.quote(table)} ADD COLUMN {preparer.quote(column)} {type_}")
+
+
+def write(connection: Connection, table: str, rows: dict[str, list]) -> None:
+    """Insert ``rows`` (column name -> a list of values, None for blank) into ``table`` within the
+    connection's transaction, through the driver's bulk path."""
+    names = list(rows)
+    total = len(rows[names[0]]) if names else 0
+    if not total:
+        return
+    preparer = connection.dialect.identifier_preparer
+    target = f"{preparer.quote(table)} ({', '.join(preparer.quote(n) for n in names)})"
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        if connection.dialect.name == "postgresql":
+            with cursor.copy(f"COPY {target} FROM STDIN") as copy:
+                for values in zip(*(rows[n] for n in names)):
+                    copy.write_row(values)
+            return
+        marks = ", ".join(["?"] * len(names))
+        for start in range(0, total, BATCH):
+            cursor.executemany(f"INSERT INTO {target} VALUES ({marks})",
+                               zip(*(rows[n][start:start + BATCH] for n in names)))
+    finally:
+        cursor.close()
+
+
+INT, FLOAT, TEXT = "int", "float", "text"  # how a column is read (see :func:`read`)
+
+
+def read(connection: Connection, table: str, columns: dict[str, str], order: str | None = None) -> dict[str, np.ndarray]:
+    """Every row of ``table`` (``columns``: name -> :data:`INT`, :data:`FLOAT` or :data:`TEXT`) as
+    numpy arrays: whole numbers as int64 (-1 blank), other numbers as float64 (NaN blank), text as
+    objects (None blank). The rows come as Arrow columns, never a Python object per value: from
+    SQLite through Arrow's own driver (ADBC) on ``connection``'s database file, from PostgreSQL
+    through COPY on ``connection``. On SQLite the rows are read in a transaction of their own: the
+    caller checks nothing changed meanwhile (:func:`cxcommit.store.loading.load_survey`)."""
+    import pyarrow as pa
+
+    if connection.dialect.name == "postgresql":
+        arrow = _copy_out(connection, _select(connection, table, list(columns), order), columns)
+    else:
+        arrow = _adbc(connection, _select(connection, table, list(columns), order))
+    out = {}
+    for name, kind in columns.items():
+        column = arrow.column(name)
+        if kind == TEXT:
+            out[name] = column.cast(pa.string()).to_numpy(zero_copy_only=False)
+        elif kind == INT:
+            out[name] = column.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+        else:
+            out[name] = column.cast(pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64)
+    return out
+
+
+def _select(connection: Connection, table: str, names: list[str], order: str | None) -> str:
+    preparer = connection.dialect.identifier_preparer
+    return (f"SELECT {', '.join(preparer.quote(n) for n in names)} FROM {preparer.quote(table)}"
+            + (f" ORDER BY {order}" if order else ""))
+
+
+def _adbc(connection: Connection, query: str):
+    """SQLite's rows as one Arrow table, read by ADBC from the database file (read-only). The column
+    types are inferred over all the rows (one batch): a column blank in its first rows is typed by
+    the values after them."""
+    import adbc_driver_sqlite.dbapi as adbc
+
+    path = connection.engine.url.database
+    with adbc.connect(f"file:{path}?mode=ro") as reader, reader.cursor() as cursor:
+        cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(1 << 30)})
+        cursor.execute(query)
+        return cursor.fetch_arrow_table()
+
+
+def _copy_out(connection: Connection, query: str, columns: dict[str, str]):
+    """PostgreSQL's rows sent through COPY as CSV and read by Arrow."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    buffer = io.BytesIO()
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        with cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
+            for chunk in copy:
+                buffer.write(chunk)
+    finally:
+        cursor.close()
+    names = list(columns)
+    types = {name: {TEXT: pa.string(), INT: pa.int64(), FLOAT: pa.float64()}[kind] for name, kind in columns.items()}
+    if not buffer.tell():
+        return pa.table({name: pa.array([], type=types[name]) for name in names})
+    return pacsv.read_csv(pa.py_buffer(buffer.getbuffer()),
+                          read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+                          parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                          convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True,
+                                                               quoted_strings_can_be_null=False))
+
+
+def blanks_as_none(values) -> list:
+    """A column's values for writing: None where blank (NaN, NA)."""
+    return values.astype(object).where(values.notna(), None).tolist()
