@@ -13,8 +13,11 @@ from cxcommit.io.unit_metrics import UnitMetrics, read_unit_metrics
 from cxcommit.mapping.mapping_file import load_mapping
 from cxcommit.mapping.schema import Mapping
 from cxcommit.model.survey import Survey
+from cxcommit.privacy.load import published_survey
+from cxcommit.privacy.publish import publish
 from cxcommit.privacy.view import view
 from cxcommit.settings import MAX_MIN_DIFFERENCE_POINTS, Settings
+from cxcommit.store import Workspace
 from cxcommit.vocabulary import grouping_text
 
 
@@ -51,6 +54,25 @@ def min_difference(points: float | None) -> float:
     return points / 100
 
 
+def source_name(args) -> str:
+    """What the command works on, as a message names it: the file's name or the stored survey's."""
+    return f"the survey {args.survey!r}" if getattr(args, "survey", None) else Path(args.file).name
+
+
+def survey_from(args, settings: Settings) -> Survey:
+    """The published survey the command works on: the export named (read, mapped, imported) or, with
+    ``--survey``, the survey stored in the workspace with every wave (:mod:`cxcommit.store`)."""
+    if getattr(args, "survey", None):
+        if args.file:
+            raise SettingsError(f"Both a file ({Path(args.file).name}) and --survey {args.survey!r} are given.",
+                                hint="Name either an export or a stored survey.")
+        return publish(Workspace.open().load(args.survey), settings.min_group_size)
+    if not args.file:
+        raise SettingsError("No export is named.", hint="Give the export's file, or --survey NAME for a survey stored "
+                                                        "in the workspace (`python -m cxcommit workspace list`).")
+    return published_survey(*read(args, settings), settings)
+
+
 def read(args, settings: Settings) -> tuple[RawTable, Mapping | None]:
     """The export, read once, and the mapping given on the command line (if any)."""
     mapping = load_mapping(args.mapping) if args.mapping else None
@@ -74,7 +96,7 @@ def filtered(args, survey: Survey) -> Survey:
     for name, values in filters.items():
         what = grouping_text(name)
         if name not in survey.groupings:
-            raise SettingsError(f"--{name}: {Path(args.file).name} has no {what} to filter by.",
+            raise SettingsError(f"--{name}: {source_name(args)} has no {what} to filter by.",
                                 hint=f"Leave out --{name}, or map a {what} column (see `check`).")
         known = list(survey.codes(name)[1])
         unknown = [value for value in values if value not in known]
@@ -82,7 +104,7 @@ def filtered(args, survey: Survey) -> Survey:
             shown = ", ".join(map(repr, known[:30])) + (f" … and {len(known) - 30} more" if len(known) > 30 else "")
             close = [match for value in unknown for match in difflib.get_close_matches(value, known, n=1, cutoff=0.6)]
             raise SettingsError(
-                f"--{name} {' '.join(map(repr, unknown))}: no {what} of that name in {Path(args.file).name}.",
+                f"--{name} {' '.join(map(repr, unknown))}: no {what} of that name in {source_name(args)}.",
                 hint=(f"Did you mean {' '.join(map(repr, close))}? " if close else "")
                 + f"The {what}s are: {shown}." + (" Names are matched exactly (case and spaces)."
                                                  if name != "wave" else ""))
@@ -93,6 +115,8 @@ def metrics(args, survey: Survey | None = None) -> UnitMetrics | None:
     """The unit metrics of ``--metrics``; where they do not cover the survey shown, a note on stderr
     says what is left out (:func:`cxcommit.analyses.pay.metrics_coverage`)."""
     metrics = read_unit_metrics(args.metrics) if args.metrics else None
+    if metrics is None and getattr(args, "survey", None):  # those kept with the stored survey
+        metrics = Workspace.open().metrics(args.survey)
     for note in metrics_coverage(survey, metrics) if survey is not None else ():
         print(f"Note: {note}", file=sys.stderr)
     return metrics

@@ -1,4 +1,4 @@
-"""Command line: ``python -m cxcommit check | summary | analyze | report | mapping suggest | demo``.
+"""Command line: ``python -m cxcommit check | summary | analyze | report | workspace … | mapping suggest | demo``.
 
 Errors in the user's input are printed as a message with what to do (exit 1), never a traceback;
 arguments argparse itself refuses (an unknown choice) exit 2 with its usage line.
@@ -30,6 +30,10 @@ def run(args) -> int:
         from cxcommit.cli.check import check  # per command
 
         return check(args)
+    if args.command == "workspace":
+        from cxcommit.cli.workspace import workspace  # per command
+
+        return workspace(args)
     if args.command == "report":
         from cxcommit.cli.report import report  # per command
 

@@ -16,8 +16,12 @@ from cxcommit.story.kinds import KINDS
 VIEWS = ("rates", "index", "variation", "gaps", "trends", "pay", "relations", "findings")
 
 
-def _input_options(parser: argparse.ArgumentParser, format_flag: tuple[str, ...]) -> None:
-    parser.add_argument("file", help="the export: CSV, TSV, .xlsx or a .zip holding one")
+def _input_options(parser: argparse.ArgumentParser, format_flag: tuple[str, ...], stored: bool = False) -> None:
+    if stored:  # a file, or a survey of the workspace with all its waves
+        parser.add_argument("file", nargs="?", help="the export: CSV, TSV, .xlsx or a .zip holding one (or --survey)")
+        parser.add_argument("--survey", help="a survey stored in the workspace, with all its waves, instead of a file")
+    else:
+        parser.add_argument("file", help="the export: CSV, TSV, .xlsx or a .zip holding one")
     parser.add_argument(*format_flag, dest="input_format", choices=FORMATS, default=None,
                         help="layout of the export (default: detected)")
     parser.add_argument("--sheet", help="Excel sheet to read (default: the first with data)")
@@ -43,6 +47,35 @@ def _difference_option(parser: argparse.ArgumentParser) -> None:
                              "the number of tests and is at least this large")
 
 
+def _workspace_commands(commands) -> None:
+    workspace = commands.add_parser("workspace", help="the surveys and waves kept between sessions (shared with the "
+                                                      "dashboard): add, list, remove, rename, delete, log")
+    actions = workspace.add_subparsers(dest="workspace_command", required=True)
+    add = actions.add_parser("add", help="add an export's waves to a survey (made if new; its saved mapping is used)")
+    _input_options(add, ("--input-format",))
+    add.add_argument("--survey", required=True, help="the survey to add the waves to")
+    add.add_argument("--wave", help="the wave every response of the file is in (default: from the export)")
+    add.add_argument("--mapping", help="mapping JSON (default: the survey's saved mapping, else the suggested one)")
+    add.add_argument("--metrics", help="unit metrics (business unit × wave) to keep with the survey")
+    add.add_argument("--replace", action="store_true", help="replace waves the survey already has")
+    add.add_argument("--keep-test-responses", action="store_true", help="keep Qualtrics preview/test responses")
+    add.add_argument("--keep-personal-data", action="store_true",
+                     help="do not drop identifier columns (names, emails, IP addresses, ...)")
+    listing = actions.add_parser("list", help="the surveys, their waves and respondents")
+    listing.add_argument("--format", dest="output", choices=["table", "json"], default="table")
+    remove = actions.add_parser("remove", help="remove one wave of a survey (the survey goes with its last wave)")
+    remove.add_argument("--survey", required=True)
+    remove.add_argument("--wave", required=True)
+    rename = actions.add_parser("rename", help="rename a survey")
+    rename.add_argument("--survey", required=True)
+    rename.add_argument("--to", required=True, help="the new name")
+    delete = actions.add_parser("delete", help="delete a survey with all its waves")
+    delete.add_argument("--survey", required=True)
+    delete.add_argument("--yes", action="store_true", required=True, help="confirm: every wave of the survey goes")
+    log = actions.add_parser("log", help="the audit log: who added, replaced, removed or exported what")
+    log.add_argument("--limit", type=int, default=50)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cxcommit",
                                      description="Read survey exports and summarise executive commitment to CX.")
@@ -51,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     _input_options(check, ("--format", "--input-format"))
     _settings_options(check)
     summary = commands.add_parser("summary", help="n, favourable share, Wilson interval and mean per item and group")
-    _input_options(summary, ("--input-format",))
+    _input_options(summary, ("--input-format",), stored=True)
     _settings_options(summary)
     _difference_option(summary)
     summary.add_argument("--by", help="grouping: division, business_unit, role, region, wave or any export column")
@@ -61,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--ci-method", choices=list(CI_METHOD_NAMES), default=Settings.ci_method)
     analyze = commands.add_parser("analyze", help="an analysis view: rates, index, variation, gaps, trends, pay, "
                                                   "relations or findings")
-    _input_options(analyze, ("--input-format",))
+    _input_options(analyze, ("--input-format",), stored=True)
     _settings_options(analyze)
     _difference_option(analyze)
     analyze.add_argument("--view", required=True, choices=list(VIEWS))
@@ -81,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "and group of the breakdown; holm for variation); see docs/methods.md")
     report = commands.add_parser("report", help="write the slide deck (.pptx, native charts) or the one-file "
                                                 "HTML report for the filters given")
-    _input_options(report, ("--input-format",))
+    _input_options(report, ("--input-format",), stored=True)
     _settings_options(report)
     _difference_option(report)
     report.add_argument("--metrics", help="unit-metrics table (business unit × wave): adds pay and outcome slides")
@@ -97,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     mapping_commands = mapping.add_subparsers(dest="mapping_command", required=True)
     suggest = mapping_commands.add_parser("suggest", help="print a suggested mapping as JSON")
     _input_options(suggest, ("--format", "--input-format"))
+    _workspace_commands(commands)
     demo = commands.add_parser("demo", help="regenerate the demo data")
     demo.add_argument("--out", default="data", help="folder to write to (default: data)")
     return parser

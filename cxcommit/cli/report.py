@@ -8,13 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from cxcommit.charts.theme import QUALITATIVE
-from cxcommit.cli.inputs import filtered, metrics, read, settings_from
+from cxcommit.cli.inputs import filtered, metrics, settings_from, survey_from
 from cxcommit.errors import NotApplicable, SettingsError
 from cxcommit.export.html_report import html_report
 from cxcommit.export.pptx_cover import Cover, check_logo, check_logo_size
 from cxcommit.export.pptx_deck import write_deck
 from cxcommit.model.survey import Survey
-from cxcommit.privacy.load import published_survey
 from cxcommit.settings import Settings
 from cxcommit.story.report_text import view_lines
 from cxcommit.story.slides import deck, deck_title
@@ -24,7 +23,7 @@ def report(args) -> int:
     """Write the deck or the HTML report of ``--out``."""
     settings = settings_from(args)
     out, cover = _report_target(args), _cover(args)  # the arguments of the output, checked before any work
-    survey = published_survey(*read(args, settings), settings)
+    survey = survey_from(args, settings)
     return _write_report(args, survey, settings, out, cover)
 
 
@@ -69,7 +68,7 @@ def _write_report(args, survey: Survey, settings: Settings, out: Path, cover: Co
     """The deck or HTML report into ``out`` (checked before the export was read, as ``cover``)."""
     survey = filtered(args, survey)
     unit_metrics = metrics(args, survey)
-    lines = view_lines(survey, settings, Path(args.file).name)
+    lines = view_lines(survey, settings, args.survey or Path(args.file).name)
     slides = deck(survey, unit_metrics, settings=settings, caption=" · ".join(lines), presentation=False)
     if args.slides:
         slides = [s for s in slides if s.kind in args.slides]

@@ -19,12 +19,11 @@ from cxcommit.analyses.rates import rates
 from cxcommit.analyses.summary import default_grouping, item_summary
 from cxcommit.analyses.trends import trends
 from cxcommit.analyses.variation import variation
-from cxcommit.cli.inputs import filtered, metrics, read, settings_from
+from cxcommit.cli.inputs import filtered, metrics, settings_from, survey_from
 from cxcommit.cli.output import say
 from cxcommit.errors import SettingsError
 from cxcommit.export.table_export import to_csv_bytes
 from cxcommit.model.survey import Survey
-from cxcommit.privacy.load import published_survey
 from cxcommit.settings import Settings
 from cxcommit.stats.families import SCREEN, STATEMENT
 from cxcommit.story.report_text import format_summary, format_table, significance_meaning, view_of
@@ -33,7 +32,7 @@ from cxcommit.story.report_text import format_summary, format_table, significanc
 def summary(args) -> int:
     """n, favourable share, interval and mean per item and group."""
     settings = settings_from(args)
-    survey = published_survey(*read(args, settings), settings)
+    survey = survey_from(args, settings)
     table = item_summary(survey, by=args.by, settings=settings, items=args.items)
     if args.output == "table":
         say(format_summary(table, settings.min_group_size))
@@ -45,7 +44,7 @@ def summary(args) -> int:
 def analyze(args) -> int:
     """An analysis view (``--view``) of the survey, filtered by ``--division`` and ``--wave``."""
     settings = settings_from(args)
-    survey = filtered(args, published_survey(*read(args, settings), settings))
+    survey = filtered(args, survey_from(args, settings))
     table = _analyze(args, survey, settings)
     if args.output == "table":
         for line in table_header(survey, settings, table):

@@ -22,15 +22,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from cxcommit.errors import WorkspaceError
+from cxcommit.io.raw_table import RawTable
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.mapping.mapping_file import mapping_from_dict
 from cxcommit.mapping.schema import Mapping
 from cxcommit.model.survey import Survey
+from cxcommit.settings import Settings
 import cxcommit.store.migrate as migrate
 import cxcommit.store.responses as responses
 import cxcommit.store.tables as tables
 from cxcommit.store.adding import Added, add_waves, remove_waves
 from cxcommit.store.engine import WRITE, connect, shown_url
+from cxcommit.store.intake import Intake, prepare
 from cxcommit.store.loading import load_survey
 from cxcommit.store.records import metrics_from, metrics_meta, metrics_rows
 
@@ -143,6 +146,15 @@ class Workspace:
     def load(self, name: str) -> Survey:
         """The stored survey ``name`` with all its waves, as imported (publish it before analysing)."""
         return load_survey(self.engine, name, self._row)
+
+    def prepare(self, name: str, raw: RawTable, *, mapping: Mapping | None = None, wave: str | None = None,
+                settings: Settings = Settings()) -> Intake:
+        """The export ``raw`` imported for the survey ``name`` and checked against it, not stored yet
+        (:func:`cxcommit.store.intake.prepare`): add ``intake.survey`` to store it."""
+        name = _survey_name(name)
+        stored = next((tuple(w.label for w in s.waves) for s in self.surveys() if s.name == name), ())
+        return prepare(name, raw, saved=self.mapping(name), stored_waves=stored, mapping=mapping, wave=wave,
+                       settings=settings)
 
     def add(self, name: str, survey: Survey, *, by: str = LOCAL, replace: bool = False) -> Added:
         """Store the waves of ``survey`` (as imported) in the survey ``name``, made if new; a wave
