@@ -35,7 +35,7 @@ def test_nobody_signed_in_sees_the_sign_in_page_with_a_button_per_provider():
     test = dashboard({"is_logged_in": False}, {**SHARED, **PROVIDER, "okta": PROVIDER, "entra": PROVIDER,
                                                "client_kwargs": {"prompt": "login"}})
     assert not test.exception
-    assert [title.value for title in test.title] == ["cxcommit"]
+    assert [title.value for title in test.title] == ["Sign in to cxcommit"]
     assert [button.label for button in test.button] == ["Sign in", "Sign in with Okta", "Sign in with Entra"]
     assert not test.sidebar.children and not test.metric  # nothing of the frame, no data
 

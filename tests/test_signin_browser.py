@@ -23,7 +23,7 @@ def signin_server(tmp_path_factory):
 def shows_sign_in_page_only(page) -> bool:
     """The sign-in page and nothing else: no page listed, no sidebar, no data, no chart."""
     app = page.locator('[data-testid="stApp"]')
-    return (page.locator("h1").first.inner_text() == "cxcommit"
+    return (page.locator("h1").first.inner_text() == "Sign in to cxcommit"
             and page.get_by_role("button", name="Sign in").count() == 1
             and page.locator('[data-testid="stSidebarNav"]').count() == 0
             and page.locator('[data-testid="stSidebarContent"]').count() == 0

@@ -63,11 +63,17 @@ def gate() -> Person:
         _sign_in_navigation().run()
         st.stop()
     if not person.local:
-        st.sidebar.markdown(f"Signed in as **{md(person.shown)}**",
-                            help=md(person.email) if person.name and person.email else None)
-        if st.sidebar.button("Sign out", key="sign_out"):
-            st.logout()
+        _who(person)
     return person
+
+
+def _who(person: Person) -> None:
+    """Who is signed in and "Sign out", on one line of the sidebar (wrapping under a long name)."""
+    line = st.sidebar.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center")
+    line.markdown(f"Signed in as **{md(person.shown)}**", width="content")
+    account = f"Signed in as {md(person.email)}" if person.name and person.email else None  # which account, by name
+    if line.button("Sign out", key="sign_out", type="tertiary", help=account):
+        st.logout()
 
 
 def providers() -> list[str | None]:
@@ -96,7 +102,7 @@ def _claim(name: str) -> str:
 
 def _sign_in_page() -> None:
     """A title, one sentence and a button for each identity provider."""
-    st.title("cxcommit")
+    st.title("Sign in to cxcommit")
     st.markdown("The survey results here are your organisation's: sign in with your work account to see them.")
     for provider in providers():
         label = "Sign in" if provider is None else f"Sign in with {md(provider.title())}"
