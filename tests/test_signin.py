@@ -59,3 +59,13 @@ def test_the_signed_in_person_is_named_in_the_sidebar_with_a_way_out():
     assert test.title[0].value.startswith("Executive commitment")
     assert r"Signed in as **Ana \*Lima\***" in sidebar_text(test)  # a name from the provider is text, not markdown
     assert [button.label for button in test.sidebar.button if button.label == "Sign out"] == ["Sign out"]
+
+
+def test_the_readme_and_the_example_secrets_give_every_key_st_login_needs():
+    import re
+    import tomllib
+
+    needed = {"redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url"}
+    example = tomllib.loads((ROOT / ".streamlit" / "secrets.example.toml").read_text())["auth"]
+    readme = tomllib.loads(re.search(r"```toml\n(.*?)```", (ROOT / "README.md").read_text(), re.S)[1])["auth"]
+    assert set(example) == set(readme) == needed
