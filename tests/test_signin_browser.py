@@ -78,3 +78,18 @@ def test_signing_out_ends_the_session_at_the_provider_and_returns_to_the_sign_in
     page.goto(f"{signin_server}/overview")  # the cookie is gone: a page's address is the sign-in page too
     wait_for_app(page)
     assert shows_sign_in_page_only(page)
+
+
+def test_a_secrets_file_streamlit_cannot_read_shows_nothing(tmp_path, open_page):
+    """Streamlit reads no secrets from a file with a TOML error, [auth] included: the dashboard does
+    not take that for a laptop without sign-in."""
+    broken = tmp_path / "secrets.toml"
+    broken.write_text('[auth]\nredirect_uri = "http://127.0.0.1:{port}/oauth2callback\n')  # the quote left open
+    with streamlit_server(options=["--secrets.files", str(broken)]) as url:
+        page = open_page(1366, 768)
+        page.goto(f"{url}/overview")
+        wait_for_app(page)
+        assert page.locator("h1").first.inner_text() == "cxcommit cannot start"
+        assert "secrets file cannot be read" in page.locator('[data-testid="stAlert"]').inner_text()
+        assert page.locator('[data-testid="stSidebarContent"]').count() == 0
+        assert page.locator('[data-testid="stPlotlyChart"]').count() == 0

@@ -47,9 +47,10 @@ def sign_in_configured() -> bool:
 
 def signed_in() -> Person | None:
     """Who is using the dashboard: :data:`LOCAL` without sign-in; with it, the signed-in person from
-    ``st.user`` (the identity token's ``email`` and ``name`` claims), or ``None`` before they sign in."""
+    ``st.user`` (the identity token's ``email`` and ``name`` claims), or ``None`` before they sign in.
+    Also ``None`` when a secrets file is there but cannot be read (:func:`secrets_unreadable`)."""
     if not sign_in_configured():
-        return LOCAL
+        return None if secrets_unreadable() else LOCAL
     if not st.user.is_logged_in:
         return None
     return Person(email=_claim("email"), name=_claim("name"))
@@ -60,7 +61,7 @@ def gate() -> Person:
     and nothing else (the run stops here); after, who they are and "Sign out" in the sidebar."""
     person = signed_in()
     if person is None:
-        _sign_in_navigation().run()
+        _sign_in_navigation(_unreadable_page if secrets_unreadable() else _sign_in_page).run()
         st.stop()
     if not person.local:
         _who(person)
@@ -87,10 +88,24 @@ def providers() -> list[str | None]:
     return found or [None]
 
 
-def _sign_in_navigation():
-    """Every page's address leads to the sign-in page, and no page is listed: a link to a page
-    opens the sign-in page at its own address."""
-    pages = [st.Page(_sign_in_page, title="Sign in", url_path=Path(file).stem, default=(i == 0))
+def secrets_unreadable() -> bool:
+    """Whether a secrets file is there but Streamlit cannot read it (a TOML error): Streamlit then
+    reads no secrets at all, so a broken ``[auth]`` would open the dashboard to anyone. Nothing is
+    shown until it is mended (the server's log names the file and the error)."""
+    present = any(Path(path).exists() for path in st.get_option("secrets.files"))
+    return present and not st.secrets.load_if_toml_exists()
+
+
+def _unreadable_page() -> None:
+    st.title("cxcommit cannot start")
+    st.error("The server's secrets file cannot be read, so whether sign-in is required cannot be told: nothing "
+             "is shown until it is mended. The server's log names the file and what is wrong in it.")
+
+
+def _sign_in_navigation(page):
+    """Every page's address leads to ``page`` (the sign-in page), and no page is listed: a link to
+    a page opens the sign-in page at its own address."""
+    pages = [st.Page(page, title="Sign in", url_path=Path(file).stem, default=(i == 0))
              for i, (file, _) in enumerate(PAGES)]
     return st.navigation(pages, position="hidden")
 
