@@ -8,15 +8,11 @@ or, with one click, a user given here with their claims (:data:`ANA`).
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from server import free_port
+from server import free_port, serving
 
 ANA = {"sub": "ana@example.org", "email": "ana@example.org", "name": "Ana Lima"}
 CLIENT_ID = "cxcommit-tests"
@@ -32,30 +28,9 @@ def oidc_provider(users: list[dict] = (ANA,), timeout: float = 30):
     command = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)]
     for user in users:
         command += ["--user-claims", json.dumps(user)]
-    log = tempfile.NamedTemporaryFile(prefix="oidc-provider-", suffix=".log", delete=False)
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/.well-known/openid-configuration", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the OpenID provider did not start: "
-                                       + Path(log.name).read_text(errors="replace")[-2000:])
-                time.sleep(0.2)
+    with serving(command, f"{url}/.well-known/openid-configuration", "oidc-provider", timeout):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        Path(log.name).unlink(missing_ok=True)
 
 
 def auth_secrets(folder: Path, issuer: str, providers: tuple[str | None, ...] = (None,)) -> Path:
@@ -74,12 +49,12 @@ def auth_secrets(folder: Path, issuer: str, providers: tuple[str | None, ...] = 
     return path
 
 
-def sign_in(page, url: str, issuer: str, subject: str = ANA["sub"]) -> None:
-    """On the dashboard's sign-in page (``url``): "Sign in", then on the provider's page the user
+def sign_in(page, url: str, issuer: str, subject: str = ANA["sub"], button: str = "Sign in") -> None:
+    """On the dashboard's sign-in page (``url``): ``button``, then on the provider's page the user
     ``subject`` (one of its users, a click; anyone else, typed in), and back on the dashboard."""
     from server import wait_for_app
 
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name=button, exact=True).click()
     page.wait_for_url(f"{issuer}/oauth2/authorize?*")
     predefined = page.get_by_role("button", name=subject, exact=True)
     if predefined.count():

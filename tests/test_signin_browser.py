@@ -93,3 +93,16 @@ def test_a_secrets_file_streamlit_cannot_read_shows_nothing(tmp_path, open_page)
         assert "secrets file cannot be read" in page.locator('[data-testid="stAlert"]').inner_text()
         assert page.locator('[data-testid="stSidebarContent"]').count() == 0
         assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+
+
+def test_with_several_providers_each_has_its_button_and_signs_in(tmp_path, open_page):
+    with oidc_provider() as issuer:
+        secrets = auth_secrets(tmp_path, issuer, providers=("work", "partner"))
+        with streamlit_server(options=["--secrets.files", str(secrets)]) as url:
+            page = open_page(1366, 768)
+            page.goto(url)
+            wait_for_app(page)
+            buttons = page.locator('[data-testid="stMain"] button')
+            assert buttons.all_inner_texts() == ["Sign in with Work", "Sign in with Partner"]
+            sign_in(page, url, issuer, ANA["sub"], button="Sign in with Partner")
+            assert f"Signed in as {ANA['name']}" in page.locator('[data-testid="stSidebar"]').inner_text()
