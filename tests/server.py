@@ -50,24 +50,29 @@ def streamlit_server(theme: str | None = None, timeout: float = 60, args: list[s
     command += list(options)
     if args:
         command += ["--", *args]
-    # The server's log goes to a file: a pipe nobody reads fills up and stops the server mid-write.
-    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)})
     url = ServerURL(f"http://127.0.0.1:{port}")
-    url.pid = process.pid
-    url.log_path = Path(log.name)
+    with serving(command, f"{url}/_stcore/health", "streamlit", timeout, cwd=ROOT,
+                 env={**os.environ, "PYTHONPATH": str(ROOT)}) as (process, log_path):
+        url.pid = process.pid
+        url.log_path = log_path
+        yield url
+
+
+@contextmanager
+def serving(command: list[str], ready: str, what: str, timeout: float, **popen):
+    """Run a server's ``command`` until ``ready`` (a URL) answers 200 (``/_stcore/health``: "ok");
+    yields its process and the path of its log (stderr); stopped by its PID at the end."""
+    # The server's log goes to a file: a pipe nobody reads fills up and stops the server mid-write.
+    log = tempfile.NamedTemporaryFile(prefix=f"{what}-", suffix=".log", delete=False)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, **popen)
+    log_path = Path(log.name)
     try:
         deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start: {url.log(2000)}")
-                time.sleep(0.3)
-        yield url
+        while not _answers(ready):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start: {log_path.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.3)
+        yield process, log_path
     finally:
         process.terminate()
         try:
@@ -75,7 +80,15 @@ def streamlit_server(theme: str | None = None, timeout: float = 60, args: list[s
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
-        url.log_path.unlink(missing_ok=True)
+        log_path.unlink(missing_ok=True)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200 and (not url.endswith("/health") or response.read() == b"ok")
+    except OSError:
+        return False
 
 
 @contextmanager

@@ -29,6 +29,7 @@ from cxcommit.vocabulary import grouping_label, left_out_text, one_group
 from ui.data import LINK_PARAM, Dataset, current, demo_dataset, link_key, lost_link, opened_dataset
 from ui.errors import guarded, show_error
 from ui.sessions import remembered
+from ui.signin import gate
 from ui.titles import PAGES, nav_title
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +111,7 @@ def label_of(survey: Survey, name: str) -> str:
 def main() -> None:
     """The entrypoint: page config, navigation, the sidebar, then the chosen page."""
     st.set_page_config(page_title="cxcommit — executive commitment to CX", page_icon="📊", layout="wide")
+    gate()  # with sign-in configured, nothing below runs before someone has signed in
     st.session_state["_chart_keys"] = {}  # ui.views: charts given download buttons in this run
     survey = current().survey  # the pages are named in its words
     pages = [st.Page(str(ROOT / "pages" / file), title=nav_title(file, survey), url_path=Path(file).stem,

@@ -1,0 +1,71 @@
+"""Who uses the dashboard (``ui/signin.py``), driven with Streamlit's AppTest: the one local user
+without ``[auth]`` in the secrets; with it, the sign-in page (a button per identity provider) and,
+signed in, who they are. The real sign-in through a provider is in ``test_signin_browser.py``."""
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+TIMEOUT = 120
+SHARED = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "a-cookie-secret-for-tests"}
+PROVIDER = {"client_id": "cxcommit", "client_secret": "not-a-secret",
+            "server_metadata_url": "http://127.0.0.1:9400/.well-known/openid-configuration"}
+
+
+def dashboard(user: dict, auth: dict | None = None) -> AppTest:
+    test = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    test.user = user
+    if auth is not None:
+        test.secrets["auth"] = auth
+    return test.run()
+
+
+def sidebar_text(test: AppTest) -> str:
+    return " ".join(element.value for element in test.sidebar.markdown)
+
+
+def test_without_auth_in_the_secrets_there_is_one_local_user_and_no_sign_in():
+    test = dashboard({})  # no is_logged_in: Streamlit gives it only with [auth]
+    assert not test.exception
+    assert test.title[0].value.startswith("Executive commitment")
+    assert "Signed in" not in sidebar_text(test)
+    assert not [button for button in test.button if button.label in ("Sign in", "Sign out")]
+
+
+def test_nobody_signed_in_sees_the_sign_in_page_with_a_button_per_provider():
+    test = dashboard({"is_logged_in": False}, {**SHARED, **PROVIDER, "okta": PROVIDER, "entra": PROVIDER,
+                                               "client_kwargs": {"prompt": "login"}})
+    assert not test.exception
+    assert [title.value for title in test.title] == ["Sign in to cxcommit"]
+    assert [button.label for button in test.button] == ["Sign in", "Sign in with Okta", "Sign in with Entra"]
+    assert not test.sidebar.children and not test.metric  # nothing of the frame, no data
+
+
+def test_named_providers_only_have_no_unnamed_button():
+    test = dashboard({"is_logged_in": False}, {**SHARED, "okta": PROVIDER})
+    assert [button.label for button in test.button] == ["Sign in with Okta"]
+
+
+def test_signing_in_with_no_provider_in_the_secrets_is_said_not_raised():
+    test = dashboard({"is_logged_in": False}, SHARED)
+    assert [button.label for button in test.button] == ["Sign in"]
+    test.button[0].click().run()
+    assert not test.exception
+    assert test.error[0].value.startswith("Sign-in is not set up completely:")
+
+
+def test_the_signed_in_person_is_named_in_the_sidebar_with_a_way_out():
+    test = dashboard({"is_logged_in": True, "email": "ana@example.org", "name": "Ana *Lima*"}, {**SHARED, **PROVIDER})
+    assert not test.exception
+    assert test.title[0].value.startswith("Executive commitment")
+    assert r"Signed in as **Ana \*Lima\***" in sidebar_text(test)  # a name from the provider is text, not markdown
+    assert [button.label for button in test.sidebar.button if button.label == "Sign out"] == ["Sign out"]
+
+
+def test_the_readme_and_the_example_secrets_give_every_key_st_login_needs():
+    import re
+    import tomllib
+
+    needed = {"redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url"}
+    example = tomllib.loads((ROOT / ".streamlit" / "secrets.example.toml").read_text())["auth"]
+    readme = tomllib.loads(re.search(r"```toml\n(.*?)```", (ROOT / "README.md").read_text(), re.S)[1])["auth"]
+    assert set(example) == set(readme) == needed
