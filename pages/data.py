@@ -7,6 +7,7 @@ import streamlit as st
 from cxcommit import load_mapping, suggest_mapping
 from cxcommit.io.formats import FORMAT_NAMES
 from cxcommit.mapping.mapping_file import MAX_MAPPING_BYTES
+from cxcommit.store.intake import check, fit
 from cxcommit.privacy.suppression import respondents_text
 from cxcommit.text import escape_markdown as md
 from ui.data import Dataset, current, demo_dataset, digest, forget_exports, import_exports, read_export, read_metrics, use
@@ -14,6 +15,8 @@ from ui.data_state import JUST_LOADED, TEST_CHOICES, commit, in_use, loading, pe
 from ui.errors import guarded, show_error
 from ui.shell import context
 from ui.views import disclosure_report, import_report, mapping_form, problems_shown, raw_summary
+from ui.workspace import workspace
+from ui.workspace_view import hold, just_stored, keep_choice, panel, store_step, who
 
 
 def suggestion(key: str, raw):
@@ -24,7 +27,7 @@ def suggestion(key: str, raw):
     return made[1]
 
 
-def load(ctx, dataset: Dataset) -> None:
+def load(ctx, dataset: Dataset, store) -> None:
     """The loading form: exports, a saved mapping, unit metrics, the test-responses choice and the mapping."""
     exports = st.file_uploader("Survey exports: CSV, TSV, Excel (.xlsx) or ZIP — several files for several waves",
                                type=["csv", "tsv", "txt", "xlsx", "zip"], accept_multiple_files=True, key="upload_exports")
@@ -32,16 +35,17 @@ def load(ctx, dataset: Dataset) -> None:
                              max_upload_size=MAX_MAPPING_BYTES // 2**20)
     metrics_file = st.file_uploader("Unit metrics (CSV or Excel: business unit, wave, incentive share, NPS, …), optional",
                                     type=["csv", "tsv", "txt", "xlsx"], key="upload_metrics")
-    metrics = unit_metrics(metrics_file, dataset, bool(exports))
+    metrics = unit_metrics(metrics_file, dataset, bool(exports), store)
     raws = read_uploads(exports or [], ctx.settings.drop_personal_data)
     test_responses = st.selectbox(
         "Test and preview responses (Qualtrics)", tuple(TEST_CHOICES), format_func=TEST_CHOICES.get,
         key="test_responses", help="Qualtrics marks preview, test and spam responses in its Status column.")
     if raws:
-        map_and_use(raws, saved, metrics, replace(ctx.settings, test_responses=test_responses))
+        target = keep_choice(store, dataset, raws[0][1].source.rsplit(".", 1)[0])
+        map_and_use(raws, saved, metrics, replace(ctx.settings, test_responses=test_responses), store, target)
 
 
-def unit_metrics(metrics_file, dataset: Dataset, with_exports: bool):
+def unit_metrics(metrics_file, dataset: Dataset, with_exports: bool, store):
     """The unit metrics to go with the data: an upload's, else those in use (never the demo's)."""
     metrics = None if dataset.is_demo else dataset.metrics  # the demo's unit metrics never go with your data
     if metrics_file is None:
@@ -50,7 +54,11 @@ def unit_metrics(metrics_file, dataset: Dataset, with_exports: bool):
         metrics = read_metrics(metrics_file.file_id, metrics_file.getvalue(), metrics_file.name)
         if metrics.problems:
             problems_shown(metrics.problems, f"{metrics_file.name}: {len(metrics.problems)} warning(s); the rest was read.")
-        if not with_exports and not dataset.is_demo and metrics is not dataset.metrics:
+        if not with_exports and dataset.stored and metrics is not dataset.metrics:
+            store.set_metrics(dataset.stored, metrics, by=who())
+            st.success(md(f"Unit metrics from {metrics_file.name} are kept with {dataset.stored}: "
+                          f"{', '.join(metrics.metrics)}."))
+        elif not with_exports and not dataset.is_demo and metrics is not dataset.metrics:
             use(Dataset(digest(dataset.key, metrics.source), dataset.label, dataset.survey, metrics))
             st.success(md(f"Unit metrics loaded from {metrics_file.name}: {', '.join(metrics.metrics)}."))
         elif not with_exports and dataset.is_demo:
@@ -80,8 +88,9 @@ def read_uploads(exports, drop_personal_data: bool) -> list:
     return raws
 
 
-def map_and_use(raws: list, saved, metrics, settings) -> None:
-    """The mapping (a saved one, else the suggestion) to check; "Use this data" imports with it."""
+def map_and_use(raws: list, saved, metrics, settings, store, target: str | None) -> None:
+    """The mapping (a saved one, else the survey's when adding to a stored survey, else the suggestion)
+    to check; "Use this data" imports with it, and holds the import to be stored when it is to be kept."""
     mapping = None
     if saved is not None:
         with guarded(f"{saved.name}: "):
@@ -91,8 +100,11 @@ def map_and_use(raws: list, saved, metrics, settings) -> None:
                     "again, or check the suggestion."))
     with guarded():
         first_key, first = raws[0]
-        st.subheader("Mapping" + (f" (from {md(saved.name)})" if mapping is not None else " (suggested — check it)"))
-        mapping = mapping or suggestion(first_key, first)
+        st.subheader("Mapping" + (f" (from {md(saved.name)})" if mapping is not None else
+                                  f" (kept with {md(target)})" if target and store.mapping(target) else
+                                  " (suggested — check it)"))
+        kept = store.mapping(target) if target and store is not None else None
+        mapping = mapping or (fit(kept, first)[0] if kept is not None else suggestion(first_key, first))
         submitted, mappings = mapping_form(mapping, first, [raw.source for _, raw in raws],
                                            key="mapping_" + digest(first_key, mapping.to_json()))
         if submitted and mappings:
@@ -102,13 +114,20 @@ def map_and_use(raws: list, saved, metrics, settings) -> None:
                 status.update(label=f"{respondents_text(survey.size, settings.min_group_size)} respondents ready",
                               state="complete")
             label = " + ".join(raw.source for _, raw in raws)
-            commit(Dataset(key, label, survey, metrics), mappings[0].to_json(), settings.min_group_size)
+            if target:  # said, then stored when the user says so (ui.workspace_view.store_step)
+                hold(check(target, survey, [raw for _, raw in raws], mappings, saved=kept,
+                           stored_waves=store.waves(target)), metrics)
+            else:
+                commit(Dataset(key, label, survey, metrics), mappings[0].to_json(), settings.min_group_size)
 
 
 ctx = context()
 st.title("Data")
 dataset = current()
+store = workspace()
 in_use(dataset, ctx.full.size, ctx.settings.min_group_size)
+just_stored()
+store_step(store)
 just_loaded = JUST_LOADED in st.session_state
 if just_loaded:
     label, mapping_json = st.session_state.pop(JUST_LOADED)
@@ -121,10 +140,11 @@ if not dataset.is_demo:
 with st.expander(f"Small groups: what is reported within “Other …” (minimum {ctx.settings.min_group_size})",
                  expanded=just_loaded):
     disclosure_report(ctx)
-if not dataset.is_demo and st.button("Back to the demo data"):
+panel(store, dataset)
+if not dataset.is_demo and st.button("Show the demo data"):
     use(demo_dataset())
     st.rerun()
 
 pending_choice(ctx.settings.min_group_size)
 if loading(dataset):
-    load(ctx, dataset)
+    load(ctx, dataset, store)

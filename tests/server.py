@@ -37,10 +37,10 @@ class ServerURL(str):
 
 @contextmanager
 def streamlit_server(theme: str | None = None, timeout: float = 60, args: list[str] | None = None,
-                     options: list[str] = (), script: Path | None = None):
+                     options: list[str] = (), script: Path | None = None, env: dict[str, str] | None = None):
     """Start the dashboard (or another ``script``) on a free port (``args``: after ``--``, e.g.
     ``["--data", FILE]``; ``options``: more of streamlit's, e.g. ``["--server.disconnectedSessionTTL",
-    "2"]``); yields its base URL."""
+    "2"]``; ``env``: more environment, e.g. the workspace's ``CXCOMMIT_DATABASE_URL``); yields its base URL."""
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "dashboard.py"),
                "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
@@ -52,7 +52,7 @@ def streamlit_server(theme: str | None = None, timeout: float = 60, args: list[s
         command += ["--", *args]
     url = ServerURL(f"http://127.0.0.1:{port}")
     with serving(command, f"{url}/_stcore/health", "streamlit", timeout, cwd=ROOT,
-                 env={**os.environ, "PYTHONPATH": str(ROOT)}) as (process, log_path):
+                 env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}) as (process, log_path):
         url.pid = process.pid
         url.log_path = log_path
         yield url

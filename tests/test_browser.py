@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from conftest import REALDATA
-from server import open_chart_menu, wait_for_app
+from server import streamlit_server, open_chart_menu, wait_for_app
 from ui.shell import PAGES, page_url
 
 pytestmark = pytest.mark.browser
@@ -144,23 +144,29 @@ def upload(page, path_or_payload):
     wait_for_app(page)
 
 
-def test_uploading_a_real_qualtrics_export(app_server, open_page):
-    url, page = app_server, open_page()
-    page.goto(f"{url}/data")
-    wait_for_app(page)
-    upload(page, str(REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv"))
-    page.get_by_role("button", name="Use this data").click()
-    page.get_by_text("Now analysing").wait_for(timeout=60_000)
-    wait_for_app(page)
-    assert page.locator('[data-testid="stException"]').count() == 0
-    page.get_by_role("link", name="Variation").click()  # another page, then a reload: still these data
-    page.wait_for_function("() => new URLSearchParams(location.search).has('data')")
-    wait_for_app(page)
-    page.reload()
-    wait_for_app(page)
-    sidebar = page.locator('[data-testid="stSidebar"]').inner_text().replace("\u200b", "")  # the name's break points
-    assert "qualtrics_student_satisfaction_choicetext2023.csv" in sidebar and "Demo data" not in sidebar
-    assert page.get_by_text("no longer loaded here").count() == 0
+def test_uploading_a_real_qualtrics_export_and_keeping_it(open_page, tmp_path):
+    """Kept in the workspace, the upload is what a reload and the link open, on another page too."""
+    with streamlit_server(env={"CXCOMMIT_DATABASE_URL": f"sqlite:///{tmp_path / 'cxcommit.db'}"}) as url:
+        page = open_page()
+        page.goto(f"{url}/data")
+        wait_for_app(page)
+        upload(page, str(REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv"))
+        page.get_by_text("Keep them in the workspace", exact=True).click()
+        page.get_by_label("Name of the new survey").wait_for()
+        wait_for_app(page)
+        page.get_by_role("button", name="Use this data").click()
+        page.get_by_role("button", name="Store in “qualtrics_student_satisfaction_choicetext2023”").click()
+        page.get_by_text("Made the survey").wait_for(timeout=60_000)
+        wait_for_app(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.get_by_role("link", name="Variation").click()  # another page, then a reload: still these data
+        page.wait_for_function("() => new URLSearchParams(location.search).get('data') === "
+                               "'qualtrics_student_satisfaction_choicetext2023'")
+        wait_for_app(page)
+        page.reload()
+        wait_for_app(page)
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text().replace("\u200b", "")  # the name's breaks
+        assert "qualtrics_student_satisfaction_choicetext2023" in sidebar and "Demo data" not in sidebar
 
 
 def test_a_broken_file_shows_a_message_not_a_traceback(app_server, open_page):

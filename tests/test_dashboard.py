@@ -143,14 +143,19 @@ def test_uploading_a_qualtrics_export_and_using_it():
     assert tiles["Respondents kept"] == tiles["Respondents reported"] == "25"  # nobody left out by the privacy rules
 
 
-def test_a_link_to_data_no_longer_loaded_says_so_and_shows_the_demo():
+def test_a_link_to_a_survey_the_workspace_does_not_hold_says_so_and_shows_the_demo():
     test = app()
-    test.query_params["data"] = "0123456789abcdef"
+    test.query_params["data"] = "'); DROP TABLE waves; --"
     test.run()
     assert not test.exception
-    assert any("no longer loaded here" in w.value for w in test.warning)
+    assert any("no survey called" in e.value for e in test.error)
     assert "Demo data" in test.info[0].value
-    assert "data" not in test.query_params  # the stale name leaves the URL
+    assert "data" not in test.query_params  # the name leaves the URL
+
+
+def wave_mode(test):
+    """The mapping form's choice of where the wave comes from."""
+    return next(r for r in test.radio if "One value per file" in r.options)
 
 
 def test_two_files_load_as_two_waves():
@@ -158,7 +163,7 @@ def test_two_files_load_as_two_waves():
     path = REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv"
     content = path.read_bytes()
     upload(test, [("wave1.csv", content), ("wave2.csv", content + b"\n")])
-    test.radio[0].set_value("One value per file")
+    wave_mode(test).set_value("One value per file")
     test.get("form_submit_button")[0].click().run()
     assert not test.exception, test.exception
     assert any("Now analysing" in s.value for s in test.success), [e.value for e in test.error]
@@ -310,14 +315,14 @@ def test_the_mapping_form_shows_only_the_wave_controls_of_the_chosen_mode():
     test = opened("data.py")
     path = REALDATA / "qualtrics_student_satisfaction_choicetext2023.csv"
     upload(test, [(path.name, path.read_bytes())])
-    mode = test.radio[0]
+    mode = wave_mode(test)
     assert mode.label == "Where the wave comes from" and mode.value == "Dates cut into periods"
     assert {"Date column", "Cut into", "Each file gives"} <= _labels(test)
     assert not {"Wave column", f"Wave of {path.name}"} & _labels(test)
     mode.set_value("One value per file").run()
     assert f"Wave of {path.name}" in _labels(test)
     assert not {"Date column", "Cut into", "Each file gives", "Wave column"} & _labels(test)
-    test.radio[0].set_value("A column").run()
+    wave_mode(test).set_value("A column").run()
     assert "Wave column" in _labels(test)
     assert not {"Date column", "Cut into", f"Wave of {path.name}"} & _labels(test)
     assert any("No wave column is chosen" in e.value for e in test.error), "no wave-like column: the user chooses"
@@ -341,7 +346,7 @@ def test_a_date_rule_of_one_wave_per_file_is_kept_when_applied():
     test = opened("data.py")
     path = REALDATA / "googleforms_rstudio_rsurvey2019_en.csv"  # answers from 2019-Q4 into 2020-Q1
     upload(test, [(path.name, path.read_bytes())])
-    assert test.get("radio")[1].value is True  # "one wave: the period most of its responses fall in"
+    assert test.get("radio")[-1].value is True  # "one wave: the period most of its responses fall in"
     test.get("form_submit_button")[0].click().run()
     assert any("Now analysing" in s.value for s in test.success), [e.value for e in test.error]
     test.run()
@@ -470,7 +475,7 @@ def test_a_date_column_without_dates_is_refused_on_the_data_page_and_every_page_
     test = opened("data.py")
     demo = ROOT / "data" / "demo_responses.csv"
     upload(test, [(demo.name, demo.read_bytes())])
-    test.radio[0].set_value("Dates cut into periods").run()
+    wave_mode(test).set_value("Dates cut into periods").run()
     next(s for s in test.selectbox if s.label == "Date column").set_value("division").run()
     test.get("form_submit_button")[0].click().run()
     assert not test.exception, test.exception

@@ -1,18 +1,21 @@
-"""The data a session works on: the demo or the file named on the command line (read once per
-process with a progress bar, read-only, shared by every session), or uploaded exports (held by the session that
-loaded them and freed with it, :mod:`ui.sessions`)."""
+"""The data a session works on: a survey stored in the workspace (one copy per process, shared by
+every session, :mod:`ui.workspace`), the demo, the file named on the command line (read once per
+process with a progress bar, read-only, shared by every session), or uploaded exports looked at
+without keeping them (held by the session that loaded them and freed with it, :mod:`ui.sessions`).
+
+A new session opens on the survey its link names, else the file named on the command line, else the
+workspace's latest survey, else the demo."""
 from __future__ import annotations
 
 import hashlib
 import sys
 import threading
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from cxcommit import Mapping, Settings, Survey, UnitMetrics, load_demo_metrics, suggest_mapping
+from cxcommit import CxcommitError, Mapping, Settings, Survey, UnitMetrics, load_demo_metrics, suggest_mapping
 from cxcommit.demo import import_demo
 from cxcommit.errors import SettingsError
 from cxcommit.io.readers import RawTable, read_raw
@@ -22,6 +25,7 @@ from cxcommit.model.importer import apply_mapping
 from cxcommit.text import escape_markdown as md
 from ui.errors import kept
 from ui.sessions import remembered, watch
+from ui.workspace import stored, workspace
 
 DEMO = "demo"
 
@@ -36,6 +40,7 @@ class Dataset:
     label: str
     survey: Survey
     metrics: UnitMetrics | None
+    stored: str | None = None  # the survey's name in the workspace, if it is one stored there
 
     @property
     def is_demo(self) -> bool:
@@ -169,50 +174,99 @@ def opened_dataset() -> tuple[Dataset | None, tuple[tuple[str, Exception], ...]]
     return _file_dataset(path, metrics, (_stamp(path), _stamp(metrics)))
 
 
-LINK_PARAM = "data"  # the URL parameter naming the loaded dataset
-
-
-@st.cache_resource(show_spinner=False)
-def _loaded() -> weakref.WeakValueDictionary:
-    """The datasets loaded on this server that a session still holds, by key: a reload or a link
-    finds them while the session that loaded them is open (in memory only)."""
-    return weakref.WeakValueDictionary()
+LINK_PARAM = "data"  # the URL parameter naming the stored survey shown
+DEMO_PARAM = "demo"  # the URL parameter saying the demo is shown (when the workspace has surveys)
+SURVEY = "survey"  # the session's stored survey, by name: read again whenever it changes
+NOTICE = "_data_notice"
 
 
 def current() -> Dataset:
-    """The session's dataset: what the user loaded; in a new session (a reload, a copied link), the
-    loaded dataset the URL names if this server still has it; else the file named on the command
-    line, else the demo."""
+    """The session's dataset: the stored survey it chose (as stored now: a wave added since is in it),
+    or the data it loaded without keeping them; in a new session, the survey its link names, else the
+    file named on the command line, else the workspace's latest survey, else the demo."""
+    if SURVEY in st.session_state:
+        found = _stored_dataset(st.session_state[SURVEY])
+        if found is not None:
+            return found
+        del st.session_state[SURVEY]
     if "dataset" in st.session_state:
         return st.session_state["dataset"]
+    return _opening()
+
+
+def _opening() -> Dataset:
+    """What a new session opens on (see :func:`current`)."""
+    if st.query_params.get(DEMO_PARAM) == "1":
+        return demo_dataset()
     named = st.query_params.get(LINK_PARAM)
     if named:
-        if named in _loaded():
-            st.session_state["dataset"] = _loaded()[named]
-            return st.session_state["dataset"]
-        st.session_state["_link_lost"] = named
+        found = _stored_dataset(named)
+        if found is not None:
+            st.session_state[SURVEY] = named
+            return found
     dataset, _ = opened_dataset()
-    return dataset or demo_dataset()
+    if dataset is not None or opened_file()[0]:
+        return dataset or demo_dataset()
+    store = workspace()
+    latest = store.latest() if store is not None else None
+    if latest is not None:
+        found = _stored_dataset(latest)
+        if found is not None:
+            st.session_state[SURVEY] = latest
+            return found
+    return demo_dataset()
+
+
+def _stored_dataset(name: str) -> Dataset | None:
+    """The stored survey ``name`` as a dataset; None, with a notice for the page, when it cannot be
+    shown (no such survey, the workspace unreachable)."""
+    store = workspace()
+    if store is None:
+        return None
+    try:
+        version, survey, metrics = stored(store, name)
+    except CxcommitError as error:
+        st.session_state[NOTICE] = error
+        return None
+    return Dataset(f"stored:{version[0]}:{version[1]}", name, survey, metrics, stored=name)
 
 
 def use(dataset: Dataset) -> None:
-    """Analyse ``dataset`` in this session, and keep it for a reload or a link (see :func:`link_key`)."""
+    """Analyse ``dataset`` in this session: a stored survey by its name (so that a wave added later is
+    seen), other data (the demo, uploads looked at without keeping them) as they are."""
+    st.session_state.pop(NOTICE, None)
+    if dataset.stored:
+        st.session_state[SURVEY] = dataset.stored
+        st.session_state.pop("dataset", None)
+        return
+    st.session_state.pop(SURVEY, None)
     st.session_state["dataset"] = dataset
-    st.session_state.pop("_link_lost", None)
     if not dataset.is_demo:
-        _loaded()[dataset.key] = dataset
         watch()
 
 
-def link_key(dataset: Dataset) -> str | None:
-    """What the URL's ``data`` parameter holds for ``dataset``: its key if a reload can find it."""
-    return dataset.key if dataset.key in _loaded() else None
+def use_stored(name: str) -> None:
+    """Analyse the stored survey ``name`` in this session."""
+    st.session_state.pop(NOTICE, None)
+    st.session_state.pop("dataset", None)
+    st.session_state[SURVEY] = name
 
 
-def lost_link() -> str | None:
-    """A notice for a URL naming data this server no longer holds (it was restarted, or loaded more)."""
-    if not st.session_state.pop("_link_lost", None):  # said once, on the page the link opened
-        return None
-    return ("The data this link was made with is no longer loaded here: the dashboard keeps loaded data only "
-            "while the browser tab that loaded them is open, in memory only. Showing the built-in data instead; load the export again on "
-            "the **Data** page.")
+def link_params(dataset: Dataset) -> dict[str, str]:
+    """What the URL says of the data shown: a stored survey by name, the demo (when the workspace would
+    open on something else), or nothing (data loaded without keeping them cannot be linked)."""
+    if dataset.stored:
+        return {LINK_PARAM: dataset.stored}
+    if dataset.is_demo and (opened_file()[0] or _workspace_has_surveys()):
+        return {DEMO_PARAM: "1"}
+    return {}
+
+
+def _workspace_has_surveys() -> bool:
+    store = workspace()
+    return store is not None and store.latest() is not None
+
+
+def data_notice() -> Exception | None:
+    """Why the data a link or the session named cannot be shown (said once, on the page it opened)."""
+    return st.session_state.pop(NOTICE, None)

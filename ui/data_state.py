@@ -24,8 +24,9 @@ def in_use(dataset: Dataset, size: int, minimum: int) -> None:
     metrics and what the import excluded."""
     report = dataset.survey.report
     excluded = exclusions_text(report.excluded)
+    source = f"the survey “{dataset.label}” from the workspace" if dataset.stored else dataset.label
     st.markdown("**In use:** " + md(
-        f"{dataset.label} — {respondents_text(size, minimum)} respondents reported, waves {', '.join(report.waves)}"
+        f"{source} — {respondents_text(size, minimum)} respondents reported, waves {', '.join(report.waves)}"
         + (f"; unit metrics from {dataset.metrics.source}" if dataset.metrics else "; no unit metrics")
         + (f". Left out at import: {excluded}." if excluded and not dataset.is_demo else "")))
     too_few = too_few_text(report, size, minimum)
@@ -70,6 +71,11 @@ def loading(dataset: Dataset) -> bool:
         st.session_state[LOADER_OPEN] = False
     return dataset.is_demo or st.toggle("Change the data: load other exports, a mapping or unit metrics",
                                         key=LOADER_OPEN)
+
+
+def close_loader() -> None:
+    """Close the loading form on the next run (the data it loaded are in use)."""
+    st.session_state[_CLOSE_LOADER] = True
 
 
 def _use(dataset: Dataset, mapping_json: str) -> None:

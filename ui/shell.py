@@ -26,7 +26,7 @@ from cxcommit.stats.intervals import CI_METHODS
 from cxcommit.story.report_text import view_of
 from cxcommit.text import WORD_BREAK, escape_markdown as md, file_label
 from cxcommit.vocabulary import grouping_label, left_out_text, one_group
-from ui.data import LINK_PARAM, Dataset, current, demo_dataset, link_key, lost_link, opened_dataset
+from ui.data import DEMO_PARAM, LINK_PARAM, SURVEY, Dataset, current, data_notice, demo_dataset, link_params, opened_dataset
 from ui.errors import guarded, show_error
 from ui.sessions import remembered
 from ui.signin import gate
@@ -111,7 +111,7 @@ def label_of(survey: Survey, name: str) -> str:
 def main() -> None:
     """The entrypoint: page config, navigation, the sidebar, then the chosen page."""
     st.set_page_config(page_title="cxcommit — executive commitment to CX", page_icon="📊", layout="wide")
-    gate()  # with sign-in configured, nothing below runs before someone has signed in
+    st.session_state["_person"] = gate()  # with sign-in configured, nothing below runs before someone has signed in
     st.session_state["_chart_keys"] = {}  # ui.views: charts given download buttons in this run
     survey = current().survey  # the pages are named in its words
     pages = [st.Page(str(ROOT / "pages" / file), title=nav_title(file, survey), url_path=Path(file).stem,
@@ -198,9 +198,10 @@ def leave_presentation() -> None:
 
 def _frame() -> Context:
     dataset = current()
-    notice = lost_link()
-    if notice:
-        st.warning(notice, icon="⚠️")
+    notice = data_notice()
+    if notice is not None:
+        show_error(notice, what="The survey named cannot be shown: ")
+        st.info(md(f"Showing {dataset.label} instead."), icon="ℹ️")
     if "dataset" not in st.session_state:  # nothing loaded in this session: say what the command line named
         _opened_problems(dataset)
     if "_url_read" not in st.session_state:  # a new session: the URL says which filters and settings
@@ -216,7 +217,7 @@ def _frame() -> Context:
         if chosen:
             survey = remembered("filtered", (dataset.key, settings.min_group_size, repr(sorted(chosen.items()))),
                                 lambda: view(full, **chosen))
-    _write_url(filters, settings, link_key(dataset))
+    _write_url(filters, settings, link_params(dataset))
     presentation = _presenting()
     if presentation:
         _presentation_style()
@@ -238,6 +239,8 @@ def _published(dataset: Dataset, settings: Settings) -> tuple[Dataset, Survey]:
         st.info("Showing the built-in demo data instead. Load another export on the **Data** page.", icon="ℹ️")
         if st.session_state.get("dataset") is dataset:
             del st.session_state["dataset"]
+        if dataset.stored and st.session_state.get(SURVEY) == dataset.stored:
+            del st.session_state[SURVEY]
         demo = demo_dataset()
         return demo, publish(demo.survey, settings.min_group_size)
 
@@ -291,7 +294,7 @@ def _filters(dataset: Dataset, survey: Survey, sidebar) -> dict[str, list[str]]:
 
 
 def _filter_key(dataset: Dataset, name: str) -> str:
-    return f"filter:{dataset.key}:{name}"
+    return f"filter:{dataset.stored or dataset.key}:{name}"  # a stored survey's filters stay as waves are added
 
 
 def _filter(place, dataset: Dataset, survey: Survey, name: str, options: list[str], filters: dict[str, list[str]],
@@ -351,12 +354,11 @@ def _settings() -> Settings:
         return defaults
 
 
-def _write_url(filters: dict[str, list[str]], settings: Settings, data: str | None) -> None:
-    """Mirror the filters, non-default settings and the loaded data (``data``: its key) in the URL,
-    so that a reload or a copied link reopens this view."""
+def _write_url(filters: dict[str, list[str]], settings: Settings, data: dict[str, str]) -> None:
+    """Mirror the filters, non-default settings and the data shown (``data``: :func:`ui.data.link_params`)
+    in the URL, so that a reload or a copied link reopens this view."""
     wanted: dict[str, list[str] | str] = {name: values for name, values in filters.items() if values}
-    if data:
-        wanted[LINK_PARAM] = data
+    wanted.update(data)
     for name in SETTING_PARAMS:
         if getattr(settings, name) != getattr(Settings(), name):
             wanted[name] = setting_link_text(name, getattr(settings, name))
@@ -365,7 +367,7 @@ def _write_url(filters: dict[str, list[str]], settings: Settings, data: str | No
         wanted.update({name: st.query_params[name] for name in ("slide", "from") if name in st.query_params})
     # One parameter at a time: replacing them all would also drop the pages' own choices, which
     # their widgets keep in the URL themselves (bind="query-params").
-    for name in dict.fromkeys([*filters, *SETTING_PARAMS, *PRESENT_PARAMS, LINK_PARAM]):
+    for name in dict.fromkeys([*filters, *SETTING_PARAMS, *PRESENT_PARAMS, LINK_PARAM, DEMO_PARAM]):
         value = wanted.get(name)
         if value is None:
             if name in st.query_params:

@@ -50,15 +50,27 @@ def prepare(name: str, raw: RawTable, *, saved: Mapping | None, stored_waves: tu
             mapping: Mapping | None = None, wave: str | None = None, settings: Settings = Settings()) -> Intake:
     """The export ``raw`` imported for the survey ``name``: with ``mapping`` if given, else the survey's
     ``saved`` mapping fitted to the export, else the suggested one; every response in wave ``wave`` if given."""
-    chosen = mapping or saved or suggest_mapping(raw)
+    chosen = mapping or (fit(saved, raw)[0] if saved is not None else suggest_mapping(raw))
     if wave:
         chosen = replace(chosen, wave=WaveRule(value=" ".join(wave.split())))
-    fitted, missing = fit(chosen, raw) if mapping is None and saved is not None else (chosen, ())
-    survey = apply_mapping(raw, fitted, settings)
-    used = fitted.columns_used | set(fitted.ignored) | set(fitted.personal) | set(survey.report.personal_dropped)
-    new = tuple(key for key in raw.keys if key not in used) if saved is not None else ()
+    return check(name, apply_mapping(raw, chosen, settings), [raw], [chosen], saved=saved, stored_waves=stored_waves,
+                 as_saved=mapping is None and saved is not None)
+
+
+def check(name: str, survey: Survey, raws: list[RawTable], mappings: list[Mapping], *, saved: Mapping | None,
+          stored_waves: tuple[str, ...], as_saved: bool = False) -> Intake:
+    """What adding ``survey`` (imported from ``raws`` with ``mappings``) to the survey ``name`` would do:
+    against its ``saved`` mapping, what each export lacks and brings, and which waves it already has."""
+    missing: list[str] = []
+    new: list[str] = []
+    for raw, mapping in zip(raws, mappings):
+        prefix = f"{raw.source}: " if len(raws) > 1 else ""
+        if saved is not None:
+            missing += [prefix + line for line in _missing(saved, set(raw.keys))]
+            used = mapping.columns_used | set(mapping.ignored) | set(mapping.personal) | set(survey.report.personal_dropped)
+            new += [prefix + key for key in raw.keys if key not in used]
     waves = {str(w) for w in survey.report.waves}
-    return Intake(name, survey, fitted, mapping is None and saved is not None, missing, new,
+    return Intake(name, survey, mappings[0], as_saved, tuple(missing), tuple(new),
                   tuple(w for w in stored_waves if w in waves))
 
 

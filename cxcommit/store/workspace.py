@@ -152,9 +152,12 @@ class Workspace:
         """The export ``raw`` imported for the survey ``name`` and checked against it, not stored yet
         (:func:`cxcommit.store.intake.prepare`): add ``intake.survey`` to store it."""
         name = _survey_name(name)
-        stored = next((tuple(w.label for w in s.waves) for s in self.surveys() if s.name == name), ())
-        return prepare(name, raw, saved=self.mapping(name), stored_waves=stored, mapping=mapping, wave=wave,
+        return prepare(name, raw, saved=self.mapping(name), stored_waves=self.waves(name), mapping=mapping, wave=wave,
                        settings=settings)
+
+    def waves(self, name: str) -> tuple[str, ...]:
+        """The waves stored for the survey ``name``, in the order added (none if there is no such survey)."""
+        return next((tuple(w.label for w in s.waves) for s in self.surveys() if s.name == name), ())
 
     def add(self, name: str, survey: Survey, *, by: str = LOCAL, replace: bool = False) -> Added:
         """Store the waves of ``survey`` (as imported) in the survey ``name``, made if new; a wave

@@ -1,0 +1,72 @@
+"""The workspace as the dashboard uses it (:mod:`cxcommit.store`): one per process, opened on the
+database ``CXCOMMIT_DATABASE_URL`` names (else the default SQLite file), and one copy in memory of each
+stored survey being viewed, shared by every session that views it and replaced once its data change
+(another analyst added a wave, through this process or another one sharing the database).
+
+A workspace that cannot be opened (a wrong URL, a database that is down) is said once per session and
+the dashboard goes on without it: the demo, or the file named on the command line, is shown.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+import streamlit as st
+
+from cxcommit import CxcommitError
+from cxcommit.store import Workspace
+from cxcommit.store.engine import database_url
+from ui.errors import show_error
+
+RETRY_SECONDS = 30.0  # a workspace that could not be opened is tried again after this long, not on every run
+SHARED_SURVEYS = 4  # stored surveys kept in memory for every session, the most recently opened
+
+
+@st.cache_resource(show_spinner=False)
+def _opened(url: str) -> Workspace:
+    return Workspace.open(url)
+
+
+_failed: dict[str, tuple[float, Exception]] = {}  # url -> (when, why) it last could not be opened
+
+
+def workspace() -> Workspace | None:
+    """This process's workspace; None (said once in this session) when it cannot be opened."""
+    url = database_url()
+    failed = _failed.get(url)
+    if failed is None or time.monotonic() - failed[0] > RETRY_SECONDS:
+        try:
+            store = _opened(url)
+            _failed.pop(url, None)
+            return store
+        except CxcommitError as error:
+            failed = _failed[url] = (time.monotonic(), error)
+    if not st.session_state.get("_workspace_said"):
+        st.session_state["_workspace_said"] = True
+        show_error(failed[1], what="The workspace cannot be used, so nothing is kept between sessions: ")
+    return None
+
+
+@st.cache_resource(show_spinner=False)
+def _shared() -> tuple[OrderedDict, threading.Lock]:
+    """The stored surveys in memory, by workspace and name: (version, survey, unit metrics); and the lock under which
+    one session reads a survey while the others wait for it."""
+    return OrderedDict(), threading.Lock()
+
+
+def stored(store: Workspace, name: str):
+    """The stored survey ``name`` (as imported) and its unit metrics, from the copy in memory if it is
+    current, else read (once, whichever session asks first) and kept for every session; and its version."""
+    version = store.version(name)
+    held, lock = _shared()
+    key = (store.where, name)
+    with lock:
+        found = held.get(key)
+        if found is None or found[0] != version:
+            with st.spinner(f"Opening {name} from the workspace…"):
+                found = held[key] = (version, store.load(name), store.metrics(name))
+            while len(held) > SHARED_SURVEYS:
+                held.popitem(last=False)
+        held.move_to_end(key)
+    return found
