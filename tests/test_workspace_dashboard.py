@@ -65,7 +65,7 @@ def test_sessions_share_one_copy_and_see_a_wave_added_since(store):
     first, second = app(), app()
     from ui.workspace import _shared
     held = [found for key, found in _shared()[0].items() if key[1] == "CX pulse" and key[0] == store.where]
-    assert len(held) == 1  # both sessions opened the same copy
+    assert len(held) == 1 and not second.exception  # both sessions opened the same copy
     store.add("CX pulse", demo.filter(wave=["2026-Q3"]))
     first.run()
     assert not first.exception
