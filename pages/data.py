@@ -116,7 +116,7 @@ def map_and_use(raws: list, saved, metrics, settings, store, target: str | None)
             label = " + ".join(raw.source for _, raw in raws)
             if target:  # said, then stored when the user says so (ui.workspace_view.store_step)
                 hold(check(target, survey, [raw for _, raw in raws], mappings, saved=kept,
-                           stored_waves=store.waves(target)), metrics)
+                           stored_waves=store.waves(target), as_saved=kept is not None), metrics)
             else:
                 commit(Dataset(key, label, survey, metrics), mappings[0].to_json(), settings.min_group_size)
 
@@ -127,7 +127,6 @@ dataset = current()
 store = workspace()
 in_use(dataset, ctx.full.size, ctx.settings.min_group_size)
 just_stored()
-store_step(store)
 just_loaded = JUST_LOADED in st.session_state
 if just_loaded:
     label, mapping_json = st.session_state.pop(JUST_LOADED)
@@ -148,3 +147,4 @@ if not dataset.is_demo and st.button("Show the demo data"):
 pending_choice(ctx.settings.min_group_size)
 if loading(dataset):
     load(ctx, dataset, store)
+store_step(store)  # under "Use this data", where the user is

@@ -96,7 +96,7 @@ def panel(store, dataset: Dataset) -> None:
         for survey in surveys:
             line = st.container(horizontal=True, vertical_alignment="center")
             line.markdown(f"**{md(survey.name)}** — {len(survey.waves)} wave(s) "
-                          f"({md(', '.join(w.label for w in survey.waves))}), {survey.respondents:,} respondents"
+                          f"({md(', '.join(w.label for w in survey.waves))}), {survey.respondents:,} respondents stored"
                           + (f", unit metrics from {md(survey.metrics)}" if survey.metrics else ""), width="stretch")
             if survey.name == dataset.stored:
                 line.markdown("*in use*", width="content")
@@ -115,21 +115,21 @@ def _manage(store, survey) -> None:
                    "Added": f"{w.added_at:%Y-%m-%d %H:%M}"} for w in survey.waves], hide_index=True)
     remove, rename, delete = st.tabs(["Remove a wave", "Rename", "Delete the survey"])
     with remove:
-        wave = st.selectbox("Wave", [w.label for w in survey.waves], key="remove_wave")
+        wave = st.selectbox("Wave", [w.label for w in survey.waves], key="remove_wave", width=320)
         sure = st.checkbox(f"Remove wave {wave} and its responses from the workspace", key="remove_sure")
         if st.button("Remove", disabled=not sure, key="remove_go"):
             with guarded():
                 store.remove_wave(survey.name, wave, by=who())
                 st.rerun()
     with rename:
-        new = st.text_input("New name", value=survey.name, key="rename_to", max_chars=200)
+        new = st.text_input("New name", value=survey.name, key="rename_to", max_chars=200, width=480)
         if st.button("Rename", key="rename_go", disabled=not new.strip() or new.strip() == survey.name):
             with guarded():
                 store.rename(survey.name, new, by=who())
                 use_stored(" ".join(new.split()))
                 st.rerun()
     with delete:
-        typed = st.text_input(f"Type “{survey.name}” to delete it with all its waves", key="delete_name")
+        typed = st.text_input(f"Type “{survey.name}” to delete it with all its waves", key="delete_name", width=480)
         if st.button("Delete", type="primary", disabled=typed.strip() != survey.name, key="delete_go"):
             with guarded():
                 store.delete(survey.name, by=who())
