@@ -15,8 +15,8 @@ from ui.data_state import JUST_LOADED, TEST_CHOICES, commit, in_use, loading, pe
 from ui.errors import guarded, show_error
 from ui.shell import context
 from ui.views import disclosure_report, import_report, mapping_form, problems_shown, raw_summary
-from ui.workspace import workspace
-from ui.workspace_view import hold, just_stored, keep_choice, panel, store_step, who
+from ui.workspace import who, workspace
+from ui.workspace_view import hold, just_stored, keep_choice, panel, store_step
 
 
 def suggestion(key: str, raw):
@@ -88,37 +88,43 @@ def read_uploads(exports, drop_personal_data: bool) -> list:
     return raws
 
 
+def chosen_mapping(saved):
+    """The mapping file uploaded, read (None, and said, when it cannot be used)."""
+    if saved is None:
+        return None
+    mapping = None
+    with guarded(f"{saved.name}: "):
+        mapping = load_mapping(saved.getvalue(), saved.name)
+    if mapping is None:
+        st.info(md(f"{saved.name} is not used: below is the suggested mapping instead. Fix the file and upload it "
+                   "again, or check the suggestion."))
+    return mapping
+
+
 def map_and_use(raws: list, saved, metrics, settings, store, target: str | None) -> None:
     """The mapping (a saved one, else the survey's when adding to a stored survey, else the suggestion)
     to check; "Use this data" imports with it, and holds the import to be stored when it is to be kept."""
-    mapping = None
-    if saved is not None:
-        with guarded(f"{saved.name}: "):
-            mapping = load_mapping(saved.getvalue(), saved.name)
-        if mapping is None:
-            st.info(md(f"{saved.name} is not used: below is the suggested mapping instead. Fix the file and upload it "
-                    "again, or check the suggestion."))
+    mapping = chosen_mapping(saved)
     with guarded():
         first_key, first = raws[0]
-        st.subheader("Mapping" + (f" (from {md(saved.name)})" if mapping is not None else
-                                  f" (kept with {md(target)})" if target and store.mapping(target) else
-                                  " (suggested — check it)"))
         kept = store.mapping(target) if target and store is not None else None
+        st.subheader("Mapping" + (f" (from {md(saved.name)})" if mapping is not None else
+                                  f" (kept with {md(target)})" if kept is not None else " (suggested — check it)"))
         mapping = mapping or (fit(kept, first)[0] if kept is not None else suggestion(first_key, first))
         submitted, mappings = mapping_form(mapping, first, [raw.source for _, raw in raws],
                                            key="mapping_" + digest(first_key, mapping.to_json()))
-        if submitted and mappings:
-            key = digest(*(k for k, _ in raws), *(m.to_json() for m in mappings), repr(settings))
-            with st.status("Mapping and validating the responses…") as status:
-                survey = import_exports(tuple(raw for _, raw in raws), tuple(mappings), settings)
-                status.update(label=f"{respondents_text(survey.size, settings.min_group_size)} respondents ready",
-                              state="complete")
-            label = " + ".join(raw.source for _, raw in raws)
-            if target:  # said, then stored when the user says so (ui.workspace_view.store_step)
-                hold(check(target, survey, [raw for _, raw in raws], mappings, saved=kept,
-                           stored_waves=store.waves(target), as_saved=kept is not None), metrics)
-            else:
-                commit(Dataset(key, label, survey, metrics), mappings[0].to_json(), settings.min_group_size)
+        if not (submitted and mappings):
+            return
+        with st.status("Mapping and validating the responses…") as status:
+            survey = import_exports(tuple(raw for _, raw in raws), tuple(mappings), settings)
+            status.update(label=f"{respondents_text(survey.size, settings.min_group_size)} respondents ready",
+                          state="complete")
+        if target:  # said, then stored when the user says so (ui.workspace_view.store_step)
+            hold(check(target, survey, [raw for _, raw in raws], mappings, saved=kept,
+                       stored_waves=store.waves(target), as_saved=kept is not None), metrics)
+        key = digest(*(k for k, _ in raws), *(m.to_json() for m in mappings), repr(settings))
+        commit(Dataset(key, " + ".join(raw.source for _, raw in raws), survey, metrics), mappings[0].to_json(),
+               settings.min_group_size)
 
 
 ctx = context()

@@ -14,6 +14,7 @@ from cxcommit.text import escape_markdown as md, slugify
 from ui.errors import download_button, guarded, show_error
 from ui.shell import context
 from ui.views import demo_notice, slides_of
+from ui.workspace import audited
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,6 +27,7 @@ st.caption(md(ctx.caption()))
 
 with guarded():
     lines = view_lines(ctx.survey, ctx.settings, ctx.dataset.label)
+    source = ctx.dataset.stored or ctx.dataset.label  # what the audit log names
     slides = slides_of(ctx, presentation=False)
     chosen_values = " ".join(v for values in ctx.filters.values() for v in values)
     stem = "cxcommit" + (f"-{slugify(chosen_values, max_length=60)}" if chosen_values else "")
@@ -54,9 +56,10 @@ with guarded():
             logo_error = error
             show_error(error)
     download_button(
-        "Download the deck (.pptx)", lambda: write_deck([s for s in slides if s.kind in chosen],
-                                                        Cover(title, lines, logo_bytes, accent),
-                                                        min_group_size=ctx.settings.min_group_size),
+        "Download the deck (.pptx)", audited(lambda: write_deck([s for s in slides if s.kind in chosen],
+                                                                Cover(title, lines, logo_bytes, accent),
+                                                                min_group_size=ctx.settings.min_group_size),
+                                             "the slide deck", source, ctx.filters),
         key="export_deck", what="The deck", type="primary", disabled=not chosen or logo_error is not None,
         file_name=f"{stem}.pptx", mime=PPTX, icon=":material/slideshow:",
         help="Replace or remove the logo first." if logo_error is not None else None)
@@ -65,7 +68,8 @@ with guarded():
     st.markdown("Every chart, interactive, in one file that opens in any browser without a network; prints one "
                 "chart per page.")
     download_button("Download the report (.html)",
-                    lambda: html_report(slides, title=title, caption=" · ".join(lines)).encode("utf-8"),
+                    audited(lambda: html_report(slides, title=title, caption=" · ".join(lines)).encode("utf-8"),
+                            "the HTML report", source, ctx.filters),
                     key="export_html", what="The report", file_name=f"{stem}.html", mime="text/html",
                     icon=":material/article:")
 
@@ -73,7 +77,8 @@ with guarded():
     if images_available():
         st.markdown("Each chart's image is also under the **Download** button beside it on its page.")
         fmt = st.radio("Format", ("png", "svg"), horizontal=True, format_func=str.upper, key="export_image_format")
-        download_button(f"Download every chart (.zip of {fmt.upper()})", lambda: chart_images_zip(slides, fmt),
+        download_button(f"Download every chart (.zip of {fmt.upper()})", audited(lambda: chart_images_zip(slides, fmt), "the chart images", source,
+                                                                            ctx.filters),
                         key=f"export_images_{fmt}", what="The chart images", file_name=f"{stem}-charts.zip",
                         mime="application/zip", icon=":material/image:")
     else:
@@ -85,9 +90,11 @@ with guarded():
                 "a spreadsheet would run as a formula is written as text.")
     tables = analysis_tables(ctx.survey, ctx.metrics, settings=ctx.settings)
     notes = workbook_notes(ctx.survey, ctx.settings, ctx.dataset.label)
-    download_button("Download all tables (.xlsx)", lambda: to_xlsx_bytes(tables, notes), key="export_xlsx",
+    download_button("Download all tables (.xlsx)", audited(lambda: to_xlsx_bytes(tables, notes), "the workbook",
+                                                           source, ctx.filters), key="export_xlsx",
                     what="The workbook", file_name=f"{stem}.xlsx", mime=XLSX, icon=":material/table:")
     name = st.selectbox("One table as CSV", list(tables), key="export_table")
-    download_button(f"Download “{name}” (.csv)", lambda: to_csv_bytes(tables[name]), key="export_csv",
+    download_button(f"Download “{name}” (.csv)", audited(lambda: to_csv_bytes(tables[name]), f"the table “{name}”",
+                                                        source, ctx.filters), key="export_csv",
                     what=f"The table “{name}”", file_name=f"{stem}-{slugify(name)}.csv", mime="text/csv",
                     icon=":material/download:")

@@ -43,6 +43,7 @@ def test_the_monthly_job(cli, tmp_path):
     deck = tmp_path / "deck.pptx"
     assert cli("report", "--survey", "CX pulse", "--division", "Digital", "--out", deck).returncode == 0
     assert deck.stat().st_size > 10_000
+    assert "exported CX pulse — deck.pptx" in cli("workspace", "log").stdout
 
 
 def test_a_wave_is_added_checked_replaced_and_removed(cli, tmp_path):

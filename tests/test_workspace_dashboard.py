@@ -121,3 +121,17 @@ def test_a_workspace_that_cannot_be_opened_is_said_and_the_demo_shown(monkeypatc
     assert not test.exception
     assert any("cannot be reached" in e.value and "secret" not in e.value for e in test.error)
     assert "Demo data" in sidebar(test)
+
+
+def test_an_export_is_in_the_audit_log(store):
+    def script():
+        import streamlit as st
+
+        from ui.workspace import audited
+        st.session_state["made"] = audited(lambda: b"deck", "the slide deck", "CX pulse", {"division": ["Digital"]})()
+
+    test = AppTest.from_function(script, default_timeout=TIMEOUT).run()
+    assert not test.exception and test.session_state["made"] == b"deck"
+    [entry] = store.audit()
+    assert (entry.who, entry.action, entry.survey) == ("local", "exported", "CX pulse")
+    assert entry.detail == "the slide deck (filters division: Digital)"

@@ -11,13 +11,15 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from typing import Callable
 
 import streamlit as st
 
 from cxcommit import CxcommitError
 from cxcommit.store import Workspace
 from cxcommit.store.engine import database_url
-from ui.errors import show_error
+from ui.errors import log, show_error
+from ui.signin import LOCAL
 
 RETRY_SECONDS = 30.0  # a workspace that could not be opened is tried again after this long, not on every run
 SHARED_SURVEYS = 4  # stored surveys kept in memory for every session, the most recently opened
@@ -70,3 +72,26 @@ def stored(store: Workspace, name: str):
                 held.popitem(last=False)
         held.move_to_end(key)
     return found
+
+
+def who() -> str:
+    """Who does what, as the audit log names them: the signed-in person's e-mail, or "local"."""
+    return st.session_state.get("_person", LOCAL).email or LOCAL.email
+
+
+def audited(make: Callable[[], bytes], what: str, source: str, filters: dict[str, list[str]]) -> Callable[[], bytes]:
+    """``make``, recording in the audit log (when there is a workspace) that this person exported ``what``
+    of ``source`` with ``filters``, once the file is made."""
+    person = who()  # read now: the file is made in a callback
+
+    def made() -> bytes:
+        content = make()
+        store = workspace()
+        if store is not None:
+            chosen = "; ".join(f"{name}: {', '.join(values)}" for name, values in filters.items() if values)
+            try:
+                store.log(person, "exported", source, what + (f" (filters {chosen})" if chosen else ""))
+            except CxcommitError:  # the file is the user's either way; the log says why not in the server log
+                log.exception("the audit log could not record an export")
+        return content
+    return made

@@ -10,17 +10,12 @@ from cxcommit.text import escape_markdown as md
 from ui.data import Dataset, use_stored
 from ui.data_state import close_loader
 from ui.errors import guarded
-from ui.signin import LOCAL
+from ui.workspace import who
 
 KEEP, LOOK = "Keep them in the workspace", "Only look at them (nothing is kept)"
 NEW = "A new survey…"
 TO_STORE = "_to_store"  # an import checked against its survey, waiting for "Store"
 STORED = "_just_stored"
-
-
-def who() -> str:
-    """Who does what, as the audit log names them: the signed-in person's e-mail, or "local"."""
-    return st.session_state.get("_person", LOCAL).email or LOCAL.email
 
 
 def keep_choice(store, dataset: Dataset, first_name: str) -> str | None:
