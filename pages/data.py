@@ -113,18 +113,24 @@ def map_and_use(raws: list, saved, metrics, settings, store, target: str | None)
         mapping = mapping or (fit(kept, first)[0] if kept is not None else suggestion(first_key, first))
         submitted, mappings = mapping_form(mapping, first, [raw.source for _, raw in raws],
                                            key="mapping_" + digest(first_key, mapping.to_json()))
-        if not (submitted and mappings):
-            return
-        with st.status("Mapping and validating the responses…") as status:
-            survey = import_exports(tuple(raw for _, raw in raws), tuple(mappings), settings)
-            status.update(label=f"{respondents_text(survey.size, settings.min_group_size)} respondents ready",
-                          state="complete")
-        if target:  # said, then stored when the user says so (ui.workspace_view.store_step)
-            hold(check(target, survey, [raw for _, raw in raws], mappings, saved=kept,
-                       stored_waves=store.waves(target), as_saved=kept is not None), metrics)
-        key = digest(*(k for k, _ in raws), *(m.to_json() for m in mappings), repr(settings))
-        commit(Dataset(key, " + ".join(raw.source for _, raw in raws), survey, metrics), mappings[0].to_json(),
-               settings.min_group_size)
+        if submitted and mappings:
+            use_import(raws, mappings, metrics, settings, store, target, kept)
+
+
+def use_import(raws: list, mappings: list, metrics, settings, store, target: str | None, kept) -> None:
+    """Import the exports with their mappings; hold the import to be stored in ``target`` (said first,
+    stored when the user says so: ui.workspace_view.store_step), or use it at once without keeping it."""
+    with st.status("Mapping and validating the responses…") as status:
+        survey = import_exports(tuple(raw for _, raw in raws), tuple(mappings), settings)
+        status.update(label=f"{respondents_text(survey.size, settings.min_group_size)} respondents ready",
+                      state="complete")
+    if target:
+        hold(check(target, survey, [raw for _, raw in raws], mappings, saved=kept,
+                   stored_waves=store.waves(target), as_saved=kept is not None), metrics)
+        return
+    key = digest(*(k for k, _ in raws), *(m.to_json() for m in mappings), repr(settings))
+    commit(Dataset(key, " + ".join(raw.source for _, raw in raws), survey, metrics), mappings[0].to_json(),
+           settings.min_group_size)
 
 
 ctx = context()
