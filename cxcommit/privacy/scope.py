@@ -170,9 +170,9 @@ def _matched(present: list[str], wanted: tuple[str, ...]) -> tuple[list[str], li
 
 
 def _missing_note(missing: list[str]) -> str:
-    names = ", ".join(missing)
-    verb = "is not a division" if len(missing) == 1 else "are not divisions"
-    return f"{names} {verb} reported on its own in this survey, so nothing of it is shown."
+    if len(missing) == 1:
+        return f"{missing[0]} is not a division reported on its own in this survey, so nothing of it is shown."
+    return f"{', '.join(missing)} are not divisions reported on their own in this survey, so nothing of them is shown."
 
 
 def detached(part: Survey) -> Survey:
