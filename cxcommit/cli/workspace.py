@@ -91,15 +91,14 @@ def listing(args, store: Workspace) -> int:
 
 def people(args, store: Workspace) -> int:
     """``workspace people add | list | remove``: who may use the workspace when people sign in."""
-    command = args.people_command
-    if command == "list":
+    if args.people_command == "list":
         return people_listing(args, store)
-    if command == "add":
-        access = store.set_person(args.email, args.role, args.divisions, by=who())
-        say(f"{normal_email(args.email)} may use the workspace as {access}.")
+    if args.people_command == "add":
+        done = f"may use the workspace as {store.set_person(args.email, args.role, args.divisions, by=who())}"
     else:
         store.remove_person(args.email, by=who())
-        say(f"{normal_email(args.email)} may no longer use the workspace.")
+        done = "may no longer use the workspace"
+    say(f"{normal_email(args.email)} {done}.")
     return 0
 
 
