@@ -120,6 +120,8 @@ def test_the_scope_holds_nothing_of_the_other_divisions(demo):
     assert " of 5,458 " not in " ".join(disclosure.summary()) and f"of {survey.size:,} respondents" in " ".join(
         disclosure.summary())
     assert set(np.unique(survey.class_codes())) == set(range(len(np.unique(survey.class_codes()))))
+    assert digital(demo).survey is survey  # one copy a scope, kept with the survey for every session
+    assert view(survey, division=["Insurance"]).size == 0  # a link's filter outside the scope finds nobody
 
 
 def test_no_organisation_total_reaches_a_scoped_viewer(demo):

@@ -39,6 +39,7 @@ import pandas as pd
 
 from cxcommit.errors import SettingsError
 from cxcommit.io.unit_metrics import UnitMetrics
+from cxcommit.model.derived import key
 from cxcommit.model.persons import numbered
 from cxcommit.model.survey import Survey
 from cxcommit.privacy.disclosure import DISCLOSURE_COLUMNS
@@ -137,7 +138,8 @@ def scoped(survey: Survey, access: Access) -> Scope:
     note = _missing_note(missing) if missing else ""
     if not found:
         return Scope(None, note=note)
-    return Scope(detached(view(survey, division=found)), tuple(found), note)
+    part = survey.derived.get(key("scope", tuple(found)), lambda: detached(view(survey, division=found)))
+    return Scope(part, tuple(found), note)  # one copy a scope, for every session that views it
 
 
 def scoped_metrics(metrics: UnitMetrics | None, scope: Scope) -> UnitMetrics | None:
