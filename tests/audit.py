@@ -28,6 +28,8 @@ from cxcommit.analyses.groups import NO_ANSWER
 from cxcommit.analyses.rates import rates
 from cxcommit.instrument.items import SIGN_IDS
 from cxcommit.privacy.publish import publish, reporting_attributes
+from cxcommit.privacy.scope import Access, scoped
+from cxcommit.privacy.view import view
 from cxcommit.settings import Settings
 
 INDEX = "commitment_index"
@@ -58,78 +60,138 @@ def _labels(column: pd.Series) -> np.ndarray:
     return column.astype(object).where(column.notna(), NO_ANSWER).astype(str).to_numpy()
 
 
+@dataclass
+class Truth:
+    """The attacker's unknowns: each imported row's fine cell (``codes``, of ``cells``, keyed by the
+    attributes ``names``), the measures, and each measure's count per fine cell (``totals``)."""
+
+    codes: np.ndarray
+    cells: pd.MultiIndex
+    names: tuple[str, ...]
+    items: list[str]
+    measures: list[str]
+    totals: dict[str, np.ndarray]
+
+
+def truth_of(imported, items: list[str] | None, settings: Settings) -> Truth:
+    names = ("wave", *reporting_attributes(imported))
+    fine_key = pd.MultiIndex.from_arrays([_labels(imported.frame[n]) for n in names])
+    codes, cells = pd.factorize(fine_key)
+    items = list(imported.item_ids) if items is None else items
+    measures = ["people", *items, *([INDEX] if imported.has_signs else [])]
+    # what each imported row contributes to each measure (the truth the attacker is after)
+    truth = {"people": np.ones(imported.size)}
+    for item in items:
+        truth[item] = _answered(imported, item, settings)
+    if INDEX in measures:
+        truth[INDEX] = _scored(imported, settings)
+    totals = {m: np.bincount(codes, weights=truth[m], minlength=len(cells)) for m in measures}
+    return Truth(codes, cells, names, items, measures, totals)
+
+
 def audit(imported, minimum: int, *, items: list[str] | None = None, published_for: int | None = None,
           dont_know: str = "not_yes", also: tuple[int, ...] = ()) -> dict:
     """Publish ``imported`` for ``minimum`` (or ``published_for``: a negative control publishes for
     less than the audit's minimum) and for each minimum in ``also`` (an attacker comparing settings),
     run every breakdown of each, and return what is determined:
     ``{"determined": [(measure, target, true count), ...], "equations": n, "targets": n}``."""
-    settings = Settings(min_group_size=published_for or minimum, dont_know=dont_know)
-    names = list(reporting_attributes(imported))
-    raw = imported.frame
-    fine_key = pd.MultiIndex.from_arrays([_labels(raw[n]) for n in ("wave", *names)])
-    fine_codes, fine_cells = pd.factorize(fine_key)
-    cells = len(fine_cells)
-    items = list(imported.item_ids) if items is None else items
-    measures = ["people", *items, *([INDEX] if imported.has_signs else [])]
-    # what each imported row contributes to each measure (the truth the attacker is after)
-    truth = {"people": np.ones(len(raw))}
-    for item in items:
-        truth[item] = _answered(imported, item, settings)
-    if INDEX in measures:
-        truth[INDEX] = _scored(imported, settings)
-    totals = {m: np.bincount(fine_codes, weights=truth[m], minlength=cells) for m in measures}
-    equations = Equations(cells)
+    truth = truth_of(imported, items, Settings(min_group_size=published_for or minimum, dont_know=dont_know))
+    equations = Equations(len(truth.cells))
     for each in (published_for or minimum, *also):
         survey = publish(imported, each)
         settings = Settings(min_group_size=each, dont_know=dont_know)
-        published_rows = _published_rows(imported, survey)
-        used = {"people": np.ones(survey.size)}
-        for item in items:
-            used[item] = _answered(survey, item, settings)
-        if INDEX in measures:
-            used[INDEX] = _index_used(survey, settings)
-        published_fine = fine_codes[published_rows]
-
+        names = truth.names[1:]
         split = "division" if "division" in names else names[0] if names else None  # the export's first grouping stands in
         views = [{}] + ([{split: [v]} for v in survey.codes(split)[1]] if split else []) \
             + [{"wave": [w]} for w in survey.codes("wave")[1]]
-        breakdowns = [[]] + [[n] for n in ("wave", *names)] + [list(p) for p in combinations(("wave", *names), 2)]
-        frame = survey.frame
-        for filters in views:
-            view = survey.filter(**filters) if filters else survey
-            inside = np.ones(len(frame), dtype=bool)
-            for name, values in filters.items():
-                inside &= np.isin(_labels(frame[name]), values)
-            for by in breakdowns:
-                keys = list(zip(*(_labels(frame[n])[inside] for n in by))) if by else [()] * int(inside.sum())
-                codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
-                published = _published(view, by, items, settings, measures)
-                for measure in measures:
-                    matrix = np.zeros((len(uniques), cells))
-                    np.add.at(matrix, (codes, published_fine[inside]), used[measure][inside])
-                    shown = np.array([published[measure].get(tuple(key), np.nan) for key in uniques])
-                    listed = ~np.isnan(shown)  # not published: a suppressed row
-                    recount = matrix.sum(axis=1)
-                    wrong = np.flatnonzero(listed & ~np.isclose(shown, recount))
-                    assert not len(wrong), [(filters, by, measure, uniques[i], shown[i], recount[i]) for i in wrong]
-                    coefficients = matrix[listed] / np.maximum(totals[measure], 1)
-                    whole = (np.isclose(coefficients, 0) | np.isclose(coefficients, 1)).all(axis=1)
-                    assert whole.all(), (f"a published cell holds part of a fine cell: {filters} {by} {measure} "
-                                         f"{[key for key, ok in zip(uniques[listed], whole) if not ok]}")
-                    equations.add(measure, np.round(coefficients))
-    targets = _targets(fine_cells, ("wave", *names))
-    determined, checked = [], 0
-    for measure in measures:
-        values = np.array([totals[measure][members].sum() for _, members in targets])
+        add_published(equations, truth, survey, _published_rows(imported, survey), views, breakdowns(truth.names), settings)
+    return determined(equations, truth, minimum)
+
+
+def scope_audit(imported, minimum: int, divisions: tuple[str, ...], *, items: list[str] | None = None,
+                with_totals: bool = False, published_for: int | None = None) -> dict:
+    """What a viewer scoped to ``divisions`` can reach (:func:`cxcommit.privacy.scope.scoped`): every
+    breakdown of the scope, unfiltered and filtered by each value of each attribute inside it (its
+    units, roles, regions, waves), as equations; ``with_totals``: the organisation's totals too
+    (overall and per wave), as if they were shown beside the scope; ``published_for``: a negative
+    control, as in :func:`audit`. Returns :func:`determined`'s
+    answer with ``outside``: the fine cells outside the scope that any equation of the scope touches
+    (there must be none: the scope says nothing about anyone else)."""
+    settings = Settings(min_group_size=published_for or minimum)
+    truth = truth_of(imported, items, settings)
+    survey = publish(imported, published_for or minimum)
+    scope = scoped(survey, Access("viewer", divisions)).survey
+    rows = _published_rows(imported, survey)
+    in_scope = view(survey, division=list(scope.codes("division")[1])).rows
+    names = truth.names
+    views = [{}] + [{name: [value]} for name in names for value in scope.codes(name)[1]]
+    equations = Equations(len(truth.cells))
+    add_published(equations, truth, scope, rows[in_scope], views, breakdowns(names), settings)
+    theirs = np.isin(truth.cells.get_level_values(names.index("division")), list(divisions))
+    outside = {measure: np.flatnonzero(equations.distinct(measure)[:, ~theirs].any(axis=0))
+               for measure in truth.measures}
+    if with_totals:
+        add_published(equations, truth, survey, rows, [{}], [[], ["wave"]], settings)
+    return {**determined(equations, truth, minimum),
+            "outside": [truth.cells[~theirs][i] for cells in outside.values() for i in cells], "views": len(views)}
+
+
+def breakdowns(names) -> list[list[str]]:
+    """No breakdown, each attribute, each pair."""
+    return [[]] + [[n] for n in names] + [list(p) for p in combinations(names, 2)]
+
+
+def add_published(equations: Equations, truth: Truth, survey, rows: np.ndarray, views: list[dict],
+                  by_each: list[list[str]], settings: Settings) -> None:
+    """Add what the product publishes of ``survey`` (published; its rows are the imported ``rows``)
+    under each of ``views`` (filters) and breakdowns ``by_each``, each count checked against a recount
+    of the imported rows and against the fine cells (a published cell holds whole fine cells)."""
+    used = {"people": np.ones(survey.size)}
+    for item in truth.items:
+        used[item] = _answered(survey, item, settings)
+    if INDEX in truth.measures:
+        used[INDEX] = _index_used(survey, settings)
+    published_fine = truth.codes[rows]
+    frame, cells = survey.frame, len(truth.cells)
+    for filters in views:
+        view = survey.filter(**filters) if filters else survey
+        inside = np.ones(len(frame), dtype=bool)
+        for name, values in filters.items():
+            inside &= np.isin(_labels(frame[name]), values)
+        for by in by_each:
+            keys = list(zip(*(_labels(frame[n])[inside] for n in by))) if by else [()] * int(inside.sum())
+            codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
+            published = _published(view, by, truth.items, settings, truth.measures)
+            for measure in truth.measures:
+                matrix = np.zeros((len(uniques), cells))
+                np.add.at(matrix, (codes, published_fine[inside]), used[measure][inside])
+                shown = np.array([published[measure].get(tuple(key), np.nan) for key in uniques])
+                listed = ~np.isnan(shown)  # not published: a suppressed row
+                recount = matrix.sum(axis=1)
+                wrong = np.flatnonzero(listed & ~np.isclose(shown, recount))
+                assert not len(wrong), [(filters, by, measure, uniques[i], shown[i], recount[i]) for i in wrong]
+                coefficients = matrix[listed] / np.maximum(truth.totals[measure], 1)
+                whole = (np.isclose(coefficients, 0) | np.isclose(coefficients, 1)).all(axis=1)
+                assert whole.all(), (f"a published cell holds part of a fine cell: {filters} {by} {measure} "
+                                     f"{[key for key, ok in zip(uniques[listed], whole) if not ok]}")
+                equations.add(measure, np.round(coefficients))
+
+
+def determined(equations: Equations, truth: Truth, minimum: int) -> dict:
+    """The small sets (:func:`_targets`, between 1 and ``minimum`` - 1 people or answers) the equations
+    determine: ``{"determined": [(measure, target, true count), ...], "equations": n, "targets": n}``."""
+    targets = _targets(truth.cells, truth.names)
+    found, checked = [], 0
+    for measure in truth.measures:
+        values = np.array([truth.totals[measure][members].sum() for _, members in targets])
         small = np.flatnonzero((values > 0) & (values < minimum))
         checked += len(small)
-        vectors = np.zeros((cells, len(small)))
+        vectors = np.zeros((len(truth.cells), len(small)))
         for column, target in enumerate(small):
             vectors[targets[target][1], column] = 1.0
         inside = _in_span(vectors, _row_space(equations.distinct(measure)))
-        determined += [(measure, targets[t][0], int(round(values[t]))) for t in small[inside]]
-    return {"determined": determined, "equations": equations.count(), "targets": checked}
+        found += [(measure, targets[t][0], int(round(values[t]))) for t in small[inside]]
+    return {"determined": found, "equations": equations.count(), "targets": checked}
 
 
 def _published_rows(imported, survey) -> np.ndarray:

@@ -49,7 +49,7 @@ def _difference_option(parser: argparse.ArgumentParser) -> None:
 
 def _workspace_commands(commands) -> None:
     workspace = commands.add_parser("workspace", help="the surveys and waves kept between sessions (shared with the "
-                                                      "dashboard): add, list, remove, rename, delete, log")
+                                                      "dashboard): add, list, remove, rename, delete, log, people")
     actions = workspace.add_subparsers(dest="workspace_command", required=True)
     add = actions.add_parser("add", help="add an export's waves to a survey (made if new; its saved mapping is used)")
     _input_options(add, ("--input-format",))
@@ -74,6 +74,24 @@ def _workspace_commands(commands) -> None:
     delete.add_argument("--yes", action="store_true", required=True, help="confirm: every wave of the survey goes")
     log = actions.add_parser("log", help="the audit log: who added, replaced, removed or exported what")
     log.add_argument("--limit", type=int, default=50)
+    _people_commands(actions)
+
+
+def _people_commands(actions) -> None:
+    people = actions.add_parser("people", help="who may use the workspace when people sign in (a team "
+                                               "deployment): add, list, remove")
+    commands = people.add_subparsers(dest="people_command", required=True)
+    add = commands.add_parser("add", help="give a person a role (added if new, changed if not): the way to add "
+                                          "a team's first admin")
+    add.add_argument("email", help="the address the person signs in with")
+    add.add_argument("--role", required=True, choices=["admin", "analyst", "viewer"],
+                     help="admin: settings, people, delete; analyst: add waves, map, export; viewer: see and present")
+    add.add_argument("--division", dest="divisions", action="append", default=[], metavar="DIVISION",
+                     help="a viewer sees only this division (repeat for several; default: every one)")
+    listing = commands.add_parser("list", help="everyone, with their role and divisions")
+    listing.add_argument("--format", dest="output", choices=["table", "json"], default="table")
+    remove = commands.add_parser("remove", help="take a person's access away (never the last admin's)")
+    remove.add_argument("email")
 
 
 def build_parser() -> argparse.ArgumentParser:

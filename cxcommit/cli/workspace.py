@@ -1,6 +1,6 @@
-"""``python -m cxcommit workspace add | list | remove | rename | delete | log``: the workspace the
-dashboard opens on (:mod:`cxcommit.store`), for the monthly job. Who did what is recorded as the
-account running the command."""
+"""``python -m cxcommit workspace add | list | remove | rename | delete | log | people``: the workspace the
+dashboard opens on (:mod:`cxcommit.store`), for the monthly job, and the people who may use it when
+they sign in. Who did what is recorded as the account running the command."""
 from __future__ import annotations
 
 import getpass
@@ -12,6 +12,7 @@ from cxcommit.io.unit_metrics import read_unit_metrics
 from cxcommit.mapping.mapping_file import load_mapping
 from cxcommit.settings import Settings
 from cxcommit.store import Workspace
+from cxcommit.store.people import normal_email
 
 
 def who() -> str:
@@ -29,6 +30,8 @@ def workspace(args) -> int:
         return add(args, store)
     if command == "list":
         return listing(args, store)
+    if command == "people":
+        return people(args, store)
     if command == "log":
         for entry in store.audit(args.limit):
             say(f"{entry.at:%Y-%m-%d %H:%M} {entry.who}: {entry.action} {entry.survey or ''} — {entry.detail}")
@@ -83,4 +86,32 @@ def listing(args, store: Workspace) -> int:
         for wave in survey.waves:
             say(f"  {wave.label}: {wave.respondents:,} respondents, from {wave.source}, added by {wave.added_by} "
                 f"on {wave.added_at:%Y-%m-%d %H:%M}")
+    return 0
+
+
+def people(args, store: Workspace) -> int:
+    """``workspace people add | list | remove``: who may use the workspace when people sign in."""
+    if args.people_command == "list":
+        return people_listing(args, store)
+    if args.people_command == "add":
+        done = f"may use the workspace as {store.set_person(args.email, args.role, args.divisions, by=who())}"
+    else:
+        store.remove_person(args.email, by=who())
+        done = "may no longer use the workspace"
+    say(f"{normal_email(args.email)} {done}.")
+    return 0
+
+
+def people_listing(args, store: Workspace) -> int:
+    everyone = store.people()
+    if args.output == "json":
+        say(json.dumps([{"email": p.email, "role": p.access.role, "divisions": list(p.access.divisions),
+                         "added_at": p.added_at.isoformat(), "added_by": p.added_by} for p in everyone],
+                       ensure_ascii=False, indent=2))
+        return 0
+    if not everyone:
+        say("Nobody has been given access yet, so when people sign in nobody may use the workspace. Add its first "
+            "admin with `python -m cxcommit workspace people add EMAIL --role admin`.")
+    for person in everyone:
+        say(f"{person.email}: {person.access} (added by {person.added_by} on {person.added_at:%Y-%m-%d %H:%M})")
     return 0

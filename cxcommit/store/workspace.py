@@ -27,6 +27,7 @@ from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.mapping.mapping_file import mapping_from_dict
 from cxcommit.mapping.schema import Mapping
 from cxcommit.model.survey import Survey
+from cxcommit.privacy.scope import Access
 from cxcommit.settings import Settings
 import cxcommit.store.migrate as migrate
 import cxcommit.store.responses as responses
@@ -35,6 +36,7 @@ from cxcommit.store.adding import Added, add_waves, remove_waves
 from cxcommit.store.engine import WRITE, connect, shown_url
 from cxcommit.store.intake import Intake, prepare
 from cxcommit.store.loading import load_survey
+from cxcommit.store.people import Person, delete_person, read_access, read_people, write_person
 from cxcommit.store.records import metrics_from, metrics_meta, metrics_rows
 
 LOCAL = "local"  # who does what on a laptop, where nobody signs in
@@ -238,6 +240,33 @@ class Workspace:
             rows = connection.execute(sa.select(tables.unit_metrics).where(tables.unit_metrics.c.survey_id == row.id)
                                       ).mappings().all()
         return metrics_from(row.metrics, [dict(r) for r in rows])
+
+    def people(self) -> list[Person]:
+        """Everyone who may use the workspace when people sign in, admins first."""
+        with self.engine.connect() as connection:
+            return read_people(connection)
+
+    def access(self, email: str | None) -> Access | None:
+        """What the person signed in as ``email`` may do; None: nothing (unknown, empty or malformed)."""
+        with self.engine.connect() as connection:
+            return read_access(connection, email)
+
+    def set_person(self, email: str, role: str, divisions=(), *, by: str = LOCAL) -> Access:
+        """Give ``email`` the ``role`` (and, a viewer, only ``divisions``), added if new (see
+        :mod:`cxcommit.store.people`); the last admin cannot be made anything else."""
+        access = Access(role, tuple(divisions))
+        try:
+            with self._writing() as connection, connection.begin():
+                self._log(connection, by, "set access", None, write_person(connection, email, access, by=by, now=_now()))
+        except sa.exc.IntegrityError as error:  # added by someone else at the same moment
+            raise WorkspaceError(f"{email} was added by someone else at the same moment: nothing was changed.",
+                                 hint="Look at the workspace's people again.") from error
+        return access
+
+    def remove_person(self, email: str, *, by: str = LOCAL) -> None:
+        """Take ``email``'s access away (never the last admin's)."""
+        with self._writing() as connection, connection.begin():
+            self._log(connection, by, "removed access", None, delete_person(connection, email))
 
     def log(self, who: str, action: str, survey: str | None, detail: str) -> None:
         """Record in the audit log that ``who`` did ``action`` (e.g. "exported") on ``survey``."""
