@@ -19,6 +19,7 @@ from cxcommit.charts.options import ChartOptions
 from cxcommit.io.columns import ATTRIBUTES
 from cxcommit.model.exclusions import keeps_tests_hint, too_few_text
 from cxcommit.privacy.publish import publish
+from cxcommit.privacy.scope import LOCAL_ACCESS, Access
 from cxcommit.privacy.suppression import respondents_text
 from cxcommit.privacy.view import view
 from cxcommit.settings import MAX_MIN_DIFFERENCE_POINTS, MAX_MIN_GROUP_SIZE, setting_from_text, setting_link_text
@@ -30,6 +31,7 @@ from ui.data import DEMO_PARAM, LINK_PARAM, SURVEY, Dataset, current, data_notic
 from ui.errors import guarded, show_error
 from ui.sessions import remembered
 from ui.signin import gate
+from ui.workspace import access_of, scope_of
 from ui.titles import PAGES, nav_title
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,10 +52,12 @@ class Context:
     filters: dict[str, list[str]] = field(default_factory=dict)
     presentation: bool = False
     dark: bool = False
+    access: Access = LOCAL_ACCESS  # what the person may do, and see (a viewer's divisions: ``full`` is their scope)
+    scoped_metrics: UnitMetrics | None = None  # the unit metrics of a viewer's scope
 
     @property
     def metrics(self) -> UnitMetrics | None:
-        return self.dataset.metrics
+        return self.scoped_metrics if self.access.is_scoped else self.dataset.metrics
 
     @property
     def chart_options(self) -> ChartOptions:
@@ -72,6 +76,8 @@ class Context:
         published for the default: one published for the minimum set holds no row when it hides them all)."""
         default = Settings().min_group_size
         if self.survey.size >= self.settings.min_group_size or self.settings.min_group_size <= default:
+            return False
+        if self.access.is_scoped:  # counted in the whole survey: nothing of it is said to a scoped viewer
             return False
         chosen = {name: values for name, values in self.filters.items() if values}
         return view(publish(self.dataset.survey, default), **chosen).size >= default
@@ -111,7 +117,8 @@ def label_of(survey: Survey, name: str) -> str:
 def main() -> None:
     """The entrypoint: page config, navigation, the sidebar, then the chosen page."""
     st.set_page_config(page_title="cxcommit — executive commitment to CX", page_icon="📊", layout="wide")
-    st.session_state["_person"] = gate()  # with sign-in configured, nothing below runs before someone has signed in
+    person = st.session_state["_person"] = gate()  # with sign-in configured, nothing runs before someone signs in
+    st.session_state["_access"] = access_of(person)  # nothing runs either for someone the workspace does not list
     st.session_state["_chart_keys"] = {}  # ui.views: charts given download buttons in this run
     survey = current().survey  # the pages are named in its words
     pages = [st.Page(str(ROOT / "pages" / file), title=nav_title(file, survey), url_path=Path(file).stem,
@@ -210,6 +217,8 @@ def _frame() -> Context:
     filter_area = st.sidebar.container()  # above the settings, which are read first
     settings = _settings()
     dataset, full = _published(dataset, settings)
+    access = st.session_state.get("_access", LOCAL_ACCESS)
+    full, metrics = scope_of(dataset, full, access)
     filters = _filters(dataset, full, filter_area)
     survey = full
     with guarded("The filters could not be applied: "):
@@ -221,7 +230,8 @@ def _frame() -> Context:
     presentation = _presenting()
     if presentation:
         _presentation_style()
-    return Context(dataset, full, survey, settings, filters, presentation, st.context.theme.type == "dark")
+    return Context(dataset, full, survey, settings, filters, presentation, st.context.theme.type == "dark", access,
+                   metrics)
 
 
 def _published(dataset: Dataset, settings: Settings) -> tuple[Dataset, Survey]:

@@ -102,6 +102,13 @@ def _unreadable_page() -> None:
              "is shown until it is mended. The server's log names the file and what is wrong in it.")
 
 
+def refuse(page) -> None:
+    """Show only ``page`` (a function drawing it) at every page's address, and stop: for a person
+    signed in whom the workspace does not let in."""
+    _sign_in_navigation(page).run()
+    st.stop()
+
+
 def _sign_in_navigation(page):
     """Every page's address leads to ``page`` (the sign-in page), and no page is listed: a link to
     a page opens the sign-in page at its own address."""

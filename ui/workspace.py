@@ -19,7 +19,9 @@ from cxcommit import CxcommitError
 from cxcommit.store import Workspace
 from cxcommit.store.engine import database_url
 from ui.errors import log, show_error
-from ui.signin import LOCAL
+from cxcommit.privacy.scope import LOCAL_ACCESS, Access, scoped, scoped_metrics
+from cxcommit.text import escape_markdown as md
+from ui.signin import LOCAL, Person, refuse
 
 RETRY_SECONDS = 30.0  # a workspace that could not be opened is tried again after this long, not on every run
 SHARED_SURVEYS = 4  # stored surveys kept in memory for every session, the most recently opened
@@ -95,3 +97,47 @@ def audited(make: Callable[[], bytes], what: str, source: str, filters: dict[str
                 log.exception("the audit log could not record an export")
         return content
     return made
+
+
+def access_of(person: Person) -> Access:
+    """What ``person`` may do and see: everything on a laptop (no sign-in); else what the workspace's
+    people table gives them. Someone it does not list, or a workspace that cannot be read, gets the
+    page saying so and nothing else (fail closed)."""
+    if person.local:
+        return LOCAL_ACCESS
+    store = workspace()
+    found = None
+    if store is not None:
+        try:
+            found = store.access(person.email)
+        except CxcommitError:
+            log.exception("the workspace's people could not be read")
+    if found is None:
+        refuse(lambda: _no_access(person))
+    return found
+
+
+def _no_access(person: Person) -> None:
+    st.title("No access yet")
+    st.markdown(md(f"You are signed in as {person.email or person.name or 'someone without an e-mail address'}, "
+                   "but this workspace does not list you.") + " Ask its administrator to add you (an administrator "
+                "adds people on the **Data** page, or with `python -m cxcommit workspace people add EMAIL --role "
+                "viewer`).")
+    if st.button("Sign out", key="no_access_sign_out"):
+        st.logout()
+
+
+def scope_of(dataset, full, access: Access):
+    """What a viewer scoped to divisions sees of the published survey, and its unit metrics
+    (:func:`cxcommit.privacy.scope.scoped`); nothing of it, said, when their divisions are not there."""
+    if not access.is_scoped:
+        return full, dataset.metrics
+    scope = scoped(full, access)
+    if scope.note:
+        st.info(md(scope.note), icon="ℹ️")
+    if scope.survey is None:
+        st.title("Nothing to show")
+        st.markdown(md(f"{dataset.label} has nothing you may see: you see {str(access)}.") + " Open another survey "
+                    "on the **Data** page, or ask the workspace's administrator.")
+        st.stop()
+    return scope.survey, scoped_metrics(dataset.metrics, scope)
