@@ -160,6 +160,7 @@ def _write(connection, archive: zipfile.ZipFile, by: str) -> dict:
         waves = stored["waves"].filter(pc.equal(stored["waves"]["survey_id"], survey_id))
         entries += [_add(archive, f"responses_{survey_id}", answers), _add(archive, f"groups_{survey_id}", groups)]
         surveys.append({"id": survey_id, "name": name, "respondents": answers.num_rows,
+                        "persons": answers["person"].null_count < answers.num_rows,
                         "waves": [{"wave": label, "respondents": n} for label, n in
                                   zip(waves["label"].to_pylist(), waves["respondents"].to_pylist())]})
     manifest = {"format": FORMAT, "version": VERSION, "schema": migrate.head(), "exported_at": _now().isoformat(),
@@ -235,6 +236,9 @@ def _check(reader: Reader, fixed: dict[str, pa.Table]) -> None:
 
 
 def _import(connection, reader: Reader, fixed: dict[str, pa.Table], by: str) -> Imported:
+    persons_here = _persons_in_use(connection)
+    said = any(isinstance(s, dict) and s.get("persons") for s in reader.manifest["surveys"])
+    _check_key(connection, reader, fixed["settings"], persons_here, said)  # before the work, as the file says
     names = fixed["surveys"]["name"].to_pylist()
     taken = connection.execute(sa.select(tables.surveys.c.name).where(tables.surveys.c.name.in_(names))).scalars().all()
     if taken:
@@ -243,13 +247,13 @@ def _import(connection, reader: Reader, fixed: dict[str, pa.Table], by: str) -> 
             f"{', '.join(map(repr, sorted(taken)))}, which {reader.name} holds too. Nothing was imported.",
             hint="Rename or delete it here first (`python -m cxcommit workspace rename --survey NAME --to NEW`, or "
                  "`workspace delete`), or rename it in the workspace the file came from and export again.")
-    persons_here = _persons_in_use(connection)
     moved, persons_there = [], False
     for row in fixed["surveys"].to_pylist():
         survey, named = _import_survey(connection, reader, fixed, row)
         moved.append(survey)
         persons_there = persons_there or named
-    settings, kept = _settings(connection, fixed["settings"], persons_here, persons_there, reader)
+    _check_key(connection, reader, fixed["settings"], persons_here, persons_there)  # as the responses are
+    settings, kept = _settings(connection, fixed["settings"], persons_there)
     people, kept_people = _people(connection, fixed["people"])
     manifest = reader.manifest
     audit = [{k: v for k, v in row.items() if k != "id"} for row in fixed["audit_log"].to_pylist()]
@@ -337,33 +341,36 @@ def _persons_in_use(connection) -> bool:
     return False
 
 
-def _settings(connection, settings: pa.Table, persons_here: bool, persons_there: bool,
-              reader: Reader) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Take the file's settings this workspace does not have; and its person key when the file's surveys
-    have persons (refused when this workspace's surveys have persons by another key). The settings
-    taken, and those kept here though the file's differ."""
+def _check_key(connection, reader: Reader, settings: pa.Table, persons_here: bool, persons_there: bool) -> None:
+    """Refuse a file whose surveys recognise people by another key than this workspace's, when both
+    have people: one of them would no longer recognise its people in the waves added later."""
+    if not (persons_here and persons_there):
+        return
+    theirs = dict(zip(settings["name"].to_pylist(), settings["value"].to_pylist())).get(PERSON_KEY)
+    ours = connection.execute(sa.select(tables.settings.c.value).where(tables.settings.c.name == PERSON_KEY)).scalar()
+    if theirs != ours:
+        raise WorkspaceError(
+            f"The surveys in {reader.name} recognise a person across waves by another key than the surveys in this "
+            "workspace: after importing, people in the waves added later could not be matched in one of them. "
+            "Nothing was imported.",
+            hint="Import the file into an empty workspace (a new database), or delete this workspace's surveys first.")
+
+
+def _settings(connection, settings: pa.Table, persons_there: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Take the file's settings this workspace does not have, and its person key when the file's
+    surveys have people (:func:`_check_key` refused a clash). The settings taken, and those kept
+    here though the file's differ."""
     here = dict(connection.execute(sa.select(tables.settings.c.name, tables.settings.c.value)).all())
     taken, kept = [], []
     for name, value in zip(settings["name"].to_pylist(), settings["value"].to_pylist()):
-        if here.get(name, value) == value:
-            taken += [name] if name not in here else []
-            continue
-        if name != PERSON_KEY:
-            kept.append(f"the setting {name}")
-        elif persons_there and persons_here:
-            raise WorkspaceError(
-                f"The surveys in {reader.name} recognise a person across waves by another key than the surveys in "
-                "this workspace: after importing, people in the waves added later could not be matched in one of "
-                "them. Nothing was imported.",
-                hint="Import the file into an empty workspace (a new database), or delete this workspace's surveys "
-                     "first.")
-        elif persons_there:
+        if name not in here:
+            connection.execute(tables.settings.insert().values(name=name, value=value))
+            taken.append(name)
+        elif here[name] != value and name == PERSON_KEY and persons_there:
             connection.execute(tables.settings.update().where(tables.settings.c.name == name).values(value=value))
             taken.append(name)
-    rows = [{"name": n, "value": v} for n, v in zip(settings["name"].to_pylist(), settings["value"].to_pylist())
-            if n not in here]
-    if rows:
-        connection.execute(tables.settings.insert(), rows)
+        elif here[name] != value and name != PERSON_KEY:
+            kept.append(f"the setting {name}")
     return tuple(taken), tuple(kept)
 
 

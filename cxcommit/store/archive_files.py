@@ -126,8 +126,9 @@ class Reader:
 
     def _check_versions(self, manifest: dict) -> dict:
         version, schema = manifest.get("version"), manifest.get("schema")
-        if not isinstance(version, int) or not isinstance(schema, str) or not isinstance(manifest.get("tables"), list):
-            raise self.damaged(f"its {MANIFEST} has no version, schema or list of tables")
+        if not isinstance(version, int) or not isinstance(schema, str) or not all(
+                isinstance(manifest.get(name), list) for name in ("tables", "surveys")):
+            raise self.damaged(f"its {MANIFEST} has no version, schema, list of tables or of surveys")
         newer = "Update cxcommit on this machine to the version the file was written with, then import it again."
         if version > VERSION:
             raise WorkspaceError(f"{self.name} was written by a newer cxcommit (file format {version}; this one reads "
