@@ -298,6 +298,20 @@ def test_a_survey_already_here_is_named_and_nothing_is_imported(database_url, ot
     same_survey(workspace, Workspace.open(other_url), HOSTILE)
 
 
+def test_a_file_of_an_older_schema_is_read(database_url, other_url, surveys, tmp_path):
+    source = small_file(other_url, tmp_path, surveys)  # as the first schema wrote it: no people, no audit log
+    older = rewritten(source, tmp_path / "older.zip", drop=("people.csv", "audit_log.csv"), manifest=lambda m: {
+        **m, "schema": "0001", "tables": [t for t in m["tables"] if t["table"] not in ("people", "audit_log")]})
+    workspace = Workspace.open(database_url)
+    done = import_workspace(workspace, older, by="ops")
+    assert [s.name for s in done.surveys] == ["Star Wars"] and done.people == 0 and done.audit == 0
+    same_survey(workspace, Workspace.open(other_url), "Star Wars")
+    newest = rewritten(source, tmp_path / "newest.zip", drop=("people.csv",), manifest=lambda m: {
+        **m, "tables": [t for t in m["tables"] if t["table"] != "people"]})
+    with pytest.raises(WorkspaceError, match="does not list people.csv"):  # the newest schema has every table
+        import_workspace(Workspace.open(other_url), newest, by="ops")
+
+
 def test_sizes_are_checked_before_unpacking(database_url, other_url, surveys, tmp_path):
     source = small_file(other_url, tmp_path, surveys)
     bomb = tmp_path / "bomb.zip"

@@ -93,7 +93,7 @@ class Imported:
     audit: int  # lines of the audit log brought
 
     def summary(self) -> list[str]:
-        lines = [f"Imported {self.source} (written {self.exported_at[:16].replace('T', ' ')} by {self.exported_by}): "
+        lines = [f"Imported {self.source} (written {self.exported_at[:16].replace('T', ' ')} UTC by {self.exported_by}): "
                  + (", ".join(map(str, self.surveys)) if self.surveys else "no survey")
                  + f"; {len(self.settings)} setting(s), {self.people} people who may sign in, {self.audit:,} lines "
                    "of the audit log."]
@@ -248,8 +248,9 @@ def _import(connection, reader: Reader, fixed: dict[str, pa.Table], by: str) -> 
             hint="Rename or delete it here first (`python -m cxcommit workspace rename --survey NAME --to NEW`, or "
                  "`workspace delete`), or rename it in the workspace the file came from and export again.")
     moved, persons_there = [], False
+    rows = {name: fixed[name].to_pylist() for name in ("imports", "waves", "response_columns", "unit_metrics")}
     for row in fixed["surveys"].to_pylist():
-        survey, named = _import_survey(connection, reader, fixed, row)
+        survey, named = _import_survey(connection, reader, rows, row)
         moved.append(survey)
         persons_there = persons_there or named
     _check_key(connection, reader, fixed["settings"], persons_here, persons_there)  # as the responses are
@@ -269,12 +270,12 @@ def _import(connection, reader: Reader, fixed: dict[str, pa.Table], by: str) -> 
                     settings, people, kept + kept_people, len(audit))
 
 
-def _import_survey(connection, reader: Reader, fixed: dict[str, pa.Table], row: dict) -> tuple[Moved, bool]:
-    """Store one survey of the file under a new number; and whether any of its responses has a person."""
+def _import_survey(connection, reader: Reader, rows: dict[str, list[dict]], row: dict) -> tuple[Moved, bool]:
+    """Store one survey of the file (``row``; ``rows``: the file's imports, waves, response columns and
+    unit metrics) under a new number; and whether any of its responses has a person."""
     old = row.pop("id")
     new = connection.execute(tables.surveys.insert().values(**row)).inserted_primary_key[0]
-    mine = {name: [r for r in fixed[name].to_pylist() if r["survey_id"] == old]
-            for name in ("imports", "waves", "response_columns", "unit_metrics")}
+    mine = {name: [r for r in found if r["survey_id"] == old] for name, found in rows.items()}
     columns = sorted(mine["response_columns"], key=lambda r: r["position"])
     _survey_columns(connection, new, columns)
     import_ids = {r["id"]: connection.execute(tables.imports.insert().values(
