@@ -269,6 +269,9 @@ def test_what_is_no_workspace_file_is_refused_and_nothing_changes(database_url, 
                   manifest=lambda m: {**m, "tables": [{**t, "rows": 1} if t["table"] == "response_columns" else t
                                                       for t in m["tables"]]}):
             "a survey's column is called",
+        rewritten(source, tmp_path / "wave.zip", change={"waves.csv": b'"id","survey_id","import_id","label",'
+                                                                      b'"respondents"\n1,%d,999,"x",1\n' % number}):
+            "its waves refer to an import their survey does not have",
         tmp_path: "is a folder",
         tmp_path / "nothing.zip": "There is no file",
     }

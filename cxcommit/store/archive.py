@@ -48,7 +48,7 @@ from cxcommit.store.adding import PERSON_KEY
 from cxcommit.store.archive_files import (ESCAPE_NOTE, FORMAT, MANIFEST, VERSION, Reader, column_types, kind_names,
                                           write_table)
 from cxcommit.store.engine import WRITE
-from cxcommit.store.workspace import LOCAL, Workspace
+from cxcommit.store.workspace import LOCAL, MAX_NAME, Workspace
 
 FIXED = (tables.settings, tables.surveys, tables.imports, tables.waves, tables.response_columns, tables.unit_metrics,
          tables.people, tables.audit_log)  # the workspace's own tables, in the order they are imported
@@ -224,14 +224,15 @@ def _check(reader: Reader, fixed: dict[str, pa.Table]) -> None:
     for name in ("imports", "waves", "response_columns", "unit_metrics"):
         if not set(fixed[name]["survey_id"].to_pylist()) <= surveys:
             raise reader.damaged(f"its {name} refer to a survey it does not have")
-    if not set(fixed["waves"]["import_id"].to_pylist()) <= set(fixed["imports"]["id"].to_pylist()):
-        raise reader.damaged("its waves refer to an import it does not have")
+    if not set(zip(fixed["waves"]["survey_id"].to_pylist(), fixed["waves"]["import_id"].to_pylist())) <= set(
+            zip(fixed["imports"]["survey_id"].to_pylist(), fixed["imports"]["id"].to_pylist())):
+        raise reader.damaged("its waves refer to an import their survey does not have")
     for column, kind in zip(fixed["response_columns"]["column_name"].to_pylist(),
                             fixed["response_columns"]["kind"].to_pylist()):
         if not _COLUMN.match(column or "") or column in responses.KEYS or kind not in ("item", "grouping"):
             raise reader.damaged(f"a survey's column is called {column!r} ({kind!r})")
     for name in fixed["surveys"]["name"].to_pylist():
-        if not name or len(name) > 200:
+        if not name or len(name) > MAX_NAME:
             raise reader.damaged(f"a survey is called {name!r}")
 
 

@@ -7,6 +7,8 @@ written as the shortest text that reads back as the same number; times in UTC (`
 06:35:53.123456Z``). A text that begins with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or
 ``'`` is written with a ``'`` in front (as a spreadsheet shows text that is not a formula), which
 reading takes off again: a value such as ``=cmd|`` is never a formula in a program that opens the CSV.
+CSV rather than Parquet: any program reads it, and what a table unpacks to bounds the work of
+reading it (Parquet's own encodings can unpack a few bytes into millions of values).
 
 A file is read within the read limits (:class:`cxcommit.io.limits.ReadLimits`), checked before the
 work they bound, as an export in a .zip is: the file's size, what each table claims to unpack to
