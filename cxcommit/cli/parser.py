@@ -49,7 +49,8 @@ def _difference_option(parser: argparse.ArgumentParser) -> None:
 
 def _workspace_commands(commands) -> None:
     workspace = commands.add_parser("workspace", help="the surveys and waves kept between sessions (shared with the "
-                                                      "dashboard): add, list, remove, rename, delete, log, people")
+                                                      "dashboard): add, list, remove, rename, delete, log, "
+                                                      "export, import, people")
     actions = workspace.add_subparsers(dest="workspace_command", required=True)
     add = actions.add_parser("add", help="add an export's waves to a survey (made if new; its saved mapping is used)")
     _input_options(add, ("--input-format",))
@@ -74,6 +75,12 @@ def _workspace_commands(commands) -> None:
     delete.add_argument("--yes", action="store_true", required=True, help="confirm: every wave of the survey goes")
     log = actions.add_parser("log", help="the audit log: who added, replaced, removed or exported what")
     log.add_argument("--limit", type=int, default=50)
+    export = actions.add_parser("export", help="write the whole workspace (surveys, waves, unit metrics, settings, "
+                                               "people, audit log) to one .zip file, to import on another machine")
+    export.add_argument("--out", required=True, help="the file to write, e.g. workspace.zip")
+    bring = actions.add_parser("import", help="read a file `workspace export` wrote into this workspace (none of its "
+                                              "surveys may be here already)")
+    bring.add_argument("file", help="the .zip file `workspace export` wrote")
     _people_commands(actions)
 
 

@@ -1,6 +1,7 @@
-"""``python -m cxcommit workspace add | list | remove | rename | delete | log | people``: the workspace the
-dashboard opens on (:mod:`cxcommit.store`), for the monthly job, and the people who may use it when
-they sign in. Who did what is recorded as the account running the command."""
+"""``python -m cxcommit workspace add | list | remove | rename | delete | log | export | import | people``:
+the workspace the dashboard opens on (:mod:`cxcommit.store`), for the monthly job, to move it to another
+machine, and the people who may use it when they sign in. Who did what is recorded as the account
+running the command."""
 from __future__ import annotations
 
 import getpass
@@ -12,6 +13,7 @@ from cxcommit.io.unit_metrics import read_unit_metrics
 from cxcommit.mapping.mapping_file import load_mapping
 from cxcommit.settings import Settings
 from cxcommit.store import Workspace
+from cxcommit.store.archive import export_workspace, import_workspace
 from cxcommit.store.people import normal_email
 
 
@@ -32,6 +34,14 @@ def workspace(args) -> int:
         return listing(args, store)
     if command == "people":
         return people(args, store)
+    if command == "export":
+        say(export_workspace(store, args.out, by=who()).summary())
+        return 0
+    if command == "import":
+        for line in import_workspace(store, args.file, by=who()).summary():
+            say(line)
+        say(f"Workspace: {store.where}")
+        return 0
     if command == "log":
         for entry in store.audit(args.limit):
             say(f"{entry.at:%Y-%m-%d %H:%M} {entry.who}: {entry.action} {entry.survey or ''} — {entry.detail}")

@@ -58,7 +58,7 @@ def _read(connection: Connection, row) -> tuple:
     items = {column: responses.FLOAT for column, kind in columns.values() if kind == "item"}
     data = responses.read(connection, answers, {"wave_id": responses.INT, "row_no": responses.INT,
                                                 "person": responses.INT, "cell": responses.INT, **items},
-                          order="rowid" if connection.dialect.name == "sqlite" else "wave_id, row_no")
+                          order=responses.stored_order(connection))
     cells = responses.read(connection, groups, {"cell": responses.INT, **{
         column: responses.TEXT for column, kind in columns.values() if kind == "grouping"}})
     return columns, imports, waves, data, cells

@@ -50,3 +50,8 @@ def upgrade(engine: Engine, to: str = "head") -> None:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK})")
         command.upgrade(config(connection), to)
+
+
+def revisions() -> tuple[str, ...]:
+    """Every schema revision this cxcommit knows, the newest first."""
+    return tuple(script.revision for script in ScriptDirectory.from_config(config()).walk_revisions())

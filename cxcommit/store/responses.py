@@ -114,26 +114,47 @@ INT, FLOAT, TEXT = "int", "float", "text"  # how a column is read (see :func:`re
 def read(connection: Connection, table: str, columns: dict[str, str], order: str | None = None) -> dict[str, np.ndarray]:
     """Every row of ``table`` (``columns``: name -> :data:`INT`, :data:`FLOAT` or :data:`TEXT`) as
     numpy arrays: whole numbers as int64 (-1 blank), other numbers as float64 (NaN blank), text as
-    objects (None blank). The rows come as Arrow columns, never a Python object per value: from
-    SQLite through Arrow's own driver (ADBC) on ``connection``'s database file, from PostgreSQL
-    through COPY on ``connection``. On SQLite the rows are read in a transaction of their own: the
-    caller checks nothing changed meanwhile (:func:`cxcommit.store.loading.load_survey`)."""
+    objects (None blank), read by :func:`read_arrow`."""
+    arrow = read_arrow(connection, table, columns, order)
+    out = {}
+    for name, kind in columns.items():
+        column = arrow.column(name)
+        if kind == TEXT:
+            out[name] = column.to_numpy(zero_copy_only=False)
+        elif kind == INT:
+            out[name] = column.fill_null(-1).to_numpy(zero_copy_only=False)
+        else:
+            out[name] = column.to_numpy(zero_copy_only=False).astype(np.float64)
+    return out
+
+
+def read_arrow(connection: Connection, table: str, columns: dict[str, str], order: str | None = None):
+    """Every row of ``table`` as one Arrow table of the columns ``columns`` (name -> :data:`INT`,
+    :data:`FLOAT` or :data:`TEXT`: int64, float64 or string), blanks null. The rows come as Arrow
+    columns, never a Python object per value: from SQLite through Arrow's own driver (ADBC) on
+    ``connection``'s database file, from PostgreSQL through COPY on ``connection``. On SQLite the rows
+    are read in a transaction of their own: the caller checks nothing changed meanwhile
+    (:func:`cxcommit.store.loading.load_survey`), or holds the write lock while reading."""
     import pyarrow as pa
 
     if connection.dialect.name == "postgresql":
         arrow = _copy_out(connection, _select(connection, table, list(columns), order), columns)
     else:
         arrow = _adbc(connection, _select(connection, table, list(columns), order))
-    out = {}
-    for name, kind in columns.items():
-        column = arrow.column(name)
-        if kind == TEXT:
-            out[name] = column.cast(pa.string()).to_numpy(zero_copy_only=False)
-        elif kind == INT:
-            out[name] = column.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
-        else:
-            out[name] = column.cast(pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64)
-    return out
+    return pa.table({name: arrow.column(name).cast(arrow_type(kind)) for name, kind in columns.items()})
+
+
+def arrow_type(kind: str):
+    """The Arrow type a column of ``kind`` (:data:`INT`, :data:`FLOAT` or :data:`TEXT`) is read as."""
+    import pyarrow as pa
+
+    return {TEXT: pa.string(), INT: pa.int64(), FLOAT: pa.float64()}[kind]
+
+
+def stored_order(connection: Connection) -> str:
+    """The order responses are read back in: as stored on SQLite (``rowid``: written by wave, then the
+    file's row), by wave and row on PostgreSQL."""
+    return "rowid" if connection.dialect.name == "sqlite" else "wave_id, row_no"
 
 
 def _select(connection: Connection, table: str, names: list[str], order: str | None) -> str:
@@ -169,7 +190,7 @@ def _copy_out(connection: Connection, query: str, columns: dict[str, str]):
     finally:
         cursor.close()
     names = list(columns)
-    types = {name: {TEXT: pa.string(), INT: pa.int64(), FLOAT: pa.float64()}[kind] for name, kind in columns.items()}
+    types = {name: arrow_type(kind) for name, kind in columns.items()}
     if not buffer.tell():
         return pa.table({name: pa.array([], type=types[name]) for name in names})
     return pacsv.read_csv(pa.py_buffer(buffer.getbuffer()),
