@@ -33,7 +33,7 @@ from cxcommit.settings import Settings
 import cxcommit.store.migrate as migrate
 import cxcommit.store.responses as responses
 import cxcommit.store.tables as tables
-from cxcommit.store.adding import Added, add_waves, remove_waves
+from cxcommit.store.adding import Added, add_waves, locked_survey, remove_waves
 from cxcommit.store.engine import WAIT_SECONDS, WRITE, connect, shown_url
 from cxcommit.store.intake import Intake, prepare
 from cxcommit.store.loading import load_survey
@@ -136,8 +136,11 @@ class Workspace:
             return connection.execute(sa.select(tables.surveys.c.name).order_by(
                 tables.surveys.c.changed_at.desc(), tables.surveys.c.id.desc()).limit(1)).scalar()
 
-    def _row(self, connection, name: str):
-        row = connection.execute(sa.select(tables.surveys).where(tables.surveys.c.name == name)).first()
+    def _row(self, connection, name: str, *, lock: bool = False):
+        """The row of the survey ``name`` (locked for the transaction when ``lock``), or a message that
+        names the surveys there are."""
+        row = (locked_survey(connection, name) if lock else
+               connection.execute(sa.select(tables.surveys).where(tables.surveys.c.name == name)).first())
         if row is None:
             known = connection.execute(sa.select(tables.surveys.c.name).order_by(tables.surveys.c.name)).scalars().all()
             raise WorkspaceError(f"The workspace has no survey called {name!r}.",
@@ -189,7 +192,7 @@ class Workspace:
     def remove_wave(self, name: str, label: str, *, by: str = LOCAL) -> None:
         """Delete the wave ``label`` of the survey ``name`` and its responses; the survey goes with its last wave."""
         with self._writing() as connection:
-            row = self._row(connection, name)
+            row = self._row(connection, name, lock=True)
             wave = connection.execute(sa.select(tables.waves).where(
                 tables.waves.c.survey_id == row.id, tables.waves.c.label == label)).first()
             if wave is None:
@@ -208,7 +211,7 @@ class Workspace:
     def delete(self, name: str, *, by: str = LOCAL) -> None:
         """Delete the survey ``name`` with every wave."""
         with self._writing() as connection:
-            row = self._row(connection, name)
+            row = self._row(connection, name, lock=True)
             self._drop(connection, row)
             self._log(connection, by, "deleted", name, "the survey with all its waves")
 
@@ -222,7 +225,7 @@ class Workspace:
         new = _survey_name(new)
         try:
             with self._writing() as connection:
-                row = self._row(connection, name)
+                row = self._row(connection, name, lock=True)
                 connection.execute(tables.surveys.update().where(tables.surveys.c.id == row.id).values(name=new))
                 self._log(connection, by, "renamed", new, f"renamed from {name}")
         except sa.exc.IntegrityError as error:
@@ -232,7 +235,7 @@ class Workspace:
     def set_metrics(self, name: str, metrics: UnitMetrics, *, by: str = LOCAL) -> None:
         """Store ``metrics`` as the survey's unit metrics (replacing any stored)."""
         with self._writing() as connection:
-            row = self._row(connection, name)
+            row = self._row(connection, name, lock=True)
             connection.execute(tables.unit_metrics.delete().where(tables.unit_metrics.c.survey_id == row.id))
             rows = metrics_rows(metrics)
             if rows:
