@@ -76,6 +76,14 @@ def wave_of(survey, *labels):
     return combine_surveys([survey.filter(wave=list(labels))])
 
 
+def rows_by_wave(survey) -> dict:
+    """Each wave's respondents with their groups and answers, as a set of rows (order aside)."""
+    frame = survey.responses.drop(columns=["respondent_id"], errors="ignore")
+    frame = frame.astype(object).where(frame.notna(), None)
+    return {wave: set(map(tuple, part.drop(columns="wave").to_numpy().tolist()))
+            for wave, part in frame.groupby("wave", observed=True)}
+
+
 def wait_until(condition, what: str, process: subprocess.Popen | None = None) -> None:
     """Returns once ``condition()`` holds; fails if ``process`` ends first or TIMEOUT passes."""
     deadline = time.monotonic() + TIMEOUT
@@ -242,14 +250,6 @@ def test_two_waves_added_at_once_are_both_stored(database_url, demo):
     assert rows_by_wave(back) == rows_by_wave(wave_of(demo, "2025-Q2", "2025-Q3", "2025-Q4"))
 
 
-def rows_by_wave(survey) -> dict:
-    """Each wave's respondents with their groups and answers, as a set of rows (order aside)."""
-    frame = survey.responses.drop(columns=["respondent_id"], errors="ignore")
-    frame = frame.astype(object).where(frame.notna(), None)
-    return {wave: set(map(tuple, part.drop(columns="wave").to_numpy().tolist()))
-            for wave, part in frame.groupby("wave", observed=True)}
-
-
 def test_a_new_survey_made_twice_at_once_holds_both_waves(database_url, demo):
     one, two = at_once(database_url, ("Pulse", wave_of(demo, "2025-Q3")), ("Pulse", wave_of(demo, "2025-Q4")))
     assert not isinstance(one, Exception) and not isinstance(two, Exception), (one, two)
@@ -297,7 +297,7 @@ def test_a_reader_never_sees_a_wave_half_added(database_url, demo, monkeypatch):
     workspace, writer = Workspace.open(database_url), Workspace.open(database_url)
     first = wave_of(demo, "2025-Q2")
     workspace.add("Pulse", first)
-    with held_after_writing(monkeypatch) as (written, go), ThreadPoolExecutor(1) as pool:
+    with ThreadPoolExecutor(1) as pool, held_after_writing(monkeypatch) as (written, go):  # go set before the pool waits
         adding = pool.submit(writer.add, "Pulse", wave_of(demo, "2025-Q3"))
         assert written.wait(TIMEOUT)  # every response of 2025-Q3 written, not committed
         during = workspace.load("Pulse")
