@@ -1,6 +1,6 @@
 """Speed and memory of cxcommit on a 1,000,000-row export, side by side with the floor and peers.
 
-Run:  python bench/benchmark.py [--rows 1000000] [--runs 3] [--skip-loop]
+Run:  python bench/benchmark.py [--rows 1000000] [--runs 3] [--skip-loop] [--postgres URL]
 
 Reports medians of --runs runs (the loop-per-unit peer runs once: it takes minutes) and ratios:
 (a) parsing the CSV with pyarrow.csv.read_csv alone, (b) cxcommit's import (detect, map, validate,
@@ -9,16 +9,23 @@ chi-square per sign by unit + share fully committed) and every analysis — time
 codes and counts cleared before each run), (d) the same after filtering to one division, filter
 included (its counts are sums of the organisation's counts by unit and division, made by the
 first filter and reused by later ones: reported both the first time and after), (e) the peers on columns already in memory: a loop-per-unit pandas version (vectorised
-within each unit) and polars. Peak memory
-of import + analyses is measured in a fresh process and compared with the file's size.
+within each unit) and polars, (f) opening the survey stored in a workspace against importing its CSV,
+each in a fresh process as the command line and a new dashboard process do them (wall and CPU time,
+peak memory): the import is read_raw + suggest_mapping + apply_mapping, the opening
+``Workspace.open(url).load(name)`` of the same survey added beforehand to a temporary SQLite
+workspace, and to the PostgreSQL database --postgres names (or ``CXCOMMIT_BENCH_POSTGRES``; its
+survey is deleted after). Peak memory of import + analyses is measured in a fresh process and
+compared with the file's size.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,6 +45,7 @@ from cxcommit.analyses.trends import trends  # noqa: E402
 from cxcommit.analyses.variation import variation  # noqa: E402
 from cxcommit.instrument.items import SIGN_IDS  # noqa: E402
 from cxcommit.io.allocator import use_system_allocator  # noqa: E402
+from cxcommit.model.derived import Derived  # noqa: E402
 from cxcommit.privacy.publish import publish  # noqa: E402
 
 SIGNS = list(SIGN_IDS)
@@ -59,6 +67,11 @@ def every_analysis(survey):
     findings(survey)
 
 
+def cold(survey) -> None:
+    """Forget what was computed from ``survey`` (its codes, counts, classes), as for a new import."""
+    object.__setattr__(survey, "_derived", Derived())
+
+
 def timed(func, runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -74,12 +87,12 @@ def first_filter(survey, division: str, runs: int) -> float:
     (later filters, to this division or another, reuse them)."""
     times = []
     for _ in range(runs):
-        survey.cache.clear()
+        cold(survey)
         peer_set(survey)
         start = time.perf_counter()
         peer_set(survey.filter(division=division))
         times.append(time.perf_counter() - start)
-    survey.cache.clear()
+    cold(survey)
     return statistics.median(times)
 
 
@@ -108,6 +121,67 @@ def baseline_memory() -> int:
     return int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 
+def fresh(setup: str, action: str) -> dict:
+    """Wall and CPU seconds of ``action`` (Python code run after ``setup``, which is not timed) and the
+    peak resident memory (bytes) of a fresh process that runs them."""
+    code = ("import sys, time, json; sys.path[:0] = [{root!r}, {bench!r}]\n"
+            "from benchmark import peak\nfrom cxcommit.io.allocator import use_system_allocator\n"
+            "use_system_allocator()\n{setup}\n"
+            "wall, cpu = time.perf_counter(), time.process_time()\n{action}\n"
+            "print(json.dumps({{'wall': time.perf_counter() - wall, 'cpu': time.process_time() - cpu, "
+            "'peak': peak()}}))").format(root=str(ROOT), bench=str(ROOT / "bench"), setup=setup, action=action)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"the benchmark's process failed: {out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def fresh_runs(setup: str, action: str, runs: int) -> dict:
+    """:func:`fresh` ``runs`` times: the median of each measure."""
+    done = [fresh(setup, action) for _ in range(runs)]
+    return {key: statistics.median(d[key] for d in done) for key in done[0]}
+
+
+def stored_survey(path: Path, url: str, name: str, runs: int) -> dict:
+    """(f) The export added once to the workspace at ``url`` as the survey ``name`` (timed, in a fresh
+    process), then opened ``runs`` times, each in a fresh process."""
+    setup = f"from benchmark import import_survey\nfrom cxcommit.store import Workspace\nurl, name = {url!r}, {name!r}"
+    added = fresh(setup + f"\nsurvey = import_survey({str(path)!r})",
+                  "Workspace.open(url).add(name, survey, by='benchmark')")
+    opened = fresh_runs(setup, "Workspace.open(url).load(name)", runs)
+    return {"add": added, "open": opened}
+
+
+def store_section(path: Path, runs: int, postgres: str | None) -> dict:
+    """(f) Importing the CSV and opening the survey stored, each in fresh processes (see the module)."""
+    section = {"import": fresh_runs("from benchmark import import_survey", f"import_survey({str(path)!r})", runs)}
+    with tempfile.TemporaryDirectory(prefix="cxcommit-bench-") as folder:
+        section["sqlite"] = stored_survey(path, f"sqlite:///{Path(folder) / 'cxcommit.db'}", "benchmark", runs)
+    if postgres:
+        from cxcommit.store import Workspace
+
+        name = f"benchmark {os.getpid()}"
+        try:
+            section["postgresql"] = stored_survey(path, postgres, name, runs)
+        finally:
+            workspace = Workspace.open(postgres)
+            if any(s.name == name for s in workspace.surveys()):
+                workspace.delete(name, by="benchmark")
+            workspace.engine.dispose()
+    return section
+
+
+def print_store(section: dict) -> None:
+    print("\n| (f) in a fresh process | wall s | CPU s | peak memory |\n|---|---|---|---|")
+    rows = [("import the CSV (read, suggest mapping, apply)", section["import"])]
+    for backend in ("sqlite", "postgresql"):
+        if backend in section:
+            rows += [(f"add it to a {backend} workspace (once)", section[backend]["add"]),
+                     (f"open it stored in {backend}", section[backend]["open"])]
+    for name, measured in rows:
+        print(f"| {name} | {measured['wall']:.2f} | {measured['cpu']:.2f} | {measured['peak'] / 1e6:.0f} MB |")
+
+
 def import_survey(path):
     """The export as imported, before publishing (what :func:`cxcommit.privacy.publish.publish` takes)."""
     raw = read_raw(path)
@@ -119,6 +193,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-loop", action="store_true", help="skip the slow loop-per-unit peer")
+    parser.add_argument("--postgres", default=os.environ.get("CXCOMMIT_BENCH_POSTGRES"),
+                        help="a PostgreSQL workspace URL to time (f) on too (default: $CXCOMMIT_BENCH_POSTGRES)")
     args = parser.parse_args(argv)
     use_system_allocator()  # as the command line and the dashboard run
     path = benchmark_file(args.rows)
@@ -128,12 +204,12 @@ def main(argv=None) -> dict:
     results["b_cxcommit_import"] = timed(lambda: load_survey(path), args.runs)
     imported = import_survey(path)
     # making the responses publishable (k-anonymous classes, answers withheld): part of (b), once per import
-    results["b_publish"] = timed(lambda: (imported.cache.clear(), publish(imported, 5)), args.runs)
+    results["b_publish"] = timed(lambda: (cold(imported), publish(imported, 5)), args.runs)
     survey = load_survey(path)
     division = str(survey.responses["division"].cat.categories[0])
     # cold: the survey's cache of codes and counts is emptied before each run, as a new filter empties it
-    results["c_peer_set"] = timed(lambda: (survey.cache.clear(), peer_set(survey)), args.runs)
-    results["c_every_analysis"] = timed(lambda: (survey.cache.clear(), every_analysis(survey)), args.runs)
+    results["c_peer_set"] = timed(lambda: (cold(survey), peer_set(survey)), args.runs)
+    results["c_every_analysis"] = timed(lambda: (cold(survey), every_analysis(survey)), args.runs)
     results["d_filter_only"] = timed(lambda: survey.filter(division=division), args.runs)
     results["d_first_division_peer_set"] = first_filter(survey, division, args.runs)
     results["d_one_division_peer_set"] = timed(lambda: peer_set(survey.filter(division=division)), args.runs)
@@ -150,6 +226,7 @@ def main(argv=None) -> dict:
     results["memory_peak_bytes"] = peak_memory(path)
     results["memory_baseline_bytes"] = baseline_memory()
     results["file_bytes"] = size
+    results["f_store"] = store_section(path, args.runs, args.postgres)
     ratios = {
         "(b) import / (a) pyarrow parse [target <= 2]": results["b_cxcommit_import"] / results["a_pyarrow_parse"],
         "(b) publishing / import without it [target <= 0.2]":
@@ -161,14 +238,19 @@ def main(argv=None) -> dict:
         "(d) one division / (c), every analysis": results["d_one_division_every_analysis"] / results["c_every_analysis"],
         "peak memory / file size [target <= 1.5]": results["memory_peak_bytes"] / size,
     }
+    for backend in ("sqlite", "postgresql"):
+        if backend in results["f_store"]:
+            ratios[f"(f) open stored ({backend}) / import the CSV, wall [target <= 0.5]"] = (
+                results["f_store"][backend]["open"]["wall"] / results["f_store"]["import"]["wall"])
     if "e_pandas_loop" in results:
         ratios["pandas loop per unit / (c) peer set"] = results["e_pandas_loop"] / results["c_peer_set"]
     print("\n| measure | seconds |\n|---|---|")
     for name, value in results.items():
-        if not name.endswith("bytes"):
+        if not name.endswith("bytes") and not name.startswith("f_"):
             print(f"| {name} | {value:.3f} |")
     print(f"| peak memory, import + every analysis | {results['memory_peak_bytes'] / 1e6:.0f} MB "
           f"(Python and libraries alone: {results['memory_baseline_bytes'] / 1e6:.0f} MB) |")
+    print_store(results["f_store"])
     print("\n| ratio | value |\n|---|---|")
     for name, value in ratios.items():
         print(f"| {name} | {value:.2f} |")

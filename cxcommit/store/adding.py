@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from cxcommit.errors import MappingError, WorkspaceError
@@ -65,14 +66,29 @@ def add_waves(connection: Connection, name: str, survey: Survey, *, by: str, now
 
 
 def _survey_row(connection: Connection, name: str, survey: Survey, now):
-    """The stored survey ``name``, made (with its responses table) if there is none yet; and whether it was."""
-    found = connection.execute(sa.select(tables.surveys).where(tables.surveys.c.name == name)).first()
+    """The stored survey ``name``, made (with its responses table) if there is none yet; and whether it
+    was. Its row stays locked until the transaction ends: another addition to it (or another making it)
+    waits its turn and then reads what this one stored (PostgreSQL; on SQLite writers take turns already)."""
+    found = locked_survey(connection, name)
     if found is not None:
         return found, False
-    survey_id = connection.execute(tables.surveys.insert().values(
-        name=name, mapping=survey.mapping.to_json(), created_at=now, changed_at=now)).inserted_primary_key[0]
-    responses.create(connection, survey_id)
-    return connection.execute(sa.select(tables.surveys).where(tables.surveys.c.id == survey_id)).one(), True
+    made = connection.execute(upsert(connection, tables.surveys).values(
+        name=name, mapping=survey.mapping.to_json(), created_at=now, changed_at=now)
+        .on_conflict_do_nothing(index_elements=["name"]).returning(tables.surveys.c.id)).scalar()
+    if made is not None:
+        responses.create(connection, made)
+    return locked_survey(connection, name), made is not None  # made by another addition that ended meanwhile
+
+
+def locked_survey(connection: Connection, name: str):
+    """The row of the survey ``name`` (None: there is none), locked for this transaction (PostgreSQL)."""
+    return connection.execute(sa.select(tables.surveys).where(tables.surveys.c.name == name).with_for_update()).first()
+
+
+def upsert(connection: Connection, table: sa.Table):
+    """An INSERT into ``table`` that can be told what to do when the row is there already (ON CONFLICT)."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def _clear_waves(connection: Connection, row, name: str, labels: list[str], replace: bool) -> tuple[str, ...]:
@@ -213,8 +229,10 @@ def _persons(connection: Connection, ids: pd.Series) -> list:
 
 
 def _person_key(connection: Connection) -> bytes:
-    found = connection.execute(sa.select(tables.settings.c.value).where(tables.settings.c.name == PERSON_KEY)).scalar()
-    if found is None:
-        found = json.dumps(secrets.token_hex(32))
-        connection.execute(tables.settings.insert().values(name=PERSON_KEY, value=found))
+    select = sa.select(tables.settings.c.value).where(tables.settings.c.name == PERSON_KEY)
+    found = connection.execute(select).scalar()
+    if found is None:  # the first key, unless another addition stores one first (then its key)
+        connection.execute(upsert(connection, tables.settings).values(name=PERSON_KEY, value=json.dumps(
+            secrets.token_hex(32))).on_conflict_do_nothing(index_elements=["name"]))
+        found = connection.execute(select).scalar_one()
     return bytes.fromhex(json.loads(found))

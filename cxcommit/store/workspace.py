@@ -15,11 +15,13 @@ True
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Iterator
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from cxcommit.errors import WorkspaceError
 from cxcommit.io.raw_table import RawTable
@@ -32,8 +34,8 @@ from cxcommit.settings import Settings
 import cxcommit.store.migrate as migrate
 import cxcommit.store.responses as responses
 import cxcommit.store.tables as tables
-from cxcommit.store.adding import Added, add_waves, remove_waves
-from cxcommit.store.engine import WRITE, connect, shown_url
+from cxcommit.store.adding import Added, add_waves, locked_survey, remove_waves
+from cxcommit.store.engine import WAIT_SECONDS, WRITE, connect, shown_url
 from cxcommit.store.intake import Intake, prepare
 from cxcommit.store.loading import load_survey
 from cxcommit.store.people import Person, delete_person, read_access, read_people, write_person
@@ -100,8 +102,20 @@ class Workspace:
         """The database, as it may be shown (no password)."""
         return shown_url(self.engine.url.render_as_string(hide_password=False))
 
-    def _writing(self):
-        return self.engine.connect().execution_options(**WRITE)
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A connection in a transaction that writes, committed at the end of the block. On SQLite a
+        writer waits for another's transaction to end: past :data:`~cxcommit.store.engine.WAIT_SECONDS`
+        it gives up, with a message (PostgreSQL waits as long as it takes)."""
+        try:
+            with self.engine.connect().execution_options(**WRITE) as connection, connection.begin():
+                yield connection
+        except sa.exc.OperationalError as error:
+            if "database is locked" not in str(error.orig):
+                raise
+            raise WorkspaceError(f"The workspace is busy: another change has been under way for over {WAIT_SECONDS} "
+                                 "seconds. Nothing was changed.",
+                                 hint="Try again once the other change is stored (a large file takes a while).") from error
 
     def surveys(self) -> list[StoredSurvey]:
         """Every stored survey with its waves (in the order added), the most recently changed first."""
@@ -124,8 +138,11 @@ class Workspace:
             return connection.execute(sa.select(tables.surveys.c.name).order_by(
                 tables.surveys.c.changed_at.desc(), tables.surveys.c.id.desc()).limit(1)).scalar()
 
-    def _row(self, connection, name: str):
-        row = connection.execute(sa.select(tables.surveys).where(tables.surveys.c.name == name)).first()
+    def _row(self, connection, name: str, *, lock: bool = False):
+        """The row of the survey ``name`` (locked for the transaction when ``lock``), or a message that
+        names the surveys there are."""
+        row = (locked_survey(connection, name) if lock else
+               connection.execute(sa.select(tables.surveys).where(tables.surveys.c.name == name)).first())
         if row is None:
             known = connection.execute(sa.select(tables.surveys.c.name).order_by(tables.surveys.c.name)).scalars().all()
             raise WorkspaceError(f"The workspace has no survey called {name!r}.",
@@ -166,7 +183,7 @@ class Workspace:
         already stored is refused unless ``replace``. All of it or nothing (one transaction)."""
         name = _survey_name(name)
         try:
-            with self._writing() as connection, connection.begin():
+            with self._writing() as connection:
                 added = add_waves(connection, name, survey, by=by, now=_now(), replace=replace)
                 self._log(connection, by, "replaced" if added.replaced else "added", name,
                           f"{survey.report.source}: wave(s) " + ", ".join(f"{label} ({n:,} respondents)"
@@ -179,8 +196,8 @@ class Workspace:
 
     def remove_wave(self, name: str, label: str, *, by: str = LOCAL) -> None:
         """Delete the wave ``label`` of the survey ``name`` and its responses; the survey goes with its last wave."""
-        with self._writing() as connection, connection.begin():
-            row = self._row(connection, name)
+        with self._writing() as connection:
+            row = self._row(connection, name, lock=True)
             wave = connection.execute(sa.select(tables.waves).where(
                 tables.waves.c.survey_id == row.id, tables.waves.c.label == label)).first()
             if wave is None:
@@ -198,8 +215,8 @@ class Workspace:
 
     def delete(self, name: str, *, by: str = LOCAL) -> None:
         """Delete the survey ``name`` with every wave."""
-        with self._writing() as connection, connection.begin():
-            row = self._row(connection, name)
+        with self._writing() as connection:
+            row = self._row(connection, name, lock=True)
             self._drop(connection, row)
             self._log(connection, by, "deleted", name, "the survey with all its waves")
 
@@ -212,8 +229,8 @@ class Workspace:
     def rename(self, name: str, new: str, *, by: str = LOCAL) -> None:
         new = _survey_name(new)
         try:
-            with self._writing() as connection, connection.begin():
-                row = self._row(connection, name)
+            with self._writing() as connection:
+                row = self._row(connection, name, lock=True)
                 connection.execute(tables.surveys.update().where(tables.surveys.c.id == row.id).values(name=new))
                 self._log(connection, by, "renamed", new, f"renamed from {name}")
         except sa.exc.IntegrityError as error:
@@ -222,8 +239,8 @@ class Workspace:
 
     def set_metrics(self, name: str, metrics: UnitMetrics, *, by: str = LOCAL) -> None:
         """Store ``metrics`` as the survey's unit metrics (replacing any stored)."""
-        with self._writing() as connection, connection.begin():
-            row = self._row(connection, name)
+        with self._writing() as connection:
+            row = self._row(connection, name, lock=True)
             connection.execute(tables.unit_metrics.delete().where(tables.unit_metrics.c.survey_id == row.id))
             rows = metrics_rows(metrics)
             if rows:
@@ -270,7 +287,7 @@ class Workspace:
 
     def log(self, who: str, action: str, survey: str | None, detail: str) -> None:
         """Record in the audit log that ``who`` did ``action`` (e.g. "exported") on ``survey``."""
-        with self._writing() as connection, connection.begin():
+        with self._writing() as connection:
             self._log(connection, who, action, survey, detail)
 
     @staticmethod
