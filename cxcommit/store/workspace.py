@@ -273,7 +273,7 @@ class Workspace:
         :mod:`cxcommit.store.people`); the last admin cannot be made anything else."""
         access = Access(role, tuple(divisions))
         try:
-            with self._writing() as connection, connection.begin():
+            with self._writing() as connection:
                 self._log(connection, by, "set access", None, write_person(connection, email, access, by=by, now=_now()))
         except sa.exc.IntegrityError as error:  # added by someone else at the same moment
             raise WorkspaceError(f"{email} was added by someone else at the same moment: nothing was changed.",
@@ -282,7 +282,7 @@ class Workspace:
 
     def remove_person(self, email: str, *, by: str = LOCAL) -> None:
         """Take ``email``'s access away (never the last admin's)."""
-        with self._writing() as connection, connection.begin():
+        with self._writing() as connection:
             self._log(connection, by, "removed access", None, delete_person(connection, email))
 
     def log(self, who: str, action: str, survey: str | None, detail: str) -> None:
