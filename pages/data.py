@@ -16,6 +16,7 @@ from ui.errors import guarded, show_error
 from ui.shell import context
 from ui.views import disclosure_report, import_report, mapping_form, problems_shown, raw_summary
 from ui.workspace import who, workspace
+from ui.workspace_admin import admin
 from ui.workspace_view import hold, just_stored, keep_choice, panel, store_step
 
 
@@ -145,18 +146,20 @@ if just_loaded:
     st.success(md(f"Now analysing {label}. The filters and every page use it."))
     st.download_button("Download the mapping used (JSON)", mapping_json, file_name="cxcommit-mapping.json",
                        mime="application/json", key="download_used")
-if not dataset.is_demo:
+if not dataset.is_demo and not ctx.access.is_scoped:  # the whole file's report: not for a viewer of some divisions
     with st.expander("What the import found", expanded=not st.session_state.get("upload_exports")):
         import_report(dataset.survey, ctx.full)
 with st.expander(f"Small groups: what is reported within “Other …” (minimum {ctx.settings.min_group_size})",
                  expanded=just_loaded):
     disclosure_report(ctx)
-panel(store, dataset)
+panel(store, dataset, ctx.access)
+admin(store, ctx.access)
 if not dataset.is_demo and st.button("Show the demo data"):
     use(demo_dataset())
     st.rerun()
 
-pending_choice(ctx.settings.min_group_size)
-if loading(dataset):
-    load(ctx, dataset, store)
-store_step(store)  # under "Use this data", where the user is
+if ctx.access.can("add"):
+    pending_choice(ctx.settings.min_group_size)
+    if loading(dataset):
+        load(ctx, dataset, store)
+    store_step(store)  # under "Use this data", where the user is

@@ -73,6 +73,9 @@ with guarded():
                     key="export_html", what="The report", file_name=f"{stem}.html", mime="text/html",
                     icon=":material/article:")
 
+    if not ctx.access.can("export"):
+        st.caption("The chart images and the tables behind the charts are for analysts and administrators.")
+        st.stop()
     st.subheader("Chart images (PNG, SVG)")
     if images_available():
         st.markdown("Each chart's image is also under the **Download** button beside it on its page.")

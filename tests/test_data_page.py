@@ -24,7 +24,7 @@ def upload(test: AppTest, path) -> AppTest:
 
 
 def use_this_data(test: AppTest) -> AppTest:
-    test.get("form_submit_button")[0].click().run()
+    next(b for b in test.get("form_submit_button") if b.label == "Use this data").click().run()
     assert not test.exception, test.exception
     return test
 
@@ -76,7 +76,7 @@ def test_after_use_the_loading_form_folds_away_and_says_what_is_in_use():
     assert "In use:** qualtrics_student_satisfaction" in test.markdown[0].value
     toggle = next(t for t in test.toggle if t.label.startswith("Change the data"))
     assert toggle.value is False
-    assert not test.get("form_submit_button") and not test.get("file_uploader")
+    assert not test.get("form_submit_button") and not [u for u in test.get("file_uploader") if u.label.startswith("Survey exports")]
     toggle.set_value(True).run()
     assert any(u.label.startswith("Survey exports") for u in test.get("file_uploader"))
 

@@ -84,7 +84,7 @@ def test_the_data_page_stores_an_upload_after_saying_what_it_adds(store):
     assert keep.value.startswith("Keep")  # adding to the survey in use is the usual job
     next(s for s in test.selectbox if s.label == "Add them to the survey").set_value("A new survey…").run()
     next(t for t in test.text_input if t.label == "Name of the new survey").set_value("Students").run()
-    test.get("form_submit_button")[0].click().run()
+    next(b for b in test.get("form_submit_button") if b.label == "Use this data").click().run()
     assert not test.exception, test.exception
     box = "\n".join(m.value for m in test.markdown)
     assert "Store in the workspace as “Students”?" in box and "25 respondents in wave(s)" in box
@@ -104,7 +104,7 @@ def test_the_survey_in_use_is_managed_with_confirmation(store):
     next(c for c in test.checkbox if c.label.startswith("Remove wave 2025-Q2")).check().run()
     button(test, "Remove").click().run()
     assert not test.exception and "2025-Q2" not in store.waves("CX pulse")
-    next(t for t in test.text_input if t.label == "New name").set_value("Pulse").run()
+    next(t for t in test.text_input if t.label == "Rename the survey").set_value("Pulse").run()
     button(test, "Rename").click().run()
     assert [s.name for s in store.surveys()] == ["Pulse"] and test.query_params["data"] == "Pulse"
     assert button(test, "Delete").disabled

@@ -70,7 +70,7 @@ def _footer(ctx: Context, figure, note: str, table, key: str) -> None:
 
 def chart_downloads(ctx: Context, figure, table=None, *, errors=None, key: str | None = None) -> None:
     """A "Download" menu: the chart as PNG and SVG (drawn when clicked, light theme, as on screen)
-    and the table behind it as CSV. Hidden in presentation mode. A file that cannot be made says
+    and the table behind it as CSV (for those who may export tables). Hidden in presentation mode. A file that cannot be made says
     why in ``errors`` (a container of the caller's fragment; default: in the menu, in a fragment of
     its own)."""
     if ctx.presentation:
@@ -89,7 +89,7 @@ def chart_downloads(ctx: Context, figure, table=None, *, errors=None, key: str |
             download_button(f"Image (.{fmt})", lambda fmt=fmt: image(fmt), key=f"{key}-{fmt}",
                             what=f"The image of “{title}”", errors=errors, fragment=errors is None,
                             file_name=f"{stem}.{fmt}", mime=mime, width="stretch")
-        if table is not None:
+        if table is not None and ctx.access.can("export"):
             download_button("Table (.csv)", lambda: to_csv_bytes(table), key=f"{key}-csv",
                             what=f"The table of “{title}”", errors=errors, fragment=errors is None,
                             file_name=f"{stem}.csv", mime="text/csv", width="stretch")

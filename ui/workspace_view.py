@@ -79,8 +79,9 @@ def just_stored() -> None:
                       + ". Every page and trend uses it, and it opens again in the next session."))
 
 
-def panel(store, dataset: Dataset) -> None:
-    """The workspace's surveys (open one), and the survey in use: its waves, rename, delete."""
+def panel(store, dataset: Dataset, access) -> None:
+    """The workspace's surveys (open one), and the survey in use: its waves; renaming it for those who
+    add waves, removing a wave or deleting it for administrators."""
     if store is None:
         return
     surveys = store.surveys()
@@ -100,28 +101,25 @@ def panel(store, dataset: Dataset) -> None:
                 st.rerun()
         current = next((s for s in surveys if s.name == dataset.stored), None)
         if current is not None:
-            _manage(store, current)
+            _manage(store, current, access)
 
 
-def _manage(store, survey) -> None:
+def _manage(store, survey, access) -> None:
     """The survey in use: its waves as stored, and removing one, renaming and deleting (confirmed)."""
     st.markdown(f"**Waves of {md(survey.name)}**")
     st.dataframe([{"Wave": w.label, "Respondents": w.respondents, "File": w.source, "Added by": w.added_by,
                    "Added": f"{w.added_at:%Y-%m-%d %H:%M}"} for w in survey.waves], hide_index=True)
-    remove, rename, delete = st.tabs(["Remove a wave", "Rename", "Delete the survey"])
+    if access.can("add"):
+        _rename(store, survey)
+    if not access.can("delete"):
+        return
+    remove, delete = st.tabs(["Remove a wave", "Delete the survey"])
     with remove:
         wave = st.selectbox("Wave", [w.label for w in survey.waves], key="remove_wave", width=320)
         sure = st.checkbox(f"Remove wave {wave} and its responses from the workspace", key="remove_sure")
         if st.button("Remove", disabled=not sure, key="remove_go"):
             with guarded():
                 store.remove_wave(survey.name, wave, by=who())
-                st.rerun()
-    with rename:
-        new = st.text_input("New name", value=survey.name, key="rename_to", max_chars=200, width=480)
-        if st.button("Rename", key="rename_go", disabled=not new.strip() or new.strip() == survey.name):
-            with guarded():
-                store.rename(survey.name, new, by=who())
-                use_stored(" ".join(new.split()))
                 st.rerun()
     with delete:
         typed = st.text_input(f"Type “{survey.name}” to delete it with all its waves", key="delete_name", width=480)
@@ -130,3 +128,13 @@ def _manage(store, survey) -> None:
                 store.delete(survey.name, by=who())
                 st.session_state.pop("survey", None)
                 st.rerun()
+
+
+def _rename(store, survey) -> None:
+    line = st.container(horizontal=True, vertical_alignment="bottom")
+    new = line.text_input("Rename the survey", value=survey.name, key="rename_to", max_chars=200, width=480)
+    if line.button("Rename", key="rename_go", disabled=not new.strip() or new.strip() == survey.name):
+        with guarded():
+            store.rename(survey.name, new, by=who())
+            use_stored(" ".join(new.split()))
+            st.rerun()
