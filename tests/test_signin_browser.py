@@ -5,17 +5,38 @@ no sign-in."""
 import pytest
 
 from oidc import ANA, auth_secrets, oidc_provider, sign_in
+
+VERA = {"sub": "vera@example.org", "email": "vera@example.org", "name": "Vera Digital"}
 from server import streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 
+def team_workspace(folder) -> dict[str, str]:
+    """A workspace of its own for a signed-in dashboard: the demo stored as "CX pulse"; Ana an
+    administrator, Ben (no name at the provider) an analyst, Vera a viewer of Digital only; and the
+    environment that points the dashboard at it."""
+    from cxcommit.demo import import_demo
+    from cxcommit.store import Workspace
+
+    url = f"sqlite:///{folder / 'cxcommit.db'}"
+    workspace = Workspace.open(url)
+    workspace.add("CX pulse", import_demo())
+    workspace.set_person(ANA["email"], "admin")
+    workspace.set_person("ben@example.org", "analyst")
+    workspace.set_person(VERA["email"], "viewer", ["Digital"])
+    workspace.engine.dispose()
+    return {"CXCOMMIT_DATABASE_URL": url}
+
+
 @pytest.fixture(scope="module")
 def signin_server(tmp_path_factory):
-    """The dashboard with sign-in through the provider (its URL; ``.issuer``: the provider's)."""
-    with oidc_provider() as issuer:
+    """The dashboard with sign-in through the provider (its URL; ``.issuer``: the provider's), on a
+    workspace of its own (:func:`team_workspace`)."""
+    with oidc_provider(users=[ANA, VERA]) as issuer:
         secrets = auth_secrets(tmp_path_factory.mktemp("secrets"), issuer)
-        with streamlit_server(options=["--secrets.files", str(secrets)]) as url:
+        env = team_workspace(tmp_path_factory.mktemp("workspace"))
+        with streamlit_server(options=["--secrets.files", str(secrets)], env=env) as url:
             url.issuer = issuer
             yield url
 
@@ -47,7 +68,7 @@ def test_signing_in_at_the_provider_opens_the_overview_and_the_sidebar_says_who(
     sign_in(page, signin_server, signin_server.issuer, ANA["sub"])
     assert page.locator("h1").first.inner_text().startswith("Executive commitment")
     sidebar = page.locator('[data-testid="stSidebar"]')
-    assert f"Signed in as {ANA['name']}" in sidebar.inner_text()
+    assert f"Signed in as {ANA['name']}" in sidebar.inner_text() and "CX pulse" in sidebar.inner_text()
     assert sidebar.get_by_role("link", name="Gaps").count() == 1  # the pages, listed
     assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1
     page.reload()  # the identity cookie keeps them signed in
@@ -98,7 +119,7 @@ def test_a_secrets_file_streamlit_cannot_read_shows_nothing(tmp_path, open_page)
 def test_with_several_providers_each_has_its_button_and_signs_in(tmp_path, open_page):
     with oidc_provider() as issuer:
         secrets = auth_secrets(tmp_path, issuer, providers=("work", "partner"))
-        with streamlit_server(options=["--secrets.files", str(secrets)]) as url:
+        with streamlit_server(options=["--secrets.files", str(secrets)], env=team_workspace(tmp_path)) as url:
             page = open_page(1366, 768)
             page.goto(url)
             wait_for_app(page)
@@ -106,3 +127,40 @@ def test_with_several_providers_each_has_its_button_and_signs_in(tmp_path, open_
             assert buttons.all_inner_texts() == ["Sign in with Work", "Sign in with Partner"]
             sign_in(page, url, issuer, ANA["sub"], button="Sign in with Partner")
             assert f"Signed in as {ANA['name']}" in page.locator('[data-testid="stSidebar"]').inner_text()
+
+
+def test_someone_the_workspace_does_not_list_sees_only_that(signin_server, open_page):
+    page = open_page(1366, 768)
+    page.goto(f"{signin_server}/variation?data=CX%20pulse")
+    wait_for_app(page)
+    sign_in(page, signin_server, signin_server.issuer, "mallory@example.org")
+    assert page.locator("h1").first.inner_text() == "No access yet"
+    text = page.locator('[data-testid="stApp"]').inner_text()
+    assert "mallory@example.org" in text.replace("\u2060", "") and "CX pulse" not in text
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+
+
+def test_a_viewer_of_one_division_sees_that_division_only(signin_server, open_page):
+    page = open_page(1366, 768)
+    page.goto(signin_server)
+    wait_for_app(page)
+    sign_in(page, signin_server, signin_server.issuer, VERA["sub"])
+    assert page.locator('[data-testid="stException"]').count() == 0
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert "You see: Digital" in sidebar.inner_text()
+    assert sidebar.get_by_text("Divisions", exact=True).count() == 0  # one division: nothing to choose
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    for other in ("Commercial Banking", "Insurance", "Wealth Management", "Retail Banking"):
+        assert other not in text
+    page.goto(f"{signin_server}/?data=CX%20pulse&division=Insurance")  # a link to another division
+    wait_for_app(page)
+    assert "Insurance" not in page.locator('[data-testid="stMain"]').inner_text().replace("division=Insurance", "")
+    page.goto(f"{signin_server}/export")
+    wait_for_app(page)
+    assert page.get_by_role("button", name="Download the deck (.pptx)").count() == 1
+    assert page.get_by_role("button", name="Download all tables (.xlsx)").count() == 0
+    page.goto(f"{signin_server}/data")
+    wait_for_app(page)
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Survey exports" not in main and "Audit log" not in main and "What the import found" not in main

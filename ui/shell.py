@@ -31,7 +31,7 @@ from ui.data import DEMO_PARAM, LINK_PARAM, SURVEY, Dataset, current, data_notic
 from ui.errors import guarded, show_error
 from ui.sessions import remembered
 from ui.signin import gate
-from ui.workspace import access_of, scope_of
+from ui.workspace import access_of, scope_line, scope_of
 from ui.titles import PAGES, nav_title
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -288,6 +288,7 @@ def _filters(dataset: Dataset, survey: Survey, sidebar) -> dict[str, list[str]]:
     """The sidebar's filters (in ``sidebar``), offering the published values of ``survey``."""
     filters: dict[str, list[str]] = {}
     _data_name(sidebar, dataset.label)
+    scope_line(sidebar, st.session_state.get("_access", LOCAL_ACCESS))
     sidebar.markdown("**Filters**")
     from_url = st.session_state.get("_url_filters", {})
     standard = [name for name in survey.groupings if name == "wave" or name in ATTRIBUTES]

@@ -141,3 +141,10 @@ def scope_of(dataset, full, access: Access):
                     "on the **Data** page, or ask the workspace's administrator.")
         st.stop()
     return scope.survey, scoped_metrics(dataset.metrics, scope)
+
+
+def scope_line(sidebar, access: Access) -> None:
+    """For a viewer scoped to divisions, which ones, under the data's name."""
+    if access.is_scoped:
+        sidebar.markdown(md(f"You see: {', '.join(access.divisions)}"), help="Your access to this workspace covers "
+                         "these divisions only; its administrator can change it.")
