@@ -5,9 +5,9 @@ no sign-in."""
 import pytest
 
 from oidc import ANA, auth_secrets, oidc_provider, sign_in
+from server import streamlit_server, wait_for_app
 
 VERA = {"sub": "vera@example.org", "email": "vera@example.org", "name": "Vera Digital"}
-from server import streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
