@@ -46,7 +46,7 @@ def test_every_methods_section_cited_is_a_heading_of_docs_methods():
 
 def test_the_sidebar_settings_and_the_cli_options_are_those_the_readme_names():
     from cxcommit.cli.parser import build_parser
-    from ui.shell import SETTING_PARAMS
+    from ui.settings_panel import SETTING_PARAMS
 
     readme = (ROOT / "README.md").read_text()
     paragraph = readme[readme.index("In Python these are fields of `cxcommit.Settings`"):][:1500]

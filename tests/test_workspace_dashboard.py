@@ -135,3 +135,27 @@ def test_an_export_is_in_the_audit_log(store):
     [entry] = store.audit()
     assert (entry.who, entry.action, entry.survey) == ("local", "exported", "CX pulse")
     assert entry.detail == "the slide deck (filters division: Digital)"
+
+
+def test_the_workspaces_settings_start_every_session_and_floor_the_minimum(store):
+    from cxcommit import Settings
+
+    store.save_settings(Settings(min_group_size=8, min_difference=0.1), by="ana@example.org")
+    test = app()
+    assert not test.exception
+    minimum = next(n for n in test.sidebar.number_input if n.label == "Minimum group size")
+    assert minimum.value == 8 and minimum.min == 3  # an administrator (the laptop's user) may go lower
+
+    def script():
+        import streamlit as st
+
+        from cxcommit.privacy.scope import Access
+        from ui.settings_panel import sidebar_settings
+        st.session_state["_url_filters"] = {"min_group_size": ["3"]}
+        st.session_state["used"] = sidebar_settings(Access("analyst")).min_group_size
+
+    analyst = AppTest.from_function(script, default_timeout=TIMEOUT).run()
+    assert not analyst.exception and analyst.session_state["used"] == 8
+    assert any("this workspace's is 8" in w.value for w in analyst.warning)
+    assert next(n for n in analyst.sidebar.number_input if n.label == "Minimum group size").min == 8
+    assert store.audit()[0].action == "changed settings"

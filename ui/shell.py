@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from cxcommit import Settings, SettingsError, Survey, UnitMetrics
+from cxcommit import Settings, Survey, UnitMetrics
 from cxcommit.analyses.groups import left_out
 from cxcommit.charts.options import ChartOptions
 from cxcommit.io.columns import ATTRIBUTES
@@ -22,21 +22,19 @@ from cxcommit.privacy.publish import publish
 from cxcommit.privacy.scope import LOCAL_ACCESS, Access
 from cxcommit.privacy.suppression import respondents_text
 from cxcommit.privacy.view import view
-from cxcommit.settings import MAX_MIN_DIFFERENCE_POINTS, MAX_MIN_GROUP_SIZE, setting_from_text, setting_link_text
-from cxcommit.stats.intervals import CI_METHODS
+from cxcommit.settings import setting_link_text
 from cxcommit.story.report_text import view_of
 from cxcommit.text import WORD_BREAK, escape_markdown as md, file_label
 from cxcommit.vocabulary import grouping_label, left_out_text, one_group
 from ui.data import DEMO_PARAM, LINK_PARAM, SURVEY, Dataset, current, data_notice, demo_dataset, link_params, opened_dataset
 from ui.errors import guarded, show_error
 from ui.sessions import remembered
+from ui.settings_panel import SETTING_PARAMS, sidebar_settings
 from ui.signin import gate
 from ui.workspace import access_of, scope_line, scope_of
 from ui.titles import PAGES, nav_title
 
 ROOT = Path(__file__).resolve().parent.parent
-SETTING_PARAMS = ("min_group_size", "confidence", "ci_method", "dont_know", "min_difference")
-POINTS = 100  # the sidebar shows min_difference in percentage points; Settings holds a fraction
 ROUTED = "_routed"
 
 
@@ -215,7 +213,7 @@ def _frame() -> Context:
         st.session_state["_url_read"] = True
         st.session_state["_url_filters"] = {name: st.query_params.get_all(name) for name in st.query_params}
     filter_area = st.sidebar.container()  # above the settings, which are read first
-    settings = _settings()
+    settings = sidebar_settings(st.session_state.get("_access", LOCAL_ACCESS))
     dataset, full = _published(dataset, settings)
     access = st.session_state.get("_access", LOCAL_ACCESS)
     full, metrics = scope_of(dataset, full, access)
@@ -320,49 +318,6 @@ def _filter(place, dataset: Dataset, survey: Survey, name: str, options: list[st
     else:
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
     filters[name] = place.multiselect(md(label_of(survey, name)), options, key=key, placeholder="All")
-
-
-def _settings() -> Settings:
-    """The sidebar's settings; a new session takes them from the link, and a value there that is
-    refused or changed (:func:`cxcommit.settings.setting_from_text`: never a smaller minimum group
-    size than asked) is said above the page for as long as it is in use."""
-    from_url = st.session_state.get("_url_filters", {})
-    defaults = Settings()
-    notes = st.session_state.setdefault("_setting_notes", {})  # name -> (value used, what was done)
-    with st.sidebar.expander("Settings"):
-        for name in SETTING_PARAMS:
-            key, default = f"setting:{name}", getattr(defaults, name)
-            if key not in st.session_state:
-                value, note = setting_from_text(name, from_url[name]) if name in from_url else (default, None)
-                st.session_state[key] = round(value * POINTS, 6) if name == "min_difference" else value
-                if note:
-                    notes[name] = (value, note)
-        st.number_input("Minimum group size", min_value=3, max_value=MAX_MIN_GROUP_SIZE, step=1,
-                        key="setting:min_group_size",
-                        help="No number about a group with fewer answers is shown, charted or exported.")
-        levels = tuple(sorted({0.9, 0.95, 0.99, st.session_state["setting:confidence"]}))  # a link's own level too
-        st.selectbox("Confidence level", levels, key="setting:confidence", format_func=lambda c: f"{c:.1%}"
-                     if round(c * 100, 1) % 1 else f"{c:.0%}")
-        st.selectbox("Interval method", tuple(CI_METHODS), key="setting:ci_method",
-                     format_func=lambda m: m.replace("_", "–").title())
-        st.selectbox("“Don't know” counts as", ("not_yes", "missing"), key="setting:dont_know",
-                     format_func={"not_yes": "not yes (in the base)", "missing": "missing (left out)"}.get)
-        st.number_input("Smallest difference that matters (points)", min_value=0.0,
-                        max_value=float(MAX_MIN_DIFFERENCE_POINTS), step=1.0, format="%.1f", key="setting:min_difference",
-                        help="A difference is called significant only when it holds after adjusting for the number "
-                             "of tests and is at least this many percentage points.")
-    values = {name: st.session_state[f"setting:{name}"] for name in SETTING_PARAMS}
-    values["min_difference"] = round(values["min_difference"] / POINTS, 10)
-    for name, (value, note) in list(notes.items()):
-        if values[name] == value:
-            st.warning(md(note), icon="⚠️")
-        else:  # changed since: the note no longer applies
-            del notes[name]
-    try:
-        return Settings(**values)
-    except SettingsError as error:  # cannot happen with the widgets' own values; said, never silent
-        show_error(error, what="The settings could not be used, the defaults are: ")
-        return defaults
 
 
 def _write_url(filters: dict[str, list[str]], settings: Settings, data: dict[str, str]) -> None:

@@ -15,7 +15,7 @@ from typing import Callable
 
 import streamlit as st
 
-from cxcommit import CxcommitError
+from cxcommit import CxcommitError, Settings
 from cxcommit.store import Workspace
 from cxcommit.store.engine import database_url
 from ui.errors import log, show_error
@@ -148,3 +148,31 @@ def scope_line(sidebar, access: Access) -> None:
     if access.is_scoped:
         sidebar.markdown(md(f"You see: {', '.join(access.divisions)}"), help="Your access to this workspace covers "
                          "these divisions only; its administrator can change it.")
+
+
+def workspace_settings() -> Settings:
+    """The workspace's settings (the defaults without a workspace)."""
+    store = workspace()
+    if store is None:
+        return Settings()
+    try:
+        return store.settings()
+    except CxcommitError:
+        log.exception("the workspace's settings could not be read")
+        return Settings()
+
+
+def keep_as_defaults(current: Settings) -> None:
+    """For an administrator: make the settings in the sidebar the workspace's, every session's start."""
+    store = workspace()
+    if store is None:
+        return
+    if st.button("Make these the workspace's settings", key="settings_keep",
+                 help="Every session starts from them; nobody but an administrator may set a smaller minimum "
+                      "group size."):
+        names = ("min_group_size", "confidence", "ci_method", "dont_know", "min_difference")
+        values = {name: st.session_state[f"setting:{name}"] for name in names}
+        values["min_difference"] = round(values["min_difference"] / 100, 10)
+        store.save_settings(Settings(**{**{n: getattr(current, n) for n in current.__dataclass_fields__}, **values}),
+                            by=who())
+        st.toast("Saved as the workspace's settings.")

@@ -23,7 +23,7 @@ from typing import Iterator
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from cxcommit.errors import WorkspaceError
+from cxcommit.errors import CxcommitError, WorkspaceError
 from cxcommit.io.raw_table import RawTable
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.mapping.mapping_file import mapping_from_dict
@@ -42,6 +42,7 @@ from cxcommit.store.people import Person, delete_person, read_access, read_peopl
 from cxcommit.store.records import metrics_from, metrics_meta, metrics_rows
 
 LOCAL = "local"  # who does what on a laptop, where nobody signs in
+ANALYSIS_SETTINGS = "analysis"  # the settings row holding the workspace's Settings (JSON)
 
 
 @dataclass(frozen=True)
@@ -284,6 +285,29 @@ class Workspace:
         """Take ``email``'s access away (never the last admin's)."""
         with self._writing() as connection:
             self._log(connection, by, "removed access", None, delete_person(connection, email))
+
+    def settings(self) -> Settings:
+        """The workspace's settings: what every session starts from (the minimum group size is also the
+        smallest anyone but an administrator may set). The defaults until an administrator saves some."""
+        with self.engine.connect() as connection:
+            text = connection.execute(sa.select(tables.settings.c.value).where(
+                tables.settings.c.name == ANALYSIS_SETTINGS)).scalar()
+        if text is None:
+            return Settings()
+        try:
+            return Settings(**{k: v for k, v in json.loads(text).items() if k in Settings.__dataclass_fields__})
+        except (ValueError, TypeError, CxcommitError):  # stored by another version: the defaults, never a failure
+            return Settings()
+
+    def save_settings(self, settings: Settings, *, by: str = LOCAL) -> None:
+        """Make ``settings`` the workspace's (see :meth:`settings`)."""
+        value = json.dumps({name: getattr(settings, name) for name in Settings.__dataclass_fields__})
+        with self._writing() as connection:
+            changed = connection.execute(tables.settings.update().where(
+                tables.settings.c.name == ANALYSIS_SETTINGS).values(value=value)).rowcount
+            if not changed:
+                connection.execute(tables.settings.insert().values(name=ANALYSIS_SETTINGS, value=value))
+            self._log(connection, by, "changed settings", None, value)
 
     def log(self, who: str, action: str, survey: str | None, detail: str) -> None:
         """Record in the audit log that ``who`` did ``action`` (e.g. "exported") on ``survey``."""

@@ -1,0 +1,67 @@
+"""The sidebar's settings (minimum group size, confidence, interval method, "don't know", the
+smallest difference that matters), kept in the URL, starting from the workspace's."""
+from __future__ import annotations
+
+import streamlit as st
+
+from cxcommit import Settings, SettingsError
+from cxcommit.privacy.scope import Access
+from cxcommit.settings import MAX_MIN_DIFFERENCE_POINTS, MAX_MIN_GROUP_SIZE, MIN_GROUP_SIZE_FLOOR, setting_from_text
+from cxcommit.stats.intervals import CI_METHODS
+from cxcommit.text import escape_markdown as md
+from ui.errors import show_error
+from ui.workspace import keep_as_defaults, workspace_settings
+
+SETTING_PARAMS = ("min_group_size", "confidence", "ci_method", "dont_know", "min_difference")
+POINTS = 100  # the sidebar shows min_difference in percentage points; Settings holds a fraction
+
+
+def sidebar_settings(access: Access) -> Settings:
+    """The sidebar's settings; a new session starts from the workspace's (:func:`ui.workspace.workspace_settings`)
+    and takes them from the link, and a value there that is refused or changed
+    (:func:`cxcommit.settings.setting_from_text`: never a smaller minimum group size than asked, nor, but
+    for an administrator, than the workspace's) is said above the page for as long as it is in use. An
+    administrator may make the settings in use the workspace's."""
+    from_url = st.session_state.get("_url_filters", {})
+    defaults = workspace_settings()
+    floor = MIN_GROUP_SIZE_FLOOR if access.can("settings") else defaults.min_group_size
+    notes = st.session_state.setdefault("_setting_notes", {})  # name -> (value used, what was done)
+    with st.sidebar.expander("Settings"):
+        for name in SETTING_PARAMS:
+            key, default = f"setting:{name}", getattr(defaults, name)
+            if key not in st.session_state:
+                value, note = setting_from_text(name, from_url[name]) if name in from_url else (default, None)
+                if name == "min_group_size" and value < floor:
+                    value, note = floor, (f"The link asks for a minimum group size of {value}; this workspace's is "
+                                          f"{floor}, which is used.")
+                st.session_state[key] = round(value * POINTS, 6) if name == "min_difference" else value
+                if note:
+                    notes[name] = (value, note)
+        st.number_input("Minimum group size", min_value=floor, max_value=MAX_MIN_GROUP_SIZE, step=1,
+                        key="setting:min_group_size",
+                        help="No number about a group with fewer answers is shown, charted or exported.")
+        levels = tuple(sorted({0.9, 0.95, 0.99, st.session_state["setting:confidence"]}))  # a link's own level too
+        st.selectbox("Confidence level", levels, key="setting:confidence", format_func=lambda c: f"{c:.1%}"
+                     if round(c * 100, 1) % 1 else f"{c:.0%}")
+        st.selectbox("Interval method", tuple(CI_METHODS), key="setting:ci_method",
+                     format_func=lambda m: m.replace("_", "–").title())
+        st.selectbox("“Don't know” counts as", ("not_yes", "missing"), key="setting:dont_know",
+                     format_func={"not_yes": "not yes (in the base)", "missing": "missing (left out)"}.get)
+        st.number_input("Smallest difference that matters (points)", min_value=0.0,
+                        max_value=float(MAX_MIN_DIFFERENCE_POINTS), step=1.0, format="%.1f", key="setting:min_difference",
+                        help="A difference is called significant only when it holds after adjusting for the number "
+                             "of tests and is at least this many percentage points.")
+        if access.can("settings"):
+            keep_as_defaults(defaults)
+    values = {name: st.session_state[f"setting:{name}"] for name in SETTING_PARAMS}
+    values["min_difference"] = round(values["min_difference"] / POINTS, 10)
+    for name, (value, note) in list(notes.items()):
+        if values[name] == value:
+            st.warning(md(note), icon="⚠️")
+        else:  # changed since: the note no longer applies
+            del notes[name]
+    try:
+        return Settings(**values)
+    except SettingsError as error:  # cannot happen with the widgets' own values; said, never silent
+        show_error(error, what="The settings could not be used, the defaults are: ")
+        return defaults
