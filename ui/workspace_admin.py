@@ -28,9 +28,9 @@ def admin(store, access) -> None:
         with st.expander("Audit log: who added, replaced, removed and exported what"):
             st.dataframe([{"When": f"{e.at:%Y-%m-%d %H:%M}", "Who": e.who, "What": e.action, "Survey": e.survey or "",
                            "Detail": e.detail} for e in store.audit(500)], hide_index=True)
-    if access.can("export"):
+    if access.can("settings"):  # every stored response, as imported: for administrators
         with st.expander("The whole workspace as one file"):
-            _archive(store, access)
+            _archive(store)
 
 
 def _people(store) -> None:
@@ -59,9 +59,10 @@ def _people(store) -> None:
                 st.rerun()
 
 
-def _archive(store, access) -> None:
+def _archive(store) -> None:
     st.markdown("Every survey, wave, unit metric, setting, person and the audit log, in one .zip file that "
-                "`python -m cxcommit workspace import` (or an administrator here) reads on another machine.")
+                "`python -m cxcommit workspace import` (or an administrator here) reads on another machine. It "
+                "holds every stored response as imported (no identifiers): keep it as safe as the exports.")
     person = who()
 
     def made() -> bytes:
@@ -72,8 +73,6 @@ def _archive(store, access) -> None:
 
     download_button("Download the workspace (.zip)", made, key="workspace_export", what="The workspace file",
                     file_name="cxcommit-workspace.zip", mime="application/zip", icon=":material/inventory_2:")
-    if not access.can("settings"):
-        return
     upload = st.file_uploader("Import a workspace file (its surveys must not be here already)", type=["zip"],
                               key="workspace_import")
     if upload is not None and st.button("Import it", key="workspace_import_go"):
