@@ -232,3 +232,12 @@ def test_a_workspace_made_with_the_first_schema_keeps_its_waves(database_url, de
         assert migrate.revision(connection) == migrate.head()
     same_rows(upgraded.load("Pulse"), demo)
     assert [w.label for w in upgraded.surveys()[0].waves] == list(demo.report.waves)
+
+
+def test_the_head_revision_named_is_the_newest_migration():
+    from alembic.script import ScriptDirectory
+
+    from cxcommit.store import migrate
+
+    assert migrate.head() == ScriptDirectory.from_config(migrate.config()).get_current_head()
+    assert migrate.revisions()[0] == migrate.head()

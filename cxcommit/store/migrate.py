@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from cxcommit.store.engine import WRITE
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 LOCK = 716_400_016  # PostgreSQL advisory lock held while a process upgrades the schema
+HEAD = "0002"  # the newest migration's revision (a test checks it against migrations/): opening a
+# workspace at it needs no Alembic, whose import alone takes longer than reading a small survey
 
 
-def config(connection: Connection | None = None) -> Config:
+def config(connection: Connection | None = None):
+    from alembic.config import Config  # only to migrate: see HEAD
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
@@ -30,12 +31,14 @@ def config(connection: Connection | None = None) -> Config:
 
 def head() -> str:
     """The newest schema's revision."""
-    return ScriptDirectory.from_config(config()).get_current_head()
+    return HEAD
 
 
 def revision(connection: Connection) -> str | None:
-    """The revision the database is at (None: an empty database)."""
-    return MigrationContext.configure(connection).get_current_revision()
+    """The revision the database is at (None: an empty database), read from Alembic's own table."""
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
 def upgrade(engine: Engine, to: str = "head") -> None:
@@ -49,9 +52,13 @@ def upgrade(engine: Engine, to: str = "head") -> None:
     with engine.connect().execution_options(**WRITE) as connection, connection.begin():
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK})")
+        from alembic import command  # only to migrate: see HEAD
+
         command.upgrade(config(connection), to)
 
 
 def revisions() -> tuple[str, ...]:
     """Every schema revision this cxcommit knows, the newest first."""
+    from alembic.script import ScriptDirectory  # only when asked: see HEAD
+
     return tuple(script.revision for script in ScriptDirectory.from_config(config()).walk_revisions())
