@@ -101,15 +101,13 @@ def _frame(data: dict, cells: dict, columns: dict, waves) -> tuple[dict, np.ndar
 
 def _persons(keys: np.ndarray) -> np.ndarray | None:
     """Each row's person numbered 0, 1, … (-1 blank) from the stored keys; None when no key comes twice
-    (nobody answered more than once: nothing to pair)."""
+    (nobody answered more than once: nothing to pair). One pass of hashing, no sort."""
     named = np.flatnonzero(keys >= 0)
-    order = np.argsort(keys[named], kind="stable")
-    ordered = keys[named][order]
-    repeated = ordered[1:] == ordered[:-1]
-    if not repeated.any():
+    codes, uniques = pd.factorize(keys[named])
+    if len(uniques) == len(named):
         return None
     persons = np.full(len(keys), -1, dtype=np.int64)
-    persons[named[order]] = np.cumsum(np.concatenate([[0], ~repeated]))
+    persons[named] = codes
     return persons
 
 
