@@ -105,7 +105,7 @@ class _Closer:
                     del self._seen[session_id]
         for session_id, session in ended:
             # Thread-safe: on a session that is not connected it marks it closed and closes it on the
-            # runtime's event loop (its uploads go with it); we use no sign-in.
+            # runtime's event loop (its uploads go with it); a signed-in tab has ended, so its user goes too.
             runtime.clear_user_info_for_session(session_id)
             # Should Streamlit have forgotten the session already (a busy machine), the close finds
             # nothing: its uploads and state go anyway (both thread-safe; the runtime's loop can also
