@@ -57,6 +57,8 @@ def test_it_opens_on_the_latest_survey_and_a_link_names_one(store):
     assert "2025-Q2" in [o for m in linked.sidebar.multiselect for o in m.options]
     demo_link = app(demo="1")
     assert "Demo data" in sidebar(demo_link) and demo_link.query_params["demo"] == "1"
+    next(b for b in linked.sidebar.button if b.label == "Show the demo data").click().run()  # one click away
+    assert "Demo data" in sidebar(linked) and linked.query_params["demo"] == "1"
 
 
 def test_sessions_share_one_copy_and_see_a_wave_added_since(store):

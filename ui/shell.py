@@ -26,7 +26,8 @@ from cxcommit.settings import setting_link_text
 from cxcommit.story.report_text import view_of
 from cxcommit.text import WORD_BREAK, escape_markdown as md, file_label
 from cxcommit.vocabulary import grouping_label, left_out_text, one_group
-from ui.data import DEMO_PARAM, LINK_PARAM, SURVEY, Dataset, current, data_notice, demo_dataset, link_params, opened_dataset
+from ui.data import (DEMO_PARAM, LINK_PARAM, SURVEY, Dataset, current, data_notice, demo_dataset, link_params,
+                     opened_dataset, use)
 from ui.errors import guarded, show_error
 from ui.sessions import remembered
 from ui.settings_panel import SETTING_PARAMS, sidebar_settings
@@ -286,6 +287,10 @@ def _filters(dataset: Dataset, survey: Survey, sidebar) -> dict[str, list[str]]:
     """The sidebar's filters (in ``sidebar``), offering the published values of ``survey``."""
     filters: dict[str, list[str]] = {}
     _data_name(sidebar, dataset.label)
+    if not dataset.is_demo and sidebar.button("Show the demo data", key="sidebar_demo", type="tertiary",
+                                              help="The built-in demo; the Data page opens your surveys again"):
+        use(demo_dataset())
+        st.rerun()
     scope_line(sidebar, st.session_state.get("_access", LOCAL_ACCESS))
     sidebar.markdown("**Filters**")
     from_url = st.session_state.get("_url_filters", {})
