@@ -41,6 +41,15 @@ def signin_server(tmp_path_factory):
             yield url
 
 
+def signed_in(open_page, server, subject: str, path: str = ""):
+    """A new visitor's page at ``path``, signed in at the provider as ``subject``."""
+    page = open_page(1366, 768)
+    page.goto(f"{server}{path}")
+    wait_for_app(page)
+    sign_in(page, server, server.issuer, subject)
+    return page
+
+
 def shows_sign_in_page_only(page) -> bool:
     """The sign-in page and nothing else: no page listed, no sidebar, no data, no chart."""
     app = page.locator('[data-testid="stApp"]')
@@ -62,10 +71,7 @@ def test_a_link_to_a_page_opens_the_sign_in_page_and_nothing_else(signin_server,
 
 
 def test_signing_in_at_the_provider_opens_the_overview_and_the_sidebar_says_who(signin_server, open_page):
-    page = open_page(1366, 768)
-    page.goto(signin_server)
-    wait_for_app(page)
-    sign_in(page, signin_server, signin_server.issuer, ANA["sub"])
+    page = signed_in(open_page, signin_server, ANA["sub"])
     assert page.locator("h1").first.inner_text().startswith("Executive commitment")
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert f"Signed in as {ANA['name']}" in sidebar.inner_text() and "CX pulse" in sidebar.inner_text()
@@ -77,19 +83,13 @@ def test_signing_in_at_the_provider_opens_the_overview_and_the_sidebar_says_who(
 
 
 def test_someone_the_provider_gives_no_name_is_named_by_their_email(signin_server, open_page):
-    page = open_page(1366, 768)
-    page.goto(signin_server)
-    wait_for_app(page)
-    sign_in(page, signin_server, signin_server.issuer, "ben@example.org")
+    page = signed_in(open_page, signin_server, "ben@example.org")
     shown = page.locator('[data-testid="stSidebar"]').inner_text().replace("\u2060", "")  # no mail link: a word joiner
     assert "Signed in as ben@example.org" in shown
 
 
 def test_signing_out_ends_the_session_at_the_provider_and_returns_to_the_sign_in_page(signin_server, open_page):
-    page = open_page(1366, 768)
-    page.goto(signin_server)
-    wait_for_app(page)
-    sign_in(page, signin_server, signin_server.issuer, ANA["sub"])
+    page = signed_in(open_page, signin_server, ANA["sub"])
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{signin_server.issuer}/oauth2/end_session?*")
     page.get_by_role("button", name="End session").click()
@@ -130,10 +130,7 @@ def test_with_several_providers_each_has_its_button_and_signs_in(tmp_path, open_
 
 
 def test_someone_the_workspace_does_not_list_sees_only_that(signin_server, open_page):
-    page = open_page(1366, 768)
-    page.goto(f"{signin_server}/variation?data=CX%20pulse")
-    wait_for_app(page)
-    sign_in(page, signin_server, signin_server.issuer, "mallory@example.org")
+    page = signed_in(open_page, signin_server, "mallory@example.org", "/variation?data=CX%20pulse")
     assert page.locator("h1").first.inner_text() == "No access yet"
     text = page.locator('[data-testid="stApp"]').inner_text()
     assert "mallory@example.org" in text.replace("\u2060", "") and "CX pulse" not in text
@@ -142,10 +139,7 @@ def test_someone_the_workspace_does_not_list_sees_only_that(signin_server, open_
 
 
 def test_a_viewer_of_one_division_sees_that_division_only(signin_server, open_page):
-    page = open_page(1366, 768)
-    page.goto(signin_server)
-    wait_for_app(page)
-    sign_in(page, signin_server, signin_server.issuer, VERA["sub"])
+    page = signed_in(open_page, signin_server, VERA["sub"])
     assert page.locator('[data-testid="stException"]').count() == 0
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert "You see: Digital" in sidebar.inner_text()
