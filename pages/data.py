@@ -153,7 +153,6 @@ with st.expander(f"Small groups: what is reported within “Other …” (minimu
                  expanded=just_loaded):
     disclosure_report(ctx)
 panel(store, dataset, ctx.access)
-admin(store, ctx.access)
 if not dataset.is_demo and st.button("Show the demo data"):
     use(demo_dataset())
     st.rerun()
@@ -163,3 +162,4 @@ if ctx.access.can("add"):
     if loading(dataset):
         load(ctx, dataset, store)
     store_step(store)  # under "Use this data", where the user is
+admin(store, ctx.access)  # people, the audit log, the workspace file: below the everyday work

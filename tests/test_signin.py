@@ -53,7 +53,12 @@ def test_signing_in_with_no_provider_in_the_secrets_is_said_not_raised():
     assert test.error[0].value.startswith("Sign-in is not set up completely:")
 
 
-def test_the_signed_in_person_is_named_in_the_sidebar_with_a_way_out():
+def test_the_signed_in_person_is_named_in_the_sidebar_with_a_way_out(tmp_path, monkeypatch):
+    from cxcommit.store import Workspace
+
+    url = f"sqlite:///{tmp_path / 'cxcommit.db'}"
+    Workspace.open(url).set_person("Ana@Example.org", "admin")  # the workspace lets her in (any case)
+    monkeypatch.setenv("CXCOMMIT_DATABASE_URL", url)
     test = dashboard({"is_logged_in": True, "email": "ana@example.org", "name": "Ana *Lima*"}, {**SHARED, **PROVIDER})
     assert not test.exception
     assert test.title[0].value.startswith("Executive commitment")
@@ -69,3 +74,11 @@ def test_the_readme_and_the_example_secrets_give_every_key_st_login_needs():
     example = tomllib.loads((ROOT / ".streamlit" / "secrets.example.toml").read_text())["auth"]
     readme = tomllib.loads(re.search(r"```toml\n(.*?)```", (ROOT / "README.md").read_text(), re.S)[1])["auth"]
     assert set(example) == set(readme) == needed
+
+
+def test_someone_signed_in_whom_the_workspace_does_not_list_sees_only_that(tmp_path, monkeypatch):
+    monkeypatch.setenv("CXCOMMIT_DATABASE_URL", f"sqlite:///{tmp_path / 'cxcommit.db'}")
+    test = dashboard({"is_logged_in": True, "email": "eve@example.org", "name": "Eve"}, {**SHARED, **PROVIDER})
+    assert not test.exception
+    assert test.title[0].value == "No access yet" and len(test.title) == 1
+    assert "workspace people add EMAIL --role viewer" in "\n".join(m.value for m in test.markdown)
