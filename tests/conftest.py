@@ -40,7 +40,8 @@ use_system_allocator()  # the tests run as the command line and the dashboard do
 # The files that take longest, longest first (the sum of their tests' durations: 330, 310, 230, 210,
 # 170, 130, 110, 90 and 70 s under a load of 7 on 2 cores).
 LONGEST = ("test_privacy.py", "test_browser.py", "test_realdata_browser.py", "test_messages.py", "test_dashboard.py",
-           "test_hostile_files.py", "test_hostile_browser.py", "test_pptx_deck.py", "test_sessions.py")
+           "test_hostile_files.py", "test_hostile_browser.py", "test_pptx_deck.py", "test_sessions.py",
+           "test_signin_browser.py", "test_scope_privacy.py", "test_workspace_robust.py", "test_workspace_cli.py")
 
 
 def pytest_collection_modifyitems(items):

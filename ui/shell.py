@@ -274,23 +274,23 @@ def _options(survey: Survey, name: str, filters: dict[str, list[str]]) -> list[s
     return list(survey.codes(name)[1])
 
 
-def _data_name(sidebar, label: str) -> None:
+def _data_name(sidebar, dataset: Dataset) -> None:
     """The data in use: its file name wraps between its parts (a zero-width space after each "_",
     "-" and ".", each part escaped on its own), never mid-word; where a part is cut short, the full
-    name on hover."""
-    name, cut = file_label(label)
+    name on hover. Other data than the demo: the demo one click away."""
+    name, cut = file_label(dataset.label)
     sidebar.markdown("**Data:** " + WORD_BREAK.join(md(part) for part in name.split(WORD_BREAK)),
-                     help=md(label) if cut else None)
+                     help=md(dataset.label) if cut else None)
+    if not dataset.is_demo and sidebar.button("Show the demo data", key="sidebar_demo", type="tertiary",
+                                              help="The built-in demo; the Data page opens your surveys again"):
+        use(demo_dataset())
+        st.rerun()
 
 
 def _filters(dataset: Dataset, survey: Survey, sidebar) -> dict[str, list[str]]:
     """The sidebar's filters (in ``sidebar``), offering the published values of ``survey``."""
     filters: dict[str, list[str]] = {}
-    _data_name(sidebar, dataset.label)
-    if not dataset.is_demo and sidebar.button("Show the demo data", key="sidebar_demo", type="tertiary",
-                                              help="The built-in demo; the Data page opens your surveys again"):
-        use(demo_dataset())
-        st.rerun()
+    _data_name(sidebar, dataset)
     scope_line(sidebar, st.session_state.get("_access", LOCAL_ACCESS))
     sidebar.markdown("**Filters**")
     from_url = st.session_state.get("_url_filters", {})

@@ -17,7 +17,6 @@ from cxcommit.privacy.load import published_survey
 from cxcommit.privacy.publish import publish
 from cxcommit.privacy.view import view
 from cxcommit.settings import MAX_MIN_DIFFERENCE_POINTS, Settings
-from cxcommit.store import Workspace
 from cxcommit.vocabulary import grouping_text
 
 
@@ -61,12 +60,13 @@ def source_name(args) -> str:
 
 def survey_from(args, settings: Settings) -> Survey:
     """The published survey the command works on: the export named (read, mapped, imported) or, with
-    ``--survey``, the survey stored in the workspace with every wave (:mod:`cxcommit.store`)."""
+    ``--survey``, the survey stored in the workspace with every wave (``args.stored``:
+    :class:`cxcommit.cli.stored.Stored`)."""
     if getattr(args, "survey", None):
         if args.file:
             raise SettingsError(f"Both a file ({Path(args.file).name}) and --survey {args.survey!r} are given.",
                                 hint="Name either an export or a stored survey.")
-        return publish(Workspace.open().load(args.survey), settings.min_group_size)
+        return publish(args.stored.survey(), settings.min_group_size)
     if not args.file:
         raise SettingsError("No export is named.", hint="Give the export's file, or --survey NAME for a survey stored "
                                                         "in the workspace (`python -m cxcommit workspace list`).")
@@ -116,7 +116,7 @@ def metrics(args, survey: Survey | None = None) -> UnitMetrics | None:
     says what is left out (:func:`cxcommit.analyses.pay.metrics_coverage`)."""
     metrics = read_unit_metrics(args.metrics) if args.metrics else None
     if metrics is None and getattr(args, "survey", None):  # those kept with the stored survey
-        metrics = Workspace.open().metrics(args.survey)
+        metrics = args.stored.metrics()
     for note in metrics_coverage(survey, metrics) if survey is not None else ():
         print(f"Note: {note}", file=sys.stderr)
     return metrics

@@ -18,6 +18,10 @@ from cxcommit.errors import CxcommitError, OutOfMemoryError
 
 def run(args) -> int:
     """Run the command ``args`` names, its modules imported now (see the module)."""
+    if getattr(args, "survey", None) and args.command in ("summary", "analyze", "report"):
+        from cxcommit.cli.stored import Stored  # only for a stored survey: the database's modules
+
+        args.stored = Stored(args.survey)
     if args.command == "demo":
         from cxcommit.cli.demo import demo  # per command: see the module
 

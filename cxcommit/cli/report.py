@@ -8,8 +8,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from cxcommit.charts.theme import QUALITATIVE
-from cxcommit.cli.workspace import who
-from cxcommit.store import Workspace
 from cxcommit.cli.inputs import filtered, metrics, settings_from, survey_from
 from cxcommit.errors import NotApplicable, SettingsError
 from cxcommit.export.html_report import html_report
@@ -93,8 +91,7 @@ def _write_report(args, survey: Survey, settings: Settings, out: Path, cover: Co
                             hint="Choose a file in a folder you can write to, and close the file if it is open "
                                  "in another program.") from None
     if args.survey:  # a stored survey's exports are in the workspace's audit log
-        Workspace.open().log(who(), "exported", args.survey, f"{out.name} ({len(slides)} slides; "
-                             + "; ".join(lines[1:3]) + ")")
+        args.stored.exported(f"{out.name} ({len(slides)} slides; " + "; ".join(lines[1:3]) + ")")
     cover_too = out.suffix.lower() == ".pptx"  # a deck opens with its cover; the HTML report with a header
     print(f"wrote {out} ({len(slides) + cover_too} slides{', the cover included' if cover_too else ''})")
     return 0
