@@ -75,7 +75,7 @@ def _survey(row, columns: dict, imports, waves, data: dict, cells: dict) -> Surv
     report = _report(imports, waves, frame, repeats)
     groupings = {name: sources.get(name, name) for name in frame
                  if name == "wave" or columns.get(name, ("", ""))[1] == "grouping"}
-    return Survey(pd.DataFrame(frame), survey_items, groupings, mapping, report, levels=levels,
+    return Survey(pd.DataFrame(frame, copy=False), survey_items, groupings, mapping, report, levels=levels,
                   persons=numbered(persons) if repeats else None)
 
 
