@@ -71,8 +71,12 @@ def scratch_folder(memory: str = "/dev/shm", room: int = 1 << 30) -> str | None:
 
 
 def _run_as() -> dict:
-    """``subprocess``'s arguments that run ``initdb`` and ``postgres`` as the ``postgres`` user when
-    the tests run as root (they refuse to run as root); nothing otherwise."""
+    """How ``initdb`` and ``postgres`` run as the ``postgres`` user when the tests run as root (they
+    refuse to run as root): ``prefix``, a command that switches user and then runs them in its own
+    process (``setpriv``, which execs: the server's PID is the one started), and the ``user`` and
+    ``group`` that own the cluster's folder; nothing otherwise. A command, not ``subprocess``'s ``user=``:
+    that makes Python fork the whole test worker (a gigabyte after the privacy audits) instead of
+    vfork, and the fork failed with ENOMEM on a busy machine."""
     if os.geteuid() != 0:
         return {}
     try:
@@ -80,7 +84,8 @@ def _run_as() -> dict:
     except KeyError:
         raise PostgresMissing(f"The tests run as root, and PostgreSQL refuses to: they run it as the "
                               f"`{USER}` user, who does not exist here: {INSTALL}.") from None
-    return {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
+    return {"prefix": ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups", "--"],
+            "user": user.pw_uid, "group": user.pw_gid}
 
 
 class PostgresServer:
@@ -162,7 +167,7 @@ class PostgresServer:
 def _initdb(binaries: Path, data: Path, run_as: dict) -> None:
     command = [binaries / "initdb", "--pgdata", data, "--username", USER, "--auth", "trust", "--encoding", "UTF8",
                "--no-locale", "--no-sync"]
-    done = subprocess.run(command, capture_output=True, text=True, **run_as)
+    done = subprocess.run([*run_as.get("prefix", ()), *command], capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"initdb failed (exit code {done.returncode}): {done.stderr[-3000:]}")
 
@@ -181,8 +186,9 @@ def start_server(timeout: float = 60) -> PostgresServer:
         settings = [arg for name, value in SETTINGS.items() for arg in ("-c", f"{name}={value}")]
         log_path = folder / "server.log"
         with log_path.open("wb") as log:  # the server writes to its own copy of the descriptor
-            process = subprocess.Popen([binaries / "postgres", "-D", folder / "data", "-k", folder, "-p", str(PORT),
-                                        *settings], stdin=subprocess.DEVNULL, stdout=log, stderr=log, **run_as)
+            process = subprocess.Popen([*run_as.get("prefix", ()), binaries / "postgres", "-D", folder / "data", "-k",
+                                        folder, "-p", str(PORT), *settings], stdin=subprocess.DEVNULL, stdout=log,
+                                       stderr=log)
         server = PostgresServer(folder, process, log_path)
         server.wait_ready(deadline)
         return server

@@ -26,6 +26,8 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from cxcommit.store.engine import WAIT_SECONDS
+
 KEYS = ("wave_id", "row_no", "person", "cell")  # the responses table's own columns
 BATCH = 50_000  # rows written or read at a time (SQLite)
 
@@ -195,6 +197,10 @@ def _adbc_read(path: str, query: str):
     import adbc_driver_sqlite.dbapi as adbc
 
     with adbc.connect(f"file:{path}?mode=ro") as reader, reader.cursor() as cursor:
+        # another connection may hold a lock a moment (recovering the log after a process was killed,
+        # or the reader beside this one): wait for it as every writer does, never fail at once
+        cursor.execute(f"PRAGMA busy_timeout = {WAIT_SECONDS * 1000}")
+        cursor.fetchall()
         cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(1 << 30)})
         cursor.execute(query)
         return cursor.fetch_arrow_table()
