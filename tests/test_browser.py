@@ -139,7 +139,7 @@ def test_a_charts_download_menu_gives_its_image(app_server, open_page):
 
 
 def upload(page, path_or_payload):
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(path_or_payload)
+    page.locator('[data-testid="stFileUploader"]').filter(has_text="Survey exports").locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path_or_payload)
     page.locator('[data-testid="stFileChip"]').first.wait_for()  # sent; the rerun follows
     wait_for_app(page)
 

@@ -82,7 +82,7 @@ def test_a_hostile_export_runs_nothing_and_reads_as_text_on_every_page(tmp_path,
         wait_for_app(page)
         page.get_by_text("Change the data", exact=False).first.click()  # data of one's own in use: the form is folded
         wait_for_app(page)
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(path)
+        page.locator('[data-testid="stFileUploader"]').filter(has_text="Survey exports").locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path)
         page.get_by_text("Full wording of the").first.wait_for(timeout=180_000)  # a busy machine reads slowly
         texts.append(check_page(page, base))
         page.get_by_text("Full wording of the").first.click()

@@ -41,8 +41,8 @@ def load(page, url: str, path: Path, name: str) -> None:
     change = page.get_by_text("Change the data: load other exports, a mapping or unit metrics")
     if change.count():  # data of one's own in use: the loading form is folded away
         change.click()
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.wait_for(state="attached")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(named))
+        page.locator('[data-testid="stFileUploader"]').filter(has_text="Survey exports").locator('[data-testid="stFileUploaderDropzoneInput"]').wait_for(state="attached")
+    page.locator('[data-testid="stFileUploader"]').filter(has_text="Survey exports").locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(named))
     page.get_by_role("button", name="Use this data").wait_for(timeout=120_000)
     wait_for_app(page)
     page.get_by_role("button", name="Use this data").click()

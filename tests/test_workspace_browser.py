@@ -24,7 +24,7 @@ def store_upload(page, url: str, survey: str, wave: str) -> None:
     if loader.count():  # data of one's own in use: the form is behind this switch
         loader.click()
         wait_for_app(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(EXPORT))
+    page.locator('[data-testid="stFileUploader"]').filter(has_text="Survey exports").locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(EXPORT))
     page.locator('[data-testid="stFileChip"]').first.wait_for()
     wait_for_app(page)
     page.get_by_text("Keep them in the workspace", exact=True).click()  # already chosen over a stored survey
