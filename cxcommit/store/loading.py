@@ -76,7 +76,7 @@ def _survey(row, columns: dict, imports, waves, data: dict, cells: dict) -> Surv
     groupings = {name: sources.get(name, name) for name in frame
                  if name == "wave" or columns.get(name, ("", ""))[1] == "grouping"}
     return Survey(pd.DataFrame(frame, copy=False), survey_items, groupings, mapping, report, levels=levels,
-                  persons=numbered(persons) if repeats else None)
+                  persons=persons if repeats else None)
 
 
 def _frame(data: dict, cells: dict, columns: dict, waves) -> tuple[dict, np.ndarray | None]:
@@ -96,19 +96,7 @@ def _frame(data: dict, cells: dict, columns: dict, waves) -> tuple[dict, np.ndar
             codes, uniques = pd.factorize(pd.Series(cells[column], dtype=object), use_na_sentinel=True)
             shown = np.append(codes, -1)[at]  # a row without a cell (none should be) is blank
             frame[name] = ordered_categories(pd.Series(pd.Categorical.from_codes(shown, categories=list(uniques))), name)
-    return frame, _persons(data["person"])
-
-
-def _persons(keys: np.ndarray) -> np.ndarray | None:
-    """Each row's person numbered 0, 1, … (-1 blank) from the stored keys; None when no key comes twice
-    (nobody answered more than once: nothing to pair). One pass of hashing, no sort."""
-    named = np.flatnonzero(keys >= 0)
-    codes, uniques = pd.factorize(keys[named])
-    if len(uniques) == len(named):
-        return None
-    persons = np.full(len(keys), -1, dtype=np.int64)
-    persons[named] = codes
-    return persons
+    return frame, numbered(data["person"])  # a keyed person number per row, -1 blank; None: nobody twice
 
 
 def _items(frame: dict, data: dict, columns: dict, imports, mapping) -> tuple[tuple, dict]:
@@ -142,10 +130,9 @@ def _report(imports, waves, frame: dict, repeats: int):
         notes = tuple(n for n in report.notes if n != repeat_note(report.repeat_respondents))
         reports.append(replace(report, rows_kept=sum(w.respondents for w in left.get(record.id, [])),
                                waves=tuple(w.label for w in left.get(record.id, [])), notes=notes, repeat_respondents=0))
-    responses_frame = pd.DataFrame({"wave": frame["wave"]})
     if len(reports) == 1:
         report = reports[0]
         return replace(report, repeat_respondents=repeats,
                        notes=report.notes + ((repeat_note(repeats),) if repeats else ()),
                        waves=tuple(str(w) for w in frame["wave"].cat.categories))
-    return combined_report(reports, responses_frame, repeats)
+    return combined_report(reports, pd.DataFrame({"wave": frame["wave"]}), repeats)
