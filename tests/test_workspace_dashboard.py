@@ -161,3 +161,9 @@ def test_the_workspaces_settings_start_every_session_and_floor_the_minimum(store
     assert any("this workspace's is 8" in w.value for w in analyst.warning)
     assert next(n for n in analyst.sidebar.number_input if n.label == "Minimum group size").min == 8
     assert store.audit()[0].action == "changed settings"
+    # an administrator makes the sidebar's settings the workspace's
+    next(n for n in test.sidebar.number_input if n.label == "Minimum group size").set_value(6).run()
+    next(b for b in test.sidebar.button if b.label == "Make these the workspace's settings").click().run()
+    assert not test.exception
+    kept = store.settings()
+    assert (kept.min_group_size, kept.min_difference) == (6, 0.1)

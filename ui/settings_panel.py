@@ -2,6 +2,8 @@
 smallest difference that matters), kept in the URL, starting from the workspace's."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from cxcommit import Settings, SettingsError
@@ -26,17 +28,8 @@ def sidebar_settings(access: Access) -> Settings:
     defaults = workspace_settings()
     floor = MIN_GROUP_SIZE_FLOOR if access.can("settings") else defaults.min_group_size
     notes = st.session_state.setdefault("_setting_notes", {})  # name -> (value used, what was done)
+    _start(defaults, floor, from_url, notes)
     with st.sidebar.expander("Settings"):
-        for name in SETTING_PARAMS:
-            key, default = f"setting:{name}", getattr(defaults, name)
-            if key not in st.session_state:
-                value, note = setting_from_text(name, from_url[name]) if name in from_url else (default, None)
-                if name == "min_group_size" and value < floor:
-                    value, note = floor, (f"The link asks for a minimum group size of {value}; this workspace's is "
-                                          f"{floor}, which is used.")
-                st.session_state[key] = round(value * POINTS, 6) if name == "min_difference" else value
-                if note:
-                    notes[name] = (value, note)
         st.number_input("Minimum group size", min_value=floor, max_value=MAX_MIN_GROUP_SIZE, step=1,
                         key="setting:min_group_size",
                         help="No number about a group with fewer answers is shown, charted or exported.")
@@ -51,8 +44,9 @@ def sidebar_settings(access: Access) -> Settings:
                         max_value=float(MAX_MIN_DIFFERENCE_POINTS), step=1.0, format="%.1f", key="setting:min_difference",
                         help="A difference is called significant only when it holds after adjusting for the number "
                              "of tests and is at least this many percentage points.")
-        if access.can("settings"):
-            keep_as_defaults(defaults)
+        keep = access.can("settings") and st.button(
+            "Make these the workspace's settings", key="settings_keep",
+            help="Every session starts from them; nobody but an administrator may set a smaller minimum group size.")
     values = {name: st.session_state[f"setting:{name}"] for name in SETTING_PARAMS}
     values["min_difference"] = round(values["min_difference"] / POINTS, 10)
     for name, (value, note) in list(notes.items()):
@@ -61,7 +55,25 @@ def sidebar_settings(access: Access) -> Settings:
         else:  # changed since: the note no longer applies
             del notes[name]
     try:
-        return Settings(**values)
+        settings = Settings(**values)
     except SettingsError as error:  # cannot happen with the widgets' own values; said, never silent
         show_error(error, what="The settings could not be used, the defaults are: ")
         return defaults
+    if keep:  # the workspace's import settings (not in the sidebar) stay as they are
+        keep_as_defaults(replace(defaults, **values))
+    return settings
+
+
+def _start(defaults: Settings, floor: int, from_url: dict, notes: dict) -> None:
+    """A new session's settings: the link's, else the workspace's; a link's minimum group size under
+    ``floor`` is raised to it. What was refused or changed goes into ``notes`` (name -> (value, note))."""
+    for name in SETTING_PARAMS:
+        key, default = f"setting:{name}", getattr(defaults, name)
+        if key in st.session_state:
+            continue
+        value, note = setting_from_text(name, from_url[name]) if name in from_url else (default, None)
+        if name == "min_group_size" and value < floor:
+            value, note = floor, f"The link asks for a minimum group size of {value}; this workspace's is {floor}, which is used."
+        st.session_state[key] = round(value * POINTS, 6) if name == "min_difference" else value
+        if note:
+            notes[name] = (value, note)

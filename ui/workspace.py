@@ -162,17 +162,9 @@ def workspace_settings() -> Settings:
         return Settings()
 
 
-def keep_as_defaults(current: Settings) -> None:
-    """For an administrator: make the settings in the sidebar the workspace's, every session's start."""
+def keep_as_defaults(settings: Settings) -> None:
+    """For an administrator: make ``settings`` (the sidebar's) the workspace's, every session's start."""
     store = workspace()
-    if store is None:
-        return
-    if st.button("Make these the workspace's settings", key="settings_keep",
-                 help="Every session starts from them; nobody but an administrator may set a smaller minimum "
-                      "group size."):
-        names = ("min_group_size", "confidence", "ci_method", "dont_know", "min_difference")
-        values = {name: st.session_state[f"setting:{name}"] for name in names}
-        values["min_difference"] = round(values["min_difference"] / 100, 10)
-        store.save_settings(Settings(**{**{n: getattr(current, n) for n in current.__dataclass_fields__}, **values}),
-                            by=who())
+    if store is not None:
+        store.save_settings(settings, by=who())
         st.toast("Saved as the workspace's settings.")
