@@ -178,6 +178,7 @@ LINK_PARAM = "data"  # the URL parameter naming the stored survey shown
 DEMO_PARAM = "demo"  # the URL parameter saying the demo is shown (when the workspace has surveys)
 SURVEY = "survey"  # the session's stored survey, by name: read again whenever it changes
 NOTICE = "_data_notice"
+DEMO_LINK = "_demo_link"  # whether the URL says the demo is shown (see :func:`link_params`)
 
 
 def current() -> Dataset:
@@ -195,9 +196,10 @@ def current() -> Dataset:
 
 
 def _opening() -> Dataset:
-    """What a new session opens on (see :func:`current`)."""
+    """What a new session opens on (see :func:`current`); the demo, once opened, stays the session's
+    (a survey stored meanwhile does not replace it under the user)."""
     if st.query_params.get(DEMO_PARAM) == "1":
-        return demo_dataset()
+        return _opened_demo()
     named = st.query_params.get(LINK_PARAM)
     if named:
         found = _stored_dataset(named)
@@ -214,7 +216,21 @@ def _opening() -> Dataset:
         if found is not None:
             st.session_state[SURVEY] = latest
             return found
-    return demo_dataset()
+    return _opened_demo()
+
+
+def _opened_demo() -> Dataset:
+    demo = demo_dataset()
+    _hold_demo(demo)
+    return demo
+
+
+def _hold_demo(demo: Dataset) -> None:
+    """The demo as the session's data, linked as the demo where a new session would open on something
+    else (decided once, not on every run)."""
+    st.session_state.pop(SURVEY, None)
+    st.session_state["dataset"] = demo
+    st.session_state[DEMO_LINK] = bool(opened_file()[0] or _workspace_has_surveys())
 
 
 def _stored_dataset(name: str) -> Dataset | None:
@@ -234,15 +250,16 @@ def _stored_dataset(name: str) -> Dataset | None:
 def use(dataset: Dataset) -> None:
     """Analyse ``dataset`` in this session: a stored survey by its name (so that a wave added later is
     seen), other data (the demo, uploads looked at without keeping them) as they are."""
-    st.session_state.pop(NOTICE, None)
     if dataset.stored:
-        st.session_state[SURVEY] = dataset.stored
-        st.session_state.pop("dataset", None)
+        use_stored(dataset.stored)
+        return
+    st.session_state.pop(NOTICE, None)
+    if dataset.is_demo:
+        _hold_demo(dataset)
         return
     st.session_state.pop(SURVEY, None)
     st.session_state["dataset"] = dataset
-    if not dataset.is_demo:
-        watch()
+    watch()
 
 
 def use_stored(name: str) -> None:
@@ -257,7 +274,7 @@ def link_params(dataset: Dataset) -> dict[str, str]:
     open on something else), or nothing (data loaded without keeping them cannot be linked)."""
     if dataset.stored:
         return {LINK_PARAM: dataset.stored}
-    if dataset.is_demo and (opened_file()[0] or _workspace_has_surveys()):
+    if dataset.is_demo and st.session_state.get(DEMO_LINK):
         return {DEMO_PARAM: "1"}
     return {}
 
