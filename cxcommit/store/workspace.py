@@ -177,7 +177,10 @@ class Workspace:
 
     def waves(self, name: str) -> tuple[str, ...]:
         """The waves stored for the survey ``name``, in the order added (none if there is no such survey)."""
-        return next((tuple(w.label for w in s.waves) for s in self.surveys() if s.name == name), ())
+        with self.engine.connect() as connection:
+            return tuple(connection.execute(
+                sa.select(tables.waves.c.label).join(tables.surveys, tables.surveys.c.id == tables.waves.c.survey_id)
+                .where(tables.surveys.c.name == name).order_by(tables.waves.c.id)).scalars())
 
     def add(self, name: str, survey: Survey, *, by: str = LOCAL, replace: bool = False) -> Added:
         """Store the waves of ``survey`` (as imported) in the survey ``name``, made if new; a wave
