@@ -52,11 +52,7 @@ class Context:
     presentation: bool = False
     dark: bool = False
     access: Access = LOCAL_ACCESS  # what the person may do, and see (a viewer's divisions: ``full`` is their scope)
-    scoped_metrics: UnitMetrics | None = None  # the unit metrics of a viewer's scope
-
-    @property
-    def metrics(self) -> UnitMetrics | None:
-        return self.scoped_metrics if self.access.is_scoped else self.dataset.metrics
+    metrics: UnitMetrics | None = None  # the unit metrics shown: the dataset's, a scoped viewer's units' only
 
     @property
     def chart_options(self) -> ChartOptions:
