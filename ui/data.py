@@ -179,6 +179,7 @@ DEMO_PARAM = "demo"  # the URL parameter saying the demo is shown (when the work
 SURVEY = "survey"  # the session's stored survey, by name: read again whenever it changes
 NOTICE = "_data_notice"
 DEMO_LINK = "_demo_link"  # whether the URL says the demo is shown (see :func:`link_params`)
+CHOSEN = "_data_chosen"  # set once the session chose its data (see :func:`data_chosen`)
 
 
 def current() -> Dataset:
@@ -254,6 +255,7 @@ def use(dataset: Dataset) -> None:
         use_stored(dataset.stored)
         return
     st.session_state.pop(NOTICE, None)
+    st.session_state[CHOSEN] = True
     if dataset.is_demo:
         _hold_demo(dataset)
         return
@@ -267,6 +269,13 @@ def use_stored(name: str) -> None:
     st.session_state.pop(NOTICE, None)
     st.session_state.pop("dataset", None)
     st.session_state[SURVEY] = name
+    st.session_state[CHOSEN] = True
+
+
+def data_chosen() -> bool:
+    """Whether the session chose its data (on the Data page or the sidebar) rather than opening on
+    what the link, the command line or the workspace gave."""
+    return bool(st.session_state.get(CHOSEN))
 
 
 def link_params(dataset: Dataset) -> dict[str, str]:

@@ -26,8 +26,8 @@ from cxcommit.settings import setting_link_text
 from cxcommit.story.report_text import view_of
 from cxcommit.text import WORD_BREAK, escape_markdown as md, file_label
 from cxcommit.vocabulary import grouping_label, left_out_text, one_group
-from ui.data import (DEMO_PARAM, LINK_PARAM, SURVEY, Dataset, current, data_notice, demo_dataset, link_params,
-                     opened_dataset, use)
+from ui.data import (DEMO_PARAM, LINK_PARAM, SURVEY, Dataset, current, data_chosen, data_notice, demo_dataset,
+                     link_params, opened_dataset, use)
 from ui.errors import guarded, show_error
 from ui.sessions import remembered
 from ui.settings_panel import SETTING_PARAMS, sidebar_settings
@@ -204,7 +204,7 @@ def _frame() -> Context:
     if notice is not None:
         show_error(notice, what="The survey named cannot be shown: ")
         st.info(md(f"Showing {dataset.label} instead."), icon="ℹ️")
-    if "dataset" not in st.session_state:  # nothing loaded in this session: say what the command line named
+    if not data_chosen():  # the session opened on what it was given: say what the command line named
         _opened_problems(dataset)
     if "_url_read" not in st.session_state:  # a new session: the URL says which filters and settings
         st.session_state["_url_read"] = True
