@@ -82,7 +82,7 @@ def wave_times(survey: Survey) -> tuple[np.ndarray, str]:
     labels = list(survey.frame["wave"].cat.categories)
     stamps = parse_dates(pd.Series(labels, dtype=object))
     if len(labels) and stamps.notna().all() and stamps.is_unique:
-        years = stamps.dt.year + (stamps.dt.dayofyear - 1) / 365.25
+        years = stamps.dt.year + (stamps.dt.day_of_year - 1) / 365.25
         return years.to_numpy(dtype=float), "year"
     return np.arange(len(labels), dtype=float), "wave"
 

@@ -6,6 +6,7 @@ import re
 import pandas as pd
 
 _SLASHED = re.compile(r"^\s*(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})")
+_QUARTER = r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$"
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
@@ -15,6 +16,11 @@ def parse_dates(values: pd.Series) -> pd.Series:
     values become NaT.
     """
     text = values.astype("string")
+    quarter = text.str.extract(_QUARTER)
+    found = quarter[0].notna()
+    if found.any():  # "2026-Q3" is the quarter's first day
+        month = (quarter.loc[found, 1].astype(int) - 1) * 3 + 1
+        text = text.mask(found, quarter.loc[found, 0] + "-" + month.astype("string").str.zfill(2) + "-01")
     firsts = text.str.extract(_SLASHED)[0].dropna().astype(int)
     dayfirst = bool(len(firsts)) and bool((firsts > 12).any())
     return pd.to_datetime(text, format="mixed", dayfirst=dayfirst, errors="coerce")
