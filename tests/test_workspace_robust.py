@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
@@ -316,7 +317,7 @@ def test_a_wave_stored_while_a_survey_is_read_is_read_whole(database_url, demo, 
     workspace.add("Pulse", wave_of(demo, "2025-Q2"))
     read, reads = responses.read, []
 
-    def read_after_a_wave_is_added(connection, table, columns, order=None):
+    def read_after_a_wave_is_added(connection, table, columns, order=()):
         if not reads:
             writer.add("Pulse", wave_of(demo, "2025-Q3"))
         reads.append(table)
@@ -345,3 +346,60 @@ def test_a_writer_kept_waiting_too_long_is_told_so_on_sqlite(tmp_path, demo, mon
         other.close()
     workspace.add("Pulse", wave_of(demo, "2025-Q2"))
     assert [s.name for s in workspace.surveys()] == ["Pulse"]
+
+
+def test_a_large_table_read_in_ranges_is_the_table_read_at_once(database_url, demo, monkeypatch):
+    """A large survey is read by several connections over ranges of its rows (here made "large" by
+    lowering the thresholds): the survey read is the same, row for row, as one connection reads it."""
+    workspace = Workspace.open(database_url)
+    workspace.add("Pulse", wave_of(demo, "2025-Q2", "2025-Q3", "2025-Q4"))
+    once = workspace.load("Pulse")
+    monkeypatch.setattr(responses, "PARALLEL_ROWS", 10)
+    monkeypatch.setattr(responses, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(responses, "_workers", lambda: 3)
+    ranged = workspace.load("Pulse")
+    pd.testing.assert_frame_equal(ranged.responses, once.responses)
+    assert ranged.report == once.report
+
+
+def test_rows_moved_on_disk_are_read_back_in_the_order_stored(database_url, demo):
+    """PostgreSQL writes an updated row where there is room, often at the table's end: the rows are read
+    back by wave and row all the same (on SQLite the update leaves them where they were)."""
+    workspace = Workspace.open(database_url)
+    workspace.add("Pulse", wave_of(demo, "2025-Q2", "2025-Q3"))
+    before = workspace.load("Pulse")
+    answers, _ = responses.table_names(workspace.engine.connect().execute(sa.select(tables.surveys.c.id)).scalar())
+    with workspace.engine.begin() as connection:
+        first = connection.execute(sa.text(f'SELECT min(wave_id) FROM "{answers}"')).scalar()
+        connection.execute(sa.text(f'UPDATE "{answers}" SET person = person WHERE wave_id = :w'), {"w": first})
+        if connection.dialect.name == "postgresql":  # some of the first wave's rows now come after the second's
+            physical = connection.execute(sa.text(f'SELECT wave_id, row_no FROM "{answers}"')).all()
+            assert physical != sorted(physical)
+    pd.testing.assert_frame_equal(workspace.load("Pulse").responses, before.responses)
+
+
+def test_rows_out_of_order_are_sorted_by_their_keys_and_rows_in_order_kept_as_they_are():
+    table = pa.table({"wave_id": [2, 1, 1, 2, 1], "row_no": [0, 5, 2, 1, 9], "x": [0.5, 1.5, 2.5, 3.5, 4.5]})
+    assert responses._sorted(table, ("wave_id", "row_no")).to_pydict() == {
+        "wave_id": [1, 1, 1, 2, 2], "row_no": [2, 5, 9, 0, 1], "x": [2.5, 1.5, 4.5, 0.5, 3.5]}
+    ordered = responses._sorted(table, ("wave_id", "row_no"))
+    assert responses._sorted(ordered, ("wave_id", "row_no")) is ordered
+    assert responses._sorted(table, ()) is table
+
+
+def test_a_reader_that_fails_is_a_message_naming_the_database(database_url, demo, monkeypatch):
+    import adbc_driver_manager
+
+    workspace = Workspace.open(database_url)
+    workspace.add("Pulse", wave_of(demo, "2025-Q2"))
+
+    def lost(*_):
+        raise adbc_driver_manager.OperationalError("server closed the connection unexpectedly",
+                                                   status_code=adbc_driver_manager.AdbcStatusCode.IO)
+    monkeypatch.setattr(responses, "_postgres_read", lost)
+    monkeypatch.setattr(responses, "_adbc_read", lost)
+    with pytest.raises(WorkspaceError) as raised:
+        workspace.load("Pulse")
+    assert str(raised.value).startswith(f"The survey's responses could not be read from {workspace.where}: ")
+    assert "server closed the connection unexpectedly" in str(raised.value)
+    assert raised.value.hint == "Check that the database is reachable, then open the survey again."

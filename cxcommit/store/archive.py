@@ -183,7 +183,7 @@ def _survey_tables(connection, survey_id: int, columns: pa.Table) -> tuple[pa.Ta
     return (responses.read_arrow(connection, answers, {**{key: responses.INT for key in responses.KEYS}, **{
                 c: responses.FLOAT for _, c, k in mine if k == "item"}}, responses.stored_order(connection)),
             responses.read_arrow(connection, groups, {"cell": responses.INT, **{
-                c: responses.TEXT for _, c, k in mine if k == "grouping"}}, "cell"))
+                c: responses.TEXT for _, c, k in mine if k == "grouping"}}, ("cell",)))
 
 
 # --- import ------------------------------------------------------------------------------------------

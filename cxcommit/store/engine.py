@@ -64,7 +64,7 @@ def connect(url: str | None = None) -> Engine:
             connection.exec_driver_sql("SELECT 1")
     except sa.exc.SQLAlchemyError as error:
         engine.dispose()
-        raise WorkspaceError(f"The workspace database {shown_url(url)} cannot be reached: {_reason(error)}.",
+        raise WorkspaceError(f"The workspace database {shown_url(url)} cannot be reached: {driver_reason(error)}.",
                              hint="Check that the database server is running and that the URL, user and password "
                                   f"in {DATABASE_ENV} are right.") from error
     return engine
@@ -78,7 +78,7 @@ def _engine(parsed, url: str) -> Engine:
     except WorkspaceError:
         raise
     except Exception as error:  # noqa: BLE001 — an unknown dialect or a driver that is not installed
-        raise WorkspaceError(f"The workspace database {shown_url(url)} cannot be used: {_reason(error)}.",
+        raise WorkspaceError(f"The workspace database {shown_url(url)} cannot be used: {driver_reason(error)}.",
                              hint="Use sqlite:///PATH or postgresql+psycopg://…; install the driver the URL names "
                                   "(psycopg for PostgreSQL).") from error
 
@@ -109,7 +109,7 @@ def _sqlite_engine(parsed) -> Engine:
     return engine
 
 
-def _reason(error: Exception) -> str:
+def driver_reason(error: Exception) -> str:
     """The driver's own words for ``error`` on one line, without SQLAlchemy's wrapping or a password."""
     original = getattr(error, "orig", None) or error
     text = " ".join(str(original).split())

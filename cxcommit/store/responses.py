@@ -17,7 +17,6 @@ Arrow columns (:func:`read`).
 """
 from __future__ import annotations
 
-import io
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +25,8 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from cxcommit.store.engine import WAIT_SECONDS
+from cxcommit.errors import WorkspaceError
+from cxcommit.store.engine import WAIT_SECONDS, driver_reason, shown_url
 
 KEYS = ("wave_id", "row_no", "person", "cell")  # the responses table's own columns
 BATCH = 50_000  # rows written or read at a time (SQLite)
@@ -115,7 +115,7 @@ def write(connection: Connection, table: str, rows: dict[str, list]) -> None:
 INT, FLOAT, TEXT = "int", "float", "text"  # how a column is read (see :func:`read`)
 
 
-def read(connection: Connection, table: str, columns: dict[str, str], order: str | None = None) -> dict[str, np.ndarray]:
+def read(connection: Connection, table: str, columns: dict[str, str], order: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     """Every row of ``table`` (``columns``: name -> :data:`INT`, :data:`FLOAT` or :data:`TEXT`) as
     numpy arrays: whole numbers as int64 (-1 blank), other numbers as float64 (NaN blank), text as
     objects (None blank), read by :func:`read_arrow`."""
@@ -132,21 +132,31 @@ def read(connection: Connection, table: str, columns: dict[str, str], order: str
     return out
 
 
-def read_arrow(connection: Connection, table: str, columns: dict[str, str], order: str | None = None):
+def read_arrow(connection: Connection, table: str, columns: dict[str, str], order: tuple[str, ...] = ()):
     """Every row of ``table`` as one Arrow table of the columns ``columns`` (name -> :data:`INT`,
-    :data:`FLOAT` or :data:`TEXT`: int64, float64 or string), blanks null. The rows come as Arrow
-    columns, never a Python object per value: from SQLite through Arrow's own driver (ADBC) on
-    ``connection``'s database file, from PostgreSQL through COPY on ``connection``. On SQLite the rows
-    are read in a transaction of their own: the caller checks nothing changed meanwhile
-    (:func:`cxcommit.store.loading.load_survey`), or holds the write lock while reading."""
+    :data:`FLOAT` or :data:`TEXT`: int64, float64 or string), blanks null, in the ``order`` of those
+    columns (or ``("rowid",)``, as stored, on SQLite). The rows come as Arrow columns, never a Python
+    object per value, through Arrow's own drivers (ADBC), two connections at once over ranges of the
+    table's rows on a large table (each reads without Python's lock: two cores read a million rows
+    in about half the time). They read what ``connection``'s transaction sees: on PostgreSQL they take
+    its snapshot; on SQLite they read in transactions of their own, and the caller checks nothing
+    changed meanwhile (:func:`cxcommit.store.loading.load_survey`) or holds the write lock."""
     import pyarrow as pa
+    from adbc_driver_manager import Error as ReaderError
 
-    if connection.dialect.name == "postgresql":
-        arrow = _copy_out(connection, _select(connection, table, list(columns), order), columns)
-        return pa.table({name: arrow.column(name).cast(arrow_type(kind)) for name, kind in columns.items()})
-    parts = [pa.table({name: part.column(name).cast(arrow_type(kind)) for name, kind in columns.items()})
-             for part in _adbc(connection, table, list(columns), order)]
-    return pa.concat_tables(parts)
+    names = list(columns)
+    try:
+        if connection.dialect.name == "postgresql":
+            parts = _postgres(connection, table, names)
+        else:
+            parts = _adbc(connection, table, names, order)
+    except ReaderError as error:
+        raise WorkspaceError(f"The survey's responses could not be read from {shown_url(str(connection.engine.url))}: "
+                             f"{driver_reason(error)}.",
+                             hint="Check that the database is reachable, then open the survey again.") from error
+    arrow = pa.concat_tables([pa.table({name: part.column(name).cast(arrow_type(kind))
+                                        for name, kind in columns.items()}) for part in parts])
+    return arrow if connection.dialect.name == "sqlite" else _sorted(arrow, order)
 
 
 def arrow_type(kind: str):
@@ -156,34 +166,53 @@ def arrow_type(kind: str):
     return {TEXT: pa.string(), INT: pa.int64(), FLOAT: pa.float64()}[kind]
 
 
-def stored_order(connection: Connection) -> str:
+def stored_order(connection: Connection) -> tuple[str, ...]:
     """The order responses are read back in: as stored on SQLite (``rowid``: written by wave, then the
     file's row), by wave and row on PostgreSQL."""
-    return "rowid" if connection.dialect.name == "sqlite" else "wave_id, row_no"
+    return ("rowid",) if connection.dialect.name == "sqlite" else ("wave_id", "row_no")
 
 
-def _select(connection: Connection, table: str, names: list[str], order: str | None) -> str:
+def _sorted(arrow, order: tuple[str, ...]):
+    """``arrow`` in the order of the columns ``order`` (none blank); as it is when it is in order
+    already, as a table read in the order it was written is."""
+    if not order or arrow.num_rows < 2:
+        return arrow
+    keys = [arrow.column(name).to_numpy() for name in order]
+    later, tied = np.zeros(arrow.num_rows - 1, bool), np.ones(arrow.num_rows - 1, bool)
+    for key in keys:
+        later |= tied & (key[1:] > key[:-1])
+        tied &= key[1:] == key[:-1]
+    if (later | tied).all():
+        return arrow
+    return arrow.take(np.lexsort(keys[::-1]))
+
+
+def _select(connection: Connection, table: str, names: list[str], order: tuple[str, ...] = ()) -> str:
     preparer = connection.dialect.identifier_preparer
     return (f"SELECT {', '.join(preparer.quote(n) for n in names)} FROM {preparer.quote(table)}"
-            + (f" ORDER BY {order}" if order else ""))
+            + (f" ORDER BY {', '.join(order)}" if order else ""))
 
 
-PARALLEL_ROWS = 200_000  # a table with more rows than this is read by several threads on SQLite
+PARALLEL_ROWS = 200_000  # a table with more rows than this is read by several connections at once (SQLite)
+PARALLEL_PAGES = 2_000  # a table with more pages than this (about 130,000 responses) likewise (PostgreSQL)
 
 
-def _adbc(connection: Connection, table: str, names: list[str], order: str | None) -> list:
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 4)
+
+
+def _adbc(connection: Connection, table: str, names: list[str], order: tuple[str, ...]) -> list:
     """SQLite's rows as Arrow tables, read by ADBC from the database file (read-only), in order: a
-    large table read in ``rowid`` order is read in ranges of rows, one thread and connection each
-    (ADBC reads without Python's lock: two cores read 1,000,000 rows in half the time). The column
-    types are inferred over all the rows of a range (one batch): a column blank in its first rows is
-    typed by the values after them."""
+    large table read in ``rowid`` order is read in ranges of rows, one thread and connection each.
+    The column types are inferred over all the rows of a range (one batch): a column blank in its
+    first rows is typed by the values after them."""
     path = connection.engine.url.database
     query = _select(connection, table, names, order)
-    if order != "rowid":
+    if order != ("rowid",):
         return [_adbc_read(path, query)]
     top = _adbc_read(path, f"SELECT max(rowid) FROM {connection.dialect.identifier_preparer.quote(table)}"
                      ).column(0)[0].as_py()
-    workers = min(os.cpu_count() or 1, 4)
+    workers = _workers()
     if not top or top < PARALLEL_ROWS or workers < 2:
         return [_adbc_read(path, query)]
     bounds = [round(top * i / workers) for i in range(workers + 1)]
@@ -206,28 +235,38 @@ def _adbc_read(path: str, query: str):
         return cursor.fetch_arrow_table()
 
 
-def _copy_out(connection: Connection, query: str, columns: dict[str, str]):
-    """PostgreSQL's rows sent through COPY as CSV and read by Arrow."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+def _postgres(connection: Connection, table: str, names: list[str]) -> list:
+    """PostgreSQL's rows as Arrow tables, read by ADBC (binary COPY) in the snapshot of
+    ``connection``'s transaction (exported to each reader), a large table in ranges of its pages,
+    one thread and connection each; in no particular order."""
+    snapshot = connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
+    query = _select(connection, table, names)
+    pages = connection.exec_driver_sql(
+        "SELECT pg_relation_size(%(t)s::regclass) / current_setting('block_size')::int",
+        {"t": connection.dialect.identifier_preparer.quote(table)}).scalar_one()
+    workers = _workers()
+    queries = [query]
+    if workers > 1 and pages > PARALLEL_PAGES:
+        bounds = [round(pages * i / workers) for i in range(workers)] + [None]  # the last: to the end
+        queries = [query + f" WHERE ctid >= '({low},0)'::tid" + (f" AND ctid < '({high},0)'::tid" if high else "")
+                   for low, high in zip(bounds, bounds[1:])]
+    uri = connection.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    if len(queries) == 1:
+        return [_postgres_read(uri, snapshot, query)]
+    with ThreadPoolExecutor(max_workers=len(queries)) as pool:
+        return list(pool.map(lambda q: _postgres_read(uri, snapshot, q), queries))
 
-    buffer = io.BytesIO()
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        with cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
-            for chunk in copy:
-                buffer.write(chunk)
-    finally:
-        cursor.close()
-    names = list(columns)
-    types = {name: arrow_type(kind) for name, kind in columns.items()}
-    if not buffer.tell():
-        return pa.table({name: pa.array([], type=types[name]) for name in names})
-    return pacsv.read_csv(pa.py_buffer(buffer.getbuffer()),
-                          read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
-                          parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                          convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True,
-                                                               quoted_strings_can_be_null=False))
+
+def _postgres_read(uri: str, snapshot: str, query: str):
+    import adbc_driver_postgresql.dbapi as adbc
+
+    with adbc.connect(uri, autocommit=True) as reader, reader.cursor() as cursor:
+        cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+        cursor.execute(query)
+        arrow = cursor.fetch_arrow_table()
+        cursor.execute("COMMIT")
+        return arrow
 
 
 def blanks_as_none(values) -> list:
