@@ -212,8 +212,8 @@ def test_the_schema_is_what_the_migrations_make(database_url):
         assert compare_metadata(context, metadata) == []
 
 
-def test_a_workspace_made_with_the_first_schema_keeps_its_waves(database_url, demo):
-    from cxcommit.store import migrate
+def test_a_workspace_made_with_the_first_schema_keeps_its_waves(database_url, demo, monkeypatch):
+    from cxcommit.store import migrate, wave_columns
     from cxcommit.store.engine import connect
 
     engine = connect(database_url)
@@ -225,11 +225,15 @@ def test_a_workspace_made_with_the_first_schema_keeps_its_waves(database_url, de
     with old.engine.connect().execution_options(cxcommit_write=True) as connection, connection.begin():
         from cxcommit.store.adding import add_waves
         from cxcommit.store.workspace import _now
-        add_waves(connection, "Pulse", demo, by="local", now=_now(), replace=False)
+        with monkeypatch.context() as before:  # the first schema kept no copy of a wave's columns
+            before.setattr(wave_columns, "write", lambda *_: None)
+            add_waves(connection, "Pulse", demo, by="local", now=_now(), replace=False)
     engine.dispose()
     upgraded = Workspace.open(database_url)
     with upgraded.engine.connect() as connection:
         assert migrate.revision(connection) == migrate.head()
+        copies = connection.execute(sa.select(sa.func.count()).select_from(sa.table("wave_columns"))).scalar()
+        assert copies == len(demo.report.waves)  # made by the migration for every wave stored
     same_rows(upgraded.load("Pulse"), demo)
     assert [w.label for w in upgraded.surveys()[0].waves] == list(demo.report.waves)
 

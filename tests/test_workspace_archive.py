@@ -180,6 +180,8 @@ def test_a_workspace_moves_whole(database_url, other_url, surveys, tmp_path):
     assert {e.survey for e in log[:5]} == {None, *surveys}
     with sa.create_engine(other_url).connect() as connection:  # the hostile names are only text
         assert "waves" in sa.inspect(connection).get_table_names()
+        copied = connection.execute(sa.text("SELECT wave_id FROM wave_columns ORDER BY wave_id")).scalars().all()
+        assert copied == connection.execute(sa.text("SELECT id FROM waves ORDER BY id")).scalars().all()  # rebuilt
 
 
 def test_from_sqlite_to_postgresql_and_back(postgres_server, surveys, tmp_path):

@@ -33,6 +33,7 @@ from cxcommit.store import Workspace
 import cxcommit.store.engine as store_engine
 import cxcommit.store.responses as responses
 import cxcommit.store.tables as tables
+import cxcommit.store.wave_columns as wave_columns
 
 BIG = 300_000  # rows of the export killed while stored: its rows take a second or more to write
 TIMEOUT = 120  # seconds any wait here may take before the test fails (the machine is shared)
@@ -315,18 +316,18 @@ def test_a_wave_stored_while_a_survey_is_read_is_read_whole(database_url, demo, 
     but not the wave, or the reverse."""
     workspace, writer = Workspace.open(database_url), Workspace.open(database_url)
     workspace.add("Pulse", wave_of(demo, "2025-Q2"))
-    read, reads = responses.read, []
+    read, reads = wave_columns.read, []
 
-    def read_after_a_wave_is_added(connection, table, columns, order=()):
+    def read_after_a_wave_is_added(connection, survey_id, columns):
         if not reads:
             writer.add("Pulse", wave_of(demo, "2025-Q3"))
-        reads.append(table)
-        return read(connection, table, columns, order)
-    monkeypatch.setattr(responses, "read", read_after_a_wave_is_added)
+        reads.append(survey_id)
+        return read(connection, survey_id, columns)
+    monkeypatch.setattr(wave_columns, "read", read_after_a_wave_is_added)
     back = workspace.load("Pulse")
     assert back.report.waves == ("2025-Q2", "2025-Q3")
     assert rows_by_wave(back) == rows_by_wave(wave_of(demo, "2025-Q2", "2025-Q3"))
-    assert len(reads) == 4  # the survey's two tables read twice: read again once it had changed
+    assert len(reads) == 2  # the survey's responses read twice: read again once it had changed
 
 
 def test_a_writer_kept_waiting_too_long_is_told_so_on_sqlite(tmp_path, demo, monkeypatch):
@@ -348,11 +349,43 @@ def test_a_writer_kept_waiting_too_long_is_told_so_on_sqlite(tmp_path, demo, mon
     assert [s.name for s in workspace.surveys()] == ["Pulse"]
 
 
+def without_copies(workspace: Workspace) -> None:
+    """Delete the copies of the waves' columns: the survey is then read from its responses table."""
+    with workspace.engine.begin() as connection:
+        connection.execute(tables.wave_columns.delete())
+
+
+def test_a_survey_read_from_its_waves_copies_is_the_survey_its_responses_table_holds(database_url, demo):
+    workspace = Workspace.open(database_url)
+    workspace.add("Pulse", wave_of(demo, "2025-Q2", "2025-Q3"))
+    workspace.add("Pulse", wave_of(demo, "2025-Q4"))  # a wave with another file's columns
+    copied = workspace.load("Pulse")
+    without_copies(workspace)
+    recorded = workspace.load("Pulse")
+    pd.testing.assert_frame_equal(copied.responses, recorded.responses)
+    assert copied.report == recorded.report and copied.items == recorded.items
+
+
+def test_removing_a_wave_removes_its_copy(database_url, demo):
+    workspace = Workspace.open(database_url)
+    workspace.add("Pulse", wave_of(demo, "2025-Q2", "2025-Q3"))
+    workspace.remove_wave("Pulse", "2025-Q2")
+    with workspace.engine.connect() as connection:
+        kept = connection.execute(sa.select(tables.wave_columns.c.wave_id)).scalars().all()
+        assert kept == connection.execute(sa.select(tables.waves.c.id)).scalars().all() and len(kept) == 1
+    assert workspace.load("Pulse").report.waves == ("2025-Q3",)
+    workspace.delete("Pulse")
+    with workspace.engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(tables.wave_columns)).scalar() == 0
+
+
 def test_a_large_table_read_in_ranges_is_the_table_read_at_once(database_url, demo, monkeypatch):
     """A large survey is read by several connections over ranges of its rows (here made "large" by
     lowering the thresholds): the survey read is the same, row for row, as one connection reads it."""
     workspace = Workspace.open(database_url)
     workspace.add("Pulse", wave_of(demo, "2025-Q2", "2025-Q3", "2025-Q4"))
+    without_copies(workspace)
+    monkeypatch.setattr(responses, "SMALL_ROWS", 0)  # read through Arrow's drivers, however small
     once = workspace.load("Pulse")
     monkeypatch.setattr(responses, "PARALLEL_ROWS", 10)
     monkeypatch.setattr(responses, "PARALLEL_PAGES", 1)
@@ -362,12 +395,14 @@ def test_a_large_table_read_in_ranges_is_the_table_read_at_once(database_url, de
     assert ranged.report == once.report
 
 
-def test_rows_moved_on_disk_are_read_back_in_the_order_stored(database_url, demo):
+def test_rows_moved_on_disk_are_read_back_in_the_order_stored(database_url, demo, monkeypatch):
     """PostgreSQL writes an updated row where there is room, often at the table's end: the rows are read
     back by wave and row all the same (on SQLite the update leaves them where they were)."""
     workspace = Workspace.open(database_url)
     workspace.add("Pulse", wave_of(demo, "2025-Q2", "2025-Q3"))
     before = workspace.load("Pulse")
+    without_copies(workspace)
+    monkeypatch.setattr(responses, "SMALL_ROWS", 0)  # read through Arrow's drivers, however small
     answers, _ = responses.table_names(workspace.engine.connect().execute(sa.select(tables.surveys.c.id)).scalar())
     with workspace.engine.begin() as connection:
         first = connection.execute(sa.text(f'SELECT min(wave_id) FROM "{answers}"')).scalar()
@@ -380,11 +415,11 @@ def test_rows_moved_on_disk_are_read_back_in_the_order_stored(database_url, demo
 
 def test_rows_out_of_order_are_sorted_by_their_keys_and_rows_in_order_kept_as_they_are():
     table = pa.table({"wave_id": [2, 1, 1, 2, 1], "row_no": [0, 5, 2, 1, 9], "x": [0.5, 1.5, 2.5, 3.5, 4.5]})
-    assert responses._sorted(table, ("wave_id", "row_no")).to_pydict() == {
+    assert responses.in_order(table, ("wave_id", "row_no")).to_pydict() == {
         "wave_id": [1, 1, 1, 2, 2], "row_no": [2, 5, 9, 0, 1], "x": [2.5, 1.5, 4.5, 0.5, 3.5]}
-    ordered = responses._sorted(table, ("wave_id", "row_no"))
-    assert responses._sorted(ordered, ("wave_id", "row_no")) is ordered
-    assert responses._sorted(table, ()) is table
+    ordered = responses.in_order(table, ("wave_id", "row_no"))
+    assert responses.in_order(ordered, ("wave_id", "row_no")) is ordered
+    assert responses.in_order(table, ()) is table
 
 
 def test_a_reader_that_fails_is_a_message_naming_the_database(database_url, demo, monkeypatch):
@@ -392,6 +427,8 @@ def test_a_reader_that_fails_is_a_message_naming_the_database(database_url, demo
 
     workspace = Workspace.open(database_url)
     workspace.add("Pulse", wave_of(demo, "2025-Q2"))
+    without_copies(workspace)  # read from the responses table, through Arrow's drivers however small
+    monkeypatch.setattr(responses, "SMALL_ROWS", 0)
 
     def lost(*_):
         raise adbc_driver_manager.OperationalError("server closed the connection unexpectedly",

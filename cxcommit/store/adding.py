@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
@@ -20,6 +21,7 @@ from cxcommit.mapping.mapping_file import mapping_from_dict
 from cxcommit.model.survey import Survey
 import cxcommit.store.responses as responses
 import cxcommit.store.tables as tables
+import cxcommit.store.wave_columns as wave_columns
 from cxcommit.store.records import report_json
 
 PERSON_KEY = "person_key"  # the setting holding the key that turns respondent ids into person numbers
@@ -59,7 +61,9 @@ def add_waves(connection: Connection, name: str, survey: Survey, *, by: str, now
     answers, groups = responses.table_names(row.id)
     cells, new_cells = _cells(connection, groups, frame, columns)
     responses.write(connection, groups, new_cells)
-    responses.write(connection, answers, _rows(connection, survey, wave_ids, cells, columns))
+    rows = _rows(connection, survey, wave_ids, cells, columns)
+    responses.write(connection, answers, {name: rows.column(name).to_pylist() for name in rows.column_names})
+    wave_columns.write(connection, row.id, rows)
     connection.execute(tables.surveys.update().where(tables.surveys.c.id == row.id).values(
         mapping=survey.mapping.to_json(), changed_at=now))
     return Added(name, tuple((label, int(count)) for label, count in zip(labels, counts)), replaced, created)
@@ -116,6 +120,7 @@ def remove_waves(connection: Connection, survey_id: int, wave_ids: list[int]) ->
     """Delete waves and their responses; an import left with no wave goes too."""
     table = responses.responses_table(responses.table_names(survey_id)[0], [])
     connection.execute(table.delete().where(table.c.wave_id.in_(wave_ids)))
+    connection.execute(tables.wave_columns.delete().where(tables.wave_columns.c.wave_id.in_(wave_ids)))
     connection.execute(tables.waves.delete().where(tables.waves.c.id.in_(wave_ids)))
     empty = sa.select(tables.imports.c.id).where(
         tables.imports.c.survey_id == survey_id,
@@ -198,23 +203,24 @@ def _combinations(codes: list[np.ndarray]) -> tuple[list[tuple], np.ndarray]:
     return [tuple(row) for row in uniques.tolist()], keys
 
 
-def _rows(connection: Connection, survey: Survey, wave_ids: list[int], cells: np.ndarray, columns: dict) -> dict:
+def _rows(connection: Connection, survey: Survey, wave_ids: list[int], cells: np.ndarray, columns: dict) -> pa.Table:
     """The responses' rows in the order they are read back (by wave, then the file's row): so SQLite
     reads them in the order stored (``rowid``), without sorting."""
     frame = survey.responses
     waves = frame["wave"].cat.codes.to_numpy()
     order = np.lexsort((frame["source_row"].to_numpy(), waves))
     frame = frame.take(order)
-    rows: dict[str, object] = {
-        "wave_id": np.asarray(wave_ids, dtype=np.int64)[waves[order]].tolist(),
-        "row_no": frame["source_row"].to_numpy().tolist(),
-        "person": _persons(connection, frame["respondent_id"]) if "respondent_id" in frame else [None] * len(frame),
-        "cell": cells[order].tolist(),
+    rows = {
+        "wave_id": pa.array(np.asarray(wave_ids, dtype=np.int64)[waves[order]]),
+        "row_no": pa.array(frame["source_row"].to_numpy()),
+        "person": pa.array(_persons(connection, frame["respondent_id"]) if "respondent_id" in frame
+                           else [None] * len(frame), type=pa.int64()),
+        "cell": pa.array(cells[order]),
     }
     for name, (column, kind) in columns.items():
         if kind == "item":
-            rows[column] = responses.blanks_as_none(frame[name])
-    return rows
+            rows[column] = pa.array(frame[name].to_numpy(), from_pandas=True)  # NaN: blank
+    return pa.table(rows)
 
 
 def _persons(connection: Connection, ids: pd.Series) -> list:

@@ -44,6 +44,7 @@ from cxcommit.io.limits import ReadLimits, size_text
 import cxcommit.store.migrate as migrate
 import cxcommit.store.responses as responses
 import cxcommit.store.tables as tables
+import cxcommit.store.wave_columns as wave_columns
 from cxcommit.store.adding import PERSON_KEY
 from cxcommit.store.archive_files import (ESCAPE_NOTE, FORMAT, MANIFEST, VERSION, Reader, column_types, kind_names,
                                           write_table)
@@ -312,7 +313,9 @@ def _survey_rows(connection, reader: Reader, ids: tuple[int, int], columns: list
         raise reader.damaged(f"responses_{old}.csv in it has responses in waves its survey does not have")
     named = stored["person"].null_count < stored.num_rows
     at = stored.column_names.index("wave_id")
-    _write_rows(connection, answers, stored.set_column(at, "wave_id", pa.array(_renumber(stored["wave_id"], wave_ids))))
+    stored = stored.set_column(at, "wave_id", pa.array(_renumber(stored["wave_id"], wave_ids)))
+    _write_rows(connection, answers, stored)
+    wave_columns.write(connection, new, stored)
     del stored
     cells = reader.table(f"groups_{old}.csv", {"cell": pa.int64()} | {c["column_name"]: pa.string() for c in columns
                                                                       if c["kind"] == "grouping"})

@@ -23,6 +23,7 @@ from cxcommit.model.persons import numbered, repeat_note, repeated_people
 from cxcommit.model.survey import Survey, ordered_categories
 import cxcommit.store.responses as responses
 import cxcommit.store.tables as tables
+import cxcommit.store.wave_columns as wave_columns
 from cxcommit.store.records import report_from_json
 
 
@@ -56,9 +57,10 @@ def _read(connection: Connection, row) -> tuple:
                                .order_by(tables.waves.c.id)).all()
     answers, groups = responses.table_names(row.id)
     items = {column: responses.FLOAT for column, kind in columns.values() if kind == "item"}
-    data = responses.read(connection, answers, {"wave_id": responses.INT, "row_no": responses.INT,
-                                                "person": responses.INT, "cell": responses.INT, **items},
-                          order=responses.stored_order(connection))
+    kinds = {key: responses.INT for key in responses.KEYS} | items
+    copied = wave_columns.read(connection, row.id, list(items))
+    data = (responses.arrays(copied, kinds) if copied is not None else
+            responses.read(connection, answers, kinds, order=responses.stored_order(connection)))
     cells = responses.read(connection, groups, {"cell": responses.INT, **{
         column: responses.TEXT for column, kind in columns.values() if kind == "grouping"}})
     return columns, imports, waves, data, cells
@@ -81,22 +83,33 @@ def _survey(row, columns: dict, imports, waves, data: dict, cells: dict) -> Surv
 
 def _frame(data: dict, cells: dict, columns: dict, waves) -> tuple[dict, np.ndarray | None]:
     """The frame's row columns: the file's row, the wave and each grouping as categoricals (looked up
-    from each row's cell); and each row's person (None when no row has one)."""
-    frame: dict[str, object] = {"source_row": data["row_no"].astype(np.int32)}
+    from each row's cell); and each row's person (None when no row has one). The rows come by wave:
+    a wave's code is its run's number. Codes are made per cell, then spread to the rows at their
+    smallest width (a million rows' memory costs more than the arithmetic on it)."""
+    frame: dict[str, object] = {"source_row": data["row_no"].astype(np.int32, copy=False)}
     labels = {w.id: w.label for w in waves}
     wave_ids = data["wave_id"]
-    wave_codes, wave_uniques = pd.factorize(wave_ids)
+    starts = np.flatnonzero(np.r_[True, wave_ids[1:] != wave_ids[:-1]]) if len(wave_ids) else np.array([], int)
+    runs = wave_ids[starts]
+    if len(set(runs.tolist())) != len(runs):  # never: both readers give the rows by wave
+        raise AssertionError("a stored survey's rows were read out of wave order")
+    wave_codes = np.repeat(np.arange(len(runs), dtype=_code_type(len(runs))), np.diff(np.r_[starts, len(wave_ids)]))
     frame["wave"] = ordered_categories(pd.Series(pd.Categorical.from_codes(
-        wave_codes, categories=[labels[int(w)] for w in wave_uniques])), "wave")
-    position = np.full(int(cells["cell"].max(initial=-1)) + 2, -1, dtype=np.int64)
-    position[cells["cell"]] = np.arange(len(cells["cell"]))
+        wave_codes, categories=[labels[int(w)] for w in runs])), "wave")
+    position = np.full(int(cells["cell"].max(initial=-1)) + 2, -1, dtype=np.int32)
+    position[cells["cell"]] = np.arange(len(cells["cell"]), dtype=np.int32)
     at = position[data["cell"]]
     for name, (column, kind) in columns.items():
         if kind == "grouping":
             codes, uniques = pd.factorize(pd.Series(cells[column], dtype=object), use_na_sentinel=True)
-            shown = np.append(codes, -1)[at]  # a row without a cell (none should be) is blank
+            shown = np.append(codes, -1).astype(_code_type(len(uniques)))[at]  # a row without a cell (none should be) is blank
             frame[name] = ordered_categories(pd.Series(pd.Categorical.from_codes(shown, categories=list(uniques))), name)
     return frame, numbered(data["person"])  # a keyed person number per row, -1 blank; None: nobody twice
+
+
+def _code_type(count: int):
+    """The smallest signed integer type holding the codes of ``count`` categories and -1."""
+    return np.int8 if count < 2**7 else np.int16 if count < 2**15 else np.int32
 
 
 def _items(frame: dict, data: dict, columns: dict, imports, mapping) -> tuple[tuple, dict]:
@@ -111,7 +124,7 @@ def _items(frame: dict, data: dict, columns: dict, imports, mapping) -> tuple[tu
                              if kind == "item" and name in entries])
     levels = {}
     for item in items:
-        frame[item.id] = data[columns[item.id][0]].astype(np.float32)
+        frame[item.id] = data[columns[item.id][0]].astype(np.float32, copy=False)
         coded = level_codes(frame[item.id], item)
         if coded is not None:
             levels[item.id] = coded

@@ -16,7 +16,7 @@ from cxcommit.store.engine import WRITE
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 LOCK = 716_400_016  # PostgreSQL advisory lock held while a process upgrades the schema
-HEAD = "0002"  # the newest migration's revision (a test checks it against migrations/): opening a
+HEAD = "0003"  # the newest migration's revision (a test checks it against migrations/): opening a
 # workspace at it needs no Alembic, whose import alone takes longer than reading a small survey
 
 

@@ -13,7 +13,8 @@ yes to sign 1 by division (blank and "don't know" aside). The columns are named 
 made safe (:func:`column_name`) and recorded in ``response_columns``; a wave that brings a new grouping or
 item adds a column, blank before. Identifiers are quoted by the dialect, every value is a parameter.
 Rows go in through the driver's bulk path (executemany on SQLite, COPY on PostgreSQL) and come out as
-Arrow columns (:func:`read`).
+Arrow columns (:func:`read`): for the workspace file, and for a wave that has no copy of its columns
+(:mod:`cxcommit.store.wave_columns`, what a survey is read from).
 """
 from __future__ import annotations
 
@@ -117,18 +118,21 @@ INT, FLOAT, TEXT = "int", "float", "text"  # how a column is read (see :func:`re
 
 def read(connection: Connection, table: str, columns: dict[str, str], order: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     """Every row of ``table`` (``columns``: name -> :data:`INT`, :data:`FLOAT` or :data:`TEXT`) as
-    numpy arrays: whole numbers as int64 (-1 blank), other numbers as float64 (NaN blank), text as
-    objects (None blank), read by :func:`read_arrow`."""
-    arrow = read_arrow(connection, table, columns, order)
+    numpy arrays (:func:`arrays`: int64, float64 or objects), read by :func:`read_arrow`."""
+    return arrays(read_arrow(connection, table, columns, order), columns)
+
+
+def arrays(arrow, columns: dict[str, str]) -> dict[str, np.ndarray]:
+    """The Arrow table's ``columns`` as numpy arrays of the width they have there: whole numbers with -1
+    blank, other numbers with NaN blank, text as objects (None blank). A column without blanks is
+    not copied where Arrow's and numpy's layouts agree (memory is the cost here: a fresh page costs
+    more than the arithmetic done on it)."""
     out = {}
     for name, kind in columns.items():
         column = arrow.column(name)
-        if kind == TEXT:
-            out[name] = column.to_numpy(zero_copy_only=False)
-        elif kind == INT:
-            out[name] = column.fill_null(-1).to_numpy(zero_copy_only=False)
-        else:
-            out[name] = column.to_numpy(zero_copy_only=False).astype(np.float64)
+        if kind == INT and column.null_count:
+            column = column.fill_null(-1)
+        out[name] = column.to_numpy(zero_copy_only=False)
     return out
 
 
@@ -138,10 +142,13 @@ def read_arrow(connection: Connection, table: str, columns: dict[str, str], orde
     columns (or ``("rowid",)``, as stored, on SQLite). The rows come as Arrow columns, never a Python
     object per value, through Arrow's own drivers (ADBC), two connections at once over ranges of the
     table's rows on a large table (each reads without Python's lock: two cores read a million rows
-    in about half the time). They read what ``connection``'s transaction sees: on PostgreSQL they take
+    in about half the time); a small table through ``connection`` itself. They read what ``connection``'s transaction sees: on PostgreSQL they take
     its snapshot; on SQLite they read in transactions of their own, and the caller checks nothing
     changed meanwhile (:func:`cxcommit.store.loading.load_survey`) or holds the write lock."""
     import pyarrow as pa
+
+    if _small(connection, table):
+        return _fetched(connection, table, columns, order)
     from adbc_driver_manager import Error as ReaderError
 
     names = list(columns)
@@ -156,7 +163,24 @@ def read_arrow(connection: Connection, table: str, columns: dict[str, str], orde
                              hint="Check that the database is reachable, then open the survey again.") from error
     arrow = pa.concat_tables([pa.table({name: part.column(name).cast(arrow_type(kind))
                                         for name, kind in columns.items()}) for part in parts])
-    return arrow if connection.dialect.name == "sqlite" else _sorted(arrow, order)
+    return arrow if connection.dialect.name == "sqlite" else in_order(arrow, order)
+
+
+SMALL_ROWS = 20_000  # a table of at most this many rows is read through the connection itself
+
+
+def _small(connection: Connection, table: str) -> bool:
+    quoted = connection.dialect.identifier_preparer.quote(table)
+    return connection.exec_driver_sql(
+        f"SELECT count(*) FROM (SELECT 1 FROM {quoted} LIMIT {SMALL_ROWS + 1}) AS counted").scalar_one() <= SMALL_ROWS
+
+
+def _fetched(connection: Connection, table: str, columns: dict[str, str], order: tuple[str, ...]):
+    import pyarrow as pa
+
+    rows = connection.exec_driver_sql(_select(connection, table, list(columns), order)).all()
+    return pa.table({name: pa.array([row[i] for row in rows], type=arrow_type(kind))
+                     for i, (name, kind) in enumerate(columns.items())})
 
 
 def arrow_type(kind: str):
@@ -172,7 +196,7 @@ def stored_order(connection: Connection) -> tuple[str, ...]:
     return ("rowid",) if connection.dialect.name == "sqlite" else ("wave_id", "row_no")
 
 
-def _sorted(arrow, order: tuple[str, ...]):
+def in_order(arrow, order: tuple[str, ...]):
     """``arrow`` in the order of the columns ``order`` (none blank); as it is when it is in order
     already, as a table read in the order it was written is."""
     if not order or arrow.num_rows < 2:
@@ -267,8 +291,3 @@ def _postgres_read(uri: str, snapshot: str, query: str):
         arrow = cursor.fetch_arrow_table()
         cursor.execute("COMMIT")
         return arrow
-
-
-def blanks_as_none(values) -> list:
-    """A column's values for writing: None where blank (NaN, NA)."""
-    return values.astype(object).where(values.notna(), None).tolist()

@@ -3,7 +3,8 @@
 Every table is tidy, for a BI tool as much as for cxcommit: ``surveys`` (one row a survey, its
 saved mapping), ``imports`` (one row a file added: who added it, when,
 with which mapping, and its import report), ``waves`` (one row a wave of a survey), ``response_columns``
-(what each column of a survey's responses table holds), ``unit_metrics`` (one row a unit, wave and
+(what each column of a survey's responses table holds), ``wave_columns`` (each wave's responses again, one
+Arrow stream a wave, for reading a survey fast: :mod:`cxcommit.store.wave_columns`), ``unit_metrics`` (one row a unit, wave and
 metric), ``settings`` (one row a workspace setting), ``people`` (who may do what) and ``audit_log`` (who
 did what). A survey's responses are in a table of their own (:mod:`cxcommit.store.responses`), one row a
 respondent in a wave and one column a grouping or an item, since every survey asks its own questions.
@@ -51,6 +52,13 @@ waves = sa.Table(
     sa.Column("label", sa.String(200), nullable=False),
     sa.Column("respondents", sa.Integer, nullable=False),
     sa.UniqueConstraint("survey_id", "label", name="uq_waves_survey_label"),
+)
+
+wave_columns = sa.Table(  # each wave's responses once more, as one Arrow IPC stream (cxcommit.store.wave_columns)
+    "wave_columns", metadata,
+    sa.Column("wave_id", sa.Integer, sa.ForeignKey("waves.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("survey_id", sa.Integer, sa.ForeignKey("surveys.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("answers", sa.LargeBinary, nullable=False),
 )
 
 response_columns = sa.Table(

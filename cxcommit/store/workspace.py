@@ -225,7 +225,7 @@ class Workspace:
             self._log(connection, by, "deleted", name, "the survey with all its waves")
 
     def _drop(self, connection, row) -> None:
-        for table in (tables.waves, tables.imports, tables.response_columns, tables.unit_metrics):
+        for table in (tables.wave_columns, tables.waves, tables.imports, tables.response_columns, tables.unit_metrics):
             connection.execute(table.delete().where(table.c.survey_id == row.id))
         connection.execute(tables.surveys.delete().where(tables.surveys.c.id == row.id))
         responses.drop(connection, row.id)
