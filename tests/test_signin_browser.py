@@ -158,3 +158,30 @@ def test_a_viewer_of_one_division_sees_that_division_only(signin_server, open_pa
     wait_for_app(page)
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert "Survey exports" not in main and "Audit log" not in main and "What the import found" not in main
+
+
+def test_a_link_opened_before_signing_in_is_opened_after(signin_server, open_page):
+    """Streamlit brings a person back from the provider to the first page; the link they opened (a
+    page, a survey, a filter) is opened then, as their access lets them see it."""
+    page = signed_in(open_page, signin_server, ANA["sub"], "/variation?data=CX%20pulse&division=Digital")
+    page.wait_for_url(f"{signin_server}/variation?*")
+    wait_for_app(page)
+    assert "division=Digital" in page.url and "data=CX%20pulse" in page.url
+    assert page.locator("h1").first.inner_text() == "Where units disagree"  # the Variation page
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text("Digital", exact=True).count() >= 1  # the filter the link names is on
+    assert "cxcommit_link" not in {c["name"] for c in page.context.cookies()}  # forgotten once used
+    page.goto(signin_server)  # the first page is the first page again
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text().startswith("Executive commitment")
+
+
+def test_a_link_that_leaves_the_site_is_not_followed(signin_server, open_page):
+    page = open_page(1366, 768)
+    page.context.add_cookies([{"name": "cxcommit_link", "value": "%2F%2Fexample.org%2F", "url": signin_server}])
+    page.goto(signin_server)
+    wait_for_app(page)
+    sign_in(page, signin_server, signin_server.issuer, ANA["sub"])
+    assert page.url.startswith(signin_server)
+    assert page.locator("h1").first.inner_text().startswith("Executive commitment")
+    assert "cxcommit_link" not in {c["name"] for c in page.context.cookies()}

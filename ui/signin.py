@@ -10,9 +10,12 @@ divisions) is decided from the workspace by whoever takes the :class:`Person` it
 """
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
@@ -64,8 +67,39 @@ def gate() -> Person:
         _sign_in_navigation(_unreadable_page if secrets_unreadable() else _sign_in_page).run()
         st.stop()
     if not person.local:
+        _back_to_link()
         _who(person)
     return person
+
+
+LINK_COOKIE = "cxcommit_link"  # the address a person opened before signing in, for ten minutes
+_LINK = re.compile(r"/(?!/)[A-Za-z0-9\-._~%!$&()*+,;=:@/?]*\Z")  # a path here with its query, as a browser encodes it
+
+
+def _keep_link() -> None:
+    """Keep the address the sign-in page was opened at (a page, a survey, filters) in a cookie of this
+    site: Streamlit brings a person back from their identity provider to the first page, and
+    :func:`_back_to_link` then takes them on to it. The first page alone is not kept."""
+    st.html(f"""<script>
+      const here = window.location.pathname + window.location.search;
+      if (window.location.search || !/^\\/?$/.test(window.location.pathname.replace(/\\/$/, "")))
+        document.cookie = "{LINK_COOKIE}=" + encodeURIComponent(here) + "; path=/; max-age=600; SameSite=Lax";
+    </script>""", unsafe_allow_javascript=True, width="content")
+
+
+def _back_to_link() -> None:
+    """Just signed in with a link kept (:func:`_keep_link`): forget it and open it (a path on this
+    server only), where the person's access decides what it shows as for any link."""
+    link = unquote(st.context.cookies.get(LINK_COOKIE) or "")
+    if not link:
+        return
+    go = f"window.location.replace({json.dumps(link)});" if _LINK.match(link) else ""  # no quote, no < in it
+    st.html(f"""<script>
+      document.cookie = "{LINK_COOKIE}=; path=/; max-age=0; SameSite=Lax";
+      {go}
+    </script>""", unsafe_allow_javascript=True, width="content")
+    if go:
+        st.stop()
 
 
 def _who(person: Person) -> None:
@@ -125,6 +159,7 @@ def _claim(name: str) -> str:
 def _sign_in_page() -> None:
     """A title, one sentence and a button for each identity provider."""
     st.title("Sign in to cxcommit")
+    _keep_link()
     st.markdown("The survey results here are your organisation's: sign in with your work account to see them.")
     for provider in providers():
         label = "Sign in" if provider is None else f"Sign in with {md(provider.title())}"
