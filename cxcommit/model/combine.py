@@ -59,6 +59,12 @@ def combine_surveys(surveys: list[Survey]) -> Survey:
                   persons=numbered(persons) if repeats else None)
 
 
+def scale_clashes(known: dict, items) -> list[tuple]:
+    """The ``items`` measured on another scale than ``known`` (item id -> scale) gives their id: (id,
+    the scale known, the item's scale) each. Their answers could not be added up or compared."""
+    return [(item.id, known[item.id], item.scale) for item in items if item.id in known and known[item.id] != item.scale]
+
+
 def _check_combinable(surveys: list[Survey]) -> None:
     """An error for no survey at all, or for a published one."""
     if not surveys:
@@ -111,11 +117,10 @@ def _repeated_in_wave(responses: pd.DataFrame) -> np.ndarray:
 def _common_items(surveys: list[Survey]) -> list:
     items, conflicts = {}, []
     for survey in surveys:
+        conflicts += [f"{item}: {before.describe()} in one file, {now.describe()} in {survey.report.source}"
+                      for item, before, now in scale_clashes({i: known.scale for i, known in items.items()}, survey.items)]
         for item in survey.items:
-            known = items.setdefault(item.id, item)
-            if known.scale != item.scale:
-                conflicts.append(f"{item.id}: {known.scale.describe()} in one file, "
-                                 f"{item.scale.describe()} in {survey.report.source}")
+            items.setdefault(item.id, item)
     if conflicts:
         raise MappingError("The files measure an item on different scales, so they cannot be added up: "
                            + "; ".join(conflicts) + ".",

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from cxcommit.errors import MappingError, WorkspaceError
 from cxcommit.mapping.mapping_file import mapping_from_dict
+from cxcommit.model.combine import scale_clashes
 from cxcommit.model.survey import Survey
 import cxcommit.store.responses as responses
 import cxcommit.store.tables as tables
@@ -130,9 +131,8 @@ def remove_waves(connection: Connection, survey_id: int, wave_ids: list[int]) ->
 
 def _check_scales(saved, survey: Survey, name: str) -> None:
     """An item stored on one scale cannot come back on another: its waves could not be compared."""
-    known = {m.item: m.make_scale() for m in saved.items}
-    conflicts = [f"{item.id}: {known[item.id].describe()} so far, {item.scale.describe()} in {survey.report.source}"
-                 for item in survey.items if item.id in known and known[item.id] != item.scale]
+    conflicts = [f"{item}: {before.describe()} so far, {now.describe()} in {survey.report.source}"
+                 for item, before, now in scale_clashes({m.item: m.make_scale() for m in saved.items}, survey.items)]
     if conflicts:
         raise MappingError(f"This file measures questions of {name!r} on other scales than its stored waves: "
                            + "; ".join(conflicts) + ". Nothing was added.",
