@@ -10,7 +10,6 @@ divisions) is decided from the workspace by whoever takes the :class:`Person` it
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -72,34 +71,36 @@ def gate() -> Person:
     return person
 
 
-LINK_COOKIE = "cxcommit_link"  # the address a person opened before signing in, for ten minutes
+LINK_COOKIE = "cxcommit_link"  # the address a person opened before signing in (the scripts below name it too)
 _LINK = re.compile(r"/(?!/)[A-Za-z0-9\-._~%!$&()*+,;=:@/?]*\Z")  # a path here with its query, as a browser encodes it
 
 
 def _keep_link() -> None:
-    """Keep the address the sign-in page was opened at (a page, a survey, filters) in a cookie of this
-    site: Streamlit brings a person back from their identity provider to the first page, and
-    :func:`_back_to_link` then takes them on to it. The first page alone is not kept."""
-    st.html(f"""<script>
+    """Keep the address the sign-in page was opened at (a page, a survey, filters) for ten minutes in
+    a cookie of this site: Streamlit brings a person back from their identity provider to the first
+    page, and :func:`_back_to_link` then takes them on to it. The first page alone is not kept."""
+    st.html(r"""<script>
       const here = window.location.pathname + window.location.search;
-      if (window.location.search || !/^\\/?$/.test(window.location.pathname.replace(/\\/$/, "")))
-        document.cookie = "{LINK_COOKIE}=" + encodeURIComponent(here) + "; path=/; max-age=600; SameSite=Lax";
+      if (window.location.search || !/^\/?$/.test(window.location.pathname.replace(/\/$/, "")))
+        document.cookie = "cxcommit_link=" + encodeURIComponent(here) + "; path=/; max-age=600; SameSite=Lax";
     </script>""", unsafe_allow_javascript=True, width="content")
 
 
 def _back_to_link() -> None:
-    """Just signed in with a link kept (:func:`_keep_link`): forget it and open it (a path on this
-    server only), where the person's access decides what it shows as for any link."""
-    link = unquote(st.context.cookies.get(LINK_COOKIE) or "")
-    if not link:
+    """Just signed in with a link kept (:func:`_keep_link`): the browser forgets it and opens it when
+    it is a path on this server (checked here and by the script alike), where the person's access
+    decides what it shows, as for any link. Nothing from the cookie is written into the page."""
+    kept = st.context.cookies.get(LINK_COOKIE)
+    if not isinstance(kept, str) or not kept:
         return
-    go = f"window.location.replace({json.dumps(link)});" if _LINK.match(link) else ""  # no quote, no < in it
-    st.html(f"""<script>
-      document.cookie = "{LINK_COOKIE}=; path=/; max-age=0; SameSite=Lax";
-      {go}
+    st.html(r"""<script>
+      const kept = document.cookie.split("; ").find((c) => c.startsWith("cxcommit_link="));
+      document.cookie = "cxcommit_link=; path=/; max-age=0; SameSite=Lax";
+      const link = kept ? decodeURIComponent(kept.slice("cxcommit_link=".length)) : "";
+      if (/^\/(?!\/)[A-Za-z0-9\-._~%!$&()*+,;=:@\/?]*$/.test(link)) window.location.replace(link);
     </script>""", unsafe_allow_javascript=True, width="content")
-    if go:
-        st.stop()
+    if _LINK.match(unquote(kept)):
+        st.stop()  # the page is left for the link
 
 
 def _who(person: Person) -> None:
