@@ -1,21 +1,25 @@
 """Speed and memory of cxcommit on a 1,000,000-row export, side by side with the floor and peers.
 
-Run:  python bench/benchmark.py [--rows 1000000] [--runs 3] [--skip-loop] [--postgres URL]
+Run:  python bench/benchmark.py [--rows 1000000] [--runs 7] [--postgres URL] [--e2e-rows 1000000 10000000]
 
-Reports medians of --runs runs (the loop-per-unit peer runs once: it takes minutes) and ratios:
-(a) parsing the CSV with pyarrow.csv.read_csv alone, (b) cxcommit's import (detect, map, validate,
-encode, and publish: the k-anonymous classes of cxcommit.privacy.publish, also timed alone), (c) cxcommit's aggregates for the whole organisation — the peers' set (rates + Wilson +
-chi-square per sign by unit + share fully committed) and every analysis — timed cold (cached
-codes and counts cleared before each run), (d) the same after filtering to one division, filter
-included (its counts are sums of the organisation's counts by unit and division, made by the
-first filter and reused by later ones: reported both the first time and after), (e) the peers on columns already in memory: a loop-per-unit pandas version (vectorised
-within each unit) and polars, (f) opening the survey stored in a workspace against importing its CSV,
-each in a fresh process as the command line and a new dashboard process do them (wall and CPU time,
-peak memory): the import is read_raw + suggest_mapping + apply_mapping, the opening
-``Workspace.open(url).load(name)`` of the same survey added beforehand to a temporary SQLite
-workspace, and to the PostgreSQL database --postgres names (or ``CXCOMMIT_BENCH_POSTGRES``; its
-survey is deleted after). Peak memory of import + analyses is measured in a fresh process and
-compared with the file's size.
+Reports medians of --runs runs and ratios: (a) the floor: parsing the CSV with pyarrow.csv.read_csv,
+only the columns cxcommit's import keeps (wave, groupings, items, respondent id: what its mapping
+uses), (b) cxcommit's import (detect, map, validate, encode, and publish: the k-anonymous classes of
+cxcommit.privacy.publish, also timed alone), (c) cxcommit's aggregates for the whole organisation —
+the peers' set (rates + Wilson + chi-square per sign by unit + share fully committed) and every
+analysis — timed cold (cached codes and counts cleared before each run), (d) the same after
+filtering to one division, filter included (its counts are sums of the organisation's counts by
+unit and division, made by the first filter and reused by later ones: reported both the first time
+and after), (e) the peers on columns already in memory: polars on the text and on categorical
+columns (the same input as (c), which starts from the import's codes), and one vectorised pandas
+group-by, (f) opening the survey stored in a workspace against importing its CSV, each in a fresh
+process as the command line and a new dashboard process do them (wall and CPU time, peak memory):
+the import is read_raw + suggest_mapping + apply_mapping, the opening ``Workspace.open(url).load(name)``
+of the same survey added beforehand to a temporary SQLite workspace, and to the PostgreSQL database
+--postgres names (or ``CXCOMMIT_BENCH_POSTGRES``; its survey is deleted after), (g) from the file on
+disk to the answer in fresh processes, cxcommit's ``summary --by business_unit`` beside polars and
+DuckDB (bench/e2e.py), for each of --e2e-rows. Peak memory of import + analyses is measured in a
+fresh process and compared with the file's size.
 """
 from __future__ import annotations
 
@@ -35,6 +39,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 import pyarrow.csv as pacsv  # noqa: E402
 
 from generate import ROWS, benchmark_file  # noqa: E402
+import e2e  # noqa: E402
 import peers  # noqa: E402
 from cxcommit import apply_mapping, load_survey, read_raw, suggest_mapping  # noqa: E402
 from cxcommit.analyses.commitment import commitment_index  # noqa: E402
@@ -188,11 +193,19 @@ def import_survey(path):
     return apply_mapping(raw, suggest_mapping(raw))
 
 
+def used_columns(path: Path) -> list[str]:
+    """The export's columns cxcommit's import keeps (the mapping it suggests: wave, groupings, items)."""
+    raw = read_raw(path)
+    used = suggest_mapping(raw).columns_used
+    return [key for key in raw.keys if key in used]  # the header's names, on this file
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=ROWS)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--skip-loop", action="store_true", help="skip the slow loop-per-unit peer")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--e2e-rows", type=int, nargs="*", default=[ROWS],
+                        help="exports to time (g) on, from the file in fresh processes (e.g. 1000000 10000000)")
     parser.add_argument("--postgres", default=os.environ.get("CXCOMMIT_BENCH_POSTGRES"),
                         help="a PostgreSQL workspace URL to time (f) on too (default: $CXCOMMIT_BENCH_POSTGRES)")
     args = parser.parse_args(argv)
@@ -200,7 +213,9 @@ def main(argv=None) -> dict:
     path = benchmark_file(args.rows)
     size = path.stat().st_size
     print(f"file: {path.name}, {args.rows:,} rows, {size / 1e6:.0f} MB; {args.runs} runs each (medians)")
-    results = {"a_pyarrow_parse": timed(lambda: pacsv.read_csv(path), args.runs)}
+    needed = used_columns(path)  # the floor reads what the answer needs, as cxcommit's import keeps it
+    results = {"a_pyarrow_parse": timed(lambda: pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+        include_columns=needed)), args.runs)}
     results["b_cxcommit_import"] = timed(lambda: load_survey(path), args.runs)
     imported = import_survey(path)
     # making the responses publishable (k-anonymous classes, answers withheld): part of (b), once per import
@@ -219,10 +234,11 @@ def main(argv=None) -> dict:
 
     polars_frame = pl.read_csv(path, columns=["Business Unit", *SIGNS])
     results["e_polars"] = timed(lambda: peers.polars_version(polars_frame), args.runs)
-    if not args.skip_loop:
-        frame = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-            include_columns=["Business Unit", *SIGNS])).to_pandas()
-        results["e_pandas_loop"] = timed(lambda: peers.pandas_loop(frame), 1)
+    coded = polars_frame.with_columns(pl.all().cast(pl.Categorical))  # the same input as (c): codes, not text
+    results["e_polars_codes"] = timed(lambda: peers.polars_version(coded), args.runs)
+    frame = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+        include_columns=["Business Unit", *SIGNS])).to_pandas()
+    results["e_pandas_groupby"] = timed(lambda: peers.pandas_groupby(frame), args.runs)
     results["memory_peak_bytes"] = peak_memory(path)
     results["memory_baseline_bytes"] = baseline_memory()
     results["file_bytes"] = size
@@ -231,7 +247,9 @@ def main(argv=None) -> dict:
         "(b) import / (a) pyarrow parse [target <= 2]": results["b_cxcommit_import"] / results["a_pyarrow_parse"],
         "(b) publishing / import without it [target <= 0.2]":
             results["b_publish"] / (results["b_cxcommit_import"] - results["b_publish"]),
-        "(c) peer set / polars [target <= 1]": results["c_peer_set"] / results["e_polars"],
+        "(c) peer set / polars on text [target <= 1]": results["c_peer_set"] / results["e_polars"],
+        "(c) peer set / polars on the same codes": results["c_peer_set"] / results["e_polars_codes"],
+        "(c) peer set / pandas group-by": results["c_peer_set"] / results["e_pandas_groupby"],
         "(d) one division / (c), peer set [target <= 0.25]": results["d_one_division_peer_set"] / results["c_peer_set"],
         "(d) the first division after the organisation / (c), peer set":
             results["d_first_division_peer_set"] / results["c_peer_set"],
@@ -242,8 +260,6 @@ def main(argv=None) -> dict:
         if backend in results["f_store"]:
             ratios[f"(f) open stored ({backend}) / import the CSV, wall [target <= 0.5]"] = (
                 results["f_store"][backend]["open"]["wall"] / results["f_store"]["import"]["wall"])
-    if "e_pandas_loop" in results:
-        ratios["pandas loop per unit / (c) peer set"] = results["e_pandas_loop"] / results["c_peer_set"]
     print("\n| measure | seconds |\n|---|---|")
     for name, value in results.items():
         if not name.endswith("bytes") and not name.startswith("f_"):
@@ -251,6 +267,14 @@ def main(argv=None) -> dict:
     print(f"| peak memory, import + every analysis | {results['memory_peak_bytes'] / 1e6:.0f} MB "
           f"(Python and libraries alone: {results['memory_baseline_bytes'] / 1e6:.0f} MB) |")
     print_store(results["f_store"])
+    results["g_end_to_end"] = {}
+    for rows in args.e2e_rows:
+        e2e_path = benchmark_file(rows)
+        results["g_end_to_end"][rows] = e2e.compare(e2e_path, args.runs)
+        e2e.print_comparison(rows, e2e_path.stat().st_size, results["g_end_to_end"][rows])
+        for measure in ("wall", "cpu", "peak"):
+            ours, polars = (results["g_end_to_end"][rows][tool][measure] for tool in ("cxcommit", "polars"))
+            ratios[f"(g) {rows:,} rows from the file, cxcommit / polars, {measure} [target <= 1]"] = ours / polars
     print("\n| ratio | value |\n|---|---|")
     for name, value in ratios.items():
         print(f"| {name} | {value:.2f} |")
