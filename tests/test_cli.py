@@ -193,7 +193,7 @@ def test_analyze_on_a_survey_without_the_signs_says_what_is_missing():
 
 def test_every_view_the_parser_offers_has_a_table():
     from cxcommit.cli.parser import VIEWS
-    from cxcommit.cli.tables import VIEW_TABLES
+    from cxcommit.cli.views import VIEW_TABLES
 
     assert tuple(VIEW_TABLES) == VIEWS
 

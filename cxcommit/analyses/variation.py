@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from cxcommit.analyses.groups import NO_ANSWER, run_starts
 from cxcommit.analyses.rates import rates_table
@@ -51,6 +51,8 @@ def homogeneity_test(k: np.ndarray, n: np.ndarray, seed: int = 0) -> tuple[float
     statistic, dof = float(np.sum((k - n * pooled) ** 2 / (n * pooled * (1 - pooled)))), len(n) - 1
     expected = np.concatenate([n * pooled, n * (1 - pooled)])
     if (expected < 5).mean() > 0.2:
+        from scipy import stats  # here: scipy.stats takes most of a second to import
+
         method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_TABLES, rng=np.random.default_rng(seed))
         exact = stats.chi2_contingency(np.column_stack([k, n - k]), correction=False, method=method)
         return statistic, dof, float(exact.pvalue), "Monte Carlo exact"

@@ -43,7 +43,7 @@ def run(args) -> int:
 
         return report(args)
     if args.command == "analyze":
-        from cxcommit.cli.tables import analyze  # per command
+        from cxcommit.cli.views import analyze  # per command
 
         return analyze(args)
     from cxcommit.cli.tables import summary  # per command

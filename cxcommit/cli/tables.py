@@ -1,5 +1,6 @@
-"""``summary`` and ``analyze``: a table per item and group, or an analysis view, printed as a
-table, CSV or JSON."""
+"""``summary``: a table per item and group, printed as a table, CSV or JSON; and how a table is
+written as CSV or JSON (for ``analyze`` too: :mod:`cxcommit.cli.views`). Only what ``summary`` needs is
+imported (no analysis beyond the summary), so that it starts reading sooner."""
 from __future__ import annotations
 
 import datetime
@@ -11,22 +12,11 @@ import sys
 import numpy as np
 import pandas as pd
 
-from cxcommit.analyses.commitment import commitment_index
-from cxcommit.analyses.findings import findings
-from cxcommit.analyses.gaps import gap_to_best, gap_to_target, perception_gap
-from cxcommit.analyses.pay import pay_alignment, pay_relations
-from cxcommit.analyses.rates import rates
-from cxcommit.analyses.summary import default_grouping, item_summary
-from cxcommit.analyses.trends import trends
-from cxcommit.analyses.variation import variation
-from cxcommit.cli.inputs import filtered, metrics, settings_from, survey_from
+from cxcommit.analyses.summary import item_summary
+from cxcommit.cli.inputs import settings_from, survey_from
 from cxcommit.cli.output import say
-from cxcommit.errors import SettingsError
 from cxcommit.export.table_export import to_csv_bytes
-from cxcommit.model.survey import Survey
-from cxcommit.settings import Settings
-from cxcommit.stats.families import SCREEN, STATEMENT
-from cxcommit.story.report_text import format_summary, format_table, significance_meaning, view_of
+from cxcommit.story.report_text import format_summary
 
 
 def summary(args) -> int:
@@ -37,25 +27,12 @@ def summary(args) -> int:
     if args.output == "table":
         say(format_summary(table, settings.min_group_size))
     else:
-        _write(table, args.output)
+        write_table(table, args.output)
     return 0
 
 
-def analyze(args) -> int:
-    """An analysis view (``--view``) of the survey, filtered by ``--division`` and ``--wave``."""
-    settings = settings_from(args)
-    survey = filtered(args, survey_from(args, settings))
-    table = _analyze(args, survey, settings)
-    if args.output == "table":
-        for line in table_header(survey, settings, table):
-            say(line)
-        say(format_table(table))
-    else:
-        _write(table, args.output)
-    return 0
-
-
-def _write(table: pd.DataFrame, output: str) -> None:
+def write_table(table: pd.DataFrame, output: str) -> None:
+    """``table`` on stdout as JSON or CSV."""
     if output == "json":
         sys.stdout.write(json_records(table) + "\n")
     else:  # csv, as the dashboard's: no text a spreadsheet would run as a formula
@@ -97,55 +74,3 @@ def _json_value(value):
     if isinstance(value, (pd.Timestamp, datetime.date)):
         return value.isoformat()
     return value if isinstance(value, str) else str(value)
-
-
-def table_header(survey: Survey, settings: Settings, table: pd.DataFrame) -> list[str]:
-    """The lines above a printed table: under a filter, what "the rest" is; where the table says
-    what is significant, what that means."""
-    rest = view_of(survey, settings).rest
-    return ([rest] if rest else []) + (
-        [significance_meaning(settings)] if "significant" in table else [])
-
-
-def _analyze(args, survey: Survey, settings: Settings) -> pd.DataFrame:
-    unit_metrics = metrics(args, survey if args.view in ("pay", "relations", "findings") else None)
-    by = args.by or []
-    one = by[0] if by else default_grouping(survey, "division" if args.view == "pay" else "business_unit")
-    return VIEW_TABLES[args.view](survey, args, by, one, unit_metrics, settings)
-
-
-def _gaps(survey, args, by, one, unit_metrics, settings):
-    gap = {"perception": perception_gap, "target": gap_to_target, "best": gap_to_best}[args.gap]
-    return gap(survey, _needs(one, "gaps"), items=args.items, settings=settings)
-
-
-def _relations(survey, args, by, one, unit_metrics, settings):
-    if unit_metrics is None:
-        raise SettingsError("The relations view needs unit metrics.", hint="Add --metrics UNIT_METRICS.csv.")
-    return pay_relations(survey, unit_metrics, settings=settings)
-
-
-# Each view's table: (survey, args, groupings named, the one grouping to use, unit metrics, settings) -> table
-VIEW_TABLES = {
-    "rates": lambda survey, args, by, one, unit_metrics, settings: rates(
-        survey, by or None, items=args.items, settings=settings, p_adjust=args.p_adjust or SCREEN),
-    "index": lambda survey, args, by, one, unit_metrics, settings: commitment_index(
-        survey, by or None, settings=settings),
-    "variation": lambda survey, args, by, one, unit_metrics, settings: variation(
-        survey, _needs(one, "variation"), items=args.items, settings=settings, p_adjust=args.p_adjust or STATEMENT),
-    "gaps": _gaps,
-    "trends": lambda survey, args, by, one, unit_metrics, settings: trends(
-        survey, by[0] if by else None, items=args.items, settings=settings),
-    "pay": lambda survey, args, by, one, unit_metrics, settings: pay_alignment(
-        survey, unit_metrics, one, settings=settings),
-    "relations": _relations,
-    "findings": lambda survey, args, by, one, unit_metrics, settings: findings(
-        survey, unit_metrics, by=one, settings=settings),
-}
-
-
-def _needs(by: str | None, view: str) -> str:
-    if by is None:
-        raise SettingsError(f"The {view} view compares groups, but this survey has no grouping with two or more values.",
-                            hint="Map a column such as Department or Region as a grouping, or name one with --by.")
-    return by

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy import stats
 
 from cxcommit.errors import SettingsError
 
@@ -27,6 +26,8 @@ def holm(p: np.ndarray) -> np.ndarray:
 
 def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
     """Benjamini–Hochberg step-up adjustment (controls the false discovery rate)."""
+    from scipy import stats  # here: scipy.stats takes most of a second to import
+
     return stats.false_discovery_control(p, method="bh")
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from cxcommit.errors import SettingsError
 
@@ -51,6 +51,8 @@ def clopper_pearson(k, n, confidence: float = 0.95) -> Interval:
     """Exact (Clopper–Pearson 1934) interval from beta quantiles."""
     k, n, _ = _prepare(k, n)
     alpha = 1 - confidence
+    from scipy import stats  # here: scipy.stats takes most of a second to import
+
     with np.errstate(invalid="ignore"):
         low = np.where(k > 0, stats.beta.ppf(alpha / 2, k, n - k + 1), 0.0)
         high = np.where(k < n, stats.beta.ppf(1 - alpha / 2, k + 1, n - k), 1.0)
