@@ -139,7 +139,8 @@ def count_line_ends(chunk, begin: int = 0, end: int | None = None, after_cr: boo
     3
     """
     end = len(chunk) if end is None else end
-    ends = chunk.count(b"\n", begin, end) + chunk.count(b"\r", begin, end) - chunk.count(b"\r\n", begin, end)
+    returns = chunk.count(b"\r", begin, end)  # none in most files: then no pair to look for
+    ends = chunk.count(b"\n", begin, end) + returns - (chunk.count(b"\r\n", begin, end) if returns else 0)
     return ends - (1 if after_cr and end > begin and chunk[begin] == 10 else 0)
 
 
