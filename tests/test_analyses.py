@@ -643,3 +643,24 @@ def test_a_takeaway_never_names_a_merged_remainder_leading_trailing_or_standing_
     shares = shares.assign(confirmed=True)
     assert set(takeaways.standouts(shares, pooled=pooled)["group"]).isdisjoint(pooled)
     assert not set(takeaways.standouts(shares)["group"]).isdisjoint(pooled)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_benjamini_hochberg_is_scipys_and_statsmodels(seed):
+    """Our step-up adjustment (written out so that scipy.stats need not be imported) against both
+    libraries: scipy.stats.false_discovery_control(p, method="bh") to the last bit, statsmodels'
+    multipletests(p, method="fdr_bh")[1] to rounding; ties and p-values of 0 and 1 included."""
+    from scipy import stats
+    from statsmodels.stats.multitest import multipletests
+
+    from cxcommit.stats.adjust import benjamini_hochberg
+
+    rng = np.random.default_rng(seed)
+    for _ in range(200):
+        p = rng.random(int(rng.integers(1, 80))) ** rng.uniform(0.2, 5)
+        p[rng.random(len(p)) < 0.1] = rng.choice([0.0, 1.0])
+        if rng.random() < 0.5:
+            p = np.round(p, 2)
+        ours = benjamini_hochberg(p)
+        assert np.array_equal(ours, stats.false_discovery_control(p, method="bh"))
+        assert ours == pytest.approx(multipletests(p, method="fdr_bh")[1], rel=1e-12, abs=1e-15)

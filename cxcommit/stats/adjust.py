@@ -25,10 +25,17 @@ def holm(p: np.ndarray) -> np.ndarray:
 
 
 def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
-    """Benjamini–Hochberg step-up adjustment (controls the false discovery rate)."""
-    from scipy import stats  # here: scipy.stats takes most of a second to import
-
-    return stats.false_discovery_control(p, method="bh")
+    """Benjamini–Hochberg step-up adjustment (controls the false discovery rate): the same arithmetic,
+    in the same order, as ``scipy.stats.false_discovery_control(p, method="bh")`` (tests/test_analyses.py
+    checks them equal to the last bit), without importing scipy.stats, which takes most of a second."""
+    p = np.asarray(p, dtype=float)
+    m = len(p)
+    order = np.argsort(p)
+    adjusted = p[order] * (m / np.arange(1, m + 1))
+    np.minimum.accumulate(adjusted[::-1], out=adjusted[::-1])
+    out = np.empty(m)
+    out[order] = adjusted
+    return np.clip(out, 0, 1)
 
 
 def bonferroni(p: np.ndarray) -> np.ndarray:
