@@ -21,9 +21,6 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from cxcommit.errors import NotApplicable
 from cxcommit.io.unit_metrics import UnitMetrics
@@ -122,6 +119,8 @@ def to_xlsx_bytes(tables: dict[str, pd.DataFrame], notes: tuple[str, ...] = ()) 
     >>> book.sheetnames, book.active["A2"].value, book.active["A2"].number_format
     (['Rates_ by unit_'], 0.42, '0.0%')
     """
+    from openpyxl import Workbook  # here: a workbook is rarely asked for, and openpyxl is slow to import
+
     book = Workbook()
     book.remove(book.active)
     names = sheet_names(["Notes", *tables] if notes else list(tables))
@@ -336,6 +335,9 @@ def _xlsx_value(value):
 
 
 def _write_sheet(sheet, table: pd.DataFrame) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     bold = Font(bold=True)
     shares = set(_SHARE_COLUMNS) | ({"ci_low", "ci_high"} if {"p", "gap"} & set(table.columns) else set())
     for col, name in enumerate(table.columns, start=1):
