@@ -14,17 +14,18 @@ committed (Yes to all 8 among those who answered all 8). The peers' numbers equa
 - polars: ``scan_csv`` and a lazy group-by (polars reads only the columns the query uses);
 - DuckDB: ``read_csv`` and SQL (likewise).
 
-Each process is timed from outside: wall time from start to exit, and its own CPU time and peak
-resident memory as the kernel accounts them (``os.wait4``). Medians over ``--runs``.
+Each process is timed from outside, by a small launcher that forks it: wall time from start to exit,
+and its own CPU time and peak resident memory as the kernel accounts them (``os.wait4``). Medians
+over ``--runs``.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,18 +104,29 @@ LIMITS = {"CXCOMMIT_MAX_BYTES": "64G", "CXCOMMIT_MAX_CELLS": "10000000000"}  # c
 # (1 GB, 200 million cells by default) would refuse the 10M-row export: raised, to time what it does
 
 
+_LAUNCH = """
+import json, os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(json.dumps({"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+                  "peak": usage.ru_maxrss * 1024, "code": os.waitstatus_to_exitcode(status)}))
+"""  # forks the command from a small fresh process: a child forked from a large one would count the
+# large one's memory as its own peak (Linux keeps a process's peak across fork and exec)
+
+
 def measured(command: list[str]) -> dict:
-    """Wall seconds, CPU seconds (user + system) and peak resident memory (bytes) of one process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, **LIMITS})
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        raise RuntimeError(f"{command} failed: {process.stderr.read().decode()[-2000:]}")
-    process.stderr.close()
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak": usage.ru_maxrss * 1024}
+    """Wall seconds, CPU seconds (user + system) and peak resident memory (bytes) of one process,
+    started by a small launcher (see ``_LAUNCH``) that reports the kernel's accounting of it."""
+    out = subprocess.run([sys.executable, "-S", "-c", _LAUNCH, *command], cwd=ROOT, capture_output=True,
+                         env={**os.environ, **LIMITS}, check=False)
+    lines = out.stdout.decode(errors="replace").strip().splitlines()
+    result = json.loads(lines[-1]) if lines else {"code": out.returncode}
+    if result.pop("code"):
+        raise RuntimeError(f"{command} failed: {out.stderr.decode(errors='replace')[-2000:]}")
+    return result
 
 
 def compare(path: Path, runs: int) -> dict:
