@@ -63,7 +63,7 @@ def add_waves(connection: Connection, name: str, survey: Survey, *, by: str, now
     cells, new_cells = _cells(connection, groups, frame, columns)
     responses.write(connection, groups, new_cells)
     rows = _rows(connection, survey, wave_ids, cells, columns)
-    responses.write(connection, answers, {name: rows.column(name).to_pylist() for name in rows.column_names})
+    responses.write_table(connection, answers, rows)
     wave_columns.write(connection, row.id, rows)
     connection.execute(tables.surveys.update().where(tables.surveys.c.id == row.id).values(
         mapping=survey.mapping.to_json(), changed_at=now))

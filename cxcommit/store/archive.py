@@ -314,12 +314,12 @@ def _survey_rows(connection, reader: Reader, ids: tuple[int, int], columns: list
     named = stored["person"].null_count < stored.num_rows
     at = stored.column_names.index("wave_id")
     stored = stored.set_column(at, "wave_id", pa.array(_renumber(stored["wave_id"], wave_ids)))
-    _write_rows(connection, answers, stored)
+    responses.write_table(connection, answers, stored)
     wave_columns.write(connection, new, stored)
     del stored
     cells = reader.table(f"groups_{old}.csv", {"cell": pa.int64()} | {c["column_name"]: pa.string() for c in columns
                                                                       if c["kind"] == "grouping"})
-    _write_rows(connection, groups, cells)
+    responses.write_table(connection, groups, cells)
     return named
 
 
@@ -329,12 +329,6 @@ def _renumber(values: pa.ChunkedArray, new: dict[int, int]) -> np.ndarray:
     order = np.argsort(old)
     return np.fromiter(new.values(), dtype=np.int64, count=len(new))[order][
         np.searchsorted(old[order], values.to_numpy())]
-
-
-def _write_rows(connection, table: str, rows: pa.Table) -> None:
-    """Write ``rows`` into ``table`` a batch at a time (through :func:`cxcommit.store.responses.write`)."""
-    for batch in rows.to_batches(max_chunksize=responses.BATCH):
-        responses.write(connection, table, {name: batch.column(name).to_pylist() for name in batch.schema.names})
 
 
 def _persons_in_use(connection) -> bool:

@@ -30,7 +30,7 @@ from cxcommit.errors import WorkspaceError
 from cxcommit.store.engine import WAIT_SECONDS, driver_reason, shown_url
 
 KEYS = ("wave_id", "row_no", "person", "cell")  # the responses table's own columns
-BATCH = 50_000  # rows written or read at a time (SQLite)
+BATCH = 50_000  # rows written at a time (:func:`write_table`; SQLite's executemany)
 
 
 def table_names(survey_id: int) -> tuple[str, str]:
@@ -113,6 +113,13 @@ def write(connection: Connection, table: str, rows: dict[str, list]) -> None:
         cursor.close()
 
 
+def write_table(connection: Connection, table: str, rows) -> None:
+    """Write the Arrow table ``rows`` into ``table`` a batch at a time (:func:`write`): a batch's
+    values become Python objects, never the whole table's at once."""
+    for batch in rows.to_batches(max_chunksize=BATCH):
+        write(connection, table, {name: batch.column(name).to_pylist() for name in batch.schema.names})
+
+
 INT, FLOAT, TEXT = "int", "float", "text"  # how a column is read (see :func:`read`)
 
 
@@ -139,12 +146,13 @@ def arrays(arrow, columns: dict[str, str]) -> dict[str, np.ndarray]:
 def read_arrow(connection: Connection, table: str, columns: dict[str, str], order: tuple[str, ...] = ()):
     """Every row of ``table`` as one Arrow table of the columns ``columns`` (name -> :data:`INT`,
     :data:`FLOAT` or :data:`TEXT`: int64, float64 or string), blanks null, in the ``order`` of those
-    columns (or ``("rowid",)``, as stored, on SQLite). The rows come as Arrow columns, never a Python
-    object per value, through Arrow's own drivers (ADBC), two connections at once over ranges of the
-    table's rows on a large table (each reads without Python's lock: two cores read a million rows
-    in about half the time); a small table through ``connection`` itself. They read what ``connection``'s transaction sees: on PostgreSQL they take
-    its snapshot; on SQLite they read in transactions of their own, and the caller checks nothing
-    changed meanwhile (:func:`cxcommit.store.loading.load_survey`) or holds the write lock."""
+    columns (or ``("rowid",)``, as stored, on SQLite). A small table is read through ``connection``
+    itself; a larger one as Arrow columns, never a Python object per value, through Arrow's own
+    drivers (ADBC), two connections at once over ranges of its rows when large (each reads without
+    Python's lock: two cores read a million rows in about half the time). They read what
+    ``connection``'s transaction sees: on PostgreSQL they take its snapshot; on SQLite they read in
+    transactions of their own, and the caller checks nothing changed meanwhile
+    (:func:`cxcommit.store.loading.load_survey`) or holds the write lock."""
     import pyarrow as pa
 
     if _small(connection, table):
