@@ -32,7 +32,8 @@ log = logging.getLogger("cxcommit.dashboard")
 T = TypeVar("T")
 
 SWEEP_SECONDS = 5.0  # how often ended sessions are looked for, at most
-RELEASE_SWEEPS = 6  # sweeps after a close that give freed memory back to the system
+RELEASE_SWEEPS = 6  # sweeps, once a closed session's data are gone, that give memory back to the system
+HELD_WARNING_SECONDS = 60.0  # a closed session's data still alive this long is logged
 
 
 def remembered(name: str, key: object, make: Callable[[], T], *, size: int = 8) -> T:
@@ -61,11 +62,13 @@ def watch() -> None:
 def _closer() -> _Closer:
     # Half the time Streamlit keeps the session: once that has passed it forgets the session without
     # closing it (its uploads stay in memory), and a close finds nothing to close.
-    return _Closer(float(st.get_option("server.disconnectedSessionTTL")) / 2)
+    closer = _Closer(float(st.get_option("server.disconnectedSessionTTL")) / 2)
+    threading.Thread(target=closer.run, name="cxcommit-session-closer", daemon=True).start()
+    return closer
 
 
 class _Closer:
-    """A daemon thread that closes watched sessions whose tab has been gone for ``grace`` seconds."""
+    """Closes watched sessions whose tab has been gone for ``grace`` seconds (swept by its thread)."""
 
     def __init__(self, grace: float) -> None:
         self.grace = grace
@@ -74,14 +77,15 @@ class _Closer:
         self._sessions: dict[str, weakref.ref] = {}
         self._lock = threading.Lock()
         self._release_sweeps = 0  # sweeps left that give freed memory back
-        threading.Thread(target=self._run, name="cxcommit-session-closer", daemon=True).start()
+        self._held: list[tuple[weakref.ref, float, str]] = []  # a closed session's values, when, whose
 
     def watch(self, session_id: str, session) -> None:
         with self._lock:
             self._seen[session_id] = time.monotonic()
             self._sessions[session_id] = weakref.ref(session)
 
-    def _run(self) -> None:
+    def run(self) -> None:
+        """Sweep every ``every`` seconds, for ever (the closer's thread)."""
         while True:
             time.sleep(self.every)
             try:
@@ -112,15 +116,36 @@ class _Closer:
             # hold a closed session until the next browser connects).
             runtime.uploaded_file_mgr.remove_session_files(session_id)
             if session is not None:
+                self._held += [(ref, now, session_id) for ref in _weak_values(session.session_state)]
                 session.session_state.clear()
-        # The runtime's event loop drops a closed session when it gets to it, later on a busy machine:
-        # memory is given back on each of the next few sweeps, not once.
-        if ended:
+        # What a closed session held goes when the last reference to it does: on the runtime's event
+        # loop, when a script run still under way ends, or at a garbage collection (later on a busy
+        # machine). Memory is given back on each of the few sweeps after that: before, nothing is freed.
+        if self._held:
+            gc.collect()
+        still = [held for held in self._held if held[0]() is not None]
+        for ref, closed, session_id in still:
+            if now - closed > HELD_WARNING_SECONDS:
+                log.warning("a session closed %.0f s ago (%s) still holds its %s: memory not given back",
+                            now - closed, session_id, type(ref()).__name__)
+        self._held = [held for held in still if now - held[1] <= HELD_WARNING_SECONDS]
+        if ended or self._held:
             self._release_sweeps = RELEASE_SWEEPS
         elif self._release_sweeps:
             self._release_sweeps -= 1
             _release_memory()
         return len(ended)
+
+
+def _weak_values(state) -> list[weakref.ref]:
+    """Weak references to the values of a session's state that take one (its loaded data do)."""
+    refs = []
+    for value in dict(state.filtered_state).values():
+        try:
+            refs.append(weakref.ref(value))
+        except TypeError:  # int, str, dict…: nothing large, or held by something that is
+            pass
+    return refs
 
 
 def _release_memory() -> None:
