@@ -10,7 +10,8 @@ from cxcommit.mapping.mapping_file import MAX_MAPPING_BYTES
 from cxcommit.store.intake import check, fit
 from cxcommit.privacy.suppression import respondents_text
 from cxcommit.text import escape_markdown as md
-from ui.data import Dataset, current, demo_dataset, digest, forget_exports, import_exports, read_export, read_metrics, use
+from ui.data import (Dataset, current, demo_dataset, digest, exports_uploader, forget_exports, import_exports,
+                     read_export, read_metrics, use)
 from ui.data_state import JUST_LOADED, TEST_CHOICES, commit, in_use, loading, pending_choice
 from ui.errors import guarded, show_error
 from ui.shell import context
@@ -31,7 +32,7 @@ def suggestion(key: str, raw):
 def load(ctx, dataset: Dataset, store) -> None:
     """The loading form: exports, a saved mapping, unit metrics, the test-responses choice and the mapping."""
     exports = st.file_uploader("Survey exports: CSV, TSV, Excel (.xlsx) or ZIP — several files for several waves",
-                               type=["csv", "tsv", "txt", "xlsx", "zip"], accept_multiple_files=True, key="upload_exports")
+                               type=["csv", "tsv", "txt", "xlsx", "zip"], accept_multiple_files=True, key=exports_uploader())
     saved = st.file_uploader("A mapping saved earlier (JSON), optional", type=["json"], key="upload_mapping",
                              max_upload_size=MAX_MAPPING_BYTES // 2**20)
     metrics_file = st.file_uploader("Unit metrics (CSV or Excel: business unit, wave, incentive share, NPS, …), optional",
@@ -77,7 +78,7 @@ def read_uploads(exports, drop_personal_data: bool) -> list:
         status = st.status(md(f"Reading {upload.name} ({upload.size / 1e6:.1f} MB)…"), expanded=True)  # its progress bar
         try:
             with status:
-                raw = read_export(key, upload.getvalue(), upload.name, drop_personal_data)
+                raw = read_export(key, upload, drop_personal_data)
                 status.update(label=md(f"{upload.name}: {FORMAT_NAMES.get(raw.format, raw.format)} export, "
                                        f"{raw.n_rows:,} rows"), state="complete", expanded=False)
             raws.append((key, raw))
@@ -147,7 +148,7 @@ if just_loaded:
     st.download_button("Download the mapping used (JSON)", mapping_json, file_name="cxcommit-mapping.json",
                        mime="application/json", key="download_used")
 if not dataset.is_demo and not ctx.access.is_scoped:  # the whole file's report: not for a viewer of some divisions
-    with st.expander("What the import found", expanded=not st.session_state.get("upload_exports")):
+    with st.expander("What the import found", expanded=not st.session_state.get(exports_uploader())):
         import_report(dataset.survey, ctx.full)
 with st.expander(f"Small groups: what is reported within “Other …” (minimum {ctx.settings.min_group_size})",
                  expanded=just_loaded):

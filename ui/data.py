@@ -8,12 +8,15 @@ workspace's latest survey, else the demo."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from cxcommit import CxcommitError, Mapping, Settings, Survey, UnitMetrics, load_demo_metrics, suggest_mapping
 from cxcommit.demo import import_demo
@@ -28,6 +31,8 @@ from ui.sessions import remembered, watch
 from ui.workspace import stored, workspace
 
 DEMO = "demo"
+RAW_EXPORTS = "_raw_exports"  # the uploads read: upload id -> raw table
+_UPLOADS_RELEASED = "_uploads_released"  # how many times uploads were released (names the uploader)
 
 
 @dataclass(frozen=True)
@@ -58,22 +63,47 @@ def demo_dataset() -> Dataset:
     return Dataset(DEMO, "Demo data (a fictional bank-and-insurance group)", import_demo(), load_demo_metrics())
 
 
-def read_export(key: str, content: bytes, name: str, drop_personal_data: bool) -> RawTable:
+def read_export(key: str, upload, drop_personal_data: bool) -> RawTable:
     """An uploaded export, read once per session and upload (``key``: the upload's id). Kept in the
-    session, not shared: importing encodes columns inside the table."""
-    raws = st.session_state.setdefault("_raw_exports", {})
+    session, not shared: importing encodes columns inside the table.
+
+    The upload is written to a temporary file and read from there as a file named on the command
+    line is: a large export as a stream (:mod:`cxcommit.io.csv_stream`), not decoded in memory beside
+    the upload's bytes."""
+    raws = st.session_state.setdefault(RAW_EXPORTS, {})
     if key not in raws:
-        bar, progress = _reading(name)
+        bar, progress = _reading(upload.name)
         try:
-            raws[key] = read_raw(content, name, lean=drop_personal_data, progress=progress)
+            with tempfile.TemporaryDirectory(prefix="cxcommit-upload-") as folder:
+                path = Path(folder) / "export"
+                upload.seek(0)
+                with path.open("wb") as spool:
+                    shutil.copyfileobj(upload, spool, 1 << 20)
+                raws[key] = read_raw(path, upload.name, lean=drop_personal_data, progress=progress)
         finally:
             bar.empty()
     return raws[key]
 
 
+def exports_uploader() -> str:
+    """The key of the exports' uploader: a new one each time uploads are released."""
+    return f"upload_exports_{st.session_state.get(_UPLOADS_RELEASED, 0)}"
+
+
+def release_uploads() -> None:
+    """Once the uploaded exports' data are in use: Streamlit's copy of each file (its bytes, held
+    until the session ends) and what was read of it are dropped, and the uploader starts empty."""
+    raws = st.session_state.pop(RAW_EXPORTS, {})
+    run = get_script_run_ctx()
+    if run is not None:
+        for file_id in raws:
+            run.uploaded_file_mgr.remove_file(run.session_id, file_id)
+    st.session_state[_UPLOADS_RELEASED] = st.session_state.get(_UPLOADS_RELEASED, 0) + 1
+
+
 def forget_exports(keep: set[str]) -> None:
     """Drop the read exports of this session that are no longer uploaded."""
-    raws = st.session_state.get("_raw_exports", {})
+    raws = st.session_state.get(RAW_EXPORTS, {})
     for key in [k for k in raws if k not in keep]:
         del raws[key]
 

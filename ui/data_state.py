@@ -8,7 +8,7 @@ import streamlit as st
 from cxcommit.model.exclusions import exclusions_text, keeps_tests_hint, too_few_text
 from cxcommit.privacy.suppression import respondents_text
 from cxcommit.text import escape_markdown as md
-from ui.data import Dataset, use
+from ui.data import Dataset, release_uploads, use
 
 LOADER_OPEN = "_loader_open"  # the switch that shows the loading form under data in use
 PENDING = "_pending_import"  # an import with too few respondents: (dataset, mapping JSON), not in use yet
@@ -69,6 +69,7 @@ def loading(dataset: Dataset) -> bool:
     under "In use" is on (it turns off when data are used)."""
     if st.session_state.pop(_CLOSE_LOADER, False):  # set while the switch was drawn: applied before it is
         st.session_state[LOADER_OPEN] = False
+        release_uploads()  # their data are in use
     return dataset.is_demo or st.toggle("Change the data: load other exports, a mapping or unit metrics",
                                         key=LOADER_OPEN)
 

@@ -26,7 +26,6 @@ from cxcommit.errors import NotApplicable
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
-from cxcommit.story.chapters import CHAPTERS, Plan
 from cxcommit.text import without_controls
 from cxcommit.vocabulary import SHARE_COLUMNS
 
@@ -193,6 +192,8 @@ def analysis_tables(survey: Survey, metrics: UnitMetrics | None = None, *,
      'Gap to full commitment', 'Pay alignment by division', 'Commitment over waves', 'Pay and outcomes by unit',
      'Pay and outcomes correlations']
     """
+    from cxcommit.story.chapters import CHAPTERS, Plan  # here: a CSV table does not wait for the charts' modules
+
     plan = Plan.of(survey, metrics, settings)
     tables = {}
     for chapter in CHAPTERS:

@@ -62,6 +62,11 @@ class RawTable:
         del self._encoded[key]
         return found
 
+    def replace_table(self, table: pa.Table) -> None:
+        """New cells for the same columns (encodings made from the old ones are dropped)."""
+        self.table = table
+        self._encoded.clear()
+
     def encode_all(self, keys: list[str]) -> None:
         """Encode several columns at once, two at a time (Arrow releases the GIL while hashing)."""
         todo = [k for k in keys if k not in self._encoded]
@@ -105,14 +110,17 @@ def encode(column: pa.ChunkedArray) -> tuple[list, np.ndarray]:
 
 
 def finish(table: pa.Table, layout: Layout, name: str, fmt: str, *, header_rows: int,
-           notes: list[str]) -> RawTable:
+           notes: list[str], encoded: list | None = None) -> RawTable:
+    """The :class:`RawTable` of a parsed ``table``: columns named by their keys (a column without one
+    is called by its number, or left out if empty; a repeated name is numbered). ``encoded``: the
+    columns' encodings where the reader made them (``(values, indices)`` or None, by column)."""
     if table.num_rows == 0:
         raise FileReadError(
             f"{name} has header rows but no responses ({FORMAT_NAMES[fmt]} layout, "
             f"{header_rows} header row(s)).",
             hint="Export the survey again after responses have come in, or check the date filter of the export.",
         )
-    keys, labels, columns, problems = [], [], [], []
+    keys, labels, columns, problems, known = [], [], [], [], {}
     seen: Counter = Counter()
     dropped_empty = 0
     for i, (key, label) in enumerate(zip(layout.keys, layout.labels)):
@@ -130,9 +138,11 @@ def finish(table: pa.Table, layout: Layout, name: str, fmt: str, *, header_rows:
                 column=key, severity="warning"))
             key = new_key
         keys.append(key)
+        if encoded is not None and encoded[i] is not None:
+            known[key] = encoded[i]
         labels.append(label if label and label != layout.keys[i] else key)
         columns.append(column)
     if dropped_empty:
         notes.append(f"left out {dropped_empty} empty column(s) without a header")
     return RawTable(pa.table(columns, names=keys), keys, labels, name, fmt, header_rows,
-                    problems=problems, notes=notes)
+                    problems=problems, notes=notes, _encoded=known)

@@ -46,18 +46,18 @@ def rowlike_lines(text: str, delimiter: str, width: int) -> int:
                if line.count(delimiter) == width - 1 or ('"' in line and line.count(delimiter) > width - 1))
 
 
-def check_lost(raw: RawTable, invalid: list[InvalidRow], unexplained: int, delimiter: str, width: int,
+def check_lost(raw: RawTable, invalid: list[InvalidRow], unexplained: int | None, delimiter: str, width: int,
                first_row: int = 0) -> None:
     """Rows merged into a quoted cell by a stray quote, or left out as malformed, are counted
     (``merged_rows``, ``skipped_rows``) and named; if they are most of the file, reading stops.
 
     A stray quote shows as a row holding line breaks whose lines look like rows: left out (its
     fields no longer match the header) or kept with a cell holding them. Line breaks that no row
-    explains (``unexplained``: lines not read as rows) are looked for in the cells; a file without
-    any costs nothing more."""
+    explains (``unexplained``: lines not read as rows; None where they were not counted) are looked
+    for in the cells; a file without any costs nothing more."""
     merged = [(None if b.number is None else first_row + b.number, None, b.newlines, b.first_line)
               for b in invalid if b.rowlike]
-    if unexplained > sum(b.newlines for b in invalid):
+    if unexplained is None or unexplained > sum(b.newlines for b in invalid):
         merged += merged_cells(raw, delimiter, width)
     raw.merged_rows = sum(count for _, _, count, _ in merged)
     total = raw.n_rows + raw.merged_rows + raw.skipped_rows
@@ -162,7 +162,7 @@ def remove_nuls(raw: RawTable) -> None:
             text = pc.replace_substring(text, "\x00", "")
             column = pc.dictionary_encode(text) if dictionary else text
         columns.append(column)
-    raw.table = pa.table(columns, names=raw.keys)
+    raw.replace_table(pa.table(columns, names=raw.keys))
     for row, key in sorted(places)[:SHOWN]:
         raw.problems.append(Problem("cell held a NUL character (byte 0); it was removed", row=row, column=key,
                                     severity="warning"))

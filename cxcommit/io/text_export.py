@@ -2,6 +2,7 @@
 large UTF-8 files by pyarrow straight from disk, leaving out free text and personal data."""
 from __future__ import annotations
 
+import codecs
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ import pyarrow.compute as pc
 from cxcommit.errors import FileReadError, Problem
 from cxcommit.io.columns import date_rank, is_respondent_id, is_wave_column
 from cxcommit.io.csv_parse import NotUtf8, parse_block, parse_csv
+from cxcommit.io.csv_stream import as_dictionary, stream_csv
 from cxcommit.io.delimiters import check_head, first_records, head_text, preamble, sniff_delimiter
 from cxcommit.io.formats import Layout, detect_format, read_layout
 from cxcommit.io.limits import TextScan, scan_text
@@ -22,6 +24,8 @@ from cxcommit.io.text_damage import InvalidRow, check_lost, note_malformed, remo
 
 
 HEAD_BYTES = 4_000_000  # matches without copying a large file; stops at the first character
+STREAM_BLOCK = 1 << 20  # bytes of text parsed at a time while streaming
+STREAMED_COLUMNS = 1000  # wider files are read at once (see _read_kept)
 
 
 def read_text(data: bytes, name: str, fmt: str, job: Job, scan: TextScan | None = None) -> RawTable:
@@ -77,56 +81,62 @@ def line_count(scan: TextScan, data) -> int:
 
 
 def read_large_text(path: Path, name: str, fmt: str, job: Job) -> RawTable | None:
-    """A large plain UTF-8 text export read by pyarrow from disk; None when it needs the careful path
-    (byte-order mark, another encoding, a container format, title lines above the header)."""
+    """A large UTF-8 text export read by pyarrow from disk as a stream, its answers coded as they come
+    (:mod:`cxcommit.io.csv_stream`); None when it needs the careful path (another encoding, a
+    container format, title lines above the header)."""
     limits = job.limits
-    head_bytes = _plain_head(path)
-    if head_bytes is None:
+    plain = _plain_head(path)
+    if plain is None:
         return None
-    with path.open("rb") as handle:
-        scan = scan_text(handle, limits.max_line_bytes)
-        handle.seek(-1, io.SEEK_END)
-        last_byte = handle.read(1)
-    check_scan(name, scan, limits)
-    head = _large_head(head_bytes, name, fmt, scan, job)
+    head_bytes, marked = plain
+    head = _large_head(path, head_bytes, name, fmt, job)
     if head is None:
         return None
     layout, width = head.layout, head.width
     check_names(name, layout, limits)
-    lines = scan.lines + (0 if last_byte in (b"\n", b"\r") else 1)
-    check_rows(name, lines - layout.header_rows, width, limits)
     keep, categories, omitted = _lean_columns(head, name, job) if job.lean else (list(range(width)), set(), {})
-    parsed = _parse_large(path, head, name, job, keep, categories)
-    if parsed is None:
+    kept = _read_kept(path, head, name, job, keep, categories)
+    if kept is None:
         return None
-    table, invalid = parsed
-    pa.default_memory_pool().release_unused()  # parse buffers back to the system before numpy allocates
-    records_read = table.num_rows + len(invalid)
-    check_table(name, table.num_rows - layout.header_rows, width, limits)
+    check_table(name, kept.rows, width, limits)
     kept_layout = Layout(layout.format, layout.header_rows, tuple(layout.keys[i] for i in keep),
                          tuple(layout.labels[i] for i in keep))
-    raw = finish(table.slice(layout.header_rows), kept_layout, name, head.format,
-                 header_rows=layout.header_rows, notes=[])
-    raw.encoding, raw.delimiter, raw.omitted = "utf-8", head.delimiter, omitted
+    raw = finish(pa.table(kept.columns, names=[f"f{i}" for i in keep]), kept_layout, name, head.format,
+                 header_rows=layout.header_rows, notes=[], encoded=kept.encoded)
+    raw.encoding, raw.delimiter, raw.omitted = "utf-8 with BOM" if marked else "utf-8", head.delimiter, omitted
     if omitted:
         raw.notes.append(f"large file: {len(omitted)} column(s) of free text or personal data were not loaded")
-    if scan.first_nul >= 0:
+    if _holds_nul(raw):
         remove_nuls(raw)
-    note_malformed(raw, invalid, width)
-    check_lost(raw, invalid, lines - records_read, head.delimiter, width)
+    note_malformed(raw, kept.invalid, width)
+    unexplained = None if kept.lines is None else kept.lines - layout.header_rows - kept.rows - len(kept.invalid)
+    check_lost(raw, kept.invalid, unexplained, head.delimiter, width)
     return raw
 
 
-def _plain_head(path: Path) -> bytes | None:
-    """The first ``HEAD_BYTES`` of a file, or None if they show it is not plain text without a
-    byte-order mark (a zip archive, UTF-16, NULs, a known binary format)."""
+def _holds_nul(raw: RawTable) -> bool:
+    """Whether a cell of a large file holds a NUL character (its first lines had none)."""
+    for key in raw.keys:
+        column = raw.table.column(key)
+        parts = [chunk.dictionary for chunk in column.chunks] if pa.types.is_dictionary(column.type) else [column]
+        if any(pc.any(pc.match_substring(part, "\x00")).as_py() for part in parts):
+            return True
+    return False
+
+
+def _plain_head(path: Path) -> tuple[bytes, bool] | None:
+    """The first ``HEAD_BYTES`` of a file without a UTF-8 byte-order mark, and whether it had one
+    (the parser skips it); None if they show it is not plain UTF-8 text (a zip archive, UTF-16,
+    NULs, a known binary format)."""
     with path.open("rb") as handle:
         head_bytes = handle.read(HEAD_BYTES)
-    if head_bytes.startswith((b"PK\x03\x04", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head_bytes:
+    marked = head_bytes.startswith(codecs.BOM_UTF8)
+    head_bytes = head_bytes[len(codecs.BOM_UTF8):] if marked else head_bytes
+    if head_bytes.startswith((b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head_bytes:
         return None
     if any(head_bytes.startswith(magic) for magic, _, _ in MAGIC):
         return None
-    return head_bytes
+    return head_bytes, marked
 
 
 @dataclass(frozen=True)
@@ -141,9 +151,12 @@ class _Head:
     format: str
 
 
-def _large_head(head_bytes: bytes, name: str, fmt: str, scan: TextScan, job: Job) -> _Head | None:
-    """The layout of a large file from its first lines; None if they are not UTF-8, or if title
-    lines stand above the header (the careful path skips them)."""
+def _large_head(path: Path, head_bytes: bytes, name: str, fmt: str, job: Job) -> _Head | None:
+    """The layout of a large file from its first lines (which hold no NUL); None if they are not UTF-8,
+    or if title lines stand above the header (the careful path skips them)."""
+    if scan_text(head_bytes, job.limits.max_line_bytes).long_line is not None:
+        with path.open("rb") as handle:  # the whole line, to say how long it is
+            check_scan(name, scan_text(handle, job.limits.max_line_bytes), job.limits)
     head = head_text(head_bytes)
     delimiter = sniff_delimiter(head)
     records, _ = first_records(head, delimiter)
@@ -153,8 +166,6 @@ def _large_head(head_bytes: bytes, name: str, fmt: str, scan: TextScan, job: Job
         head_bytes.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if scan.first_nul >= 0:
-        records = [[c.replace("\x00", "") for c in r] for r in records]
     detected = detect_format(records[:4]) if fmt == "auto" else fmt
     if not records or (detected == "generic" and fmt == "auto" and preamble(records)):
         return None
@@ -200,26 +211,83 @@ def _left_out(key: str, label: str, column: pa.ChunkedArray, rows: int, no_wave_
     return free_text, None
 
 
-def _parse_large(path: Path, head: _Head, name: str, job: Job, keep: list[int],
-                 categories: set[int]) -> tuple[pa.Table, list[InvalidRow]] | None:
-    """The kept columns of a large file and its malformed rows; None if it is not UTF-8 after all.
+@dataclass
+class _Kept:
+    """The kept columns of a large file, without its header rows: each column, its encoding where it
+    was made while reading (else None), the rows read and those left out as malformed, and the file's
+    lines where they were counted."""
+
+    columns: list
+    encoded: list
+    rows: int
+    invalid: list[InvalidRow]
+    lines: int | None = None
+
+
+def _read_kept(path: Path, head: _Head, name: str, job: Job, keep: list[int], categories: set[int]) -> _Kept | None:
+    """The kept columns of a large file; None if it is not UTF-8 after all.
+
+    A file of up to ``STREAMED_COLUMNS`` columns is read as a stream, its answers coded as they come
+    (:func:`~cxcommit.io.csv_stream.stream_csv`): the text is never held whole. A wider one (it has at
+    most ``max_cells / width`` rows) is read at once and its columns coded when they are used: coding
+    thousands of columns block by block costs more time and memory than it saves.
 
     Without line breaks inside quoted answers pyarrow parses in parallel; if a row comes out
-    malformed there may be such breaks after all, and the file is parsed again allowing them."""
-    def parse(newlines: bool):
-        return parse_csv(path, head.delimiter, head.width, name, keep=keep, categories=categories,
-                         newlines=newlines, progress=job.progress, block=parse_block(job.limits, head.width))
+    malformed there may be such breaks after all, and the file is read again allowing them, its
+    lines counted (and its longest line checked) first. Malformed rows are numbered by a reading
+    in one thread."""
+    rows_above = head.layout.header_rows
 
+    def read(newlines: bool, use_threads: bool, block: int) -> _Kept:
+        if head.width > STREAMED_COLUMNS:
+            table, invalid = parse_csv(path, head.delimiter, head.width, name, keep=keep, categories=categories,
+                                       newlines=newlines, use_threads=use_threads, progress=job.progress, block=block)
+            return _Kept([column.slice(rows_above) for column in table.columns], [None] * len(keep),
+                         table.num_rows - rows_above, invalid)
+        streamed = stream_csv(path, head.delimiter, head.width, name, keep=keep, categories=categories,
+                              newlines=newlines, use_threads=use_threads, block=block, limits=job.limits,
+                              header_rows=rows_above, progress=job.progress)
+        columns, encoded = [], []
+        for i in keep:
+            if i in streamed.coded:
+                coded = streamed.coded[i]
+                codes = coded.codes()[rows_above:]
+                columns.append(as_dictionary(coded.values, codes))
+                encoded.append((coded.values, codes))
+            else:
+                columns.append(pa.chunked_array(streamed.text.pop(i), pa.string()).slice(rows_above))
+                encoded.append(None)
+        return _Kept(columns, encoded, streamed.rows - rows_above, streamed.invalid)
+
+    block = parse_block(job.limits, head.width)
     try:
         try:
-            table, invalid = parse(False)
+            # Streamed, blocks of 1 MB parse fastest here and hold the least; a row longer than that is
+            # read with the blocks the limits allow.
+            kept = read(False, True, block if head.width > STREAMED_COLUMNS else min(block, STREAM_BLOCK))
+            if not kept.invalid:
+                return kept
         except FileReadError:
-            invalid = [InvalidRow(None, 0)]
-        if invalid:
-            table, invalid = parse(True)
+            pass
+        with path.open("rb") as handle:
+            scan = scan_text(handle, job.limits.max_line_bytes)
+        check_scan(name, scan, job.limits)
+        kept = read(True, True, block)
+        if any(bad.number is None for bad in kept.invalid):
+            kept = read(True, False, block)
     except NotUtf8:
         return None
-    return table, invalid
+    finally:
+        pa.default_memory_pool().release_unused()  # the parser's blocks back to the system
+    kept.lines = scan.lines + _unended_last_line(path)
+    return kept
+
+
+def _unended_last_line(path: Path) -> int:
+    """1 if the file's last line has no line break after it."""
+    with path.open("rb") as handle:
+        handle.seek(-1, io.SEEK_END)
+        return 0 if handle.read(1) in (b"\n", b"\r") else 1
 
 
 def _first_line_problem(records: list[list[str]]) -> list[Problem]:

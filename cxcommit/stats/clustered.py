@@ -42,7 +42,6 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy import special
 
 MIN_CLUSTERS = 10  # clusters (units) an item needs before its comparisons are clustered
 MIN_GROUP_CLUSTERS = 2  # clusters a group needs: with one, its own spread between units is unknown
@@ -75,6 +74,8 @@ def sum_by(values: np.ndarray, owner: np.ndarray, size: int) -> np.ndarray:
 def _finish(diff, total, observations, clusters, group_clusters, confidence: float) -> ClusteredDifference:
     """The CR1 standard error from the sandwich's sum of squared cluster scores ``total``, and the
     t(G − 1) test and interval from it."""
+    from scipy import special  # here: the summary's start does not wait for scipy (a third of a second)
+
     with np.errstate(invalid="ignore", divide="ignore"):
         factor = clusters / (clusters - 1) * (observations - 1) / (observations - 2)
         se = np.sqrt(np.maximum(factor * total, 0.0))
