@@ -7,7 +7,8 @@ from cxcommit.export.html_report import html_report
 from cxcommit.export.images import HINT as IMAGES_HINT, chart_images_zip, images_available
 from cxcommit.export.pptx_cover import MAX_LOGO_BYTES, Cover, check_logo
 from cxcommit.export.pptx_deck import write_deck
-from cxcommit.export.table_export import analysis_tables, to_csv_bytes, to_xlsx_bytes
+from cxcommit.export.table_export import to_csv_bytes, to_xlsx_bytes
+from cxcommit.export.workbook_tables import analysis_tables
 from cxcommit.story.report_text import view_lines, workbook_notes
 from cxcommit.story.slides import deck_title
 from cxcommit.text import escape_markdown as md, slugify

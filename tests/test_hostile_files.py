@@ -153,9 +153,9 @@ def test_a_worksheet_that_unpacks_past_the_limit_is_refused_before_reading(folde
     rows = ROWS + [[f"R{i}", "A" * 50, "Yes"] for i in range(20_000)]
     path = folder / "big.xlsx"
     path.write_bytes(_workbook(rows))
-    out = read_in_child(path, max_bytes=1_000_000)
+    out = read_in_child(path, max_memory_bytes=1_000_000)
     assert re.fullmatch(r"big\.xlsx: its worksheet sheet1\.xml unpacks to \d\.\d MB; cxcommit reads at most 1\.0 MB "
-                        r"\(max_bytes\)\.", out["message"]), out
+                        r"\(max_memory_bytes\)\.", out["message"]), out
     assert out["peak_mb"] < baseline_mb + 2 * SLACK, out
 
 
@@ -175,10 +175,10 @@ def test_worksheets_that_unpack_past_the_limit_together_are_refused_before_readi
     sizes = [info.file_size for info in zipfile.ZipFile(path).infolist() if info.filename.startswith("xl/worksheets/")]
     limit = max(sizes) + 1_000
     assert sum(sizes) > limit
-    out = read_in_child(path, max_bytes=limit)
+    out = read_in_child(path, max_memory_bytes=limit)
     assert re.fullmatch(r"sheets\.xlsx has worksheets that unpack to \d+\.\d [KM]B together; cxcommit reads at most "
-                        r"\d+\.\d KB \(max_bytes\)\.", out["message"]), out
-    assert read_raw(path, limits=ReadLimits(max_bytes=sum(sizes) + 1_000)).n_rows == 2
+                        r"\d+\.\d KB \(max_memory_bytes\)\.", out["message"]), out
+    assert read_raw(path, limits=ReadLimits(max_memory_bytes=sum(sizes) + 1_000)).n_rows == 2
 
 
 def test_a_workbook_over_the_row_column_and_cell_limits_is_refused_as_it_is_read():
@@ -242,9 +242,9 @@ def test_a_cell_longer_than_excel_allows_and_too_much_cell_text_are_refused_as_r
                                  "again.")
     assert read_raw(_shared_string_bomb(32_767, 3), "x.xlsx").n_rows == 3
     with pytest.raises(FileTooLargeError) as caught:  # one 30,000-character shared string in 20 rows: 600 KB
-        read_raw(_shared_string_bomb(30_000, 20), "x.xlsx", limits=ReadLimits(max_bytes=400_000))
+        read_raw(_shared_string_bomb(30_000, 20), "x.xlsx", limits=ReadLimits(max_memory_bytes=400_000))
     assert caught.value.message == ("x.xlsx has more than 400.0 KB of text in its cells (by row 15 of sheet 'Sheet'); "
-                                    "cxcommit reads at most 400.0 KB (max_bytes).")
+                                    "cxcommit reads at most 400.0 KB (max_memory_bytes).")
 
 
 @pytest.mark.parametrize("how", ["path", "bytes"])

@@ -141,3 +141,17 @@ def test_a_utf8_byte_order_mark_is_read_as_a_stream_too(tmp_path):
     raw = _same_as_careful(path)
     assert raw.keys[0] == "ResponseId" and raw.encoding == "utf-8 with BOM"
     assert pa.types.is_dictionary(raw.table.column("sign_1").type)  # streamed: coded as read
+
+
+def test_a_file_read_whole_into_memory_is_held_to_the_memory_limit_and_a_stream_is_not(tmp_path):
+    text = HEADER + "".join(_rows(3000)).replace("Div 1", "Générale")
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode("cp1252"))  # another encoding: decoded in memory
+    with pytest.raises(FileTooLargeError) as caught:
+        read_raw(path, limits=ReadLimits(max_memory_bytes=50_000))
+    assert caught.value.message == (f"export.csv is {path.stat().st_size / 1e3:.1f} KB and is not plain UTF-8 text "
+                                    "with its header on the first line, so it would be read whole into memory; "
+                                    "cxcommit reads at most 50.0 KB (max_memory_bytes).")
+    assert caught.value.hint.startswith("Save it as CSV (UTF-8) in a spreadsheet program")
+    path.write_text(text)  # as UTF-8: read as a stream, whatever the memory limit
+    assert read_raw(path, limits=ReadLimits(max_memory_bytes=50_000)).n_rows == 3000

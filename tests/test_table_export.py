@@ -18,7 +18,8 @@ from cxcommit.analyses.pay import pay_alignment, pay_relations, unit_table
 from cxcommit.analyses.rates import rates
 from cxcommit.analyses.variation import variation
 from cxcommit.demo import load_demo
-from cxcommit.export.table_export import (FORMULA_STARTS, analysis_tables, safe_cells, sheet_names, to_csv_bytes,
+from cxcommit.export.workbook_tables import analysis_tables
+from cxcommit.export.table_export import (FORMULA_STARTS, safe_cells, sheet_names, to_csv_bytes,
                                           to_xlsx_bytes)
 from conftest import REALDATA, ROOT
 
@@ -422,16 +423,16 @@ def test_csv_round_trip_with_pandas(demo, metrics):
 def test_an_analysis_that_fails_fails_the_workbook_instead_of_dropping_its_table(monkeypatch):
     from dataclasses import replace
 
-    import cxcommit.export.table_export as table_export
+    import cxcommit.export.workbook_tables as workbook_tables
     from cxcommit.story.chapters import CHAPTERS
 
     def broken(plan):
         raise ValueError("a bug in an analysis")
 
-    monkeypatch.setattr(table_export, "CHAPTERS", tuple(replace(c, analysis=broken) if c.kind == "signs" else c
+    monkeypatch.setattr(workbook_tables, "CHAPTERS", tuple(replace(c, analysis=broken) if c.kind == "signs" else c
                                                        for c in CHAPTERS))
     with pytest.raises(ValueError, match="a bug"):
-        table_export.analysis_tables(load_demo())
+        workbook_tables.analysis_tables(load_demo())
 
 
 def test_the_workbook_opens_with_its_notes():

@@ -108,33 +108,39 @@ class _Closer:
                     ended.append((session_id, self._sessions.pop(session_id)()))
                     del self._seen[session_id]
         for session_id, session in ended:
-            # Thread-safe: on a session that is not connected it marks it closed and closes it on the
-            # runtime's event loop (its uploads go with it); a signed-in tab has ended, so its user goes too.
-            runtime.clear_user_info_for_session(session_id)
-            # Should Streamlit have forgotten the session already (a busy machine), the close finds
-            # nothing: its uploads and state go anyway (both thread-safe; the runtime's loop can also
-            # hold a closed session until the next browser connects).
-            runtime.uploaded_file_mgr.remove_session_files(session_id)
-            if session is not None:
-                self._held += [(ref, now, session_id) for ref in _weak_values(session.session_state)]
-                session.session_state.clear()
-        # What a closed session held goes when the last reference to it does: on the runtime's event
-        # loop, when a script run still under way ends, or at a garbage collection (later on a busy
-        # machine). Memory is given back on each of the few sweeps after that: before, nothing is freed.
+            self._close(runtime, session_id, session, now)
+        self._give_back(bool(ended), now)
+        return len(ended)
+
+    def _close(self, runtime, session_id: str, session, now: float) -> None:
+        # Thread-safe: on a session that is not connected it marks it closed and closes it on the
+        # runtime's event loop (its uploads go with it); a signed-in tab has ended, so its user goes too.
+        runtime.clear_user_info_for_session(session_id)
+        # Should Streamlit have forgotten the session already (a busy machine), the close finds
+        # nothing: its uploads and state go anyway (both thread-safe; the runtime's loop can also
+        # hold a closed session until the next browser connects).
+        runtime.uploaded_file_mgr.remove_session_files(session_id)
+        if session is not None:
+            self._held += [(ref, now, session_id) for ref in _weak_values(session.session_state)]
+            session.session_state.clear()
+
+    def _give_back(self, closed: bool, now: float) -> None:
+        """What a closed session held goes when the last reference to it does: on the runtime's event
+        loop, when a script run still under way ends, or at a garbage collection (later on a busy
+        machine). Memory is given back on each of the few sweeps after that: before, nothing is freed."""
         if self._held:
             gc.collect()
         still = [held for held in self._held if held[0]() is not None]
-        for ref, closed, session_id in still:
-            if now - closed > HELD_WARNING_SECONDS:
+        for ref, closed_at, session_id in still:
+            if now - closed_at > HELD_WARNING_SECONDS:
                 log.warning("a session closed %.0f s ago (%s) still holds its %s: memory not given back",
-                            now - closed, session_id, type(ref()).__name__)
+                            now - closed_at, session_id, type(ref()).__name__)
         self._held = [held for held in still if now - held[1] <= HELD_WARNING_SECONDS]
-        if ended or self._held:
+        if closed or self._held:
             self._release_sweeps = RELEASE_SWEEPS
         elif self._release_sweeps:
             self._release_sweeps -= 1
             _release_memory()
-        return len(ended)
 
 
 def _weak_values(state) -> list[weakref.ref]:

@@ -22,14 +22,10 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from cxcommit.errors import NotApplicable
-from cxcommit.io.unit_metrics import UnitMetrics
-from cxcommit.model.survey import Survey
-from cxcommit.settings import Settings
 from cxcommit.text import without_controls
 from cxcommit.vocabulary import SHARE_COLUMNS
 
-__all__ = ["FORMULA_STARTS", "analysis_tables", "safe_cells", "sheet_names", "to_csv_bytes", "to_xlsx_bytes"]
+__all__ = ["FORMULA_STARTS", "hide_suppressed", "safe_cells", "sheet_names", "to_csv_bytes", "to_xlsx_bytes"]
 
 # Text starting with one of these is run as a formula by Excel, LibreOffice or Google Sheets (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -89,7 +85,7 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     >>> to_csv_bytes(pd.DataFrame({"group": ["Café", "=cmd"], "p": [0.5, None]}))
     b"\\xef\\xbb\\xbfgroup,p\\nCaf\\xc3\\xa9,0.5\\n'=cmd,\\n"
     """
-    table = safe_cells(_hide_suppressed(frame))
+    table = safe_cells(hide_suppressed(frame))
     rows = _Rows()
     # A record terminator of "\r\n" makes the csv module quote every field holding "\r" or "\n";
     # each record's terminator is then written as "\n".
@@ -126,7 +122,7 @@ def to_xlsx_bytes(tables: dict[str, pd.DataFrame], notes: tuple[str, ...] = ()) 
     if notes:
         _write_sheet(book.create_sheet(names.pop(0)), safe_cells(pd.DataFrame({"Notes": list(notes)})))
     for name, frame in zip(names, tables.values()):
-        _write_sheet(book.create_sheet(name), safe_cells(_hide_suppressed(frame)))
+        _write_sheet(book.create_sheet(name), safe_cells(hide_suppressed(frame)))
     if not tables:
         sheet = book.create_sheet("No tables")
         sheet["A1"] = "No tables to export."
@@ -158,55 +154,6 @@ def sheet_names(keys: list[str]) -> list[str]:
         used.add(name.lower())
         names.append(name)
     return names
-
-
-def analysis_tables(survey: Survey, metrics: UnitMetrics | None = None, *,
-                    settings: Settings = Settings()) -> dict[str, pd.DataFrame]:
-    """The tables behind the dashboard's charts for ``survey`` (filter it first), by a readable name.
-
-    The tables of the story's chapters (:data:`cxcommit.story.chapters.CHAPTERS`), as the slide deck
-    shows them (:func:`cxcommit.story.slides.deck`), in its order, each the library function's table
-    with its own columns:
-
-    - ``Findings``: :func:`cxcommit.analyses.findings.findings`;
-    - ``Commitment by <division>``: :func:`cxcommit.analyses.commitment.commitment_index` by the top grouping;
-    - ``Signs by <division>``: :func:`cxcommit.analyses.rates.rates` of the 8 signs (``Items by …`` without them);
-    - ``Variation across <units>``: :func:`cxcommit.analyses.variation.variation`;
-    - ``Perception gap``: :func:`cxcommit.analyses.gaps.perception_gap` over the whole organisation;
-    - ``Gap to full commitment`` (``Gap to target`` without the signs): :func:`cxcommit.analyses.gaps.gap_to_target`;
-    - ``Pay alignment by <division>``: :func:`cxcommit.analyses.pay.pay_alignment`;
-    - ``Commitment over waves``: :func:`cxcommit.analyses.commitment.index_over_waves` by the top grouping;
-    - with ``metrics``: ``Pay and outcomes by unit`` (:func:`cxcommit.analyses.pay.unit_table`) and
-      ``Pay and outcomes correlations`` (:func:`cxcommit.analyses.pay.pay_relations`).
-
-    An analysis these data cannot give (it raises :class:`~cxcommit.errors.NotApplicable`, e.g.
-    the perception gap without a role grouping) or whose table has no rows is left out; any other
-    error is raised. A row with
-    ``suppressed`` true keeps ``suppressed`` and ``suppression`` and has no number: where a table
-    carries one there anyway (``pay_alignment``'s ``incentive_share`` and ``units`` of a hidden
-    wave, which its chart does not show either; ``gap_to_target``'s ``target``), it is emptied.
-
-    >>> from cxcommit.demo import load_demo, load_demo_metrics
-    >>> list(analysis_tables(load_demo(), load_demo_metrics()))  # doctest: +NORMALIZE_WHITESPACE
-    ['Findings', 'Commitment by division', 'Signs by division', 'Variation across units', 'Perception gap',
-     'Gap to full commitment', 'Pay alignment by division', 'Commitment over waves', 'Pay and outcomes by unit',
-     'Pay and outcomes correlations']
-    """
-    from cxcommit.story.chapters import CHAPTERS, Plan  # here: a CSV table does not wait for the charts' modules
-
-    plan = Plan.of(survey, metrics, settings)
-    tables = {}
-    for chapter in CHAPTERS:
-        if not chapter.applies(plan):
-            continue
-        for name, make in ((chapter.sheet(plan), chapter.analysis), *chapter.more):
-            try:
-                table = make(plan)
-            except NotApplicable:  # e.g. no role grouping for the perception gap: the table is left out
-                continue
-            if len(table):
-                tables[name] = _hide_suppressed(table)
-    return tables
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
@@ -244,7 +191,7 @@ def _label_text(name) -> str:
     return " / ".join(map(str, name)) if isinstance(name, tuple) else str(name)
 
 
-def _hide_suppressed(frame: pd.DataFrame) -> pd.DataFrame:
+def hide_suppressed(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every number of a row marked ``suppressed`` (null: suppressed) emptied.
 
     Integer columns become nullable (``Int64``) where that happens; nothing changes otherwise."""

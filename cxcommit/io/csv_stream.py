@@ -78,43 +78,22 @@ def stream_csv(path: Path, delimiter: str, width: int, name: str, *, keep: list[
                progress: Progress | None = None) -> Streamed:
     """The ``keep`` columns of a text file, block by block; those in ``categories`` coded as they come.
     Raises :class:`NotUtf8` if a block is not UTF-8, and the read limits' error as soon as the rows
-    read pass ``max_rows`` or ``max_cells``."""
+    read pass ``max_rows``, or the kept cells ``max_cells``."""
     invalid: list[InvalidRow] = []
     read, parse, convert = csv_options(delimiter, width, keep=keep, categories=categories, newlines=newlines,
                                        use_threads=use_threads, block=block,
                                        on_invalid=collect_invalid(invalid, delimiter, width))
-    coded = {i: Coded() for i in keep if i in categories}
-    text: dict[int, list] = {i: [] for i in keep if i not in categories}
-    pending: dict[str, list] = {f"f{i}": [] for i in keep}
+    columns = _Columns(keep, categories)
     counted = Counted(open(path, "rb")) if progress is not None else None
-    total, rows, reported = path.stat().st_size, 0, time.monotonic()
-
-    def take_pending() -> None:
-        # Blocks are coded some at a time (one call per column, not per block); text is copied out of
-        # the parser's buffers, which are as large as a block.
-        for column_name, chunks in pending.items():
-            if chunks:
-                i = int(column_name[1:])
-                if i in coded:
-                    coded[i].add(chunks)
-                else:
-                    text[i].append(pa.concat_arrays(chunks))
-                chunks.clear()
-
+    report = _Reports(progress, counted, path.stat().st_size, f"Reading {name}")
     try:
         reader = pacsv.open_csv(counted if counted is not None else str(path), read_options=read,
                                 parse_options=parse, convert_options=convert)
-        for number, batch in enumerate(reader, start=1):
-            rows += batch.num_rows
-            _check_rows(name, rows - header_rows, width, limits)
-            for column_name, column in zip(batch.schema.names, batch.columns):
-                pending[column_name].append(column)
-            if number % BLOCKS_AT_A_TIME == 0:
-                take_pending()
-            if counted is not None and time.monotonic() - reported >= _POLL:
-                reported = time.monotonic()
-                progress(min(counted.done / max(total, 1), 1.0), f"Reading {name}")
-        take_pending()
+        for batch in reader:
+            columns.add(batch)
+            _check_rows(name, columns.rows - header_rows, len(keep), limits)
+            report()
+        columns.take_pending()
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc):
             raise NotUtf8() from None
@@ -126,7 +105,49 @@ def stream_csv(path: Path, delimiter: str, width: int, name: str, *, keep: list[
     finally:
         if counted is not None:
             counted.close()
-    return Streamed(coded, text, rows, invalid)
+    return Streamed(columns.coded, columns.text, columns.rows, invalid)
+
+
+class _Columns:
+    """The kept columns as blocks come: coded (those in ``categories``) or text, some blocks at a time
+    (one call per column, not per block); text is copied out of the parser's buffers, which are as
+    large as a block."""
+
+    def __init__(self, keep: list[int], categories: set[int]) -> None:
+        self.coded = {i: Coded() for i in keep if i in categories}
+        self.text: dict[int, list] = {i: [] for i in keep if i not in categories}
+        self.pending: dict[int, list] = {i: [] for i in keep}
+        self.rows = self.blocks = 0
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        self.rows += batch.num_rows
+        self.blocks += 1
+        for column_name, column in zip(batch.schema.names, batch.columns):
+            self.pending[int(column_name[1:])].append(column)
+        if self.blocks % BLOCKS_AT_A_TIME == 0:
+            self.take_pending()
+
+    def take_pending(self) -> None:
+        for i, chunks in self.pending.items():
+            if chunks:
+                if i in self.coded:
+                    self.coded[i].add(chunks)
+                else:
+                    self.text[i].append(pa.concat_arrays(chunks))
+                chunks.clear()
+
+
+class _Reports:
+    """Calls ``progress`` with the share of the file read, at most every ``_POLL`` seconds."""
+
+    def __init__(self, progress: Progress | None, counted: Counted | None, total: int, text: str) -> None:
+        self.progress, self.counted, self.total, self.text = progress, counted, total, text
+        self.last = time.monotonic()
+
+    def __call__(self) -> None:
+        if self.progress is not None and time.monotonic() - self.last >= _POLL:
+            self.last = time.monotonic()
+            self.progress(min(self.counted.done / max(self.total, 1), 1.0), self.text)
 
 
 def _check_rows(name: str, rows: int, width: int, limits: ReadLimits) -> None:
@@ -135,6 +156,6 @@ def _check_rows(name: str, rows: int, width: int, limits: ReadLimits) -> None:
     if rows > limits.max_rows:
         raise too_large(name, f"has more than {limits.max_rows:,} rows", "max_rows", limits, SMALLER, "rows")
     if rows * width > limits.max_cells:
-        raise too_large(name, f"has more than {rows:,} rows of {width:,} columns: over {rows * width:,} cells",
+        raise too_large(name, f"has more than {rows:,} rows of {width:,} columns read: over {rows * width:,} cells",
                         "max_cells", limits, SMALLER, "cells")
 

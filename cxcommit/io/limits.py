@@ -22,14 +22,20 @@ from cxcommit.errors import FileTooLargeError, SettingsError
 
 # (name, default, help) — the README's read-limits table is checked against this list.
 READ_LIMITS: tuple[tuple[str, int, str], ...] = (
-    ("max_bytes", 1024 ** 3,
-     "Largest file read (1 GiB, as the dashboard's upload limit), and the most text one file of a .zip or one "
-     "worksheet of an .xlsx may unpack to: checked before unpacking, so a small archive cannot unpack to gigabytes."),
+    ("max_bytes", 4 * 1024 ** 3,
+     "Largest file read (4 GiB, as the dashboard's upload limit), and the most text one file of a .zip may unpack "
+     "to: checked before unpacking, so a small archive cannot unpack to more. A UTF-8 text export is read as a "
+     "stream, its answers coded as they come: its size costs disk, not memory."),
+    ("max_memory_bytes", 1024 ** 3,
+     "Largest file read whole into memory (1 GiB): a text export in another encoding than UTF-8 or with title "
+     "lines above its header, a .zip archive, the worksheets of an .xlsx together (their text, as it unpacks). "
+     "Save a larger export as CSV (UTF-8) to have it read as a stream."),
     ("max_rows", 10_000_000,
      "Most response rows in one export (importing takes about 200 bytes per row)."),
     ("max_columns", 16_384, "Most columns in one export (Excel's own maximum)."),
     ("max_cells", 200_000_000,
-     "Most cells (rows × columns) in one export: parsing takes up to 8 bytes per cell beyond the text."),
+     "Most cells (rows × columns) in one export: parsing in memory takes up to 8 bytes per cell beyond the text; "
+     "a stream counts the cells of the columns it keeps (one or two bytes each)."),
     ("max_line_bytes", 1024 ** 2,
      "Longest line of a text export (1 MiB), the header line included."),
     ("max_name_chars", 10_000, "Longest column name in the header row."),
@@ -42,11 +48,12 @@ class ReadLimits:
 
     >>> ReadLimits().max_rows
     10000000
-    >>> ReadLimits.from_env({"CXCOMMIT_MAX_BYTES": "4G"}).max_bytes
-    4294967296
+    >>> ReadLimits.from_env({"CXCOMMIT_MAX_BYTES": "8G"}).max_bytes
+    8589934592
     """
 
-    max_bytes: int = 1024 ** 3
+    max_bytes: int = 4 * 1024 ** 3
+    max_memory_bytes: int = 1024 ** 3
     max_rows: int = 10_000_000
     max_columns: int = 16_384
     max_cells: int = 200_000_000

@@ -38,9 +38,18 @@ class Job:
 SMALLER = "Export fewer responses or columns at a time (for example one wave per file) and read each file."
 
 
-def check_size(name: str, size: int, limits: ReadLimits, what: str = "is") -> None:
-    if size > limits.max_bytes:
-        raise too_large(name, f"{what} {size_text(size)}", "max_bytes", limits, SMALLER)
+def check_size(name: str, size: int, limits: ReadLimits, what: str = "is", limit: str = "max_bytes") -> None:
+    if size > getattr(limits, limit):
+        raise too_large(name, f"{what} {size_text(size)}", limit, limits, SMALLER)
+
+
+def check_in_memory(name: str, size: int, limits: ReadLimits, why: str) -> None:
+    """Before a file is read whole into memory (``why``: what makes it so)."""
+    if size > limits.max_memory_bytes:
+        raise too_large(name, f"is {size_text(size)} and {why}, so it would be read whole into memory",
+                        "max_memory_bytes", limits,
+                        "Save it as CSV (UTF-8) in a spreadsheet program: such a file is read as a stream, "
+                        "whatever its size. Or export fewer responses at a time.")
 
 
 def check_names(name: str, layout: Layout, limits: ReadLimits) -> None:

@@ -25,7 +25,7 @@ from cxcommit.io.delimiters import DELIMITER_NAMES, DELIMITERS, sniff_delimiter
 from cxcommit.io.formats import FORMATS
 from cxcommit.io.limits import ReadLimits, count_line_ends, scan_text, size_text, too_large
 from cxcommit.io.raw_table import RawTable, encode
-from cxcommit.io.read_checks import MAGIC, SMALLER, Job, Progress, check_scan, check_size
+from cxcommit.io.read_checks import MAGIC, SMALLER, Job, Progress, check_in_memory, check_scan, check_size
 from cxcommit.io.text_damage import unclosed_quote_line
 from cxcommit.io.text_export import line_count, read_large_text, read_text
 from cxcommit.io.workbooks import read_xlsx
@@ -65,6 +65,7 @@ def read_raw(source: str | Path | bytes, name: str | None = None, *, fmt: str = 
             raise _out_of_memory(name, path.stat().st_size, job.limits) from None
     raw, name = bytes(source), name or "upload"
     check_size(name, len(raw), job.limits)
+    check_in_memory(name, len(raw), job.limits, "is given as bytes")
     size = len(raw)
     try:
         return _read_bytes(raw, name, fmt, sheet, job)
@@ -94,12 +95,22 @@ def _read_path(path: Path, name: str, fmt: str, sheet: str | None, job: Job) -> 
             table = read_large_text(path, name, fmt, job)
             if table is not None:
                 return table
+        check_in_memory(name, size, job.limits, _why_in_memory(path))
         raw = path.read_bytes()
     except FileNotFoundError:
         raise FileReadError(f"There is no file {str(path)!r}.", hint="Check the path and the file name.") from None
     except IsADirectoryError:
         raise FileReadError(f"{str(path)!r} is a folder, not a file.", hint="Name one export file.") from None
     return _read_bytes(raw, name, fmt, sheet, job)
+
+
+def _why_in_memory(path: Path) -> str:
+    """Why a file is not read as a stream, in words for :func:`check_in_memory`."""
+    with path.open("rb") as handle:
+        start = handle.read(4)
+    if start.startswith(b"PK\x03\x04"):
+        return "is an Excel workbook or a zip archive"
+    return "is not plain UTF-8 text with its header on the first line"
 
 
 def _read_bytes(raw: bytes, name: str, fmt: str, sheet: str | None, job: Job) -> RawTable:

@@ -98,7 +98,7 @@ def read_large_text(path: Path, name: str, fmt: str, job: Job) -> RawTable | Non
     kept = _read_kept(path, head, name, job, keep, categories)
     if kept is None:
         return None
-    check_table(name, kept.rows, width, limits)
+    check_table(name, kept.rows, len(keep) if width <= STREAMED_COLUMNS else width, limits)
     kept_layout = Layout(layout.format, layout.header_rows, tuple(layout.keys[i] for i in keep),
                          tuple(layout.labels[i] for i in keep))
     raw = finish(pa.table(kept.columns, names=[f"f{i}" for i in keep]), kept_layout, name, head.format,
@@ -246,7 +246,7 @@ def _read_kept(path: Path, head: _Head, name: str, job: Job, keep: list[int], ca
                          table.num_rows - rows_above, invalid)
         streamed = stream_csv(path, head.delimiter, head.width, name, keep=keep, categories=categories,
                               newlines=newlines, use_threads=use_threads, block=block, limits=job.limits,
-                              header_rows=rows_above, progress=job.progress)
+                              header_rows=rows_above, progress=job.progress)  # cells counted of the kept columns
         columns, encoded = [], []
         for i in keep:
             if i in streamed.coded:

@@ -73,21 +73,21 @@ def _first_sheet_with_data(book: Book, names: list[str], sheet: str | None, name
 
 def _check_parts(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> None:
     """What a workbook unpacks to, checked before anything is unpacked: its worksheets (read as a
-    stream, one after another until one holds data) within ``max_bytes`` together, and the parts read
+    stream, one after another until one holds data) within ``max_memory_bytes`` together, and the parts read
     whole into memory (shared strings, styles and the rest, each held as Python objects several times
     their size) within an eighth of it together."""
     whole, sheets = 0, 0
     for info in archive.infolist():
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
             check_size(f"{name}: its worksheet {info.filename.rsplit('/', 1)[1]}", info.file_size, limits,
-                        "unpacks to")
+                       "unpacks to", "max_memory_bytes")
             sheets += info.file_size
         else:
             whole += info.file_size
-    if sheets > limits.max_bytes:
-        raise too_large(name, f"has worksheets that unpack to {size_text(sheets)} together", "max_bytes", limits,
+    if sheets > limits.max_memory_bytes:
+        raise too_large(name, f"has worksheets that unpack to {size_text(sheets)} together", "max_memory_bytes", limits,
                         "Save the sheet with the responses alone as a workbook or as CSV (UTF-8), then read that.")
-    if whole * 8 > limits.max_bytes:
+    if whole * 8 > limits.max_memory_bytes:
         raise too_large(name, f"has parts besides its worksheets (shared strings, styles) that unpack to "
-                        f"{size_text(whole)}, over an eighth of the limit for a file", "max_bytes", limits,
+                        f"{size_text(whole)}, over an eighth of the limit for a file", "max_memory_bytes", limits,
                         "Open it in Excel and save it as CSV (UTF-8), then read that.")

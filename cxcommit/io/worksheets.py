@@ -157,7 +157,7 @@ class _SheetReader:
     def _count_text(self, text: str) -> None:
         """A cell's text checked as it is read: at most Excel's 32,767 characters (a shared string can be
         referenced by every cell, so a small file could otherwise make gigabytes of cells), and all of
-        the sheet's text together at most ``max_bytes`` (counted in UTF-8 bytes)."""
+        the sheet's text together at most ``max_memory_bytes`` (counted in UTF-8 bytes)."""
         from openpyxl.utils import get_column_letter
 
         if len(text) > EXCEL_CELL_CHARS:
@@ -167,9 +167,9 @@ class _SheetReader:
                 "so the workbook was not saved by Excel as it is.",
                 hint="Open it in Excel and save it as CSV (UTF-8), then read that; or export the survey again.")
         self.text_bytes += len(text) if text.isascii() else len(text.encode("utf-8", errors="replace"))
-        if self.text_bytes > self.limits.max_bytes:
-            raise too_large(self.name, f"has more than {size_text(self.limits.max_bytes)} of text in its cells "
-                            f"(by row {self.number:,} of sheet {self.sheet_name!r})", "max_bytes", self.limits,
+        if self.text_bytes > self.limits.max_memory_bytes:
+            raise too_large(self.name, f"has more than {size_text(self.limits.max_memory_bytes)} of text in its cells "
+                            f"(by row {self.number:,} of sheet {self.sheet_name!r})", "max_memory_bytes", self.limits,
                             SMALLER)
 
     def _value(self, cell: dict):

@@ -2,7 +2,7 @@
 under it, its takeaway, how its chart was made (its method) and its table's name in the workbook.
 
 The deck and the presentation page (:func:`cxcommit.story.slides.deck`), the HTML report, the
-workbook (:func:`cxcommit.export.table_export.analysis_tables`) and the command line's ``--slides``
+workbook (:func:`cxcommit.export.workbook_tables.analysis_tables`) and the command line's ``--slides``
 (:data:`cxcommit.story.kinds.KINDS`, the chapters' kinds) all read :data:`CHAPTERS`, in its order.
 """
 from __future__ import annotations
