@@ -29,7 +29,8 @@ from cxcommit.charts.theme import printable_figure
 from cxcommit.export.html_report import html_report
 from cxcommit.export.images import figure_image
 from cxcommit.export.pptx_deck import Cover, write_deck
-from cxcommit.export.table_export import analysis_tables, to_csv_bytes, to_xlsx_bytes
+from cxcommit.export.table_export import to_csv_bytes, to_xlsx_bytes
+from cxcommit.export.workbook_tables import analysis_tables
 from cxcommit.story.slides import deck
 from cxcommit.text import escape_html, escape_markdown, one_line, without_controls
 from hostile import (CMD, DIVISIONS, FORMULAS, IFRAME, IMG, LEGIT, LINK, META, NUL, OUTSIDE,

@@ -51,6 +51,8 @@ def categories_from(dictionary: list, indices: np.ndarray) -> pd.Categorical:
     uniques = pd.Series(dictionary, dtype="object").map(lambda v: one_line(v) or None)
     categories = pd.Index(uniques.dropna().unique())
     remap = np.append(categories.get_indexer(uniques.where(uniques.notna(), None)), -1)
+    # codes in the type pandas keeps for this many categories: looked up without a wider copy
+    remap = remap.astype(np.int8 if len(categories) < 127 else np.int16 if len(categories) < 32_767 else np.int32)
     return pd.Categorical.from_codes(remap[indices], categories=categories)
 
 
