@@ -17,6 +17,7 @@ from cxcommit.io.csv_parse import Counted, NotUtf8, collect_invalid, csv_options
 from cxcommit.io.limits import ReadLimits, too_large
 from cxcommit.io.read_checks import SMALLER, Progress
 from cxcommit.io.text_damage import InvalidRow
+from cxcommit.stats.tallies import code_type
 
 _POLL = 0.25  # seconds between progress reports, at least
 BLOCKS_AT_A_TIME = 32  # blocks coded together
@@ -50,11 +51,6 @@ class Coded:
         codes = np.concatenate(self.pieces) if self.pieces else np.zeros(0, dtype=np.int8)
         self.pieces = []
         return codes.astype(code_type(len(self.values)), copy=False)
-
-
-def code_type(distinct: int) -> type:
-    """The smallest signed integer type holding indices into ``distinct`` values, and -1."""
-    return np.int8 if distinct <= 127 else np.int16 if distinct <= 32_767 else np.int32
 
 
 def as_dictionary(values: list, codes: np.ndarray) -> pa.DictionaryArray:

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
@@ -29,6 +28,7 @@ from cxcommit.mapping.direction import suggested_direction, with_direction
 from cxcommit.mapping.names import item_names
 from cxcommit.mapping.schema import DEFAULT_MISSING_CODES, ItemMapping, Mapping, WaveRule
 from cxcommit.settings import Settings
+from cxcommit.stats.tallies import code_counts
 from cxcommit.text import normalize_label
 
 MATCH_THRESHOLD = 0.72
@@ -59,7 +59,7 @@ def is_survey_metadata(key: str) -> bool:
 def value_counts(raw: RawTable, key: str) -> dict[str, int]:
     """Distinct non-empty answers of a column with their counts (use on low-cardinality columns)."""
     values, indices = raw.encoded(key)
-    numbers = np.bincount(indices[indices >= 0], minlength=len(values))
+    numbers = code_counts(indices, len(values))
     return {v: int(n) for v, n in zip(values, numbers) if n and v is not None and v.strip()}
 
 

@@ -11,6 +11,7 @@ from cxcommit.io.readers import RawTable
 from cxcommit.mapping.schema import ItemMapping, Mapping, label_lookup
 from cxcommit.model.categories import MAX_LISTED
 from cxcommit.model.levels import level_codes
+from cxcommit.stats.tallies import used_codes
 from cxcommit.text import normalize_label, one_line, without_controls
 
 
@@ -55,7 +56,7 @@ def encode_item(raw: RawTable, m: ItemMapping, missing_codes, problems: list[Pro
     uniques, indices = raw.release(m.column)
     values = np.full(len(uniques) + 1, np.nan, dtype=np.float32)
     unknown, out_of_range = [], []
-    used = np.bincount(indices[indices >= 0], minlength=len(uniques)) > 0  # dictionaries may hold header text
+    used = used_codes(indices, len(uniques))  # dictionaries may hold header text
     for i, text in enumerate(uniques):
         norm = normalize_label(text) if used[i] else ""
         if not norm:

@@ -9,6 +9,7 @@ from cxcommit.errors import Problem
 from cxcommit.io.columns import is_comment, is_pooled_label, per_respondent_reason
 from cxcommit.io.readers import RawTable
 from cxcommit.mapping.schema import ROLE_LABELS, Mapping
+from cxcommit.stats.tallies import code_counts, code_type
 from cxcommit.text import normalize_label, one_line
 
 MAX_LISTED = 50  # problems listed one by one per kind; the rest are counted
@@ -52,7 +53,7 @@ def categories_from(dictionary: list, indices: np.ndarray) -> pd.Categorical:
     categories = pd.Index(uniques.dropna().unique())
     remap = np.append(categories.get_indexer(uniques.where(uniques.notna(), None)), -1)
     # codes in the type pandas keeps for this many categories: looked up without a wider copy
-    remap = remap.astype(np.int8 if len(categories) < 127 else np.int16 if len(categories) < 32_767 else np.int32)
+    remap = remap.astype(code_type(len(categories)))
     return pd.Categorical.from_codes(remap[indices], categories=categories)
 
 
@@ -85,7 +86,7 @@ def refused_grouping(raw: RawTable, key: str, values: pd.Categorical, problems: 
     if is_comment(key, raw.label_of(key)):
         why = "it holds free-text comments, which are never listed or compared by"
     else:
-        why = per_respondent_reason(np.bincount(values.codes[values.codes >= 0]))
+        why = per_respondent_reason(code_counts(values.codes, len(values.categories)))
         if why is None:
             return False
         why += ", so most of its groups would be single people"

@@ -13,13 +13,12 @@ from cxcommit.instrument.items import SIGN_IDS, Item
 from cxcommit.mapping.schema import ROLE_LABELS, Mapping
 from cxcommit.model.derived import Derived, key
 from cxcommit.text import normalize_label
+from cxcommit.stats.tallies import used_codes
 
 
 def used_categories(codes: np.ndarray, count: int) -> np.ndarray:
-    """Which of ``count`` categories some row's code (-1 blank) uses (bincount: cheaper than unique
-    on a million codes)."""
-    shifted = codes.view(f"u{codes.itemsize}") + 1  # unsigned: blank (-1) wraps round to 0
-    return np.bincount(shifted, minlength=count + 1)[1:] > 0
+    """Which of ``count`` categories some row's code (-1 blank) uses."""
+    return used_codes(codes, count)
 
 
 def chosen_rows(codes: np.ndarray, chosen: list[int]) -> np.ndarray:

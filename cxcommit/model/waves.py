@@ -14,6 +14,7 @@ from cxcommit.io.dates import parse_dates, period_label
 from cxcommit.io.readers import RawTable, encode
 from cxcommit.mapping.schema import Mapping, WaveRule
 from cxcommit.model.categories import MAX_LISTED, categorical, categories_from
+from cxcommit.stats.tallies import code_counts
 from cxcommit.text import one_line
 
 
@@ -37,7 +38,7 @@ def waves(raw: RawTable, mapping: Mapping, problems: list[Problem]) -> pd.Catego
                                 row=row, column=rule.column, value=str(categories[position]), severity="warning"))
     per_category = np.append(labels.to_numpy(dtype=object, na_value=None), None)
     if rule.whole_file:
-        counts = pd.Series(np.bincount(values.codes[values.codes >= 0], minlength=len(categories)))
+        counts = pd.Series(code_counts(values.codes, len(categories)))
         by_period = counts.groupby(per_category[:-1]).sum()
         return pd.Categorical([by_period.idxmax() if len(by_period) else None] * raw.n_rows)
     return pd.Categorical(per_category[values.codes])

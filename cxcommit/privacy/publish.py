@@ -59,6 +59,7 @@ from cxcommit.privacy.classes import OTHER, placement
 from cxcommit.privacy.disclosure import Disclosure, changes_table, units_reported
 from cxcommit.privacy.withhold import unscored_index, withhold_answers
 from cxcommit.settings import MIN_GROUP_SIZE_FLOOR
+from cxcommit.stats.tallies import code_type
 from cxcommit.vocabulary import grouping_nouns
 
 def generalised_note(survey: Survey) -> str | None:
@@ -284,7 +285,8 @@ def _value_codes(labels: np.ndarray) -> tuple[list[str], np.ndarray]:
     """The labels as categories (in order of first appearance) and each one's code (-1 for None)."""
     categories = list(dict.fromkeys(v for v in labels if v is not None))
     lookup = {v: i for i, v in enumerate(categories)}
-    return categories, np.array([lookup.get(v, -1) if v is not None else -1 for v in labels], dtype=np.int32)
+    return categories, np.array([lookup.get(v, -1) if v is not None else -1 for v in labels],
+                                dtype=code_type(len(categories)))  # gathered per row: as narrow as pandas keeps it
 
 
 def _last_others(column: pd.Series, generalised: tuple[str, ...]) -> pd.Series:

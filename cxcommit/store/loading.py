@@ -25,6 +25,7 @@ import cxcommit.store.responses as responses
 import cxcommit.store.tables as tables
 import cxcommit.store.wave_columns as wave_columns
 from cxcommit.store.records import report_from_json
+from cxcommit.stats.tallies import code_type
 
 
 ATTEMPTS = 3  # reads of a survey changed by someone else while it was read, before giving up
@@ -93,7 +94,7 @@ def _frame(data: dict, cells: dict, columns: dict, waves) -> tuple[dict, np.ndar
     runs = wave_ids[starts]
     if len(set(runs.tolist())) != len(runs):  # never: both readers give the rows by wave
         raise AssertionError("a stored survey's rows were read out of wave order")
-    wave_codes = np.repeat(np.arange(len(runs), dtype=_code_type(len(runs))), np.diff(np.r_[starts, len(wave_ids)]))
+    wave_codes = np.repeat(np.arange(len(runs), dtype=code_type(len(runs))), np.diff(np.r_[starts, len(wave_ids)]))
     frame["wave"] = ordered_categories(pd.Series(pd.Categorical.from_codes(
         wave_codes, categories=[labels[int(w)] for w in runs])), "wave")
     position = np.full(int(cells["cell"].max(initial=-1)) + 2, -1, dtype=np.int32)
@@ -102,14 +103,9 @@ def _frame(data: dict, cells: dict, columns: dict, waves) -> tuple[dict, np.ndar
     for name, (column, kind) in columns.items():
         if kind == "grouping":
             codes, uniques = pd.factorize(pd.Series(cells[column], dtype=object), use_na_sentinel=True)
-            shown = np.append(codes, -1).astype(_code_type(len(uniques)))[at]  # a row without a cell (none should be) is blank
+            shown = np.append(codes, -1).astype(code_type(len(uniques)))[at]  # a row without a cell (none should be) is blank
             frame[name] = ordered_categories(pd.Series(pd.Categorical.from_codes(shown, categories=list(uniques))), name)
     return frame, numbered(data["person"])  # a keyed person number per row, -1 blank; None: nobody twice
-
-
-def _code_type(count: int):
-    """The smallest signed integer type holding the codes of ``count`` categories and -1."""
-    return np.int8 if count < 2**7 else np.int16 if count < 2**15 else np.int32
 
 
 def _items(frame: dict, data: dict, columns: dict, imports, mapping) -> tuple[tuple, dict]:
