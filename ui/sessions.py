@@ -32,8 +32,8 @@ log = logging.getLogger("cxcommit.dashboard")
 T = TypeVar("T")
 
 SWEEP_SECONDS = 5.0  # how often ended sessions are looked for, at most
-RELEASE_SWEEPS = 6  # sweeps, once a closed session's data are gone, that give memory back to the system
-HELD_WARNING_SECONDS = 60.0  # a closed session's data still alive this long is logged
+RELEASE_SWEEPS = 6  # sweeps after a close, or after some of a closed session's data went, that give memory back
+HELD_SECONDS = 60.0  # how long a closed session's values are followed
 
 
 def remembered(name: str, key: object, make: Callable[[], T], *, size: int = 8) -> T:
@@ -125,20 +125,18 @@ class _Closer:
             session.session_state.clear()
 
     def _give_back(self, closed: bool, now: float) -> None:
-        """What a closed session held goes when the last reference to it does: on the runtime's event
-        loop, when a script run still under way ends, or at a garbage collection (later on a busy
-        machine). Memory is given back on each of the few sweeps after that: before, nothing is freed."""
+        """Memory is given back on each of the few sweeps after a close, and again after some of a
+        closed session's data go later (their last reference dropped on the runtime's event loop, at
+        the end of a script run still under way, or at a garbage collection: later on a busy
+        machine). A closed session's values are followed for ``HELD_SECONDS``: some are shared with
+        other sessions (the local access, a stored survey) and never go."""
         if self._held:
             gc.collect()
-        still = [held for held in self._held if held[0]() is not None]
-        for ref, closed_at, session_id in still:
-            if now - closed_at > HELD_WARNING_SECONDS:
-                log.warning("a session closed %.0f s ago (%s) still holds its %s: memory not given back",
-                            now - closed_at, session_id, type(ref()).__name__)
-        self._held = [held for held in still if now - held[1] <= HELD_WARNING_SECONDS]
-        if closed or self._held:
+        before = len(self._held)
+        self._held = [held for held in self._held if held[0]() is not None and now - held[1] <= HELD_SECONDS]
+        if closed or len(self._held) < before:
             self._release_sweeps = RELEASE_SWEEPS
-        elif self._release_sweeps:
+        if self._release_sweeps:
             self._release_sweeps -= 1
             _release_memory()
 
