@@ -32,6 +32,13 @@ def wait_until(condition, timeout: float, what: str):
         time.sleep(0.5)
 
 
+def opened(page, url) -> float:
+    """The server's memory once ``page`` has opened the dashboard (MB)."""
+    page.goto(url)
+    wait_for_app(page)
+    return rss_mb(url.pid)
+
+
 def load(page, url: str, path: Path, name: str) -> None:
     named = path.with_name(name)
     if not named.exists():
@@ -60,18 +67,14 @@ def test_a_sessions_data_is_freed_when_replaced_and_when_its_tab_closes(export):
         # A first tab loads the export and is closed: what the process keeps after any load (modules,
         # the reader's threads and their allocator arenas, about 40 MB) is the baseline.
         with chromium() as page:
-            page.goto(url)
-            wait_for_app(page)
-            before = rss_mb(url.pid)
+            before = opened(page, url)
             load(page, url, export, "warm.csv")
             warm = rss_mb(url.pid) - before
         wait_until(lambda: rss_mb(url.pid) - before < 0.6 * warm, timeout=120,
                    what=f"memory not returned after the first tab closed: +{rss_mb(url.pid) - before:.0f} MB "
                         f"(its load: +{warm:.0f} MB); the server logged:\n{url.log()}")
         with chromium() as page:
-            page.goto(url)
-            wait_for_app(page)
-            baseline = rss_mb(url.pid)
+            baseline = opened(page, url)
             load(page, url, export, "first.csv")
             one = rss_mb(url.pid) - baseline
             for name in ("second.csv", "third.csv"):
