@@ -98,19 +98,23 @@ def _mostly_malformed(raw: RawTable, first: InvalidRow, total: int, width: int, 
         + [p for p in raw.problems if p.problem.startswith("row has ")][1:SHOWN])
 
 
+def cells_hold(column: pa.ChunkedArray, text: str) -> bool:
+    """Whether some cell of ``column`` holds ``text``; of a dictionary column only the (few) distinct
+    values are searched."""
+    parts = [chunk.dictionary for chunk in column.chunks] if pa.types.is_dictionary(column.type) else column.chunks
+    return any(pc.any(pc.match_substring(part, text)).as_py() for part in parts)
+
+
 def merged_cells(raw: RawTable, delimiter: str, width: int) -> list[tuple[int, str, int, str]]:
     """Cells holding line breaks whose lines look like rows: (row, column, those lines, first line)."""
     found = []
     for key in raw.keys:
         column = raw.table.column(key)
+        if not cells_hold(column, "\n"):
+            continue
         if pa.types.is_dictionary(column.type):
-            values = pa.chunked_array([c.dictionary for c in column.chunks], pa.string()) if column.num_chunks else column
-            if not any(pc.any(pc.match_substring(v, "\n")).as_py() for v in values.chunks):
-                continue
             column = column.cast(pa.string())
         hits = pc.match_substring(column, "\n")
-        if not pc.any(hits).as_py():
-            continue
         for index in np.flatnonzero(hits.to_numpy(zero_copy_only=False) == True):  # noqa: E712 — nulls are None
             text = column[int(index)].as_py()
             if rowlike_lines(text, delimiter, width):

@@ -20,7 +20,7 @@ from cxcommit.io.limits import TextScan, scan_text
 from cxcommit.io.personal import personal_reason
 from cxcommit.io.raw_table import RawTable, finish
 from cxcommit.io.read_checks import MAGIC, Job, check_names, check_rows, check_scan, check_table
-from cxcommit.io.text_damage import InvalidRow, check_lost, note_malformed, remove_nuls, unclosed_quote, unclosed_quote_line
+from cxcommit.io.text_damage import InvalidRow, cells_hold, check_lost, note_malformed, remove_nuls, unclosed_quote, unclosed_quote_line
 
 
 HEAD_BYTES = 4_000_000  # matches without copying a large file; stops at the first character
@@ -98,7 +98,6 @@ def read_large_text(path: Path, name: str, fmt: str, job: Job) -> RawTable | Non
     kept = _read_kept(path, head, name, job, keep, categories)
     if kept is None:
         return None
-    check_table(name, kept.rows, len(keep) if width <= STREAMED_COLUMNS else width, limits)
     kept_layout = Layout(layout.format, layout.header_rows, tuple(layout.keys[i] for i in keep),
                          tuple(layout.labels[i] for i in keep))
     raw = finish(pa.table(kept.columns, names=[f"f{i}" for i in keep]), kept_layout, name, head.format,
@@ -106,22 +105,12 @@ def read_large_text(path: Path, name: str, fmt: str, job: Job) -> RawTable | Non
     raw.encoding, raw.delimiter, raw.omitted = "utf-8 with BOM" if marked else "utf-8", head.delimiter, omitted
     if omitted:
         raw.notes.append(f"large file: {len(omitted)} column(s) of free text or personal data were not loaded")
-    if _holds_nul(raw):
+    if any(cells_hold(raw.table.column(key), "\x00") for key in raw.keys):  # the first lines had none
         remove_nuls(raw)
     note_malformed(raw, kept.invalid, width)
     unexplained = None if kept.lines is None else kept.lines - layout.header_rows - kept.rows - len(kept.invalid)
     check_lost(raw, kept.invalid, unexplained, head.delimiter, width)
     return raw
-
-
-def _holds_nul(raw: RawTable) -> bool:
-    """Whether a cell of a large file holds a NUL character (its first lines had none)."""
-    for key in raw.keys:
-        column = raw.table.column(key)
-        parts = [chunk.dictionary for chunk in column.chunks] if pa.types.is_dictionary(column.type) else [column]
-        if any(pc.any(pc.match_substring(part, "\x00")).as_py() for part in parts):
-            return True
-    return False
 
 
 def _plain_head(path: Path) -> tuple[bytes, bool] | None:
@@ -242,11 +231,12 @@ def _read_kept(path: Path, head: _Head, name: str, job: Job, keep: list[int], ca
         if head.width > STREAMED_COLUMNS:
             table, invalid = parse_csv(path, head.delimiter, head.width, name, keep=keep, categories=categories,
                                        newlines=newlines, use_threads=use_threads, progress=job.progress, block=block)
+            check_table(name, table.num_rows - rows_above, head.width, job.limits)
             return _Kept([column.slice(rows_above) for column in table.columns], [None] * len(keep),
                          table.num_rows - rows_above, invalid)
         streamed = stream_csv(path, head.delimiter, head.width, name, keep=keep, categories=categories,
                               newlines=newlines, use_threads=use_threads, block=block, limits=job.limits,
-                              header_rows=rows_above, progress=job.progress)  # cells counted of the kept columns
+                              header_rows=rows_above, progress=job.progress)  # rows and kept cells checked as read
         columns, encoded = [], []
         for i in keep:
             if i in streamed.coded:
