@@ -12,13 +12,8 @@ from cxcommit.errors import Problem, SettingsError, problems_frame
 from cxcommit.instrument.items import SIGN_IDS, Item
 from cxcommit.mapping.schema import ROLE_LABELS, Mapping
 from cxcommit.model.derived import Derived, key
-from cxcommit.text import normalize_label
 from cxcommit.stats.tallies import used_codes
-
-
-def used_categories(codes: np.ndarray, count: int) -> np.ndarray:
-    """Which of ``count`` categories some row's code (-1 blank) uses."""
-    return used_codes(codes, count)
+from cxcommit.text import normalize_label
 
 
 def chosen_rows(codes: np.ndarray, chosen: list[int]) -> np.ndarray:
@@ -38,7 +33,7 @@ def chosen_rows(codes: np.ndarray, chosen: list[int]) -> np.ndarray:
 
 def drop_unused(column: pd.Series) -> pd.Series:
     """A categorical column without the categories no row uses."""
-    used = used_categories(column.cat.codes.to_numpy(), len(column.cat.categories))
+    used = used_codes(column.cat.codes.to_numpy(), len(column.cat.categories))
     if used.all():
         return column
     return column.cat.remove_categories(column.cat.categories[~used])
@@ -188,7 +183,7 @@ class Survey:
         if self.rows is None:
             return codes, labels
         codes = codes.take(self.rows)
-        used = used_categories(codes, len(labels))
+        used = used_codes(codes, len(labels))
         if used.all():
             return codes, labels
         renumber = np.full(len(labels) + 1, -1, dtype=codes.dtype)  # the last entry maps blank (-1) to -1

@@ -20,7 +20,7 @@ def code_counts(codes: np.ndarray, count: int) -> np.ndarray:
     counts = np.zeros(count + 1, dtype=np.int64)
     unsigned = codes.view(f"u{codes.itemsize}") if codes.dtype.kind == "i" else codes
     for start in range(0, len(codes), PART):
-        shifted = unsigned[start:start + PART] + np.ones(1, dtype=unsigned.dtype)  # blank (-1) wraps round to 0
+        shifted = unsigned[start:start + PART] + unsigned.dtype.type(1)  # blank (-1) wraps round to 0
         counts += np.bincount(shifted, minlength=count + 1)[: count + 1]
     return counts[1:]
 
