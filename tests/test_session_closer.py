@@ -103,7 +103,7 @@ def test_values_shared_with_other_sessions_are_followed_for_a_minute_only(closer
     session = Session(dataset=Data(), access=shared)
     closer.watch("tab", session)
     closer.step(4.0)
-    assert [ref() for ref, _, _ in closer._held] == [shared]  # the session's own data went at once
+    assert [ref() for ref, _ in closer._held] == [shared]  # the session's own data went at once
     while closer.clock[0] < 1004.0 + sessions.HELD_SECONDS + 2:
         closer.step()
     assert closer._held == []

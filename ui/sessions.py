@@ -77,7 +77,7 @@ class _Closer:
         self._sessions: dict[str, weakref.ref] = {}
         self._lock = threading.Lock()
         self._release_sweeps = 0  # sweeps left that give freed memory back
-        self._held: list[tuple[weakref.ref, float, str]] = []  # a closed session's values, when, whose
+        self._held: list[tuple[weakref.ref, float]] = []  # a closed session's values, and when it closed
 
     def watch(self, session_id: str, session) -> None:
         with self._lock:
@@ -121,7 +121,7 @@ class _Closer:
         # hold a closed session until the next browser connects).
         runtime.uploaded_file_mgr.remove_session_files(session_id)
         if session is not None:
-            self._held += [(ref, now, session_id) for ref in _weak_values(session.session_state)]
+            self._held += [(ref, now) for ref in _weak_values(session.session_state)]
             session.session_state.clear()
 
     def _give_back(self, closed: bool, now: float) -> None:
@@ -132,10 +132,10 @@ class _Closer:
         other sessions (the local access, a stored survey) and never go."""
         if self._held:
             gc.collect()
-        before = len(self._held)
-        self._held = [held for held in self._held if held[0]() is not None and now - held[1] <= HELD_SECONDS]
-        if closed or len(self._held) < before:
+        alive = [(ref, closed_at) for ref, closed_at in self._held if ref() is not None]
+        if closed or len(alive) < len(self._held):  # a close, or some data went (not: stopped being followed)
             self._release_sweeps = RELEASE_SWEEPS
+        self._held = [(ref, closed_at) for ref, closed_at in alive if now - closed_at <= HELD_SECONDS]
         if self._release_sweeps:
             self._release_sweeps -= 1
             _release_memory()
