@@ -245,3 +245,29 @@ def test_the_head_revision_named_is_the_newest_migration():
 
     assert migrate.head() == ScriptDirectory.from_config(migrate.config()).get_current_head()
     assert migrate.revisions()[0] == migrate.head()
+
+
+def test_a_grouping_added_with_a_later_wave_leaves_what_was_published_of_earlier_waves(database_url, demo):
+    """The attack left open by per-survey publishing: the same people published under two sets of
+    reporting attributes (division alone, then division and unit) differ by a small unit's people.
+    A stored wave keeps the groupings it was stored with: a later wave that brings a new grouping
+    leaves every number of the earlier waves as it was, so the two publications differ only in the
+    new waves and nothing can be subtracted."""
+    workspace = Workspace.open(database_url)
+    early, late = list(demo.report.waves[:4]), list(demo.report.waves[4:])
+    first = wave_of(demo, *early)
+    dropped = ["business_unit", "role", "region"]
+    first = type(first)(first.responses.drop(columns=dropped), first.items,
+                        {k: v for k, v in first.groupings.items() if k not in dropped}, first.mapping, first.report,
+                        levels=dict(first.levels))
+    workspace.add("Pulse", first)
+    before = publish(workspace.load("Pulse"), 5)
+    workspace.add("Pulse", wave_of(demo, *late))
+    after = publish(workspace.load("Pulse"), 5)
+    assert set(dropped) <= set(after.groupings)  # the later waves are reported by unit, role and region
+    columns = ["item", "division", "wave", "n", "k", "n_dont_know"]
+    then = rates(before, ["division", "wave"])[columns].reset_index(drop=True)
+    now = rates(after.filter(wave=early), ["division", "wave"])[columns].reset_index(drop=True)
+    pd.testing.assert_frame_equal(now, then)
+    for name in dropped:  # the earlier waves' people are one blank group of each new grouping
+        assert after.filter(wave=early).responses[name].isna().all()
