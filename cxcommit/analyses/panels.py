@@ -8,7 +8,9 @@ the trend's slope likewise counts each person's answers in two waves together
 (:func:`cxcommit.stats.clustered.clustered_slope`).
 :func:`paired_counts` counts them: per item, group and pair of waves, how many people answered both
 and how many of them were favourable in each. These counts stay inside the library (a test checks
-that no result column holds them): only intervals and p-values come out of them.
+that no result column holds them): only intervals and p-values come out of them. Those give the
+counts away, so only the pairs publishing keeps are counted: people who share their classes wave
+by wave with at least the minimum of others (:mod:`cxcommit.privacy.pairing`).
 """
 from __future__ import annotations
 
@@ -84,7 +86,8 @@ def _paired_counts(survey: Survey, groups, items: list, settings: Settings) -> P
         values = survey.values(item.id).astype(np.float64)
         base_1, yes_1, _, _ = item_masks(values[first], item, settings)
         base_2, yes_2, _, _ = item_masks(values[second], item, settings)
-        both_answered = base_1 & base_2
+        paired = survey.paired_rows(item.id)  # only pairs publishing keeps (cxcommit.privacy.pairing)
+        both_answered = base_1 & base_2 & paired[first] & paired[second]
         for kind, mask in enumerate((both_answered, both_answered & yes_1 & yes_2, both_answered & yes_1,
                                      both_answered & yes_2)):
             sums[kind, position] = np.bincount(cell[mask], minlength=cells)
@@ -210,7 +213,8 @@ def _repeats(survey: Survey, groups, items: list, settings: Settings, shown: np.
     owner_group[owner] = group[named]
     out = np.zeros((len(items), groups.size))
     for position, item in enumerate(items):
-        base = item_masks(survey.values(item.id).astype(np.float64)[named], item, settings)[0]
+        base = item_masks(survey.values(item.id).astype(np.float64)[named], item, settings)[0] \
+            & survey.paired_rows(item.id)[named]
         answers = np.bincount(owner[base & shown[position, group[named], wave]], minlength=len(owner_group))
         out[position] = np.bincount(owner_group, weights=np.maximum(answers - 1, 0), minlength=groups.size)
     return out

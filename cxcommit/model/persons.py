@@ -55,4 +55,5 @@ def repeat_note(count: int) -> str:
     return (f"{count:,} respondent id(s) answered in more than one wave. Each is one person per wave: every "
             "group shown holds at least the minimum of different people within each of its waves, so nobody is "
             "counted twice toward a pooled group's minimum. A change between two waves pairs the answers of "
-            "the people who answered both (their two answers are not independent).")
+            "the people who answered both (their two answers are not independent), where at least the minimum "
+            "of them were in the same groups in both waves.")

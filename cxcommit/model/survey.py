@@ -122,10 +122,12 @@ class Survey:
     unscored: dict = field(default_factory=dict, repr=False, compare=False)  # "don't know" setting -> rows out of the index
     # each row's person (cxcommit.model.persons: a number, not the id; -1 blank); None: nobody answered twice
     persons: np.ndarray | None = field(default=None, repr=False, compare=False)
+    # made by publishing: per item, the rows whose answers may be paired across waves (cxcommit.privacy.pairing)
+    paired: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Shared by every session that analyses it (the demo, a file opened with --data): read-only.
-        for name in ("groupings", "levels", "unscored"):
+        for name in ("groupings", "levels", "unscored", "paired"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
         object.__setattr__(self, "_derived", Derived())
 
@@ -229,6 +231,14 @@ class Survey:
         if self.persons is None or self.rows is None:
             return self.persons
         return self._cached("persons", compute=lambda: self.persons.take(self.rows))
+
+    def paired_rows(self, item_id: str) -> np.ndarray:
+        """Which of this survey's rows may be paired with the same person's rows in other waves for
+        ``item_id`` (see :mod:`cxcommit.privacy.pairing`); none where publishing kept no pairing."""
+        rows = self.paired.get(item_id)
+        if rows is None:
+            return np.zeros(self.size, dtype=bool)
+        return rows if self.rows is None else self._cached("paired", item_id, compute=lambda: rows.take(self.rows))
 
     def filter(self, **values) -> "Survey":
         """Rows whose groupings take the given values, e.g. ``filter(division=["Digital"], wave=["2026-Q3"])``.

@@ -29,7 +29,9 @@ filtering anything else it publishes. It holds by construction, not table by tab
    so a class holds k different people; a pooled cell is a union of such classes and so holds at
    least k different people too. Ids that repeat across waves are reported, and kept only as a
    number per person (the same for a person's rows in every wave, renumbered in the published
-   order): what pairs a person's answers in two waves, never the id.
+   order): what pairs a person's answers in two waves, never the id. People are paired only in
+   patterns of the minimum (the same classes, wave by wave, and the same waves answered):
+   :mod:`.pairing`.
 
 Generalisation works on the distinct combinations of the attributes (a few thousand at most,
 whatever the number of rows): priority runs from the wave (never generalised) through division,
@@ -57,6 +59,7 @@ from cxcommit.model.persons import numbered
 from cxcommit.model.survey import Survey, drop_unused, ordered_categories
 from cxcommit.privacy.classes import OTHER, placement
 from cxcommit.privacy.disclosure import Disclosure, changes_table, units_reported
+from cxcommit.privacy.pairing import paired_people
 from cxcommit.privacy.withhold import unscored_index, withhold_answers
 from cxcommit.settings import MIN_GROUP_SIZE_FLOOR
 from cxcommit.stats.tallies import code_type
@@ -236,6 +239,7 @@ def _publish(survey: Survey, minimum: int) -> Survey:
     levels = {item: (codes[order], values) for item, (codes, values) in levels.items()}
     classes = row_class[order]
     unscored = {setting: rows[order] for setting, rows in unscored.items()}
+    persons, paired = _pairing(survey, responses, combined, order, stage_classes)
 
     # the usual order of categories (roles by seniority, waves in time), generalised values last
     responses["wave"] = drop_unused(responses["wave"])  # a wave whose people were all left out
@@ -254,7 +258,23 @@ def _publish(survey: Survey, minimum: int) -> Survey:
     return Survey(responses, survey.items, {name: survey.groupings[name] for name in ("wave", *names)},
                   survey.mapping, survey.report, levels=levels, minimum=minimum, classes=classes,
                   disclosure=disclosure, unscored=unscored,
-                  persons=numbered(survey.persons, order))
+                  persons=persons, paired=paired)
+
+
+def _pairing(survey: Survey, responses: pd.DataFrame, combined: np.ndarray, order: np.ndarray,
+             stage_classes: list) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
+    """The published rows' persons, paired only in patterns of the minimum, and per item the rows
+    whose pairing stays in use (:mod:`cxcommit.privacy.pairing`); None and none where nobody
+    answered two waves."""
+    person = numbered(survey.persons, order)
+    if person is None:
+        return None, {}
+    wave = survey.frame["wave"].cat.codes.to_numpy()[order]
+    answered = {item.id: ~np.isnan(responses[item.id].to_numpy(dtype=np.float32)) for item in survey.items}
+    person, paired = paired_people(person, wave, [(stage, class_of[combined][order]) for stage, class_of in stage_classes],
+                                   answered)
+    person = numbered(person)
+    return (person, paired) if person is not None else (None, {})
 
 
 def _labels(names, parts, published, placed) -> tuple[np.ndarray, list[tuple[list[str], np.ndarray]]]:

@@ -1,0 +1,189 @@
+"""People who answered two waves (cxcommit.privacy.pairing), attacked as the independent attack did.
+
+A change between two waves pairs the answers of the people who gave both. The attack: in a panel
+where 1 to 4 people of each unit answered both quarters, the trends view's interval and p-value of
+each unit's change gave away how many were paired (the degrees of freedom) and how each of them
+answered in each wave (the covariance): one person's two answers, by name of unit. Publishing now
+pairs people only in patterns of the minimum, so every count of paired people a published number
+rests on is 0 or at least the minimum, for any group, filter, difference or minimum.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from audit import _in_span, _labels, _published_rows, _row_space, breakdowns
+from cxcommit import Settings, apply_mapping, read_raw, suggest_mapping
+from cxcommit.analyses.groups import item_masks, make_groups
+from cxcommit.analyses.panels import PAIRED, paired_counts
+from cxcommit.analyses.trends import trends
+from cxcommit.privacy.publish import publish, reporting_attributes
+
+K = 5
+DEMO = Path(__file__).resolve().parent.parent / "data" / "demo_responses.csv"
+QUARTERS = ["2025-Q2", "2025-Q3"]
+
+
+def panel(repeat) -> pd.DataFrame:
+    """The demo's first two quarters, where ``repeat(unit_rows)`` of each unit's later respondents
+    (in the order of the file) take the id of one of the unit's earlier respondents with the same
+    role and region where there is one, else any of the unit's."""
+    demo = pd.read_csv(DEMO, dtype=str, keep_default_na=False)
+    demo = demo[demo["wave"].isin(QUARTERS)].reset_index(drop=True)
+    for unit, rows in demo.groupby("business_unit").groups.items():
+        earlier = [r for r in rows if demo.at[r, "wave"] == QUARTERS[0]]
+        later = [r for r in rows if demo.at[r, "wave"] == QUARTERS[1]]
+        taken = set()
+        for r in later[:repeat(len(later))]:
+            alike = [e for e in earlier if e not in taken
+                     and (demo.at[e, "role"], demo.at[e, "region"]) == (demo.at[r, "role"], demo.at[r, "region"])]
+            free = alike or [e for e in earlier if e not in taken]
+            if free:
+                taken.add(free[0])
+                demo.at[r, "respondent_id"] = demo.at[free[0], "respondent_id"]
+    return demo
+
+
+def imported(frame: pd.DataFrame):
+    raw = read_raw(frame.to_csv(index=False).encode(), "panel.csv")
+    return apply_mapping(raw, suggest_mapping(raw))
+
+
+@pytest.fixture(scope="module")
+def few():
+    """The attack's panel: 1 to 4 people of each unit in both quarters (by unit, in turn)."""
+    return imported(panel(lambda later: 1 + later % 4))
+
+
+@pytest.fixture(scope="module")
+def many():
+    """Most of each unit's later respondents answered the earlier quarter too."""
+    return imported(panel(lambda later: int(later * 0.8)))
+
+
+def test_the_attack_on_a_few_people_in_both_waves_finds_no_pairing(few):
+    """The attack's data: no pattern of 5 people, so no change is computed with pairs, and the trends
+    are exactly those of the same answers without ids (nothing of the pairs is in them)."""
+    assert few.report.repeat_respondents > 0
+    survey = publish(few, K)
+    table = trends(survey, "business_unit", items=["sign_1", "sign_2"])
+    assert PAIRED not in set(table["change_prev_method"].dropna())
+    anonymous = few.responses.drop(columns=["respondent_id"])
+    without_ids = publish(type(few)(anonymous, few.items, few.groupings, few.mapping, few.report,
+                                    levels=dict(few.levels)), K)
+    pd.testing.assert_frame_equal(table, trends(without_ids, "business_unit", items=["sign_1", "sign_2"]))
+
+
+def test_pairs_are_still_used_where_patterns_hold_the_minimum(many):
+    survey = publish(many, K)
+    table = trends(survey, "division")
+    assert PAIRED in set(table["change_prev_method"].dropna())
+    counts = paired_counts(survey, "division", list(survey.items), Settings(min_group_size=K))
+    assert counts.pairs.sum() > 0
+    assert set(np.unique(counts.pairs)) - {0} and np.unique(counts.pairs)[np.unique(counts.pairs) > 0].min() >= K
+
+
+def pair_audit(imported_survey, minimum: int, items: list[str], also: tuple[int, ...] = ()) -> dict:
+    """A linear audit of the paired counts (per item, group and pair of waves) of every one- and
+    two-way breakdown, unfiltered and filtered by each division and each wave, for ``minimum`` and
+    each of ``also``: the unknowns are the people of each imported combination in one wave paired
+    with each in the other; returns the small ones (1 to minimum - 1) the counts determine."""
+    settings = Settings(min_group_size=minimum)
+    names = ("wave", *reporting_attributes(imported_survey))
+    fine_codes, _ = pd.factorize(pd.MultiIndex.from_arrays([_labels(imported_survey.frame[n]) for n in names]))
+    person, wave = imported_survey.persons, imported_survey.codes("wave")[0]
+    firsts, seconds = [], []
+    for p in np.unique(person[person >= 0]):  # every pair of a person's rows in two waves
+        rows = np.flatnonzero(person == p)
+        rows = rows[np.argsort(wave[rows])]
+        firsts += [a for i, a in enumerate(rows) for _ in rows[i + 1:]]
+        seconds += [b for i, _ in enumerate(rows) for b in rows[i + 1:]]
+    first, second = np.array(firsts), np.array(seconds)
+    cells, cell_of = np.unique(np.column_stack([fine_codes[first], fine_codes[second]]), axis=0, return_inverse=True)
+    cell_of = cell_of.ravel()
+    rows_of = {}
+    found, equations_made = [], 0
+    for item in items:
+        definition = imported_survey.item(item)
+        base = item_masks(imported_survey.values(item).astype(np.float64), definition, settings)[0]
+        answered = base[first] & base[second]
+        truth = np.bincount(cell_of[answered], minlength=len(cells))
+        equations = []
+        for each in (minimum, *also):
+            survey = publish(imported_survey, each)
+            if each not in rows_of:
+                published_rows = _published_rows(imported_survey, survey)
+                where = np.full(imported_survey.size, -1)
+                where[published_rows] = np.arange(len(published_rows))
+                rows_of[each] = where
+            where = rows_of[each]
+            p1, p2 = where[first], where[second]
+            shown = (p1 >= 0) & (p2 >= 0)
+            usable = survey.paired_rows(item) & item_masks(survey.values(item).astype(np.float64), definition,
+                                                           settings)[0]  # paired, answers not withheld
+            kept = answered & shown
+            kept[shown] &= usable[p1[shown]] & usable[p2[shown]]
+            whole = np.bincount(cell_of[kept], minlength=len(cells))
+            assert ((whole == 0) | (whole == truth)).all(), "a pair cell is paired in part"
+            frame = survey.frame
+            views = [{}] + [{"division": [v]} for v in survey.codes("division")[1]] \
+                + [{"wave": [w]} for w in survey.codes("wave")[1]]
+            for filters in views:
+                view = survey.filter(**filters) if filters else survey
+                inside = np.ones(len(frame), dtype=bool)
+                for name, values in filters.items():
+                    inside &= np.isin(_labels(frame[name]), values)
+                for by in breakdowns(names[1:]):
+                    counts = paired_counts(view, by or None, [survey.item(item)], Settings(min_group_size=each))
+                    if counts is None:
+                        continue
+                    groups = make_groups(view, by or None)
+                    keys = pd.MultiIndex.from_arrays([_labels(frame[n]) for n in by]) if by else None
+                    key_code = pd.factorize(keys)[0] if by else np.zeros(len(frame), dtype=np.int64)
+                    group_keys = [tuple(str(v) for v in row) for row in groups.frame[by].itertuples(index=False, name=None)]
+                    group_of = ({code: group_keys.index(tuple(keys[i])) for code, i in
+                                 zip(*np.unique(key_code, return_index=True)) if tuple(keys[i]) in group_keys}
+                                if by else {0: 0})
+                    position = pd.Index(list(counts.waves)).get_indexer(_labels(frame["wave"]))
+                    x, y = p1[kept], p2[kept]
+                    same = inside[x] & inside[y] & (key_code[x] == key_code[y])
+                    g = np.array([group_of.get(c, -1) for c in key_code[x]], dtype=np.int64)
+                    same &= g >= 0
+                    matrix = np.zeros((groups.size, len(counts.waves), len(counts.waves), len(cells)))
+                    np.add.at(matrix, (g[same], position[x][same], position[y][same], cell_of[kept][same]), 1)
+                    np.testing.assert_array_equal(counts.pairs[0], matrix.sum(axis=-1))  # the recount
+                    rows = matrix.reshape(-1, len(cells))
+                    equations += list((rows[rows.any(axis=1)] > 0).astype(float))
+        equations_made += len(equations)
+        small = np.flatnonzero((truth > 0) & (truth < minimum))
+        if len(small) and equations:
+            vectors = np.zeros((len(cells), len(small)))
+            vectors[small, np.arange(len(small))] = 1.0
+            inside_span = _in_span(vectors, _row_space(np.unique(np.array(equations), axis=0)))
+            found += [(item, tuple(cells[s]), int(truth[s])) for s in small[inside_span]]
+    return {"determined": found, "equations": equations_made}
+
+
+def test_no_small_pairing_is_determined_by_every_breakdown_and_filter(many, few):
+    for survey in (many, few):
+        result = pair_audit(survey, K, ["sign_1", "nps"])
+        assert result["determined"] == []
+    assert pair_audit(many, K, ["sign_1"])["equations"] > 100  # the audit saw pairs published
+
+
+def test_comparing_paired_counts_for_two_minimums_reveals_nothing_under_the_smaller(many):
+    assert pair_audit(many, K, ["sign_3"], also=(6, 10))["determined"] == []
+
+
+def test_the_audit_finds_what_pairing_everyone_gives_away(monkeypatch):
+    """The negative control: with every repeat respondent paired, as before, the same audit determines
+    pairs of one to four people (the attack's finding)."""
+    import cxcommit.privacy.publish as publishing
+
+    monkeypatch.setattr(publishing, "paired_people",
+                        lambda person, wave, stages, answered: (person, {item: person >= 0 for item in answered}))
+    found = pair_audit(imported(panel(lambda later: 1 + later % 4)), K, ["sign_1"])["determined"]  # published anew
+    assert len(found) > 10 and {count for *_, count in found} <= {1, 2, 3, 4}
