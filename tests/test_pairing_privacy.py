@@ -20,6 +20,7 @@ from cxcommit import Settings, apply_mapping, read_raw, suggest_mapping
 from cxcommit.analyses.groups import item_masks, make_groups
 from cxcommit.analyses.panels import PAIRED, paired_counts
 from cxcommit.analyses.trends import trends
+from cxcommit.privacy.pairing import answer_states
 from cxcommit.privacy.publish import publish, reporting_attributes
 
 K = 5
@@ -47,6 +48,42 @@ def panel(repeat) -> pd.DataFrame:
     return demo
 
 
+def moving_panel() -> pd.DataFrame:
+    """Three quarters of the demo, where 90 % of each unit's respondents answered the quarter before
+    too (with the same role and region where possible); in the last quarter about one in seven answers
+    from another unit of the same division, and a fifth of sign_1, ceo_patience and nps are blank
+    in the second (the second attack's panel)."""
+    waves = ["2025-Q2", "2025-Q3", "2025-Q4"]
+    demo = pd.read_csv(DEMO, dtype=str, keep_default_na=False)
+    demo = demo[demo["wave"].isin(waves)].reset_index(drop=True)
+    for _, rows in demo.groupby("business_unit").groups.items():
+        for before, after in zip(waves, waves[1:]):
+            earlier = [r for r in rows if demo.at[r, "wave"] == before]
+            taken = set()
+            for r in [r for r in rows if demo.at[r, "wave"] == after][:None]:
+                if len(taken) >= 0.9 * len(earlier):
+                    break
+                alike = [e for e in earlier if e not in taken
+                         and (demo.at[e, "role"], demo.at[e, "region"]) == (demo.at[r, "role"], demo.at[r, "region"])]
+                free = alike or [e for e in earlier if e not in taken]
+                if free:
+                    taken.add(free[0])
+                    demo.at[r, "respondent_id"] = demo.at[free[0], "respondent_id"]
+    rng = np.random.default_rng(1)
+    middle = demo[demo["wave"] == waves[1]]
+    last_ids = set(demo.loc[demo["wave"] == waves[2], "respondent_id"])
+    free = middle[~middle["respondent_id"].isin(last_ids)]
+    for r in demo.index[demo["wave"] == waves[2]]:
+        if rng.random() < 0.15:
+            elsewhere = free[(free["division"] == demo.at[r, "division"]) & (free["business_unit"] != demo.at[r, "business_unit"])]
+            if len(elsewhere):
+                demo.at[r, "respondent_id"] = elsewhere["respondent_id"].iloc[0]
+                free = free[free["respondent_id"] != elsewhere["respondent_id"].iloc[0]]
+    for column in ("sign_1", "ceo_patience", "nps"):
+        demo.loc[(demo["wave"] == waves[1]) & (rng.random(len(demo)) < 0.2), column] = ""
+    return demo
+
+
 def imported(frame: pd.DataFrame):
     raw = read_raw(frame.to_csv(index=False).encode(), "panel.csv")
     return apply_mapping(raw, suggest_mapping(raw))
@@ -56,6 +93,11 @@ def imported(frame: pd.DataFrame):
 def few():
     """The attack's panel: 1 to 4 people of each unit in both quarters (by unit, in turn)."""
     return imported(panel(lambda later: 1 + later % 4))
+
+
+@pytest.fixture(scope="module")
+def moved():
+    return imported(moving_panel())
 
 
 @pytest.fixture(scope="module")
@@ -86,31 +128,40 @@ def test_pairs_are_still_used_where_patterns_hold_the_minimum(many):
     assert set(np.unique(counts.pairs)) - {0} and np.unique(counts.pairs)[np.unique(counts.pairs) > 0].min() >= K
 
 
-def pair_audit(imported_survey, minimum: int, items: list[str], also: tuple[int, ...] = ()) -> dict:
+def pair_audit(imported_survey, minimum: int, items: list[str], also: tuple[int, ...] = (),
+               dont_know: str = "not_yes") -> dict:
     """A linear audit of the paired counts (per item, group and pair of waves) of every one- and
     two-way breakdown, unfiltered and filtered by each division and each wave, for ``minimum`` and
-    each of ``also``: the unknowns are the people of each imported combination in one wave paired
-    with each in the other; returns the small ones (1 to minimum - 1) the counts determine."""
-    settings = Settings(min_group_size=minimum)
+    each of ``also``: the unknowns are how many people were alike in every wave they answered (see
+    below); returns the small ones (1 to minimum - 1) the counts determine."""
+    settings = Settings(min_group_size=minimum, dont_know=dont_know)
     names = ("wave", *reporting_attributes(imported_survey))
     fine_codes, _ = pd.factorize(pd.MultiIndex.from_arrays([_labels(imported_survey.frame[n]) for n in names]))
     person, wave = imported_survey.persons, imported_survey.codes("wave")[0]
-    firsts, seconds = [], []
+    firsts, seconds, owners, rows_of_person = [], [], [], {}
     for p in np.unique(person[person >= 0]):  # every pair of a person's rows in two waves
         rows = np.flatnonzero(person == p)
-        rows = rows[np.argsort(wave[rows])]
+        rows_of_person[p] = rows = rows[np.argsort(wave[rows])]
         firsts += [a for i, a in enumerate(rows) for _ in rows[i + 1:]]
         seconds += [b for i, _ in enumerate(rows) for b in rows[i + 1:]]
-    first, second = np.array(firsts), np.array(seconds)
-    cells, cell_of = np.unique(np.column_stack([fine_codes[first], fine_codes[second]]), axis=0, return_inverse=True)
-    cell_of = cell_of.ravel()
+        owners += [p] * (len(rows) * (len(rows) - 1) // 2)
+    first, second, owner = np.array(firsts), np.array(seconds), np.array(owners)
+    waves = int(wave.max()) + 1
     rows_of = {}
     found, equations_made = [], 0
     for item in items:
         definition = imported_survey.item(item)
+        # the unknowns: people alike in every wave they answered (the combination of attributes they
+        # were in, their answer blank, "don't know" or given): how many there are of each
+        state = answer_states(imported_survey.values(item).astype(np.float32), definition)
+        sequence = {p: tuple((wave[r], fine_codes[r], state[r]) for r in rows) for p, rows in rows_of_person.items()}
+        cell_index = {key: i for i, key in enumerate(dict.fromkeys(sequence.values()))}
+        cells = list(cell_index)
+        cell_of = np.array([cell_index[sequence[p]] for p in owner], dtype=np.int64)
+        truth = np.bincount([cell_index[key] for key in sequence.values()], minlength=len(cells))
         base = item_masks(imported_survey.values(item).astype(np.float64), definition, settings)[0]
         answered = base[first] & base[second]
-        truth = np.bincount(cell_of[answered], minlength=len(cells))
+        wave_pair = cell_of * waves * waves + wave[first] * waves + wave[second]
         equations = []
         for each in (minimum, *also):
             survey = publish(imported_survey, each)
@@ -126,8 +177,9 @@ def pair_audit(imported_survey, minimum: int, items: list[str], also: tuple[int,
                                                            settings)[0]  # paired, answers not withheld
             kept = answered & shown
             kept[shown] &= usable[p1[shown]] & usable[p2[shown]]
-            whole = np.bincount(cell_of[kept], minlength=len(cells))
-            assert ((whole == 0) | (whole == truth)).all(), "a pair cell is paired in part"
+            paired = np.bincount(wave_pair[kept], minlength=len(cells) * waves * waves)
+            alike = np.bincount(wave_pair[answered], minlength=len(cells) * waves * waves)
+            assert ((paired == 0) | (paired == alike)).all(), "people alike in every wave are paired in part"
             frame = survey.frame
             views = [{}] + [{"division": [v]} for v in survey.codes("division")[1]] \
                 + [{"wave": [w]} for w in survey.codes("wave")[1]]
@@ -137,7 +189,8 @@ def pair_audit(imported_survey, minimum: int, items: list[str], also: tuple[int,
                 for name, values in filters.items():
                     inside &= np.isin(_labels(frame[name]), values)
                 for by in breakdowns(names[1:]):
-                    counts = paired_counts(view, by or None, [survey.item(item)], Settings(min_group_size=each))
+                    counts = paired_counts(view, by or None, [survey.item(item)],
+                                           Settings(min_group_size=each, dont_know=dont_know))
                     if counts is None:
                         continue
                     groups = make_groups(view, by or None)
@@ -158,24 +211,45 @@ def pair_audit(imported_survey, minimum: int, items: list[str], also: tuple[int,
                     rows = matrix.reshape(-1, len(cells))
                     equations += list((rows[rows.any(axis=1)] > 0).astype(float))
         equations_made += len(equations)
-        small = np.flatnonzero((truth > 0) & (truth < minimum))
+        # the targets: each unknown, and the people who answered in one combination in one wave and in
+        # another in a later one, whatever else they did
+        projections, projection_of = np.unique(np.column_stack([fine_codes[first], fine_codes[second]])[answered],
+                                               axis=0, return_inverse=True)
+        reach = np.zeros((len(projections), len(cells)))
+        reach[projection_of.ravel(), cell_of[answered]] = 1
+        targets = np.vstack([np.eye(len(cells)), reach])
+        names_of = cells + [tuple(c) for c in projections]
+        values = targets @ truth
+        small = np.flatnonzero((values > 0) & (values < minimum))
         if len(small) and equations:
-            vectors = np.zeros((len(cells), len(small)))
-            vectors[small, np.arange(len(small))] = 1.0
-            inside_span = _in_span(vectors, _row_space(np.unique(np.array(equations), axis=0)))
-            found += [(item, tuple(cells[s]), int(truth[s])) for s in small[inside_span]]
+            inside_span = _in_span(targets[small].T, _row_space(np.unique(np.array(equations), axis=0)))
+            found += [(item, names_of[t], int(values[t])) for t in small[inside_span]]
     return {"determined": found, "equations": equations_made}
 
 
-def test_no_small_pairing_is_determined_by_every_breakdown_and_filter(many, few):
+@pytest.mark.parametrize("dont_know", ["not_yes", "missing"])
+def test_no_small_pairing_is_determined_by_every_breakdown_and_filter(many, few, dont_know):
+    """Yes/no, rated (where "don't know" is never in the base) and numeric items, under both "don't
+    know" settings: the second attack paired 1 to 4 people through "don't know" answers, which the
+    base leaves out."""
     for survey in (many, few):
-        result = pair_audit(survey, K, ["sign_1", "nps"])
+        result = pair_audit(survey, K, ["sign_1", "ceo_ownership", "nps"], dont_know=dont_know)
         assert result["determined"] == []
     assert pair_audit(many, K, ["sign_1"])["equations"] > 100  # the audit saw pairs published
 
 
 def test_comparing_paired_counts_for_two_minimums_reveals_nothing_under_the_smaller(many):
     assert pair_audit(many, K, ["sign_3"], also=(6, 10))["determined"] == []
+
+
+@pytest.mark.parametrize("minimum, others", [(3, (4, 5)), (5, ())])
+def test_people_who_move_unit_or_leave_answers_blank_are_paired_in_whole_patterns(moved, minimum, others):
+    """The second attack: three quarters, people moving to another unit, blanks in one quarter. At 3
+    and 4 the paired counts of Digital's nps change since the first quarter differed by one person,
+    paired at 4 only: the per-item rule looked at answers after the larger minimum's withholding."""
+    assert moved.report.repeat_respondents > 500
+    result = pair_audit(moved, minimum, ["sign_1", "nps", "ceo_patience"], also=others)
+    assert result["determined"] == [] and result["equations"] > 100
 
 
 def test_the_audit_finds_what_pairing_everyone_gives_away(monkeypatch):

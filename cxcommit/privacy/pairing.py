@@ -11,11 +11,14 @@ of their answers. So the pairing is published by the same rule as everything els
   paired only where at least the minimum of people share their pattern; the others' rows are
   published as if they had no respondent id.
 - **Per item.** For an item, people are paired only where at least the minimum of the paired
-  people of their pattern answered it in the same waves (the rule looks at which waves they
-  answered, never at what they answered, as for the answers withheld per class).
+  people of their pattern answered it, said "don't know" and left it blank in the same waves
+  (the answers as imported, before any is withheld: the same at every stage). A pair counts where
+  both answers are in the item's base, which leaves "don't know" out for rated items, and for
+  yes/no items under the "don't know is missing" setting: whole patterns again, under every setting.
 - **Nested across settings.** Both rules are applied stage by stage, like the classes (3, 4, 5,
   then k: :func:`cxcommit.privacy.classes.stages`), each stage on the pairing the stage before
-  kept, so that outputs made for two minimums differ by whole patterns of the smaller.
+  kept, so that outputs made for two minimums differ by whole patterns of the smaller. Answers are
+  withheld per class, so a pattern's answers in a wave are all withheld or none.
 
 Every count of paired people a published number rests on is then a sum of whole patterns: 0 or at
 least the minimum, for any group, filter or difference of them.
@@ -25,23 +28,36 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cxcommit.instrument.scales import DONT_KNOW
+
+
+BLANK, DONT_KNOW_GIVEN, ANSWERED = 0, 1, 2  # a row's answer to an item, as the pairing tells them apart
+
+
+def answer_states(values: np.ndarray, item) -> np.ndarray:
+    """Each row's answer to ``item`` (its values) as :data:`BLANK`, :data:`DONT_KNOW_GIVEN` or
+    :data:`ANSWERED`."""
+    given = ~np.isnan(values)
+    dont_know = given & (values == DONT_KNOW) if item.scale.kind in ("yes_no", "likert") else np.zeros(len(values), bool)
+    return np.where(dont_know, DONT_KNOW_GIVEN, np.where(given, ANSWERED, BLANK)).astype(np.int8)
+
 
 def paired_people(person: np.ndarray, wave: np.ndarray, stage_classes: list[tuple[int, np.ndarray]],
-                  answered: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+                  states: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """``person`` (each row's person, -1 none) with the people of small patterns set to -1, and per
-    item (``answered``: the rows that answered it) the rows whose pairing for it stays in use (see
-    the module); ``stage_classes``: per stage, its minimum and each row's class (-1 left out)."""
+    item (``states``: each row's :func:`answer_states`) the rows whose pairing for it stays in use
+    (see the module); ``stage_classes``: per stage, its minimum and each row's class (-1 left out)."""
     person = np.asarray(person, dtype=np.int64).copy()
     people = int(person.max(initial=-1)) + 1
     linked = np.zeros(people, dtype=bool)
     linked[person[person >= 0]] = True
-    per_item = {item: linked.copy() for item in answered}
+    per_item = {item: linked.copy() for item in states}
     for minimum, row_class in stage_classes:
         token = np.where(row_class >= 0, wave.astype(np.int64) * (int(row_class.max(initial=0)) + 2) + row_class + 1, 0)
         linked &= _shared(person, token, linked, minimum)
-        for item, rows in answered.items():
+        for item, state in states.items():
             kept = per_item[item] & linked
-            per_item[item] = kept & _shared(person, token * 2 + rows, kept, minimum)
+            per_item[item] = kept & _shared(person, token * 3 + state, kept, minimum)
     person[(person >= 0) & ~linked[np.maximum(person, 0)]] = -1
     return person, {item: (person >= 0) & kept[np.maximum(person, 0)] for item, kept in per_item.items()}
 

@@ -59,7 +59,7 @@ from cxcommit.model.persons import numbered
 from cxcommit.model.survey import Survey, drop_unused, ordered_categories
 from cxcommit.privacy.classes import OTHER, placement
 from cxcommit.privacy.disclosure import Disclosure, changes_table, units_reported
-from cxcommit.privacy.pairing import paired_people
+from cxcommit.privacy.pairing import answer_states, paired_people
 from cxcommit.privacy.withhold import unscored_index, withhold_answers
 from cxcommit.settings import MIN_GROUP_SIZE_FLOOR
 from cxcommit.stats.tallies import code_type
@@ -270,9 +270,10 @@ def _pairing(survey: Survey, responses: pd.DataFrame, combined: np.ndarray, orde
     if person is None:
         return None, {}
     wave = survey.frame["wave"].cat.codes.to_numpy()[order]
-    answered = {item.id: ~np.isnan(responses[item.id].to_numpy(dtype=np.float32)) for item in survey.items}
+    states = {item.id: answer_states(survey.frame[item.id].to_numpy(dtype=np.float32)[order], item)
+              for item in survey.items}  # as imported: the same at every stage, whatever is withheld
     person, paired = paired_people(person, wave, [(stage, class_of[combined][order]) for stage, class_of in stage_classes],
-                                   answered)
+                                   states)
     person = numbered(person)
     return (person, paired) if person is not None else (None, {})
 
