@@ -26,13 +26,20 @@ def _rows(count: int, seed: int = 5) -> list[str]:
             for i in range(count)]
 
 
-@pytest.fixture(autouse=True)
-def small_blocks(monkeypatch):
-    """Everything over 10 KB is read as a stream of 4 KB blocks, coded three blocks at a time."""
+@pytest.fixture(autouse=True, params=["one part", "in parts"])
+def small_blocks(monkeypatch, request):
+    """Everything over 10 KB is read as a stream of 4 KB blocks, coded three blocks at a time; as one
+    stream, or cut into parts of at least 8 KB, up to three, read at once."""
     monkeypatch.setattr(readers, "LEAN_BYTES", 10_000)
     monkeypatch.setattr(text_export, "HEAD_BYTES", 20_000)
     monkeypatch.setattr(text_export, "STREAM_BLOCK", 4096)
     monkeypatch.setattr(csv_stream, "BLOCKS_AT_A_TIME", 3)
+    if request.param == "in parts":
+        monkeypatch.setattr(csv_stream, "SPLIT_BYTES", 16_000)
+        monkeypatch.setattr(csv_stream, "MAX_PARTS", 3)
+        monkeypatch.setattr(csv_stream, "CORES", 3)
+    else:
+        monkeypatch.setattr(csv_stream, "MAX_PARTS", 1)
 
 
 def _same_as_careful(path) -> object:
@@ -155,3 +162,18 @@ def test_a_file_read_whole_into_memory_is_held_to_the_memory_limit_and_a_stream_
     assert caught.value.hint.startswith("Save it as CSV (UTF-8) in a spreadsheet program")
     path.write_text(text)  # as UTF-8: read as a stream, whatever the memory limit
     assert read_raw(path, limits=ReadLimits(max_memory_bytes=50_000)).n_rows == 3000
+
+
+@pytest.mark.parametrize("small_blocks", ["in parts"], indirect=True)
+def test_a_file_read_in_parts_is_cut_at_line_ends_into_as_many_parts_as_cores(tmp_path, monkeypatch):
+    cuts = []
+    ranges = csv_stream._ranges
+    monkeypatch.setattr(csv_stream, "_ranges", lambda path, size: cuts.append(ranges(path, size)) or cuts[-1])
+    path = tmp_path / "export.csv"
+    path.write_text(HEADER + "".join(_rows(3000)))
+    _same_as_careful(path)
+    data = path.read_bytes()
+    [parts] = [found for found in cuts if len(found) > 1]
+    assert len(parts) == 3 and parts[0][0] == 0 and parts[-1][1] == len(data)
+    assert all(data[start - 1:start] == b"\n" for start, _ in parts[1:])
+    assert all(end == start for (_, end), (start, _) in zip(parts, parts[1:]))

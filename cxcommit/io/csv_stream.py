@@ -2,9 +2,15 @@
 into small codes as it arrives: the file's text is never held whole, and what stays in memory is one
 byte (two, past 127 distinct answers) per answer plus the text of the columns kept as text (ids).
 
-pyarrow parses the next blocks in its threads while this thread codes the last one."""
+pyarrow parses the next blocks in its threads while this thread codes the last one. A large file read
+without line breaks inside its answers is cut at line ends into a part per core (up to
+:data:`MAX_PARTS`), each parsed and coded in a thread of its own and joined in order: the parser
+works through one stream at a time, so this is what puts both cores of a laptop to work."""
 from __future__ import annotations
 
+import io
+import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +27,9 @@ from cxcommit.stats.tallies import code_type
 
 _POLL = 0.25  # seconds between progress reports, at least
 BLOCKS_AT_A_TIME = 32  # blocks coded together
+SPLIT_BYTES = 64 << 20  # a file at least this large is read in parts (each at least half of it)
+MAX_PARTS = 4
+CORES = os.cpu_count() or 1
 
 
 @dataclass
@@ -46,6 +55,18 @@ class Coded:
         lookup.append(-1)  # blank
         indices = pa.concat_arrays([chunk.indices for chunk in unified.chunks]).fill_null(len(dictionary))
         self.pieces.append(np.array(lookup, dtype=code_type(len(self.values)))[indices.to_numpy()])
+
+    def extend(self, later: "Coded") -> None:
+        """Append the answers of the rows after these (coded apart: their codes renumbered into these)."""
+        lookup = []
+        for value in later.values:
+            code = self._index.get(value)
+            if code is None:
+                code = self._index[value] = len(self.values)
+                self.values.append(value)
+            lookup.append(code)
+        lookup.append(-1)  # blank (-1) stays blank
+        self.pieces.append(np.array(lookup, dtype=code_type(len(self.values)))[later.codes()])
 
     def codes(self) -> np.ndarray:
         codes = np.concatenate(self.pieces) if self.pieces else np.zeros(0, dtype=np.int8)
@@ -74,34 +95,131 @@ def stream_csv(path: Path, delimiter: str, width: int, name: str, *, keep: list[
                progress: Progress | None = None) -> Streamed:
     """The ``keep`` columns of a text file, block by block; those in ``categories`` coded as they come.
     Raises :class:`NotUtf8` if a block is not UTF-8, and the read limits' error as soon as the rows
-    read pass ``max_rows``, or the kept cells ``max_cells``."""
+    read pass ``max_rows``, or the kept cells ``max_cells``. Without ``newlines`` (every line a row), a
+    large file is read in parts at once (see the module); malformed rows are then collected but not
+    numbered (the caller reads the file again to number them)."""
     invalid: list[InvalidRow] = []
-    read, parse, convert = csv_options(delimiter, width, keep=keep, categories=categories, newlines=newlines,
-                                       use_threads=use_threads, block=block,
-                                       on_invalid=collect_invalid(invalid, delimiter, width))
-    columns = _Columns(keep, categories)
-    counted = Counted(open(path, "rb")) if progress is not None else None
-    report = _Reports(progress, counted, path.stat().st_size, f"Reading {name}")
+    options = csv_options(delimiter, width, keep=keep, categories=categories, newlines=newlines,
+                          use_threads=use_threads, block=block, on_invalid=collect_invalid(invalid, delimiter, width))
+    size = path.stat().st_size
+    parts = [_Part(path, start, end, keep, categories)
+             for start, end in (_ranges(path, size) if not newlines and use_threads else [(0, size)])]
+    report = _Reports(progress, lambda: sum(part.done for part in parts), size, f"Reading {name}")
+
+    def check() -> None:
+        _check_rows(name, sum(part.columns.rows for part in parts) - header_rows, len(keep), limits)
+
     try:
-        reader = pacsv.open_csv(counted if counted is not None else str(path), read_options=read,
-                                parse_options=parse, convert_options=convert)
-        for batch in reader:
-            columns.add(batch)
-            _check_rows(name, columns.rows - header_rows, len(keep), limits)
-            report()
-        columns.take_pending()
+        _read_parts(parts, options, check, report)
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc):
             raise NotUtf8() from None
         raise parse_error(exc, name, delimiter, block) from None
+    columns = parts[0].columns
+    for part in parts[1:]:
+        columns.extend(part.columns)
+    return Streamed(columns.coded, columns.text, columns.rows, invalid)
+
+
+def _read_parts(parts: list["_Part"], options: tuple, check, report) -> None:
+    """Read the first part in this thread (it reports progress: a page can be updated from it only)
+    and the others in threads of their own; what goes wrong in one stops them all and is raised here."""
+    workers = [threading.Thread(target=part.run, args=(options, check), name="cxcommit-read", daemon=True)
+               for part in parts[1:]]
+    try:
+        for worker in workers:
+            worker.start()
+        parts[0].run(options, check, report, raising=True)
+        for worker in workers:
+            while worker.is_alive():
+                worker.join(_POLL)
+                report()
+        for part in parts[1:]:
+            if part.error is not None:
+                raise part.error
     except BaseException:
-        if counted is not None:
-            counted.cancelled = True
+        for part in parts:
+            part.cancel()
+        for worker in workers:
+            worker.join()
         raise
     finally:
-        if counted is not None:
-            counted.close()
-    return Streamed(columns.coded, columns.text, columns.rows, invalid)
+        for part in parts:
+            part.close()
+
+
+def _ranges(path: Path, size: int) -> list[tuple[int, int]]:
+    """The file cut at line ends into a part per core (up to :data:`MAX_PARTS`, each at least
+    :data:`SPLIT_BYTES` / 2): (start, end) byte offsets; one part for a small file."""
+    parts = min(CORES, MAX_PARTS, size // max(SPLIT_BYTES // 2, 1))
+    cuts = [0]
+    with path.open("rb") as handle:
+        for i in range(1, max(parts, 1)):
+            handle.seek(max(size * i // parts - 1, cuts[-1]))
+            handle.readline()  # to the next line end (a cut never falls inside a line)
+            if handle.tell() >= size or handle.tell() <= cuts[-1]:
+                break
+            cuts.append(handle.tell())
+    return list(zip(cuts, [*cuts[1:], size]))
+
+
+class _Range(io.RawIOBase):
+    """The bytes ``start`` to ``end`` of a file, as a file."""
+
+    def __init__(self, path: Path, start: int, end: int) -> None:
+        super().__init__()
+        self.handle = open(path, "rb", buffering=0)  # noqa: SIM115 - closed with this range
+        self.handle.seek(start)
+        self.left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        size = min(len(buffer), self.left)
+        if size <= 0:
+            return 0
+        got = self.handle.readinto(memoryview(buffer)[:size]) or 0
+        self.left -= got
+        return got
+
+    def close(self) -> None:
+        self.handle.close()
+        super().close()
+
+
+class _Part:
+    """One part of a file (bytes ``start`` to ``end``) read and coded; a part run in another thread
+    keeps what went wrong in ``error`` for the reading's own thread."""
+
+    def __init__(self, path: Path, start: int, end: int, keep: list[int], categories: set[int]) -> None:
+        self.file = Counted(_Range(path, start, end))
+        self.columns = _Columns(keep, categories)
+        self.error: BaseException | None = None
+
+    @property
+    def done(self) -> int:
+        return self.file.done
+
+    def run(self, options: tuple, check, report=None, raising: bool = False) -> None:
+        read, parse, convert = options
+        try:
+            for batch in pacsv.open_csv(self.file, read_options=read, parse_options=parse, convert_options=convert):
+                self.columns.add(batch)
+                check()
+                if report is not None:
+                    report()
+            self.columns.take_pending()
+        except BaseException as error:  # noqa: BLE001 - raised by the reading's own thread (see stream_csv)
+            if raising:
+                raise
+            self.error = error
+
+    def cancel(self) -> None:
+        self.file.cancelled = True
+
+    def close(self) -> None:
+        self.file.close()
 
 
 class _Columns:
@@ -123,6 +241,14 @@ class _Columns:
         if self.blocks % BLOCKS_AT_A_TIME == 0:
             self.take_pending()
 
+    def extend(self, later: "_Columns") -> None:
+        """Append the columns of the rows after these, read apart."""
+        self.rows += later.rows
+        for i, coded in later.coded.items():
+            self.coded[i].extend(coded)
+        for i, text in later.text.items():
+            self.text[i].extend(text)
+
     def take_pending(self) -> None:
         for i, chunks in self.pending.items():
             if chunks:
@@ -136,14 +262,14 @@ class _Columns:
 class _Reports:
     """Calls ``progress`` with the share of the file read, at most every ``_POLL`` seconds."""
 
-    def __init__(self, progress: Progress | None, counted: Counted | None, total: int, text: str) -> None:
-        self.progress, self.counted, self.total, self.text = progress, counted, total, text
+    def __init__(self, progress: Progress | None, done, total: int, text: str) -> None:
+        self.progress, self.done, self.total, self.text = progress, done, total, text
         self.last = time.monotonic()
 
     def __call__(self) -> None:
         if self.progress is not None and time.monotonic() - self.last >= _POLL:
             self.last = time.monotonic()
-            self.progress(min(self.counted.done / max(self.total, 1), 1.0), self.text)
+            self.progress(min(self.done() / max(self.total, 1), 1.0), self.text)
 
 
 def _check_rows(name: str, rows: int, width: int, limits: ReadLimits) -> None:
