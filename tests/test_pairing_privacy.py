@@ -20,7 +20,7 @@ from cxcommit import Settings, apply_mapping, read_raw, suggest_mapping
 from cxcommit.analyses.groups import item_masks, make_groups
 from cxcommit.analyses.panels import PAIRED, paired_counts
 from cxcommit.analyses.trends import trends
-from cxcommit.privacy.pairing import answer_states
+from cxcommit.privacy.pairing import BLANK, answer_states
 from cxcommit.privacy.publish import publish, reporting_attributes
 
 K = 5
@@ -28,13 +28,15 @@ DEMO = Path(__file__).resolve().parent.parent / "data" / "demo_responses.csv"
 QUARTERS = ["2025-Q2", "2025-Q3"]
 
 
-def panel(repeat) -> pd.DataFrame:
+def panel(repeat, units=None) -> pd.DataFrame:
     """The demo's first two quarters, where ``repeat(unit_rows)`` of each unit's later respondents
     (in the order of the file) take the id of one of the unit's earlier respondents with the same
-    role and region where there is one, else any of the unit's."""
+    role and region where there is one, else any of the unit's (in ``units`` only, where given)."""
     demo = pd.read_csv(DEMO, dtype=str, keep_default_na=False)
     demo = demo[demo["wave"].isin(QUARTERS)].reset_index(drop=True)
     for unit, rows in demo.groupby("business_unit").groups.items():
+        if units is not None and unit not in units:
+            continue
         earlier = [r for r in rows if demo.at[r, "wave"] == QUARTERS[0]]
         later = [r for r in rows if demo.at[r, "wave"] == QUARTERS[1]]
         taken = set()
@@ -130,56 +132,68 @@ def test_pairs_are_still_used_where_patterns_hold_the_minimum(many):
 
 def pair_audit(imported_survey, minimum: int, items: list[str], also: tuple[int, ...] = (),
                dont_know: str = "not_yes") -> dict:
-    """A linear audit of the paired counts (per item, group and pair of waves) of every one- and
-    two-way breakdown, unfiltered and filtered by each division and each wave, for ``minimum`` and
-    each of ``also``: the unknowns are how many people were alike in every wave they answered (see
-    below); returns the small ones (1 to minimum - 1) the counts determine."""
+    """A linear audit of what trends publish of people who answered several waves, for ``minimum``
+    and each of ``also`` stacked: per item, group and pair of waves the paired counts (what an
+    interval's degrees of freedom give away), beside each group's answers and "don't know" per wave,
+    for every one- and two-way breakdown, unfiltered and filtered by each division and each wave.
+
+    The unknowns: people paired in some publication, alike in every wave (the combination of
+    attributes they were in and their answer: blank, "don't know" or given); everyone else's answers
+    one wave at a time (no published number pairs them: the attacker cannot know who they are in
+    another wave). The targets, between 1 and ``minimum`` - 1 people: people alike in every wave
+    ("don't know" and given together: their count within a group may be small, as documented), people
+    who answered in one combination in one wave and in another in another, and the answers of a class
+    that no one pairs (what a group's answers less its pairs leave: the third attack). A combination
+    within a class is the linear audit's (tests/audit.py) to check. Returns those the equations
+    determine, and any paired count published between 1 and its minimum - 1."""
     settings = Settings(min_group_size=minimum, dont_know=dont_know)
     names = ("wave", *reporting_attributes(imported_survey))
     fine_codes, _ = pd.factorize(pd.MultiIndex.from_arrays([_labels(imported_survey.frame[n]) for n in names]))
-    person, wave = imported_survey.persons, imported_survey.codes("wave")[0]
-    firsts, seconds, owners, rows_of_person = [], [], [], {}
-    for p in np.unique(person[person >= 0]):  # every pair of a person's rows in two waves
-        rows = np.flatnonzero(person == p)
-        rows_of_person[p] = rows = rows[np.argsort(wave[rows])]
-        firsts += [a for i, a in enumerate(rows) for _ in rows[i + 1:]]
-        seconds += [b for i, _ in enumerate(rows) for b in rows[i + 1:]]
-        owners += [p] * (len(rows) * (len(rows) - 1) // 2)
-    first, second, owner = np.array(firsts), np.array(seconds), np.array(owners)
-    waves = int(wave.max()) + 1
-    rows_of = {}
+    wave = imported_survey.codes("wave")[0].astype(np.int64)
+    person = imported_survey.persons
+    published = {each: publish(imported_survey, each) for each in (minimum, *also)}
+    back = {each: _published_rows(imported_survey, survey) for each, survey in published.items()}
     found, equations_made = [], 0
     for item in items:
         definition = imported_survey.item(item)
-        # the unknowns: people alike in every wave they answered (the combination of attributes they
-        # were in, their answer blank, "don't know" or given): how many there are of each
         state = answer_states(imported_survey.values(item).astype(np.float32), definition)
-        sequence = {p: tuple((wave[r], fine_codes[r], state[r]) for r in rows) for p, rows in rows_of_person.items()}
-        cell_index = {key: i for i, key in enumerate(dict.fromkeys(sequence.values()))}
+        linked = np.zeros(imported_survey.size, dtype=bool)  # rows paired in some publication
+        for each, survey in published.items():
+            linked[back[each]] |= survey.paired_rows(item)
+        linked_people = set(person[linked].tolist())
+        keys, rows_of_person = [], {}
+        for r in range(imported_survey.size):
+            if person[r] >= 0 and person[r] in linked_people:
+                rows_of_person.setdefault(person[r], []).append(r)
+                keys.append(None)
+            else:
+                keys.append(("row", int(wave[r]), int(fine_codes[r]), int(state[r])))
+        for p, rows in rows_of_person.items():
+            rows.sort(key=lambda r: wave[r])
+            key = ("people", tuple((int(wave[r]), int(fine_codes[r]), int(state[r])) for r in rows))
+            for r in rows:
+                keys[r] = key
+        cell_index = {key: i for i, key in enumerate(dict.fromkeys(keys))}
         cells = list(cell_index)
-        cell_of = np.array([cell_index[sequence[p]] for p in owner], dtype=np.int64)
-        truth = np.bincount([cell_index[key] for key in sequence.values()], minlength=len(cells))
-        base = item_masks(imported_survey.values(item).astype(np.float64), definition, settings)[0]
-        answered = base[first] & base[second]
-        wave_pair = cell_of * waves * waves + wave[first] * waves + wave[second]
+        row_cell = np.array([cell_index[key] for key in keys], dtype=np.int64)
+        unit = np.ones(imported_survey.size)  # each unknown counts people: a paired person once
+        for rows in rows_of_person.values():
+            unit[rows[1:]] = 0
+        truth = np.bincount(row_cell, weights=unit, minlength=len(cells))
+        first = np.array([a for rows in rows_of_person.values() for i, a in enumerate(rows) for _ in rows[i + 1:]],
+                         dtype=np.int64)
+        second = np.array([b for rows in rows_of_person.values() for i, _ in enumerate(rows) for b in rows[i + 1:]],
+                          dtype=np.int64)
         equations = []
-        for each in (minimum, *also):
-            survey = publish(imported_survey, each)
-            if each not in rows_of:
-                published_rows = _published_rows(imported_survey, survey)
-                where = np.full(imported_survey.size, -1)
-                where[published_rows] = np.arange(len(published_rows))
-                rows_of[each] = where
-            where = rows_of[each]
+        for each, survey in published.items():
+            where = np.full(imported_survey.size, -1)
+            where[back[each]] = np.arange(len(back[each]))
+            shown_values = survey.values(item).astype(np.float64)
+            base, _, shown_dont_know, _ = item_masks(shown_values, definition, settings)
+            usable = survey.paired_rows(item) & base  # paired, answers not withheld
             p1, p2 = where[first], where[second]
-            shown = (p1 >= 0) & (p2 >= 0)
-            usable = survey.paired_rows(item) & item_masks(survey.values(item).astype(np.float64), definition,
-                                                           settings)[0]  # paired, answers not withheld
-            kept = answered & shown
-            kept[shown] &= usable[p1[shown]] & usable[p2[shown]]
-            paired = np.bincount(wave_pair[kept], minlength=len(cells) * waves * waves)
-            alike = np.bincount(wave_pair[answered], minlength=len(cells) * waves * waves)
-            assert ((paired == 0) | (paired == alike)).all(), "people alike in every wave are paired in part"
+            kept = (p1 >= 0) & (p2 >= 0)
+            kept[kept] &= usable[p1[kept]] & usable[p2[kept]]
             frame = survey.frame
             views = [{}] + [{"division": [v]} for v in survey.codes("division")[1]] \
                 + [{"wave": [w]} for w in survey.codes("wave")[1]]
@@ -193,32 +207,46 @@ def pair_audit(imported_survey, minimum: int, items: list[str], also: tuple[int,
                                            Settings(min_group_size=each, dont_know=dont_know))
                     if counts is None:
                         continue
+                    found += [(item, ("paired count", each, tuple(filters.items()), tuple(by)), int(v))
+                              for v in np.unique(counts.pairs) if 0 < v < each]
                     groups = make_groups(view, by or None)
-                    keys = pd.MultiIndex.from_arrays([_labels(frame[n]) for n in by]) if by else None
-                    key_code = pd.factorize(keys)[0] if by else np.zeros(len(frame), dtype=np.int64)
+                    labels = pd.MultiIndex.from_arrays([_labels(frame[n]) for n in by]) if by else None
                     group_keys = [tuple(str(v) for v in row) for row in groups.frame[by].itertuples(index=False, name=None)]
-                    group_of = ({code: group_keys.index(tuple(keys[i])) for code, i in
-                                 zip(*np.unique(key_code, return_index=True)) if tuple(keys[i]) in group_keys}
-                                if by else {0: 0})
+                    group = (np.array([group_keys.index(tuple(k)) if tuple(k) in group_keys else -1 for k in labels])
+                             if by else np.zeros(len(frame), dtype=np.int64))
                     position = pd.Index(list(counts.waves)).get_indexer(_labels(frame["wave"]))
                     x, y = p1[kept], p2[kept]
-                    same = inside[x] & inside[y] & (key_code[x] == key_code[y])
-                    g = np.array([group_of.get(c, -1) for c in key_code[x]], dtype=np.int64)
-                    same &= g >= 0
+                    same = inside[x] & inside[y] & (group[x] == group[y]) & (group[x] >= 0)
                     matrix = np.zeros((groups.size, len(counts.waves), len(counts.waves), len(cells)))
-                    np.add.at(matrix, (g[same], position[x][same], position[y][same], cell_of[kept][same]), 1)
+                    np.add.at(matrix, (group[x][same], position[x][same], position[y][same], row_cell[first[kept]][same]), 1)
                     np.testing.assert_array_equal(counts.pairs[0], matrix.sum(axis=-1))  # the recount
-                    rows = matrix.reshape(-1, len(cells))
-                    equations += list((rows[rows.any(axis=1)] > 0).astype(float))
+                    tables = [matrix.reshape(-1, len(cells))]
+                    for counted in (base, shown_dont_know):  # each group's answers and "don't know" per wave
+                        member = inside & counted & (group >= 0)
+                        table = np.zeros((groups.size, len(counts.waves), len(cells)))
+                        np.add.at(table, (group[member], position[member], row_cell[back[each][member]]), 1)
+                        tables.append(table.reshape(-1, len(cells)))
+                    for rows in tables:
+                        whole = rows / np.maximum(truth, 1)
+                        assert (np.isclose(whole, 0) | np.isclose(whole, 1)).all(), "a count holds part of an unknown"
+                        equations += list((rows[rows.any(axis=1)] > 0).astype(float))
         equations_made += len(equations)
-        # the targets: each unknown, and the people who answered in one combination in one wave and in
-        # another in a later one, whatever else they did
-        projections, projection_of = np.unique(np.column_stack([fine_codes[first], fine_codes[second]])[answered],
-                                               axis=0, return_inverse=True)
-        reach = np.zeros((len(projections), len(cells)))
-        reach[projection_of.ravel(), cell_of[answered]] = 1
-        targets = np.vstack([np.eye(len(cells)), reach])
-        names_of = cells + [tuple(c) for c in projections]
+        target_of = {}
+        class_of_fine = {}  # each combination's class in the publication for ``minimum``
+        class_of_fine.update(zip(fine_codes[back[minimum]].tolist(), published[minimum].classes.tolist()))
+        for c, (kind, *rest) in enumerate(cells):
+            if kind == "people":
+                target_of.setdefault(("people", tuple((w, f, s != BLANK) for w, f, s in rest[0])), []).append(c)
+            elif rest[2] != BLANK and rest[1] in class_of_fine:  # a class's answers that no one pairs
+                target_of.setdefault(("unpaired", rest[0], class_of_fine[rest[1]]), []).append(c)
+        for rows in rows_of_person.values():  # people in one combination in one wave and in another in another
+            for i, a in enumerate(rows):
+                for b in rows[i + 1:]:
+                    target_of.setdefault(("from", int(fine_codes[a]), "to", int(fine_codes[b])), []).append(row_cell[a])
+        names_of = list(target_of)
+        targets = np.zeros((len(names_of), len(cells)))
+        for t, members in enumerate(target_of.values()):
+            targets[t, members] = 1
         values = targets @ truth
         small = np.flatnonzero((values > 0) & (values < minimum))
         if len(small) and equations:
@@ -242,6 +270,15 @@ def test_comparing_paired_counts_for_two_minimums_reveals_nothing_under_the_smal
     assert pair_audit(many, K, ["sign_3"], also=(6, 10))["determined"] == []
 
 
+def test_a_units_answers_less_its_pairs_leave_nobody_or_a_group():
+    """The third attack: only Risk & Compliance has repeat respondents, 17 of its 18 later ones paired
+    on ceo_ownership; its answers in 2025-Q3 less its pairs left its one new respondent, and the
+    interval's covariance told that person's answer. A class's unpaired answers are now 0 or at
+    least the minimum: the audit (with every group's answers beside the pairs) determines none."""
+    one_unit = imported(panel(lambda later: later, units={"Risk & Compliance"}))
+    assert pair_audit(one_unit, K, ["ceo_ownership", "sign_2"])["determined"] == []
+
+
 @pytest.mark.parametrize("minimum, others", [(3, (4, 5)), (5, ())])
 def test_people_who_move_unit_or_leave_answers_blank_are_paired_in_whole_patterns(moved, minimum, others):
     """The second attack: three quarters, people moving to another unit, blanks in one quarter. At 3
@@ -261,3 +298,16 @@ def test_the_audit_finds_what_pairing_everyone_gives_away(monkeypatch):
                         lambda person, wave, stages, answered: (person, {item: person >= 0 for item in answered}))
     found = pair_audit(imported(panel(lambda later: 1 + later % 4)), K, ["sign_1"])["determined"]  # published anew
     assert len(found) > 10 and {count for *_, count in found} <= {1, 2, 3, 4}
+    assert any(name[0] == "paired count" for _, name, _ in found)  # published outright, too
+
+
+def test_the_audit_finds_what_a_units_answers_less_its_pairs_give_away(monkeypatch):
+    """The negative control of the third attack: without the rule on what pairs leave, the audit
+    determines unpaired answers of one person."""
+    import cxcommit.privacy.pairing as pairing
+
+    monkeypatch.setattr(pairing, "_beside_few_unpaired",
+                        lambda person, row_class, state, kept, minimum: np.zeros(len(kept), dtype=bool))
+    one_unit = imported(panel(lambda later: later, units={"Risk & Compliance"}))
+    found = pair_audit(one_unit, K, ["ceo_ownership"])["determined"]
+    assert found and all(name[0] == "unpaired" and count < K for _, name, count in found)

@@ -15,6 +15,10 @@ of their answers. So the pairing is published by the same rule as everything els
   (the answers as imported, before any is withheld: the same at every stage). A pair counts where
   both answers are in the item's base, which leaves "don't know" out for rated items, and for
   yes/no items under the "don't know is missing" setting: whole patterns again, under every setting.
+- **What pairs leave.** A group's answers in a wave less its pairs are the answers not paired: in
+  each class, these are 0 or at least the minimum too. Where fewer remain, the people of the class
+  who are paired are not (the third attack recovered a unit's one new respondent's answer from its
+  answers less its pairs).
 - **Nested across settings.** Both rules are applied stage by stage, like the classes (3, 4, 5,
   then k: :func:`cxcommit.privacy.classes.stages`), each stage on the pairing the stage before
   kept, so that outputs made for two minimums differ by whole patterns of the smaller. Answers are
@@ -57,9 +61,26 @@ def paired_people(person: np.ndarray, wave: np.ndarray, stage_classes: list[tupl
         linked &= _shared(person, token, linked, minimum)
         for item, state in states.items():
             kept = per_item[item] & linked
-            per_item[item] = kept & _shared(person, token * 3 + state, kept, minimum)
+            kept &= _shared(person, token * 3 + state, kept, minimum)
+            per_item[item] = kept & ~_beside_few_unpaired(person, row_class, state, kept, minimum)
     person[(person >= 0) & ~linked[np.maximum(person, 0)]] = -1
     return person, {item: (person >= 0) & kept[np.maximum(person, 0)] for item, kept in per_item.items()}
+
+
+def _beside_few_unpaired(person: np.ndarray, row_class: np.ndarray, state: np.ndarray, kept: np.ndarray,
+                         minimum: int) -> np.ndarray:
+    """Per person: whether they are paired (``kept``) and have a row in a class where between 1 and
+    ``minimum`` - 1 of the answers are not paired. Those answers are what a group's answers less
+    its pairs leave, so their people are not paired either: the class's unpaired answers become all
+    of its answers, and each pattern given up adds its whole people to the other classes it touches."""
+    paired = (person >= 0) & kept[np.maximum(person, 0)]
+    inside = row_class >= 0
+    loose = inside & (state != BLANK) & ~paired
+    unpaired = np.bincount(row_class[loose], minlength=int(row_class.max(initial=-1)) + 1)
+    few = (unpaired > 0) & (unpaired < minimum)
+    out = np.zeros(len(kept), dtype=bool)
+    out[person[paired & inside & few[np.maximum(row_class, 0)]]] = True
+    return out
 
 
 def _shared(person: np.ndarray, token: np.ndarray, among: np.ndarray, minimum: int) -> np.ndarray:
