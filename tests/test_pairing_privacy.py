@@ -86,6 +86,37 @@ def moving_panel() -> pd.DataFrame:
     return demo
 
 
+def five_wave_panel() -> pd.DataFrame:
+    """The fourth attack's panel: five quarters of the demo where each respondent takes, with
+    probability 0.8, the id of someone of the same unit, role and region in an earlier quarter (the
+    second such, not the first, 4 times in 10: people skip quarters); 12 % look for them in another
+    unit of their role; 15 % of sign_1, ceo_patience and nps blank in the second quarter."""
+    waves = ["2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"]
+    rng = np.random.default_rng(3)
+    demo = pd.read_csv(DEMO, dtype=str, keep_default_na=False)
+    demo = demo[demo["wave"].isin(waves)].reset_index(drop=True)
+    seen: dict[tuple, list] = {}  # (unit, role, region) -> ids of earlier quarters
+    for quarter in waves:
+        before, used = {place: list(ids) for place, ids in seen.items()}, set()
+        for r in demo.index[demo["wave"] == quarter]:
+            place = own = (demo.at[r, "business_unit"], demo.at[r, "role"], demo.at[r, "region"])
+            if rng.random() < 0.12:
+                elsewhere = [p for p in before if p[0] != place[0] and p[1] == place[1]]
+                if elsewhere:
+                    place = elsewhere[rng.integers(len(elsewhere))]
+            pool = [p for p in before.get(place, []) if p not in used]
+            if pool and rng.random() < 0.8:
+                chosen = pool[0] if rng.random() > 0.4 else pool[min(len(pool) - 1, 1)]
+                demo.at[r, "respondent_id"] = chosen
+                used.add(chosen)
+            ids = seen.setdefault(own, [])
+            if demo.at[r, "respondent_id"] not in ids:
+                ids.append(demo.at[r, "respondent_id"])
+    for column in ("sign_1", "ceo_patience", "nps"):
+        demo.loc[(demo["wave"] == waves[1]) & (rng.random(len(demo)) < 0.15), column] = ""
+    return demo
+
+
 def imported(frame: pd.DataFrame):
     raw = read_raw(frame.to_csv(index=False).encode(), "panel.csv")
     return apply_mapping(raw, suggest_mapping(raw))
@@ -232,13 +263,16 @@ def pair_audit(imported_survey, minimum: int, items: list[str], also: tuple[int,
                         equations += list((rows[rows.any(axis=1)] > 0).astype(float))
         equations_made += len(equations)
         target_of = {}
-        class_of_fine = {}  # each combination's class in the publication for ``minimum``
-        class_of_fine.update(zip(fine_codes[back[minimum]].tolist(), published[minimum].classes.tolist()))
+        main = published[minimum]  # each combination's class in the publication for ``minimum``, and
+        class_of_fine = dict(zip(fine_codes[back[minimum]].tolist(), main.classes.tolist()))
+        shown_answers = ~np.isnan(main.values(item).astype(np.float64))  # whether its answers are withheld
+        withheld = {f for f, shown, given in zip(fine_codes[back[minimum]].tolist(), shown_answers,
+                                                  state[back[minimum]] != BLANK) if given and not shown}
         for c, (kind, *rest) in enumerate(cells):
             if kind == "people":
                 target_of.setdefault(("people", tuple((w, f, s != BLANK) for w, f, s in rest[0])), []).append(c)
-            elif rest[2] != BLANK and rest[1] in class_of_fine:  # a class's answers that no one pairs
-                target_of.setdefault(("unpaired", rest[0], class_of_fine[rest[1]]), []).append(c)
+            elif rest[2] != BLANK and rest[1] in class_of_fine and rest[1] not in withheld:
+                target_of.setdefault(("unpaired", rest[0], class_of_fine[rest[1]]), []).append(c)  # published
         for rows in rows_of_person.values():  # people in one combination in one wave and in another in another
             for i, a in enumerate(rows):
                 for b in rows[i + 1:]:
@@ -277,6 +311,21 @@ def test_a_units_answers_less_its_pairs_leave_nobody_or_a_group():
     least the minimum: the audit (with every group's answers beside the pairs) determines none."""
     one_unit = imported(panel(lambda later: later, units={"Risk & Compliance"}))
     assert pair_audit(one_unit, K, ["ceo_ownership", "sign_2"])["determined"] == []
+
+
+@pytest.mark.parametrize("minimum", [4, 5])
+def test_unpaired_answers_are_counted_as_published_not_as_imported(minimum):
+    """The fourth attack: five quarters, people skipping quarters and moving. The rule on what pairs
+    leave counted a class's answers as imported; two of Home Insurance's employees' answers in
+    2025-Q3 were withheld at an earlier stage, so 6 unpaired passed the rule and 4 were published,
+    found beside the two-way rates. The rule counts published answers now."""
+    panel_of_five = imported(five_wave_panel())
+    survey = publish(panel_of_five, minimum)
+    for item in ("ceo_patience", "ceo_accountability", "nps"):
+        answered = ~np.isnan(survey.values(item).astype(np.float64))
+        unpaired = np.bincount(survey.classes[answered & ~survey.paired_rows(item)])
+        assert not ((unpaired > 0) & (unpaired < minimum)).any(), item
+    assert pair_audit(panel_of_five, minimum, ["ceo_patience"])["determined"] == []
 
 
 @pytest.mark.parametrize("minimum, others", [(3, (4, 5)), (5, ())])

@@ -12,11 +12,12 @@ of their answers. So the pairing is published by the same rule as everything els
   published as if they had no respondent id.
 - **Per item.** For an item, people are paired only where at least the minimum of the paired
   people of their pattern answered it, said "don't know" and left it blank in the same waves
-  (the answers as imported, before any is withheld: the same at every stage). A pair counts where
+  (an answer withheld up to the stage counting as blank: the same at a stage in every
+  publication). A pair counts where
   both answers are in the item's base, which leaves "don't know" out for rated items, and for
   yes/no items under the "don't know is missing" setting: whole patterns again, under every setting.
 - **What pairs leave.** A group's answers in a wave less its pairs are the answers not paired: in
-  each class, these are 0 or at least the minimum too. Where fewer remain, the people of the class
+  each class, those published (not withheld) are 0 or at least the minimum too. Where fewer remain, the people of the class
   who are paired are not (the third attack recovered a unit's one new respondent's answer from its
   answers less its pairs).
 - **Nested across settings.** Both rules are applied stage by stage, like the classes (3, 4, 5,
@@ -47,19 +48,21 @@ def answer_states(values: np.ndarray, item) -> np.ndarray:
 
 
 def paired_people(person: np.ndarray, wave: np.ndarray, stage_classes: list[tuple[int, np.ndarray]],
-                  states: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+                  states: dict[str, list[np.ndarray]]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """``person`` (each row's person, -1 none) with the people of small patterns set to -1, and per
-    item (``states``: each row's :func:`answer_states`) the rows whose pairing for it stays in use
-    (see the module); ``stage_classes``: per stage, its minimum and each row's class (-1 left out)."""
+    item the rows whose pairing for it stays in use (see the module); ``stage_classes``: per stage,
+    its minimum and each row's class (-1 left out); ``states``: per item and stage, each row's
+    :func:`answer_states` with the answers withheld up to that stage blank."""
     person = np.asarray(person, dtype=np.int64).copy()
     people = int(person.max(initial=-1)) + 1
     linked = np.zeros(people, dtype=bool)
     linked[person[person >= 0]] = True
     per_item = {item: linked.copy() for item in states}
-    for minimum, row_class in stage_classes:
+    for stage, (minimum, row_class) in enumerate(stage_classes):
         token = np.where(row_class >= 0, wave.astype(np.int64) * (int(row_class.max(initial=0)) + 2) + row_class + 1, 0)
         linked &= _shared(person, token, linked, minimum)
-        for item, state in states.items():
+        for item, by_stage in states.items():
+            state = by_stage[stage]
             kept = per_item[item] & linked
             kept &= _shared(person, token * 3 + state, kept, minimum)
             per_item[item] = kept & ~_beside_few_unpaired(person, row_class, state, kept, minimum)

@@ -59,8 +59,8 @@ from cxcommit.model.persons import numbered
 from cxcommit.model.survey import Survey, drop_unused, ordered_categories
 from cxcommit.privacy.classes import OTHER, placement
 from cxcommit.privacy.disclosure import Disclosure, changes_table, units_reported
-from cxcommit.privacy.pairing import answer_states, paired_people
-from cxcommit.privacy.withhold import unscored_index, withhold_answers
+from cxcommit.privacy.pairing import BLANK, answer_states, paired_people
+from cxcommit.privacy.withhold import stage_gates, unscored_index, withhold_answers
 from cxcommit.settings import MIN_GROUP_SIZE_FLOOR
 from cxcommit.stats.tallies import code_type
 from cxcommit.vocabulary import grouping_nouns
@@ -270,8 +270,12 @@ def _pairing(survey: Survey, responses: pd.DataFrame, combined: np.ndarray, orde
     if person is None:
         return None, {}
     wave = survey.frame["wave"].cat.codes.to_numpy()[order]
-    states = {item.id: answer_states(survey.frame[item.id].to_numpy(dtype=np.float32)[order], item)
-              for item in survey.items}  # as imported: the same at every stage, whatever is withheld
+    states = {}  # per item and stage: the answers as imported, less those withheld up to that stage
+    for item in survey.items:
+        imported = answer_states(survey.frame[item.id].to_numpy(dtype=np.float32), item)
+        per_combination = np.bincount(combined[imported != BLANK], minlength=len(stage_classes[-1][1]))
+        states[item.id] = [np.where(used[combined], imported, BLANK)[order]
+                           for used in stage_gates(per_combination[:, None], stage_classes)]
     person, paired = paired_people(person, wave, [(stage, class_of[combined][order]) for stage, class_of in stage_classes],
                                    states)
     person = numbered(person)

@@ -15,15 +15,22 @@ def _gate(per_combination: np.ndarray, stage_classes: list) -> np.ndarray:
     """Which combinations' answers stay in use: at each stage, a class whose combinations still in
     use hold between 1 and the stage's minimum − 1 answers (``per_combination``: a row of counts per
     combination, each column a count that must not be small) gives up all of them."""
-    used = np.ones(len(per_combination), dtype=bool)
+    return stage_gates(per_combination, stage_classes)[-1]
+
+
+def stage_gates(per_combination: np.ndarray, stage_classes: list) -> list[np.ndarray]:
+    """:func:`_gate` after each stage: a stage's answers in use depend on it and the stages before
+    only, so they are the same in a publication for any larger minimum."""
+    used, gates = np.ones(len(per_combination), dtype=bool), []
     for stage, class_of in stage_classes:
         inside = class_of >= 0
         for counted in per_combination.T:
             per_class = np.bincount(class_of[inside], weights=(counted * used)[inside],
                                     minlength=int(class_of.max(initial=0)) + 1)
             small = (per_class > 0) & (per_class < stage)
-            used &= ~(inside & small[np.maximum(class_of, 0)])
-    return used
+            used = used & ~(inside & small[np.maximum(class_of, 0)])
+        gates.append(used)
+    return gates
 
 
 def withhold_answers(survey: Survey, responses: pd.DataFrame, levels: dict, combined: np.ndarray,
