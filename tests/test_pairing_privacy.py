@@ -9,6 +9,7 @@ rests on is 0 or at least the minimum, for any group, filter, difference or mini
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -37,17 +38,22 @@ def panel(repeat, units=None) -> pd.DataFrame:
     for unit, rows in demo.groupby("business_unit").groups.items():
         if units is not None and unit not in units:
             continue
-        earlier = [r for r in rows if demo.at[r, "wave"] == QUARTERS[0]]
         later = [r for r in rows if demo.at[r, "wave"] == QUARTERS[1]]
-        taken = set()
-        for r in later[:repeat(len(later))]:
-            alike = [e for e in earlier if e not in taken
-                     and (demo.at[e, "role"], demo.at[e, "region"]) == (demo.at[r, "role"], demo.at[r, "region"])]
-            free = alike or [e for e in earlier if e not in taken]
-            if free:
-                taken.add(free[0])
-                demo.at[r, "respondent_id"] = demo.at[free[0], "respondent_id"]
+        _reuse_ids(demo, [r for r in rows if demo.at[r, "wave"] == QUARTERS[0]], later[:repeat(len(later))])
     return demo
+
+
+def _reuse_ids(demo: pd.DataFrame, earlier: list, later: list) -> None:
+    """Each of the rows ``later`` takes the id of one of the rows ``earlier`` not yet taken, with the
+    same role and region where there is one."""
+    taken = set()
+    for r in later:
+        alike = [e for e in earlier if e not in taken
+                 and (demo.at[e, "role"], demo.at[e, "region"]) == (demo.at[r, "role"], demo.at[r, "region"])]
+        free = alike or [e for e in earlier if e not in taken]
+        if free:
+            taken.add(free[0])
+            demo.at[r, "respondent_id"] = demo.at[free[0], "respondent_id"]
 
 
 def moving_panel() -> pd.DataFrame:
@@ -61,16 +67,8 @@ def moving_panel() -> pd.DataFrame:
     for _, rows in demo.groupby("business_unit").groups.items():
         for before, after in zip(waves, waves[1:]):
             earlier = [r for r in rows if demo.at[r, "wave"] == before]
-            taken = set()
-            for r in [r for r in rows if demo.at[r, "wave"] == after][:None]:
-                if len(taken) >= 0.9 * len(earlier):
-                    break
-                alike = [e for e in earlier if e not in taken
-                         and (demo.at[e, "role"], demo.at[e, "region"]) == (demo.at[r, "role"], demo.at[r, "region"])]
-                free = alike or [e for e in earlier if e not in taken]
-                if free:
-                    taken.add(free[0])
-                    demo.at[r, "respondent_id"] = demo.at[free[0], "respondent_id"]
+            later = [r for r in rows if demo.at[r, "wave"] == after]
+            _reuse_ids(demo, earlier, later[:math.ceil(0.9 * len(earlier))])
     rng = np.random.default_rng(1)
     middle = demo[demo["wave"] == waves[1]]
     last_ids = set(demo.loc[demo["wave"] == waves[2], "respondent_id"])
