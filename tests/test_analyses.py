@@ -45,10 +45,12 @@ def test_signs_met_prorates_gaps_and_leaves_out_who_answered_fewer_than_six(demo
 def test_the_role_comparison_keeps_staff_who_cannot_judge_a_sign(demo):
     table = commitment_index(demo, "role", settings=Settings(dont_know="missing")).set_index("group")
     lost = table["n_incomplete"] / (table["n"] + table["n_incomplete"])
-    # dropping everyone with a gap lost 51 % of employees and 56 % of executives; now a few percent of
-    # employees, and about a fifth of executives: those whose combination of attributes had a sign's
-    # answers withheld (too few answered it), left out whole so no two publications differ by a person
-    assert lost["Employee"] < 0.05 and lost["Executive"] < 0.25
+    # dropping everyone with a gap lost 51 % of employees and 56 % of executives; prorating keeps over
+    # a thousand employees who could not judge one or two signs. Left out: those whose combination of
+    # attributes had a sign's answers withheld, and the classes where fewer than 5 of a sign's answers
+    # would be of people the index leaves out (the rates less the index would tell them); with
+    # "don't know" as missing, those are many: about a quarter of every role
+    assert lost["Employee"] < 0.25 and lost["Executive"] < 0.3
     assert table.loc["Employee", "n_prorated"] > 1000
     # fully committed = yes to every sign answered, among the scored
     assert (table["k"] <= table["n"]).all() and (table["p"] == table["k"] / table["n"]).all()

@@ -20,6 +20,7 @@ from cxcommit.analyses.groups import left_out, make_groups
 from cxcommit.analyses.rates import rates
 from cxcommit.demo import import_demo
 from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.model.signs import INCOMPLETE, signs_met_codes
 from cxcommit.privacy.publish import publish
 
 K = 5
@@ -256,6 +257,29 @@ def test_comparing_outputs_made_for_two_minimums_reveals_nothing_under_the_small
     stacking both publications' tables still determines no count under the smaller minimum."""
     result = audit(import_demo(), minimum, items=["sign_7"], also=others)
     assert result["determined"] == []
+
+
+@pytest.mark.parametrize("minimum", [3, 5, 10])
+@pytest.mark.parametrize("dont_know", ["not_yes", "missing"])
+def test_the_signs_rates_less_the_index_leave_nobody_or_a_group(minimum, dont_know):
+    """The fifth attack: in 2026-Q2 the index of "Other units" counted 6 people with 29 yes, the signs'
+    rates 9 answers to signs 2-8 with 39 yes: the 3 people the index left out gave 14 yes of 21. In
+    every class, every sign's answers of the people the index leaves out are now 0 or at least the
+    minimum (so what the rates publish beyond the index is a group's)."""
+    survey = publish(import_demo(), minimum)
+    settings = Settings(min_group_size=minimum, dont_know=dont_know)
+    scored = ~survey.index_excluded(dont_know) & (signs_met_codes(survey, settings) != INCOMPLETE)
+    for sign in SIGN_IDS:
+        answered = ~np.isnan(survey.values(sign).astype(float))
+        left_out = np.bincount(survey.classes[answered & ~scored])
+        assert not ((left_out > 0) & (left_out < minimum)).any(), sign
+    index = commitment_index(survey.filter(wave=["2026-Q2"]), "business_unit", settings=settings).set_index("business_unit")
+    signs = rates(survey.filter(wave=["2026-Q2"]), "business_unit", items=list(SIGN_IDS), settings=settings)
+    unit = signs[signs["business_unit"] == "Other units"]
+    answers = (unit["n"] + (unit["n_dont_know"] if dont_know == "missing" else 0)).to_numpy()  # "don't know" too
+    shown = index.loc["Other units", "n"] if "Other units" in index.index else None
+    beyond = answers - (0 if pd.isna(shown) else int(shown))  # the answers of those the index leaves out
+    assert ((beyond == 0) | (beyond >= minimum)).all(), (answers, shown)
 
 
 def test_treasury_services_at_five_and_six():

@@ -219,8 +219,8 @@ def test_the_furthest_unit_is_named_on_its_shrunken_mean_with_an_interval(demo):
     row = findings(demo).set_index("kind").loc["furthest_unit"]
     assert row["value"] == pytest.approx(reference.min(), rel=1e-9)
     assert row["group"] == shown["group"].iat[int(np.argmin(reference))] == "Procurement"
-    assert row["headline"] == ("Procurement is furthest from full commitment: about 1.9 of 8 signs on average "
-                               "(likely 1.7 to 2.0)")
+    assert row["headline"] == ("Procurement is furthest from full commitment: about 1.8 of 8 signs on average "
+                               "(likely 1.6 to 2.0)")
 
 
 def _planted(units: int = 12, size: int = 60, before: float = 0.25, after: float = 0.85, seed: int = 3):

@@ -62,7 +62,8 @@ class Disclosure:
                          + ", ".join(f"{item} {self.count(n)}" for item, n in withheld.items()) + ".")
         if self.index_withheld:
             lines.append(f"{self.count(self.index_withheld)} respondent(s) left out of the commitment index: fewer than "
-                         f"{self.minimum} of their group answered 6 or more of the 8 signs.")
+                         f"{self.minimum} of their group answered 6 or more of the 8 signs, or fewer than {self.minimum} of "
+                         "their group's answers to a sign would be of people it leaves out.")
         return lines
 
     def count(self, n: int) -> str:

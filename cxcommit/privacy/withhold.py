@@ -67,8 +67,12 @@ def withhold_answers(survey: Survey, responses: pd.DataFrame, levels: dict, comb
 def unscored_index(survey: Survey, responses: pd.DataFrame, levels: dict, combined: np.ndarray,
               stage_classes: list) -> dict:
     """Per "don't know" setting, the respondents scored on the signs (6 or more of 8 answered, after the answers withheld)
-    whom the commitment index leaves out: their class has too few scored, stage by stage, or answers
-    to a sign were withheld in their combination of attributes. Otherwise the index would drop only
+    whom the commitment index leaves out: their class has too few scored, stage by stage; or
+    between 1 and the minimum - 1 of its answers to a sign are of people the index leaves out (the
+    signs' rates less the index would tell those answers: an independent attack recovered three
+    people's 14 yes on the demo), and the whole class leaves the index (a class, not some of its
+    people: every published count stays a sum of whole combinations); or answers to a sign were
+    withheld in their combination of attributes. Otherwise the index would drop only
     those of the combination who answered just 6 (now 5), a count that differs between publications
     for two minimums (an audit recovered one person that way); leaving the whole combination out
     keeps every published count a sum of whole combinations."""
@@ -81,9 +85,32 @@ def unscored_index(survey: Survey, responses: pd.DataFrame, levels: dict, combin
         before = ~np.isnan(survey.frame[sign].to_numpy(dtype=np.float32))
         blanked |= before & np.isnan(responses[sign].to_numpy(dtype=np.float32))
     touched = np.bincount(combined[blanked], minlength=size)[combined] > 0
+    answered = {}  # per sign and stage: the rows whose answer is in use after the stage
+    for sign in SIGN_IDS:
+        given = ~np.isnan(survey.frame[sign].to_numpy(dtype=np.float32))
+        answered[sign] = [given & used[combined] for used in
+                          stage_gates(np.bincount(combined[given], minlength=size)[:, None], stage_classes)]
     out = {}
     for setting in ("not_yes", "missing"):  # scored as the index scores them (level codes, not values)
         complete = signs_met_codes(unpublished, Settings(dont_know=setting)) != INCOMPLETE
-        counts = np.bincount(combined[complete & ~touched], minlength=size)[:, None]
-        out[setting] = complete & (touched | ~_gate(counts, stage_classes)[combined])
+        scored = complete & ~touched
+        for stage, (minimum, class_of) in enumerate(stage_classes):
+            row_class = class_of[combined]
+            scored &= ~_small(row_class, scored, minimum)  # too few scored
+            for sign in SIGN_IDS:  # a sign's answers of the people left out: a group too, or the whole class
+                scored &= ~_small(row_class, answered[sign][stage] & ~scored, minimum, whole=True)
+        out[setting] = complete & ~scored
     return out
+
+
+def _small_classes(row_class: np.ndarray, rows: np.ndarray, minimum: int) -> np.ndarray:
+    """Per class: whether it holds between 1 and ``minimum`` - 1 of ``rows``."""
+    per_class = np.bincount(row_class[(row_class >= 0) & rows], minlength=max(int(row_class.max(initial=-1)) + 1, 1))
+    return (per_class > 0) & (per_class < minimum)
+
+
+def _small(row_class: np.ndarray, rows: np.ndarray, minimum: int, whole: bool = False) -> np.ndarray:
+    """The rows of classes holding between 1 and ``minimum`` - 1 of ``rows``: those of ``rows``, or
+    every row of those classes (``whole``)."""
+    inside = row_class >= 0
+    return inside & _small_classes(row_class, rows, minimum)[np.maximum(row_class, 0)] & (True if whole else rows)
