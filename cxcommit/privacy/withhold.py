@@ -84,33 +84,29 @@ def unscored_index(survey: Survey, responses: pd.DataFrame, levels: dict, combin
     for sign in SIGN_IDS:
         before = ~np.isnan(survey.frame[sign].to_numpy(dtype=np.float32))
         blanked |= before & np.isnan(responses[sign].to_numpy(dtype=np.float32))
-    touched = np.bincount(combined[blanked], minlength=size)[combined] > 0
-    answered = {}  # per sign and stage: the rows whose answer is in use after the stage
-    for sign in SIGN_IDS:
-        given = ~np.isnan(survey.frame[sign].to_numpy(dtype=np.float32))
-        answered[sign] = [given & used[combined] for used in
-                          stage_gates(np.bincount(combined[given], minlength=size)[:, None], stage_classes)]
+    touched = np.bincount(combined[blanked], minlength=size) > 0  # per combination, as all below
+    given = {sign: ~np.isnan(survey.frame[sign].to_numpy(dtype=np.float32)) for sign in SIGN_IDS}
+    answers = {sign: np.bincount(combined[rows], minlength=size) for sign, rows in given.items()}
+    in_use = {sign: stage_gates(answers[sign][:, None], stage_classes) for sign in SIGN_IDS}  # after each stage
     out = {}
     for setting in ("not_yes", "missing"):  # scored as the index scores them (level codes, not values)
         complete = signs_met_codes(unpublished, Settings(dont_know=setting)) != INCOMPLETE
-        scored = complete & ~touched
+        scored = np.bincount(combined[complete], minlength=size)
+        scored_answers = {sign: np.bincount(combined[complete & rows], minlength=size) for sign, rows in given.items()}
+        kept = ~touched
         for stage, (minimum, class_of) in enumerate(stage_classes):
-            row_class = class_of[combined]
-            scored &= ~_small(row_class, scored, minimum)  # too few scored
+            kept &= ~_in_small_classes(class_of, scored * kept, minimum)  # too few scored
             for sign in SIGN_IDS:  # a sign's answers of the people left out: a group too, or the whole class
-                scored &= ~_small(row_class, answered[sign][stage] & ~scored, minimum, whole=True)
-        out[setting] = complete & ~scored
+                left_out = in_use[sign][stage] * (answers[sign] - kept * scored_answers[sign])
+                kept &= ~_in_small_classes(class_of, left_out, minimum)
+        out[setting] = complete & ~kept[combined]
     return out
 
 
-def _small_classes(row_class: np.ndarray, rows: np.ndarray, minimum: int) -> np.ndarray:
-    """Per class: whether it holds between 1 and ``minimum`` - 1 of ``rows``."""
-    per_class = np.bincount(row_class[(row_class >= 0) & rows], minlength=max(int(row_class.max(initial=-1)) + 1, 1))
-    return (per_class > 0) & (per_class < minimum)
-
-
-def _small(row_class: np.ndarray, rows: np.ndarray, minimum: int, whole: bool = False) -> np.ndarray:
-    """The rows of classes holding between 1 and ``minimum`` - 1 of ``rows``: those of ``rows``, or
-    every row of those classes (``whole``)."""
-    inside = row_class >= 0
-    return inside & _small_classes(row_class, rows, minimum)[np.maximum(row_class, 0)] & (True if whole else rows)
+def _in_small_classes(class_of: np.ndarray, counts: np.ndarray, minimum: int) -> np.ndarray:
+    """Per combination (``class_of`` its class, -1 none; ``counts`` its count): whether its class
+    holds between 1 and ``minimum`` - 1 in all."""
+    inside = class_of >= 0
+    per_class = np.bincount(class_of[inside], weights=counts[inside], minlength=max(int(class_of.max(initial=-1)) + 1, 1))
+    small = (per_class > 0) & (per_class < minimum)
+    return inside & small[np.maximum(class_of, 0)]
