@@ -282,6 +282,45 @@ def test_the_signs_rates_less_the_index_leave_nobody_or_a_group(minimum, dont_kn
     assert ((beyond == 0) | (beyond >= minimum)).all(), (answers, shown)
 
 
+def _one_persons_dont_know() -> bytes:
+    """The sixth attack's file: the demo, where SME Lending's 2026-Q3 is one class (every employee, in
+    the south), its "don't know" answers to the signs are "No", 16 of its people answer 5 signs and
+    one person changed 3 "No" to "don't know": scored where "don't know" counts as not yes, not
+    where it is missing."""
+    demo = pd.read_csv(Path(__file__).resolve().parent.parent / "data" / "demo_responses.csv", dtype=str,
+                       keep_default_na=False)
+    signs = list(SIGN_IDS)
+    unit = demo.index[(demo["wave"] == "2026-Q3") & (demo["business_unit"] == "SME Lending")]
+    demo.loc[unit, signs] = demo.loc[unit, signs].replace("Don't know", "No")
+    full = [i for i in unit if (demo.loc[i, signs] != "").all()]
+    for j, i in enumerate(full[:16]):
+        demo.loc[i, [signs[(j + t) % 8] for t in range(3)]] = ""
+    person = next(i for i in full[16:] if (demo.loc[i, signs] == "No").sum() >= 3)
+    demo.loc[person, [c for c in signs if demo.loc[person, c] == "No"][:3]] = "Don't know"
+    demo.loc[unit, ["role", "region"]] = ["Employee", "South"]
+    return demo.to_csv(index=False).encode()
+
+
+def test_the_index_under_two_dont_know_settings_differs_by_nobody_or_a_group():
+    """The sixth attack: SME Lending's index counted 29 scored (122.05 signs met) where "don't know"
+    counts as not yes and 28 (118.05) where it is missing: the one person scored under one only met 4
+    signs. The people scored under one setting and not the other are now 0 or at least the minimum
+    in every class (else the class leaves the index where "don't know" is missing)."""
+    raw = read_raw(_one_persons_dont_know(), "sme.csv")
+    survey = publish(apply_mapping(raw, suggest_mapping(raw)), K)
+    shown = {setting: commitment_index(survey.filter(wave=["2026-Q3"]), "business_unit",
+                                       settings=Settings(dont_know=setting)).set_index("business_unit")["n"]
+             for setting in ("not_yes", "missing")}
+    difference = shown["not_yes"].fillna(0).astype(int) - shown["missing"].fillna(0).astype(int)
+    assert ((difference == 0) | (difference.abs() >= K)).all(), difference[(difference != 0) & (difference.abs() < K)]
+    for minimum in (3, 5, 10):
+        demo = publish(import_demo(), minimum)
+        scored = [~demo.index_excluded(setting) & (signs_met_codes(demo, Settings(dont_know=setting)) != INCOMPLETE)
+                  for setting in ("not_yes", "missing")]
+        apart = np.bincount(demo.classes[scored[0] != scored[1]], minlength=demo.classes.max() + 1)
+        assert not ((apart > 0) & (apart < minimum)).any()
+
+
 def test_treasury_services_at_five_and_six():
     at = {k: rates(publish(import_demo(), k), ["business_unit", "wave"], items=["sign_7"],
                    settings=Settings(min_group_size=k)).set_index(["business_unit", "wave"])[["n", "k"]]

@@ -71,8 +71,10 @@ def unscored_index(survey: Survey, responses: pd.DataFrame, levels: dict, combin
     between 1 and the minimum - 1 of its answers to a sign are of people the index leaves out (the
     signs' rates less the index would tell those answers: an independent attack recovered three
     people's 14 yes on the demo), and the whole class leaves the index (a class, not some of its
-    people: every published count stays a sum of whole combinations); or answers to a sign were
-    withheld in their combination of attributes. Otherwise the index would drop only
+    people: every published count stays a sum of whole combinations); or, where "don't know" is
+    missing, between 1 and the minimum - 1 of the class are scored under one setting and not the
+    other (the two indexes' difference told one person's yes count to an attack), and the class
+    leaves that index; or answers to a sign were withheld in their combination of attributes. Otherwise the index would drop only
     those of the combination who answered just 6 (now 5), a count that differs between publications
     for two minimums (an audit recovered one person that way); leaving the whole combination out
     keeps every published count a sum of whole combinations."""
@@ -88,19 +90,26 @@ def unscored_index(survey: Survey, responses: pd.DataFrame, levels: dict, combin
     given = {sign: ~np.isnan(survey.frame[sign].to_numpy(dtype=np.float32)) for sign in SIGN_IDS}
     answers = {sign: np.bincount(combined[rows], minlength=size) for sign, rows in given.items()}
     in_use = {sign: stage_gates(answers[sign][:, None], stage_classes) for sign in SIGN_IDS}  # after each stage
-    out = {}
-    for setting in ("not_yes", "missing"):  # scored as the index scores them (level codes, not values)
-        complete = signs_met_codes(unpublished, Settings(dont_know=setting)) != INCOMPLETE
-        scored = np.bincount(combined[complete], minlength=size)
-        scored_answers = {sign: np.bincount(combined[complete & rows], minlength=size) for sign, rows in given.items()}
-        kept = ~touched
-        for stage, (minimum, class_of) in enumerate(stage_classes):
-            kept &= ~_in_small_classes(class_of, scored * kept, minimum)  # too few scored
+    settings = ("not_yes", "missing")
+    # scored as the index scores them (level codes, not values), per setting; counted per combination
+    complete = {setting: signs_met_codes(unpublished, Settings(dont_know=setting)) != INCOMPLETE for setting in settings}
+    scored = {setting: np.bincount(combined[rows], minlength=size) for setting, rows in complete.items()}
+    scored_answers = {setting: {sign: np.bincount(combined[rows & answered], minlength=size)
+                                for sign, answered in given.items()} for setting, rows in complete.items()}
+    scored_both = np.bincount(combined[complete["not_yes"] & complete["missing"]], minlength=size)
+    kept = {setting: ~touched for setting in settings}
+    for stage, (minimum, class_of) in enumerate(stage_classes):
+        for setting in settings:
+            kept[setting] &= ~_in_small_classes(class_of, scored[setting] * kept[setting], minimum)  # too few scored
             for sign in SIGN_IDS:  # a sign's answers of the people left out: a group too, or the whole class
-                left_out = in_use[sign][stage] * (answers[sign] - kept * scored_answers[sign])
-                kept &= ~_in_small_classes(class_of, left_out, minimum)
-        out[setting] = complete & ~kept[combined]
-    return out
+                left_out = in_use[sign][stage] * (answers[sign] - kept[setting] * scored_answers[setting][sign])
+                kept[setting] &= ~_in_small_classes(class_of, left_out, minimum)
+        # the people the index scores under one setting and not the other: a group too, or the class
+        # leaves the index where "don't know" is missing (the two indexes' difference would tell them)
+        apart = (kept["not_yes"] * scored["not_yes"] + kept["missing"] * scored["missing"]
+                 - 2 * (kept["not_yes"] & kept["missing"]) * scored_both)
+        kept["missing"] &= ~_in_small_classes(class_of, apart, minimum)
+    return {setting: complete[setting] & ~kept[setting][combined] for setting in settings}
 
 
 def _in_small_classes(class_of: np.ndarray, counts: np.ndarray, minimum: int) -> np.ndarray:
