@@ -174,7 +174,7 @@ def latest_wave(survey: Survey, settings: Settings = Settings()) -> LatestWave |
     >>> from cxcommit.demo import load_demo
     >>> latest = latest_wave(load_demo())
     >>> latest.wave, latest.previous, round(latest.mean_change, 2)
-    ('2026-Q3', '2026-Q2', -0.26)
+    ('2026-Q3', '2026-Q2', -0.34)
     """
     by_wave = commitment_index(survey, "wave", settings=settings)
     shown = by_wave[~by_wave["suppressed"]]

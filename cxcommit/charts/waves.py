@@ -129,19 +129,18 @@ END_OFFSET = 16  # pixels from a line's last point to its value: room for a conn
 def _end_labels(fig: go.Figure, ends: list[tuple[str, float, str, str]], room: Room,
                 position: tuple[int, int] | None) -> None:
     """Each line's latest value (wave, value, text, colour) beside its last point, in its colour;
-    values at the same wave closer than a line of text are moved apart (:func:`dodge`) and joined
-    to their point by a thin line in that colour. A label's height is in the axis' units, so it stays
-    beside its line when a slide draws the chart lower or higher."""
+    values closer than a line of text are moved apart (:func:`dodge`) and joined to their point by a
+    thin line in that colour: all of them together, a line that ends a wave early too (its value
+    sits right of its point, where the other lines' values may be). A label's height is in the axis'
+    units, so it stays beside its line when a slide draws the chart lower or higher."""
     where = {"row": position[0], "col": position[1]} if position else {}
-    for wave in dict.fromkeys(end[0] for end in ends):
-        here = [end for end in ends if end[0] == wave]
-        placed = dodge([end[1] for end in here], room.gap, room.low, room.high)
-        for (_, value, text, colour), at in zip(here, placed):
-            moved = abs(at - value) * room.per_unit >= 2
-            fig.add_annotation(x=wave, y=value, text=text, showarrow=True, arrowhead=0, arrowwidth=1,
-                               arrowcolor=colour if moved else "rgba(0,0,0,0)", ax=END_OFFSET, ay=at,
-                               axref="pixel", ayref=_axis_of(fig, position), xanchor="left",
-                               yanchor="middle", font={"color": colour}, name="latest value", **where)
+    placed = dodge([end[1] for end in ends], room.gap, room.low, room.high)
+    for (wave, value, text, colour), at in zip(ends, placed):
+        moved = abs(at - value) * room.per_unit >= 2
+        fig.add_annotation(x=wave, y=value, text=text, showarrow=True, arrowhead=0, arrowwidth=1,
+                           arrowcolor=colour if moved else "rgba(0,0,0,0)", ax=END_OFFSET, ay=at,
+                           axref="pixel", ayref=_axis_of(fig, position), xanchor="left",
+                           yanchor="middle", font={"color": colour}, name="latest value", **where)
 
 
 def one_wave(table: pd.DataFrame) -> str | None:
