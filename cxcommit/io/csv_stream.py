@@ -45,28 +45,24 @@ class Coded:
         """Code some blocks' answers (each block has a dictionary of its own: unified first)."""
         unified = pa.chunked_array(chunks).unify_dictionaries()
         dictionary = unified.chunk(0).dictionary.to_pylist()
-        lookup = []
-        for value in dictionary:
-            code = self._index.get(value)
-            if code is None:
-                code = self._index[value] = len(self.values)
-                self.values.append(value)
-            lookup.append(code)
-        lookup.append(-1)  # blank
         indices = pa.concat_arrays([chunk.indices for chunk in unified.chunks]).fill_null(len(dictionary))
-        self.pieces.append(np.array(lookup, dtype=code_type(len(self.values)))[indices.to_numpy()])
+        self.pieces.append(self._recoded(dictionary)[indices.to_numpy()])
 
     def extend(self, later: "Coded") -> None:
         """Append the answers of the rows after these (coded apart: their codes renumbered into these)."""
+        self.pieces.append(self._recoded(later.values)[later.codes()])
+
+    def _recoded(self, values: list) -> np.ndarray:
+        """Each of ``values``' code here (a value not seen yet gets the next), then -1: an index past
+        them (or -1) is a blank."""
         lookup = []
-        for value in later.values:
+        for value in values:
             code = self._index.get(value)
             if code is None:
                 code = self._index[value] = len(self.values)
                 self.values.append(value)
             lookup.append(code)
-        lookup.append(-1)  # blank (-1) stays blank
-        self.pieces.append(np.array(lookup, dtype=code_type(len(self.values)))[later.codes()])
+        return np.array([*lookup, -1], dtype=code_type(len(self.values)))
 
     def codes(self) -> np.ndarray:
         codes = np.concatenate(self.pieces) if self.pieces else np.zeros(0, dtype=np.int8)
