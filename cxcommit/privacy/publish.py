@@ -239,7 +239,7 @@ def _publish(survey: Survey, minimum: int) -> Survey:
     levels = {item: (codes[order], values) for item, (codes, values) in levels.items()}
     classes = row_class[order]
     unscored = {setting: rows[order] for setting, rows in unscored.items()}
-    persons, paired = _pairing(survey, responses, combined, order, stage_classes)
+    persons, paired = _pairing(survey, combined, order, stage_classes)
 
     # the usual order of categories (roles by seniority, waves in time), generalised values last
     responses["wave"] = drop_unused(responses["wave"])  # a wave whose people were all left out
@@ -261,8 +261,7 @@ def _publish(survey: Survey, minimum: int) -> Survey:
                   persons=persons, paired=paired)
 
 
-def _pairing(survey: Survey, responses: pd.DataFrame, combined: np.ndarray, order: np.ndarray,
-             stage_classes: list) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
+def _pairing(survey: Survey, combined: np.ndarray, order: np.ndarray, stage_classes: list) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
     """The published rows' persons, paired only in patterns of the minimum, and per item the rows
     whose pairing stays in use (:mod:`cxcommit.privacy.pairing`); None and none where nobody
     answered two waves."""
