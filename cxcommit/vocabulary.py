@@ -139,7 +139,7 @@ def items_noun(item_ids) -> str:
 
 COLUMN_LABELS = {
     "exec_incentive_cx_pct": "Executive incentive tied to CX (%)", "sign_7": "Share saying executive pay is tied to CX",
-    "mean_signs": "Mean signs met (0–8)", "fully_committed": "Share fully committed (yes to every sign answered)",
+    "mean_signs": "Mean signs met (0–8)", "fully_committed": "Share fully committed (yes to all 8 signs)",
     "other_signs": "Mean of the other seven signs met (0–7)", "respondents": "Respondents",
     "customer_nps": "Customer NPS", "csat_pct": "CSAT (%)", "n": "Answers",
 }

@@ -24,7 +24,7 @@ from conftest import REALDATA
 
 # --- commitment index -------------------------------------------------------------------------
 
-def test_signs_met_prorates_gaps_and_leaves_out_who_answered_fewer_than_six(demo):
+def test_signs_met_counts_gaps_as_not_met_and_leaves_out_who_answered_fewer_than_six(demo):
     settings = Settings(dont_know="missing")
     met = signs_met(demo, settings)
     signs = demo.frame[[f"sign_{i}" for i in range(1, 9)]]  # published: 1 yes, 0 no, -1 don't know, NaN none
@@ -34,8 +34,8 @@ def test_signs_met_prorates_gaps_and_leaves_out_who_answered_fewer_than_six(demo
     assert not left_out[answered < 6].any() and left_out.sum() > 0
     scored = (answered >= 6) & ~left_out
     assert np.array_equal(np.isnan(met), ~scored)
-    assert np.allclose(met[scored], 8 * (signs == 1).sum(axis=1).to_numpy()[scored] / answered[scored])
-    assert ((answered >= 6) & (answered < 8)).sum() > 1000  # prorated, no longer dropped
+    assert np.array_equal(met[scored], (signs == 1).sum(axis=1).to_numpy()[scored])  # a gap is not met
+    assert ((answered >= 6) & (answered < 8)).sum() > 1000  # scored with a gap, not dropped
     # every class (people sharing all published values in a wave) has 0 or at least 5 scored
     classes = demo.frame[list(demo.groupings)].astype(str).agg("|".join, axis=1)
     per_class = pd.Series(scored).groupby(classes.to_numpy()).sum()
@@ -45,14 +45,14 @@ def test_signs_met_prorates_gaps_and_leaves_out_who_answered_fewer_than_six(demo
 def test_the_role_comparison_keeps_staff_who_cannot_judge_a_sign(demo):
     table = commitment_index(demo, "role", settings=Settings(dont_know="missing")).set_index("group")
     lost = table["n_incomplete"] / (table["n"] + table["n_incomplete"])
-    # dropping everyone with a gap lost 51 % of employees and 56 % of executives; prorating keeps over
+    # dropping everyone with a gap lost 51 % of employees and 56 % of executives; scoring a gap as not met keeps over
     # a thousand employees who could not judge one or two signs. Left out: those whose combination of
     # attributes had a sign's answers withheld, and the classes where fewer than 5 of a sign's answers
     # would be of people the index leaves out (the rates less the index would tell them); with
     # "don't know" as missing, those are many: about a quarter of every role
     assert lost["Employee"] < 0.25 and lost["Executive"] < 0.3
-    assert table.loc["Employee", "n_prorated"] > 1000
-    # fully committed = yes to every sign answered, among the scored
+    assert table.loc["Employee", "n_partial"] > 1000
+    # fully committed = yes to all 8 signs, among the scored
     assert (table["k"] <= table["n"]).all() and (table["p"] == table["k"] / table["n"]).all()
 
 

@@ -317,7 +317,7 @@ def test_titles_state_only_what_holds_and_say_what_is_known_otherwise(demo):
     whole = {s.kind: s for s in deck(demo, load_demo_metrics(), presentation=False)}
     assert takeaway(whole["outcomes"]) == "Units that tie more incentive to CX have strongly higher Customer NPS " \
                                           "(r = 0.64, 29 units)"
-    assert takeaway(whole["commitment"]) == "Digital leads on commitment (5.2 of 8 signs); Operations trails (2.5)"
+    assert takeaway(whole["commitment"]) == "Digital leads on commitment (5.1 of 8 signs); Operations trails (2.4)"
     assert takeaway(whole["pay"]).startswith("Pay tied to CX rose most in Retail Banking: 18% said yes in 2025-Q2")
     assert takeaway(whole["variation"]).startswith("Units disagree most on")
 

@@ -282,6 +282,57 @@ def test_the_signs_rates_less_the_index_leave_nobody_or_a_group(minimum, dont_kn
     assert ((beyond == 0) | (beyond >= minimum)).all(), (answers, shown)
 
 
+def _index_and_signs(survey, dont_know: str):
+    """Per wave and group of each breakdown, where the index scores everyone (none incomplete or left
+    out): the index's published n, total signs met (mean × n) and n_partial, and the signs' published
+    yes counts and answers summed over the 8 signs: what the seventh attack read."""
+    settings = Settings(min_group_size=K, dont_know=dont_know)
+    for wave in survey.codes("wave")[1]:
+        view = survey.filter(wave=[wave])
+        for by in ("business_unit", "division", "role", "region"):
+            index = commitment_index(view, by, settings=settings)
+            signs = rates(view, by, items=list(SIGN_IDS), settings=settings)
+            signs = signs[~signs["suppressed"].astype(bool)]
+            for row in index[~index["suppressed"]].itertuples():
+                group = signs[signs[by] == row.group]
+                if row.n_incomplete == 0 and len(group) == len(SIGN_IDS):
+                    answers = int((group["n"] + (group["n_dont_know"] if dont_know == "missing" else 0)).sum())
+                    yield wave, by, row.group, int(row.n), row.mean_signs * row.n, int(row.n_partial), \
+                        int(group["k"].sum()), answers
+
+
+@pytest.mark.parametrize("dont_know", ["not_yes", "missing"])
+def test_the_index_less_the_signs_rates_tells_nothing_of_who_left_a_gap(dont_know):
+    """The seventh attack: the index prorated a gap (5 met of 7 answered scored 5.7). Where the index
+    scores a group's everyone, the signs' answers give how many answered 7 and 6 (8n − answers =
+    n7 + 2·n6, n_partial = n7 + n6), and where only n7 did, 7 × (the index's total − the signs' yes)
+    is their yes count: Corporate Clients in 2025-Q3, one respondent's 3 yes; 40 groups of 1 to 4
+    on the demo. A gap now counts as not met, so the index's total is the signs' yes: nothing more."""
+    groups = list(_index_and_signs(publish(import_demo(), K), dont_know))
+    assert len(groups) > 50
+    for wave, by, group, n, total, partial, yes, answers in groups:
+        assert total == pytest.approx(yes, abs=1e-9), (wave, by, group)
+
+
+def test_prorating_would_tell_the_yes_of_who_left_a_gap():
+    """The negative control: the same published counts with the prorated totals (computed here from
+    the published answers, as the index was) give each small group's yes exactly."""
+    survey = publish(import_demo(), K)
+    signs = np.stack([survey.values(s).astype(float) for s in SIGN_IDS], axis=1)
+    answered, yes = (~np.isnan(signs)).sum(axis=1), (signs == 1).sum(axis=1)
+    prorated = np.where(answered >= 6, 8 * yes / np.maximum(answered, 1), 0.0)
+    recovered = 0
+    for wave, by, group, n, total, partial, signs_yes, answers in _index_and_signs(survey, "not_yes"):
+        rows = survey.values("wave").astype(str) == wave
+        rows &= survey.values(by).astype(str) == group
+        seven = rows & (answered == 7)
+        if 0 < seven.sum() < K and (8 * n - answers) == partial:  # only n7 left a gap
+            told = 7 * (prorated[rows].sum() - signs_yes)
+            assert told == pytest.approx(yes[seven].sum()), (wave, by, group)
+            recovered += 1
+    assert recovered >= 10
+
+
 def _one_persons_dont_know() -> bytes:
     """The sixth attack's file: the demo, where SME Lending's 2026-Q3 is one class (every employee, in
     the south), its "don't know" answers to the signs are "No", 16 of its people answer 5 signs and

@@ -197,13 +197,18 @@ def test_the_heatmaps_method_line_names_its_family_and_the_smallest_difference(d
 # One story everywhere: the order each chart draws, the heading every medium uses, the notes, one wave.
 from cxcommit.charts.heatmap import column_order  # noqa: E402
 from cxcommit.story.chapters import CHAPTERS, outcome_pair, spread_line  # noqa: E402
+from cxcommit.privacy.publish import generalised_values  # noqa: E402
 
 
 def test_each_slides_table_is_in_the_order_its_dashboard_chart_draws(demo):
     slides = {s.kind: s for s in deck(demo, load_demo_metrics())}
     commitment = slides["commitment"].table
-    shown = commitment[~commitment["suppressed"]]["mean_signs"].astype(float).tolist()
-    assert shown == sorted(shown, reverse=True)  # highest first, as the page's bars (top first)
+    shown = commitment[~commitment["suppressed"]]
+    pooled = shown["group"].isin(generalised_values(demo, "division")).to_numpy()
+    assert pooled.any() and not pooled[:-pooled.sum()].any()  # "Other divisions" below the divisions ...
+    named = shown["mean_signs"].astype(float)[~pooled].tolist()
+    assert named == sorted(named, reverse=True)  # ... highest first, as the page's bars (top first)
+    assert shown["mean_signs"].astype(float)[pooled].max() > min(named)  # below them, though not lower
     assert slides["commitment"].takeaway.startswith(commitment["group"].iloc[0])  # the title's subject is on top
     signs = slides["signs"].table
     assert list(dict.fromkeys(signs["group"])) == column_order(signs, "score")  # the page's default sort

@@ -3,15 +3,16 @@
 Per respondent, a sign is met when the answer is yes. "Don't know" counts as not met (setting
 ``dont_know = not_yes``) or makes the sign unanswered (``missing``).
 
-A respondent who answered at least 6 of the 8 signs (``MIN_SIGNS_ANSWERED``) is scored on the signs
-answered, prorated to 8: 5 met of 7 answered scores 8 × 5 / 7 = 5.7 (counted in ``n_prorated``).
+A respondent who answered at least 6 of the 8 signs (``MIN_SIGNS_ANSWERED``) is scored on all 8,
+a sign left unanswered counting as not met: 5 met of 7 answered scores 5 (counted in ``n_partial``).
 Fewer answered cannot be scored and are counted in ``n_incomplete``. Dropping everyone with a gap
 would bias comparisons wherever gaps are not alike — with ``dont_know = missing``, staff who cannot
-judge a sign from where they sit would be dropped far more often than executives. Prorating
-assumes a respondent's unanswered signs would be met at the rate of their answered ones (person-mean
-imputation, the usual rule for scale scores with few items missing: Schafer & Graham 2002,
-Psychological Methods 7(2), 147–177, who note its bias is small when few items are missing).
-A scored respondent is fully committed when they said yes to every sign they answered.
+judge a sign from where they sit would be dropped far more often than executives. Prorating (5 of 7
+scoring 5.7, person-mean imputation) is the usual rule for scale scores, but here it would publish
+what the few respondents with a gap said: the index's total less the signs' yes counts is then
+theirs alone (an attack recovered one respondent's 3 yes on the demo), so a gap scores as the
+respondent not seeing the sign, and the index is a sum of what the signs' rates count.
+A scored respondent is fully committed when they said yes to all 8 signs.
 """
 from __future__ import annotations
 
@@ -33,11 +34,11 @@ from cxcommit.settings import Settings
 from cxcommit.stats.intervals import proportion_interval
 
 INDEX_COLUMNS = ["group", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k", "p", "ci_low", "ci_high",
-                 "n_prorated", "n_incomplete", "suppressed", "suppression"]
+                 "n_partial", "n_incomplete", "suppressed", "suppression"]
 CODES = np.arange(INCOMPLETE)
 MET, ANSWERED = met_and_answered(CODES)
-SCORE = 8 * MET / np.maximum(ANSWERED, 1)  # each code's score, prorated to 8 signs
-FULL = MET == ANSWERED  # yes to every sign answered
+SCORE = MET.astype(float)  # each code's score: signs met of 8, an unanswered sign not met
+FULL = MET == 8  # yes to all 8 signs
 
 
 WAVE_INDEX_COLUMNS = ["group", "wave", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "k", "p", "ci_low", "ci_high",
@@ -45,8 +46,8 @@ WAVE_INDEX_COLUMNS = ["group", "wave", "n", "mean_signs", "mean_ci_low", "mean_c
 
 
 def signs_met(survey: Survey, settings: Settings = Settings()) -> np.ndarray:
-    """Signs met per respondent, prorated to 8 where one or two are unanswered (0–8, e.g. 5.71 for
-    5 of 7); NaN where fewer than 6 are answered or the respondent is left out for privacy."""
+    """Signs met per respondent (0–8, an unanswered sign not met); NaN where fewer than 6 are
+    answered or the respondent is left out for privacy."""
     codes = signs_met_codes(survey, settings)
     return np.where(codes == INCOMPLETE, np.nan, SCORE[np.minimum(codes, INCOMPLETE - 1)])
 
@@ -58,11 +59,11 @@ def commitment_index(survey: Survey, by: str | list[str] | None = None, *,
     Returns one row per group (those who left a grouping blank are no group, as in
     :func:`cxcommit.analyses.rates.rates`) with the grouping columns and:
 
-    - ``n``: respondents scored (at least 6 of the 8 signs answered); ``n_prorated``: of them, those
-      scored on 6 or 7 signs, prorated to 8; ``n_incomplete``: those not scored (fewer answered, or
+    - ``n``: respondents scored (at least 6 of the 8 signs answered); ``n_partial``: of them, those
+      who answered 6 or 7 (the others count as not met); ``n_incomplete``: those not scored (fewer answered, or
       left out for privacy).
-    - ``mean_signs``: mean signs met (0–8, prorated), ``mean_ci_low``/``mean_ci_high``: its t interval.
-    - ``k``: respondents answering yes to every sign they answered (fully committed), ``p`` = k / n
+    - ``mean_signs``: mean signs met (0–8), ``mean_ci_low``/``mean_ci_high``: its t interval.
+    - ``k``: respondents answering yes to all 8 signs (fully committed), ``p`` = k / n
       with its interval (``ci_low``/``ci_high``, Wilson by default).
     - ``suppressed``: as in :func:`cxcommit.analyses.rates.rates` (nobody scored); numbers of suppressed
       rows are null; ``suppression`` says why (``"small"``). Respondents scored
@@ -82,7 +83,7 @@ def _commitment_index(survey: Survey, by: str | list[str] | None, settings: Sett
     named = groups.named  # a blank is no group (Groups.named)
     histogram = _histogram(survey, by, settings)[named]  # groups x (codes of met and answered, incomplete)
     scored = histogram[:, :INCOMPLETE]
-    n, n_prorated = scored.sum(axis=1), scored[:, ANSWERED < 8].sum(axis=1)
+    n, n_partial = scored.sum(axis=1), scored[:, ANSWERED < 8].sum(axis=1)
     total, total_sq = scored @ SCORE, scored @ SCORE**2
     k, incomplete = scored[:, FULL].sum(axis=1), histogram[:, INCOMPLETE]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -93,12 +94,12 @@ def _commitment_index(survey: Survey, by: str | list[str] | None, settings: Sett
     low, high = proportion_interval(k, n, method=settings.ci_method, confidence=settings.confidence)
     keys = {name: groups.frame[name].to_numpy(dtype=object)[named] for name in groups.frame.columns}
     numbers = {"n": n, "mean_signs": mean, "mean_ci_low": mean - half, "mean_ci_high": mean + half, "k": k, "p": p,
-               "ci_low": low, "ci_high": high, "n_prorated": n_prorated, "n_incomplete": incomplete}
+               "ci_low": low, "ci_high": high, "n_partial": n_partial, "n_incomplete": incomplete}
     flags = n < settings.min_group_size  # nobody scored: every cell is a union of classes (cxcommit.privacy.publish)
     columns = {**keys, "suppressed": flags, "suppression": suppression_reason(flags)}
     for name, values in numbers.items():
         values = np.where(flags, np.nan, values)
-        columns[name] = nullable(values, integer=True) if name in ("n", "k", "n_prorated", "n_incomplete") else values
+        columns[name] = nullable(values, integer=True) if name in ("n", "k", "n_partial", "n_incomplete") else values
     extra = [c for c in groups.names if c != "group"]
     return pd.DataFrame({name: columns[name] for name in ["group", *extra, *INDEX_COLUMNS[1:]]})
 
@@ -134,11 +135,10 @@ def _histogram(survey: Survey, by, settings: Settings) -> np.ndarray:
 def index_distribution(survey: Survey, by: str | list[str] | None = None, *,
                        settings: Settings = Settings()) -> pd.DataFrame:
     """How many respondents meet 0, 1, … 8 signs, per group: ``group``, ``signs_met``, ``n``, ``share``,
-    ``suppressed``, ``suppression`` (whole groups hidden as in :func:`commitment_index`). A prorated
-    score counts at the nearest whole sign (5 of 7 answered, 5.7, at 6; halves round up)."""
+    ``suppressed``, ``suppression`` (whole groups hidden as in :func:`commitment_index`)."""
     index = commitment_index(survey, by, settings=settings)
     groups = make_groups(survey, by)
-    whole = np.floor(SCORE + 0.5).astype(np.int64)
+    whole = MET
     counts = (_histogram(survey, by, settings)[groups.named, :INCOMPLETE]
               @ (whole[:, None] == np.arange(9)).astype(np.int64))
     rows = []
@@ -174,7 +174,7 @@ def latest_wave(survey: Survey, settings: Settings = Settings()) -> LatestWave |
     >>> from cxcommit.demo import load_demo
     >>> latest = latest_wave(load_demo())
     >>> latest.wave, latest.previous, round(latest.mean_change, 2)
-    ('2026-Q3', '2026-Q2', -0.34)
+    ('2026-Q3', '2026-Q2', -0.33)
     """
     by_wave = commitment_index(survey, "wave", settings=settings)
     shown = by_wave[~by_wave["suppressed"]]

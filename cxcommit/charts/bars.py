@@ -16,17 +16,20 @@ from cxcommit.text import ALL_GROUP, escape_html, points
 GAP_VALUES = ("gap", "p")
 
 
-def commitment_chart(index_table: pd.DataFrame, *, options: ChartOptions = ChartOptions()) -> go.Figure:
+def commitment_chart(index_table: pd.DataFrame, *, pooled=(), options: ChartOptions = ChartOptions()) -> go.Figure:
     """Mean signs met (0–8) and share fully committed per group, each with its interval.
 
     Input: :func:`cxcommit.analyses.commitment.commitment_index` by one grouping. Highest mean on top;
-    suppressed groups at the bottom, shown as ``n<5``.
+    the groups merged when published (``pooled``: "Other units", …) below the others, whatever their
+    mean (they are no unit to rank); suppressed groups at the bottom, shown as ``n<5``.
     """
     require(index_table, ["group", "n", "mean_signs", "mean_ci_low", "mean_ci_high", "p", "ci_low", "ci_high",
                           "suppressed"], "commitment_chart",
             "cxcommit.analyses.commitment.commitment_index(survey, by=...)")
     dark = options.dark
-    table = index_table.assign(_mean=numbers(index_table["mean_signs"])).sort_values("_mean", na_position="first")
+    rank = np.where(index_table["suppressed"].astype(bool), 0, np.where(index_table["group"].isin(list(pooled)), 1, 2))
+    table = index_table.assign(_rank=rank, _mean=numbers(index_table["mean_signs"])).sort_values(
+        ["_rank", "_mean"], na_position="first", kind="stable")  # first is drawn lowest
     shown, hidden = table[~table["suppressed"]], table[table["suppressed"]]
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
                         subplot_titles=("Mean signs met (of 8)", "Share fully committed"))
@@ -48,8 +51,8 @@ def commitment_chart(index_table: pd.DataFrame, *, options: ChartOptions = Chart
     fig.update_yaxes(categoryorder="array", categoryarray=texts(table["group"]), showgrid=False)
     short_ticks(fig, "y", texts(table["group"]))
     return finish(fig, f"Commitment index by {grouping_word(index_table, 'by')}",
-                  f"Bars: estimate · whiskers: {options.confidence:.0%} interval · fully committed = yes to every sign "
-                  "answered (at least 6 of the 8)",
+                  f"Bars: estimate · whiskers: {options.confidence:.0%} interval · fully committed = yes to all 8 signs "
+                  "(scored: at least 6 of the 8 answered, a gap not met)",
                   height=200 + len(table) * row_height(options.presentation), options=options)
 
 

@@ -137,7 +137,7 @@ def index_hover(row: dict, confidence: float) -> str:
               f"{float(row['mean_ci_low']):.1f}–{float(row['mean_ci_high']):.1f})")]
     if pct(row.get("p")):
         spread = interval(row.get("ci_low"), row.get("ci_high"), confidence)
-        lines.append(f"Fully committed (yes to every sign answered): {pct(row['p'])}" + (f" ({spread})" if spread else ""))
+        lines.append(f"Fully committed (yes to all 8 signs): {pct(row['p'])}" + (f" ({spread})" if spread else ""))
     return "<br>".join(lines)
 
 

@@ -20,7 +20,7 @@ from cxcommit.model.derived import key
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
 
-MIN_SIGNS_ANSWERED = 6  # fewest signs answered for a respondent to be scored (prorated to 8)
+MIN_SIGNS_ANSWERED = 6  # fewest signs answered for a respondent to be scored (on all 8)
 INCOMPLETE = 9 * (8 - MIN_SIGNS_ANSWERED + 1)  # code of a respondent who answered fewer (27)
 
 

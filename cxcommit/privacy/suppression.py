@@ -13,7 +13,7 @@ import pandas as pd
 
 NUMBER_COLUMNS = ("n", "k", "p", "ci_low", "ci_high", "mean", "n_dont_know", "diff", "diff_low", "diff_high",
                   "p_value", "p_adj", "p_holm",
-                  "mean_signs", "mean_ci_low", "mean_ci_high", "n_prorated", "n_incomplete",
+                  "mean_signs", "mean_ci_low", "mean_ci_high", "n_partial", "n_incomplete",
                   "n_leaders", "p_leaders", "n_staff", "p_staff", "gap")
 
 

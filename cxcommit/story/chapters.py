@@ -238,7 +238,8 @@ def _variation(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
 
 def _commitment(plan: Plan, table: pd.DataFrame, look: Look) -> Shown:
     """The commitment chart; its takeaway leaves out the groups merged when published."""
-    return Shown(charts.commitment_chart(table, options=look.options(plan.settings)),
+    return Shown(charts.commitment_chart(table, pooled=generalised_values(plan.survey, plan.top),
+                                         options=look.options(plan.settings)),
                  pooled=generalised_values(plan.survey, plan.top))
 
 
@@ -289,8 +290,8 @@ CHAPTERS = (
             lambda plan: f"Commitment{plan.by_top}",
             lambda plan: commitment_index(plan.survey, plan.top, settings=plan.settings),
             _commitment, lambda table, shown, settings: takeaways.commitment(table, settings, shown.pooled),
-            "Mean number of the 8 signs each respondent says yes to, and the share fully committed (yes to every "
-            "sign answered, at least 6 of the 8), per group.", methods=(ref.COMMITMENT_INDEX,), by=lambda plan: plan.top),
+            "Mean number of the 8 signs each respondent says yes to (of those who answered at least 6; a sign "
+            "left unanswered is not met), and the share fully committed (yes to all 8), per group.", methods=(ref.COMMITMENT_INDEX,), by=lambda plan: plan.top),
     Chapter("signs", lambda plan: f"The {'8 signs' if plan.signs else 'items'} by {plan.nouns(plan.top)[0]}",
             lambda plan: f"{'Signs' if plan.signs else 'Items'}{plan.by_top}",
             lambda plan: rates(plan.survey, plan.top, items=plan.items, settings=plan.settings),

@@ -13,6 +13,7 @@ from cxcommit.analyses.rates import rated_items
 from cxcommit.errors import NotApplicable
 from cxcommit.io.unit_metrics import UnitMetrics
 from cxcommit.model.survey import Survey
+from cxcommit.privacy.publish import generalised_values
 from cxcommit.settings import Settings
 from cxcommit.story.chapters import CHAPTERS, Chapter, Look, Plan, Shown, method_text
 from cxcommit.story.directions import direction_line
@@ -95,7 +96,8 @@ def deck(survey: Survey, metrics: UnitMetrics | None = None, *, settings: Settin
             table = chapter.analysis(plan)
         except NotApplicable:  # e.g. no role grouping for the perception gap
             continue
-        table = in_chart_order(chapter.kind, table)
+        by = chapter.by(plan)
+        table = in_chart_order(chapter.kind, table, generalised_values(plan.survey, by) if by else ())
         shown = chapter.show(plan, table, look) if chapter.tells(table) else None
         if shown is None or (shown.figure is None and not shown.bullets):
             continue

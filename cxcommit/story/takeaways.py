@@ -53,7 +53,7 @@ def takeaway(slide, min_group_size: int = 5) -> str:
     >>> from cxcommit.demo import load_demo, load_demo_metrics
     >>> from cxcommit.story.slides import deck
     >>> [takeaway(s) for s in deck(load_demo(), load_demo_metrics())][1]
-    'Digital leads on commitment (5.2 of 8 signs); Operations trails (2.5)'
+    'Digital leads on commitment (5.1 of 8 signs); Operations trails (2.4)'
     """
     return slide.takeaway or slide.title
 
