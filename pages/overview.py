@@ -5,6 +5,7 @@ import streamlit as st
 from cxcommit import charts
 from cxcommit.analyses.commitment import commitment_index
 from cxcommit.analyses.summary import default_grouping
+from cxcommit.privacy.publish import generalised_values
 from cxcommit.text import escape_markdown as md
 from cxcommit.vocabulary import grouping_text
 from ui.errors import guarded
@@ -22,7 +23,8 @@ with guarded():
     if by and ctx.survey.has_signs:
         st.subheader(md(f"Commitment by {grouping_text(by)}"))  # as the chart's title names it
         index = commitment_index(ctx.survey, by, settings=ctx.settings)
-        show_chart(ctx, charts.commitment_chart(index, options=ctx.chart_options), table=index)
+        chart = charts.commitment_chart(index, pooled=generalised_values(ctx.survey, by), options=ctx.chart_options)
+        show_chart(ctx, chart, table=index)
 with guarded():
     answers_per_item(ctx)
 with guarded():

@@ -955,3 +955,16 @@ def test_line_end_values_are_a_line_of_their_font_apart_at_the_lowest_height_the
             assert len(ends) >= 6 and size >= 12
             assert np.diff(at).min() >= (size + 1) * 1.3 - 0.5, (fig.layout.title.text, axis)  # never on each other
             assert at[0] >= -0.5 and at[-1] <= plot + 0.5  # within the plot: not on the waves' axis below
+
+
+def test_the_commitment_chart_draws_pooled_groups_below_the_named_ones(demo):
+    """"Other divisions" (7 people) scores about as high as Digital: it is no division to rank, so it
+    is drawn below the divisions whatever its mean, as the deck's table orders it."""
+    from cxcommit.privacy.publish import generalised_values
+
+    index = commitment_index(demo, "division")
+    pooled = generalised_values(demo, "division")
+    order = list(charts.commitment_chart(index, pooled=pooled).layout.yaxis.categoryarray)  # first drawn lowest
+    assert pooled and order[0] in pooled
+    named = index[~index["group"].isin(pooled)].sort_values("mean_signs")["group"].tolist()
+    assert order[1:] == named
