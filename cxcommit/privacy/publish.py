@@ -60,7 +60,7 @@ from cxcommit.model.survey import Survey, drop_unused, ordered_categories
 from cxcommit.privacy.classes import OTHER, placement
 from cxcommit.privacy.disclosure import Disclosure, changes_table, units_reported
 from cxcommit.privacy.pairing import BLANK, answer_states, paired_people
-from cxcommit.privacy.withhold import stage_gates, unscored_index, withhold_answers
+from cxcommit.privacy.withhold import Answered, answered_items, unscored_index, withhold_answers
 from cxcommit.settings import MIN_GROUP_SIZE_FLOOR
 from cxcommit.stats.tallies import code_type
 from cxcommit.vocabulary import grouping_nouns
@@ -229,8 +229,9 @@ def _publish(survey: Survey, minimum: int) -> Survey:
     item_columns = {item.id: frame[item.id] for item in survey.items}
     responses = pd.DataFrame({**out, **item_columns}, copy=False)
     levels = dict(survey.levels)
-    withheld = withhold_answers(survey, responses, levels, combined, stage_classes)
-    unscored = unscored_index(survey, responses, levels, combined, stage_classes)
+    answered = answered_items(survey, combined, stage_classes)
+    withheld = withhold_answers(survey, responses, levels, combined, answered)
+    unscored = unscored_index(survey, responses, levels, combined, stage_classes, answered)
     # rows by class, not in the file's order (which would single out the few generalised ones)
     placed_class = row_class[kept]  # a 16-bit key sorts by radix, several times faster
     order = np.flatnonzero(kept)[np.argsort(placed_class.astype(np.int16) if placed_class.max(initial=0) < 1 << 15
@@ -239,7 +240,7 @@ def _publish(survey: Survey, minimum: int) -> Survey:
     levels = {item: (codes[order], values) for item, (codes, values) in levels.items()}
     classes = row_class[order]
     unscored = {setting: rows[order] for setting, rows in unscored.items()}
-    persons, paired = _pairing(survey, combined, order, stage_classes)
+    persons, paired = _pairing(survey, combined, order, stage_classes, answered)
 
     # the usual order of categories (roles by seniority, waves in time), generalised values last
     responses["wave"] = drop_unused(responses["wave"])  # a wave whose people were all left out
@@ -261,7 +262,8 @@ def _publish(survey: Survey, minimum: int) -> Survey:
                   persons=persons, paired=paired)
 
 
-def _pairing(survey: Survey, combined: np.ndarray, order: np.ndarray, stage_classes: list) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
+def _pairing(survey: Survey, combined: np.ndarray, order: np.ndarray, stage_classes: list,
+             answered: dict[str, Answered]) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
     """The published rows' persons, paired only in patterns of the minimum, and per item the rows
     whose pairing stays in use (:mod:`cxcommit.privacy.pairing`); None and none where nobody
     answered two waves."""
@@ -272,9 +274,7 @@ def _pairing(survey: Survey, combined: np.ndarray, order: np.ndarray, stage_clas
     states = {}  # per item and stage: the answers as imported, less those withheld up to that stage
     for item in survey.items:
         imported = answer_states(survey.frame[item.id].to_numpy(dtype=np.float32), item)
-        per_combination = np.bincount(combined[imported != BLANK], minlength=len(stage_classes[-1][1]))
-        states[item.id] = [np.where(used[combined], imported, BLANK)[order]
-                           for used in stage_gates(per_combination[:, None], stage_classes)]
+        states[item.id] = [np.where(used[combined], imported, BLANK)[order] for used in answered[item.id].in_use]
     person, paired = paired_people(person, wave, [(stage, class_of[combined][order]) for stage, class_of in stage_classes],
                                    states)
     person = numbered(person)

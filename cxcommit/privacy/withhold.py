@@ -2,6 +2,8 @@
 people answered it, and its people left out of the commitment index where too few were scored."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -11,16 +13,12 @@ from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
 
 
-def _gate(per_combination: np.ndarray, stage_classes: list) -> np.ndarray:
-    """Which combinations' answers stay in use: at each stage, a class whose combinations still in
-    use hold between 1 and the stage's minimum − 1 answers (``per_combination``: a row of counts per
-    combination, each column a count that must not be small) gives up all of them."""
-    return stage_gates(per_combination, stage_classes)[-1]
-
-
 def stage_gates(per_combination: np.ndarray, stage_classes: list) -> list[np.ndarray]:
-    """:func:`_gate` after each stage: a stage's answers in use depend on it and the stages before
-    only, so they are the same in a publication for any larger minimum."""
+    """Which combinations' answers stay in use after each stage: at a stage, a class whose
+    combinations still in use hold between 1 and the stage's minimum − 1 answers
+    (``per_combination``: a row of counts per combination, each column a count that must not be
+    small) gives up all of them. A stage's answers in use depend on it and the stages before only,
+    so they are the same in a publication for any larger minimum."""
     used, gates = np.ones(len(per_combination), dtype=bool), []
     for stage, class_of in stage_classes:
         inside = class_of >= 0
@@ -33,25 +31,42 @@ def stage_gates(per_combination: np.ndarray, stage_classes: list) -> list[np.nda
     return gates
 
 
+class Answered(NamedTuple):
+    """An item's rows answered as imported ("don't know" too), and after each stage which
+    combinations' answers stay in use (:func:`stage_gates`): computed once per publication, for the
+    answers withheld, the index and the pairing alike."""
+
+    rows: np.ndarray
+    in_use: list[np.ndarray]
+
+
+def answered_items(survey: Survey, combined: np.ndarray, stage_classes: list) -> dict[str, Answered]:
+    """:class:`Answered` per item of ``survey`` (imported), ``combined`` each row's combination."""
+    size = len(stage_classes[-1][1])
+    out = {}
+    for item in survey.items:
+        if item.id in survey.levels:  # small level codes, the last one "no answer": cheaper than the values
+            codes, level_values = survey.levels[item.id]
+            rows = codes != len(level_values) - 1
+        else:
+            rows = ~np.isnan(survey.frame[item.id].to_numpy(dtype=np.float32))
+        out[item.id] = Answered(rows, stage_gates(np.bincount(combined[rows], minlength=size)[:, None], stage_classes))
+    return out
+
+
 def withhold_answers(survey: Survey, responses: pd.DataFrame, levels: dict, combined: np.ndarray,
-                      stage_classes: list) -> dict[str, int]:
+                     answered: dict[str, Answered]) -> dict[str, int]:
     """Answers of a class to an item where fewer than the minimum of its people answered it ("don't
     know" included: withholding that depended on the answers given would bias the shares) are
-    blanked (in ``responses`` and ``levels``), stage by stage (see :func:`stages`); returns how
-    many per item."""
-    size = len(stage_classes[-1][1])
+    blanked (in ``responses`` and ``levels``), stage by stage (``answered``: :func:`answered_items`);
+    returns how many per item."""
     withheld = {}
     for item in survey.items:
-        if item.id in levels:  # small level codes, the last one "no answer": cheaper than the values
-            codes, level_values = levels[item.id]
-            answered = codes != len(level_values) - 1
-        else:
-            answered = ~np.isnan(responses[item.id].to_numpy(dtype=np.float32))
-        dropped = ~_gate(np.bincount(combined[answered], minlength=size)[:, None], stage_classes)
+        dropped = ~answered[item.id].in_use[-1]
         if not dropped.any():
             withheld[item.id] = 0
             continue
-        blank = answered & dropped[combined]
+        blank = answered[item.id].rows & dropped[combined]
         withheld[item.id] = int(blank.sum())
         values = responses[item.id].to_numpy(dtype=np.float32, copy=True)
         values[blank] = np.nan
@@ -65,7 +80,7 @@ def withhold_answers(survey: Survey, responses: pd.DataFrame, levels: dict, comb
 
 
 def unscored_index(survey: Survey, responses: pd.DataFrame, levels: dict, combined: np.ndarray,
-              stage_classes: list) -> dict:
+                   stage_classes: list, answered: dict[str, Answered]) -> dict:
     """Per "don't know" setting, the respondents scored on the signs (6 or more of 8 answered, after the answers withheld)
     whom the commitment index leaves out: their class has too few scored, stage by stage; or
     between 1 and the minimum - 1 of its answers to a sign are of people the index leaves out (the
@@ -87,9 +102,9 @@ def unscored_index(survey: Survey, responses: pd.DataFrame, levels: dict, combin
         before = ~np.isnan(survey.frame[sign].to_numpy(dtype=np.float32))
         blanked |= before & np.isnan(responses[sign].to_numpy(dtype=np.float32))
     touched = np.bincount(combined[blanked], minlength=size) > 0  # per combination, as all below
-    given = {sign: ~np.isnan(survey.frame[sign].to_numpy(dtype=np.float32)) for sign in SIGN_IDS}
+    given = {sign: answered[sign].rows for sign in SIGN_IDS}
     answers = {sign: np.bincount(combined[rows], minlength=size) for sign, rows in given.items()}
-    in_use = {sign: stage_gates(answers[sign][:, None], stage_classes) for sign in SIGN_IDS}  # after each stage
+    in_use = {sign: answered[sign].in_use for sign in SIGN_IDS}  # after each stage
     settings = ("not_yes", "missing")
     # scored as the index scores them (level codes, not values), per setting; counted per combination
     complete = {setting: signs_met_codes(unpublished, Settings(dont_know=setting)) != INCOMPLETE for setting in settings}
