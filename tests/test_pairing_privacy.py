@@ -166,9 +166,9 @@ def pair_audit(imported_survey, minimum: int, items: list[str], also: tuple[int,
     interval's degrees of freedom give away), beside each group's answers and "don't know" per wave,
     for every one- and two-way breakdown, unfiltered and filtered by each division and each wave.
 
-    The unknowns: people paired in some publication, alike in every wave (the combination of
-    attributes they were in and their answer: blank, "don't know" or given); everyone else's answers
-    one wave at a time (no published number pairs them: the attacker cannot know who they are in
+    The unknowns: a person's rows tied by a run of some publication (:mod:`cxcommit.privacy.pairing`),
+    alike in every wave of it (the combination of attributes they were in and their answer: blank,
+    "don't know" or given); everyone else's answers one wave at a time (no published number pairs them: the attacker cannot know who they are in
     another wave). The targets, between 1 and ``minimum`` - 1 people: people alike in every wave
     ("don't know" and given together: their count within a group may be small, as documented), people
     who answered in one combination in one wave and in another in another, and the answers of a class
@@ -179,21 +179,27 @@ def pair_audit(imported_survey, minimum: int, items: list[str], also: tuple[int,
     names = ("wave", *reporting_attributes(imported_survey))
     fine_codes, _ = pd.factorize(pd.MultiIndex.from_arrays([_labels(imported_survey.frame[n]) for n in names]))
     wave = imported_survey.codes("wave")[0].astype(np.int64)
-    person = imported_survey.persons
     published = {each: publish(imported_survey, each) for each in (minimum, *also)}
     back = {each: _published_rows(imported_survey, survey) for each, survey in published.items()}
     found, equations_made = [], 0
     for item in items:
         definition = imported_survey.item(item)
         state = answer_states(imported_survey.values(item).astype(np.float32), definition)
-        linked = np.zeros(imported_survey.size, dtype=bool)  # rows paired in some publication
+        # a person's rows in one run of some publication are linked (what a pair ties together)
+        linked = np.arange(imported_survey.size)
         for each, survey in published.items():
-            linked[back[each]] |= survey.paired_rows(item)
-        linked_people = set(person[linked].tolist())
+            run = np.full(imported_survey.size, -1, dtype=np.int64)
+            run[back[each]] = survey.paired_runs(item)
+            for rows in pd.Series(np.flatnonzero(run >= 0)).groupby(run[run >= 0]).agg(list):
+                roots = {_root(linked, r) for r in rows}
+                for r in roots:
+                    linked[r] = min(roots)
+        root = np.array([_root(linked, r) for r in range(imported_survey.size)])
         keys, rows_of_person = [], {}
+        together = np.bincount(root, minlength=imported_survey.size)[root] > 1
         for r in range(imported_survey.size):
-            if person[r] >= 0 and person[r] in linked_people:
-                rows_of_person.setdefault(person[r], []).append(r)
+            if together[r]:
+                rows_of_person.setdefault(root[r], []).append(r)
                 keys.append(None)
             else:
                 keys.append(("row", int(wave[r]), int(fine_codes[r]), int(state[r])))
@@ -219,10 +225,11 @@ def pair_audit(imported_survey, minimum: int, items: list[str], also: tuple[int,
             where[back[each]] = np.arange(len(back[each]))
             shown_values = survey.values(item).astype(np.float64)
             base, _, shown_dont_know, _ = item_masks(shown_values, definition, settings)
-            usable = survey.paired_rows(item) & base  # paired, answers not withheld
+            runs = survey.paired_runs(item)
+            usable = (runs >= 0) & base  # paired, answers not withheld
             p1, p2 = where[first], where[second]
             kept = (p1 >= 0) & (p2 >= 0)
-            kept[kept] &= usable[p1[kept]] & usable[p2[kept]]
+            kept[kept] &= usable[p1[kept]] & usable[p2[kept]] & (runs[p1[kept]] == runs[p2[kept]])  # one run
             frame = survey.frame
             views = [{}] + [{"division": [v]} for v in survey.codes("division")[1]] \
                 + [{"wave": [w]} for w in survey.codes("wave")[1]]
@@ -287,6 +294,13 @@ def pair_audit(imported_survey, minimum: int, items: list[str], also: tuple[int,
     return {"determined": found, "equations": equations_made}
 
 
+def _root(parent: np.ndarray, r: int) -> int:
+    while parent[r] != r:
+        parent[r] = parent[parent[r]]
+        r = parent[r]
+    return int(r)
+
+
 @pytest.mark.parametrize("dont_know", ["not_yes", "missing"])
 def test_no_small_pairing_is_determined_by_every_breakdown_and_filter(many, few, dont_know):
     """Yes/no, rated (where "don't know" is never in the base) and numeric items, under both "don't
@@ -342,7 +356,7 @@ def test_the_audit_finds_what_pairing_everyone_gives_away(monkeypatch):
     import cxcommit.privacy.publish as publishing
 
     monkeypatch.setattr(publishing, "paired_people",
-                        lambda person, wave, stages, answered: (person, {item: person >= 0 for item in answered}))
+                        lambda person, wave, stages, answered: (person, {item: person.copy() for item in answered}))
     found = pair_audit(imported(panel(lambda later: 1 + later % 4)), K, ["sign_1"])["determined"]  # published anew
     assert len(found) > 10 and {count for *_, count in found} <= {1, 2, 3, 4}
     assert any(name[0] == "paired count" for _, name, _ in found)  # published outright, too
@@ -353,8 +367,66 @@ def test_the_audit_finds_what_a_units_answers_less_its_pairs_give_away(monkeypat
     determines unpaired answers of one person."""
     import cxcommit.privacy.pairing as pairing
 
-    monkeypatch.setattr(pairing, "_beside_few_unpaired",
-                        lambda person, row_class, state, kept, minimum: np.zeros(len(kept), dtype=bool))
-    one_unit = imported(panel(lambda later: later, units={"Risk & Compliance"}))
-    found = pair_audit(one_unit, K, ["ceo_ownership"])["determined"]
+    runs = pairing._runs
+    monkeypatch.setattr(pairing, "_runs", lambda unit, wave, key, minimum, row_class=None, answered=None:
+                        runs(unit, wave, key, minimum))  # no class: the rule is not applied
+    found = pair_audit(imported(one_newcomer()), K, ["ceo_ownership"])["determined"]
     assert found and all(name[0] == "unpaired" and count < K for _, name, count in found)
+
+
+def one_newcomer() -> pd.DataFrame:
+    """Six people of one unit, role and region answer two quarters, and a seventh joins them in the
+    second: a run of six, and one answer beside it."""
+    demo = pd.read_csv(DEMO, dtype=str, keep_default_na=False)
+    rows = pd.concat([demo[demo["wave"] == QUARTERS[0]].head(6), demo[demo["wave"] == QUARTERS[1]].head(7)])
+    rows = rows.assign(division="Operations", business_unit="Claims", role="Employee", region="North",
+                       respondent_id=[f"P{i}" for i in [*range(6), *range(7)]])
+    return rows.reset_index(drop=True)
+
+
+def test_a_newcomer_beside_a_run_ends_it():
+    """With the rule, the quarter's seven answers are all unpaired: none is told by the answers less
+    the pairs."""
+    survey = publish(imported(one_newcomer()), K)
+    counts = paired_counts(survey, None, [survey.item("ceo_ownership")], Settings(min_group_size=K))
+    assert counts is None or counts.pairs.sum() == 0
+    assert pair_audit(imported(one_newcomer()), K, ["ceo_ownership"])["determined"] == []
+
+
+def test_a_wave_added_changes_no_pairing_of_the_waves_before_it():
+    """The seventh attack, through the workspace: two people answered the first two quarters with
+    six others and left; a third quarter split the eight's pattern, their pairs between the first
+    two quarters went, and the change between them, before and after, gave both people's answers.
+    Runs are decided wave by wave: the changes between earlier waves are the same, to the last
+    digit, whatever waves come after (here each of the five quarters' panel, cut after each)."""
+    panel_ = five_wave_panel()
+    quarters = sorted(panel_["wave"].unique())
+    columns = ["item", "group", "wave", "n", "k", "change_prev", "change_prev_low", "change_prev_high",
+               "change_prev_p", "change_prev_method", "change_first_low", "change_first_high", "change_first_p"]
+    whole = trends(publish(imported(panel_), K), "division")[columns]
+    assert (whole["change_prev_method"] == PAIRED).sum() > 100  # pairs are used
+    for last in range(2, len(quarters)):
+        earlier = trends(publish(imported(panel_[panel_["wave"].isin(quarters[:last])]), K), "division")[columns]
+        same = whole[whole["wave"].isin(quarters[:last])].reset_index(drop=True)
+        pd.testing.assert_frame_equal(earlier.reset_index(drop=True), same)
+
+
+def test_people_who_leave_end_their_run_for_everyone_in_it():
+    """The attack's panel in small: P1-P6 answer three quarters, P7 and P8 the first two. The eight
+    are paired between the first two quarters, whether the third is there or not; the six are not
+    paired into the third (the pairs would differ from the first two quarters' by the two who left)."""
+    demo = pd.read_csv(DEMO, dtype=str, keep_default_na=False)
+    waves = ["2025-Q2", "2025-Q3", "2025-Q4"]
+    rows = []
+    for wave, people in zip(waves, (range(8), range(8), range(6))):
+        part = demo[demo["wave"] == wave].head(len(people))
+        rows.append(part.assign(division="Operations", business_unit="Claims", role="Employee", region="North",
+                                respondent_id=[f"P{i}" for i in people]))
+    frame = pd.concat(rows).reset_index(drop=True)
+    settings = Settings(min_group_size=K)
+    for shown in (waves[:2], waves):
+        survey = publish(imported(frame[frame["wave"].isin(shown)]), K)
+        counts = paired_counts(survey, None, [survey.item("sign_1")], settings)
+        assert counts.pairs[0, 0, 0, 1] == 8  # the first two quarters
+        if len(shown) == 3:
+            assert counts.pairs[0, 0, :, 2].sum() == 0  # nobody into the third

@@ -86,8 +86,8 @@ def _paired_counts(survey: Survey, groups, items: list, settings: Settings) -> P
         values = survey.values(item.id).astype(np.float64)
         base_1, yes_1, _, _ = item_masks(values[first], item, settings)
         base_2, yes_2, _, _ = item_masks(values[second], item, settings)
-        paired = survey.paired_rows(item.id)  # only pairs publishing keeps (cxcommit.privacy.pairing)
-        both_answered = base_1 & base_2 & paired[first] & paired[second]
+        runs = survey.paired_runs(item.id)  # only pairs publishing keeps (cxcommit.privacy.pairing)
+        both_answered = base_1 & base_2 & (runs[first] >= 0) & (runs[first] == runs[second])
         for kind, mask in enumerate((both_answered, both_answered & yes_1 & yes_2, both_answered & yes_1,
                                      both_answered & yes_2)):
             sums[kind, position] = np.bincount(cell[mask], minlength=cells)
@@ -205,16 +205,16 @@ def _paired_slopes(survey: Survey, by: str | None, settings: Settings, changes: 
 def _repeats(survey: Survey, groups, items: list, settings: Settings, shown: np.ndarray) -> np.ndarray:
     """Per item and group (items × groups): answers beyond each person's first among the waves
     ``shown`` (items × groups × waves), so that the different people are the answers less these."""
-    person, group = survey.person_codes(), groups.codes.astype(np.int64)
-    named = np.flatnonzero(person >= 0)
-    wave = survey.codes("wave")[0].astype(np.int64)[named]
-    owner, _ = pd.factorize(group[named] * (int(person.max()) + 1) + person[named])
-    owner_group = np.zeros(int(owner.max(initial=-1)) + 1, dtype=np.int64)
-    owner_group[owner] = group[named]
+    group, waves = groups.codes.astype(np.int64), survey.codes("wave")[0].astype(np.int64)
     out = np.zeros((len(items), groups.size))
-    for position, item in enumerate(items):
-        base = item_masks(survey.values(item.id).astype(np.float64)[named], item, settings)[0] \
-            & survey.paired_rows(item.id)[named]
+    for position, item in enumerate(items):  # a person's answers in one run (their pairs) count once
+        runs = survey.paired_runs(item.id)
+        named = np.flatnonzero(runs >= 0)
+        wave = waves[named]
+        owner, _ = pd.factorize(group[named] * (int(runs.max(initial=0)) + 1) + runs[named])
+        owner_group = np.zeros(int(owner.max(initial=-1)) + 1, dtype=np.int64)
+        owner_group[owner] = group[named]
+        base = item_masks(survey.values(item.id).astype(np.float64)[named], item, settings)[0]
         answers = np.bincount(owner[base & shown[position, group[named], wave]], minlength=len(owner_group))
         out[position] = np.bincount(owner_group, weights=np.maximum(answers - 1, 0), minlength=groups.size)
     return out

@@ -232,13 +232,18 @@ class Survey:
             return self.persons
         return self._cached("persons", compute=lambda: self.persons.take(self.rows))
 
+    def paired_runs(self, item_id: str) -> np.ndarray:
+        """Each of this survey's rows' run for ``item_id`` (-1 none): two rows of a person are paired
+        where both are in one run (see :mod:`cxcommit.privacy.pairing`); none where publishing kept
+        no pairing."""
+        runs = self.paired.get(item_id)
+        if runs is None:
+            return np.full(self.size, -1, dtype=np.int64)
+        return runs if self.rows is None else self._cached("paired", item_id, compute=lambda: runs.take(self.rows))
+
     def paired_rows(self, item_id: str) -> np.ndarray:
-        """Which of this survey's rows may be paired with the same person's rows in other waves for
-        ``item_id`` (see :mod:`cxcommit.privacy.pairing`); none where publishing kept no pairing."""
-        rows = self.paired.get(item_id)
-        if rows is None:
-            return np.zeros(self.size, dtype=bool)
-        return rows if self.rows is None else self._cached("paired", item_id, compute=lambda: rows.take(self.rows))
+        """Which of this survey's rows are in a run for ``item_id`` (:meth:`paired_runs`)."""
+        return self.paired_runs(item_id) >= 0
 
     def filter(self, **values) -> "Survey":
         """Rows whose groupings take the given values, e.g. ``filter(division=["Digital"], wave=["2026-Q3"])``.

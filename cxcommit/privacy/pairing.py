@@ -1,4 +1,4 @@
-"""People who answered several waves, paired only in groups of the minimum.
+"""People who answered several waves, paired only in groups of the minimum, decided wave by wave.
 
 A change between two waves pairs the answers of the people who gave both
 (:mod:`cxcommit.analyses.panels`): its interval and p-value rest on how many of a group's people
@@ -7,26 +7,31 @@ each wave, but the people of a class in one wave who are also in a given class o
 can be fewer: an attack on the published intervals recovered such pairs of one person, with both
 of their answers. So the pairing is published by the same rule as everything else:
 
-- **Patterns.** A person's *pattern* is the class of each of their rows, wave by wave. People are
-  paired only where at least the minimum of people share their pattern; the others' rows are
-  published as if they had no respondent id.
-- **Per item.** For an item, people are paired only where at least the minimum of the paired
-  people of their pattern answered it, said "don't know" and left it blank in the same waves
-  (an answer withheld up to the stage counting as blank: the same at a stage in every
-  publication). A pair counts where
-  both answers are in the item's base, which leaves "don't know" out for rated items, and for
-  yes/no items under the "don't know is missing" setting: whole patterns again, under every setting.
+- **Runs.** People are paired within *runs*: from a wave on, a run's people share their class (or
+  their absence) wave by wave, at least the minimum of them. Going through the waves in time
+  order, a run whose people split, in the next wave, into a part of between 1 and the minimum − 1
+  ends before that wave, all of it; its people (and anyone not yet in a run) start new runs in a
+  wave where at least the minimum of them share a class. Two answers of a person are paired where
+  both are in one run; the others are published as independent answers.
+- **Decided once.** A run's course up to a wave depends on that wave and the ones before only, so
+  a wave added later changes no pairing between the waves before it (an attack recovered two
+  people's answers from the change a third wave made to the paired interval between the first two).
+- **Per item.** For an item, runs are cut further by the same rule where their people answered
+  it, said "don't know" or left it blank (an answer withheld up to the stage counting as blank:
+  the same at a stage in every publication). A pair counts where both answers are in the item's
+  base, which leaves "don't know" out for rated items, and for yes/no items under the "don't know
+  is missing" setting: whole runs again, under every setting.
 - **What pairs leave.** A group's answers in a wave less its pairs are the answers not paired: in
-  each class, those published (not withheld) are 0 or at least the minimum too. Where fewer remain, the people of the class
-  who are paired are not (the third attack recovered a unit's one new respondent's answer from its
-  answers less its pairs).
-- **Nested across settings.** Both rules are applied stage by stage, like the classes (3, 4, 5,
-  then k: :func:`cxcommit.privacy.classes.stages`), each stage on the pairing the stage before
-  kept, so that outputs made for two minimums differ by whole patterns of the smaller. Answers are
-  withheld per class, so a pattern's answers in a wave are all withheld or none.
+  each class, those published (not withheld) and in no run are 0 or at least the minimum. Where
+  fewer remain, the runs in the class end before that wave (the third attack recovered a unit's one
+  new respondent's answer from its answers less its pairs).
+- **Nested across settings.** The rules are applied stage by stage, like the classes (3, 4, 5,
+  then k: :func:`cxcommit.privacy.classes.stages`), each stage cutting the runs the stage before
+  kept, so that outputs made for two minimums differ by whole runs of the smaller. Answers are
+  withheld per class, so a run's answers in a wave are all withheld or none.
 
-Every count of paired people a published number rests on is then a sum of whole patterns: 0 or at
-least the minimum, for any group, filter or difference of them.
+Every count of paired people a published number rests on is then a sum of whole runs: 0 or at least
+the minimum, for any group, filter, wave or difference of them.
 """
 from __future__ import annotations
 
@@ -49,69 +54,84 @@ def answer_states(values: np.ndarray, item) -> np.ndarray:
 
 def paired_people(person: np.ndarray, wave: np.ndarray, stage_classes: list[tuple[int, np.ndarray]],
                   states: dict[str, list[np.ndarray]]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """``person`` (each row's person, -1 none) with the people of small patterns set to -1, and per
-    item the rows whose pairing for it stays in use (see the module); ``stage_classes``: per stage,
-    its minimum and each row's class (-1 left out); ``states``: per item and stage, each row's
-    :func:`answer_states` with the answers withheld up to that stage blank."""
-    person = np.asarray(person, dtype=np.int64).copy()
-    people = int(person.max(initial=-1)) + 1
-    linked = np.zeros(people, dtype=bool)
-    linked[person[person >= 0]] = True
-    per_item = {item: linked.copy() for item in states}
+    """Each row's run (see the module; -1 none), and per item each row's run for that item;
+    ``person``: each row's person (-1 none), ``wave``: its wave (codes in time order);
+    ``stage_classes``: per stage, its minimum and each row's class (-1 left out); ``states``: per
+    item and stage, each row's :func:`answer_states` with the answers withheld up to that stage blank."""
+    run = np.asarray(person, dtype=np.int64).copy()
+    wave = np.asarray(wave, dtype=np.int64)
+    per_item = {item: run.copy() for item in states}
     for stage, (minimum, row_class) in enumerate(stage_classes):
-        token = np.where(row_class >= 0, wave.astype(np.int64) * (int(row_class.max(initial=0)) + 2) + row_class + 1, 0)
-        linked &= _shared(person, token, linked, minimum)
+        token = np.where(row_class >= 0, row_class + 1, 0)  # 0: a row in no class
+        run = _runs(run, wave, token, minimum)
         for item, by_stage in states.items():
             state = by_stage[stage]
-            kept = per_item[item] & linked
-            kept &= _shared(person, token * 3 + state, kept, minimum)
-            per_item[item] = kept & ~_beside_few_unpaired(person, row_class, state, kept, minimum)
-    person[(person >= 0) & ~linked[np.maximum(person, 0)]] = -1
-    return person, {item: (person >= 0) & kept[np.maximum(person, 0)] for item, kept in per_item.items()}
+            within = _both(per_item[item], run)
+            per_item[item] = _runs(within, wave, token * 3 + state, minimum, row_class, state != BLANK)
+    return run, per_item
 
 
-def _beside_few_unpaired(person: np.ndarray, row_class: np.ndarray, state: np.ndarray, kept: np.ndarray,
-                         minimum: int) -> np.ndarray:
-    """Per person: whether they are paired (``kept``) and have a row in a class where between 1 and
-    ``minimum`` - 1 of the answers are not paired. Those answers are what a group's answers less
-    its pairs leave, so their people are not paired either: the class's unpaired answers become all
-    of its answers, and each pattern given up adds its whole people to the other classes it touches."""
-    paired = (person >= 0) & kept[np.maximum(person, 0)]
-    inside = row_class >= 0
-    loose = inside & (state != BLANK) & ~paired
-    unpaired = np.bincount(row_class[loose], minlength=int(row_class.max(initial=-1)) + 1)
-    few = (unpaired > 0) & (unpaired < minimum)
-    out = np.zeros(len(kept), dtype=bool)
-    out[person[paired & inside & few[np.maximum(row_class, 0)]]] = True
+def _both(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Runs of rows in the same run of ``first`` and of ``second`` (-1 where either is -1)."""
+    out = np.full(len(first), -1, dtype=np.int64)
+    inside = (first >= 0) & (second >= 0)
+    out[inside] = pd.factorize(pd.MultiIndex.from_arrays([first[inside], second[inside]]))[0]
     return out
 
 
-def _shared(person: np.ndarray, token: np.ndarray, among: np.ndarray, minimum: int) -> np.ndarray:
-    """Per person: whether at least ``minimum`` of the people ``among`` share their sequence of
-    ``token`` (their rows' tokens in wave order), or whether they are not among them."""
-    rows = np.flatnonzero((person >= 0) & among[np.maximum(person, 0)])
-    out = ~among.copy()
+def _runs(unit: np.ndarray, wave: np.ndarray, key: np.ndarray, minimum: int, row_class: np.ndarray | None = None,
+          answered: np.ndarray | None = None) -> np.ndarray:
+    """``unit`` (each row's run so far, -1 none) cut into runs whose people share their ``key``
+    wave by wave, at least ``minimum`` of them (see the module), going through the waves in order;
+    with ``row_class`` and ``answered``, a run also ends before a wave where between 1 and
+    ``minimum`` - 1 of the answers of its class there are in no run."""
+    out = np.full(len(unit), -1, dtype=np.int64)
+    rows = np.flatnonzero(unit >= 0)
     if not len(rows):
         return out
-    pattern = _patterns(person[rows], token[rows], len(among))
-    of = pattern[among]
-    sizes = np.bincount(of)
-    out[np.flatnonzero(among)] = sizes[of] >= minimum
+    if row_class is not None:  # answers in no run from the start, per class
+        classes = int(row_class.max(initial=-1)) + 1
+        outside = np.bincount(row_class[(unit < 0) & answered & (row_class >= 0)], minlength=classes)
+    units, owner = np.unique(unit[rows], return_inverse=True)
+    waves = int(wave.max(initial=0)) + 1
+    at = np.full((waves, len(units)), -1, dtype=np.int64)  # each unit's row in each wave
+    at[wave[rows], owner] = rows
+    group = np.full(len(units), -1, dtype=np.int64)  # each unit's group of runs alike so far (-1: in no run)
+    current = np.full(len(units), -1, dtype=np.int64)  # each unit's run
+    next_group = next_run = 0
+    for w in range(waves):
+        row = at[w]
+        here = np.where(row >= 0, key[np.maximum(row, 0)] + 1, 0)  # 0: absent
+        going = np.flatnonzero(group >= 0)
+        if len(going):  # each group splits by this wave's key: a part under the minimum ends all of it
+            child, _ = pd.factorize(pd.MultiIndex.from_arrays([group[going], here[going]]))
+            sizes = np.bincount(child)
+            small = np.zeros(next_group, dtype=bool)
+            np.logical_or.at(small, group[going], sizes[child] < minimum)
+            ends = small[group[going]]
+            group[going[ends]], current[going[ends]] = -1, -1
+            kept = going[~ends]
+            group[kept] = next_group + child[~ends]
+            next_group += int(child.max(initial=-1)) + 1
+        starting = np.flatnonzero((group < 0) & (row >= 0))
+        if len(starting):  # a new run where at least the minimum share this wave's key
+            alike, _ = pd.factorize(here[starting])
+            enough = np.bincount(alike)[alike] >= minimum
+            chosen = starting[enough]
+            group[chosen] = next_group + alike[enough]
+            next_group += int(alike.max(initial=-1)) + 1
+            current[chosen] = next_run + np.arange(len(chosen))
+            next_run += len(chosen)
+        if row_class is not None:  # what pairs leave: a class's answers in no run are 0 or the minimum
+            present = np.flatnonzero(row >= 0)
+            of = row_class[row[present]]
+            loose = present[(of >= 0) & answered[row[present]] & (group[present] < 0)]
+            counted = outside + np.bincount(row_class[row[loose]], minlength=classes)
+            few = (counted > 0) & (counted < minimum)
+            inside = present[(of >= 0) & (group[present] >= 0)]
+            ending = inside[few[row_class[row[inside]]]]
+            if len(ending):  # whole groups: a group's people share this wave's class
+                group[ending], current[ending] = -1, -1
+        placed = np.flatnonzero((group >= 0) & (row >= 0))
+        out[row[placed]] = current[placed]
     return out
-
-
-def _patterns(person: np.ndarray, token: np.ndarray, people: int) -> np.ndarray:
-    """Each person's number for their sequence of tokens (rows in token order, which puts the
-    waves in order): equal sequences, equal numbers; a person with no row gets the empty one's."""
-    order = np.lexsort((token, person))
-    person, token = person[order], token[order]
-    start = np.r_[True, person[1:] != person[:-1]]
-    first = np.maximum.accumulate(np.where(start, np.arange(len(person)), 0))
-    rank = np.arange(len(person)) - first
-    pattern = np.zeros(people, dtype=np.int64)
-    for step in range(int(rank.max(initial=-1)) + 1):  # one token more of each person's sequence
-        at = rank == step
-        nth = np.full(people, -1, dtype=np.int64)
-        nth[person[at]] = token[at]
-        pattern, _ = pd.factorize(pd.MultiIndex.from_arrays([pattern, nth]))
-    return pattern.astype(np.int64)

@@ -186,7 +186,7 @@ def detached(part: Survey) -> Survey:
     levels = {item: part.item_levels(item) for item in part.levels}
     unscored = {setting: part.index_excluded(setting) for setting in part.unscored}
     persons = numbered(part.person_codes())
-    paired = {item: part.paired_rows(item) for item in part.paired} if persons is not None else {}
+    paired = {item: part.paired_runs(item) for item in part.paired} if persons is not None else {}
     return Survey(frame, part.items, dict(part.groupings), part.mapping, _own_report(part, frame),
                   levels=levels, filters=part.filters, minimum=part.minimum,
                   classes=_renumbered(part.class_codes()), disclosure=_own_disclosure(part, frame),
