@@ -82,3 +82,25 @@ def test_someone_signed_in_whom_the_workspace_does_not_list_sees_only_that(tmp_p
     assert not test.exception
     assert test.title[0].value == "No access yet" and len(test.title) == 1
     assert "workspace people add EMAIL --role viewer" in "\n".join(m.value for m in test.markdown)
+
+
+def test_only_those_who_add_waves_see_the_respondents_stored_per_wave(tmp_path, monkeypatch):
+    """The files' rows per wave less the published respondents tell how many a wave's numbers leave out
+    (an attack read 1 in 2025-Q2 and 2 in 2025-Q3): the count is the importer's, not a viewer's."""
+    from cxcommit.demo import import_demo
+    from cxcommit.store import Workspace
+
+    url = f"sqlite:///{tmp_path / 'cxcommit.db'}"
+    store = Workspace.open(url)
+    store.set_person("admin@example.org", "admin")
+    store.set_person("viewer@example.org", "viewer", ("Digital",))
+    store.add("CX pulse", import_demo())
+    monkeypatch.setenv("CXCOMMIT_DATABASE_URL", url)
+    for email, shown in (("admin@example.org", True), ("viewer@example.org", False)):
+        test = dashboard({"is_logged_in": True, "email": email, "name": email}, {**SHARED, **PROVIDER})
+        test = test.switch_page("pages/data.py").run()
+        assert not test.exception, test.exception
+        text = "\n".join(m.value for m in test.markdown)
+        assert ("respondents stored" in text) is shown, email
+        assert all(("Respondents" in frame.value.columns) is shown for frame in test.dataframe
+                   if "Wave" in frame.value.columns), email

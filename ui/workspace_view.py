@@ -91,8 +91,9 @@ def panel(store, dataset: Dataset, access) -> None:
             st.markdown("Nothing is kept yet: load an export below and keep it in the workspace.")
         for survey in surveys:
             line = st.container(horizontal=True, vertical_alignment="center")
+            stored = f", {survey.respondents:,} respondents stored" if access.can("add") else ""  # see _manage
             line.markdown(f"**{md(survey.name)}** — {len(survey.waves)} wave(s) "
-                          f"({md(', '.join(w.label for w in survey.waves))}), {survey.respondents:,} respondents stored"
+                          f"({md(', '.join(w.label for w in survey.waves))}){stored}"
                           + (f", unit metrics from {md(survey.metrics)}" if survey.metrics else ""), width="stretch")
             if survey.name == dataset.stored:
                 line.markdown("*in use*", width="content")
@@ -105,10 +106,15 @@ def panel(store, dataset: Dataset, access) -> None:
 
 
 def _manage(store, survey, access) -> None:
-    """The survey in use: its waves as stored, and removing one, renaming and deleting (confirmed)."""
+    """The survey in use: its waves as stored, and removing one, renaming and deleting (confirmed).
+    The respondents stored per wave are the files' rows, the import report's count: shown to those
+    who add waves (who hold the files) only, as less the published respondents they tell how many a
+    wave's numbers leave out, a count under the minimum."""
     st.markdown(f"**Waves of {md(survey.name)}**")
-    st.dataframe([{"Wave": w.label, "Respondents": w.respondents, "File": w.source, "Added by": w.added_by,
-                   "Added": f"{w.added_at:%Y-%m-%d %H:%M}"} for w in survey.waves], hide_index=True)
+    adds = access.can("add")
+    st.dataframe([{"Wave": w.label, **({"Respondents": w.respondents} if adds else {}), "File": w.source,
+                   "Added by": w.added_by, "Added": f"{w.added_at:%Y-%m-%d %H:%M}"} for w in survey.waves],
+                 hide_index=True)
     if access.can("add"):
         _rename(store, survey)
     if not access.can("delete"):
