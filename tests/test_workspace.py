@@ -271,3 +271,25 @@ def test_a_grouping_added_with_a_later_wave_leaves_what_was_published_of_earlier
     pd.testing.assert_frame_equal(now, then)
     for name in dropped:  # the earlier waves' people are one blank group of each new grouping
         assert after.filter(wave=early).responses[name].isna().all()
+
+
+def test_a_wave_added_leaves_the_paired_changes_between_earlier_waves(database_url):
+    """The seventh attack, as it was made: waves of a panel where people repeat added to the workspace
+    one at a time; after each, the trends' changes between the waves before are what they were, to
+    the last digit (pairing is decided wave by wave: cxcommit.privacy.pairing)."""
+    from test_pairing_privacy import five_wave_panel, imported
+
+    panel = imported(five_wave_panel())
+    labels = list(panel.report.waves)
+    columns = ["item", "group", "wave", "n", "k", "change_prev_low", "change_prev_high", "change_prev_p",
+               "change_prev_method", "change_first_low", "change_first_high", "change_first_p"]
+    workspace = Workspace.open(database_url)
+    before = None
+    for label in labels:
+        workspace.add("Panel", wave_of(panel, label))
+        now = trends(publish(workspace.load("Panel"), 5), "division")[columns]
+        if before is not None:
+            earlier = now[now["wave"].isin(before["wave"].unique())].reset_index(drop=True)
+            pd.testing.assert_frame_equal(earlier, before.reset_index(drop=True))
+        before = now
+    assert (before["change_prev_method"] == "cluster-robust (people in both waves)").sum() > 100
