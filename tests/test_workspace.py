@@ -293,3 +293,30 @@ def test_a_wave_added_leaves_the_paired_changes_between_earlier_waves(database_u
             pd.testing.assert_frame_equal(earlier, before.reset_index(drop=True))
         before = now
     assert (before["change_prev_method"] == "cluster-robust (people in both waves)").sum() > 100
+
+
+def test_a_wave_stored_later_but_dated_earlier_leaves_the_pairing_of_the_others(database_url):
+    """The eighth attack: the panel's last four quarters stored, then its first, dated before them.
+    Runs decided in time order started again at the first quarter and moved the pairs between the
+    later quarters by one or two people, whose answers the intervals then gave. Runs are decided in
+    the order waves were stored: the later quarters' changes are what they were."""
+    from test_pairing_privacy import five_wave_panel, imported
+
+    panel = imported(five_wave_panel())
+    first, *later = list(panel.report.waves)
+    columns = ["item", "group", "wave", "n", "k", "prev_wave", "change_prev_low", "change_prev_high",
+               "change_prev_p", "change_prev_method"]
+    workspace = Workspace.open(database_url)
+    workspace.add("Panel", wave_of(panel, *later))
+    before = trends(publish(workspace.load("Panel"), 5), "division")[columns]
+    assert (before["change_prev_method"] == "cluster-robust (people in both waves)").sum() > 50
+    workspace.add("Panel", wave_of(panel, first))
+    back = workspace.load("Panel")
+    assert back.report.waves == tuple(panel.report.waves) and back.report.waves_stored[-1] == first
+    after = trends(publish(back, 5), "division")[columns]
+    then = before[before["prev_wave"].notna()].reset_index(drop=True)  # changes between later quarters
+    now = after.merge(then[["item", "group", "wave"]], on=["item", "group", "wave"])
+    assert (now["prev_wave"] != first).all() and len(then) > 200
+    pd.testing.assert_frame_equal(now, then)
+    workspace.remove_wave("Panel", first)  # the wave stored last, removed: back to what it was
+    pd.testing.assert_frame_equal(trends(publish(workspace.load("Panel"), 5), "division")[columns], before)

@@ -68,6 +68,7 @@ class ImportReport:
     problems: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = ()
     waves: tuple[str, ...] = ()
+    waves_stored: tuple[str, ...] = ()  # a stored survey's waves in the order they were stored (cxcommit.privacy.pairing)
     repeat_respondents: int = 0  # people (respondent ids) with answers in more than one wave
     test_responses: int = 0  # kept rows that are Qualtrics preview/test responses (kept by choice, or all of them)
 

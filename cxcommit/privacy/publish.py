@@ -270,7 +270,7 @@ def _pairing(survey: Survey, combined: np.ndarray, order: np.ndarray, stage_clas
     person = numbered(survey.persons, order)
     if person is None:
         return None, {}
-    wave = survey.frame["wave"].cat.codes.to_numpy()[order]
+    wave = _decision_order(survey)[survey.frame["wave"].cat.codes.to_numpy()][order]
     states = {}  # per item and stage: the answers as imported, less those withheld up to that stage
     for item in survey.items:
         imported = answer_states(survey.frame[item.id].to_numpy(dtype=np.float32), item)
@@ -279,6 +279,16 @@ def _pairing(survey: Survey, combined: np.ndarray, order: np.ndarray, stage_clas
                                    states)
     person = numbered(person)
     return (person, paired) if person is not None else (None, {})
+
+
+def _decision_order(survey: Survey) -> np.ndarray:
+    """Per wave code, its place in the order the pairing decides the waves: the order a stored
+    survey's waves were stored in (a wave added later, whatever its date, is decided after the
+    others, so it changes no pairing between them), else time order."""
+    labels = [str(w) for w in survey.frame["wave"].cat.categories]
+    stored = [w for w in survey.report.waves_stored if w in labels]
+    order = stored + [w for w in labels if w not in stored]
+    return np.array([order.index(w) for w in labels], dtype=np.int64)
 
 
 def _labels(names, parts, published, placed) -> tuple[np.ndarray, list[tuple[list[str], np.ndarray]]]:

@@ -139,9 +139,10 @@ def _report(imports, waves, frame: dict, repeats: int):
         notes = tuple(n for n in report.notes if n != repeat_note(report.repeat_respondents))
         reports.append(replace(report, rows_kept=sum(w.respondents for w in left.get(record.id, [])),
                                waves=tuple(w.label for w in left.get(record.id, [])), notes=notes, repeat_respondents=0))
+    stored = tuple(w.label for w in waves)  # by id: the order they were stored in
     if len(reports) == 1:
         report = reports[0]
         return replace(report, repeat_respondents=repeats,
                        notes=report.notes + ((repeat_note(repeats),) if repeats else ()),
-                       waves=tuple(str(w) for w in frame["wave"].cat.categories))
-    return combined_report(reports, pd.DataFrame({"wave": frame["wave"]}), repeats)
+                       waves=tuple(str(w) for w in frame["wave"].cat.categories), waves_stored=stored)
+    return replace(combined_report(reports, pd.DataFrame({"wave": frame["wave"]}), repeats), waves_stored=stored)

@@ -19,7 +19,7 @@ def report_json(report: ImportReport) -> str:
 def report_from_json(text: str) -> ImportReport:
     data = json.loads(text)
     data["problems"] = tuple(Problem(**p) for p in data.get("problems", ()))
-    for name in ("notes", "waves"):
+    for name in ("notes", "waves", "waves_stored"):
         data[name] = tuple(data.get(name, ()))
     return ImportReport(**data)
 
