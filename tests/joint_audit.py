@@ -187,6 +187,9 @@ def _count_targets(local: pd.DataFrame, publications):
         return local[f"{p.minimum}:{item}"].to_numpy() != BLANK
 
     for p in publications:
+        for item in p.items:  # a rated item's base leaves "don't know" out (a yes/no item's only where it is missing)
+            if p.survey.item(item).scale.kind != "yes_no":
+                yield f"answers to {item} other than don't know (k={p.minimum})", (local[f"{p.minimum}:{item}"] == GAVE).to_numpy()
         for setting in p.scored:
             for item in p.items:
                 yield f"answers to {item} of people the index leaves out (k={p.minimum}, {setting})", answered(p, item) & ~scored(p, setting)

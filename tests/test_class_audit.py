@@ -53,3 +53,23 @@ def test_no_two_measures_of_a_small_random_survey_tell_a_small_group(data, minim
     survey = apply_mapping(raw, suggest_mapping(raw))
     assert class_audit(survey, minimum)["determined"] == []
     assert class_audit(survey, min(minimum, 5), published_for=minimum, also=(minimum + 1,))["determined"] == []
+
+
+def test_a_rating_resting_on_one_answer_beside_dont_knows_is_not_published():
+    """The ninth attack (the R survey, k = 5): in the USA, "Other" experience was a class of five, four
+    of whom said they don't know Shiny; the country's mean less its named experience levels' gave
+    the fifth's rating (n 652 − 651 = 1, sum 1.0: "Never"). A class's answers to a rated item other
+    than "don't know" are now 0 or at least k too, so the difference holds none or a group."""
+    from cxcommit.analyses.rates import rates
+    from cxcommit.privacy.publish import publish
+
+    raw = read_raw(REALDATA / "googleforms_rstudio_rsurvey2019_en.csv")
+    survey = publish(apply_mapping(raw, suggest_mapping(raw)), K)
+    experience = "How would you rate your level of experience using R?"
+    usa = "United States of America"
+    country = rates(survey, "region", items=["often_use_shiny"]).set_index("region").loc[usa]
+    levels = rates(survey, ["region", experience], items=["often_use_shiny"])
+    levels = levels[(levels["region"] == usa) & ~levels["suppressed"].astype(bool)]
+    rest = int(country["n"]) - int(levels["n"].sum())
+    assert rest == 0 or rest >= K
+    assert class_audit(apply_mapping(raw, suggest_mapping(raw)), K)["determined"] == []

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from cxcommit.instrument.items import SIGN_IDS
+from cxcommit.instrument.scales import DONT_KNOW
 from cxcommit.model.signs import INCOMPLETE, signs_met_codes
 from cxcommit.model.survey import Survey
 from cxcommit.settings import Settings
@@ -41,23 +42,35 @@ class Answered(NamedTuple):
 
 
 def answered_items(survey: Survey, combined: np.ndarray, stage_classes: list) -> dict[str, Answered]:
-    """:class:`Answered` per item of ``survey`` (imported), ``combined`` each row's combination."""
+    """:class:`Answered` per item of ``survey`` (imported), ``combined`` each row's combination. A
+    class's answers stay in use where its answers ("don't know" included) are 0 or at least the
+    minimum and, for a rated item other than yes/no, so are its answers other than "don't know":
+    those are the base of its share and mean (an attack read one person's rating from a class of
+    five where four said "don't know"). A yes/no item's share counts "don't know" as not yes by
+    default; where "don't know" is missing, its base within a class can be under the minimum, and
+    tells what the default's counts of yes and "don't know" in the class tell (a README limit)."""
     size = len(stage_classes[-1][1])
     out = {}
     for item in survey.items:
         if item.id in survey.levels:  # small level codes, the last one "no answer": cheaper than the values
             codes, level_values = survey.levels[item.id]
             rows = codes != len(level_values) - 1
+            given = rows & ~(np.asarray(level_values, dtype=float) == DONT_KNOW)[codes]
         else:
-            rows = ~np.isnan(survey.frame[item.id].to_numpy(dtype=np.float32))
-        out[item.id] = Answered(rows, stage_gates(np.bincount(combined[rows], minlength=size)[:, None], stage_classes))
+            values = survey.frame[item.id].to_numpy(dtype=np.float32)
+            rows = ~np.isnan(values)
+            given = rows & (values != DONT_KNOW)
+        counted = [rows] if item.scale.kind == "yes_no" else [rows, given]
+        counts = np.stack([np.bincount(combined[c], minlength=size) for c in counted], axis=1)
+        out[item.id] = Answered(rows, stage_gates(counts, stage_classes))
     return out
 
 
 def withhold_answers(survey: Survey, responses: pd.DataFrame, levels: dict, combined: np.ndarray,
                      answered: dict[str, Answered]) -> dict[str, int]:
     """Answers of a class to an item where fewer than the minimum of its people answered it ("don't
-    know" included: withholding that depended on the answers given would bias the shares) are
+    know" included: withholding that depended on the answers given would bias the shares), or gave
+    an answer other than "don't know", are
     blanked (in ``responses`` and ``levels``), stage by stage (``answered``: :func:`answered_items`);
     returns how many per item."""
     withheld = {}
