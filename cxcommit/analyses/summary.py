@@ -155,10 +155,11 @@ class RespondentCounts:
         """Why the two differ, for the Data page; empty when they do not."""
         if self.left_out <= 0:
             return ""
-        people = "people" if self.left_out >= minimum else "respondents"
-        count = f"{self.left_out:,}" if self.left_out >= minimum else f"fewer than {minimum}"
-        return (f"{self.kept:,} kept at import; {count} {people} fit no group of {minimum} in their wave and are "
-                f"left out of every number, so the pages report {self.reported:,}.")
+        if self.left_out < minimum:  # the two totals would tell the count ("fewer than 5" is all it says)
+            return (f"Fewer than {minimum} respondents fit no group of {minimum} in their wave and are left out of "
+                    f"every number; the pages report {self.reported:,}.")
+        return (f"{self.kept:,} kept at import; {self.left_out:,} people fit no group of {minimum} in their wave and "
+                f"are left out of every number, so the pages report {self.reported:,}.")
 
 
 def respondent_counts(published: Survey) -> RespondentCounts:
