@@ -147,7 +147,8 @@ if just_loaded:
     st.success(md(f"Now analysing {label}. The filters and every page use it."))
     st.download_button("Download the mapping used (JSON)", mapping_json, file_name="cxcommit-mapping.json",
                        mime="application/json", key="download_used")
-if not dataset.is_demo and not ctx.access.is_scoped:  # the whole file's report: not for a viewer of some divisions
+if not dataset.is_demo and ctx.access.can("add"):  # the file's report, for those who load files: its rows kept
+    # less the respondents reported tell how many fit no group, a count under the minimum
     with st.expander("What the import found", expanded=not st.session_state.get(exports_uploader())):
         import_report(dataset.survey, ctx.full)
 with st.expander(f"Small groups: what is reported within “Other …” (minimum {ctx.settings.min_group_size})",

@@ -94,9 +94,10 @@ def test_only_those_who_add_waves_see_the_respondents_stored_per_wave(tmp_path, 
     store = Workspace.open(url)
     store.set_person("admin@example.org", "admin")
     store.set_person("viewer@example.org", "viewer", ("Digital",))
+    store.set_person("all@example.org", "viewer")  # every division
     store.add("CX pulse", import_demo())
     monkeypatch.setenv("CXCOMMIT_DATABASE_URL", url)
-    for email, shown in (("admin@example.org", True), ("viewer@example.org", False)):
+    for email, shown in (("admin@example.org", True), ("viewer@example.org", False), ("all@example.org", False)):
         test = dashboard({"is_logged_in": True, "email": email, "name": email}, {**SHARED, **PROVIDER})
         test = test.switch_page("pages/data.py").run()
         assert not test.exception, test.exception
@@ -104,3 +105,4 @@ def test_only_those_who_add_waves_see_the_respondents_stored_per_wave(tmp_path, 
         assert ("respondents stored" in text) is shown, email
         assert all(("Respondents" in frame.value.columns) is shown for frame in test.dataframe
                    if "Wave" in frame.value.columns), email
+        assert ("Respondents kept" in [m.label for m in test.metric]) is shown, email  # the import report
