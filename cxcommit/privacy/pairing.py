@@ -8,14 +8,15 @@ can be fewer: an attack on the published intervals recovered such pairs of one p
 of their answers. So the pairing is published by the same rule as everything else:
 
 - **Runs.** People are paired within *runs*: from a wave on, a run's people share their class (or
-  their absence) wave by wave, at least the minimum of them. Going through the waves in time
-  order, a run whose people split, in the next wave, into a part of between 1 and the minimum − 1
+  their absence) wave by wave, at least the minimum of them. Going through the waves in the
+  order they were stored (time order for a file), a run whose people split, in the next wave, into a part of between 1 and the minimum − 1
   ends before that wave, all of it; its people (and anyone not yet in a run) start new runs in a
   wave where at least the minimum of them share a class. Two answers of a person are paired where
   both are in one run; the others are published as independent answers.
 - **Decided once.** A run's course up to a wave depends on that wave and the ones before only, so
-  a wave added later changes no pairing between the waves before it (an attack recovered two
-  people's answers from the change a third wave made to the paired interval between the first two).
+  a wave added later, whatever its date, changes no pairing between the waves before it (attacks
+  recovered people's answers from the change a third wave, or a back-dated one, made to the paired
+  intervals between the others).
 - **Per item.** For an item, runs are cut further by the same rule where their people answered
   it, said "don't know" or left it blank (an answer withheld up to the stage counting as blank:
   the same at a stage in every publication). A pair counts where both answers are in the item's
@@ -55,7 +56,8 @@ def answer_states(values: np.ndarray, item) -> np.ndarray:
 def paired_people(person: np.ndarray, wave: np.ndarray, stage_classes: list[tuple[int, np.ndarray]],
                   states: dict[str, list[np.ndarray]]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Each row's run (see the module; -1 none), and per item each row's run for that item;
-    ``person``: each row's person (-1 none), ``wave``: its wave (codes in time order);
+    ``person``: each row's person (-1 none), ``wave``: its wave (codes in the order the waves are
+    decided: :func:`cxcommit.privacy.publish._decision_order`);
     ``stage_classes``: per stage, its minimum and each row's class (-1 left out); ``states``: per
     item and stage, each row's :func:`answer_states` with the answers withheld up to that stage blank."""
     run = np.asarray(person, dtype=np.int64).copy()

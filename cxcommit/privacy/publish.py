@@ -264,9 +264,9 @@ def _publish(survey: Survey, minimum: int) -> Survey:
 
 def _pairing(survey: Survey, combined: np.ndarray, order: np.ndarray, stage_classes: list,
              answered: dict[str, Answered]) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
-    """The published rows' persons, paired only in patterns of the minimum, and per item the rows
-    whose pairing stays in use (:mod:`cxcommit.privacy.pairing`); None and none where nobody
-    answered two waves."""
+    """The published rows' runs (persons paired only in runs of the minimum), and per item each
+    row's run for it (:mod:`cxcommit.privacy.pairing`); None and none where nobody answered two
+    waves."""
     person = numbered(survey.persons, order)
     if person is None:
         return None, {}

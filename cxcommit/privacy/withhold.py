@@ -44,7 +44,7 @@ class Answered(NamedTuple):
 def answered_items(survey: Survey, combined: np.ndarray, stage_classes: list) -> dict[str, Answered]:
     """:class:`Answered` per item of ``survey`` (imported), ``combined`` each row's combination. A
     class's answers stay in use where its answers ("don't know" included) are 0 or at least the
-    minimum and, for a rated item other than yes/no, so are its answers other than "don't know":
+    minimum and, for a likert item, so are its answers other than "don't know":
     those are the base of its share and mean (an attack read one person's rating from a class of
     five where four said "don't know"). A yes/no item's share counts "don't know" as not yes by
     default; where "don't know" is missing, its base within a class can be under the minimum, and
@@ -52,15 +52,18 @@ def answered_items(survey: Survey, combined: np.ndarray, stage_classes: list) ->
     size = len(stage_classes[-1][1])
     out = {}
     for item in survey.items:
+        dont_know = None  # "don't know" is a likert item's only (yes/no: in the base by default)
         if item.id in survey.levels:  # small level codes, the last one "no answer": cheaper than the values
             codes, level_values = survey.levels[item.id]
             rows = codes != len(level_values) - 1
-            given = rows & ~(np.asarray(level_values, dtype=float) == DONT_KNOW)[codes]
+            if item.scale.kind == "likert":
+                dont_know = (np.asarray(level_values, dtype=float) == DONT_KNOW)[codes]
         else:
             values = survey.frame[item.id].to_numpy(dtype=np.float32)
             rows = ~np.isnan(values)
-            given = rows & (values != DONT_KNOW)
-        counted = [rows] if item.scale.kind == "yes_no" else [rows, given]
+            if item.scale.kind == "likert":
+                dont_know = values == DONT_KNOW
+        counted = [rows] if dont_know is None else [rows, rows & ~dont_know]
         counts = np.stack([np.bincount(combined[c], minlength=size) for c in counted], axis=1)
         out[item.id] = Answered(rows, stage_gates(counts, stage_classes))
     return out
@@ -111,9 +114,8 @@ def unscored_index(survey: Survey, responses: pd.DataFrame, levels: dict, combin
     size = len(stage_classes[-1][1])
     unpublished = Survey(responses, survey.items, survey.groupings, survey.mapping, survey.report, levels=levels)
     blanked = np.zeros(len(combined), dtype=bool)
-    for sign in SIGN_IDS:
-        before = ~np.isnan(survey.frame[sign].to_numpy(dtype=np.float32))
-        blanked |= before & np.isnan(responses[sign].to_numpy(dtype=np.float32))
+    for sign in SIGN_IDS:  # the answers withhold_answers blanked
+        blanked |= answered[sign].rows & ~answered[sign].in_use[-1][combined]
     touched = np.bincount(combined[blanked], minlength=size) > 0  # per combination, as all below
     given = {sign: answered[sign].rows for sign in SIGN_IDS}
     answers = {sign: np.bincount(combined[rows], minlength=size) for sign, rows in given.items()}
