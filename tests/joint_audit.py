@@ -35,7 +35,7 @@ from itertools import permutations
 import numpy as np
 import pandas as pd
 
-from audit import _published_rows
+from audit import _in_span, _published_rows, _row_space
 from cxcommit.analyses import commitment
 from cxcommit.analyses.commitment import commitment_index, signs_met
 from cxcommit.analyses.rates import rates
@@ -141,7 +141,7 @@ def class_audit(imported, minimum: int, *, items: list[str] | None = None, also:
             people = counts[indicator].sum()
             if 0 < people < minimum:
                 checked += 1
-                if _in_span(_count_functionals(local, publications), indicator.astype(float)):
+                if _determined(_count_functionals(local, publications), indicator.astype(float)):
                     found.append((what, int(c), int(people)))
         if yes:
             variables, functionals = _yes_functionals(local, publications)
@@ -149,7 +149,7 @@ def class_audit(imported, minimum: int, *, items: list[str] | None = None, also:
                 people = _people(local, counts, about)
                 if 0 < people < minimum:
                     checked += 1
-                    if _in_span(functionals, target):
+                    if _determined(functionals, target):
                         found.append((what, int(c), int(people)))
     return {"determined": found, "targets": checked, "classes": int(len(np.unique(cell[published])))}
 
@@ -265,11 +265,8 @@ def _people(local: pd.DataFrame, counts: np.ndarray, about) -> int:
     return int(counts[answered & states].sum())
 
 
-def _in_span(rows: np.ndarray, target: np.ndarray) -> bool:
-    """Whether ``target`` is a combination of ``rows`` (least squares, exact to rounding)."""
-    if not target.any():
+def _determined(rows: np.ndarray, target: np.ndarray) -> bool:
+    """Whether ``target`` is a combination of ``rows`` (:func:`audit._in_span`, on their row space)."""
+    if not target.any() or not len(rows) or not rows.shape[1]:
         return False
-    if not len(rows) or not rows.shape[1]:
-        return False
-    solution, *_ = np.linalg.lstsq(rows.T, target, rcond=None)
-    return bool(np.allclose(rows.T @ solution, target, atol=1e-8))
+    return bool(_in_span(target[:, None], _row_space(rows))[0])
